@@ -1,0 +1,52 @@
+"""The ``mtjspice`` command line: one module per subcommand, each with ``register(subparsers)``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import warnings
+from collections.abc import Sequence
+
+from ..errors import MtjspiceError
+
+__all__ = ["main", "build_parser"]
+
+#: Subcommand modules, in the order ``--help`` lists them.
+COMMANDS: tuple[str, ...] = ("macrospin",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand registered."""
+    parser = argparse.ArgumentParser(
+        prog="mtjspice",
+        description=(
+            "Circuit-level co-simulation of orthogonal-easy-axis MTJ spiking neurons. "
+            "All quantities are SI (A, V, s, Ohm, m); numbers accept SPICE suffixes "
+            "(2m = 2e-3, 5n = 5e-9, 1meg = 1e6)."
+        ),
+    )
+    from .. import __version__
+
+    parser.add_argument("--version", action="version", version=f"mtjspice {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in COMMANDS:
+        importlib.import_module(f".{name}", __name__).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 2 bad input, 1 failure)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    warnings.simplefilter("default")
+    try:
+        return int(args.run(args) or 0)
+    except MtjspiceError as exc:
+        print(f"mtjspice {args.command}: error: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, ValueError) else 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

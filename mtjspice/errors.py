@@ -1,0 +1,96 @@
+"""One exception hierarchy for mtjspice.
+
+Every error raised on purpose by the package derives from :class:`MtjspiceError`.
+Messages share one shape: what was received, and what is allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "MtjspiceError",
+    "ParameterError",
+    "InputFileError",
+    "SimulatorNotFoundError",
+    "SimulationError",
+    "NetlistError",
+]
+
+
+class MtjspiceError(Exception):
+    """Base class of every error raised on purpose by mtjspice."""
+
+
+class ParameterError(MtjspiceError, ValueError):
+    """A parameter has a value outside what is allowed.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name as the user wrote it (``"geometry.W"``, ``"--t-stop"``).
+    value : object
+        The value received.
+    allowed : str
+        What is allowed, in words (``"a finite number > 0 (metres)"``).
+    """
+
+    def __init__(self, name: str, value: object, allowed: str) -> None:
+        self.name = name
+        self.value = value
+        self.allowed = allowed
+        super().__init__(f"{name}: got {value!r}; allowed: {allowed}")
+
+
+class InputFileError(MtjspiceError, ValueError):
+    """A data file (weights, spikes, PWL input, TOML) is malformed.
+
+    The message names the file and, where known, the line.
+    """
+
+    def __init__(self, path: object, message: str, line: int | None = None) -> None:
+        self.path = str(path)
+        self.line = line
+        where = f"{self.path}, line {line}" if line is not None else self.path
+        super().__init__(f"{where}: {message}")
+
+
+class NetlistError(MtjspiceError, ValueError):
+    """A name or value would make an unsafe or invalid netlist."""
+
+
+class SimulatorNotFoundError(MtjspiceError, RuntimeError):
+    """ngspice (the program or its shared library) is not installed."""
+
+    INSTALL_HINT = (
+        "install it from Debian's packages: "
+        "apt-get install -y ngspice libngspice0 libngspice0-dev "
+        "(or run ./setup.sh, which does this)"
+    )
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what} not found; {self.INSTALL_HINT}")
+
+
+class SimulationError(MtjspiceError, RuntimeError):
+    """ngspice ran but failed (no convergence, bad netlist).
+
+    Attributes
+    ----------
+    log_lines : list of str
+        The ngspice log lines that explain the failure.
+    """
+
+    def __init__(self, message: str, log_lines: Sequence[str] = ()) -> None:
+        self.log_lines = list(log_lines)
+        text = message
+        if self.log_lines:
+            text += "\nngspice said:\n  " + "\n  ".join(self.log_lines[-30:])
+        super().__init__(text)
+
+
+class BreakdownWarning(UserWarning):
+    """A run put more than the barrier's breakdown voltage across a junction."""
+
+
+__all__ += ["BreakdownWarning"]

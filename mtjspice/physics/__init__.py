@@ -1,0 +1,1 @@
+"""Physics kernels: demagnetizing factors, the LLGS right-hand side, batched integrators."""

@@ -1,0 +1,136 @@
+"""The macrospin Landau-Lifshitz-Gilbert-Slonczewski equation as pure numpy kernels.
+
+Conventions (SI units; every array is component-first, shape (3, n) for n devices):
+
+    gamma' = gamma mu0 / (1 + alpha^2)                                     (m / (A s))
+    H      = -Ms (Nx mx, Ny my, Nz mz) + H_app + (2 Ku / (mu0 Ms)) (m.u) u + H_th   (A/m)
+    a_J    = hbar eta J / (2 e mu0 Ms T),  J = I / area                     (A/m)
+    dm/dt  = -gamma' [ m x H + alpha m x (m x H) ] - gamma' a_J [ m x (m x p) - alpha m x p ]
+
+Sign convention: a positive current I (a_J > 0) pushes m toward +p, because
+-m x (m x p) = p - (m.p) m. In a circuit, positive I is the current entering the junction's
+first terminal (the free-layer side).
+
+The double cross products use m x (m x v) = m (m.v) - v (m.m), so dm/dt stays orthogonal to m
+even when |m| has drifted from 1.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+__all__ = ["llgs_rhs", "effective_field", "conductance", "tmr_at_bias", "energy_density"]
+
+MU0 = 1.25663706212e-6  # vacuum permeability (T m / A); the same value as mtjspice.params.MU0
+
+
+def effective_field(
+    m: np.ndarray,
+    Ms: ArrayLike,
+    N: np.ndarray,
+    H_app: np.ndarray | None = None,
+    Ku: ArrayLike | None = None,
+    u: np.ndarray | None = None,
+) -> np.ndarray:
+    """Effective field H (A/m), shape (3, n).
+
+    Parameters
+    ----------
+    m : (3, n) array
+        Unit magnetization.
+    Ms : float or (n,) array
+        Saturation magnetization (A/m).
+    N : (3, n) or (3, 1) array
+        Demagnetizing factors (Nx, Ny, Nz).
+    H_app : (3, n) or (3, 1) array, optional
+        Applied field (A/m).
+    Ku, u : optional
+        Extra uniaxial anisotropy (J/m^3) along unit vector u, shape (3, n) or (3, 1).
+    """
+    H = -np.asarray(Ms) * N * m
+    if H_app is not None:
+        H = H + H_app
+    if Ku is not None and u is not None:
+        H = H + (2.0 * np.asarray(Ku) / (MU0 * np.asarray(Ms))) * np.sum(m * u, axis=0) * u
+    return H
+
+
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.stack(
+        (a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0])
+    )
+
+
+def llgs_rhs(
+    m: np.ndarray,
+    H: np.ndarray,
+    aJ: ArrayLike,
+    p: np.ndarray,
+    alpha: ArrayLike,
+    gamma_prime: ArrayLike,
+) -> np.ndarray:
+    """dm/dt (1/s) of the explicit Landau-Lifshitz-Slonczewski equation, shape (3, n).
+
+    Parameters
+    ----------
+    m : (3, n) array
+        Magnetization (unit vectors).
+    H : (3, n) array
+        Effective field (A/m), from :func:`effective_field`.
+    aJ : float or (n,) array
+        Spin-torque field a_J (A/m); positive pushes m toward +p.
+    p : (3, n) or (3, 1) array
+        Pinned-layer polarization (unit vectors).
+    alpha : float or (n,) array
+        Gilbert damping.
+    gamma_prime : float or (n,) array
+        gamma mu0 / (1 + alpha^2) (m / (A s)).
+    """
+    mm = np.sum(m * m, axis=0)
+    mH = np.sum(m * H, axis=0)
+    mp = np.sum(m * p, axis=0)
+    m_x_H = _cross(m, H)
+    m_x_p = _cross(m, p)
+    m_x_m_x_H = m * mH - H * mm
+    m_x_m_x_p = m * mp - p * mm
+    return -np.asarray(gamma_prime) * (
+        m_x_H + alpha * m_x_m_x_H + np.asarray(aJ) * (m_x_m_x_p - alpha * m_x_p)
+    )
+
+
+def tmr_at_bias(tmr0: ArrayLike, v: ArrayLike, v_half: ArrayLike) -> Any:
+    """TMR(V) = TMR0 / (1 + (V / V_half)^2) (dimensionless); V_half = 0 means no bias dependence.
+
+    Parameters
+    ----------
+    tmr0 : zero-bias TMR ratio; v : junction voltage (V); v_half : halving bias (V).
+    """
+    tmr0, v, v_half = np.asarray(tmr0, float), np.asarray(v, float), np.asarray(v_half, float)
+    safe = np.where(v_half > 0, v_half, 1.0)
+    return np.where(v_half > 0, tmr0 / (1.0 + (v / safe) ** 2), tmr0)
+
+
+def conductance(mp: ArrayLike, G_P: ArrayLike, G_AP: ArrayLike) -> Any:
+    """Junction conductance G = G_P (1 + m.p)/2 + G_AP (1 - m.p)/2 (S).
+
+    Parameters
+    ----------
+    mp : m . p (dimensionless, -1..1); G_P, G_AP : parallel and antiparallel conductances (S).
+    """
+    mp = np.asarray(mp, float)
+    return np.asarray(G_P) * (1.0 + mp) / 2.0 + np.asarray(G_AP) * (1.0 - mp) / 2.0
+
+
+def energy_density(m: np.ndarray, Ms: ArrayLike, N: np.ndarray, H_app: np.ndarray | None = None,
+                   Ku: ArrayLike | None = None, u: np.ndarray | None = None) -> Any:
+    """Magnetic energy density (J/m^3): demag mu0 Ms^2 (N.m^2)/2, Zeeman -mu0 Ms m.H, anisotropy -Ku (m.u)^2."""
+    Ms = np.asarray(Ms)
+    e = 0.5 * MU0 * Ms**2 * np.sum(N * m * m, axis=0)
+    if H_app is not None:
+        e = e - MU0 * Ms * np.sum(m * H_app, axis=0)
+    if Ku is not None and u is not None:
+        e = e - np.asarray(Ku) * np.sum(m * u, axis=0) ** 2
+    return e

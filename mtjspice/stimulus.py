@@ -1,0 +1,187 @@
+"""Input waveforms (currents in A or voltages in V) shared by the Python solver and the netlists.
+
+A waveform is a frozen dataclass that evaluates at a time t (s) to a float or to one value per
+device, and lists its breakpoints (times where it has a corner), so that integrators can step
+onto them. The netlist builders render the same objects as SPICE sources, so that Python and
+ngspice see the same input.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from .errors import ParameterError
+
+__all__ = ["Waveform", "DC", "Pulse", "PWL", "pulse_train", "square_pulse", "as_waveform"]
+
+
+@runtime_checkable
+class Waveform(Protocol):
+    """Anything with ``__call__(t) -> value`` and ``breakpoints(t_stop) -> array of times``."""
+
+    def __call__(self, t: float) -> Any: ...
+
+    def breakpoints(self, t_stop: float) -> np.ndarray: ...
+
+
+def _finite_array(name: str, value: ArrayLike, unit: str) -> np.ndarray:
+    arr = np.asarray(value, dtype=float)
+    if not np.all(np.isfinite(arr)):
+        raise ParameterError(name, value, f"finite numbers ({unit})")
+    return arr
+
+
+@dataclass(frozen=True, eq=False)
+class DC:
+    """A constant: ``value`` (A or V), a float or one value per device."""
+
+    value: Any
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "value", _finite_array("DC value", self.value, "A or V"))
+
+    def __call__(self, t: float) -> Any:
+        return self.value
+
+    def breakpoints(self, t_stop: float) -> np.ndarray:
+        return np.empty(0)
+
+
+@dataclass(frozen=True, eq=False)
+class Pulse:
+    """A SPICE-style pulse: ``v1`` until ``delay``, ramp over ``rise`` to ``v2``, hold ``width``,
+    ramp over ``fall`` back to ``v1``, repeat every ``period`` (inf = once).
+
+    Attributes
+    ----------
+    v1, v2 : float or (n,) array
+        Initial and pulsed values (A or V).
+    delay, rise, fall, width, period : float
+        Times (s); rise and fall may be 0 in Python (an ideal step) but netlists need > 0.
+    """
+
+    v1: Any
+    v2: Any
+    delay: float = 0.0
+    rise: float = 1e-11
+    fall: float = 1e-11
+    width: float = 1e-9
+    period: float = math.inf
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "v1", _finite_array("pulse v1", self.v1, "A or V"))
+        object.__setattr__(self, "v2", _finite_array("pulse v2", self.v2, "A or V"))
+        for name in ("delay", "rise", "fall", "width"):
+            v = getattr(self, name)
+            if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
+                raise ParameterError(f"pulse {name}", v, "a finite number >= 0 (s)")
+        if not (self.period > 0) or self.period < self.rise + self.width + self.fall:
+            raise ParameterError("pulse period", self.period, "a number >= rise + width + fall (s), or inf")
+
+    def _phase(self, t: float) -> float:
+        if t < self.delay:
+            return -1.0
+        tau = t - self.delay
+        if math.isfinite(self.period):
+            tau = math.fmod(tau, self.period)
+        return tau
+
+    def __call__(self, t: float) -> Any:
+        tau = self._phase(t)
+        if tau < 0:
+            frac = 0.0
+        elif tau < self.rise:
+            frac = tau / self.rise
+        elif tau <= self.rise + self.width:
+            frac = 1.0
+        elif tau < self.rise + self.width + self.fall:
+            frac = 1.0 - (tau - self.rise - self.width) / self.fall
+        else:
+            frac = 0.0
+        return self.v1 + (self.v2 - self.v1) * frac
+
+    def breakpoints(self, t_stop: float) -> np.ndarray:
+        corners = np.array([0.0, self.rise, self.rise + self.width, self.rise + self.width + self.fall])
+        if math.isfinite(self.period):
+            n = int(max(0.0, t_stop - self.delay) // self.period) + 1
+            starts = self.delay + self.period * np.arange(n)
+        else:
+            starts = np.array([self.delay])
+        bp = (starts[:, None] + corners[None, :]).ravel()
+        return np.unique(bp[bp <= t_stop])
+
+
+@dataclass(frozen=True, eq=False)
+class PWL:
+    """Piecewise-linear: straight lines through (times[i], values[i]); constant outside.
+
+    Attributes
+    ----------
+    times : (k,) array
+        Strictly increasing times (s).
+    values : (k,) or (k, n) array
+        Values (A or V), one column per device when 2-D.
+    """
+
+    times: Any
+    values: Any
+
+    def __post_init__(self) -> None:
+        t = _finite_array("PWL times", self.times, "s")
+        v = _finite_array("PWL values", self.values, "A or V")
+        if t.ndim != 1 or t.size < 1:
+            raise ParameterError("PWL times", self.times, "a 1-D array with at least one time (s)")
+        if v.shape[0] != t.size:
+            raise ParameterError("PWL values", v.shape, f"{t.size} rows, one per time")
+        bad = np.nonzero(np.diff(t) <= 0)[0]
+        if bad.size:
+            i = int(bad[0]) + 1
+            raise ParameterError(f"PWL times[{i}]", float(t[i]), f"a time > the previous one ({float(t[i - 1])!r} s)")
+        object.__setattr__(self, "times", t)
+        object.__setattr__(self, "values", v)
+
+    def __call__(self, t: float) -> Any:
+        ts, vs = self.times, self.values
+        if t <= ts[0]:
+            return vs[0]
+        if t >= ts[-1]:
+            return vs[-1]
+        i = int(np.searchsorted(ts, t, side="right")) - 1
+        w = (t - ts[i]) / (ts[i + 1] - ts[i])
+        return vs[i] + (vs[i + 1] - vs[i]) * w
+
+    def breakpoints(self, t_stop: float) -> np.ndarray:
+        return self.times[self.times <= t_stop]
+
+
+def square_pulse(amplitude: ArrayLike, t_on: float, edge: float = 1e-11, delay: float = 0.0) -> PWL:
+    """``amplitude`` (A or V) from ``delay`` to ``delay + t_on``, then 0, with linear edges of ``edge`` s.
+
+    With ``delay == 0`` the value is ``amplitude`` already at t = 0 (no rising edge).
+    """
+    a = np.asarray(amplitude, dtype=float)
+    if delay > 0:
+        times = [0.0, delay, delay + edge, delay + edge + t_on, delay + 2 * edge + t_on]
+        values = [0 * a, 0 * a, a, a, 0 * a]
+    else:
+        times = [0.0, t_on, t_on + edge]
+        values = [a, a, 0 * a]
+    return PWL(np.array(times), np.array(values))
+
+
+def pulse_train(amplitude: ArrayLike, t_on: float, t_off: float, delay: float = 0.0, edge: float = 1e-11) -> Pulse:
+    """A periodic train: ``amplitude`` for ``t_on`` then 0 for ``t_off`` (s), edges of ``edge`` s."""
+    return Pulse(0.0 * np.asarray(amplitude, float), amplitude, delay=delay, rise=edge, fall=edge,
+                 width=t_on, period=t_on + t_off + 2 * edge)
+
+
+def as_waveform(x: Waveform | ArrayLike) -> Waveform:
+    """A waveform as it is, or a number / per-device array as :class:`DC`."""
+    if isinstance(x, Waveform):
+        return x
+    return DC(x)
