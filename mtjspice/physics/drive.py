@@ -28,6 +28,10 @@ class CurrentDrive:
 
     waveform: Waveform
 
+    def current(self, batch: DeviceBatch, t: float, mp: np.ndarray) -> Any:
+        """Junction current (A) at time t (s): the waveform's value, a float or shape (n,)."""
+        return self.waveform(t)
+
     def operating_point(self, batch: DeviceBatch, t: float, mp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Junction current (A) and voltage (V), shape (n,), at time t (s) and m.p = ``mp``."""
         current = np.broadcast_to(np.asarray(self.waveform(t), dtype=float), mp.shape)
@@ -54,6 +58,10 @@ class DividerDrive:
         if not np.all(np.isfinite(r) & (r >= 0)):
             raise ParameterError("r_ref", self.r_ref, "finite numbers >= 0 (Ohm)")
         object.__setattr__(self, "r_ref", r)
+
+    def current(self, batch: DeviceBatch, t: float, mp: np.ndarray) -> Any:
+        """Junction current (A), shape (n,), at time t (s) and m.p = ``mp``."""
+        return self.operating_point(batch, t, mp)[0]
 
     def operating_point(self, batch: DeviceBatch, t: float, mp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Junction current (A) and voltage (V), shape (n,), at time t (s) and m.p = ``mp``."""

@@ -58,12 +58,6 @@ def effective_field(
     return H
 
 
-def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.stack(
-        (a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0])
-    )
-
-
 def llgs_rhs(
     m: np.ndarray,
     H: np.ndarray,
@@ -88,17 +82,29 @@ def llgs_rhs(
         Gilbert damping.
     gamma_prime : float or (n,) array
         gamma mu0 / (1 + alpha^2) (m / (A s)).
+
+    Notes
+    -----
+    The four torques fold into one cross product and one double cross product:
+    m x H + alpha m x (m x H) + aJ m x (m x p) - alpha aJ m x p = m x B + m x (m x D),
+    with B = H - alpha aJ p and D = alpha H + aJ p.
     """
-    mm = np.sum(m * m, axis=0)
-    mH = np.sum(m * H, axis=0)
-    mp = np.sum(m * p, axis=0)
-    m_x_H = _cross(m, H)
-    m_x_p = _cross(m, p)
-    m_x_m_x_H = m * mH - H * mm
-    m_x_m_x_p = m * mp - p * mm
-    return -np.asarray(gamma_prime) * (
-        m_x_H + alpha * m_x_m_x_H + np.asarray(aJ) * (m_x_m_x_p - alpha * m_x_p)
-    )
+    aJ = np.asarray(aJ)
+    alpha = np.asarray(alpha)
+    mx, my, mz = m[0], m[1], m[2]
+    aJp = aJ * p
+    B = H - alpha * aJp
+    D = alpha * H + aJp
+    Bx, By, Bz = B[0], B[1], B[2]
+    Dx, Dy, Dz = D[0], D[1], D[2]
+    mm = mx * mx + my * my + mz * mz
+    mD = mx * Dx + my * Dy + mz * Dz
+    g = -np.asarray(gamma_prime)
+    out = np.empty(np.broadcast_shapes(m.shape, H.shape))
+    out[0] = g * (my * Bz - mz * By + mx * mD - Dx * mm)
+    out[1] = g * (mz * Bx - mx * Bz + my * mD - Dy * mm)
+    out[2] = g * (mx * By - my * Bx + mz * mD - Dz * mm)
+    return out
 
 
 def tmr_at_bias(tmr0: ArrayLike, v: ArrayLike, v_half: ArrayLike) -> Any:

@@ -1,0 +1,368 @@
+"""The dimension design window: which free-layer geometries integrate, fire and leak.
+
+Standard test (:class:`WindowSpec`, every number stated and overridable):
+
+* Stimulus: a square current pulse of fixed current *density* J = 1.7e12 A/m^2 (the representative
+  10 x 45 x 50 nm pillar at 0.6 mA) from t = 0 for ``t_on`` = 10 ns, then nothing until
+  ``t_stop`` = 20 ns. A fixed density, not a fixed current, is the fair standard across geometries:
+  every junction then sees the same bias, J RA = 0.68 V at u = 0, below the 1 V breakdown.
+* Start: each geometry at rest on its own easy axis, +z if Nz <= Nx, else +x (m.p = 0 either way).
+* Threshold: reached if u = m.p >= ``u_th`` = 0.3 at some sample during the pulse.
+* Relaxation: relaxed if |u| < ``u_relax`` = 0.1 at every sample from ``t_on + t_relax``
+  (t_relax = 5 ns, about 5 tau_m of the representative device) to ``t_stop``.
+* Regime: ``over`` if not relaxed (stuck near +p, switched to a state with u != 0, or still
+  oscillating); else ``lif`` if the threshold was reached; else ``under``.
+
+Sweeps (:func:`sweep_plane`) hold one dimension at the representative value and sweep the other
+two on a regular grid; grid points with W > L are not geometries (W is the short axis) and are
+left out of the result (``regime == -1`` in arrays, absent from ``window.csv``, grey in the PNG).
+Devices run in chunks (default 1000) sorted by their largest demagnetizing factor, so devices of
+similar stiffness share the batched solver's step; chunks can run in parallel processes.
+
+Accuracy: the sweep uses rtol = 1e-6 and 50 ps samples; :func:`check_sample` re-runs chosen
+geometries one by one at rtol = 1e-8 and 10 ps samples and compares regimes (the tests do this).
+
+Boundaries (:func:`boundaries`): midpoints between neighbouring grid points of different regimes,
+with a total-least-squares straight line through each boundary's points.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from .errors import BreakdownWarning, ParameterError
+from .params import Device
+from .physics.batch import DeviceBatch
+from .physics.demag import demag_factors
+from .physics.solver import simulate
+from .stimulus import square_pulse
+
+__all__ = [
+    "REGIMES",
+    "WindowSpec",
+    "WindowMap",
+    "rest_theta",
+    "classify",
+    "classify_geometries",
+    "sweep_plane",
+    "boundaries",
+    "check_sample",
+    "plot_window",
+]
+
+#: Regime names, indexed by code (-1 marks an invalid geometry, W > L).
+REGIMES: tuple[str, ...] = ("under", "lif", "over")
+Axis = Literal["W", "L", "T"]
+AXES: tuple[str, ...] = ("W", "L", "T")
+
+
+@dataclass(frozen=True)
+class WindowSpec:
+    """The standard stimulus and criteria (SI units).
+
+    Attributes
+    ----------
+    J : float
+        Pulse current density (A/m^2); the current is J pi W L / 4.
+    t_on : float
+        Pulse length (s), from t = 0.
+    t_stop : float
+        End of the run (s).
+    u_th : float
+        Threshold on u (dimensionless) to be reached during the pulse.
+    t_relax : float
+        Time after the pulse (s) by which |u| must stay below ``u_relax``.
+    u_relax : float
+        Relaxation bound on |u| (dimensionless).
+    dt : float
+        Sampling interval (s).
+    rtol : float
+        Relative tolerance of the solver.
+    """
+
+    J: float = 1.7e12
+    t_on: float = 10e-9
+    t_stop: float = 20e-9
+    u_th: float = 0.3
+    t_relax: float = 5e-9
+    u_relax: float = 0.1
+    dt: float = 50e-12
+    rtol: float = 1e-6
+
+    def __post_init__(self) -> None:
+        for name, unit in (("J", "A/m^2"), ("t_on", "s"), ("t_stop", "s"), ("u_th", "-"), ("t_relax", "s"),
+                           ("u_relax", "-"), ("dt", "s"), ("rtol", "-")):
+            v = getattr(self, name)
+            if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
+                raise ParameterError(name, v, f"a finite number > 0 ({unit})")
+        if self.t_on + self.t_relax >= self.t_stop:
+            raise ParameterError("t_stop", self.t_stop, f"a time > t_on + t_relax = {self.t_on + self.t_relax!r} s")
+        if self.dt > self.t_relax:
+            raise ParameterError("dt", self.dt, f"a sampling interval <= t_relax = {self.t_relax!r} s")
+
+
+def rest_theta(W: np.ndarray, L: np.ndarray, T: np.ndarray, shape: str) -> np.ndarray:
+    """Polar angle (rad) of each geometry's rest state in the x-z plane: 0 (+z) if Nz <= Nx, else pi/2 (+x)."""
+    nx, _, nz = demag_factors(L, W, T, shape)
+    return np.where(np.asarray(nz) <= np.asarray(nx), 0.0, 0.5 * math.pi)
+
+
+def classify(t: np.ndarray, u: np.ndarray, spec: WindowSpec) -> np.ndarray:
+    """Regime codes (0 under, 1 lif, 2 over) from sampled u(t), shape (k,) and (k, n)."""
+    during = (t > 0) & (t <= spec.t_on)
+    after = t >= spec.t_on + spec.t_relax - 1e-15
+    reached = np.max(u[during], axis=0) >= spec.u_th
+    relaxed = np.max(np.abs(u[after]), axis=0) < spec.u_relax
+    return np.where(~relaxed, 2, np.where(reached, 1, 0)).astype(int)
+
+
+def _run_chunk(args: tuple[Device, np.ndarray, np.ndarray, np.ndarray, WindowSpec]) -> np.ndarray:
+    device, W, L, T, spec = args
+    theta = rest_theta(W, L, T, device.geometry.shape)
+    batch = DeviceBatch.from_device(device, n=W.size, W=W, L=L, T=T, theta0=theta)
+    current = spec.J * math.pi * W * L / 4.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", BreakdownWarning)  # the bias is J RA for all; the caller reports it
+        traj = simulate(batch, square_pulse(current, spec.t_on, edge=10e-12), spec.t_stop, spec.dt, rtol=spec.rtol)
+    u = np.einsum("knc,cn->kn", traj.m, batch.p)
+    return classify(traj.t, u, spec)
+
+
+def classify_geometries(device: Device, W: np.ndarray, L: np.ndarray, T: np.ndarray, spec: WindowSpec | None = None,
+                        *, chunk: int = 1000, workers: int = 1,
+                        progress: Callable[[int], None] | None = None) -> np.ndarray:
+    """Regime code of each geometry (W, L, T in m, shape (n,)) under the standard test.
+
+    Every other parameter comes from ``device``. Chunks of at most ``chunk`` devices, sorted by
+    their largest demagnetizing factor, run in ``workers`` processes; ``progress(k)`` is called
+    with the number of devices finished after each chunk.
+    """
+    spec = WindowSpec() if spec is None else spec
+    W, L, T = (np.asarray(a, float).ravel() for a in (W, L, T))
+    if not (W.size == L.size == T.size) or W.size == 0:
+        raise ParameterError("W, L, T", (W.size, L.size, T.size), "arrays of one nonzero length")
+    if not (isinstance(chunk, int) and chunk >= 1):
+        raise ParameterError("chunk", chunk, "an integer >= 1")
+    if not (isinstance(workers, int) and workers >= 1):
+        raise ParameterError("workers", workers, "an integer >= 1")
+    N = np.stack(demag_factors(L, W, T, device.geometry.shape))
+    order = np.argsort(np.max(N, axis=0), kind="stable")
+    pieces = [order[i:i + chunk] for i in range(0, order.size, chunk)]
+    jobs = [(device, W[ix], L[ix], T[ix], spec) for ix in pieces]
+    out = np.empty(W.size, int)
+    if workers == 1 or len(jobs) == 1:
+        for ix, job in zip(pieces, jobs, strict=True):
+            out[ix] = _run_chunk(job)
+            if progress:
+                progress(ix.size)
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for ix, codes in zip(pieces, pool.map(_run_chunk, jobs), strict=True):
+                out[ix] = codes
+                if progress:
+                    progress(ix.size)
+    return out
+
+
+@dataclass(frozen=True)
+class WindowMap:
+    """A classified plane of geometries.
+
+    Attributes
+    ----------
+    fix : {"W", "L", "T"}
+        The fixed dimension; ``fixed`` its value (m).
+    x_name, y_name : str
+        The swept dimensions (x the first in W, L, T order).
+    x, y : (nx,), (ny,) arrays
+        Grid values (m).
+    regime : (ny, nx) int array
+        Regime codes (0 under, 1 lif, 2 over; -1 invalid geometry, W > L).
+    spec : WindowSpec
+    """
+
+    fix: str
+    fixed: float
+    x_name: str
+    y_name: str
+    x: np.ndarray
+    y: np.ndarray
+    regime: np.ndarray
+    spec: WindowSpec = field(default_factory=WindowSpec)
+
+    def geometry(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """W, L, T (m) of every grid point, each shape (ny, nx)."""
+        X, Y = np.meshgrid(self.x, self.y)
+        dims = {self.x_name: X, self.y_name: Y, self.fix: np.full_like(X, self.fixed)}
+        return dims["W"], dims["L"], dims["T"]
+
+    def rows(self) -> list[tuple[float, float, float, str]]:
+        """(W, L, T, regime name) of every valid grid point: the rows of ``window.csv``."""
+        W, L, T = self.geometry()
+        ok = self.regime >= 0
+        return [(float(w), float(l_), float(t), REGIMES[int(r)])
+                for w, l_, t, r in zip(W[ok], L[ok], T[ok], self.regime[ok], strict=True)]
+
+    def counts(self) -> dict[str, int]:
+        """Number of grid points per regime (and ``invalid``)."""
+        c = {name: int(np.sum(self.regime == i)) for i, name in enumerate(REGIMES)}
+        c["invalid"] = int(np.sum(self.regime < 0))
+        return c
+
+
+#: Default sweep ranges (m): wide enough that every plane shows all three regimes.
+DEFAULT_RANGES: dict[str, tuple[float, float]] = {"W": (4e-9, 30e-9), "L": (20e-9, 120e-9), "T": (10e-9, 120e-9)}
+
+
+def sweep_plane(device: Device, fix: str, *, points: int | tuple[int, int] = 40, spec: WindowSpec | None = None,
+                ranges: dict[str, tuple[float, float]] | None = None, chunk: int = 1000, workers: int = 1,
+                progress: Callable[[int], None] | None = None) -> WindowMap:
+    """Classify a regular grid over the two dimensions other than ``fix`` (held at the device's value).
+
+    Parameters
+    ----------
+    device : Device
+        Material, junction and the fixed dimension.
+    fix : {"W", "L", "T"}
+        The dimension held fixed.
+    points : int or (nx, ny)
+        Grid points along each swept axis (>= 2).
+    ranges : dict, optional
+        (min, max) in m per swept axis; default :data:`DEFAULT_RANGES`.
+    """
+    if fix not in AXES:
+        raise ParameterError("--fix", fix, "one of W, L, T")
+    nxy = (points, points) if isinstance(points, int) else tuple(points)
+    if len(nxy) != 2 or not all(isinstance(k, int) and k >= 2 for k in nxy):
+        raise ParameterError("--points", points, "an integer >= 2 (or two)")
+    rng = dict(DEFAULT_RANGES)
+    rng.update(ranges or {})
+    for name, (lo, hi) in rng.items():
+        if not (math.isfinite(lo) and math.isfinite(hi) and 0 < lo < hi):
+            raise ParameterError(f"range of {name}", (lo, hi), "0 < min < max (m)")
+    x_name, y_name = (a for a in AXES if a != fix)
+    x = np.linspace(*rng[x_name], nxy[0])
+    y = np.linspace(*rng[y_name], nxy[1])
+    fixed = float(getattr(device.geometry, fix))
+    grid = WindowMap(fix, fixed, x_name, y_name, x, y, np.full((y.size, x.size), -1), spec or WindowSpec())
+    W, L, T = grid.geometry()
+    valid = W <= L
+    codes = np.full(W.shape, -1)
+    if valid.any():
+        codes[valid] = classify_geometries(device, W[valid], L[valid], T[valid], grid.spec, chunk=chunk,
+                                           workers=workers, progress=progress)
+    object.__setattr__(grid, "regime", codes)
+    return grid
+
+
+def boundaries(wmap: WindowMap) -> dict[str, dict[str, Any]]:
+    """Boundary points between regimes and a straight-line fit to each.
+
+    Returns
+    -------
+    dict keyed ``"under|lif"``, ``"lif|over"``, ``"under|over"`` (only those present), each with
+    ``points`` ((p, 2) array of (x, y) midpoints, m), ``slope`` (dy/dx, dimensionless; inf for a
+    vertical line), ``intercept`` (y at x = 0, m; for a vertical line the x position) and
+    ``rms`` (RMS distance of the points from the line, m).
+    """
+    R = wmap.regime
+    found: dict[str, list[tuple[float, float]]] = {}
+
+    def add(a: int, b: int, x: float, y: float) -> None:
+        if a < 0 or b < 0 or a == b:
+            return
+        lo, hi = sorted((a, b))
+        found.setdefault(f"{REGIMES[lo]}|{REGIMES[hi]}", []).append((x, y))
+
+    for j in range(R.shape[0]):
+        for i in range(R.shape[1] - 1):
+            add(int(R[j, i]), int(R[j, i + 1]), 0.5 * (wmap.x[i] + wmap.x[i + 1]), float(wmap.y[j]))
+    for j in range(R.shape[0] - 1):
+        for i in range(R.shape[1]):
+            add(int(R[j, i]), int(R[j + 1, i]), float(wmap.x[i]), 0.5 * (wmap.y[j] + wmap.y[j + 1]))
+    out: dict[str, dict[str, Any]] = {}
+    for key, pts in found.items():
+        P = np.array(pts)
+        out[key] = {"points": P, **_line_fit(P)}
+    return out
+
+
+def _line_fit(P: np.ndarray) -> dict[str, float]:
+    """Total-least-squares line through points P (p, 2)."""
+    if P.shape[0] < 2:
+        return {"slope": math.nan, "intercept": math.nan, "rms": math.nan}
+    c = P.mean(axis=0)
+    _, _, vt = np.linalg.svd(P - c)
+    d = vt[0]
+    normal = vt[1]
+    rms = float(np.sqrt(np.mean(((P - c) @ normal) ** 2)))
+    if abs(d[0]) < 1e-12 * abs(d[1]):
+        return {"slope": math.inf, "intercept": float(c[0]), "rms": rms}
+    slope = float(d[1] / d[0])
+    return {"slope": slope, "intercept": float(c[1] - slope * c[0]), "rms": rms}
+
+
+def check_sample(device: Device, W: np.ndarray, L: np.ndarray, T: np.ndarray, spec: WindowSpec | None = None,
+                 *, rtol: float = 1e-8, dt: float = 10e-12) -> np.ndarray:
+    """Regimes of geometries re-run one by one as single :class:`Device` objects (tight tolerance).
+
+    The independent check of :func:`classify_geometries`: the same test, but each geometry built
+    with :meth:`Device.replace` and integrated alone at ``rtol`` with ``dt`` samples.
+    """
+    spec = WindowSpec() if spec is None else spec
+    tight = WindowSpec(**{**spec.__dict__, "rtol": rtol, "dt": dt})
+    out = []
+    for w, l_, t in zip(np.ravel(W), np.ravel(L), np.ravel(T), strict=True):
+        theta = float(rest_theta(np.array([w]), np.array([l_]), np.array([t]), device.geometry.shape)[0])
+        dev = device.replace(**{"geometry.W": float(w), "geometry.L": float(l_), "geometry.T": float(t),
+                                "initial.theta0": theta})
+        current = tight.J * dev.geometry.area
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", BreakdownWarning)
+            traj = simulate(dev, square_pulse(current, tight.t_on, edge=10e-12), tight.t_stop, tight.dt, rtol=rtol)
+        u = traj.m[:, 0, :] @ np.asarray(dev.p)
+        out.append(int(classify(traj.t, u[:, None], tight)[0]))
+    return np.array(out, int)
+
+
+def plot_window(wmap: WindowMap, path: Any, lines: dict[str, dict[str, Any]] | None = None,
+                mark: tuple[float, float] | None = None) -> None:
+    """Colour map of the regimes (grey = invalid, W > L), boundary lines, and an optional marked point (m)."""
+    from matplotlib.colors import ListedColormap
+
+    from .plots import new_figure, save
+
+    fig, ax = new_figure(figsize=(6.5, 5))
+    cmap = ListedColormap(["#bbbbbb", "#4c72b0", "#55a868", "#c44e52"])
+    dx = 0.5 * (wmap.x[1] - wmap.x[0]) * 1e9
+    dy = 0.5 * (wmap.y[1] - wmap.y[0]) * 1e9
+    extent = (wmap.x[0] * 1e9 - dx, wmap.x[-1] * 1e9 + dx, wmap.y[0] * 1e9 - dy, wmap.y[-1] * 1e9 + dy)
+    ax.imshow(wmap.regime + 1, origin="lower", extent=extent, aspect="auto", cmap=cmap, vmin=0, vmax=3,
+              interpolation="nearest")
+    for code, name in enumerate(("invalid (W > L)", *REGIMES)):
+        ax.plot([], [], "s", color=cmap(code), label=name)
+    xs = np.array([wmap.x[0], wmap.x[-1]])
+    for key, fit in (lines or {}).items():
+        if math.isfinite(fit["slope"]):
+            ax.plot(xs * 1e9, (fit["slope"] * xs + fit["intercept"]) * 1e9, "k--", lw=1)
+        elif math.isfinite(fit["intercept"]):
+            ax.axvline(fit["intercept"] * 1e9, color="k", ls="--", lw=1)
+        ax.plot([], [], "k--", lw=1, label=f"fit {key}") if key == next(iter(lines or {})) else None
+    if mark is not None:
+        ax.plot(mark[0] * 1e9, mark[1] * 1e9, "w*", ms=14, mec="k", label="representative")
+    ax.set_xlim(extent[0], extent[1])
+    ax.set_ylim(extent[2], extent[3])
+    ax.set_xlabel(f"{wmap.x_name} (nm)")
+    ax.set_ylabel(f"{wmap.y_name} (nm)")
+    s = wmap.spec
+    ax.set_title(f"{wmap.fix} = {wmap.fixed * 1e9:.3g} nm; J = {s.J:.3g} A/m^2 for {s.t_on * 1e9:.3g} ns, "
+                 f"u_th = {s.u_th}, |u| < {s.u_relax} after {s.t_relax * 1e9:.3g} ns", fontsize=8)
+    ax.legend(loc="upper left", fontsize=7, framealpha=0.8)
+    save(fig, path)
