@@ -46,15 +46,15 @@ from .stimulus import square_pulse
 
 __all__ = [
     "REGIMES",
-    "WindowSpec",
     "WindowMap",
-    "rest_theta",
-    "classify",
-    "classify_geometries",
-    "sweep_plane",
+    "WindowSpec",
     "boundaries",
     "check_sample",
+    "classify",
+    "classify_geometries",
     "plot_window",
+    "rest_theta",
+    "sweep_plane",
 ]
 
 #: Regime names, indexed by code (-1 marks an invalid geometry, W > L).
@@ -218,7 +218,9 @@ class WindowMap:
 
 
 #: Default sweep ranges (m): wide enough that every plane shows all three regimes.
-DEFAULT_RANGES: dict[str, tuple[float, float]] = {"W": (4e-9, 30e-9), "L": (20e-9, 120e-9), "T": (10e-9, 120e-9)}
+#: The LIF band is narrow (a few nm across, where Nx ~ Nz), so the ranges are wide enough to show
+#: every regime on both sides of it but not so wide that a 40 x 40 grid steps over it.
+DEFAULT_RANGES: dict[str, tuple[float, float]] = {"W": (4e-9, 30e-9), "L": (15e-9, 75e-9), "T": (15e-9, 80e-9)}
 
 
 def sweep_plane(device: Device, fix: str, *, points: int | tuple[int, int] = 40, spec: WindowSpec | None = None,
