@@ -223,6 +223,33 @@ class WindowMap:
 DEFAULT_RANGES: dict[str, tuple[float, float]] = {"W": (4e-9, 30e-9), "L": (15e-9, 75e-9), "T": (15e-9, 80e-9)}
 
 
+def plane_grid(device: Device, fix: str, *, points: int | tuple[int, int] = 40,
+               ranges: dict[str, tuple[float, float]] | None = None, spec: WindowSpec | None = None) -> WindowMap:
+    """The unclassified grid of :func:`sweep_plane` (every regime -1); ``valid_count`` tells its size."""
+    if fix not in AXES:
+        raise ParameterError("--fix", fix, "one of W, L, T")
+    nxy = (points, points) if isinstance(points, int) else tuple(points)
+    if len(nxy) != 2 or not all(isinstance(k, int) and k >= 2 for k in nxy):
+        raise ParameterError("--points", points, "an integer >= 2 (or two)")
+    rng = dict(DEFAULT_RANGES)
+    rng.update(ranges or {})
+    for name, (lo, hi) in rng.items():
+        if not (math.isfinite(lo) and math.isfinite(hi) and 0 < lo < hi):
+            raise ParameterError(f"range of {name}", (lo, hi), "0 < min < max (m)")
+    x_name, y_name = (a for a in AXES if a != fix)
+    x = np.linspace(*rng[x_name], nxy[0])
+    y = np.linspace(*rng[y_name], nxy[1])
+    fixed = float(getattr(device.geometry, fix))
+    grid = WindowMap(fix, fixed, x_name, y_name, x, y, np.full((y.size, x.size), -1), spec or WindowSpec())
+    return grid
+
+
+def valid_count(wmap: WindowMap) -> int:
+    """Number of grid points that are geometries (W <= L)."""
+    W, L, _ = wmap.geometry()
+    return int(np.sum(W <= L))
+
+
 def sweep_plane(device: Device, fix: str, *, points: int | tuple[int, int] = 40, spec: WindowSpec | None = None,
                 ranges: dict[str, tuple[float, float]] | None = None, chunk: int = 1000, workers: int = 1,
                 progress: Callable[[int], None] | None = None) -> WindowMap:
@@ -239,21 +266,7 @@ def sweep_plane(device: Device, fix: str, *, points: int | tuple[int, int] = 40,
     ranges : dict, optional
         (min, max) in m per swept axis; default :data:`DEFAULT_RANGES`.
     """
-    if fix not in AXES:
-        raise ParameterError("--fix", fix, "one of W, L, T")
-    nxy = (points, points) if isinstance(points, int) else tuple(points)
-    if len(nxy) != 2 or not all(isinstance(k, int) and k >= 2 for k in nxy):
-        raise ParameterError("--points", points, "an integer >= 2 (or two)")
-    rng = dict(DEFAULT_RANGES)
-    rng.update(ranges or {})
-    for name, (lo, hi) in rng.items():
-        if not (math.isfinite(lo) and math.isfinite(hi) and 0 < lo < hi):
-            raise ParameterError(f"range of {name}", (lo, hi), "0 < min < max (m)")
-    x_name, y_name = (a for a in AXES if a != fix)
-    x = np.linspace(*rng[x_name], nxy[0])
-    y = np.linspace(*rng[y_name], nxy[1])
-    fixed = float(getattr(device.geometry, fix))
-    grid = WindowMap(fix, fixed, x_name, y_name, x, y, np.full((y.size, x.size), -1), spec or WindowSpec())
+    grid = plane_grid(device, fix, points=points, ranges=ranges, spec=spec)
     W, L, T = grid.geometry()
     valid = W <= L
     codes = np.full(W.shape, -1)

@@ -13,7 +13,7 @@ from ..errors import MtjspiceError
 __all__ = ["main", "build_parser"]
 
 #: Subcommand modules, in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("macrospin",)
+COMMANDS: tuple[str, ...] = ("macrospin", "fit", "compare", "window")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,62 @@
+"""``mtjspice fit``: fit the signed LIF to a device's macrospin response."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from ..outputs import OutputDir
+from ..params import load_device
+from .common import add_model_argument, positive_si
+
+HELP = "fit the signed LIF tau_m du/dt = -a1 u + a2 I R_m (a1 = 1) to the device's u = m.p"
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("fit", help=HELP, description=HELP + ". Runs pulse trains of both signs and random signed "
+                       "trains through the macrospin model, fits tau_m (s) and a2 (1/V) by simulating the LIF, "
+                       "and scans square pulses for the validity range. Writes DIR/fit.json (tau_m, a1, a2, R_m, "
+                       "r2, nrmse, i_min, i_max, SI units), DIR/fit.png and DIR/lif_params.json (loadable with "
+                       "mtjspice.lif.load_params).")
+    add_model_argument(p)
+    p.add_argument("--t-stop", type=positive_si("--t-stop"), default=40e-9, metavar="SECONDS",
+                   help="length of each training run in s (default 40n)")
+    p.add_argument("--random", type=int, default=4, metavar="N",
+                   help="number of random signed training trains (default 4)")
+    p.add_argument("--r2-min", type=float, default=0.9, metavar="R2",
+                   help="R^2 that defines the validity range [i_min, i_max] (default 0.9)")
+    p.add_argument("--u-th", type=positive_si("--u-th"), default=0.5, metavar="U",
+                   help="firing threshold stored in lif_params.json, dimensionless (default 0.5)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the random trains (default 0)")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder (created; written whole or not at all)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from ..devicefit import fit_device, plot_fit
+    from ..errors import ParameterError
+    from ..lif import save_params
+
+    if args.random < 0:
+        raise ParameterError("--random", args.random, "an integer >= 0")
+    if not 0 < args.r2_min < 1:
+        raise ParameterError("--r2-min", args.r2_min, "a number in (0, 1)")
+    if not 0 < args.u_th <= 1:
+        raise ParameterError("--u-th", args.u_th, "a threshold in (0, 1]")
+    device = load_device(args.model)
+    result = fit_device(device, n_random=args.random, t_stop=args.t_stop, r2_min=args.r2_min, seed=args.seed)
+    summary = result.summary()
+    params = replace(result.params, u_th=args.u_th)
+    with OutputDir(args.out) as tmp:
+        (tmp / "fit.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+        save_params(params, tmp / "lif_params.json", device=device.name, source=str(args.model),
+                    i_min=result.i_min, i_max=result.i_max, r2=result.fit.r2)
+        plot_fit(result, tmp / "fit.png")
+    print(f"{device.name}: tau_m = {summary['tau_m'] * 1e9:.4g} ns, a2/a1 = {summary['a2']:.4g} 1/V "
+          f"(gain {summary['gain']:.4g} 1/A), R_m = {summary['R_m']:.5g} Ohm, R^2 = {summary['r2']:.4f}, "
+          f"nrmse = {summary['nrmse']:.4f}; valid for {summary['i_min'] * 1e3:.3g} <= |I| <= "
+          f"{summary['i_max'] * 1e3:.3g} mA (R^2 >= {args.r2_min}); gate i_th = {summary['i_th'] * 1e3:.4g} mA")
+    print(f"wrote {args.out}/fit.json, fit.png, lif_params.json")
+    return 0

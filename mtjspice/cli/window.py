@@ -1,0 +1,98 @@
+"""``mtjspice window``: classify a plane of free-layer geometries as under / lif / over."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+
+from ..outputs import OutputDir, write_csv
+from ..params import load_device
+from .common import add_model_argument, positive_si
+
+HELP = "map the dimension design window: sweep two of W, L, T and classify each geometry"
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("window", help=HELP, description=HELP + ". Standard test: a square pulse of current "
+                       "density --J for --t-on from rest; 'lif' if u = m.p reaches --u-th during it and |u| < "
+                       "--u-relax from --t-relax after it to the end; 'over' if it does not relax; 'under' if "
+                       "it relaxes but never reaches --u-th. Writes DIR/window.csv (W,L,T,regime; metres; W > L "
+                       "points omitted), DIR/window.png and DIR/boundaries.json (straight-line fits, m).")
+    add_model_argument(p)
+    p.add_argument("--fix", choices=("W", "L", "T"), required=True,
+                   help="dimension held at the model's value; the other two are swept")
+    p.add_argument("--points", type=int, default=40, metavar="N", help="grid points per swept axis (default 40)")
+    for name, (lo, hi) in (("W", (4e-9, 30e-9)), ("L", (15e-9, 75e-9)), ("T", (15e-9, 80e-9))):
+        p.add_argument(f"--{name}-range", nargs=2, type=positive_si(f"--{name}-range"), default=None,
+                       metavar=("MIN", "MAX"), help=f"sweep range of {name} in m (default {lo:g} {hi:g})")
+    p.add_argument("--J", type=positive_si("--J"), default=1.7e12, metavar="A_PER_M2",
+                   help="pulse current density in A/m^2 (default 1.7e12: 0.6 mA in the 10x45 nm pillar)")
+    p.add_argument("--t-on", type=positive_si("--t-on"), default=10e-9, metavar="SECONDS",
+                   help="pulse length in s (default 10n)")
+    p.add_argument("--t-stop", type=positive_si("--t-stop"), default=20e-9, metavar="SECONDS",
+                   help="run length in s (default 20n)")
+    p.add_argument("--u-th", type=positive_si("--u-th"), default=0.3, metavar="U",
+                   help="threshold on u (default 0.3)")
+    p.add_argument("--t-relax", type=positive_si("--t-relax"), default=5e-9, metavar="SECONDS",
+                   help="time after the pulse by which |u| < --u-relax, in s (default 5n)")
+    p.add_argument("--u-relax", type=positive_si("--u-relax"), default=0.1, metavar="U",
+                   help="relaxed bound on |u| (default 0.1)")
+    p.add_argument("--rtol", type=positive_si("--rtol"), default=1e-6, metavar="TOL",
+                   help="solver tolerance (default 1e-6)")
+    p.add_argument("--chunk", type=int, default=1000, metavar="N", help="devices per batch (default 1000)")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N",
+                   help="parallel processes (default: number of CPUs)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder (created; written whole or not at all)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..errors import ParameterError
+    from ..progress import Progress
+    from ..window import REGIMES, WindowSpec, boundaries, plane_grid, plot_window, sweep_plane, valid_count
+
+    if args.points < 2:
+        raise ParameterError("--points", args.points, "an integer >= 2")
+    if args.chunk < 1:
+        raise ParameterError("--chunk", args.chunk, "an integer >= 1")
+    if args.workers < 1:
+        raise ParameterError("--workers", args.workers, "an integer >= 1")
+    ranges = {}
+    for name in ("W", "L", "T"):
+        r = getattr(args, f"{name}_range")
+        if r is not None:
+            if not r[0] < r[1]:
+                raise ParameterError(f"--{name}-range", r, "MIN < MAX (m)")
+            ranges[name] = (r[0], r[1])
+    spec = WindowSpec(J=args.J, t_on=args.t_on, t_stop=args.t_stop, u_th=args.u_th, t_relax=args.t_relax,
+                      u_relax=args.u_relax, rtol=args.rtol)
+    device = load_device(args.model)
+    n_valid = valid_count(plane_grid(device, args.fix, points=args.points, ranges=ranges, spec=spec))
+    with Progress(n_valid, f"window ({args.fix} fixed)", enabled=not args.quiet) as bar:
+        wmap = sweep_plane(device, args.fix, points=args.points, spec=spec, ranges=ranges, chunk=args.chunk,
+                           workers=args.workers, progress=bar.update)
+    lines = boundaries(wmap)
+    g = device.geometry
+    mark = {"W": g.W, "L": g.L, "T": g.T}
+    report = {key: {"slope": v["slope"], "intercept_m": v["intercept"], "rms_m": v["rms"], "points": len(v["points"]),
+                    "form": f"{wmap.y_name} = slope * {wmap.x_name} + intercept" if math.isfinite(v["slope"])
+                    else f"{wmap.x_name} = intercept"} for key, v in lines.items()}
+    report["counts"] = wmap.counts()  # type: ignore[assignment]
+    report["spec"] = dict(spec.__dict__)  # type: ignore[assignment]
+    with OutputDir(args.out) as tmp:
+        write_csv(tmp / "window.csv", ("W", "L", "T", "regime"), wmap.rows())
+        (tmp / "boundaries.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        plot_window(wmap, tmp / "window.png", lines, mark=(mark[wmap.x_name], mark[wmap.y_name]))
+    counts = wmap.counts()
+    print(f"{args.fix} = {wmap.fixed * 1e9:.3g} nm: " + ", ".join(f"{k} {counts[k]}" for k in (*REGIMES, "invalid")))
+    for key, v in lines.items():
+        if math.isfinite(v["slope"]):
+            print(f"  boundary {key}: {wmap.y_name} = {v['slope']:.3g} {wmap.x_name} + {v['intercept'] * 1e9:.3g} nm "
+                  f"(rms {v['rms'] * 1e9:.2g} nm, {len(v['points'])} points)")
+        else:
+            print(f"  boundary {key}: {wmap.x_name} = {v['intercept'] * 1e9:.3g} nm")
+    print(f"wrote {args.out}/window.csv, window.png, boundaries.json")
+    return 0
