@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 import warnings
 from collections.abc import Sequence
@@ -11,6 +12,8 @@ from collections.abc import Sequence
 from ..errors import MtjspiceError
 
 __all__ = ["main", "build_parser"]
+
+_NEGATIVE_NUMBER = re.compile(r"^-(?:\d|\.\d)")
 
 #: Subcommand modules, in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = ("macrospin", "fit", "compare", "window")
@@ -33,6 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     for name in COMMANDS:
         importlib.import_module(f".{name}", __name__).register(sub)
+    # Let "--current -0.6m" read as a negative number with a SPICE suffix, not as an option.
+    for p in (parser, *sub.choices.values()):
+        p._negative_number_matcher = _NEGATIVE_NUMBER
+        p._has_negative_number_optionals = []
     return parser
 
 

@@ -260,13 +260,17 @@ def simulate(
                 raise ParameterError("max_steps", max_steps, f"more steps (stuck at t = {t:.6g} s, h = {h:.3g} s)")
             landing = t + h >= stop - 1e-12 * max(stop, 1e-30)
             hh = stop - t if landing else h
-            for s in range(1, 7):
-                y = m + hh * sum(a * ks[j] for j, a in enumerate(_A[s]) if a != 0.0)
-                ks[s] = sys(t + _C[s] * hh, y)
-            m_new = y  # stage 7 is evaluated at the 5th-order solution (FSAL)
-            err_vec = hh * sum(e * ks[j] for j, e in enumerate(_E) if e != 0.0)
-            scale = atol + rtol * np.maximum(np.abs(m), np.abs(m_new))
-            err = float(np.max(np.abs(err_vec) / scale))
+            # A trial step far too long can overflow; the error test then rejects it.
+            with np.errstate(over="ignore", invalid="ignore"):
+                for s in range(1, 7):
+                    y = m + hh * sum(a * ks[j] for j, a in enumerate(_A[s]) if a != 0.0)
+                    ks[s] = sys(t + _C[s] * hh, y)
+                m_new = y  # stage 7 is evaluated at the 5th-order solution (FSAL)
+                err_vec = hh * sum(e * ks[j] for j, e in enumerate(_E) if e != 0.0)
+                scale = atol + rtol * np.maximum(np.abs(m), np.abs(m_new))
+                err = float(np.max(np.abs(err_vec) / scale))
+            if not math.isfinite(err):
+                err = 1e10
             if err <= 1.0:
                 t = stop if landing else t + hh
                 m = m_new / np.linalg.norm(m_new, axis=0)

@@ -1,0 +1,84 @@
+"""Thermal mode: equilibrium statistics against equipartition and the exact Boltzmann average."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import mtjspice as ms
+from mtjspice.params import KB, MU0
+from mtjspice.physics.batch import DeviceBatch
+
+
+def boltzmann_averages(dev: ms.Device, temperature: float) -> tuple[float, float, float]:
+    """<mx^2>, <my^2> and <E - E_min> (J) by quadrature over the +z hemisphere."""
+    nx, ny, nz = dev.demag
+    Ms, V = dev.material.Ms, dev.geometry.volume
+    th = np.linspace(0, np.pi / 2, 3001)
+    ph = np.linspace(0, 2 * np.pi, 1201)
+    T, P = np.meshgrid(th, ph, indexing="ij")
+    mx, my, mz = np.sin(T) * np.cos(P), np.sin(T) * np.sin(P), np.cos(T)
+    e = 0.5 * MU0 * Ms**2 * V * (nx * mx**2 + ny * my**2 + nz * mz**2)
+    e -= 0.5 * MU0 * Ms**2 * V * nz
+    w = np.exp(-e / (KB * temperature)) * np.sin(T)
+    z = np.trapezoid(np.trapezoid(w, ph, axis=1), th)
+
+    def avg(q: np.ndarray) -> float:
+        return float(np.trapezoid(np.trapezoid(q * w, ph, axis=1), th) / z)
+
+    return avg(mx**2), avg(my**2), avg(e)
+
+
+def run_ensemble(dev: ms.Device, temperature: float, seed: int = 7):
+    n = 1500
+    batch = DeviceBatch.from_device(dev, n=n, temperature=temperature)
+    traj = ms.simulate_thermal(batch, 0.0, 12e-9, 0.5e-9, dt=0.5e-12, seed=seed)
+    keep = traj.t >= 4e-9  # several relaxation times (about 1.5 ns) to equilibrate
+    return traj, keep
+
+
+@pytest.mark.slow
+def test_equipartition_small_angle(ortho_path) -> None:
+    # At 30 K the fluctuations are small, so the quadratic (equipartition) result holds.
+    dev = ms.load_device(ortho_path)
+    T = 30.0
+    traj, keep = run_ensemble(dev, T)
+    nx, ny, nz = dev.demag
+    Ms, V = dev.material.Ms, dev.geometry.volume
+    mx2 = KB * T / (MU0 * Ms**2 * V * (nx - nz))
+    my2 = KB * T / (MU0 * Ms**2 * V * (ny - nz))
+    assert np.mean(traj.mx[keep] ** 2) == pytest.approx(mx2, rel=0.05)
+    assert np.mean(traj.my[keep] ** 2) == pytest.approx(my2, rel=0.05)
+    m = traj.m[keep]
+    energy = 0.5 * MU0 * Ms**2 * V * (nx * m[..., 0] ** 2 + ny * m[..., 1] ** 2 + nz * m[..., 2] ** 2 - nz)
+    assert np.mean(energy) == pytest.approx(KB * T, rel=0.05)  # two quadratic modes: kT
+
+
+@pytest.mark.slow
+def test_room_temperature_matches_boltzmann(ortho_path) -> None:
+    # At 300 K the low-barrier pillar's x fluctuations are not small (rms about 0.2): compare with
+    # the exact Boltzmann distribution instead.
+    dev = ms.load_device(ortho_path)
+    T = 300.0
+    traj, keep = run_ensemble(dev, T, seed=11)
+    mx2, my2, e_mean = boltzmann_averages(dev, T)
+    assert np.mean(traj.mx[keep] ** 2) == pytest.approx(mx2, rel=0.05)
+    assert np.mean(traj.my[keep] ** 2) == pytest.approx(my2, rel=0.05)
+    nx, ny, nz = dev.demag
+    Ms, V = dev.material.Ms, dev.geometry.volume
+    m = traj.m[keep]
+    energy = 0.5 * MU0 * Ms**2 * V * (nx * m[..., 0] ** 2 + ny * m[..., 1] ** 2 + nz * m[..., 2] ** 2 - nz)
+    assert np.mean(energy) == pytest.approx(e_mean, rel=0.05)
+
+
+def test_seed_reproducible_and_zero_temperature(ortho_path) -> None:
+    dev = ms.load_device(ortho_path)
+    a = ms.simulate_thermal(dev, 0.3e-3, 0.2e-9, 10e-12, seed=3)
+    b = ms.simulate_thermal(dev, 0.3e-3, 0.2e-9, 10e-12, seed=3)
+    c = ms.simulate_thermal(dev, 0.3e-3, 0.2e-9, 10e-12, seed=4)
+    assert np.array_equal(a.m, b.m)
+    assert not np.array_equal(a.m, c.m)
+    # At 0 K the Heun scheme is a deterministic 2nd-order method: it follows simulate() closely.
+    cold = ms.simulate_thermal(dev, 0.3e-3, 0.4e-9, 10e-12, dt=2e-14, temperature=0.0)
+    det = ms.simulate(dev, 0.3e-3, 0.4e-9, 10e-12, rtol=1e-10)
+    assert np.max(np.abs(cold.m - det.m)) < 1e-5
