@@ -1,0 +1,62 @@
+"""Orthogonal against parallel, and the fit / compare / window command lines."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from conftest import MODELS
+
+import mtjspice as ms
+from mtjspice.cli import main
+from mtjspice.compare import compare_designs
+from mtjspice.lif import load_params
+
+
+@pytest.mark.slow
+def test_parallel_design_fits_the_lif_clearly_worse():
+    o = ms.load_device(MODELS / "orthogonal.toml")
+    p = ms.load_device(MODELS / "parallel.toml")
+    cmp = compare_designs([o, p], n_trains=1, t_stop=15e-9)
+    s = cmp.summary()
+    assert s["orthogonal"]["r2"] > 0.98
+    assert s["parallel"]["r2"] < 0.8
+    assert s["parallel"]["nrmse"] > 2 * s["orthogonal"]["nrmse"]
+
+
+def test_window_cli_writes_csv_and_png(tmp_path, capsys):
+    out = tmp_path / "w"
+    rc = main(["window", str(MODELS / "orthogonal.toml"), "--fix", "T", "--points", "3", "--workers", "1",
+               "--quiet", "--out", str(out)])
+    assert rc == 0
+    with open(out / "window.csv", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["W", "L", "T", "regime"]
+    assert len(rows) > 1 and all(r[3] in ("under", "lif", "over") for r in rows[1:])
+    assert all(float(r[0]) <= float(r[1]) for r in rows[1:])  # W > L points are omitted
+    assert (out / "window.png").stat().st_size > 1000
+
+
+def test_cli_bad_input_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "w"
+    rc = main(["window", str(MODELS / "orthogonal.toml"), "--fix", "T", "--points", "1", "--out", str(out)])
+    assert rc == 2
+    assert "--points" in capsys.readouterr().err
+    assert not out.exists()
+    rc = main(["compare", str(MODELS / "orthogonal.toml"), str(MODELS / "parallel.toml"), "--i-lo", "2m",
+               "--i-hi", "1m", "--out", str(out)])
+    assert rc == 2 and not out.exists()
+
+
+@pytest.mark.slow
+def test_fit_cli_writes_fit_json(tmp_path):
+    out = tmp_path / "f"
+    rc = main(["fit", str(MODELS / "orthogonal.toml"), "--t-stop", "15n", "--random", "1", "--out", str(out)])
+    assert rc == 0
+    fit = json.loads((out / "fit.json").read_text())
+    for key in ("tau_m", "a1", "a2", "R_m", "r2", "nrmse", "i_min", "i_max"):
+        assert key in fit
+    assert fit["a1"] == 1.0 and fit["r2"] > 0.95 and fit["i_min"] < fit["i_max"]
+    assert load_params(out / "lif_params.json").tau_m == pytest.approx(fit["tau_m"])
+    assert (out / "fit.png").exists()
