@@ -1,0 +1,197 @@
+"""The one module that runs ngspice: as a program in batch mode, or through PySpice's shared library.
+
+Both engines take a deck from :mod:`mtjspice.netlist.deck` and return the same plain
+:class:`mtjspice.waveforms.Waveforms`. The batch engine runs ``ngspice -b`` in a private temporary
+folder, so any number of runs can go in parallel processes; the shared engine keeps one
+ngspice library per process (PySpice cannot hold two) and serialises runs through it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from .errors import SimulationError, SimulatorNotFoundError
+from .netlist.deck import strip_control, vector_name
+from .waveforms import Waveforms
+
+__all__ = ["run", "run_batch", "run_shared", "ngspice_program", "parse_wrdata", "Engine"]
+
+Engine = Literal["batch", "shared"]
+
+_ERROR_PATTERNS = re.compile(
+    r"(error|timestep too small|singular matrix|no convergence|aborted|unknown|can't find|not found|fatal)",
+    re.IGNORECASE,
+)
+
+
+def ngspice_program() -> str:
+    """Path of the ``ngspice`` program, or :class:`SimulatorNotFoundError` with how to install it."""
+    path = os.environ.get("MTJSPICE_NGSPICE") or shutil.which("ngspice")
+    if not path:
+        raise SimulatorNotFoundError("the ngspice program")
+    return path
+
+
+def _relevant(log: str) -> list[str]:
+    lines = [ln for ln in log.splitlines() if ln.strip()]
+    hits = [ln for ln in lines if _ERROR_PATTERNS.search(ln)]
+    return hits or lines[-15:]
+
+
+def parse_wrdata(path: str | Path, vectors: Sequence[str]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Read ngspice ``wrdata`` output written with ``wr_singlescale`` and ``wr_vecnames``.
+
+    Returns the time column (s) and each vector by its requested name.
+    """
+    with open(path, encoding="utf-8") as fh:
+        header = [h.lower() for h in fh.readline().split()]
+        data = np.loadtxt(fh, ndmin=2)
+    if data.shape[1] != len(header):
+        raise SimulationError(f"ngspice wrote {data.shape[1]} columns under {len(header)} names to {Path(path).name}")
+    out = {}
+    for v in vectors:
+        if v not in header:
+            raise SimulationError(f"ngspice wrote no vector {v} to {Path(path).name} (it wrote {', '.join(header[1:])})")
+        out[v] = data[:, header.index(v)]
+    return data[:, 0], out
+
+
+def run_batch(deck_text: str, vectors: Sequence[str], *, data_file: str = "waveforms.txt",
+              timeout: float = 3600.0, keep_dir: str | Path | None = None) -> Waveforms:
+    """Run a deck (with its control block) through ``ngspice -b`` in a temporary folder.
+
+    Parameters
+    ----------
+    deck_text : str
+        A deck from :func:`mtjspice.netlist.deck.deck` with ``vectors`` and ``data_file``.
+    vectors : sequence of str
+        The vectors its control block writes, in order.
+    timeout : float
+        Seconds before the run is killed (SimulationError).
+    keep_dir : path, optional
+        Also copy the deck, log and data into this folder (for debugging).
+    """
+    program = ngspice_program()
+    names = [vector_name(v) for v in vectors]
+    with tempfile.TemporaryDirectory(prefix="mtjspice-") as tmp:
+        deck_path = Path(tmp) / "circuit.cir"
+        deck_path.write_text(deck_text, encoding="utf-8")
+        try:
+            proc = subprocess.run([program, "-b", "circuit.cir"], cwd=tmp, capture_output=True, text=True,
+                                  timeout=timeout, stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired as exc:
+            raise SimulationError(f"ngspice did not finish within {timeout:g} s") from exc
+        log = proc.stdout + proc.stderr
+        if keep_dir is not None:
+            for f in Path(tmp).iterdir():
+                shutil.copy(f, Path(keep_dir) / f.name)
+        out = Path(tmp) / data_file
+        if proc.returncode != 0 or not out.exists():
+            raise SimulationError(f"ngspice failed (exit status {proc.returncode})", _relevant(log))
+        if re.search(r"timestep too small|simulation\(s\) aborted|doAnalyses: .*error", log, re.IGNORECASE):
+            raise SimulationError("ngspice aborted the transient (no convergence)", _relevant(log))
+        t, sig = parse_wrdata(out, names)
+    return Waveforms(t=t, signals=sig, engine="ngspice-batch", log=log)
+
+
+_SHARED: Any = None
+_SHARED_LOCK = threading.Lock()
+
+
+def _shared_instance() -> Any:
+    global _SHARED
+    if _SHARED is None:
+        # PySpice 1.5 logs that it does not know ngspice 39; that one message is harmless.
+        class _DropVersionWarning(logging.Filter):
+            def filter(self, record: logging.LogRecord) -> bool:
+                return "Unsupported Ngspice version" not in record.getMessage()
+
+        logging.getLogger("PySpice").addFilter(_DropVersionWarning())
+        for name in list(logging.root.manager.loggerDict):
+            if name.startswith("PySpice"):
+                logging.getLogger(name).addFilter(_DropVersionWarning())
+        try:
+            from PySpice.Spice.NgSpice.Shared import NgSpiceShared
+        except ImportError as exc:  # pragma: no cover - PySpice is a dependency
+            raise SimulatorNotFoundError(f"PySpice ({exc})") from None
+        try:
+            _SHARED = NgSpiceShared.new_instance()
+        except OSError as exc:
+            raise SimulatorNotFoundError(f"the ngspice shared library ({exc})") from None
+    return _SHARED
+
+
+def run_shared(deck_text: str, vectors: Sequence[str]) -> Waveforms:
+    """Run a deck through ngspice's shared library (PySpice), in this process.
+
+    The control block, if any, is dropped; ``vectors`` are read from the resulting plot.
+    """
+    names = [vector_name(v) for v in vectors]
+    circuit = strip_control(deck_text)
+    with _SHARED_LOCK:
+        ng = _shared_instance()
+        ng.clear_output() if hasattr(ng, "clear_output") else None
+        try:
+            ng.load_circuit(circuit)
+            ng.run()
+        except Exception as exc:  # PySpice raises its own NgSpiceCommandError and friends
+            log = "\n".join(getattr(ng, "_stdout", []) + getattr(ng, "_stderr", []))
+            _reset(ng)
+            raise SimulationError(f"ngspice (shared) failed: {exc}", _relevant(log)) from None
+        log = "\n".join(getattr(ng, "_stdout", []) + getattr(ng, "_stderr", []))
+        try:
+            plot = ng.plot(None, ng.last_plot)
+            t = np.array(plot["time"]._data, dtype=float)
+            sig = {n: _shared_vector(plot, n) for n in names}
+        except KeyError as exc:
+            raise SimulationError(f"ngspice (shared) produced no vector {exc}", _relevant(log)) from None
+        finally:
+            _reset(ng)
+    if re.search(r"timestep too small|simulation\(s\) aborted", log, re.IGNORECASE) or t.size < 2:
+        raise SimulationError("ngspice (shared) aborted the transient (no convergence)", _relevant(log))
+    return Waveforms(t=t, signals=sig, engine="ngspice-shared", log=log)
+
+
+def _shared_vector(plot: Any, name: str) -> np.ndarray:
+    kind, inner = name[0], name[2:-1]
+    if kind == "v":
+        if "," in inner:
+            a, b = inner.split(",")
+            return _shared_vector(plot, f"v({a})") - _shared_vector(plot, f"v({b})")
+        key = inner
+    else:
+        key = f"{inner}#branch"
+    for candidate in (key, key.lower()):
+        if candidate in plot:
+            return np.real(np.array(plot[candidate]._data))
+    raise KeyError(name)
+
+
+def _reset(ng: Any) -> None:
+    for cmd in ("destroy all", "remcirc"):
+        try:
+            ng.exec_command(cmd)
+        except Exception:  # noqa: BLE001 - best effort cleanup between runs
+            pass
+
+
+def run(deck_text: str, vectors: Sequence[str], engine: Engine = "batch", **kw: Any) -> Waveforms:
+    """Run a deck with the chosen engine (``"batch"``: ngspice program; ``"shared"``: PySpice)."""
+    if engine == "batch":
+        return run_batch(deck_text, vectors, **kw)
+    if engine == "shared":
+        return run_shared(deck_text, vectors)
+    from .errors import ParameterError
+
+    raise ParameterError("engine", engine, "'batch' or 'shared'")
