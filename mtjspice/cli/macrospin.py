@@ -34,6 +34,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--thermal", action="store_true",
                    help="add Brown's thermal field at the model's temperature (stochastic Heun, 0.1 ps step)")
     p.add_argument("--seed", type=int, default=0, help="seed of the thermal noise (integer, default 0)")
+    p.add_argument("--engine", choices=("python", "ngspice"), default="python",
+                   help="python: the batched macrospin solver; ngspice: the stamped behavioral MTJ in ngspice")
+    p.add_argument("--drive", choices=("current", "divider"), default="current",
+                   help="ngspice engine: an ideal current (--current), or a voltage --vdd through --rref")
+    p.add_argument("--vdd", type=si("--vdd"), default=None, metavar="VOLTS",
+                   help="divider drive: source voltage in V during the pulse")
+    p.add_argument("--rref", type=positive_si("--rref"), default=None, metavar="OHMS",
+                   help="divider drive: reference resistor in Ohm between the source and the junction")
+    p.add_argument("--preset", choices=("default", "accurate"), default="default",
+                   help="ngspice engine: simulator option preset (accurate: about 10x smaller error, slower)")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (created; written whole or not at all)")
     p.set_defaults(run=run)
 
@@ -46,12 +56,65 @@ def check_pulse(t_on: float, t_stop: float, dt: float) -> None:
         raise ParameterError("--dt", dt, f"a time <= --t-stop = {t_stop!r} s")
 
 
+def _check_drive(args: argparse.Namespace) -> None:
+    if args.drive == "divider":
+        if args.engine != "ngspice":
+            raise ParameterError("--drive", "divider", "'current' with --engine python (the divider needs ngspice)")
+        if args.vdd is None or args.rref is None:
+            raise ParameterError("--vdd/--rref", (args.vdd, args.rref), "both given with --drive divider")
+    elif args.vdd is not None or args.rref is not None:
+        raise ParameterError("--vdd/--rref", (args.vdd, args.rref), "only with --drive divider")
+    if args.thermal and args.engine == "ngspice":
+        raise ParameterError("--thermal", True, "only with --engine python (ngspice runs are deterministic)")
+
+
+def run_ngspice(args: argparse.Namespace) -> int:
+    """The same pulse through the stamped behavioral MTJ in ngspice (batch mode)."""
+    from ..netlist.testbench import TESTBENCH_VECTORS, mtj_testbench
+    from ..plots import plot_trajectory
+    from ..sim import run_batch
+    from ..stimulus import square_pulse
+
+    device = load_device(args.model)
+    amplitude = args.current if args.drive == "current" else args.vdd
+    source = square_pulse(amplitude, args.t_on, edge=args.edge)
+    deck_text = mtj_testbench(device, source, args.t_stop, args.dt, drive=args.drive,
+                              r_ref=args.rref or 0.0, preset=args.preset, data_file="waveforms.txt")
+    wf = run_batch(deck_text, TESTBENCH_VECTORS)
+    t = np.arange(int(round(args.t_stop / args.dt)) + 1) * args.dt
+    t = t[t <= args.t_stop * (1 + 1e-12)]
+    sig = wf.at(t)
+    m = np.column_stack([sig[f"v(x1.m{c})"] for c in "xyz"])
+    current = sig["i(v.x1.vsense)"]
+    v_j = sig["v(a)"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r_direct = v_j / current
+    r_state = np.array([device.resistance(float(x)) for x in m @ np.asarray(device.p)])
+    resistance = np.where(np.abs(current) > 1e-9, r_direct, r_state)
+    vmax = float(np.max(np.abs(v_j)))
+    if vmax > device.junction.breakdown_voltage:
+        print(f"warning: junction voltage reached {vmax:.3g} V, above its breakdown voltage "
+              f"{device.junction.breakdown_voltage:.3g} V")
+    with OutputDir(args.out) as tmp:
+        write_csv(tmp / "trajectory.csv", ("t", "mx", "my", "mz", "R"), np.column_stack((t, m, resistance)))
+        (tmp / "netlist.cir").write_text(deck_text, encoding="utf-8")
+        plot_trajectory(t, m, current, tmp / "trajectory.png",
+                        title=f"{device.name} in ngspice ({args.drive} drive, {args.preset} preset)")
+    print(f"wrote {args.out}/trajectory.csv, trajectory.png and netlist.cir ({t.size} samples, "
+          f"{wf.t.size} ngspice points); max |V_junction| = {vmax:.3g} V, "
+          f"final m = ({m[-1, 0]:.3f}, {m[-1, 1]:.3f}, {m[-1, 2]:.3f})")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     from ..physics.solver import simulate, simulate_thermal
     from ..plots import plot_trajectory
     from ..stimulus import square_pulse
 
     check_pulse(args.t_on, args.t_stop, args.dt)
+    _check_drive(args)
+    if args.engine == "ngspice":
+        return run_ngspice(args)
     device = load_device(args.model)
     drive = square_pulse(args.current, args.t_on, edge=args.edge)
     with warnings.catch_warnings(record=True) as caught:

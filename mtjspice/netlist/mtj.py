@@ -1,0 +1,181 @@
+"""The behavioral MTJ: the macrospin LLGS equation stamped into an ngspice subcircuit.
+
+No Verilog-A, no code models: three capacitors hold the magnetization components as node voltages
+(v(mx), v(my), v(mz) equal mx, my, mz), behavioral current sources charge them with dm/dt, and a
+behavioral conductance G(m.p) carries the junction current, which a 0 V source senses and feeds
+back into the spin-torque terms. ngspice integrates the magnet and the circuit around it in one
+transient, so read disturbance, divider feedback and bias-dependent TMR all act as they would.
+
+Formulation, and why:
+
+* The equation is the one the Python solver integrates (:mod:`mtjspice.physics.llgs`), in the
+  folded form dm/dt = -gamma' Ms [m x b + m (m.d) - d (m.m)] with b = h - alpha a p and
+  d = alpha h + a p, where h = H / Ms and a = a_J / Ms. It is expanded into exact polynomials
+  (:mod:`mtjspice.netlist.poly`) so that terms that vanish for the device are not written.
+* Scaled state: each state capacitor is ``TIME_UNIT`` = 1 nF, so the B-source current is dm/dt in
+  units of 1/ns: currents and charges of order one, where ngspice's absolute tolerances (abstol
+  1e-12 A, chgtol 1e-14 C) are meaningful, instead of 1e9 A on 1 F.
+* Renormalisation: |m| is not conserved by trapezoidal steps; a restoring term
+  lambda (1 - |m|^2) m with lambda = ``NORM_RATE`` keeps it within about 1e-4, at no extra
+  cost (dividing by |m| inside the sources was measured 5 to 9 times slower).
+* Each state node has a 1 TOhm leak so the matrix has a DC path; its time constant (1000 s) is
+  negligible.
+
+Sign convention: positive current entering ``t1`` (the free-layer terminal) and leaving ``t2``
+pushes m toward +p, as in the Python solver.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import ParameterError
+from ..params import Device
+from . import safe
+from .poly import Poly, const, var
+
+__all__ = [
+    "OPTION_PRESETS",
+    "TIME_UNIT",
+    "NORM_RATE",
+    "max_step",
+    "llgs_polynomials",
+    "mtj_subckt",
+    "mtj_ic",
+    "mtj_vectors",
+]
+
+#: Capacitance of each magnetization state node (F): the time unit of the state equations (s).
+TIME_UNIT = 1e-9
+#: Rate of the |m| = 1 restoring term (1/s).
+NORM_RATE = 1e11
+
+#: Simulator options for decks containing MTJs. "default": fast, m within about 1e-2 of the
+#: Python reference; "accurate": within about 1e-3, several times slower. Measured costs are in
+#: benchmarks/spice.py and the README.
+OPTION_PRESETS: dict[str, dict[str, float | str]] = {
+    "default": {"method": "trap", "reltol": 1e-4, "abstol": 1e-12, "vntol": 1e-7, "chgtol": 1e-16, "trtol": 1},
+    "accurate": {"method": "trap", "reltol": 1e-6, "abstol": 1e-12, "vntol": 1e-9, "chgtol": 1e-18, "trtol": 1},
+}
+_MAX_STEP = {"default": 0.6e-12, "accurate": 0.2e-12}
+
+
+def _check_preset(preset: str) -> str:
+    if preset not in OPTION_PRESETS:
+        raise ParameterError("preset", preset, "one of " + ", ".join(repr(p) for p in OPTION_PRESETS))
+    return preset
+
+
+def max_step(preset: str = "default") -> float:
+    """Largest transient step (s) to use with the preset."""
+    return _MAX_STEP[_check_preset(preset)]
+
+
+def llgs_polynomials(device: Device) -> tuple[Poly, Poly, Poly]:
+    """dm/dt in units of 1/``TIME_UNIT`` as polynomials in (mx, my, mz, a), where the symbol ``a``
+    stands for the junction current in amperes. Includes the renormalisation term."""
+    mat = device.material
+    Ms = mat.Ms
+    nx, ny, nz = device.demag
+    px, py, pz = device.junction.pinned
+    f = device.field
+    k = device.gamma_prime * Ms * TIME_UNIT  # 1/ns
+    lam = NORM_RATE * TIME_UNIT
+    alpha = mat.alpha
+    c_a = device.aj_per_amp / Ms  # reduced torque per ampere (1/A)
+    m = (var("mx"), var("my"), var("mz"))
+    current = var("a")
+    h = [m[0] * -nx + f.H[0] / Ms, m[1] * -ny + f.H[1] / Ms, m[2] * -nz + f.H[2] / Ms]
+    if f.Ku != 0.0:
+        from ..params import MU0
+
+        kfac = 2.0 * f.Ku / (MU0 * Ms * Ms)
+        mu = m[0] * f.axis[0] + m[1] * f.axis[1] + m[2] * f.axis[2]
+        h = [h[i] + mu * (kfac * f.axis[i]) for i in range(3)]
+    a = current * c_a
+    p = (px, py, pz)
+    b = [h[i] - a * (alpha * p[i]) for i in range(3)]
+    d = [h[i] * alpha + a * p[i] for i in range(3)]
+    mm = m[0] * m[0] + m[1] * m[1] + m[2] * m[2]
+    md = m[0] * d[0] + m[1] * d[1] + m[2] * d[2]
+    cross = (m[1] * b[2] - m[2] * b[1], m[2] * b[0] - m[0] * b[2], m[0] * b[1] - m[1] * b[0])
+    renorm = (const(1.0) - mm) * lam
+    out = tuple((cross[i] + m[i] * md - d[i] * mm) * -k + m[i] * renorm for i in range(3))
+    return out[0], out[1], out[2]
+
+
+def _conductance_expr(device: Device, v: str, mp: str) -> str:
+    """G(m.p, V) in siemens as an ngspice expression."""
+    g_p = 1.0 / device.R_P
+    tmr = device.junction.TMR
+    vh = device.junction.V_half
+    if vh > 0:
+        g_ap = f"({safe.num(g_p)}/(1+{safe.num(tmr)}/(1+({v}/{safe.num(vh)})*({v}/{safe.num(vh)}))))"
+        return f"(({safe.num(g_p)}+{g_ap})/2 + ({safe.num(g_p)}-{g_ap})/2*{mp})"
+    g_ap_val = g_p / (1.0 + tmr)
+    return f"({safe.num((g_p + g_ap_val) / 2)} + {safe.num((g_p - g_ap_val) / 2)}*{mp})"
+
+
+def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default") -> str:
+    """The ``.subckt NAME t1 t2`` text of the behavioral MTJ for ``device``.
+
+    Parameters
+    ----------
+    device : Device
+        Geometry, material, junction and initial state (its ``theta0`` sets the state capacitors'
+        initial conditions, used with ``uic``).
+    name : str
+        Subcircuit name (a plain identifier).
+    preset : {"default", "accurate"}
+        Only checked here; pass the same preset's options to the deck.
+
+    Returns
+    -------
+    str
+        Subcircuit text; internal nodes mx, my, mz carry the magnetization components (V = 1).
+    """
+    safe.name(name, "subcircuit name")
+    _check_preset(preset)
+    fx, fy, fz = llgs_polynomials(device)
+    names = {"mx": "V(mx)", "my": "V(my)", "mz": "V(mz)", "a": "i(Vsense)"}
+    px, py, pz = device.junction.pinned
+    mp_terms = [f"{safe.num(c)}*V({n})" for c, n in ((px, "mx"), (py, "my"), (pz, "mz")) if c != 0.0]
+    mp = "(" + " + ".join(mp_terms) + ")"
+    m0 = device.initial.m0
+    g = device.geometry
+    label = re.sub(r"[^A-Za-z0-9_.-]", "_", device.name)[:64]  # comment text only, never a new line
+    lines = [
+        f"* Behavioral macrospin MTJ '{label}' generated by mtjspice: W={g.W:.4g} m, L={g.L:.4g} m, "
+        f"T={g.T:.4g} m ({g.shape})",
+        f"* p = ({px:.4g}, {py:.4g}, {pz:.4g}); R_P = {device.R_P:.6g} Ohm; R_AP = {device.R_AP:.6g} Ohm",
+        "* Positive current into t1 (free layer) pushes m toward +p. v(mx), v(my), v(mz) = m.",
+        f".subckt {name} t1 t2",
+        "* junction current sensor: i(Vsense) is the current entering t1",
+        "Vsense t1 n1 0",
+        "* junction: I = V * G, G = G_P (1 + m.p)/2 + G_AP (1 - m.p)/2 (bias-dependent G_AP if V_half > 0)",
+        f"Bjunction n1 t2 I = V(n1,t2)*{_conductance_expr(device, 'V(n1,t2)', mp)}",
+        f"* magnetization state: C = {TIME_UNIT:g} F, so each source current is dm/dt in 1/ns",
+    ]
+    for comp, poly, m0c in (("mx", fx, m0[0]), ("my", fy, m0[1]), ("mz", fz, m0[2])):
+        lines += [
+            f"C{comp} {comp} 0 {safe.num(TIME_UNIT)} IC={safe.num(m0c)}",
+            f"R{comp} {comp} 0 1e12",
+            f"* d{comp}/dt: -gamma' Ms [m x b + m (m.d) - d |m|^2]_{comp[1]} + lambda (1 - |m|^2) {comp}, "
+            "b = h - alpha a p, d = alpha h + a p, a = a_J/Ms",
+            f"B{comp} 0 {comp} I = {poly.spice(names)}",
+        ]
+    lines.append(f".ends {name}")
+    return "\n".join(lines) + "\n"
+
+
+def mtj_ic(instance: str, device: Device) -> dict[str, float]:
+    """``.ic`` entries for the state nodes of subcircuit instance ``instance`` (e.g. ``"x1"``)."""
+    inst = safe.name(instance, "instance name").lower()
+    m0 = device.initial.m0
+    return {f"{inst}.mx": m0[0], f"{inst}.my": m0[1], f"{inst}.mz": m0[2]}
+
+
+def mtj_vectors(instance: str) -> list[str]:
+    """The vectors that probe an instance's magnetization and junction current."""
+    inst = safe.name(instance, "instance name").lower()
+    return [f"v({inst}.mx)", f"v({inst}.my)", f"v({inst}.mz)", f"i(v.{inst}.vsense)"]
