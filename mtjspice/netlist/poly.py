@@ -59,6 +59,21 @@ class Poly:
 
     __rmul__ = __mul__
 
+    def diff(self, name: str) -> Poly:
+        """Partial derivative with respect to one symbol."""
+        i = SYMBOLS.index(name)
+        out: dict[tuple[int, ...], float] = {}
+        for k, v in self.terms.items():
+            if k[i]:
+                kk = list(k)
+                kk[i] -= 1
+                out[tuple(kk)] = out.get(tuple(kk), 0.0) + v * k[i]
+        return Poly(out)
+
+    def is_zero(self) -> bool:
+        """True for the zero polynomial."""
+        return not self.terms
+
     def evaluate(self, values: Sequence[np.ndarray | float]) -> np.ndarray | float:
         """Value at ``values`` (one per symbol, arrays broadcast)."""
         total: np.ndarray | float = 0.0

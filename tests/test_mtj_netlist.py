@@ -1,0 +1,158 @@
+"""The behavioral MTJ subcircuit: its equations equal the Python kernel's, its text is golden,
+and ngspice running it agrees with the Python solver within each preset's stated tolerance."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import mtjspice as ms
+from mtjspice import NetlistError, ParameterError
+from mtjspice.netlist import mtj as M
+from mtjspice.netlist.testbench import TESTBENCH_VECTORS, mtj_testbench
+from mtjspice.physics.batch import DeviceBatch
+from mtjspice.physics.llgs import effective_field, llgs_rhs
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).resolve().parent.parent
+UPDATE = bool(os.environ.get("MTJSPICE_UPDATE_GOLDEN"))
+
+
+def _devices(ortho_path, parallel_path):
+    o = ms.load_device(ortho_path)
+    return {
+        "orthogonal": o,
+        "parallel": ms.load_device(parallel_path),
+        "tilted_field": o.replace(**{"junction.pinned": (0.3, 0.9, 0.1), "field.H": (1e3, -2e3, 5e3),
+                                     "field.Ku": 2e4, "field.axis": (0.0, 0.6, 0.8)}),
+    }
+
+
+def test_polynomials_equal_numpy_kernel(ortho_path, parallel_path) -> None:
+    rng = np.random.default_rng(5)
+    for dev in _devices(ortho_path, parallel_path).values():
+        polys = M.llgs_polynomials(dev)
+        b = DeviceBatch.from_devices(dev)
+        m = rng.normal(size=(3, 50))
+        m /= np.linalg.norm(m, axis=0)
+        current = rng.uniform(-2e-3, 2e-3, 50)
+        H = effective_field(m, b.Ms, b.N, b.H, b.Ku, b.u)
+        ref = llgs_rhs(m, H, b.aj_per_amp * current, b.p, b.alpha, b.gamma_prime) * M.TIME_UNIT
+        got = np.array([p.evaluate([m[0], m[1], m[2], current]) for p in polys])
+        assert np.allclose(got, ref, rtol=1e-12, atol=1e-9 * np.abs(ref).max())
+
+
+@pytest.mark.parametrize("model", ["orthogonal", "parallel"])
+def test_subckt_golden(model, ortho_path, parallel_path) -> None:
+    dev = _devices(ortho_path, parallel_path)[model]
+    text = M.mtj_subckt(dev, "mtj")
+    golden = DATA / f"mtj_{model}.sub"
+    if UPDATE:
+        golden.write_text(text)
+    assert text.splitlines() == golden.read_text().splitlines()
+
+
+def test_builder_rejects_hostile_names(ortho_path) -> None:
+    dev = ms.load_device(ortho_path)
+    for bad in ("mtj\n.control", "a b", "x;shell ls", ""):
+        with pytest.raises(NetlistError):
+            M.mtj_subckt(dev, bad)
+        with pytest.raises(NetlistError):
+            M.mtj_ic(bad, dev)
+    with pytest.raises(ParameterError, match="preset"):
+        M.mtj_subckt(dev, "mtj", "fastest")
+    # A hostile device name only reaches a comment line, and never a second line.
+    evil = dev.replace(name="x\n.control\nshell touch /tmp/pwned\n.endc")
+    text = M.mtj_subckt(evil, "mtj")
+    assert text.count("\n") == M.mtj_subckt(dev, "mtj").count("\n")
+    assert not any(ln.strip().lower().startswith((".control", "shell", ".endc")) for ln in text.splitlines())
+
+
+def test_example_netlists_in_sync(ortho_path, parallel_path) -> None:
+    from mtjspice.netlist.examples import EXAMPLES
+
+    for fname, build in EXAMPLES.items():
+        assert (ROOT / "netlists" / fname).read_text() == build(ROOT / "models"), f"netlists/{fname} is stale"
+
+
+# ---------------------------------------------------------------- ngspice agreement
+CASES = [
+    ("orthogonal", 0.6e-3, "my"),
+    ("orthogonal", -0.6e-3, "my"),
+    ("orthogonal", 0.3e-3, "my"),
+    ("parallel", -1.5e-3, "mz"),
+]
+
+
+def _compare(dev, wave, preset, comp, t_stop=15e-9, drive="current", r_ref=0.0):
+    from mtjspice.sim import run
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ms.BreakdownWarning)
+        py_drive = wave if drive == "current" else ms.DividerDrive(wave, r_ref)
+        ref = ms.simulate(dev, py_drive, t_stop, 10e-12, rtol=1e-11)
+    wf = run(mtj_testbench(dev, wave, t_stop, 10e-12, drive=drive, r_ref=r_ref, preset=preset), TESTBENCH_VECTORS)
+    got = np.interp(ref.t, wf.t, wf[f"v(x1.{comp})"])
+    want = getattr(ref, comp)[:, 0]
+    return float(np.max(np.abs(got - want)))
+
+
+@pytest.mark.ngspice
+@pytest.mark.parametrize(("preset", "tol"), [("default", 1e-2), ("accurate", 1e-3)])
+@pytest.mark.parametrize(("model", "current", "comp"), CASES)
+def test_ngspice_agrees_with_python(preset, tol, model, current, comp, ortho_path, parallel_path) -> None:
+    dev = _devices(ortho_path, parallel_path)[model]
+    wave = ms.Pulse(0.0, current, 0.0, 10e-12, 10e-12, 6e-9, 1.0)
+    assert _compare(dev, wave, preset, comp) < tol
+
+
+@pytest.mark.ngspice
+@pytest.mark.parametrize(("preset", "tol"), [("default", 1e-2), ("accurate", 1e-3)])
+def test_divider_drive_agrees(preset, tol, ortho_path) -> None:
+    dev = ms.load_device(ortho_path)
+    src = ms.Pulse(0.0, 2.0, 0.0, 10e-12, 10e-12, 6e-9, 1.0)
+    assert _compare(dev, src, preset, "my", t_stop=12e-9, drive="divider", r_ref=2000.0) < tol
+
+
+@pytest.mark.ngspice
+@pytest.mark.slow
+def test_unit_norm_over_1us(ortho_path) -> None:
+    from mtjspice.sim import run
+
+    dev = ms.load_device(ortho_path)
+    wf = run(mtj_testbench(dev, ms.pulse_train(0.6e-3, 5e-9, 15e-9), 1e-6, 100e-12), TESTBENCH_VECTORS)
+    norm = np.sqrt(wf["v(x1.mx)"] ** 2 + wf["v(x1.my)"] ** 2 + wf["v(x1.mz)"] ** 2)
+    assert np.max(np.abs(norm - 1)) < 1e-3
+    assert np.max(wf["v(x1.my)"]) > 0.3  # it did integrate
+
+
+@pytest.mark.ngspice
+def test_cli_ngspice_netlist_runs_unchanged(tmp_path, ortho_path) -> None:
+    from mtjspice.cli import main
+
+    out = tmp_path / "run"
+    assert main(["macrospin", str(ortho_path), "--engine", "ngspice", "--drive", "divider", "--vdd", "1.5",
+                 "--rref", "1k", "--t-on", "3n", "--t-stop", "5n", "--dt", "50p", "--out", str(out)]) == 0
+    data = np.loadtxt(out / "trajectory.csv", delimiter=",", skiprows=1)
+    assert data.shape == (101, 5)
+    res = subprocess.run(["ngspice", "-b", "netlist.cir"], cwd=out, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stdout[-2000:]
+    rows = np.loadtxt(out / "waveforms.txt", skiprows=1)
+    my = np.interp(data[:, 0], rows[:, 0], rows[:, 2])
+    assert np.allclose(my, data[:, 2], atol=1e-9)
+
+
+def test_cli_ngspice_bad_drive_options(tmp_path, ortho_path, capsys) -> None:
+    from mtjspice.cli import main
+
+    out = tmp_path / "run"
+    assert main(["macrospin", str(ortho_path), "--drive", "divider", "--vdd", "1", "--rref", "1k",
+                 "--out", str(out)]) == 2
+    assert main(["macrospin", str(ortho_path), "--engine", "ngspice", "--drive", "divider", "--out", str(out)]) == 2
+    assert "--vdd" in capsys.readouterr().err
+    assert not out.exists()
