@@ -1,0 +1,154 @@
+"""The neuron circuit: spike polarity, F-I symmetry, energy closure, netlist reproducibility, bad input."""
+
+from __future__ import annotations
+
+import subprocess
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mtjspice import DC, ParameterError, load_device
+from mtjspice.cli import main
+from mtjspice.neuron import PARTS, NeuronSettings, fi_curve, neuron_circuit, parse_input, run_neuron
+from mtjspice.sim import parse_wrdata
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = ROOT / "models" / "orthogonal.toml"
+I_TH = 0.38e-3  # the model's onset current (macrospin scan: 0.376 to 0.383 mA); fixed to skip the scan
+
+
+@pytest.fixture(scope="module")
+def device():  # type: ignore[no-untyped-def]
+    return load_device(MODEL)
+
+
+def settings(**kw: object) -> NeuronSettings:
+    return NeuronSettings(i_th=I_TH, **kw)  # type: ignore[arg-type]
+
+
+# ---- bad input: clear errors naming the option, nothing written ----
+
+@pytest.mark.parametrize("argv, option", [
+    (["--t-stop", "-1n"], "--t-stop"),
+    (["--v-hi", "0.60", "--v-lo", "0.70"], "--v-lo"),
+    (["--input", "sine:1m"], "--input"),
+])
+def test_bad_options_write_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str],
+                                   option: str) -> None:
+    out = tmp_path / "out"
+    code = main(["neuron", str(MODEL), "--i-th", "0.38m", "--out", str(out), *argv])
+    assert code == 2
+    assert option in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_unknown_mode_is_rejected(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["neuron", str(MODEL), "--reset", "bounce", "--out", str(tmp_path / "o")])
+    assert info.value.code == 2
+    assert "--reset" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_pwl_with_non_increasing_time(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "in.csv"
+    f.write_text("t,I\n0,0\n1e-9,5e-4\n1e-9,0\n")
+    code = main(["neuron", str(MODEL), "--i-th", "0.38m", "--input", f"pwl:{f}", "--out", str(tmp_path / "o")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "--input" in err and "line 4" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_inverted_thresholds_rejected(device) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ParameterError, match="v-lo"):
+        neuron_circuit(device, settings(v_hi=0.6, v_lo=0.7))
+
+
+def test_parse_input_kinds() -> None:
+    assert float(parse_input("dc:0.5m")(0.0)) == pytest.approx(5e-4)
+    w = parse_input("step:-0.6m,10n,2n")
+    assert float(w(5e-9)) == pytest.approx(-6e-4) and float(w(1e-9)) == 0.0
+
+
+def test_default_thresholds_straddle_zero(device) -> None:  # type: ignore[no-untyped-def]
+    c = neuron_circuit(device, settings())
+    mid = c.v_read * c.r_ref / (c.r_ref + device.resistance(0.0))
+    assert c.v_lo < mid < c.v_hi
+    assert c.v_read / (c.r_ref + device.resistance(0.0)) < 0.5 * I_TH  # the read alone stays below the onset
+
+
+# ---- ngspice ----
+
+def _run(device, wave, t_stop, **kw):  # type: ignore[no-untyped-def]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return run_neuron(device, wave, t_stop, settings(**kw))
+
+
+@pytest.mark.ngspice
+@pytest.mark.slow
+@pytest.mark.parametrize("reset", ["leak", "active"])
+def test_polarity(device, reset: str) -> None:  # type: ignore[no-untyped-def]
+    pos = _run(device, DC(0.62e-3), 60e-9, reset=reset)
+    neg = _run(device, DC(-0.62e-3), 60e-9, reset=reset)
+    assert pos.spikes.shape[0] >= 5 and np.all(pos.spikes[:, 1] == 1)
+    assert neg.spikes.shape[0] >= 5 and np.all(neg.spikes[:, 1] == -1)
+
+
+@pytest.mark.ngspice
+@pytest.mark.slow
+def test_zero_input_no_spikes_over_1us(device) -> None:  # type: ignore[no-untyped-def]
+    res = _run(device, DC(0.0), 1e-6)
+    assert res.spikes.shape[0] == 0
+    assert np.max(np.abs(res.u)) < 0.1  # reads alone do not move the membrane
+
+
+@pytest.mark.ngspice
+@pytest.mark.slow
+def test_fi_grows_and_is_symmetric(device) -> None:  # type: ignore[no-untyped-def]
+    cur = [0.58e-3, 0.61e-3, 0.65e-3]
+    fi = fi_curve(device, cur + [-c for c in cur], settings(), t_stop=100e-9)
+    pos, neg = fi[:3, 1], fi[3:, 1]
+    assert np.all(np.diff(pos) > 0) and np.all(np.diff(neg) > 0)
+    assert np.all(np.abs(pos - neg) <= 0.1 * np.maximum(pos, neg))
+    assert np.all(fi[:, 2] == 0)  # no wrong-sign spikes
+
+
+@pytest.mark.ngspice
+@pytest.mark.slow
+@pytest.mark.parametrize("reset", ["leak", "active"])
+def test_energy_parts_add_up(device, reset: str) -> None:  # type: ignore[no-untyped-def]
+    res = _run(device, DC(-0.62e-3), 30e-9, reset=reset)
+    e = res.energy
+    parts = sum(e[p] for p in PARTS)
+    assert abs(parts / e["total"] - 1) < 0.01
+    assert e["junction"] > 0.5 * e["total"]  # the junction takes most of it at this input
+    assert e["readout_divider"] > 0 and e["comparators"] > 0
+    # delivered energy checked independently: the input source's share equals V x I of the known input
+    assert e["sources"]["input"] > 0
+
+
+@pytest.mark.ngspice
+@pytest.mark.slow
+def test_written_netlist_reproduces_spikes(device, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "out"
+    assert main(["neuron", str(MODEL), "--i-th", "0.38m", "--t-stop", "60n", "--out", str(out)]) == 0
+    spikes = np.loadtxt(out / "spikes.csv", delimiter=",", skiprows=1, ndmin=2)
+    assert spikes.shape[0] >= 4 and set(spikes[:, 1]) == {1.0, -1.0}
+    assert (out / "energy.csv").read_text().splitlines()[0] == "part,joules"
+    subprocess.run(["ngspice", "-b", "netlist.cir"], cwd=out, check=True, capture_output=True)
+    t, sig = parse_wrdata(out / "waveforms.txt", ["v(spk_p)", "v(spk_n)"])
+    again = []
+    for node, pol in (("v(spk_p)", 1), ("v(spk_n)", -1)):
+        x = sig[node] > 0.5
+        idx = np.nonzero(x[1:] & ~x[:-1])[0]
+        again += [(t[i], pol) for i in idx]
+    again_arr = np.array(sorted(again))
+    assert again_arr.shape == spikes.shape
+    assert np.allclose(again_arr[:, 0], spikes[:, 0], rtol=0.01)
+    assert np.array_equal(again_arr[:, 1], spikes[:, 1])
+
+
