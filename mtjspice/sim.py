@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -87,12 +88,28 @@ def run_batch(deck_text: str, vectors: Sequence[str], *, data_file: str = "wavef
     with tempfile.TemporaryDirectory(prefix="mtjspice-") as tmp:
         deck_path = Path(tmp) / "circuit.cir"
         deck_path.write_text(deck_text, encoding="utf-8")
-        try:
-            proc = subprocess.run([program, "-b", "circuit.cir"], cwd=tmp, capture_output=True, text=True,
-                                  timeout=timeout, stdin=subprocess.DEVNULL)
-        except subprocess.TimeoutExpired as exc:
-            raise SimulationError(f"ngspice did not finish within {timeout:g} s") from exc
-        log = proc.stdout + proc.stderr
+        t0 = time.perf_counter()
+        with open(Path(tmp) / "ngspice.log", "w+", encoding="utf-8") as logf:
+            proc = subprocess.Popen([program, "-b", "circuit.cir"], cwd=tmp, stdout=logf, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL)
+            # Peak memory of the ngspice process itself: VmHWM from /proc, sampled while it runs
+            # (ru_maxrss would also count the forked Python image before exec).
+            deadline = time.monotonic() + timeout
+            peak_kib = 0
+            while True:
+                peak_kib = max(peak_kib, _vm_hwm_kib(proc.pid))
+                pid, status = os.waitpid(proc.pid, os.WNOHANG)
+                if pid:
+                    proc.returncode = os.waitstatus_to_exitcode(status)
+                    break
+                if time.monotonic() > deadline:
+                    proc.kill()
+                    proc.wait()
+                    raise SimulationError(f"ngspice did not finish within {timeout:g} s")
+                time.sleep(0.005)
+            logf.seek(0)
+            log = logf.read()
+        wall = time.perf_counter() - t0
         if keep_dir is not None:
             for f in Path(tmp).iterdir():
                 shutil.copy(f, Path(keep_dir) / f.name)
@@ -102,7 +119,21 @@ def run_batch(deck_text: str, vectors: Sequence[str], *, data_file: str = "wavef
         if re.search(r"timestep too small|simulation\(s\) aborted|doAnalyses: .*error", log, re.IGNORECASE):
             raise SimulationError("ngspice aborted the transient (no convergence)", _relevant(log))
         t, sig = parse_wrdata(out, names)
-    return Waveforms(t=t, signals=sig, engine="ngspice-batch", log=log)
+    stats = {"wall_s": wall, "points": float(t.size),
+             "peak_rss_bytes": float(peak_kib) * 1024.0}
+    return Waveforms(t=t, signals=sig, engine="ngspice-batch", log=log, stats=stats)
+
+
+def _vm_hwm_kib(pid: int) -> int:
+    """Peak resident memory (KiB) of a running process, 0 if unknown."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 _SHARED: Any = None
@@ -160,7 +191,7 @@ def run_shared(deck_text: str, vectors: Sequence[str]) -> Waveforms:
             _reset(ng)
     if re.search(r"timestep too small|simulation\(s\) aborted", log, re.IGNORECASE) or t.size < 2:
         raise SimulationError("ngspice (shared) aborted the transient (no convergence)", _relevant(log))
-    return Waveforms(t=t, signals=sig, engine="ngspice-shared", log=log)
+    return Waveforms(t=t, signals=sig, engine="ngspice-shared", log=log, stats={"points": float(t.size)})
 
 
 def _shared_vector(plot: Any, name: str) -> np.ndarray:

@@ -29,12 +29,16 @@ class Waveforms(Mapping[str, np.ndarray]):
         ``"ngspice-batch"`` or ``"ngspice-shared"``.
     log : str
         ngspice's output for the run.
+    stats : dict
+        Run statistics: ``wall_s`` (s), ``points`` (time points), and for the batch engine
+        ``peak_rss_bytes``, the ngspice process's peak resident memory (bytes).
     """
 
     t: np.ndarray
     signals: dict[str, np.ndarray]
     engine: str = ""
     log: str = field(default="", repr=False)
+    stats: dict[str, float] = field(default_factory=dict, repr=False)
 
     def __getitem__(self, key: str) -> np.ndarray:
         k = key.lower()
