@@ -1,0 +1,25 @@
+"""Wall time per simulated microsecond of the neuron circuit, per comparator flavour and reset mode,
+and the share spent in ngspice against Python. Run: python benchmarks/neuron.py [T_STOP]."""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
+
+from mtjspice import load_device
+from mtjspice.neuron import NeuronSettings, default_stimulus, run_neuron
+
+device = load_device(Path(__file__).resolve().parent.parent / "models" / "orthogonal.toml")
+t_stop = float(sys.argv[1]) if len(sys.argv) > 1 else 200e-9
+wave = default_stimulus(0.62e-3, t_on=80e-9, gap=18e-9)
+print(f"{'comparator':11s} {'reset':7s} {'s per us':>9s} {'ngspice %':>9s} {'python %':>9s} spikes")
+for comparator in ("behavioral", "cmos"):
+    for reset in ("leak", "active"):
+        s = NeuronSettings(comparator=comparator, reset=reset, i_th=0.38e-3)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            r = run_neuron(device, wave, t_stop, s)
+        tot = r.wall_ngspice + r.wall_python
+        print(f"{comparator:11s} {reset:7s} {tot / (t_stop * 1e6):9.2f} {100 * r.wall_ngspice / tot:9.1f} "
+              f"{100 * r.wall_python / tot:9.1f} {r.spikes.shape[0]}")
