@@ -5,14 +5,16 @@ Defaults derived from the device (each can be overridden, see :class:`NeuronSett
 
 * ``i_th``: the onset current of the leaky-integrating regime (macrospin,
   :func:`mtjspice.devicefit.threshold_current`); about 0.38 mA for ``models/orthogonal.toml``.
-* read current ``i_read = 0.4 i_th`` (always positive; below the onset, so a read alone does not
+* read current ``i_read = 0.25 i_th`` (always positive; below the onset, so a read alone does not
   move u, yet it is simulated and disturbs the magnet a little);
 * readout level at u = 0: ``v_mid = 0.65 vdd`` (the CMOS comparator's NMOS input pair needs a
   common mode well above its threshold voltage); so ``r_ref = v_mid / i_read`` and
   ``v_read = i_read (R(u=0) + r_ref)``;
-* thresholds: the readout voltage at u = +u_th and u = -u_th, ``u_th = 0.25``:
+* thresholds: the readout voltage at u = +u_th and u = -u_th, ``u_th = 0.3``:
   ``v = v_read r_ref / (r_ref + R(u))`` with R(u) the junction's zero-bias resistance;
-* reset: leak: ``t_refractory = 2 ns`` (about 2.5 relaxation times); active:
+* read clock 1 ns, window 0.2 ns, strobe from 0.07 ns into it; trim ``TRIM_FACTOR`` = 0.68 of the
+  reads' mean current; transient max step 5 ps (spike times unchanged against 0.6 ps);
+* reset: leak: ``t_refractory = 1.5 ns`` (about 2 relaxation times); active:
   ``t_refractory = 0.5 ns`` and ``i_reset = 1.3 i_th``, which brings u from its plateau to about 0
   within the pulse (measured with the macrospin solver).
 """
