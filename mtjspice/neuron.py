@@ -185,7 +185,7 @@ def neuron_deck(device: Device, circuit: NeuronCircuit, wave: Waveform | float, 
     else:
         cmp_text = behavioral_comparator(s.behavioral, circuit.vdd, name="cmp")
         card = ""
-    blocks = neuron_blocks(circuit, mtj_subckt(device, "mtj", s.preset), cmp_text, wave, card)
+    blocks = neuron_blocks(circuit, mtj_subckt(device, "mtj", s.preset, step=s.max_step), cmp_text, wave, card)
     vectors = neuron_vectors(circuit)
     ms = s.max_step
     text = deck(f"mtjspice signed LIF neuron ({circuit.comparator} comparators, {circuit.reset} reset)", blocks,
@@ -215,6 +215,8 @@ class NeuronResult:
         ``sources`` (a dict: delivered per source, J).
     wall_ngspice, wall_python : float
         Seconds spent in ngspice and in Python (deck building and analysis).
+    v_junction_max : float
+        Largest junction voltage of the run (V).
     """
 
     wave: Waveforms
@@ -225,6 +227,7 @@ class NeuronResult:
     energy: dict[str, Any]
     wall_ngspice: float
     wall_python: float
+    v_junction_max: float = 0.0
 
     @property
     def t(self) -> np.ndarray:
@@ -386,11 +389,12 @@ def _read_pwl(path: Path, option: str) -> PWL:
 
 
 def run_neuron(device: Device, wave: Waveform | float, t_stop: float, settings: NeuronSettings | None = None,
-               circuit: NeuronCircuit | None = None) -> NeuronResult:
+               circuit: NeuronCircuit | None = None, *, warn: bool = True) -> NeuronResult:
     """Build, run (``ngspice -b``) and analyse one neuron simulation.
 
     Warns :class:`~mtjspice.errors.BreakdownWarning` if the junction voltage exceeds the
-    device's breakdown voltage.
+    device's breakdown voltage (``warn=False`` leaves that to the caller, e.g. from threads,
+    where warning filters are not thread-safe; the peak is in ``result.v_junction_max``).
     """
     from .sim import run
 
@@ -401,15 +405,15 @@ def run_neuron(device: Device, wave: Waveform | float, t_stop: float, settings: 
     t1 = time.perf_counter()
     wf = run(text, vectors, engine="batch")
     t2 = time.perf_counter()
-    vj = np.max(np.abs(wf["v(t1)"] - wf["v(t2)"]))
-    if vj > device.junction.breakdown_voltage:
+    vj = float(np.max(np.abs(wf["v(t1)"] - wf["v(t2)"])))
+    if warn and vj > device.junction.breakdown_voltage:
         warnings.warn(BreakdownWarning(f"junction voltage reached {vj:.3g} V, above the breakdown "
                                        f"{device.junction.breakdown_voltage:g} V"), stacklevel=2)
     spikes = detect_spikes(wf, c.vdd)
     energy = energy_by_part(wf, c)
     t3 = time.perf_counter()
     return NeuronResult(wave=wf, circuit=c, netlist=text, input=wave, spikes=spikes, energy=energy,
-                        wall_ngspice=t2 - t1, wall_python=(t1 - t0) + (t3 - t2))
+                        wall_ngspice=t2 - t1, wall_python=(t1 - t0) + (t3 - t2), v_junction_max=vj)
 
 
 def firing_rate(spikes: np.ndarray, t_start: float, t_stop: float, polarity: int) -> float:
@@ -430,20 +434,23 @@ def fi_curve(device: Device, currents: Sequence[float], settings: NeuronSettings
     s = settings or NeuronSettings()
     c = neuron_circuit(device, s)
 
-    def one(i: float) -> tuple[float, float, float]:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", BreakdownWarning)
-            r = run_neuron(device, DC(i), t_stop, s, c)
+    def one(i: float) -> tuple[float, float, float, float]:
+        r = run_neuron(device, DC(i), t_stop, s, c, warn=False)
         pol = 1 if i >= 0 else -1
         wrong = int(np.sum(r.spikes[:, 1] == -pol)) if i != 0 else int(r.spikes.shape[0])
-        return (float(i), firing_rate(r.spikes, 0.0, t_stop, pol), float(wrong))
+        return (float(i), firing_rate(r.spikes, 0.0, t_stop, pol), float(wrong), r.v_junction_max)
 
     import os
 
     n = workers or min(len(currents), os.cpu_count() or 1)
     with ThreadPoolExecutor(max_workers=max(1, n)) as pool:
-        rows = list(pool.map(one, currents))
-    return np.array(rows)
+        rows = np.array(list(pool.map(one, currents)))
+    worst = int(np.argmax(rows[:, 3]))
+    if rows[worst, 3] > device.junction.breakdown_voltage:  # warned once, from the calling thread
+        warnings.warn(BreakdownWarning(
+            f"junction voltage reached {rows[worst, 3]:.3g} V at {rows[worst, 0]:.4g} A, above the breakdown "
+            f"{device.junction.breakdown_voltage:g} V"), stacklevel=2)
+    return rows[:, :3]
 
 
 def with_overrides(s: NeuronSettings, **kw: Any) -> NeuronSettings:

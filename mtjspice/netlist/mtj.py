@@ -129,7 +129,7 @@ def _conductance_expr(device: Device, v: str, mp: str) -> str:
     return f"({safe.num((g_p + g_ap_val) / 2)} + {safe.num((g_p - g_ap_val) / 2)}*{mp})"
 
 
-def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default") -> str:
+def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step: float | None = None) -> str:
     """The ``.subckt NAME t1 t2`` text of the behavioral MTJ for ``device``.
 
     Parameters
@@ -142,6 +142,9 @@ def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default") -> st
     preset : {"default", "accurate"}
         Sets the step h of the trapezoid correction; pass the same preset's options and
         :func:`max_step` to the deck.
+    step : float, optional
+        The deck's maximum step (s) when it is not the preset's: the correction must use the
+        step ngspice actually takes.
 
     Returns
     -------
@@ -183,8 +186,11 @@ def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default") -> st
     for i, comp in enumerate(comps):
         terms = [f"({jac[i][j].spice(names)})*V(f{comps[j][1]})" for j in range(3) if not jac[i][j].is_zero()]
         lines += [f"Bg{comp[1]} 0 g{comp[1]} I = " + (" + ".join(terms) or "0"), f"Rg{comp[1]} g{comp[1]} 0 1"]
-    c = (max_step(preset) / TIME_UNIT) ** 2 / 12.0
-    lines.append(f"* dm/dt = f - (h^2/12) d2f/dt2, h = {max_step(preset):g} s (the preset's step): "
+    h = max_step(preset) if step is None else step
+    if not (isinstance(h, (int, float)) and 0 < h < 1e-9):
+        raise ParameterError("step", h, "a maximum step > 0 and < 1e-9 s")
+    c = (h / TIME_UNIT) ** 2 / 12.0
+    lines.append(f"* dm/dt = f - (h^2/12) d2f/dt2, h = {h:g} s (the deck's maximum step): "
                  "trapezoid-corrected; d2f/dt2 = H[f,f] + J g")
     for i, comp in enumerate(comps):
         terms = []
