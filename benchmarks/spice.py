@@ -4,9 +4,9 @@ Run: python benchmarks/spice.py [--quick]
 
 1. The same single-junction testbench with the behavioral MTJ against a fixed resistor of the
    same value R(m.p = 0): wall-time ratio.
-2. N = 1, 10, 100 independent MTJs in one netlist (each with its own current pulse), 20 ns, for
-   both presets: wall seconds, seconds per MTJ per simulated ns, time points, peak memory of the
-   ngspice process.
+2. N = 1, 10, 100 independent MTJs (each with its own current pulse), 20 ns, for both presets,
+   in one netlist and split into one deck per MTJ run as parallel processes: wall seconds,
+   seconds per MTJ per simulated ns, peak memory of an ngspice process.
 3. A 1 us pulse train on one MTJ, both presets.
 4. The planning prototype's figures for comparison (FINDINGS.md: 1 F states, time in s, default
    options): 1 MTJ 20 ns 0.62 s at an error of about 1e-2; 5e-4 needed reltol 1e-8 and 3 s per
@@ -16,6 +16,7 @@ Run: python benchmarks/spice.py [--quick]
 from __future__ import annotations
 
 import argparse
+import time
 import warnings
 
 import numpy as np
@@ -25,7 +26,7 @@ from mtjspice.netlist import mtj as M
 from mtjspice.netlist.deck import Analysis, deck
 from mtjspice.netlist.sources import isource
 from mtjspice.netlist.testbench import TESTBENCH_VECTORS, mtj_testbench
-from mtjspice.sim import run_batch
+from mtjspice.sim import run_batch, run_batch_many
 
 T_STOP = 20e-9
 
@@ -72,15 +73,24 @@ def main() -> None:
         print(f"   {preset:9s} MTJ {mtj.stats['wall_s']:.3f} s, resistor {res.stats['wall_s']:.3f} s, "
               f"ratio {mtj.stats['wall_s'] / res.stats['wall_s']:.1f} (same max step; {mtj.t.size} points)")
 
-    print("2. N independent MTJs in one netlist, 20 ns")
-    print(f"   {'preset':9s} {'N':>4} {'wall s':>8} {'s/(MTJ ns)':>11} {'points':>8} {'peak MB':>8}")
+    print("2. N independent MTJs, 20 ns: in one netlist, and split into one deck per MTJ run as parallel")
+    print("   ngspice processes (2 cores); cost per MTJ per simulated ns")
+    print(f"   {'preset':9s} {'N':>4} {'one deck s':>10} {'s/(MTJ ns)':>11} {'peak MB':>8} {'split s':>8} "
+          f"{'s/(MTJ ns)':>11} {'peak MB':>8}")
     for preset in ("default", "accurate"):
         for n in sizes:
             text, vectors = many(dev, n, preset)
+            t0 = time.perf_counter()
             wf = run_batch(text, vectors)
-            w = wf.stats["wall_s"]
-            print(f"   {preset:9s} {n:>4} {w:>8.2f} {w / n / (T_STOP * 1e9):>11.2e} {wf.t.size:>8} "
-                  f"{wf.stats['peak_rss_bytes'] / 1e6:>8.1f}")
+            w1 = time.perf_counter() - t0
+            jobs = [many(dev, 1, preset) for _ in range(n)]
+            t0 = time.perf_counter()
+            parts = run_batch_many(jobs)
+            w2 = time.perf_counter() - t0
+            peak2 = max(p.stats["peak_rss_bytes"] for p in parts)
+            ns = T_STOP * 1e9
+            print(f"   {preset:9s} {n:>4} {w1:>10.2f} {w1 / n / ns:>11.2e} {wf.stats['peak_rss_bytes'] / 1e6:>8.1f} "
+                  f"{w2:>8.2f} {w2 / n / ns:>11.2e} {peak2 / 1e6:>8.1f}")
 
     print(f"3. one MTJ, {train * 1e9:.0f} ns pulse train (0.6 mA, 5 ns on, 15 ns off)")
     for preset in ("default", "accurate"):

@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,7 +26,7 @@ from .errors import SimulationError, SimulatorNotFoundError
 from .netlist.deck import strip_control, vector_name
 from .waveforms import Waveforms
 
-__all__ = ["run", "run_batch", "run_shared", "ngspice_program", "parse_wrdata", "Engine"]
+__all__ = ["run", "run_batch", "run_batch_many", "run_shared", "ngspice_program", "parse_wrdata", "Engine"]
 
 Engine = Literal["batch", "shared"]
 
@@ -38,9 +38,11 @@ _ERROR_PATTERNS = re.compile(
 
 def ngspice_program() -> str:
     """Path of the ``ngspice`` program, or :class:`SimulatorNotFoundError` with how to install it."""
-    path = os.environ.get("MTJSPICE_NGSPICE") or shutil.which("ngspice")
+    override = os.environ.get("MTJSPICE_NGSPICE")
+    path = shutil.which(override) if override else shutil.which("ngspice")
     if not path:
-        raise SimulatorNotFoundError("the ngspice program")
+        raise SimulatorNotFoundError(f"the ngspice program ({override!r} from MTJSPICE_NGSPICE)" if override
+                                     else "the ngspice program")
     return path
 
 
@@ -134,6 +136,41 @@ def _vm_hwm_kib(pid: int) -> int:
     except (OSError, ValueError):
         pass
     return 0
+
+
+def run_batch_many(jobs: Sequence[tuple[str, Sequence[str]]], *, workers: int | None = None,
+                   progress: Callable[[int, int], None] | None = None, **kw: Any) -> list[Waveforms]:
+    """Run independent decks as parallel ``ngspice -b`` processes; results in the jobs' order.
+
+    Parameters
+    ----------
+    jobs : sequence of (deck_text, vectors)
+        Decks from :func:`mtjspice.netlist.deck.deck` with their vectors.
+    workers : int, optional
+        Concurrent ngspice processes (default: the number of CPU cores).
+    progress : callable(done, total), optional
+        Called after each deck finishes.
+    **kw
+        Passed to :func:`run_batch` (``timeout``).
+
+    The first failure is raised (as :class:`SimulationError`) after the running decks finish.
+    """
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    n = len(jobs)
+    if n == 0:
+        return []
+    ngspice_program()  # fail fast, once, if ngspice is missing
+    out: list[Waveforms | None] = [None] * n
+    with ThreadPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1)) as pool:
+        futures = {pool.submit(run_batch, text, vectors, **kw): i for i, (text, vectors) in enumerate(jobs)}
+        done = 0
+        for fut in as_completed(futures):
+            out[futures[fut]] = fut.result()
+            done += 1
+            if progress is not None:
+                progress(done, n)
+    return [w for w in out if w is not None]
 
 
 _SHARED: Any = None

@@ -41,3 +41,26 @@ def test_failure_carries_log(engine: str) -> None:
     with pytest.raises(SimulationError) as info:
         run(bad, ["v(b)"], engine=engine)
     assert info.value.log_lines, "the error carries ngspice's own lines"
+
+
+def test_run_batch_many_keeps_order_and_reports_progress() -> None:
+    from mtjspice.sim import run_batch_many
+
+    decks = []
+    for r in (1000, 2000, 4000):
+        decks.append((deck("rc", [vsource("in", "a", "0", 1.0), f"R1 a b {r}", "C1 b 0 1e-12"],
+                           Analysis(5e-9, 1e-11, max_step=1e-11), ic={"b": 0.0}, vectors=["v(b)"]), ["v(b)"]))
+    seen = []
+    out = run_batch_many(decks, workers=2, progress=lambda d, n: seen.append((d, n)))
+    for wf, r in zip(out, (1000, 2000, 4000), strict=True):
+        assert np.max(np.abs(wf["v(b)"] - (1 - np.exp(-wf.t / (r * 1e-12))))) < 1e-3
+    assert seen[-1] == (3, 3) and len(seen) == 3
+
+
+def test_missing_ngspice_says_how_to_install(monkeypatch) -> None:
+    from mtjspice import SimulatorNotFoundError
+
+    monkeypatch.delenv("MTJSPICE_NGSPICE", raising=False)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(SimulatorNotFoundError, match="apt-get install -y ngspice"):
+        run(rc_deck(), ["v(b)"], engine="batch")
