@@ -156,3 +156,17 @@ def test_cli_ngspice_bad_drive_options(tmp_path, ortho_path, capsys) -> None:
     assert main(["macrospin", str(ortho_path), "--engine", "ngspice", "--drive", "divider", "--out", str(out)]) == 2
     assert "--vdd" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.ngspice
+def test_shared_engine_runs_the_same_mtj(ortho_path) -> None:
+    """PySpice's shared library and the ngspice program give the same trajectory."""
+    from mtjspice.sim import run
+
+    dev = ms.load_device(ortho_path)
+    text = mtj_testbench(dev, ms.Pulse(0.0, 0.6e-3, 0.0, 10e-12, 10e-12, 3e-9, 1.0), 5e-9, 10e-12)
+    a = run(text, TESTBENCH_VECTORS, engine="batch")
+    b = run(text, TESTBENCH_VECTORS, engine="shared")
+    t = np.linspace(0, 5e-9, 501)
+    for v in ("v(x1.my)", "i(v.x1.vsense)"):
+        assert np.allclose(np.interp(t, a.t, a[v]), np.interp(t, b.t, b[v]), atol=1e-6 * max(1.0, np.abs(a[v]).max()))
