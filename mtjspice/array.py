@@ -510,3 +510,21 @@ def write_raster_png(spikes: np.ndarray, m: int, t_stop: float, path: str | Path
 
 
 
+
+def workload(n_inputs: int, m: int, t_stop: float, *, i_target: float = 0.6e-3, v_spike: float = 0.2,
+             period: float = 10e-9, width: float = 8e-9, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A reproducible array workload for benchmarks and the power sweep: (weights S, events).
+
+    Every input fires a positive pulse every ``period`` (s) from t = 1 ns, all in step, so each
+    event lasts ``width``. Neuron j's weights share one sign (+ for even j, - for odd j) and
+    magnitudes ``i_target / (v_spike N) (1 + 0.1 r)``, r uniform in [-1, 1]: every neuron receives
+    about ``i_target`` (A) while the inputs are on, whatever N, as a layer with normalised
+    fan-in would. Use with ``ArraySettings(v_spike=v_spike, spike_width=width)``.
+    """
+    rng = np.random.default_rng(seed)
+    sign = np.where(np.arange(m) % 2 == 0, 1.0, -1.0)
+    mag = i_target / (v_spike * n_inputs) * (1.0 + 0.1 * rng.uniform(-1.0, 1.0, size=(n_inputs, m)))
+    w = mag * sign[None, :]
+    starts = np.arange(1e-9, t_stop - width, period)
+    ev = np.array([(t, i, 1.0) for t in starts for i in range(n_inputs)], dtype=float).reshape(-1, 3)
+    return w, ev

@@ -16,7 +16,7 @@ __all__ = ["main", "build_parser"]
 _NEGATIVE_NUMBER = re.compile(r"^-(?:\d|\.\d)")
 
 #: Subcommand modules, in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("macrospin", "fit", "compare", "window", "neuron")
+COMMANDS: tuple[str, ...] = ("macrospin", "fit", "compare", "window", "neuron", "array", "power")
 
 
 def build_parser() -> argparse.ArgumentParser:

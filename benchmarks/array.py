@@ -1,0 +1,61 @@
+"""Wall time of neuron arrays against their size, with and without splitting into parallel decks.
+
+Prints, per size, the wall time and the seconds per neuron per simulated ns; the target is a flat
+cost per neuron from 1 to 256 neurons (within a factor 1.5) and 1024 neurons x 100 ns in under
+10 minutes on 2 cores. Run: python benchmarks/array.py [--sizes 1,16,64,256,1024] [--t-stop 100n]
+[--modes split,one] [--max-one 64] [--group 8]. One-netlist runs above --max-one neurons are
+skipped (FINDINGS: the cost of one netlist grows super-linearly with the number of MTJs).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# This file is named array.py, like the standard library's module that socket imports: drop its
+# folder from the import path before anything imports socket.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import time  # noqa: E402
+import warnings  # noqa: E402
+
+from mtjspice import load_device  # noqa: E402
+from mtjspice.array import ArraySettings, run_array, spike_waveforms, workload  # noqa: E402
+from mtjspice.netlist.array import ArrayCircuit  # noqa: E402
+from mtjspice.neuron import NeuronSettings, neuron_circuit  # noqa: E402
+
+ap = argparse.ArgumentParser(description=__doc__)
+ap.add_argument("--sizes", default="1,16,64,256,1024")
+ap.add_argument("--t-stop", type=float, default=100e-9)
+ap.add_argument("--modes", default="split,one")
+ap.add_argument("--max-one", type=int, default=64)
+ap.add_argument("--group", type=int, default=None)
+ap.add_argument("--inputs", type=int, default=4)
+args = ap.parse_args()
+
+device = load_device(Path(__file__).resolve().parent.parent / "models" / "orthogonal.toml")
+ns = NeuronSettings(i_th=0.38e-3)
+# Ideal row drivers (r_driver = 0): with 4 inputs feeding up to 1024 neurons a 10 Ohm driver would
+# sag under the row current and change the workload with the size; this script measures speed.
+st = ArraySettings(neuron=ns, crossbar=ArrayCircuit(r_driver=0.0), v_spike=0.2, spike_width=8e-9, group=args.group)
+circuit = neuron_circuit(device, ns)
+print(f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}; {args.inputs} inputs; t_stop {args.t_stop:g} s")
+print(f"{'neurons':>7s} {'mode':>5s} {'parts':>5s} {'wall s':>8s} {'s/neuron/ns':>12s} {'spikes':>7s} {'load':>5s}",
+      flush=True)
+for m in (int(x) for x in args.sizes.split(",")):
+    w, ev = workload(args.inputs, m, args.t_stop)
+    inputs = spike_waveforms(ev, args.inputs, st.v_spike, st.spike_width)
+    for mode in args.modes.split(","):
+        if mode == "one" and m > args.max_one:
+            print(f"{m:7d} {mode:>5s}  skipped (one netlist above --max-one {args.max_one})", flush=True)
+            continue
+        t0 = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            r = run_array(device, w, inputs, args.t_stop, st, split=(mode == "split"), circuit=circuit)
+        wall = time.perf_counter() - t0
+        print(f"{m:7d} {mode:>5s} {len(r.parts):5d} {wall:8.1f} {wall / m / (args.t_stop * 1e9):12.4f} "
+              f"{r.spikes.shape[0]:7d} {os.getloadavg()[0]:5.2f}", flush=True)
+sys.exit(0)
