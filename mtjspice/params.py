@@ -63,7 +63,8 @@ PINNED_PRESETS: dict[str, tuple[float, float, float]] = {
 def _vector(name: str, value: object) -> tuple[float, float, float]:
     if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 3:  # type: ignore[arg-type]
         raise ParameterError(name, value, "a list of 3 finite numbers")
-    out = tuple(check_finite(f"{name}[{i}]", v) for i, v in enumerate(value))  # type: ignore[union-attr]
+    items: list[Any] = list(value)  # type: ignore[call-overload]
+    out = tuple(check_finite(f"{name}[{i}]", v) for i, v in enumerate(items))
     return (out[0], out[1], out[2])
 
 

@@ -99,7 +99,7 @@ class DeviceBatch:
         return cls(shape=shapes.pop(), **arrays)
 
     @classmethod
-    def from_device(cls, device: Device, n: int | None = None, **overrides: ArrayLike) -> DeviceBatch:
+    def from_device(cls, device: Device, n: int | None = None, **overrides: Any) -> DeviceBatch:
         """``n`` copies of ``device``, with any raw parameter replaced per device.
 
         Parameters
@@ -208,7 +208,7 @@ class DeviceBatch:
         tmr = tmr_at_bias(self.TMR, v, self.V_half)
         return conductance(mp, self.G_P, self.G_P / (1.0 + tmr))
 
-    def subset(self, index: ArrayLike) -> DeviceBatch:
+    def subset(self, index: Any) -> DeviceBatch:
         """The devices at ``index`` (an integer array or slice), as a new batch."""
         idx = np.arange(self.n)[index]
         vals: dict[str, Any] = {}

@@ -162,8 +162,9 @@ def demag_factors(L: ArrayLike, W: ArrayLike, T: ArrayLike, shape: str = "ellips
     shape : {"ellipsoid", "elliptic_cylinder"}
         The body (see the module docstring).
     """
+    L_, W_, T_ = (np.asarray(x, dtype=float) for x in (L, W, T))
     if shape == "ellipsoid":
-        return ellipsoid_factors(L / 2.0, W / 2.0, T / 2.0)
+        return ellipsoid_factors(L_ / 2.0, W_ / 2.0, T_ / 2.0)
     if shape == "elliptic_cylinder":
-        return elliptic_cylinder_factors(L / 2.0, W / 2.0, T)
+        return elliptic_cylinder_factors(L_ / 2.0, W_ / 2.0, T_)
     raise ParameterError("geometry.shape", shape, "'ellipsoid' or 'elliptic_cylinder'")

@@ -65,6 +65,8 @@ class Trajectory:
         Junction current (A), positive into the free-layer terminal.
     voltage : (k, n) array
         Junction voltage (V).
+    resistance : (k, n) array
+        Junction resistance (Ohm) from the conductance at each state and voltage.
     steps : int
         Integrator steps taken (accepted).
     rejected : int
@@ -75,6 +77,7 @@ class Trajectory:
     m: np.ndarray
     current: np.ndarray
     voltage: np.ndarray
+    resistance: np.ndarray
     steps: int = 0
     rejected: int = 0
 
@@ -92,11 +95,6 @@ class Trajectory:
     def mz(self) -> np.ndarray:
         """m_z, shape (k, n)."""
         return self.m[..., 2]
-
-    @property
-    def resistance(self) -> np.ndarray:
-        """Junction resistance V / I (Ohm), shape (k, n); at zero current from the conductance."""
-        return self._resistance
 
     @property
     def n(self) -> int:
@@ -161,8 +159,7 @@ def _finish(sys: _System, t_out: np.ndarray, m_out: np.ndarray, steps: int, reje
     mp = np.einsum("kcn,cn->kn", m_out, sys.p)
     res = 1.0 / sys.batch.conductance(mp, volt)
     traj = Trajectory(t=t_out, m=np.ascontiguousarray(np.moveaxis(m_out, 1, 2)), current=cur, voltage=volt,
-                      steps=steps, rejected=rejected)
-    object.__setattr__(traj, "_resistance", res)
+                      resistance=res, steps=steps, rejected=rejected)
     vmax = np.max(np.abs(volt), axis=0)
     over = vmax > sys.batch.breakdown_voltage
     if np.any(over):
