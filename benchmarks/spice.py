@@ -15,6 +15,13 @@ Run: python benchmarks/spice.py [--quick]
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# benchmarks/array.py shares its name with the standard library's array module, which numpy
+# imports: drop this folder from the import path before anything else is imported.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
 import argparse
 import time
 import warnings

@@ -7,11 +7,17 @@ same tolerance and sampling) and scaled to 10,000. Run: ``python benchmarks/wind
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# benchmarks/array.py shares its name with the standard library's array module, which numpy
+# imports: drop this folder from the import path before anything else is imported.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
 import argparse
 import os
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 
