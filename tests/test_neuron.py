@@ -156,3 +156,52 @@ def test_written_netlist_reproduces_spikes(device, tmp_path: Path) -> None:  # t
     assert np.array_equal(again_arr[:, 1], spikes[:, 1])
 
 
+
+
+# ---- the transistor-level comparator (StrongARM latches, PTM 45 nm) against the behavioral one ----
+
+@pytest.mark.ngspice
+@pytest.mark.slow
+@pytest.mark.parametrize("reset", ["leak", "active"])
+@pytest.mark.parametrize("i_in", [0.70e-3, -0.70e-3])
+def test_cmos_and_behavioral_give_the_same_spike_count(device, reset: str, i_in: float) -> None:  # type: ignore[no-untyped-def]
+    # +-0.70 mA: u crosses the threshold between two reads by ~0.3 mV or more of readout, so both
+    # comparators decide every read alike. Nearer the onset (+-0.62 mA) reads land within 0.1 mV of
+    # the trip point and the two flavours can fire one clock apart (README). -0.70 mA puts about
+    # 1.1 V across the AP junction: above the 1 V breakdown, warned, not fatal.
+    runs = {}
+    for comparator in ("behavioral", "cmos"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            warnings.simplefilter("ignore", BreakdownWarning)
+            runs[comparator] = run_neuron(device, DC(i_in), 40e-9,
+                                          settings(comparator=comparator, reset=reset)).spikes
+    beh, cmos = runs["behavioral"], runs["cmos"]
+    assert beh.shape[0] >= 5
+    assert cmos.shape[0] == beh.shape[0]
+    sign = 1.0 if i_in > 0 else -1.0
+    assert np.all(beh[:, 1] == sign) and np.all(cmos[:, 1] == sign)
+
+
+@pytest.mark.ngspice
+@pytest.mark.slow
+def test_cmos_energy_parts_add_up(device) -> None:  # type: ignore[no-untyped-def]
+    res = _run(device, DC(-0.62e-3), 30e-9, comparator="cmos")
+    e = res.energy
+    assert res.spikes.shape[0] >= 3 and np.all(res.spikes[:, 1] == -1)
+    parts = sum(e[p] for p in PARTS)
+    assert abs(parts / e["total"] - 1) < 0.01
+    assert e["sources"]["comparator_supply"] > 0 and e["comparators"] > 0
+
+
+def test_cmos_deck_has_latches_and_matched_references(device) -> None:  # type: ignore[no-untyped-def]
+    from mtjspice.neuron import neuron_deck
+
+    s = settings(comparator="cmos")
+    c = neuron_circuit(device, s)
+    text, _ = neuron_deck(device, c, DC(0.6e-3), 10e-9, s)
+    assert c.ref_offset == pytest.approx(0.5 * s.behavioral.hysteresis)
+    assert "Rmh vthh0 vthh" in text and "Rml vthl0 vthl" in text
+    assert "set num_threads=1" in text and "igcmod=0" in text
+    beh = neuron_circuit(device, settings())
+    assert beh.ref_offset == 0.0 and beh.v_hi == c.v_hi and beh.v_lo == c.v_lo

@@ -86,76 +86,102 @@ def behavioral_comparator(p: BehavioralComparator, vdd: float, name: str = "cmpb
 
 @dataclass(frozen=True)
 class CmosComparator:
-    """Sizes and bias of the transistor-level comparator (m, V).
+    """Sizes of the transistor-level (StrongARM latch) comparator (m), all at length ``l``.
 
     Attributes
     ----------
-    w_in, w_load, w_tail : float
-        Widths of the input pair, the PMOS mirror load and the NMOS tail / second-stage sink (m).
-    l_amp : float
-        Channel length of the two amplifier stages (m); longer than minimum for gain.
+    w_tail : float
+        Width of the clocked NMOS tail switch (gate ``en``) (m).
+    w_in : float
+        Width of each input-pair NMOS (m).
+    w_latch_n, w_latch_p : float
+        Widths of the cross-coupled NMOS and PMOS of the latch (m).
+    w_reset : float
+        Width of the four PMOS precharge switches (gate ``en``) (m).
     w_inv_n, w_inv_p : float
-        NMOS / PMOS widths of the logic stages (m), at minimum length 45 nm.
-    v_bias : float
-        Gate bias of the tail and second-stage current sinks (V).
+        NMOS / PMOS widths of the output inverters (m).
+    l : float
+        Channel length of every device (m); the card's 45 nm.
+    l_delay : float
+        Channel length of the two strobe-delay inverters (m); sets the latch's sampling instant
+        (see :func:`cmos_comparator`).
+    c_out : float
+        Wiring load on the output (and on the balancing dummy) (F).
+    ref_offset : float or None
+        Placement of the latch references beyond the thresholds (V): v_hi + ref_offset and
+        v_lo - ref_offset. None: half the behavioral comparator's hysteresis, its trip point.
     """
 
-    w_in: float = 0.4e-6
-    w_load: float = 0.2e-6
-    w_tail: float = 0.2e-6
-    l_amp: float = 90e-9
-    w_inv_n: float = 0.1e-6
-    w_inv_p: float = 0.2e-6
-    v_bias: float = 0.5
+    w_tail: float = 0.3e-6
+    w_in: float = 0.3e-6
+    w_latch_n: float = 0.5e-6
+    w_latch_p: float = 0.5e-6
+    w_reset: float = 0.3e-6
+    w_inv_n: float = 0.2e-6
+    w_inv_p: float = 0.4e-6
+    l: float = 45e-9
+    l_delay: float = 0.12e-6
+    c_out: float = 2e-15
+    ref_offset: float | None = None
 
     def __post_init__(self) -> None:
-        for name in ("w_in", "w_load", "w_tail", "l_amp", "w_inv_n", "w_inv_p", "v_bias"):
-            v = getattr(self, name)
+        if self.ref_offset is not None and not (math.isfinite(self.ref_offset) and self.ref_offset >= 0):
+            raise ParameterError("cmos comparator ref_offset", self.ref_offset, "None or a finite voltage >= 0 (V)")
+        for f in ("w_tail", "w_in", "w_latch_n", "w_latch_p", "w_reset", "w_inv_n", "w_inv_p", "l", "l_delay", "c_out"):
+            v = getattr(self, f)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
-                raise ParameterError(f"cmos comparator {name}", v, "a finite number > 0 (m or V)")
+                raise ParameterError(f"cmos comparator {f}", v, "a finite width or length > 0 (m)")
 
 
 def cmos_comparator(p: CmosComparator, nmos: str = "ptm45n", pmos: str = "ptm45p", name: str = "cmpc") -> str:
-    """``.subckt NAME inp inn en out vdd``: two-stage open-loop comparator + strobe gate.
+    """``.subckt NAME inp inn en out vdd``: a clocked StrongARM latch with an inverter output.
 
-    Stage 1: NMOS differential pair, PMOS current-mirror load, NMOS tail. Stage 2: PMOS common
-    source with an NMOS current sink, sized 2:1 against the mirror so that the stage has no
-    systematic offset. Then two inverters, and out = en AND decision (NAND + inverter).
+    While ``en`` is low the PMOS switches precharge the latch nodes ``la`` / ``lb`` and the input
+    pair's drains ``da`` / ``db`` to vdd and the tail is off (no static current). When ``en``
+    rises, the tail turns on, the input pair discharges ``da`` / ``db`` at rates set by v(inp) and
+    v(inn), and the cross-coupled inverters regenerate the difference to the rails: v(inp) >
+    v(inn) pulls ``la`` to 0. ``out`` = NOT la: high only while ``en`` is high and only if
+    v(inp) > v(inn) when ``en`` rose, so each strobe gives at most one clean pulse. ``lb`` drives
+    an identical dummy inverter so that both latch nodes carry the same load.
     The models ``nmos`` and ``pmos`` must be in the deck (see ``models/ptm45hp.lib``).
     """
     n = safe.name(name, "subcircuit name")
     mn, mp = safe.name(nmos, "nmos model"), safe.name(pmos, "pmos model")
-    La = safe.num(p.l_amp, "l_amp")
-    L = "45e-09"
+    L = safe.num(p.l, "l")
+    Ld = safe.num(p.l_delay, "l_delay")
 
     def w(x: float) -> str:
         return safe.num(x, "width")
 
     return "\n".join([
-        "* CMOS comparator (BSIM4): differential pair + common-source stage + inverters + strobe gate",
+        "* CMOS comparator (BSIM4): clocked StrongARM latch, reset while en is low, evaluating on en",
         f".subckt {n} inp inn en out vdd",
-        "* bias of the current sinks (a gate-only load: draws no dc current)",
-        "Vbias vb 0 " + safe.num(p.v_bias, "v_bias"),
-        f"Mtail tail vb 0 0 {mn} W={w(p.w_tail)} L={La}",
-        "* v(inp) > v(inn): M2 takes more of the tail current than the mirror returns, d2 falls",
-        f"M1 d1 inn tail 0 {mn} W={w(p.w_in)} L={La}",
-        f"M2 d2 inp tail 0 {mn} W={w(p.w_in)} L={La}",
-        f"M3 d1 d1 vdd vdd {mp} W={w(p.w_load)} L={La}",
-        f"M4 d2 d1 vdd vdd {mp} W={w(p.w_load)} L={La}",
-        "* second stage: d2 falls -> o2 rises (M5 is 2x M4 against a sink equal to the tail: no offset)",
-        f"M5 o2 d2 vdd vdd {mp} W={w(2 * p.w_load)} L={La}",
-        f"M6 o2 vb 0 0 {mn} W={w(p.w_tail)} L={La}",
-        "* two inverters: o2 -> i1 -> i2 (the decision, with logic levels)",
-        f"M7 i1 o2 0 0 {mn} W={w(p.w_inv_n)} L={L}",
-        f"M8 i1 o2 vdd vdd {mp} W={w(p.w_inv_p)} L={L}",
-        f"M9 i2 i1 0 0 {mn} W={w(p.w_inv_n)} L={L}",
-        f"M10 i2 i1 vdd vdd {mp} W={w(p.w_inv_p)} L={L}",
-        "* NAND(i2, en) -> nd; out = NOT nd = decision AND en",
-        f"M11 nd i2 ns 0 {mn} W={w(2 * p.w_inv_n)} L={L}",
-        f"M12 ns en 0 0 {mn} W={w(2 * p.w_inv_n)} L={L}",
-        f"M13 nd i2 vdd vdd {mp} W={w(p.w_inv_p)} L={L}",
-        f"M14 nd en vdd vdd {mp} W={w(p.w_inv_p)} L={L}",
-        f"M15 out nd 0 0 {mn} W={w(p.w_inv_n)} L={L}",
-        f"M16 out nd vdd vdd {mp} W={w(p.w_inv_p)} L={L}",
+        "* strobe delay: two long-channel inverters, en -> enb -> ck",
+        f"Md1 enb en 0 0 {mn} W={w(p.w_inv_n)} L={Ld}",
+        f"Md2 enb en vdd vdd {mp} W={w(p.w_inv_p)} L={Ld}",
+        f"Md3 ck enb 0 0 {mn} W={w(p.w_inv_n)} L={Ld}",
+        f"Md4 ck enb vdd vdd {mp} W={w(p.w_inv_p)} L={Ld}",
+        f"Mtail tl ck 0 0 {mn} W={w(p.w_tail)} L={L}",
+        "* input pair: v(inp) > v(inn) discharges da faster than db",
+        f"M1 da inp tl 0 {mn} W={w(p.w_in)} L={L}",
+        f"M2 db inn tl 0 {mn} W={w(p.w_in)} L={L}",
+        "* cross-coupled inverters (latch): da falling first pulls la to 0, lb to vdd",
+        f"M3 la lb da 0 {mn} W={w(p.w_latch_n)} L={L}",
+        f"M4 lb la db 0 {mn} W={w(p.w_latch_n)} L={L}",
+        f"M5 la lb vdd vdd {mp} W={w(p.w_latch_p)} L={L}",
+        f"M6 lb la vdd vdd {mp} W={w(p.w_latch_p)} L={L}",
+        "* precharge to vdd while en is low",
+        f"M7 la ck vdd vdd {mp} W={w(p.w_reset)} L={L}",
+        f"M8 lb ck vdd vdd {mp} W={w(p.w_reset)} L={L}",
+        f"M9 da ck vdd vdd {mp} W={w(p.w_reset)} L={L}",
+        f"M10 db ck vdd vdd {mp} W={w(p.w_reset)} L={L}",
+        "* out = NOT la (low during precharge); the same inverter on lb as a balancing dummy",
+        f"M11 out la 0 0 {mn} W={w(p.w_inv_n)} L={L}",
+        f"M12 out la vdd vdd {mp} W={w(p.w_inv_p)} L={L}",
+        f"M13 dum lb 0 0 {mn} W={w(p.w_inv_n)} L={L}",
+        f"M14 dum lb vdd vdd {mp} W={w(p.w_inv_p)} L={L}",
+        "* output wiring load (also keeps out low in the first ps of a uic start, while la charges)",
+        f"Cout out 0 {safe.num(p.c_out, 'c_out')}",
+        f"Cdum dum 0 {safe.num(p.c_out, 'c_out')}",
         f".ends {n}",
     ]) + "\n"

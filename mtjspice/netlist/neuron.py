@@ -95,6 +95,10 @@ class NeuronCircuit:
         Switch on and off resistances (Ohm).
     edge : float
         Rise and fall time of clock, strobe and one-shot edges (s).
+    ref_offset : float
+        CMOS flavour only (V, >= 0): the latches' references sit at v_hi + ref_offset and
+        v_lo - ref_offset, the behavioral comparator's trip points (see
+        :func:`mtjspice.neuron.neuron_circuit`); 0 for the behavioral flavour.
     """
 
     comparator: ComparatorKind
@@ -113,6 +117,7 @@ class NeuronCircuit:
     r_on: float = 1.0
     r_off: float = 1e9
     edge: float = 10e-12
+    ref_offset: float = 0.0
 
     def __post_init__(self) -> None:
         if self.comparator not in COMPARATORS:
@@ -124,10 +129,10 @@ class NeuronCircuit:
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
                 raise ParameterError(name.replace("_", "-"), v, "a finite number > 0 (SI units)")
-        for name in ("i_reset", "i_trim"):
+        for name in ("i_reset", "i_trim", "ref_offset"):
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
-                raise ParameterError(name.replace("_", "-"), v, "a finite current >= 0 (A)")
+                raise ParameterError(name.replace("_", "-"), v, "a finite number >= 0 (A or V)")
         if not (math.isfinite(self.v_hi) and math.isfinite(self.v_lo)) or self.v_lo >= self.v_hi:
             raise ParameterError("v-hi/v-lo", (self.v_hi, self.v_lo),
                                  "thresholds with v-lo < v-hi (V); they are inverted or equal")
@@ -202,8 +207,7 @@ def neuron_blocks(c: NeuronCircuit, mtj_subckt: str, comparator_subckt: str, wav
         "Vsg g2 0 0",
         "* comparators: upper (positive spike) and lower (negative spike) thresholds",
         "Vddc vddc 0 DC " + n(c.vdd),
-        "Vthh vthh 0 DC " + n(c.v_hi),
-        "Vthl vthl 0 DC " + n(c.v_lo),
+        *_threshold_lines(c),
         f"Xcp t2 vthh en spk_p vddc {sub_cmp}",
         f"Xcn vthl t2 en spk_n vddc {sub_cmp}",
         "* reset: each spike's rising edge fires a one-shot, high from the end of the strobe (input off, comparators off)",
@@ -220,6 +224,40 @@ def neuron_blocks(c: NeuronCircuit, mtj_subckt: str, comparator_subckt: str, wav
             "Vsrs rs t1 0",
         ]
     return lines
+
+
+def source_resistance(c: NeuronCircuit) -> float:
+    """Thevenin resistance of the readout node t2 during a read (Ohm): R_ref || (R(u=0) + r_on),
+    with R(u=0) recovered from the divider, V_mid = V_read R_ref / (R_ref + R0), V_mid taken
+    midway between the thresholds."""
+    v_mid = 0.5 * (c.v_hi + c.v_lo)
+    r0 = c.r_ref * (c.v_read / v_mid - 1.0)
+    r_up = r0 + c.r_on
+    return c.r_ref * r_up / (c.r_ref + r_up)
+
+
+def _threshold_lines(c: NeuronCircuit) -> list[str]:
+    """The two threshold references; for the CMOS latches, behind matching resistors.
+
+    A clocked latch kicks charge back into its inputs when the strobe rises (its tail node drops
+    and pulls both input gates down through C_gs). On t2, which has the divider's source
+    resistance R_s and carries the kicks of *two* latches, that is a dip of several mV; an ideal
+    reference source would not dip at all, and the difference is an input offset several times
+    the readout margin. A resistor 2 R_s in series with each reference (one latch's kick each)
+    makes both inputs dip alike, so the kick is common mode.
+    """
+    n = safe.num
+    if c.comparator != "cmos":
+        return ["Vthh vthh 0 DC " + n(c.v_hi), "Vthl vthl 0 DC " + n(c.v_lo)]
+    r_m = n(2.0 * source_resistance(c))
+    return [
+        "* latch references: the behavioral trip points (thresholds -/+ ref_offset), each behind 2 R_s",
+        "* (R_s = t2's source resistance during a read) so that the latches' kickback is common mode",
+        "Vthh vthh0 0 DC " + n(c.v_hi + c.ref_offset),
+        "Rmh vthh0 vthh " + r_m,
+        "Vthl vthl0 0 DC " + n(c.v_lo - c.ref_offset),
+        "Rml vthl0 vthl " + r_m,
+    ]
 
 
 def neuron_vectors(c: NeuronCircuit) -> list[str]:
