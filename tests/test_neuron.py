@@ -9,10 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mtjspice.errors import BreakdownWarning
-
 from mtjspice import DC, ParameterError, load_device
 from mtjspice.cli import main
+from mtjspice.errors import BreakdownWarning
 from mtjspice.neuron import PARTS, NeuronSettings, fi_curve, neuron_circuit, parse_input, run_neuron
 from mtjspice.sim import parse_wrdata
 

@@ -9,9 +9,17 @@ the comparator's energy is that source's integral of V x I.
   a supply-current model (static bias current plus a switching charge) drawn from ``vdd``. The
   signal path itself is ideal; the supply model is the comparator's power.
 * :func:`cmos_comparator` -- transistor level with a BSIM4 card (``models/ptm45hp.lib``, the
-  Predictive Technology Model 45 nm high-performance card): a 5-transistor differential pair with
-  a PMOS mirror load and an NMOS tail, three inverters, and a NAND-inverter that gates the result
-  with ``en``. All its power comes from ``vdd``.
+  Predictive Technology Model 45 nm high-performance card, nominal 1.0 V): a clocked StrongARM
+  latch (the standard sense-amplifier comparator) behind a two-inverter strobe delay, with an
+  inverter output. All its power comes from ``vdd``.
+
+Why a latch: the readout margin at the read that fires is typically 0.2-1 mV of t2 (u saturates
+just above u_th near the onset), and t2 is grounded between reads. An open-loop amplifier started
+from that rail on every strobe and could not resolve a few mV in 0.13 ns (it over-fired 2-3x); a
+latch is reset every cycle anyway and its positive feedback resolves sub-mV inputs in tens of ps.
+Why the delay: the behavioral comparator decides after its RC delay (50 ps) and t2 falls during
+the strobe (u relaxes with the input gated off), so the latch samples t2 about 50 ps into the
+strobe too. Its references and their kickback matching are in :mod:`mtjspice.netlist.neuron`.
 """
 
 from __future__ import annotations

@@ -25,10 +25,10 @@ So the circuit time-multiplexes the junction, as a strobed sense amplifier does:
   the junction like any other current and drives the magnet: read disturbance is simulated, not
   neglected.
 
-Reset, both as elements: every spike's rising edge fires an XSPICE ``oneshot`` whose output rises at the end of the strobe (``refp`` after
-a positive spike, ``refn`` after a negative one). While it is high the input is gated off and the
-comparators are disabled. In "leak" mode that is all (damping relaxes the magnet over the
-refractory time); in "active" mode a VCCS ``Grst`` also injects a current pulse of the opposite
+Reset, both as elements: every spike's rising edge fires an XSPICE ``oneshot`` whose output
+rises at the end of the strobe (``refp`` after a positive spike, ``refn`` after a negative one).
+While it is high the input is gated off and the comparators are disabled. In "leak" mode that
+is all (damping relaxes the magnet over the refractory time); in "active" mode a VCCS ``Grst`` also injects a current pulse of the opposite
 sign, I_reset (v(refn) - v(refp)), which drives u back to 0 faster.
 
 Energy bookkeeping: every independent source that carries current has a 0 V sense source or is
@@ -210,9 +210,10 @@ def neuron_blocks(c: NeuronCircuit, mtj_subckt: str, comparator_subckt: str, wav
         *_threshold_lines(c),
         f"Xcp t2 vthh en spk_p vddc {sub_cmp}",
         f"Xcn vthl t2 en spk_n vddc {sub_cmp}",
-        "* reset: each spike's rising edge fires a one-shot, high from the end of the strobe (input off, comparators off)",
-        f"Arefp spk_p 0 0 refp osref",
-        f"Arefn spk_n 0 0 refn osref",
+        "* reset: each spike's rising edge fires a one-shot, high from the end of the strobe",
+        "* (input off, comparators off)",
+        "Arefp spk_p 0 0 refp osref",
+        "Arefn spk_n 0 0 refn osref",
         f".model osref oneshot(cntl_array=[-1 1] pw_array=[{n(c.t_refractory)} {n(c.t_refractory)}] "
         f"clk_trig={n(c.vdd / 2)} pos_edge_trig=TRUE out_low=0 out_high=1 rise_time={n(e)} fall_time={n(e)} "
         f"rise_delay={n(c.read_width - c.settle)} retrig=FALSE)",
