@@ -28,8 +28,9 @@ So the circuit time-multiplexes the junction, as a strobed sense amplifier does:
 Reset, both as elements: every spike's rising edge fires an XSPICE ``oneshot`` whose output
 rises at the end of the strobe (``refp`` after a positive spike, ``refn`` after a negative one).
 While it is high the input is gated off and the comparators are disabled. In "leak" mode that
-is all (damping relaxes the magnet over the refractory time); in "active" mode a VCCS ``Grst`` also injects a current pulse of the opposite
-sign, I_reset (v(refn) - v(refp)), which drives u back to 0 faster.
+is all (damping relaxes the magnet over the refractory time); in "active" mode a VCCS ``Grst``
+also injects a current pulse of the opposite sign, I_reset (v(refn) - v(refp)), which drives u
+back to 0 faster.
 
 Energy bookkeeping: every independent source that carries current has a 0 V sense source or is
 itself a V source, so the control block writes what the energy analysis needs. The clock and
