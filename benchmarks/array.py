@@ -16,15 +16,15 @@ from pathlib import Path
 # folder from the import path before anything imports socket.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-import argparse  # noqa: E402
-import os  # noqa: E402
-import time  # noqa: E402
-import warnings  # noqa: E402
+import argparse
+import os
+import time
+import warnings
 
-from mtjspice import load_device  # noqa: E402
-from mtjspice.array import ArraySettings, run_array, spike_waveforms, workload  # noqa: E402
-from mtjspice.netlist.array import ArrayCircuit  # noqa: E402
-from mtjspice.neuron import NeuronSettings, neuron_circuit  # noqa: E402
+from mtjspice import load_device
+from mtjspice.array import ArraySettings, run_array, spike_waveforms, workload
+from mtjspice.netlist.array import ArrayCircuit
+from mtjspice.neuron import NeuronSettings, neuron_circuit
 
 ap = argparse.ArgumentParser(description=__doc__)
 ap.add_argument("--sizes", default="1,16,64,256,1024")

@@ -90,7 +90,8 @@ def main() -> None:
     ivp_rate = nsteps / (time.perf_counter() - t0)
     print(f"solve_ivp per device: {ivp_rate:.3g} device-steps/s")
 
-    print(f"{'devices':>8} {'wall s':>8} {'steps':>7} {'device-steps/s':>15} {'ratio':>8} {'peak MB':>8}  (peak: arrays held by the solver, incl. the stored trajectory)")
+    print("peak MB: arrays held by the solver, including the stored trajectory")
+    print(f"{'devices':>8} {'wall s':>8} {'steps':>7} {'device-steps/s':>15} {'ratio':>8} {'peak MB':>8}")
     for n in sizes:
         currents = np.linspace(-1e-3, 1e-3, n) if n > 1 else np.array([0.6e-3])
         batch = DeviceBatch.from_device(dev, n=n)

@@ -49,7 +49,15 @@ from .netlist.array import (
 from .netlist.comparators import behavioral_comparator, cmos_comparator
 from .netlist.deck import Analysis, deck
 from .netlist.neuron import NeuronCircuit, neuron_blocks, neuron_vectors
-from .neuron import NeuronSettings, detect_spikes, energy_by_part, inline_card, model_card_path, neuron_circuit
+from .neuron import (
+    NeuronSettings,
+    detect_spikes,
+    energy_by_part,
+    inline_card,
+    model_card_path,
+    neuron_circuit,
+    single_thread,
+)
 from .params import Device
 from .stimulus import DC, PWL, Waveform
 from .waveforms import Waveforms
@@ -289,6 +297,8 @@ def array_deck(device: Device, circuit: NeuronCircuit, weights: np.ndarray, inpu
     title = f"mtjspice neuron array {w.shape[0]}x{w.shape[1]} ({circuit.comparator} comparators, {circuit.reset} reset)"
     text = deck(title, blocks, Analysis(t_stop, min(10e-12, t_stop / 100), max_step=s.max_step),
                 options=OPTION_PRESETS[s.preset], ic=mtj_ic_array(cols, device.initial.m0), vectors=vectors)
+    if circuit.comparator == "cmos":
+        text = single_thread(text)  # BSIM4's OpenMP threads spin against the parallel parts
     return text, vectors
 
 

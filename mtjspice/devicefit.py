@@ -134,7 +134,7 @@ def training_runs(device: Device, *, amplitudes: np.ndarray, n_random: int = 4, 
         raise ParameterError("amplitudes", amplitudes, "currents > 0 (A)")
     amps = np.concatenate([a, -a])
     t_parts, u_parts, i_parts = [], [], []
-    drives = [(amps.size, pulse_train(amps, 3e-9, 3e-9, delay=1e-9))]
+    drives: list[tuple[int, Any]] = [(amps.size, pulse_train(amps, 3e-9, 3e-9, delay=1e-9))]
     if n_random:
         drives.append((n_random, random_signed_train(n_random, t_stop, i_lo=float(a.min()), i_hi=float(a.max()),
                                                      seed=seed)))

@@ -331,7 +331,7 @@ def energy_by_part(wave: Waveforms, c: NeuronCircuit) -> dict[str, Any]:
     return out
 
 
-def default_stimulus(i_amp: float = 0.55e-3, t_on: float = 40e-9, gap: float = 10e-9) -> PWL:
+def default_stimulus(i_amp: float = 0.62e-3, t_on: float = 40e-9, gap: float = 10e-9) -> PWL:
     """The demo input: +i_amp for t_on, nothing for gap, -i_amp for t_on, nothing for gap (A, s)."""
     e = 20e-12
     d0 = 2e-9
@@ -383,7 +383,7 @@ def parse_input(spec: str, option: str = "--input") -> Waveform:
 def _read_pwl(path: Path, option: str) -> PWL:
     if not path.is_file():
         raise InputFileError(path, f"{option}: no such file")
-    rows = []
+    rows: list[list[float]] = []
     for k, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         text = line.strip()
         if not text or text.startswith("#"):

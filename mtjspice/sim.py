@@ -250,7 +250,7 @@ def _reset(ng: Any) -> None:
     for cmd in ("destroy all", "remcirc"):
         try:
             ng.exec_command(cmd)
-        except Exception:  # noqa: BLE001 - best effort cleanup between runs
+        except Exception:
             pass
 
 

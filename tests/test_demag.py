@@ -20,7 +20,7 @@ def test_prolate_spheroid_closed_form() -> None:
     for m in (1.5, 3.0, 10.0):
         s = math.sqrt(m * m - 1)
         nz = (m / s * math.log(m + s) - 1) / (m * m - 1)
-        nx, ny, nz_num = ellipsoid_factors(1.0, 1.0, m)
+        nx, _ny, nz_num = ellipsoid_factors(1.0, 1.0, m)
         assert nz_num == pytest.approx(nz, rel=1e-12)
         assert nx == pytest.approx((1 - nz) / 2, rel=1e-12)
 

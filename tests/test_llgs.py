@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 
@@ -116,7 +117,7 @@ def _reference(dev: ms.Device, current, t_stop, t_eval, rtol=1e-12):
     edges = np.unique(np.concatenate(([0.0], current.breakpoints(t_stop), [t_stop])))
     out = np.empty((t_eval.size, 3))
     y0 = b.m0[:, 0]
-    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+    for lo, hi in itertools.pairwise(edges):
         sol = solve_ivp(f, (lo, hi), y0, method="DOP853", rtol=rtol, atol=rtol, dense_output=True,
                         first_step=1e-14, max_step=2e-11)
         sel = (t_eval >= lo) & (t_eval <= hi)

@@ -75,8 +75,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                        "Writes DIR/netlist.cir (the whole array; runs with ngspice -b), raster.csv "
                        "(neuron,t,polarity), raster.png, energy.csv, energy_neurons.csv and report.txt.")
     add_model_argument(p)
-    p.add_argument("--inputs", type=_count("--inputs"), required=True, metavar="N", help="number of inputs (rows), a count (dimensionless)")
-    p.add_argument("--neurons", type=_count("--neurons"), required=True, metavar="M", help="number of neurons, a count (dimensionless)")
+    p.add_argument("--inputs", type=_count("--inputs"), required=True, metavar="N",
+                   help="number of inputs (rows), a count (dimensionless)")
+    p.add_argument("--neurons", type=_count("--neurons"), required=True, metavar="M",
+                   help="number of neurons, a count (dimensionless)")
     p.add_argument("--weights", required=True, metavar="FILE", help="weights CSV (N lines x M values, S)")
     p.add_argument("--g-unit", type=positive_si("--g-unit"), default=1.0, metavar="S",
                    help="siemens per weight-file unit (default 1: the file holds siemens)")

@@ -10,7 +10,7 @@ import numpy as np
 from ..errors import ParameterError
 from ..outputs import OutputDir, write_csv
 from ..params import load_device
-from .common import add_model_argument, positive_si, si
+from .common import add_model_argument, si
 
 HELP = "simulate the signed LIF neuron circuit in ngspice (readout, comparators, reset, energy)"
 
@@ -70,7 +70,17 @@ def settings_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..neuron import PARTS, default_stimulus, fi_curve, fi_currents, neuron_circuit, onset_current, parse_input, report_text, run_neuron
+    from ..neuron import (
+        PARTS,
+        default_stimulus,
+        fi_currents,
+        fi_curve,
+        neuron_circuit,
+        onset_current,
+        parse_input,
+        report_text,
+        run_neuron,
+    )
     from ..neuron_plots import plot_fi, plot_neuron
 
     t_stop = args.t_stop if args.t_stop is not None else (110e-9 if args.input == "default" else 100e-9)

@@ -14,7 +14,6 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
 
 from ..errors import ParameterError
 from ..params import E_CHARGE, HBAR, MU0, Device
