@@ -3,6 +3,7 @@ the power model's fit and the two subcommands."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -26,6 +27,7 @@ from mtjspice.errors import InputFileError, ParameterError
 from mtjspice.netlist.array import ArrayCircuit
 from mtjspice.neuron import NeuronSettings, neuron_circuit
 
+ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 MODEL = Path(__file__).resolve().parent.parent / "models" / "orthogonal.toml"
 # i_th given: the decks do not depend on a macrospin scan (fast and deterministic)
@@ -111,8 +113,14 @@ def test_netlist_has_m_neuron_instances(device) -> None:  # type: ignore[no-unty
 
 
 def test_netlist_matches_golden_file(device) -> None:  # type: ignore[no-untyped-def]
-    got = _golden_deck(device).splitlines()
+    text = _golden_deck(device)
+    if os.environ.get("MTJSPICE_UPDATE_GOLDEN"):  # regenerate after a deliberate change, then review the diff
+        (DATA / "array_2x2.cir").write_text(text, encoding="utf-8")
+        (ROOT / "netlists" / "array_2x2.cir").write_text(text, encoding="utf-8")
+    got = text.splitlines()
     want = (DATA / "array_2x2.cir").read_text(encoding="utf-8").splitlines()
+    # the example in netlists/ is the same deck, kept in sync
+    assert (ROOT / "netlists" / "array_2x2.cir").read_text(encoding="utf-8").splitlines() == want
     assert len(got) == len(want)
     for k, (a, b) in enumerate(zip(got, want, strict=True), start=1):
         assert a == b, f"line {k}: {a!r} != golden {b!r}"
