@@ -46,16 +46,14 @@ from .netlist.array import (
     neuron_instance,
     split_conductances,
 )
-from .netlist.comparators import behavioral_comparator, cmos_comparator
 from .netlist.deck import Analysis, deck
-from .netlist.neuron import NeuronCircuit, neuron_blocks, neuron_vectors
+from .netlist.neuron import NeuronCircuit, neuron_vectors
 from .neuron import (
     NeuronSettings,
     detect_spikes,
     energy_by_part,
-    inline_card,
-    model_card_path,
     neuron_circuit,
+    neuron_deck_blocks,
     single_thread,
 )
 from .params import Device
@@ -257,16 +255,8 @@ DEFAULT_GROUP = 8
 
 def _neuron_parts(device: Device, c: NeuronCircuit, s: NeuronSettings) -> tuple[list[str], list[str]]:
     """(subcircuit definitions, element lines) of the neuron, driven by nothing (the crossbar)."""
-    from .netlist.mtj import mtj_subckt
-
-    if c.comparator == "cmos":
-        cmp_text = cmos_comparator(s.cmos, name="cmp")
-        card = inline_card(model_card_path().read_text(encoding="utf-8"))
-    else:
-        cmp_text = behavioral_comparator(s.behavioral, c.vdd, name="cmp")
-        card = ""
-    blocks = neuron_blocks(c, mtj_subckt(device, "mtj", s.preset), cmp_text, 0.0, card)
-    n_sub = 3 if card else 2
+    blocks = neuron_deck_blocks(device, c, s, 0.0)
+    n_sub = 3 if c.comparator == "cmos" else 2  # MTJ, comparator and, for CMOS, the model card
     return blocks[:n_sub], blocks[n_sub:]
 
 

@@ -188,21 +188,31 @@ def single_thread(text: str) -> str:
     return text.replace("\n.control\n", "\n.control\nset num_threads=1\n", 1)
 
 
+def neuron_deck_blocks(device: Device, circuit: NeuronCircuit, settings: NeuronSettings,
+                       wave: Waveform | float) -> list[str]:
+    """The neuron's subcircuits (MTJ, comparator, model card) and element lines, for any deck that
+    holds neurons: the MTJ's trapezoid correction uses the deck's maximum step ``settings.max_step``."""
+    from .netlist.mtj import mtj_subckt
+
+    if circuit.comparator == "cmos":
+        cmp_text = cmos_comparator(settings.cmos, name="cmp")
+        card = inline_card(model_card_path().read_text(encoding="utf-8"))
+    else:
+        cmp_text = behavioral_comparator(settings.behavioral, circuit.vdd, name="cmp")
+        card = ""
+    mtj = mtj_subckt(device, "mtj", settings.preset, step=settings.max_step)
+    return neuron_blocks(circuit, mtj, cmp_text, wave, card)
+
+
 def neuron_deck(device: Device, circuit: NeuronCircuit, wave: Waveform | float, t_stop: float,
                 settings: NeuronSettings | None = None) -> tuple[str, list[str]]:
     """The complete deck (runs as it is with ``ngspice -b``) and the vectors it writes."""
-    from .netlist.mtj import OPTION_PRESETS, mtj_ic, mtj_subckt
+    from .netlist.mtj import OPTION_PRESETS, mtj_ic
 
     s = settings or NeuronSettings(comparator=circuit.comparator, reset=circuit.reset)
     if not (math.isfinite(t_stop) and t_stop > 0):
         raise ParameterError("--t-stop", t_stop, "a time > 0 (s)")
-    if circuit.comparator == "cmos":
-        cmp_text = cmos_comparator(s.cmos, name="cmp")
-        card = inline_card(model_card_path().read_text(encoding="utf-8"))
-    else:
-        cmp_text = behavioral_comparator(s.behavioral, circuit.vdd, name="cmp")
-        card = ""
-    blocks = neuron_blocks(circuit, mtj_subckt(device, "mtj", s.preset, step=s.max_step), cmp_text, wave, card)
+    blocks = neuron_deck_blocks(device, circuit, s, wave)
     vectors = neuron_vectors(circuit)
     ms = s.max_step
     text = deck(f"mtjspice signed LIF neuron ({circuit.comparator} comparators, {circuit.reset} reset)", blocks,
