@@ -197,8 +197,8 @@ def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step:
         for j in range(3):
             if not jac[i][j].is_zero():
                 terms.append(f"({jac[i][j].spice(names)})*V(g{comps[j][1]})")
-            for k in range(3):
-                hess = jac[i][j].diff(comps[k])
+            for k in range(j, 3):  # the Hessian is symmetric: each pair (j, k) once, off-diagonal doubled
+                hess = jac[i][j].diff(comps[k]) * (1.0 if j == k else 2.0)
                 if not hess.is_zero():
                     terms.append(f"({hess.spice(names)})*V(f{comps[j][1]})*V(f{comps[k][1]})")
         lines.append(f"B{comp} 0 {comp} I = V(f{comp[1]}) - {safe.num(c)}*(" + (" + ".join(terms) or "0") + ")")
