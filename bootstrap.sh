@@ -15,8 +15,11 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 need_apt=()
 command -v ngspice >/dev/null 2>&1 || need_apt+=(ngspice)
-ldconfig -p 2>/dev/null | grep -q 'libngspice\.so\.0 ' || need_apt+=(libngspice0)
-ldconfig -p 2>/dev/null | grep -q 'libngspice\.so ' || need_apt+=(libngspice0-dev)
+# (grep without -q reads all of ldconfig's output: with -q and pipefail an early exit would
+# SIGPIPE ldconfig and read as "missing")
+libs=$(ldconfig -p 2>/dev/null || true)
+grep 'libngspice\.so\.0 ' >/dev/null <<<"$libs" || need_apt+=(libngspice0)
+grep 'libngspice\.so ' >/dev/null <<<"$libs" || need_apt+=(libngspice0-dev)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need_apt+=(python3-venv)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "bootstrap: installing from Debian's packages: ${need_apt[*]}"
