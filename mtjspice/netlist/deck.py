@@ -11,15 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from ..errors import NetlistError
 from . import safe
 
-__all__ = ["OPTION_PRESETS", "Analysis", "deck", "control_block", "strip_control", "vector_name"]
-
-#: Simulator option presets (see mtjspice.netlist.mtj for their measured cost and accuracy).
-OPTION_PRESETS: dict[str, dict[str, float | str]] = {}
+__all__ = ["Analysis", "deck", "control_block", "strip_control", "vector_name"]
 
 _VECTOR = re.compile(r"^(?:v|i)\((?:[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)(?:,(?:[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*))?\)$")
 _OPTION_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,31}$")
@@ -159,5 +155,3 @@ def strip_control(text: str) -> str:
             out.append(line)
     return "\n".join(out) + "\n"
 
-
-EngineName = Literal["batch", "shared"]
