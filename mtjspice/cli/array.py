@@ -10,7 +10,7 @@ import numpy as np
 from ..errors import ParameterError
 from ..outputs import OutputDir, write_csv
 from ..params import load_device
-from .common import add_model_argument, nonnegative_si, positive_si
+from .common import add_model_argument, add_out_argument, nonnegative_si, positive_si
 
 HELP = "simulate an N x M neuron array (crossbar, drivers, neurons) in ngspice; spike raster and energy by part"
 
@@ -92,7 +92,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="run independent neuron groups as parallel decks (default when uncoupled)")
     p.add_argument("--no-split", dest="split", action="store_false", help="run the array as one netlist")
     add_array_options(p)
-    p.add_argument("--out", required=True, metavar="DIR", help="output folder (created; written whole or not at all)")
+    add_out_argument(p)
     p.set_defaults(run=run)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from ..errors import ParameterError
 from ..units import parse_si
 
-__all__ = ["si", "positive_si", "nonnegative_si", "add_model_argument"]
+__all__ = ["si", "positive_si", "nonnegative_si", "add_model_argument", "add_out_argument"]
 
 
 def si(option: str) -> Callable[[str], float]:
@@ -50,3 +50,8 @@ def nonnegative_si(option: str) -> Callable[[str], float]:
 def add_model_argument(p: argparse.ArgumentParser) -> None:
     """The positional MODEL.toml argument."""
     p.add_argument("model", metavar="MODEL.toml", help="device parameter file (see models/orthogonal.toml)")
+
+
+def add_out_argument(p: argparse.ArgumentParser) -> None:
+    """The required --out DIR option (outputs go through mtjspice.outputs.OutputDir)."""
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder (created; written whole or not at all)")

@@ -7,7 +7,7 @@ import json
 
 from ..outputs import OutputDir, write_csv
 from ..params import load_device
-from .common import positive_si
+from .common import add_out_argument, positive_si
 
 HELP = "drive two designs with the same random signed trains and give each its best-LIF error"
 
@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--i-hi", type=positive_si("--i-hi"), default=1.2e-3, metavar="AMPS",
                    help="largest input magnitude in A (default 1.2m)")
     p.add_argument("--seed", type=int, default=0, help="seed of the random trains (default 0)")
-    p.add_argument("--out", required=True, metavar="DIR", help="output folder (created; written whole or not at all)")
+    add_out_argument(p)
     p.set_defaults(run=run)
 
 

@@ -7,7 +7,7 @@ import json
 
 from ..outputs import OutputDir
 from ..params import load_device
-from .common import add_model_argument, positive_si
+from .common import add_model_argument, add_out_argument, positive_si
 
 HELP = "fit the signed LIF tau_m du/dt = -a1 u + a2 I R_m (a1 = 1) to the device's u = m.p"
 
@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--u-th", type=positive_si("--u-th"), default=0.5, metavar="U",
                    help="firing threshold stored in lif_params.json, dimensionless (default 0.5)")
     p.add_argument("--seed", type=int, default=0, help="seed of the random trains (default 0)")
-    p.add_argument("--out", required=True, metavar="DIR", help="output folder (created; written whole or not at all)")
+    add_out_argument(p)
     p.set_defaults(run=run)
 
 

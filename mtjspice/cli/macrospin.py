@@ -10,7 +10,7 @@ import numpy as np
 from ..errors import ParameterError
 from ..outputs import OutputDir, write_csv
 from ..params import load_device
-from .common import add_model_argument, positive_si, si
+from .common import add_model_argument, add_out_argument, positive_si, si
 
 HELP = "simulate one current pulse through one MTJ (macrospin LLGS)"
 
@@ -44,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="divider drive: reference resistor in Ohm between the source and the junction")
     p.add_argument("--preset", choices=("default", "accurate"), default="default",
                    help="ngspice engine: simulator option preset (accurate: about 10x smaller error, slower)")
-    p.add_argument("--out", required=True, metavar="DIR", help="output folder (created; written whole or not at all)")
+    add_out_argument(p)
     p.set_defaults(run=run)
 
 

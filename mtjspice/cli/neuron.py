@@ -10,7 +10,7 @@ import numpy as np
 from ..errors import ParameterError
 from ..outputs import OutputDir, write_csv
 from ..params import load_device
-from .common import add_model_argument, si
+from .common import add_model_argument, add_out_argument, si
 
 HELP = "simulate the signed LIF neuron circuit in ngspice (readout, comparators, reset, energy)"
 
@@ -53,7 +53,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                             ("--read-width", "s", "read window")):
         p.add_argument(opt, type=si(opt), default=None, metavar=unit, help=f"{what} in {unit} (default derived)")
     p.add_argument("--fi", action="store_true", help="also sweep DC input for the firing-rate curve, both signs")
-    p.add_argument("--out", required=True, metavar="DIR", help="output folder (created; written whole or not at all)")
+    add_out_argument(p)
     p.set_defaults(run=run)
 
 

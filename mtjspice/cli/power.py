@@ -10,7 +10,7 @@ from ..errors import ParameterError
 from ..outputs import OutputDir, write_csv
 from ..params import load_device
 from .array import add_array_options, settings_from_args
-from .common import add_model_argument, positive_si
+from .common import add_model_argument, add_out_argument, positive_si
 
 HELP = "peripheral power: energy per part of n x n neuron arrays against n, simulated and a fitted model"
 
@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--t-stop", type=positive_si("--t-stop"), default=30e-9, metavar="SECONDS",
                    help="simulated time per size in s (default 30n)")
     add_array_options(p)
-    p.add_argument("--out", required=True, metavar="DIR", help="output folder (created; written whole or not at all)")
+    add_out_argument(p)
     p.set_defaults(run=run)
 
 

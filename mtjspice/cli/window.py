@@ -9,7 +9,7 @@ import os
 
 from ..outputs import OutputDir, write_csv
 from ..params import load_device
-from .common import add_model_argument, positive_si
+from .common import add_model_argument, add_out_argument, positive_si
 
 HELP = "map the dimension design window: sweep two of W, L, T and classify each geometry"
 
@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N",
                    help="parallel processes (default: number of CPUs)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.add_argument("--out", required=True, metavar="DIR", help="output folder (created; written whole or not at all)")
+    add_out_argument(p)
     p.set_defaults(run=run)
 
 
