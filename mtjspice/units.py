@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 
 from .errors import ParameterError
 
@@ -72,33 +73,28 @@ def parse_si(text: str | float | int, name: str = "value") -> float:
     return value
 
 
-def check_finite(name: str, value: object, unit: str = "") -> float:
-    """Return ``value`` as a float if it is a finite real number, else raise."""
-    allowed = f"a finite number{f' ({unit})' if unit else ''}"
+def _check_real(name: str, value: object, unit: str, bound: str, ok: Callable[[float], bool]) -> float:
+    """``value`` as a float if it is a finite real number satisfying ``ok``, else ParameterError
+    naming ``name``, the value and ``a finite number{bound} ({unit})``."""
+    allowed = f"a finite number{bound}{f' ({unit})' if unit else ''}"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ParameterError(name, value, allowed)
-    if not math.isfinite(float(value)):
+    v = float(value)
+    if not (math.isfinite(v) and ok(v)):
         raise ParameterError(name, value, allowed)
-    return float(value)
+    return v
+
+
+def check_finite(name: str, value: object, unit: str = "") -> float:
+    """Return ``value`` as a float if it is a finite real number, else raise."""
+    return _check_real(name, value, unit, "", lambda v: True)
 
 
 def check_positive(name: str, value: object, unit: str = "") -> float:
     """Return ``value`` as a float if it is finite and > 0, else raise."""
-    allowed = f"a finite number > 0{f' ({unit})' if unit else ''}"
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ParameterError(name, value, allowed)
-    v = float(value)
-    if not math.isfinite(v) or v <= 0:
-        raise ParameterError(name, value, allowed)
-    return v
+    return _check_real(name, value, unit, " > 0", lambda v: v > 0)
 
 
 def check_nonnegative(name: str, value: object, unit: str = "") -> float:
     """Return ``value`` as a float if it is finite and >= 0, else raise."""
-    allowed = f"a finite number >= 0{f' ({unit})' if unit else ''}"
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ParameterError(name, value, allowed)
-    v = float(value)
-    if not math.isfinite(v) or v < 0:
-        raise ParameterError(name, value, allowed)
-    return v
+    return _check_real(name, value, unit, " >= 0", lambda v: v >= 0)
