@@ -25,11 +25,9 @@ then dropped (1024 neurons of 100 ns would otherwise hold gigabytes).
 from __future__ import annotations
 
 import math
-import os
 import time
 import warnings
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -438,24 +436,12 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
     c = circuit or neuron_circuit(device, st.neuron)
     parts = plan_parts(w.shape[1], st, split)
     decks = [array_deck(device, c, w, inputs, t_stop, st, cols) for cols in parts]
-    from .sim import run
+    from .sim import run_batch_many
 
-    def one(k: int) -> dict[str, Any]:
-        text, vectors = decks[k]
-        wf = run(text, vectors, engine="batch")
+    def analyse(k: int, wf: Waveforms) -> dict[str, Any]:
         return _analyse_part(wf, parts[k], w, c, st.crossbar, keep_waves, device.junction.breakdown_voltage)
 
-    n_workers = max(1, min(len(parts), workers or os.cpu_count() or 1))
-    results: list[dict[str, Any] | None] = [None] * len(parts)
-    # Each part is an ngspice child process (run_batch), so threads are enough for parallelism:
-    # the heavy work never holds the GIL, and the analysis needs no pickling.
-    with ThreadPoolExecutor(max_workers=n_workers) as pool:
-        futures = {pool.submit(one, k): k for k in range(len(parts))}
-        for done, fut in enumerate(as_completed(futures), start=1):
-            results[futures[fut]] = fut.result()
-            if progress is not None:
-                progress(done, len(parts))
-    res = [r for r in results if r is not None]
+    res: list[dict[str, Any]] = run_batch_many(decks, workers=workers, progress=progress, each=analyse)
     vmax = max(r["vmax"] for r in res)
     if vmax > device.junction.breakdown_voltage:
         warnings.warn(BreakdownWarning(f"a junction voltage reached {vmax:.3g} V, above the breakdown "

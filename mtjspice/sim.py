@@ -139,7 +139,8 @@ def _vm_hwm_kib(pid: int) -> int:
 
 
 def run_batch_many(jobs: Sequence[tuple[str, Sequence[str]]], *, workers: int | None = None,
-                   progress: Callable[[int, int], None] | None = None, **kw: Any) -> list[Waveforms]:
+                   progress: Callable[[int, int], None] | None = None,
+                   each: Callable[[int, Waveforms], Any] | None = None, **kw: Any) -> list[Any]:
     """Run independent decks as parallel ``ngspice -b`` processes; results in the jobs' order.
 
     Parameters
@@ -150,6 +151,9 @@ def run_batch_many(jobs: Sequence[tuple[str, Sequence[str]]], *, workers: int | 
         Concurrent ngspice processes (default: the number of CPU cores).
     progress : callable(done, total), optional
         Called after each deck finishes.
+    each : callable(index, waveforms), optional
+        Applied to each result in its worker as soon as its deck finishes; the list then holds
+        what it returns and the waveforms are dropped (bounded memory for many large decks).
     **kw
         Passed to :func:`run_batch` (``timeout``).
 
@@ -161,16 +165,22 @@ def run_batch_many(jobs: Sequence[tuple[str, Sequence[str]]], *, workers: int | 
     if n == 0:
         return []
     ngspice_program()  # fail fast, once, if ngspice is missing
-    out: list[Waveforms | None] = [None] * n
-    with ThreadPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1)) as pool:
-        futures = {pool.submit(run_batch, text, vectors, **kw): i for i, (text, vectors) in enumerate(jobs)}
+    def one(i: int) -> Any:
+        text, vectors = jobs[i]
+        wf = run_batch(text, vectors, **kw)
+        return wf if each is None else each(i, wf)
+
+    out: list[Any] = [None] * n
+    # Each deck is an ngspice child process, so threads are enough: the work never holds the GIL.
+    with ThreadPoolExecutor(max_workers=max(1, min(n, workers or os.cpu_count() or 1))) as pool:
+        futures = {pool.submit(one, i): i for i in range(n)}
         done = 0
         for fut in as_completed(futures):
             out[futures[fut]] = fut.result()
             done += 1
             if progress is not None:
                 progress(done, n)
-    return [w for w in out if w is not None]
+    return out
 
 
 _SHARED: Any = None
