@@ -18,16 +18,22 @@ Formulation, and why:
 * Trapezoid correction: ngspice's trapezoidal rule with step h leaves a global error of
   h^2/12 d^3m/dt^3, which for a precessing magnet is a phase error that grows with time
   (with the plain equations, 0.5 ps steps still left 4e-3 in m_y after 15 ns). The subcircuit
-  therefore integrates the modified equation dm/dt = f - (h^2/12) d^2f/dt^2, whose trapezoidal
-  solution matches the true one to higher order when h equals the preset's maximum step (ngspice
-  takes exactly that step between breakpoints, because it is far below what its own truncation
-  control would choose). d^2f/dt^2 = H[f, f] + J (J f) is written out from the exact polynomials:
-  three auxiliary nodes carry f (V(fx)...), three carry J f (V(gx)...), each through a 1 Ohm
-  resistor. Measured (tests/test_mtj_netlist.py, README): at 2 ps steps the error in m_y is
-  100 times smaller than with the plain equations, so the same accuracy needs about 10 times
-  fewer time points; where ngspice cuts its step (edges elsewhere in the circuit) the correction
-  over-corrects by at most the plain method's own error at step h. Changes of the junction
-  current between steps (d a/dt) are not included in the correction.
+  therefore integrates the modified equation dm/dt = f - c d^2f/dt^2 with c = h^2/12, whose
+  trapezoidal solution matches the true one to higher order when h equals the deck's maximum
+  step (ngspice takes exactly that step between breakpoints, because it is far below what its own
+  truncation control would choose). It is written as C d(m + c g)/dt = f with g = J f = df/dt
+  (J = df/dm at fixed current): each state capacitor sits between its node m and a node s held
+  at -c g by a behavioral voltage source, so the capacitor's charge is C (m + c g), and
+  ngspice's own trapezoidal difference of g supplies the d^2f/dt^2 term. Three auxiliary nodes
+  carry f (V(fx)..., through 1 Ohm), and a linear VCCS injects it into each state node. Writing
+  d^2f/dt^2 = H[f, f] + J (J f) out as polynomials instead is as accurate and costs twice as
+  much per time point: ngspice differentiates each behavioral source with respect to every
+  quantity it reads, and those sources read ten.
+  Measured: at 2 ps steps the error in m_y is 100 times smaller than with the plain
+  equations, so the same accuracy needs about 10 times fewer time points; where ngspice cuts its
+  step (edges elsewhere in the circuit) the correction over-corrects by at most the plain
+  method's own error at step h. The initial charge includes c g(m0) so that m starts at m0.
+  The term f_a da/dt of a changing junction current is not included in g.
 * Renormalisation: |m| is not conserved by trapezoidal steps; a restoring term
   lambda (1 - |m|^2) m with lambda = ``NORM_RATE`` keeps it within about 1e-4, at no extra
   cost (dividing by |m| inside the sources was measured 5 to 9 times slower).
@@ -174,34 +180,27 @@ def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step:
         f"* magnetization state: C = {TIME_UNIT:g} F, so each source current is dm/dt in 1/ns",
     ]
     comps = ("mx", "my", "mz")
-    for comp, m0c in zip(comps, m0, strict=True):
-        lines += [f"C{comp} {comp} 0 {safe.num(TIME_UNIT)} IC={safe.num(m0c)}", f"R{comp} {comp} 0 1e12"]
-    lines.append("* f = dm/dt in 1/ns: -gamma' Ms [m x b + m (m.d) - d |m|^2] + lambda (1 - |m|^2) m, "
-                 "b = h - alpha a p, d = alpha h + a p, a = a_J/Ms; V(fx) = f_x")
     f = (fx, fy, fz)
-    for comp, poly in zip(comps, f, strict=True):
-        lines += [f"Bf{comp[1]} 0 f{comp[1]} I = {poly.spice(names)}", f"Rf{comp[1]} f{comp[1]} 0 1"]
     jac = [[fi.diff(c) for c in comps] for fi in f]
-    lines.append("* g = J f = df/dt at fixed current (J = df/dm); V(gx) = g_x")
-    for i, comp in enumerate(comps):
-        terms = [f"({jac[i][j].spice(names)})*V(f{comps[j][1]})" for j in range(3) if not jac[i][j].is_zero()]
-        lines += [f"Bg{comp[1]} 0 g{comp[1]} I = " + (" + ".join(terms) or "0"), f"Rg{comp[1]} g{comp[1]} 0 1"]
     h = max_step(preset) if step is None else step
     if not (isinstance(h, (int, float)) and 0 < h < 1e-9):
         raise ParameterError("step", h, "a maximum step > 0 and < 1e-9 s")
     c = (h / TIME_UNIT) ** 2 / 12.0
-    lines.append(f"* dm/dt = f - (h^2/12) d2f/dt2, h = {h:g} s (the deck's maximum step): "
-                 "trapezoid-corrected; d2f/dt2 = H[f,f] + J g")
+    at0 = (m0[0], m0[1], m0[2], 0.0)
+    f0 = [float(poly.evaluate(at0)) for poly in f]
+    g0 = [sum(float(jac[i][j].evaluate(at0)) * f0[j] for j in range(3)) for i in range(3)]
+    lines.append("* f = dm/dt in 1/ns: -gamma' Ms [m x b + m (m.d) - d |m|^2] + lambda (1 - |m|^2) m, "
+                 "b = h - alpha a p, d = alpha h + a p, a = a_J/Ms; V(fx) = f_x")
+    for comp, poly in zip(comps, f, strict=True):
+        lines += [f"Bf{comp[1]} 0 f{comp[1]} I = {poly.spice(names)}", f"Rf{comp[1]} f{comp[1]} 0 1"]
+    lines.append(f"* V(sx) = -c g, g = J f = df/dt at fixed current (J = df/dm), c = h^2/12, h = {h:g} s")
     for i, comp in enumerate(comps):
-        terms = []
-        for j in range(3):
-            if not jac[i][j].is_zero():
-                terms.append(f"({jac[i][j].spice(names)})*V(g{comps[j][1]})")
-            for k in range(j, 3):  # the Hessian is symmetric: each pair (j, k) once, off-diagonal doubled
-                hess = jac[i][j].diff(comps[k]) * (1.0 if j == k else 2.0)
-                if not hess.is_zero():
-                    terms.append(f"({hess.spice(names)})*V(f{comps[j][1]})*V(f{comps[k][1]})")
-        lines.append(f"B{comp} 0 {comp} I = V(f{comp[1]}) - {safe.num(c)}*(" + (" + ".join(terms) or "0") + ")")
+        terms = [f"({jac[i][j].spice(names)})*V(f{comps[j][1]})" for j in range(3) if not jac[i][j].is_zero()]
+        lines.append(f"Bs{comp[1]} s{comp[1]} 0 V = {safe.num(-c)}*(" + (" + ".join(terms) or "0") + ")")
+    lines.append(f"* state: C d(m + c g)/dt = f; each cap is {TIME_UNIT:g} F between m and s")
+    for i, (comp, m0c) in enumerate(zip(comps, m0, strict=True)):
+        lines += [f"C{comp} {comp} s{comp[1]} {safe.num(TIME_UNIT)} IC={safe.num(m0c + c * g0[i])}",
+                  f"R{comp} {comp} 0 1e12", f"G{comp} 0 {comp} f{comp[1]} 0 1"]
     lines.append(f".ends {name}")
     return "\n".join(lines) + "\n"
 
