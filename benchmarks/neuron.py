@@ -1,5 +1,5 @@
 """Wall time per simulated microsecond of the neuron circuit, per comparator flavour and reset mode,
-and the share spent in ngspice against Python, then the two flavours' spike counts on +-0.70 mA DC
+and the share spent in ngspice against Python, then the two flavours' spike counts on +-0.66 mA DC
 (where they must agree). Run: python benchmarks/neuron.py [T_STOP]."""
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ for comparator in ("behavioral", "cmos"):
 
 print("\nspike counts in 40 ns of DC input (behavioral / cmos)")
 for reset in ("leak", "active"):
-    for i_in in (0.70e-3, -0.70e-3):
+    for i_in in (0.66e-3, -0.66e-3):
         counts = []
         for comparator in ("behavioral", "cmos"):
             s = NeuronSettings(comparator=comparator, reset=reset, i_th=0.38e-3)
