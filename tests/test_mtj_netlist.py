@@ -132,6 +132,31 @@ def test_unit_norm_over_1us(ortho_path) -> None:
 
 
 @pytest.mark.ngspice
+def test_many_mtjs_keep_their_step_through_a_current_edge(ortho_path) -> None:
+    # 20 MTJs at rest, driven by 0.3-0.49 mA edges at 1 ns, accurate preset. With 1 nF state
+    # capacitors this deck stalled at the edge (steps of 1e-20 s, millions of points) while m was
+    # still about 1e-9; the point count shows whether the step stays at the preset's maximum.
+    from mtjspice.netlist.deck import Analysis, deck
+    from mtjspice.netlist.sources import isource
+    from mtjspice.sim import run_batch
+
+    dev = ms.load_device(ortho_path)
+    blocks, ic = [M.mtj_subckt(dev, "mtj", "accurate")], {}
+    amps = np.linspace(0.3e-3, 0.7e-3, 40)[:20] * np.where(np.arange(20) % 2, -1, 1)
+    for k, a in enumerate(amps, 1):
+        blocks += [isource(f"in{k}", "0", f"a{k}", ms.Pulse(0.0, float(a), 1e-9, 1e-11, 1e-11, 5e-9, 10e-9)),
+                   f"X{k} a{k} 0 mtj"]
+        ic.update(M.mtj_ic(f"x{k}", dev))
+    t_stop, h = 1.5e-9, M.max_step("accurate")
+    text = deck("edge", blocks, Analysis(t_stop, 10e-12, max_step=h), options=M.OPTION_PRESETS["accurate"], ic=ic,
+                vectors=["v(x1.my)", "v(x20.my)"])
+    wf = run_batch(text, ["v(x1.my)", "v(x20.my)"], timeout=60)
+    assert wf.t[-1] == pytest.approx(t_stop)
+    assert wf.t.size < 1.1 * t_stop / h + 100
+    assert np.abs(wf["v(x1.my)"]).max() > 1e-3 and np.abs(wf["v(x20.my)"]).max() > 1e-3  # it moved
+
+
+@pytest.mark.ngspice
 def test_cli_ngspice_netlist_runs_unchanged(tmp_path, ortho_path) -> None:
     from mtjspice.cli import main
 

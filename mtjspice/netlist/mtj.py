@@ -12,9 +12,14 @@ Formulation, and why:
   folded form dm/dt = -gamma' Ms [m x b + m (m.d) - d (m.m)] with b = h - alpha a p and
   d = alpha h + a p, where h = H / Ms and a = a_J / Ms. It is expanded into exact polynomials
   (:mod:`mtjspice.netlist.poly`) so that terms that vanish for the device are not written.
-* Scaled state: each state capacitor is ``TIME_UNIT`` = 1 nF, so the B-source current is dm/dt in
-  units of 1/ns: currents and charges of order one, where ngspice's absolute tolerances (abstol
-  1e-12 A, chgtol 1e-14 C) are meaningful, instead of 1e9 A on 1 F.
+* Scaled state: time is in units of ``TIME_UNIT`` = 1 ns, so V(fx) = dm_x/dt in 1/ns is of order
+  one, and each state capacitor is ``STATE_CAP`` = 1 pF, charged by a VCCS of STATE_CAP/TIME_UNIT
+  = 1 mS times V(fx). The capacitor sets the scale on which ngspice's absolute tolerances act
+  (abstol 1e-12 A, chgtol 1e-14 C): a 1 nF state (currents of order 1 A) stalled decks of 20 or
+  more MTJs with the accurate preset at a current edge while m was still about 1e-9 (time steps
+  of 1e-20 s; tests/test_mtj_netlist.py keeps that case), and 1 F states (the planning prototype)
+  are worse. With 1 pF the truncation check on the state is loose (chgtol is 1 % of a unit
+  charge), which costs nothing: the step is set by the preset's maximum step, not by it.
 * Trapezoid correction: ngspice's trapezoidal rule with step h leaves a global error of
   h^2/12 d^3m/dt^3, which for a precessing magnet is a phase error that grows with time
   (with the plain equations, 0.5 ps steps still left 4e-3 in m_y after 15 ns). The subcircuit
@@ -37,7 +42,7 @@ Formulation, and why:
 * Renormalisation: |m| is not conserved by trapezoidal steps; a restoring term
   lambda (1 - |m|^2) m with lambda = ``NORM_RATE`` keeps it within about 1e-4, at no extra
   cost (dividing by |m| inside the sources was measured 5 to 9 times slower).
-* Each state node has a 1 TOhm leak so the matrix has a DC path; its time constant (1000 s) is
+* Each state node has a 1e15 Ohm leak so the matrix has a DC path; its time constant (1000 s) is
   negligible.
 
 Sign convention: positive current entering ``t1`` (the free-layer terminal) and leaving ``t2``
@@ -56,6 +61,7 @@ from .poly import Poly, const, var
 __all__ = [
     "OPTION_PRESETS",
     "TIME_UNIT",
+    "STATE_CAP",
     "NORM_RATE",
     "max_step",
     "llgs_polynomials",
@@ -64,8 +70,10 @@ __all__ = [
     "mtj_vectors",
 ]
 
-#: Capacitance of each magnetization state node (F): the time unit of the state equations (s).
+#: Time unit of the state equations (s): V(fx) is dm_x/dt in 1/TIME_UNIT.
 TIME_UNIT = 1e-9
+#: Capacitance of each magnetization state capacitor (F); V(mx) = m_x.
+STATE_CAP = 1e-12
 #: Rate of the |m| = 1 restoring term (1/s).
 NORM_RATE = 1e11
 
@@ -177,7 +185,6 @@ def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step:
         "Vsense t1 n1 0",
         "* junction: I = V * G, G = G_P (1 + m.p)/2 + G_AP (1 - m.p)/2 (bias-dependent G_AP if V_half > 0)",
         f"Bjunction n1 t2 I = V(n1,t2)*{_conductance_expr(device, 'V(n1,t2)', mp)}",
-        f"* magnetization state: C = {TIME_UNIT:g} F, so each source current is dm/dt in 1/ns",
     ]
     comps = ("mx", "my", "mz")
     f = (fx, fy, fz)
@@ -197,10 +204,12 @@ def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step:
     for i, comp in enumerate(comps):
         terms = [f"({jac[i][j].spice(names)})*V(f{comps[j][1]})" for j in range(3) if not jac[i][j].is_zero()]
         lines.append(f"Bs{comp[1]} s{comp[1]} 0 V = {safe.num(-c)}*(" + (" + ".join(terms) or "0") + ")")
-    lines.append(f"* state: C d(m + c g)/dt = f; each cap is {TIME_UNIT:g} F between m and s")
+    lines.append(f"* state: C d(m + c g)/dt = f, C = {STATE_CAP:g} F between m and s, charged by "
+                 f"{STATE_CAP / TIME_UNIT:g} S x V(f); 1000 s leak")
     for i, (comp, m0c) in enumerate(zip(comps, m0, strict=True)):
-        lines += [f"C{comp} {comp} s{comp[1]} {safe.num(TIME_UNIT)} IC={safe.num(m0c + c * g0[i])}",
-                  f"R{comp} {comp} 0 1e12", f"G{comp} 0 {comp} f{comp[1]} 0 1"]
+        lines += [f"C{comp} {comp} s{comp[1]} {safe.num(STATE_CAP)} IC={safe.num(m0c + c * g0[i])}",
+                  f"R{comp} {comp} 0 {safe.num(1e3 / STATE_CAP)}",
+                  f"G{comp} 0 {comp} f{comp[1]} 0 {safe.num(STATE_CAP / TIME_UNIT)}"]
     lines.append(f".ends {name}")
     return "\n".join(lines) + "\n"
 
