@@ -13,7 +13,10 @@ Defaults derived from the device (each can be overridden, see :class:`NeuronSett
 * thresholds: the readout voltage at u = +u_th and u = -u_th, ``u_th = 0.3``:
   ``v = v_read r_ref / (r_ref + R(u))`` with R(u) the junction's zero-bias resistance;
 * read clock 1 ns, window 0.2 ns, strobe from 0.07 ns into it; trim ``TRIM_FACTOR`` = 0.68 of the
-  reads' mean current; transient max step 5 ps (spike times unchanged against 0.6 ps);
+  reads' mean current; transient max step 5 ps. Against 0.6 ps, DC inputs of +-0.58 to +-0.65 mA
+  give the same spike counts in 50 ns; times agree within 25 ps until a read lands near a threshold,
+  after which a train may run one read clock apart (as 1.2 ps and 0.6 ps also do). Such a read is
+  decided by differences well below the membrane's thermal noise at 300 K (m_y about 0.02 rms);
 * reset: leak: ``t_refractory = 1.5 ns`` (about 2 relaxation times); active:
   ``t_refractory = 0.5 ns`` and ``i_reset = 1.3 i_th``, which brings u from its plateau to about 0
   within the pulse (measured with the macrospin solver).
@@ -108,8 +111,9 @@ class NeuronSettings:
             raise ParameterError("--v-lo", self.v_lo, f"a threshold below --v-hi = {self.v_hi!r} V (they are inverted)")
 
 
-#: Share of the reads' mean current that the trim cancels (measured: 0.68 balances the +I and -I
-#: firing rates of models/orthogonal.toml within 4 %; 1.0 over-compensates by up to 13 %).
+#: Share of the reads' mean current that the trim cancels. Measured on models/orthogonal.toml over
+#: 400 ns at +-0.575, 0.6 and 0.625 mA: 0.68 keeps the +I and -I firing rates within 9 % of each
+#: other; 0.5, 0.85 and 1.0 give up to 19, 13 and 12 % (rates step as intervals lock to the clock).
 TRIM_FACTOR = 0.68
 
 _I_TH_CACHE: dict[int, float] = {}
