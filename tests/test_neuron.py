@@ -164,9 +164,9 @@ def test_written_netlist_reproduces_spikes(device, tmp_path: Path) -> None:  # t
 @pytest.mark.parametrize("reset", ["leak", "active"])
 @pytest.mark.parametrize("i_in", [0.66e-3, -0.66e-3])
 def test_cmos_and_behavioral_give_the_same_spike_count(device, reset: str, i_in: float) -> None:  # type: ignore[no-untyped-def]
-    # +-0.66 mA: no read lands near the trip point, so both comparators decide every read alike
-    # (equal counts measured at +-0.64, 0.66 and 0.67 mA for both resets). At some other currents
-    # one read lands within about 0.1 mV of it and the two flavours fire a clock apart (README).
+    # +-0.66 mA: no read lands between the two flavours' in-situ decision points (up to 0.9 mV of t2
+    # apart, benchmarks/comparators.py), so both decide every read alike. At many other currents
+    # some read does, and the 40 ns counts differ by one or two (README).
     # The AP-side junction may pass the 1 V breakdown here: warned, not fatal.
     runs = {}
     for comparator in ("behavioral", "cmos"):

@@ -20,6 +20,9 @@ latch is reset every cycle anyway and its positive feedback resolves sub-mV inpu
 Why the delay: the behavioral comparator decides after its RC delay (50 ps) and t2 falls during
 the strobe (u relaxes with the input gated off), so the latch samples t2 about 50 ps into the
 strobe too. Its references and their kickback matching are in :mod:`mtjspice.netlist.neuron`.
+Measured in the neuron, the two flavours still decide up to 0.9 mV of t2 apart (the behavioral one
+needs its input beyond the trip point through its delay; the latch integrates from its own clock
+edge), so their spike counts can differ by one or two in 40 ns: see benchmarks/comparators.py.
 """
 
 from __future__ import annotations
