@@ -12,11 +12,12 @@ Defaults derived from the device (each can be overridden, see :class:`NeuronSett
   ``v_read = i_read (R(u=0) + r_ref)``;
 * thresholds: the readout voltage at u = +u_th and u = -u_th, ``u_th = 0.3``:
   ``v = v_read r_ref / (r_ref + R(u))`` with R(u) the junction's zero-bias resistance;
-* read clock 1 ns, window 0.2 ns, strobe from 0.07 ns into it; trim ``TRIM_FACTOR`` = 0.68 of the
-  reads' mean current; transient max step 5 ps. Against 0.6 ps, DC inputs of +-0.58 to +-0.65 mA
-  give the same spike counts in 50 ns; times agree within 25 ps until a read lands near a threshold,
-  after which a train may run one read clock apart (as 1.2 ps and 0.6 ps also do). Such a read is
-  decided by differences well below the membrane's thermal noise at 300 K (m_y about 0.02 rms);
+* read clock 1 ns, window 0.2 ns, strobe from 0.07 ns into it; the trim cancels the reads' mean
+  current (``TRIM_FACTOR`` = 1); transient max step 5 ps. Against 0.6 ps, DC inputs of +-0.58 to
+  +-0.65 mA give spike counts within one in 50 ns (equal in 6 of 8); once a read lands near a
+  threshold the trains run whole read clocks apart, as 1.2 ps and 0.6 ps also do (within one, 6 of 8
+  equal). Such a read is decided by differences well below the membrane's thermal noise at 300 K
+  (m_y about 0.02 rms);
 * reset: leak: ``t_refractory = 1.5 ns`` (about 2 relaxation times); active:
   ``t_refractory = 0.5 ns`` and ``i_reset = 1.3 i_th``, which brings u from its plateau to about 0
   within the pulse (measured with the macrospin solver).
@@ -35,7 +36,13 @@ from typing import Any
 import numpy as np
 
 from .errors import BreakdownWarning, InputFileError, ParameterError
-from .netlist.comparators import BehavioralComparator, CmosComparator, behavioral_comparator, cmos_comparator
+from .netlist.comparators import (
+    LATCH_OFFSET,
+    BehavioralComparator,
+    CmosComparator,
+    behavioral_comparator,
+    cmos_comparator,
+)
 from .netlist.deck import Analysis, deck
 from .netlist.neuron import COMPARATORS, MTJ_INSTANCE, RESETS, NeuronCircuit, neuron_blocks, neuron_vectors
 from .params import Device
@@ -111,10 +118,12 @@ class NeuronSettings:
             raise ParameterError("--v-lo", self.v_lo, f"a threshold below --v-hi = {self.v_hi!r} V (they are inverted)")
 
 
-#: Share of the reads' mean current that the trim cancels. Measured on models/orthogonal.toml over
-#: 400 ns at +-0.575, 0.6 and 0.625 mA: 0.68 keeps the +I and -I firing rates within 9 % of each
-#: other; 0.5, 0.85 and 1.0 give up to 19, 13 and 12 % (rates step as intervals lock to the clock).
-TRIM_FACTOR = 0.68
+#: Share of the reads' mean current that the trim cancels: all of it. Measured on
+#: models/orthogonal.toml over 400 ns, both resets: the +I and -I firing rates agree within 4 %
+#: from 0.58 to 0.625 mA, within 9 % at 0.65 mA (the intervals lock to whole read clocks) and
+#: within 12-25 % at 0.57 mA, at the onset; 0.9 and 1.1 do no better. (With the earlier,
+#: continuously watching behavioral comparator, 0.68 had balanced best.)
+TRIM_FACTOR = 1.0
 
 _I_TH_CACHE: dict[int, float] = {}
 
@@ -154,10 +163,12 @@ def neuron_circuit(device: Device, s: NeuronSettings) -> NeuronCircuit:
         TRIM_FACTOR * v_read / (r0 + r_ref) * s.read_width / (s.clock_period - s.read_width))
     # A clocked latch has no hysteresis (it is reset every cycle); the behavioral comparator's output
     # is low when its strobe opens, so it trips at threshold + hysteresis / 2. The CMOS latches are
-    # referenced to that same trip point, so that both flavours implement one decision rule.
+    # referenced to that same trip point, moved out by their measured in-situ offset, so that both
+    # flavours implement one decision rule.
     ref_offset = 0.0
     if s.comparator == "cmos":
-        ref_offset = s.cmos.ref_offset if s.cmos.ref_offset is not None else 0.5 * s.behavioral.hysteresis
+        ref_offset = (s.cmos.ref_offset if s.cmos.ref_offset is not None
+                      else 0.5 * s.behavioral.hysteresis + LATCH_OFFSET)
     return NeuronCircuit(comparator=s.comparator, reset=s.reset, r_ref=r_ref, v_read=v_read,  # type: ignore[arg-type]
                          v_hi=v_hi, v_lo=v_lo, i_trim=i_trim, clock_period=s.clock_period, read_width=s.read_width,
                          settle=s.settle, t_refractory=t_ref, i_reset=i_reset, vdd=s.vdd, ref_offset=ref_offset)

@@ -98,8 +98,8 @@ class NeuronCircuit:
         Rise and fall time of clock, strobe and one-shot edges (s).
     ref_offset : float
         CMOS flavour only (V, >= 0): the latches' references sit at v_hi + ref_offset and
-        v_lo - ref_offset, the behavioral comparator's trip points (see
-        :func:`mtjspice.neuron.neuron_circuit`); 0 for the behavioral flavour.
+        v_lo - ref_offset: the behavioral comparator's trip points moved out by the latches'
+        in-situ offset (see :func:`mtjspice.neuron.neuron_circuit`); 0 for the behavioral flavour.
     """
 
     comparator: ComparatorKind
@@ -253,7 +253,7 @@ def _threshold_lines(c: NeuronCircuit) -> list[str]:
         return ["Vthh vthh 0 DC " + n(c.v_hi), "Vthl vthl 0 DC " + n(c.v_lo)]
     r_m = n(2.0 * source_resistance(c))
     return [
-        "* latch references: the behavioral trip points (thresholds -/+ ref_offset), each behind 2 R_s",
+        "* latch references: thresholds -/+ ref_offset (trip point + in-situ offset), each behind 2 R_s",
         "* (R_s = t2's source resistance during a read) so that the latches' kickback is common mode",
         "Vthh vthh0 0 DC " + n(c.v_hi + c.ref_offset),
         "Rmh vthh0 vthh " + r_m,
