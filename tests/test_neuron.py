@@ -167,9 +167,9 @@ def test_written_netlist_reproduces_spikes(device, tmp_path: Path) -> None:  # t
 @pytest.mark.parametrize("reset", ["leak", "active"])
 @pytest.mark.parametrize("i_in", [0.66e-3, -0.66e-3])
 def test_cmos_and_behavioral_give_the_same_spike_count(device, reset: str, i_in: float) -> None:  # type: ignore[no-untyped-def]
-    # +-0.66 mA: no read lands between the two flavours' in-situ decision points (up to 0.9 mV of t2
-    # apart, benchmarks/comparators.py), so both decide every read alike. At many other currents
-    # some read does, and the 40 ns counts differ by one or two (README).
+    # +-0.66 mA: no read lands within the latch's residual spread around the common trip point, so
+    # both flavours decide every read alike and the counts are equal (elsewhere they may differ by
+    # one: see the sweep below).
     # The AP-side junction may pass the 1 V breakdown here: warned, not fatal.
     runs = {}
     for comparator in ("behavioral", "cmos"):
@@ -183,7 +183,6 @@ def test_cmos_and_behavioral_give_the_same_spike_count(device, reset: str, i_in:
     assert cmos.shape[0] == beh.shape[0]
     sign = 1.0 if i_in > 0 else -1.0
     assert np.all(beh[:, 1] == sign) and np.all(cmos[:, 1] == sign)
-
 
 
 @pytest.mark.ngspice
@@ -214,6 +213,7 @@ def test_cmos_and_behavioral_counts_agree_across_the_range(device) -> None:  # t
     assert np.all(np.abs(cmos - beh) <= 1), np.column_stack([beh, cmos])
     assert np.sum(cmos == beh) >= 0.75 * beh.size, np.column_stack([beh, cmos])
     assert abs(int(np.sum(cmos - beh))) <= 1  # no one-sided bias
+
 
 @pytest.mark.ngspice
 @pytest.mark.slow

@@ -1,8 +1,8 @@
 """Strobed voltage comparators for the neuron's readout, in two interchangeable flavours.
 
 Both are a ``.subckt NAME inp inn en out vdd``: once per strobe (``en`` high) they sample
-v(inp) - v(inn), and ``out`` goes to the logic level (the supply voltage) for the rest of the
-strobe if that sample is above the decision point, and stays at 0 otherwise. ``vdd`` is the
+v(inp) - v(inn), and ``out`` goes to the logic level (the supply voltage) until shortly after the
+strobe ends if that sample is above the decision point, and stays at 0 otherwise. ``vdd`` is the
 comparator's supply node, fed by its own voltage source so that the comparator's energy is that
 source's integral of V x I.
 
@@ -42,8 +42,9 @@ __all__ = ["LATCH_OFFSET", "BehavioralComparator", "CmosComparator", "behavioral
 
 
 #: In-situ input offset of the StrongARM latches in the neuron (V): referenced to the behavioral
-#: comparator's trip point they fired on reads about 0.5-0.65 mV short of it, for both polarities
-#: (benchmarks/comparators.py), so their references sit this much further out by default.
+#: comparator's trip point, and sampling at the same instant, they fired on reads about 0.75 mV of
+#: t2 short of it, for both polarities (benchmarks/comparators.py), so their references sit this
+#: much further out by default.
 LATCH_OFFSET = 0.75e-3
 
 
@@ -58,11 +59,12 @@ class BehavioralComparator:
         +h/2 and falls when it is below -h/2. The output is low when a strobe opens, so each strobe
         trips at +h/2.
     sample_delay : float
-        From ``en`` rising (50 %) to the instant the input is held (s); 50 ps is where the CMOS
-        latch's decision is best predicted by t2 (its two-inverter strobe delay).
+        From ``en`` rising (50 %) to the instant the input is held (s); 70 ps is the instant at which
+        the membrane best predicts the CMOS latch's decisions in the neuron (its strobe delay plus
+        integration; benchmarks/comparators.py).
     delay : float
         From the hold to the output's 50 % point (s); with ``sample_delay``, 130 ps from the strobe,
-        the CMOS latch's mean (120-157 ps measured in the neuron).
+        the CMOS latch's mean (120-160 ps measured in the neuron).
     i_static : float
         Static bias current drawn from the supply (A).
     c_switch : float
