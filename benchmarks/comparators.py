@@ -47,7 +47,7 @@ def one(job: tuple[str, float, str]) -> tuple[np.ndarray, np.ndarray, int]:
         r = run_neuron(device, DC(i_in), T_STOP, NeuronSettings(comparator=comparator, reset=reset), warn=False)
     c = r.circuit
     pol = 1 if i_in > 0 else -1
-    first = c.clock_period - c.read_width - c.edge + c.settle + c.edge / 2  # strobe at 50 %, first read
+    first = c.strobe_delay + c.edge / 2  # strobe at 50 %, first read
     u_rows, fired = [], []
     for k in range(int(T_STOP / c.clock_period)):
         t_s = first + k * c.clock_period

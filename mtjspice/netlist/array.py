@@ -246,7 +246,7 @@ def array_blocks(
                                                         f"{len(cols)} of {m})" if len(cols) < m else "") + " ----",
         "* shared lines: read clock, comparator strobe, read bias, comparator supply, thresholds",
         f"Vclk clk 0 PULSE(0 1 {n(per - rw - e)} {n(e)} {n(e)} {n(rw)} {n(per)})",
-        f"Venr enr 0 PULSE(0 1 {n(per - rw - e + c.settle)} {n(e)} {n(e)} {n(rw - c.settle)} {n(per)})",
+        f"Venr enr 0 PULSE(0 1 {n(c.strobe_delay)} {n(e)} {n(e)} {n(rw - c.settle)} {n(per)})",
         f"Vrbus vrbus 0 DC {n(c.v_read)}",
         f"Vddbus vddbus 0 DC {n(c.vdd)}",
         f"Vthhbus vthhbus 0 DC {n(c.v_hi)}",

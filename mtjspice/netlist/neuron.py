@@ -143,6 +143,11 @@ class NeuronCircuit:
             raise ParameterError("read-width", self.read_width,
                                  f"a time < clock-period = {self.clock_period!r} s minus 2 edges")
 
+    @property
+    def strobe_delay(self) -> float:
+        """When the comparator strobe of the first read window starts to rise (s); one clock apart after."""
+        return self.clock_period - self.read_width - self.edge + self.settle
+
 
 def _pulse(low: float, high: float, delay: float, edge: float, width: float, period: float) -> str:
     vals = (low, high, delay, edge, edge, width, period)
@@ -179,7 +184,7 @@ def neuron_blocks(c: NeuronCircuit, mtj_subckt: str, comparator_subckt: str, wav
         ".model swon sw vt=0.5 vh=0 ron=" + n(c.r_on) + " roff=" + n(c.r_off),
         "* read clock: clk = 1 during the read window; en = comparator strobe (window minus settling)",
         "Vclk clk 0 " + _pulse(0, 1, per - w - e, e, w, per),
-        "Venr enr 0 " + _pulse(0, 1, per - w - e + c.settle, e, w - c.settle, per),
+        "Venr enr 0 " + _pulse(0, 1, c.strobe_delay, e, w - c.settle, per),
         "* logic (ideal): comparators strobed only outside the refractory time; input on only outside",
         "* the read window and the refractory time",
         f"Ben en 0 V = {n(c.vdd)}*v(enr)*(1-v(refp))*(1-v(refn))",
