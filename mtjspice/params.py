@@ -14,10 +14,10 @@ import math
 import tomllib
 from dataclasses import dataclass, fields, replace
 from dataclasses import field as dc_field
-from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
+from .constants import E_CHARGE, GAMMA_E, HBAR, MU0
 from .errors import InputFileError, ParameterError
 from .units import check_finite, check_nonnegative, check_positive
 
@@ -31,23 +31,7 @@ __all__ = [
     "load_device",
     "device_from_dict",
     "PINNED_PRESETS",
-    "MU0",
-    "HBAR",
-    "E_CHARGE",
-    "KB",
-    "GAMMA_E",
 ]
-
-#: Vacuum permeability (T m / A), CODATA 2018.
-MU0 = 1.25663706212e-6
-#: Reduced Planck constant (J s), exact SI.
-HBAR = 1.054571817e-34
-#: Elementary charge (C), exact SI.
-E_CHARGE = 1.602176634e-19
-#: Boltzmann constant (J/K), exact SI.
-KB = 1.380649e-23
-#: Electron gyromagnetic ratio magnitude (rad / (s T)), CODATA 2018.
-GAMMA_E = 1.76085963023e11
 
 Shape = Literal["ellipsoid", "elliptic_cylinder"]
 SHAPES: tuple[str, ...] = ("ellipsoid", "elliptic_cylinder")
@@ -258,8 +242,10 @@ class Field:
 class Device:
     """A complete MTJ device: geometry, material, junction, initial state and fields.
 
-    Derived quantities (demagnetizing factors, resistances, torque coefficient) are properties,
-    so a device is one self-consistent value. Use :meth:`replace` for variants.
+    Derived quantities that are plain arithmetic on the fields (resistances, torque coefficient)
+    are properties. Quantities that need the physics kernels are functions of the device in
+    :mod:`mtjspice.physics`: :func:`~mtjspice.physics.demag.device_demag` and
+    :func:`~mtjspice.physics.llgs.junction_resistance`. Use :meth:`replace` for variants.
     """
 
     geometry: Geometry
@@ -290,14 +276,6 @@ class Device:
             parts[section] = replace(base, **values)
         return replace(self, **parts)
 
-    @cached_property
-    def demag(self) -> tuple[float, float, float]:
-        """Demagnetizing factors (Nx, Ny, Nz), dimensionless, summing to 1."""
-        from .physics.demag import demag_factors
-
-        g = self.geometry
-        return demag_factors(g.L, g.W, g.T, g.shape)
-
     @property
     def p(self) -> tuple[float, float, float]:
         """Pinned-layer polarization unit vector."""
@@ -324,12 +302,6 @@ class Device:
         """Landau-Lifshitz gyromagnetic factor gamma mu0 / (1 + alpha^2) (m / (A s))."""
         m = self.material
         return m.gamma * MU0 / (1.0 + m.alpha**2)
-
-    def resistance(self, mp: float) -> float:
-        """Zero-bias junction resistance (Ohm) at m.p = ``mp``."""
-        from .physics.llgs import conductance
-
-        return 1.0 / float(conductance(mp, 1.0 / self.R_P, 1.0 / self.R_AP))
 
 
 _SECTIONS: dict[str, type] = {

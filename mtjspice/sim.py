@@ -24,7 +24,7 @@ import numpy as np
 
 from .errors import SimulationError, SimulatorNotFoundError
 from .netlist.deck import strip_control, vector_name
-from .waveforms import Waveforms
+from .results import Waveforms
 
 __all__ = ["run", "run_batch", "run_batch_many", "run_shared", "ngspice_program", "parse_wrdata", "Engine"]
 

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from mtjspice import load_device
-from mtjspice.array import (
+from mtjspice.analysis.power import BASES, fit_model, model_energy
+from mtjspice.circuits.array import (
     ARRAY_PARTS,
     ArraySettings,
     array_deck,
@@ -22,10 +23,9 @@ from mtjspice.array import (
     run_array,
     spike_waveforms,
 )
-from mtjspice.array_power import BASES, fit_model, model_energy
+from mtjspice.circuits.neuron import NeuronSettings, neuron_circuit
 from mtjspice.errors import InputFileError, ParameterError
 from mtjspice.netlist.array import ArrayCircuit
-from mtjspice.neuron import NeuronSettings, neuron_circuit
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

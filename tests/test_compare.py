@@ -9,9 +9,9 @@ import pytest
 from conftest import MODELS
 
 import mtjspice as ms
+from mtjspice.analysis.compare import compare_designs
+from mtjspice.analysis.lif import load_params
 from mtjspice.cli import main
-from mtjspice.compare import compare_designs
-from mtjspice.lif import load_params
 
 
 @pytest.mark.slow

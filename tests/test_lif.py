@@ -10,9 +10,8 @@ import pytest
 from conftest import MODELS
 
 import mtjspice as ms
-from mtjspice.devicefit import device_spikes, fit_device, random_signed_train, threshold_current
-from mtjspice.errors import ParameterError
-from mtjspice.lif import (
+from mtjspice.analysis.devicefit import device_spikes, fit_device, random_signed_train, threshold_current
+from mtjspice.analysis.lif import (
     LIFParams,
     Spikes,
     fit_lif,
@@ -22,6 +21,8 @@ from mtjspice.lif import (
     simulate_lif,
     spike_agreement,
 )
+from mtjspice.errors import ParameterError
+from mtjspice.physics.llgs import junction_resistance
 
 
 def test_step_response_is_exponential():
@@ -124,7 +125,7 @@ def test_device_follows_signed_lif(ortho):
 @pytest.mark.slow
 def test_device_spikes_agree_with_lif(ortho):
     """Same random input: the device with an ideal reset and the fitted LIF fire alike."""
-    p = LIFParams(tau_m=0.907e-9, a2=0.539, R_m=ortho.resistance(0.0), i_th=0.376e-3, u_th=0.5)
+    p = LIFParams(tau_m=0.907e-9, a2=0.539, R_m=junction_resistance(ortho, 0.0), i_th=0.376e-3, u_th=0.5)
     drv = random_signed_train(1, 20e-9, i_lo=0.5e-3, i_hi=1.1e-3, seed=2)
     dev_sp = device_spikes(ortho, drv, 20e-9, 0.5)[0]
     t = np.arange(0, 20e-9 + 5e-12, 10e-12)

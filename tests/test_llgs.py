@@ -12,15 +12,16 @@ from scipy.integrate import solve_ivp
 from scipy.optimize import curve_fit
 
 import mtjspice as ms
-from mtjspice.params import MU0
+from mtjspice.constants import MU0
 from mtjspice.physics.batch import DeviceBatch
+from mtjspice.physics.demag import device_demag
 from mtjspice.physics.llgs import effective_field, llgs_rhs
 
 
 def linear_modes(dev: ms.Device, aj: float = 0.0) -> tuple[float, float]:
     """Damping rate (1/s) and angular frequency (rad/s) of small oscillations about +z,
     from the linearised LL equation (with p along z, a_J adds -gamma' a_J to the damping)."""
-    nx, ny, nz = dev.demag
+    nx, ny, nz = device_demag(dev)
     dx, dy = nx - nz, ny - nz
     Ms, a, gp = dev.material.Ms, dev.material.alpha, dev.gamma_prime
     tr = -gp * (a * Ms * (dx + dy) + 2 * aj)
@@ -55,7 +56,7 @@ def test_kittel_frequency_and_damping(ortho_path) -> None:
     assert popt[2] == pytest.approx(omega, rel=0.01)
     assert popt[1] == pytest.approx(lam, rel=0.01)
     # Kittel's undamped formula omega0 = gamma mu0 Ms sqrt((Nx-Nz)(Ny-Nz)) is within 1 % too.
-    nx, ny, nz = dev.demag
+    nx, ny, nz = device_demag(dev)
     kittel = dev.material.gamma * MU0 * dev.material.Ms * math.sqrt((nx - nz) * (ny - nz))
     assert popt[2] == pytest.approx(kittel, rel=0.01)
 
@@ -64,7 +65,7 @@ def test_parallel_critical_current_from_linear_stability(parallel_path) -> None:
     """Ic0 = alpha Ms ((Nx-Nz) + (Ny-Nz)) / 2 / (a_J per A). Below it small precession about +z
     decays, above it grows, at the rate gamma' (|a_J| - a_Jc) predicted by linear stability."""
     dev = ms.load_device(parallel_path).replace(**{"initial.theta0": 0.01})
-    nx, ny, nz = dev.demag
+    nx, ny, nz = device_demag(dev)
     dx, dy = nx - nz, ny - nz
     a_jc = dev.material.alpha * dev.material.Ms * (dx + dy) / 2
     ic0 = a_jc / dev.aj_per_amp
@@ -88,7 +89,7 @@ def test_critical_current_switching_threshold(parallel_path) -> None:
     settles into steady precession about +z (a supercritical onset): the growth-rate test above
     checks Ic0 there."""
     dev = ms.load_device(parallel_path).replace(**{"geometry.W": 20e-9, "geometry.L": 20e-9})
-    nx, ny, nz = dev.demag
+    nx, ny, nz = device_demag(dev)
     ic0 = dev.material.alpha * dev.material.Ms * ((nx - nz) + (ny - nz)) / 2 / dev.aj_per_amp
     with warnings.catch_warnings():  # the switched junction is at R_AP, over 1 V
         warnings.simplefilter("ignore", ms.BreakdownWarning)

@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 
 from mtjspice import DC, ParameterError, load_device
+from mtjspice.circuits.neuron import PARTS, NeuronSettings, fi_curve, neuron_circuit, parse_input, run_neuron
 from mtjspice.cli import main
 from mtjspice.errors import BreakdownWarning
 from mtjspice.netlist.comparators import LATCH_OFFSET
-from mtjspice.neuron import PARTS, NeuronSettings, fi_curve, neuron_circuit, parse_input, run_neuron
+from mtjspice.physics.llgs import junction_resistance
 from mtjspice.sim import parse_wrdata
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,9 +78,9 @@ def test_parse_input_kinds() -> None:
 
 def test_default_thresholds_straddle_zero(device) -> None:  # type: ignore[no-untyped-def]
     c = neuron_circuit(device, settings())
-    mid = c.v_read * c.r_ref / (c.r_ref + device.resistance(0.0))
+    mid = c.v_read * c.r_ref / (c.r_ref + junction_resistance(device, 0.0))
     assert c.v_lo < mid < c.v_hi
-    assert c.v_read / (c.r_ref + device.resistance(0.0)) < 0.5 * I_TH  # the read alone stays below the onset
+    assert c.v_read / (c.r_ref + junction_resistance(device, 0.0)) < 0.5 * I_TH  # the read alone stays below the onset
 
 
 # ---- ngspice ----
@@ -227,7 +228,7 @@ def test_cmos_energy_parts_add_up(device) -> None:  # type: ignore[no-untyped-de
 
 
 def test_cmos_deck_has_latches_and_matched_references(device) -> None:  # type: ignore[no-untyped-def]
-    from mtjspice.neuron import neuron_deck
+    from mtjspice.circuits.neuron import neuron_deck
 
     s = settings(comparator="cmos")
     c = neuron_circuit(device, s)

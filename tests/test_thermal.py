@@ -6,13 +6,14 @@ import numpy as np
 import pytest
 
 import mtjspice as ms
-from mtjspice.params import KB, MU0
+from mtjspice.constants import KB, MU0
 from mtjspice.physics.batch import DeviceBatch
+from mtjspice.physics.demag import device_demag
 
 
 def boltzmann_averages(dev: ms.Device, temperature: float) -> tuple[float, float, float]:
     """<mx^2>, <my^2> and <E - E_min> (J) by quadrature over the +z hemisphere."""
-    nx, ny, nz = dev.demag
+    nx, ny, nz = device_demag(dev)
     Ms, V = dev.material.Ms, dev.geometry.volume
     th = np.linspace(0, np.pi / 2, 3001)
     ph = np.linspace(0, 2 * np.pi, 1201)
@@ -43,7 +44,7 @@ def test_equipartition_small_angle(ortho_path) -> None:
     dev = ms.load_device(ortho_path)
     T = 30.0
     traj, keep = run_ensemble(dev, T)
-    nx, ny, nz = dev.demag
+    nx, ny, nz = device_demag(dev)
     Ms, V = dev.material.Ms, dev.geometry.volume
     mx2 = KB * T / (MU0 * Ms**2 * V * (nx - nz))
     my2 = KB * T / (MU0 * Ms**2 * V * (ny - nz))
@@ -64,7 +65,7 @@ def test_room_temperature_matches_boltzmann(ortho_path) -> None:
     mx2, my2, e_mean = boltzmann_averages(dev, T)
     assert np.mean(traj.mx[keep] ** 2) == pytest.approx(mx2, rel=0.05)
     assert np.mean(traj.my[keep] ** 2) == pytest.approx(my2, rel=0.05)
-    nx, ny, nz = dev.demag
+    nx, ny, nz = device_demag(dev)
     Ms, V = dev.material.Ms, dev.geometry.volume
     m = traj.m[keep]
     energy = 0.5 * MU0 * Ms**2 * V * (nx * m[..., 0] ** 2 + ny * m[..., 1] ** 2 + nz * m[..., 2] ** 2 - nz)

@@ -8,8 +8,8 @@ import pytest
 from conftest import MODELS
 
 import mtjspice as ms
+from mtjspice.analysis.window import WindowSpec, boundaries, check_sample, classify_geometries, rest_theta, sweep_plane
 from mtjspice.errors import ParameterError
-from mtjspice.window import WindowSpec, boundaries, check_sample, classify_geometries, rest_theta, sweep_plane
 
 
 @pytest.fixture(scope="module")

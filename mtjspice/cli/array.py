@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 
 from ..errors import ParameterError
-from ..outputs import OutputDir, write_csv
+from ..io.outputs import OutputDir, write_csv
 from ..params import load_device
 from .common import add_model_argument, add_out_argument, nonnegative_si, positive_si
 
@@ -53,9 +53,9 @@ def add_array_options(p: argparse.ArgumentParser) -> None:
 
 
 def settings_from_args(args: argparse.Namespace, width_default: float):  # type: ignore[no-untyped-def]
-    from ..array import ArraySettings
+    from ..circuits.array import ArraySettings
+    from ..circuits.neuron import NeuronSettings
     from ..netlist.array import ArrayCircuit
-    from ..neuron import NeuronSettings
 
     kw = {"i_th": args.i_th} if args.i_th is not None else {}
     comparator = getattr(args, "comparator", "behavioral")
@@ -97,8 +97,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..array import ARRAY_PARTS, array_deck, read_spikes, read_weights, run_array, spike_waveforms, write_raster_png
-    from ..neuron import neuron_circuit
+    from ..circuits.array import ARRAY_PARTS, array_deck, read_spikes, read_weights, run_array, spike_waveforms, write_raster_png
+    from ..circuits.neuron import neuron_circuit
     from ..progress import Progress
 
     st = settings_from_args(args, 2e-9)
@@ -140,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def report_text(args: argparse.Namespace, res) -> str:  # type: ignore[no-untyped-def]
-    from ..array import ARRAY_PARTS
+    from ..circuits.array import ARRAY_PARTS
 
     e = res.energy
     parts_sum = sum(e[p] for p in ARRAY_PARTS)

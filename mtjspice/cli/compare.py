@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..outputs import OutputDir, write_csv
+from ..io.outputs import OutputDir, write_csv
 from ..params import load_device
 from .common import add_out_argument, positive_si
 
@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from ..compare import compare_designs, plot_comparison
+    from ..analysis.compare import compare_designs, plot_comparison
     from ..errors import ParameterError
 
     if args.trains < 1:

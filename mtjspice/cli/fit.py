@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..outputs import OutputDir
+from ..io.outputs import OutputDir
 from ..params import load_device
 from .common import add_model_argument, add_out_argument, positive_si
 
@@ -35,9 +35,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from ..devicefit import fit_device, plot_fit
+    from ..analysis.devicefit import fit_device, plot_fit
+    from ..analysis.lif import save_params
     from ..errors import ParameterError
-    from ..lif import save_params
 
     if args.random < 0:
         raise ParameterError("--random", args.random, "an integer >= 0")

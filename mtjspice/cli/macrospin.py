@@ -8,8 +8,9 @@ import warnings
 import numpy as np
 
 from ..errors import ParameterError
-from ..outputs import OutputDir, write_csv
+from ..io.outputs import OutputDir, write_csv
 from ..params import load_device
+from ..physics.llgs import junction_resistance
 from .common import add_model_argument, add_out_argument, positive_si, si
 
 HELP = "simulate one current pulse through one MTJ (macrospin LLGS)"
@@ -71,7 +72,7 @@ def _check_drive(args: argparse.Namespace) -> None:
 def run_ngspice(args: argparse.Namespace) -> int:
     """The same pulse through the stamped behavioral MTJ in ngspice (batch mode)."""
     from ..netlist.testbench import TESTBENCH_VECTORS, mtj_testbench
-    from ..plots import plot_trajectory
+    from ..plots.base import plot_trajectory
     from ..sim import run_batch
     from ..stimulus import square_pulse
 
@@ -89,7 +90,7 @@ def run_ngspice(args: argparse.Namespace) -> int:
     v_j = sig["v(a)"]
     with np.errstate(divide="ignore", invalid="ignore"):
         r_direct = v_j / current
-    r_state = np.array([device.resistance(float(x)) for x in m @ np.asarray(device.p)])
+    r_state = np.array([junction_resistance(device, float(x)) for x in m @ np.asarray(device.p)])
     resistance = np.where(np.abs(current) > 1e-9, r_direct, r_state)
     vmax = float(np.max(np.abs(v_j)))
     if vmax > device.junction.breakdown_voltage:
@@ -108,7 +109,7 @@ def run_ngspice(args: argparse.Namespace) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from ..physics.solver import simulate, simulate_thermal
-    from ..plots import plot_trajectory
+    from ..plots.base import plot_trajectory
     from ..stimulus import square_pulse
 
     check_pulse(args.t_on, args.t_stop, args.dt)

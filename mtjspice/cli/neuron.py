@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 
 from ..errors import ParameterError
-from ..outputs import OutputDir, write_csv
+from ..io.outputs import OutputDir, write_csv
 from ..params import load_device
 from .common import add_model_argument, add_out_argument, si
 
@@ -58,7 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def settings_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from ..neuron import NeuronSettings
+    from ..circuits.neuron import NeuronSettings
 
     kw = {}
     for name in ("u_th", "v_hi", "v_lo", "r_ref", "v_read", "i_read", "i_th", "t_refractory", "i_reset", "i_trim",
@@ -70,7 +70,7 @@ def settings_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..neuron import (
+    from ..circuits.neuron import (
         PARTS,
         default_stimulus,
         fi_currents,
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         report_text,
         run_neuron,
     )
-    from ..neuron_plots import plot_fi, plot_neuron
+    from ..plots.neuron import plot_fi, plot_neuron
 
     t_stop = args.t_stop if args.t_stop is not None else (110e-9 if args.input == "default" else 100e-9)
     if not t_stop > 0:

@@ -7,7 +7,7 @@ import argparse
 import numpy as np
 
 from ..errors import ParameterError
-from ..outputs import OutputDir, write_csv
+from ..io.outputs import OutputDir, write_csv
 from ..params import load_device
 from .array import add_array_options, settings_from_args
 from .common import add_model_argument, add_out_argument, positive_si
@@ -48,8 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..array import ARRAY_PARTS
-    from ..array_power import BASES, plot_power, power_sweep
+    from ..analysis.power import BASES, plot_power, power_sweep
+    from ..circuits.array import ARRAY_PARTS
     from ..progress import Progress
 
     st = settings_from_args(args, 8e-9)
@@ -85,8 +85,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def report_text(sweep, sizes: list[int]) -> str:  # type: ignore[no-untyped-def]
-    from ..array import ARRAY_PARTS
-    from ..array_power import BASES
+    from ..analysis.power import BASES
+    from ..circuits.array import ARRAY_PARTS
 
     err = sweep.fit_error()
     lines = [f"mtjspice power: n x n arrays, {sweep.t_stop:g} s each; simulated n = "

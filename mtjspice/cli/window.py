@@ -7,7 +7,7 @@ import json
 import math
 import os
 
-from ..outputs import OutputDir, write_csv
+from ..io.outputs import OutputDir, write_csv
 from ..params import load_device
 from .common import add_model_argument, add_out_argument, positive_si
 
@@ -50,9 +50,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..analysis.window import REGIMES, WindowSpec, boundaries, plane_grid, plot_window, sweep_plane, valid_count
     from ..errors import ParameterError
     from ..progress import Progress
-    from ..window import REGIMES, WindowSpec, boundaries, plane_grid, plot_window, sweep_plane, valid_count
 
     if args.points < 2:
         raise ParameterError("--points", args.points, "an integer >= 2")

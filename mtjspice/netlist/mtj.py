@@ -53,8 +53,10 @@ from __future__ import annotations
 
 import re
 
+from ..constants import MU0
 from ..errors import ParameterError
 from ..params import Device
+from ..physics.demag import device_demag
 from . import safe
 from .poly import Poly, const, var
 
@@ -103,7 +105,7 @@ def llgs_polynomials(device: Device) -> tuple[Poly, Poly, Poly]:
     stands for the junction current in amperes. Includes the renormalisation term."""
     mat = device.material
     Ms = mat.Ms
-    nx, ny, nz = device.demag
+    nx, ny, nz = device_demag(device)
     px, py, pz = device.junction.pinned
     f = device.field
     k = device.gamma_prime * Ms * TIME_UNIT  # 1/ns
@@ -114,8 +116,6 @@ def llgs_polynomials(device: Device) -> tuple[Poly, Poly, Poly]:
     current = var("a")
     h = [m[0] * -nx + f.H[0] / Ms, m[1] * -ny + f.H[1] / Ms, m[2] * -nz + f.H[2] / Ms]
     if f.Ku != 0.0:
-        from ..params import MU0
-
         kfac = 2.0 * f.Ku / (MU0 * Ms * Ms)
         mu = m[0] * f.axis[0] + m[1] * f.axis[1] + m[2] * f.axis[2]
         h = [h[i] + mu * (kfac * f.axis[i]) for i in range(3)]

@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from ..constants import E_CHARGE, HBAR, MU0
 from ..errors import ParameterError
-from ..params import E_CHARGE, HBAR, MU0, Device
+from ..params import Device
 from .demag import demag_factors
 from .llgs import conductance, tmr_at_bias
 

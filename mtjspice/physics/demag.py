@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -30,7 +30,10 @@ from scipy import interpolate, special
 
 from ..errors import ParameterError
 
-__all__ = ["demag_factors", "ellipsoid_factors", "elliptic_cylinder_factors"]
+if TYPE_CHECKING:
+    from ..params import Device, Geometry
+
+__all__ = ["demag_factors", "device_demag", "ellipsoid_factors", "elliptic_cylinder_factors"]
 
 
 def _check_axes(names: tuple[str, ...], values: tuple[object, ...]) -> list[np.ndarray]:
@@ -168,3 +171,17 @@ def demag_factors(L: ArrayLike, W: ArrayLike, T: ArrayLike, shape: str = "ellips
     if shape == "elliptic_cylinder":
         return elliptic_cylinder_factors(L_ / 2.0, W_ / 2.0, T_)
     raise ParameterError("geometry.shape", shape, "'ellipsoid' or 'elliptic_cylinder'")
+
+
+def device_demag(device: Device) -> tuple[float, float, float]:
+    """Demagnetizing factors (Nx, Ny, Nz) of a device's free layer (dimensionless, summing to 1).
+
+    Cached per geometry: geometries are frozen values, so equal ones share one computation.
+    """
+    return _geometry_demag(device.geometry)
+
+
+@lru_cache(maxsize=4096)
+def _geometry_demag(g: Geometry) -> tuple[float, float, float]:
+    nx, ny, nz = demag_factors(g.L, g.W, g.T, g.shape)
+    return float(nx), float(ny), float(nz)

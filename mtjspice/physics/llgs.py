@@ -17,14 +17,17 @@ even when |m| has drifted from 1.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["llgs_rhs", "effective_field", "conductance", "tmr_at_bias", "energy_density"]
+from ..constants import MU0
 
-MU0 = 1.25663706212e-6  # vacuum permeability (T m / A); the same value as mtjspice.params.MU0
+if TYPE_CHECKING:
+    from ..params import Device
+
+__all__ = ["llgs_rhs", "effective_field", "conductance", "junction_resistance", "tmr_at_bias", "energy_density"]
 
 
 def effective_field(
@@ -128,6 +131,11 @@ def conductance(mp: ArrayLike, G_P: ArrayLike, G_AP: ArrayLike) -> Any:
     """
     mp = np.asarray(mp, float)
     return np.asarray(G_P) * (1.0 + mp) / 2.0 + np.asarray(G_AP) * (1.0 - mp) / 2.0
+
+
+def junction_resistance(device: Device, mp: float) -> float:
+    """Zero-bias resistance (Ohm) of ``device``'s junction at m.p = ``mp`` (dimensionless)."""
+    return 1.0 / float(conductance(mp, 1.0 / device.R_P, 1.0 / device.R_AP))
 
 
 def energy_density(m: np.ndarray, Ms: ArrayLike, N: np.ndarray, H_app: np.ndarray | None = None,

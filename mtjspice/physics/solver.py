@@ -25,8 +25,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ..constants import KB, MU0
 from ..errors import BreakdownWarning, ParameterError
-from ..params import KB, MU0, Device
+from ..params import Device
 from ..stimulus import Waveform
 from .batch import DeviceBatch
 from .drive import CurrentDrive, Drive, as_drive

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .errors import InputFileError, ParameterError
+from ..errors import InputFileError, ParameterError
 
 __all__ = [
     "LIFFit",

@@ -16,7 +16,7 @@ from types import TracebackType
 
 import numpy as np
 
-from .errors import ParameterError
+from ..errors import ParameterError
 
 __all__ = ["OutputDir", "write_csv"]
 

@@ -22,9 +22,9 @@ import warnings
 import numpy as np
 
 from mtjspice import load_device, simulate
+from mtjspice.analysis.window import WindowSpec, plane_grid, rest_theta, sweep_plane
 from mtjspice.errors import BreakdownWarning
 from mtjspice.stimulus import square_pulse
-from mtjspice.window import WindowSpec, plane_grid, rest_theta, sweep_plane
 
 MODEL = Path(__file__).resolve().parent.parent / "models" / "orthogonal.toml"
 

@@ -37,12 +37,12 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .errors import BreakdownWarning, ParameterError
-from .params import Device
-from .physics.batch import DeviceBatch
-from .physics.demag import demag_factors
-from .physics.solver import simulate
-from .stimulus import square_pulse
+from ..errors import BreakdownWarning, ParameterError
+from ..params import Device
+from ..physics.batch import DeviceBatch
+from ..physics.demag import demag_factors
+from ..physics.solver import simulate
+from ..stimulus import square_pulse
 
 __all__ = [
     "REGIMES",
@@ -352,7 +352,7 @@ def plot_window(wmap: WindowMap, path: Any, lines: dict[str, dict[str, Any]] | N
     """Colour map of the regimes (grey = invalid, W > L), boundary lines, and an optional marked point (m)."""
     from matplotlib.colors import ListedColormap
 
-    from .plots import new_figure, save
+    from ..plots.base import new_figure, save
 
     fig, ax = new_figure(figsize=(6.5, 5))
     cmap = ListedColormap(["#bbbbbb", "#4c72b0", "#55a868", "#c44e52"])

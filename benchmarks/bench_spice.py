@@ -33,6 +33,7 @@ from mtjspice.netlist import mtj as M
 from mtjspice.netlist.deck import Analysis, deck
 from mtjspice.netlist.sources import isource
 from mtjspice.netlist.testbench import TESTBENCH_VECTORS, mtj_testbench
+from mtjspice.physics.llgs import junction_resistance
 from mtjspice.sim import run_batch, run_batch_many
 
 T_STOP = 20e-9
@@ -54,7 +55,7 @@ def many(dev: ms.Device, n: int, preset: str, t_stop: float = T_STOP) -> tuple[s
 
 def resistor_testbench(dev: ms.Device, preset: str) -> str:
     text = mtj_testbench(dev, ms.Pulse(0.0, 0.6e-3, 1e-9, 1e-11, 1e-11, 5e-9, 1.0), T_STOP, 10e-12, preset=preset)
-    r0 = dev.resistance(0.0)
+    r0 = junction_resistance(dev, 0.0)
     lines = [ln for ln in text.splitlines()]
     start, end = lines.index(next(ln for ln in lines if ln.startswith(".subckt"))), None
     end = lines.index(next(ln for ln in lines if ln.startswith(".ends")))

@@ -35,19 +35,20 @@ from typing import Any
 
 import numpy as np
 
-from .errors import BreakdownWarning, InputFileError, ParameterError
-from .netlist.comparators import (
+from ..errors import BreakdownWarning, InputFileError, ParameterError
+from ..netlist.comparators import (
     LATCH_OFFSET,
     BehavioralComparator,
     CmosComparator,
     behavioral_comparator,
     cmos_comparator,
 )
-from .netlist.deck import Analysis, deck
-from .netlist.neuron import COMPARATORS, MTJ_INSTANCE, RESETS, NeuronCircuit, neuron_blocks, neuron_vectors
-from .params import Device
-from .stimulus import DC, PWL, Waveform, square_pulse
-from .waveforms import Waveforms
+from ..netlist.deck import Analysis, deck
+from ..netlist.neuron import COMPARATORS, MTJ_INSTANCE, RESETS, NeuronCircuit, neuron_blocks, neuron_vectors
+from ..params import Device
+from ..physics.llgs import junction_resistance
+from ..results import Waveforms
+from ..stimulus import DC, PWL, Waveform, square_pulse
 
 __all__ = [
     "NeuronSettings",
@@ -132,7 +133,7 @@ def onset_current(device: Device) -> float:
     """The device's leaky-integration onset current (A), cached per device."""
     key = hash(repr(device))
     if key not in _I_TH_CACHE:
-        from .devicefit import threshold_current
+        from ..analysis.devicefit import threshold_current
 
         _I_TH_CACHE[key] = threshold_current(device, i_max=2e-3, points=16, rounds=1)
     return _I_TH_CACHE[key]
@@ -143,14 +144,14 @@ def neuron_circuit(device: Device, s: NeuronSettings) -> NeuronCircuit:
     i_th = s.i_th if s.i_th is not None else onset_current(device)
     if not math.isfinite(i_th):
         raise ParameterError("--i-th", i_th, "a finite onset current; the device has none below 2 mA, set --i-th")
-    r0 = device.resistance(0.0)
+    r0 = junction_resistance(device, 0.0)
     i_read = s.i_read if s.i_read is not None else 0.25 * i_th
     v_mid = s.v_mid if s.v_mid is not None else 0.65 * s.vdd
     r_ref = s.r_ref if s.r_ref is not None else v_mid / i_read
     v_read = s.v_read if s.v_read is not None else i_read * (r0 + r_ref)
 
     def level(u: float) -> float:
-        return v_read * r_ref / (r_ref + device.resistance(u))
+        return v_read * r_ref / (r_ref + junction_resistance(device, u))
 
     v_hi = s.v_hi if s.v_hi is not None else level(s.u_th)
     v_lo = s.v_lo if s.v_lo is not None else level(-s.u_th)
@@ -176,7 +177,7 @@ def neuron_circuit(device: Device, s: NeuronSettings) -> NeuronCircuit:
 
 def model_card_path() -> Path:
     """``models/ptm45hp.lib`` beside the package (a source checkout or an editable install)."""
-    path = Path(__file__).resolve().parent.parent / "models" / "ptm45hp.lib"
+    path = Path(__file__).resolve().parents[2] / "models" / "ptm45hp.lib"
     if not path.exists():
         raise InputFileError(path, "the PTM 45 nm model card is missing (needed by --comparator cmos)")
     return path
@@ -207,7 +208,7 @@ def neuron_deck_blocks(device: Device, circuit: NeuronCircuit, settings: NeuronS
                        wave: Waveform | float) -> list[str]:
     """The neuron's subcircuits (MTJ, comparator, model card) and element lines, for any deck that
     holds neurons: the MTJ's trapezoid correction uses the deck's maximum step ``settings.max_step``."""
-    from .netlist.mtj import mtj_subckt
+    from ..netlist.mtj import mtj_subckt
 
     if circuit.comparator == "cmos":
         cmp_text = cmos_comparator(settings.cmos, name="cmp")
@@ -222,7 +223,7 @@ def neuron_deck_blocks(device: Device, circuit: NeuronCircuit, settings: NeuronS
 def neuron_deck(device: Device, circuit: NeuronCircuit, wave: Waveform | float, t_stop: float,
                 settings: NeuronSettings | None = None) -> tuple[str, list[str]]:
     """The complete deck (runs as it is with ``ngspice -b``) and the vectors it writes."""
-    from .netlist.mtj import OPTION_PRESETS, mtj_ic
+    from ..netlist.mtj import OPTION_PRESETS, mtj_ic
 
     s = settings or NeuronSettings(comparator=circuit.comparator, reset=circuit.reset)
     if not (math.isfinite(t_stop) and t_stop > 0):
@@ -375,8 +376,8 @@ def parse_input(spec: str, option: str = "--input") -> Waveform:
     * ``pwl:FILE.csv`` -- two columns t,I (s, A), times strictly increasing; a header line is allowed;
     * ``default`` -- :func:`default_stimulus`.
     """
-    from .stimulus import pulse_train
-    from .units import parse_si
+    from ..stimulus import pulse_train
+    from ..units import parse_si
 
     kind, _, rest = spec.partition(":")
     kind = kind.strip().lower()
@@ -440,7 +441,7 @@ def run_neuron(device: Device, wave: Waveform | float, t_stop: float, settings: 
     device's breakdown voltage (``warn=False`` leaves that to the caller, e.g. from threads,
     where warning filters are not thread-safe; the peak is in ``result.v_junction_max``).
     """
-    from .sim import run
+    from ..sim import run
 
     t0 = time.perf_counter()
     s = settings or NeuronSettings()
@@ -546,9 +547,9 @@ def report_text(res: NeuronResult, device: Device, fi: np.ndarray | None = None)
         "",
         "circuit (defaults derived from the device; see mtjspice.neuron):",
         f"  reference resistor {c.r_ref:.5g} Ohm, read bias {c.v_read:.4g} V, "
-        f"read current {c.v_read / (c.r_ref + device.resistance(0.0)) * 1e6:.4g} uA at u = 0",
+        f"read current {c.v_read / (c.r_ref + junction_resistance(device, 0.0)) * 1e6:.4g} uA at u = 0",
         f"  thresholds v_hi {c.v_hi:.6g} V, v_lo {c.v_lo:.6g} V (u = 0 reads "
-        f"{c.v_read * c.r_ref / (c.r_ref + device.resistance(0.0)):.6g} V)",
+        f"{c.v_read * c.r_ref / (c.r_ref + junction_resistance(device, 0.0)):.6g} V)",
         f"  read clock {c.clock_period:.3g} s, window {c.read_width:.3g} s; refractory {c.t_refractory:.3g} s; "
         f"active-reset current {c.i_reset:.4g} A; read trim {c.i_trim:.4g} A",
         "",

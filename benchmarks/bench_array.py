@@ -26,9 +26,9 @@ import time
 import warnings
 
 from mtjspice import load_device
-from mtjspice.array import ArraySettings, run_array, spike_waveforms, workload
+from mtjspice.circuits.array import ArraySettings, run_array, spike_waveforms, workload
+from mtjspice.circuits.neuron import NeuronSettings, neuron_circuit
 from mtjspice.netlist.array import ArrayCircuit
-from mtjspice.neuron import NeuronSettings, neuron_circuit
 
 ap = argparse.ArgumentParser(description=__doc__)
 ap.add_argument("--sizes", default="1,16,64,256,1024")

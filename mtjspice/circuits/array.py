@@ -34,8 +34,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import BreakdownWarning, InputFileError, ParameterError
-from .netlist.array import (
+from ..errors import BreakdownWarning, InputFileError, ParameterError
+from ..netlist.array import (
     ArrayCircuit,
     array_blocks,
     array_vectors,
@@ -44,8 +44,11 @@ from .netlist.array import (
     neuron_instance,
     split_conductances,
 )
-from .netlist.deck import Analysis, deck
-from .netlist.neuron import NeuronCircuit, neuron_vectors
+from ..netlist.deck import Analysis, deck
+from ..netlist.neuron import NeuronCircuit, neuron_vectors
+from ..params import Device
+from ..results import Waveforms
+from ..stimulus import DC, PWL, Waveform
 from .neuron import (
     NeuronSettings,
     detect_spikes,
@@ -54,9 +57,6 @@ from .neuron import (
     neuron_deck_blocks,
     single_thread,
 )
-from .params import Device
-from .stimulus import DC, PWL, Waveform
-from .waveforms import Waveforms
 
 __all__ = [
     "ARRAY_PARTS",
@@ -272,7 +272,7 @@ def array_deck(device: Device, circuit: NeuronCircuit, weights: np.ndarray, inpu
     columns : sequence of int, optional
         Neurons in this deck (a part of a split array); default all.
     """
-    from .netlist.mtj import OPTION_PRESETS
+    from ..netlist.mtj import OPTION_PRESETS
 
     if not (math.isfinite(t_stop) and t_stop > 0):
         raise ParameterError("--t-stop", t_stop, "a time > 0 (s)")
@@ -436,7 +436,7 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
     c = circuit or neuron_circuit(device, st.neuron)
     parts = plan_parts(w.shape[1], st, split)
     decks = [array_deck(device, c, w, inputs, t_stop, st, cols) for cols in parts]
-    from .sim import run_batch_many
+    from ..sim import run_batch_many
 
     def analyse(k: int, wf: Waveforms) -> dict[str, Any]:
         return _analyse_part(wf, parts[k], w, c, st.crossbar, keep_waves, device.junction.breakdown_voltage)
@@ -479,7 +479,7 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
 
 def write_raster_png(spikes: np.ndarray, m: int, t_stop: float, path: str | Path, title: str = "") -> None:
     """Spike raster: neuron against time (ns), positive spikes up-triangles, negative down."""
-    from .plots import new_figure, save
+    from ..plots.base import new_figure, save
 
     fig, ax = new_figure(1, 1, figsize=(8, max(2.5, min(10, 0.25 * m + 1.5))))
     for pol, mk, col, lab in ((1, "^", "C3", "positive"), (-1, "v", "C0", "negative")):

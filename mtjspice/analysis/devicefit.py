@@ -29,12 +29,13 @@ from typing import Any
 
 import numpy as np
 
-from .errors import BreakdownWarning, ParameterError
+from ..errors import BreakdownWarning, ParameterError
+from ..params import Device
+from ..physics.batch import DeviceBatch
+from ..physics.llgs import junction_resistance
+from ..physics.solver import Trajectory, simulate
+from ..stimulus import DC, PWL, pulse_train, square_pulse
 from .lif import LIFFit, LIFParams, Spikes, fit_lif, goodness, lif_response
-from .params import Device
-from .physics.batch import DeviceBatch
-from .physics.solver import Trajectory, simulate
-from .stimulus import DC, PWL, pulse_train, square_pulse
 
 __all__ = [
     "DeviceFit",
@@ -234,7 +235,7 @@ def fit_device(device: Device, *, amplitudes: np.ndarray | None = None, n_random
         raise ParameterError("device", device.name, "a device whose u responds to some current up to 3 mA")
     amps = ith * np.array([1.3, 1.8, 2.4, 3.0]) if amplitudes is None else np.asarray(amplitudes, float)
     t, u, cur = training_runs(device, amplitudes=amps, n_random=n_random, t_stop=t_stop, seed=seed, rtol=rtol)
-    R_m = device.resistance(0.0)
+    R_m = junction_resistance(device, 0.0)
     fit = fit_lif(t, u, cur, R_m, ith)
     grid = ith * np.linspace(0.1, 5.0, 40) if scan is None else np.asarray(scan, float)
     r2 = validity_scan(device, fit.params, grid, rtol=rtol)
@@ -347,7 +348,7 @@ def device_spikes(device: Device, drive: PWL, t_stop: float, u_th: float, *, t_r
 
 def plot_fit(result: DeviceFit, path: Any, title: str = "", columns: int = 3) -> None:
     """Device u(t) against the fitted LIF for a few training runs, and the validity scan's R^2."""
-    from .plots import new_figure, save
+    from ..plots.base import new_figure, save
 
     p = result.params
     model = lif_response(p, result.t, result.current, u0=result.u[0])

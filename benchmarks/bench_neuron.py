@@ -14,7 +14,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 import warnings
 
 from mtjspice import load_device
-from mtjspice.neuron import NeuronSettings, default_stimulus, run_neuron
+from mtjspice.circuits.neuron import NeuronSettings, default_stimulus, run_neuron
 from mtjspice.stimulus import DC
 
 device = load_device(Path(__file__).resolve().parent.parent / "models" / "orthogonal.toml")

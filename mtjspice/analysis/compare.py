@@ -20,12 +20,13 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import BreakdownWarning, ParameterError
+from ..params import Device
+from ..physics.batch import DeviceBatch
+from ..physics.llgs import junction_resistance
+from ..physics.solver import simulate
 from .devicefit import membrane, random_signed_train
-from .errors import BreakdownWarning, ParameterError
 from .lif import LIFFit, fit_lif, lif_response
-from .params import Device
-from .physics.batch import DeviceBatch
-from .physics.solver import simulate
 
 __all__ = ["Comparison", "DesignResult", "best_lif", "compare_designs", "plot_comparison"]
 
@@ -121,7 +122,7 @@ def compare_designs(devices: list[Device], *, n_trains: int = 3, t_stop: float =
             traj = simulate(DeviceBatch.from_device(dev, n=n_trains), drive, t_stop, dt, rtol=rtol)
         t, current = traj.t, traj.current
         u = membrane(dev, traj)
-        fit = best_lif(t, u, current, dev.resistance(0.0), i_lo)
+        fit = best_lif(t, u, current, junction_resistance(dev, 0.0), i_lo)
         designs.append(DesignResult(dev.name, u, fit, lif_response(fit.params, t, current, u0=u[0])))
     assert t is not None and current is not None
     ref = designs[0].fit.params
@@ -131,7 +132,7 @@ def compare_designs(devices: list[Device], *, n_trains: int = 3, t_stop: float =
 
 def plot_comparison(cmp: Comparison, path: Any, column: int = 0) -> None:
     """Input current and the state evolutions of every design and of the ideal LIF, for one train."""
-    from .plots import new_figure, save
+    from ..plots.base import new_figure, save
 
     fig, (ax0, ax1) = new_figure(2, 1, figsize=(8, 5), sharex=True, gridspec_kw={"height_ratios": [1, 3]})
     tn = cmp.t * 1e9

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .plots import new_figure, save
+from .base import new_figure, save
 
 __all__ = ["plot_neuron", "plot_fi"]
 

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .array import ARRAY_PARTS, ArraySettings, run_array, spike_waveforms, workload
-from .errors import BreakdownWarning, ParameterError
-from .params import Device
+from ..circuits.array import ARRAY_PARTS, ArraySettings, run_array, spike_waveforms, workload
+from ..errors import BreakdownWarning, ParameterError
+from ..params import Device
 
 __all__ = ["BASES", "PowerSweep", "power_sweep", "fit_model", "model_energy", "plot_power"]
 
@@ -136,7 +136,7 @@ def power_sweep(device: Device, sizes: Sequence[int], t_stop: float, settings: A
 
 def plot_power(sweep: PowerSweep, extra: Sequence[int], path: str | Path) -> None:
     """Energy share per part against size: simulated (markers) and model (lines, extrapolated)."""
-    from .plots import new_figure, save
+    from ..plots.base import new_figure, save
 
     top = max([*sweep.sizes, *extra])
     grid = np.unique(np.round(np.logspace(0, math.log10(max(top, 2)), 60)))

@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from mtjspice import load_device
-from mtjspice.neuron import NeuronSettings, run_neuron
+from mtjspice.circuits.neuron import NeuronSettings, run_neuron
 from mtjspice.stimulus import DC
 
 T_STOP = 40e-9
