@@ -15,6 +15,7 @@ __all__ = [
     "SimulatorNotFoundError",
     "SimulationError",
     "NetlistError",
+    "BreakdownWarning",
 ]
 
 
@@ -28,7 +29,9 @@ class ParameterError(MtjspiceError, ValueError):
     Parameters
     ----------
     name : str
-        The parameter's name as the user wrote it (``"geometry.W"``, ``"--t-stop"``).
+        The parameter's name as the caller spells it: the Python name in the library
+        (``"t_stop"``, ``"geometry.W"`` for a device file's key). The command line shows a
+        library name as its option (``--t-stop``) where a subcommand has that option.
     value : object
         The value received.
     allowed : str
@@ -65,7 +68,8 @@ class SimulatorNotFoundError(MtjspiceError, RuntimeError):
     INSTALL_HINT = (
         "install it from Debian's packages: "
         "apt-get install -y ngspice libngspice0 libngspice0-dev "
-        "(or run ./setup.sh, which does this)"
+        "(or, in a clone of mtjspice, run ./bootstrap.sh test or ./bootstrap.sh demo, "
+        "which install them and mtjspice into .venv)"
     )
 
     def __init__(self, what: str) -> None:
@@ -91,6 +95,3 @@ class SimulationError(MtjspiceError, RuntimeError):
 
 class BreakdownWarning(UserWarning):
     """A run put more than the barrier's breakdown voltage across a junction."""
-
-
-__all__ += ["BreakdownWarning"]

@@ -331,7 +331,7 @@ def device_from_dict(data: dict[str, Any], name: str = "device") -> Device:
         names ``section.key``, the value received and what is allowed.
     """
     if not isinstance(data, dict):
-        raise ParameterError("device", data, "a table of sections")
+        raise ParameterError("data", data, "a table of sections")
     for section in data:
         if section not in _SECTIONS:
             raise ParameterError(section, data[section], "a section among " + ", ".join(_SECTIONS))

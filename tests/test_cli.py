@@ -1,16 +1,20 @@
-"""The command line: help texts, the macrospin command's files, and bad input leaving nothing behind."""
+"""The command line: help texts, the macrospin command's files, bad input leaving nothing behind, and
+library errors shown with the option's name."""
 
 from __future__ import annotations
 
+import argparse
 import csv
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from mtjspice.cli import build_parser, main
+from mtjspice import ParameterError, SimulatorNotFoundError, cli
+from mtjspice.cli import as_option_error, build_parser, main
 from mtjspice.units import parse_si
 
 
@@ -90,10 +94,73 @@ def test_bad_model_file_writes_nothing(tmp_path: Path) -> None:
     assert not out.exists()
 
 
-def test_import_is_light() -> None:
-    code = "import sys, mtjspice; print(sorted(m for m in ('PySpice', 'matplotlib') if m in sys.modules))"
-    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert res.stdout.strip() == "[]"
+def test_library_errors_name_the_option() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--t-stop")
+    parser.add_argument("--out")
+    exc = ParameterError("t_stop", 1e-9, "a time >= 2e-09 (s)")
+    shown = as_option_error(exc, parser)
+    assert isinstance(shown, ParameterError)
+    assert str(shown) == "--t-stop: got 1e-09; allowed: a time >= 2e-09 (s)"
+    assert (shown.value, shown.allowed) == (exc.value, exc.allowed)
+    assert str(as_option_error(ParameterError("out", "x", "a folder"), parser)).startswith("--out: got 'x'")
+    for unchanged in (ParameterError("dt_out", 1.0, "a time"), ParameterError("geometry.W", 1.0, "W <= L"),
+                      ParameterError("--t-on", 1.0, "a time <= --t-stop")):
+        assert as_option_error(unchanged, parser) is unchanged
+
+
+def _raises(name: str) -> Callable[[argparse.Namespace], int]:
+    """A subcommand whose library call rejects the parameter ``name``."""
+
+    def run(args: argparse.Namespace) -> int:
+        raise ParameterError(name, 3.0, "what the library allows")
+
+    return run
+
+
+def test_main_shows_a_library_error_with_the_subcommands_option(monkeypatch, capsys) -> None:
+    def fake_parser() -> argparse.ArgumentParser:
+        parser = argparse.ArgumentParser(prog="mtjspice")
+        sub = parser.add_subparsers(dest="command", required=True)
+        for name, raised in (("run", "t_stop"), ("other", "t_stop"), ("io", "out")):
+            p = sub.add_parser(name)
+            if name != "other":
+                p.add_argument("--t-stop")
+            p.set_defaults(run=_raises(raised))
+        return parser
+
+    monkeypatch.setattr(cli, "build_parser", fake_parser)
+    assert cli.main(["run"]) == 2
+    assert capsys.readouterr().err == "mtjspice run: error: --t-stop: got 3.0; allowed: what the library allows\n"
+    assert cli.main(["other"]) == 2  # no --t-stop on this subcommand: the library's name stays
+    assert capsys.readouterr().err == "mtjspice other: error: t_stop: got 3.0; allowed: what the library allows\n"
+    assert cli.main(["io"]) == 2
+    assert capsys.readouterr().err == "mtjspice io: error: out: got 3.0; allowed: what the library allows\n"
+
+
+def test_library_error_through_a_subcommand_shows_the_option(tmp_path: Path, ortho_path: Path, capsys) -> None:
+    # --rtol passes the command line's check (> 0); the solver rejects it as "rtol".
+    out = tmp_path / "run"
+    assert main(["macrospin", str(ortho_path), "--rtol", "2", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "error: --rtol: got 2.0; allowed: " in err
+    assert not list(tmp_path.iterdir())
+    # OutputDir rejects a file as its "out"; the command line names --out.
+    taken = tmp_path / "taken"
+    taken.write_text("not a folder")
+    assert main(["macrospin", str(ortho_path), "--t-on", "1n", "--t-stop", "1n", "--dt", "0.1n",
+                 "--out", str(taken)]) == 2
+    assert f"error: --out: got {str(taken)!r}; allowed: " in capsys.readouterr().err
+    assert taken.read_text() == "not a folder"
+
+
+def test_install_hint_names_the_projects_set_up_command() -> None:
+    hint = str(SimulatorNotFoundError("ngspice"))
+    assert hint.startswith("ngspice not found; ") and "apt-get install -y ngspice" in hint
+    script = Path(__file__).resolve().parent.parent / "bootstrap.sh"
+    for mode in ("test", "demo"):
+        assert f"./{script.name} {mode}" in hint
+        assert f"{mode})" in script.read_text()  # a mode bootstrap.sh accepts
 
 
 def test_console_script_help() -> None:

@@ -93,6 +93,12 @@ def test_unknown_and_missing_sections() -> None:
         device_from_dict(d)
 
 
+def test_not_a_table() -> None:
+    # The error names the argument as Python spells it.
+    with pytest.raises(ParameterError, match="^data: got 'W = 1'; allowed: a table of sections"):
+        device_from_dict("W = 1")  # type: ignore[arg-type]
+
+
 def test_bad_files(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match="cannot read"):
         load_device(tmp_path / "missing.toml")

@@ -9,9 +9,9 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from ..errors import MtjspiceError
+from ..errors import MtjspiceError, ParameterError
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "as_option_error"]
 
 _NEGATIVE_NUMBER = re.compile(r"^-(?:\d|\.\d)")
 
@@ -43,6 +43,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def as_option_error(exc: ParameterError, parser: argparse.ArgumentParser) -> ParameterError:
+    """``exc`` named as the command line spells it, where ``parser`` has the matching option.
+
+    The library names a parameter as Python spells it (``t_stop``); when ``parser`` has the
+    option ``--t-stop``, the error is re-made with that name (same value, same allowed text).
+    Any other error comes back unchanged.
+    """
+    option = "--" + exc.name.replace("_", "-")
+    # argparse has no public list of a parser's options; every action carries its own strings.
+    if any(option in action.option_strings for action in parser._actions):
+        return ParameterError(option, exc.value, exc.allowed)
+    return exc
+
+
+def _subcommand_parser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
+    """The parser of subcommand ``command`` inside ``parser``."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action.choices[command]
+    raise LookupError(f"no subcommand {command!r}")  # pragma: no cover
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 2 bad input, 1 failure)."""
     parser = build_parser()
@@ -51,7 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args) or 0)
     except MtjspiceError as exc:
-        print(f"mtjspice {args.command}: error: {exc}", file=sys.stderr)
+        shown: MtjspiceError = exc
+        if isinstance(exc, ParameterError):
+            shown = as_option_error(exc, _subcommand_parser(parser, args.command))
+        print(f"mtjspice {args.command}: error: {shown}", file=sys.stderr)
         return 2 if isinstance(exc, ValueError) else 1
 
 

@@ -53,5 +53,5 @@ def add_model_argument(p: argparse.ArgumentParser) -> None:
 
 
 def add_out_argument(p: argparse.ArgumentParser) -> None:
-    """The required --out DIR option (outputs go through mtjspice.outputs.OutputDir)."""
+    """The required --out DIR option (outputs go through mtjspice.io.outputs.OutputDir)."""
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (created; written whole or not at all)")

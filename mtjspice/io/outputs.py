@@ -22,23 +22,28 @@ __all__ = ["OutputDir", "write_csv"]
 
 
 class OutputDir:
-    """Stage files for ``dest`` and publish them together.
+    """Stage files for the folder ``out`` and publish them together.
 
     Use as ``with OutputDir(out) as tmp: write files into tmp``; on success they move into
     ``out`` (created if needed), replacing files of the same names; on error ``out`` is untouched.
+
+    Raises
+    ------
+    ParameterError
+        If ``out`` exists and is not a folder.
     """
 
-    def __init__(self, dest: str | Path) -> None:
-        self.dest = Path(dest)
-        if self.dest.exists() and not self.dest.is_dir():
-            raise ParameterError("--out", str(dest), "a folder path (it exists and is not a folder)")
+    def __init__(self, out: str | Path) -> None:
+        self.out = Path(out)
+        if self.out.exists() and not self.out.is_dir():
+            raise ParameterError("out", str(out), "a folder path (it exists and is not a folder)")
         self._tmp: Path | None = None
 
     def __enter__(self) -> Path:
-        parent = self.dest.resolve().parent
+        parent = self.out.resolve().parent
         if not parent.exists():
             parent.mkdir(parents=True)
-        self._tmp = Path(tempfile.mkdtemp(prefix=f".{self.dest.name}.", suffix=".partial", dir=parent))
+        self._tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.", suffix=".partial", dir=parent))
         return self._tmp
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -46,9 +51,9 @@ class OutputDir:
         assert self._tmp is not None
         try:
             if exc_type is None:
-                self.dest.mkdir(parents=True, exist_ok=True)
+                self.out.mkdir(parents=True, exist_ok=True)
                 for item in sorted(self._tmp.iterdir()):
-                    os.replace(item, self.dest / item.name)
+                    os.replace(item, self.out / item.name)
         finally:
             shutil.rmtree(self._tmp, ignore_errors=True)
 

@@ -122,16 +122,18 @@ class DeviceBatch:
         sizes = set()
         for k, v in overrides.items():
             if k not in _SCALARS and k not in _VECTORS:
-                raise ParameterError(k, "...", "a batch parameter among " + ", ".join(_SCALARS + _VECTORS + ("theta0",)))
+                raise ParameterError("overrides", k, "a batch parameter among " + ", ".join(_SCALARS + _VECTORS + ("theta0",)))
             a = np.asarray(v, dtype=float)
             if k in _SCALARS and a.ndim == 1:
                 sizes.add(a.size)
             elif k in _VECTORS and a.ndim == 2:
                 sizes.add(a.shape[1] if a.shape[0] == 3 else a.shape[0])
+        if len(sizes) > 1:
+            raise ParameterError("overrides", sorted(sizes), "arrays of one length")
         if n is None:
-            n = sizes.pop() if len(sizes) == 1 else 1
-        if len(sizes) > 1 or (sizes and sizes.pop() != n):
-            raise ParameterError("batch overrides", sorted(sizes), f"arrays of one length (n = {n})")
+            n = sizes.pop() if sizes else 1
+        elif sizes and sizes != {n}:
+            raise ParameterError("overrides", sorted(sizes), f"arrays of length n = {n}")
         if not (isinstance(n, int) and n >= 1):
             raise ParameterError("n", n, "an integer >= 1")
         values: dict[str, Any] = {}

@@ -1,0 +1,415 @@
+"""The package's architecture, read from its source with ``ast``: layers, cycles, private names, size.
+
+Data flows one way: a module may import modules of its own layer or of lower layers, never of a
+higher one. Every import counts, wherever it sits: at module level, inside a function, or under
+``if TYPE_CHECKING:``. The layer table below places every module; a new module fails
+:func:`test_lower_layers_never_import_higher` until it is placed deliberately.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import subprocess
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "mtjspice"
+MAX_LINES = 400
+
+#: (rank, group, module patterns), lowest layer first. ``pkg.*`` is the package ``pkg`` and every
+#: module under it. A module may import ranks <= its own, except across groups of one rank: those
+#: are siblings that must not know each other (io and plots).
+LAYERS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
+    (0, "leaves", ("mtjspice.errors", "mtjspice.units", "mtjspice.constants")),
+    (1, "parameters", ("mtjspice.params", "mtjspice.stimulus")),
+    (2, "physics", ("mtjspice.physics.*",)),
+    (3, "netlist", ("mtjspice.netlist.*",)),
+    (4, "results", ("mtjspice.results",)),
+    (5, "sim", ("mtjspice.sim",)),
+    (6, "analysis", ("mtjspice.analysis.*",)),
+    (7, "circuits", ("mtjspice.circuits.*",)),
+    (8, "io", ("mtjspice.io.*",)),
+    (8, "plots", ("mtjspice.plots.*",)),
+    (9, "cli", ("mtjspice.cli.*",)),
+)
+#: The public facade and ``python -m mtjspice``: above every layer, free to import any of them. A
+#: layered module may take only package metadata (``__version__``) from the facade.
+TOP = ("mtjspice", "mtjspice.__main__")
+
+
+@dataclass(frozen=True)
+class Module:
+    """One source file of the package."""
+
+    name: str  # dotted module name; a package's __init__.py is named after the package
+    path: Path
+    is_package: bool
+
+    @property
+    def where(self) -> str:
+        return str(self.path.relative_to(PACKAGE.parent))
+
+    @property
+    def tree(self) -> ast.Module:
+        return _parse(self.path)
+
+
+@dataclass(frozen=True)
+class Import:
+    """One imported mtjspice module, as one import statement names it."""
+
+    target: str  # the module imported, resolved to its dotted name
+    names: tuple[str, ...]  # names taken from it (``from target import a, b``); () for a whole module
+    line: int
+    in_function: bool
+
+
+@cache
+def _parse(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+@cache
+def modules() -> dict[str, Module]:
+    """Every module under mtjspice/, by dotted name."""
+    out: dict[str, Module] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        is_package = parts[-1] == "__init__"
+        if is_package:
+            parts.pop()
+        out[".".join(parts)] = Module(".".join(parts), path, is_package)
+    return out
+
+
+def resolve(importer: str, is_package: bool, level: int, name: str | None) -> str:
+    """The absolute module name that ``from {'.' * level}{name} import ...`` means inside ``importer``.
+
+    A relative import counts from the importer's package: a package's ``__init__`` is its own
+    package, a plain module's package is its parent. Beyond the top it resolves to a name that
+    is no module (and is reported as such).
+    """
+    if level == 0:
+        return name or ""
+    package = importer if is_package else importer.rpartition(".")[0]
+    parts = package.split(".") if package else []
+    if level - 1 >= len(parts):
+        return "." * level + (name or "")
+    base = ".".join(parts[: len(parts) - (level - 1)])
+    return f"{base}.{name}" if name else base
+
+
+def _in_package(name: str) -> bool:
+    return name == "mtjspice" or name.startswith(("mtjspice.", "."))
+
+
+class _Collector(ast.NodeVisitor):
+    """The mtjspice imports of one module, each marked as inside a function or not."""
+
+    def __init__(self, module: Module, known: set[str]) -> None:
+        self.module = module
+        self.known = known
+        self.depth = 0
+        self.found: list[Import] = []
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
+        self.depth += 1
+        self.generic_visit(node)
+        self.depth -= 1
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+    visit_Lambda = visit_FunctionDef
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            if _in_package(alias.name):
+                self.found.append(Import(alias.name, (), node.lineno, self.depth > 0))
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        base = resolve(self.module.name, self.module.is_package, node.level, node.module)
+        if not _in_package(base):
+            return
+        names = []
+        for alias in node.names:
+            if f"{base}.{alias.name}" in self.known:  # ``from package import submodule``
+                self.found.append(Import(f"{base}.{alias.name}", (), node.lineno, self.depth > 0))
+            else:
+                names.append(alias.name)
+        if names:
+            self.found.append(Import(base, tuple(names), node.lineno, self.depth > 0))
+
+
+def collect(module: Module, tree: ast.Module, known: set[str]) -> tuple[Import, ...]:
+    """Every import of an mtjspice module in ``tree`` (the source of ``module``), in source order."""
+    collector = _Collector(module, known)
+    collector.visit(tree)
+    return tuple(collector.found)
+
+
+@cache
+def imports(name: str) -> tuple[Import, ...]:
+    """Every import of an mtjspice module in module ``name``, in source order."""
+    module = modules()[name]
+    return collect(module, module.tree, set(modules()))
+
+
+def layer(name: str) -> tuple[int, str] | None:
+    """(rank, group) of a module, or None when the table does not place it."""
+    for rank, group, patterns in LAYERS:
+        for pattern in patterns:
+            if pattern.endswith(".*"):
+                package = pattern[:-2]
+                if name == package or name.startswith(package + "."):
+                    return rank, group
+            elif name == pattern:
+                return rank, group
+    return None
+
+
+def _is_dunder(name: str) -> bool:
+    return name.startswith("__") and name.endswith("__")
+
+
+def _is_private(name: str) -> bool:
+    return name.startswith("_") and not _is_dunder(name)
+
+
+def test_every_package_module_is_found() -> None:
+    found = modules()
+    for name in ("mtjspice", "mtjspice.__main__", "mtjspice.errors", "mtjspice.physics", "mtjspice.physics.llgs"):
+        assert name in found
+    assert found["mtjspice.physics"].is_package and not found["mtjspice.physics.llgs"].is_package
+
+
+def test_relative_imports_resolve_against_the_package() -> None:
+    # A plain module's package is its parent; a package's __init__ is its own package.
+    assert resolve("mtjspice.cli.common", False, 1, "units") == "mtjspice.cli.units"
+    assert resolve("mtjspice.cli.common", False, 2, "units") == "mtjspice.units"
+    assert resolve("mtjspice.cli", True, 1, "common") == "mtjspice.cli.common"
+    assert resolve("mtjspice.cli", True, 2, None) == "mtjspice"
+    assert resolve("mtjspice.units", False, 1, "errors") == "mtjspice.errors"
+    assert resolve("mtjspice", True, 1, "errors") == "mtjspice.errors"
+    assert resolve("mtjspice.physics.llgs", False, 2, "params") == "mtjspice.params"
+    assert resolve("mtjspice.errors", False, 2, "x") == "..x"  # beyond the top: no module
+    assert resolve("mtjspice.errors", False, 0, "mtjspice.units") == "mtjspice.units"
+
+
+def test_imports_are_read_everywhere_in_a_module() -> None:
+    source = """
+from typing import TYPE_CHECKING
+import numpy as np
+import mtjspice.physics.llgs as llgs
+from . import safe, render as r
+from .. import __version__
+if TYPE_CHECKING:
+    from ..params import Device
+class Builder:
+    from ..errors import NetlistError
+    def build(self):
+        from ..sim import run_batch
+        f = lambda: __import__("x")
+        return f
+async def later():
+    from ...outside import thing
+"""
+    module = Module("mtjspice.netlist.mtj", PACKAGE / "netlist" / "mtj.py", False)
+    known = {"mtjspice.netlist.safe", "mtjspice.netlist.render", "mtjspice.physics.llgs"}
+    found = [(i.target, i.names, i.line, i.in_function) for i in collect(module, ast.parse(source), known)]
+    assert found == [
+        ("mtjspice.physics.llgs", (), 4, False),
+        ("mtjspice.netlist.safe", (), 5, False),
+        ("mtjspice.netlist.render", (), 5, False),
+        ("mtjspice", ("__version__",), 6, False),
+        ("mtjspice.params", ("Device",), 8, False),
+        ("mtjspice.errors", ("NetlistError",), 10, False),
+        ("mtjspice.sim", ("run_batch",), 12, True),
+        ("...outside", ("thing",), 16, True),
+    ]
+
+
+def test_lower_layers_never_import_higher() -> None:
+    known = modules()
+    problems = []
+    for module in known.values():
+        if module.name in TOP:
+            continue
+        here = layer(module.name)
+        if here is None:
+            problems.append(f"{module.where}: module {module.name} is in no layer; add it to the layer table "
+                            "(LAYERS in tests/test_layers.py)")
+            continue
+        for imp in imports(module.name):
+            at = f"{module.where}:{imp.line}: {module.name} (layer {here[0]}, {here[1]})"
+            if imp.target in TOP:
+                if imp.names and all(_is_dunder(n) for n in imp.names):
+                    continue  # package metadata such as __version__
+                problems.append(f"{at} imports {', '.join(imp.names) or 'the module'} from {imp.target}, the "
+                                "package's top; import the module that defines it")
+                continue
+            if imp.target not in known:
+                problems.append(f"{at} imports {imp.target}, which is no module of the package")
+                continue
+            there = layer(imp.target)
+            if there is None:
+                continue  # the target's own entry already says it is in no layer
+            if there[0] > here[0]:
+                problems.append(f"{at} imports {imp.target} (layer {there[0]}, {there[1]}), a higher layer")
+            elif there[0] == here[0] and there[1] != here[1]:
+                problems.append(f"{at} imports {imp.target} ({there[1]}): {here[1]} and {there[1]} must not "
+                                "import each other")
+    assert not problems, "layering violations:\n" + "\n".join(problems)
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with a cycle (Tarjan), each as a list of module names."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1 or v in graph.get(v, ()):
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def _path_around(component: list[str], graph: dict[str, set[str]]) -> list[str]:
+    """One cycle through the component's first module (breadth-first, so a shortest one)."""
+    start = component[0]
+    members = set(component)
+    previous: dict[str, str] = {}
+    frontier = [start]
+    while frontier:
+        nxt = []
+        for v in frontier:
+            for w in sorted(graph[v] & members):
+                if w == start:
+                    path = [v]
+                    while path[-1] != start:
+                        path.append(previous[path[-1]])
+                    return [start, *reversed(path[:-1]), start] if v != start else [start, start]
+                if w not in previous:
+                    previous[w] = v
+                    nxt.append(w)
+        frontier = nxt
+    raise AssertionError(f"no cycle through {start}")  # pragma: no cover
+
+
+def test_cycle_finder_reports_each_cycle() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a", "d"}, "e": set()}
+    assert _cycles(graph) == [["a", "b", "c"], ["d"]]
+    assert _path_around(["a", "b", "c"], graph) == ["a", "b", "c", "a"]
+    assert _path_around(["d"], graph) == ["d", "d"]
+
+
+def test_no_import_cycles() -> None:
+    # Module-level imports only (an import inside a function runs after both modules have
+    # loaded); those under TYPE_CHECKING count, so type-only cycles are reported too.
+    known = modules()
+    graph: dict[str, set[str]] = {name: set() for name in known}
+    lines: dict[tuple[str, str], int] = {}
+    for name in known:
+        for imp in imports(name):
+            if not imp.in_function and imp.target in known and imp.target != name:
+                graph[name].add(imp.target)
+                lines.setdefault((name, imp.target), imp.line)
+    reports = []
+    for component in _cycles(graph):
+        path = _path_around(component, graph)
+        steps = [f"{a} (line {lines[(a, b)]})" for a, b in itertools.pairwise(path)]
+        reports.append(" -> ".join([*steps, path[-1]]) + f"   [cycle among: {', '.join(component)}]")
+    assert not reports, "import cycles:\n" + "\n".join(reports)
+
+
+def _module_names(module: Module, known: set[str]) -> dict[str, str]:
+    """Local names bound to mtjspice modules anywhere in ``module``: name -> dotted module."""
+    bound: dict[str, str] = {}
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if _in_package(alias.name):
+                    if alias.asname:
+                        bound[alias.asname] = alias.name
+                    else:
+                        top = alias.name.split(".")[0]
+                        bound[top] = top
+        elif isinstance(node, ast.ImportFrom):
+            base = resolve(module.name, module.is_package, node.level, node.module)
+            for alias in node.names:
+                if f"{base}.{alias.name}" in known:
+                    bound[alias.asname or alias.name] = f"{base}.{alias.name}"
+    return bound
+
+
+def _denoted_module(node: ast.expr, bound: dict[str, str], known: set[str]) -> str | None:
+    """The mtjspice module an expression such as ``safe`` or ``mtjspice.physics.llgs`` denotes."""
+    if isinstance(node, ast.Name):
+        return bound.get(node.id)
+    if isinstance(node, ast.Attribute):
+        outer = _denoted_module(node.value, bound, known)
+        if outer is not None and f"{outer}.{node.attr}" in known:
+            return f"{outer}.{node.attr}"
+    return None
+
+
+def test_no_module_uses_another_modules_private_names() -> None:
+    known = modules()
+    names = set(known)
+    problems = []
+    for module in known.values():
+        for imp in imports(module.name):
+            parts = imp.target.split(".")
+            for i, part in enumerate(parts):  # a private module is private to its package
+                if _is_private(part) and not module.name.startswith(".".join(parts[:i]) + "."):
+                    problems.append(f"{module.where}:{imp.line}: {module.name} imports the private module {imp.target}")
+            for n in imp.names:
+                if _is_private(n) and imp.target != module.name:
+                    problems.append(f"{module.where}:{imp.line}: {module.name} imports {n} from {imp.target}, "
+                                    "a private name")
+        bound = _module_names(module, names)
+        if not bound:
+            continue
+        for node in ast.walk(module.tree):
+            if isinstance(node, ast.Attribute) and _is_private(node.attr):
+                used = _denoted_module(node.value, bound, names)
+                if used is not None and used != module.name:
+                    problems.append(f"{module.where}:{node.lineno}: {module.name} uses {used}.{node.attr}, "
+                                    "a private name")
+    assert not problems, "private names used across modules:\n" + "\n".join(sorted(set(problems)))
+
+
+def test_modules_are_short() -> None:
+    sizes = {m.where: len(m.path.read_text(encoding="utf-8").splitlines()) for m in modules().values()}
+    long = [f"{where}: {n} lines" for where, n in sorted(sizes.items(), key=lambda kv: -kv[1]) if n > MAX_LINES]
+    assert not long, f"modules over {MAX_LINES} lines (split them):\n" + "\n".join(long)
+
+
+def test_import_is_light() -> None:
+    code = "import sys, mtjspice; print(sorted(m for m in ('PySpice', 'matplotlib') if m in sys.modules))"
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert res.stdout.strip() == "[]"
