@@ -1,6 +1,6 @@
 """Throughput of the batched macrospin solver against scipy's solve_ivp run per device.
 
-Run: python benchmarks/macrospin.py [--quick]
+Run: python benchmarks/bench_macrospin.py [--quick]
 
 Both integrate the same equation (the default orthogonal device, a 10 ns current pulse then
 10 ns of relaxation, currents spread over both signs) to 20 ns. "Equal accuracy": both are held
@@ -11,13 +11,6 @@ this process.
 """
 
 from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-# benchmarks/array.py shares its name with the standard library's array module, which numpy
-# imports: drop this folder from the import path before anything else is imported.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 import argparse
 import time

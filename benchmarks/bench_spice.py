@@ -1,6 +1,6 @@
 """Cost of the behavioral MTJ in ngspice (batch engine), printed as ratios measured in this process.
 
-Run: python benchmarks/spice.py [--quick]
+Run: python benchmarks/bench_spice.py [--quick]
 
 1. The same single-junction testbench with the behavioral MTJ against a fixed resistor of the
    same value R(m.p = 0): wall-time ratio.
@@ -15,53 +15,49 @@ Run: python benchmarks/spice.py [--quick]
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-# benchmarks/array.py shares its name with the standard library's array module, which numpy
-# imports: drop this folder from the import path before anything else is imported.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
 import argparse
 import time
 import warnings
+from dataclasses import replace
 
 import numpy as np
 
 import mtjspice as ms
-from mtjspice.netlist import mtj as M
-from mtjspice.netlist.deck import Analysis, deck
+from mtjspice.netlist.circuit import Element, Instance, Probe, Subckt
+from mtjspice.netlist.deck import Analysis, Deck
+from mtjspice.netlist.mtj import OPTION_PRESETS, max_step, mtj_subckt
 from mtjspice.netlist.sources import isource
-from mtjspice.netlist.testbench import TESTBENCH_VECTORS, mtj_testbench
+from mtjspice.netlist.testbench import mtj_testbench
 from mtjspice.physics.llgs import junction_resistance
-from mtjspice.sim import run_batch, run_batch_many
+from mtjspice.sim import run_deck, run_decks
 
 T_STOP = 20e-9
 
 
-def many(dev: ms.Device, n: int, preset: str, t_stop: float = T_STOP) -> tuple[str, list[str]]:
-    """n independent MTJs, currents spread over 0.3..0.7 mA of both signs, 5 ns pulses."""
+def many(dev: ms.Device, n: int, preset: str, t_stop: float = T_STOP) -> Deck:
+    """n independent MTJs, currents spread over 0.3..0.7 mA of both signs, 5 ns pulses; probes m_y of each."""
     amps = np.linspace(0.3e-3, 0.7e-3, n) * np.where(np.arange(n) % 2, -1, 1)
-    blocks = [M.mtj_subckt(dev, "mtj", preset)]
-    ic: dict[str, float] = {}
+    mtj = mtj_subckt(dev, "mtj", preset)
+    items: list[Element | Instance] = []
     for k, a in enumerate(amps, 1):
-        blocks += [isource(f"in{k}", "0", f"a{k}", ms.Pulse(0.0, float(a), 1e-9, 1e-11, 1e-11, 5e-9, 10e-9)),
-                   f"X{k} a{k} 0 mtj"]
-        ic.update(M.mtj_ic(f"x{k}", dev))
-    vectors = [f"v(x{k}.my)" for k in range(1, n + 1)]
-    return deck(f"{n} MTJs", blocks, Analysis(t_stop, 10e-12, max_step=M.max_step(preset)),
-                options=M.OPTION_PRESETS[preset], ic=ic, vectors=vectors), vectors
+        items += [isource(f"in{k}", "0", f"a{k}", ms.Pulse(0.0, float(a), 1e-9, 1e-11, 1e-11, 5e-9, 10e-9)),
+                  mtj.instance(f"X{k}", t1=f"a{k}", t2="0")]
+    probes = tuple(Probe.node("my").inside(f"X{k}") for k in range(1, n + 1))
+    return Deck(f"{n} MTJs", tuple(items), Analysis(t_stop, 10e-12, max_step=max_step(preset)),
+                options=OPTION_PRESETS[preset], probes=probes)
 
 
-def resistor_testbench(dev: ms.Device, preset: str) -> str:
-    text = mtj_testbench(dev, ms.Pulse(0.0, 0.6e-3, 1e-9, 1e-11, 1e-11, 5e-9, 1.0), T_STOP, 10e-12, preset=preset)
-    r0 = junction_resistance(dev, 0.0)
-    lines = [ln for ln in text.splitlines()]
-    start, end = lines.index(next(ln for ln in lines if ln.startswith(".subckt"))), None
-    end = lines.index(next(ln for ln in lines if ln.startswith(".ends")))
-    sub = [".subckt mtj t1 t2", "Vsense t1 n1 0", f"Rfixed n1 t2 {r0:.15g}",
-           "Cmx mx 0 1e-9", "Rmx mx 0 1", "Cmy my 0 1e-9", "Rmy my 0 1", "Cmz mz 0 1e-9", "Rmz mz 0 1", ".ends mtj"]
-    return "\n".join(lines[:start] + sub + lines[end + 1 :]) + "\n"
+def resistor_testbench(dev: ms.Device, preset: str) -> Deck:
+    """The 20 ns testbench with the MTJ replaced by a fixed resistor R(m.p = 0) and idle state nodes."""
+    bench = mtj_testbench(dev, ms.Pulse(0.0, 0.6e-3, 1e-9, 1e-11, 1e-11, 5e-9, 1.0), T_STOP, 10e-12, preset=preset)
+    items: list[Element] = [Element("Vsense", ("t1", "n1"), (0,)),
+                            Element("Rfixed", ("n1", "t2"), (junction_resistance(dev, 0.0),))]
+    for c in ("mx", "my", "mz"):
+        items += [Element(f"C{c}", (c, "0"), (1e-9,)), Element(f"R{c}", (c, "0"), (1,))]
+    fixed = Subckt("mtj", ("t1", "t2"), tuple(items), ic=tuple(zip(("mx", "my", "mz"), dev.initial.m0, strict=True)))
+    swapped = tuple(fixed.instance(it.name, **dict(it.connections)) if isinstance(it, Instance) else it
+                    for it in bench.items)
+    return replace(bench, items=swapped)
 
 
 def main() -> None:
@@ -75,9 +71,9 @@ def main() -> None:
 
     print("1. behavioral MTJ against a fixed resistor, same testbench, 20 ns")
     for preset in ("default", "accurate"):
-        mtj = run_batch(mtj_testbench(dev, ms.Pulse(0.0, 0.6e-3, 1e-9, 1e-11, 1e-11, 5e-9, 1.0), T_STOP, 10e-12,
-                                      preset=preset), TESTBENCH_VECTORS)
-        res = run_batch(resistor_testbench(dev, preset), TESTBENCH_VECTORS)
+        mtj = run_deck(mtj_testbench(dev, ms.Pulse(0.0, 0.6e-3, 1e-9, 1e-11, 1e-11, 5e-9, 1.0), T_STOP, 10e-12,
+                                     preset=preset))
+        res = run_deck(resistor_testbench(dev, preset))
         print(f"   {preset:9s} MTJ {mtj.stats['wall_s']:.3f} s, resistor {res.stats['wall_s']:.3f} s, "
               f"ratio {mtj.stats['wall_s'] / res.stats['wall_s']:.1f} (same max step; {mtj.t.size} points)")
 
@@ -87,13 +83,13 @@ def main() -> None:
           f"{'s/(MTJ ns)':>11} {'peak MB':>8}")
     for preset in ("default", "accurate"):
         for n in sizes:
-            text, vectors = many(dev, n, preset)
+            one = many(dev, n, preset)
             t0 = time.perf_counter()
-            wf = run_batch(text, vectors)
+            wf = run_deck(one)
             w1 = time.perf_counter() - t0
             jobs = [many(dev, 1, preset) for _ in range(n)]
             t0 = time.perf_counter()
-            parts = run_batch_many(jobs)
+            parts = run_decks(jobs)
             w2 = time.perf_counter() - t0
             peak2 = max(p.stats["peak_rss_bytes"] for p in parts)
             ns = T_STOP * 1e9
@@ -102,8 +98,7 @@ def main() -> None:
 
     print(f"3. one MTJ, {train * 1e9:.0f} ns pulse train (0.6 mA, 5 ns on, 15 ns off)")
     for preset in ("default", "accurate"):
-        wf = run_batch(mtj_testbench(dev, ms.pulse_train(0.6e-3, 5e-9, 15e-9), train, 100e-12, preset=preset),
-                       TESTBENCH_VECTORS)
+        wf = run_deck(mtj_testbench(dev, ms.pulse_train(0.6e-3, 5e-9, 15e-9), train, 100e-12, preset=preset))
         norm = np.sqrt(wf["v(x1.mx)"] ** 2 + wf["v(x1.my)"] ** 2 + wf["v(x1.mz)"] ** 2)
         print(f"   {preset:9s} {wf.stats['wall_s']:.2f} s ({wf.stats['wall_s'] / (train * 1e9) * 1e3:.1f} ms per ns), "
               f"max | |m|-1 | = {np.max(np.abs(norm - 1)):.1e}, peak {wf.stats['peak_rss_bytes'] / 1e6:.0f} MB")
@@ -112,7 +107,7 @@ def main() -> None:
     wave = ms.Pulse(0.0, 0.6e-3, 0.0, 10e-12, 10e-12, 6e-9, 1.0)
     ref = ms.simulate(dev, wave, 15e-9, 10e-12, rtol=1e-11)
     for preset in ("default", "accurate"):
-        wf = run_batch(mtj_testbench(dev, wave, 15e-9, 10e-12, preset=preset), TESTBENCH_VECTORS)
+        wf = run_deck(mtj_testbench(dev, wave, 15e-9, 10e-12, preset=preset))
         err = np.max(np.abs(np.interp(ref.t, wf.t, wf["v(x1.my)"]) - ref.my[:, 0]))
         per_ns = wf.stats["wall_s"] / 15
         print(f"   {preset:9s} error {err:.1e}, {per_ns * 1e3:.1f} ms per ns; prototype at its best accuracy (5e-4): "

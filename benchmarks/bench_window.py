@@ -2,22 +2,16 @@
 
 Prints the map's wall time and the ratio against the single-device loop, measured in this process:
 the loop is timed on a sample of geometries of the same map (one ``simulate`` call per device,
-same tolerance and sampling) and scaled to 10,000. Run: ``python benchmarks/window.py [--workers N]``.
+same tolerance and sampling) and scaled to 10,000. Run: ``python benchmarks/bench_window.py [--workers N]``.
 """
 
 from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-# benchmarks/array.py shares its name with the standard library's array module, which numpy
-# imports: drop this folder from the import path before anything else is imported.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 import argparse
 import os
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 

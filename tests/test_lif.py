@@ -10,17 +10,17 @@ import pytest
 from conftest import MODELS
 
 import mtjspice as ms
-from mtjspice.analysis.devicefit import device_spikes, fit_device, random_signed_train, threshold_current
+from mtjspice.analysis.devicefit import device_spikes, fit_device, onset_current, random_signed_train
 from mtjspice.analysis.lif import (
     LIFParams,
     Spikes,
-    fit_lif,
     lif_response,
     load_params,
     save_params,
     simulate_lif,
     spike_agreement,
 )
+from mtjspice.analysis.liffit import fit_lif
 from mtjspice.errors import ParameterError
 from mtjspice.physics.llgs import junction_resistance
 
@@ -101,8 +101,8 @@ def ortho():
     return ms.load_device(MODELS / "orthogonal.toml")
 
 
-def test_threshold_current_of_default_device(ortho):
-    ith = threshold_current(ortho, i_max=1e-3, points=10, rounds=1)
+def test_onset_current_of_default_device(ortho):
+    ith = onset_current(ortho, i_max=1e-3, points=10, rounds=1)
     assert 0.36e-3 < ith < 0.40e-3
 
 

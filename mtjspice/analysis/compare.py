@@ -1,7 +1,7 @@
 """Orthogonal against parallel: the same random signed input trains on both designs and on the LIF.
 
 For each design the membrane is u = m.p (p = +y orthogonal, +z parallel). Each design gets its
-*best* LIF: :func:`mtjspice.lif.fit_lif` with the resting potential u_rest fitted too (the
+*best* LIF: :func:`mtjspice.analysis.liffit.fit_lif` with the resting potential u_rest fitted too (the
 parallel free layer rests at u = +-1, not 0) and the input gate i_th chosen from
 {0, 1/4, 1/2, 3/4, 1} x the smallest input magnitude, keeping the lowest normalised RMS error.
 That error (RMS / range of the device's u) is the one number per design. The ideal LIF shown in
@@ -26,9 +26,10 @@ from ..physics.batch import DeviceBatch
 from ..physics.llgs import junction_resistance
 from ..physics.solver import simulate
 from .devicefit import membrane, random_signed_train
-from .lif import LIFFit, fit_lif, lif_response
+from .lif import lif_response
+from .liffit import LIFFit, fit_lif
 
-__all__ = ["Comparison", "DesignResult", "best_lif", "compare_designs", "plot_comparison"]
+__all__ = ["Comparison", "DesignResult", "best_lif", "compare_designs"]
 
 GATE_FRACTIONS: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)
 
@@ -109,7 +110,7 @@ def compare_designs(devices: list[Device], *, n_trains: int = 3, t_stop: float =
     t_stop : float
         Length (s).
     i_lo, i_hi : float
-        Input magnitudes (A), see :func:`mtjspice.devicefit.random_signed_train`.
+        Input magnitudes (A), see :func:`mtjspice.analysis.devicefit.random_signed_train`.
     """
     if not devices:
         raise ParameterError("devices", devices, "at least one device")
@@ -129,21 +130,3 @@ def compare_designs(devices: list[Device], *, n_trains: int = 3, t_stop: float =
     u_lif = lif_response(ref, t, current)
     return Comparison(t=t, current=current, designs=designs, u_lif=u_lif)
 
-
-def plot_comparison(cmp: Comparison, path: Any, column: int = 0) -> None:
-    """Input current and the state evolutions of every design and of the ideal LIF, for one train."""
-    from ..plots.base import new_figure, save
-
-    fig, (ax0, ax1) = new_figure(2, 1, figsize=(8, 5), sharex=True, gridspec_kw={"height_ratios": [1, 3]})
-    tn = cmp.t * 1e9
-    ax0.plot(tn, cmp.current[:, column] * 1e3, "k", lw=0.8)
-    ax0.set_ylabel("I (mA)")
-    colours = ("C3", "C0", "C2", "C4")
-    for d, c in zip(cmp.designs, colours, strict=False):
-        ax1.plot(tn, d.u[:, column], c, lw=1, label=f"{d.name}: u = m.p (best-LIF nrmse {d.fit.nrmse:.3f})")
-    ax1.plot(tn, cmp.u_lif[:, column], "k--", lw=1, label=f"ideal LIF ({cmp.designs[0].name}'s fit)")
-    ax1.set_ylim(-1.1, 1.1)
-    ax1.set_ylabel("u")
-    ax1.set_xlabel("t (ns)")
-    ax1.legend(loc="lower left", fontsize=7)
-    save(fig, path)

@@ -2,12 +2,13 @@
 
 The chain (all with the batched deterministic solver, :func:`mtjspice.simulate`):
 
-1. :func:`threshold_current` -- the DC current above which m.p leaves 0 (bisection over batched
-   DC runs; the gate ``i_th`` of :mod:`mtjspice.lif`).
+1. :func:`onset_current` -- the DC current above which m.p leaves 0 (bisection over batched
+   DC runs, cached per device and settings): the gate ``i_th`` of :mod:`mtjspice.analysis.lif`,
+   and the onset the neuron circuit derives its read current and thresholds from.
 2. :func:`training_runs` -- the fitting data: pulse trains of both signs at several amplitudes and
    random signed trains (:func:`random_signed_train`), each one device of one batch.
-3. :func:`fit_device` -- :func:`mtjspice.lif.fit_lif` over all those runs at once (a1 = 1;
-   tau_m and a2 fitted, R_m = the junction resistance at u = 0, i_th measured), then the
+3. :func:`fit_device` -- :func:`mtjspice.analysis.liffit.fit_lif` over all those runs at once
+   (a1 = 1; tau_m and a2 fitted, R_m = the junction resistance at u = 0, i_th measured), then the
    validity range: square pulses over a grid of amplitudes, R^2 of the fitted LIF for each, and
    [i_min, i_max] the contiguous amplitude range around the training amplitudes with
    R^2 >= ``r2_min`` (0.9 by default).
@@ -25,6 +26,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -35,16 +37,16 @@ from ..physics.batch import DeviceBatch
 from ..physics.llgs import junction_resistance
 from ..physics.solver import Trajectory, simulate
 from ..stimulus import DC, PWL, pulse_train, square_pulse
-from .lif import LIFFit, LIFParams, Spikes, fit_lif, goodness, lif_response
+from .lif import LIFParams, Spikes, lif_response
+from .liffit import LIFFit, fit_lif, goodness
 
 __all__ = [
     "DeviceFit",
     "device_spikes",
     "fit_device",
     "membrane",
-    "plot_fit",
+    "onset_current",
     "random_signed_train",
-    "threshold_current",
     "training_runs",
     "validity_scan",
 ]
@@ -64,15 +66,38 @@ def _quiet_simulate(*args: Any, **kw: Any) -> Trajectory:
         return simulate(*args, **kw)
 
 
-def threshold_current(device: Device, i_max: float = 3e-3, *, t_on: float = 8e-9, u_on: float = 0.05,
-                      points: int = 24, rounds: int = 2, rtol: float = 1e-7) -> float:
+@lru_cache(maxsize=64)
+def onset_current(device: Device, i_max: float = 2e-3, *, t_on: float = 8e-9, u_on: float = 0.05,
+                  points: int = 16, rounds: int = 1, rtol: float = 1e-7) -> float:
     """The smallest DC current (A) after which the time-averaged u over the last 2 ns exceeds ``u_on``.
 
     Batched bisection: ``points`` currents in (0, i_max], then ``rounds`` refinements of the
-    bracket; resolution i_max / points^(rounds+1). Returns ``inf`` if even ``i_max`` is below it.
+    bracket; resolution i_max / points^(rounds+1) (7.8 uA with the defaults). Returns ``inf`` if
+    even ``i_max`` is below it. Results are cached on the arguments; a :class:`Device` is a frozen
+    dataclass, so the key is its content (name included).
+
+    Parameters
+    ----------
+    device : Device
+    i_max : float
+        Largest current tried (A).
+    t_on : float
+        Length of each DC run (s).
+    u_on : float
+        Time-averaged u (dimensionless) that counts as a response.
+    points : int
+        Currents per bisection round.
+    rounds : int
+        Refinements of the bracket after the first scan.
+    rtol : float
+        Relative tolerance of the solver.
     """
     if not (math.isfinite(i_max) and i_max > 0):
         raise ParameterError("i_max", i_max, "a current > 0 (A)")
+    if not (isinstance(points, int) and points >= 1):
+        raise ParameterError("points", points, "an integer >= 1")
+    if not (isinstance(rounds, int) and rounds >= 0):
+        raise ParameterError("rounds", rounds, "an integer >= 0")
     lo, hi = 0.0, i_max
     for _ in range(rounds + 1):
         cur = np.linspace(lo, hi, points + 1)[1:]
@@ -216,7 +241,7 @@ def fit_device(device: Device, *, amplitudes: np.ndarray | None = None, n_random
     ----------
     device : Device
     amplitudes : array, optional
-        Training pulse amplitudes (A); default 1.3, 1.8, 2.4 and 3.0 times the threshold current.
+        Training pulse amplitudes (A); default 1.3, 1.8, 2.4 and 3.0 times the onset current.
     n_random : int
         Number of random signed training trains.
     t_stop : float
@@ -224,15 +249,16 @@ def fit_device(device: Device, *, amplitudes: np.ndarray | None = None, n_random
     r2_min : float
         R^2 criterion of the validity range.
     scan : array, optional
-        Amplitudes (A) of the validity scan; default 0.1 to 5 times the threshold, 40 points.
+        Amplitudes (A) of the validity scan; default 0.1 to 5 times the onset current, 40 points.
     i_th : float, optional
-        Input gate (A); default measured by :func:`threshold_current`.
+        Input gate (A); default :func:`onset_current` of the device.
     """
     if not (0 < r2_min < 1):
         raise ParameterError("r2_min", r2_min, "a number in (0, 1)")
-    ith = threshold_current(device) if i_th is None else float(i_th)
+    ith = onset_current(device) if i_th is None else float(i_th)
     if not math.isfinite(ith):
-        raise ParameterError("device", device.name, "a device whose u responds to some current up to 3 mA")
+        raise ParameterError("device", device.name, "a device whose u responds to some DC current up to 2 mA, "
+                             "or a given i_th")
     amps = ith * np.array([1.3, 1.8, 2.4, 3.0]) if amplitudes is None else np.asarray(amplitudes, float)
     t, u, cur = training_runs(device, amplitudes=amps, n_random=n_random, t_stop=t_stop, seed=seed, rtol=rtol)
     R_m = junction_resistance(device, 0.0)
@@ -345,35 +371,3 @@ def device_spikes(device: Device, drive: PWL, t_stop: float, u_th: float, *, t_r
                 m[:, j] = traj.m[-1, jj]
     return [Spikes(np.array(a, float), np.array(s, int)) for a, s in zip(times, signs, strict=True)]
 
-
-def plot_fit(result: DeviceFit, path: Any, title: str = "", columns: int = 3) -> None:
-    """Device u(t) against the fitted LIF for a few training runs, and the validity scan's R^2."""
-    from ..plots.base import new_figure, save
-
-    p = result.params
-    model = lif_response(p, result.t, result.current, u0=result.u[0])
-    n = result.u.shape[1]
-    pick = sorted({0, n // 2 - 1, n - 1} if n >= 3 else set(range(n)))[:columns]
-    fig, axes = new_figure(len(pick) + 1, 1, figsize=(8, 2.2 * (len(pick) + 1)))
-    tn = result.t * 1e9
-    for ax, j in zip(axes[:-1], pick, strict=False):
-        ax.plot(tn, result.u[:, j], "C3", lw=1, label="device u = m.p")
-        ax.plot(tn, model[:, j], "k--", lw=1, label="fitted LIF")
-        ax2 = ax.twinx()
-        ax2.plot(tn, result.current[:, j] * 1e3, "C0", lw=0.6, alpha=0.5)
-        ax2.set_ylabel("I (mA)", color="C0")
-        ax.set_ylabel("u")
-        ax.set_xlabel("t (ns)")
-        ax.legend(loc="upper right", fontsize=7)
-    axes[0].set_title(title or (f"tau_m = {p.tau_m * 1e9:.3g} ns, a2/a1 = {p.a2:.3g} 1/V, "
-                                f"R^2 = {result.fit.r2:.4f}, nrmse = {result.fit.nrmse:.3g}"))
-    ax = axes[-1]
-    ax.plot(result.scan_currents * 1e3, result.scan_r2, "o-", ms=3)
-    ax.axhline(result.r2_min, color="grey", ls=":")
-    if math.isfinite(result.i_min):
-        ax.axvspan(result.i_min * 1e3, result.i_max * 1e3, color="C2", alpha=0.15, label="validity range")
-        ax.legend(loc="lower left", fontsize=7)
-    ax.set_ylim(max(-1.0, float(np.nanmin(result.scan_r2, initial=0.0)) - 0.05), 1.02)
-    ax.set_xlabel("square-pulse amplitude (mA)")
-    ax.set_ylabel("R^2 of the LIF")
-    save(fig, path)

@@ -1,4 +1,4 @@
-"""The signed leaky integrate-and-fire (LIF) neuron: model, ideal simulator, fit and spike matching.
+"""The signed leaky integrate-and-fire (LIF) neuron: model, ideal simulator, spike matching, parameter files.
 
 The membrane equation (the paper's, with u = m.p the signed membrane potential)::
 
@@ -14,10 +14,10 @@ only tilts m in x). Above it the time-averaged steady state u measured in the ma
 proportional to I itself (u_ss / I is constant to a few %, and extrapolates through zero, not
 through i_th), so the input is the signed current with the sub-threshold part cut away, not a
 current shifted by i_th. ``u_rest`` is 0 for the orthogonal design; fits of other designs may free
-it to give them their best LIF (:func:`fit_lif` with ``fit_rest=True``).
+it to give them their best LIF (:func:`mtjspice.analysis.liffit.fit_lif` with ``fit_rest=True``).
 
 Integration is exact for inputs linear between samples (first-order hold), so the ideal simulator
-and the fit have no step-size error beyond the sampling of the input.
+and the fit (:mod:`mtjspice.analysis.liffit`) have no step-size error beyond the sampling of the input.
 
 Spiking (:func:`simulate_lif`): a positive spike when u >= ``u_th``, a negative one when
 u <= -``u_th``; u is then reset to ``u_reset`` and held there for ``t_ref`` (s).
@@ -37,13 +37,10 @@ from numpy.typing import ArrayLike
 from ..errors import InputFileError, ParameterError
 
 __all__ = [
-    "LIFFit",
     "LIFParams",
     "Spikes",
     "find_spikes",
-    "fit_lif",
     "gated_input",
-    "goodness",
     "lif_response",
     "load_params",
     "save_params",
@@ -113,24 +110,6 @@ class LIFParams:
 
 
 @dataclass(frozen=True)
-class LIFFit:
-    """A fitted LIF and how well it matches the data.
-
-    Attributes
-    ----------
-    params : LIFParams
-    r2 : float
-        Coefficient of determination of u over all samples (1 = perfect).
-    nrmse : float
-        RMS error divided by the data's range max(u) - min(u) (dimensionless).
-    """
-
-    params: LIFParams
-    r2: float
-    nrmse: float
-
-
-@dataclass(frozen=True)
 class Spikes:
     """Spike times (s) and signs (+1 / -1) of one neuron, in time order."""
 
@@ -142,7 +121,8 @@ class Spikes:
         return int(self.times.size)
 
 
-def _as_2d(name: str, a: ArrayLike, k: int) -> np.ndarray:
+def as_columns(name: str, a: ArrayLike, k: int) -> np.ndarray:
+    """``a`` as a finite (k, n) array, a (k,) one becoming one column; ``name`` is reported on error."""
     arr = np.asarray(a, dtype=float)
     if arr.ndim == 1:
         arr = arr[:, None]
@@ -153,7 +133,8 @@ def _as_2d(name: str, a: ArrayLike, k: int) -> np.ndarray:
     return arr
 
 
-def _check_times(t: ArrayLike) -> np.ndarray:
+def check_times(t: ArrayLike) -> np.ndarray:
+    """``t`` as a 1-D float array of at least 2 strictly increasing times (s)."""
     tt = np.asarray(t, dtype=float)
     if tt.ndim != 1 or tt.size < 2 or not np.all(np.isfinite(tt)) or np.any(np.diff(tt) <= 0):
         raise ParameterError("t", np.shape(t), "a 1-D array of at least 2 strictly increasing times (s)")
@@ -191,8 +172,8 @@ def lif_response(params: LIFParams, t: ArrayLike, current: ArrayLike, u0: ArrayL
     (k, n) array
         u at each time for each of the n inputs.
     """
-    tt = _check_times(t)
-    cur = _as_2d("current", current, tt.size)
+    tt = check_times(t)
+    cur = as_columns("current", current, tt.size)
     tau = params.tau_m / params.a1
     f = params.u_rest + (params.a2 * params.R_m / params.a1) * gated_input(cur, params.i_th)
     start = np.broadcast_to(np.asarray(params.u_rest if u0 is None else u0, dtype=float), (f.shape[1],))
@@ -232,8 +213,8 @@ def simulate_lif(params: LIFParams, t: ArrayLike, current: ArrayLike) -> tuple[n
         Membrane potential (dimensionless), after resets.
     spikes : list of n :class:`Spikes`
     """
-    tt = _check_times(t)
-    cur = _as_2d("current", current, tt.size)
+    tt = check_times(t)
+    cur = as_columns("current", current, tt.size)
     tau = params.tau_m / params.a1
     f = params.u_rest + params.gain * gated_input(cur, params.i_th)
     E, B = _step_coefficients(np.diff(tt), tau)
@@ -257,89 +238,6 @@ def simulate_lif(params: LIFParams, t: ArrayLike, current: ArrayLike) -> tuple[n
     return u, [Spikes(np.array(a, float), np.array(s, int)) for a, s in zip(times, signs, strict=True)]
 
 
-def goodness(u_data: ArrayLike, u_model: ArrayLike) -> tuple[float, float]:
-    """(R^2, normalised RMS error) of a model against data, over all samples.
-
-    R^2 = 1 - SS_res / SS_tot; nrmse = RMS(model - data) / (max(data) - min(data)).
-    Both are nan when the data are constant.
-    """
-    d = np.asarray(u_data, dtype=float).ravel()
-    m = np.asarray(u_model, dtype=float).ravel()
-    res = float(np.sum((d - m) ** 2))
-    tot = float(np.sum((d - d.mean()) ** 2))
-    span = float(d.max() - d.min()) if d.size else 0.0
-    if tot == 0.0 or span == 0.0:
-        return math.nan, math.nan
-    return 1.0 - res / tot, math.sqrt(res / d.size) / span
-
-
-def fit_lif(
-    t: ArrayLike,
-    u: ArrayLike,
-    current: ArrayLike,
-    R_m: float,
-    i_th: float = 0.0,
-    *,
-    fit_rest: bool = False,
-    tau_guess: float = 1e-9,
-) -> LIFFit:
-    """Fit tau_m and a2 (a1 = 1) of the LIF to sampled u(t) by simulating the LIF ODE.
-
-    The residual is lif_response(t) - u(t) over every sample of every column; the LIF starts
-    each column from the data's own first value. scipy's ``least_squares`` fits log(tau_m)
-    (so tau stays positive) and a2 (and u_rest if ``fit_rest``).
-
-    Parameters
-    ----------
-    t : (k,) array
-        Times (s).
-    u : (k,) or (k, n) array
-        Measured membrane potential, one column per run.
-    current : (k,) or (k, n) array
-        Input current (A) of each run.
-    R_m : float
-        Membrane resistance (Ohm).
-    i_th : float
-        Input gate (A), kept fixed.
-    fit_rest : bool
-        Also fit the resting potential u_rest.
-    tau_guess : float
-        Starting value of tau_m (s).
-
-    Returns
-    -------
-    LIFFit
-    """
-    from scipy.optimize import least_squares
-
-    tt = _check_times(t)
-    uu = _as_2d("u", u, tt.size)
-    cur = np.broadcast_to(_as_2d("current", current, tt.size), uu.shape)
-    if not (math.isfinite(R_m) and R_m > 0):
-        raise ParameterError("R_m", R_m, "a number > 0 (Ohm)")
-    if not (math.isfinite(tau_guess) and tau_guess > 0):
-        raise ParameterError("tau_guess", tau_guess, "a time > 0 (s)")
-    s = gated_input(cur, i_th)
-    peak = float(np.max(np.abs(s)))
-    if peak == 0.0:
-        raise ParameterError("current", "no sample above the gate", f"some |I| >= i_th = {i_th!r} A")
-    # steady-state u per unit of (R_m I): a starting guess for a2
-    a2_guess = float(np.sum(uu * s) / max(np.sum(s * s), 1e-300)) / R_m
-
-    def make(x: np.ndarray) -> LIFParams:
-        return LIFParams(tau_m=float(np.exp(x[0])), a2=float(x[1]), R_m=R_m, i_th=i_th,
-                         u_rest=float(x[2]) if fit_rest else 0.0)
-
-    def residual(x: np.ndarray) -> np.ndarray:
-        return (lif_response(make(x), tt, cur, u0=uu[0]) - uu).ravel()
-
-    x0 = [math.log(tau_guess), a2_guess] + ([float(np.median(uu))] if fit_rest else [])
-    sol = least_squares(residual, np.array(x0), x_scale="jac")
-    params = make(sol.x)
-    r2, nrmse = goodness(uu, lif_response(params, tt, cur, u0=uu[0]))
-    return LIFFit(params=params, r2=r2, nrmse=nrmse)
-
-
 def find_spikes(t: ArrayLike, u: ArrayLike, u_th: float, rearm: float = 0.5) -> list[Spikes]:
     """Threshold crossings of sampled u(t) without reset: a spike each time |u| reaches ``u_th``.
 
@@ -349,8 +247,8 @@ def find_spikes(t: ArrayLike, u: ArrayLike, u_th: float, rearm: float = 0.5) -> 
     -------
     list of n :class:`Spikes`, one per column of u.
     """
-    tt = _check_times(t)
-    uu = _as_2d("u", u, tt.size)
+    tt = check_times(t)
+    uu = as_columns("u", u, tt.size)
     out = []
     for j in range(uu.shape[1]):
         armed = True

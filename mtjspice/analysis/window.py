@@ -15,7 +15,7 @@ Standard test (:class:`WindowSpec`, every number stated and overridable):
 
 Sweeps (:func:`sweep_plane`) hold one dimension at the representative value and sweep the other
 two on a regular grid; grid points with W > L are not geometries (W is the short axis) and are
-left out of the result (``regime == -1`` in arrays, absent from ``window.csv``, grey in the PNG).
+left out of the result (``regime == -1`` in arrays, absent from ``window.csv``, grey in the map).
 Devices run in chunks (default 1000) sorted by their largest demagnetizing factor, so devices of
 similar stiffness share the batched solver's step; chunks can run in parallel processes.
 
@@ -52,7 +52,6 @@ __all__ = [
     "check_sample",
     "classify",
     "classify_geometries",
-    "plot_window",
     "rest_theta",
     "sweep_plane",
 ]
@@ -227,10 +226,10 @@ def plane_grid(device: Device, fix: str, *, points: int | tuple[int, int] = 40,
                ranges: dict[str, tuple[float, float]] | None = None, spec: WindowSpec | None = None) -> WindowMap:
     """The unclassified grid of :func:`sweep_plane` (every regime -1); ``valid_count`` tells its size."""
     if fix not in AXES:
-        raise ParameterError("--fix", fix, "one of W, L, T")
+        raise ParameterError("fix", fix, "one of W, L, T")
     nxy = (points, points) if isinstance(points, int) else tuple(points)
     if len(nxy) != 2 or not all(isinstance(k, int) and k >= 2 for k in nxy):
-        raise ParameterError("--points", points, "an integer >= 2 (or two)")
+        raise ParameterError("points", points, "an integer >= 2 (or two)")
     rng = dict(DEFAULT_RANGES)
     rng.update(ranges or {})
     for name, (lo, hi) in rng.items():
@@ -346,38 +345,3 @@ def check_sample(device: Device, W: np.ndarray, L: np.ndarray, T: np.ndarray, sp
         out.append(int(classify(traj.t, u[:, None], tight)[0]))
     return np.array(out, int)
 
-
-def plot_window(wmap: WindowMap, path: Any, lines: dict[str, dict[str, Any]] | None = None,
-                mark: tuple[float, float] | None = None) -> None:
-    """Colour map of the regimes (grey = invalid, W > L), boundary lines, and an optional marked point (m)."""
-    from matplotlib.colors import ListedColormap
-
-    from ..plots.base import new_figure, save
-
-    fig, ax = new_figure(figsize=(6.5, 5))
-    cmap = ListedColormap(["#bbbbbb", "#4c72b0", "#55a868", "#c44e52"])
-    dx = 0.5 * (wmap.x[1] - wmap.x[0]) * 1e9
-    dy = 0.5 * (wmap.y[1] - wmap.y[0]) * 1e9
-    extent = (wmap.x[0] * 1e9 - dx, wmap.x[-1] * 1e9 + dx, wmap.y[0] * 1e9 - dy, wmap.y[-1] * 1e9 + dy)
-    ax.imshow(wmap.regime + 1, origin="lower", extent=extent, aspect="auto", cmap=cmap, vmin=0, vmax=3,
-              interpolation="nearest")
-    for code, name in enumerate(("invalid (W > L)", *REGIMES)):
-        ax.plot([], [], "s", color=cmap(code), label=name)
-    xs = np.array([wmap.x[0], wmap.x[-1]])
-    for key, fit in (lines or {}).items():
-        if math.isfinite(fit["slope"]):
-            ax.plot(xs * 1e9, (fit["slope"] * xs + fit["intercept"]) * 1e9, "k--", lw=1)
-        elif math.isfinite(fit["intercept"]):
-            ax.axvline(fit["intercept"] * 1e9, color="k", ls="--", lw=1)
-        ax.plot([], [], "k--", lw=1, label=f"fit {key}") if key == next(iter(lines or {})) else None
-    if mark is not None:
-        ax.plot(mark[0] * 1e9, mark[1] * 1e9, "w*", ms=14, mec="k", label="representative")
-    ax.set_xlim(extent[0], extent[1])
-    ax.set_ylim(extent[2], extent[3])
-    ax.set_xlabel(f"{wmap.x_name} (nm)")
-    ax.set_ylabel(f"{wmap.y_name} (nm)")
-    s = wmap.spec
-    ax.set_title(f"{wmap.fix} = {wmap.fixed * 1e9:.3g} nm; J = {s.J:.3g} A/m^2 for {s.t_on * 1e9:.3g} ns, "
-                 f"u_th = {s.u_th}, |u| < {s.u_relax} after {s.t_relax * 1e9:.3g} ns", fontsize=8)
-    ax.legend(loc="upper left", fontsize=7, framealpha=0.8)
-    save(fig, path)

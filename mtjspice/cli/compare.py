@@ -33,8 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from ..analysis.compare import compare_designs, plot_comparison
+    from ..analysis.compare import compare_designs
     from ..errors import ParameterError
+    from ..plots.compare import plot_comparison
 
     if args.trains < 1:
         raise ParameterError("--trains", args.trains, "an integer >= 1")

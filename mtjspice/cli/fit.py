@@ -17,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                        "trains through the macrospin model, fits tau_m (s) and a2 (1/V) by simulating the LIF, "
                        "and scans square pulses for the validity range. Writes DIR/fit.json (tau_m, a1, a2, R_m, "
                        "r2, nrmse, i_min, i_max, SI units), DIR/fit.png and DIR/lif_params.json (loadable with "
-                       "mtjspice.lif.load_params).")
+                       "mtjspice.analysis.lif.load_params).")
     add_model_argument(p)
     p.add_argument("--t-stop", type=positive_si("--t-stop"), default=40e-9, metavar="SECONDS",
                    help="length of each training run in s (default 40n)")
@@ -35,9 +35,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from ..analysis.devicefit import fit_device, plot_fit
+    from ..analysis.devicefit import fit_device
     from ..analysis.lif import save_params
     from ..errors import ParameterError
+    from ..plots.fit import plot_fit
 
     if args.random < 0:
         raise ParameterError("--random", args.random, "an integer >= 0")

@@ -71,17 +71,17 @@ def _check_drive(args: argparse.Namespace) -> None:
 
 def run_ngspice(args: argparse.Namespace) -> int:
     """The same pulse through the stamped behavioral MTJ in ngspice (batch mode)."""
-    from ..netlist.testbench import TESTBENCH_VECTORS, mtj_testbench
-    from ..plots.base import plot_trajectory
-    from ..sim import run_batch
+    from ..netlist.testbench import mtj_testbench
+    from ..plots.macrospin import plot_trajectory
+    from ..sim import run_deck
     from ..stimulus import square_pulse
 
     device = load_device(args.model)
     amplitude = args.current if args.drive == "current" else args.vdd
     source = square_pulse(amplitude, args.t_on, edge=args.edge)
-    deck_text = mtj_testbench(device, source, args.t_stop, args.dt, drive=args.drive,
-                              r_ref=args.rref or 0.0, preset=args.preset, data_file="waveforms.txt")
-    wf = run_batch(deck_text, TESTBENCH_VECTORS)
+    deck = mtj_testbench(device, source, args.t_stop, args.dt, drive=args.drive, r_ref=args.rref or 0.0,
+                         preset=args.preset)
+    wf = run_deck(deck)
     t = np.arange(int(round(args.t_stop / args.dt)) + 1) * args.dt
     t = t[t <= args.t_stop * (1 + 1e-12)]
     sig = wf.at(t)
@@ -98,7 +98,7 @@ def run_ngspice(args: argparse.Namespace) -> int:
               f"{device.junction.breakdown_voltage:.3g} V")
     with OutputDir(args.out) as tmp:
         write_csv(tmp / "trajectory.csv", ("t", "mx", "my", "mz", "R"), np.column_stack((t, m, resistance)))
-        (tmp / "netlist.cir").write_text(deck_text, encoding="utf-8")
+        (tmp / "netlist.cir").write_text(deck.text(), encoding="utf-8")
         plot_trajectory(t, m, current, tmp / "trajectory.png",
                         title=f"{device.name} in ngspice ({args.drive} drive, {args.preset} preset)")
     print(f"wrote {args.out}/trajectory.csv, trajectory.png and netlist.cir ({t.size} samples, "
@@ -109,7 +109,7 @@ def run_ngspice(args: argparse.Namespace) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from ..physics.solver import simulate, simulate_thermal
-    from ..plots.base import plot_trajectory
+    from ..plots.macrospin import plot_trajectory
     from ..stimulus import square_pulse
 
     check_pulse(args.t_on, args.t_stop, args.dt)

@@ -50,9 +50,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..analysis.window import REGIMES, WindowSpec, boundaries, plane_grid, plot_window, sweep_plane, valid_count
+    from ..analysis.window import REGIMES, WindowSpec, boundaries, plane_grid, sweep_plane, valid_count
     from ..errors import ParameterError
-    from ..progress import Progress
+    from ..plots.window import plot_window
+    from .progress import Progress
 
     if args.points < 2:
         raise ParameterError("--points", args.points, "an integer >= 2")
