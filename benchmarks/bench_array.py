@@ -5,30 +5,27 @@ CPU time (this process and its ngspice children); the target is a flat cost per 
 256 neurons (within a factor 1.5) and 1024 neurons x 100 ns in under 10 minutes on 2 cores. A
 single neuron is one deck on one core, so its wall cost per neuron is up to a factor of the core
 count above a split run's; the CPU column shows the work itself.
-Run: python benchmarks/array.py [--sizes 1,16,64,256,1024] [--t-stop 100n]
+Run: python benchmarks/bench_array.py [--sizes 1,16,64,256,1024] [--t-stop 100n]
 [--modes split,one] [--max-one 64] [--group 8]. One-netlist runs above --max-one neurons are
 skipped (FINDINGS: the cost of one netlist grows super-linearly with the number of MTJs).
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-# This file is named array.py, like the standard library's module that socket imports: drop its
-# folder from the import path before anything imports socket.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
 import argparse
 import os
 import resource
+import sys
 import time
 import warnings
+from pathlib import Path
 
 from mtjspice import load_device
-from mtjspice.circuits.array import ArraySettings, run_array, spike_waveforms, workload
-from mtjspice.circuits.neuron import NeuronSettings, neuron_circuit
+from mtjspice.circuits.array import ArraySettings, run_array
+from mtjspice.circuits.power import workload
+from mtjspice.circuits.settings import NeuronSettings, resolve
 from mtjspice.netlist.array import ArrayCircuit
+from mtjspice.stimulus import spike_waveforms
 
 ap = argparse.ArgumentParser(description=__doc__)
 ap.add_argument("--sizes", default="1,16,64,256,1024")
@@ -44,7 +41,7 @@ ns = NeuronSettings(i_th=0.38e-3)
 # Ideal row drivers (r_driver = 0): with 4 inputs feeding up to 1024 neurons a 10 Ohm driver would
 # sag under the row current and change the workload with the size; this script measures speed.
 st = ArraySettings(neuron=ns, crossbar=ArrayCircuit(r_driver=0.0), v_spike=0.2, spike_width=8e-9, group=args.group)
-circuit = neuron_circuit(device, ns)
+circuit = resolve(device, ns)
 
 
 def _cpu() -> float:
@@ -78,5 +75,5 @@ for m in (int(x) for x in args.sizes.split(",")):
         cpu = _cpu() - cpu0
         per = m * args.t_stop * 1e9
         print(f"{m:7d} {mode:>5s} {len(r.parts):5d} {wall:8.1f} {wall / per:12.4f} {cpu / per:11.4f} "
-              f"{r.spikes.shape[0]:7d} {os.getloadavg()[0]:5.2f}", flush=True)
+              f"{len(r.spikes):7d} {os.getloadavg()[0]:5.2f}", flush=True)
 sys.exit(0)

@@ -1,5 +1,5 @@
 """How closely the two comparator flavours decide alike inside the neuron, and how often their spike
-counts agree. Run: python benchmarks/comparators.py [STEP_A] (default 0.02e-3).
+counts agree. Run: python benchmarks/bench_comparators.py [STEP_A] (default 0.02e-3).
 
 DC inputs from 0.58 to 0.80 mA, both signs, both resets, 40 ns, each flavour. For every read the
 comparators saw (not masked by the refractory time) it records whether a spike of the input's sign
@@ -13,21 +13,17 @@ behavioral / cmos. An accuracy study, not a timing: about a minute here.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-# benchmarks/array.py shares its name with the standard library's array module, which numpy
-# imports: drop this folder from the import path before anything else is imported.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
 import os
+import sys
 import warnings
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 
 from mtjspice import load_device
-from mtjspice.circuits.neuron import NeuronSettings, run_neuron
+from mtjspice.circuits.neuron import run_neuron
+from mtjspice.circuits.settings import NeuronSettings
 from mtjspice.stimulus import DC
 
 T_STOP = 40e-9
@@ -51,12 +47,12 @@ def one(job: tuple[str, float, str]) -> tuple[np.ndarray, np.ndarray, int]:
     u_rows, fired = [], []
     for k in range(int(T_STOP / c.clock_period)):
         t_s = first + k * c.clock_period
-        if np.interp(t_s + c.edge, r.t, r.wave["v(t2)"]) < 0.1:  # t2 grounded: masked by the refractory
+        if np.interp(t_s + c.edge, r.t, r.wave[r.probes.t2.vector]) < 0.1:  # t2 grounded: masked by the refractory
             continue
-        u_rows.append(pol * np.interp(t_s + TAUS, r.t, r.wave["v(xmtj.my)"]))
-        sel = (r.spikes[:, 0] > t_s) & (r.spikes[:, 0] < t_s + c.read_width) & (r.spikes[:, 1] == pol)
+        u_rows.append(pol * np.interp(t_s + TAUS, r.t, r.u))
+        sel = (r.spikes.t > t_s) & (r.spikes.t < t_s + c.read_width) & (r.spikes.polarity == pol)
         fired.append(bool(np.any(sel)))
-    return np.array(u_rows), np.array(fired), int(r.spikes.shape[0])
+    return np.array(u_rows), np.array(fired), len(r.spikes)
 
 
 def best_split(u: np.ndarray, fired: np.ndarray) -> tuple[int, float]:

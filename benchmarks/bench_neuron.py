@@ -1,21 +1,17 @@
 """Wall time per simulated microsecond of the neuron circuit, per comparator flavour and reset mode,
 and the share spent in ngspice against Python, then the two flavours' spike counts on +-0.66 mA DC
-(where they must agree). Run: python benchmarks/neuron.py [T_STOP]."""
+(where they must agree). Run: python benchmarks/bench_neuron.py [T_STOP]."""
 
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 
-# benchmarks/array.py shares its name with the standard library's array module, which numpy
-# imports: drop this folder from the import path before anything else is imported.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
-import warnings
-
 from mtjspice import load_device
-from mtjspice.circuits.neuron import NeuronSettings, default_stimulus, run_neuron
-from mtjspice.stimulus import DC
+from mtjspice.circuits.neuron import run_neuron
+from mtjspice.circuits.settings import NeuronSettings
+from mtjspice.stimulus import DC, default_stimulus
 
 device = load_device(Path(__file__).resolve().parent.parent / "models" / "orthogonal.toml")
 t_stop = float(sys.argv[1]) if len(sys.argv) > 1 else 200e-9
@@ -29,7 +25,7 @@ for comparator in ("behavioral", "cmos"):
             r = run_neuron(device, wave, t_stop, s)
         tot = r.wall_ngspice + r.wall_python
         print(f"{comparator:11s} {reset:7s} {tot / (t_stop * 1e6):9.2f} {100 * r.wall_ngspice / tot:9.1f} "
-              f"{100 * r.wall_python / tot:9.1f} {int((r.spikes[:, 1] > 0).sum())}/{int((r.spikes[:, 1] < 0).sum())}")
+              f"{100 * r.wall_python / tot:9.1f} {r.spikes.n_positive}/{r.spikes.n_negative}")
 
 print("\nspike counts in 40 ns of DC input (behavioral / cmos)")
 for reset in ("leak", "active"):
@@ -39,5 +35,5 @@ for reset in ("leak", "active"):
             s = NeuronSettings(comparator=comparator, reset=reset, i_th=0.38e-3)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                counts.append(run_neuron(device, DC(i_in), 40e-9, s).spikes.shape[0])
+                counts.append(len(run_neuron(device, DC(i_in), 40e-9, s).spikes))
         print(f"{reset:7s} {i_in * 1e3:+.2f} mA  {counts[0]} / {counts[1]}")

@@ -1,7 +1,7 @@
 """The one module that runs ngspice: as a program in batch mode, or through PySpice's shared library.
 
-Both engines take a deck from :mod:`mtjspice.netlist.deck` and return the same plain
-:class:`mtjspice.waveforms.Waveforms`. The batch engine runs ``ngspice -b`` in a private temporary
+Both engines take a deck (:class:`mtjspice.netlist.deck.Deck`, or its text and vectors) and return the
+same plain :class:`mtjspice.results.Waveforms`. The batch engine runs ``ngspice -b`` in a private temporary
 folder, so any number of runs can go in parallel processes; the shared engine keeps one
 ngspice library per process (PySpice cannot hold two) and serialises runs through it.
 """
@@ -23,10 +23,12 @@ from typing import Any, Literal
 import numpy as np
 
 from .errors import SimulationError, SimulatorNotFoundError
-from .netlist.deck import strip_control, vector_name
+from .netlist.deck import Deck
+from .netlist.render import strip_control, vector_name
 from .results import Waveforms
 
-__all__ = ["run", "run_batch", "run_batch_many", "run_shared", "ngspice_program", "parse_wrdata", "Engine"]
+__all__ = ["run", "run_deck", "run_decks", "run_batch", "run_batch_many", "run_shared", "ngspice_program", "parse_wrdata",
+           "Engine"]
 
 Engine = Literal["batch", "shared"]
 
@@ -138,15 +140,15 @@ def _vm_hwm_kib(pid: int) -> int:
     return 0
 
 
-def run_batch_many(jobs: Sequence[tuple[str, Sequence[str]]], *, workers: int | None = None,
+def run_batch_many(jobs: Sequence[tuple[Any, ...]], *, workers: int | None = None,
                    progress: Callable[[int, int], None] | None = None,
                    each: Callable[[int, Waveforms], Any] | None = None, **kw: Any) -> list[Any]:
     """Run independent decks as parallel ``ngspice -b`` processes; results in the jobs' order.
 
     Parameters
     ----------
-    jobs : sequence of (deck_text, vectors)
-        Decks from :func:`mtjspice.netlist.deck.deck` with their vectors.
+    jobs : sequence of (deck_text, vectors) or (deck_text, vectors, data_file)
+        Deck texts with the vectors their control blocks write (and the file they write them to).
     workers : int, optional
         Concurrent ngspice processes (default: the number of CPU cores).
     progress : callable(done, total), optional
@@ -166,8 +168,8 @@ def run_batch_many(jobs: Sequence[tuple[str, Sequence[str]]], *, workers: int | 
         return []
     ngspice_program()  # fail fast, once, if ngspice is missing
     def one(i: int) -> Any:
-        text, vectors = jobs[i]
-        wf = run_batch(text, vectors, **kw)
+        text, vectors, *rest = jobs[i]
+        wf = run_batch(text, vectors, **({"data_file": rest[0]} if rest else {}), **kw)
         return wf if each is None else each(i, wf)
 
     out: list[Any] = [None] * n
@@ -273,3 +275,15 @@ def run(deck_text: str, vectors: Sequence[str], engine: Engine = "batch", **kw: 
     from .errors import ParameterError
 
     raise ParameterError("engine", engine, "'batch' or 'shared'")
+
+
+def run_deck(deck: Deck, engine: Engine = "batch", **kw: Any) -> Waveforms:
+    """Run a :class:`~mtjspice.netlist.deck.Deck` and return its probes' waveforms."""
+    if engine == "shared":
+        return run_shared(deck.text(control=False), deck.vectors)
+    return run(deck.text(), deck.vectors, engine=engine, data_file=deck.data_file, **kw)
+
+
+def run_decks(decks: Sequence[Deck], **kw: Any) -> list[Any]:
+    """Run independent decks as parallel ``ngspice -b`` processes (see :func:`run_batch_many`)."""
+    return run_batch_many([(d.text(), d.vectors, d.data_file) for d in decks], **kw)

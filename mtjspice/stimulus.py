@@ -17,7 +17,8 @@ from numpy.typing import ArrayLike
 
 from .errors import ParameterError
 
-__all__ = ["Waveform", "DC", "Pulse", "PWL", "pulse_train", "square_pulse", "as_waveform"]
+__all__ = ["Waveform", "DC", "Pulse", "PWL", "pulse_train", "square_pulse", "as_waveform", "spike_waveforms",
+           "default_stimulus"]
 
 
 @runtime_checkable
@@ -185,3 +186,38 @@ def as_waveform(x: Waveform | ArrayLike) -> Waveform:
     if isinstance(x, Waveform):
         return x
     return DC(x)
+
+
+def spike_waveforms(events: np.ndarray, n_inputs: int, v_spike: float, width: float,
+                    edge: float = 20e-12) -> list[Waveform]:
+    """Row-driver voltages (V) for input events: each (t, input, sign) a trapezoidal pulse of
+    amplitude ``sign v_spike``, flat for ``width`` (s) after a rise of ``edge``. Pulses on one row
+    add (the sum of piecewise-linear pulses, exact at the union of their corners)."""
+    if not (math.isfinite(v_spike) and v_spike > 0):
+        raise ParameterError("v_spike", v_spike, "a voltage > 0 (V)")
+    if not (math.isfinite(width) and width > 0):
+        raise ParameterError("spike_width", width, "a time > 0 (s)")
+    out: list[Waveform] = []
+    for i in range(n_inputs):
+        ev = events[events[:, 1] == i] if events.size else np.zeros((0, 3))
+        if ev.shape[0] == 0:
+            out.append(DC(0.0))
+            continue
+        corners = np.concatenate([ev[:, 0], ev[:, 0] + edge, ev[:, 0] + edge + width, ev[:, 0] + 2 * edge + width])
+        tt = np.unique(np.concatenate([[0.0], corners]))
+        val = np.zeros_like(tt)
+        for t0, _, s in ev:
+            xs = [t0, t0 + edge, t0 + edge + width, t0 + 2 * edge + width]
+            val += s * v_spike * np.interp(tt, xs, [0.0, 1.0, 1.0, 0.0], left=0.0, right=0.0)
+        out.append(PWL(tt, val))
+    return out
+
+
+def default_stimulus(i_amp: float = 0.62e-3, t_on: float = 40e-9, gap: float = 10e-9) -> PWL:
+    """The neuron demo's input: +i_amp for t_on, nothing for gap, -i_amp for t_on, nothing for gap (A, s)."""
+    e = 20e-12
+    d0 = 2e-9
+    t = [0.0, d0, d0 + e, d0 + e + t_on, d0 + 2 * e + t_on, d0 + 2 * e + t_on + gap, d0 + 3 * e + t_on + gap,
+         d0 + 3 * e + 2 * t_on + gap, d0 + 4 * e + 2 * t_on + gap]
+    v = [0.0, 0.0, i_amp, i_amp, 0.0, 0.0, -i_amp, -i_amp, 0.0]
+    return PWL(np.array(t), np.array(v))

@@ -9,7 +9,9 @@ import pytest
 
 from mtjspice import NetlistError
 from mtjspice.netlist import safe
-from mtjspice.netlist.deck import Analysis, deck, options_line, strip_control, vector_name
+from mtjspice.netlist.circuit import Element, Model, Probe, Subckt
+from mtjspice.netlist.deck import Analysis, Deck
+from mtjspice.netlist.render import options_line, render_item, strip_control, vector_name
 from mtjspice.netlist.sources import isource, source_spec, vsource
 from mtjspice.stimulus import DC, PWL, Pulse
 
@@ -38,12 +40,32 @@ def test_names_reject_hostile(bad: str) -> None:
         isource(bad, "a", "0", 1e-3)
     with pytest.raises(NetlistError):
         vsource("in", bad, "0", 1.0)
+    # the data model refuses them where they are built, before any text exists
+    with pytest.raises(NetlistError):
+        Element(bad, ("a", "0"), (1.0,))
+    with pytest.raises(NetlistError):
+        Element("R1", ("a", bad), (1.0,))
+    with pytest.raises(NetlistError):
+        Subckt(bad, ("a",), ())
+    with pytest.raises(NetlistError):
+        Subckt("sub", ("a", bad), ())
+    with pytest.raises(NetlistError):
+        Model(bad, "nmos")
+    with pytest.raises(NetlistError):
+        Probe.node(bad)
+    with pytest.raises(NetlistError):
+        Subckt("sub", ("a",), ()).instance(bad)
+    with pytest.raises(NetlistError):
+        Subckt("sub", ("a",), ()).instance("X1", a=bad)
 
 
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, "1e-3", "1\n.control", None, True, [1.0]])
 def test_values_reject_non_numbers(bad: object) -> None:
     with pytest.raises(NetlistError, match="finite real number"):
         safe.num(bad)
+    # an element value that is not a finite number never renders
+    with pytest.raises(NetlistError, match="finite real number"):
+        render_item(Element("R1", ("a", "0"), (bad,)))  # type: ignore[arg-type]
 
 
 def test_numbers_round_trip() -> None:
@@ -55,15 +77,23 @@ def test_numbers_round_trip() -> None:
 def test_file_names(bad: str) -> None:
     with pytest.raises(NetlistError):
         safe.filename(bad)
+    deck = Deck("t", (Element("R1", ("a", "0"), (1.0,)),), Analysis(1e-9, 1e-11), probes=(Probe.node("a"),),
+                data_file=bad)
+    with pytest.raises(NetlistError):
+        deck.text()
 
 
 def test_title_and_options_and_vectors() -> None:
     with pytest.raises(NetlistError):
         safe.title("ok\n.control")
     with pytest.raises(NetlistError):
+        Deck("ok\n.control", (), Analysis(1e-9, 1e-11)).text()
+    with pytest.raises(NetlistError):
         options_line({"reltol; shell ls": 1e-3})
     with pytest.raises(NetlistError):
         options_line({"method": "gear\n.endc"})
+    with pytest.raises(NetlistError):
+        Deck("t", (), Analysis(1e-9, 1e-11), options={"method": "gear\n.endc"}).text()
     assert options_line({"reltol": 1e-4, "method": "trap"}) == ".options reltol=0.0001 method=trap"
     for bad in ("v(a);shell", "v(a)\nquit", "i(v1) v(b)", "x(a)", "v()"):
         with pytest.raises(NetlistError):
@@ -80,19 +110,32 @@ def test_source_specs() -> None:
         source_spec(Pulse(0.0, 1.0, rise=0.0, fall=1e-11))
     with pytest.raises(NetlistError, match="one value per source"):
         source_spec(DC(np.array([1.0, 2.0])))
-    long = isource("in", "a", "0", PWL(np.arange(100) * 1e-9, np.sin(np.arange(100))))
+    # a bad waveform fails where its source is built, not later at render
+    with pytest.raises(NetlistError, match="rise/fall"):
+        isource("in", "a", "0", Pulse(0.0, 1.0, rise=0.0, fall=1e-11))
+    assert render_item(isource("in", "0", "a", DC(1e-3))) == "Iin 0 a DC 0.001"
+    assert render_item(vsource("dd", "vdd", "0", 1.5)) == "Vdd vdd 0 DC 1.5"
+    long = render_item(isource("in", "a", "0", PWL(np.arange(100) * 1e-9, np.sin(np.arange(100)))))
+    assert len(long.splitlines()) > 1
     assert all(len(ln) <= 200 for ln in long.splitlines())
     assert all(ln.startswith("+ ") for ln in long.splitlines()[1:])
 
 
 def test_deck_structure() -> None:
-    text = deck("t", ["R1 a 0 1k", "I1 0 a DC 1m"], Analysis(1e-9, 1e-11), ic={"a": 0.5},
-               vectors=["v(a)"], options={"reltol": 1e-4})
+    deck = Deck("t", (Element("R1", ("a", "0"), (1000,)), isource("n1", "0", "a", 1e-3)), Analysis(1e-9, 1e-11),
+                ic={"a": 0.5}, probes=(Probe.node("a"),), options={"reltol": 1e-4})
+    text = deck.text()
     lines = text.splitlines()
     assert lines[0] == "t" and lines[-1] == ".end"
+    assert "R1 a 0 1000" in lines and "In1 0 a DC 0.001" in lines
     assert ".ic v(a)=0.5" in lines
+    assert ".options reltol=0.0001" in lines
     assert ".tran 1e-11 1e-09 uic" in lines
     assert lines.count(".control") == 1 and "quit" in lines
+    assert "wrdata waveforms.txt v(a)" in lines
     assert ".control" not in strip_control(text)
+    assert strip_control(text) == deck.text(control=False)
     with pytest.raises(NetlistError):
-        deck("t", [], Analysis(1e-9, 1e-11), ic={"a;shell": 0.0})
+        Deck("t", (), Analysis(1e-9, 1e-11), ic={"a;shell": 0.0}).text()
+    with pytest.raises(NetlistError):
+        Deck("t", (), Analysis(1e-9, 1e-11), ic={"a": math.nan}).text()

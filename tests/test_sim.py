@@ -6,21 +6,28 @@ import numpy as np
 import pytest
 
 from mtjspice import SimulationError
-from mtjspice.netlist.deck import Analysis, deck
+from mtjspice.netlist.circuit import Element, Probe, Word
+from mtjspice.netlist.deck import Analysis, Deck
 from mtjspice.netlist.sources import vsource
-from mtjspice.sim import run
+from mtjspice.sim import run, run_deck
 
 pytestmark = pytest.mark.ngspice
 
 
-def rc_deck() -> str:
-    return deck("rc step", [vsource("in", "a", "0", 1.0), "R1 a b 1000", "C1 b 0 1e-12"],
-                Analysis(5e-9, 1e-11, max_step=1e-11), ic={"b": 0.0}, vectors=["v(b)", "i(vin)"])
+def rc_deck(r: float = 1000.0, probe_current: bool = True, data_file: str = "waveforms.txt") -> Deck:
+    vin = vsource("in", "a", "0", 1.0)
+    probes = (Probe.node("b"), Probe.current(vin)) if probe_current else (Probe.node("b"),)
+    return Deck("rc step", (vin, Element("R1", ("a", "b"), (r,)), Element("C1", ("b", "0"), (1e-12,))),
+                Analysis(5e-9, 1e-11, max_step=1e-11), ic={"b": 0.0}, probes=probes, data_file=data_file)
+
+
+def test_rc_deck_vectors() -> None:
+    assert rc_deck().vectors == ["v(b)", "i(vin)"]
 
 
 @pytest.mark.parametrize("engine", ["batch", "shared"])
 def test_rc_step(engine: str) -> None:
-    wf = run(rc_deck(), ["v(b)", "i(vin)"], engine=engine)
+    wf = run_deck(rc_deck(), engine=engine)
     expected = 1 - np.exp(-wf.t / 1e-9)
     assert np.max(np.abs(wf["v(b)"] - expected)) < 1e-3
     # SPICE's source current is positive flowing into its + terminal: the charging current is negative.
@@ -28,33 +35,56 @@ def test_rc_step(engine: str) -> None:
     assert wf.engine.startswith("ngspice")
 
 
+@pytest.mark.parametrize("engine", ["batch", "shared"])
+def test_run_takes_the_deck_text(engine: str) -> None:
+    """The text-level entry point runs a rendered deck as before (and a custom data file)."""
+    deck = rc_deck(data_file="rc.txt")
+    kw = {"data_file": deck.data_file} if engine == "batch" else {}
+    wf = run(deck.text(), deck.vectors, engine=engine, **kw)
+    assert np.max(np.abs(wf["v(b)"] - (1 - np.exp(-wf.t / 1e-9)))) < 1e-3
+
+
 def test_engines_agree() -> None:
-    a = run(rc_deck(), ["v(b)"], engine="batch")
-    b = run(rc_deck(), ["v(b)"], engine="shared")
+    a = run_deck(rc_deck(probe_current=False), engine="batch")
+    b = run_deck(rc_deck(probe_current=False), engine="shared")
     assert np.max(np.abs(np.interp(a.t, b.t, b["v(b)"]) - a["v(b)"])) < 1e-6
 
 
 @pytest.mark.parametrize("engine", ["batch", "shared"])
 def test_failure_carries_log(engine: str) -> None:
-    bad = deck("bad", [vsource("in", "a", "0", 1.0), "R1 a b 1000", "Xu b 0 nosuchsubckt"],
-               Analysis(1e-9, 1e-11), vectors=["v(b)"])
+    # an X line naming a subcircuit the deck does not define: ngspice refuses the deck
+    bad = Deck("bad", (vsource("in", "a", "0", 1.0), Element("R1", ("a", "b"), (1000,)),
+                       Element("Xu", ("b", "0"), (Word("nosuchsubckt"),))),
+               Analysis(1e-9, 1e-11), probes=(Probe.node("b"),))
     with pytest.raises(SimulationError) as info:
-        run(bad, ["v(b)"], engine=engine)
+        run_deck(bad, engine=engine)
     assert info.value.log_lines, "the error carries ngspice's own lines"
 
 
 def test_run_batch_many_keeps_order_and_reports_progress() -> None:
-    from mtjspice.sim import run_batch_many
+    from mtjspice.sim import run_batch_many, run_decks
 
-    decks = []
-    for r in (1000, 2000, 4000):
-        decks.append((deck("rc", [vsource("in", "a", "0", 1.0), f"R1 a b {r}", "C1 b 0 1e-12"],
-                           Analysis(5e-9, 1e-11, max_step=1e-11), ic={"b": 0.0}, vectors=["v(b)"]), ["v(b)"]))
+    rs = (1000, 2000, 4000)
+    decks = [rc_deck(r, probe_current=False) for r in rs]
     seen = []
-    out = run_batch_many(decks, workers=2, progress=lambda d, n: seen.append((d, n)))
-    for wf, r in zip(out, (1000, 2000, 4000), strict=True):
+    out = run_decks(decks, workers=2, progress=lambda d, n: seen.append((d, n)))
+    for wf, r in zip(out, rs, strict=True):
         assert np.max(np.abs(wf["v(b)"] - (1 - np.exp(-wf.t / (r * 1e-12))))) < 1e-3
     assert seen[-1] == (3, 3) and len(seen) == 3
+    # the text-level pool gives the same waveforms
+    seen.clear()
+    texts = run_batch_many([(d.text(), d.vectors) for d in decks], workers=2,
+                           progress=lambda d, n: seen.append((d, n)))
+    for a, b in zip(out, texts, strict=True):
+        assert np.array_equal(a["v(b)"], b["v(b)"])
+    assert seen[-1] == (3, 3) and len(seen) == 3
+
+
+def test_run_decks_reads_each_decks_data_file() -> None:
+    from mtjspice.sim import run_decks
+
+    (wf,) = run_decks([rc_deck(data_file="rc.txt")])
+    assert np.max(np.abs(wf["v(b)"] - (1 - np.exp(-wf.t / 1e-9)))) < 1e-3
 
 
 def test_missing_ngspice_says_how_to_install(monkeypatch) -> None:
@@ -63,4 +93,6 @@ def test_missing_ngspice_says_how_to_install(monkeypatch) -> None:
     monkeypatch.delenv("MTJSPICE_NGSPICE", raising=False)
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(SimulatorNotFoundError, match="apt-get install -y ngspice"):
-        run(rc_deck(), ["v(b)"], engine="batch")
+        run_deck(rc_deck(), engine="batch")
+    with pytest.raises(SimulatorNotFoundError, match="apt-get install -y ngspice"):
+        run(rc_deck().text(), ["v(b)"], engine="batch")

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import warnings
 
-import numpy as np
-
 from ..errors import ParameterError
 from ..io.outputs import OutputDir, write_csv
 from ..params import load_device
@@ -34,13 +32,13 @@ def add_array_options(p: argparse.ArgumentParser) -> None:
                    help="input pulse amplitude in V (default 0.2)")
     p.add_argument("--spike-width", type=positive_si("--spike-width"), default=None, metavar="S",
                    help="input pulse width in s (default 2n for array, 8n for power)")
-    p.add_argument("--g-min", type=nonnegative_si("--g-min"), default=1e-6, metavar="S",
+    p.add_argument("--g-min", type=nonnegative_si("--g-min"), default=None, metavar="S",
                    help="off-state conductance of each crossbar device in S (default 1u); cancels in G+ - G-")
-    p.add_argument("--r-driver", type=nonnegative_si("--r-driver"), default=10.0, metavar="OHM",
+    p.add_argument("--r-driver", type=nonnegative_si("--r-driver"), default=None, metavar="OHM",
                    help="row driver output resistance in Ohm (default 10)")
-    p.add_argument("--i-driver-static", type=nonnegative_si("--i-driver-static"), default=10e-6, metavar="A",
+    p.add_argument("--i-driver-static", type=nonnegative_si("--i-driver-static"), default=None, metavar="A",
                    help="static bias current of each row driver in A, from a 1 V supply (default 10u)")
-    p.add_argument("--r-wire", type=nonnegative_si("--r-wire"), default=0.0, metavar="OHM",
+    p.add_argument("--r-wire", type=nonnegative_si("--r-wire"), default=None, metavar="OHM",
                    help="wire resistance per crossbar cell in Ohm on rows and columns (default 0); > 0 couples "
                         "the neurons, so the array runs as one netlist")
     p.add_argument("--group", type=_count("--group"), default=None, metavar="K",
@@ -53,17 +51,17 @@ def add_array_options(p: argparse.ArgumentParser) -> None:
 
 
 def settings_from_args(args: argparse.Namespace, width_default: float):  # type: ignore[no-untyped-def]
+    from dataclasses import fields
+
     from ..circuits.array import ArraySettings
-    from ..circuits.neuron import NeuronSettings
+    from ..circuits.settings import NeuronSettings
     from ..netlist.array import ArrayCircuit
 
-    kw = {"i_th": args.i_th} if args.i_th is not None else {}
-    comparator = getattr(args, "comparator", "behavioral")
-    reset = getattr(args, "reset", "leak")
-    ns = NeuronSettings(comparator=comparator, reset=reset, **kw)
-    xb = ArrayCircuit(g_min=args.g_min, r_driver=args.r_driver, i_driver_static=args.i_driver_static,
-                      r_wire=args.r_wire)
-    return ArraySettings(neuron=ns, crossbar=xb, v_spike=args.v_spike,
+    ns = NeuronSettings(comparator=getattr(args, "comparator", "behavioral"),
+                        reset=getattr(args, "reset", "leak")).with_overrides(i_th=args.i_th)
+    given = {f.name: getattr(args, f.name) for f in fields(ArrayCircuit)
+             if getattr(args, f.name, None) is not None}  # unset options keep ArrayCircuit's defaults
+    return ArraySettings(neuron=ns, crossbar=ArrayCircuit(**given), v_spike=args.v_spike,
                          spike_width=args.spike_width if args.spike_width is not None else width_default,
                          group=args.group)
 
@@ -97,16 +95,21 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..circuits.array import ARRAY_PARTS, array_deck, read_spikes, read_weights, run_array, spike_waveforms, write_raster_png
-    from ..circuits.neuron import neuron_circuit
-    from ..progress import Progress
+    from ..circuits.array import array_deck, run_array
+    from ..circuits.settings import resolve
+    from ..io.arrayfiles import read_spikes, read_weights
+    from ..io.reports import array_report
+    from ..plots.array import plot_raster
+    from ..results import ARRAY_PARTS, NEURON_PARTS
+    from ..stimulus import spike_waveforms
+    from .progress import Progress
 
     st = settings_from_args(args, 2e-9)
     w = read_weights(args.weights, (args.inputs, args.neurons), args.g_unit)
     ev = read_spikes(args.spikes, args.inputs)
     inputs = spike_waveforms(ev, args.inputs, st.v_spike, st.spike_width)
     device = load_device(args.model)
-    circuit = neuron_circuit(device, st.neuron)
+    circuit = resolve(device, st.neuron)
     full_deck, _ = array_deck(device, circuit, w, inputs, args.t_stop, st)
     with Progress(1, "array", enabled=not args.quiet) as bar:
         def tick(done: int, total: int) -> None:
@@ -121,40 +124,17 @@ def run(args: argparse.Namespace) -> int:
     for cw in caught:
         print(f"warning: {cw.message}")
     e = res.energy
-    parts_sum = sum(e[p] for p in ARRAY_PARTS)
     with OutputDir(args.out) as tmp:
-        (tmp / "netlist.cir").write_text(full_deck, encoding="utf-8")
+        (tmp / "netlist.cir").write_text(full_deck.text(), encoding="utf-8")
         write_csv(tmp / "raster.csv", ("neuron", "t", "polarity"),
-                  [(int(j), float(t), int(p)) for j, t, p in res.spikes])
-        write_raster_png(res.spikes, args.neurons, args.t_stop, tmp / "raster.png",
-                         f"{args.inputs} x {args.neurons} array, {res.spikes.shape[0]} spikes")
+                  [(int(j), float(t), int(p)) for j, t, p in res.spikes.rows()])
+        plot_raster(res.spikes, args.neurons, args.t_stop, tmp / "raster.png",
+                    f"{args.inputs} x {args.neurons} array, {len(res.spikes)} spikes")
         write_csv(tmp / "energy.csv", ("part", "joules", "share"),
-                  [(p, float(e[p]), float(e[p] / parts_sum)) for p in ARRAY_PARTS]
-                  + [("total", float(e["total"]), 1.0)])
-        write_csv(tmp / "energy_neurons.csv", ("neuron", *ARRAY_PARTS[2:]),
+                  [(p, float(e[p]), float(e[p] / e.parts_sum)) for p in ARRAY_PARTS] + [("total", e.total, 1.0)])
+        write_csv(tmp / "energy_neurons.csv", ("neuron", *NEURON_PARTS),
                   [(j, *map(float, row)) for j, row in enumerate(res.energy_neurons)])
-        (tmp / "report.txt").write_text(report_text(args, res), encoding="utf-8")
-    print(f"wrote {args.out}: {res.spikes.shape[0]} spikes from {args.neurons} neurons in {args.t_stop:g} s; "
-          f"energy {e['total']:.4g} J; {len(res.parts)} part(s), {res.wall:.1f} s")
+        (tmp / "report.txt").write_text(array_report(res, args.inputs, args.neurons), encoding="utf-8")
+    print(f"wrote {args.out}: {len(res.spikes)} spikes from {args.neurons} neurons in {args.t_stop:g} s; "
+          f"energy {e.total:.4g} J; {len(res.parts)} part(s), {res.wall:.1f} s")
     return 0
-
-
-def report_text(args: argparse.Namespace, res) -> str:  # type: ignore[no-untyped-def]
-    from ..circuits.array import ARRAY_PARTS
-
-    e = res.energy
-    parts_sum = sum(e[p] for p in ARRAY_PARTS)
-    n_pos = int(np.sum(res.spikes[:, 2] > 0)) if res.spikes.size else 0
-    lines = [f"mtjspice array: {args.inputs} inputs x {args.neurons} neurons, {args.t_stop:g} s simulated",
-             f"ran as {len(res.parts)} part(s) in {res.wall:.2f} s wall "
-             f"({'one netlist' if len(res.parts) == 1 else 'independent neuron groups in parallel ngspice processes'})",
-             f"input events {res.input_events}; output spikes {res.spikes.shape[0]} ({n_pos} positive, "
-             f"{res.spikes.shape[0] - n_pos} negative)", "", "energy dissipated per part, summed over the array (J):"]
-    lines += [f"  {p:16s} {e[p]:.5g}  {100 * e[p] / parts_sum:5.1f} %" for p in ARRAY_PARTS]
-    lines += [f"  {'sum of parts':16s} {parts_sum:.5g}",
-              f"  {'total delivered':16s} {e['total']:.5g}  (parts / total - 1 = {parts_sum / e['total'] - 1:.2e})",
-              f"energy per output spike: {res.energy_per_spike:.5g} J",
-              f"energy per input event: {res.energy_per_input_event:.5g} J",
-              "", "validity: macrospin model of each free layer; ideal column virtual grounds and current mirrors "
-              "(their supply cost is not modelled)"]
-    return "\n".join(lines) + "\n"

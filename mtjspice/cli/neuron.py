@@ -58,30 +58,21 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def settings_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from ..circuits.neuron import NeuronSettings
+    from ..circuits.settings import NeuronSettings
 
-    kw = {}
-    for name in ("u_th", "v_hi", "v_lo", "r_ref", "v_read", "i_read", "i_th", "t_refractory", "i_reset", "i_trim",
-                 "clock_period", "read_width"):
-        v = getattr(args, name)
-        if v is not None:
-            kw[name] = v
-    return NeuronSettings(comparator=args.comparator, reset=args.reset, **kw)
+    kw = {name: getattr(args, name) for name in ("u_th", "v_hi", "v_lo", "r_ref", "v_read", "i_read", "i_th",
+                                                 "t_refractory", "i_reset", "i_trim", "clock_period", "read_width")}
+    return NeuronSettings(comparator=args.comparator, reset=args.reset).with_overrides(**kw)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..circuits.neuron import (
-        PARTS,
-        default_stimulus,
-        fi_currents,
-        fi_curve,
-        neuron_circuit,
-        onset_current,
-        parse_input,
-        report_text,
-        run_neuron,
-    )
+    from ..circuits.neuron import fi_currents, fi_curve, run_neuron
+    from ..circuits.settings import device_onset, resolve
+    from ..io.inputs import parse_input
+    from ..io.reports import input_current, neuron_report
     from ..plots.neuron import plot_fi, plot_neuron
+    from ..results import NEURON_PARTS
+    from ..stimulus import default_stimulus
 
     t_stop = args.t_stop if args.t_stop is not None else (110e-9 if args.input == "default" else 100e-9)
     if not t_stop > 0:
@@ -89,9 +80,9 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     wave = parse_input(args.input)
     device = load_device(args.model)
-    circuit = neuron_circuit(device, settings)
+    circuit = resolve(device, settings)
     if args.input == "default":
-        wave = default_stimulus(1.62 * (settings.i_th or onset_current(device)))
+        wave = default_stimulus(1.62 * device_onset(device, settings))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         res = run_neuron(device, wave, t_stop, settings, circuit)
@@ -105,16 +96,14 @@ def run(args: argparse.Namespace) -> int:
         (tmp / "netlist.cir").write_text(res.netlist, encoding="utf-8")
         names = list(res.wave)
         write_csv(tmp / "waveforms.csv", ["t", *names], np.column_stack([res.t] + [res.wave[n] for n in names]))
-        write_csv(tmp / "spikes.csv", ("t", "polarity"), [(float(t), int(p)) for t, p in res.spikes])
-        rows = [(p, float(res.energy[p])) for p in PARTS] + [("total", float(res.energy["total"]))]
+        write_csv(tmp / "spikes.csv", ("t", "polarity"), [(float(t), int(p)) for t, p in res.spikes.rows()])
+        rows = [(p, float(res.energy[p])) for p in NEURON_PARTS] + [("total", res.energy.total)]
         write_csv(tmp / "energy.csv", ("part", "joules"), rows)
-        (tmp / "report.txt").write_text(report_text(res, device, fi), encoding="utf-8")
-        plot_neuron(res, tmp / "neuron.png")
+        (tmp / "report.txt").write_text(neuron_report(res, device, fi), encoding="utf-8")
+        plot_neuron(res, tmp / "neuron.png", input_current(res))
         if fi is not None:
             write_csv(tmp / "fi_curve.csv", ("current", "rate", "wrong_sign_spikes"), fi)
             plot_fi(fi, tmp / "fi_curve.png")
-    n_p = int(np.sum(res.spikes[:, 1] > 0))
-    n_n = int(np.sum(res.spikes[:, 1] < 0))
-    print(f"wrote {args.out}: {n_p} positive and {n_n} negative spikes in {t_stop:g} s; "
-          f"energy delivered {res.energy['total']:.4g} J; ngspice {res.wall_ngspice:.2f} s")
+    print(f"wrote {args.out}: {res.spikes.n_positive} positive and {res.spikes.n_negative} negative spikes in "
+          f"{t_stop:g} s; energy delivered {res.energy.total:.4g} J; ngspice {res.wall_ngspice:.2f} s")
     return 0

@@ -48,9 +48,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..analysis.power import BASES, plot_power, power_sweep
-    from ..circuits.array import ARRAY_PARTS
-    from ..progress import Progress
+    from ..analysis.power import BASES
+    from ..circuits.power import power_sweep
+    from ..plots.power import plot_power
+    from ..results import ARRAY_PARTS
+    from .progress import Progress
 
     st = settings_from_args(args, 8e-9)
     sim_sizes = sorted({n for n in args.sizes if n <= args.max_sim})
@@ -86,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
 
 def report_text(sweep, sizes: list[int]) -> str:  # type: ignore[no-untyped-def]
     from ..analysis.power import BASES
-    from ..circuits.array import ARRAY_PARTS
+    from ..results import ARRAY_PARTS
 
     err = sweep.fit_error()
     lines = [f"mtjspice power: n x n arrays, {sweep.t_stop:g} s each; simulated n = "

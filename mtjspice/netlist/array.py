@@ -13,8 +13,9 @@ Why this scheme
   w_ij (S) is the difference of two: ``G+ = g_min + max(w, 0)``, ``G- = g_min + max(-w, 0)``.
   ``g_min`` is the off-state of a programmable resistor; it cancels in the difference.
 * **Columns at virtual ground, neuron fed by a current mirror.** Each column ends in a 0 V
-  source (an ideal transimpedance / the input of a current conveyor), and a linear CCCS copies
-  the positive column into the neuron's input node and the negative column out of it. The
+  source ``Vcp<j>`` / ``Vcn<j>`` (an ideal transimpedance / the input of a current conveyor), and
+  a linear CCCS ``Fp<j>`` / ``Fn<j>`` copies the positive column into the neuron's input node
+  ``ni<j>`` and the negative column out of it. The
   neuron's input node therefore never loads the crossbar: the neuron steers its input away from
   the junction during read windows (:mod:`mtjspice.netlist.neuron`) and its node voltage jumps
   with the junction's state, yet the column currents stay exactly the Kirchhoff sum. The mirror
@@ -27,16 +28,16 @@ Why this scheme
   column on a row by one lumped conductance to ground (:func:`array_blocks` ``columns=``).
   With wire resistance the row voltages differ cell by cell, and the runner keeps one netlist.
 * **Shared lines.** Read clock, comparator strobe, read bias, comparator supply and both
-  thresholds are one source each at the top level, fed to every neuron through ports; inside a
-  neuron a 0 V sense source (same name as the neuron's own source, ``Vread``, ``Vddc``...) keeps
-  the neuron's energy bookkeeping valid per neuron.
+  thresholds are one source each at the top level (:func:`mtjspice.netlist.neuron.shared_sources`),
+  fed to every neuron through its ports; inside each neuron a 0 V sense source per rail keeps the
+  energy bookkeeping per neuron.
 * **Drivers.** Each row driver is an ideal voltage source behind an output resistance
   ``r_driver`` plus a static bias current ``i_driver_static`` drawn from a shared driver supply
   ``v_driver_supply``: the drivers' energy is I^2 r_driver plus that bias.
 
-The neuron subcircuit is the neuron issue's element list (:func:`mtjspice.netlist.neuron.neuron_blocks`)
-wrapped into ``.subckt lifn colp coln clk enr vrbus vddbus vthhbus vthlbus``; see
-:func:`neuron_subckt` for the lines it rewrites.
+Each neuron is an instance ``XN<j>`` of the neuron subcircuit
+(:func:`mtjspice.netlist.neuron.neuron_subckt`), connected by its ports; its probes are the
+neuron's own, seen through the instance.
 """
 
 from __future__ import annotations
@@ -47,31 +48,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import NetlistError, ParameterError
+from ..errors import ParameterError
 from ..stimulus import Waveform
-from . import safe
-from .neuron import MTJ_INSTANCE, NeuronCircuit
+from .circuit import Comment, Element, Item, Probe, Word
+from .neuron import NeuronBlock, NeuronCircuit, NeuronProbes, shared_sources
 from .sources import vsource
 
-__all__ = [
-    "ArrayCircuit",
-    "NEURON_SUBCKT",
-    "NEURON_PORTS",
-    "neuron_subckt",
-    "split_conductances",
-    "array_blocks",
-    "array_vectors",
-    "neuron_instance",
-    "hierarchical",
-]
-
-#: Name of the wrapped neuron subcircuit and its ports, in order.
-NEURON_SUBCKT = "lifn"
-NEURON_PORTS: tuple[str, ...] = ("colp", "coln", "clk", "enr", "vrbus", "vddbus", "vthhbus", "vthlbus")
-
-# Neuron lines the wrapper rewrites: element name -> what becomes of it.
-_DROP = ("iin", "vclk", "venr")  # input source (replaced by the mirror), clock and strobe (shared ports)
-_TO_BUS = {"vread": "vrbus", "vddc": "vddbus", "vthh": "vthhbus", "vthl": "vthlbus"}
+__all__ = ["ArrayCircuit", "ArrayProbes", "ArrayBlock", "split_conductances", "array_block", "neuron_instance"]
 
 
 @dataclass(frozen=True)
@@ -106,11 +89,11 @@ class ArrayCircuit:
         for name in ("g_min", "r_driver", "i_driver_static", "r_wire"):
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
-                raise ParameterError(name.replace("_", "-"), v, "a finite number >= 0 (SI units)")
+                raise ParameterError(name, v, "a finite number >= 0 (SI units)")
         for name in ("v_driver_supply", "mirror_gain"):
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
-                raise ParameterError(name.replace("_", "-"), v, "a finite number > 0")
+                raise ParameterError(name, v, "a finite number > 0")
 
     @property
     def coupled(self) -> bool:
@@ -127,84 +110,51 @@ def split_conductances(weights: np.ndarray, g_min: float) -> tuple[np.ndarray, n
 
 
 def neuron_instance(j: int) -> str:
-    """Instance name of neuron ``j`` (0-based): ``xn0``, ``xn1``..."""
-    return f"xn{int(j)}"
+    """Instance name of neuron ``j`` (0-based): ``XN0``, ``XN1``..."""
+    return f"XN{int(j)}"
 
 
-def hierarchical(vector: str, instance: str) -> str:
-    """A neuron vector name (``v(t1)``, ``i(vsi)``, ``i(v.xmtj.vsense)``, ``v(xmtj.my)``) inside
-    neuron ``instance``: ``v(xn0.t1)``, ``i(v.xn0.vsi)``, ``i(v.xn0.xmtj.vsense)``..."""
-    kind, inner = vector[0], vector[2:-1]
-    inst = safe.name(instance, "instance name").lower()
-    if kind == "v":
-        return f"v({inst}.{inner})"
-    if inner.startswith("v."):
-        return f"i(v.{inst}.{inner[2:]})"
-    return f"i(v.{inst}.{inner})"
+@dataclass(frozen=True)
+class ArrayProbes:
+    """What an array deck writes.
 
-
-def neuron_subckt(element_lines: Sequence[str], name: str = NEURON_SUBCKT) -> str:
-    """Wrap the neuron's element lines into ``.subckt NAME colp coln clk enr vrbus vddbus vthhbus vthlbus``.
-
-    Rewrites, each checked (a missing line is a :class:`NetlistError`, so a change in the neuron
-    builder cannot pass silently):
-
-    * ``Iin 0 ni ...`` (the neuron's input source) becomes the column interface: 0 V sources
-      ``Vcp colp 0``, ``Vcn coln 0`` (virtual grounds) and mirrors ``Fp 0 ni Vcp g``,
-      ``Fn ni 0 Vcn g`` (current i(Vcp) - i(Vcn) into ``ni``);
-    * ``Vclk``, ``Venr`` are removed: ``clk``, ``enr`` are ports from one shared clock;
-    * ``Vread``, ``Vddc``, ``Vthh``, ``Vthl`` become 0 V sense sources from the shared bus ports,
-      so ``i(v.xnJ.vread)`` is neuron J's share of the read-bias current.
-
-    Parameters
+    Attributes
     ----------
-    element_lines : sequence of str
-        The neuron's element lines, without the subcircuit definitions (MTJ, comparator), which
-        stay at the top level.
-    name : str
-        Subcircuit name.
+    rows : tuple of (Probe, Probe, Probe)
+        Per input: the row source's current (A), its voltage and the row's driven end (V).
+    columns : dict of int to (Probe, Probe)
+        Per neuron in the deck: the currents of its positive and negative column (A).
+    neurons : dict of int to NeuronProbes
+        Per neuron in the deck: its own probes, through its instance.
+    i_driver_supply : Probe
+        The drivers' shared supply current (A).
     """
-    safe.name(name, "subcircuit name")
-    seen: set[str] = set()
-    out = [f".subckt {name} " + " ".join(NEURON_PORTS)]
-    for block in element_lines:
-        for line in block.splitlines():
-            head = line.split()[0].lower() if line.split() else ""
-            if head in _DROP:
-                seen.add(head)
-                if head == "iin":
-                    parts = line.split()
-                    if parts[1:3] != ["0", "ni"]:
-                        raise NetlistError(f"neuron input source: got {line!r}; expected 'Iin 0 ni ...'")
-                    out += ["* column interface: virtual grounds (0 V) and current mirrors into the input node ni",
-                            "Vcp colp 0 0", "Vcn coln 0 0", "Fp 0 ni Vcp {gain}", "Fn ni 0 Vcn {gain}"]
-                continue
-            if head in _TO_BUS:
-                seen.add(head)
-                out.append(f"{line.split()[0]} {line.split()[1]} {_TO_BUS[head]} 0")
-                continue
-            out.append(line)
-    missing = [h for h in (*_DROP, *_TO_BUS) if h not in seen]
-    if missing:
-        raise NetlistError(f"neuron element lines: no {', '.join(missing)} line(s); the neuron builder changed")
-    out.append(f".ends {name}")
-    return "\n".join(out) + "\n"
+
+    rows: tuple[tuple[Probe, Probe, Probe], ...]
+    columns: dict[int, tuple[Probe, Probe]]
+    neurons: dict[int, NeuronProbes]
+    i_driver_supply: Probe
+
+    def all(self) -> tuple[Probe, ...]:
+        """Every probe: rows, then per neuron its columns and its own probes, then the driver supply."""
+        out = [p for row in self.rows for p in row]
+        for j, (cp, cn) in self.columns.items():
+            out += [cp, cn, *self.neurons[j].all()]
+        out.append(self.i_driver_supply)
+        return tuple(out)
 
 
-def _mirror(text: str, gain: float) -> str:
-    return text.replace("{gain}", safe.num(gain, "mirror gain"))
+@dataclass(frozen=True)
+class ArrayBlock:
+    """The array's top-level items (shared lines, drivers, crossbar, neurons) and their probes."""
+
+    items: tuple[Item, ...]
+    probes: ArrayProbes
 
 
-def array_blocks(
-    weights: np.ndarray,
-    inputs: Sequence[Waveform | float],
-    neuron: NeuronCircuit,
-    subckts: Sequence[str],
-    neuron_lines: Sequence[str],
-    arr: ArrayCircuit,
-    columns: Sequence[int] | None = None,
-) -> list[str]:
-    """The array deck's blocks: subcircuits, shared lines, drivers, crossbar, neurons.
+def array_block(weights: np.ndarray, inputs: Sequence[Waveform | float], circuit: NeuronCircuit,
+                neuron: NeuronBlock, arr: ArrayCircuit, columns: Sequence[int] | None = None) -> ArrayBlock:
+    """The array: shared lines, row drivers, crossbar, column interfaces and neuron instances.
 
     Parameters
     ----------
@@ -212,12 +162,10 @@ def array_blocks(
         Signed synaptic weights, conductances in S (G+ - G-).
     inputs : sequence of N waveforms or floats
         Row driver voltages (V).
-    neuron : NeuronCircuit
+    circuit : NeuronCircuit
         The resolved neuron (its clock, read bias, supply and thresholds go on the shared lines).
-    subckts : sequence of str
-        Subcircuit definitions used by the neuron lines (MTJ, comparator, model card).
-    neuron_lines : sequence of str
-        The neuron's element lines (see :func:`neuron_subckt`).
+    neuron : NeuronBlock
+        The neuron subcircuit built from ``circuit`` and its probes.
     arr : ArrayCircuit
         Crossbar and driver values.
     columns : sequence of int, optional
@@ -235,81 +183,50 @@ def array_blocks(
         raise ParameterError("columns", columns, f"distinct neuron indices in 0..{m - 1}")
     if columns is not None and len(cols) < m and arr.coupled:
         raise ParameterError("columns", columns, "all neurons: with wire resistance the array is one netlist")
-    n = safe.num
-    c = neuron
-    e = c.edge
-    per, rw = c.clock_period, c.read_width
-    blocks = [s.rstrip("\n") for s in subckts]
-    blocks.append(_mirror(neuron_subckt(neuron_lines), arr.mirror_gain).rstrip("\n"))
-    lines = [
-        f"* ---- array: {n_in} inputs x {m} neurons" + (f" (part: neurons {cols[0]}..{cols[-1]}, "
-                                                        f"{len(cols)} of {m})" if len(cols) < m else "") + " ----",
-        "* shared lines: read clock, comparator strobe, read bias, comparator supply, thresholds",
-        f"Vclk clk 0 PULSE(0 1 {n(per - rw - e)} {n(e)} {n(e)} {n(rw)} {n(per)})",
-        f"Venr enr 0 PULSE(0 1 {n(c.strobe_delay)} {n(e)} {n(e)} {n(rw - c.settle)} {n(per)})",
-        f"Vrbus vrbus 0 DC {n(c.v_read)}",
-        f"Vddbus vddbus 0 DC {n(c.vdd)}",
-        f"Vthhbus vthhbus 0 DC {n(c.v_hi)}",
-        f"Vthlbus vthlbus 0 DC {n(c.v_lo)}",
-        "* row drivers: ideal source, output resistance, static bias from the driver supply",
-        f"Vdrvdd vdrvdd 0 DC {n(arr.v_driver_supply)}",
-    ]
-    wire = arr.r_wire > 0
+    wire = arr.coupled
+    part = f" (part: neurons {cols[0]}..{cols[-1]}, {len(cols)} of {m})" if len(cols) < m else ""
+    items: list[Item] = [Comment(f"---- array: {n_in} inputs x {m} neurons{part} ----"), *shared_sources(circuit),
+                         Comment("row drivers: ideal source, output resistance, static bias from the driver supply")]
+    v_supply = vsource("drvdd", "vdrvdd", "0", arr.v_driver_supply)
+    items.append(v_supply)
+    rows = []
     for i, wave in enumerate(inputs):
-        src = f"src{i}"
-        lines.append(vsource(f"in{i}", src, "0", wave))
-        row0 = f"row{i}_0" if wire else f"row{i}"
-        if arr.r_driver > 0:
-            lines.append(f"Rdrv{i} {src} {row0} {n(arr.r_driver)}")
-        else:
-            lines.append(f"Vdrv{i} {src} {row0} 0")
+        src, row0 = f"src{i}", (f"row{i}_0" if wire else f"row{i}")
+        v_in = vsource(f"in{i}", src, "0", wave)
+        items.append(v_in)
+        items.append(Element(f"Rdrv{i}", (src, row0), (arr.r_driver,)) if arr.r_driver > 0
+                     else Element(f"Vdrv{i}", (src, row0), (0,)))
         if arr.i_driver_static > 0:
-            lines.append(f"Idrv{i} vdrvdd 0 DC {n(arr.i_driver_static)}")
-    lines.append("* crossbar: G+ (colp) and G- (coln) per cell; weight = G+ - G- (S)")
+            items.append(Element(f"Idrv{i}", ("vdrvdd", "0"), (Word("DC"), arr.i_driver_static)))
+        rows.append((Probe.current(v_in), Probe.node(src), Probe.node(row0)))
+    items.append(Comment("crossbar: G+ (colp) and G- (coln) per cell; weight = G+ - G- (S)"))
+    others = [j for j in range(m) if j not in set(cols)]
     for i in range(n_in):
         for j in cols:
             if wire:
                 # row wire from the driver (row{i}_0) to cell j's tap row{i}_{j+1}; column wire from
-                # cell i's tap cp{j}_{i} down to cp{j}_{N}, where the neuron's virtual ground sits
+                # cell i's tap cp{j}_{i} down to cp{j}_{N}, where the column's virtual ground sits
                 rn = f"row{i}_{j + 1}"
-                lines += [f"Rwr{i}_{j} row{i}_{j} {rn} {n(arr.r_wire)}",
-                          f"Rp{i}_{j} {rn} cp{j}_{i} {n(1.0 / gp[i, j])}",
-                          f"Rn{i}_{j} {rn} cn{j}_{i} {n(1.0 / gn[i, j])}",
-                          f"Rwp{i}_{j} cp{j}_{i} cp{j}_{i + 1} {n(arr.r_wire)}",
-                          f"Rwn{i}_{j} cn{j}_{i} cn{j}_{i + 1} {n(arr.r_wire)}"]
+                items += [Element(f"Rwr{i}_{j}", (f"row{i}_{j}", rn), (arr.r_wire,)),
+                          Element(f"Rp{i}_{j}", (rn, f"cp{j}_{i}"), (1.0 / gp[i, j],)),
+                          Element(f"Rn{i}_{j}", (rn, f"cn{j}_{i}"), (1.0 / gn[i, j],)),
+                          Element(f"Rwp{i}_{j}", (f"cp{j}_{i}", f"cp{j}_{i + 1}"), (arr.r_wire,)),
+                          Element(f"Rwn{i}_{j}", (f"cn{j}_{i}", f"cn{j}_{i + 1}"), (arr.r_wire,))]
             else:
-                lines += [f"Rp{i}_{j} row{i} cp{j} {n(1.0 / gp[i, j])}", f"Rn{i}_{j} row{i} cn{j} {n(1.0 / gn[i, j])}"]
-        others = [j for j in range(m) if j not in set(cols)]
+                items += [Element(f"Rp{i}_{j}", (f"row{i}", f"cp{j}"), (1.0 / gp[i, j],)),
+                          Element(f"Rn{i}_{j}", (f"row{i}", f"cn{j}"), (1.0 / gn[i, j],))]
         if others:
             g_rest = float(np.sum(gp[i, others]) + np.sum(gn[i, others]))
-            lines.append(f"Rrest{i} row{i} 0 {n(1.0 / g_rest)}")
-    lines.append(f"* neurons: column interface, readout, comparators, reset ({len(cols)} instances)")
+            items.append(Element(f"Rrest{i}", (f"row{i}", "0"), (1.0 / g_rest,)))
+    items.append(Comment(f"neurons: column virtual grounds (0 V), current mirrors into each neuron's input "
+                         f"ni<j>, instances ({len(cols)})"))
+    col_probes, neuron_probes = {}, {}
     for j in cols:
         cp, cn = (f"cp{j}_{n_in}", f"cn{j}_{n_in}") if wire else (f"cp{j}", f"cn{j}")
-        lines.append(f"{neuron_instance(j).upper()} {cp} {cn} clk enr vrbus vddbus vthhbus vthlbus {NEURON_SUBCKT}")
-    return blocks + lines
-
-
-def array_vectors(n_inputs: int, neuron_vectors: Sequence[str], columns: Sequence[int],
-                  arr: ArrayCircuit) -> list[str]:
-    """Vectors the array deck writes: per row the driver current and row voltage, per neuron its
-    column currents and every neuron vector (hierarchical), then the shared supplies."""
-    out = []
-    wire = arr.r_wire > 0
-    for i in range(n_inputs):
-        out += [f"i(vin{i})", f"v(src{i})", f"v(row{i}_0)" if wire else f"v(row{i})"]
-    for j in columns:
-        inst = neuron_instance(j)
-        out += [f"i(v.{inst}.vcp)", f"i(v.{inst}.vcn)"]
-        out += [hierarchical(v, inst) for v in neuron_vectors]
-    out.append("i(vdrvdd)")
-    return out
-
-
-def mtj_ic_array(columns: Sequence[int], m0: Sequence[float]) -> dict[str, float]:
-    """``.ic`` entries for every neuron's magnetization state nodes."""
-    ic = {}
-    for j in columns:
-        inst = f"{neuron_instance(j)}.{MTJ_INSTANCE}"
-        ic.update({f"{inst}.mx": m0[0], f"{inst}.my": m0[1], f"{inst}.mz": m0[2]})
-    return ic
+        v_cp, v_cn = Element(f"Vcp{j}", (cp, "0"), (0,)), Element(f"Vcn{j}", (cn, "0"), (0,))
+        inst = neuron.subckt.instance(neuron_instance(j), ni=f"ni{j}")
+        items += [v_cp, v_cn, Element(f"Fp{j}", ("0", f"ni{j}"), (Word(v_cp.name), arr.mirror_gain)),
+                  Element(f"Fn{j}", (f"ni{j}", "0"), (Word(v_cn.name), arr.mirror_gain)), inst]
+        col_probes[j] = (Probe.current(v_cp), Probe.current(v_cn))
+        neuron_probes[j] = neuron.probes.inside(inst)
+    return ArrayBlock(tuple(items), ArrayProbes(tuple(rows), col_probes, neuron_probes, Probe.current(v_supply)))

@@ -22,9 +22,9 @@ latch is reset every cycle anyway and its positive feedback resolves sub-mV inpu
 
 Why the behavioral one samples: t2 moves by a few tenths of a mV during the strobe (u relaxes with
 the input gated off, and precesses), comparable to the margin. A comparator that watches its input
-through the whole strobe decides on a different instant than a latch, whatever its threshold: an
-earlier version did, and in 40 ns of DC from 0.58 to 0.80 mA the two flavours' spike counts were
-equal in only 22 of 48 runs, differing by up to two (benchmarks/comparators.py). So the behavioral
+through the whole strobe decides on a different instant than a latch, whatever its threshold
+(measured in the neuron with a 50 ps watching comparator: in 40 ns of DC from 0.58 to 0.80 mA the
+two flavours' spike counts were equal in only 22 of 48 runs, benchmarks/bench_comparators.py). So the behavioral
 comparator holds the input at the latch's sampling instant (``sample_delay``, set by the latch's
 strobe delay) and raises its output when the latch does (``delay``); the latches' references
 cancel their in-situ offset (:data:`LATCH_OFFSET`).
@@ -33,12 +33,18 @@ cancel their in-situ offset (:data:`LATCH_OFFSET`).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..errors import ParameterError
 from . import safe
+from .circuit import Comment, Element, Expr, Item, Model, Param, Subckt, Word
 
-__all__ = ["LATCH_OFFSET", "BehavioralComparator", "CmosComparator", "behavioral_comparator", "cmos_comparator"]
+__all__ = ["LATCH_OFFSET", "PORTS", "BehavioralComparator", "CmosComparator", "behavioral_comparator",
+           "cmos_comparator"]
+
+#: Ports of both comparator flavours, in order.
+PORTS: tuple[str, ...] = ("inp", "inn", "en", "out", "vdd")
 
 
 #: In-situ input offset of the StrongARM latches in the neuron (V): referenced to the behavioral
@@ -91,7 +97,7 @@ class BehavioralComparator:
                 raise ParameterError(f"comparator {name}", v, "a finite number > 0 (SI units)")
 
 
-def behavioral_comparator(p: BehavioralComparator, vdd: float, name: str = "cmpb") -> str:
+def behavioral_comparator(p: BehavioralComparator, vdd: float, name: str = "cmpb") -> Subckt:
     """``.subckt NAME inp inn en out vdd`` of the behavioral comparator at logic level ``vdd`` (V).
 
     ``es``, an RC copy of the strobe, crosses 1/2 ``sample_delay`` after ``en`` does; until then a
@@ -102,37 +108,40 @@ def behavioral_comparator(p: BehavioralComparator, vdd: float, name: str = "cmpb
     decision with the strobe itself would cut a decision taken late in a short strobe to a sliver
     of a pulse that the low-pass swallows.
     """
-    n = safe.name(name, "subcircuit name")
     vl = safe.num(vdd, "vdd")
     # An RC low-pass reaches 50 % of a step after RC ln 2: RC = delay / ln 2 (1 kOhm).
     c_smp = p.sample_delay / math.log(2.0) / 1e3
     c_del = p.delay / math.log(2.0) / 1e3
     held = "(0.5 + 0.5*tanh((v(es) - 0.5)/0.01))"
-    return "\n".join([
-        f"* behavioral sampled comparator: holds v(inp,inn) {p.sample_delay:g} s after en rises;",
-        f"* threshold on the sample, hysteresis {p.hysteresis:g} V, delay {p.delay:g} s;",
-        f"* supply model I_dd = {p.i_static:g} A + {p.c_switch:g} F x d(v_out)/dt on rising edges",
-        f".subckt {n} inp inn en out vdd",
-        "* sampling instant: es = RC copy of the normalised strobe, 1/2 at sample_delay",
-        f"Bes ens 0 V = v(en)/{vl}",
-        "Res ens es 1000",
-        f"Ces es 0 {safe.num(c_smp)}",
-        "* track-and-hold: h follows v(inp,inn) while es < 1/2, holds after",
-        f"Bth 0 h I = 1e-3*(v(inp,inn) - v(h))*(1 - {held})",
-        "Cth h 0 1e-15",
-        "Rth h 0 1e12",
-        "* decision on the held sample, while it is held (until sample_delay after en falls, when a latch",
-        "* clocked through a strobe delay resets); hysteresis via the output",
-        f"Bdec dec 0 V = {held} * (0.5 + 0.5*tanh((v(h) - {safe.num(p.hysteresis)}*(0.5 - v(out)/{vl}))"
-        f"/{safe.num(p.smoothing)}))",
-        "* delay: RC low-pass, 50 % after RC ln 2 = delay",
-        "Rdel dec dl 1000",
-        f"Cdel dl 0 {safe.num(c_del)}",
-        f"Bout out 0 V = {vl} * (0.5 + 0.5*tanh((v(dl) - 0.5)/0.02))",
-        "* supply-current model: static bias + switched charge c_switch x vdd per rising edge",
-        f"Bsup vdd 0 I = {safe.num(p.i_static)} + {safe.num(p.c_switch)} * max(ddt(v(out)), 0)",
-        f".ends {n}",
-    ]) + "\n"
+    I, V, EQ = Word("I"), Word("V"), Word("=")
+    header = (
+        f"behavioral sampled comparator: holds v(inp,inn) {p.sample_delay:g} s after en rises;",
+        f"threshold on the sample, hysteresis {p.hysteresis:g} V, delay {p.delay:g} s;",
+        f"supply model I_dd = {p.i_static:g} A + {p.c_switch:g} F x d(v_out)/dt on rising edges",
+    )
+    items: tuple[Item, ...] = (
+        Comment("sampling instant: es = RC copy of the normalised strobe, 1/2 at sample_delay"),
+        Element("Bes", ("ens", "0"), (V, EQ, Expr(f"v(en)/{vl}"))),
+        Element("Res", ("ens", "es"), (1000,)),
+        Element("Ces", ("es", "0"), (c_smp,)),
+        Comment("track-and-hold: h follows v(inp,inn) while es < 1/2, holds after"),
+        Element("Bth", ("0", "h"), (I, EQ, Expr(f"1e-3*(v(inp,inn) - v(h))*(1 - {held})"))),
+        Element("Cth", ("h", "0"), (1e-15,)),
+        Element("Rth", ("h", "0"), (1e12,)),
+        Comment("decision on the held sample, while it is held (until sample_delay after en falls, when a latch"),
+        Comment("clocked through a strobe delay resets); hysteresis via the output"),
+        Element("Bdec", ("dec", "0"), (V, EQ, Expr(
+            f"{held} * (0.5 + 0.5*tanh((v(h) - {safe.num(p.hysteresis)}*(0.5 - v(out)/{vl}))"
+            f"/{safe.num(p.smoothing)}))"))),
+        Comment("delay: RC low-pass, 50 % after RC ln 2 = delay"),
+        Element("Rdel", ("dec", "dl"), (1000,)),
+        Element("Cdel", ("dl", "0"), (c_del,)),
+        Element("Bout", ("out", "0"), (V, EQ, Expr(f"{vl} * (0.5 + 0.5*tanh((v(dl) - 0.5)/0.02))"))),
+        Comment("supply-current model: static bias + switched charge c_switch x vdd per rising edge"),
+        Element("Bsup", ("vdd", "0"), (I, EQ, Expr(f"{safe.num(p.i_static)} + {safe.num(p.c_switch)} * "
+                                                  "max(ddt(v(out)), 0)"))),
+    )
+    return Subckt(name, PORTS, items, header=header)
 
 
 @dataclass(frozen=True)
@@ -185,7 +194,8 @@ class CmosComparator:
                 raise ParameterError(f"cmos comparator {f}", v, "a finite width or length > 0 (m)")
 
 
-def cmos_comparator(p: CmosComparator, nmos: str = "ptm45n", pmos: str = "ptm45p", name: str = "cmpc") -> str:
+def cmos_comparator(p: CmosComparator, card: Sequence[Model | Comment], nmos: str = "ptm45n", pmos: str = "ptm45p",
+                    name: str = "cmpc") -> Subckt:
     """``.subckt NAME inp inn en out vdd``: a clocked StrongARM latch with an inverter output.
 
     While ``en`` is low the PMOS switches precharge the latch nodes ``la`` / ``lb`` and the input
@@ -195,45 +205,48 @@ def cmos_comparator(p: CmosComparator, nmos: str = "ptm45n", pmos: str = "ptm45p
     v(inn) pulls ``la`` to 0. ``out`` = NOT la: high only while ``en`` is high and only if
     v(inp) > v(inn) when ``en`` rose, so each strobe gives at most one clean pulse. ``lb`` drives
     an identical dummy inverter so that both latch nodes carry the same load.
-    The models ``nmos`` and ``pmos`` must be in the deck (see ``models/ptm45hp.lib``).
+
+    ``card`` holds the MOSFET models ``nmos`` and ``pmos`` (see :func:`mtjspice.netlist.cards.parse_model_card`);
+    a deck writes it once at its top level, however many comparators it holds.
     """
-    n = safe.name(name, "subcircuit name")
-    mn, mp = safe.name(nmos, "nmos model"), safe.name(pmos, "pmos model")
-    L = safe.num(p.l, "l")
-    Ld = safe.num(p.l_delay, "l_delay")
+    names = {m.name.lower() for m in card if isinstance(m, Model)}
+    for model in (nmos, pmos):
+        if model.lower() not in names:
+            raise ParameterError("cmos comparator model", model, "a model of the card: " + ", ".join(sorted(names)))
 
-    def w(x: float) -> str:
-        return safe.num(x, "width")
+    def mos(nm: str, d: str, g: str, s: str, b: str, model: str, w: float, length: float) -> Element:
+        return Element(nm, (d, g, s, b), (Word(model), Param("W", w), Param("L", length)))
 
-    return "\n".join([
-        "* CMOS comparator (BSIM4): clocked StrongARM latch, reset while en is low, evaluating on en",
-        f".subckt {n} inp inn en out vdd",
-        "* strobe delay: two long-channel inverters, en -> enb -> ck",
-        f"Md1 enb en 0 0 {mn} W={w(p.w_inv_n)} L={Ld}",
-        f"Md2 enb en vdd vdd {mp} W={w(p.w_inv_p)} L={Ld}",
-        f"Md3 ck enb 0 0 {mn} W={w(p.w_inv_n)} L={Ld}",
-        f"Md4 ck enb vdd vdd {mp} W={w(p.w_inv_p)} L={Ld}",
-        f"Mtail tl ck 0 0 {mn} W={w(p.w_tail)} L={L}",
-        "* input pair: v(inp) > v(inn) discharges da faster than db",
-        f"M1 da inp tl 0 {mn} W={w(p.w_in)} L={L}",
-        f"M2 db inn tl 0 {mn} W={w(p.w_in)} L={L}",
-        "* cross-coupled inverters (latch): da falling first pulls la to 0, lb to vdd",
-        f"M3 la lb da 0 {mn} W={w(p.w_latch_n)} L={L}",
-        f"M4 lb la db 0 {mn} W={w(p.w_latch_n)} L={L}",
-        f"M5 la lb vdd vdd {mp} W={w(p.w_latch_p)} L={L}",
-        f"M6 lb la vdd vdd {mp} W={w(p.w_latch_p)} L={L}",
-        "* precharge to vdd while en is low",
-        f"M7 la ck vdd vdd {mp} W={w(p.w_reset)} L={L}",
-        f"M8 lb ck vdd vdd {mp} W={w(p.w_reset)} L={L}",
-        f"M9 da ck vdd vdd {mp} W={w(p.w_reset)} L={L}",
-        f"M10 db ck vdd vdd {mp} W={w(p.w_reset)} L={L}",
-        "* out = NOT la (low during precharge); the same inverter on lb as a balancing dummy",
-        f"M11 out la 0 0 {mn} W={w(p.w_inv_n)} L={L}",
-        f"M12 out la vdd vdd {mp} W={w(p.w_inv_p)} L={L}",
-        f"M13 dum lb 0 0 {mn} W={w(p.w_inv_n)} L={L}",
-        f"M14 dum lb vdd vdd {mp} W={w(p.w_inv_p)} L={L}",
-        "* output wiring load (also keeps out low in the first ps of a uic start, while la charges)",
-        f"Cout out 0 {safe.num(p.c_out, 'c_out')}",
-        f"Cdum dum 0 {safe.num(p.c_out, 'c_out')}",
-        f".ends {n}",
-    ]) + "\n"
+    mn, mp, L, Ld = nmos, pmos, p.l, p.l_delay
+    items: tuple[Item, ...] = (
+        Comment("strobe delay: two long-channel inverters, en -> enb -> ck"),
+        mos("Md1", "enb", "en", "0", "0", mn, p.w_inv_n, Ld),
+        mos("Md2", "enb", "en", "vdd", "vdd", mp, p.w_inv_p, Ld),
+        mos("Md3", "ck", "enb", "0", "0", mn, p.w_inv_n, Ld),
+        mos("Md4", "ck", "enb", "vdd", "vdd", mp, p.w_inv_p, Ld),
+        mos("Mtail", "tl", "ck", "0", "0", mn, p.w_tail, L),
+        Comment("input pair: v(inp) > v(inn) discharges da faster than db"),
+        mos("M1", "da", "inp", "tl", "0", mn, p.w_in, L),
+        mos("M2", "db", "inn", "tl", "0", mn, p.w_in, L),
+        Comment("cross-coupled inverters (latch): da falling first pulls la to 0, lb to vdd"),
+        mos("M3", "la", "lb", "da", "0", mn, p.w_latch_n, L),
+        mos("M4", "lb", "la", "db", "0", mn, p.w_latch_n, L),
+        mos("M5", "la", "lb", "vdd", "vdd", mp, p.w_latch_p, L),
+        mos("M6", "lb", "la", "vdd", "vdd", mp, p.w_latch_p, L),
+        Comment("precharge to vdd while en is low"),
+        mos("M7", "la", "ck", "vdd", "vdd", mp, p.w_reset, L),
+        mos("M8", "lb", "ck", "vdd", "vdd", mp, p.w_reset, L),
+        mos("M9", "da", "ck", "vdd", "vdd", mp, p.w_reset, L),
+        mos("M10", "db", "ck", "vdd", "vdd", mp, p.w_reset, L),
+        Comment("out = NOT la (low during precharge); the same inverter on lb as a balancing dummy"),
+        mos("M11", "out", "la", "0", "0", mn, p.w_inv_n, L),
+        mos("M12", "out", "la", "vdd", "vdd", mp, p.w_inv_p, L),
+        mos("M13", "dum", "lb", "0", "0", mn, p.w_inv_n, L),
+        mos("M14", "dum", "lb", "vdd", "vdd", mp, p.w_inv_p, L),
+        Comment("output wiring load (also keeps out low in the first ps of a uic start, while la charges)"),
+        Element("Cout", ("out", "0"), (p.c_out,)),
+        Element("Cdum", ("dum", "0"), (p.c_out,)),
+    )
+    return Subckt(name, PORTS, items,
+                  header=("CMOS comparator (BSIM4): clocked StrongARM latch, reset while en is low, evaluating on en",),
+                  models=tuple(card))

@@ -7,12 +7,12 @@ The MTJ has two terminals, so any voltage read across it while the input flows i
 membrane potential u = m_y is odd in I, so I R(u) = I (R0 - k u(I) + ...) is dominated by the
 ohmic term, and its u-dependent part, -k I u(I), is *even* in I: it cannot tell +u from -u.
 Subtracting a replica I R0 (a reference resistor or an m_y = 0 MTJ carrying a CCCS copy of the
-input) removes the ohmic term but leaves exactly that even part -- the sign is lost (design (b) of
-the issue fails). A signed reading needs a read current whose sign does not follow the input.
+input) removes the ohmic term but leaves exactly that even part -- the sign is lost. A signed
+reading needs a read current whose sign does not follow the input.
 
 So the circuit time-multiplexes the junction, as a strobed sense amplifier does:
 
-* A clock ``clk`` opens a short read window (default 0.3 ns every 2 ns, short against the
+* A clock ``clk`` opens a short read window (0.2 ns every 1 ns by default, short against the
   magnet's ~0.8 ns relaxation). During the window the input current is steered into a dump
   switch instead of the junction, and switch ``Sread`` connects a fixed read bias ``V_read``:
   V_read -> MTJ (t1 -> t2) -> R_ref -> ground. Outside the window ``Sgnd`` shorts R_ref so the
@@ -32,38 +32,51 @@ is all (damping relaxes the magnet over the refractory time); in "active" mode a
 also injects a current pulse of the opposite sign, I_reset (v(refn) - v(refp)), which drives u
 back to 0 faster.
 
+The neuron is one subcircuit, ``.subckt lifn ni clk enr vrbus vddbus vthhbus vthlbus``
+(:func:`neuron_subckt`): the input current enters at ``ni``; the read clock, the strobe, the read
+bias, the comparator supply and the two thresholds are shared lines (:func:`shared_sources`), so
+one set drives one neuron or a whole array. Each shared supply enters the neuron through a 0 V
+sense source of its own (``Vread``, ``Vddc``, ``Vthh``, ``Vthl``), so energy is booked per neuron.
+A single-neuron deck places the subcircuit's items at its top level (ports and nodes keep their
+names); an array instantiates it once per column.
+
 Energy bookkeeping: every independent source that carries current has a 0 V sense source or is
-itself a V source, so the control block writes what the energy analysis needs. The clock and
-strobe logic (B-sources, oneshots, the switches' control side) is ideal and draws no power; the
-comparators' power is their supply source ``Vddc``.
+itself a V source, and :class:`NeuronProbes` names them, so the deck writes what the energy
+analysis needs. The clock and strobe logic (B-sources, oneshots, the switches' control side) is
+ideal and draws no power; the comparators' power is what their supply rail delivers.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Literal
 
 from ..errors import ParameterError
-from ..stimulus import Waveform
+from ..stimulus import Pulse
 from . import safe
-from .sources import isource
+from .circuit import Comment, Element, Expr, Instance, Item, Model, Param, Probe, Subckt, Wave, Word
 
-__all__ = ["NeuronCircuit", "neuron_blocks", "neuron_vectors", "ComparatorKind", "ResetMode", "MTJ_INSTANCE"]
+__all__ = ["NeuronCircuit", "NeuronProbes", "NeuronBlock", "ComparatorKind", "ResetMode", "COMPARATORS", "RESETS",
+           "PORTS", "MTJ_INSTANCE", "neuron_subckt", "shared_sources", "source_resistance"]
 
 ComparatorKind = Literal["behavioral", "cmos"]
 ResetMode = Literal["leak", "active"]
 COMPARATORS: tuple[str, ...] = ("behavioral", "cmos")
 RESETS: tuple[str, ...] = ("leak", "active")
 
+#: Ports of the neuron subcircuit, in order: input node, read clock, strobe, read-bias rail,
+#: comparator supply rail, upper and lower threshold rails.
+PORTS: tuple[str, ...] = ("ni", "clk", "enr", "vrbus", "vddbus", "vthhbus", "vthlbus")
+
 #: Instance name of the neuron's MTJ (its state nodes are v(xmtj.my) etc.).
-MTJ_INSTANCE = "xmtj"
+MTJ_INSTANCE = "XMTJ"
 
 
 @dataclass(frozen=True)
 class NeuronCircuit:
-    """Every value of the neuron circuit, resolved (no defaults to derive here; see
-    :func:`mtjspice.neuron.neuron_circuit` for the device-derived defaults).
+    """Every electrical value of the neuron circuit, resolved: no defaults here (the one set of
+    defaults, and how they derive from the device, is :class:`mtjspice.circuits.settings.NeuronSettings`).
 
     Attributes
     ----------
@@ -86,7 +99,7 @@ class NeuronCircuit:
     t_refractory : float
         One-shot length after a spike: input off, comparators off (s).
     i_reset : float
-        Active-reset current magnitude (A); unused in leak mode.
+        Active-reset current magnitude (A, >= 0); 0 in leak mode.
     i_trim : float
         Read-disturbance compensation (A, >= 0): a constant current of -i_trim steered into the
         junction with the input, so that the reads' positive charge is cancelled over each clock.
@@ -97,9 +110,8 @@ class NeuronCircuit:
     edge : float
         Rise and fall time of clock, strobe and one-shot edges (s).
     ref_offset : float
-        CMOS flavour only (V, >= 0): the latches' references sit at v_hi + ref_offset and
-        v_lo - ref_offset: the behavioral comparator's trip points moved out by the latches'
-        in-situ offset (see :func:`mtjspice.neuron.neuron_circuit`); 0 for the behavioral flavour.
+        (V, >= 0) The threshold rails sit at v_hi + ref_offset and v_lo - ref_offset; 0 for the
+        behavioral flavour, the CMOS latches' trip-point correction for the CMOS one.
     """
 
     comparator: ComparatorKind
@@ -108,129 +120,124 @@ class NeuronCircuit:
     v_read: float
     v_hi: float
     v_lo: float
-    clock_period: float = 2e-9
-    read_width: float = 0.3e-9
-    settle: float = 0.1e-9
-    t_refractory: float = 2e-9
-    i_reset: float = 0.0
-    i_trim: float = 0.0
-    vdd: float = 1.0
-    r_on: float = 1.0
-    r_off: float = 1e9
-    edge: float = 10e-12
-    ref_offset: float = 0.0
+    clock_period: float
+    read_width: float
+    settle: float
+    t_refractory: float
+    i_reset: float
+    i_trim: float
+    vdd: float
+    r_on: float
+    r_off: float
+    edge: float
+    ref_offset: float
 
     def __post_init__(self) -> None:
         if self.comparator not in COMPARATORS:
-            raise ParameterError("--comparator", self.comparator, "'behavioral' or 'cmos'")
+            raise ParameterError("comparator", self.comparator, "'behavioral' or 'cmos'")
         if self.reset not in RESETS:
-            raise ParameterError("--reset", self.reset, "'leak' or 'active'")
-        for name in ("r_ref", "v_read", "clock_period", "read_width", "settle", "t_refractory", "vdd", "r_on",
-                     "r_off", "edge"):
-            v = getattr(self, name)
-            if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
-                raise ParameterError(name.replace("_", "-"), v, "a finite number > 0 (SI units)")
-        for name in ("i_reset", "i_trim", "ref_offset"):
-            v = getattr(self, name)
-            if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
-                raise ParameterError(name.replace("_", "-"), v, "a finite number >= 0 (A or V)")
-        if not (math.isfinite(self.v_hi) and math.isfinite(self.v_lo)) or self.v_lo >= self.v_hi:
-            raise ParameterError("v-hi/v-lo", (self.v_hi, self.v_lo),
-                                 "thresholds with v-lo < v-hi (V); they are inverted or equal")
+            raise ParameterError("reset", self.reset, "'leak' or 'active'")
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if f.name in ("comparator", "reset"):
+                continue
+            ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+            if f.name in ("v_hi", "v_lo"):
+                if not ok:
+                    raise ParameterError(f.name, v, "a finite voltage (V)")
+            elif f.name in ("i_reset", "i_trim", "ref_offset"):
+                if not (ok and v >= 0):
+                    raise ParameterError(f.name, v, "a finite number >= 0 (A or V)")
+            elif not (ok and v > 0):
+                raise ParameterError(f.name, v, "a finite number > 0 (SI units)")
+        if self.v_lo >= self.v_hi:
+            raise ParameterError("v_lo", self.v_lo, f"a threshold below v_hi = {self.v_hi!r} V (they are inverted or equal)")
         if self.settle + 2 * self.edge >= self.read_width:
-            raise ParameterError("settle", self.settle, f"a time < read-width = {self.read_width!r} s minus 2 edges")
+            raise ParameterError("settle", self.settle,
+                                 f"a time < read_width = {self.read_width!r} s minus two edges of {self.edge!r} s")
         if self.read_width + 2 * self.edge >= self.clock_period:
-            raise ParameterError("read-width", self.read_width,
-                                 f"a time < clock-period = {self.clock_period!r} s minus 2 edges")
+            raise ParameterError("read_width", self.read_width,
+                                 f"a time < clock_period = {self.clock_period!r} s minus two edges of {self.edge!r} s")
 
     @property
     def strobe_delay(self) -> float:
         """When the comparator strobe of the first read window starts to rise (s); one clock apart after."""
         return self.clock_period - self.read_width - self.edge + self.settle
 
+    @property
+    def v_thh_rail(self) -> float:
+        """Voltage of the upper threshold rail (V): v_hi + ref_offset."""
+        return self.v_hi + self.ref_offset
 
-def _pulse(low: float, high: float, delay: float, edge: float, width: float, period: float) -> str:
-    vals = (low, high, delay, edge, edge, width, period)
-    return "PULSE(" + " ".join(safe.num(v, "pulse parameter") for v in vals) + ")"
+    @property
+    def v_thl_rail(self) -> float:
+        """Voltage of the lower threshold rail (V): v_lo - ref_offset."""
+        return self.v_lo - self.ref_offset
 
 
-def neuron_blocks(c: NeuronCircuit, mtj_subckt: str, comparator_subckt: str, wave: Waveform | float,
-                  model_card: str = "") -> list[str]:
-    """The deck's element blocks (subcircuits first) for the neuron ``c`` driven by ``wave`` (A).
+@dataclass(frozen=True)
+class NeuronProbes:
+    """What a neuron deck writes, named once: signals, then every current the energy analysis needs.
 
-    Parameters
-    ----------
-    c : NeuronCircuit
-        Resolved circuit values.
-    mtj_subckt : str
-        ``.subckt mtj t1 t2`` text (from :func:`mtjspice.netlist.mtj.mtj_subckt`).
-    comparator_subckt : str
-        ``.subckt cmp inp inn en out vdd`` text (from :mod:`mtjspice.netlist.comparators`).
-    wave : waveform or float
-        Input current into the junction's free-layer terminal (A); positive pushes u up.
-    model_card : str
-        MOSFET model text for the CMOS comparator (inlined so the deck runs on its own).
+    Voltages: ``u`` (the membrane m_y), ``t1``, ``t2`` (the junction's terminals; t2 is the
+    readout), ``spk_p``, ``spk_n`` (spike outputs), ``drv`` (input driver node). Currents (A):
+    ``i_input`` (the input driver, into the neuron), ``i_gate`` (into the junction through the
+    gate switch), ``i_read`` (read bias into the junction), ``i_ground`` (t2's grounding switch),
+    ``i_trim`` (trim current), ``i_junction`` (through the junction), ``i_read_bias``,
+    ``i_supply``, ``i_thh``, ``i_thl`` (the shared rails into this neuron), ``i_reset`` (active
+    reset only, else None).
     """
-    sub_mtj = _subckt_name(mtj_subckt)
-    sub_cmp = _subckt_name(comparator_subckt)
-    n = safe.num
-    lines = [mtj_subckt.rstrip("\n"), comparator_subckt.rstrip("\n")]
-    if model_card:
-        lines.append(model_card.rstrip("\n"))
+
+    u: Probe
+    t1: Probe
+    t2: Probe
+    spk_p: Probe
+    spk_n: Probe
+    drv: Probe
+    i_input: Probe
+    i_gate: Probe
+    i_read: Probe
+    i_ground: Probe
+    i_trim: Probe
+    i_junction: Probe
+    i_read_bias: Probe
+    i_supply: Probe
+    i_thh: Probe
+    i_thl: Probe
+    i_reset: Probe | None = None
+
+    def all(self) -> tuple[Probe, ...]:
+        """Every probe, in the order decks write them."""
+        return tuple(p for f in fields(self) if (p := getattr(self, f.name)) is not None)
+
+    def inside(self, instance: str | Instance) -> NeuronProbes:
+        """The same probes for the neuron seen through ``instance``."""
+        kw = {f.name: (p.inside(instance) if (p := getattr(self, f.name)) is not None else None) for f in fields(self)}
+        return NeuronProbes(**kw)
+
+
+@dataclass(frozen=True)
+class NeuronBlock:
+    """The neuron subcircuit and its probes (relative to the subcircuit)."""
+
+    subckt: Subckt
+    probes: NeuronProbes
+
+
+def shared_sources(c: NeuronCircuit) -> tuple[Item, ...]:
+    """The lines every neuron shares: read clock ``clk``, strobe ``enr``, read bias ``vrbus``,
+    comparator supply ``vddbus`` and threshold rails ``vthhbus`` / ``vthlbus``."""
     per, w, e = c.clock_period, c.read_width, c.edge
-    mode = "active reset" if c.reset == "active" else "leak reset"
-    lines += [
-        f"* ---- signed LIF neuron: sampled divider readout, {c.comparator} comparators, {mode} ----",
-        ".model swon sw vt=0.5 vh=0 ron=" + n(c.r_on) + " roff=" + n(c.r_off),
-        "* read clock: clk = 1 during the read window; en = comparator strobe (window minus settling)",
-        "Vclk clk 0 " + _pulse(0, 1, per - w - e, e, w, per),
-        "Venr enr 0 " + _pulse(0, 1, c.strobe_delay, e, w - c.settle, per),
-        "* logic (ideal): comparators strobed only outside the refractory time; input on only outside",
-        "* the read window and the refractory time",
-        f"Ben en 0 V = {n(c.vdd)}*v(enr)*(1-v(refp))*(1-v(refn))",
-        "Bgate gate 0 V = (1-v(clk))*(1-v(refp))*(1-v(refn))",
-        "* reads (divider on) only in read windows outside the refractory time",
-        "Brd rd 0 V = v(clk)*(1-v(refp))*(1-v(refn))",
-        "* input driver: the input current, steered into the junction (gate = 1) or a dump (gate = 0)",
-        isource("in", "0", "ni", wave),
-        "Vsi ni drv 0",
-        "* read-disturbance compensation: -i_trim with the input, cancelling the reads' mean current",
-        "Itrim nt 0 DC " + n(c.i_trim),
-        "Vstr nt ni 0",
-        "Sgate drv gin gate 0 swon",
-        "Vsin gin t1 0",
-        "Sdump drv 0 0 gate swinv",
-        ".model swinv sw vt=-0.5 vh=0 ron=" + n(c.r_on) + " roff=" + n(c.r_off),
-        "* the junction: free layer t1, reference layer t2",
-        f"{MTJ_INSTANCE.upper()} t1 t2 {sub_mtj}",
-        "* readout divider: V_read -> Sread -> MTJ -> t2 -> R_ref -> 0 during the read window;",
-        "* t2 = V_read R_ref / (R_ref + R(u)) rises with u. Otherwise Sgnd grounds t2.",
-        "Vread vr 0 DC " + n(c.v_read),
-        "Sread vr rr rd 0 swon",
-        "Vsrd rr t1 0",
-        "Rref t2 0 " + n(c.r_ref),
-        "Sgnd t2 g2 0 rd swinv",
-        "Vsg g2 0 0",
-        "* comparators: upper (positive spike) and lower (negative spike) thresholds",
-        "Vddc vddc 0 DC " + n(c.vdd),
-        *_threshold_lines(c),
-        f"Xcp t2 vthh en spk_p vddc {sub_cmp}",
-        f"Xcn vthl t2 en spk_n vddc {sub_cmp}",
-        "* reset: each spike's rising edge fires a one-shot, high from the end of the strobe",
-        "* (input off, comparators off)",
-        "Arefp spk_p 0 0 refp osref",
-        "Arefn spk_n 0 0 refn osref",
-        f".model osref oneshot(cntl_array=[-1 1] pw_array=[{n(c.t_refractory)} {n(c.t_refractory)}] "
-        f"clk_trig={n(c.vdd / 2)} pos_edge_trig=TRUE out_low=0 out_high=1 rise_time={n(e)} fall_time={n(e)} "
-        f"rise_delay={n(c.read_width - c.settle)} retrig=FALSE)",
-    ]
-    if c.reset == "active":
-        lines += [
-            "* active reset: a current of the spike's opposite sign while the one-shot is high",
-            f"Grst 0 rs refn refp {n(c.i_reset)}",
-            "Vsrs rs t1 0",
-        ]
-    return lines
+    return (
+        Comment("shared lines: read clock (clk = 1 in the read window), comparator strobe (window minus settling),"),
+        Comment("read bias, comparator supply, threshold rails"),
+        Element("Vclk", ("clk", "0"), (Wave(Pulse(0.0, 1.0, per - w - e, e, e, w, per)),)),
+        Element("Venr", ("enr", "0"), (Wave(Pulse(0.0, 1.0, c.strobe_delay, e, e, w - c.settle, per)),)),
+        Element("Vrbus", ("vrbus", "0"), (Wave(c.v_read),)),
+        Element("Vddbus", ("vddbus", "0"), (Wave(c.vdd),)),
+        Element("Vthhbus", ("vthhbus", "0"), (Wave(c.v_thh_rail),)),
+        Element("Vthlbus", ("vthlbus", "0"), (Wave(c.v_thl_rail),)),
+    )
 
 
 def source_resistance(c: NeuronCircuit) -> float:
@@ -243,42 +250,112 @@ def source_resistance(c: NeuronCircuit) -> float:
     return c.r_ref * r_up / (c.r_ref + r_up)
 
 
-def _threshold_lines(c: NeuronCircuit) -> list[str]:
-    """The two threshold references; for the CMOS latches, behind matching resistors.
+def _thresholds(c: NeuronCircuit) -> tuple[list[Item], Element, Element]:
+    """The two threshold references from their rails; for the CMOS latches, behind matching resistors.
 
     A clocked latch kicks charge back into its inputs when the strobe rises (its tail node drops
     and pulls both input gates down through C_gs). On t2, which has the divider's source
     resistance R_s and carries the kicks of *two* latches, that is a dip of several mV; an ideal
-    reference source would not dip at all, and the difference is an input offset several times
-    the readout margin. A resistor 2 R_s in series with each reference (one latch's kick each)
-    makes both inputs dip alike, so the kick is common mode.
+    reference would not dip at all, and the difference is an input offset several times the
+    readout margin. A resistor 2 R_s in series with each reference (one latch's kick each) makes
+    both inputs dip alike, so the kick is common mode.
     """
-    n = safe.num
     if c.comparator != "cmos":
-        return ["Vthh vthh 0 DC " + n(c.v_hi), "Vthl vthl 0 DC " + n(c.v_lo)]
-    r_m = n(2.0 * source_resistance(c))
+        hi, lo = Element("Vthh", ("vthh", "vthhbus"), (0,)), Element("Vthl", ("vthl", "vthlbus"), (0,))
+        return [hi, lo], hi, lo
+    r_m = 2.0 * source_resistance(c)
+    hi, lo = Element("Vthh", ("vthh0", "vthhbus"), (0,)), Element("Vthl", ("vthl0", "vthlbus"), (0,))
     return [
-        "* latch references: thresholds -/+ ref_offset (trip point + in-situ offset), each behind 2 R_s",
-        "* (R_s = t2's source resistance during a read) so that the latches' kickback is common mode",
-        "Vthh vthh0 0 DC " + n(c.v_hi + c.ref_offset),
-        "Rmh vthh0 vthh " + r_m,
-        "Vthl vthl0 0 DC " + n(c.v_lo - c.ref_offset),
-        "Rml vthl0 vthl " + r_m,
+        Comment("latch references: rails at the thresholds -/+ ref_offset, each behind 2 R_s (R_s = t2's source"),
+        Comment("resistance during a read) so that the latches' kickback is common mode"),
+        hi, Element("Rmh", ("vthh0", "vthh"), (r_m,)),
+        lo, Element("Rml", ("vthl0", "vthl"), (r_m,)),
+    ], hi, lo
+
+
+def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str = "lifn") -> NeuronBlock:
+    """The signed LIF neuron ``c`` as ``.subckt NAME ni clk enr vrbus vddbus vthhbus vthlbus``.
+
+    Parameters
+    ----------
+    c : NeuronCircuit
+        Resolved circuit values.
+    mtj : Subckt
+        The junction, ``.subckt ... t1 t2`` (:func:`mtjspice.netlist.mtj.mtj_subckt`).
+    comparator : Subckt
+        ``.subckt ... inp inn en out vdd`` (:mod:`mtjspice.netlist.comparators`).
+    name : str
+        Subcircuit name.
+
+    The input current (A) enters at port ``ni``; positive current pushes u up.
+    """
+    V, EQ = Word("V"), Word("=")
+    logic_off = "(1-v(refp))*(1-v(refn))"
+    sw = (Param("vt", 0.5), Param("vh", 0), Param("ron", c.r_on), Param("roff", c.r_off))
+    swinv = (Param("vt", -0.5), Param("vh", 0), Param("ron", c.r_on), Param("roff", c.r_off))
+    mode = "active reset" if c.reset == "active" else "leak reset"
+    v_si, v_str, v_sin = (Element("Vsi", ("ni", "drv"), (0,)), Element("Vstr", ("nt", "ni"), (0,)),
+                          Element("Vsin", ("gin", "t1"), (0,)))
+    v_read, v_srd, v_sg = (Element("Vread", ("vr", "vrbus"), (0,)), Element("Vsrd", ("rr", "t1"), (0,)),
+                           Element("Vsg", ("g2", "0"), (0,)))
+    v_ddc = Element("Vddc", ("vddc", "vddbus"), (0,))
+    th_items, v_thh, v_thl = _thresholds(c)
+    x_mtj = mtj.instance(MTJ_INSTANCE, t1="t1", t2="t2")
+    t_ref = c.t_refractory
+    items: list[Item] = [
+        Comment(f"---- signed LIF neuron: sampled divider readout, {c.comparator} comparators, {mode} ----"),
+        Model("swon", "sw", sw),
+        Comment("logic (ideal): comparators strobed only outside the refractory time; input on only outside"),
+        Comment("the read window and the refractory time"),
+        Element("Ben", ("en", "0"), (V, EQ, Expr(f"{safe.num(c.vdd)}*v(enr)*{logic_off}"))),
+        Element("Bgate", ("gate", "0"), (V, EQ, Expr(f"(1-v(clk))*{logic_off}"))),
+        Comment("reads (divider on) only in read windows outside the refractory time"),
+        Element("Brd", ("rd", "0"), (V, EQ, Expr(f"v(clk)*{logic_off}"))),
+        Comment("input driver: the input current at ni, steered into the junction (gate = 1) or a dump (gate = 0)"),
+        v_si,
+        Comment("read-disturbance compensation: -i_trim with the input, cancelling the reads' mean current"),
+        Element("Itrim", ("nt", "0"), (Wave(c.i_trim),)),
+        v_str,
+        Element("Sgate", ("drv", "gin", "gate", "0"), (Word("swon"),)),
+        v_sin,
+        Element("Sdump", ("drv", "0", "0", "gate"), (Word("swinv"),)),
+        Model("swinv", "sw", swinv),
+        Comment("the junction: free layer t1, reference layer t2"),
+        x_mtj,
+        Comment("readout divider: V_read -> Sread -> MTJ -> t2 -> R_ref -> 0 during the read window;"),
+        Comment("t2 = V_read R_ref / (R_ref + R(u)) rises with u. Otherwise Sgnd grounds t2."),
+        v_read,
+        Element("Sread", ("vr", "rr", "rd", "0"), (Word("swon"),)),
+        v_srd,
+        Element("Rref", ("t2", "0"), (c.r_ref,)),
+        Element("Sgnd", ("t2", "g2", "0", "rd"), (Word("swinv"),)),
+        v_sg,
+        Comment("comparators: upper (positive spike) and lower (negative spike) thresholds; supply from its rail"),
+        v_ddc,
+        *th_items,
+        comparator.instance("Xcp", inp="t2", inn="vthh", en="en", out="spk_p", vdd="vddc"),
+        comparator.instance("Xcn", inp="vthl", inn="t2", en="en", out="spk_n", vdd="vddc"),
+        Comment("reset: each spike's rising edge fires a one-shot, high from the end of the strobe"),
+        Comment("(input off, comparators off)"),
+        Element("Arefp", ("spk_p", "0", "0", "refp"), (Word("osref"),)),
+        Element("Arefn", ("spk_n", "0", "0", "refn"), (Word("osref"),)),
+        Model("osref", "oneshot", (
+            Param("cntl_array", (-1.0, 1.0)), Param("pw_array", (t_ref, t_ref)), Param("clk_trig", c.vdd / 2),
+            Param("pos_edge_trig", Word("TRUE")), Param("out_low", 0), Param("out_high", 1),
+            Param("rise_time", c.edge), Param("fall_time", c.edge), Param("rise_delay", c.read_width - c.settle),
+            Param("retrig", Word("FALSE")))),
     ]
-
-
-def neuron_vectors(c: NeuronCircuit) -> list[str]:
-    """The vectors the neuron deck writes: signals, then what the energy analysis needs."""
-    vec = [f"v({MTJ_INSTANCE}.my)", "v(t1)", "v(t2)", "v(spk_p)", "v(spk_n)", "v(drv)", "i(vsi)", "i(vsin)",
-           "i(vsrd)", "i(vsg)", "i(vstr)", f"i(v.{MTJ_INSTANCE}.vsense)", "i(vread)", "i(vddc)", "i(vthh)", "i(vthl)"]
+    v_srs = None
     if c.reset == "active":
-        vec.append("i(vsrs)")
-    return vec
-
-
-def _subckt_name(text: str) -> str:
-    for line in text.splitlines():
-        parts = line.split()
-        if parts and parts[0].lower() == ".subckt":
-            return safe.name(parts[1], "subcircuit name")
-    raise ParameterError("subcircuit", text[:40], "text with a .subckt line")
+        v_srs = Element("Vsrs", ("rs", "t1"), (0,))
+        items += [Comment("active reset: a current of the spike's opposite sign while the one-shot is high"),
+                  Element("Grst", ("0", "rs", "refn", "refp"), (c.i_reset,)), v_srs]
+    sub = Subckt(name, PORTS, tuple(items))
+    cur = Probe.current
+    probes = NeuronProbes(
+        u=Probe.node("my").inside(x_mtj), t1=Probe.node("t1"), t2=Probe.node("t2"), spk_p=Probe.node("spk_p"),
+        spk_n=Probe.node("spk_n"), drv=Probe.node("drv"), i_input=cur(v_si), i_gate=cur(v_sin), i_read=cur(v_srd),
+        i_ground=cur(v_sg), i_trim=cur(v_str), i_junction=cur(mtj.element("Vsense")).inside(x_mtj),
+        i_read_bias=cur(v_read), i_supply=cur(v_ddc), i_thh=cur(v_thh), i_thl=cur(v_thl),
+        i_reset=cur(v_srs) if v_srs is not None else None)
+    return NeuronBlock(sub, probes)

@@ -1,4 +1,4 @@
-"""Independent sources rendered from :mod:`mtjspice.stimulus` waveforms."""
+"""Independent sources as elements, their values rendered from :mod:`mtjspice.stimulus` waveforms."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import numpy as np
 from ..errors import NetlistError
 from ..stimulus import DC, PWL, Pulse, Waveform
 from . import safe
+from .circuit import Element, Wave
 
 __all__ = ["source_spec", "isource", "vsource"]
 
@@ -26,7 +27,7 @@ def source_spec(wave: Waveform | float) -> str:
     ``DC 1e-3``, ``PULSE(v1 v2 td tr tf pw per)`` or ``PWL(t1 v1 t2 v2 ...)``. A pulse needs
     rise and fall > 0 in SPICE.
     """
-    if isinstance(wave, (int, float, np.floating)):
+    if isinstance(wave, (int, float, np.floating)) and not isinstance(wave, bool):
         return f"DC {safe.num(wave, 'source value')}"
     if isinstance(wave, DC):
         return f"DC {safe.num(_scalar(wave.value, 'DC value'), 'DC value')}"
@@ -46,26 +47,13 @@ def source_spec(wave: Waveform | float) -> str:
     raise NetlistError(f"source waveform: got {type(wave).__name__}; allowed: DC, Pulse, PWL or a number")
 
 
-def _wrap(line: str) -> str:
-    """Fold a long source line with SPICE continuation lines ('+')."""
-    if len(line) <= 200:
-        return line
-    words, out, cur = line.split(" "), [], ""
-    for w in words:
-        if cur and len(cur) + len(w) + 1 > 200:
-            out.append(cur)
-            cur = "+ " + w
-        else:
-            cur = f"{cur} {w}" if cur else w
-    out.append(cur)
-    return "\n".join(out)
+def isource(name: str, n_plus: str, n_minus: str, wave: Waveform | float) -> Element:
+    """Current source ``I<name>``: SPICE convention, current flows from n_plus through the source to n_minus (A)."""
+    source_spec(wave)  # checked now, so a bad waveform fails where it is built
+    return Element("I" + safe.name(name, "source name"), (n_plus, n_minus), (Wave(wave),))
 
 
-def isource(name: str, n_plus: str, n_minus: str, wave: Waveform | float) -> str:
-    """Current source: SPICE convention, current flows from n_plus through the source to n_minus."""
-    return _wrap(f"I{safe.name(name, 'source name')} {safe.node(n_plus)} {safe.node(n_minus)} {source_spec(wave)}")
-
-
-def vsource(name: str, n_plus: str, n_minus: str, wave: Waveform | float) -> str:
-    """Voltage source between n_plus and n_minus."""
-    return _wrap(f"V{safe.name(name, 'source name')} {safe.node(n_plus)} {safe.node(n_minus)} {source_spec(wave)}")
+def vsource(name: str, n_plus: str, n_minus: str, wave: Waveform | float) -> Element:
+    """Voltage source ``V<name>`` between n_plus and n_minus (V)."""
+    source_spec(wave)
+    return Element("V" + safe.name(name, "source name"), (n_plus, n_minus), (Wave(wave),))

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from typing import Literal
 
+from ..errors import ParameterError
 from ..params import Device
 from ..stimulus import Waveform
-from . import safe
-from .deck import Analysis, deck
-from .mtj import OPTION_PRESETS, max_step, mtj_ic, mtj_subckt, mtj_vectors
+from .circuit import Comment, Element, Item, Probe
+from .deck import Analysis, Deck
+from .mtj import OPTION_PRESETS, max_step, mtj_probes, mtj_subckt
 from .sources import isource, vsource
 
-__all__ = ["mtj_testbench", "TESTBENCH_VECTORS"]
+__all__ = ["mtj_testbench", "TESTBENCH_PROBES", "TESTBENCH_VECTORS"]
 
 #: What the testbench writes: the magnetization, the junction current and its voltage.
-TESTBENCH_VECTORS: tuple[str, ...] = (*mtj_vectors("x1"), "v(a)")
+TESTBENCH_PROBES: tuple[Probe, ...] = (*mtj_probes("x1"), Probe.node("a"))
+TESTBENCH_VECTORS: tuple[str, ...] = tuple(p.vector for p in TESTBENCH_PROBES)
 
 
 def mtj_testbench(
@@ -32,7 +34,7 @@ def mtj_testbench(
     preset: str = "default",
     title: str = "mtjspice MTJ testbench",
     data_file: str = "waveforms.txt",
-) -> str:
+) -> Deck:
     """A deck with one behavioral MTJ driven by ``source``.
 
     Parameters
@@ -46,21 +48,17 @@ def mtj_testbench(
     preset : {"default", "accurate"}
         Simulator options (see :data:`mtjspice.netlist.mtj.OPTION_PRESETS`).
     """
-    blocks = [mtj_subckt(device, "mtj", preset)]
+    mtj = mtj_subckt(device, "mtj", preset)
+    items: list[Item]
     if drive == "current":
         # SPICE current sources push current from their + node through themselves to the - node:
         # "Iin 0 a" drives the current into node a, then into the MTJ's t1.
-        blocks.append("* input: current into the MTJ's free-layer terminal")
-        blocks.append(isource("in", "0", "a", source))
+        items = [Comment("input: current into the MTJ's free-layer terminal"), isource("in", "0", "a", source)]
     elif drive == "divider":
-        blocks.append("* input: a voltage source through the reference resistor into the MTJ")
-        blocks.append(vsource("dd", "vdd", "0", source))
-        blocks.append(f"Rref vdd a {safe.num(r_ref, 'r_ref')}")
+        items = [Comment("input: a voltage source through the reference resistor into the MTJ"),
+                 vsource("dd", "vdd", "0", source), Element("Rref", ("vdd", "a"), (r_ref,))]
     else:
-        from ..errors import ParameterError
-
         raise ParameterError("drive", drive, "'current' or 'divider'")
-    blocks.append("X1 a 0 mtj")
-    return deck(title, blocks, Analysis(t_stop, t_step, max_step=max_step(preset)),
-                options=OPTION_PRESETS[preset], ic=mtj_ic("x1", device), vectors=TESTBENCH_VECTORS,
-                data_file=data_file)
+    items.append(mtj.instance("X1", t1="a", t2="0"))
+    return Deck(title, tuple(items), Analysis(t_stop, t_step, max_step=max_step(preset)),
+                options=OPTION_PRESETS[preset], probes=TESTBENCH_PROBES, data_file=data_file)

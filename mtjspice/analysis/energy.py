@@ -1,0 +1,54 @@
+"""Energy by part and per source from a neuron's waveforms (pure numpy on the probes it wrote)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..netlist.neuron import NeuronCircuit, NeuronProbes
+from ..results import EnergyBreakdown, Waveforms
+
+__all__ = ["integral", "neuron_energy"]
+
+
+def integral(t: np.ndarray, p: np.ndarray) -> float:
+    """Trapezoidal time integral of ``p`` over ``t`` (s)."""
+    return float(np.sum(0.5 * (p[1:] + p[:-1]) * np.diff(t)))
+
+
+def neuron_energy(wave: Waveforms, c: NeuronCircuit, probes: NeuronProbes) -> EnergyBreakdown:
+    """Energy delivered by each source and dissipated in each part (J).
+
+    Sign conventions: SPICE reports a V source's current entering its + terminal, so the power
+    it delivers is -V i. Sense sources (0 V) carry the current from their + to their - node.
+    Dissipation is computed element by element from node voltages and sensed currents: the
+    junction as V_junction x I_junction (the magnetization-state network is not electrical and is
+    excluded); the readout divider as R_ref's v^2/R plus its two switches; input gating as the
+    two steering switches; the comparators as everything their supply and threshold rails deliver
+    into this neuron (all of it is dissipated in the comparator, the behavioral one's supply model
+    included); the reset circuit (an ideal current source) dissipates nothing itself.
+    """
+    t = wave.t
+
+    def w(probe: object) -> np.ndarray:
+        return wave[probe.vector]  # type: ignore[attr-defined]
+
+    p = probes
+    v1, v2, vdrv = w(p.t1), w(p.t2), w(p.drv)
+    i_src, i_gate, i_rd, i_gnd, i_trim = w(p.i_input), w(p.i_gate), w(p.i_read), w(p.i_ground), w(p.i_trim)
+    src = {
+        "input": integral(t, vdrv * (i_src - i_trim)),
+        "read_trim": integral(t, vdrv * i_trim),
+        "read_bias": integral(t, -c.v_read * w(p.i_read_bias)),
+        "comparator_supply": integral(t, -c.vdd * w(p.i_supply)),
+        "thresholds": integral(t, -c.v_thh_rail * w(p.i_thh) - c.v_thl_rail * w(p.i_thl)),
+    }
+    if p.i_reset is not None:
+        src["reset"] = integral(t, v1 * w(p.i_reset))
+    parts = {
+        "junction": integral(t, (v1 - v2) * w(p.i_junction)),
+        "readout_divider": integral(t, (c.v_read - v1) * i_rd + v2 * v2 / c.r_ref + v2 * i_gnd),
+        "comparators": src["comparator_supply"] + src["thresholds"],
+        "reset_circuit": 0.0,
+        "input_gating": integral(t, (vdrv - v1) * i_gate + vdrv * (i_src - i_gate)),
+    }
+    return EnergyBreakdown(parts=parts, sources=src)

@@ -1,0 +1,61 @@
+"""The power sweep: simulated n x n arrays on a reproducible workload, with the per-part model
+of :mod:`mtjspice.analysis.power` fitted to them."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from ..analysis.power import PowerSweep, fit_model
+from ..errors import BreakdownWarning, ParameterError
+from ..params import Device
+from ..results import ARRAY_PARTS
+from ..stimulus import spike_waveforms
+from .array import ArraySettings, run_array
+
+__all__ = ["power_sweep", "workload"]
+
+
+def workload(n_inputs: int, m: int, t_stop: float, *, i_target: float = 0.6e-3, v_spike: float = 0.2,
+             period: float = 10e-9, width: float = 8e-9, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A reproducible array workload for benchmarks and the power sweep: (weights S, events).
+
+    Every input fires a positive pulse every ``period`` (s) from t = 1 ns, all in step, so each
+    event lasts ``width``. Neuron j's weights share one sign (+ for even j, - for odd j) and
+    magnitudes ``i_target / (v_spike N) (1 + 0.1 r)``, r uniform in [-1, 1]: every neuron receives
+    about ``i_target`` (A) while the inputs are on, whatever N, as a layer with normalised
+    fan-in would. Use with ``ArraySettings(v_spike=v_spike, spike_width=width)``.
+    """
+    rng = np.random.default_rng(seed)
+    sign = np.where(np.arange(m) % 2 == 0, 1.0, -1.0)
+    mag = i_target / (v_spike * n_inputs) * (1.0 + 0.1 * rng.uniform(-1.0, 1.0, size=(n_inputs, m)))
+    w = mag * sign[None, :]
+    starts = np.arange(1e-9, t_stop - width, period)
+    ev = np.array([(t, i, 1.0) for t in starts for i in range(n_inputs)], dtype=float).reshape(-1, 3)
+    return w, ev
+
+
+def power_sweep(device: Device, sizes: Sequence[int], t_stop: float, settings: ArraySettings,
+                progress: Callable[[int, int], None] | None = None, workers: int | None = None) -> PowerSweep:
+    """Simulate n x n arrays for each n in ``sizes`` (split into parallel parts) and fit the model."""
+    ns = sorted({int(n) for n in sizes})
+    if len(ns) < 2 or ns[0] < 1:
+        raise ParameterError("sizes", sizes, "at least two distinct sizes >= 1 to fit the model")
+    rows, spikes, events, walls = [], [], [], []
+    for k, n in enumerate(ns):
+        w, ev = workload(n, n, t_stop, v_spike=settings.v_spike, width=settings.spike_width)
+        inputs = spike_waveforms(ev, n, settings.v_spike, settings.spike_width)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", BreakdownWarning)
+            r = run_array(device, w, inputs, t_stop, settings, input_events=ev.shape[0], workers=workers)
+        rows.append([r.energy[p] for p in ARRAY_PARTS])
+        spikes.append(len(r.spikes))
+        events.append(int(ev.shape[0]))
+        walls.append(r.wall)
+        if progress is not None:
+            progress(k + 1, len(ns))
+    energy = np.array(rows, dtype=float)
+    return PowerSweep(sizes=ns, energy=energy, spikes=spikes, events=events, coef=fit_model(ns, energy),
+                      t_stop=t_stop, walls=walls)

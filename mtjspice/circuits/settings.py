@@ -1,0 +1,190 @@
+"""The neuron's settings: one definition of every circuit choice with its one default, and how the
+defaults derive from the device (:func:`resolve`).
+
+Defaults derived from the device (each can be overridden; ``None`` means "derive"):
+
+* ``i_th``: the onset current of the leaky-integrating regime (macrospin,
+  :func:`mtjspice.analysis.devicefit.onset_current`); about 0.38 mA for ``models/orthogonal.toml``.
+* read current ``i_read = 0.25 i_th`` (always positive; below the onset, so a read alone does not
+  move u, yet it is simulated and disturbs the magnet a little);
+* readout level at u = 0: ``v_mid = 0.65 vdd`` (the CMOS comparator's NMOS input pair needs a
+  common mode well above its threshold voltage); so ``r_ref = v_mid / i_read`` and
+  ``v_read = i_read (R(u=0) + r_ref)``;
+* thresholds: the readout voltage at u = +u_th and u = -u_th, ``u_th = 0.3``:
+  ``v = v_read r_ref / (r_ref + R(u))`` with R(u) the junction's zero-bias resistance;
+* read clock 1 ns, window 0.2 ns, strobe from 0.07 ns into it; the trim cancels the reads' mean
+  current (:data:`TRIM_FACTOR` = 1); transient max step 5 ps. Against 0.6 ps, DC inputs of +-0.58
+  to +-0.65 mA give spike counts within one in 50 ns (equal in 6 of 8); once a read lands near a
+  threshold the trains run whole read clocks apart, as 1.2 ps and 0.6 ps also do (within one, 6 of
+  8 equal). Such a read is decided by differences well below the membrane's thermal noise at
+  300 K (m_y about 0.02 rms);
+* reset: leak: ``t_refractory = 1.5 ns`` (about 2 relaxation times); active:
+  ``t_refractory = 0.5 ns`` and ``i_reset = 1.3 i_th``, which brings u from its plateau to about 0
+  within the pulse (measured with the macrospin solver);
+* CMOS comparators: the latch references sit at the behavioral comparator's trip point
+  (threshold + hysteresis / 2) moved out by the latches' in-situ offset
+  (:data:`mtjspice.netlist.comparators.LATCH_OFFSET`), so both flavours implement one decision rule.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from ..analysis.devicefit import onset_current
+from ..errors import InputFileError, ParameterError
+from ..netlist.comparators import LATCH_OFFSET, BehavioralComparator, CmosComparator
+from ..netlist.mtj import OPTION_PRESETS
+from ..netlist.neuron import COMPARATORS, RESETS, NeuronCircuit
+from ..params import Device
+from ..physics.llgs import junction_resistance
+
+__all__ = ["NeuronSettings", "resolve", "TRIM_FACTOR", "model_card_path", "device_onset"]
+
+#: Share of the reads' mean current that the trim cancels: all of it. Measured on
+#: models/orthogonal.toml over 400 ns, both resets: the +I and -I firing rates agree within 4 %
+#: from 0.58 to 0.625 mA, within 9 % at 0.65 mA (the intervals lock to whole read clocks) and
+#: within 12-25 % at 0.57 mA, at the onset; 0.9 and 1.1 do no better.
+TRIM_FACTOR = 1.0
+
+_NOT_POSITIVE = ("comparator", "reset", "behavioral", "cmos", "preset", "u_th", "v_hi", "v_lo")
+
+
+@dataclass(frozen=True)
+class NeuronSettings:
+    """Every choice of the neuron circuit, each with its one default; ``None`` means "derive from
+    the device" (module docstring). Units: A, V, Ohm, s; ``u_th`` dimensionless.
+
+    Attributes
+    ----------
+    comparator : {"behavioral", "cmos"}
+        Comparator flavour.
+    reset : {"leak", "active"}
+        Reset mode.
+    u_th : float
+        Membrane threshold |m_y| that sets both voltage thresholds (dimensionless, in (0, 1)).
+    i_th : float or None
+        Onset current (A); None: from a macrospin scan of the device.
+    i_read, v_mid, r_ref, v_read, v_hi, v_lo : float or None
+        Read current (A), readout level at u = 0 (V), reference resistor (Ohm), read bias (V),
+        thresholds on the readout (V).
+    clock_period, read_width, settle : float
+        Read-clock period, read window and strobe delay into the window (s).
+    t_refractory, i_reset, i_trim : float or None
+        Refractory time (s), active-reset current (A), read trim current (A).
+    vdd : float
+        Comparator supply and logic level (V).
+    r_on, r_off : float
+        Switch on and off resistances (Ohm).
+    edge : float
+        Rise and fall time of clock, strobe and one-shot edges (s).
+    behavioral, cmos : comparator parameters
+        Of the behavioral and the CMOS flavour.
+    preset : str
+        Simulator options (:data:`mtjspice.netlist.mtj.OPTION_PRESETS`).
+    max_step : float
+        The deck's largest time step (s); the MTJ's trapezoid correction uses it.
+    """
+
+    comparator: str = "behavioral"
+    reset: str = "leak"
+    u_th: float = 0.3
+    i_th: float | None = None
+    i_read: float | None = None
+    v_mid: float | None = None
+    r_ref: float | None = None
+    v_read: float | None = None
+    v_hi: float | None = None
+    v_lo: float | None = None
+    clock_period: float = 1e-9
+    read_width: float = 0.2e-9
+    settle: float = 0.07e-9
+    t_refractory: float | None = None
+    i_reset: float | None = None
+    i_trim: float | None = None
+    vdd: float = 1.0
+    r_on: float = 1.0
+    r_off: float = 1e9
+    edge: float = 10e-12
+    behavioral: BehavioralComparator = field(default_factory=BehavioralComparator)
+    cmos: CmosComparator = field(default_factory=CmosComparator)
+    preset: str = "default"
+    max_step: float = 5e-12
+
+    def __post_init__(self) -> None:
+        if self.comparator not in COMPARATORS:
+            raise ParameterError("comparator", self.comparator, "'behavioral' or 'cmos'")
+        if self.reset not in RESETS:
+            raise ParameterError("reset", self.reset, "'leak' or 'active'")
+        if self.preset not in OPTION_PRESETS:
+            raise ParameterError("preset", self.preset, "one of " + ", ".join(map(repr, OPTION_PRESETS)))
+        if not (isinstance(self.u_th, (int, float)) and math.isfinite(self.u_th) and 0 < self.u_th < 1):
+            raise ParameterError("u_th", self.u_th, "a number in (0, 1)")
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if v is None or f.name in _NOT_POSITIVE:
+                continue
+            if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
+                raise ParameterError(f.name, v, "a finite number > 0 (SI units)")
+        for name in ("v_hi", "v_lo"):
+            v = getattr(self, name)
+            if v is not None and not (isinstance(v, (int, float)) and math.isfinite(v)):
+                raise ParameterError(name, v, "a finite voltage (V)")
+        if self.v_hi is not None and self.v_lo is not None and self.v_lo >= self.v_hi:
+            raise ParameterError("v_lo", self.v_lo, f"a threshold below v_hi = {self.v_hi!r} V (they are inverted)")
+
+    def with_overrides(self, **kw: Any) -> NeuronSettings:
+        """A copy with the non-None keyword values replaced."""
+        return replace(self, **{k: v for k, v in kw.items() if v is not None})
+
+
+def device_onset(device: Device, settings: NeuronSettings) -> float:
+    """The onset current the neuron uses (A): ``settings.i_th``, else the device's macrospin onset."""
+    i_th = settings.i_th if settings.i_th is not None else onset_current(device)
+    if not math.isfinite(i_th):
+        raise ParameterError("i_th", i_th, "a finite onset current; the device has none below 2 mA, set i_th")
+    return i_th
+
+
+def resolve(device: Device, s: NeuronSettings) -> NeuronCircuit:
+    """The settings resolved into circuit values, with the device-derived defaults (module docstring)."""
+    i_th = device_onset(device, s)
+    r0 = junction_resistance(device, 0.0)
+    i_read = s.i_read if s.i_read is not None else 0.25 * i_th
+    v_mid = s.v_mid if s.v_mid is not None else 0.65 * s.vdd
+    r_ref = s.r_ref if s.r_ref is not None else v_mid / i_read
+    v_read = s.v_read if s.v_read is not None else i_read * (r0 + r_ref)
+
+    def level(u: float) -> float:
+        return v_read * r_ref / (r_ref + junction_resistance(device, u))
+
+    v_hi = s.v_hi if s.v_hi is not None else level(s.u_th)
+    v_lo = s.v_lo if s.v_lo is not None else level(-s.u_th)
+    if v_lo >= v_hi:
+        raise ParameterError("v_lo", v_lo, f"a threshold below v_hi = {v_hi!r} V (they are inverted)")
+    active = s.reset == "active"
+    t_ref = s.t_refractory if s.t_refractory is not None else (0.5e-9 if active else 1.5e-9)
+    i_reset = (s.i_reset if s.i_reset is not None else 1.3 * i_th) if active else 0.0
+    i_trim = s.i_trim if s.i_trim is not None else (
+        TRIM_FACTOR * v_read / (r0 + r_ref) * s.read_width / (s.clock_period - s.read_width))
+    # A clocked latch has no hysteresis (it is reset every cycle); the behavioral comparator's output
+    # is low when its strobe opens, so it trips at threshold + hysteresis / 2. The CMOS latches are
+    # referenced to that same trip point, moved out by their measured in-situ offset.
+    ref_offset = 0.0
+    if s.comparator == "cmos":
+        ref_offset = (s.cmos.ref_offset if s.cmos.ref_offset is not None
+                      else 0.5 * s.behavioral.hysteresis + LATCH_OFFSET)
+    return NeuronCircuit(comparator=s.comparator, reset=s.reset, r_ref=r_ref, v_read=v_read,  # type: ignore[arg-type]
+                         v_hi=v_hi, v_lo=v_lo, clock_period=s.clock_period, read_width=s.read_width,
+                         settle=s.settle, t_refractory=t_ref, i_reset=i_reset, i_trim=i_trim, vdd=s.vdd,
+                         r_on=s.r_on, r_off=s.r_off, edge=s.edge, ref_offset=ref_offset)
+
+
+def model_card_path() -> Path:
+    """``models/ptm45hp.lib`` beside the package (a source checkout or an editable install)."""
+    path = Path(__file__).resolve().parents[2] / "models" / "ptm45hp.lib"
+    if not path.exists():
+        raise InputFileError(path, "the PTM 45 nm model card is missing (needed by the cmos comparator)")
+    return path

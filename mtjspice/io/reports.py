@@ -1,0 +1,80 @@
+"""The text reports written into output folders (``report.txt``) for neuron and array runs."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..analysis.spikes import spike_summary, spike_widths
+from ..params import Device
+from ..physics.llgs import junction_resistance
+from ..results import ARRAY_PARTS, NEURON_PARTS, ArrayRun, NeuronRun
+
+__all__ = ["input_current", "neuron_report", "array_report"]
+
+
+def input_current(res: NeuronRun) -> np.ndarray:
+    """The neuron's input current (A) at its time points."""
+    t = res.t
+    if isinstance(res.input, (int, float)):
+        return np.full(t.size, float(res.input))
+    return np.array([float(np.asarray(res.input(float(x))).reshape(-1)[0]) for x in t])
+
+
+def neuron_report(res: NeuronRun, device: Device, fi: np.ndarray | None = None) -> str:
+    """The human summary of a neuron run (and its F-I rows, if given)."""
+    c, e = res.circuit, res.energy
+    s = spike_summary(res.spikes, res.t, input_current(res), spike_widths(res.wave, res.probes, c.vdd))
+    n = len(res.spikes)
+    r0 = junction_resistance(device, 0.0)
+    lines = [
+        f"mtjspice neuron: device '{device.name}', {c.comparator} comparators, {c.reset} reset",
+        f"simulated {res.t[-1]:.4g} s; ngspice {res.wall_ngspice:.2f} s, Python {res.wall_python:.2f} s",
+        "",
+        "circuit (defaults derived from the device; see mtjspice.circuits.settings):",
+        f"  reference resistor {c.r_ref:.5g} Ohm, read bias {c.v_read:.4g} V, "
+        f"read current {c.v_read / (c.r_ref + r0) * 1e6:.4g} uA at u = 0",
+        f"  thresholds v_hi {c.v_hi:.6g} V, v_lo {c.v_lo:.6g} V (u = 0 reads {c.v_read * c.r_ref / (c.r_ref + r0):.6g} V)",
+        f"  read clock {c.clock_period:.3g} s, window {c.read_width:.3g} s; refractory {c.t_refractory:.3g} s; "
+        f"active-reset current {c.i_reset:.4g} A; read trim {c.i_trim:.4g} A",
+        "",
+        f"spikes: {res.spikes.n_positive} positive, {res.spikes.n_negative} negative",
+        f"  latency from input onset to first spike: {s['latency']:.4g} s",
+        f"  mean spike width: {s['spike_width']:.4g} s; highest firing rate: {s['max_rate']:.4g} 1/s",
+        "",
+        "energy (J): dissipated per part",
+    ]
+    lines += [f"  {p:16s} {e[p]:.5g}" for p in NEURON_PARTS]
+    lines += [f"  {'sum of parts':16s} {e.parts_sum:.5g}",
+              f"  {'total delivered':16s} {e.total:.5g}  (parts / total - 1 = {e.parts_sum / e.total - 1:.2e})",
+              "delivered per source:"]
+    lines += [f"  {k:16s} {v:.5g}" for k, v in e.sources.items()]
+    if n:
+        share = e["junction"] / e.parts_sum * 100
+        lines += ["", f"energy per spike: {e.total / n:.5g} J (whole run / spikes); magnetic device (junction) "
+                  f"share {share:.1f} %, peripherals {100 - share:.1f} %"]
+    if fi is not None:
+        lines += ["", "firing rate against DC input (A, 1/s, wrong-sign spikes):"]
+        lines += [f"  {i:+.4g}  {r:.4g}  {int(w)}" for i, r, w in fi]
+    lines += ["", "validity: macrospin model of the free layer (see README: micromagnetics gives a smaller m_y "
+              "above about 2 mA in the representative device)"]
+    return "\n".join(lines) + "\n"
+
+
+def array_report(res: ArrayRun, n_inputs: int, n_neurons: int) -> str:
+    """The human summary of an array run."""
+    e = res.energy
+    n_pos = int(np.sum(res.spikes.polarity > 0))
+    n = len(res.spikes)
+    how = "one netlist" if len(res.parts) == 1 else "independent neuron groups in parallel ngspice processes"
+    lines = [f"mtjspice array: {n_inputs} inputs x {n_neurons} neurons, {res.t_stop:g} s simulated",
+             f"ran as {len(res.parts)} part(s) in {res.wall:.2f} s wall ({how})",
+             f"input events {res.input_events}; output spikes {n} ({n_pos} positive, {n - n_pos} negative)", "",
+             "energy dissipated per part, summed over the array (J):"]
+    lines += [f"  {p:16s} {e[p]:.5g}  {100 * e[p] / e.parts_sum:5.1f} %" for p in ARRAY_PARTS]
+    lines += [f"  {'sum of parts':16s} {e.parts_sum:.5g}",
+              f"  {'total delivered':16s} {e.total:.5g}  (parts / total - 1 = {e.parts_sum / e.total - 1:.2e})",
+              f"energy per output spike: {res.energy_per_spike:.5g} J",
+              f"energy per input event: {res.energy_per_input_event:.5g} J",
+              "", "validity: macrospin model of each free layer; ideal column virtual grounds and current mirrors "
+              "(their supply cost is not modelled)"]
+    return "\n".join(lines) + "\n"

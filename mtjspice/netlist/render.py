@@ -1,0 +1,225 @@
+"""The one place that writes ngspice text: every token, element, model card, subcircuit and deck.
+
+Names pass :func:`safe.name` / :func:`safe.node`, numbers :func:`safe.num`, expressions
+:func:`safe.expr`, comments :func:`safe.comment`; so whatever a parameter file holds, a rendered
+deck has exactly the lines its builders made and no ``.control`` block but the one written here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from ..errors import NetlistError
+from . import safe
+from .circuit import (
+    Comment,
+    Element,
+    Expr,
+    Instance,
+    Item,
+    Model,
+    NumText,
+    Param,
+    Subckt,
+    Token,
+    Wave,
+    Word,
+    collect_subckts,
+    walk_ic,
+)
+from .deck import Analysis, Deck
+from .sources import source_spec
+
+__all__ = ["render_token", "render_item", "render_subckt", "render_deck", "vector_name", "options_line",
+           "strip_control", "LINE_WIDTH"]
+
+#: Longest line written before folding with ``+`` continuation lines.
+LINE_WIDTH = 200
+
+_VECTOR = re.compile(r"^(?:v|i)\((?:[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)(?:,(?:[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*))?\)$")
+_OPTION_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,31}$")
+_IC_NODE = re.compile(r"^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$")
+
+
+def vector_name(value: object) -> str:
+    """An output vector: ``v(node)``, ``v(x1.node)``, ``v(a,b)`` or ``i(vsource)``, ``i(v.x1.vs)``."""
+    if not isinstance(value, str) or not _VECTOR.match(value.lower()):
+        raise NetlistError(f"output vector: got {value!r}; allowed: v(node), v(node,node) or i(source) "
+                           "with plain identifiers joined by '.'")
+    return value.lower()
+
+
+def _param_value(v: object, what: str) -> str:
+    if isinstance(v, Word):
+        return safe.word(v.text, what)
+    if isinstance(v, NumText):
+        return safe.number_literal(v.text, what)
+    if isinstance(v, tuple):
+        return "[" + " ".join(safe.num(x, what) for x in v) + "]"
+    return safe.num(v, what)
+
+
+def render_token(tok: Token, what: str = "value") -> str:
+    """One token of an element's value."""
+    if isinstance(tok, Word):
+        return safe.word(tok.text, what)
+    if isinstance(tok, Param):
+        return f"{safe.name(tok.key, what)}={_param_value(tok.value, f'{what} {tok.key}')}"
+    if isinstance(tok, Expr):
+        return safe.expr(tok.text, what)
+    if isinstance(tok, Wave):
+        return source_spec(tok.waveform)
+    return safe.num(tok, what)
+
+
+def _fold(line: str) -> str:
+    """Fold a long line with SPICE continuation lines ('+') at spaces."""
+    if len(line) <= LINE_WIDTH:
+        return line
+    out, cur = [], ""
+    for w in line.split(" "):
+        if cur and len(cur) + len(w) + 1 > LINE_WIDTH:
+            out.append(cur)
+            cur = "+ " + w
+        else:
+            cur = f"{cur} {w}" if cur else w
+    out.append(cur)
+    return "\n".join(out)
+
+
+def render_model(m: Model) -> str:
+    """``.model NAME TYPE(k=v ...)`` for short cards; long cards continue on ``+`` lines."""
+    params = [render_token(p, f"model {m.name}") for p in m.params]
+    if XSPICE_MODEL.get(m.type.lower(), False) or len(params) <= 8:
+        return _fold(f".model {m.name} {m.type}" + (f"({' '.join(params)})" if params else ""))
+    lines = [f".model {m.name} {m.type}"]
+    cur = "+"
+    for p in params:
+        if len(cur) + len(p) + 1 > 100:
+            lines.append(cur)
+            cur = "+"
+        cur = f"{cur}{p}" if cur == "+" else f"{cur} {p}"
+    lines.append(cur)
+    return "\n".join(lines)
+
+
+#: XSPICE code models take their parameters in parentheses on one (folded) line.
+XSPICE_MODEL = {"oneshot": True, "filesource": True}
+
+
+def render_item(it: Item) -> str:
+    """One element, instance, comment or model card."""
+    if isinstance(it, Comment):
+        return "* " + safe.comment(it.text) if it.text else "*"
+    if isinstance(it, Model):
+        return render_model(it)
+    if isinstance(it, Instance):
+        return " ".join([it.name.upper(), *it.nodes, it.subckt.name])
+    if isinstance(it, Element):
+        line = " ".join([it.name, *it.nodes, *(render_token(t, it.name) for t in it.value)])
+        # long source waveforms (PWL) are folded; expressions stay on one line
+        return _fold(line) if any(isinstance(t, Wave) for t in it.value) else line
+    raise NetlistError(f"netlist item: got {type(it).__name__}; allowed: Element, Instance, Comment or Model")
+
+
+def render_subckt(s: Subckt) -> str:
+    """``.subckt NAME PORTS`` ... ``.ends NAME`` with its header comments."""
+    lines = ["* " + safe.comment(h) for h in s.header]
+    lines.append(f".subckt {s.name} {' '.join(s.ports)}")
+    lines += [render_item(it) for it in s.items]
+    lines.append(f".ends {s.name}")
+    return "\n".join(lines)
+
+
+def options_line(options: Mapping[str, float | str]) -> str:
+    """``.options k=v ...``; keys are identifiers, values numbers or identifiers (e.g. method=gear)."""
+    if not options:
+        return ""
+    items = []
+    for k, v in options.items():
+        if not _OPTION_WORD.match(k):
+            raise NetlistError(f"option name: got {k!r}; allowed: a plain identifier")
+        if isinstance(v, str):
+            if not _OPTION_WORD.match(v):
+                raise NetlistError(f"option {k}: got {v!r}; allowed: a number or a plain word")
+            items.append(f"{k}={v}")
+        else:
+            items.append(f"{k}={safe.num(v, f'option {k}')}")
+    return ".options " + " ".join(items)
+
+
+def _analysis_line(a: Analysis) -> str:
+    parts = [".tran", safe.num(a.t_step, "t_step"), safe.num(a.t_stop, "t_stop")]
+    if a.max_step is not None:
+        parts += ["0", safe.num(a.max_step, "max_step")]
+    if a.uic:
+        parts.append("uic")
+    return " ".join(parts)
+
+
+def _control_block(vectors: Sequence[str], data_file: str, threads: int | None) -> str:
+    names = [vector_name(v) for v in vectors]
+    lines = [".control"]
+    if threads is not None:
+        if not (isinstance(threads, int) and 1 <= threads <= 256):
+            raise NetlistError(f"threads: got {threads!r}; allowed: an integer from 1 to 256")
+        lines.append(f"set num_threads={threads}")
+    lines += ["set wr_singlescale", "set wr_vecnames", "set numdgt=12", "run",
+              f"wrdata {safe.filename(data_file)} " + " ".join(names), "quit", ".endc"]
+    return "\n".join(lines)
+
+
+def render_deck(d: Deck, control: bool = True) -> str:
+    """The whole deck: title, top-level model cards and subcircuits, items, ``.ic``, options,
+    analysis and (with ``control`` and probes) the batch control block."""
+    lines = [safe.title(d.title)]
+    subckts = collect_subckts(d.items)
+    written: dict[str, Model] = {}
+    for s in subckts:
+        lines.append(render_subckt(s))
+        # top-level cards the subcircuit uses (with their comments), each once per deck
+        new = [m for m in s.models if not (isinstance(m, Model) and written.get(m.name.lower()) == m)]
+        if len(new) == len(s.models):
+            for m in s.models:
+                if isinstance(m, Model):
+                    if m.name.lower() in written:
+                        raise NetlistError(f"model name {m.name!r} is defined twice with different parameters")
+                    written[m.name.lower()] = m
+            lines += [render_item(m) for m in s.models]
+        elif any(isinstance(m, Model) for m in new):
+            raise NetlistError(f"subcircuit {s.name}: its model cards differ from cards of the same names")
+    lines += [render_item(it) for it in d.items]
+    ic = dict(walk_ic(d.items))
+    ic.update(d.ic)
+    if ic:
+        parts = []
+        for nodename, value in ic.items():
+            if not _IC_NODE.match(nodename):
+                raise NetlistError(f".ic node: got {nodename!r}; allowed: plain identifiers joined by '.'")
+            parts.append(f"v({nodename})={safe.num(value, f'.ic v({nodename})')}")
+        lines += [".ic " + " ".join(parts[i : i + 6]) for i in range(0, len(parts), 6)]
+    opt = options_line(d.options)
+    if opt:
+        lines.append(opt)
+    lines.append(_analysis_line(d.analysis))
+    if control and d.probes:
+        lines.append(_control_block(d.vectors, d.data_file, d.threads))
+    lines.append(".end")
+    return "\n".join(lines) + "\n"
+
+
+def strip_control(text: str) -> str:
+    """A deck's text without its ``.control ... .endc`` block (for the shared-library engine)."""
+    out, inside = [], False
+    for line in text.splitlines():
+        low = line.strip().lower()
+        if low.startswith(".control"):
+            inside = True
+            continue
+        if low.startswith(".endc"):
+            inside = False
+            continue
+        if not inside:
+            out.append(line)
+    return "\n".join(out) + "\n"
