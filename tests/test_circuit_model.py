@@ -246,7 +246,8 @@ def test_parse_refuses_anything_but_comments_and_models(bad: str) -> None:
 
 
 def test_parse_continuation_needs_a_card() -> None:
-    assert parse_model_card(".model n1 nmos level=54\n+vth0=0.4")[0].params[1] == Param("vth0", NumText("0.4"))
+    (model,) = parse_model_card(".model n1 nmos level=54\n+vth0=0.4")
+    assert isinstance(model, Model) and model.params[1] == Param("vth0", NumText("0.4"))
     for text in ("+vth0=0.4", "* card\n+vth0=0.4", ".model n1 nmos level=54\n* c\n+vth0=0.4"):
         with pytest.raises(NetlistError):
             parse_model_card(text)
@@ -295,12 +296,12 @@ def test_comments_words_and_params_are_checked() -> None:
     for bad in ("a b", "x\n.control", "x;y", "1k", ""):
         with pytest.raises(NetlistError):
             render_item(Element("M1", ("a", "b", "0", "0"), (Word(bad),)))
-    for bad in ("a b", "1k", "w;x", "L\n.control", ""):
+    for key in ("a b", "1k", "w;x", "L\n.control", ""):
         with pytest.raises(NetlistError):
-            render_item(Element("M1", ("a", "b", "0", "0"), (Word("nch"), Param(bad, 1e-6))))
-    for bad in (Word("a b"), Word("x;y"), NumText("1;shell"), NumText("1 2"), NumText("nan"), float("inf")):
+            render_item(Element("M1", ("a", "b", "0", "0"), (Word("nch"), Param(key, 1e-6))))
+    for value in (Word("a b"), Word("x;y"), NumText("1;shell"), NumText("1 2"), NumText("nan"), float("inf")):
         with pytest.raises(NetlistError):
-            render_item(Model("m", "nmos", (Param("vth0", bad),)))
+            render_item(Model("m", "nmos", (Param("vth0", value),)))
     assert render_item(Element("C1", ("a", "0"), (1e-12, Param("IC", 0.5)))) == "C1 a 0 1e-12 IC=0.5"
     assert render_item(Element("A1", ("a", "b"), (Word("m"), Param("t", (1.0, 2e-9))))) == "A1 a b m t=[1 2e-09]"
 

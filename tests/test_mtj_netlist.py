@@ -14,7 +14,7 @@ import pytest
 import mtjspice as ms
 from mtjspice import NetlistError, ParameterError
 from mtjspice.netlist import mtj as M
-from mtjspice.netlist.circuit import Instance, Probe, Subckt
+from mtjspice.netlist.circuit import Instance, Item, Probe, Subckt
 from mtjspice.netlist.render import render_subckt
 from mtjspice.netlist.testbench import TESTBENCH_PROBES, TESTBENCH_VECTORS, mtj_testbench
 from mtjspice.physics.batch import DeviceBatch
@@ -85,13 +85,13 @@ def test_builder_rejects_hostile_names(ortho_path) -> None:
     assert text.count("\n") == render_subckt(M.mtj_subckt(dev, "mtj")).count("\n")
     assert not any(ln.strip().lower().startswith((".control", "shell", ".endc")) for ln in text.splitlines())
     # ... and the whole deck around it keeps exactly its own control block
-    lines = mtj_testbench(evil, 1e-3, 1e-9, 1e-11).text().splitlines()
+    lines = mtj_testbench(evil, ms.DC(1e-3), 1e-9, 1e-11).text().splitlines()
     assert [ln for ln in lines if ln.strip().lower().startswith((".control", "shell", ".endc"))] == [".control", ".endc"]
 
 
 def test_testbench_deck_and_probes(ortho_path) -> None:
     dev = ms.load_device(ortho_path)
-    deck = mtj_testbench(dev, 1e-3, 1e-9, 1e-11)
+    deck = mtj_testbench(dev, ms.DC(1e-3), 1e-9, 1e-11)
     assert deck.probes == TESTBENCH_PROBES
     assert deck.vectors == list(TESTBENCH_VECTORS)
     assert TESTBENCH_VECTORS == ("v(x1.mx)", "v(x1.my)", "v(x1.mz)", "i(v.x1.vsense)", "v(a)")
@@ -174,7 +174,7 @@ def test_many_mtjs_keep_their_step_through_a_current_edge(ortho_path) -> None:
 
     dev = ms.load_device(ortho_path)
     mtj = M.mtj_subckt(dev, "mtj", "accurate")
-    items = []
+    items: list[Item] = []
     amps = np.linspace(0.3e-3, 0.7e-3, 40)[:20] * np.where(np.arange(20) % 2, -1, 1)
     for k, a in enumerate(amps, 1):
         items += [isource(f"in{k}", "0", f"a{k}", ms.Pulse(0.0, float(a), 1e-9, 1e-11, 1e-11, 5e-9, 10e-9)),

@@ -9,7 +9,7 @@ from mtjspice import SimulationError
 from mtjspice.netlist.circuit import Element, Probe, Word
 from mtjspice.netlist.deck import Analysis, Deck
 from mtjspice.netlist.sources import vsource
-from mtjspice.sim import run, run_deck
+from mtjspice.sim import Engine, run, run_deck
 
 pytestmark = pytest.mark.ngspice
 
@@ -26,7 +26,7 @@ def test_rc_deck_vectors() -> None:
 
 
 @pytest.mark.parametrize("engine", ["batch", "shared"])
-def test_rc_step(engine: str) -> None:
+def test_rc_step(engine: Engine) -> None:
     wf = run_deck(rc_deck(), engine=engine)
     expected = 1 - np.exp(-wf.t / 1e-9)
     assert np.max(np.abs(wf["v(b)"] - expected)) < 1e-3
@@ -36,7 +36,7 @@ def test_rc_step(engine: str) -> None:
 
 
 @pytest.mark.parametrize("engine", ["batch", "shared"])
-def test_run_takes_the_deck_text(engine: str) -> None:
+def test_run_takes_the_deck_text(engine: Engine) -> None:
     """The text-level entry point runs a rendered deck as before (and a custom data file)."""
     deck = rc_deck(data_file="rc.txt")
     kw = {"data_file": deck.data_file} if engine == "batch" else {}
@@ -51,7 +51,7 @@ def test_engines_agree() -> None:
 
 
 @pytest.mark.parametrize("engine", ["batch", "shared"])
-def test_failure_carries_log(engine: str) -> None:
+def test_failure_carries_log(engine: Engine) -> None:
     # an X line naming a subcircuit the deck does not define: ngspice refuses the deck
     bad = Deck("bad", (vsource("in", "a", "0", 1.0), Element("R1", ("a", "b"), (1000,)),
                        Element("Xu", ("b", "0"), (Word("nosuchsubckt"),))),
