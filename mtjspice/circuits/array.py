@@ -166,7 +166,7 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
     progress : callable (done, total), optional
         Called after each part finishes.
     """
-    from ..sim import run_decks
+    from ..sim import run_batch_many
 
     t0 = time.perf_counter()
     st = settings or ArraySettings()
@@ -180,7 +180,9 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
     def analyse(k: int, wf: Waveforms) -> _Part:
         return _analyse_part(wf, built[k][1], w, c, st.crossbar, keep_waves)
 
-    res: list[_Part] = run_decks([d for d, _ in built], workers=workers, progress=progress, each=analyse)
+    texts = [d.text() for d, _ in built]  # rendered once: run, then kept in the result
+    res: list[_Part] = run_batch_many([(t, d.vectors, d.data_file) for t, (d, _) in zip(texts, built, strict=True)],
+                                      workers=workers, progress=progress, each=analyse)
     check_breakdown(device, max(r.vmax for r in res), " in the array")
     spikes = sorted((sp for r in res for sp in r.spikes), key=lambda x: (x[1], x[0]))
     arr = np.array(spikes, dtype=float).reshape(-1, 3)
@@ -203,7 +205,7 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
     probes = {j: pr for (_, pr), cols in zip(built, parts, strict=True) for j in cols}
     return ArrayRun(spikes=raster, energy=EnergyBreakdown({p: energy[p] for p in ARRAY_PARTS}, sources),
                     energy_neurons=e_neur, input_events=int(input_events), parts=parts,
-                    netlists=[d.text() for d, _ in built], wall=time.perf_counter() - t0,
+                    netlists=texts, wall=time.perf_counter() - t0,
                     part_stats=[r.stats for r in res], waves={j: wv for r in res for j, wv in r.waves.items()},
                     probes=probes, t_stop=t_stop)
 
