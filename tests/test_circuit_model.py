@@ -171,9 +171,6 @@ def test_model_cards_of_subckts_are_written_once() -> None:
         Deck("clash", clash, TRAN).text()
 
 
-@pytest.mark.xfail(raises=NetlistError, strict=True,
-                   reason="render_deck refuses a subcircuit whose models share some cards with an earlier "
-                          "subcircuit and add new ones ('its model cards differ from cards of the same names')")
 def test_model_cards_shared_in_part_are_written_once() -> None:
     card = _ptm()
     extra = Model("nlow", "nmos", (Param("level", NumText("54")), Param("vth0", 0.3)))
@@ -197,8 +194,6 @@ def test_model_with_params() -> None:
         render_item(m.with_params(k1=float("nan")))
 
 
-@pytest.mark.xfail(strict=True, reason="Model.with_params checks keys case-insensitively but replaces "
-                                       "case-sensitively: an upper-case key is accepted and silently ignored")
 def test_model_with_params_is_case_insensitive() -> None:
     m = Model("nch", "nmos", (Param("vth0", 0.4),))
     assert m.with_params(VTH0=0.5).params == (Param("vth0", 0.5),)
@@ -387,3 +382,15 @@ def test_hierarchical_ic_and_probes_reach_ngspice(tmp_path) -> None:
     # 1 V over each cell's 1 kOhm: 1 mA into each, 2 mA out of the source
     assert np.allclose(wf["i(v.xp.xa.vsense)"], 1e-3, rtol=1e-6)
     assert np.allclose(wf["i(vin)"], -2e-3, rtol=1e-6)
+
+
+def test_thread_count_must_be_a_whole_number() -> None:
+    rc = (Element("R1", ("a", "0"), (1e3,)),)
+    for bad in (True, 0, 1.5, 1000):
+        with pytest.raises(NetlistError, match="threads"):
+            Deck("t", rc, TRAN, probes=(Probe.node("a"),), threads=bad).text()  # type: ignore[arg-type]
+
+
+def test_ic_on_a_port_is_refused() -> None:
+    with pytest.raises(NetlistError, match="port 't1'"):
+        Subckt("s", ("t1", "t2"), (Element("R1", ("t1", "t2"), (1.0,)),), ic=(("t1", 0.5),))

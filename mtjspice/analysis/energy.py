@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..netlist.circuit import Probe
 from ..netlist.neuron import NeuronCircuit, NeuronProbes
 from ..results import EnergyBreakdown, Waveforms
 
@@ -29,8 +30,8 @@ def neuron_energy(wave: Waveforms, c: NeuronCircuit, probes: NeuronProbes) -> En
     """
     t = wave.t
 
-    def w(probe: object) -> np.ndarray:
-        return wave[probe.vector]  # type: ignore[attr-defined]
+    def w(probe: Probe) -> np.ndarray:
+        return wave[probe.vector]
 
     p = probes
     v1, v2, vdrv = w(p.t1), w(p.t2), w(p.drv)

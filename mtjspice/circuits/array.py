@@ -197,8 +197,8 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
     first = res[0]  # the rows are identical in every part (all rows are in every deck)
     energy: dict[str, float] = {"crossbar": sum(r.crossbar for r in res),
                                 "drivers": first.driver_r + first.driver_static}
-    for k, p in enumerate(NEURON_PARTS):
-        energy[p] = float(e_neur[:, k].sum())
+    for col, p in enumerate(NEURON_PARTS):
+        energy[p] = float(e_neur[:, col].sum())
     # a part's row sources also feed the other columns' lumped load: count each cell once
     sources["row_sources"] = first.rows_delivered if len(res) == 1 else energy["crossbar"] + first.driver_r
     sources["driver_supply"] = first.driver_static

@@ -161,9 +161,7 @@ def resolve(device: Device, s: NeuronSettings) -> NeuronCircuit:
         return v_read * r_ref / (r_ref + junction_resistance(device, u))
 
     v_hi = s.v_hi if s.v_hi is not None else level(s.u_th)
-    v_lo = s.v_lo if s.v_lo is not None else level(-s.u_th)
-    if v_lo >= v_hi:
-        raise ParameterError("v_lo", v_lo, f"a threshold below v_hi = {v_hi!r} V (they are inverted)")
+    v_lo = s.v_lo if s.v_lo is not None else level(-s.u_th)  # NeuronCircuit refuses v_lo >= v_hi
     active = s.reset == "active"
     t_ref = s.t_refractory if s.t_refractory is not None else (0.5e-9 if active else 1.5e-9)
     i_reset = (s.i_reset if s.i_reset is not None else 1.3 * i_th) if active else 0.0

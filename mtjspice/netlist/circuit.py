@@ -128,11 +128,12 @@ class Model:
 
     def with_params(self, **changes: float | int | Word | NumText) -> Model:
         """A copy with some parameters replaced (each must exist)."""
-        keys = [p.key.lower() for p in self.params]
+        lower = {k.lower(): v for k, v in changes.items()}  # SPICE parameter names ignore case
+        keys = {p.key.lower() for p in self.params}
         for k in changes:
             if k.lower() not in keys:
                 raise NetlistError(f"model {self.name} parameter: got {k!r}; allowed: one of its parameters")
-        new = tuple(Param(p.key, changes[p.key.lower()]) if p.key.lower() in changes else p for p in self.params)
+        new = tuple(Param(p.key, lower[p.key.lower()]) if p.key.lower() in lower else p for p in self.params)
         return Model(self.name, self.type, new)
 
 
@@ -202,6 +203,10 @@ class Subckt:
             safe.node(p, f"port of {self.name}")
         if len(set(self.ports)) != len(self.ports):
             raise NetlistError(f"subcircuit {self.name}: repeated port in {self.ports}")
+        for node, _ in self.ic:
+            if node in self.ports:
+                raise NetlistError(f"subcircuit {self.name} ic: got port {node!r}; allowed: an internal node "
+                                   "(ngspice ignores .ic on a port's hierarchical name)")
 
     def instance(self, name: str, **connections: str) -> Instance:
         """An instance ``name`` of this subcircuit; unnamed ports connect to the node of their name."""

@@ -49,8 +49,8 @@ ideal and draws no power; the comparators' power is what their supply rail deliv
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
-from typing import Literal
+from dataclasses import dataclass, fields, replace
+from typing import Any, Literal
 
 from ..errors import ParameterError
 from ..stimulus import Pulse
@@ -212,8 +212,9 @@ class NeuronProbes:
 
     def inside(self, instance: str | Instance) -> NeuronProbes:
         """The same probes for the neuron seen through ``instance``."""
-        kw = {f.name: (p.inside(instance) if (p := getattr(self, f.name)) is not None else None) for f in fields(self)}
-        return NeuronProbes(**kw)
+        kw: dict[str, Any] = {f.name: (p.inside(instance) if (p := getattr(self, f.name)) is not None else None)
+                              for f in fields(self)}
+        return replace(self, **kw)
 
 
 @dataclass(frozen=True)

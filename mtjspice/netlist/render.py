@@ -162,7 +162,7 @@ def _control_block(vectors: Sequence[str], data_file: str, threads: int | None) 
     names = [vector_name(v) for v in vectors]
     lines = [".control"]
     if threads is not None:
-        if not (isinstance(threads, int) and 1 <= threads <= 256):
+        if isinstance(threads, bool) or not (isinstance(threads, int) and 1 <= threads <= 256):
             raise NetlistError(f"threads: got {threads!r}; allowed: an integer from 1 to 256")
         lines.append(f"set num_threads={threads}")
     lines += ["set wr_singlescale", "set wr_vecnames", "set numdgt=12", "run",
@@ -170,25 +170,36 @@ def _control_block(vectors: Sequence[str], data_file: str, threads: int | None) 
     return "\n".join(lines)
 
 
+def _new_cards(cards: tuple[Model | Comment, ...], written: dict[str, Model],
+               groups: set[tuple[Model | Comment, ...]]) -> list[str]:
+    """The lines of the top-level cards a subcircuit uses that the deck has not written yet: each
+    model once (a different card under a written name is an error), comments with their group's
+    first use."""
+    out = []
+    first_use = cards not in groups
+    groups.add(cards)
+    for m in cards:
+        if isinstance(m, Model):
+            old = written.get(m.name.lower())
+            if old is None:
+                written[m.name.lower()] = m
+                out.append(render_model(m))
+            elif old is not m and old != m:
+                raise NetlistError(f"model name {m.name!r} is defined twice with different parameters")
+        elif first_use:
+            out.append(render_item(m))
+    return out
+
+
 def render_deck(d: Deck, control: bool = True) -> str:
     """The whole deck: title, top-level model cards and subcircuits, items, ``.ic``, options,
     analysis and (with ``control`` and probes) the batch control block."""
     lines = [safe.title(d.title)]
-    subckts = collect_subckts(d.items)
     written: dict[str, Model] = {}
-    for s in subckts:
+    groups: set[tuple[Model | Comment, ...]] = set()
+    for s in collect_subckts(d.items):
         lines.append(render_subckt(s))
-        # top-level cards the subcircuit uses (with their comments), each once per deck
-        new = [m for m in s.models if not (isinstance(m, Model) and written.get(m.name.lower()) == m)]
-        if len(new) == len(s.models):
-            for m in s.models:
-                if isinstance(m, Model):
-                    if m.name.lower() in written:
-                        raise NetlistError(f"model name {m.name!r} is defined twice with different parameters")
-                    written[m.name.lower()] = m
-            lines += [render_item(m) for m in s.models]
-        elif any(isinstance(m, Model) for m in new):
-            raise NetlistError(f"subcircuit {s.name}: its model cards differ from cards of the same names")
+        lines += _new_cards(s.models, written, groups)
     lines += [render_item(it) for it in d.items]
     ic = dict(walk_ic(d.items))
     ic.update(d.ic)
