@@ -21,7 +21,7 @@ from ..netlist.circuit import Comment, Subckt
 from ..netlist.comparators import behavioral_comparator, cmos_comparator
 from ..netlist.deck import Analysis, Deck
 from ..netlist.mtj import OPTION_PRESETS, mtj_subckt
-from ..netlist.neuron import NeuronBlock, NeuronCircuit, neuron_subckt, shared_sources
+from ..netlist.neuron import NeuronBlock, NeuronCircuit, clock_sources, neuron_subckt
 from ..netlist.sources import isource
 from ..params import Device
 from ..results import NeuronRun
@@ -44,12 +44,14 @@ def _comparator(circuit: NeuronCircuit, settings: NeuronSettings) -> Subckt:
     return cmos_comparator(settings.cmos, (note, *card), name="cmp")
 
 
-def neuron_block(device: Device, circuit: NeuronCircuit, settings: NeuronSettings) -> NeuronBlock:
-    """The neuron subcircuit (MTJ, comparators, readout, reset) and its probes.
+def neuron_block(device: Device, circuit: NeuronCircuit, settings: NeuronSettings,
+                 shared_rails: bool = True) -> NeuronBlock:
+    """The neuron subcircuit (MTJ, comparators, readout, reset) and its probes; ``shared_rails``
+    as in :func:`mtjspice.netlist.neuron.neuron_subckt`.
 
     The MTJ's trapezoid correction uses the deck's maximum step ``settings.max_step``."""
     mtj = mtj_subckt(device, "mtj", settings.preset, step=settings.max_step)
-    return neuron_subckt(circuit, mtj, _comparator(circuit, settings))
+    return neuron_subckt(circuit, mtj, _comparator(circuit, settings), shared_rails=shared_rails)
 
 
 def deck_options(circuit: NeuronCircuit, settings: NeuronSettings, t_stop: float) -> dict[str, object]:
@@ -68,11 +70,12 @@ def neuron_deck(device: Device, circuit: NeuronCircuit, wave: Waveform | float, 
                 settings: NeuronSettings | None = None) -> tuple[Deck, NeuronBlock]:
     """The single-neuron deck (runs as it is with ``ngspice -b``) and the neuron block it holds.
 
-    The neuron's items sit at the deck's top level (its ports are top-level nodes of the same
-    names), driven by the shared lines and the input current source ``Iin`` into ``ni`` (A)."""
+    The neuron, with its own supplies, sits at the deck's top level (its ports are top-level nodes
+    of the same names), driven by the clock sources and the input current source ``Iin`` into
+    ``ni`` (A)."""
     s = settings or NeuronSettings(comparator=circuit.comparator, reset=circuit.reset)
-    block = neuron_block(device, circuit, s)
-    items = (*shared_sources(circuit), Comment("input current into the neuron's input node ni"),
+    block = neuron_block(device, circuit, s, shared_rails=False)
+    items = (*clock_sources(circuit), Comment("input current into the neuron's input node ni"),
              isource("in", "0", "ni", wave), *block.subckt.items)
     title = f"mtjspice signed LIF neuron ({circuit.comparator} comparators, {circuit.reset} reset)"
     return Deck(title, items, probes=block.probes.all(), **deck_options(circuit, s, t_stop)), block  # type: ignore[arg-type]

@@ -35,10 +35,11 @@ back to 0 faster.
 The neuron is one subcircuit, ``.subckt lifn ni clk enr vrbus vddbus vthhbus vthlbus``
 (:func:`neuron_subckt`): the input current enters at ``ni``; the read clock, the strobe, the read
 bias, the comparator supply and the two thresholds are shared lines (:func:`shared_sources`), so
-one set drives one neuron or a whole array. Each shared supply enters the neuron through a 0 V
-sense source of its own (``Vread``, ``Vddc``, ``Vthh``, ``Vthl``), so energy is booked per neuron.
-A single-neuron deck places the subcircuit's items at its top level (ports and nodes keep their
-names); an array instantiates it once per column.
+one set drives a whole array. Each shared supply enters the neuron through a 0 V sense source of
+its own (``Vread``, ``Vddc``, ``Vthh``, ``Vthl``), so energy is booked per neuron. A lone neuron
+(``shared_rails=False``) has its own sources under those names instead, and a single-neuron deck
+places the subcircuit's items at its top level (ports and nodes keep their names); an array
+instantiates it once per column.
 
 Energy bookkeeping: every independent source that carries current has a 0 V sense source or is
 itself a V source, and :class:`NeuronProbes` names them, so the deck writes what the energy
@@ -58,7 +59,7 @@ from . import safe
 from .circuit import Comment, Element, Expr, Instance, Item, Model, Param, Probe, Subckt, Wave, Word
 
 __all__ = ["NeuronCircuit", "NeuronProbes", "NeuronBlock", "ComparatorKind", "ResetMode", "COMPARATORS", "RESETS",
-           "PORTS", "MTJ_INSTANCE", "neuron_subckt", "shared_sources", "source_resistance"]
+           "PORTS", "MTJ_INSTANCE", "neuron_subckt", "clock_sources", "shared_sources", "source_resistance"]
 
 ComparatorKind = Literal["behavioral", "cmos"]
 ResetMode = Literal["leak", "active"]
@@ -225,20 +226,33 @@ class NeuronBlock:
     probes: NeuronProbes
 
 
-def shared_sources(c: NeuronCircuit) -> tuple[Item, ...]:
-    """The lines every neuron shares: read clock ``clk``, strobe ``enr``, read bias ``vrbus``,
-    comparator supply ``vddbus`` and threshold rails ``vthhbus`` / ``vthlbus``."""
+def clock_sources(c: NeuronCircuit) -> tuple[Item, ...]:
+    """The read clock ``clk`` (1 in the read window) and the comparator strobe ``enr``."""
     per, w, e = c.clock_period, c.read_width, c.edge
     return (
-        Comment("shared lines: read clock (clk = 1 in the read window), comparator strobe (window minus settling),"),
-        Comment("read bias, comparator supply, threshold rails"),
+        Comment("read clock: clk = 1 during the read window; enr = comparator strobe (window minus settling)"),
         Element("Vclk", ("clk", "0"), (Wave(Pulse(0.0, 1.0, per - w - e, e, e, w, per)),)),
         Element("Venr", ("enr", "0"), (Wave(Pulse(0.0, 1.0, c.strobe_delay, e, e, w - c.settle, per)),)),
+    )
+
+
+def shared_sources(c: NeuronCircuit) -> tuple[Item, ...]:
+    """The lines the neurons of an array share: :func:`clock_sources`, then the read-bias rail
+    ``vrbus``, comparator supply ``vddbus`` and threshold rails ``vthhbus`` / ``vthlbus``."""
+    return (
+        *clock_sources(c),
+        Comment("shared rails: read bias, comparator supply, thresholds"),
         Element("Vrbus", ("vrbus", "0"), (Wave(c.v_read),)),
         Element("Vddbus", ("vddbus", "0"), (Wave(c.vdd),)),
         Element("Vthhbus", ("vthhbus", "0"), (Wave(c.v_thh_rail),)),
         Element("Vthlbus", ("vthlbus", "0"), (Wave(c.v_thl_rail),)),
     )
+
+
+def _rail(name: str, node: str, bus: str, volts: float, shared: bool) -> Element:
+    """A supply entering the neuron: a 0 V sense source from the shared rail ``bus``, or the
+    neuron's own source of ``volts`` (V) to ground. Either way its current is the neuron's draw."""
+    return Element(name, (node, bus), (0,)) if shared else Element(name, (node, "0"), (Wave(volts),))
 
 
 def source_resistance(c: NeuronCircuit) -> float:
@@ -251,7 +265,7 @@ def source_resistance(c: NeuronCircuit) -> float:
     return c.r_ref * r_up / (c.r_ref + r_up)
 
 
-def _thresholds(c: NeuronCircuit) -> tuple[list[Item], Element, Element]:
+def _thresholds(c: NeuronCircuit, shared: bool) -> tuple[list[Item], Element, Element]:
     """The two threshold references from their rails; for the CMOS latches, behind matching resistors.
 
     A clocked latch kicks charge back into its inputs when the strobe rises (its tail node drops
@@ -261,11 +275,12 @@ def _thresholds(c: NeuronCircuit) -> tuple[list[Item], Element, Element]:
     readout margin. A resistor 2 R_s in series with each reference (one latch's kick each) makes
     both inputs dip alike, so the kick is common mode.
     """
-    if c.comparator != "cmos":
-        hi, lo = Element("Vthh", ("vthh", "vthhbus"), (0,)), Element("Vthl", ("vthl", "vthlbus"), (0,))
+    cmos = c.comparator == "cmos"
+    hi = _rail("Vthh", "vthh0" if cmos else "vthh", "vthhbus", c.v_thh_rail, shared)
+    lo = _rail("Vthl", "vthl0" if cmos else "vthl", "vthlbus", c.v_thl_rail, shared)
+    if not cmos:
         return [hi, lo], hi, lo
     r_m = 2.0 * source_resistance(c)
-    hi, lo = Element("Vthh", ("vthh0", "vthhbus"), (0,)), Element("Vthl", ("vthl0", "vthlbus"), (0,))
     return [
         Comment("latch references: rails at the thresholds -/+ ref_offset, each behind 2 R_s (R_s = t2's source"),
         Comment("resistance during a read) so that the latches' kickback is common mode"),
@@ -274,7 +289,8 @@ def _thresholds(c: NeuronCircuit) -> tuple[list[Item], Element, Element]:
     ], hi, lo
 
 
-def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str = "lifn") -> NeuronBlock:
+def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str = "lifn",
+                  shared_rails: bool = True) -> NeuronBlock:
     """The signed LIF neuron ``c`` as ``.subckt NAME ni clk enr vrbus vddbus vthhbus vthlbus``.
 
     Parameters
@@ -287,8 +303,14 @@ def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str =
         ``.subckt ... inp inn en out vdd`` (:mod:`mtjspice.netlist.comparators`).
     name : str
         Subcircuit name.
+    shared_rails : bool
+        True: the read bias, comparator supply and thresholds come from the rail ports through
+        0 V sense sources (an array). False: the neuron has its own sources of those voltages and
+        only the ports ``ni clk enr`` (a lone neuron: fewer matrix rows, and the deck every
+        single-neuron figure in the README was measured on).
 
-    The input current (A) enters at port ``ni``; positive current pushes u up.
+    The input current (A) enters at port ``ni``; positive current pushes u up. Either way the
+    rail elements carry the same names, so the probes and the energy bookkeeping are one.
     """
     V, EQ = Word("V"), Word("=")
     logic_off = "(1-v(refp))*(1-v(refn))"
@@ -297,10 +319,10 @@ def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str =
     mode = "active reset" if c.reset == "active" else "leak reset"
     v_si, v_str, v_sin = (Element("Vsi", ("ni", "drv"), (0,)), Element("Vstr", ("nt", "ni"), (0,)),
                           Element("Vsin", ("gin", "t1"), (0,)))
-    v_read, v_srd, v_sg = (Element("Vread", ("vr", "vrbus"), (0,)), Element("Vsrd", ("rr", "t1"), (0,)),
+    v_read, v_srd, v_sg = (_rail("Vread", "vr", "vrbus", c.v_read, shared_rails), Element("Vsrd", ("rr", "t1"), (0,)),
                            Element("Vsg", ("g2", "0"), (0,)))
-    v_ddc = Element("Vddc", ("vddc", "vddbus"), (0,))
-    th_items, v_thh, v_thl = _thresholds(c)
+    v_ddc = _rail("Vddc", "vddc", "vddbus", c.vdd, shared_rails)
+    th_items, v_thh, v_thl = _thresholds(c, shared_rails)
     x_mtj = mtj.instance(MTJ_INSTANCE, t1="t1", t2="t2")
     t_ref = c.t_refractory
     items: list[Item] = [
@@ -351,7 +373,7 @@ def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str =
         v_srs = Element("Vsrs", ("rs", "t1"), (0,))
         items += [Comment("active reset: a current of the spike's opposite sign while the one-shot is high"),
                   Element("Grst", ("0", "rs", "refn", "refp"), (c.i_reset,)), v_srs]
-    sub = Subckt(name, PORTS, tuple(items))
+    sub = Subckt(name, PORTS if shared_rails else PORTS[:3], tuple(items))
     cur = Probe.current
     probes = NeuronProbes(
         u=Probe.node("my").inside(x_mtj), t1=Probe.node("t1"), t2=Probe.node("t2"), spk_p=Probe.node("spk_p"),
