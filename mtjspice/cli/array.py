@@ -112,15 +112,10 @@ def run(args: argparse.Namespace) -> int:
     circuit = resolve(device, st.neuron)
     full_deck, _ = array_deck(device, circuit, w, inputs, args.t_stop, st)
     with Progress(1, "array", enabled=not args.quiet) as bar:
-        def tick(done: int, total: int) -> None:
-            bar.total = total
-            bar.done = done - 1
-            bar.update(1)
-
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             res = run_array(device, w, inputs, args.t_stop, st, split=args.split, workers=args.workers,
-                            input_events=int(ev.shape[0]), circuit=circuit, progress=tick)
+                            input_events=int(ev.shape[0]), circuit=circuit, progress=bar.set)
     for cw in caught:
         print(f"warning: {cw.message}")
     e = res.energy
