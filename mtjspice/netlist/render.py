@@ -91,7 +91,7 @@ def _fold(line: str) -> str:
 def render_model(m: Model) -> str:
     """``.model NAME TYPE(k=v ...)`` for short cards; long cards continue on ``+`` lines."""
     params = [render_token(p, f"model {m.name}") for p in m.params]
-    if XSPICE_MODEL.get(m.type.lower(), False) or len(params) <= 8:
+    if m.type.lower() in XSPICE_MODELS or len(params) <= 8:
         return _fold(f".model {m.name} {m.type}" + (f"({' '.join(params)})" if params else ""))
     lines = [f".model {m.name} {m.type}"]
     cur = "+"
@@ -105,7 +105,7 @@ def render_model(m: Model) -> str:
 
 
 #: XSPICE code models take their parameters in parentheses on one (folded) line.
-XSPICE_MODEL = {"oneshot": True, "filesource": True}
+XSPICE_MODELS = frozenset({"oneshot", "filesource"})
 
 
 def render_item(it: Item) -> str:
