@@ -139,3 +139,14 @@ def test_deck_structure() -> None:
         Deck("t", (), Analysis(1e-9, 1e-11), ic={"a;shell": 0.0}).text()
     with pytest.raises(NetlistError):
         Deck("t", (), Analysis(1e-9, 1e-11), ic={"a": math.nan}).text()
+
+
+@pytest.mark.parametrize("check", [safe.name, safe.node, safe.filename, safe.title, safe.expr, safe.comment,
+                                   safe.word, safe.number_literal, vector_name])
+def test_a_trailing_newline_is_refused_everywhere(check) -> None:  # type: ignore[no-untyped-def]
+    # a regex ending in '$' also matches before a final newline; every validator must see the whole string
+    good = {"title": "a deck", "number_literal": "4.0", "vector_name": "v(a)", "word": "DC"}.get(check.__name__, "ab")
+    assert check(good)
+    for bad in (good + "\n", good + "\r", good + "\n.control"):
+        with pytest.raises(NetlistError):
+            check(bad)

@@ -37,14 +37,14 @@ __all__ = ["render_token", "render_item", "render_subckt", "render_deck", "vecto
 #: Longest line written before folding with ``+`` continuation lines.
 LINE_WIDTH = 200
 
-_VECTOR = re.compile(r"^(?:v|i)\((?:[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)(?:,(?:[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*))?\)$")
-_OPTION_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,31}$")
-_IC_NODE = re.compile(r"^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$")
+_VECTOR = re.compile(r"(?:v|i)\((?:[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)(?:,(?:[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*))?\)")
+_OPTION_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,31}")
+_IC_NODE = re.compile(r"[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*")
 
 
 def vector_name(value: object) -> str:
     """An output vector: ``v(node)``, ``v(x1.node)``, ``v(a,b)`` or ``i(vsource)``, ``i(v.x1.vs)``."""
-    if not isinstance(value, str) or not _VECTOR.match(value.lower()):
+    if not isinstance(value, str) or not _VECTOR.fullmatch(value.lower()):
         raise NetlistError(f"output vector: got {value!r}; allowed: v(node), v(node,node) or i(source) "
                            "with plain identifiers joined by '.'")
     return value.lower()
@@ -138,10 +138,10 @@ def options_line(options: Mapping[str, float | str]) -> str:
         return ""
     items = []
     for k, v in options.items():
-        if not _OPTION_WORD.match(k):
+        if not _OPTION_WORD.fullmatch(k):
             raise NetlistError(f"option name: got {k!r}; allowed: a plain identifier")
         if isinstance(v, str):
-            if not _OPTION_WORD.match(v):
+            if not _OPTION_WORD.fullmatch(v):
                 raise NetlistError(f"option {k}: got {v!r}; allowed: a number or a plain word")
             items.append(f"{k}={v}")
         else:
@@ -206,7 +206,7 @@ def render_deck(d: Deck, control: bool = True) -> str:
     if ic:
         parts = []
         for nodename, value in ic.items():
-            if not _IC_NODE.match(nodename):
+            if not _IC_NODE.fullmatch(nodename):
                 raise NetlistError(f".ic node: got {nodename!r}; allowed: plain identifiers joined by '.'")
             parts.append(f"v({nodename})={safe.num(value, f'.ic v({nodename})')}")
         lines += [".ic " + " ".join(parts[i : i + 6]) for i in range(0, len(parts), 6)]
