@@ -12,11 +12,31 @@ __all__ = [
     "MtjspiceError",
     "ParameterError",
     "InputFileError",
+    "CostError",
+    "RunTimeoutError",
     "SimulatorNotFoundError",
     "SimulationError",
     "NetlistError",
     "BreakdownWarning",
+    "CostWarning",
+    "printable",
 ]
+
+
+def printable(text: object, keep_newlines: bool = False) -> str:
+    """``str(text)`` with every non-printable character escaped (``\\x1b``, ``\\n``, ``\\u202e``).
+
+    User text (a file name, an unknown key, a value) reaches messages only through this, so no
+    file can move the terminal's cursor, clear it or split one error over several lines.
+    ``keep_newlines`` keeps line breaks (for multi-line messages the package writes itself).
+    """
+    out = []
+    for ch in str(text):
+        if ch.isprintable() or (keep_newlines and ch == "\n"):
+            out.append(ch)
+        else:
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+    return "".join(out)
 
 
 class MtjspiceError(Exception):
@@ -39,10 +59,18 @@ class ParameterError(MtjspiceError, ValueError):
     """
 
     def __init__(self, name: str, value: object, allowed: str) -> None:
-        self.name = name
+        self.name = printable(name)
         self.value = value
         self.allowed = allowed
-        super().__init__(f"{name}: got {value!r}; allowed: {allowed}")
+        super().__init__(f"{self.name}: got {printable(repr(value))}; allowed: {allowed}")
+
+
+class CostError(ParameterError):
+    """A run would need more memory (or more solver steps) than allowed; refused before it starts.
+
+    Same fields as :class:`ParameterError`: ``name`` is the parameter that sets the cost,
+    ``allowed`` says the estimate, the limit and how to proceed.
+    """
 
 
 class InputFileError(MtjspiceError, ValueError):
@@ -52,10 +80,10 @@ class InputFileError(MtjspiceError, ValueError):
     """
 
     def __init__(self, path: object, message: str, line: int | None = None) -> None:
-        self.path = str(path)
+        self.path = printable(path)
         self.line = line
         where = f"{self.path}, line {line}" if line is not None else self.path
-        super().__init__(f"{where}: {message}")
+        super().__init__(f"{where}: {printable(message)}")
 
 
 class NetlistError(MtjspiceError, ValueError):
@@ -91,6 +119,14 @@ class SimulationError(MtjspiceError, RuntimeError):
         if self.log_lines:
             text += "\nngspice said:\n  " + "\n  ".join(self.log_lines[-30:])
         super().__init__(text)
+
+
+class RunTimeoutError(SimulationError):
+    """A run (ngspice or a Python solver) passed its time limit and was stopped."""
+
+
+class CostWarning(UserWarning):
+    """A run is estimated to take long (more than a minute); the message gives the estimate."""
 
 
 class BreakdownWarning(UserWarning):

@@ -23,7 +23,7 @@ MAX_LINES = 400
 #: module under it. A module may import ranks <= its own, except across groups of one rank: those
 #: are siblings that must not know each other (io and plots).
 LAYERS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
-    (0, "leaves", ("mtjspice.errors", "mtjspice.units", "mtjspice.constants")),
+    (0, "leaves", ("mtjspice.errors", "mtjspice.units", "mtjspice.constants", "mtjspice.textio", "mtjspice.budget")),
     (1, "parameters", ("mtjspice.params", "mtjspice.stimulus")),
     (2, "physics", ("mtjspice.physics.*",)),
     (3, "netlist", ("mtjspice.netlist.*",)),
