@@ -18,7 +18,6 @@ import resource
 import sys
 import time
 import warnings
-from pathlib import Path
 
 from mtjspice import load_device
 from mtjspice.circuits.array import ArraySettings, run_array
@@ -36,7 +35,7 @@ ap.add_argument("--group", type=int, default=None)
 ap.add_argument("--inputs", type=int, default=4)
 args = ap.parse_args()
 
-device = load_device(Path(__file__).resolve().parent.parent / "models" / "orthogonal.toml")
+device = load_device("orthogonal")
 ns = NeuronSettings(i_th=0.38e-3)
 # Ideal row drivers (r_driver = 0): with 4 inputs feeding up to 1024 neurons a 10 Ohm driver would
 # sag under the row current and change the workload with the size; this script measures speed.

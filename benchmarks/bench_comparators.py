@@ -17,7 +17,6 @@ import os
 import sys
 import warnings
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import numpy as np
 
@@ -28,7 +27,7 @@ from mtjspice.stimulus import DC
 
 T_STOP = 40e-9
 TAUS = np.arange(-40e-12, 120.1e-12, 5e-12)
-device = load_device(Path(__file__).resolve().parent.parent / "models" / "orthogonal.toml")
+device = load_device("orthogonal")
 step = float(sys.argv[1]) if len(sys.argv) > 1 else 0.02e-3
 currents = np.round(np.arange(0.58e-3, 0.80e-3 + step / 2, step), 7)
 flavours = ("behavioral", "cmos")

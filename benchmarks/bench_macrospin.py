@@ -54,7 +54,7 @@ def main() -> None:
     args = ap.parse_args()
     warnings.simplefilter("ignore", ms.BreakdownWarning)
     np.seterr(over="ignore", invalid="ignore")  # solve_ivp's first trial steps may overflow; it rejects them
-    dev = ms.load_device("models/orthogonal.toml")
+    dev = ms.load_device("orthogonal")
     sizes = (1, 100, 1000) if args.quick else (1, 100, 10_000)
     rtol = 1e-8
 

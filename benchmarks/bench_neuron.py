@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import sys
 import warnings
-from pathlib import Path
 
 from mtjspice import load_device
 from mtjspice.circuits.neuron import run_neuron
 from mtjspice.circuits.settings import NeuronSettings
 from mtjspice.stimulus import DC, default_stimulus
 
-device = load_device(Path(__file__).resolve().parent.parent / "models" / "orthogonal.toml")
+device = load_device("orthogonal")
 t_stop = float(sys.argv[1]) if len(sys.argv) > 1 else 200e-9
 wave = default_stimulus(0.62e-3, t_on=80e-9, gap=18e-9)
 print(f"{'comparator':11s} {'reset':7s} {'s per us':>9s} {'ngspice %':>9s} {'python %':>9s} spikes (+/-)")

@@ -65,7 +65,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="N = 1, 10 only, and a 200 ns train")
     args = ap.parse_args()
     warnings.simplefilter("ignore", ms.BreakdownWarning)
-    dev = ms.load_device("models/orthogonal.toml")
+    dev = ms.load_device("orthogonal")
     sizes = (1, 10) if args.quick else (1, 10, 100)
     train = 200e-9 if args.quick else 1e-6
 

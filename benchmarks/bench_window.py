@@ -11,7 +11,6 @@ import argparse
 import os
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 
@@ -20,7 +19,7 @@ from mtjspice.analysis.window import WindowSpec, plane_grid, rest_theta, sweep_p
 from mtjspice.errors import BreakdownWarning
 from mtjspice.stimulus import square_pulse
 
-MODEL = Path(__file__).resolve().parent.parent / "models" / "orthogonal.toml"
+MODEL = "orthogonal"  # the shipped device, loaded by name
 
 
 def main() -> None:

@@ -26,7 +26,17 @@ from .errors import (
 )
 from .netlist.array import ArrayCircuit
 from .netlist.neuron import NeuronCircuit
-from .params import Device, Field, Geometry, Initial, Junction, Material, device_from_dict, load_device
+from .params import (
+    Device,
+    Field,
+    Geometry,
+    Initial,
+    Junction,
+    Material,
+    device_from_dict,
+    load_device,
+    shipped_devices,
+)
 from .physics.batch import DeviceBatch
 from .physics.demag import demag_factors, device_demag, ellipsoid_factors, elliptic_cylinder_factors
 from .physics.drive import CurrentDrive, DividerDrive
@@ -95,6 +105,7 @@ __all__ = [
     "load_device",
     "parse_si",
     "pulse_train",
+    "shipped_devices",
     "simulate",
     "simulate_thermal",
     "square_pulse",

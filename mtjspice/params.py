@@ -1,328 +1,60 @@
-"""Device parameters: frozen dataclasses, validated on creation, loaded from TOML.
+"""Device parameters: the frozen dataclasses of :mod:`mtjspice.device` (re-exported here), loaded
+from TOML files or by the name of a device shipped with the package.
 
 Every quantity is a plain float in SI units; each field's unit is in its docstring. A device file
 has the sections ``[geometry]``, ``[material]``, ``[junction]``, ``[initial]`` and an optional
-``[field]``; see ``models/orthogonal.toml`` for a commented example with sources.
-
-Axes: x is the free layer's long in-plane axis (length L), y its short in-plane axis (width W),
-z its height (thickness T), which is the easy axis of the orthogonal-easy-axis design.
+``[field]``; the shipped ``orthogonal`` device (``mtjspice/devices/orthogonal.toml``) is a commented
+example with sources. A number may be written as a string with a SPICE suffix (``W = "10n"``,
+``RA = "0.4p"``), as on the command line; note that ``m`` is milli and ``meg`` is mega, as in SPICE.
+Shipped devices load by name: ``load_device("orthogonal")``; :func:`shipped_devices` lists them.
 """
 
 from __future__ import annotations
 
-import math
 import tomllib
-from dataclasses import dataclass, fields, replace
-from dataclasses import field as dc_field
+from dataclasses import MISSING, fields
+from importlib.resources import files
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from .constants import E_CHARGE, GAMMA_E, HBAR, MU0
+from .device import LIMITS, PINNED_PRESETS, SECTIONS, SHAPES, Device, Field, Geometry, Initial, Junction, Material
 from .errors import InputFileError, ParameterError
-from .units import check_finite, check_nonnegative, check_positive
+from .textio import read_text
+from .units import parse_si
 
 __all__ = [
-    "Geometry",
-    "Material",
-    "Junction",
-    "Initial",
-    "Field",
-    "Device",
-    "load_device",
-    "device_from_dict",
-    "PINNED_PRESETS",
+    "Geometry", "Material", "Junction", "Initial", "Field", "Device",
+    "load_device", "device_from_dict", "shipped_devices", "shipped_path", "PINNED_PRESETS", "LIMITS", "SHAPES",
 ]
 
-Shape = Literal["ellipsoid", "elliptic_cylinder"]
-SHAPES: tuple[str, ...] = ("ellipsoid", "elliptic_cylinder")
-
-#: Named pinned-layer polarizations: "orthogonal" is the paper's short-axis (+y) polarizer,
-#: "parallel" the conventional one along the easy axis (+z).
-PINNED_PRESETS: dict[str, tuple[float, float, float]] = {
-    "orthogonal": (0.0, 1.0, 0.0),
-    "parallel": (0.0, 0.0, 1.0),
-}
-
-
-def _vector(name: str, value: object) -> tuple[float, float, float]:
-    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 3:  # type: ignore[arg-type]
-        raise ParameterError(name, value, "a list of 3 finite numbers")
-    items: list[Any] = list(value)  # type: ignore[call-overload]
-    out = tuple(check_finite(f"{name}[{i}]", v) for i, v in enumerate(items))
-    return (out[0], out[1], out[2])
-
-
-def _unit_vector(name: str, value: object) -> tuple[float, float, float]:
-    if isinstance(value, str):
-        if value not in PINNED_PRESETS:
-            raise ParameterError(name, value, "'orthogonal', 'parallel' or a list [px, py, pz] of nonzero length")
-        return PINNED_PRESETS[value]
-    v = _vector(name, value)
-    norm = math.sqrt(sum(c * c for c in v))
-    if norm == 0.0:
-        raise ParameterError(name, list(value), "a vector of nonzero length")  # type: ignore[call-overload]
-    return (v[0] / norm, v[1] / norm, v[2] / norm)
-
-
-def _meta(unit: str, doc: str) -> dict[str, str]:
-    return {"unit": unit, "doc": doc}
-
-
-@dataclass(frozen=True)
-class Geometry:
-    """Free-layer geometry.
-
-    Attributes
-    ----------
-    W : float
-        Width, the short in-plane axis, along y (m).
-    L : float
-        Length, the long in-plane axis, along x (m).
-    T : float
-        Height (thickness), along z (m).
-    shape : {"ellipsoid", "elliptic_cylinder"}
-        Body whose demagnetizing factors are used: the ellipsoid inscribed in the W x L x T box
-        (exact for uniform magnetization) or the elliptic pillar (magnetometric factors).
-    """
-
-    W: float = dc_field(metadata=_meta("m", "width, short in-plane axis (y)"))
-    L: float = dc_field(metadata=_meta("m", "length, long in-plane axis (x)"))
-    T: float = dc_field(metadata=_meta("m", "height along the easy axis (z)"))
-    shape: Shape = dc_field(default="elliptic_cylinder", metadata=_meta("-", "demag body"))
-
-    def __post_init__(self) -> None:
-        for name in ("W", "L", "T"):
-            object.__setattr__(self, name, check_positive(f"geometry.{name}", getattr(self, name), "m"))
-        if self.W > self.L:
-            raise ParameterError("geometry.W", self.W, f"W <= L (W is the short in-plane axis; L = {self.L!r} m)")
-        if self.shape not in SHAPES:
-            raise ParameterError("geometry.shape", self.shape, " or ".join(repr(s) for s in SHAPES))
-
-    @property
-    def area(self) -> float:
-        """Elliptic cross-section area pi W L / 4 (m^2)."""
-        return math.pi * self.W * self.L / 4.0
-
-    @property
-    def volume(self) -> float:
-        """Volume of the chosen body (m^3): pi W L T / 6 (ellipsoid) or pi W L T / 4 (cylinder)."""
-        if self.shape == "ellipsoid":
-            return math.pi * self.W * self.L * self.T / 6.0
-        return self.area * self.T
-
-
-@dataclass(frozen=True)
-class Material:
-    """Free-layer material.
-
-    Attributes
-    ----------
-    Ms : float
-        Saturation magnetization (A/m).
-    alpha : float
-        Gilbert damping (dimensionless, >= 0).
-    gamma : float
-        Gyromagnetic ratio (rad / (s T)).
-    P : float
-        Spin polarization of the tunnelling current (dimensionless, 0..1).
-    eta : float or None
-        Spin-torque efficiency (dimensionless); ``None`` means P / 2.
-    temperature : float
-        Temperature (K) for the thermal field; 0 turns it off.
-    """
-
-    Ms: float = dc_field(metadata=_meta("A/m", "saturation magnetization"))
-    alpha: float = dc_field(metadata=_meta("-", "Gilbert damping"))
-    gamma: float = dc_field(default=GAMMA_E, metadata=_meta("rad/(s T)", "gyromagnetic ratio"))
-    P: float = dc_field(default=0.6, metadata=_meta("-", "spin polarization"))
-    eta: float | None = dc_field(default=None, metadata=_meta("-", "spin-torque efficiency, default P/2"))
-    temperature: float = dc_field(default=300.0, metadata=_meta("K", "temperature"))
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "Ms", check_positive("material.Ms", self.Ms, "A/m"))
-        object.__setattr__(self, "alpha", check_nonnegative("material.alpha", self.alpha))
-        object.__setattr__(self, "gamma", check_positive("material.gamma", self.gamma, "rad/(s T)"))
-        P = check_nonnegative("material.P", self.P)
-        if P > 1:
-            raise ParameterError("material.P", self.P, "a number in [0, 1]")
-        object.__setattr__(self, "P", P)
-        if self.eta is not None:
-            object.__setattr__(self, "eta", check_nonnegative("material.eta", self.eta))
-        object.__setattr__(self, "temperature", check_nonnegative("material.temperature", self.temperature, "K"))
-
-    @property
-    def efficiency(self) -> float:
-        """Spin-torque efficiency eta (dimensionless): ``eta`` if given, else P / 2."""
-        return self.P / 2.0 if self.eta is None else self.eta
-
-
-@dataclass(frozen=True)
-class Junction:
-    """Tunnel junction.
-
-    Attributes
-    ----------
-    RA : float
-        Resistance-area product in the parallel state (Ohm m^2); 1 Ohm um^2 = 1e-12 Ohm m^2.
-    TMR : float
-        Tunnel magnetoresistance ratio at zero bias (dimensionless; 1.0 = 100 %).
-    pinned : tuple of 3 floats
-        Unit vector of the pinned layer's polarization p (normalised on creation).
-    V_half : float
-        Bias at which the TMR halves, TMR(V) = TMR / (1 + (V / V_half)^2) (V); 0 turns the
-        bias dependence off.
-    breakdown_voltage : float
-        Barrier breakdown voltage (V); runs whose junction voltage exceeds it warn.
-    """
-
-    RA: float = dc_field(metadata=_meta("Ohm m^2", "resistance-area product (parallel state)"))
-    TMR: float = dc_field(metadata=_meta("-", "zero-bias TMR ratio, 1.0 = 100 %"))
-    pinned: tuple[float, float, float] = dc_field(metadata=_meta("-", "pinned-layer polarization unit vector"))
-    V_half: float = dc_field(default=0.0, metadata=_meta("V", "bias halving the TMR; 0 = no bias dependence"))
-    breakdown_voltage: float = dc_field(default=1.0, metadata=_meta("V", "barrier breakdown voltage"))
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "RA", check_positive("junction.RA", self.RA, "Ohm m^2"))
-        object.__setattr__(self, "TMR", check_nonnegative("junction.TMR", self.TMR))
-        object.__setattr__(self, "pinned", _unit_vector("junction.pinned", self.pinned))
-        object.__setattr__(self, "V_half", check_nonnegative("junction.V_half", self.V_half, "V"))
-        object.__setattr__(
-            self, "breakdown_voltage", check_positive("junction.breakdown_voltage", self.breakdown_voltage, "V")
-        )
-
-
-@dataclass(frozen=True)
-class Initial:
-    """Initial state.
-
-    Attributes
-    ----------
-    theta0 : float
-        Initial tilt of m from +z toward +x, in the x-z plane (rad): m0 = (sin theta0, 0, cos theta0).
-    """
-
-    theta0: float = dc_field(default=0.0, metadata=_meta("rad", "initial tilt from +z in the x-z plane"))
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "theta0", check_finite("initial.theta0", self.theta0, "rad"))
-
-    @property
-    def m0(self) -> tuple[float, float, float]:
-        """Initial unit magnetization (dimensionless)."""
-        return (math.sin(self.theta0), 0.0, math.cos(self.theta0))
-
-
-@dataclass(frozen=True)
-class Field:
-    """Optional static fields.
-
-    Attributes
-    ----------
-    H : tuple of 3 floats
-        Applied field (A/m).
-    Ku : float
-        Extra uniaxial anisotropy energy density along ``axis`` (J/m^3), for example interfacial
-        anisotropy Ks / T; positive favours the axis.
-    axis : tuple of 3 floats
-        Unit vector of that anisotropy (normalised on creation).
-    """
-
-    H: tuple[float, float, float] = dc_field(default=(0.0, 0.0, 0.0), metadata=_meta("A/m", "applied field"))
-    Ku: float = dc_field(default=0.0, metadata=_meta("J/m^3", "extra uniaxial anisotropy"))
-    axis: tuple[float, float, float] = dc_field(default=(0.0, 0.0, 1.0), metadata=_meta("-", "anisotropy axis"))
-
-    def __post_init__(self) -> None:
-        H = _vector("field.H", self.H)
-        object.__setattr__(self, "H", H)
-        object.__setattr__(self, "Ku", check_finite("field.Ku", self.Ku, "J/m^3"))
-        object.__setattr__(self, "axis", _unit_vector("field.axis", self.axis))
-
-
-@dataclass(frozen=True)
-class Device:
-    """A complete MTJ device: geometry, material, junction, initial state and fields.
-
-    Derived quantities that are plain arithmetic on the fields (resistances, torque coefficient)
-    are properties. Quantities that need the physics kernels are functions of the device in
-    :mod:`mtjspice.physics`: :func:`~mtjspice.physics.demag.device_demag` and
-    :func:`~mtjspice.physics.llgs.junction_resistance`. Use :meth:`replace` for variants.
-    """
-
-    geometry: Geometry
-    material: Material
-    junction: Junction
-    initial: Initial = Initial()
-    field: Field = Field()
-    name: str = "device"
-
-    def replace(self, **changes: Any) -> Device:
-        """A copy with some top-level parts, or dotted leaves, replaced.
-
-        ``dev.replace(**{"geometry.W": 12e-9, "material.alpha": 0.01})`` works, as does
-        ``dev.replace(material=Material(...))``.
-        """
-        parts: dict[str, Any] = {}
-        leaves: dict[str, dict[str, Any]] = {}
-        for key, value in changes.items():
-            if "." in key:
-                section, leaf = key.split(".", 1)
-                leaves.setdefault(section, {})[leaf] = value
-            else:
-                parts[key] = value
-        for section, values in leaves.items():
-            if section not in _SECTIONS:
-                raise ParameterError(section, section, "one of " + ", ".join(_SECTIONS))
-            base = parts.get(section, getattr(self, section))
-            parts[section] = replace(base, **values)
-        return replace(self, **parts)
-
-    @property
-    def p(self) -> tuple[float, float, float]:
-        """Pinned-layer polarization unit vector."""
-        return self.junction.pinned
-
-    @property
-    def R_P(self) -> float:
-        """Parallel-state resistance RA / area (Ohm)."""
-        return self.junction.RA / self.geometry.area
-
-    @property
-    def R_AP(self) -> float:
-        """Antiparallel-state resistance R_P (1 + TMR) (Ohm)."""
-        return self.R_P * (1.0 + self.junction.TMR)
-
-    @property
-    def aj_per_amp(self) -> float:
-        """Spin-torque field per ampere, a_J / I = hbar eta / (2 e mu0 Ms T area) (A/m per A)."""
-        g, m = self.geometry, self.material
-        return HBAR * m.efficiency / (2.0 * E_CHARGE * MU0 * m.Ms * g.T * g.area)
-
-    @property
-    def gamma_prime(self) -> float:
-        """Landau-Lifshitz gyromagnetic factor gamma mu0 / (1 + alpha^2) (m / (A s))."""
-        m = self.material
-        return m.gamma * MU0 / (1.0 + m.alpha**2)
-
-
-_SECTIONS: dict[str, type] = {
-    "geometry": Geometry,
-    "material": Material,
-    "junction": Junction,
-    "initial": Initial,
-    "field": Field,
-}
+#: The keys without a default; a section with none of them may be left out of a file.
 _REQUIRED: dict[str, tuple[str, ...]] = {
-    "geometry": ("W", "L", "T"),
-    "material": ("Ms", "alpha"),
-    "junction": ("RA", "TMR", "pinned"),
-    "initial": (),
-    "field": (),
+    section: tuple(f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING)
+    for section, cls in SECTIONS.items()
 }
-_OPTIONAL_SECTIONS = ("initial", "field")
+
+
+def _numbers_from_text(section: str, cls: type, table: dict[str, Any]) -> dict[str, Any]:
+    """``table`` with every string given for a numeric field parsed as an SI number with an optional
+    SPICE suffix (``"10n"`` -> 1e-8), errors naming ``section.key``. Strings of string fields (the
+    shape) and string presets of vector fields (``pinned = "orthogonal"``) keep their meaning."""
+    kinds = {f.name: str(f.type) for f in fields(cls)}
+    out = dict(table)
+    for key, value in table.items():
+        kind = kinds.get(key, "")
+        name = f"{section}.{key}"
+        if kind in ("float", "float | None") and isinstance(value, str):
+            out[key] = parse_si(value, name)
+        elif kind.startswith("tuple[float") and isinstance(value, list):
+            out[key] = tuple(parse_si(v, f"{name}[{i}]") if isinstance(v, str) else v for i, v in enumerate(value))
+    return out
 
 
 def device_from_dict(data: dict[str, Any], name: str = "device") -> Device:
     """Build a :class:`Device` from a nested dict as read from TOML.
+
+    A number may be given as a string with a SPICE suffix (``"10n"``, ``"0.4p"``, ``"1meg"``), as on
+    the command line.
 
     Raises
     ------
@@ -333,13 +65,13 @@ def device_from_dict(data: dict[str, Any], name: str = "device") -> Device:
     if not isinstance(data, dict):
         raise ParameterError("data", data, "a table of sections")
     for section in data:
-        if section not in _SECTIONS:
-            raise ParameterError(section, data[section], "a section among " + ", ".join(_SECTIONS))
+        if section not in SECTIONS:
+            raise ParameterError(section, data[section], "a section among " + ", ".join(SECTIONS))
     parts: dict[str, Any] = {}
-    for section, cls in _SECTIONS.items():
+    for section, cls in SECTIONS.items():
         table = data.get(section)
         if table is None:
-            if section in _OPTIONAL_SECTIONS:
+            if not _REQUIRED[section]:
                 continue
             raise ParameterError(section, None, f"a [{section}] section with keys " + ", ".join(_REQUIRED[section]))
         if not isinstance(table, dict):
@@ -351,32 +83,74 @@ def device_from_dict(data: dict[str, Any], name: str = "device") -> Device:
         for key in _REQUIRED[section]:
             if key not in table:
                 raise ParameterError(f"{section}.{key}", None, f"a value for required key {section}.{key}")
-        values = dict(table)
-        if section in ("junction", "field"):
-            for key in ("pinned", "H", "axis"):
-                if isinstance(values.get(key), list):
-                    values[key] = tuple(values[key])
-        parts[section] = cls(**values)
+        parts[section] = cls(**_numbers_from_text(section, cls, table))
     return Device(name=name, **parts)
 
 
-def load_device(path: str | Path) -> Device:
-    """Load a device from a TOML file (see ``models/orthogonal.toml``).
+# The shipped files live in mtjspice/devices/ (package data); reached through importlib.resources,
+# so an installed wheel finds them as a source checkout does.
+_SHIPPED = files(__package__ or "mtjspice") / "devices"
+
+
+def shipped_devices() -> tuple[str, ...]:
+    """Names of the device files shipped with mtjspice, for :func:`load_device` (``"orthogonal"``, ...)."""
+    return tuple(sorted(f.name[: -len(".toml")] for f in _SHIPPED.iterdir() if f.name.endswith(".toml")))
+
+
+def shipped_path(filename: str) -> Path:
+    """Path of a file shipped in ``mtjspice/devices/``: ``"orthogonal.toml"``, ``"ptm45hp.lib"``.
 
     Raises
     ------
     InputFileError
-        If the file cannot be read or is not valid TOML.
+        If no such file was shipped (a broken installation).
+    """
+    resource = _SHIPPED / filename
+    if not (isinstance(resource, Path) and resource.is_file()):  # not shipped, or the package is zipped
+        raise InputFileError(f"mtjspice/devices/{filename}", "missing from the installed package; reinstall mtjspice")
+    return resource
+
+
+def _shipped_name(path: str | Path) -> str | None:
+    """The shipped device that ``path`` names (``"orthogonal"`` or ``"orthogonal.toml"``), else None."""
+    text = str(path)
+    stem = text[: -len(".toml")] if text.endswith(".toml") else text
+    return stem if stem in shipped_devices() else None
+
+
+def load_device(path: str | Path) -> Device:
+    """Load a device from a TOML file, or a shipped device by name.
+
+    Parameters
+    ----------
+    path : str or path
+        A device file (UTF-8, with or without a byte-order mark), or the name of a shipped device
+        (:func:`shipped_devices`: ``"orthogonal"``, the paper's design, and ``"parallel"``, the
+        conventional baseline; ``"orthogonal.toml"`` works too). An existing file wins over a name.
+
+    Raises
+    ------
+    InputFileError
+        If the file cannot be read, is not UTF-8 or not valid TOML, or if ``path`` is neither a
+        file nor a shipped device's name (the message lists the shipped names).
     ParameterError
         If a key is missing, unknown, or out of range.
     """
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputFileError(p, f"cannot read device file ({exc.strerror})") from None
+    name = _shipped_name(path)
+    if not p.is_file() and name is not None:
+        p = shipped_path(f"{name}.toml")
+    elif not p.exists():
+        shipped = ", ".join(shipped_devices())
+        hint = f" (did you mean '{p.stem}'?)" if p.stem in shipped_devices() else ""
+        raise InputFileError(p, f"device file: no such file, and not the name of a shipped device{hint}; "
+                             f"shipped devices: {shipped}")
+    text = read_text(p, "device file")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputFileError(p, f"not valid TOML: {exc}") from None
-    return device_from_dict(data, name=p.stem)
+    try:
+        return device_from_dict(data, name=p.stem)
+    except ParameterError as exc:  # name the file as well as the key
+        raise type(exc)(f"{p}: {exc.name}", exc.value, exc.allowed) from None

@@ -1,4 +1,4 @@
-"""Shared fixtures: paths to the shipped models, and the ngspice availability rule.
+"""Shared fixtures: paths to the shipped device files, and the ngspice availability rule.
 
 ngspice tests are marked ``ngspice``. Where ngspice is missing they skip, except when
 ``MTJSPICE_REQUIRE_NGSPICE`` is set (CI sets it): then they fail, so CI never skips them.
@@ -12,8 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from mtjspice.params import shipped_path
+
 ROOT = Path(__file__).resolve().parent.parent
-MODELS = ROOT / "models"
+#: The shipped device files (package data, mtjspice/devices/).
+MODELS = shipped_path("orthogonal.toml").parent
 DATA = Path(__file__).resolve().parent / "data"
 
 

@@ -23,7 +23,7 @@ from mtjspice.stimulus import spike_waveforms
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-MODEL = Path(__file__).resolve().parent.parent / "models" / "orthogonal.toml"
+MODEL = "orthogonal"  # the shipped device, loaded by name
 # i_th given: the decks do not depend on a macrospin scan (fast and deterministic)
 NS = NeuronSettings(i_th=0.38e-3)
 

@@ -28,10 +28,11 @@ from mtjspice.netlist.circuit import (
 from mtjspice.netlist.deck import Analysis, Deck
 from mtjspice.netlist.render import render_item, render_subckt
 from mtjspice.netlist.sources import vsource
+from mtjspice.params import shipped_path
 from mtjspice.sim import parse_wrdata
 
 ROOT = Path(__file__).resolve().parent.parent
-PTM = ROOT / "models" / "ptm45hp.lib"
+PTM = shipped_path("ptm45hp.lib")
 TRAN = Analysis(1e-9, 1e-11)
 
 

@@ -109,7 +109,7 @@ def test_example_netlists_in_sync(ortho_path, parallel_path) -> None:
     from mtjspice.netlist.examples import EXAMPLES
 
     for fname, build in EXAMPLES.items():
-        assert (ROOT / "netlists" / fname).read_text() == build(ROOT / "models").text(), f"netlists/{fname} is stale"
+        assert (ROOT / "netlists" / fname).read_text() == build().text(), f"netlists/{fname} is stale"
 
 
 # ---------------------------------------------------------------- ngspice agreement

@@ -20,7 +20,7 @@ from mtjspice.physics.llgs import junction_resistance
 from mtjspice.sim import parse_wrdata
 
 ROOT = Path(__file__).resolve().parent.parent
-MODEL = ROOT / "models" / "orthogonal.toml"
+MODEL = "orthogonal"  # the shipped device, loaded by name
 I_TH = 0.38e-3  # the model's onset current (macrospin scan: 0.376 to 0.383 mA); fixed to skip the scan
 
 

@@ -4,7 +4,7 @@ defaults derive from the device (:func:`resolve`).
 Defaults derived from the device (each can be overridden; ``None`` means "derive"):
 
 * ``i_th``: the onset current of the leaky-integrating regime (macrospin,
-  :func:`mtjspice.analysis.devicefit.onset_current`); about 0.38 mA for ``models/orthogonal.toml``.
+  :func:`mtjspice.analysis.devicefit.onset_current`); about 0.38 mA for the shipped ``orthogonal`` device.
 * read current ``i_read = 0.25 i_th`` (always positive; below the onset, so a read alone does not
   move u, yet it is simulated and disturbs the magnet a little);
 * readout level at u = 0: ``v_mid = 0.65 vdd`` (the CMOS comparator's NMOS input pair needs a
@@ -34,17 +34,17 @@ from pathlib import Path
 from typing import Any
 
 from ..analysis.devicefit import onset_current
-from ..errors import InputFileError, ParameterError
+from ..errors import ParameterError
 from ..netlist.comparators import LATCH_OFFSET, BehavioralComparator, CmosComparator
 from ..netlist.mtj import OPTION_PRESETS
 from ..netlist.neuron import COMPARATORS, RESETS, NeuronCircuit
-from ..params import Device
+from ..params import Device, shipped_path
 from ..physics.llgs import junction_resistance
 
 __all__ = ["NeuronSettings", "resolve", "TRIM_FACTOR", "model_card_path", "device_onset"]
 
 #: Share of the reads' mean current that the trim cancels: all of it. Measured on
-#: models/orthogonal.toml over 400 ns, both resets: the +I and -I firing rates agree within 4 %
+#: the shipped orthogonal device over 400 ns, both resets: the +I and -I firing rates agree within 4 %
 #: from 0.58 to 0.625 mA, within 9 % at 0.65 mA (the intervals lock to whole read clocks) and
 #: within 12-25 % at 0.57 mA, at the onset; 0.9 and 1.1 do no better.
 TRIM_FACTOR = 1.0
@@ -132,6 +132,14 @@ class NeuronSettings:
             v = getattr(self, name)
             if v is not None and not (isinstance(v, (int, float)) and math.isfinite(v)):
                 raise ParameterError(name, v, "a finite voltage (V)")
+        # The read window's timing, checked here (as NeuronCircuit does) so that an error names the
+        # setting the user gave, not a value derived from it (i_trim divides by the clock's idle time).
+        if self.settle + 2 * self.edge >= self.read_width:
+            raise ParameterError("read_width", self.read_width, f"a read window longer than settle + two edges = "
+                                 f"{self.settle + 2 * self.edge!r} s")
+        if self.read_width + 2 * self.edge >= self.clock_period:
+            raise ParameterError("clock_period", self.clock_period, f"a period longer than the read window plus two "
+                                 f"edges = {self.read_width + 2 * self.edge!r} s (read_width = {self.read_width!r} s)")
         if self.v_hi is not None and self.v_lo is not None and self.v_lo >= self.v_hi:
             raise ParameterError("v_lo", self.v_lo, f"a threshold below v_hi = {self.v_hi!r} V (they are inverted)")
 
@@ -181,8 +189,5 @@ def resolve(device: Device, s: NeuronSettings) -> NeuronCircuit:
 
 
 def model_card_path() -> Path:
-    """``models/ptm45hp.lib`` beside the package (a source checkout or an editable install)."""
-    path = Path(__file__).resolve().parents[2] / "models" / "ptm45hp.lib"
-    if not path.exists():
-        raise InputFileError(path, "the PTM 45 nm model card is missing (needed by the cmos comparator)")
-    return path
+    """The PTM 45 nm card shipped in the package, ``mtjspice/devices/ptm45hp.lib`` (the cmos comparator's)."""
+    return shipped_path("ptm45hp.lib")

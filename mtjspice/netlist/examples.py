@@ -19,28 +19,28 @@ from .testbench import mtj_testbench
 __all__ = ["EXAMPLES", "write_examples"]
 
 
-def _ortho_current(models: Path) -> Deck:
-    dev = load_device(models / "orthogonal.toml")
+def _ortho_current() -> Deck:
+    dev = load_device("orthogonal")
     return mtj_testbench(dev, Pulse(0.0, 0.6e-3, 1e-9, 10e-12, 10e-12, 5e-9, 1.0), 12e-9, 10e-12,
                          title="orthogonal MTJ, 0.6 mA current pulse 1 to 6 ns", data_file="ortho_current_pulse.txt")
 
 
-def _ortho_divider(models: Path) -> Deck:
-    dev = load_device(models / "orthogonal.toml")
+def _ortho_divider() -> Deck:
+    dev = load_device("orthogonal")
     return mtj_testbench(dev, Pulse(0.0, -2.0, 1e-9, 10e-12, 10e-12, 5e-9, 1.0), 12e-9, 10e-12, drive="divider",
                          r_ref=2000.0, title="orthogonal MTJ, -2 V pulse through 2 kOhm",
                          data_file="ortho_divider_pulse.txt")
 
 
-def _parallel_switch(models: Path) -> Deck:
-    dev = load_device(models / "parallel.toml")
+def _parallel_switch() -> Deck:
+    dev = load_device("parallel")
     return mtj_testbench(dev, Pulse(0.0, -1.5e-3, 1e-9, 10e-12, 10e-12, 10e-9, 1.0), 16e-9, 10e-12,
                          title="parallel MTJ, -1.5 mA switching pulse (above 1 V: a baseline, not a design)",
                          data_file="parallel_switch.txt")
 
 
-#: file name -> builder taking the models folder.
-EXAMPLES: dict[str, Callable[[Path], Deck]] = {
+#: file name -> builder of the example deck (from the shipped devices).
+EXAMPLES: dict[str, Callable[[], Deck]] = {
     "ortho_current_pulse.cir": _ortho_current,
     "ortho_divider_pulse.cir": _ortho_divider,
     "parallel_switch.cir": _parallel_switch,
@@ -48,9 +48,9 @@ EXAMPLES: dict[str, Callable[[Path], Deck]] = {
 
 
 def write_examples(root: Path) -> None:
-    """Write every example into ``root/netlists`` from the models in ``root/models``."""
+    """Write every example into ``root/netlists`` (from the shipped devices)."""
     for name, build in EXAMPLES.items():
-        (root / "netlists" / name).write_text(build(root / "models").text(), encoding="utf-8")
+        (root / "netlists" / name).write_text(build().text(), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,325 @@
+"""The device as data: frozen dataclasses in SI units that validate themselves on creation,
+against the types and the physical limits (:data:`LIMITS`) of each quantity. Files are read by
+:mod:`mtjspice.params`, which re-exports everything here.
+
+Axes: x is the free layer's long in-plane axis (length L), y its short in-plane axis (width W),
+z its height (thickness T), which is the easy axis of the orthogonal-easy-axis design.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from dataclasses import field as dc_field
+from typing import Any, Literal
+
+from .constants import E_CHARGE, GAMMA_E, HBAR, MU0
+from .errors import ParameterError
+from .units import check_finite, check_nonnegative, check_positive
+
+__all__ = [
+    "Geometry", "Material", "Junction", "Initial", "Field", "Device", "SECTIONS", "SHAPES", "PINNED_PRESETS", "LIMITS",
+]
+
+Shape = Literal["ellipsoid", "elliptic_cylinder"]
+SHAPES: tuple[str, ...] = ("ellipsoid", "elliptic_cylinder")
+
+#: Named pinned-layer polarizations: "orthogonal" is the paper's short-axis (+y) polarizer,
+#: "parallel" the conventional one along the easy axis (+z).
+PINNED_PRESETS: dict[str, tuple[float, float, float]] = {
+    "orthogonal": (0.0, 1.0, 0.0),
+    "parallel": (0.0, 0.0, 1.0),
+}
+
+
+_LENGTH = ("1 nm to 10 um (1e-09 to 1e-05 m): below 1 nm a layer is not a continuous film, above 10 um a "
+           "single macrospin is meaningless")
+#: Physical limits, ``name -> (low, high, low excluded, what is allowed and why)``. Values no real
+#: device has are refused, so a slip of unit or exponent (``W = 10``: 10 m) stops at the file. The
+#: temperature limit: cobalt has the highest Curie temperature of any ferromagnet (1388 K); above it
+#: nothing is magnetic, so 1500 K refuses no real device and still catches slips such as 3000 K.
+LIMITS: dict[str, tuple[float, float, bool, str]] = {
+    "geometry.W": (1e-9, 10e-6, False, _LENGTH),
+    "geometry.L": (1e-9, 10e-6, False, _LENGTH),
+    "geometry.T": (1e-9, 10e-6, False, _LENGTH),
+    "material.Ms": (0.0, 3e6, True, "0 < Ms <= 3e6 A/m: no known material has more (Fe65Co35, the highest, "
+                    "about 1.95e6 A/m)"),
+    "material.alpha": (0.0, 1.0, False, "0 <= alpha <= 1 (dimensionless): metals have 1e-3 to 0.1; above 1 is "
+                       "overdamped beyond any ferromagnet"),
+    "material.P": (0.0, 1.0, True, "0 < P <= 1 (dimensionless): P = 0 gives no spin torque, and no current is "
+                   "more than fully polarized"),
+    "material.temperature": (0.0, 1500.0, False, "0 to 1500 K: above cobalt's Curie temperature (1388 K, the "
+                             "highest of any ferromagnet) nothing is magnetic"),
+}
+_SLACK = 1e-9  # relative, so that "1n" or "10u" parsed with round-off are not refused
+
+
+def _limited(name: str, value: object, unit: str = "") -> float:
+    """``value`` as a float if it is a finite number within :data:`LIMITS`; else the reason."""
+    low, high, low_excluded, allowed = LIMITS[name]
+    v = check_finite(name, value, unit)
+    if v < low * (1 - _SLACK) or (low_excluded and v <= low) or v > high * (1 + _SLACK):
+        raise ParameterError(name, value, allowed)
+    return v
+
+
+def _vector(name: str, value: object) -> tuple[float, float, float]:
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 3:  # type: ignore[arg-type]
+        raise ParameterError(name, value, "a list of 3 finite numbers")
+    items: list[Any] = list(value)  # type: ignore[call-overload]
+    out = tuple(check_finite(f"{name}[{i}]", v) for i, v in enumerate(items))
+    return (out[0], out[1], out[2])
+
+
+def _unit_vector(name: str, value: object) -> tuple[float, float, float]:
+    if isinstance(value, str):
+        if value not in PINNED_PRESETS:
+            raise ParameterError(name, value, "'orthogonal', 'parallel' or a list [px, py, pz] of nonzero length")
+        return PINNED_PRESETS[value]
+    v = _vector(name, value)
+    norm = math.sqrt(sum(c * c for c in v))
+    if norm == 0.0:
+        raise ParameterError(name, list(value), "a vector of nonzero length")  # type: ignore[call-overload]
+    return (v[0] / norm, v[1] / norm, v[2] / norm)
+
+
+def _meta(unit: str, doc: str) -> dict[str, str]:
+    return {"unit": unit, "doc": doc}
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Free-layer geometry.
+
+    Attributes
+    ----------
+    W : float
+        Width, the short in-plane axis, along y (m).
+    L : float
+        Length, the long in-plane axis, along x (m).
+    T : float
+        Height (thickness), along z (m). W, L, T each lie in 1 nm to 10 um (:data:`LIMITS`).
+    shape : {"ellipsoid", "elliptic_cylinder"}
+        Body whose demagnetizing factors are used: the ellipsoid inscribed in the W x L x T box
+        (exact for uniform magnetization) or the elliptic pillar (magnetometric factors).
+    """
+
+    W: float = dc_field(metadata=_meta("m", "width, short in-plane axis (y)"))
+    L: float = dc_field(metadata=_meta("m", "length, long in-plane axis (x)"))
+    T: float = dc_field(metadata=_meta("m", "height along the easy axis (z)"))
+    shape: Shape = dc_field(default="elliptic_cylinder", metadata=_meta("-", "demag body"))
+
+    def __post_init__(self) -> None:
+        for name in ("W", "L", "T"):
+            object.__setattr__(self, name, _limited(f"geometry.{name}", getattr(self, name), "m"))
+        if self.W > self.L:
+            raise ParameterError("geometry.W", self.W, f"W <= L (W is the short in-plane axis; L = {self.L!r} m)")
+        if self.shape not in SHAPES:
+            raise ParameterError("geometry.shape", self.shape, " or ".join(repr(s) for s in SHAPES))
+
+    @property
+    def area(self) -> float:
+        """Elliptic cross-section area pi W L / 4 (m^2)."""
+        return math.pi * self.W * self.L / 4.0
+
+    @property
+    def volume(self) -> float:
+        """Volume of the chosen body (m^3): pi W L T / 6 (ellipsoid) or pi W L T / 4 (cylinder)."""
+        if self.shape == "ellipsoid":
+            return math.pi * self.W * self.L * self.T / 6.0
+        return self.area * self.T
+
+
+@dataclass(frozen=True)
+class Material:
+    """Free-layer material.
+
+    Attributes
+    ----------
+    Ms : float
+        Saturation magnetization (A/m), at most 3e6 (:data:`LIMITS`).
+    alpha : float
+        Gilbert damping (dimensionless, 0 to 1).
+    gamma : float
+        Gyromagnetic ratio (rad / (s T)).
+    P : float
+        Spin polarization of the tunnelling current (dimensionless, in (0, 1]).
+    eta : float or None
+        Spin-torque efficiency (dimensionless); ``None`` means P / 2.
+    temperature : float
+        Temperature (K) for the thermal field, at most 1500; 0 turns it off.
+    """
+
+    Ms: float = dc_field(metadata=_meta("A/m", "saturation magnetization"))
+    alpha: float = dc_field(metadata=_meta("-", "Gilbert damping"))
+    gamma: float = dc_field(default=GAMMA_E, metadata=_meta("rad/(s T)", "gyromagnetic ratio"))
+    P: float = dc_field(default=0.6, metadata=_meta("-", "spin polarization"))
+    eta: float | None = dc_field(default=None, metadata=_meta("-", "spin-torque efficiency, default P/2"))
+    temperature: float = dc_field(default=300.0, metadata=_meta("K", "temperature"))
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "Ms", _limited("material.Ms", self.Ms, "A/m"))
+        object.__setattr__(self, "alpha", _limited("material.alpha", self.alpha))
+        object.__setattr__(self, "gamma", check_positive("material.gamma", self.gamma, "rad/(s T)"))
+        object.__setattr__(self, "P", _limited("material.P", self.P))
+        if self.eta is not None:
+            object.__setattr__(self, "eta", check_nonnegative("material.eta", self.eta))
+        object.__setattr__(self, "temperature", _limited("material.temperature", self.temperature, "K"))
+
+    @property
+    def efficiency(self) -> float:
+        """Spin-torque efficiency eta (dimensionless): ``eta`` if given, else P / 2."""
+        return self.P / 2.0 if self.eta is None else self.eta
+
+
+@dataclass(frozen=True)
+class Junction:
+    """Tunnel junction.
+
+    Attributes
+    ----------
+    RA : float
+        Resistance-area product in the parallel state (Ohm m^2); 1 Ohm um^2 = 1e-12 Ohm m^2.
+    TMR : float
+        Tunnel magnetoresistance ratio at zero bias (dimensionless; 1.0 = 100 %).
+    pinned : tuple of 3 floats
+        Unit vector of the pinned layer's polarization p (normalised on creation).
+    V_half : float
+        Bias at which the TMR halves, TMR(V) = TMR / (1 + (V / V_half)^2) (V); 0 turns the
+        bias dependence off.
+    breakdown_voltage : float
+        Barrier breakdown voltage (V); runs whose junction voltage exceeds it warn.
+    """
+
+    RA: float = dc_field(metadata=_meta("Ohm m^2", "resistance-area product (parallel state)"))
+    TMR: float = dc_field(metadata=_meta("-", "zero-bias TMR ratio, 1.0 = 100 %"))
+    pinned: tuple[float, float, float] = dc_field(metadata=_meta("-", "pinned-layer polarization unit vector"))
+    V_half: float = dc_field(default=0.0, metadata=_meta("V", "bias halving the TMR; 0 = no bias dependence"))
+    breakdown_voltage: float = dc_field(default=1.0, metadata=_meta("V", "barrier breakdown voltage"))
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "RA", check_positive("junction.RA", self.RA, "Ohm m^2"))
+        object.__setattr__(self, "TMR", check_nonnegative("junction.TMR", self.TMR))
+        object.__setattr__(self, "pinned", _unit_vector("junction.pinned", self.pinned))
+        object.__setattr__(self, "V_half", check_nonnegative("junction.V_half", self.V_half, "V"))
+        object.__setattr__(
+            self, "breakdown_voltage", check_positive("junction.breakdown_voltage", self.breakdown_voltage, "V")
+        )
+
+
+@dataclass(frozen=True)
+class Initial:
+    """Initial state.
+
+    Attributes
+    ----------
+    theta0 : float
+        Initial tilt of m from +z toward +x, in the x-z plane (rad): m0 = (sin theta0, 0, cos theta0).
+    """
+
+    theta0: float = dc_field(default=0.0, metadata=_meta("rad", "initial tilt from +z in the x-z plane"))
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "theta0", check_finite("initial.theta0", self.theta0, "rad"))
+
+    @property
+    def m0(self) -> tuple[float, float, float]:
+        """Initial unit magnetization (dimensionless)."""
+        return (math.sin(self.theta0), 0.0, math.cos(self.theta0))
+
+
+@dataclass(frozen=True)
+class Field:
+    """Optional static fields.
+
+    Attributes
+    ----------
+    H : tuple of 3 floats
+        Applied field (A/m).
+    Ku : float
+        Extra uniaxial anisotropy energy density along ``axis`` (J/m^3), for example interfacial
+        anisotropy Ks / T; positive favours the axis.
+    axis : tuple of 3 floats
+        Unit vector of that anisotropy (normalised on creation).
+    """
+
+    H: tuple[float, float, float] = dc_field(default=(0.0, 0.0, 0.0), metadata=_meta("A/m", "applied field"))
+    Ku: float = dc_field(default=0.0, metadata=_meta("J/m^3", "extra uniaxial anisotropy"))
+    axis: tuple[float, float, float] = dc_field(default=(0.0, 0.0, 1.0), metadata=_meta("-", "anisotropy axis"))
+
+    def __post_init__(self) -> None:
+        H = _vector("field.H", self.H)
+        object.__setattr__(self, "H", H)
+        object.__setattr__(self, "Ku", check_finite("field.Ku", self.Ku, "J/m^3"))
+        object.__setattr__(self, "axis", _unit_vector("field.axis", self.axis))
+
+
+@dataclass(frozen=True)
+class Device:
+    """A complete MTJ device: geometry, material, junction, initial state and fields.
+
+    Derived quantities that are plain arithmetic on the fields (resistances, torque coefficient)
+    are properties. Quantities that need the physics kernels are functions of the device in
+    :mod:`mtjspice.physics`: :func:`~mtjspice.physics.demag.device_demag` and
+    :func:`~mtjspice.physics.llgs.junction_resistance`. Use :meth:`replace` for variants.
+    """
+
+    geometry: Geometry
+    material: Material
+    junction: Junction
+    initial: Initial = Initial()
+    field: Field = Field()
+    name: str = "device"
+
+    def replace(self, **changes: Any) -> Device:
+        """A copy with some top-level parts, or dotted leaves, replaced.
+
+        ``dev.replace(**{"geometry.W": 12e-9, "material.alpha": 0.01})`` works, as does
+        ``dev.replace(material=Material(...))``.
+        """
+        parts: dict[str, Any] = {}
+        leaves: dict[str, dict[str, Any]] = {}
+        for key, value in changes.items():
+            if "." in key:
+                section, leaf = key.split(".", 1)
+                leaves.setdefault(section, {})[leaf] = value
+            else:
+                parts[key] = value
+        for section, values in leaves.items():
+            if section not in SECTIONS:
+                raise ParameterError(section, section, "one of " + ", ".join(SECTIONS))
+            base = parts.get(section, getattr(self, section))
+            parts[section] = replace(base, **values)
+        return replace(self, **parts)
+
+    @property
+    def p(self) -> tuple[float, float, float]:
+        """Pinned-layer polarization unit vector."""
+        return self.junction.pinned
+
+    @property
+    def R_P(self) -> float:
+        """Parallel-state resistance RA / area (Ohm)."""
+        return self.junction.RA / self.geometry.area
+
+    @property
+    def R_AP(self) -> float:
+        """Antiparallel-state resistance R_P (1 + TMR) (Ohm)."""
+        return self.R_P * (1.0 + self.junction.TMR)
+
+    @property
+    def aj_per_amp(self) -> float:
+        """Spin-torque field per ampere, a_J / I = hbar eta / (2 e mu0 Ms T area) (A/m per A)."""
+        g, m = self.geometry, self.material
+        return HBAR * m.efficiency / (2.0 * E_CHARGE * MU0 * m.Ms * g.T * g.area)
+
+    @property
+    def gamma_prime(self) -> float:
+        """Landau-Lifshitz gyromagnetic factor gamma mu0 / (1 + alpha^2) (m / (A s))."""
+        m = self.material
+        return m.gamma * MU0 / (1.0 + m.alpha**2)
+
+
+#: A device file's sections, each the dataclass of one part of :class:`Device`.
+SECTIONS: dict[str, type] = {"geometry": Geometry, "material": Material, "junction": Junction, "initial": Initial,
+                             "field": Field}
