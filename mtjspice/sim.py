@@ -8,6 +8,7 @@ ngspice library per process (PySpice cannot hold two) and serialises runs throug
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -16,21 +17,24 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
-from .errors import SimulationError, SimulatorNotFoundError
+from .errors import RunTimeoutError, SimulationError, SimulatorNotFoundError
 from .netlist.deck import Deck
 from .netlist.render import strip_control, vector_name
 from .results import Waveforms
 
 __all__ = ["run", "run_deck", "run_decks", "run_batch", "run_batch_many", "run_shared", "ngspice_program", "parse_wrdata",
-           "Engine"]
+           "Engine", "time_limit", "remaining_time"]
 
 Engine = Literal["batch", "shared"]
+
+#: Wall seconds after which an ``ngspice -b`` run is stopped when no limit is given.
+DEFAULT_TIMEOUT = 3600.0
 
 _ERROR_PATTERNS = re.compile(
     r"(error|timestep too small|singular matrix|no convergence|aborted|unknown|can't find|not found|fatal)",
@@ -59,9 +63,14 @@ def parse_wrdata(path: str | Path, vectors: Sequence[str]) -> tuple[np.ndarray, 
 
     Returns the time column (s) and each vector by its requested name.
     """
-    with open(path, encoding="utf-8") as fh:
-        header = [h.lower() for h in fh.readline().split()]
-        data = np.loadtxt(fh, ndmin=2)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            header = [h.lower() for h in fh.readline().split()]
+            data = np.loadtxt(fh, ndmin=2)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise SimulationError(f"ngspice's output {Path(path).name} cannot be read as numbers ({exc})") from None
+    if data.size == 0 or not header:
+        raise SimulationError(f"ngspice wrote no data to {Path(path).name}")
     if data.shape[1] != len(header):
         raise SimulationError(f"ngspice wrote {data.shape[1]} columns under {len(header)} names to {Path(path).name}")
     out = {}
@@ -73,7 +82,7 @@ def parse_wrdata(path: str | Path, vectors: Sequence[str]) -> tuple[np.ndarray, 
 
 
 def run_batch(deck_text: str, vectors: Sequence[str], *, data_file: str = "waveforms.txt",
-              timeout: float = 3600.0, keep_dir: str | Path | None = None) -> Waveforms:
+              timeout: float | None = None, keep_dir: str | Path | None = None) -> Waveforms:
     """Run a deck (with its control block) through ``ngspice -b`` in a temporary folder.
 
     Parameters
@@ -82,8 +91,9 @@ def run_batch(deck_text: str, vectors: Sequence[str], *, data_file: str = "wavef
         A deck from :func:`mtjspice.netlist.deck.deck` with ``vectors`` and ``data_file``.
     vectors : sequence of str
         The vectors its control block writes, in order.
-    timeout : float
-        Seconds before the run is killed (SimulationError).
+    timeout : float, optional
+        Seconds before the run is killed (:class:`RunTimeoutError`); default: what is left of an
+        enclosing :func:`time_limit`, else :data:`DEFAULT_TIMEOUT`.
     keep_dir : path, optional
         Also copy the deck, log and data into this folder (for debugging).
     """
@@ -98,19 +108,26 @@ def run_batch(deck_text: str, vectors: Sequence[str], *, data_file: str = "wavef
                                     stdin=subprocess.DEVNULL)
             # Peak memory of the ngspice process itself: VmHWM from /proc, sampled while it runs
             # (ru_maxrss would also count the forked Python image before exec).
-            deadline = time.monotonic() + timeout
+            limit = timeout if timeout is not None else remaining_time(DEFAULT_TIMEOUT)
+            assert limit is not None
+            deadline = time.monotonic() + limit
             peak_kib = 0
-            while True:
-                peak_kib = max(peak_kib, _vm_hwm_kib(proc.pid))
-                pid, status = os.waitpid(proc.pid, os.WNOHANG)
-                if pid:
-                    proc.returncode = os.waitstatus_to_exitcode(status)
-                    break
-                if time.monotonic() > deadline:
+            try:
+                while True:
+                    peak_kib = max(peak_kib, _vm_hwm_kib(proc.pid))
+                    pid, status = os.waitpid(proc.pid, os.WNOHANG)
+                    if pid:
+                        proc.returncode = os.waitstatus_to_exitcode(status)
+                        break
+                    if time.monotonic() > deadline:
+                        raise RunTimeoutError(f"ngspice did not finish within {limit:.3g} s (the time limit; "
+                                              "give a longer --timeout, or shorten the run)")
+                    time.sleep(0.005)
+            except BaseException:  # the limit, Ctrl-C or an alarm: never leave ngspice running
+                if proc.returncode is None:
                     proc.kill()
                     proc.wait()
-                    raise SimulationError(f"ngspice did not finish within {timeout:g} s")
-                time.sleep(0.005)
+                raise
             logf.seek(0)
             log = logf.read()
         wall = time.perf_counter() - t0
@@ -287,3 +304,27 @@ def run_deck(deck: Deck, engine: Engine = "batch", **kw: Any) -> Waveforms:
 def run_decks(decks: Sequence[Deck], **kw: Any) -> list[Any]:
     """Run independent decks as parallel ``ngspice -b`` processes (see :func:`run_batch_many`)."""
     return run_batch_many([(d.text(), d.vectors, d.data_file) for d in decks], **kw)
+
+
+_DEADLINE: float | None = None
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Inside this block every ngspice run stops (:class:`RunTimeoutError`) when ``seconds`` of
+    wall time have passed since the block began; ``None`` leaves the runs' own limits."""
+    global _DEADLINE
+    old = _DEADLINE
+    if seconds is not None:
+        _DEADLINE = time.monotonic() + seconds if old is None else min(old, time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _DEADLINE = old
+
+
+def remaining_time(default: float | None) -> float | None:
+    """Seconds left before the :func:`time_limit` deadline, else ``default``."""
+    if _DEADLINE is None:
+        return default
+    return max(0.0, _DEADLINE - time.monotonic())

@@ -26,6 +26,7 @@ from ..netlist.neuron import NeuronCircuit
 from ..params import Device
 from ..results import ARRAY_PARTS, NEURON_PARTS, ArrayRun, EnergyBreakdown, Raster, Waveforms
 from ..stimulus import Waveform
+from .cost import array_cost, check_cost
 from .neuron import check_breakdown, deck_options, neuron_block
 from .settings import NeuronSettings, resolve
 
@@ -175,6 +176,9 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
         raise ParameterError("weights", w.shape, "an N x M array with N, M >= 1")
     c = circuit or resolve(device, st.neuron)
     parts = plan_parts(w.shape[1], st, split)
+    check_cost(array_cost(w.shape[0], w.shape[1], t_stop, st.neuron.max_step, 20, c.comparator,
+                          max(len(p) for p in parts), workers, split=len(parts) > 1),
+               "t_stop", t_stop, "shorten t_stop or simulate fewer neurons")
     built = [array_deck(device, c, w, inputs, t_stop, st, cols) for cols in parts]
 
     def analyse(k: int, wf: Waveforms) -> _Part:

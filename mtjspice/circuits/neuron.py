@@ -26,9 +26,10 @@ from ..netlist.sources import isource
 from ..params import Device
 from ..results import NeuronRun
 from ..stimulus import DC, Waveform
+from .cost import check_cost, neuron_cost
 from .settings import NeuronSettings, device_onset, model_card_path, resolve
 
-__all__ = ["neuron_block", "neuron_deck", "run_neuron", "fi_curve", "fi_currents", "check_breakdown"]
+__all__ = ["neuron_block", "neuron_deck", "run_neuron", "fi_curve", "fi_currents", "check_breakdown", "idle_power"]
 
 
 def _comparator(circuit: NeuronCircuit, settings: NeuronSettings) -> Subckt:
@@ -102,6 +103,8 @@ def run_neuron(device: Device, wave: Waveform | float, t_stop: float, settings: 
     s = settings or NeuronSettings()
     c = circuit or resolve(device, s)
     deck, block = neuron_deck(device, c, wave, t_stop, s)
+    check_cost(neuron_cost(t_stop, s.max_step, len(deck.vectors), c.comparator), "t_stop", t_stop,
+               "shorten t_stop")
     text = deck.text()
     t1 = time.perf_counter()
     wf = run_deck(deck)
@@ -126,6 +129,8 @@ def fi_curve(device: Device, currents: Sequence[float], settings: NeuronSettings
     """
     s = settings or NeuronSettings()
     c = resolve(device, s)
+    check_cost(neuron_cost(t_stop, s.max_step, 17, c.comparator, runs=len(currents),
+                           workers=workers or os.cpu_count() or 1), "t_stop", t_stop, "sweep fewer currents")
 
     def one(i: float) -> tuple[float, float, float, float]:
         r = run_neuron(device, DC(i), t_stop, s, c, warn=False)
@@ -145,3 +150,18 @@ def fi_currents(device: Device, settings: NeuronSettings, n: int = 6) -> np.ndar
     """Positive DC inputs for the F-I sweep (A): from 1.3 to 1.75 times the onset current."""
     i_th = device_onset(device, settings)
     return np.linspace(1.3 * i_th, 1.75 * i_th, n)
+
+
+def idle_power(device: Device, settings: NeuronSettings | None = None, circuit: NeuronCircuit | None = None,
+               t_idle: float | None = None) -> float:
+    """The neuron's idle power (W): the energy it draws with no input, over ``t_idle`` (s; default
+    20 read-clock periods), divided by ``t_idle``.
+
+    The read clock, the read bias, the comparators and their supplies work whether or not an input
+    flows; this is their cost. A run's active energy is its energy minus ``idle_power * t_stop``.
+    """
+    s = settings or NeuronSettings()
+    c = circuit or resolve(device, s)
+    t = t_idle if t_idle is not None else 20 * c.clock_period
+    run = run_neuron(device, DC(0.0), t, s, c, warn=False)
+    return run.energy.total / t

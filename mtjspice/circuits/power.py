@@ -13,7 +13,8 @@ from ..errors import BreakdownWarning, ParameterError
 from ..params import Device
 from ..results import ARRAY_PARTS
 from ..stimulus import spike_waveforms
-from .array import ArraySettings, run_array
+from .array import DEFAULT_GROUP, ArraySettings, run_array
+from .cost import RunCost, array_cost, check_cost
 
 __all__ = ["power_sweep", "workload"]
 
@@ -43,19 +44,33 @@ def power_sweep(device: Device, sizes: Sequence[int], t_stop: float, settings: A
     ns = sorted({int(n) for n in sizes})
     if len(ns) < 2 or ns[0] < 1:
         raise ParameterError("sizes", sizes, "at least two distinct sizes >= 1 to fit the model")
+    costs = [array_cost(n, n, t_stop, settings.neuron.max_step, 20, settings.neuron.comparator,
+                        settings.group or DEFAULT_GROUP, workers) for n in ns]
+    check_cost(RunCost(max(c.points for c in costs), max(c.nbytes for c in costs), sum(c.seconds for c in costs),
+                       max(c.per_run for c in costs), f"simulated sizes {', '.join(map(str, ns))} (largest: "
+                       f"{costs[-1].what})"), "max_sim", ns[-1],
+               "simulate smaller sizes (max_sim) and let the fitted model extrapolate")
     rows, spikes, events, walls = [], [], [], []
+    broke: list[str] = []
     for k, n in enumerate(ns):
         w, ev = workload(n, n, t_stop, v_spike=settings.v_spike, width=settings.spike_width)
         inputs = spike_waveforms(ev, n, settings.v_spike, settings.spike_width)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", BreakdownWarning)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", BreakdownWarning)
             r = run_array(device, w, inputs, t_stop, settings, input_events=ev.shape[0], workers=workers)
+        for cw in caught:  # kept, then reported once for the sweep
+            if issubclass(cw.category, BreakdownWarning):
+                broke.append(f"n = {n}: {cw.message}")
+            else:
+                warnings.warn_explicit(cw.message, cw.category, cw.filename, cw.lineno)
         rows.append([r.energy[p] for p in ARRAY_PARTS])
         spikes.append(len(r.spikes))
         events.append(int(ev.shape[0]))
         walls.append(r.wall)
         if progress is not None:
             progress(k + 1, len(ns))
+    if broke:
+        warnings.warn(BreakdownWarning("; ".join(broke)), stacklevel=2)
     energy = np.array(rows, dtype=float)
     return PowerSweep(sizes=ns, energy=energy, spikes=spikes, events=events, coef=fit_model(ns, energy),
                       t_stop=t_stop, walls=walls)

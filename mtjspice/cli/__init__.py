@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import re
+import signal
 import sys
+import threading
+import traceback
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import NoReturn, TextIO
 
-from ..errors import MtjspiceError, ParameterError
+from ..errors import MtjspiceError, ParameterError, RunTimeoutError, SimulationError, printable
+from ..io.outputs import OutputDir
 
 __all__ = ["main", "build_parser", "as_option_error"]
 
@@ -19,9 +25,17 @@ _NEGATIVE_NUMBER = re.compile(r"^-(?:\d|\.\d)")
 COMMANDS: tuple[str, ...] = ("macrospin", "fit", "compare", "window", "neuron", "array", "power")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with user text in its error messages escaped (no terminal control codes)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {printable(message)}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand registered."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="mtjspice",
         description=(
             "Circuit-level co-simulation of orthogonal-easy-axis MTJ spiking neurons. "
@@ -32,10 +46,14 @@ def build_parser() -> argparse.ArgumentParser:
     from .. import __version__
 
     parser.add_argument("--version", action="version", version=f"mtjspice {__version__}")
+    parser.add_argument("--debug", action="store_true", help="on an error, also print the Python traceback")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMANDS:
         importlib.import_module(f".{name}", __name__).register(sub)
+    for p in sub.choices.values():
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="on an error, also print the Python traceback")
     # Let "--current -0.6m" read as a negative number with a SPICE suffix, not as an option.
     for p in (parser, *sub.choices.values()):
         p._negative_number_matcher = _NEGATIVE_NUMBER
@@ -50,10 +68,18 @@ def as_option_error(exc: ParameterError, parser: argparse.ArgumentParser) -> Par
     option ``--t-stop``, the error is re-made with that name (same value, same allowed text).
     Any other error comes back unchanged.
     """
-    option = "--" + exc.name.replace("_", "-")
     # argparse has no public list of a parser's options; every action carries its own strings.
-    if any(option in action.option_strings for action in parser._actions):
-        return ParameterError(option, exc.value, exc.allowed)
+    options = {s for action in parser._actions for s in action.option_strings}
+    allowed = exc.allowed
+    for opt in options:  # library names in the explanation too ("shorten t_stop" -> "--t-stop")
+        name = opt[2:].replace("-", "_")
+        if "_" in name:
+            allowed = re.sub(rf"(?<![\w-]){re.escape(name)}(?!\w)", opt, allowed)
+    option = "--" + exc.name.replace("_", "-")
+    if option in options:
+        return type(exc)(option, exc.value, allowed)
+    if allowed != exc.allowed:
+        return type(exc)(exc.name, exc.value, allowed)
     return exc
 
 
@@ -65,19 +91,94 @@ def _subcommand_parser(parser: argparse.ArgumentParser, command: str) -> argpars
     raise LookupError(f"no subcommand {command!r}")  # pragma: no cover
 
 
+def _show_warning(command: str) -> Callable[..., None]:
+    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+             file: TextIO | None = None, line: str | None = None) -> None:
+        print(f"mtjspice {command}: warning: {printable(message)}", file=file or sys.stderr)
+
+    return show
+
+
+def _time_limit(seconds: float | None) -> contextlib.AbstractContextManager[None]:
+    """The whole command stopped after ``seconds`` (SIGALRM in the main thread; ngspice runs get
+    the same deadline through :func:`mtjspice.sim.time_limit`)."""
+    from ..sim import time_limit
+
+    if seconds is None or threading.current_thread() is not threading.main_thread():
+        return time_limit(seconds)
+
+    @contextlib.contextmanager
+    def limited() -> Iterator[None]:
+        def expire(signum: int, frame: object) -> None:
+            raise RunTimeoutError(f"stopped after --timeout {seconds:g} s; nothing was written")
+
+        old = signal.signal(signal.SIGALRM, expire)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            with time_limit(seconds):
+                yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+
+    return limited()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 ok, 2 bad input, 1 failure)."""
+    """Run the command line; returns the exit status (0 ok, 2 bad input, 1 failure, 130 interrupted).
+
+    Every failure ends as one line on stderr, ``mtjspice COMMAND: error: ...``, naming the option
+    or file the user gave, with control characters escaped; ``--debug`` also prints the traceback.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
-    warnings.simplefilter("default")
+    debug = bool(getattr(args, "debug", False))
+    command = args.command
     try:
-        return int(args.run(args) or 0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("default")
+            warnings.showwarning = _show_warning(command)
+            with _time_limit(getattr(args, "timeout", None)):
+                if getattr(args, "out", None) is not None:
+                    args.output = OutputDir(args.out, overwrite=getattr(args, "overwrite", False), option="--out",
+                                            record={"command": command, "argv": list(argv if argv is not None
+                                                                                     else sys.argv[1:])})
+                return int(args.run(args) or 0)
+    except KeyboardInterrupt:
+        _fail(command, "interrupted; no results were written", debug)
+        return 130
+    except SimulationError as exc:
+        # One line: what failed and ngspice's first reason; --debug adds ngspice's whole story.
+        head = str(exc).split("\nngspice said:", 1)[0]
+        reason = next((ln.strip() for ln in exc.log_lines if ln.strip()), "")
+        _fail(command, head + (f" (ngspice: {reason})" if reason else ""), debug)
+        if debug and exc.log_lines:
+            print("ngspice said:\n  " + "\n  ".join(printable(ln) for ln in exc.log_lines), file=sys.stderr)
+        return 1
     except MtjspiceError as exc:
         shown: MtjspiceError = exc
         if isinstance(exc, ParameterError):
-            shown = as_option_error(exc, _subcommand_parser(parser, args.command))
-        print(f"mtjspice {args.command}: error: {shown}", file=sys.stderr)
+            shown = as_option_error(exc, _subcommand_parser(parser, command))
+        _fail(command, str(shown), debug)
         return 2 if isinstance(exc, ValueError) else 1
+    except MemoryError:
+        _fail(command, "out of memory; shorten the run (--t-stop) or coarsen its output (--dt); no results were "
+              "written", debug)
+        return 1
+    except OSError as exc:
+        where = f": {exc.filename}" if exc.filename else ""
+        _fail(command, f"{exc.strerror or exc}{where}; no results were written", debug)
+        return 1
+    except Exception as exc:
+        _fail(command, f"internal error ({type(exc).__name__}: {exc}); no results were written. Please report it "
+              "with the command line; --debug shows the traceback", debug)
+        return 1
+
+
+def _fail(command: str, message: str, debug: bool) -> None:
+    if debug:
+        traceback.print_exc()
+    print(f"mtjspice {command}: error: {printable(message)}", file=sys.stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,25 +5,14 @@ from __future__ import annotations
 import argparse
 import warnings
 
-from ..errors import ParameterError
-from ..io.outputs import OutputDir, write_csv
+import numpy as np
+
+from ..errors import printable
+from ..io.outputs import write_csv
 from ..params import load_device
-from .common import add_model_argument, add_out_argument, nonnegative_si, positive_si
+from .common import add_model_argument, add_out_argument, count, nonnegative_si, positive_si
 
 HELP = "simulate an N x M neuron array (crossbar, drivers, neurons) in ngspice; spike raster and energy by part"
-
-
-def _count(option: str):  # type: ignore[no-untyped-def]
-    def convert(text: str) -> int:
-        try:
-            v = int(text)
-        except ValueError:
-            v = 0
-        if v < 1:
-            raise argparse.ArgumentTypeError(str(ParameterError(option, text, "an integer >= 1")))
-        return v
-
-    return convert
 
 
 def add_array_options(p: argparse.ArgumentParser) -> None:
@@ -32,7 +21,7 @@ def add_array_options(p: argparse.ArgumentParser) -> None:
                    help="input pulse amplitude in V (default 0.2)")
     p.add_argument("--spike-width", type=positive_si("--spike-width"), default=None, metavar="S",
                    help="input pulse width in s (default 2n for array, 8n for power)")
-    p.add_argument("--g-min", type=nonnegative_si("--g-min"), default=None, metavar="S",
+    p.add_argument("--g-min", type=positive_si("--g-min"), default=None, metavar="S",
                    help="off-state conductance of each crossbar device in S (default 1u); cancels in G+ - G-")
     p.add_argument("--r-driver", type=nonnegative_si("--r-driver"), default=None, metavar="OHM",
                    help="row driver output resistance in Ohm (default 10)")
@@ -41,9 +30,9 @@ def add_array_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--r-wire", type=nonnegative_si("--r-wire"), default=None, metavar="OHM",
                    help="wire resistance per crossbar cell in Ohm on rows and columns (default 0); > 0 couples "
                         "the neurons, so the array runs as one netlist")
-    p.add_argument("--group", type=_count("--group"), default=None, metavar="K",
+    p.add_argument("--group", type=count("--group"), default=None, metavar="K",
                    help="neurons per parallel part when splitting (default 8)")
-    p.add_argument("--workers", type=_count("--workers"), default=None, metavar="P",
+    p.add_argument("--workers", type=count("--workers", 1, 1024), default=None, metavar="P",
                    help="parallel ngspice processes (default: the number of CPUs)")
     p.add_argument("--i-th", type=positive_si("--i-th"), default=None, metavar="A",
                    help="neuron onset current in A (default: from a macrospin scan of the device)")
@@ -73,9 +62,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                        "Writes DIR/netlist.cir (the whole array; runs with ngspice -b), raster.csv "
                        "(neuron,t,polarity), raster.png, energy.csv, energy_neurons.csv and report.txt.")
     add_model_argument(p)
-    p.add_argument("--inputs", type=_count("--inputs"), required=True, metavar="N",
+    p.add_argument("--inputs", type=count("--inputs"), required=True, metavar="N",
                    help="number of inputs (rows), a count (dimensionless)")
-    p.add_argument("--neurons", type=_count("--neurons"), required=True, metavar="M",
+    p.add_argument("--neurons", type=count("--neurons"), required=True, metavar="M",
                    help="number of neurons, a count (dimensionless)")
     p.add_argument("--weights", required=True, metavar="FILE", help="weights CSV (N lines x M values, S)")
     p.add_argument("--g-unit", type=positive_si("--g-unit"), default=1.0, metavar="S",
@@ -96,6 +85,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     from ..circuits.array import array_deck, run_array
+    from ..circuits.neuron import idle_power
     from ..circuits.settings import resolve
     from ..io.arrayfiles import read_spikes, read_weights
     from ..io.reports import array_report
@@ -107,19 +97,27 @@ def run(args: argparse.Namespace) -> int:
     st = settings_from_args(args, 2e-9)
     w = read_weights(args.weights, (args.inputs, args.neurons), args.g_unit)
     ev = read_spikes(args.spikes, args.inputs)
+    outside = int(np.sum(ev[:, 0] >= args.t_stop))
+    if outside:
+        warnings.warn(f"{outside} of the {ev.shape[0]} events in {printable(args.spikes)} lie at or after --t-stop "
+                      f"{args.t_stop:g} s; they are outside the run and ignored (not counted as input events)",
+                      stacklevel=1)
+        ev = ev[ev[:, 0] < args.t_stop]
     inputs = spike_waveforms(ev, args.inputs, st.v_spike, st.spike_width)
     device = load_device(args.model)
     circuit = resolve(device, st.neuron)
-    full_deck, _ = array_deck(device, circuit, w, inputs, args.t_stop, st)
     with Progress(1, "array", enabled=not args.quiet) as bar:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             res = run_array(device, w, inputs, args.t_stop, st, split=args.split, workers=args.workers,
                             input_events=int(ev.shape[0]), circuit=circuit, progress=bar.set)
-    for cw in caught:
-        print(f"warning: {cw.message}")
+    for cw in caught:  # shown after the run (and its progress bar), through the command line's printer
+        warnings.showwarning(cw.message, cw.category, cw.filename, cw.lineno)
+    full_deck, _ = array_deck(device, circuit, w, inputs, args.t_stop, st)
+    xb = st.crossbar
+    p_idle = args.neurons * idle_power(device, st.neuron, circuit) + args.inputs * xb.i_driver_static * xb.v_driver_supply
     e = res.energy
-    with OutputDir(args.out) as tmp:
+    with args.output as tmp:
         (tmp / "netlist.cir").write_text(full_deck.text(), encoding="utf-8")
         write_csv(tmp / "raster.csv", ("neuron", "t", "polarity"),
                   [(int(j), float(t), int(p)) for j, t, p in res.spikes.rows()])
@@ -129,7 +127,8 @@ def run(args: argparse.Namespace) -> int:
                   [(p, float(e[p]), float(e[p] / e.parts_sum)) for p in ARRAY_PARTS] + [("total", e.total, 1.0)])
         write_csv(tmp / "energy_neurons.csv", ("neuron", *NEURON_PARTS),
                   [(j, *map(float, row)) for j, row in enumerate(res.energy_neurons)])
-        (tmp / "report.txt").write_text(array_report(res, args.inputs, args.neurons), encoding="utf-8")
-    print(f"wrote {args.out}: {len(res.spikes)} spikes from {args.neurons} neurons in {args.t_stop:g} s; "
+        (tmp / "report.txt").write_text(array_report(res, args.inputs, args.neurons, idle_power=p_idle,
+                                                     events_outside=outside), encoding="utf-8")
+    print(f"wrote {printable(args.out)}: {len(res.spikes)} spikes from {args.neurons} neurons in {args.t_stop:g} s; "
           f"energy {e.total:.4g} J; {len(res.parts)} part(s), {res.wall:.1f} s")
     return 0

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from ..errors import ParameterError
 from ..units import parse_si
 
-__all__ = ["si", "positive_si", "nonnegative_si", "add_model_argument", "add_out_argument"]
+__all__ = ["si", "positive_si", "nonnegative_si", "count", "seed", "add_model_argument", "add_out_argument",
+           "add_seed_argument"]
 
 
 def si(option: str) -> Callable[[str], float]:
@@ -47,11 +48,48 @@ def nonnegative_si(option: str) -> Callable[[str], float]:
     return convert
 
 
+def count(option: str, minimum: int = 1, maximum: int | None = None) -> Callable[[str], int]:
+    """argparse type: an integer in [minimum, maximum]; errors name ``option``."""
+    allowed = f"an integer >= {minimum}" + (f" and <= {maximum}" if maximum is not None else "")
+
+    def convert(text: str) -> int:
+        try:
+            v = int(text.strip().replace("_", ""))
+        except ValueError:
+            raise argparse.ArgumentTypeError(str(ParameterError(option, text, allowed))) from None
+        if v < minimum or (maximum is not None and v > maximum):
+            raise argparse.ArgumentTypeError(str(ParameterError(option, text, allowed)))
+        return v
+
+    return convert
+
+
+def seed(option: str = "--seed") -> Callable[[str], int]:
+    """argparse type: a random seed, an integer from 0 to 2**63 - 1 (numpy's range)."""
+    return count(option, 0, 2**63 - 1)
+
+
+def add_seed_argument(p: argparse.ArgumentParser, what: str) -> None:
+    """The --seed option (an integer >= 0)."""
+    p.add_argument("--seed", type=seed(), default=0, metavar="N", help=f"seed of {what} (integer >= 0, default 0)")
+
+
 def add_model_argument(p: argparse.ArgumentParser) -> None:
     """The positional MODEL.toml argument."""
-    p.add_argument("model", metavar="MODEL.toml", help="device parameter file (see models/orthogonal.toml)")
+    p.add_argument("model", metavar="DEVICE", help="device: a shipped name (orthogonal, parallel) or a TOML "
+                   "parameter file")
 
 
 def add_out_argument(p: argparse.ArgumentParser) -> None:
-    """The required --out DIR option (outputs go through mtjspice.io.outputs.OutputDir)."""
-    p.add_argument("--out", required=True, metavar="DIR", help="output folder (created; written whole or not at all)")
+    """The required --out DIR, --overwrite and --timeout options.
+
+    The command line checks --out before the work starts and hands the command
+    ``args.output``, an :class:`mtjspice.io.outputs.OutputDir`.
+    """
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="output folder: new or empty; written whole when the run succeeds, not at all otherwise")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace --out whole if it holds an earlier mtjspice run (never file by file)")
+    p.add_argument("--timeout", type=positive_si("--timeout"), default=None, metavar="SECONDS",
+                   help="stop the command after this many seconds of wall time, writing nothing "
+                        "(default: no limit for the command; each ngspice process stops after an hour)")

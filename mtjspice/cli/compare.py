@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..io.outputs import OutputDir, write_csv
+from ..errors import printable
+from ..io.outputs import write_csv
 from ..params import load_device
-from .common import add_out_argument, positive_si
+from .common import add_out_argument, add_seed_argument, count, positive_si
 
 HELP = "drive two designs with the same random signed trains and give each its best-LIF error"
 
@@ -18,14 +19,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                        "DIR/compare.png (input, both designs' u = m.p and the ideal LIF) and DIR/compare.csv.")
     p.add_argument("ortho", metavar="ORTHO.toml", help="orthogonal design (the reference for the ideal LIF)")
     p.add_argument("parallel", metavar="PARALLEL.toml", help="parallel design")
-    p.add_argument("--trains", type=int, default=3, metavar="N", help="number of random signed trains (default 3)")
+    p.add_argument("--trains", type=count("--trains", 1, 1000), default=3, metavar="N",
+                   help="number of random signed trains (default 3)")
     p.add_argument("--t-stop", type=positive_si("--t-stop"), default=40e-9, metavar="SECONDS",
                    help="length of the trains in s (default 40n)")
     p.add_argument("--i-lo", type=positive_si("--i-lo"), default=0.45e-3, metavar="AMPS",
                    help="smallest input magnitude in A (default 0.45m)")
     p.add_argument("--i-hi", type=positive_si("--i-hi"), default=1.2e-3, metavar="AMPS",
                    help="largest input magnitude in A (default 1.2m)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the random trains (default 0)")
+    add_seed_argument(p, "the random trains")
     add_out_argument(p)
     p.set_defaults(run=run)
 
@@ -49,11 +51,11 @@ def run(args: argparse.Namespace) -> int:
     summary = cmp.summary()
     header = ["t", "I"] + [f"u_{d.name}" for d in cmp.designs] + ["u_lif"]
     cols = [cmp.t, cmp.current[:, 0]] + [d.u[:, 0] for d in cmp.designs] + [cmp.u_lif[:, 0]]
-    with OutputDir(args.out) as tmp:
+    with args.output as tmp:
         (tmp / "compare.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
         write_csv(tmp / "compare.csv", header, np.column_stack(cols))
         plot_comparison(cmp, tmp / "compare.png")
     for name, s in summary.items():
         print(f"{name}: best-LIF nrmse = {s['nrmse']:.4f}, R^2 = {s['r2']:.4f}, tau_m = {s['tau_m'] * 1e9:.3g} ns")
-    print(f"wrote {args.out}/compare.json, compare.csv, compare.png")
+    print(f"wrote {printable(args.out)}/compare.json, compare.csv, compare.png")
     return 0

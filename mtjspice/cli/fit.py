@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..io.outputs import OutputDir
+from ..errors import printable
 from ..params import load_device
-from .common import add_model_argument, add_out_argument, positive_si
+from .common import add_model_argument, add_out_argument, add_seed_argument, count, positive_si
 
 HELP = "fit the signed LIF tau_m du/dt = -a1 u + a2 I R_m (a1 = 1) to the device's u = m.p"
 
@@ -21,13 +21,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_model_argument(p)
     p.add_argument("--t-stop", type=positive_si("--t-stop"), default=40e-9, metavar="SECONDS",
                    help="length of each training run in s (default 40n)")
-    p.add_argument("--random", type=int, default=4, metavar="N",
+    p.add_argument("--random", type=count("--random", 0, 1000), default=4, metavar="N",
                    help="number of random signed training trains (default 4)")
     p.add_argument("--r2-min", type=float, default=0.9, metavar="R2",
                    help="R^2 that defines the validity range [i_min, i_max] (default 0.9)")
     p.add_argument("--u-th", type=positive_si("--u-th"), default=0.5, metavar="U",
                    help="firing threshold stored in lif_params.json, dimensionless (default 0.5)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the random trains (default 0)")
+    add_seed_argument(p, "the random trains")
     add_out_argument(p)
     p.set_defaults(run=run)
 
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     result = fit_device(device, n_random=args.random, t_stop=args.t_stop, r2_min=args.r2_min, seed=args.seed)
     summary = result.summary()
     params = replace(result.params, u_th=args.u_th)
-    with OutputDir(args.out) as tmp:
+    with args.output as tmp:
         (tmp / "fit.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
         save_params(params, tmp / "lif_params.json", device=device.name, source=str(args.model),
                     i_min=result.i_min, i_max=result.i_max, r2=result.fit.r2)
@@ -59,5 +59,5 @@ def run(args: argparse.Namespace) -> int:
           f"(gain {summary['gain']:.4g} 1/A), R_m = {summary['R_m']:.5g} Ohm, R^2 = {summary['r2']:.4f}, "
           f"nrmse = {summary['nrmse']:.4f}; valid for {summary['i_min'] * 1e3:.3g} <= |I| <= "
           f"{summary['i_max'] * 1e3:.3g} mA (R^2 >= {args.r2_min}); gate i_th = {summary['i_th'] * 1e3:.4g} mA")
-    print(f"wrote {args.out}/fit.json, fit.png, lif_params.json")
+    print(f"wrote {printable(args.out)}/fit.json, fit.png, lif_params.json")
     return 0

@@ -7,11 +7,11 @@ import warnings
 
 import numpy as np
 
-from ..errors import ParameterError
-from ..io.outputs import OutputDir, write_csv
+from ..errors import BreakdownWarning, ParameterError, printable
+from ..io.outputs import write_csv
 from ..params import load_device
 from ..physics.llgs import junction_resistance
-from .common import add_model_argument, add_out_argument, positive_si, si
+from .common import add_model_argument, add_out_argument, add_seed_argument, positive_si, si
 
 HELP = "simulate one current pulse through one MTJ (macrospin LLGS)"
 
@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="relative tolerance of the deterministic integrator, dimensionless (default 1e-8)")
     p.add_argument("--thermal", action="store_true",
                    help="add Brown's thermal field at the model's temperature (stochastic Heun, 0.1 ps step)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the thermal noise (integer, default 0)")
+    add_seed_argument(p, "the thermal noise")
     p.add_argument("--engine", choices=("python", "ngspice"), default="python",
                    help="python: the batched macrospin solver; ngspice: the stamped behavioral MTJ in ngspice")
     p.add_argument("--drive", choices=("current", "divider"), default="current",
@@ -94,14 +94,14 @@ def run_ngspice(args: argparse.Namespace) -> int:
     resistance = np.where(np.abs(current) > 1e-9, r_direct, r_state)
     vmax = float(np.max(np.abs(v_j)))
     if vmax > device.junction.breakdown_voltage:
-        print(f"warning: junction voltage reached {vmax:.3g} V, above its breakdown voltage "
-              f"{device.junction.breakdown_voltage:.3g} V")
-    with OutputDir(args.out) as tmp:
+        warnings.warn(BreakdownWarning(f"junction voltage reached {vmax:.3g} V, above its breakdown voltage "
+                                       f"{device.junction.breakdown_voltage:.3g} V"), stacklevel=1)
+    with args.output as tmp:
         write_csv(tmp / "trajectory.csv", ("t", "mx", "my", "mz", "R"), np.column_stack((t, m, resistance)))
         (tmp / "netlist.cir").write_text(deck.text(), encoding="utf-8")
         plot_trajectory(t, m, current, tmp / "trajectory.png",
                         title=f"{device.name} in ngspice ({args.drive} drive, {args.preset} preset)")
-    print(f"wrote {args.out}/trajectory.csv, trajectory.png and netlist.cir ({t.size} samples, "
+    print(f"wrote {printable(args.out)}/trajectory.csv, trajectory.png and netlist.cir ({t.size} samples, "
           f"{wf.t.size} ngspice points); max |V_junction| = {vmax:.3g} V, "
           f"final m = ({m[-1, 0]:.3f}, {m[-1, 1]:.3f}, {m[-1, 2]:.3f})")
     return 0
@@ -124,15 +124,15 @@ def run(args: argparse.Namespace) -> int:
             traj = simulate_thermal(device, drive, args.t_stop, args.dt, seed=args.seed)
         else:
             traj = simulate(device, drive, args.t_stop, args.dt, rtol=args.rtol)
-    for w in caught:
-        print(f"warning: {w.message}")
+    for w in caught:  # shown after the run (and its progress bar), through the command line's printer
+        warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     m = traj.m[:, 0, :]
-    with OutputDir(args.out) as tmp:
+    with args.output as tmp:
         write_csv(tmp / "trajectory.csv", ("t", "mx", "my", "mz", "R"),
                   np.column_stack((traj.t, m, traj.resistance[:, 0])))
         plot_trajectory(traj.t, m, traj.current[:, 0], tmp / "trajectory.png",
                         title=f"{device.name}: I = {args.current:g} A for {args.t_on:g} s")
-    print(f"wrote {args.out}/trajectory.csv and trajectory.png ({traj.t.size} samples); "
+    print(f"wrote {printable(args.out)}/trajectory.csv and trajectory.png ({traj.t.size} samples); "
           f"max |V_junction| = {np.max(np.abs(traj.voltage)):.3g} V, "
           f"final m = ({m[-1, 0]:.3f}, {m[-1, 1]:.3f}, {m[-1, 2]:.3f})")
     return 0

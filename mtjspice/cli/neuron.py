@@ -7,8 +7,8 @@ import warnings
 
 import numpy as np
 
-from ..errors import ParameterError
-from ..io.outputs import OutputDir, write_csv
+from ..errors import ParameterError, printable
+from ..io.outputs import write_csv
 from ..params import load_device
 from .common import add_model_argument, add_out_argument, si
 
@@ -66,10 +66,10 @@ def settings_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..circuits.neuron import fi_currents, fi_curve, run_neuron
+    from ..circuits.neuron import fi_currents, fi_curve, idle_power, run_neuron
     from ..circuits.settings import device_onset, resolve
     from ..io.inputs import parse_input
-    from ..io.reports import input_current, neuron_report
+    from ..io.reports import energy_per_spike, input_current, neuron_report
     from ..plots.neuron import plot_fi, plot_neuron
     from ..results import NEURON_PARTS
     from ..stimulus import default_stimulus
@@ -86,24 +86,27 @@ def run(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         res = run_neuron(device, wave, t_stop, settings, circuit)
-    for w in caught:
-        print(f"warning: {w.message}")
+    for w in caught:  # shown after the run (and its progress bar), through the command line's printer
+        warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+    p_idle = idle_power(device, settings, circuit)
     fi = None
     if args.fi:
         currents = fi_currents(device, settings)
         fi = fi_curve(device, list(currents) + [-c for c in currents], settings)
-    with OutputDir(args.out) as tmp:
+    with args.output as tmp:
         (tmp / "netlist.cir").write_text(res.netlist, encoding="utf-8")
         names = list(res.wave)
         write_csv(tmp / "waveforms.csv", ["t", *names], np.column_stack([res.t] + [res.wave[n] for n in names]))
         write_csv(tmp / "spikes.csv", ("t", "polarity"), [(float(t), int(p)) for t, p in res.spikes.rows()])
         rows = [(p, float(res.energy[p])) for p in NEURON_PARTS] + [("total", res.energy.total)]
         write_csv(tmp / "energy.csv", ("part", "joules"), rows)
-        (tmp / "report.txt").write_text(neuron_report(res, device, fi), encoding="utf-8")
+        (tmp / "report.txt").write_text(neuron_report(res, device, fi, idle_power=p_idle), encoding="utf-8")
         plot_neuron(res, tmp / "neuron.png", input_current(res))
         if fi is not None:
             write_csv(tmp / "fi_curve.csv", ("current", "rate", "wrong_sign_spikes"), fi)
             plot_fi(fi, tmp / "fi_curve.png")
-    print(f"wrote {args.out}: {res.spikes.n_positive} positive and {res.spikes.n_negative} negative spikes in "
-          f"{t_stop:g} s; energy delivered {res.energy.total:.4g} J; ngspice {res.wall_ngspice:.2f} s")
+    whole, active = energy_per_spike(res.energy.total, p_idle, t_stop, len(res.spikes))
+    per_spike = f"; per spike {whole:.3g} J (whole run) or {active:.3g} J (active)" if len(res.spikes) else ""
+    print(f"wrote {printable(args.out)}: {res.spikes.n_positive} positive and {res.spikes.n_negative} negative spikes in "
+          f"{t_stop:g} s; energy delivered {res.energy.total:.4g} J{per_spike}; ngspice {res.wall_ngspice:.2f} s")
     return 0

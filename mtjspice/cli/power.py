@@ -6,11 +6,11 @@ import argparse
 
 import numpy as np
 
-from ..errors import ParameterError
-from ..io.outputs import OutputDir, write_csv
+from ..errors import ParameterError, printable
+from ..io.outputs import write_csv
 from ..params import load_device
 from .array import add_array_options, settings_from_args
-from .common import add_model_argument, add_out_argument, positive_si
+from .common import add_model_argument, add_out_argument, count, positive_si
 
 HELP = "peripheral power: energy per part of n x n neuron arrays against n, simulated and a fitted model"
 
@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_model_argument(p)
     p.add_argument("--sizes", type=_sizes("--sizes"), default=[1, 4, 16, 64], metavar="LIST",
                    help="array sizes n, comma-separated (default 1,4,16,64)")
-    p.add_argument("--max-sim", type=int, default=16, metavar="N",
+    p.add_argument("--max-sim", type=count("--max-sim"), default=16, metavar="N",
                    help="simulate sizes up to N, model the larger ones (default 16)")
     p.add_argument("--t-stop", type=positive_si("--t-stop"), default=30e-9, metavar="SECONDS",
                    help="simulated time per size in s (default 30n)")
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
             rows.append((n, "simulated", *map(float, e), float(e.sum()), *map(float, e / e.sum())))
         mod = sweep.model(n)
         rows.append((n, "model", *map(float, mod), float(mod.sum()), *map(float, mod / mod.sum())))
-    with OutputDir(args.out) as tmp:
+    with args.output as tmp:
         write_csv(tmp / "energy_by_size.csv",
                   ("n", "source", *ARRAY_PARTS, "total", *(f"share_{p}" for p in ARRAY_PARTS)), rows)
         write_csv(tmp / "fit.csv", ("part", "term", "joules_per_count"),
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         plot_power(sweep, all_sizes, tmp / "power.png")
         (tmp / "report.txt").write_text(report_text(sweep, all_sizes), encoding="utf-8")
     worst = float(np.nanmax(np.abs(err[:, -1])))
-    print(f"wrote {args.out}: simulated n = {','.join(map(str, sweep.sizes))}; fitted model's total energy within "
+    print(f"wrote {printable(args.out)}: simulated n = {','.join(map(str, sweep.sizes))}; fitted model's total energy within "
           f"{100 * worst:.2g} % of the simulations")
     return 0
 

@@ -7,9 +7,10 @@ import json
 import math
 import os
 
-from ..io.outputs import OutputDir, write_csv
+from ..errors import printable
+from ..io.outputs import write_csv
 from ..params import load_device
-from .common import add_model_argument, add_out_argument, positive_si
+from .common import add_model_argument, add_out_argument, count, positive_si
 
 HELP = "map the dimension design window: sweep two of W, L, T and classify each geometry"
 
@@ -23,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_model_argument(p)
     p.add_argument("--fix", choices=("W", "L", "T"), required=True,
                    help="dimension held at the model's value; the other two are swept")
-    p.add_argument("--points", type=int, default=40, metavar="N", help="grid points per swept axis (default 40)")
+    p.add_argument("--points", type=count("--points"), default=40, metavar="N", help="grid points per swept axis (default 40)")
     for name, (lo, hi) in (("W", (4e-9, 30e-9)), ("L", (15e-9, 75e-9)), ("T", (15e-9, 80e-9))):
         p.add_argument(f"--{name}-range", nargs=2, type=positive_si(f"--{name}-range"), default=None,
                        metavar=("MIN", "MAX"), help=f"sweep range of {name} in m (default {lo:g} {hi:g})")
@@ -41,8 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="relaxed bound on |u| (default 0.1)")
     p.add_argument("--rtol", type=positive_si("--rtol"), default=1e-6, metavar="TOL",
                    help="solver tolerance (default 1e-6)")
-    p.add_argument("--chunk", type=int, default=1000, metavar="N", help="devices per batch (default 1000)")
-    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N",
+    p.add_argument("--chunk", type=count("--chunk"), default=1000, metavar="N", help="devices per batch (default 1000)")
+    p.add_argument("--workers", type=count("--workers", 1, 1024), default=os.cpu_count() or 1, metavar="N",
                    help="parallel processes (default: number of CPUs)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_out_argument(p)
@@ -83,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
                     else f"{wmap.x_name} = intercept"} for key, v in lines.items()}
     report["counts"] = wmap.counts()  # type: ignore[assignment]
     report["spec"] = dict(spec.__dict__)  # type: ignore[assignment]
-    with OutputDir(args.out) as tmp:
+    with args.output as tmp:
         write_csv(tmp / "window.csv", ("W", "L", "T", "regime"), wmap.rows())
         (tmp / "boundaries.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         plot_window(wmap, tmp / "window.png", lines, mark=(mark[wmap.x_name], mark[wmap.y_name]))
@@ -95,5 +96,5 @@ def run(args: argparse.Namespace) -> int:
                   f"(rms {v['rms'] * 1e9:.2g} nm, {len(v['points'])} points)")
         else:
             print(f"  boundary {key}: {wmap.x_name} = {v['intercept'] * 1e9:.3g} nm")
-    print(f"wrote {args.out}/window.csv, window.png, boundaries.json")
+    print(f"wrote {printable(args.out)}/window.csv, window.png, boundaries.json")
     return 0

@@ -2,14 +2,14 @@
 
 * **Weights CSV**: N lines of M comma-separated signed conductances in siemens (line i, column j
   is the weight from input i to neuron j; ``G+ - G-`` of the differential pair). Blank lines and
-  ``#`` comments are skipped; no header. A ``g_unit`` scale multiplies every value, so the file
-  may hold dimensionless weights with ``g_unit`` = 1 mS, say.
+  ``#`` comments are skipped; no header. Values may carry SPICE suffixes (``1.3m``). A ``g_unit``
+  scale multiplies every value, so the file may hold dimensionless weights with ``g_unit`` = 1 mS.
 * **Spikes CSV**: header ``t,input,sign``, then one input event per line: time (s), 0-based input
-  index, +1 or -1. Each event becomes a voltage pulse ``sign x v_spike`` of width ``spike_width``
-  on that input's row driver (:func:`mtjspice.stimulus.spike_waveforms`); overlapping pulses on
-  one row add.
+  index, +1 or -1 (times may carry SPICE suffixes: ``2.5n``). Each event becomes a voltage pulse
+  ``sign x v_spike`` of width ``spike_width`` on that input's row driver
+  (:func:`mtjspice.stimulus.spike_waveforms`); overlapping pulses on one row add.
 
-Errors name the file and the line.
+Both are UTF-8 text, with or without a byte-order mark. Errors name the file and the line.
 """
 
 from __future__ import annotations
@@ -20,17 +20,27 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputFileError, ParameterError
+from ..textio import read_text
+from ..units import parse_si
 
 __all__ = ["read_weights", "read_spikes"]
 
 
-def _data_lines(path: Path) -> list[tuple[int, str]]:
-    if not path.is_file():
-        raise InputFileError(path, "no such file")
+def _number(cell: str) -> float | None:
+    """``cell`` as a float (SPICE suffixes allowed; nan and inf pass through for the caller to
+    refuse by name), or None if it is not a number."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputFileError(path, f"not a UTF-8 text file ({exc.reason})") from None
+        return float(cell)  # the common case, fast; "nan" and "inf" too (numbers, but not finite)
+    except ValueError:
+        pass
+    try:
+        return parse_si(cell, "value")
+    except ParameterError:
+        return None
+
+
+def _data_lines(path: Path, what: str) -> list[tuple[int, str]]:
+    text = read_text(path, what)
     out = []
     for k, line in enumerate(text.splitlines(), start=1):
         s = line.split("#", 1)[0].strip()
@@ -61,16 +71,15 @@ def read_weights(path: str | Path, shape: tuple[int, int] | None = None, g_unit:
         raise ParameterError("g_unit", g_unit, "a conductance > 0 (S per file unit)")
     rows: list[list[float]] = []
     last = 0
-    for k, s in _data_lines(p):
+    for k, s in _data_lines(p, "weights file"):
         last = k
         vals = []
         for col, cell in enumerate(s.split(","), start=1):
             cell = cell.strip()
-            try:
-                v = float(cell)
-            except ValueError:
-                raise InputFileError(p, f"column {col}: {cell!r} is not a number (weights are conductances in S)",
-                                     k) from None
+            v = _number(cell)
+            if v is None:
+                raise InputFileError(p, f"column {col}: {cell!r} is not a number (weights are conductances in S; "
+                                     "SPICE suffixes allowed)", k)
             if not math.isfinite(v):
                 raise InputFileError(p, f"column {col}: {cell!r} is not finite; weights must be finite numbers", k)
             vals.append(v * g_unit)
@@ -101,7 +110,7 @@ def read_spikes(path: str | Path, n_inputs: int) -> np.ndarray:
         +1 / -1.
     """
     p = Path(path)
-    lines = _data_lines(p)
+    lines = _data_lines(p, "spikes file")
     if not lines:
         raise InputFileError(p, "empty; expected a header 't,input,sign' and one event per line")
     k0, head = lines[0]
@@ -112,10 +121,9 @@ def read_spikes(path: str | Path, n_inputs: int) -> np.ndarray:
         cells = [c.strip() for c in s.split(",")]
         if len(cells) != 3:
             raise InputFileError(p, f"{len(cells)} values; expected 3: t (s), input (0-based index), sign (+1/-1)", k)
-        try:
-            t, idx, sign = (float(c) for c in cells)
-        except ValueError:
-            raise InputFileError(p, f"{s!r} is not three numbers t,input,sign", k) from None
+        t, idx, sign = (_number(c) for c in cells)
+        if t is None or idx is None or sign is None:
+            raise InputFileError(p, f"{s!r} is not three numbers t,input,sign (t in s, SPICE suffixes allowed)", k)
         if not all(math.isfinite(v) for v in (t, idx, sign)):
             raise InputFileError(p, f"{s!r} has a non-finite value", k)
         if t < 0:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import InputFileError, ParameterError
 from ..stimulus import DC, PWL, Waveform, default_stimulus, pulse_train, square_pulse
+from ..textio import read_text
 from ..units import parse_si
 
 __all__ = ["parse_input", "read_pwl"]
@@ -20,7 +20,8 @@ def parse_input(spec: str, option: str = "--input") -> Waveform:
     * ``dc:I`` -- constant current, e.g. ``dc:0.55m``;
     * ``pulse:I,T_ON,T_OFF[,DELAY]`` -- periodic train;
     * ``step:I,T_ON[,DELAY]`` -- one square pulse;
-    * ``pwl:FILE.csv`` -- two columns t,I (s, A), times strictly increasing; a header line is allowed;
+    * ``pwl:FILE.csv`` -- two columns t,I (s, A; SPICE suffixes allowed), times strictly increasing;
+      a header line, blank lines and ``#`` comments are allowed; UTF-8 with or without BOM;
     * ``default`` -- :func:`default_stimulus`.
     """
     kind, _, rest = spec.partition(":")
@@ -50,23 +51,27 @@ def parse_input(spec: str, option: str = "--input") -> Waveform:
     raise ParameterError(option, spec, "default, dc:I, pulse:I,T_ON,T_OFF[,DELAY], step:I,T_ON[,DELAY] or pwl:FILE.csv")
 
 
-def read_pwl(path: Path, option: str) -> PWL:
-    if not path.is_file():
-        raise InputFileError(path, f"{option}: no such file")
+def read_pwl(path: Path, option: str = "--input") -> PWL:
+    """A piecewise-linear current from a CSV of rows ``t,I`` (s, A; see :func:`parse_input`)."""
     rows: list[list[float]] = []
-    for k, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        text = line.strip()
-        if not text or text.startswith("#"):
+    header_seen = False
+    for k, line in enumerate(read_text(path, f"{option} PWL file").splitlines(), start=1):
+        text = line.split("#", 1)[0].strip()
+        if not text:
             continue
         parts = [p.strip() for p in text.split(",")]
         try:
-            vals = [float(p) for p in parts]
-        except ValueError:
-            if not rows and k == 1:
-                continue  # header
-            raise InputFileError(path, f"{option}: expected two numbers t,I; got {text!r}", k) from None
-        if len(vals) != 2 or not all(math.isfinite(v) for v in vals):
-            raise InputFileError(path, f"{option}: expected two finite numbers t,I; got {text!r}", k)
+            vals = [parse_si(p, "value") for p in parts]
+        except ParameterError:
+            if not rows and not header_seen:
+                header_seen = True
+                continue  # a header line
+            raise InputFileError(path, f"{option}: expected two finite numbers t,I (s, A; SPICE suffixes allowed); "
+                                 f"got {text!r}", k) from None
+        if len(vals) != 2:
+            raise InputFileError(path, f"{option}: expected two values t,I; got {len(vals)}: {text!r}", k)
+        if vals[0] < 0:
+            raise InputFileError(path, f"{option}: time {vals[0]!r} s is negative", k)
         if rows and vals[0] <= rows[-1][0]:
             raise InputFileError(path, f"{option}: time {vals[0]!r} s is not after the previous {rows[-1][0]!r} s "
                                  "(times must increase strictly)", k)

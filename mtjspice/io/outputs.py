@@ -1,61 +1,165 @@
-"""Output folders written whole or not at all.
+"""Output folders written whole or not at all, and never mixed.
 
-:class:`OutputDir` stages every file in a hidden temporary folder beside the destination and
-moves them into place only when the block finishes without error; on error nothing is written.
+:class:`OutputDir` checks the destination before any work starts (so an hour of simulation
+is never lost to a folder that cannot be written), stages every file in a hidden folder beside
+the destination, and publishes the staged folder in one rename when the block finishes without
+error. On error nothing is published and the staging folder is removed.
+
+* A destination that does not exist, or is an empty folder, is used.
+* An existing non-empty folder is refused, unless ``overwrite``; then it is replaced whole
+  (renamed aside, the new folder renamed in, the old one removed): no folder ever holds files of
+  two runs. ``overwrite`` replaces only folders an mtjspice run wrote (they carry the marker file
+  :data:`MARKER`), so a mistyped ``--out ~ --overwrite`` cannot delete a home folder.
+* Every published folder holds :data:`MARKER`, a JSON record of the command that wrote it.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
+import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 
 import numpy as np
 
-from ..errors import ParameterError
+from ..errors import MtjspiceError, ParameterError, printable
 
-__all__ = ["OutputDir", "write_csv"]
+__all__ = ["OutputDir", "OutputError", "write_csv", "MARKER"]
+
+#: File that marks a folder written by mtjspice (JSON: command, arguments, version, time).
+MARKER = ".mtjspice-run.json"
+
+
+class OutputError(MtjspiceError, RuntimeError):
+    """The results could not be published (the disk filled, the folder changed during the run)."""
 
 
 class OutputDir:
     """Stage files for the folder ``out`` and publish them together.
 
-    Use as ``with OutputDir(out) as tmp: write files into tmp``; on success they move into
-    ``out`` (created if needed), replacing files of the same names; on error ``out`` is untouched.
+    Parameters
+    ----------
+    out : path
+        Destination folder.
+    overwrite : bool
+        Replace an existing non-empty mtjspice output folder (whole).
+    record : mapping, optional
+        What wrote the folder (command, arguments), stored in :data:`MARKER`.
+    option : str
+        How the caller names the destination in errors (``"--out"``).
+
+    Use as ``with OutputDir(out) as tmp: write files into tmp``. The constructor checks the
+    destination (so create it before the work starts); publishing happens on leaving the block.
 
     Raises
     ------
     ParameterError
-        If ``out`` exists and is not a folder.
+        If ``out`` is empty, exists and is not a folder, is a non-empty folder without
+        ``overwrite`` (or with it, but not written by mtjspice), or its parent cannot be
+        created or written.
     """
 
-    def __init__(self, out: str | Path) -> None:
+    def __init__(self, out: str | Path, overwrite: bool = False, record: Mapping[str, object] | None = None,
+                 option: str = "out") -> None:
+        self.option = option
+        if str(out).strip() == "":
+            raise ParameterError(option, str(out), "a folder path (empty text would write into the working folder)")
         self.out = Path(out)
-        if self.out.exists() and not self.out.is_dir():
-            raise ParameterError("out", str(out), "a folder path (it exists and is not a folder)")
+        self.overwrite = overwrite
+        self.record = dict(record or {})
         self._tmp: Path | None = None
+        self._check()
+
+    def _check(self) -> None:
+        out, option = self.out, self.option
+        try:
+            if out.exists() or out.is_symlink():
+                if not out.is_dir():
+                    raise ParameterError(option, str(out), "a folder path (it exists and is not a folder)")
+                if any(out.iterdir()):
+                    if not self.overwrite:
+                        raise ParameterError(option, str(out), "a new or empty folder (this one holds files: "
+                                             "choose another folder, or add --overwrite to replace it whole)")
+                    if not (out / MARKER).is_file():
+                        raise ParameterError(option, str(out), f"a folder written by mtjspice to overwrite (it has "
+                                             f"no {MARKER}, so it is not replaced; remove it yourself or choose "
+                                             "another folder)")
+                    if out.resolve() in (Path.cwd().resolve(), *Path.cwd().resolve().parents):
+                        raise ParameterError(option, str(out), "a folder that does not hold the working folder")
+            parent = self._parent()
+            parent.mkdir(parents=True, exist_ok=True)
+            probe = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".check", dir=parent))
+            probe.rmdir()
+        except ParameterError:
+            raise
+        except OSError as exc:
+            raise ParameterError(option, str(out), f"a folder that can be created and written (in "
+                                 f"{printable(self._parent())}: {printable(exc.strerror or exc)})") from None
+
+    def _parent(self) -> Path:
+        return self.out.absolute().parent
 
     def __enter__(self) -> Path:
-        parent = self.out.resolve().parent
-        if not parent.exists():
-            parent.mkdir(parents=True)
-        self._tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.", suffix=".partial", dir=parent))
+        try:
+            self._tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.", suffix=".partial", dir=self._parent()))
+            self._tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it private; a published folder follows the umask
+        except OSError as exc:
+            raise OutputError(f"{printable(self.out)}: cannot stage the results ({printable(exc.strerror or exc)})") \
+                from None
         return self._tmp
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         assert self._tmp is not None
+        tmp, self._tmp = self._tmp, None
+        if exc_type is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+            return
         try:
-            if exc_type is None:
-                self.out.mkdir(parents=True, exist_ok=True)
-                for item in sorted(self._tmp.iterdir()):
-                    os.replace(item, self.out / item.name)
-        finally:
-            shutil.rmtree(self._tmp, ignore_errors=True)
+            (tmp / MARKER).write_text(json.dumps(self._marker(), indent=2) + "\n", encoding="utf-8")
+            self._publish(tmp)
+        except OSError as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise OutputError(f"{printable(self.out)}: results not written ({printable(exc.strerror or exc)}); "
+                              "nothing was changed") from None
+
+    def _marker(self) -> dict[str, object]:
+        from .. import __version__
+
+        return {"mtjspice": __version__, "written": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+                **self.record}
+
+    def _publish(self, tmp: Path) -> None:
+        out = self.out
+        if not out.exists():
+            os.rename(tmp, out)
+            return
+        if out.is_dir() and not any(out.iterdir()):
+            os.replace(tmp, out)  # an empty folder is replaced in one step
+            return
+        if not (self.overwrite and (out / MARKER).is_file()):
+            # The folder filled while this run worked (another run?): keep both, say where.
+            raise OutputError(f"{printable(out)} received other files during this run; this run's results are "
+                              f"kept in {printable(tmp)}")
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=self._parent()))
+        os.replace(out, old)  # renames the old folder onto the empty placeholder
+        try:
+            os.rename(tmp, out)
+        except OSError:
+            os.replace(old, out)  # put the old results back
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_csv(path: str | Path, header: Sequence[str], rows: Iterable[Sequence[object]] | np.ndarray) -> None:

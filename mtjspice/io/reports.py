@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..analysis.spikes import spike_summary, spike_widths
@@ -9,7 +11,7 @@ from ..params import Device
 from ..physics.llgs import junction_resistance
 from ..results import ARRAY_PARTS, NEURON_PARTS, ArrayRun, NeuronRun
 
-__all__ = ["input_current", "neuron_report", "array_report"]
+__all__ = ["input_current", "neuron_report", "array_report", "energy_per_spike"]
 
 
 def input_current(res: NeuronRun) -> np.ndarray:
@@ -20,8 +22,33 @@ def input_current(res: NeuronRun) -> np.ndarray:
     return np.array([float(np.asarray(res.input(float(x))).reshape(-1)[0]) for x in t])
 
 
-def neuron_report(res: NeuronRun, device: Device, fi: np.ndarray | None = None) -> str:
-    """The human summary of a neuron run (and its F-I rows, if given)."""
+def energy_per_spike(total: float, idle_power: float | None, t_stop: float, spikes: int) -> tuple[float, float]:
+    """Energy per spike two ways (J): the whole run's energy / spikes, and the active energy
+    (the run's energy minus ``idle_power`` x ``t_stop``) / spikes; NaN without spikes (or, for the
+    second, without an idle power)."""
+    if spikes <= 0:
+        return math.nan, math.nan
+    active = math.nan if idle_power is None else (total - idle_power * t_stop) / spikes
+    return total / spikes, active
+
+
+def _per_spike_lines(total: float, idle_power: float | None, t_stop: float, spikes: int, idle_how: str) -> list[str]:
+    whole, active = energy_per_spike(total, idle_power, t_stop, spikes)
+    if spikes <= 0:
+        return ["energy per spike: no spikes"]
+    lines = [f"energy per spike, whole run: {whole:.5g} J = all energy delivered during the run / spikes "
+             "(silences included)"]
+    if idle_power is not None:
+        lines += [f"energy per spike, active:    {active:.5g} J = (energy delivered - idle power x run time) / spikes",
+                  f"  idle power {idle_power:.5g} W ({idle_how}); idle energy over the run "
+                  f"{idle_power * t_stop:.5g} J"]
+    return lines
+
+
+def neuron_report(res: NeuronRun, device: Device, fi: np.ndarray | None = None,
+                  idle_power: float | None = None) -> str:
+    """The human summary of a neuron run (and its F-I rows, if given); ``idle_power`` (W, from
+    :func:`mtjspice.circuits.neuron.idle_power`) adds the active energy per spike."""
     c, e = res.circuit, res.energy
     s = spike_summary(res.spikes, res.t, input_current(res), spike_widths(res.wave, res.probes, c.vdd))
     n = len(res.spikes)
@@ -48,10 +75,11 @@ def neuron_report(res: NeuronRun, device: Device, fi: np.ndarray | None = None) 
               f"  {'total delivered':16s} {e.total:.5g}  (parts / total - 1 = {e.parts_sum / e.total - 1:.2e})",
               "delivered per source:"]
     lines += [f"  {k:16s} {v:.5g}" for k, v in e.sources.items()]
+    lines += ["", *_per_spike_lines(e.total, idle_power, float(res.t[-1]), n,
+                                    "the same circuit with no input, measured in ngspice")]
     if n:
         share = e["junction"] / e.parts_sum * 100
-        lines += ["", f"energy per spike: {e.total / n:.5g} J (whole run / spikes); magnetic device (junction) "
-                  f"share {share:.1f} %, peripherals {100 - share:.1f} %"]
+        lines += [f"magnetic device (junction) share of the energy {share:.1f} %, peripherals {100 - share:.1f} %"]
     if fi is not None:
         lines += ["", "firing rate against DC input (A, 1/s, wrong-sign spikes):"]
         lines += [f"  {i:+.4g}  {r:.4g}  {int(w)}" for i, r, w in fi]
@@ -60,21 +88,27 @@ def neuron_report(res: NeuronRun, device: Device, fi: np.ndarray | None = None) 
     return "\n".join(lines) + "\n"
 
 
-def array_report(res: ArrayRun, n_inputs: int, n_neurons: int) -> str:
-    """The human summary of an array run."""
+def array_report(res: ArrayRun, n_inputs: int, n_neurons: int, idle_power: float | None = None,
+                 events_outside: int = 0) -> str:
+    """The human summary of an array run; ``idle_power`` (W) adds the active energy per spike,
+    ``events_outside`` states input events dropped for lying outside the run."""
     e = res.energy
     n_pos = int(np.sum(res.spikes.polarity > 0))
     n = len(res.spikes)
     how = "one netlist" if len(res.parts) == 1 else "independent neuron groups in parallel ngspice processes"
     lines = [f"mtjspice array: {n_inputs} inputs x {n_neurons} neurons, {res.t_stop:g} s simulated",
              f"ran as {len(res.parts)} part(s) in {res.wall:.2f} s wall ({how})",
-             f"input events {res.input_events}; output spikes {n} ({n_pos} positive, {n - n_pos} negative)", "",
+             f"input events {res.input_events}; output spikes {n} ({n_pos} positive, {n - n_pos} negative)"]
+    if events_outside:
+        lines += [f"  ({events_outside} event(s) of the spikes file at or after the end of the run were ignored)"]
+    lines += ["",
              "energy dissipated per part, summed over the array (J):"]
     lines += [f"  {p:16s} {e[p]:.5g}  {100 * e[p] / e.parts_sum:5.1f} %" for p in ARRAY_PARTS]
     lines += [f"  {'sum of parts':16s} {e.parts_sum:.5g}",
               f"  {'total delivered':16s} {e.total:.5g}  (parts / total - 1 = {e.parts_sum / e.total - 1:.2e})",
-              f"energy per output spike: {res.energy_per_spike:.5g} J",
-              f"energy per input event: {res.energy_per_input_event:.5g} J",
+              *_per_spike_lines(e.total, idle_power, res.t_stop, n, "the neurons' idle power measured on one "
+                                "neuron with no input, times the neurons, plus the drivers' static bias"),
+              f"energy per input event: {res.energy_per_input_event:.5g} J (whole run / input events in the run)",
               "", "validity: macrospin model of each free layer; ideal column virtual grounds and current mirrors "
               "(their supply cost is not modelled)"]
     return "\n".join(lines) + "\n"

@@ -86,10 +86,13 @@ class ArrayCircuit:
     mirror_gain: float = 1.0
 
     def __post_init__(self) -> None:
-        for name in ("g_min", "r_driver", "i_driver_static", "r_wire"):
+        for name in ("r_driver", "i_driver_static", "r_wire"):
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
                 raise ParameterError(name, v, "a finite number >= 0 (SI units)")
+        if not (isinstance(self.g_min, (int, float)) and math.isfinite(self.g_min) and self.g_min > 0):
+            raise ParameterError("g_min", self.g_min, "a conductance > 0 (S): the off state of a programmable "
+                                 "resistor; 0 would leave an open circuit where a resistor stands")
         for name in ("v_driver_supply", "mirror_gain"):
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
