@@ -131,7 +131,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     or file the user gave, with control characters escaped; ``--debug`` also prints the traceback.
     """
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # said by the subcommand, whose options the user was typing
+        _subcommand_parser(parser, args.command).error(f"unrecognized arguments: {' '.join(extra)}")
     debug = bool(getattr(args, "debug", False))
     command = args.command
     try:

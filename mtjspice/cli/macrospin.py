@@ -69,6 +69,24 @@ def _check_drive(args: argparse.Namespace) -> None:
         raise ParameterError("--thermal", True, "only with --engine python (ngspice runs are deterministic)")
 
 
+def _check_cost(args: argparse.Namespace) -> None:
+    """Refuse output that cannot fit in memory, and an ngspice run that cannot finish in time."""
+    from ..budget import check_memory
+    from ..circuits.cost import RunCost, check_cost
+    from ..netlist.mtj import max_step
+
+    samples = args.t_stop / args.dt + 1
+    # t, m (3), R, current and voltage as float64, about three copies on the way to the CSV text
+    check_memory(samples * 7 * 8 * 3, "--dt", args.dt, f"{samples:.3g} output samples",
+                 "raise --dt or shorten --t-stop")
+    if args.engine == "ngspice":
+        points = args.t_stop / min(args.dt, max_step(args.preset)) + 1000
+        per_ns = 0.01 if args.preset == "default" else 0.04  # s of ngspice per simulated ns (README)
+        check_cost(RunCost(points, points * 8 * 8 * 3, per_ns * args.t_stop * 1e9 + 0.3, per_ns * args.t_stop * 1e9,
+                           f"an ngspice run of {args.t_stop:.3g} s ({points:.3g} time points)"),
+                   "--t-stop", args.t_stop, "shorten --t-stop")
+
+
 def run_ngspice(args: argparse.Namespace) -> int:
     """The same pulse through the stamped behavioral MTJ in ngspice (batch mode)."""
     from ..netlist.testbench import mtj_testbench
@@ -114,6 +132,7 @@ def run(args: argparse.Namespace) -> int:
 
     check_pulse(args.t_on, args.t_stop, args.dt)
     _check_drive(args)
+    _check_cost(args)
     if args.engine == "ngspice":
         return run_ngspice(args)
     device = load_device(args.model)

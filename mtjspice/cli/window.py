@@ -52,22 +52,28 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     from ..analysis.window import REGIMES, WindowSpec, boundaries, plane_grid, sweep_plane, valid_count
+    from ..budget import check_memory, warn_time
+    from ..device import LIMITS
     from ..errors import ParameterError
     from ..plots.window import plot_window
     from .progress import Progress
 
-    if args.points < 2:
-        raise ParameterError("--points", args.points, "an integer >= 2")
-    if args.chunk < 1:
-        raise ParameterError("--chunk", args.chunk, "an integer >= 1")
-    if args.workers < 1:
-        raise ParameterError("--workers", args.workers, "an integer >= 1")
+    n = args.points**2
+    # Cost, before the grid exists: per geometry its dimensions, regime and trajectory summary
+    # (about 200 bytes, a chunk's trajectories aside) and about 3 ms of solver per worker.
+    check_memory(200.0 * n + args.chunk * 2e5, "--points", args.points, f"{n:.3g} geometries",
+                 "use fewer --points or narrower ranges")
+    warn_time(3e-3 * n / max(1, min(args.workers, os.cpu_count() or 1)), f"a window of {n:.3g} geometries",
+              "use fewer --points")
     ranges = {}
     for name in ("W", "L", "T"):
         r = getattr(args, f"{name}_range")
         if r is not None:
-            if not r[0] < r[1]:
-                raise ParameterError(f"--{name}-range", r, "MIN < MAX (m)")
+            if not r[0] <= r[1]:
+                raise ParameterError(f"--{name}-range", r, "MIN <= MAX (m)")
+            low, high, _, why = LIMITS[f"geometry.{name}"]
+            if not (low * (1 - 1e-9) <= r[0] and r[1] <= high * (1 + 1e-9)):
+                raise ParameterError(f"--{name}-range", r, f"dimensions within {why}")
             ranges[name] = (r[0], r[1])
     spec = WindowSpec(J=args.J, t_on=args.t_on, t_stop=args.t_stop, u_th=args.u_th, t_relax=args.t_relax,
                       u_relax=args.u_relax, rtol=args.rtol)
