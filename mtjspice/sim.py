@@ -9,6 +9,7 @@ ngspice library per process (PySpice cannot hold two) and serialises runs throug
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import os
 import re
@@ -66,7 +67,8 @@ def parse_wrdata(path: str | Path, vectors: Sequence[str]) -> tuple[np.ndarray, 
     try:
         with open(path, encoding="utf-8") as fh:
             header = [h.lower() for h in fh.readline().split()]
-            data = np.loadtxt(fh, ndmin=2)
+            body = fh.read()
+        data = np.loadtxt(io.StringIO(body), ndmin=2) if body.strip() else np.empty((0, 0))
     except (ValueError, UnicodeDecodeError) as exc:
         raise SimulationError(f"ngspice's output {Path(path).name} cannot be read as numbers ({exc})") from None
     if data.size == 0 or not header:
