@@ -29,6 +29,7 @@ from mtjspice.netlist.mtj import OPTION_PRESETS, max_step, mtj_subckt
 from mtjspice.netlist.sources import isource
 from mtjspice.netlist.testbench import mtj_testbench
 from mtjspice.physics.llgs import junction_resistance
+from mtjspice.physics.rest import initial_magnetization
 from mtjspice.sim import run_deck, run_decks
 
 T_STOP = 20e-9
@@ -54,7 +55,7 @@ def resistor_testbench(dev: ms.Device, preset: str) -> Deck:
                             Element("Rfixed", ("n1", "t2"), (junction_resistance(dev, 0.0),))]
     for c in ("mx", "my", "mz"):
         items += [Element(f"C{c}", (c, "0"), (1e-9,)), Element(f"R{c}", (c, "0"), (1,))]
-    fixed = Subckt("mtj", ("t1", "t2"), tuple(items), ic=tuple(zip(("mx", "my", "mz"), dev.initial.m0, strict=True)))
+    fixed = Subckt("mtj", ("t1", "t2"), tuple(items), ic=tuple(zip(("mx", "my", "mz"), initial_magnetization(dev), strict=True)))
     swapped = tuple(fixed.instance(it.name, **dict(it.connections)) if isinstance(it, Instance) else it
                     for it in bench.items)
     return replace(bench, items=swapped)

@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 
 from mtjspice import load_device, simulate
-from mtjspice.analysis.window import WindowSpec, plane_grid, rest_theta, sweep_plane
+from mtjspice.analysis.window import WindowSpec, plane_grid, sweep_plane
 from mtjspice.errors import BreakdownWarning
 from mtjspice.stimulus import square_pulse
 
@@ -31,7 +31,7 @@ def main() -> None:
     dev = load_device(MODEL)
     spec = WindowSpec()
     grid = plane_grid(dev, "L", points=args.points, spec=spec)  # W-T plane: every point is a geometry
-    W, L, T = (a.ravel() for a in grid.geometry())
+    W, _, T = (a.ravel() for a in grid.geometry())
     n = W.size
 
     t0 = time.perf_counter()
@@ -42,8 +42,7 @@ def main() -> None:
     pick = rng.choice(n, size=args.sample, replace=False)
     t0 = time.perf_counter()
     for i in pick:
-        theta = float(rest_theta(W[i:i + 1], L[i:i + 1], T[i:i + 1], dev.geometry.shape)[0])
-        d = dev.replace(**{"geometry.W": float(W[i]), "geometry.T": float(T[i]), "initial.theta0": theta})
+        d = dev.replace(**{"geometry.W": float(W[i]), "geometry.T": float(T[i])})  # starts at its own rest state
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", BreakdownWarning)
             simulate(d, square_pulse(spec.J * d.geometry.area, spec.t_on, edge=10e-12), spec.t_stop, spec.dt,

@@ -214,18 +214,25 @@ class Initial:
     Attributes
     ----------
     theta0 : float
-        Initial tilt of m from +z toward +x, in the x-z plane (rad): m0 = (sin theta0, 0, cos theta0).
+        Initial tilt (rad) of m away from the device's rest direction (the minimum of its
+        anisotropy energy, :func:`mtjspice.physics.rest.device_rest`), toward +x (toward +z when
+        the rest direction lies along x). For the shipped devices, whose rest direction is +z,
+        m0 = (sin theta0, 0, cos theta0).
+    m0 : tuple of 3 floats or None
+        An explicit initial magnetization (normalised on creation), used instead of the rest
+        direction and ``theta0``; ``None`` (the default) starts from rest.
     """
 
-    theta0: float = dc_field(default=0.0, metadata=_meta("rad", "initial tilt from +z in the x-z plane"))
+    theta0: float = dc_field(default=0.0, metadata=_meta("rad", "initial tilt from the rest direction"))
+    m0: tuple[float, float, float] | None = dc_field(default=None, metadata=_meta("-", "explicit initial m"))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "theta0", check_finite("initial.theta0", self.theta0, "rad"))
-
-    @property
-    def m0(self) -> tuple[float, float, float]:
-        """Initial unit magnetization (dimensionless)."""
-        return (math.sin(self.theta0), 0.0, math.cos(self.theta0))
+        if self.m0 is not None:
+            if self.theta0 != 0.0:
+                raise ParameterError("initial.theta0", self.theta0, "0 when initial.m0 is given (m0 is the whole "
+                                     "initial state)")
+            object.__setattr__(self, "m0", _unit_vector("initial.m0", self.m0))
 
 
 @dataclass(frozen=True)

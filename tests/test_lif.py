@@ -21,7 +21,7 @@ from mtjspice.analysis.lif import (
     spike_agreement,
 )
 from mtjspice.analysis.liffit import fit_lif
-from mtjspice.errors import ParameterError
+from mtjspice.errors import BreakdownWarning, ParameterError
 from mtjspice.physics.llgs import junction_resistance
 
 
@@ -106,10 +106,27 @@ def test_onset_current_of_default_device(ortho):
     assert 0.36e-3 < ith < 0.40e-3
 
 
+def test_fit_refuses_a_run_shorter_than_its_pulses(ortho):
+    with pytest.raises(ParameterError, match=r"^t_stop: got 5e-12; allowed: a run length >= 7e-09 s"):
+        fit_device(ortho, t_stop=5e-12)
+
+
 @pytest.mark.slow
 def test_device_follows_signed_lif(ortho):
     """The orthogonal device fits the LIF with R^2 > 0.98 over pulse trains of both signs and a random train."""
-    res = fit_device(ortho, n_random=1, t_stop=20e-9, i_th=0.376e-3, scan=np.array([0.3e-3, 0.6e-3, 1.0e-3, 2.0e-3]))
+    scan = np.array([0.3e-3, 0.6e-3, 1.0e-3, 2.0e-3])
+    with pytest.warns(BreakdownWarning, match=r"^fit_device: the runs put up to .* V across the junction") as rec:
+        res = fit_device(ortho, n_random=1, t_stop=20e-9, i_th=0.376e-3, scan=scan, hysteresis=False)
+    assert len(rec) == 1  # once, with the numbers
+    # breakdown: at u = 0 the junction is R_m, so 1 V / R_m; driven, the negative sign raises R (u < 0)
+    assert res.i_breakdown_u0 == pytest.approx(1.0 / junction_resistance(ortho, 0.0), rel=1e-12)
+    assert 0.3e-3 < res.i_breakdown < res.i_breakdown_u0
+    assert res.scan_v_max[0] == pytest.approx(0.3e-3 * junction_resistance(ortho, 0.0), rel=0.02)  # no response
+    assert res.v_at_i_min < 1.0 < res.v_at_i_max  # the validity range straddles breakdown
+    s = res.summary()
+    for key in ("breakdown_voltage", "v_at_i_min", "v_at_i_max", "i_breakdown", "i_breakdown_u0", "v_max_training"):
+        assert key in s
+    assert "onset_down_pos" not in s
     p = res.params
     assert 0.6e-9 < p.tau_m < 1.3e-9
     assert 0.45 < p.a2 < 0.65
@@ -127,7 +144,9 @@ def test_device_spikes_agree_with_lif(ortho):
     """Same random input: the device with an ideal reset and the fitted LIF fire alike."""
     p = LIFParams(tau_m=0.907e-9, a2=0.539, R_m=junction_resistance(ortho, 0.0), i_th=0.376e-3, u_th=0.5)
     drv = random_signed_train(1, 20e-9, i_lo=0.5e-3, i_hi=1.1e-3, seed=2)
-    dev_sp = device_spikes(ortho, drv, 20e-9, 0.5)[0]
+    with pytest.warns(BreakdownWarning, match=r"^device_spikes: the junction voltage reached 1\.\d+ V") as rec:
+        dev_sp = device_spikes(ortho, drv, 20e-9, 0.5)[0]  # 1.1 mA at u < 0 passes the 1 V breakdown
+    assert len(rec) == 1
     t = np.arange(0, 20e-9 + 5e-12, 10e-12)
     lif_sp = simulate_lif(p, t, np.array([drv(x) for x in t]))[1][0]
     r = spike_agreement(dev_sp, lif_sp, tol=0.5e-9)

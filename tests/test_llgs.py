@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import warnings
 
 import numpy as np
@@ -13,6 +14,7 @@ from scipy.optimize import curve_fit
 
 import mtjspice as ms
 from mtjspice.constants import MU0
+from mtjspice.errors import CostError, RunTimeoutError
 from mtjspice.physics.batch import DeviceBatch
 from mtjspice.physics.demag import device_demag
 from mtjspice.physics.llgs import effective_field, llgs_rhs
@@ -221,3 +223,72 @@ def test_bad_solver_input(ortho_path) -> None:
         DeviceBatch.from_device(dev, W=[10e-9, 60e-9])
     with pytest.raises(ms.ParameterError, match="Ms"):
         DeviceBatch.from_device(dev, Ms=[1e6, -1.0])
+
+
+def test_tolerance_floor(ortho_path) -> None:
+    dev = ms.load_device(ortho_path)
+    with pytest.raises(ms.ParameterError, match=r"^rtol: got 1e-14; allowed: a number in \[1e-13, 1\)"):
+        ms.simulate(dev, 0.0, 1e-9, 1e-10, rtol=1e-14)
+    with pytest.raises(ms.ParameterError, match="^atol"):
+        ms.simulate(dev, 0.0, 1e-9, 1e-10, rtol=1e-8, atol=1e-20)
+    ms.simulate(dev, 0.3e-3, 0.05e-9, 0.05e-9, rtol=1e-13)  # the floor itself runs
+
+
+def test_absurd_current_or_pillar_is_refused_at_once(ortho_path) -> None:
+    import time
+
+    dev = ms.load_device(ortho_path)
+    t0 = time.perf_counter()
+    with pytest.raises(CostError, match=r"^current: got 1e\+300.*spin-torque rate") as err:
+        ms.simulate(dev, 1e300, 10e-9, 1e-11)
+    assert err.value.name == "current"
+    with pytest.raises(CostError, match=r"^current: got 1e\+20.*max_steps"):
+        ms.simulate(dev, 1e20, 10e-9, 1e-11)
+    tiny = DeviceBatch.from_device(dev, W=1e-15, L=1e-15, T=1e-15)  # a_J grows as 1 / (T area)
+    with pytest.raises(CostError, match=r"^current: got 0.0006"):
+        ms.simulate(tiny, 0.6e-3, 10e-9, 1e-11)
+    assert time.perf_counter() - t0 < 5.0
+
+
+def test_step_bound_is_a_lower_bound_of_the_real_count(ortho_path) -> None:
+    """The up-front estimate (int gamma' a_J dt / 8) never exceeds the steps a run really takes."""
+    from mtjspice.physics.cost import rates
+    from mtjspice.physics.drive import as_drive
+
+    dev = ms.load_device(ortho_path)
+    b = DeviceBatch.from_devices(dev)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ms.BreakdownWarning)
+        for current in (0.1, 3.0):
+            est = rates(b, as_drive(current), 5e-9).torque_integral / 8
+            traj = ms.simulate(dev, current, 5e-9, 1e-10)
+            assert est <= traj.steps + traj.rejected, (current, est, traj.steps)
+            assert est > 0.1 * traj.steps  # and not a vacuous one at large currents
+            # with max_steps below the real count the run stops with a clear error
+            limit = (traj.steps + traj.rejected) // 2
+            with pytest.raises(CostError, match=re.escape(f"max_steps = {limit:.3g} solver steps") + r".*it took \d+"):
+                ms.simulate(dev, current, 5e-9, 1e-10, max_steps=limit)
+
+
+def test_timeout_stops_a_long_run(ortho_path) -> None:
+    import time
+
+    dev = ms.load_device(ortho_path)
+    t0 = time.perf_counter()
+    with pytest.raises(ms.SimulationError, match=r"^simulate: stopped after timeout = 0.2 s") as err:
+        ms.simulate(dev, ms.pulse_train(0.6e-3, 2e-9, 2e-9), 10e-6, 1e-10, timeout=0.2)
+    assert isinstance(err.value, RunTimeoutError)
+    assert time.perf_counter() - t0 < 1.5
+    with pytest.raises(ms.ParameterError, match="^timeout"):
+        ms.simulate(dev, 0.0, 1e-9, 1e-10, timeout=-1.0)
+
+
+def test_output_memory_is_checked_up_front(ortho_path, monkeypatch) -> None:
+    dev = ms.load_device(ortho_path)
+    with pytest.raises(CostError, match=r"^t_stop: got 1.0; .*shorten t_stop or raise dt_out"):
+        ms.simulate(dev, 0.6e-3, 1.0, 1e-15)
+    # 1001 samples x 100 devices x 10 values x 8 bytes = 8 MB: refused under a 10 MB limit (half usable)
+    monkeypatch.setenv("MTJSPICE_MEMORY_LIMIT", "10e6")
+    with pytest.raises(CostError, match="t_stop"):
+        ms.simulate(DeviceBatch.from_device(dev, n=100), 0.0, 1e-9, 1e-12)
+    ms.simulate(DeviceBatch.from_device(dev, n=10), 0.0, 1e-9, 1e-12)  # 0.8 MB fits

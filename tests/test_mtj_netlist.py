@@ -19,6 +19,7 @@ from mtjspice.netlist.render import render_subckt
 from mtjspice.netlist.testbench import TESTBENCH_PROBES, TESTBENCH_VECTORS, mtj_testbench
 from mtjspice.physics.batch import DeviceBatch
 from mtjspice.physics.llgs import effective_field, llgs_rhs
+from mtjspice.physics.rest import initial_magnetization
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +55,7 @@ def test_subckt_golden(model, ortho_path, parallel_path) -> None:
     dev = _devices(ortho_path, parallel_path)[model]
     sub = M.mtj_subckt(dev, "mtj")
     assert isinstance(sub, Subckt) and sub.name == "mtj" and sub.ports == ("t1", "t2")
-    assert sub.ic == tuple(zip(("mx", "my", "mz"), dev.initial.m0, strict=True))
+    assert sub.ic == tuple(zip(("mx", "my", "mz"), initial_magnetization(dev), strict=True))
     text = render_subckt(sub) + "\n"
     golden = DATA / f"mtj_{model}.sub"
     if UPDATE:
@@ -97,7 +98,7 @@ def test_testbench_deck_and_probes(ortho_path) -> None:
     assert TESTBENCH_VECTORS == ("v(x1.mx)", "v(x1.my)", "v(x1.mz)", "i(v.x1.vsense)", "v(a)")
     assert [p.vector for p in M.mtj_probes("XN0")] == ["v(xn0.mx)", "v(xn0.my)", "v(xn0.mz)", "i(v.xn0.vsense)"]
     lines = deck.text().splitlines()
-    m0 = dev.initial.m0
+    m0 = initial_magnetization(dev)
     assert lines.count(".subckt mtj t1 t2") == 1
     assert "X1 a 0 mtj" in lines
     ic = [ln for ln in lines if ln.startswith(".ic")]
@@ -188,7 +189,7 @@ def test_many_mtjs_keep_their_step_through_a_current_edge(ortho_path) -> None:
     # every instance starts from the device's m0 (the .ic the old deck wrote by hand)
     assert text.count(".subckt mtj t1 t2") == 1
     for k in (1, 20):
-        for comp, m in zip(("mx", "my", "mz"), dev.initial.m0, strict=True):
+        for comp, m in zip(("mx", "my", "mz"), initial_magnetization(dev), strict=True):
             assert f"v(x{k}.{comp})={m:.15g}" in text
     wf = run_deck(edge, timeout=60)
     assert wf.t[-1] == pytest.approx(t_stop)

@@ -224,14 +224,14 @@ def test_suffix_strings_in_a_device_file(tmp_path: Path) -> None:
 def test_bad_suffix_string_names_the_key(tmp_path: Path) -> None:
     f = tmp_path / "bad.toml"
     f.write_text(SUFFIXED.replace('"0.4p"', '"0.4 pico"'), encoding="utf-8")
-    with pytest.raises(ParameterError, match=r"^junction\.RA: got '0\.4 pico'; allowed: .*SPICE suffix"):
+    with pytest.raises(ParameterError, match=r"bad\.toml: junction\.RA: got '0\.4 pico'; allowed: .*SPICE suffix"):
         load_device(f)
     f.write_text(SUFFIXED.replace('["1k", 0, "-2.5k"]', '["1k", 0, "lots"]'), encoding="utf-8")
-    with pytest.raises(ParameterError, match=r"^field\.H\[2\]: got 'lots'; allowed: "):
+    with pytest.raises(ParameterError, match=r"bad\.toml: field\.H\[2\]: got 'lots'; allowed: "):
         load_device(f)
     # "10m" is 10 milli-metres, as in SPICE: the length bound catches the slip.
     f.write_text(SUFFIXED.replace('"10n"', '"10m"'), encoding="utf-8")
-    with pytest.raises(ParameterError, match=r"^geometry\.W: got 0\.01; allowed: 1 nm to 10 um"):
+    with pytest.raises(ParameterError, match=r"bad\.toml: geometry\.W: got 0\.01; allowed: 1 nm to 10 um"):
         load_device(f)
 
 

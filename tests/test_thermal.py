@@ -83,3 +83,29 @@ def test_seed_reproducible_and_zero_temperature(ortho_path) -> None:
     cold = ms.simulate_thermal(dev, 0.3e-3, 0.4e-9, 10e-12, dt=2e-14, temperature=0.0)
     det = ms.simulate(dev, 0.3e-3, 0.4e-9, 10e-12, rtol=1e-10)
     assert np.max(np.abs(cold.m - det.m)) < 1e-5
+
+
+def test_thermal_cost_guards(ortho_path, monkeypatch) -> None:
+    import time
+
+    from mtjspice import budget
+    from mtjspice.errors import CostError, CostWarning, RunTimeoutError
+
+    dev = ms.load_device(ortho_path)
+    # 1 ms at the default 0.1 ps step is 1e10 steps: refused before it starts, naming dt
+    with pytest.raises(CostError, match=r"^dt: got 1e-13; allowed: at most 5e\+07 thermal steps"):
+        ms.simulate_thermal(dev, 0.0, 1e-3, 1e-9)
+    # a step that cannot follow the spin torque is refused, naming the current
+    with pytest.raises(ms.ParameterError, match=r"^current: got 1e\+300"):
+        ms.simulate_thermal(dev, 1e300, 1e-9, 1e-11)
+    with pytest.raises(ms.ParameterError, match=r"^dt: got 1e-11"):
+        ms.simulate_thermal(dev, 0.0, 1e-9, 1e-10, dt=1e-11)  # 1e-11 s x 1.6e11 1/s > 1
+    t0 = time.perf_counter()
+    with pytest.raises(RunTimeoutError, match="simulate_thermal: stopped after timeout = 0.2 s"), \
+            pytest.warns(CostWarning, match=r"1e\+07 steps x 1 devices\) is estimated to take about [0-9.]+ min"):
+        ms.simulate_thermal(dev, 0.0, 1e-6, 1e-10, timeout=0.2)
+    assert time.perf_counter() - t0 < 1.5
+    # the run-time estimate warns above budget.SLOW_SECONDS (lowered here to see it)
+    monkeypatch.setattr(budget, "SLOW_SECONDS", 1e-6)
+    with pytest.warns(CostWarning, match=r"simulate_thermal \(100 steps x 1 devices\) is estimated"):
+        ms.simulate_thermal(dev, 0.0, 1e-11, 1e-11)

@@ -9,6 +9,10 @@ the figure is the orthogonal design's best LIF, driven by the same inputs.
 
 Nothing here is tuned to make the parallel design lose: if with some parameters it fits as well,
 the numbers say so.
+
+Each design also reports its largest junction voltage (``DesignResult.v_max``, V); when a design
+passes its breakdown voltage, :func:`compare_designs` warns once (:class:`BreakdownWarning`) with
+every design's number.
 """
 
 from __future__ import annotations
@@ -62,12 +66,18 @@ class DesignResult:
         Best LIF (nrmse and r2 against ``u``).
     u_fit : (k, n) array
         That LIF's u on the same inputs.
+    v_max : float
+        Largest junction voltage of the runs (V).
+    breakdown_voltage : float
+        The design's breakdown voltage (V).
     """
 
     name: str
     u: np.ndarray
     fit: LIFFit
     u_fit: np.ndarray
+    v_max: float = math.nan
+    breakdown_voltage: float = math.inf
 
 
 @dataclass(frozen=True)
@@ -88,12 +98,14 @@ class Comparison:
     u_lif: np.ndarray
 
     def summary(self) -> dict[str, Any]:
-        """Per design: nrmse, r2 and fitted parameters (SI units)."""
+        """Per design: nrmse, r2, fitted parameters, largest junction voltage ``v_max`` and
+        ``breakdown_voltage`` (SI units)."""
         out: dict[str, Any] = {}
         for d in self.designs:
             p = d.fit.params
             out[d.name] = {"nrmse": d.fit.nrmse, "r2": d.fit.r2, "tau_m": p.tau_m, "a2": p.a2, "R_m": p.R_m,
-                           "i_th": p.i_th, "u_rest": p.u_rest}
+                           "i_th": p.i_th, "u_rest": p.u_rest, "v_max": d.v_max,
+                           "breakdown_voltage": d.breakdown_voltage}
         return out
 
 
@@ -118,14 +130,19 @@ def compare_designs(devices: list[Device], *, n_trains: int = 3, t_stop: float =
     designs = []
     t = current = None
     for dev in devices:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", BreakdownWarning)
-            traj = simulate(DeviceBatch.from_device(dev, n=n_trains), drive, t_stop, dt, rtol=rtol)
+        traj = simulate(DeviceBatch.from_device(dev, n=n_trains), drive, t_stop, dt, rtol=rtol,
+                        breakdown="ignore")  # reported below, once for all designs
         t, current = traj.t, traj.current
         u = membrane(dev, traj)
         fit = best_lif(t, u, current, junction_resistance(dev, 0.0), i_lo)
-        designs.append(DesignResult(dev.name, u, fit, lif_response(fit.params, t, current, u0=u[0])))
+        designs.append(DesignResult(dev.name, u, fit, lif_response(fit.params, t, current, u0=u[0]),
+                                    float(np.max(np.abs(traj.voltage))), dev.junction.breakdown_voltage))
     assert t is not None and current is not None
+    if any(d.v_max > d.breakdown_voltage for d in designs):
+        each = ", ".join(f"{d.name} {d.v_max:.3g} V (breakdown {d.breakdown_voltage:.3g} V)" for d in designs)
+        warnings.warn(BreakdownWarning(f"compare_designs: inputs of {i_lo * 1e3:.3g} to {i_hi * 1e3:.3g} mA put "
+                                       f"more than the breakdown voltage across a junction: largest {each}"),
+                      stacklevel=2)
     ref = designs[0].fit.params
     u_lif = lif_response(ref, t, current)
     return Comparison(t=t, current=current, designs=designs, u_lif=u_lif)

@@ -2,20 +2,26 @@
 
 The chain (all with the batched deterministic solver, :func:`mtjspice.simulate`):
 
-1. :func:`onset_current` -- the DC current above which m.p leaves 0 (bisection over batched
-   DC runs, cached per device and settings): the gate ``i_th`` of :mod:`mtjspice.analysis.lif`,
-   and the onset the neuron circuit derives its read current and thresholds from.
+1. :func:`onset_current` -- the DC current above which m.p leaves 0 from rest (bisection over
+   batched DC runs, cached per device and settings): the gate ``i_th`` of
+   :mod:`mtjspice.analysis.lif`, and the onset the neuron circuit derives its read current and
+   thresholds from. :func:`~mtjspice.analysis.onset.onset_hysteresis` adds the measured
+   down-sweep onset (from a driven state), both signs (:mod:`mtjspice.analysis.onset`).
 2. :func:`training_runs` -- the fitting data: pulse trains of both signs at several amplitudes and
    random signed trains (:func:`random_signed_train`), each one device of one batch.
 3. :func:`fit_device` -- :func:`mtjspice.analysis.liffit.fit_lif` over all those runs at once
    (a1 = 1; tau_m and a2 fitted, R_m = the junction resistance at u = 0, i_th measured), then the
    validity range: square pulses over a grid of amplitudes, R^2 of the fitted LIF for each, and
    [i_min, i_max] the contiguous amplitude range around the training amplitudes with
-   R^2 >= ``r2_min`` (0.9 by default).
-4. :func:`device_spikes` -- the device as a neuron with an ideal reset circuit: when |u| reaches
-   u_th a spike is recorded and m is put back to its rest state (the model's m0) after the
-   refractory time, as the ideal LIF resets u to u_reset = 0. Implemented event by event over
-   horizons of a few ns, every trial of the batch with its own clock.
+   R^2 >= ``r2_min`` (0.9 by default). The scan runs both signs and records the junction's peak
+   voltage: the result carries the voltage over the validity range and the current at which the
+   junction reaches its breakdown voltage, and warns once (:class:`BreakdownWarning`) when the
+   runs passed it.
+4. :func:`device_spikes` (:mod:`mtjspice.analysis.devicespikes`) -- the device as a neuron with
+   an ideal reset circuit: when |u| reaches u_th a spike is recorded and m is put back to its
+   initial state (its rest state) after the refractory time, as the ideal LIF resets u to
+   u_reset = 0. Implemented event by event over horizons of a few ns, every trial of the batch
+   with its own clock.
 
 Accuracy: runs use rtol = 1e-7 and 10 ps samples unless told otherwise; the fitted numbers change
 by less than 1 % between rtol 1e-7 and 1e-9.
@@ -26,7 +32,6 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -35,12 +40,15 @@ from ..errors import BreakdownWarning, ParameterError
 from ..params import Device
 from ..physics.batch import DeviceBatch
 from ..physics.llgs import junction_resistance
-from ..physics.solver import Trajectory, simulate
-from ..stimulus import DC, PWL, pulse_train, square_pulse
-from .lif import LIFParams, Spikes, lif_response
+from ..physics.solver import simulate
+from ..stimulus import PWL, pulse_train, square_pulse
+from .devicespikes import device_spikes
+from .lif import LIFParams, lif_response
 from .liffit import LIFFit, fit_lif, goodness
+from .onset import OnsetHysteresis, membrane, onset_current, onset_hysteresis
 
 __all__ = [
+    "T_STOP_MIN",
     "DeviceFit",
     "device_spikes",
     "fit_device",
@@ -52,67 +60,8 @@ __all__ = [
 ]
 
 
-def membrane(device: Device | DeviceBatch, traj: Trajectory) -> np.ndarray:
-    """u = m.p of every device at every time, shape (k, n) (dimensionless)."""
-    p = np.asarray(device.p, float) if isinstance(device, Device) else device.p
-    p = p.reshape(3, -1)
-    return np.einsum("knc,cn->kn", traj.m, np.broadcast_to(p, (3, traj.n)))
-
-
-def _quiet_simulate(*args: Any, **kw: Any) -> Trajectory:
-    """simulate() with BreakdownWarning silenced: the fits drive the junction deliberately hard."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", BreakdownWarning)
-        return simulate(*args, **kw)
-
-
-@lru_cache(maxsize=64)
-def onset_current(device: Device, i_max: float = 2e-3, *, t_on: float = 8e-9, u_on: float = 0.05,
-                  points: int = 16, rounds: int = 1, rtol: float = 1e-7) -> float:
-    """The smallest DC current (A) after which the time-averaged u over the last 2 ns exceeds ``u_on``.
-
-    Batched bisection: ``points`` currents in (0, i_max], then ``rounds`` refinements of the
-    bracket; resolution i_max / points^(rounds+1) (7.8 uA with the defaults). Returns ``inf`` if
-    even ``i_max`` is below it. Results are cached on the arguments; a :class:`Device` is a frozen
-    dataclass, so the key is its content (name included).
-
-    Parameters
-    ----------
-    device : Device
-    i_max : float
-        Largest current tried (A).
-    t_on : float
-        Length of each DC run (s).
-    u_on : float
-        Time-averaged u (dimensionless) that counts as a response.
-    points : int
-        Currents per bisection round.
-    rounds : int
-        Refinements of the bracket after the first scan.
-    rtol : float
-        Relative tolerance of the solver.
-    """
-    if not (math.isfinite(i_max) and i_max > 0):
-        raise ParameterError("i_max", i_max, "a current > 0 (A)")
-    if not (isinstance(points, int) and points >= 1):
-        raise ParameterError("points", points, "an integer >= 1")
-    if not (isinstance(rounds, int) and rounds >= 0):
-        raise ParameterError("rounds", rounds, "an integer >= 0")
-    lo, hi = 0.0, i_max
-    for _ in range(rounds + 1):
-        cur = np.linspace(lo, hi, points + 1)[1:]
-        traj = _quiet_simulate(DeviceBatch.from_device(device, n=cur.size), DC(cur), t_on, 20e-12, rtol=rtol)
-        u = membrane(device, traj)
-        late = traj.t >= t_on - 2e-9
-        on = np.mean(u[late], axis=0) > u_on
-        if not on.any():
-            if lo == 0.0:
-                return math.inf
-            return hi
-        first = int(np.argmax(on))
-        hi = float(cur[first])
-        lo = float(cur[first - 1]) if first > 0 else lo
-    return hi
+#: Shortest training run (s): the pulse trains' 1 ns delay and one 3 ns on, 3 ns off period.
+T_STOP_MIN = 7e-9
 
 
 def random_signed_train(n: int, t_stop: float, *, i_lo: float, i_hi: float, seed: int = 0,
@@ -155,26 +104,33 @@ def training_runs(device: Device, *, amplitudes: np.ndarray, n_random: int = 4, 
     -------
     t : (k,) array (s); u : (k, n) array; current : (k, n) array (A)
     """
+    return _training(device, amplitudes, n_random, t_stop, dt, seed, rtol)[:3]
+
+
+def _training(device: Device, amplitudes: np.ndarray, n_random: int, t_stop: float, dt: float, seed: int,
+              rtol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """:func:`training_runs` and the largest junction voltage of the runs (V)."""
     a = np.abs(np.asarray(amplitudes, float))
     if a.size == 0 or not np.all(np.isfinite(a) & (a > 0)):
         raise ParameterError("amplitudes", amplitudes, "currents > 0 (A)")
     amps = np.concatenate([a, -a])
-    t_parts, u_parts, i_parts = [], [], []
+    t_parts, u_parts, i_parts, v_max = [], [], [], 0.0
     drives: list[tuple[int, Any]] = [(amps.size, pulse_train(amps, 3e-9, 3e-9, delay=1e-9))]
     if n_random:
         drives.append((n_random, random_signed_train(n_random, t_stop, i_lo=float(a.min()), i_hi=float(a.max()),
                                                      seed=seed)))
     for n, drv in drives:
-        traj = _quiet_simulate(DeviceBatch.from_device(device, n=n), drv, t_stop, dt, rtol=rtol)
+        traj = simulate(DeviceBatch.from_device(device, n=n), drv, t_stop, dt, rtol=rtol, breakdown="ignore")
         t_parts.append(traj.t)
         u_parts.append(membrane(device, traj))
         i_parts.append(traj.current)
-    return t_parts[0], np.hstack(u_parts), np.hstack(i_parts)
+        v_max = max(v_max, float(np.max(np.abs(traj.voltage))))
+    return t_parts[0], np.hstack(u_parts), np.hstack(i_parts), v_max
 
 
 @dataclass(frozen=True)
 class DeviceFit:
-    """The LIF fitted to a device, with its validity range.
+    """The LIF fitted to a device, with its validity range, breakdown and onset hysteresis.
 
     Attributes
     ----------
@@ -188,9 +144,24 @@ class DeviceFit:
         The R^2 criterion of the validity range.
     scan_currents, scan_r2 : (m,) arrays
         The validity scan: amplitude (A) and the R^2 of the fitted LIF on that square pulse
-        (nan where the device does not respond, i.e. u stays constant).
+        (positive sign; nan where the device does not respond, i.e. u stays constant).
     t, u, current : arrays
         The training data, (k,), (k, n), (k, n), for plots.
+    scan_v_max : (m,) array
+        Peak junction voltage (V) of each scan amplitude, the larger of both signs.
+    breakdown_voltage : float
+        The device's breakdown voltage (V).
+    v_at_i_min, v_at_i_max : float
+        Peak junction voltage (V) at the ends of the validity range (nan without one).
+    i_breakdown : float
+        Smallest |I| (A) at which the junction's peak voltage reaches the breakdown voltage, from
+        the scan (interpolated; inf if no scan amplitude reaches it).
+    i_breakdown_u0 : float
+        breakdown_voltage / R(u = 0) (A): the current that breaks the barrier at rest.
+    v_max_training : float
+        Largest junction voltage of the training runs (V).
+    hysteresis : OnsetHysteresis or None
+        Up- and down-sweep onsets, both signs (:func:`~mtjspice.analysis.onset.onset_hysteresis`).
     """
 
     fit: LIFFit
@@ -202,16 +173,30 @@ class DeviceFit:
     t: np.ndarray
     u: np.ndarray
     current: np.ndarray
+    scan_v_max: np.ndarray | None = None
+    breakdown_voltage: float = math.inf
+    v_at_i_min: float = math.nan
+    v_at_i_max: float = math.nan
+    i_breakdown: float = math.inf
+    i_breakdown_u0: float = math.inf
+    v_max_training: float = math.nan
+    hysteresis: OnsetHysteresis | None = None
 
     @property
     def params(self) -> LIFParams:
         return self.fit.params
 
     def summary(self) -> dict[str, float]:
-        """The numbers of ``fit.json`` (SI units)."""
+        """The numbers of ``fit.json`` (SI units; currents signed where named _pos / _neg)."""
         p = self.fit.params
-        return {"tau_m": p.tau_m, "a1": p.a1, "a2": p.a2, "R_m": p.R_m, "r2": self.fit.r2, "nrmse": self.fit.nrmse,
-                "i_min": self.i_min, "i_max": self.i_max, "i_th": p.i_th, "gain": p.gain, "r2_min": self.r2_min}
+        out = {"tau_m": p.tau_m, "a1": p.a1, "a2": p.a2, "R_m": p.R_m, "r2": self.fit.r2, "nrmse": self.fit.nrmse,
+               "i_min": self.i_min, "i_max": self.i_max, "i_th": p.i_th, "gain": p.gain, "r2_min": self.r2_min,
+               "breakdown_voltage": self.breakdown_voltage, "v_at_i_min": self.v_at_i_min,
+               "v_at_i_max": self.v_at_i_max, "i_breakdown": self.i_breakdown, "i_breakdown_u0": self.i_breakdown_u0,
+               "v_max_training": self.v_max_training}
+        if self.hysteresis is not None:
+            out.update(self.hysteresis.summary())
+        return out
 
 
 def validity_scan(device: Device, params: LIFParams, currents: np.ndarray, *, t_on: float = 5e-9,
@@ -220,22 +205,31 @@ def validity_scan(device: Device, params: LIFParams, currents: np.ndarray, *, t_
 
     Returns (m,) R^2 values, nan where the device's u is constant (no response).
     """
+    return _scan(device, params, currents, t_on, t_off, dt, rtol, both_signs=False)[0]
+
+
+def _scan(device: Device, params: LIFParams, currents: np.ndarray, t_on: float, t_off: float, dt: float, rtol: float,
+          both_signs: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """R^2 (positive sign) and peak junction voltage (V, the larger of both signs) per current."""
     cur = np.asarray(currents, float)
-    drv = square_pulse(cur, t_on, delay=0.5e-9)
-    traj = _quiet_simulate(DeviceBatch.from_device(device, n=cur.size), drv, 0.5e-9 + t_on + t_off, dt, rtol=rtol)
-    u = membrane(device, traj)
-    model = lif_response(params, traj.t, traj.current, u0=u[0])
+    signed = np.concatenate([cur, -cur]) if both_signs else cur
+    drv = square_pulse(signed, t_on, delay=0.5e-9)
+    traj = simulate(DeviceBatch.from_device(device, n=signed.size), drv, 0.5e-9 + t_on + t_off, dt, rtol=rtol,
+                    breakdown="ignore")
+    u = membrane(device, traj)[:, :cur.size]
+    model = lif_response(params, traj.t, traj.current[:, :cur.size], u0=u[0])
     out = np.full(cur.size, math.nan)
     for j in range(cur.size):
         if np.ptp(u[:, j]) > 0.05:  # a response; below that R^2 only measures numerical noise
             out[j] = goodness(u[:, j], model[:, j])[0]
-    return out
+    v = np.max(np.abs(traj.voltage), axis=0)
+    return out, np.maximum(v[:cur.size], v[cur.size:]) if both_signs else v
 
 
 def fit_device(device: Device, *, amplitudes: np.ndarray | None = None, n_random: int = 4, t_stop: float = 40e-9,
                r2_min: float = 0.9, scan: np.ndarray | None = None, seed: int = 0, rtol: float = 1e-7,
-               i_th: float | None = None) -> DeviceFit:
-    """Fit the signed LIF to ``device`` and find its validity range.
+               i_th: float | None = None, hysteresis: bool = True) -> DeviceFit:
+    """Fit the signed LIF to ``device`` and find its validity range, breakdown current and onsets.
 
     Parameters
     ----------
@@ -245,14 +239,25 @@ def fit_device(device: Device, *, amplitudes: np.ndarray | None = None, n_random
     n_random : int
         Number of random signed training trains.
     t_stop : float
-        Length of each training run (s).
+        Length of each training run (s), at least :data:`T_STOP_MIN` (7 ns).
     r2_min : float
         R^2 criterion of the validity range.
     scan : array, optional
         Amplitudes (A) of the validity scan; default 0.1 to 5 times the onset current, 40 points.
     i_th : float, optional
         Input gate (A); default :func:`onset_current` of the device.
+    hysteresis : bool
+        Measure the down-sweep onsets too (:func:`~mtjspice.analysis.onset.onset_hysteresis`, about 15 s).
+
+    Warns
+    -----
+    BreakdownWarning
+        Once, with the numbers, when a training, scan or staircase run put more than the
+        breakdown voltage across the junction.
     """
+    if not (isinstance(t_stop, (int, float)) and math.isfinite(t_stop) and t_stop >= T_STOP_MIN):
+        raise ParameterError("t_stop", t_stop, f"a run length >= {T_STOP_MIN:g} s (the training pulse trains' 1 ns "
+                             "delay and one 3 ns on, 3 ns off period)")
     if not (0 < r2_min < 1):
         raise ParameterError("r2_min", r2_min, "a number in (0, 1)")
     ith = onset_current(device) if i_th is None else float(i_th)
@@ -260,14 +265,45 @@ def fit_device(device: Device, *, amplitudes: np.ndarray | None = None, n_random
         raise ParameterError("device", device.name, "a device whose u responds to some DC current up to 2 mA, "
                              "or a given i_th")
     amps = ith * np.array([1.3, 1.8, 2.4, 3.0]) if amplitudes is None else np.asarray(amplitudes, float)
-    t, u, cur = training_runs(device, amplitudes=amps, n_random=n_random, t_stop=t_stop, seed=seed, rtol=rtol)
+    t, u, cur, v_train = _training(device, amps, n_random, t_stop, 10e-12, seed, rtol)
     R_m = junction_resistance(device, 0.0)
     fit = fit_lif(t, u, cur, R_m, ith)
     grid = ith * np.linspace(0.1, 5.0, 40) if scan is None else np.asarray(scan, float)
-    r2 = validity_scan(device, fit.params, grid, rtol=rtol)
+    r2, v_scan = _scan(device, fit.params, grid, 5e-9, 5e-9, 10e-12, rtol)
     i_min, i_max = _validity_range(grid, r2, r2_min, float(np.min(np.abs(amps))), float(np.max(np.abs(amps))))
-    return DeviceFit(fit=fit, i_min=i_min, i_max=i_max, r2_min=r2_min, scan_currents=grid, scan_r2=r2,
-                     t=t, u=u, current=cur)
+    hyst = onset_hysteresis(device, rtol=rtol) if hysteresis else None
+    v_bd = device.junction.breakdown_voltage
+    order = np.argsort(grid)
+    v_at = [float(np.interp(i, grid[order], v_scan[order])) if math.isfinite(i) else math.nan for i in (i_min, i_max)]
+    result = DeviceFit(fit=fit, i_min=i_min, i_max=i_max, r2_min=r2_min, scan_currents=grid, scan_r2=r2,
+                       t=t, u=u, current=cur, scan_v_max=v_scan, breakdown_voltage=v_bd, v_at_i_min=v_at[0],
+                       v_at_i_max=v_at[1], i_breakdown=_breakdown_current(grid[order], v_scan[order], v_bd),
+                       i_breakdown_u0=v_bd / R_m, v_max_training=v_train, hysteresis=hyst)
+    _warn_fit_breakdown(result, float(np.max(v_scan)), hyst.v_max if hyst is not None else 0.0)
+    return result
+
+
+def _breakdown_current(grid: np.ndarray, v: np.ndarray, v_bd: float) -> float:
+    """Smallest current (A) of an increasing ``grid`` at which ``v`` (V) reaches ``v_bd``, interpolated."""
+    over = np.nonzero(v >= v_bd)[0]
+    if over.size == 0:
+        return math.inf
+    k = int(over[0])
+    if k == 0:
+        return float(grid[0] * v_bd / v[0])  # at or below the first point: ohmic from it
+    g0, g1, v0, v1 = grid[k - 1], grid[k], v[k - 1], v[k]
+    return float(g0 + (g1 - g0) * (v_bd - v0) / (v1 - v0))
+
+
+def _warn_fit_breakdown(r: DeviceFit, v_scan: float, v_hyst: float) -> None:
+    v = max(r.v_max_training, v_scan, v_hyst)
+    if v > r.breakdown_voltage:
+        warnings.warn(BreakdownWarning(
+            f"fit_device: the runs put up to {v:.3g} V across the junction, above its breakdown voltage "
+            f"{r.breakdown_voltage:.3g} V (training {r.v_max_training:.3g} V, validity scan {v_scan:.3g} V, onset "
+            f"staircase {v_hyst:.3g} V); the junction reaches breakdown at |I| = {r.i_breakdown * 1e3:.3g} mA "
+            f"({r.i_breakdown_u0 * 1e3:.3g} mA at u = 0), and the validity range {r.i_min * 1e3:.3g} to "
+            f"{r.i_max * 1e3:.3g} mA spans {r.v_at_i_min:.3g} to {r.v_at_i_max:.3g} V"), stacklevel=3)
 
 
 def _validity_range(grid: np.ndarray, r2: np.ndarray, r2_min: float, a_lo: float, a_hi: float) -> tuple[float, float]:
@@ -285,89 +321,3 @@ def _validity_range(grid: np.ndarray, r2: np.ndarray, r2_min: float, a_lo: float
     while hi < g.size - 1 and ok[hi + 1]:
         hi += 1
     return float(g[lo]), float(g[hi])
-
-
-class _OffsetPWL:
-    """Device j sees ``base`` at time t + offset[j]: one batch, each device on its own clock."""
-
-    def __init__(self, base: PWL, offset: np.ndarray, horizon: float) -> None:
-        self.times = base.times
-        self.values = base.values if base.values.ndim == 2 else base.values[:, None]
-        self.offset = offset
-        self.cols = np.arange(offset.size)
-        shifted = (self.times[:, None] - offset[None, :]).ravel()
-        self._bp = np.unique(shifted[(shifted > 0) & (shifted < horizon)])
-
-    def __call__(self, t: float) -> np.ndarray:
-        tt = np.clip(t + self.offset, self.times[0], self.times[-1])
-        i = np.clip(np.searchsorted(self.times, tt, side="right") - 1, 0, self.times.size - 2)
-        t0, t1 = self.times[i], self.times[i + 1]
-        w = (tt - t0) / (t1 - t0)
-        v0, v1 = self.values[i, self.cols], self.values[i + 1, self.cols]
-        return v0 + (v1 - v0) * w
-
-    def breakpoints(self, t_stop: float) -> np.ndarray:
-        return self._bp[self._bp <= t_stop]
-
-
-def device_spikes(device: Device, drive: PWL, t_stop: float, u_th: float, *, t_ref: float = 0.0,
-                  horizon: float = 4e-9, dt: float = 10e-12, rtol: float = 1e-7) -> list[Spikes]:
-    """Spike trains of ``device`` driven by each column of ``drive`` (A), with an ideal reset.
-
-    A spike (sign of u) is recorded at the first sample where |u| >= ``u_th``; the device is then
-    put back to its rest magnetization m0 and restarts ``t_ref`` s later. Between spikes it runs
-    freely, so its own leak and threshold act exactly as in the circuit.
-
-    Parameters
-    ----------
-    device : Device
-    drive : PWL
-        Input currents (A), values (k,) or (k, n) for n trials.
-    t_stop : float
-        End time (s).
-    u_th : float
-        Firing threshold on |u| (dimensionless).
-    t_ref : float
-        Refractory time (s).
-    horizon : float
-        Length of each integration segment (s); does not change the result, only the cost.
-    dt : float
-        Sampling interval (s): the spike-time resolution.
-    """
-    if not (0 < u_th <= 1):
-        raise ParameterError("u_th", u_th, "a threshold in (0, 1]")
-    if not (math.isfinite(t_stop) and t_stop > 0):
-        raise ParameterError("t_stop", t_stop, "a time > 0 (s)")
-    n = 1 if drive.values.ndim == 1 else drive.values.shape[1]
-    clock = np.zeros(n)
-    m = np.tile(np.asarray(device.initial.m0, float)[:, None], (1, n))
-    rest = np.asarray(device.initial.m0, float)
-    p = np.asarray(device.p, float)
-    times: list[list[float]] = [[] for _ in range(n)]
-    signs: list[list[int]] = [[] for _ in range(n)]
-    while True:
-        live = np.nonzero(clock < t_stop - 0.5 * dt)[0]
-        if live.size == 0:
-            break
-        h = min(horizon, float(np.max(t_stop - clock[live])))
-        h = dt * max(1, round(h / dt))
-        sub = PWL(drive.times, drive.values if drive.values.ndim == 1 else drive.values[:, live])
-        wave = _OffsetPWL(sub, clock[live], h)
-        batch = DeviceBatch.from_device(device, n=live.size)
-        traj = _quiet_simulate(batch, wave, h, dt, rtol=rtol, m0=m[:, live])
-        u = traj.m @ p  # (k, n_live)
-        for jj, j in enumerate(live):
-            remaining = t_stop - clock[j]
-            valid = traj.t <= remaining + 1e-15
-            hit = np.nonzero(valid & (np.abs(u[:, jj]) >= u_th) & (traj.t > 0))[0]
-            if hit.size:
-                k = int(hit[0])
-                times[j].append(float(clock[j] + traj.t[k]))
-                signs[j].append(1 if u[k, jj] > 0 else -1)
-                clock[j] += traj.t[k] + t_ref
-                m[:, j] = rest
-            else:
-                clock[j] += h
-                m[:, j] = traj.m[-1, jj]
-    return [Spikes(np.array(a, float), np.array(s, int)) for a, s in zip(times, signs, strict=True)]
-

@@ -5,8 +5,12 @@ Standard test (:class:`WindowSpec`, every number stated and overridable):
 * Stimulus: a square current pulse of fixed current *density* J = 1.7e12 A/m^2 (the representative
   10 x 45 x 50 nm pillar at 0.6 mA) from t = 0 for ``t_on`` = 10 ns, then nothing until
   ``t_stop`` = 20 ns. A fixed density, not a fixed current, is the fair standard across geometries:
-  every junction then sees the same bias, J RA = 0.68 V at u = 0, below the 1 V breakdown.
-* Start: each geometry at rest on its own easy axis, +z if Nz <= Nx, else +x (m.p = 0 either way).
+  every junction then sees about the same bias, J RA = 0.68 V in the parallel state and
+  J RA 2 (1 + TMR) / (2 + TMR) = 0.87 V at u = 0, below the 1 V breakdown; cells driven to u < 0
+  (toward the antiparallel state) can pass it.
+* Start: each geometry exactly at its own rest state (:mod:`mtjspice.physics.rest`: the minimum of
+  its anisotropy energy; +z if Nz <= Nx, else +x for the default device; m.p = 0 either way),
+  whatever the device's ``theta0``.
 * Threshold: reached if u = m.p >= ``u_th`` = 0.3 at some sample during the pulse.
 * Relaxation: relaxed if |u| < ``u_relax`` = 0.1 at every sample from ``t_on + t_relax``
   (t_relax = 5 ns, about 5 tau_m of the representative device) to ``t_stop``.
@@ -22,8 +26,14 @@ similar stiffness share the batched solver's step; chunks can run in parallel pr
 Accuracy: the sweep uses rtol = 1e-6 and 50 ps samples; :func:`check_sample` re-runs chosen
 geometries one by one at rtol = 1e-8 and 10 ps samples and compares regimes (the tests do this).
 
+Breakdown: every cell records the largest junction voltage of its run (``WindowMap.v_max``, V; the
+bias is J R(u), with R following the cell's own u) and is marked ``breakdown`` when it exceeds the
+device's ``breakdown_voltage``; the sweep warns once (:class:`~mtjspice.errors.BreakdownWarning`)
+with the count and the worst cell.
+
 Boundaries (:func:`boundaries`): midpoints between neighbouring grid points of different regimes,
-with a total-least-squares straight line through each boundary's points.
+with a total-least-squares straight line through each boundary's points. A grid may be a single
+point (1 x 1: ``points=1`` takes the middle of each range, a range with MIN == MAX its value).
 """
 
 from __future__ import annotations
@@ -33,7 +43,7 @@ import warnings
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
@@ -41,8 +51,10 @@ from ..errors import BreakdownWarning, ParameterError
 from ..params import Device
 from ..physics.batch import DeviceBatch
 from ..physics.demag import demag_factors
+from ..physics.rest import device_rest
 from ..physics.solver import simulate
 from ..stimulus import square_pulse
+from .windowspec import AXES, REGIMES, WindowSpec, classify
 
 __all__ = [
     "REGIMES",
@@ -52,96 +64,33 @@ __all__ = [
     "check_sample",
     "classify",
     "classify_geometries",
-    "rest_theta",
+    "classify_with_voltage",
     "sweep_plane",
 ]
 
-#: Regime names, indexed by code (-1 marks an invalid geometry, W > L).
-REGIMES: tuple[str, ...] = ("under", "lif", "over")
-Axis = Literal["W", "L", "T"]
-AXES: tuple[str, ...] = ("W", "L", "T")
-
-
-@dataclass(frozen=True)
-class WindowSpec:
-    """The standard stimulus and criteria (SI units).
-
-    Attributes
-    ----------
-    J : float
-        Pulse current density (A/m^2); the current is J pi W L / 4.
-    t_on : float
-        Pulse length (s), from t = 0.
-    t_stop : float
-        End of the run (s).
-    u_th : float
-        Threshold on u (dimensionless) to be reached during the pulse.
-    t_relax : float
-        Time after the pulse (s) by which |u| must stay below ``u_relax``.
-    u_relax : float
-        Relaxation bound on |u| (dimensionless).
-    dt : float
-        Sampling interval (s).
-    rtol : float
-        Relative tolerance of the solver.
-    """
-
-    J: float = 1.7e12
-    t_on: float = 10e-9
-    t_stop: float = 20e-9
-    u_th: float = 0.3
-    t_relax: float = 5e-9
-    u_relax: float = 0.1
-    dt: float = 50e-12
-    rtol: float = 1e-6
-
-    def __post_init__(self) -> None:
-        for name, unit in (("J", "A/m^2"), ("t_on", "s"), ("t_stop", "s"), ("u_th", "-"), ("t_relax", "s"),
-                           ("u_relax", "-"), ("dt", "s"), ("rtol", "-")):
-            v = getattr(self, name)
-            if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
-                raise ParameterError(name, v, f"a finite number > 0 ({unit})")
-        if self.t_on + self.t_relax >= self.t_stop:
-            raise ParameterError("t_stop", self.t_stop, f"a time > t_on + t_relax = {self.t_on + self.t_relax!r} s")
-        if self.dt > self.t_relax:
-            raise ParameterError("dt", self.dt, f"a sampling interval <= t_relax = {self.t_relax!r} s")
-
-
-def rest_theta(W: np.ndarray, L: np.ndarray, T: np.ndarray, shape: str) -> np.ndarray:
-    """Polar angle (rad) of each geometry's rest state in the x-z plane: 0 (+z) if Nz <= Nx, else pi/2 (+x)."""
-    nx, _, nz = demag_factors(L, W, T, shape)
-    return np.where(np.asarray(nz) <= np.asarray(nx), 0.0, 0.5 * math.pi)
-
-
-def classify(t: np.ndarray, u: np.ndarray, spec: WindowSpec) -> np.ndarray:
-    """Regime codes (0 under, 1 lif, 2 over) from sampled u(t), shape (k,) and (k, n)."""
-    during = (t > 0) & (t <= spec.t_on)
-    after = t >= spec.t_on + spec.t_relax - 1e-15
-    reached = np.max(u[during], axis=0) >= spec.u_th
-    relaxed = np.max(np.abs(u[after]), axis=0) < spec.u_relax
-    return np.where(~relaxed, 2, np.where(reached, 1, 0)).astype(int)
-
-
-def _run_chunk(args: tuple[Device, np.ndarray, np.ndarray, np.ndarray, WindowSpec]) -> np.ndarray:
+def _run_chunk(args: tuple[Device, np.ndarray, np.ndarray, np.ndarray, WindowSpec]) -> tuple[np.ndarray, np.ndarray]:
     device, W, L, T, spec = args
-    theta = rest_theta(W, L, T, device.geometry.shape)
-    batch = DeviceBatch.from_device(device, n=W.size, W=W, L=L, T=T, theta0=theta)
+    batch = DeviceBatch.from_device(device, n=W.size, W=W, L=L, T=T, theta0=0.0)  # exactly at rest
     current = spec.J * math.pi * W * L / 4.0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", BreakdownWarning)  # the bias is J RA for all; the caller reports it
-        traj = simulate(batch, square_pulse(current, spec.t_on, edge=10e-12), spec.t_stop, spec.dt, rtol=spec.rtol)
+    traj = simulate(batch, square_pulse(current, spec.t_on, edge=10e-12), spec.t_stop, spec.dt, rtol=spec.rtol,
+                    breakdown="ignore")  # reported per cell by the caller
     u = np.einsum("knc,cn->kn", traj.m, batch.p)
-    return classify(traj.t, u, spec)
+    return classify(traj.t, u, spec), np.max(np.abs(traj.voltage), axis=0)
 
 
-def classify_geometries(device: Device, W: np.ndarray, L: np.ndarray, T: np.ndarray, spec: WindowSpec | None = None,
-                        *, chunk: int = 1000, workers: int = 1,
-                        progress: Callable[[int], None] | None = None) -> np.ndarray:
-    """Regime code of each geometry (W, L, T in m, shape (n,)) under the standard test.
+def classify_with_voltage(device: Device, W: np.ndarray, L: np.ndarray, T: np.ndarray, spec: WindowSpec | None = None,
+                          *, chunk: int = 1000, workers: int = 1,
+                          progress: Callable[[int], None] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Regime code and largest junction voltage (V) of each geometry (W, L, T in m, shape (n,)) under the standard test.
 
     Every other parameter comes from ``device``. Chunks of at most ``chunk`` devices, sorted by
     their largest demagnetizing factor, run in ``workers`` processes; ``progress(k)`` is called
-    with the number of devices finished after each chunk.
+    with the number of devices finished after each chunk. Warns once
+    (:class:`~mtjspice.errors.BreakdownWarning`) if some junction exceeds its breakdown voltage.
+
+    Returns
+    -------
+    codes : (n,) int array (0 under, 1 lif, 2 over); v_max : (n,) array (V)
     """
     spec = WindowSpec() if spec is None else spec
     W, L, T = (np.asarray(a, float).ravel() for a in (W, L, T))
@@ -156,18 +105,41 @@ def classify_geometries(device: Device, W: np.ndarray, L: np.ndarray, T: np.ndar
     pieces = [order[i:i + chunk] for i in range(0, order.size, chunk)]
     jobs = [(device, W[ix], L[ix], T[ix], spec) for ix in pieces]
     out = np.empty(W.size, int)
+    vmax = np.empty(W.size)
     if workers == 1 or len(jobs) == 1:
         for ix, job in zip(pieces, jobs, strict=True):
-            out[ix] = _run_chunk(job)
+            out[ix], vmax[ix] = _run_chunk(job)
             if progress:
                 progress(ix.size)
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for ix, codes in zip(pieces, pool.map(_run_chunk, jobs), strict=True):
-                out[ix] = codes
+            for ix, (codes, v) in zip(pieces, pool.map(_run_chunk, jobs), strict=True):
+                out[ix], vmax[ix] = codes, v
                 if progress:
                     progress(ix.size)
-    return out
+    _warn_breakdown(device, W, L, T, vmax, spec)
+    return out, vmax
+
+
+def classify_geometries(device: Device, W: np.ndarray, L: np.ndarray, T: np.ndarray, spec: WindowSpec | None = None,
+                        *, chunk: int = 1000, workers: int = 1,
+                        progress: Callable[[int], None] | None = None) -> np.ndarray:
+    """Regime code of each geometry (W, L, T in m, shape (n,)) under the standard test: the codes of
+    :func:`classify_with_voltage` (which see; it warns when a junction exceeds breakdown)."""
+    return classify_with_voltage(device, W, L, T, spec, chunk=chunk, workers=workers, progress=progress)[0]
+
+
+def _warn_breakdown(device: Device, W: np.ndarray, L: np.ndarray, T: np.ndarray, vmax: np.ndarray,
+                    spec: WindowSpec) -> None:
+    v_bd = device.junction.breakdown_voltage
+    over = vmax > v_bd
+    if over.any():
+        i = int(np.argmax(vmax))
+        warnings.warn(BreakdownWarning(
+            f"window: {int(over.sum())} of {vmax.size} geometries put more than the breakdown voltage {v_bd:.3g} V "
+            f"across the junction during the standard pulse (J = {spec.J:.3g} A/m^2); the worst, "
+            f"W = {W[i] * 1e9:.3g} nm, L = {L[i] * 1e9:.3g} nm, T = {T[i] * 1e9:.3g} nm, reached {vmax[i]:.3g} V "
+            "(marked 'breakdown' in the map)"), stacklevel=3)
 
 
 @dataclass(frozen=True)
@@ -185,6 +157,10 @@ class WindowMap:
     regime : (ny, nx) int array
         Regime codes (0 under, 1 lif, 2 over; -1 invalid geometry, W > L).
     spec : WindowSpec
+    v_max : (ny, nx) array or None
+        Largest junction voltage (V) of each cell's run (nan where not run); None before classification.
+    breakdown_voltage : float
+        The device's barrier breakdown voltage (V).
     """
 
     fix: str
@@ -195,6 +171,15 @@ class WindowMap:
     y: np.ndarray
     regime: np.ndarray
     spec: WindowSpec = field(default_factory=WindowSpec)
+    v_max: np.ndarray | None = None
+    breakdown_voltage: float = math.inf
+
+    @property
+    def breakdown(self) -> np.ndarray:
+        """(ny, nx) bool: cells whose junction voltage exceeded the breakdown voltage during the standard pulse."""
+        if self.v_max is None:
+            return np.zeros(self.regime.shape, bool)
+        return np.nan_to_num(self.v_max, nan=-np.inf) > self.breakdown_voltage
 
     def geometry(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """W, L, T (m) of every grid point, each shape (ny, nx)."""
@@ -202,17 +187,20 @@ class WindowMap:
         dims = {self.x_name: X, self.y_name: Y, self.fix: np.full_like(X, self.fixed)}
         return dims["W"], dims["L"], dims["T"]
 
-    def rows(self) -> list[tuple[float, float, float, str]]:
-        """(W, L, T, regime name) of every valid grid point: the rows of ``window.csv``."""
+    def rows(self) -> list[tuple[float, float, float, str, int]]:
+        """(W, L, T, regime name, breakdown 0/1) of every valid grid point: the rows of ``window.csv``
+        (header ``W,L,T,regime,breakdown``)."""
         W, L, T = self.geometry()
         ok = self.regime >= 0
-        return [(float(w), float(l_), float(t), REGIMES[int(r)])
-                for w, l_, t, r in zip(W[ok], L[ok], T[ok], self.regime[ok], strict=True)]
+        bd = self.breakdown
+        return [(float(w), float(l_), float(t), REGIMES[int(r)], int(b))
+                for w, l_, t, r, b in zip(W[ok], L[ok], T[ok], self.regime[ok], bd[ok], strict=True)]
 
     def counts(self) -> dict[str, int]:
-        """Number of grid points per regime (and ``invalid``)."""
+        """Number of grid points per regime, ``invalid``, and ``breakdown`` (valid cells above breakdown)."""
         c = {name: int(np.sum(self.regime == i)) for i, name in enumerate(REGIMES)}
         c["invalid"] = int(np.sum(self.regime < 0))
+        c["breakdown"] = int(np.sum(self.breakdown & (self.regime >= 0)))
         return c
 
 
@@ -224,23 +212,39 @@ DEFAULT_RANGES: dict[str, tuple[float, float]] = {"W": (4e-9, 30e-9), "L": (15e-
 
 def plane_grid(device: Device, fix: str, *, points: int | tuple[int, int] = 40,
                ranges: dict[str, tuple[float, float]] | None = None, spec: WindowSpec | None = None) -> WindowMap:
-    """The unclassified grid of :func:`sweep_plane` (every regime -1); ``valid_count`` tells its size."""
+    """The unclassified grid of :func:`sweep_plane` (every regime -1); ``valid_count`` tells its size.
+
+    An axis with one point holds the device's own value when no range is given for it (so
+    ``points=1`` evaluates the device's geometry), else the middle of its range (MIN for
+    MIN == MAX).
+    """
     if fix not in AXES:
         raise ParameterError("fix", fix, "one of W, L, T")
     nxy = (points, points) if isinstance(points, int) else tuple(points)
-    if len(nxy) != 2 or not all(isinstance(k, int) and k >= 2 for k in nxy):
-        raise ParameterError("points", points, "an integer >= 2 (or two)")
+    if len(nxy) != 2 or not all(isinstance(k, int) and not isinstance(k, bool) and k >= 1 for k in nxy):
+        raise ParameterError("points", points, "an integer >= 1 (or two)")
     rng = dict(DEFAULT_RANGES)
+    x_name, y_name = (a for a in AXES if a != fix)
+    for name, k in ((x_name, nxy[0]), (y_name, nxy[1])):
+        if k == 1:  # one point and no range of its own: the device's value
+            v = float(getattr(device.geometry, name))
+            rng[name] = (v, v)
     rng.update(ranges or {})
     for name, (lo, hi) in rng.items():
-        if not (math.isfinite(lo) and math.isfinite(hi) and 0 < lo < hi):
-            raise ParameterError(f"range of {name}", (lo, hi), "0 < min < max (m)")
-    x_name, y_name = (a for a in AXES if a != fix)
-    x = np.linspace(*rng[x_name], nxy[0])
-    y = np.linspace(*rng[y_name], nxy[1])
+        if not (math.isfinite(lo) and math.isfinite(hi) and 0 < lo <= hi):
+            raise ParameterError(f"range of {name}", (lo, hi), "0 < min <= max (m)")
+    x, y = (_axis(*rng[name], k) for name, k in ((x_name, nxy[0]), (y_name, nxy[1])))
     fixed = float(getattr(device.geometry, fix))
-    grid = WindowMap(fix, fixed, x_name, y_name, x, y, np.full((y.size, x.size), -1), spec or WindowSpec())
+    grid = WindowMap(fix, fixed, x_name, y_name, x, y, np.full((y.size, x.size), -1), spec or WindowSpec(),
+                     np.full((y.size, x.size), math.nan), device.junction.breakdown_voltage)
     return grid
+
+
+def _axis(lo: float, hi: float, k: int) -> np.ndarray:
+    """k grid values over [lo, hi] (m); one (the middle) if k == 1 or lo == hi."""
+    if k == 1 or lo == hi:
+        return np.array([0.5 * (lo + hi)])
+    return np.linspace(lo, hi, k)
 
 
 def valid_count(wmap: WindowMap) -> int:
@@ -261,18 +265,25 @@ def sweep_plane(device: Device, fix: str, *, points: int | tuple[int, int] = 40,
     fix : {"W", "L", "T"}
         The dimension held fixed.
     points : int or (nx, ny)
-        Grid points along each swept axis (>= 2).
+        Grid points along each swept axis (>= 1; one point is the middle of the range).
     ranges : dict, optional
-        (min, max) in m per swept axis; default :data:`DEFAULT_RANGES`.
+        (min, max) in m per swept axis (min <= max); default :data:`DEFAULT_RANGES`.
+
+    Warns
+    -----
+    BreakdownWarning
+        Once, if some cell's junction voltage exceeded its breakdown voltage (``WindowMap.breakdown``).
     """
     grid = plane_grid(device, fix, points=points, ranges=ranges, spec=spec)
     W, L, T = grid.geometry()
     valid = W <= L
     codes = np.full(W.shape, -1)
+    vmax = np.full(W.shape, math.nan)
     if valid.any():
-        codes[valid] = classify_geometries(device, W[valid], L[valid], T[valid], grid.spec, chunk=chunk,
-                                           workers=workers, progress=progress)
+        codes[valid], vmax[valid] = classify_with_voltage(device, W[valid], L[valid], T[valid], grid.spec, chunk=chunk,
+                                                          workers=workers, progress=progress)
     object.__setattr__(grid, "regime", codes)
+    object.__setattr__(grid, "v_max", vmax)
     return grid
 
 
@@ -328,20 +339,19 @@ def check_sample(device: Device, W: np.ndarray, L: np.ndarray, T: np.ndarray, sp
     """Regimes of geometries re-run one by one as single :class:`Device` objects (tight tolerance).
 
     The independent check of :func:`classify_geometries`: the same test, but each geometry built
-    with :meth:`Device.replace` and integrated alone at ``rtol`` with ``dt`` samples.
+    with :meth:`Device.replace`, started at its rest state from :func:`mtjspice.physics.rest.device_rest`
+    and integrated alone at ``rtol`` with ``dt`` samples. Warns once if a junction exceeds breakdown.
     """
     spec = WindowSpec() if spec is None else spec
     tight = WindowSpec(**{**spec.__dict__, "rtol": rtol, "dt": dt})
-    out = []
+    out, vmax = [], []
     for w, l_, t in zip(np.ravel(W), np.ravel(L), np.ravel(T), strict=True):
-        theta = float(rest_theta(np.array([w]), np.array([l_]), np.array([t]), device.geometry.shape)[0])
-        dev = device.replace(**{"geometry.W": float(w), "geometry.L": float(l_), "geometry.T": float(t),
-                                "initial.theta0": theta})
+        dev = device.replace(**{"geometry.W": float(w), "geometry.L": float(l_), "geometry.T": float(t)})
         current = tight.J * dev.geometry.area
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", BreakdownWarning)
-            traj = simulate(dev, square_pulse(current, tight.t_on, edge=10e-12), tight.t_stop, tight.dt, rtol=rtol)
+        traj = simulate(dev, square_pulse(current, tight.t_on, edge=10e-12), tight.t_stop, tight.dt, rtol=rtol,
+                        m0=device_rest(dev), breakdown="ignore")
         u = traj.m[:, 0, :] @ np.asarray(dev.p)
         out.append(int(classify(traj.t, u[:, None], tight)[0]))
+        vmax.append(float(np.max(np.abs(traj.voltage))))
+    _warn_breakdown(device, np.ravel(W), np.ravel(L), np.ravel(T), np.array(vmax), tight)
     return np.array(out, int)
-

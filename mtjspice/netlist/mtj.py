@@ -57,6 +57,7 @@ from ..constants import MU0
 from ..errors import ParameterError
 from ..params import Device
 from ..physics.demag import device_demag
+from ..physics.rest import initial_magnetization
 from . import safe
 from .circuit import Comment, Element, Expr, Item, Param, Probe, Subckt, Word, instance_name
 from .poly import Poly, const, var
@@ -149,8 +150,10 @@ def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step:
     Parameters
     ----------
     device : Device
-        Geometry, material, junction and initial state (its ``theta0`` sets the state capacitors'
-        initial charge and the subcircuit's declared ``.ic``, used with ``uic``).
+        Geometry, material, junction and initial state: its initial magnetization
+        (:func:`mtjspice.physics.rest.initial_magnetization`: the rest direction tilted by
+        ``theta0``, or an explicit ``m0``) sets the state capacitors' initial charge and the
+        subcircuit's declared ``.ic``, used with ``uic``.
     name : str
         Subcircuit name (a plain identifier).
     preset : {"default", "accurate"}
@@ -172,7 +175,7 @@ def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step:
     px, py, pz = device.junction.pinned
     mp_terms = [f"{safe.num(c)}*V({n})" for c, n in ((px, "mx"), (py, "my"), (pz, "mz")) if c != 0.0]
     mp = "(" + " + ".join(mp_terms) + ")"
-    m0 = device.initial.m0
+    m0 = initial_magnetization(device)
     g = device.geometry
     label = re.sub(r"[^A-Za-z0-9_.-]", "_", device.name)[:64]  # comment text only
     header = (

@@ -20,6 +20,7 @@ from ..errors import ParameterError
 from ..params import Device
 from .demag import demag_factors
 from .llgs import conductance, tmr_at_bias
+from .rest import explicit_m0, rest_direction, tilt
 
 __all__ = ["DeviceBatch"]
 
@@ -52,7 +53,9 @@ class DeviceBatch:
     Ms (A/m), alpha (-), gamma (rad/(s T)), eta (-), temperature (K) : (n,) arrays
     RA (Ohm m^2), TMR (-), V_half (V), breakdown_voltage (V), Ku (J/m^3) : (n,) arrays
     p, m0, H, u : (3, n) arrays
-        Polarization, initial magnetization, applied field (A/m) and anisotropy axis.
+        Polarization, initial magnetization, applied field (A/m) and anisotropy axis. Unless
+        given explicitly, m0 is each device's own rest direction tilted by its ``theta0``
+        (:mod:`mtjspice.physics.rest`), so every device starts at its rest state.
     """
 
     W: np.ndarray
@@ -84,19 +87,45 @@ class DeviceBatch:
         shapes = {d.geometry.shape for d in devs}
         if len(shapes) > 1:
             raise ParameterError("geometry.shape", sorted(shapes), "one demag body for the whole batch")
-        cols: dict[str, Any] = {name: [] for name in _SCALARS + _VECTORS}
+        cols: dict[str, Any] = {name: [] for name in _SCALARS + _VECTORS if name != "m0"}
+        theta0, explicit = [], []
         for d in devs:
             g, m, j, f = d.geometry, d.material, d.junction, d.field
             for name, v in (("W", g.W), ("L", g.L), ("T", g.T), ("Ms", m.Ms), ("alpha", m.alpha),
                             ("gamma", m.gamma), ("eta", m.efficiency), ("temperature", m.temperature),
                             ("RA", j.RA), ("TMR", j.TMR), ("V_half", j.V_half),
                             ("breakdown_voltage", j.breakdown_voltage), ("Ku", f.Ku),
-                            ("p", j.pinned), ("m0", d.initial.m0), ("H", f.H), ("u", f.axis)):
+                            ("p", j.pinned), ("H", f.H), ("u", f.axis)):
                 cols[name].append(v)
+            theta0.append(d.initial.theta0)
+            explicit.append(explicit_m0(d))
         arrays = {k: np.asarray(v, dtype=float) for k, v in cols.items()}
         for k in _VECTORS:
-            arrays[k] = np.ascontiguousarray(arrays[k].T)
-        return cls(shape=shapes.pop(), **arrays)
+            if k != "m0":
+                arrays[k] = np.ascontiguousarray(arrays[k].T)
+        given = None
+        if any(m is not None for m in explicit):
+            given = np.array([m if m is not None else (np.nan,) * 3 for m in explicit], dtype=float).T
+        return cls._with_initial_state(shapes.pop(), arrays, np.asarray(theta0, dtype=float), given)
+
+    @classmethod
+    def _with_initial_state(cls, shape: str, arrays: dict[str, Any], theta0: np.ndarray,
+                            given: np.ndarray | None) -> DeviceBatch:
+        """A batch whose m0 is each device's rest direction tilted by ``theta0`` (rad, (n,)), except
+        the columns of ``given`` (3, n) that are not nan. The demagnetizing factors computed for the
+        rest state are kept as the batch's :attr:`N`."""
+        N = _demag(arrays["L"], arrays["W"], arrays["T"], shape)
+        if given is not None and not np.isnan(given).any():
+            m0 = given
+        else:
+            r = rest_direction(N, arrays["Ms"], arrays["H"], arrays["Ku"], arrays["u"])
+            m0 = tilt(r, theta0)
+            if given is not None:
+                keep = ~np.isnan(given[0])
+                m0[:, keep] = given[:, keep]
+        batch = cls(shape=shape, m0=np.ascontiguousarray(m0), **arrays)
+        batch.__dict__["N"] = N  # the cached_property's slot: computed once, here
+        return batch
 
     @classmethod
     def from_device(cls, device: Device, n: int | None = None, **overrides: Any) -> DeviceBatch:
@@ -111,16 +140,27 @@ class DeviceBatch:
         **overrides : float or array
             Any of W, L, T, Ms, alpha, gamma, eta, temperature, RA, TMR, V_half,
             breakdown_voltage, Ku (shape (n,)) or p, m0, H, u (shape (3,), (3, n) or (n, 3));
-            also ``theta0`` (rad), which sets m0 = (sin theta0, 0, cos theta0).
+            also ``theta0`` (rad, one or (n,)): the tilt of m0 from each device's rest direction
+            (see :func:`mtjspice.physics.rest.tilt`); default the device's initial state (its
+            ``initial.theta0``, or its explicit ``initial.m0`` where the device has one).
+            Without ``m0``, every device starts at its own rest direction (recomputed when W, L,
+            T, Ms, Ku, H or u are overridden) tilted by theta0.
         """
         base = cls.from_devices(device)
-        if "theta0" in overrides:
-            th = np.asarray(overrides.pop("theta0"), dtype=float)
-            if not np.all(np.isfinite(th)):
-                raise ParameterError("theta0", th, "finite numbers (rad)")
-            overrides["m0"] = np.stack((np.sin(th), np.zeros_like(th), np.cos(th)))
+        theta0 = overrides.pop("theta0", None)
+        if theta0 is not None and "m0" in overrides:
+            raise ParameterError("theta0", theta0, "no theta0 together with an explicit m0")
+        if theta0 is not None:
+            th = np.asarray(theta0, dtype=float)
+            if not np.all(np.isfinite(th)) or th.ndim > 1:
+                raise ParameterError("theta0", theta0, "finite angles (rad), one or one per device")
+            if th.ndim == 1:
+                overrides["theta0"] = th  # counted in the batch size below
         sizes = set()
         for k, v in overrides.items():
+            if k == "theta0":
+                sizes.add(np.asarray(v).size)
+                continue
             if k not in _SCALARS and k not in _VECTORS:
                 raise ParameterError("overrides", k, "a batch parameter among " + ", ".join(_SCALARS + _VECTORS + ("theta0",)))
             a = np.asarray(v, dtype=float)
@@ -136,9 +176,10 @@ class DeviceBatch:
             raise ParameterError("overrides", sorted(sizes), f"arrays of length n = {n}")
         if not (isinstance(n, int) and n >= 1):
             raise ParameterError("n", n, "an integer >= 1")
+        overrides.pop("theta0", None)
         values: dict[str, Any] = {}
         for f in fields(cls):
-            if f.name == "shape":
+            if f.name == "shape" or (f.name == "m0" and "m0" not in overrides):
                 continue
             cur = getattr(base, f.name)
             v = overrides.get(f.name)
@@ -161,10 +202,19 @@ class DeviceBatch:
                         raise ParameterError(f.name, "zero vector", "vectors of nonzero length")
                     a = a / norm
                 values[f.name] = np.ascontiguousarray(a)
-        batch = cls(shape=base.shape, **values)
-        if np.any(batch.W > batch.L):
-            i = int(np.argmax(batch.W > batch.L))
-            raise ParameterError(f"W[{i}]", float(batch.W[i]), f"W <= L (L[{i}] = {float(batch.L[i])!r} m)")
+        if np.any(values["W"] > values["L"]):
+            i = int(np.argmax(values["W"] > values["L"]))
+            raise ParameterError(f"W[{i}]", float(values["W"][i]), f"W <= L (L[{i}] = {float(values['L'][i])!r} m)")
+        if "m0" in values:
+            batch = cls(shape=base.shape, **values)
+        elif theta0 is None and not (_REST_INPUTS & overrides.keys()):
+            batch = cls(shape=base.shape, m0=np.ascontiguousarray(np.broadcast_to(base.m0, (3, n))), **values)
+            batch.__dict__["N"] = np.ascontiguousarray(np.broadcast_to(base.N, (3, n)))
+        else:
+            th = np.broadcast_to(device.initial.theta0 if theta0 is None else np.asarray(theta0, float), (n,))
+            given = explicit_m0(device) if theta0 is None else None  # an explicit theta0 replaces it
+            batch = cls._with_initial_state(base.shape, values, th, None if given is None else
+                                            np.tile(np.asarray(given, float)[:, None], (1, n)))
         return batch
 
     # ---- derived quantities -------------------------------------------------------------
@@ -176,8 +226,7 @@ class DeviceBatch:
     @cached_property
     def N(self) -> np.ndarray:
         """Demagnetizing factors, shape (3, n)."""
-        nx, ny, nz = demag_factors(self.L, self.W, self.T, self.shape)
-        return np.ascontiguousarray(np.stack([np.broadcast_to(x, (self.n,)) for x in (nx, ny, nz)]))
+        return _demag(self.L, self.W, self.T, self.shape)
 
     @property
     def area(self) -> np.ndarray:
@@ -223,6 +272,17 @@ class DeviceBatch:
             else:
                 vals[f.name] = a[idx]
         return DeviceBatch(**vals)
+
+
+#: Overrides that move the rest state (the others leave m0 as the base device's).
+_REST_INPUTS = frozenset({"W", "L", "T", "Ms", "Ku", "H", "u"})
+
+
+def _demag(L: np.ndarray, W: np.ndarray, T: np.ndarray, shape: str) -> np.ndarray:
+    """Demagnetizing factors of (n,) geometries, shape (3, n)."""
+    n = np.asarray(L).size
+    nx, ny, nz = demag_factors(L, W, T, shape)
+    return np.ascontiguousarray(np.stack([np.broadcast_to(x, (n,)) for x in (nx, ny, nz)]))
 
 
 def _check(name: str, a: np.ndarray) -> None:

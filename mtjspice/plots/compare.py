@@ -29,7 +29,9 @@ def plot_comparison(cmp: Comparison, path: str | Path, column: int = 0) -> None:
     ax0.set_ylabel("I (mA)")
     colours = ("C3", "C0", "C2", "C4")
     for d, c in zip(cmp.designs, colours, strict=False):
-        ax1.plot(tn, d.u[:, column], c, lw=1, label=f"{d.name}: u = m.p (best-LIF nrmse {d.fit.nrmse:.3f})")
+        over = " > breakdown" if d.v_max > d.breakdown_voltage else ""
+        ax1.plot(tn, d.u[:, column], c, lw=1, label=f"{d.name}: u = m.p (best-LIF nrmse {d.fit.nrmse:.3f}; "
+                 f"V max {d.v_max:.3g} V{over})")
     ax1.plot(tn, cmp.u_lif[:, column], "k--", lw=1, label=f"ideal LIF ({cmp.designs[0].name}'s fit)")
     ax1.set_ylim(-1.1, 1.1)
     ax1.set_ylabel("u")

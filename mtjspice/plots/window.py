@@ -19,7 +19,8 @@ __all__ = ["plot_window"]
 
 def plot_window(wmap: WindowMap, path: str | Path, lines: dict[str, dict[str, Any]] | None = None,
                 mark: tuple[float, float] | None = None) -> None:
-    """Colour map of the regimes (grey = invalid, W > L), boundary lines, and an optional marked point.
+    """Colour map of the regimes (grey = invalid, W > L), cells above breakdown crossed, boundary
+    lines, and an optional marked point. A grid of one point (or one row or column) works too.
 
     Parameters
     ----------
@@ -34,14 +35,19 @@ def plot_window(wmap: WindowMap, path: str | Path, lines: dict[str, dict[str, An
 
     fig, ax = new_figure(figsize=(6.5, 5))
     cmap = ListedColormap(["#bbbbbb", "#4c72b0", "#55a868", "#c44e52"])
-    dx = 0.5 * (wmap.x[1] - wmap.x[0]) * 1e9
-    dy = 0.5 * (wmap.y[1] - wmap.y[0]) * 1e9
+    dx, dy = _half_cell(wmap.x), _half_cell(wmap.y)
     extent = (wmap.x[0] * 1e9 - dx, wmap.x[-1] * 1e9 + dx, wmap.y[0] * 1e9 - dy, wmap.y[-1] * 1e9 + dy)
     ax.imshow(wmap.regime + 1, origin="lower", extent=extent, aspect="auto", cmap=cmap, vmin=0, vmax=3,
               interpolation="nearest")
     for code, name in enumerate(("invalid (W > L)", *REGIMES)):
         ax.plot([], [], "s", color=cmap(code), label=name)
-    xs = np.array([wmap.x[0], wmap.x[-1]])
+    over = wmap.breakdown & (wmap.regime >= 0)
+    if over.any():
+        X, Y = np.meshgrid(wmap.x * 1e9, wmap.y * 1e9)
+        size = float(np.clip(240.0 / max(wmap.x.size, wmap.y.size), 3.0, 12.0))
+        ax.plot(X[over], Y[over], "x", color="k", ms=size, mew=0.8,
+                label=f"junction > breakdown ({wmap.breakdown_voltage:.3g} V)")
+    xs = np.array([extent[0], extent[1]]) * 1e-9
     for i, (key, fit) in enumerate((lines or {}).items()):
         if math.isfinite(fit["slope"]):
             ax.plot(xs * 1e9, (fit["slope"] * xs + fit["intercept"]) * 1e9, "k--", lw=1)
@@ -60,3 +66,10 @@ def plot_window(wmap: WindowMap, path: str | Path, lines: dict[str, dict[str, An
                  f"u_th = {s.u_th}, |u| < {s.u_relax} after {s.t_relax * 1e9:.3g} ns", fontsize=8)
     ax.legend(loc="upper left", fontsize=7, framealpha=0.8)
     save(fig, path)
+
+
+def _half_cell(v: np.ndarray) -> float:
+    """Half a cell of a grid axis (nm); for a single point, 5 % of its value (at least 0.5 nm)."""
+    if v.size > 1:
+        return 0.5 * float(v[1] - v[0]) * 1e9
+    return max(0.05 * float(v[0]) * 1e9, 0.5)
