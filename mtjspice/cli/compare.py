@@ -56,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
         write_csv(tmp / "compare.csv", header, np.column_stack(cols))
         plot_comparison(cmp, tmp / "compare.png")
     for name, s in summary.items():
-        print(f"{name}: best-LIF nrmse = {s['nrmse']:.4f}, R^2 = {s['r2']:.4f}, tau_m = {s['tau_m'] * 1e9:.3g} ns")
+        print(f"{name}: best-LIF nrmse = {s['nrmse']:.4f}, R^2 = {s['r2']:.4f}, tau_m = {s['tau_m'] * 1e9:.3g} ns; "
+              f"junction up to {s['v_max']:.3g} V (breakdown {s['breakdown_voltage']:g} V)")
     print(f"wrote {printable(args.out)}/compare.json, compare.csv, compare.png")
     return 0

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import warnings
 
-from ..errors import printable
+from ..errors import BreakdownWarning, printable
 from ..params import load_device
 from .common import add_model_argument, add_out_argument, add_seed_argument, count, positive_si
 
@@ -28,6 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--u-th", type=positive_si("--u-th"), default=0.5, metavar="U",
                    help="firing threshold stored in lif_params.json, dimensionless (default 0.5)")
     add_seed_argument(p, "the random trains")
+    p.add_argument("--no-hysteresis", dest="hysteresis", action="store_false",
+                   help="skip the down-sweep onset (the quasi-static staircase, about 15 s)")
     add_out_argument(p)
     p.set_defaults(run=run)
 
@@ -47,11 +51,13 @@ def run(args: argparse.Namespace) -> int:
     if not 0 < args.u_th <= 1:
         raise ParameterError("--u-th", args.u_th, "a threshold in (0, 1]")
     device = load_device(args.model)
-    result = fit_device(device, n_random=args.random, t_stop=args.t_stop, r2_min=args.r2_min, seed=args.seed)
+    result = fit_device(device, n_random=args.random, t_stop=args.t_stop, r2_min=args.r2_min, seed=args.seed,
+                        hysteresis=args.hysteresis)
     summary = result.summary()
+    json_summary = {k: (v if not isinstance(v, float) or math.isfinite(v) else None) for k, v in summary.items()}
     params = replace(result.params, u_th=args.u_th)
     with args.output as tmp:
-        (tmp / "fit.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+        (tmp / "fit.json").write_text(json.dumps(json_summary, indent=2) + "\n", encoding="utf-8")
         save_params(params, tmp / "lif_params.json", device=device.name, source=str(args.model),
                     i_min=result.i_min, i_max=result.i_max, r2=result.fit.r2)
         plot_fit(result, tmp / "fit.png")
@@ -59,5 +65,17 @@ def run(args: argparse.Namespace) -> int:
           f"(gain {summary['gain']:.4g} 1/A), R_m = {summary['R_m']:.5g} Ohm, R^2 = {summary['r2']:.4f}, "
           f"nrmse = {summary['nrmse']:.4f}; valid for {summary['i_min'] * 1e3:.3g} <= |I| <= "
           f"{summary['i_max'] * 1e3:.3g} mA (R^2 >= {args.r2_min}); gate i_th = {summary['i_th'] * 1e3:.4g} mA")
+    bd = summary["breakdown_voltage"]
+    print(f"junction voltage over the valid range: {summary['v_at_i_min']:.3g} to {summary['v_at_i_max']:.3g} V; "
+          f"breakdown {bd:g} V is reached at |I| = {summary['i_breakdown'] * 1e3:.3g} mA")
+    if summary["v_at_i_max"] > bd:
+        warnings.warn(BreakdownWarning(f"the valid range reaches {summary['v_at_i_max']:.3g} V across the junction, "
+                                       f"above its breakdown {bd:g} V, for |I| > {summary['i_breakdown'] * 1e3:.3g} mA"),
+                      stacklevel=1)
+    if result.hysteresis is not None:
+        h = result.hysteresis
+        print(f"onset hysteresis: from rest u stays 0 up to {h.up[0] * 1e3:.3g} / {h.up[1] * 1e3:.3g} mA (+I / -I); "
+              f"driven down from {h.i_start * 1e3:.3g} mA it stays driven down to {h.down[0] * 1e3:.3g} / "
+              f"{h.down[1] * 1e3:.3g} mA")
     print(f"wrote {printable(args.out)}/fit.json, fit.png, lif_params.json")
     return 0

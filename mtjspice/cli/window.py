@@ -19,12 +19,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("window", help=HELP, description=HELP + ". Standard test: a square pulse of current "
                        "density --J for --t-on from rest; 'lif' if u = m.p reaches --u-th during it and |u| < "
                        "--u-relax from --t-relax after it to the end; 'over' if it does not relax; 'under' if "
-                       "it relaxes but never reaches --u-th. Writes DIR/window.csv (W,L,T,regime; metres; W > L "
+                       "it relaxes but never reaches --u-th. Writes DIR/window.csv (W,L,T,regime,breakdown; metres, "
+                       "breakdown = 1 where the junction voltage passes its breakdown voltage; W > L "
                        "points omitted), DIR/window.png and DIR/boundaries.json (straight-line fits, m).")
     add_model_argument(p)
     p.add_argument("--fix", choices=("W", "L", "T"), required=True,
                    help="dimension held at the model's value; the other two are swept")
-    p.add_argument("--points", type=count("--points"), default=40, metavar="N", help="grid points per swept axis (default 40)")
+    p.add_argument("--points", type=count("--points"), default=40, metavar="N",
+                   help="grid points per swept axis (default 40); 1 evaluates one geometry: the device's own, or "
+                        "MIN of a MIN = MAX range")
     for name, (lo, hi) in (("W", (4e-9, 30e-9)), ("L", (15e-9, 75e-9)), ("T", (15e-9, 80e-9))):
         p.add_argument(f"--{name}-range", nargs=2, type=positive_si(f"--{name}-range"), default=None,
                        metavar=("MIN", "MAX"), help=f"sweep range of {name} in m (default {lo:g} {hi:g})")
@@ -91,11 +94,12 @@ def run(args: argparse.Namespace) -> int:
     report["counts"] = wmap.counts()  # type: ignore[assignment]
     report["spec"] = dict(spec.__dict__)  # type: ignore[assignment]
     with args.output as tmp:
-        write_csv(tmp / "window.csv", ("W", "L", "T", "regime"), wmap.rows())
+        write_csv(tmp / "window.csv", ("W", "L", "T", "regime", "breakdown"), wmap.rows())
         (tmp / "boundaries.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         plot_window(wmap, tmp / "window.png", lines, mark=(mark[wmap.x_name], mark[wmap.y_name]))
     counts = wmap.counts()
-    print(f"{args.fix} = {wmap.fixed * 1e9:.3g} nm: " + ", ".join(f"{k} {counts[k]}" for k in (*REGIMES, "invalid")))
+    print(f"{args.fix} = {wmap.fixed * 1e9:.3g} nm: " + ", ".join(f"{k} {counts[k]}" for k in (*REGIMES, "invalid"))
+          + f"; {counts['breakdown']} above the junction's breakdown voltage (marked in window.csv and window.png)")
     for key, v in lines.items():
         if math.isfinite(v["slope"]):
             print(f"  boundary {key}: {wmap.y_name} = {v['slope']:.3g} {wmap.x_name} + {v['intercept'] * 1e9:.3g} nm "
