@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import warnings
 
-from ..errors import BreakdownWarning, printable
+from ..errors import printable
 from ..params import load_device
 from .common import add_model_argument, add_out_argument, add_seed_argument, count, positive_si
 
@@ -68,10 +67,6 @@ def run(args: argparse.Namespace) -> int:
     bd = summary["breakdown_voltage"]
     print(f"junction voltage over the valid range: {summary['v_at_i_min']:.3g} to {summary['v_at_i_max']:.3g} V; "
           f"breakdown {bd:g} V is reached at |I| = {summary['i_breakdown'] * 1e3:.3g} mA")
-    if summary["v_at_i_max"] > bd:
-        warnings.warn(BreakdownWarning(f"the valid range reaches {summary['v_at_i_max']:.3g} V across the junction, "
-                                       f"above its breakdown {bd:g} V, for |I| > {summary['i_breakdown'] * 1e3:.3g} mA"),
-                      stacklevel=1)
     if result.hysteresis is not None:
         h = result.hysteresis
         print(f"onset hysteresis: from rest u stays 0 up to {h.up[0] * 1e3:.3g} / {h.up[1] * 1e3:.3g} mA (+I / -I); "

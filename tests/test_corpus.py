@@ -1,0 +1,366 @@
+"""A corpus of bad and hostile input for every command and every file reader.
+
+Each case runs the command line in this process, as a user would type it, and demands:
+
+* exit status 2 (bad input) or 1 (a run that failed), never a traceback;
+* the error on one line, ``mtjspice COMMAND: error: ...``, naming what the user gave (the option,
+  the file, the key), with no terminal control character;
+* within its time bound (no case reaches a long simulation);
+* an earlier result folder given as ``--out`` (with ``--overwrite``) unchanged, and no staging
+  folder left behind.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mtjspice.cli import main
+from mtjspice.io.outputs import MARKER, OutputDir
+
+#: Seconds one case may take: every case must fail before any long work starts.
+BOUND = 30.0
+
+ORTHO = "orthogonal"
+GOOD_DEVICE = """
+[geometry]
+W = 10e-9
+L = 45e-9
+T = 50e-9
+[material]
+Ms = 1.0e6
+alpha = 0.01
+[junction]
+RA = 0.4e-12
+TMR = 0.57
+pinned = "orthogonal"
+"""
+
+#: Device files that must be refused: file name -> (bytes, fragment the error must hold).
+BAD_DEVICES: dict[str, tuple[bytes, str]] = {
+    "latin1.toml": (("# r\xe9sum\xe9\n" + GOOD_DEVICE).encode("latin-1"), "not UTF-8"),
+    "binary.toml": (b"\x00\x01\x02[geometry]", "binary"),
+    "syntax.toml": (b"[geometry]\nW = = 3\n", "TOML"),
+    "alpha.toml": (GOOD_DEVICE.replace("alpha = 0.01", "alpha = 1.5").encode(), "alpha"),
+    "km.toml": (GOOD_DEVICE.replace("L = 45e-9", "L = 1000.0").encode(), "geometry.L"),
+    "tiny.toml": (GOOD_DEVICE.replace("W = 10e-9", "W = 1e-15").encode(), "geometry.W"),
+    "p0.toml": (GOOD_DEVICE.replace("[junction]", "P = 0.0\n[junction]").encode(), "material.P"),
+    "escape.toml": (GOOD_DEVICE.replace("[material]", '"bad\\u001b[2Jkey" = 1\n[material]').encode(), "\\x1b"),
+    "nojunction.toml": (GOOD_DEVICE.split("[junction]")[0].encode(), "junction"),
+    "wl.toml": (GOOD_DEVICE.replace("W = 10e-9", "W = 60e-9").encode(), "geometry.W"),
+    "word.toml": (GOOD_DEVICE.replace("Ms = 1.0e6", 'Ms = "lots"').encode(), "material.Ms"),
+    "ms.toml": (GOOD_DEVICE.replace("Ms = 1.0e6", "Ms = 1e9").encode(), "material.Ms"),
+    "bom_bad.toml": (b"\xef\xbb\xbf" + GOOD_DEVICE.replace("TMR = 0.57", "TMR = -1").encode(), "junction.TMR"),
+}
+#: Device names that are neither files nor shipped devices.
+MISSING_DEVICES = {"missing.toml": "missing.toml", "orthogonl": "orthogonl"}
+
+#: Text files for the readers: name -> bytes.
+FILES: dict[str, bytes] = {
+    "w.csv": b"1.3m\n",
+    "w22.csv": b"1.3m,-0.5m\n0.7m,-1.5m\n",
+    "w_latin1.csv": "# poids \xe9\n1e-3\n".encode("latin-1"),
+    "w_nan.csv": b"nan\n",
+    "w_word.csv": b"abc\n",
+    "w_shape.csv": b"1e-3,2e-3\n",
+    "w_empty.csv": b"# nothing\n",
+    "w_binary.csv": b"\x00\x00",
+    "s.csv": b"t,input,sign\n1n,0,1\n",
+    "s_header.csv": b"time,input,sign\n1n,0,1\n",
+    "s_index.csv": b"t,input,sign\n1n,3,1\n",
+    "s_sign.csv": b"t,input,sign\n1n,0,2\n",
+    "s_neg.csv": b"t,input,sign\n-1n,0,1\n",
+    "s_latin1.csv": "t,input,sign\n1n,0,1 # \xe9\n".encode("latin-1"),
+    "s_cols.csv": b"t,input,sign\n1n,0\n",
+    "s_word.csv": b"t,input,sign\nsoon,0,1\n",
+    "pwl_latin1.csv": "t,I\n0,0 # \xe9\n1n,1m\n".encode("latin-1"),
+    "pwl_binary.csv": b"\x00t,I\n",
+    "pwl_order.csv": b"t,I\n0,0\n2n,1m\n1n,1m\n",
+    "pwl_cols.csv": b"t,I\n0,0,0\n",
+    "pwl_empty.csv": b"t,I\n",
+    "pwl_word.csv": b"t,I\n0,0\n1n,lots\n",
+    "pwl_neg.csv": b"t,I\n-1n,0\n1n,1m\n",
+    "pwl_nan.csv": b"t,I\n0,nan\n",
+    "a_file": b"not a folder\n",
+}
+
+ARRAY = ["--inputs", "1", "--neurons", "1", "--weights", "{d}/w.csv", "--spikes", "{d}/s.csv", "--t-stop", "5n"]
+BASE: dict[str, list[str]] = {
+    "macrospin": ["macrospin", "{dev}"],
+    "fit": ["fit", "{dev}"],
+    "compare": ["compare", "{dev}", "parallel"],
+    "window": ["window", "{dev}", "--fix", "T", "--points", "2", "--quiet"],
+    "neuron": ["neuron", "{dev}"],
+    "array": ["array", "{dev}", *ARRAY, "--quiet"],
+    "power": ["power", "{dev}", "--quiet"],
+}
+
+
+def _cases() -> Iterator[tuple[str, list[str], int, str]]:
+    """(id, argv, exit status, fragment): ``{d}`` is the case folder, ``{dev}`` a device."""
+    for cmd, base in BASE.items():
+        for fname, (_, fragment) in BAD_DEVICES.items():
+            argv = [a.replace("{dev}", "{d}/" + fname) for a in base]
+            yield f"{cmd}-device-{fname}", argv, 2, fragment
+        for fname, fragment in MISSING_DEVICES.items():
+            yield f"{cmd}-device-{fname}", [a.replace("{dev}", fname) for a in base], 2, fragment
+        yield f"{cmd}-device-folder", [a.replace("{dev}", "{d}") for a in base], 2, "not a regular file"
+        yield f"{cmd}-device-escape-name", [a.replace("{dev}", "{d}/\x1b[31mred.toml") for a in base], 2, "\\x1b"
+
+    def opt(cmd: str, *extra: str) -> list[str]:
+        return [a.replace("{dev}", ORTHO) for a in BASE[cmd]] + list(extra)
+
+    value_cases: list[tuple[str, list[str], int, str]] = [
+        # macrospin: numbers, tolerances, seeds, choices, combinations, costs
+        ("m-current-word", opt("macrospin", "--current", "abc"), 2, "--current"),
+        ("m-current-overflow", opt("macrospin", "--current", "1e400"), 2, "--current"),
+        ("m-current-escape", opt("macrospin", "--current", "\x1b[2J"), 2, "--current"),
+        ("m-t-stop-zero", opt("macrospin", "--t-stop", "0"), 2, "--t-stop"),
+        ("m-t-stop-negative", opt("macrospin", "--t-stop", "-1n"), 2, "--t-stop"),
+        ("m-t-on-after-stop", opt("macrospin", "--t-on", "20n"), 2, "--t-on"),
+        ("m-dt-zero", opt("macrospin", "--dt", "0"), 2, "--dt"),
+        ("m-dt-after-stop", opt("macrospin", "--dt", "1u"), 2, "--dt"),
+        ("m-edge-word", opt("macrospin", "--edge", "soon"), 2, "--edge"),
+        ("m-rtol-tiny", opt("macrospin", "--rtol", "1e-300"), 2, "--rtol"),
+        ("m-rtol-zero", opt("macrospin", "--rtol", "0"), 2, "--rtol"),
+        ("m-seed-negative", opt("macrospin", "--thermal", "--seed", "-1"), 2, "--seed"),
+        ("m-seed-fraction", opt("macrospin", "--thermal", "--seed", "1.5"), 2, "--seed"),
+        ("m-seed-huge", opt("macrospin", "--thermal", "--seed", str(2**70)), 2, "--seed"),
+        ("m-engine", opt("macrospin", "--engine", "spectre"), 2, "--engine"),
+        ("m-divider-missing", opt("macrospin", "--engine", "ngspice", "--drive", "divider"), 2, "--vdd"),
+        ("m-divider-python", opt("macrospin", "--drive", "divider", "--vdd", "1", "--rref", "1k"), 2, "--drive"),
+        ("m-vdd-alone", opt("macrospin", "--vdd", "1"), 2, "--vdd"),
+        ("m-thermal-ngspice", opt("macrospin", "--thermal", "--engine", "ngspice"), 2, "--thermal"),
+        ("m-preset", opt("macrospin", "--preset", "fast"), 2, "--preset"),
+        ("m-cost-t-stop", opt("macrospin", "--t-stop", "1"), 2, "--t-stop"),
+        ("m-cost-dt", opt("macrospin", "--dt", "1e-20"), 2, "--dt"),
+        ("m-cost-thermal", opt("macrospin", "--thermal", "--t-stop", "1"), 2, "--t-stop"),
+        ("m-cost-ngspice-dt", opt("macrospin", "--engine", "ngspice", "--dt", "1e-16"), 2, "--dt"),
+        ("m-cost-ngspice-t-stop", opt("macrospin", "--engine", "ngspice", "--t-stop", "1", "--dt", "1n"), 2,
+         "--t-stop"),
+        ("m-unknown-option", opt("macrospin", "--curent", "1m"), 2, "--curent"),
+        ("m-timeout-zero", opt("macrospin", "--timeout", "0"), 2, "--timeout"),
+        # fit
+        ("f-t-stop-tiny", opt("fit", "--t-stop", "1f"), 2, "--t-stop"),
+        ("f-random-negative", opt("fit", "--random", "-1"), 2, "--random"),
+        ("f-random-word", opt("fit", "--random", "many"), 2, "--random"),
+        ("f-r2-above-one", opt("fit", "--r2-min", "2"), 2, "--r2-min"),
+        ("f-u-th-zero", opt("fit", "--u-th", "0"), 2, "--u-th"),
+        ("f-u-th-above-one", opt("fit", "--u-th", "2"), 2, "--u-th"),
+        ("f-seed-negative", opt("fit", "--seed", "-1"), 2, "--seed"),
+        # compare
+        ("c-trains-zero", opt("compare", "--trains", "0"), 2, "--trains"),
+        ("c-range-inverted", opt("compare", "--i-lo", "2m", "--i-hi", "1m"), 2, "--i-lo"),
+        ("c-seed-negative", opt("compare", "--seed", "-1"), 2, "--seed"),
+        ("c-t-stop-word", opt("compare", "--t-stop", "later"), 2, "--t-stop"),
+        ("c-parallel-missing", ["compare", ORTHO, "{d}/nothing.toml"], 2, "nothing.toml"),
+        ("c-parallel-latin1", ["compare", ORTHO, "{d}/latin1.toml"], 2, "latin1.toml"),
+        # window
+        ("w-points-zero", opt("window", "--points", "0"), 2, "--points"),
+        ("w-points-word", opt("window", "--points", "ten"), 2, "--points"),
+        ("w-cost-points", opt("window", "--points", "100000"), 2, "--points"),
+        ("w-fix", ["window", ORTHO, "--fix", "Q"], 2, "--fix"),
+        ("w-range-inverted", opt("window", "--W-range", "5n", "1n"), 2, "--W-range"),
+        ("w-range-subatomic", opt("window", "--W-range", "1e-15", "2e-15"), 2, "--W-range"),
+        ("w-chunk-zero", opt("window", "--chunk", "0"), 2, "--chunk"),
+        ("w-workers-zero", opt("window", "--workers", "0"), 2, "--workers"),
+        ("w-u-th-word", opt("window", "--u-th", "half"), 2, "--u-th"),
+        ("w-J-negative", opt("window", "--J", "-1"), 2, "--J"),
+        # neuron: inputs and PWL files
+        ("n-input-dc-word", opt("neuron", "--input", "dc:abc"), 2, "--input"),
+        ("n-input-pulse-short", opt("neuron", "--input", "pulse:1m"), 2, "--input"),
+        ("n-input-step-negative", opt("neuron", "--input", "step:1m,-1n"), 2, "--input"),
+        ("n-input-kind", opt("neuron", "--input", "sine:1m"), 2, "--input"),
+        ("n-input-escape", opt("neuron", "--input", "dc:\x1b[2J"), 2, "--input"),
+        ("n-pwl-missing", opt("neuron", "--input", "pwl:{d}/none.csv"), 2, "none.csv"),
+        ("n-pwl-latin1", opt("neuron", "--input", "pwl:{d}/pwl_latin1.csv"), 2, "pwl_latin1.csv"),
+        ("n-pwl-binary", opt("neuron", "--input", "pwl:{d}/pwl_binary.csv"), 2, "pwl_binary.csv"),
+        ("n-pwl-order", opt("neuron", "--input", "pwl:{d}/pwl_order.csv"), 2, "pwl_order.csv"),
+        ("n-pwl-cols", opt("neuron", "--input", "pwl:{d}/pwl_cols.csv"), 2, "pwl_cols.csv"),
+        ("n-pwl-empty", opt("neuron", "--input", "pwl:{d}/pwl_empty.csv"), 2, "pwl_empty.csv"),
+        ("n-pwl-word", opt("neuron", "--input", "pwl:{d}/pwl_word.csv"), 2, "pwl_word.csv"),
+        ("n-pwl-negative-time", opt("neuron", "--input", "pwl:{d}/pwl_neg.csv"), 2, "pwl_neg.csv"),
+        ("n-pwl-nan", opt("neuron", "--input", "pwl:{d}/pwl_nan.csv"), 2, "pwl_nan.csv"),
+        ("n-pwl-folder", opt("neuron", "--input", "pwl:{d}"), 2, "not a regular file"),
+        # neuron: settings
+        ("n-clock-period-tiny", opt("neuron", "--clock-period", "1f"), 2, "--clock-period"),
+        ("n-read-width-long", opt("neuron", "--read-width", "2n"), 2, "--read-width"),
+        ("n-comparator", opt("neuron", "--comparator", "spice"), 2, "--comparator"),
+        ("n-reset", opt("neuron", "--reset", "hard"), 2, "--reset"),
+        ("n-thresholds-inverted", opt("neuron", "--v-hi", "0.1", "--v-lo", "0.2"), 2, "--v-lo"),
+        ("n-u-th-above-one", opt("neuron", "--u-th", "2"), 2, "--u-th"),
+        ("n-i-th-negative", opt("neuron", "--i-th", "-1m"), 2, "--i-th"),
+        ("n-r-ref-zero", opt("neuron", "--r-ref", "0"), 2, "--r-ref"),
+        ("n-t-stop-zero", opt("neuron", "--t-stop", "0"), 2, "--t-stop"),
+        ("n-cost-t-stop", opt("neuron", "--t-stop", "1"), 2, "--t-stop"),
+        ("n-cost-timeout", opt("neuron", "--t-stop", "1u", "--timeout", "1"), 2, "--timeout"),
+        # array: files and options
+        ("a-inputs-zero", ["array", ORTHO, *ARRAY, "--inputs", "0"], 2, "--inputs"),
+        ("a-neurons-word", ["array", ORTHO, *ARRAY, "--neurons", "two"], 2, "--neurons"),
+        ("a-weights-missing", ["array", ORTHO, *_swap(ARRAY, "{d}/w.csv", "{d}/nowhere.csv")], 2, "nowhere.csv"),
+        ("a-weights-latin1", ["array", ORTHO, *_swap(ARRAY, "{d}/w.csv", "{d}/w_latin1.csv")], 2, "w_latin1.csv"),
+        ("a-weights-nan", ["array", ORTHO, *_swap(ARRAY, "{d}/w.csv", "{d}/w_nan.csv")], 2, "w_nan.csv"),
+        ("a-weights-word", ["array", ORTHO, *_swap(ARRAY, "{d}/w.csv", "{d}/w_word.csv")], 2, "w_word.csv"),
+        ("a-weights-shape", ["array", ORTHO, *_swap(ARRAY, "{d}/w.csv", "{d}/w_shape.csv")], 2, "w_shape.csv"),
+        ("a-weights-empty", ["array", ORTHO, *_swap(ARRAY, "{d}/w.csv", "{d}/w_empty.csv")], 2, "w_empty.csv"),
+        ("a-weights-binary", ["array", ORTHO, *_swap(ARRAY, "{d}/w.csv", "{d}/w_binary.csv")], 2, "w_binary.csv"),
+        ("a-weights-folder", ["array", ORTHO, *_swap(ARRAY, "{d}/w.csv", "{d}")], 2, "not a regular file"),
+        ("a-spikes-header", ["array", ORTHO, *_swap(ARRAY, "{d}/s.csv", "{d}/s_header.csv")], 2, "s_header.csv"),
+        ("a-spikes-index", ["array", ORTHO, *_swap(ARRAY, "{d}/s.csv", "{d}/s_index.csv")], 2, "s_index.csv"),
+        ("a-spikes-sign", ["array", ORTHO, *_swap(ARRAY, "{d}/s.csv", "{d}/s_sign.csv")], 2, "s_sign.csv"),
+        ("a-spikes-negative", ["array", ORTHO, *_swap(ARRAY, "{d}/s.csv", "{d}/s_neg.csv")], 2, "s_neg.csv"),
+        ("a-spikes-latin1", ["array", ORTHO, *_swap(ARRAY, "{d}/s.csv", "{d}/s_latin1.csv")], 2, "s_latin1.csv"),
+        ("a-spikes-cols", ["array", ORTHO, *_swap(ARRAY, "{d}/s.csv", "{d}/s_cols.csv")], 2, "s_cols.csv"),
+        ("a-spikes-word", ["array", ORTHO, *_swap(ARRAY, "{d}/s.csv", "{d}/s_word.csv")], 2, "s_word.csv"),
+        ("a-g-min-zero", ["array", ORTHO, *ARRAY, "--g-min", "0"], 2, "--g-min"),
+        ("a-t-stop-zero", ["array", ORTHO, *ARRAY, "--t-stop", "0"], 2, "--t-stop"),
+        ("a-workers-zero", ["array", ORTHO, *ARRAY, "--workers", "0"], 2, "--workers"),
+        ("a-group-zero", ["array", ORTHO, *ARRAY, "--group", "0"], 2, "--group"),
+        ("a-r-wire-negative", ["array", ORTHO, *ARRAY, "--r-wire", "-1"], 2, "--r-wire"),
+        ("a-split-coupled", ["array", ORTHO, *ARRAY, "--r-wire", "1", "--split"], 2, "split"),
+        ("a-g-unit-zero", ["array", ORTHO, *ARRAY, "--g-unit", "0"], 2, "--g-unit"),
+        ("a-cost-t-stop", ["array", ORTHO, *ARRAY, "--t-stop", "1"], 2, "--t-stop"),
+        # power
+        ("p-sizes-zero", opt("power", "--sizes", "0,1"), 2, "--sizes"),
+        ("p-sizes-word", opt("power", "--sizes", "a,b"), 2, "--sizes"),
+        ("p-sizes-one", opt("power", "--sizes", "1"), 2, "--sizes"),
+        ("p-max-sim-zero", opt("power", "--max-sim", "0"), 2, "--max-sim"),
+        ("p-cost-max-sim", opt("power", "--sizes", "1,2,100000", "--max-sim", "100000"), 2, "--max-sim"),
+        ("p-t-stop-zero", opt("power", "--t-stop", "0"), 2, "--t-stop"),
+        ("p-v-spike-word", opt("power", "--v-spike", "high"), 2, "--v-spike"),
+    ]
+    yield from value_cases
+    # output folders, for two commands (one Python, one ngspice)
+    for cmd in ("macrospin", "neuron"):
+        yield f"{cmd}-out-empty", [*opt(cmd), "--out", ""], 2, "--out"
+        yield f"{cmd}-out-file", [*opt(cmd), "--out", "{d}/a_file"], 2, "--out"
+        yield f"{cmd}-out-under-file", [*opt(cmd), "--out", "{d}/a_file/sub"], 2, "--out"
+        yield f"{cmd}-out-proc", [*opt(cmd), "--out", "/proc/mtjspice-corpus"], 2, "--out"
+        yield f"{cmd}-out-taken", [*opt(cmd), "--out", "{d}/prev"], 2, "--overwrite"
+        yield f"{cmd}-out-foreign", [*opt(cmd), "--out", "{d}/foreign", "--overwrite"], 2, MARKER
+
+
+def _swap(argv: list[str], old: str, new: str) -> list[str]:
+    return [new if a == old else a for a in argv]
+
+
+CASES = list(_cases())
+
+
+def test_corpus_is_wide() -> None:
+    assert len(CASES) >= 150
+    assert {c[1][0] for c in CASES} == set(BASE)
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(autouse=True)
+def small_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every case sees a machine with 4 GB available, whatever this one has: the guards then
+    refuse the same runs everywhere, and a guard that fails cannot exhaust the test machine."""
+    monkeypatch.setenv("MTJSPICE_MEMORY_LIMIT", "4e9")
+
+
+@pytest.fixture
+def case_dir(tmp_path: Path) -> Path:
+    for name, data in FILES.items():
+        (tmp_path / name).write_bytes(data)
+    for name, (data, _) in BAD_DEVICES.items():
+        (tmp_path / name).write_bytes(data)
+    (tmp_path / "\x1b[31mred.toml").write_bytes(b"[geometry]\nW = 1\n")
+    with OutputDir(tmp_path / "prev") as tmp:  # an earlier run's results
+        (tmp / "spikes.csv").write_text("t,polarity\n1e-9,1\n", encoding="utf-8")
+    (tmp_path / "foreign").mkdir()
+    (tmp_path / "foreign" / "thesis.tex").write_text("precious\n", encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize(("argv", "status", "fragment"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_input_fails_cleanly(case_dir: Path, argv: list[str], status: int, fragment: str,
+                                 capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(case_dir)
+    argv = [a.replace("{d}", str(case_dir)) for a in argv]
+    if "--out" not in argv:
+        argv += ["--out", str(case_dir / "prev"), "--overwrite"]
+    before = {p: _snapshot(case_dir / p) for p in ("prev", "foreign")}
+    t0 = time.monotonic()
+    try:
+        rc = main(argv)
+    except SystemExit as exc:  # argparse's own usage errors
+        rc = int(exc.code or 0)
+    elapsed = time.monotonic() - t0
+    err = capsys.readouterr().err
+    assert rc == status, err
+    assert "Traceback" not in err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith(f"mtjspice {argv[0]}: error: "), err
+    assert fragment in last, last
+    assert not any(ch in err for ch in ("\x1b", "\x07", "\x00")), repr(err)
+    assert elapsed < BOUND
+    assert {p: _snapshot(case_dir / p) for p in ("prev", "foreign")} == before
+    leftovers = [p.name for p in case_dir.iterdir() if p.name.endswith((".partial", ".old", ".check"))]
+    assert not leftovers and not (case_dir / "a_file").is_dir()
+
+
+def test_memory_guard_uses_this_machines_memory(case_dir: Path, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guard reads the memory this machine has: on a machine with 1 MB free, a run that would
+    fit a normal machine is refused, with the estimate and what to change."""
+    monkeypatch.setenv("MTJSPICE_MEMORY_LIMIT", "1e6")
+    rc = main(["neuron", ORTHO, "--t-stop", "20n", "--out", str(case_dir / "new")])
+    err = capsys.readouterr().err
+    assert rc == 2 and "--t-stop" in err and "MiB" in err and "may be used" in err
+    assert not (case_dir / "new").exists()
+
+
+def test_debug_shows_the_traceback(case_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc = main(["--debug", "macrospin", str(case_dir / "alpha.toml"), "--out", str(case_dir / "x")])
+    err = capsys.readouterr().err
+    assert rc == 2 and "Traceback" in err and err.strip().splitlines()[-1].startswith("mtjspice macrospin: error:")
+    rc = main(["macrospin", str(case_dir / "alpha.toml"), "--out", str(case_dir / "x"), "--debug"])
+    assert rc == 2 and "Traceback" in capsys.readouterr().err
+
+
+def test_unexpected_errors_are_one_line(case_dir: Path, capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug (here: a library function raising a plain Python error) still ends as one line and
+    exit status 1, and the result folder is untouched."""
+    import mtjspice.physics.solver as solver
+
+    def broken(*args: object, **kw: object) -> None:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(solver, "simulate", broken)
+    before = _snapshot(case_dir / "prev")
+    rc = main(["macrospin", ORTHO, "--out", str(case_dir / "prev"), "--overwrite"])
+    err = capsys.readouterr().err
+    assert rc == 1 and "Traceback" not in err and "internal error (KeyError" in err
+    assert _snapshot(case_dir / "prev") == before
+
+
+
+@pytest.mark.ngspice
+def test_timeout_stops_the_command_and_ngspice(case_dir: Path, capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """--timeout stops a run that the estimate let through (here the estimate is made optimistic):
+    exit status 1, the option named, no folder written, no ngspice process left behind."""
+    import subprocess
+
+    import mtjspice.circuits.cost as cost
+
+    monkeypatch.setattr(cost, "NEURON_SECONDS_PER_SECOND", 1e5)
+    t0 = time.monotonic()
+    rc = main(["neuron", ORTHO, "--input", "dc:0.6m", "--t-stop", "400n", "--timeout", "1",
+               "--out", str(case_dir / "late")])
+    elapsed = time.monotonic() - t0
+    err = capsys.readouterr().err
+    assert rc == 1 and "--timeout" in err.strip().splitlines()[-1], err
+    assert elapsed < 4.0
+    assert not (case_dir / "late").exists()
+    left = subprocess.run(["pgrep", "-f", "ngspice -b circuit.cir"], capture_output=True, text=True).stdout.split()
+    assert not [pid for pid in left if Path(f"/proc/{pid}/cwd").resolve().name.startswith("mtjspice-")]
