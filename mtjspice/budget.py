@@ -89,8 +89,8 @@ def check_memory(nbytes: float, name: str, value: object, what: str, advice: str
     """
     limit = MEMORY_FRACTION * available_memory()
     if not nbytes <= limit:
-        raise CostError(name, value, f"a run that fits this machine's memory: {what} need about "
-                        f"{format_bytes(nbytes)}, and {format_bytes(limit)} may be used "
+        raise CostError(name, value, f"a run that fits this machine's memory: {what}: about "
+                        f"{format_bytes(nbytes)} needed, {format_bytes(limit)} may be used "
                         f"(half of the available memory); {advice}")
 
 

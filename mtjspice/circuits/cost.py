@@ -95,11 +95,11 @@ def check_cost(cost: RunCost, name: str, value: object, advice: str) -> None:
     check_memory(cost.nbytes, name, value, cost.what, advice)
     limit = remaining_time(None)
     if limit is not None and cost.seconds > 1.5 * limit:
-        raise CostError(name, value, f"a run that can finish in its time limit: {cost.what} are estimated to take "
+        raise CostError(name, value, f"a run that can finish in its time limit: {cost.what}: about "
                         f"{format_seconds(cost.seconds)}, and --timeout leaves {format_seconds(limit)}; {advice}, "
                         "or raise --timeout")
     if limit is None and cost.per_run > 1.5 * DEFAULT_TIMEOUT:
-        raise CostError(name, value, f"a run that can finish in its time limit: {cost.what} are estimated to take "
+        raise CostError(name, value, f"a run that can finish in its time limit: {cost.what}: about "
                         f"{format_seconds(cost.per_run)} in one ngspice process, which stops after "
                         f"{format_seconds(DEFAULT_TIMEOUT)} unless a --timeout is given; {advice}, or give a longer "
                         "--timeout")
