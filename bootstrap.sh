@@ -41,7 +41,7 @@ fi
 case "$mode" in
   demo)
     out="${1:-results/demo}"
-    exec .venv/bin/mtjspice neuron orthogonal --out "$out"
+    exec .venv/bin/mtjspice neuron orthogonal --out "$out" --overwrite  # a second demo replaces the first whole
     ;;
   test)
     exec .venv/bin/python -m pytest "$@"
