@@ -18,13 +18,14 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
-from .errors import RunTimeoutError, SimulationError, SimulatorNotFoundError
+from .errors import ParameterError, RunTimeoutError, SimulationError, SimulatorNotFoundError
+from .netlist import safe
 from .netlist.deck import Deck
 from .netlist.render import strip_control, vector_name
 from .results import Waveforms
@@ -84,7 +85,8 @@ def parse_wrdata(path: str | Path, vectors: Sequence[str]) -> tuple[np.ndarray, 
 
 
 def run_batch(deck_text: str, vectors: Sequence[str], *, data_file: str = "waveforms.txt",
-              timeout: float | None = None, keep_dir: str | Path | None = None) -> Waveforms:
+              timeout: float | None = None, keep_dir: str | Path | None = None,
+              attachments: Mapping[str, str] | None = None) -> Waveforms:
     """Run a deck (with its control block) through ``ngspice -b`` in a temporary folder.
 
     Parameters
@@ -98,12 +100,17 @@ def run_batch(deck_text: str, vectors: Sequence[str], *, data_file: str = "wavef
         enclosing :func:`time_limit`, else :data:`DEFAULT_TIMEOUT`.
     keep_dir : path, optional
         Also copy the deck, log and data into this folder (for debugging).
+    attachments : mapping of str to str, optional
+        Data files the deck reads (file name -> text; :attr:`Deck.attachments`), written beside it.
     """
     program = ngspice_program()
     names = [vector_name(v) for v in vectors]
+    files = _check_attachments(attachments, data_file)
     with tempfile.TemporaryDirectory(prefix="mtjspice-") as tmp:
         deck_path = Path(tmp) / "circuit.cir"
         deck_path.write_text(deck_text, encoding="utf-8")
+        for fname, text in files.items():
+            (Path(tmp) / fname).write_text(text, encoding="utf-8")
         t0 = time.perf_counter()
         with open(Path(tmp) / "ngspice.log", "w+", encoding="utf-8") as logf:
             proc = subprocess.Popen([program, "-b", "circuit.cir"], cwd=tmp, stdout=logf, stderr=subprocess.STDOUT,
@@ -147,6 +154,17 @@ def run_batch(deck_text: str, vectors: Sequence[str], *, data_file: str = "wavef
     return Waveforms(t=t, signals=sig, engine="ngspice-batch", log=log, stats=stats)
 
 
+def _check_attachments(attachments: Mapping[str, str] | None, data_file: str) -> dict[str, str]:
+    """The attachments as a dict, each a bare file name other than the run's own files."""
+    files = dict(attachments or {})
+    for fname in files:
+        safe.filename(fname, "attachment file name")
+        if fname.lower() in ("circuit.cir", "ngspice.log", str(data_file).lower()):
+            raise ParameterError("attachments", fname, "file names other than circuit.cir, ngspice.log and "
+                                 f"the data file {data_file!r}")
+    return files
+
+
 def _vm_hwm_kib(pid: int) -> int:
     """Peak resident memory (KiB) of a running process, 0 if unknown."""
     try:
@@ -166,8 +184,10 @@ def run_batch_many(jobs: Sequence[tuple[Any, ...]], *, workers: int | None = Non
 
     Parameters
     ----------
-    jobs : sequence of (deck_text, vectors) or (deck_text, vectors, data_file)
-        Deck texts with the vectors their control blocks write (and the file they write them to).
+    jobs : sequence of (deck_text, vectors), (deck_text, vectors, data_file) or
+        (deck_text, vectors, data_file, attachments)
+        Deck texts with the vectors their control blocks write (and the file they write them to,
+        and the data files they read: file name -> text).
     workers : int, optional
         Concurrent ngspice processes (default: the number of CPU cores).
     progress : callable(done, total), optional
@@ -188,7 +208,10 @@ def run_batch_many(jobs: Sequence[tuple[Any, ...]], *, workers: int | None = Non
     ngspice_program()  # fail fast, once, if ngspice is missing
     def one(i: int) -> Any:
         text, vectors, *rest = jobs[i]
-        wf = run_batch(text, vectors, **({"data_file": rest[0]} if rest else {}), **kw)
+        extra: dict[str, Any] = {"data_file": rest[0]} if rest else {}
+        if len(rest) > 1 and rest[1]:
+            extra["attachments"] = rest[1]
+        wf = run_batch(text, vectors, **extra, **kw)
         return wf if each is None else each(i, wf)
 
     out: list[Any] = [None] * n
@@ -299,13 +322,19 @@ def run(deck_text: str, vectors: Sequence[str], engine: Engine = "batch", **kw: 
 def run_deck(deck: Deck, engine: Engine = "batch", **kw: Any) -> Waveforms:
     """Run a :class:`~mtjspice.netlist.deck.Deck` and return its probes' waveforms."""
     if engine == "shared":
+        if deck.attachments:
+            raise ParameterError("engine", engine, "'batch' for a deck with data files (the thermal noise): "
+                                 "the shared library reads files from this process's folder")
         return run_shared(deck.text(control=False), deck.vectors)
+    if deck.attachments and engine == "batch":
+        kw = {**kw, "attachments": deck.attachments}
     return run(deck.text(), deck.vectors, engine=engine, data_file=deck.data_file, **kw)
 
 
 def run_decks(decks: Sequence[Deck], **kw: Any) -> list[Any]:
     """Run independent decks as parallel ``ngspice -b`` processes (see :func:`run_batch_many`)."""
-    return run_batch_many([(d.text(), d.vectors, d.data_file) for d in decks], **kw)
+    return run_batch_many([(d.text(), d.vectors, d.data_file, dict(d.attachments)) if d.attachments
+                           else (d.text(), d.vectors, d.data_file) for d in decks], **kw)
 
 
 _DEADLINE: float | None = None

@@ -12,10 +12,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..errors import ParameterError
-from .circuit import Item, Probe
+from ..errors import NetlistError, ParameterError
+from . import safe
+from .circuit import Item, Probe, Word
 
-__all__ = ["Analysis", "Deck"]
+__all__ = ["Analysis", "Deck", "FileName"]
+
+
+class FileName(Word):
+    """A model parameter naming a data file beside the netlist (a :attr:`Deck.attachments` key):
+    rendered in double quotes after :func:`safe.filename` (no folders, no quotes)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,9 @@ class Deck:
         The file the control block writes (a bare name).
     threads : int or None
         ``set num_threads=N`` for ngspice's OpenMP device evaluation (None: ngspice's default).
+    attachments : mapping of str to str
+        Data files the deck reads (e.g. an MTJ's thermal-noise samples), file name -> text, to be
+        written beside the netlist (:mod:`mtjspice.sim` does); bare file names only.
     """
 
     title: str
@@ -79,6 +88,16 @@ class Deck:
     ic: Mapping[str, float] = field(default_factory=dict)
     data_file: str = "waveforms.txt"
     threads: int | None = None
+    attachments: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name, text in self.attachments.items():
+            safe.filename(name, "attachment file name")
+            if name.lower() == str(self.data_file).lower():
+                raise NetlistError(f"attachment file name: got {name!r}; allowed: a name other than the "
+                                   f"deck's data file {self.data_file!r}")
+            if not isinstance(text, str):
+                raise NetlistError(f"attachment {name}: got {type(text).__name__}; allowed: text")
 
     @property
     def vectors(self) -> list[str]:

@@ -44,6 +44,17 @@ Formulation, and why:
   cost (dividing by |m| inside the sources was measured 5 to 9 times slower).
 * Each state node has a 1e15 Ohm leak so the matrix has a DC path; its time constant (1000 s) is
   negligible.
+* Thermal field (``thermal``; :mod:`mtjspice.netlist.noise` states the spectral density and why the
+  interpolated samples realise the Stratonovich equation of the Python solver): a filesource writes
+  the reduced field h_th on nodes hx, hy, hz, and one more behavioral current per state node
+  injects the noise torque n = L(m) h_th (the field term of the equation, linear in h_th), so the
+  state obeys C d(m + c g)/dt = f + n. The correction g stays the deterministic J f, without n,
+  for three reasons: the h^2/12 d^3m/dt^3 error it removes assumes a smooth f, while h_th is
+  piecewise linear with slope jumps at every sample, where d^2n/dt^2 is a train of spikes, not a
+  correction; the trapezoidal rule integrates the interpolated noise exactly at the uniform step
+  h = dt_n (see noise.py), so there is nothing to correct; and a term c J n would add a
+  state-dependent noise of relative size (h |J|)(h / dt_n) / 12 that is no part of the
+  Stratonovich equation (its correlation with m would bias the drift).
 
 Sign convention: positive current entering ``t1`` (the free-layer terminal) and leaving ``t2``
 pushes m toward +p, as in the Python solver.
@@ -52,6 +63,8 @@ pushes m toward +p, as in the Python solver.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from ..constants import MU0
 from ..errors import ParameterError
@@ -60,6 +73,16 @@ from ..physics.demag import device_demag
 from ..physics.rest import initial_magnetization
 from . import safe
 from .circuit import Comment, Element, Expr, Item, Param, Probe, Subckt, Word, instance_name
+from .noise import (
+    THERMAL_OPTIONS,
+    ThermalNoise,
+    check_seed,
+    check_temperature,
+    draw_noise,
+    noise_file_text,
+    noise_interval,
+    noise_items,
+)
 from .poly import Poly, const, var
 
 __all__ = [
@@ -70,6 +93,8 @@ __all__ = [
     "max_step",
     "llgs_polynomials",
     "mtj_subckt",
+    "mtj_subckts",
+    "MtjSet",
     "mtj_probes",
 ]
 
@@ -144,7 +169,8 @@ def _conductance_expr(device: Device, v: str, mp: str) -> str:
     return f"({safe.num((g_p + g_ap_val) / 2)} + {safe.num((g_p - g_ap_val) / 2)}*{mp})"
 
 
-def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step: float | None = None) -> Subckt:
+def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step: float | None = None,
+               thermal: ThermalNoise | None = None) -> Subckt:
     """The behavioral MTJ for ``device``: ``.subckt NAME t1 t2``.
 
     Parameters
@@ -162,6 +188,11 @@ def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step:
     step : float, optional
         The deck's maximum step (s) when it is not the preset's: the correction must use the
         step ngspice actually takes.
+    thermal : ThermalNoise, optional
+        Brown's thermal field, read from ``thermal.file`` (which the deck must carry in its
+        ``attachments``); its interval must equal the step. None (default): the noiseless MTJ,
+        exactly as without the argument. Build one subcircuit per MTJ instance: every instance of
+        a subcircuit reads the same file, hence the same noise.
 
     Returns
     -------
@@ -219,6 +250,12 @@ def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step:
         items += [Element(f"C{comp}", (comp, f"s{k}"), (STATE_CAP, Param("IC", m0c + c * g0[i]))),
                   Element(f"R{comp}", (comp, "0"), (1e3 / STATE_CAP,)),
                   Element(f"G{comp}", ("0", comp, f"f{k}", "0"), (STATE_CAP / TIME_UNIT,))]
+    if thermal is not None:
+        if abs(thermal.interval - h) > 1e-9 * h:
+            raise ParameterError("step", h, f"the thermal noise's sample interval {thermal.interval!r} s "
+                                 "(the trapezoidal rule integrates the interpolated noise exactly at that step)")
+        k_field = device.gamma_prime * device.material.Ms * TIME_UNIT
+        items += noise_items(device, thermal, k_field, names, STATE_CAP / TIME_UNIT)
     return Subckt(name, ("t1", "t2"), tuple(items), header=header,
                   ic=tuple((comp, float(v)) for comp, v in zip(comps, m0, strict=True)))
 
@@ -228,3 +265,65 @@ def mtj_probes(instance: str) -> tuple[Probe, Probe, Probe, Probe]:
     inst = instance_name(instance)
     return (Probe.node("mx").inside(inst), Probe.node("my").inside(inst), Probe.node("mz").inside(inst),
             Probe("i", ("vsense",)).inside(inst))
+
+
+@dataclass(frozen=True)
+class MtjSet:
+    """The MTJs of one deck with what the deck needs for them.
+
+    Attributes
+    ----------
+    subckts : tuple of Subckt
+        One subcircuit per MTJ, in order; instantiate each once.
+    attachments : dict of str to str
+        Their noise files (file name -> text), for :attr:`Deck.attachments`; empty at 0 K.
+    max_step : float
+        The deck's maximum step (s): the preset's, or the noise interval.
+    options : dict
+        The deck's ``.options``.
+    """
+
+    subckts: tuple[Subckt, ...]
+    attachments: dict[str, str] = field(default_factory=dict)
+    max_step: float = 0.0
+    options: dict[str, float | str] = field(default_factory=dict)
+
+
+def mtj_subckts(devices: Sequence[Device], names: Sequence[str], t_stop: float, *, preset: str = "default",
+                temperature: float | None = None, seed: int = 0, files: Sequence[str] | None = None) -> MtjSet:
+    """The subcircuits of a deck's MTJs, each with its own thermal noise.
+
+    Parameters
+    ----------
+    devices, names : sequences of equal length
+        One device and one subcircuit name per MTJ.
+    t_stop : float
+        The deck's end time (s): the noise files cover it.
+    preset : {"default", "accurate"}
+    temperature : float, optional
+        Temperature (K) of every MTJ's thermal field, 0 to 1500. None or 0 (default): the
+        noiseless subcircuits of :func:`mtj_subckt`, the preset's step and options, no files.
+    seed : int
+        Seed (>= 0). MTJ j gets column j of one draw of shape (K, 3, n)
+        (:func:`mtjspice.netlist.noise.draw_noise`): independent MTJs, the same numbers as device j
+        of ``simulate_thermal`` on a batch of n with this seed and ``dt`` = :attr:`MtjSet.max_step`.
+    files : sequence of str, optional
+        The noise files' names (default ``noise_<name>.txt``).
+    """
+    if len(devices) != len(names) or not names:
+        raise ParameterError("names", len(names), f"one name per device ({len(devices)})")
+    temp = 0.0 if temperature is None else check_temperature(temperature)
+    check_seed(seed)
+    step = max_step(preset)
+    if temp == 0.0:
+        return MtjSet(tuple(mtj_subckt(d, n, preset) for d, n in zip(devices, names, strict=True)), {}, step,
+                      dict(OPTION_PRESETS[preset]))
+    files = [f"noise_{n}.txt" for n in names] if files is None else list(files)
+    if len(files) != len(names) or len({f.lower() for f in files}) != len(files):
+        raise ParameterError("files", files, f"{len(names)} distinct file names")
+    step = min(noise_interval(d, step) for d in devices)
+    z = draw_noise(seed, t_stop, step, len(devices))
+    subs = tuple(mtj_subckt(d, n, preset, step=step, thermal=ThermalNoise(temp, f, step))
+                 for d, n, f in zip(devices, names, files, strict=True))
+    return MtjSet(subs, {f: noise_file_text(z[:, :, j], step) for j, f in enumerate(files)}, step,
+                  {**OPTION_PRESETS[preset], **THERMAL_OPTIONS})

@@ -28,7 +28,7 @@ from .circuit import (
     collect_subckts,
     walk_ic,
 )
-from .deck import Analysis, Deck
+from .deck import Analysis, Deck, FileName
 from .sources import source_spec
 
 __all__ = ["render_token", "render_item", "render_subckt", "render_deck", "vector_name", "options_line",
@@ -51,6 +51,8 @@ def vector_name(value: object) -> str:
 
 
 def _param_value(v: object, what: str) -> str:
+    if isinstance(v, FileName):  # a data file beside the netlist: a bare name, so no quote can get in
+        return '"' + safe.filename(v.text, what) + '"'
     if isinstance(v, Word):
         return safe.word(v.text, what)
     if isinstance(v, NumText):
@@ -191,13 +193,44 @@ def _new_cards(cards: tuple[Model | Comment, ...], written: dict[str, Model],
     return out
 
 
+def _count_instances(items: Sequence[Item], counts: dict[str, int]) -> dict[str, int]:
+    """How many times each subcircuit (lower-case name) is instantiated, nested instances included."""
+    for it in items:
+        if isinstance(it, Instance):
+            counts[it.subckt.name.lower()] = counts.get(it.subckt.name.lower(), 0) + 1
+            _count_instances(it.subckt.items, counts)
+    return counts
+
+
+def _check_data_files(d: Deck, subckts: Sequence[Subckt]) -> None:
+    """Every data file a model card reads is one of the deck's attachments, and a subcircuit that
+    reads a thermal-noise file (a model named ``thermal_...``) is instantiated once: a second
+    instance would replay the same noise instead of drawing its own."""
+    counts = _count_instances(d.items, {})
+    owners: list[tuple[str | None, Sequence[Item | Model | Comment]]] = [(None, d.items)]
+    owners += [(s.name, (*s.items, *s.models)) for s in subckts]
+    for owner, items in owners:
+        for it in items:
+            if not isinstance(it, Model):
+                continue
+            for p in it.params:
+                if isinstance(p.value, FileName) and p.value.text not in d.attachments:
+                    raise NetlistError(f"model {it.name} reads {p.value.text!r}, which the deck does not carry "
+                                       f"in its attachments ({', '.join(map(repr, d.attachments)) or 'none'})")
+            if owner is not None and it.name.lower().startswith("thermal_") and counts.get(owner.lower(), 0) > 1:
+                raise NetlistError(f"subcircuit {owner} reads the thermal noise of one MTJ and is instantiated "
+                                   f"{counts[owner.lower()]} times; build one subcircuit (and noise file) per MTJ")
+
+
 def render_deck(d: Deck, control: bool = True) -> str:
     """The whole deck: title, top-level model cards and subcircuits, items, ``.ic``, options,
     analysis and (with ``control`` and probes) the batch control block."""
     lines = [safe.title(d.title)]
     written: dict[str, Model] = {}
     groups: set[tuple[Model | Comment, ...]] = set()
-    for s in collect_subckts(d.items):
+    subckts = collect_subckts(d.items)
+    _check_data_files(d, subckts)
+    for s in subckts:
         lines.append(render_subckt(s))
         lines += _new_cards(s.models, written, groups)
     lines += [render_item(it) for it in d.items]

@@ -24,7 +24,7 @@ _TITLE = re.compile(r"[A-Za-z0-9 _.,:=()+/-]{0,200}")
 # (no newline, no ';' or '$' comment starts, no quotes or braces).
 _EXPR = re.compile(r"[A-Za-z0-9_ .,()+*/^<>-]{1,100000}")
 _COMMENT = re.compile(r"[\x20-\x7e]{0,300}")
-_WORD = re.compile(r"(?:=|[A-Za-z_][A-Za-z0-9_]{0,63})")
+_WORD = re.compile(r"(?:=|\[|\]|[A-Za-z_][A-Za-z0-9_]{0,63})")
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
@@ -79,8 +79,9 @@ def comment(value: object) -> str:
 
 
 def word(value: object, what: str = "word") -> str:
-    """A keyword or model name in an element's value: an identifier, or ``=``."""
-    return _matching(_WORD, value, what, "a plain identifier or '='")
+    """A keyword or model name in an element's value: an identifier, ``=``, or an XSPICE vector
+    port's bracket ``[`` / ``]``."""
+    return _matching(_WORD, value, what, "a plain identifier, '=', '[' or ']'")
 
 
 def number_literal(value: object, what: str = "number") -> str:
