@@ -166,6 +166,12 @@ class NeuronRun:
         Seconds spent in ngspice and in Python (deck building and analysis).
     v_junction_max : float
         Largest junction voltage of the run (V).
+    attachments : mapping of str to str
+        Data files the netlist reads (its MTJ's thermal-noise samples), file name -> text.
+    temperature : float
+        Temperature of the MTJ's thermal field (K); 0 for a noiseless run.
+    seed : int or None
+        Seed of the thermal noise (None for a noiseless run).
     """
 
     wave: Waveforms
@@ -178,6 +184,9 @@ class NeuronRun:
     wall_ngspice: float
     wall_python: float
     v_junction_max: float
+    attachments: Mapping[str, str] = field(default_factory=dict)
+    temperature: float = 0.0
+    seed: int | None = None
 
     @property
     def t(self) -> np.ndarray:
@@ -217,6 +226,10 @@ class ArrayRun:
         Per neuron, the probes of the deck it ran in.
     t_stop : float
         Simulated time (s).
+    temperature : float
+        Temperature of the MTJs' thermal field (K); 0 for a noiseless run.
+    seed : int or None
+        Seed of the thermal noise (None for a noiseless run).
     """
 
     spikes: Raster
@@ -230,6 +243,8 @@ class ArrayRun:
     waves: dict[int, Waveforms]
     probes: dict[int, ArrayProbes]
     t_stop: float
+    temperature: float = 0.0
+    seed: int | None = None
 
     @property
     def energy_per_spike(self) -> float:

@@ -198,6 +198,17 @@ def _cases() -> Iterator[tuple[str, list[str], int, str]]:
         ("n-t-stop-zero", opt("neuron", "--t-stop", "0"), 2, "--t-stop"),
         ("n-cost-t-stop", opt("neuron", "--t-stop", "1"), 2, "--t-stop"),
         ("n-cost-timeout", opt("neuron", "--t-stop", "2u", "--timeout", "5"), 2, "--timeout"),
+        # temperature, seeds and trials
+        ("n-temperature-negative", opt("neuron", "--temperature", "-1"), 2, "--temperature"),
+        ("n-temperature-hot", opt("neuron", "--temperature", "2000"), 2, "--temperature"),
+        ("n-temperature-word", opt("neuron", "--temperature", "warm"), 2, "--temperature"),
+        ("n-seed-negative", opt("neuron", "--temperature", "300", "--seed", "-3"), 2, "--seed"),
+        ("n-trials-zero", opt("neuron", "--temperature", "300", "--trials", "0"), 2, "--trials"),
+        ("n-trials-cold", opt("neuron", "--trials", "3"), 2, "--trials"),
+        ("n-cost-thermal", opt("neuron", "--temperature", "300", "--trials", "4", "--t-stop", "1m"), 2, "--t-stop"),
+        ("m-temperature-hot", opt("macrospin", "--engine", "ngspice", "--temperature", "1e4"), 2, "--temperature"),
+        ("a-temperature-hot", ["array", ORTHO, *ARRAY, "--temperature", "5000"], 2, "--temperature"),
+        ("a-seed-word", ["array", ORTHO, *ARRAY, "--seed", "x"], 2, "--seed"),
         # array: files and options
         ("a-inputs-zero", ["array", ORTHO, *ARRAY, "--inputs", "0"], 2, "--inputs"),
         ("a-neurons-word", ["array", ORTHO, *ARRAY, "--neurons", "two"], 2, "--neurons"),

@@ -22,12 +22,12 @@ from ..analysis.spikes import detect_spikes
 from ..errors import ParameterError
 from ..netlist.array import ArrayCircuit, ArrayProbes, array_block, split_conductances
 from ..netlist.deck import Deck
-from ..netlist.neuron import NeuronCircuit
+from ..netlist.neuron import NeuronBlock, NeuronCircuit
 from ..params import Device
 from ..results import ARRAY_PARTS, NEURON_PARTS, ArrayRun, EnergyBreakdown, Raster, Waveforms
 from ..stimulus import Waveform
 from .cost import array_cost, check_cost
-from .neuron import check_breakdown, deck_options, neuron_block
+from .neuron import Thermal, check_breakdown, deck_options, neuron_block
 from .settings import NeuronSettings, resolve
 
 __all__ = ["ArraySettings", "DEFAULT_GROUP", "array_deck", "plan_parts", "run_array"]
@@ -66,7 +66,8 @@ class ArraySettings:
 
 
 def array_deck(device: Device, circuit: NeuronCircuit, weights: np.ndarray, inputs: Sequence[Waveform | float],
-               t_stop: float, settings: ArraySettings, columns: Sequence[int] | None = None) -> tuple[Deck, ArrayProbes]:
+               t_stop: float, settings: ArraySettings, columns: Sequence[int] | None = None,
+               thermal: Thermal | None = None) -> tuple[Deck, ArrayProbes]:
     """The array deck (runs as it is with ``ngspice -b``) and its probes.
 
     Parameters
@@ -77,12 +78,27 @@ def array_deck(device: Device, circuit: NeuronCircuit, weights: np.ndarray, inpu
         Row driver voltages (V).
     columns : sequence of int, optional
         Neurons in this deck (a part of a split array); default all.
+    thermal : Thermal, optional
+        Every MTJ at this temperature, neuron j with its own noise stream (seed, j) in
+        ``noise_mtj<j>.txt`` (the deck's attachments): the same numbers in any split.
     """
     w = np.asarray(weights, dtype=float)
     s = settings.neuron
-    block = array_block(w, inputs, circuit, neuron_block(device, circuit, s), settings.crossbar, columns)
+    cols = list(range(w.shape[1])) if columns is None else [int(j) for j in columns]
+    attachments: dict[str, str] = {}
+    neurons: NeuronBlock | dict[int, NeuronBlock]
+    if thermal is None:
+        neurons = neuron_block(device, circuit, s)
+    else:
+        neurons = {j: neuron_block(device, circuit, s, thermal=thermal, tag=str(j)) for j in cols}
+        for j in cols:
+            attachments.update(thermal.attachments(t_stop, tag=str(j)))
+    block = array_block(w, inputs, circuit, neurons, settings.crossbar, columns)
     title = f"mtjspice neuron array {w.shape[0]}x{w.shape[1]} ({circuit.comparator} comparators, {circuit.reset} reset)"
-    deck = Deck(title, block.items, probes=block.probes.all(), **deck_options(circuit, s, t_stop))  # type: ignore[arg-type]
+    if thermal is not None:
+        title += f", MTJs at {thermal.temperature:g} K, noise seed {thermal.seed}"
+    opts = deck_options(circuit, s, t_stop, thermal)
+    deck = Deck(title, block.items, probes=block.probes.all(), attachments=attachments, **opts)  # type: ignore[arg-type]
     return deck, block.probes
 
 
@@ -145,7 +161,7 @@ def _analyse_part(wf: Waveforms, pr: ArrayProbes, weights: np.ndarray, c: Neuron
 def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | float], t_stop: float,
               settings: ArraySettings | None = None, *, split: bool | None = None, workers: int | None = None,
               keep_waves: bool = False, input_events: int = 0, circuit: NeuronCircuit | None = None,
-              progress: Callable[[int, int], None] | None = None) -> ArrayRun:
+              progress: Callable[[int, int], None] | None = None, thermal: Thermal | None = None) -> ArrayRun:
     """Build, run and analyse an array.
 
     Parameters
@@ -166,6 +182,8 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
         Number of input events, for the energy per input event.
     progress : callable (done, total), optional
         Called after each part finishes.
+    thermal : Thermal, optional
+        Every MTJ at a temperature, with its own seeded noise (see :func:`array_deck`).
     """
     from ..sim import run_batch_many
 
@@ -176,17 +194,19 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
         raise ParameterError("weights", w.shape, "an N x M array with N, M >= 1")
     c = circuit or resolve(device, st.neuron)
     parts = plan_parts(w.shape[1], st, split)
-    check_cost(array_cost(w.shape[0], w.shape[1], t_stop, st.neuron.max_step, 20, c.comparator,
-                          max(len(p) for p in parts), workers, split=len(parts) > 1),
+    step = st.neuron.max_step if thermal is None else thermal.interval
+    check_cost(array_cost(w.shape[0], w.shape[1], t_stop, step, 20, c.comparator,
+                          max(len(p) for p in parts), workers, split=len(parts) > 1, noise=thermal is not None),
                "t_stop", t_stop, "shorten t_stop or simulate fewer neurons")
-    built = [array_deck(device, c, w, inputs, t_stop, st, cols) for cols in parts]
+    built = [array_deck(device, c, w, inputs, t_stop, st, cols, thermal) for cols in parts]
 
     def analyse(k: int, wf: Waveforms) -> _Part:
         return _analyse_part(wf, built[k][1], w, c, st.crossbar, keep_waves)
 
     texts = [d.text() for d, _ in built]  # rendered once: run, then kept in the result
-    res: list[_Part] = run_batch_many([(t, d.vectors, d.data_file) for t, (d, _) in zip(texts, built, strict=True)],
-                                      workers=workers, progress=progress, each=analyse)
+    jobs = [(t, d.vectors, d.data_file, dict(d.attachments)) if d.attachments else (t, d.vectors, d.data_file)
+            for t, (d, _) in zip(texts, built, strict=True)]
+    res: list[_Part] = run_batch_many(jobs, workers=workers, progress=progress, each=analyse)
     check_breakdown(device, max(r.vmax for r in res), " in the array")
     spikes = sorted((sp for r in res for sp in r.spikes), key=lambda x: (x[1], x[0]))
     arr = np.array(spikes, dtype=float).reshape(-1, 3)
@@ -211,5 +231,6 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
                     energy_neurons=e_neur, input_events=int(input_events), parts=parts,
                     netlists=texts, wall=time.perf_counter() - t0,
                     part_stats=[r.stats for r in res], waves={j: wv for r in res for j, wv in r.waves.items()},
-                    probes=probes, t_stop=t_stop)
+                    probes=probes, t_stop=t_stop, temperature=0.0 if thermal is None else thermal.temperature,
+                    seed=None if thermal is None else thermal.seed)
 

@@ -24,6 +24,10 @@ __all__ = ["RunCost", "neuron_cost", "array_cost", "check_cost", "NEURON_SECONDS
 #: Wall seconds of ngspice per simulated second for one behavioral-comparator neuron (1.2e7:
 #: 1.2 s per 100 ns, a little above the measured 1.0 s).
 NEURON_SECONDS_PER_SECOND = 1.2e7
+#: The neuron's maximum step behind NEURON_SECONDS_PER_SECOND (s).
+NEURON_STEP = 5e-12
+#: Bytes per thermal-noise sample on its way to the deck's file (draws and text).
+NOISE_BYTES_PER_SAMPLE = 3 * 8 + 60
 #: CMOS comparators cost this many times the behavioral ones (measured 3 to 3.3).
 CMOS_FACTOR = 3.5
 #: Bytes per stored value on its way from ngspice to the result (text, table, arrays).
@@ -48,24 +52,28 @@ class RunCost:
 
 
 def neuron_cost(t_stop: float, max_step: float, vectors: int, comparator: str = "behavioral",
-                runs: int = 1, workers: int = 1) -> RunCost:
+                runs: int = 1, workers: int = 1, noise: bool = False) -> RunCost:
     """The cost of ``runs`` single-neuron decks of ``t_stop`` (s) writing ``vectors`` vectors each,
-    ``workers`` at a time."""
+    ``workers`` at a time; ``noise``: the MTJ reads thermal-noise samples every ``max_step``."""
     points = t_stop / max_step + 1000.0
-    per = NEURON_SECONDS_PER_SECOND * t_stop * (CMOS_FACTOR if comparator == "cmos" else 1.0) + 0.3
+    finer = max(1.0, NEURON_STEP / max_step)  # a step shorter than the measured one costs more points
+    per = NEURON_SECONDS_PER_SECOND * t_stop * finer * (CMOS_FACTOR if comparator == "cmos" else 1.0) + 0.3
     waves = min(runs, max(1, workers))
-    return RunCost(points, points * (vectors + 1) * BYTES_PER_VALUE * waves, per * math.ceil(runs / max(1, workers)),
+    per_run_bytes = points * (vectors + 1) * BYTES_PER_VALUE + (NOISE_BYTES_PER_SAMPLE * points if noise else 0.0)
+    return RunCost(points, per_run_bytes * waves, per * math.ceil(runs / max(1, workers)),
                    per, f"{runs} neuron run(s) of {t_stop:.3g} s ({points:.3g} ngspice time points of {vectors} vectors each)")
 
 
 def array_cost(n_inputs: int, n_neurons: int, t_stop: float, max_step: float, vectors_per_neuron: int,
                comparator: str = "behavioral", group: int = 8, workers: int | None = None,
-               split: bool = True) -> RunCost:
-    """The cost of an ``n_inputs`` x ``n_neurons`` array run (split into groups or one netlist)."""
+               split: bool = True, noise: bool = False) -> RunCost:
+    """The cost of an ``n_inputs`` x ``n_neurons`` array run (split into groups or one netlist);
+    ``noise``: every MTJ reads thermal-noise samples every ``max_step`` (all kept for the netlist)."""
     workers = workers or os.cpu_count() or 1
     points = t_stop / max_step + 1000.0
     elements = 2.0 * n_inputs * n_neurons + 40.0 * n_neurons
-    per_neuron = NEURON_SECONDS_PER_SECOND * t_stop * (CMOS_FACTOR if comparator == "cmos" else 1.0)
+    per_neuron = NEURON_SECONDS_PER_SECOND * t_stop * max(1.0, NEURON_STEP / max_step) * \
+        (CMOS_FACTOR if comparator == "cmos" else 1.0)
     build = SECONDS_PER_ELEMENT * elements * (2 if split else 1)
     if split:
         parts = math.ceil(n_neurons / group)
@@ -77,6 +85,8 @@ def array_cost(n_inputs: int, n_neurons: int, t_stop: float, max_step: float, ve
         per_run = seconds
         deck_vectors = n_neurons * vectors_per_neuron
     nbytes = points * deck_vectors * BYTES_PER_VALUE + elements * BYTES_PER_ELEMENT + 3 * 8 * n_inputs * n_neurons
+    if noise:
+        nbytes += 2 * NOISE_BYTES_PER_SAMPLE * points * n_neurons  # every neuron's file, for the parts and netlist.cir
     return RunCost(points, nbytes, seconds, per_run, f"a {n_inputs} x {n_neurons} array over {t_stop:.3g} s ({elements:.3g} "
                    f"netlist elements, {points:.3g} ngspice time points per deck)")
 

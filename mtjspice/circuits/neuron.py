@@ -8,8 +8,9 @@ import math
 import os
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,14 +23,24 @@ from ..netlist.comparators import behavioral_comparator, cmos_comparator
 from ..netlist.deck import Analysis, Deck
 from ..netlist.mtj import OPTION_PRESETS, mtj_subckt
 from ..netlist.neuron import NeuronBlock, NeuronCircuit, clock_sources, neuron_subckt
+from ..netlist.noise import (
+    THERMAL_OPTIONS,
+    ThermalNoise,
+    check_seed,
+    check_temperature,
+    draw_noise,
+    noise_file_text,
+    noise_interval,
+)
 from ..netlist.sources import isource
 from ..params import Device
-from ..results import NeuronRun
+from ..results import NeuronRun, Waveforms
 from ..stimulus import DC, Waveform
 from .cost import check_cost, neuron_cost
 from .settings import NeuronSettings, device_onset, model_card_path, resolve
 
-__all__ = ["neuron_block", "neuron_deck", "run_neuron", "fi_curve", "fi_currents", "check_breakdown", "idle_power"]
+__all__ = ["neuron_block", "neuron_deck", "run_neuron", "neuron_trials", "fi_curve", "fi_curve_thermal",
+           "fi_currents", "check_breakdown", "idle_power", "Thermal", "NOISE_FILE", "noise_file"]
 
 
 def _comparator(circuit: NeuronCircuit, settings: NeuronSettings) -> Subckt:
@@ -45,41 +56,108 @@ def _comparator(circuit: NeuronCircuit, settings: NeuronSettings) -> Subckt:
     return cmos_comparator(settings.cmos, (note, *card), name="cmp")
 
 
+#: The thermal-noise sample file of a lone neuron's MTJ (beside its netlist).
+NOISE_FILE = "noise_mtj.txt"
+
+
+@dataclass(frozen=True)
+class Thermal:
+    """A neuron's MTJ at temperature: Brown's field from seeded samples (:mod:`mtjspice.netlist.noise`).
+
+    Attributes
+    ----------
+    temperature : float
+        Temperature (K), > 0.
+    seed : int
+        Seed of the noise samples (>= 0).
+    interval : float
+        Noise sample interval = the deck's maximum step (s).
+    """
+
+    temperature: float
+    seed: int
+    interval: float
+
+    @staticmethod
+    def make(device: Device, settings: NeuronSettings, temperature: float | None, seed: int = 0) -> Thermal | None:
+        """The thermal field at ``temperature`` (K; None or 0: none) with ``seed``."""
+        t = 0.0 if temperature is None else check_temperature(temperature)
+        check_seed(seed)
+        if t == 0.0:
+            return None
+        return Thermal(t, int(seed), noise_interval(device, settings.max_step))
+
+    def attachments(self, t_stop: float, tag: str = "") -> dict[str, str]:
+        """The sample file the deck reads, for a run of ``t_stop`` (s). ``tag`` (an array's neuron
+        index) names the file ``noise_mtj<tag>.txt`` and draws its own stream, from the seed
+        sequence (seed, tag): independent of every other neuron's, the same in any split of the array."""
+        if not tag:
+            z = draw_noise(self.seed, t_stop, self.interval)[:, :, 0]
+        else:
+            k = draw_noise(self.seed, t_stop, self.interval, n=0).shape[0]
+            z = np.random.default_rng([self.seed, int(tag)]).standard_normal((k, 3))
+        return {noise_file(tag): noise_file_text(z, self.interval)}
+
+
+def noise_file(tag: str = "") -> str:
+    """The noise sample file of the neuron tagged ``tag`` (a lone neuron: :data:`NOISE_FILE`)."""
+    return f"noise_mtj{tag}.txt"
+
+
 def neuron_block(device: Device, circuit: NeuronCircuit, settings: NeuronSettings,
-                 shared_rails: bool = True) -> NeuronBlock:
+                 shared_rails: bool = True, thermal: Thermal | None = None, tag: str = "") -> NeuronBlock:
     """The neuron subcircuit (MTJ, comparators, readout, reset) and its probes; ``shared_rails``
-    as in :func:`mtjspice.netlist.neuron.neuron_subckt`.
+    as in :func:`mtjspice.netlist.neuron.neuron_subckt`; ``thermal``: the MTJ's thermal field;
+    ``tag`` (digits) names a neuron of its own, ``lifn<tag>`` with ``mtj<tag>`` reading
+    ``noise_mtj<tag>.txt`` (an array at temperature: one noise stream per neuron).
 
-    The MTJ's trapezoid correction uses the deck's maximum step ``settings.max_step``."""
-    mtj = mtj_subckt(device, "mtj", settings.preset, step=settings.max_step)
-    return neuron_subckt(circuit, mtj, _comparator(circuit, settings), shared_rails=shared_rails)
+    The MTJ's trapezoid correction uses the deck's maximum step (``settings.max_step``, or the
+    noise's sample interval at temperature)."""
+    if tag and not tag.isdigit():
+        raise ParameterError("tag", tag, "digits (a neuron's index)")
+    noise = None if thermal is None else ThermalNoise(thermal.temperature, noise_file(tag), thermal.interval)
+    mtj = mtj_subckt(device, f"mtj{tag}", settings.preset,
+                     step=settings.max_step if thermal is None else thermal.interval, thermal=noise)
+    return neuron_subckt(circuit, mtj, _comparator(circuit, settings), name=f"lifn{tag}", shared_rails=shared_rails)
 
 
-def deck_options(circuit: NeuronCircuit, settings: NeuronSettings, t_stop: float) -> dict[str, object]:
+def deck_options(circuit: NeuronCircuit, settings: NeuronSettings, t_stop: float,
+                 thermal: Thermal | None = None) -> dict[str, object]:
     """Analysis, options and thread count shared by every deck that holds neurons.
 
     CMOS decks run ngspice's BSIM4 evaluation on one OpenMP thread: its default two threads spin
     while they wait, and two such runs on two busy cores went from 3.5 s to over 140 s (measured);
-    one thread per process is also what the parallel runners (F-I sweeps, arrays) assume."""
+    one thread per process is also what the parallel runners (F-I sweeps, arrays) assume. At
+    temperature the maximum step is the noise's sample interval, and the deck keeps ngspice's
+    normal step control (:data:`mtjspice.netlist.noise.THERMAL_OPTIONS`)."""
     if not (isinstance(t_stop, (int, float)) and math.isfinite(t_stop) and t_stop > 0):
         raise ParameterError("t_stop", t_stop, "a time > 0 (s)")
-    return {"analysis": Analysis(t_stop, min(10e-12, t_stop / 100), max_step=settings.max_step),
-            "options": OPTION_PRESETS[settings.preset], "threads": 1 if circuit.comparator == "cmos" else None}
+    step = settings.max_step if thermal is None else thermal.interval
+    options = OPTION_PRESETS[settings.preset] if thermal is None else {**OPTION_PRESETS[settings.preset],
+                                                                       **THERMAL_OPTIONS}
+    return {"analysis": Analysis(t_stop, min(10e-12, t_stop / 100), max_step=step),
+            "options": options, "threads": 1 if circuit.comparator == "cmos" else None}
 
 
 def neuron_deck(device: Device, circuit: NeuronCircuit, wave: Waveform | float, t_stop: float,
-                settings: NeuronSettings | None = None) -> tuple[Deck, NeuronBlock]:
-    """The single-neuron deck (runs as it is with ``ngspice -b``) and the neuron block it holds.
+                settings: NeuronSettings | None = None, thermal: Thermal | None = None) -> tuple[Deck, NeuronBlock]:
+    """The single-neuron deck (runs as it is with ``ngspice -b``, beside its attachments) and the
+    neuron block it holds.
 
     The neuron, with its own supplies, sits at the deck's top level (its ports are top-level nodes
     of the same names), driven by the clock sources and the input current source ``Iin`` into
-    ``ni`` (A)."""
+    ``ni`` (A). With ``thermal`` the MTJ reads its noise from :data:`NOISE_FILE`, which the deck
+    carries in its ``attachments``."""
     s = settings or NeuronSettings(comparator=circuit.comparator, reset=circuit.reset)
-    block = neuron_block(device, circuit, s, shared_rails=False)
+    block = neuron_block(device, circuit, s, shared_rails=False, thermal=thermal)
     items = (*clock_sources(circuit), Comment("input current into the neuron's input node ni"),
              isource("in", "0", "ni", wave), *block.subckt.items)
     title = f"mtjspice signed LIF neuron ({circuit.comparator} comparators, {circuit.reset} reset)"
-    return Deck(title, items, probes=block.probes.all(), **deck_options(circuit, s, t_stop)), block  # type: ignore[arg-type]
+    if thermal is not None:
+        title += f", MTJ at {thermal.temperature:g} K, noise seed {thermal.seed}"
+    opts = deck_options(circuit, s, t_stop, thermal)
+    attachments = {} if thermal is None else thermal.attachments(t_stop)
+    return Deck(title, items, probes=block.probes.all(), attachments=attachments, **opts), block  # type: ignore[arg-type]
 
 
 def check_breakdown(device: Device, v_max: float, where: str = "") -> None:
@@ -90,21 +168,25 @@ def check_breakdown(device: Device, v_max: float, where: str = "") -> None:
 
 
 def run_neuron(device: Device, wave: Waveform | float, t_stop: float, settings: NeuronSettings | None = None,
-               circuit: NeuronCircuit | None = None, *, warn: bool = True) -> NeuronRun:
+               circuit: NeuronCircuit | None = None, *, warn: bool = True, thermal: Thermal | None = None,
+               keep_wave: bool = True) -> NeuronRun:
     """Build, run (``ngspice -b``) and analyse one neuron simulation.
 
-    Warns :class:`~mtjspice.errors.BreakdownWarning` if the junction voltage exceeds the
-    device's breakdown voltage (``warn=False`` leaves that to the caller, e.g. from threads,
-    where warning filters are not thread-safe; the peak is in ``result.v_junction_max``).
+    ``thermal`` (:meth:`Thermal.make`) puts the MTJ at a temperature, with seeded noise. Warns
+    :class:`~mtjspice.errors.BreakdownWarning` if the junction voltage exceeds the device's
+    breakdown voltage (``warn=False`` leaves that to the caller, e.g. from threads, where warning
+    filters are not thread-safe; the peak is in ``result.v_junction_max``). ``keep_wave=False``
+    drops the waveforms and the noise samples after the analysis (for many trials).
     """
     from ..sim import run_deck
 
     t0 = time.perf_counter()
     s = settings or NeuronSettings()
     c = circuit or resolve(device, s)
-    deck, block = neuron_deck(device, c, wave, t_stop, s)
-    check_cost(neuron_cost(t_stop, s.max_step, len(deck.vectors), c.comparator), "t_stop", t_stop,
+    step = s.max_step if thermal is None else thermal.interval
+    check_cost(neuron_cost(t_stop, step, 17, c.comparator, noise=thermal is not None), "t_stop", t_stop,
                "shorten t_stop")
+    deck, block = neuron_deck(device, c, wave, t_stop, s, thermal)
     text = deck.text()
     t1 = time.perf_counter()
     wf = run_deck(deck)
@@ -115,9 +197,46 @@ def run_neuron(device: Device, wave: Waveform | float, t_stop: float, settings: 
         check_breakdown(device, vj)
     spikes = detect_spikes(wf, p, c.vdd)
     energy = neuron_energy(wf, c, p)
+    if not keep_wave:
+        wf = Waveforms(t=wf.t[[0, -1]], signals={k: v[[0, -1]] for k, v in wf.signals.items()}, engine=wf.engine,
+                       stats=wf.stats)
     t3 = time.perf_counter()
     return NeuronRun(wave=wf, circuit=c, probes=p, netlist=text, input=wave, spikes=spikes, energy=energy,
-                     wall_ngspice=t2 - t1, wall_python=(t1 - t0) + (t3 - t2), v_junction_max=vj)
+                     wall_ngspice=t2 - t1, wall_python=(t1 - t0) + (t3 - t2), v_junction_max=vj,
+                     attachments=dict(deck.attachments) if keep_wave else {},
+                     temperature=0.0 if thermal is None else thermal.temperature,
+                     seed=None if thermal is None else thermal.seed)
+
+
+def neuron_trials(device: Device, wave: Waveform | float, t_stop: float, settings: NeuronSettings,
+                  temperature: float, seeds: Sequence[int], circuit: NeuronCircuit | None = None,
+                  workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> list[NeuronRun]:
+    """One neuron run per seed at ``temperature`` (K), as parallel ngspice processes; every run keeps
+    its spikes, energy and junction peak, only the first its waveforms (bounded memory)."""
+    c = circuit or resolve(device, settings)
+    seeds = list(seeds)
+    first = Thermal.make(device, settings, temperature, seeds[0] if seeds else 0)
+    if first is None or not seeds:
+        raise ParameterError("temperature", temperature, "a temperature > 0 K for trials (a noiseless run repeats "
+                             "itself exactly)")
+    n = max(1, min(len(seeds), workers or os.cpu_count() or 1))
+    check_cost(neuron_cost(t_stop, first.interval, 17, c.comparator, runs=len(seeds), workers=n, noise=True),
+               "t_stop", t_stop, "run fewer trials or shorten t_stop")
+    therms = [Thermal(first.temperature, check_seed(seed), first.interval) for seed in seeds]
+    done = [0]
+
+    def one(k: int) -> NeuronRun:
+        r = run_neuron(device, wave, t_stop, settings, c, warn=False, thermal=therms[k], keep_wave=k == 0)
+        done[0] += 1
+        if progress is not None:
+            progress(done[0], len(therms))
+        return r
+
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        runs = list(pool.map(one, range(len(therms))))
+    worst = max(runs, key=lambda r: r.v_junction_max)
+    check_breakdown(device, worst.v_junction_max, f" in trial seed {worst.seed}")  # once, from this thread
+    return runs
 
 
 def fi_curve(device: Device, currents: Sequence[float], settings: NeuronSettings | None = None,
@@ -144,6 +263,36 @@ def fi_curve(device: Device, currents: Sequence[float], settings: NeuronSettings
     worst = int(np.argmax(rows[:, 3]))
     check_breakdown(device, float(rows[worst, 3]), f" at {rows[worst, 0]:.4g} A")  # once, from this thread
     return rows[:, :3]
+
+
+def fi_curve_thermal(device: Device, currents: Sequence[float], settings: NeuronSettings, temperature: float,
+                     trials: int, seed: int = 0, t_stop: float = 100e-9, workers: int | None = None) -> np.ndarray:
+    """The F-I curve at ``temperature`` (K): ``trials`` seeded runs per current (seeds ``seed``,
+    ``seed + 1``, ...; the same seeds at every current). Returns rows (current A, mean rate 1/s,
+    rate standard deviation 1/s (ddof 1; 0 for one trial), mean wrong-sign spikes per run)."""
+    c = resolve(device, settings)
+    first = Thermal.make(device, settings, temperature, seed)
+    if first is None:
+        raise ParameterError("temperature", temperature, "a temperature > 0 K for an F-I curve with its spread")
+    n = max(1, min(len(currents) * trials, workers or os.cpu_count() or 1))
+    check_cost(neuron_cost(t_stop, first.interval, 17, c.comparator, runs=len(currents) * trials,
+                           workers=n, noise=True), "t_stop", t_stop, "sweep fewer currents or run fewer trials")
+    therms = [Thermal(first.temperature, seed + k, first.interval) for k in range(trials)]
+
+    def one(job: tuple[float, int]) -> tuple[float, float, float]:
+        i, k = job
+        r = run_neuron(device, DC(i), t_stop, settings, c, warn=False, thermal=therms[k], keep_wave=False)
+        pol = 1 if i >= 0 else -1
+        wrong = int(np.sum(r.spikes.polarity == -pol)) if i != 0 else len(r.spikes)
+        return firing_rate(r.spikes, 0.0, t_stop, pol), float(wrong), r.v_junction_max
+
+    jobs = [(float(i), k) for i in currents for k in range(trials)]
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        out = np.array(list(pool.map(one, jobs))).reshape(len(currents), trials, 3)
+    worst = np.unravel_index(int(np.argmax(out[:, :, 2])), out.shape[:2])
+    check_breakdown(device, float(out[(*worst, 2)]), f" at {float(currents[int(worst[0])]):.4g} A")
+    std = out[:, :, 0].std(axis=1, ddof=1) if trials > 1 else np.zeros(len(currents))
+    return np.column_stack((np.asarray(currents, float), out[:, :, 0].mean(axis=1), std, out[:, :, 1].mean(axis=1)))
 
 
 def fi_currents(device: Device, settings: NeuronSettings, n: int = 6) -> np.ndarray:

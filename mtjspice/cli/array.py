@@ -10,7 +10,7 @@ import numpy as np
 from ..errors import printable
 from ..io.outputs import write_csv
 from ..params import load_device
-from .common import add_model_argument, add_out_argument, count, nonnegative_si, positive_si
+from .common import add_model_argument, add_out_argument, add_seed_argument, count, nonnegative_si, positive_si
 
 HELP = "simulate an N x M neuron array (crossbar, drivers, neurons) in ngspice; spike raster and energy by part"
 
@@ -75,6 +75,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--comparator", choices=("behavioral", "cmos"), default="behavioral",
                    help="neuron comparators (default behavioral: several times cheaper than cmos)")
     p.add_argument("--reset", choices=("leak", "active"), default="leak", help="neuron reset mode")
+    p.add_argument("--temperature", type=nonnegative_si("--temperature"), default=None, metavar="KELVIN",
+                   help="temperature of every MTJ's thermal field in K, each neuron with its own noise stream from "
+                        "--seed (default: none, noiseless 0 K junctions)")
+    add_seed_argument(p, "the thermal noise")
     p.add_argument("--split", dest="split", action="store_true", default=None,
                    help="run independent neuron groups as parallel decks (default when uncoupled)")
     p.add_argument("--no-split", dest="split", action="store_false", help="run the array as one netlist")
@@ -85,7 +89,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     from ..circuits.array import array_deck, run_array
-    from ..circuits.neuron import idle_power
+    from ..circuits.neuron import Thermal, idle_power
     from ..circuits.settings import resolve
     from ..io.arrayfiles import read_spikes, read_weights
     from ..io.reports import array_report
@@ -106,19 +110,23 @@ def run(args: argparse.Namespace) -> int:
     inputs = spike_waveforms(ev, args.inputs, st.v_spike, st.spike_width)
     device = load_device(args.model)
     circuit = resolve(device, st.neuron)
+    thermal = Thermal.make(device, st.neuron, args.temperature, args.seed)
     with Progress(1, "array", enabled=not args.quiet) as bar:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             res = run_array(device, w, inputs, args.t_stop, st, split=args.split, workers=args.workers,
-                            input_events=int(ev.shape[0]), circuit=circuit, progress=bar.set)
+                            input_events=int(ev.shape[0]), circuit=circuit, progress=bar.set,
+                            thermal=thermal)
     for cw in caught:  # shown after the run (and its progress bar), through the command line's printer
         warnings.showwarning(cw.message, cw.category, cw.filename, cw.lineno)
-    full_deck, _ = array_deck(device, circuit, w, inputs, args.t_stop, st)
+    full_deck, _ = array_deck(device, circuit, w, inputs, args.t_stop, st, thermal=thermal)
     xb = st.crossbar
     p_idle = args.neurons * idle_power(device, st.neuron, circuit) + args.inputs * xb.i_driver_static * xb.v_driver_supply
     e = res.energy
     with args.output as tmp:
         (tmp / "netlist.cir").write_text(full_deck.text(), encoding="utf-8")
+        for name, text in full_deck.attachments.items():  # each MTJ's noise samples, read by netlist.cir
+            (tmp / name).write_text(text, encoding="utf-8")
         write_csv(tmp / "raster.csv", ("neuron", "t", "polarity"),
                   [(int(j), float(t), int(p)) for j, t, p in res.spikes.rows()])
         plot_raster(res.spikes, args.neurons, args.t_stop, tmp / "raster.png",

@@ -11,7 +11,7 @@ from ..errors import BreakdownWarning, ParameterError, printable
 from ..io.outputs import write_csv
 from ..params import load_device
 from ..physics.llgs import junction_resistance
-from .common import add_model_argument, add_out_argument, add_seed_argument, positive_si, si
+from .common import add_model_argument, add_out_argument, add_seed_argument, nonnegative_si, positive_si, si
 
 HELP = "simulate one current pulse through one MTJ (macrospin LLGS)"
 
@@ -33,7 +33,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--rtol", type=positive_si("--rtol"), default=1e-8, metavar="TOL",
                    help="relative tolerance of the deterministic integrator, dimensionless (default 1e-8)")
     p.add_argument("--thermal", action="store_true",
-                   help="add Brown's thermal field at the model's temperature (stochastic Heun, 0.1 ps step)")
+                   help="python engine: add Brown's thermal field at the model's temperature (stochastic Heun, "
+                        "0.1 ps step)")
+    p.add_argument("--temperature", type=nonnegative_si("--temperature"), default=None, metavar="KELVIN",
+                   help="temperature of Brown's thermal field in K, overriding the model file's: with the python "
+                        "engine it implies --thermal; with ngspice the MTJ reads seeded noise samples (default: "
+                        "ngspice runs a noiseless 0 K junction)")
     add_seed_argument(p, "the thermal noise")
     p.add_argument("--engine", choices=("python", "ngspice"), default="python",
                    help="python: the batched macrospin solver; ngspice: the stamped behavioral MTJ in ngspice")
@@ -66,7 +71,7 @@ def _check_drive(args: argparse.Namespace) -> None:
     elif args.vdd is not None or args.rref is not None:
         raise ParameterError("--vdd/--rref", (args.vdd, args.rref), "only with --drive divider")
     if args.thermal and args.engine == "ngspice":
-        raise ParameterError("--thermal", True, "only with --engine python (ngspice runs are deterministic)")
+        raise ParameterError("--thermal", True, "only with --engine python (ngspice takes --temperature)")
 
 
 def _check_cost(args: argparse.Namespace) -> None:
@@ -100,7 +105,7 @@ def run_ngspice(args: argparse.Namespace) -> int:
     amplitude = args.current if args.drive == "current" else args.vdd
     source = square_pulse(amplitude, args.t_on, edge=args.edge)
     deck = mtj_testbench(device, source, args.t_stop, args.dt, drive=args.drive, r_ref=args.rref or 0.0,
-                         preset=args.preset)
+                         preset=args.preset, temperature=args.temperature, seed=args.seed)
     wf = run_deck(deck)
     t = np.arange(int(round(args.t_stop / args.dt)) + 1) * args.dt
     t = t[t <= args.t_stop * (1 + 1e-12)]
@@ -119,6 +124,8 @@ def run_ngspice(args: argparse.Namespace) -> int:
     with args.output as tmp:
         write_csv(tmp / "trajectory.csv", ("t", "mx", "my", "mz", "R"), np.column_stack((t, m, resistance)))
         (tmp / "netlist.cir").write_text(deck.text(), encoding="utf-8")
+        for name, text in deck.attachments.items():  # the noise samples netlist.cir reads
+            (tmp / name).write_text(text, encoding="utf-8")
         plot_trajectory(t, m, current, tmp / "trajectory.png",
                         title=f"{device.name} in ngspice ({args.drive} drive, {args.preset} preset)")
     print(f"wrote {printable(args.out)}/trajectory.csv, trajectory.png and netlist.cir ({t.size} samples, "
@@ -141,7 +148,9 @@ def run(args: argparse.Namespace) -> int:
     drive = square_pulse(args.current, args.t_on, edge=args.edge)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        if args.thermal:
+        if args.temperature is not None:
+            device = device.replace(**{"material.temperature": args.temperature})
+        if args.thermal or args.temperature is not None:
             traj = simulate_thermal(device, drive, args.t_stop, args.dt, seed=args.seed)
         else:
             traj = simulate(device, drive, args.t_stop, args.dt, rtol=args.rtol)

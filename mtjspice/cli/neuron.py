@@ -10,7 +10,7 @@ import numpy as np
 from ..errors import ParameterError, printable
 from ..io.outputs import write_csv
 from ..params import load_device
-from .common import add_model_argument, add_out_argument, si
+from .common import add_model_argument, add_out_argument, add_seed_argument, count, nonnegative_si, si
 
 HELP = "simulate the signed LIF neuron circuit in ngspice (readout, comparators, reset, energy)"
 
@@ -27,7 +27,8 @@ def _choice(option: str, allowed: tuple[str, ...]):  # type: ignore[no-untyped-d
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("neuron", help=HELP, description=HELP + ". Writes DIR/netlist.cir (runs with ngspice -b), "
                        "waveforms.csv, spikes.csv (t,polarity), energy.csv (part,joules), report.txt, neuron.png "
-                       "and, with --fi, fi_curve.csv and fi_curve.png.")
+                       "and, with --fi, fi_curve.csv and fi_curve.png. With --temperature: noise_mtj.txt (the "
+                       "seeded samples netlist.cir reads), trials.csv (one row per seed) and trials.png.")
     add_model_argument(p)
     p.add_argument("--input", default="default", metavar="SPEC",
                    help="input current (A, s): default (positive then negative steps), dc:I, "
@@ -52,7 +53,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                             ("--clock-period", "s", "read-clock period"),
                             ("--read-width", "s", "read window")):
         p.add_argument(opt, type=si(opt), default=None, metavar=unit, help=f"{what} in {unit} (default derived)")
-    p.add_argument("--fi", action="store_true", help="also sweep DC input for the firing-rate curve, both signs")
+    p.add_argument("--fi", action="store_true", help="also sweep DC input for the firing-rate curve, both signs "
+                   "(at temperature: --trials runs per current, with the spread)")
+    p.add_argument("--temperature", type=nonnegative_si("--temperature"), default=None, metavar="KELVIN",
+                   help="temperature of the MTJ's thermal field in K (Brown's field from seeded samples; default: "
+                        "none, a noiseless 0 K junction; the device file's temperature is not used)")
+    add_seed_argument(p, "the thermal noise (trial k uses seed + k)")
+    p.add_argument("--trials", type=count("--trials", 1, 10000), default=1, metavar="K",
+                   help="seeded runs at --temperature, in parallel processes: spike-count mean and Fano factor, "
+                        "latency, wrong-sign rate and energy per spike with their spread (dimensionless count)")
     add_out_argument(p)
     p.set_defaults(run=run)
 
@@ -66,13 +75,23 @@ def settings_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..circuits.neuron import fi_currents, fi_curve, idle_power, run_neuron
+    from ..analysis.trials import TRIAL_COLUMNS, trial_stats, trial_table
+    from ..circuits.neuron import (
+        Thermal,
+        fi_currents,
+        fi_curve,
+        fi_curve_thermal,
+        idle_power,
+        neuron_trials,
+        run_neuron,
+    )
     from ..circuits.settings import device_onset, resolve
     from ..io.inputs import parse_input
     from ..io.reports import energy_per_spike, input_current, neuron_report
-    from ..plots.neuron import plot_fi, plot_neuron
+    from ..plots.neuron import plot_fi, plot_neuron, plot_trials
     from ..results import NEURON_PARTS
     from ..stimulus import default_stimulus
+    from .progress import Progress
 
     t_stop = args.t_stop if args.t_stop is not None else (110e-9 if args.input == "default" else 100e-9)
     if not t_stop > 0:
@@ -83,30 +102,64 @@ def run(args: argparse.Namespace) -> int:
     circuit = resolve(device, settings)
     if args.input == "default":
         wave = default_stimulus(1.62 * device_onset(device, settings))
+    thermal = Thermal.make(device, settings, args.temperature, args.seed)
+    if args.trials > 1 and thermal is None:
+        raise ParameterError("--trials", args.trials, "1 without --temperature > 0 (a noiseless run repeats itself "
+                             "exactly)")
+    table = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        res = run_neuron(device, wave, t_stop, settings, circuit)
+        if args.trials > 1:
+            with Progress(args.trials, "trials", enabled=True) as bar:
+                runs = neuron_trials(device, wave, t_stop, settings, args.temperature, range(args.seed,
+                                     args.seed + args.trials), circuit, progress=lambda d, n: bar.update(1))
+            res = runs[0]
+        else:
+            runs = [res := run_neuron(device, wave, t_stop, settings, circuit, thermal=thermal)]
     for w in caught:  # shown after the run (and its progress bar), through the command line's printer
         warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     p_idle = idle_power(device, settings, circuit)
+    stats = None
+    if thermal is not None:
+        table = trial_table([int(r.seed or 0) for r in runs], [r.spikes for r in runs], [r.energy.total for r in runs],
+                            [r.v_junction_max for r in runs], wave, t_stop, p_idle)
+        stats = trial_stats(table, t_stop)
     fi = None
     if args.fi:
-        currents = fi_currents(device, settings)
-        fi = fi_curve(device, list(currents) + [-c for c in currents], settings)
+        currents = list(fi_currents(device, settings))
+        currents += [-c for c in currents]
+        if thermal is None:
+            fi = fi_curve(device, currents, settings)
+        else:
+            fi = fi_curve_thermal(device, currents, settings, thermal.temperature, args.trials, args.seed)
     with args.output as tmp:
         (tmp / "netlist.cir").write_text(res.netlist, encoding="utf-8")
+        for name, text in res.attachments.items():  # the noise samples netlist.cir reads
+            (tmp / name).write_text(text, encoding="utf-8")
         names = list(res.wave)
         write_csv(tmp / "waveforms.csv", ["t", *names], np.column_stack([res.t] + [res.wave[n] for n in names]))
         write_csv(tmp / "spikes.csv", ("t", "polarity"), [(float(t), int(p)) for t, p in res.spikes.rows()])
         rows = [(p, float(res.energy[p])) for p in NEURON_PARTS] + [("total", res.energy.total)]
         write_csv(tmp / "energy.csv", ("part", "joules"), rows)
-        (tmp / "report.txt").write_text(neuron_report(res, device, fi, idle_power=p_idle), encoding="utf-8")
+        (tmp / "report.txt").write_text(neuron_report(res, device, fi, idle_power=p_idle,
+                                                      trials=stats.lines() if stats else None), encoding="utf-8")
+        if table is not None:
+            write_csv(tmp / "trials.csv", TRIAL_COLUMNS, table)
+            plot_trials(table, TRIAL_COLUMNS, tmp / "trials.png", f"{len(runs)} trial(s) at {args.temperature:g} K")
         plot_neuron(res, tmp / "neuron.png", input_current(res))
         if fi is not None:
-            write_csv(tmp / "fi_curve.csv", ("current", "rate", "wrong_sign_spikes"), fi)
-            plot_fi(fi, tmp / "fi_curve.png")
+            header = ("current", "rate", "wrong_sign_spikes") if fi.shape[1] == 3 else \
+                ("current", "rate_mean", "rate_std", "wrong_sign_spikes_mean")
+            write_csv(tmp / "fi_curve.csv", header, fi)
+            plot_fi(fi, tmp / "fi_curve.png", "" if thermal is None else f"{thermal.temperature:g} K, "
+                    f"{args.trials} trial(s) per current")
     whole, active = energy_per_spike(res.energy.total, p_idle, t_stop, len(res.spikes))
     per_spike = f"; per spike {whole:.3g} J (whole run) or {active:.3g} J (active)" if len(res.spikes) else ""
     print(f"wrote {printable(args.out)}: {res.spikes.n_positive} positive and {res.spikes.n_negative} negative spikes in "
           f"{t_stop:g} s; energy delivered {res.energy.total:.4g} J{per_spike}; ngspice {res.wall_ngspice:.2f} s")
+    if stats is not None:
+        print(f"at {args.temperature:g} K (seed {args.seed}" + (f" and up, {stats.trials} trials" if stats.trials > 1
+              else "") + f"): spike count {stats.count_mean:.4g} +- {stats.count_std:.2g}, Fano factor "
+              f"{stats.fano:.3g}; first-spike latency {stats.latency_mean:.4g} s; wrong-sign "
+              f"{stats.wrong_sign_rate:.3g} per s (see report.txt, trials.csv, trials.png)")
     return 0

@@ -46,9 +46,10 @@ def _per_spike_lines(total: float, idle_power: float | None, t_stop: float, spik
 
 
 def neuron_report(res: NeuronRun, device: Device, fi: np.ndarray | None = None,
-                  idle_power: float | None = None) -> str:
+                  idle_power: float | None = None, trials: list[str] | None = None) -> str:
     """The human summary of a neuron run (and its F-I rows, if given); ``idle_power`` (W, from
-    :func:`mtjspice.circuits.neuron.idle_power`) adds the active energy per spike."""
+    :func:`mtjspice.circuits.neuron.idle_power`) adds the active energy per spike; ``trials``: the
+    lines of :meth:`mtjspice.analysis.trials.TrialStats.lines` for runs at temperature."""
     c, e = res.circuit, res.energy
     s = spike_summary(res.spikes, res.t, input_current(res), spike_widths(res.wave, res.probes, c.vdd))
     n = len(res.spikes)
@@ -56,6 +57,8 @@ def neuron_report(res: NeuronRun, device: Device, fi: np.ndarray | None = None,
     lines = [
         f"mtjspice neuron: device '{device.name}', {c.comparator} comparators, {c.reset} reset",
         f"simulated {res.t[-1]:.4g} s; ngspice {res.wall_ngspice:.2f} s, Python {res.wall_python:.2f} s",
+        (f"MTJ at {res.temperature:g} K: Brown's thermal field from seeded samples (seed {res.seed}; the file "
+         f"beside netlist.cir)" if res.temperature > 0 else "MTJ without thermal noise (a 0 K junction)"),
         "",
         "circuit (defaults derived from the device; see mtjspice.circuits.settings):",
         f"  reference resistor {c.r_ref:.5g} Ohm, read bias {c.v_read:.4g} V, "
@@ -80,7 +83,14 @@ def neuron_report(res: NeuronRun, device: Device, fi: np.ndarray | None = None,
     if n:
         share = e["junction"] / e.parts_sum * 100
         lines += [f"magnetic device (junction) share of the energy {share:.1f} %, peripherals {100 - share:.1f} %"]
-    if fi is not None:
+    if trials:
+        lines += ["", f"statistics over seeded trials (seeds {res.seed} and up; this report's run is the first):"]
+        lines += [f"  {line}" for line in trials]
+    if fi is not None and fi.shape[1] == 4:
+        lines += ["", "firing rate against DC input at temperature (A; mean and std over trials in 1/s; mean "
+                  "wrong-sign spikes per run):"]
+        lines += [f"  {i:+.4g}  {r:.4g}  {sd:.3g}  {w:.3g}" for i, r, sd, w in fi]
+    elif fi is not None:
         lines += ["", "firing rate against DC input (A, 1/s, wrong-sign spikes):"]
         lines += [f"  {i:+.4g}  {r:.4g}  {int(w)}" for i, r, w in fi]
     lines += ["", "validity: macrospin model of the free layer (see README: micromagnetics gives a smaller m_y "
@@ -98,6 +108,8 @@ def array_report(res: ArrayRun, n_inputs: int, n_neurons: int, idle_power: float
     how = "one netlist" if len(res.parts) == 1 else "independent neuron groups in parallel ngspice processes"
     lines = [f"mtjspice array: {n_inputs} inputs x {n_neurons} neurons, {res.t_stop:g} s simulated",
              f"ran as {len(res.parts)} part(s) in {res.wall:.2f} s wall ({how})",
+             (f"MTJs at {res.temperature:g} K: Brown's thermal field, neuron j from the seed sequence ({res.seed}, j)"
+              if res.temperature > 0 else "MTJs without thermal noise (0 K junctions)"),
              f"input events {res.input_events}; output spikes {n} ({n_pos} positive, {n - n_pos} negative)"]
     if events_outside:
         lines += [f"  ({events_outside} event(s) of the spikes file at or after the end of the run were ignored)"]

@@ -43,7 +43,7 @@ neuron's own, seen through the instance.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -156,7 +156,8 @@ class ArrayBlock:
 
 
 def array_block(weights: np.ndarray, inputs: Sequence[Waveform | float], circuit: NeuronCircuit,
-                neuron: NeuronBlock, arr: ArrayCircuit, columns: Sequence[int] | None = None) -> ArrayBlock:
+                neuron: NeuronBlock | Mapping[int, NeuronBlock], arr: ArrayCircuit,
+                columns: Sequence[int] | None = None) -> ArrayBlock:
     """The array: shared lines, row drivers, crossbar, column interfaces and neuron instances.
 
     Parameters
@@ -167,8 +168,9 @@ def array_block(weights: np.ndarray, inputs: Sequence[Waveform | float], circuit
         Row driver voltages (V).
     circuit : NeuronCircuit
         The resolved neuron (its clock, read bias, supply and thresholds go on the shared lines).
-    neuron : NeuronBlock
-        The neuron subcircuit built from ``circuit`` and its probes.
+    neuron : NeuronBlock, or mapping of int to NeuronBlock
+        The neuron subcircuit built from ``circuit`` and its probes; or one per column (neurons
+        that differ, e.g. each MTJ with its own thermal noise).
     arr : ArrayCircuit
         Crossbar and driver values.
     columns : sequence of int, optional
@@ -227,9 +229,10 @@ def array_block(weights: np.ndarray, inputs: Sequence[Waveform | float], circuit
     for j in cols:
         cp, cn = (f"cp{j}_{n_in}", f"cn{j}_{n_in}") if wire else (f"cp{j}", f"cn{j}")
         v_cp, v_cn = Element(f"Vcp{j}", (cp, "0"), (0,)), Element(f"Vcn{j}", (cn, "0"), (0,))
-        inst = neuron.subckt.instance(neuron_instance(j), ni=f"ni{j}")
+        nb = neuron if isinstance(neuron, NeuronBlock) else neuron[j]
+        inst = nb.subckt.instance(neuron_instance(j), ni=f"ni{j}")
         items += [v_cp, v_cn, Element(f"Fp{j}", ("0", f"ni{j}"), (Word(v_cp.name), arr.mirror_gain)),
                   Element(f"Fn{j}", (f"ni{j}", "0"), (Word(v_cn.name), arr.mirror_gain)), inst]
         col_probes[j] = (Probe.current(v_cp), Probe.current(v_cn))
-        neuron_probes[j] = neuron.probes.inside(inst)
+        neuron_probes[j] = nb.probes.inside(inst)
     return ArrayBlock(tuple(items), ArrayProbes(tuple(rows), col_probes, neuron_probes, Probe.current(v_supply)))

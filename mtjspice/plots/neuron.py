@@ -9,7 +9,7 @@ import numpy as np
 from ..results import NeuronRun
 from .base import new_figure, save
 
-__all__ = ["plot_neuron", "plot_fi"]
+__all__ = ["plot_neuron", "plot_fi", "plot_trials"]
 
 
 def plot_neuron(res: NeuronRun, path: str | Path, input_current: np.ndarray | None = None) -> None:
@@ -43,13 +43,40 @@ def plot_neuron(res: NeuronRun, path: str | Path, input_current: np.ndarray | No
     save(fig, path)
 
 
-def plot_fi(fi: np.ndarray, path: str | Path) -> None:
-    """Firing rate against |I| for both input signs; ``fi`` rows are (current A, rate 1/s, wrong-sign count)."""
+def plot_fi(fi: np.ndarray, path: str | Path, title: str = "") -> None:
+    """Firing rate against |I| for both input signs; ``fi`` rows are (current A, rate 1/s, wrong-sign
+    count), or (current A, mean rate, rate std, wrong-sign mean) at temperature (error bars: one std)."""
     fig, ax = new_figure(1, 1, figsize=(6, 4))
     pos, neg = fi[fi[:, 0] > 0], fi[fi[:, 0] < 0]
-    ax.plot(pos[:, 0] * 1e3, pos[:, 1] / 1e6, "C2o-", label="+I (positive spikes)")
-    ax.plot(-neg[:, 0] * 1e3, neg[:, 1] / 1e6, "C3s--", label="-I (negative spikes)")
+    if fi.shape[1] == 4:
+        ax.errorbar(pos[:, 0] * 1e3, pos[:, 1] / 1e6, pos[:, 2] / 1e6, fmt="C2o-", capsize=3, label="+I (positive spikes)")
+        ax.errorbar(-neg[:, 0] * 1e3, neg[:, 1] / 1e6, neg[:, 2] / 1e6, fmt="C3s--", capsize=3,
+                    label="-I (negative spikes)")
+    else:
+        ax.plot(pos[:, 0] * 1e3, pos[:, 1] / 1e6, "C2o-", label="+I (positive spikes)")
+        ax.plot(-neg[:, 0] * 1e3, neg[:, 1] / 1e6, "C3s--", label="-I (negative spikes)")
+    if title:
+        ax.set_title(title)
     ax.set_xlabel("|I| (mA)")
     ax.set_ylabel("firing rate (MHz)")
     ax.legend()
+    save(fig, path)
+
+
+def plot_trials(table: np.ndarray, columns: tuple[str, ...], path: str | Path, title: str) -> None:
+    """Histograms over trials: spike count, first-spike latency (ns), active energy per spike (pJ)."""
+    col = {c: table[:, k] for k, c in enumerate(columns)}
+    fig, axes = new_figure(1, 3, figsize=(12, 3.6))
+    for ax, (key, scale, label) in zip(axes, (("spikes", 1.0, "spikes per trial"),
+                                              ("first_latency", 1e9, "first-spike latency (ns)"),
+                                              ("active_energy_per_spike", 1e12, "active energy per spike (pJ)")),
+                                       strict=True):
+        x = col[key][np.isfinite(col[key])] * scale
+        if x.size:
+            ax.hist(x, bins=max(5, min(30, x.size // 2)), color="C0", alpha=0.8)
+            ax.axvline(float(np.mean(x)), color="k", ls="--", lw=1, label=f"mean {np.mean(x):.3g}")
+            ax.legend(fontsize=8)
+        ax.set_xlabel(label)
+        ax.set_ylabel("trials")
+    axes[1].set_title(title)
     save(fig, path)
