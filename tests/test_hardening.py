@@ -192,3 +192,12 @@ def test_array_events_outside_the_run_are_stated_and_not_counted(tmp_path: Path,
     report = (tmp_path / "r" / "report.txt").read_text()
     assert "input events 1;" in report and "2 event(s) of the spikes file" in report
     assert "energy per input event" in report
+
+
+def test_the_run_record_holds_every_option_given_or_default(tmp_path: Path) -> None:
+    rc = main(["macrospin", "orthogonal", "--t-stop", "2n", "--t-on", "1n", "--temperature", "30", "--seed", "4",
+               "--out", str(tmp_path / "r")])
+    record = json.loads((tmp_path / "r" / MARKER).read_text())
+    assert rc == 0 and record["command"] == "macrospin" and record["argv"][:2] == ["macrospin", "orthogonal"]
+    assert record["options"]["seed"] == 4 and record["options"]["temperature"] == 30.0
+    assert record["options"]["rtol"] == 1e-8  # a default is recorded too

@@ -144,7 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if getattr(args, "out", None) is not None:
                     args.output = OutputDir(args.out, overwrite=getattr(args, "overwrite", False), option="--out",
                                             record={"command": command, "argv": list(argv if argv is not None
-                                                                                     else sys.argv[1:])})
+                                                                                     else sys.argv[1:]),
+                                                    "options": _recorded(args)})
                 return int(args.run(args) or 0)
     except KeyboardInterrupt:
         _fail(command, "interrupted; no results were written", debug)
@@ -175,6 +176,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(command, f"internal error ({type(exc).__name__}: {exc}); no results were written. Please report it "
               "with the command line; --debug shows the traceback", debug)
         return 1
+
+
+def _recorded(args: argparse.Namespace) -> dict[str, object]:
+    """Every option's value as the command ran with it (seeds and temperatures included, given or
+    default), for the run record: plain JSON values only."""
+    return {k: v for k, v in sorted(vars(args).items())
+            if k not in ("run", "output") and (v is None or isinstance(v, (bool, int, float, str, list)))}
 
 
 def _fail(command: str, message: str, debug: bool) -> None:
