@@ -201,3 +201,15 @@ def test_the_run_record_holds_every_option_given_or_default(tmp_path: Path) -> N
     assert rc == 0 and record["command"] == "macrospin" and record["argv"][:2] == ["macrospin", "orthogonal"]
     assert record["options"]["seed"] == 4 and record["options"]["temperature"] == 30.0
     assert record["options"]["rtol"] == 1e-8  # a default is recorded too
+
+
+def test_lif_parameter_files_are_read_like_every_other_user_file(tmp_path: Path) -> None:
+    from mtjspice.analysis.lif import LIFParams, load_params, save_params
+
+    p = LIFParams(tau_m=1e-9, a2=0.5, R_m=1000.0)
+    save_params(p, tmp_path / "a.json")
+    (tmp_path / "b.json").write_bytes(b"\xef\xbb\xbf" + (tmp_path / "a.json").read_bytes())
+    assert load_params(tmp_path / "b.json") == load_params(tmp_path / "a.json") == p
+    (tmp_path / "c.json").write_bytes(b"\xff\xfe{")
+    with pytest.raises(InputFileError, match="c.json: signed-LIF parameter file: not UTF-8"):
+        load_params(tmp_path / "c.json")

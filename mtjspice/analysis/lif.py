@@ -35,6 +35,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..errors import InputFileError, ParameterError
+from ..textio import read_text
 
 __all__ = [
     "LIFParams",
@@ -308,9 +309,10 @@ def save_params(params: LIFParams, path: str | Path, **extra: Any) -> None:
 
 
 def load_params(path: str | Path) -> LIFParams:
-    """Read parameters written by :func:`save_params`."""
+    """Read parameters written by :func:`save_params` (UTF-8, with or without a byte-order mark)."""
+    text = read_text(path, "signed-LIF parameter file")
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(text)
         raw = data["params"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InputFileError(path, f"not a signed-LIF parameter file ({exc})") from None
