@@ -24,7 +24,7 @@ MAX_LINES = 400
 #: are siblings that must not know each other (io and plots).
 LAYERS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     (0, "leaves", ("mtjspice.errors", "mtjspice.units", "mtjspice.constants", "mtjspice.textio", "mtjspice.budget")),
-    (1, "parameters", ("mtjspice.device", "mtjspice.params", "mtjspice.stimulus")),
+    (1, "parameters", ("mtjspice.device", "mtjspice.params", "mtjspice.stimulus", "mtjspice.variation")),
     (2, "physics", ("mtjspice.physics.*",)),
     (3, "netlist", ("mtjspice.netlist.*",)),
     (4, "results", ("mtjspice.results",)),
