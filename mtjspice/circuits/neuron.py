@@ -91,11 +91,7 @@ class Thermal:
         """The sample file the deck reads, for a run of ``t_stop`` (s). ``tag`` (an array's neuron
         index) names the file ``noise_mtj<tag>.txt`` and draws its own stream, from the seed
         sequence (seed, tag): independent of every other neuron's, the same in any split of the array."""
-        if not tag:
-            z = draw_noise(self.seed, t_stop, self.interval)[:, :, 0]
-        else:
-            k = draw_noise(self.seed, t_stop, self.interval, n=0).shape[0]
-            z = np.random.default_rng([self.seed, int(tag)]).standard_normal((k, 3))
+        z = draw_noise(self.seed, t_stop, self.interval, stream=int(tag) if tag else None)[:, :, 0]
         return {noise_file(tag): noise_file_text(z, self.interval)}
 
 

@@ -45,12 +45,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..budget import check_memory
-from ..constants import KB, MU0
 from ..errors import ParameterError
 from ..params import Device
 from ..physics.batch import DeviceBatch
 from ..physics.cost import rates
 from ..physics.drive import as_drive
+from ..physics.thermal import brown_density as thermal_density
 from . import safe
 from .circuit import Comment, Element, Expr, Item, Model, Param, Word
 from .deck import FileName
@@ -91,7 +91,7 @@ def brown_density(device: Device, temperature: float) -> float:
     """2D = 2 alpha kB T / (gamma mu0^2 Ms V) ((A/m)^2 s): the thermal field's spectral density per
     component, as :func:`mtjspice.physics.thermal.simulate_thermal` uses it (variance 2D / dt per step)."""
     m = device.material
-    return 2.0 * m.alpha * KB * temperature / (m.gamma * MU0**2 * m.Ms * device.geometry.volume)
+    return float(thermal_density(m.alpha, m.gamma, m.Ms, device.geometry.volume, temperature))
 
 
 def noise_interval(device: Device, step: float) -> float:
@@ -131,10 +131,12 @@ class ThermalNoise:
         return math.sqrt(brown_density(device, self.temperature) / self.interval) / device.material.Ms
 
 
-def draw_noise(seed: int, t_stop: float, interval: float, n: int = 1) -> np.ndarray:
+def draw_noise(seed: int, t_stop: float, interval: float, n: int = 1, stream: int | None = None) -> np.ndarray:
     """Standard normal samples, shape (K, 3, n), K = enough to cover ``t_stop`` (s): the numbers
     :func:`mtjspice.physics.thermal.simulate_thermal` draws for a batch of n devices with
-    ``seed`` and step ``interval``, in the same order."""
+    ``seed`` and step ``interval``, in the same order. ``stream`` (an index >= 0) draws instead
+    from the seed sequence ``[seed, stream]``: one MTJ's own stream, independent of the others and
+    the same whichever MTJs share its deck."""
     check_seed(seed)
     if not (isinstance(t_stop, (int, float)) and 0 < t_stop < math.inf):
         raise ParameterError("t_stop", t_stop, "a time > 0 (s)")
@@ -142,7 +144,8 @@ def draw_noise(seed: int, t_stop: float, interval: float, n: int = 1) -> np.ndar
     # the samples, and their text (about 70 bytes a row, written beside the netlist), must fit
     check_memory(float(k) * n * (3 * 8 + 70), "t_stop", t_stop, f"{k:.3g} noise samples x {n} MTJs",
                  f"shorten t_stop (the thermal field is sampled every {interval:.3g} s)")
-    return np.random.default_rng(seed).standard_normal((k, 3, n))
+    rng = np.random.default_rng(seed if stream is None else [seed, check_seed(stream)])
+    return rng.standard_normal((k, 3, n))
 
 
 def noise_file_text(z: np.ndarray, interval: float) -> str:

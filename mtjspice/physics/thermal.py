@@ -23,7 +23,17 @@ from .cost import CHECK_EVERY, MAX_STEPS, StepGuard, check_timeout, rates
 from .drive import Drive, as_drive
 from .trajectory import System, Trajectory, as_batch, check_breakdown, finish, initial_state, output_times
 
-__all__ = ["simulate_thermal"]
+__all__ = ["simulate_thermal", "brown_density"]
+
+
+def brown_density(alpha: ArrayLike, gamma: ArrayLike, Ms: ArrayLike, volume: ArrayLike,
+                  temperature: ArrayLike) -> np.ndarray:
+    """2D = 2 alpha kB T / (gamma mu0^2 Ms V) ((A/m)^2 s): the spectral density of each component
+    of Brown's thermal field, <H_i(t) H_j(t')> = 2D delta_ij delta(t - t'); over a step h each
+    component is a Gaussian of variance 2D / h. Arguments in SI units (rad/(s T), A/m, m^3, K),
+    scalars or per-device arrays."""
+    return 2.0 * np.asarray(alpha) * KB * np.asarray(temperature) / (
+        np.asarray(gamma) * MU0**2 * np.asarray(Ms) * np.asarray(volume))
 
 
 def simulate_thermal(
@@ -84,7 +94,7 @@ def simulate_thermal(
                              f"the step is {h:.3g} s and {rate.describe()}")
     warn_time(total * (_THERMAL_STEP_S + _THERMAL_DEVICE_STEP_S * batch.n), f"simulate_thermal ({total:.3g} steps x "
               f"{batch.n} devices)", "raise dt or shorten t_stop")
-    sigma = np.sqrt(2.0 * batch.alpha * KB * temp / (batch.gamma * MU0**2 * batch.Ms * batch.volume * h))
+    sigma = np.sqrt(brown_density(batch.alpha, batch.gamma, batch.Ms, batch.volume, temp) / h)
     m = initial_state(batch, m0)
     out = np.empty((t_out.size, 3, batch.n))
     out[0] = m
