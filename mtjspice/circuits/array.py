@@ -27,7 +27,7 @@ from ..params import Device
 from ..results import ARRAY_PARTS, NEURON_PARTS, ArrayRun, EnergyBreakdown, Raster, Waveforms
 from ..stimulus import Waveform
 from .cost import array_cost, check_cost
-from .neuron import Thermal, check_breakdown, deck_options, neuron_block
+from .neuron import NEURON_VECTORS, Thermal, check_breakdown, deck_options, neuron_block
 from .settings import NeuronSettings, resolve
 
 __all__ = ["ArraySettings", "DEFAULT_GROUP", "array_deck", "plan_parts", "run_array"]
@@ -195,7 +195,8 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
     c = circuit or resolve(device, st.neuron)
     parts = plan_parts(w.shape[1], st, split)
     step = st.neuron.max_step if thermal is None else thermal.interval
-    check_cost(array_cost(w.shape[0], w.shape[1], t_stop, step, 20, c.comparator,
+    # per neuron: its own probes, its two column currents and about one row's share
+    check_cost(array_cost(w.shape[0], w.shape[1], t_stop, step, NEURON_VECTORS + 3, c.comparator,
                           max(len(p) for p in parts), workers, split=len(parts) > 1, noise=thermal is not None),
                "t_stop", t_stop, "shorten t_stop or simulate fewer neurons")
     built = [array_deck(device, c, w, inputs, t_stop, st, cols, thermal) for cols in parts]

@@ -10,7 +10,7 @@ import time
 import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -22,7 +22,7 @@ from ..netlist.circuit import Comment, Subckt
 from ..netlist.comparators import behavioral_comparator, cmos_comparator
 from ..netlist.deck import Analysis, Deck
 from ..netlist.mtj import OPTION_PRESETS, mtj_subckt
-from ..netlist.neuron import NeuronBlock, NeuronCircuit, clock_sources, neuron_subckt
+from ..netlist.neuron import NeuronBlock, NeuronCircuit, NeuronProbes, clock_sources, neuron_subckt
 from ..netlist.noise import (
     THERMAL_OPTIONS,
     ThermalNoise,
@@ -56,6 +56,8 @@ def _comparator(circuit: NeuronCircuit, settings: NeuronSettings) -> Subckt:
     return cmos_comparator(settings.cmos, (note, *card), name="cmp")
 
 
+#: Vectors a neuron deck writes per neuron (one per probe), for the cost estimates.
+NEURON_VECTORS = len(fields(NeuronProbes))
 #: The thermal-noise sample file of a lone neuron's MTJ (beside its netlist).
 NOISE_FILE = "noise_mtj.txt"
 
@@ -180,7 +182,7 @@ def run_neuron(device: Device, wave: Waveform | float, t_stop: float, settings: 
     s = settings or NeuronSettings()
     c = circuit or resolve(device, s)
     step = s.max_step if thermal is None else thermal.interval
-    check_cost(neuron_cost(t_stop, step, 17, c.comparator, noise=thermal is not None), "t_stop", t_stop,
+    check_cost(neuron_cost(t_stop, step, NEURON_VECTORS, c.comparator, noise=thermal is not None), "t_stop", t_stop,
                "shorten t_stop")
     deck, block = neuron_deck(device, c, wave, t_stop, s, thermal)
     text = deck.text()
@@ -216,7 +218,7 @@ def neuron_trials(device: Device, wave: Waveform | float, t_stop: float, setting
         raise ParameterError("temperature", temperature, "a temperature > 0 K for trials (a noiseless run repeats "
                              "itself exactly)")
     n = max(1, min(len(seeds), workers or os.cpu_count() or 1))
-    check_cost(neuron_cost(t_stop, first.interval, 17, c.comparator, runs=len(seeds), workers=n, noise=True),
+    check_cost(neuron_cost(t_stop, first.interval, NEURON_VECTORS, c.comparator, runs=len(seeds), workers=n, noise=True),
                "t_stop", t_stop, "run fewer trials or shorten t_stop")
     therms = [Thermal(first.temperature, check_seed(seed), first.interval) for seed in seeds]
     done = [0]
@@ -244,14 +246,12 @@ def fi_curve(device: Device, currents: Sequence[float], settings: NeuronSettings
     """
     s = settings or NeuronSettings()
     c = resolve(device, s)
-    check_cost(neuron_cost(t_stop, s.max_step, 17, c.comparator, runs=len(currents),
+    check_cost(neuron_cost(t_stop, s.max_step, NEURON_VECTORS, c.comparator, runs=len(currents),
                            workers=workers or os.cpu_count() or 1), "t_stop", t_stop, "sweep fewer currents")
 
     def one(i: float) -> tuple[float, float, float, float]:
         r = run_neuron(device, DC(i), t_stop, s, c, warn=False)
-        pol = 1 if i >= 0 else -1
-        wrong = int(np.sum(r.spikes.polarity == -pol)) if i != 0 else len(r.spikes)
-        return (float(i), firing_rate(r.spikes, 0.0, t_stop, pol), float(wrong), r.v_junction_max)
+        return (float(i), *_rate_and_wrong(r, i, t_stop), r.v_junction_max)
 
     n = workers or min(len(currents), os.cpu_count() or 1)
     with ThreadPoolExecutor(max_workers=max(1, n)) as pool:
@@ -259,6 +259,14 @@ def fi_curve(device: Device, currents: Sequence[float], settings: NeuronSettings
     worst = int(np.argmax(rows[:, 3]))
     check_breakdown(device, float(rows[worst, 3]), f" at {rows[worst, 0]:.4g} A")  # once, from this thread
     return rows[:, :3]
+
+
+def _rate_and_wrong(run: NeuronRun, current: float, t_stop: float) -> tuple[float, float]:
+    """An F-I point of a DC run: the rate of spikes of the input's sign (1/s) and the number of
+    wrong-sign spikes (every spike when the input is 0)."""
+    pol = 1 if current >= 0 else -1
+    wrong = int(np.sum(run.spikes.polarity == -pol)) if current != 0 else len(run.spikes)
+    return firing_rate(run.spikes, 0.0, t_stop, pol), float(wrong)
 
 
 def fi_curve_thermal(device: Device, currents: Sequence[float], settings: NeuronSettings, temperature: float,
@@ -271,16 +279,14 @@ def fi_curve_thermal(device: Device, currents: Sequence[float], settings: Neuron
     if first is None:
         raise ParameterError("temperature", temperature, "a temperature > 0 K for an F-I curve with its spread")
     n = max(1, min(len(currents) * trials, workers or os.cpu_count() or 1))
-    check_cost(neuron_cost(t_stop, first.interval, 17, c.comparator, runs=len(currents) * trials,
+    check_cost(neuron_cost(t_stop, first.interval, NEURON_VECTORS, c.comparator, runs=len(currents) * trials,
                            workers=n, noise=True), "t_stop", t_stop, "sweep fewer currents or run fewer trials")
     therms = [Thermal(first.temperature, seed + k, first.interval) for k in range(trials)]
 
     def one(job: tuple[float, int]) -> tuple[float, float, float]:
         i, k = job
         r = run_neuron(device, DC(i), t_stop, settings, c, warn=False, thermal=therms[k], keep_wave=False)
-        pol = 1 if i >= 0 else -1
-        wrong = int(np.sum(r.spikes.polarity == -pol)) if i != 0 else len(r.spikes)
-        return firing_rate(r.spikes, 0.0, t_stop, pol), float(wrong), r.v_junction_max
+        return (*_rate_and_wrong(r, i, t_stop), r.v_junction_max)
 
     jobs = [(float(i), k) for i in currents for k in range(trials)]
     with ThreadPoolExecutor(max_workers=n) as pool:
