@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import boltzmann_averages, energy_kt
 
 import mtjspice as ms
 from mtjspice import NetlistError, ParameterError
@@ -47,32 +48,6 @@ DATA = Path(__file__).parent / "data"
 def _device(ortho_path: Path, alpha: float | None = None) -> ms.Device:
     dev = ms.load_device(ortho_path)
     return dev if alpha is None else dev.replace(**{"material.alpha": alpha})
-
-
-def boltzmann_averages(dev: ms.Device, temperature: float) -> tuple[float, float, float, float]:
-    """<mx^2>, <my^2>, <mz^2> and <E - E_min> / kT by quadrature over the +z hemisphere."""
-    nx, ny, nz = device_demag(dev)
-    Ms, V = dev.material.Ms, dev.geometry.volume
-    th = np.linspace(0, np.pi / 2, 3001)
-    ph = np.linspace(0, 2 * np.pi, 1201)
-    T, P = np.meshgrid(th, ph, indexing="ij")
-    mx, my, mz = np.sin(T) * np.cos(P), np.sin(T) * np.sin(P), np.cos(T)
-    e = 0.5 * MU0 * Ms**2 * V * (nx * mx**2 + ny * my**2 + nz * mz**2 - nz) / (KB * temperature)
-    w = np.exp(-e) * np.sin(T)
-    z = np.trapezoid(np.trapezoid(w, ph, axis=1), th)
-
-    def avg(q: np.ndarray) -> float:
-        return float(np.trapezoid(np.trapezoid(q * w, ph, axis=1), th) / z)
-
-    return avg(mx**2), avg(my**2), avg(mz**2), avg(e)
-
-
-def energy_kt(dev: ms.Device, m: np.ndarray, temperature: float) -> np.ndarray:
-    """(E - E_min) / kT of magnetizations m (..., 3)."""
-    nx, ny, nz = device_demag(dev)
-    Ms, V = dev.material.Ms, dev.geometry.volume
-    return 0.5 * MU0 * Ms**2 * V * (nx * m[..., 0] ** 2 + ny * m[..., 1] ** 2 + nz * m[..., 2] ** 2 - nz) \
-        / (KB * temperature)
 
 
 def paired_runs(dev: ms.Device, current: float, temperature: float, n: int, t_stop: float, seed: int,

@@ -4,30 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import boltzmann_averages, energy_kt
 
 import mtjspice as ms
 from mtjspice.constants import KB, MU0
 from mtjspice.physics.batch import DeviceBatch
 from mtjspice.physics.demag import device_demag
-
-
-def boltzmann_averages(dev: ms.Device, temperature: float) -> tuple[float, float, float]:
-    """<mx^2>, <my^2> and <E - E_min> (J) by quadrature over the +z hemisphere."""
-    nx, ny, nz = device_demag(dev)
-    Ms, V = dev.material.Ms, dev.geometry.volume
-    th = np.linspace(0, np.pi / 2, 3001)
-    ph = np.linspace(0, 2 * np.pi, 1201)
-    T, P = np.meshgrid(th, ph, indexing="ij")
-    mx, my, mz = np.sin(T) * np.cos(P), np.sin(T) * np.sin(P), np.cos(T)
-    e = 0.5 * MU0 * Ms**2 * V * (nx * mx**2 + ny * my**2 + nz * mz**2)
-    e -= 0.5 * MU0 * Ms**2 * V * nz
-    w = np.exp(-e / (KB * temperature)) * np.sin(T)
-    z = np.trapezoid(np.trapezoid(w, ph, axis=1), th)
-
-    def avg(q: np.ndarray) -> float:
-        return float(np.trapezoid(np.trapezoid(q * w, ph, axis=1), th) / z)
-
-    return avg(mx**2), avg(my**2), avg(e)
 
 
 def run_ensemble(dev: ms.Device, temperature: float, seed: int = 7):
@@ -50,8 +32,7 @@ def test_equipartition_small_angle(ortho_path) -> None:
     my2 = KB * T / (MU0 * Ms**2 * V * (ny - nz))
     assert np.mean(traj.mx[keep] ** 2) == pytest.approx(mx2, rel=0.05)
     assert np.mean(traj.my[keep] ** 2) == pytest.approx(my2, rel=0.05)
-    m = traj.m[keep]
-    energy = 0.5 * MU0 * Ms**2 * V * (nx * m[..., 0] ** 2 + ny * m[..., 1] ** 2 + nz * m[..., 2] ** 2 - nz)
+    energy = energy_kt(dev, traj.m[keep], T) * KB * T
     assert np.mean(energy) == pytest.approx(KB * T, rel=0.05)  # two quadratic modes: kT
 
 
@@ -62,13 +43,11 @@ def test_room_temperature_matches_boltzmann(ortho_path) -> None:
     dev = ms.load_device(ortho_path)
     T = 300.0
     traj, keep = run_ensemble(dev, T, seed=11)
-    mx2, my2, e_mean = boltzmann_averages(dev, T)
+    mx2, my2, _, e_kt = boltzmann_averages(dev, T)
+    e_mean = e_kt * KB * T
     assert np.mean(traj.mx[keep] ** 2) == pytest.approx(mx2, rel=0.05)
     assert np.mean(traj.my[keep] ** 2) == pytest.approx(my2, rel=0.05)
-    nx, ny, nz = device_demag(dev)
-    Ms, V = dev.material.Ms, dev.geometry.volume
-    m = traj.m[keep]
-    energy = 0.5 * MU0 * Ms**2 * V * (nx * m[..., 0] ** 2 + ny * m[..., 1] ** 2 + nz * m[..., 2] ** 2 - nz)
+    energy = energy_kt(dev, traj.m[keep], T) * KB * T
     assert np.mean(energy) == pytest.approx(e_mean, rel=0.05)
 
 
