@@ -15,14 +15,19 @@ import tomllib
 from dataclasses import MISSING, fields
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .device import LIMITS, PINNED_PRESETS, SECTIONS, SHAPES, Device, Field, Geometry, Initial, Junction, Material
 from .errors import InputFileError, ParameterError
 from .textio import read_text
 from .units import parse_si
 
+if TYPE_CHECKING:
+    from .variation import VariationSpec
+
 __all__ = [
+    "load_variation",
+    "EXTRA_SECTIONS",
     "Geometry", "Material", "Junction", "Initial", "Field", "Device",
     "load_device", "device_from_dict", "shipped_devices", "shipped_path", "PINNED_PRESETS", "LIMITS", "SHAPES",
 ]
@@ -65,6 +70,8 @@ def device_from_dict(data: dict[str, Any], name: str = "device") -> Device:
     if not isinstance(data, dict):
         raise ParameterError("data", data, "a table of sections")
     for section in data:
+        if section in EXTRA_SECTIONS:
+            continue
         if section not in SECTIONS:
             raise ParameterError(section, data[section], "a section among " + ", ".join(SECTIONS))
     parts: dict[str, Any] = {}
@@ -116,6 +123,38 @@ def _shipped_name(path: str | Path) -> str | None:
     text = str(path)
     stem = text[: -len(".toml")] if text.endswith(".toml") else text
     return stem if stem in shipped_devices() else None
+
+
+#: Sections a device file may carry besides the device's own: read by other loaders.
+EXTRA_SECTIONS = ("variation",)
+
+
+def load_variation(path: str | Path) -> VariationSpec | None:
+    """The ``[variation]`` table of a device file (or a shipped device), or None if it has none.
+
+    See :mod:`mtjspice.variation` for the table's form; errors name the file."""
+    from .variation import VariationSpec
+
+    p = Path(path)
+    name = _shipped_name(path)
+    if not p.is_file() and name is not None:
+        p = shipped_path(f"{name}.toml")
+    elif not p.is_file():
+        raise InputFileError(p, "variation file: no such file")
+    text = read_text(p, "variation file")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputFileError(p, f"not valid TOML: {exc}") from None
+    table = data.get("variation")
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise ParameterError(f"{p}: variation", table, "a [variation] table")
+    try:
+        return VariationSpec.from_dict(table)
+    except ParameterError as exc:
+        raise type(exc)(f"{p}: {exc.name}", exc.value, exc.allowed) from None
 
 
 def load_device(path: str | Path) -> Device:

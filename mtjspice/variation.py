@@ -164,6 +164,15 @@ class VariationSpec:
             c[index[a], index[b]] = c[index[b], index[a]] = rho
         return np.linalg.cholesky(c + 1e-12 * np.eye(n)) if n else c
 
+    def describe(self) -> str:
+        """The spec as text: ``L=1e-09,Ms=3%,...`` (with non-normal shapes and correlations)."""
+        items = []
+        for s in self.spreads:
+            sig = f"{100 * s.sigma:.6g}%" if s.relative else f"{s.sigma:.6g}"
+            items.append(f"{s.short}={sig}" + ("" if s.distribution == "normal" else f"({s.distribution})"))
+        items += [f"corr({_short(a)},{_short(b)})={rho:g}" for a, b, rho in self.correlations]
+        return ",".join(items) if items else "none"
+
     @staticmethod
     def parse(text: str) -> VariationSpec:
         """From ``"L=1n,W=1n,T=0.5n,Ms=3%,RA=5%"`` (normal spreads, no correlation)."""
@@ -234,6 +243,10 @@ class VariationSpec:
         """The sampled devices (each validated; a sample outside the device limits raises)."""
         values = self.sample(device, seed, indices)
         return [device.replace(**{k: float(v[n]) for k, v in values.items()}) for n in range(len(indices))]
+
+
+def _short(key: str) -> str:
+    return next(s for s, k in SHORT_NAMES.items() if k == key)
 
 
 def _get(device: Device, key: str) -> float:

@@ -24,6 +24,8 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ..budget import check_steps
+from ..errors import ParameterError
 from ..params import Device
 from ..stimulus import Waveform
 from .batch import DeviceBatch
@@ -63,6 +65,7 @@ def simulate(
     max_steps: int = MAX_STEPS,
     timeout: float | None = None,
     breakdown: Literal["warn", "ignore"] = "warn",
+    fixed_step: float | None = None,
 ) -> Trajectory:
     """Integrate the deterministic macrospin LLGS equation for a batch of devices.
 
@@ -93,6 +96,11 @@ def simulate(
     breakdown : {"warn", "ignore"}
         Whether a junction voltage above the breakdown voltage warns (:class:`BreakdownWarning`);
         "ignore" is for analyses that report it themselves from ``Trajectory.voltage``.
+    fixed_step : float, optional
+        Take every step with this length (s; shortened only to land on output times and the
+        drive's breakpoints) and skip the error control (``rtol`` is then unused). Each device's
+        result then depends on that device alone, bit for bit, whatever else shares its batch:
+        what Monte Carlo runs need, whose results must not depend on how samples are chunked.
 
     Returns
     -------
@@ -115,6 +123,11 @@ def simulate(
     stops = np.union1d(t_out, drv.breakpoints(t_stop))
     stops = stops[stops > 0]
     h_max = t_stop if max_step is None else max_step
+    if fixed_step is not None:
+        if isinstance(fixed_step, bool) or not isinstance(fixed_step, (int, float)) or not 0 < fixed_step <= t_stop:
+            raise ParameterError("fixed_step", fixed_step, f"a step in (0, t_stop = {t_stop!r}] s")
+        check_steps(math.ceil(t_stop / fixed_step) + stops.size, max_steps, "fixed_step", fixed_step,
+                    "solver steps (max_steps)", "raise fixed_step or max_steps")
 
     m = initial_state(batch, m0)
     out = np.empty((t_out.size, 3, batch.n))
@@ -125,7 +138,7 @@ def simulate(
     scale0 = float(np.max(np.abs(k1))) or 1.0 / t_stop
     if not math.isfinite(scale0):
         guard.fail(0.0, 0, math.inf, "dm/dt is not finite at t = 0; ")
-    h = min(h_max, 0.1 * rtol**0.2 / scale0, t_stop / 10)
+    h = min(h_max, 0.1 * rtol**0.2 / scale0, t_stop / 10) if fixed_step is None else float(fixed_step)
     steps = rejected = 0
     ks: list[np.ndarray] = [k1] + [np.empty_like(m)] * 6
     for stop in stops:
@@ -144,7 +157,7 @@ def simulate(
                 m_new = y  # stage 7 is evaluated at the 5th-order solution (FSAL)
                 err_vec = hh * sum(e * ks[j] for j, e in enumerate(_E) if e != 0.0)
                 scale = atol + rtol * np.maximum(np.abs(m), np.abs(m_new))
-                err = float(np.max(np.abs(err_vec) / scale))
+                err = float(np.max(np.abs(err_vec) / scale)) if fixed_step is None else 0.0
             if not math.isfinite(err):
                 err = 1e10
             if err <= 1.0:
@@ -153,7 +166,7 @@ def simulate(
                 ks[0] = ks[6]
                 steps += 1
                 factor = 5.0 if err == 0 else min(5.0, max(0.2, 0.9 * err**-0.2))
-                if not landing or hh >= h:
+                if fixed_step is None and (not landing or hh >= h):
                     h = min(h_max, hh * factor)
             else:
                 rejected += 1

@@ -1,0 +1,217 @@
+"""``mtjspice montecarlo``: process variation, device by device (and optionally in the circuit)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import shutil
+from pathlib import Path
+
+from ..errors import ParameterError, printable
+from .common import add_model_argument, add_out_argument, add_seed_argument, count, nonnegative_si, positive_si
+
+HELP = "Monte Carlo of process variation: yield, onset spread, trim, at device (and circuit) level"
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "montecarlo", help=HELP,
+        description=HELP + ". Each sample is the device with its parameters drawn from --sigma (or the device "
+        "file's [variation] table); sample i depends only on (--seed, i). Device level (the batched macrospin "
+        "solver): onset current, LIF tau_m and a2, thermal stability, regime and junction voltage at the "
+        "nominal drive, read through the nominal neuron circuit's thresholds; 'usable' = fires both signs, "
+        "relaxes, reads do not drive it, no breakdown. Chunks run as tasks on a local Dask cluster (or "
+        "--scheduler) and are stored as they finish, so a killed run restarted with the same arguments "
+        "resumes. Writes DIR/samples.csv and samples.parquet (every sample), summary.json, onset_table.csv, "
+        "distributions.png; with --circuit K also circuit.csv and the circuit yield.")
+    add_model_argument(p)
+    p.add_argument("--samples", type=count("--samples", 1, 10_000_000), default=10_000, metavar="N",
+                   help="device-level samples (default 10000)")
+    p.add_argument("--sigma", default=None, metavar="SPEC",
+                   help="spreads, e.g. L=1n,W=1n,T=0.5n,Ms=3%%,RA=5%% (absolute in SI units or relative in %%); "
+                        "default: the device file's [variation] table")
+    add_seed_argument(p, "the samples")
+    p.add_argument("--drive", type=positive_si("--drive"), default=0.6e-3, metavar="AMPS",
+                   help="nominal input current in A (default 0.6m, the default neuron's working range)")
+    p.add_argument("--no-trim", action="store_true",
+                   help="skip the trimmed run (input and read current scaled to the nominal onset, thresholds "
+                        "from each device's own resistance); halves the cost")
+    p.add_argument("--circuit", type=count("--circuit", 0, 10_000), default=0, metavar="K",
+                   help="also run the first K samples as neuron circuits in ngspice (default 0)")
+    p.add_argument("--offset", type=nonnegative_si("--offset"), default=0.0, metavar="VOLTS",
+                   help="comparator offset sigma per threshold for --circuit, in V (default 0)")
+    p.add_argument("--temperature", type=nonnegative_si("--temperature"), default=0.0, metavar="KELVIN",
+                   help="MTJ temperature of the --circuit runs, in K (default 0: noiseless)")
+    p.add_argument("--circuit-t-stop", type=positive_si("--circuit-t-stop"), default=40e-9, metavar="SECONDS",
+                   help="length of each circuit run in s (default 40n)")
+    p.add_argument("--chunk", type=count("--chunk", 1, 1_000_000), default=5000, metavar="N",
+                   help="samples per task (default 5000)")
+    p.add_argument("--workers", type=count("--workers", 1, 1024), default=None, metavar="N",
+                   help="worker processes of the local Dask cluster (default: this machine's cores; 1 runs here)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (workers need mtjspice)")
+    p.add_argument("--store", default=None, metavar="DIR",
+                   help="folder of the finished chunks while the run is going (default: DIR.parts beside --out); "
+                        "kept if the run stops, so the same command resumes; removed once --out is written")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_out_argument(p)
+    p.set_defaults(run=run)
+
+
+def _spec(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from ..params import load_variation
+    from ..variation import VariationSpec
+
+    if args.sigma is not None:
+        spec = VariationSpec.parse(args.sigma)
+    else:
+        spec = load_variation(args.model)
+        if spec is None:
+            raise ParameterError("--sigma", None, "a variation spec such as L=1n,W=1n,T=0.5n,Ms=3%, or a [variation] "
+                                 "table in the device file")
+    if not spec.spreads:
+        raise ParameterError("--sigma", args.sigma, "at least one NAME=SIGMA item")
+    return spec
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..budget import check_memory, warn_time
+    from ..io.outputs import write_csv
+    from ..montecarlo.device import DeviceMC
+    from ..montecarlo.run import device_montecarlo, summarize
+    from ..montecarlo.scaleout import default_workers
+    from ..params import load_device
+    from ..plots.montecarlo import plot_distributions
+    from .progress import Progress
+
+    device = load_device(args.model)
+    spec = _spec(args)
+    spec.check(device)
+    mc = DeviceMC(drive=args.drive, trim=not args.no_trim)
+    n = args.samples
+    workers = args.workers if args.scheduler is None else None
+    # about 40 columns of 8 bytes per sample in memory (store, table, CSV rows), plus a chunk's
+    # trajectories (181 samples x 3 x 8 bytes x 3 arrays per device)
+    check_memory(n * 40 * 8 * 3 + min(args.chunk, n) * 181 * 3 * 8 * 4, "--samples", n, f"{n} samples",
+                 "use fewer --samples or a smaller --chunk")
+    cores = workers or default_workers()
+    warn_time(n * 0.7e-3 * (2 if mc.trim else 1) / cores + 10, f"{n} device samples",
+              "use fewer --samples or more --workers")
+    out = Path(args.out)
+    store = Path(args.store) if args.store else out.parent / (out.name + ".parts")
+    if store.resolve() == out.resolve():
+        raise ParameterError("--store", args.store, "a folder other than --out")
+    with Progress(n, "montecarlo (device)", enabled=not args.quiet) as bar:
+        result = device_montecarlo(device, spec, n, store, seed=args.seed, mc=mc, chunk=args.chunk, workers=workers,
+                                   scheduler=args.scheduler, reset=args.overwrite, progress=bar.update)
+    summary = summarize(result, mc)
+    summary.update({"device": device.name, "variation": spec.describe(), "seed": args.seed,
+                    "u_th": mc.u_th, "i_read": result.circuit.i_read, "breakdown_voltage":
+                    device.junction.breakdown_voltage, "resumed_samples": n - result.computed,
+                    "nominal": result.nominal})
+    circuit_cols = None
+    if args.circuit:
+        circuit_cols, circuit_summary = _circuit(args, device, spec, result)
+        summary["circuit"] = circuit_summary
+    cols = result.columns
+    names = list(cols)
+    with args.output as tmp:
+        write_csv(tmp / "samples.csv", names, zip(*(_csv_values(cols[k]) for k in names), strict=True))
+        _write_parquet(cols, tmp / "samples.parquet")
+        t = result.table.to_columns()
+        write_csv(tmp / "onset_table.csv", ("alpha", "q", "g"), zip(t["alpha"], t["q"], t["g"], strict=True))
+        (tmp / "summary.json").write_text(json.dumps(summary, indent=2, default=_json) + "\n", encoding="utf-8")
+        plot_distributions(cols, summary, tmp / "distributions.png", title=f"{device.name}: {spec.describe()}")
+        if circuit_cols is not None:
+            cn = list(circuit_cols)
+            write_csv(tmp / "circuit.csv", cn, zip(*(_csv_values(circuit_cols[k]) for k in cn), strict=True))
+    shutil.rmtree(store, ignore_errors=True)
+    _print(summary, n, result.computed, args)
+    print(f"wrote {printable(args.out)}/samples.csv, samples.parquet, summary.json, onset_table.csv, distributions.png"
+          + (", circuit.csv" if circuit_cols is not None else ""))
+    return 0
+
+
+def _write_parquet(cols: dict, path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table(dict(cols)), path)
+
+
+def _csv_values(a):  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    a = np.asarray(a)
+    if a.dtype == bool:
+        return a.astype(int).tolist()
+    return a.tolist()
+
+
+def _json(x: object) -> object:
+    import numpy as np
+
+    if isinstance(x, np.generic):
+        return x.item()
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    raise TypeError(type(x).__name__)
+
+
+def _circuit(args: argparse.Namespace, device, spec, result):  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    from ..montecarlo.circuit import CircuitMC, circuit_chunk
+    from ..montecarlo.run import wilson
+
+    k = min(args.circuit, args.samples)
+    idx = np.arange(k)
+    onsets = np.asarray(result.columns["i_th"], float)[:k]
+    mc = CircuitMC(drive=args.drive, t_stop=args.circuit_t_stop, offset_sigma=args.offset,
+                   temperature=args.temperature, trim="none")
+    cols = circuit_chunk(device, spec, args.seed, idx, mc, onsets=onsets)
+    ok = np.asarray(cols["ok"], bool)
+    pred = np.asarray(result.columns["usable"], bool)[:k]
+    out = {"neurons": k, "yield": float(ok.mean()), "yield_ci95": wilson(int(ok.sum()), k),
+           "device_level_yield_same_samples": float(pred.mean()), "agreement": float(np.mean(ok == pred)),
+           "offset_sigma": args.offset, "temperature": args.temperature, "t_stop": args.circuit_t_stop}
+    if not args.no_trim:
+        mt = CircuitMC(drive=args.drive, t_stop=args.circuit_t_stop, offset_sigma=args.offset,
+                       temperature=args.temperature, trim="gain+reference")
+        ct = circuit_chunk(device, spec, args.seed, idx, mt, onsets=onsets)
+        okt = np.asarray(ct["ok"], bool)
+        out["yield_trim"] = float(okt.mean())
+        out["yield_trim_ci95"] = wilson(int(okt.sum()), k)
+        for key in list(ct):
+            if key != "index":
+                cols[f"{key}_trim"] = ct[key]
+    cols["device_usable"] = pred
+    return cols, out
+
+
+def _print(summary: dict, n: int, computed: int, args: argparse.Namespace) -> None:
+    lo, hi = summary["yield_ci95"]
+    it = summary["i_th"]
+    print(f"{summary['device']}, {summary['variation']}, seed {summary['seed']}: {n} samples"
+          + (f" ({n - computed} resumed from the store)" if n - computed else ""))
+    print(f"  onset i_th: nominal {it['nominal'] * 1e3:.3g} mA; 5/50/95 % {it['p5'] * 1e3:.3g} / {it['p50'] * 1e3:.3g} / "
+          f"{it['p95'] * 1e3:.3g} mA")
+    r = summary["regimes"]
+    print(f"  at the drive {summary['drive'] * 1e3:.3g} mA: under {100 * r['under']:.1f} %, lif {100 * r['lif']:.1f} %, "
+          f"over {100 * r['over']:.1f} %")
+    f = summary["fails"]
+    print(f"  usable neurons: {100 * summary['yield']:.1f} % (95 % CI {100 * lo:.1f} to {100 * hi:.1f}); fails: "
+          + ", ".join(f"{k.replace('_', ' ')} {100 * v:.1f} %" for k, v in f.items() if v))
+    if "yield_trim" in summary:
+        lo, hi = summary["yield_trim_ci95"]
+        kt = summary["k_trim"]
+        c = summary["trim_cost"]
+        print(f"  after trim: {100 * summary['yield_trim']:.1f} % (95 % CI {100 * lo:.1f} to {100 * hi:.1f}); gain k "
+              f"5/50/95 % {kt['p5']:.3g} / {kt['p50']:.3g} / {kt['p95']:.3g}; a {c['bits']}-bit DAC; input energy "
+              f"{100 * c['junction_energy']:+.0f} % (junction), {100 * c['mirror_energy']:+.0f} % (mirror)")
+    if "circuit" in summary:
+        c = summary["circuit"]
+        print(f"  circuit (ngspice, {c['neurons']} neurons): yield {100 * c['yield']:.0f} %, device-level prediction "
+              f"{100 * c['device_level_yield_same_samples']:.0f} %, agreement {100 * c['agreement']:.0f} %"
+              + (f"; after trim {100 * c['yield_trim']:.0f} %" if "yield_trim" in c else ""))

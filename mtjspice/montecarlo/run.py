@@ -1,0 +1,163 @@
+"""A device-level Monte Carlo run: samples -> chunks -> store -> columns -> summary.
+
+:func:`device_montecarlo` builds the onset table and the nominal circuit once, then runs the
+chunks still missing from the store (:mod:`mtjspice.montecarlo.scaleout`) and reads every sample
+back. :func:`summarize` turns the columns into the numbers a designer asks first (yield with its
+confidence interval, the onset's spread, the regimes, the trim and its cost).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import math
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .. import __version__
+from ..device import Device
+from ..errors import ParameterError
+from ..variation import VariationSpec
+from .device import REGIMES, DeviceMC, NominalCircuit, device_chunk
+from .onsettable import OnsetTable, onset_table
+from .scaleout import run_chunks
+from .store import ChunkStore, missing_chunks
+
+__all__ = ["MonteCarloResult", "device_montecarlo", "summarize", "wilson", "manifest", "MAX_SAMPLES"]
+
+#: Largest number of samples of one run (a store of 10^7 samples is about 2 GB of Parquet).
+MAX_SAMPLES = 10_000_000
+
+
+@dataclass(frozen=True, eq=False)
+class MonteCarloResult:
+    """A finished device-level run: every sample's columns (sorted by index), the onset table, the
+    nominal circuit, the nominal device's own row, and how many samples this call computed (the rest
+    came from the store)."""
+
+    columns: dict[str, np.ndarray]
+    table: OnsetTable
+    circuit: NominalCircuit
+    nominal: dict[str, Any]
+    computed: int
+
+    @property
+    def n(self) -> int:
+        return int(self.columns["index"].size)
+
+
+def manifest(device: Device, spec: VariationSpec, seed: int, samples: int, mc: DeviceMC) -> dict[str, Any]:
+    """What identifies a run (JSON-serialisable): the device's content, the spread, the seed, the
+    number of samples and the test; and the package version (a new version may compute differently)."""
+    dev = repr(device)  # a frozen dataclass of numbers and strings: its repr is its content
+    return {"mtjspice": __version__, "device_sha256": hashlib.sha256(dev.encode()).hexdigest(),
+            "variation": spec.describe(), "seed": int(seed), "samples": int(samples),
+            "test": {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(mc).items()}}
+
+
+def device_montecarlo(device: Device, spec: VariationSpec, samples: int, store: str | Path, *, seed: int = 0,
+                      mc: DeviceMC | None = None, chunk: int = 5000, workers: int | None = None,
+                      scheduler: str | None = None, reset: bool = False, table: OnsetTable | None = None,
+                      progress: Callable[[int], None] | None = None) -> MonteCarloResult:
+    """Run (or resume) ``samples`` samples of ``spec`` around ``device`` into the store folder ``store``.
+
+    A store holding a finished part of the same run is resumed (only missing chunks run); one
+    holding another run is refused unless ``reset``. See :mod:`mtjspice.montecarlo.device` for
+    the columns."""
+    mc = DeviceMC() if mc is None else mc
+    if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= MAX_SAMPLES:
+        raise ParameterError("samples", samples, f"an integer from 1 to {MAX_SAMPLES}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ParameterError("seed", seed, "an integer >= 0")
+    spec.check(device)
+    table = table if table is not None else onset_table(device, alphas=_alpha_grid(device, spec), rtol=1e-6,
+                                                        rounds=9, points=28)
+    circuit = NominalCircuit.of(device, table, mc.u_th)
+    st = ChunkStore(store, manifest(device, spec, seed, samples, mc), reset=reset)
+    todo = missing_chunks(samples, st.done(), chunk)
+    task = functools.partial(device_chunk, device, spec, seed, mc=mc, table=table, circuit=circuit)
+    if progress and samples - sum(c.size for c in todo):
+        progress(samples - sum(c.size for c in todo))
+    computed = run_chunks(task, todo, st, workers=workers, scheduler=scheduler, progress=progress)
+    cols = st.read()
+    nominal = device_chunk(device, VariationSpec(), seed, np.array([0]), mc, table, circuit)
+    return MonteCarloResult(columns=cols, table=table, circuit=circuit,
+                            nominal={k: v[0].item() for k, v in nominal.items()}, computed=computed)
+
+
+def _alpha_grid(device: Device, spec: VariationSpec) -> np.ndarray | None:
+    """alpha values for the onset table: the device's own, or a grid over +-6 sigma when alpha varies."""
+    s = next((s for s in spec.spreads if s.key == "material.alpha"), None)
+    if s is None or s.sigma == 0:
+        return None
+    a0 = device.material.alpha
+    sig = s.absolute(a0)
+    width = 6.0 * sig if s.distribution == "normal" else math.sqrt(3.0) * sig * 1.0001
+    lo = max(a0 - width, 1e-4)
+    return np.linspace(lo, a0 + width, 7)
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """Wilson score interval of a proportion k / n (95 % for z = 1.96)."""
+    if n == 0:
+        return (math.nan, math.nan)
+    p = k / n
+    d = 1 + z * z / n
+    c = (p + z * z / (2 * n)) / d
+    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
+    return (max(0.0, c - h), min(1.0, c + h))
+
+
+def _percentiles(x: np.ndarray) -> dict[str, float]:
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        return {"p5": math.nan, "p50": math.nan, "p95": math.nan}
+    p5, p50, p95 = np.percentile(x, [5, 50, 95])
+    return {"p5": float(p5), "p50": float(p50), "p95": float(p95)}
+
+
+def summarize(result: MonteCarloResult, mc: DeviceMC) -> dict[str, Any]:
+    """The run's numbers (SI units): yield with its 95 % Wilson interval, regime fractions, the
+    spread of the onset and of the LIF's tau_m and a2, thermal stability, the reasons samples fail,
+    and, when trimmed, the yield after trim, the spread of k and the trim's cost."""
+    c = result.columns
+    n = result.n
+    valid = c["valid"].astype(bool)
+    usable = c["usable"].astype(bool)
+    out: dict[str, Any] = {"samples": n, "valid": int(valid.sum()), "drive": mc.drive}
+    k = int(usable.sum())
+    out["yield"] = k / n
+    out["yield_ci95"] = wilson(k, n)
+    out["regimes"] = {name: float(np.mean(c["regime"] == i)) for i, name in enumerate(REGIMES)}
+    v = valid
+    out["fails"] = {
+        "under_threshold": float(np.mean(v & (c["regime"] == 0))),
+        "not_relaxed": float(np.mean(v & (c["regime"] == 2))),
+        "breakdown": float(np.mean(v & c["breakdown"].astype(bool))),
+        "read_drives_it": float(np.mean(v & ~c["read_safe"].astype(bool))),
+        "easy_axis_not_z": float(np.mean(v & (c["easy"] != 2))),
+        "invalid_sample": float(np.mean(~v)),
+    }
+    for name in ("i_th", "tau_m", "a2", "delta", "tau_relax", "v_max"):
+        out[name] = _percentiles(np.asarray(c[name], float))
+    i_th = np.asarray(c["i_th"], float)
+    fin = i_th[np.isfinite(i_th)]
+    out["i_th"]["mean"] = float(fin.mean()) if fin.size else math.nan
+    out["i_th"]["std"] = float(fin.std(ddof=1)) if fin.size > 1 else math.nan
+    out["i_th"]["nominal"] = result.nominal["i_th"]
+    if "usable_trim" in c:
+        from .trim import trim_cost
+
+        kt = int(np.sum(c["usable_trim"].astype(bool)))
+        out["yield_trim"] = kt / n
+        out["yield_trim_ci95"] = wilson(kt, n)
+        kk = np.asarray(c["k_trim"], float)
+        out["k_trim"] = _percentiles(kk)
+        out["trim_cost"] = asdict(trim_cost(kk[np.isfinite(kk) & valid]))
+        out["fails_trim"] = {"breakdown": float(np.mean(v & c["breakdown_trim"].astype(bool))),
+                             "k_at_range_end": float(np.mean(v & ((kk <= mc.k_range[0]) | (kk >= mc.k_range[1]))))}
+    return out

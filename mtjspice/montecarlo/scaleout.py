@@ -1,0 +1,121 @@
+"""Run chunks of samples as tasks on a Dask cluster and store each finished chunk at once.
+
+:func:`run_chunks` takes a task (a picklable function of one chunk's indices that returns that
+chunk's columns) and the chunks still to do. It runs them
+
+* in this process, one after the other, when ``workers == 1`` and no scheduler is named (no
+  cluster to start: the right choice for small runs and single cores);
+* on a :class:`dask.distributed.LocalCluster` of ``workers`` processes (one thread each: the
+  solver is numpy-bound and each process has its own interpreter lock) started for the run and
+  closed after it; or
+* on an existing cluster, ``scheduler="tcp://host:8786"`` (its workers must have mtjspice installed).
+
+Each chunk's result is written to the :class:`~mtjspice.montecarlo.store.ChunkStore` by this
+process as soon as it arrives, so a run that is killed keeps every chunk that finished. Dask
+reruns the task of a worker that dies on another worker. A sample's result depends on its index
+and the run's seed only, so neither the chunking nor the number of workers changes it.
+
+Requires dask.distributed (the ``mc`` extra) when it starts or joins a cluster.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..errors import ParameterError
+from .store import ChunkStore
+
+__all__ = ["run_chunks", "default_workers", "require_distributed"]
+
+
+def default_workers() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def require_distributed() -> Any:
+    """The dask.distributed module, or a clear error naming the extra that installs it."""
+    try:
+        import dask.distributed
+    except ImportError:  # pragma: no cover - the test extra installs it
+        raise ParameterError("workers", "dask.distributed", "dask.distributed installed: pip install 'mtjspice[mc]'") \
+            from None
+    return dask.distributed
+
+
+def _check_scheduler(scheduler: str) -> str:
+    s = str(scheduler).strip()
+    if not s or any(c.isspace() for c in s) or not (s.startswith(("tcp://", "tls://", "inproc://", "ucx://"))
+                                                     or ":" in s):
+        raise ParameterError("scheduler", scheduler, "a Dask scheduler address such as tcp://127.0.0.1:8786")
+    return s
+
+
+def run_chunks(task: Callable[[np.ndarray], dict[str, np.ndarray]], chunks: Sequence[np.ndarray], store: ChunkStore,
+               *, workers: int | None = None, scheduler: str | None = None,
+               progress: Callable[[int], None] | None = None) -> int:
+    """Run ``task`` on every chunk, writing each result to ``store`` as it finishes.
+
+    Parameters
+    ----------
+    task : callable
+        ``task(indices) -> columns``; picklable (a module-level function or a functools.partial of one).
+    chunks : sequence of int arrays
+        The chunks to run (consecutive indices each).
+    store : ChunkStore
+    workers : int, optional
+        Worker processes of the local cluster (default: this machine's cores); 1 runs here.
+    scheduler : str, optional
+        Address of an existing Dask scheduler; then ``workers`` is not used.
+    progress : callable, optional
+        Called with the number of samples of each finished chunk.
+
+    Returns
+    -------
+    int : the number of samples computed.
+    """
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        raise ParameterError("workers", workers, "an integer >= 1")
+    address = None if scheduler is None else _check_scheduler(scheduler)
+    n_workers = default_workers() if workers is None else workers
+    done = 0
+    if not chunks:
+        return 0
+    if address is None and (n_workers == 1 or len(chunks) == 1):
+        for idx in chunks:
+            store.write(task(idx))
+            done += idx.size
+            if progress:
+                progress(idx.size)
+        return done
+    dd = require_distributed()
+    cluster = None
+    try:
+        if address is None:
+            cluster = dd.LocalCluster(n_workers=min(n_workers, len(chunks)), threads_per_worker=1, processes=True,
+                                      dashboard_address=None, silence_logs=logging.ERROR)
+            client = dd.Client(cluster)
+        else:
+            client = dd.Client(address, timeout=30)
+        with client:
+            futures = {client.submit(task, idx, pure=False, key=f"mtjspice-chunk-{int(idx[0])}-{int(idx[-1])}"): idx
+                       for idx in chunks}
+            for fut in dd.as_completed(list(futures)):
+                idx = futures.pop(fut)
+                store.write(fut.result())
+                fut.release()
+                done += idx.size
+                if progress:
+                    progress(idx.size)
+    finally:
+        if cluster is not None:
+            cluster.close()
+    return done
