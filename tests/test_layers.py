@@ -33,7 +33,8 @@ LAYERS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     (7, "circuits", ("mtjspice.circuits.*",)),
     (8, "io", ("mtjspice.io.*",)),
     (8, "plots", ("mtjspice.plots.*",)),
-    (9, "cli", ("mtjspice.cli.*",)),
+    (9, "experiments", ("mtjspice.montecarlo.*", "mtjspice.network.*")),
+    (10, "cli", ("mtjspice.cli.*",)),
 )
 #: The public facade and ``python -m mtjspice``: above every layer, free to import any of them. A
 #: layered module may take only package metadata (``__version__``) from the facade.

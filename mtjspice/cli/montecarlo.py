@@ -80,11 +80,13 @@ def run(args: argparse.Namespace) -> int:
     from ..io.outputs import write_csv
     from ..montecarlo.device import DeviceMC
     from ..montecarlo.run import device_montecarlo, summarize
-    from ..montecarlo.scaleout import default_workers
+    from ..montecarlo.scaleout import check_scheduler, default_workers
     from ..params import load_device
     from ..plots.montecarlo import plot_distributions
     from .progress import Progress
 
+    if args.scheduler is not None:
+        check_scheduler(args.scheduler)
     device = load_device(args.model)
     spec = _spec(args)
     spec.check(device)
@@ -164,13 +166,15 @@ def _circuit(args: argparse.Namespace, device, spec, result):  # type: ignore[no
 
     from ..montecarlo.circuit import CircuitMC, circuit_chunk
     from ..montecarlo.run import wilson
+    from ..montecarlo.scaleout import default_workers
 
     k = min(args.circuit, args.samples)
     idx = np.arange(k)
     onsets = np.asarray(result.columns["i_th"], float)[:k]
     mc = CircuitMC(drive=args.drive, t_stop=args.circuit_t_stop, offset_sigma=args.offset,
                    temperature=args.temperature, trim="none")
-    cols = circuit_chunk(device, spec, args.seed, idx, mc, onsets=onsets)
+    workers = args.workers or default_workers()
+    cols = circuit_chunk(device, spec, args.seed, idx, mc, onsets=onsets, workers=workers)
     ok = np.asarray(cols["ok"], bool)
     pred = np.asarray(result.columns["usable"], bool)[:k]
     out = {"neurons": k, "yield": float(ok.mean()), "yield_ci95": wilson(int(ok.sum()), k),
@@ -179,7 +183,7 @@ def _circuit(args: argparse.Namespace, device, spec, result):  # type: ignore[no
     if not args.no_trim:
         mt = CircuitMC(drive=args.drive, t_stop=args.circuit_t_stop, offset_sigma=args.offset,
                        temperature=args.temperature, trim="gain+reference")
-        ct = circuit_chunk(device, spec, args.seed, idx, mt, onsets=onsets)
+        ct = circuit_chunk(device, spec, args.seed, idx, mt, onsets=onsets, workers=workers)
         okt = np.asarray(ct["ok"], bool)
         out["yield_trim"] = float(okt.mean())
         out["yield_trim_ci95"] = wilson(int(okt.sum()), k)

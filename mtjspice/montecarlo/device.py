@@ -93,7 +93,8 @@ class DeviceMC:
         Sampling interval of u (s).
     trim : bool
         Also run every sample trimmed (:mod:`mtjspice.montecarlo.trim`): its input scaled by
-        k = i_th(nominal) / i_th(sample), its read current by the same ratio, its thresholds
+        k = i_th(sample) / i_th(nominal) (the onset in input terms is then the nominal one), its read
+        current by the same ratio, its thresholds
         re-derived from its own resistance; adds the ``*_trim`` columns (and doubles the cost).
     k_range : (float, float)
         The trim's range of k (dimensionless): a sample needing more is trimmed to the end of
@@ -232,7 +233,7 @@ def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.nda
                 "breakdown": breakdown, "usable": usable})
     if mc.trim:
         # trimmed: input and read current scaled by k, thresholds at the sample's own u = +-u_th
-        k = np.clip(circuit.i_th / i_th, *mc.k_range)
+        k = np.clip(i_th / circuit.i_th, *mc.k_range)  # input x k: the onset in input terms is i_th / k
         k = np.where(np.isfinite(k), k, mc.k_range[1])
         _, _, plateau_t, after_t, v_max_t = _pulse(batch, mc, k * mc.drive)
         breakdown_t = v_max_t > batch.breakdown_voltage
@@ -248,10 +249,11 @@ def _pulse(batch: DeviceBatch, mc: DeviceMC, current: np.ndarray) -> tuple[np.nd
     larger junction voltage of the pulse and of its mirror (-current, u -> -u)."""
     traj = simulate(batch, square_pulse(current, mc.t_on, edge=10e-12), mc.t_stop, mc.dt, fixed_step=mc.step,
                     breakdown="ignore")
-    u = np.einsum("knc,cn->kn", traj.m, batch.p)
+    m, pp = traj.m, batch.p  # u = m.p written out: einsum's summation order may depend on the batch size
+    u = m[:, :, 0] * pp[0] + m[:, :, 1] * pp[1] + m[:, :, 2] * pp[2]
     t = traj.t
     late = (t > mc.t_on - 2e-9 - 1e-15) & (t <= mc.t_on + 1e-15)
-    plateau = np.mean(u[late], axis=0)
+    plateau = _colsum(u[late]) / np.count_nonzero(late)
     after = np.max(np.abs(u[t >= mc.t_on + mc.t_relax - 1e-15]), axis=0)
     v_pos = np.max(np.abs(traj.voltage), axis=0)
     i_t = np.abs(traj.current)
@@ -272,6 +274,15 @@ def _mirror_voltage(batch: DeviceBatch, u: np.ndarray, current: np.ndarray) -> n
     return np.abs(v)
 
 
+def _colsum(a: np.ndarray) -> np.ndarray:
+    """Column sums of a (k, n) array added row by row: numpy's own reduction picks pairwise or
+    sequential order by the array's shape, which would make a sample's sum depend on its batch."""
+    acc = np.zeros(a.shape[1])
+    for row in a:
+        acc += row
+    return acc
+
+
 def _decay_time(t: np.ndarray, u: np.ndarray, t_on: float) -> np.ndarray:
     """Decay time (s) of u after the pulse: a least-squares line through log u against t over the
     samples where u is between 20 % and 80 % of its value at the pulse's end (nan where fewer than
@@ -285,10 +296,10 @@ def _decay_time(t: np.ndarray, u: np.ndarray, t_on: float) -> np.ndarray:
         use = (r < 0.8) & (r > 0.2) & (u0 > 0.02)
         logr = np.log(np.where(use, r, 1.0))
         k = use.sum(axis=0)
-        sx = (ta[:, None] * use).sum(axis=0)
-        sy = (logr * use).sum(axis=0)
-        sxx = ((ta**2)[:, None] * use).sum(axis=0)
-        sxy = (ta[:, None] * logr * use).sum(axis=0)
+        sx = _colsum(ta[:, None] * use)
+        sy = _colsum(logr * use)
+        sxx = _colsum((ta**2)[:, None] * use)
+        sxy = _colsum(ta[:, None] * logr * use)
         slope = (k * sxy - sx * sy) / (k * sxx - sx**2)
         tau = -1.0 / slope
     return np.where((k >= 3) & (tau > 0), tau, np.nan)

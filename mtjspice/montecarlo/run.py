@@ -74,8 +74,7 @@ def device_montecarlo(device: Device, spec: VariationSpec, samples: int, store: 
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ParameterError("seed", seed, "an integer >= 0")
     spec.check(device)
-    table = table if table is not None else onset_table(device, alphas=_alpha_grid(device, spec), rtol=1e-6,
-                                                        rounds=9, points=28)
+    table = table if table is not None else onset_table(device, alphas=_alpha_grid(device, spec))
     circuit = NominalCircuit.of(device, table, mc.u_th)
     st = ChunkStore(store, manifest(device, spec, seed, samples, mc), reset=reset)
     todo = missing_chunks(samples, st.done(), chunk)

@@ -30,7 +30,7 @@ import numpy as np
 from ..errors import ParameterError
 from .store import ChunkStore
 
-__all__ = ["run_chunks", "default_workers", "require_distributed"]
+__all__ = ["run_chunks", "default_workers", "require_distributed", "check_scheduler"]
 
 
 def default_workers() -> int:
@@ -51,7 +51,8 @@ def require_distributed() -> Any:
     return dask.distributed
 
 
-def _check_scheduler(scheduler: str) -> str:
+def check_scheduler(scheduler: str) -> str:
+    """``scheduler`` if it reads as a Dask scheduler address (ParameterError otherwise)."""
     s = str(scheduler).strip()
     if not s or any(c.isspace() for c in s) or not (s.startswith(("tcp://", "tls://", "inproc://", "ucx://"))
                                                      or ":" in s):
@@ -84,7 +85,7 @@ def run_chunks(task: Callable[[np.ndarray], dict[str, np.ndarray]], chunks: Sequ
     """
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
         raise ParameterError("workers", workers, "an integer >= 1")
-    address = None if scheduler is None else _check_scheduler(scheduler)
+    address = None if scheduler is None else check_scheduler(scheduler)
     n_workers = default_workers() if workers is None else workers
     done = 0
     if not chunks:
