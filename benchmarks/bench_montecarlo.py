@@ -1,0 +1,62 @@
+"""Speed of the device-level Monte Carlo, printed as ratios measured in this process.
+
+Run: python benchmarks/bench_montecarlo.py [--samples N]   (default 100000; the issue's target:
+10^5 samples in under a minute on a 2-core machine)
+
+1. The onset table (once per run): seconds.
+2. The baseline: one chunk of 2000 samples run here, serially (seconds per sample).
+3. The whole run, N samples on a Dask LocalCluster of all cores (cluster start included), with
+   and without the trimmed second pulse: wall seconds, seconds per sample, and the ratio of the
+   per-sample cost to the serial baseline (below 1 / cores would mean better than linear).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path = [p for p in sys.path if not p.endswith("benchmarks")]
+
+import numpy as np
+
+import mtjspice as ms
+from mtjspice.montecarlo.device import DeviceMC, NominalCircuit, device_chunk
+from mtjspice.montecarlo.onsettable import onset_table
+from mtjspice.montecarlo.run import device_montecarlo
+from mtjspice.montecarlo.scaleout import default_workers
+from mtjspice.variation import VariationSpec
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--samples", type=int, default=100_000)
+    args = ap.parse_args()
+    dev = ms.load_device("orthogonal")
+    spec = VariationSpec.parse("L=1n,W=1n,T=0.5n,Ms=3%,RA=5%")
+    t0 = time.perf_counter()
+    table = onset_table(dev)
+    t_table = time.perf_counter() - t0
+    print(f"onset table: {t_table:.2f} s")
+    circuit = NominalCircuit.of(dev, table)
+    for trim in (False, True):
+        mc = DeviceMC(trim=trim)
+        t0 = time.perf_counter()
+        device_chunk(dev, spec, 0, np.arange(2000), mc, table, circuit)
+        base = (time.perf_counter() - t0) / 2000
+        workers = default_workers()
+        with tempfile.TemporaryDirectory() as tmp:
+            t0 = time.perf_counter()
+            r = device_montecarlo(dev, spec, args.samples, Path(tmp) / "store", mc=mc, chunk=5000, workers=workers,
+                                  table=table)
+            wall = time.perf_counter() - t0
+        per = wall / args.samples
+        print(f"trim={trim}: serial baseline {base * 1e3:.3f} ms/sample; {args.samples} samples on {workers} workers: "
+              f"{wall:.1f} s wall (+ table {t_table:.1f} s = {wall + t_table:.1f} s), {per * 1e3:.3f} ms/sample, "
+              f"ratio to serial {per / base:.3f} (1/{workers} = {1 / workers:.3f}); yield {r.columns['usable'].mean():.3f}")
+
+
+if __name__ == "__main__":
+    main()
