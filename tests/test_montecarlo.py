@@ -99,9 +99,9 @@ def test_zero_sigma_gives_every_sample_the_nominal_result(dev: ms.Device, table,
         assert np.array_equal(v, np.full(4, v[0]), equal_nan=True), name
     assert cols["usable"].all() and cols["regime"][0] == 1
     # the nominal device sits at its thresholds exactly, and its a2 is the fitted LIF's (0.54 1/V, README)
-    assert cols["u_fire_pos"][0] == pytest.approx(0.3, abs=1e-9)
-    assert cols["u_fire_neg"][0] == pytest.approx(-0.3, abs=1e-9)
-    assert cols["a2"][0] == pytest.approx(0.54, rel=0.05)
+    # (plus the comparators' half hysteresis, 0.5 mV: about 0.02 in u)
+    assert 0.3 < cols["u_fire_pos"][0] < 0.33 and -0.33 < cols["u_fire_neg"][0] < -0.3
+    assert cols["a2"][0] == pytest.approx(0.54, rel=0.08)
     assert cols["i_th"][0] == pytest.approx(onset_current(dev, i_max=0.5e-3, points=16, rounds=2), rel=0.01)
 
 
@@ -217,7 +217,7 @@ def test_command_writes_every_sample_and_a_summary(tmp_path: Path, capsys: pytes
     assert main(["montecarlo", "orthogonal", "--samples", "30", "--sigma", SPEC, "--workers", "1", "--quiet",
                  "--out", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "usable neurons" in text and "after trim" in text
+    assert "usable neurons" in text and "after reference trim" in text and "after gain + reference trim" in text
     assert {p.name for p in out.iterdir()} >= {"samples.csv", "samples.parquet", "summary.json", "onset_table.csv",
                                                 "distributions.png"}
     rows = (out / "samples.csv").read_text().splitlines()
@@ -261,3 +261,24 @@ def test_variation_table_in_the_device_file(tmp_path: Path, dev: ms.Device) -> N
     f.write_text(text + '\n[variation]\nL = "-1n"\n')
     with pytest.raises(ParameterError, match=r"d\.toml: variation\.L"):
         ms.params.load_variation(f)
+
+
+@pytest.mark.ngspice
+def test_circuit_yield_agrees_with_the_device_level_prediction(dev: ms.Device, table, circuit) -> None:  # type: ignore[no-untyped-def]
+    """Ten sampled neurons in ngspice (20 ns of +-0.6 mA each) against the device level's prediction
+    for the same samples (the clocked test: the junction current the nominal circuit passes, read
+    at its strobes through each sample's own resistance). Stated margin: at most one (sample, sign)
+    pair and one verdict may differ (measured: none), on a set with both outcomes."""
+    from mtjspice.montecarlo.circuit import CircuitMC, circuit_chunk
+
+    spec = VariationSpec.parse("L=0.7n,W=0.7n")
+    d = device_chunk(dev, spec, 0, np.arange(10), DeviceMC(), table, circuit)
+    plain = circuit_chunk(dev, spec, 0, range(10), CircuitMC(t_stop=20e-9), workers=2)
+    pairs_dev = np.concatenate([d["fires_pos"], d["fires_neg"]])
+    pairs_circ = np.concatenate([plain["fires_pos"], plain["fires_neg"]])
+    assert 0 < pairs_circ.sum() < 20  # some samples fire one sign only
+    assert np.sum(pairs_dev != pairs_circ) <= 1, (pairs_dev, pairs_circ)
+    assert np.sum(d["usable"] != plain["ok"]) <= 1
+    ref = circuit_chunk(dev, spec, 0, range(10), CircuitMC(t_stop=20e-9, trim="reference"), onsets=d["i_th"], workers=2)
+    assert 0 < ref["ok"].sum() < 10  # the reference trim rescues some, not all (breakdown remains)
+    assert np.sum(d["usable_ref"] != ref["ok"]) <= 1, (d["usable_ref"], ref["ok"])

@@ -34,6 +34,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_seed_argument(p, "the samples")
     p.add_argument("--drive", type=positive_si("--drive"), default=0.6e-3, metavar="AMPS",
                    help="nominal input current in A (default 0.6m, the default neuron's working range)")
+    p.add_argument("--device-test", choices=("clocked", "dc"), default="clocked",
+                   help="how the device level drives each sample: 'clocked' (default), as the nominal circuit does "
+                        "(input gated off during reads, read current, both signs: agrees with ngspice), or 'dc' (one "
+                        "plain pulse, the other sign by symmetry: half the cost, overstates the drive)")
     p.add_argument("--no-trim", action="store_true",
                    help="skip the trimmed run (input and read current scaled to the nominal onset, thresholds "
                         "from each device's own resistance); halves the cost")
@@ -90,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     device = load_device(args.model)
     spec = _spec(args)
     spec.check(device)
-    mc = DeviceMC(drive=args.drive, trim=not args.no_trim)
+    mc = DeviceMC(drive=args.drive, trim=not args.no_trim, read=args.device_test)
     n = args.samples
     workers = args.workers if args.scheduler is None else None
     # about 40 columns of 8 bytes per sample in memory (store, table, CSV rows), plus a chunk's
@@ -98,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     check_memory(n * 40 * 8 * 3 + min(args.chunk, n) * 181 * 3 * 8 * 4, "--samples", n, f"{n} samples",
                  "use fewer --samples or a smaller --chunk")
     cores = workers or default_workers()
-    warn_time(n * 0.7e-3 * (2 if mc.trim else 1) / cores + 10, f"{n} device samples",
+    warn_time(n * 0.7e-3 * (2 if mc.trim else 1) * (2 if mc.read == "clocked" else 1) / cores + 10, f"{n} device samples",
               "use fewer --samples or more --workers")
     out = Path(args.out)
     store = Path(args.store) if args.store else out.parent / (out.name + ".parts")
@@ -211,7 +215,11 @@ def _print(summary: dict, n: int, computed: int, args: argparse.Namespace) -> No
         lo, hi = summary["yield_trim_ci95"]
         kt = summary["k_trim"]
         c = summary["trim_cost"]
-        print(f"  after trim: {100 * summary['yield_trim']:.1f} % (95 % CI {100 * lo:.1f} to {100 * hi:.1f}); gain k "
+        rl, rh = summary["yield_ref_ci95"]
+        print(f"  after reference trim (thresholds from each device's resistance): {100 * summary['yield_ref']:.1f} % "
+              f"(95 % CI {100 * rl:.1f} to {100 * rh:.1f})")
+        print(f"  after gain + reference trim: {100 * summary['yield_trim']:.1f} % (95 % CI {100 * lo:.1f} to "
+              f"{100 * hi:.1f}); gain k "
               f"5/50/95 % {kt['p5']:.3g} / {kt['p50']:.3g} / {kt['p95']:.3g}; a {c['bits']}-bit DAC; input energy "
               f"{100 * c['junction_energy']:+.0f} % (junction), {100 * c['mirror_energy']:+.0f} % (mirror)")
     if "circuit" in summary:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -43,7 +44,7 @@ from ..params import Device
 from ..physics.batch import DeviceBatch
 from ..physics.llgs import conductance
 from ..physics.solver import simulate
-from ..stimulus import square_pulse
+from ..stimulus import PWL, square_pulse
 from ..variation import SHORT_NAMES, VariationSpec
 from .onsettable import OnsetTable, reduce
 
@@ -52,9 +53,10 @@ __all__ = ["DeviceMC", "NominalCircuit", "device_chunk", "COLUMNS", "TRIM_COLUMN
 REGIMES = ("under", "lif", "over")
 #: Columns every chunk returns, besides the varied parameters' short names.
 COLUMNS = ("index", "valid", "q", "easy", "i_th", "i_static", "tau_relax", "delta", "u_plateau", "u_after",
-           "tau_m", "a2", "v_max", "regime", "u_fire_pos", "u_fire_neg", "read_safe", "breakdown", "usable")
+           "tau_m", "a2", "v_max", "regime", "u_fire_pos", "u_fire_neg", "fires_pos", "fires_neg", "wrong_sign",
+           "read_safe", "breakdown", "usable")
 #: Columns added when the test trims (DeviceMC.trim).
-TRIM_COLUMNS = ("k_trim", "u_plateau_trim", "v_max_trim", "breakdown_trim", "usable_trim")
+TRIM_COLUMNS = ("usable_ref", "k_trim", "u_plateau_trim", "v_max_trim", "breakdown_trim", "usable_trim")
 
 # device-file key -> DeviceBatch override
 _BATCH_KEY = {"geometry.W": "W", "geometry.L": "L", "geometry.T": "T", "material.Ms": "Ms",
@@ -99,6 +101,14 @@ class DeviceMC:
     k_range : (float, float)
         The trim's range of k (dimensionless): a sample needing more is trimmed to the end of
         the range (its ``k_trim`` column shows the clipped value).
+    read : {"clocked", "dc"}
+        "clocked" (default): the junction sees what the nominal circuit passes through it, the
+        input gated off and the read current on during each read window, the read trim
+        subtracted, for +drive and -drive (two runs), and fires where u passes the sample's own
+        u thresholds (with the comparators' hysteresis) at a strobe time: the prediction that
+        agrees with ngspice. "dc": a plain pulse of +drive, the -drive response taken as its
+        mirror and u_plateau compared with the thresholds (one run, half the cost; it
+        overstates the drive, since the circuit gates the input off a fifth of the time).
     """
 
     drive: float = 0.6e-3
@@ -111,6 +121,7 @@ class DeviceMC:
     dt: float = 50e-12
     trim: bool = True
     k_range: tuple[float, float] = (0.25, 4.0)
+    read: str = "clocked"
 
     def __post_init__(self) -> None:
         for name, unit in (("drive", "A"), ("t_on", "s"), ("t_relax", "s"), ("t_stop", "s"), ("step", "s"),
@@ -126,6 +137,8 @@ class DeviceMC:
             raise ParameterError("t_stop", self.t_stop, f"a time > t_on + t_relax = {self.t_on + self.t_relax!r} s")
         if self.step > self.dt:
             raise ParameterError("step", self.step, f"a step <= dt = {self.dt!r} s")
+        if self.read not in ("clocked", "dc"):
+            raise ParameterError("read", self.read, "'clocked' or 'dc'")
         lo, hi = self.k_range
         if not (0 < lo <= 1 <= hi < math.inf):
             raise ParameterError("k_range", self.k_range, "a trim range (min, max) with 0 < min <= 1 <= max")
@@ -136,7 +149,9 @@ class NominalCircuit:
     """What the nominal neuron circuit fixes for every sample (SI units): the reference resistor
     r_ref (Ohm), the read bias v_read (V), the thresholds v_hi and v_lo on the read-out (V), the
     read current i_read (A), from :func:`mtjspice.circuits.settings.resolve` on the nominal device;
-    and the nominal onset i_th (A) by the samples' own method (the onset table), the trim's reference."""
+    and the nominal onset i_th (A) by the samples' own method (the onset table), the trim's reference.
+    The read clock (period, window and edges in s, switch resistance r_on in Ohm, the read trim
+    i_trim in A, the first strobe in s) and the comparators' hysteresis (V) serve the clocked test."""
 
     r_ref: float
     v_read: float
@@ -144,17 +159,33 @@ class NominalCircuit:
     v_lo: float
     i_read: float
     i_th: float
+    clock_period: float = 1e-9
+    read_width: float = 0.2e-9
+    edge: float = 10e-12
+    r_on: float = 1.0
+    i_trim: float = 0.0
+    strobe_first: float = 0.0
+    hysteresis: float = 0.0
 
     @staticmethod
     def of(device: Device, table: OnsetTable, u_th: float = 0.3) -> NominalCircuit:
         """The nominal circuit of ``device`` (its i_th from ``table``, the same reduction as the samples')."""
         from ..circuits.settings import NeuronSettings, resolve
 
-        c = resolve(device, NeuronSettings(u_th=u_th))
+        s = NeuronSettings(u_th=u_th)
+        c = resolve(device, s)
         r0 = 1.0 / float(conductance(0.0, 1 / device.R_P, 1 / device.R_AP))
         i_th = float(table.onset(DeviceBatch.from_device(device, theta0=0.0))[0][0])
         return NominalCircuit(r_ref=c.r_ref, v_read=c.v_read, v_hi=c.v_hi, v_lo=c.v_lo,
-                              i_read=c.v_read / (c.r_ref + r0), i_th=i_th)
+                              i_read=c.v_read / (c.r_ref + r0), i_th=i_th, clock_period=c.clock_period,
+                              read_width=c.read_width, edge=c.edge, r_on=c.r_on, i_trim=c.i_trim,
+                              strobe_first=c.strobe_delay + c.edge / 2 + s.behavioral.sample_delay,
+                              hysteresis=s.behavioral.hysteresis)
+
+    def strobes(self, t_stop: float) -> np.ndarray:
+        """When the comparators hold the read-out (s), once per read clock, before ``t_stop``."""
+        return self.strobe_first + self.clock_period * np.arange(max(0, math.ceil((t_stop - self.strobe_first)
+                                                                                    / self.clock_period)))
 
 
 def batch_overrides(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -203,7 +234,8 @@ def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.nda
         cols[c] = nan.copy()
     cols["easy"] = np.full(n, -1, np.int64)
     cols["regime"] = np.full(n, -1, np.int64)
-    for c in ("read_safe", "breakdown", "usable") + (("breakdown_trim", "usable_trim") if mc.trim else ()):
+    for c in ("fires_pos", "fires_neg", "wrong_sign", "read_safe", "breakdown", "usable") + (
+            ("usable_ref", "breakdown_trim", "usable_trim") if mc.trim else ()):
         cols[c] = np.zeros(n, bool)
     if not ok.any():
         return cols
@@ -216,49 +248,130 @@ def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.nda
     put = {"q": red.q, "easy": red.easy, "i_th": i_th, "i_static": red.static_onset(batch),
            "tau_relax": red.relaxation_time(batch), "delta": red.stability(batch, temperature)}
 
-    t, u, plateau, after, v_max = _pulse(batch, mc, np.full(batch.n, mc.drive))
-    relaxed = after < mc.u_relax
-    regime = np.where(~relaxed, 2, np.where(plateau >= mc.u_th, 1, 0))
-    tau_m = _decay_time(t, u, mc.t_on)
-    R_m = 1.0 / batch.conductance(np.zeros(batch.n))
     G_P = batch.G_P
     G_AP = batch.G_P / (1.0 + batch.TMR)
-    u_pos = _read_u(G_P, G_AP, circuit.r_ref, circuit.v_read, circuit.v_hi)
-    u_neg = _read_u(G_P, G_AP, circuit.r_ref, circuit.v_read, circuit.v_lo)
+    h = circuit.hysteresis / 2.0  # the comparators trip half their hysteresis beyond a threshold
+    u_pos = _read_u(G_P, G_AP, circuit.r_ref, circuit.v_read, circuit.v_hi + h)
+    u_neg = _read_u(G_P, G_AP, circuit.r_ref, circuit.v_read, circuit.v_lo - h)
+    R_hi = 1.0 / batch.conductance(np.full(batch.n, mc.u_th))
+    R_lo = 1.0 / batch.conductance(np.full(batch.n, -mc.u_th))
+    # the reference trim: thresholds at the sample's own read-out of u = +-u_th
+    ref_pos = _read_u(G_P, G_AP, circuit.r_ref, circuit.v_read, circuit.v_read * circuit.r_ref / (circuit.r_ref + R_hi) + h)
+    ref_neg = _read_u(G_P, G_AP, circuit.r_ref, circuit.v_read, circuit.v_read * circuit.r_ref / (circuit.r_ref + R_lo) - h)
+    r = _respond(batch, mc, circuit, np.full(batch.n, mc.drive), [(u_pos, u_neg), (ref_pos, ref_neg)])
+    relaxed = r["after"] < mc.u_relax
+    regime = np.where(~relaxed, 2, np.where(r["plateau"] >= mc.u_th, 1, 0))
+    R_m = 1.0 / batch.conductance(np.zeros(batch.n))
     read_safe = circuit.i_read < np.nan_to_num(i_th, nan=np.inf)
-    breakdown = v_max > batch.breakdown_voltage
-    usable = (plateau >= u_pos) & (plateau >= -u_neg) & relaxed & read_safe & ~breakdown
-    put.update({"u_plateau": plateau, "u_after": after, "tau_m": tau_m, "a2": plateau / (R_m * mc.drive),
-                "v_max": v_max, "regime": regime, "u_fire_pos": u_pos, "u_fire_neg": u_neg, "read_safe": read_safe,
+
+    def verdict(b: dict[str, np.ndarray], relaxed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        bd = b["v_max"] > batch.breakdown_voltage
+        ok = b["fires_pos"] & b["fires_neg"] & ~b["wrong_sign"] & relaxed & ~bd
+        return (ok & read_safe if mc.read == "dc" else ok), bd  # "dc" does not simulate the reads
+
+    nominal = r["by"][0]
+    usable, breakdown = verdict(nominal, relaxed)
+    put.update({"u_plateau": r["plateau"], "u_after": r["after"], "tau_m": _decay_time(r["t"], r["u"], mc.t_on),
+                "a2": r["plateau"] / (R_m * r["i_mean"]), "v_max": nominal["v_max"], "regime": regime,
+                "u_fire_pos": u_pos, "u_fire_neg": u_neg, "fires_pos": nominal["fires_pos"],
+                "fires_neg": nominal["fires_neg"], "wrong_sign": nominal["wrong_sign"], "read_safe": read_safe,
                 "breakdown": breakdown, "usable": usable})
     if mc.trim:
-        # trimmed: input and read current scaled by k, thresholds at the sample's own u = +-u_th
+        put["usable_ref"] = verdict(r["by"][1], relaxed)[0]
+        # gain + reference: the input scaled by k as well
         k = np.clip(i_th / circuit.i_th, *mc.k_range)  # input x k: the onset in input terms is i_th / k
         k = np.where(np.isfinite(k), k, mc.k_range[1])
-        _, _, plateau_t, after_t, v_max_t = _pulse(batch, mc, k * mc.drive)
-        breakdown_t = v_max_t > batch.breakdown_voltage
-        put.update({"k_trim": k, "u_plateau_trim": plateau_t, "v_max_trim": v_max_t, "breakdown_trim": breakdown_t,
-                    "usable_trim": (plateau_t >= mc.u_th) & (after_t < mc.u_relax) & ~breakdown_t})
+        rt = _respond(batch, mc, circuit, k * mc.drive, [(ref_pos, ref_neg)])
+        usable_t, breakdown_t = verdict(rt["by"][0], rt["after"] < mc.u_relax)
+        put.update({"k_trim": k, "u_plateau_trim": rt["plateau"], "v_max_trim": rt["by"][0]["v_max"],
+                    "breakdown_trim": breakdown_t, "usable_trim": usable_t})
     for key, v in put.items():
         cols[key][sel] = v
     return cols
 
 
-def _pulse(batch: DeviceBatch, mc: DeviceMC, current: np.ndarray) -> tuple[np.ndarray, ...]:
-    """One pulse of ``current`` (A per device): times, u, plateau, largest |u| after t_relax, and the
-    larger junction voltage of the pulse and of its mirror (-current, u -> -u)."""
-    traj = simulate(batch, square_pulse(current, mc.t_on, edge=10e-12), mc.t_stop, mc.dt, fixed_step=mc.step,
-                    breakdown="ignore")
-    m, pp = traj.m, batch.p  # u = m.p written out: einsum's summation order may depend on the batch size
-    u = m[:, :, 0] * pp[0] + m[:, :, 1] * pp[1] + m[:, :, 2] * pp[2]
+def _u(traj: object, p: np.ndarray) -> np.ndarray:
+    # u = m.p written out: einsum's summation order may depend on the batch size
+    m = traj.m  # type: ignore[attr-defined]
+    return m[:, :, 0] * p[0] + m[:, :, 1] * p[1] + m[:, :, 2] * p[2]
+
+
+def _respond(batch: DeviceBatch, mc: DeviceMC, circuit: NominalCircuit, current: np.ndarray,
+             thresholds: list[tuple[np.ndarray, np.ndarray]]) -> dict[str, Any]:
+    """The response to the nominal drive of ``current`` (A per device): times and u of the +drive
+    run, its plateau and mean junction current over the pulse's last 2 ns, the largest |u| after
+    t_on + t_relax, and for each pair of u thresholds (upper, lower) in ``thresholds`` (under
+    "by"): the peak junction voltage of both signs until the first spike, whether the sample fires
+    each sign and whether it fires a wrong-sign spike (:class:`DeviceMC`'s ``read``)."""
+    n = batch.n
+    if mc.read == "dc":
+        traj = simulate(batch, square_pulse(current, mc.t_on, edge=10e-12), mc.t_stop, mc.dt, fixed_step=mc.step,
+                        breakdown="ignore")
+        u = _u(traj, batch.p)
+        t = traj.t
+        late = (t > mc.t_on - 2e-9 - 1e-15) & (t <= mc.t_on + 1e-15)
+        plateau = _colsum(u[late]) / np.count_nonzero(late)
+        after = np.max(np.abs(u[t >= mc.t_on + mc.t_relax - 1e-15]), axis=0)
+        v_neg = np.max(_mirror_voltage(batch, -u, np.abs(traj.current)), axis=0)
+        v_max = np.maximum(np.max(np.abs(traj.voltage), axis=0), v_neg)
+        out = {"t": t, "u": u, "plateau": plateau, "after": after, "i_mean": current}
+        out["by"] = [{"v_max": v_max, "fires_pos": plateau >= hi, "fires_neg": plateau >= -lo,
+                      "wrong_sign": np.zeros(n, bool)} for hi, lo in thresholds]
+        return out
+    both = batch.subset(np.tile(np.arange(n), 2))
+    sign = np.repeat([1.0, -1.0], n)
+    traj = simulate(both, _clocked_drive(both, mc, circuit, sign * np.tile(current, 2)), mc.t_stop, mc.dt,
+                    fixed_step=mc.step, breakdown="ignore")
+    u = _u(traj, both.p)
     t = traj.t
+    strobes = circuit.strobes(mc.t_stop)
+    j = np.clip(np.searchsorted(t, strobes), 1, t.size - 1)  # u at the strobes, linear between samples
+    w = ((strobes - t[j - 1]) / (t[j] - t[j - 1]))[:, None]
+    held = (1.0 - w) * u[j - 1] + w * u[j]
+    during = strobes <= mc.t_on + 1e-15
+    pos, neg = held[:, :n], held[:, n:]
     late = (t > mc.t_on - 2e-9 - 1e-15) & (t <= mc.t_on + 1e-15)
-    plateau = _colsum(u[late]) / np.count_nonzero(late)
-    after = np.max(np.abs(u[t >= mc.t_on + mc.t_relax - 1e-15]), axis=0)
-    v_pos = np.max(np.abs(traj.voltage), axis=0)
-    i_t = np.abs(traj.current)
-    v_neg = np.max(_mirror_voltage(batch, -u, i_t), axis=0)
-    return t, u, plateau, after, np.maximum(v_pos, v_neg)
+    plateau = _colsum(u[late, :n]) / np.count_nonzero(late)
+    i_mean = _colsum(traj.current[late, :n]) / np.count_nonzero(late)
+    after_mask = t >= mc.t_on + mc.t_relax - 1e-15
+    after = np.maximum(np.max(np.abs(u[after_mask, :n]), axis=0), np.max(np.abs(u[after_mask, n:]), axis=0))
+    volts = np.abs(traj.voltage)
+    by = []
+    for hi, lo in thresholds:
+        # the circuit resets a neuron at its first spike (input off for the refractory time), so the
+        # junction's peak voltage is the one reached until then; a neuron that never fires sees it all
+        fired = np.concatenate([pos >= hi, neg <= lo], axis=1) & during[:, None]
+        first = strobes[np.argmax(fired, axis=0)] if strobes.size else np.zeros(2 * n)
+        t_first = np.where(fired.any(axis=0), first, np.inf)
+        vv = np.max(np.where(t[:, None] <= t_first[None, :] + 1e-15, volts, 0.0), axis=0)
+        by.append({"v_max": np.maximum(vv[:n], vv[n:]), "fires_pos": np.any(pos[during] >= hi, axis=0),
+                   "fires_neg": np.any(neg[during] <= lo, axis=0),
+                   "wrong_sign": np.any(pos <= lo, axis=0) | np.any(neg >= hi, axis=0)})
+    return {"t": t, "u": u[:, :n], "plateau": plateau, "after": after, "i_mean": i_mean, "by": by}
+
+
+def _clocked_drive(batch: DeviceBatch, mc: DeviceMC, c: NominalCircuit, current: np.ndarray) -> PWL:
+    """The current through each junction in the nominal circuit (A, a PWL with a column per device):
+    the input ``current`` until t_on (then 0) minus the read trim, outside the read windows; the
+    read current v_read / (r_ref + R(0) + r_on) inside them."""
+    e = c.edge
+    i_read = c.v_read / (c.r_ref + 1.0 / batch.conductance(np.zeros(batch.n)) + c.r_on)
+    knots = [0.0, mc.t_on, mc.t_on + 10e-12]
+    start = c.clock_period - c.read_width - e  # the read clock's first rising edge
+    while start < mc.t_stop:
+        knots += [start, start + e, start + e + c.read_width, start + 2 * e + c.read_width]
+        start += c.clock_period
+    times = np.unique(np.clip(knots, 0.0, None))
+    inp = np.interp(times, [0.0, mc.t_on, mc.t_on + 10e-12], [1.0, 1.0, 0.0])  # input on, then off
+    read = np.zeros_like(times)
+    start = c.clock_period - c.read_width - e
+    while start < mc.t_stop:
+        read = np.maximum(read, np.interp(times, [start, start + e, start + e + c.read_width,
+                                                  start + 2 * e + c.read_width], [0.0, 1.0, 1.0, 0.0],
+                                          left=0.0, right=0.0))
+        start += c.clock_period
+    values = (1.0 - read)[:, None] * (inp[:, None] * current[None, :] - c.i_trim) + read[:, None] * i_read[None, :]
+    return PWL(times, values)
 
 
 def _short(key: str) -> str:

@@ -122,7 +122,8 @@ def _percentiles(x: np.ndarray) -> dict[str, float]:
 def summarize(result: MonteCarloResult, mc: DeviceMC) -> dict[str, Any]:
     """The run's numbers (SI units): yield with its 95 % Wilson interval, regime fractions, the
     spread of the onset and of the LIF's tau_m and a2, thermal stability, the reasons samples fail,
-    and, when trimmed, the yield after trim, the spread of k and the trim's cost."""
+    and, when trimmed, the yield after the reference trim and after gain + reference trim, the
+    spread of k and the trim's cost."""
     c = result.columns
     n = result.n
     valid = c["valid"].astype(bool)
@@ -137,6 +138,8 @@ def summarize(result: MonteCarloResult, mc: DeviceMC) -> dict[str, Any]:
         "under_threshold": float(np.mean(v & (c["regime"] == 0))),
         "not_relaxed": float(np.mean(v & (c["regime"] == 2))),
         "breakdown": float(np.mean(v & c["breakdown"].astype(bool))),
+        "misses_a_sign": float(np.mean(v & ~(c["fires_pos"].astype(bool) & c["fires_neg"].astype(bool)))),
+        "wrong_sign": float(np.mean(v & c["wrong_sign"].astype(bool))),
         "read_drives_it": float(np.mean(v & ~c["read_safe"].astype(bool))),
         "easy_axis_not_z": float(np.mean(v & (c["easy"] != 2))),
         "invalid_sample": float(np.mean(~v)),
@@ -151,6 +154,9 @@ def summarize(result: MonteCarloResult, mc: DeviceMC) -> dict[str, Any]:
     if "usable_trim" in c:
         from .trim import trim_cost
 
+        kr = int(np.sum(c["usable_ref"].astype(bool)))
+        out["yield_ref"] = kr / n
+        out["yield_ref_ci95"] = wilson(kr, n)
         kt = int(np.sum(c["usable_trim"].astype(bool)))
         out["yield_trim"] = kt / n
         out["yield_trim_ci95"] = wilson(kt, n)

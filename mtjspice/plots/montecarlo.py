@@ -64,7 +64,8 @@ def plot_distributions(cols: Mapping[str, np.ndarray], summary: Mapping[str, Any
     lo, hi = summary["yield_ci95"]
     head = f"yield {100 * summary['yield']:.1f} % (95 % CI {100 * lo:.1f} to {100 * hi:.1f}) of {summary['samples']} samples"
     if "yield_trim" in summary:
-        head += f"; after trim {100 * summary['yield_trim']:.1f} %"
+        head += (f"; reference trim {100 * summary['yield_ref']:.1f} %, gain + reference trim "
+                 f"{100 * summary['yield_trim']:.1f} %")
     fig.suptitle((title + "\n" if title else "") + head)
     save(fig, path)
 
