@@ -27,7 +27,7 @@ from .onsettable import OnsetTable, onset_table
 from .scaleout import run_chunks
 from .store import ChunkStore, missing_chunks
 
-__all__ = ["MonteCarloResult", "device_montecarlo", "summarize", "wilson", "manifest", "MAX_SAMPLES"]
+__all__ = ["alpha_grid", "MonteCarloResult", "device_montecarlo", "summarize", "wilson", "manifest", "MAX_SAMPLES"]
 
 #: Largest number of samples of one run (a store of 10^7 samples is about 2 GB of Parquet).
 MAX_SAMPLES = 10_000_000
@@ -74,21 +74,21 @@ def device_montecarlo(device: Device, spec: VariationSpec, samples: int, store: 
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ParameterError("seed", seed, "an integer >= 0")
     spec.check(device)
-    table = table if table is not None else onset_table(device, alphas=_alpha_grid(device, spec))
+    table = table if table is not None else onset_table(device, alphas=alpha_grid(device, spec))
     circuit = NominalCircuit.of(device, table, mc.u_th)
     st = ChunkStore(store, manifest(device, spec, seed, samples, mc), reset=reset)
     todo = missing_chunks(samples, st.done(), chunk)
     task = functools.partial(device_chunk, device, spec, seed, mc=mc, table=table, circuit=circuit)
     if progress and samples - sum(c.size for c in todo):
         progress(samples - sum(c.size for c in todo))
-    computed = run_chunks(task, todo, st, workers=workers, scheduler=scheduler, progress=progress)
+    computed = run_chunks(task, todo, st.write, workers=workers, scheduler=scheduler, progress=progress)
     cols = st.read()
     nominal = device_chunk(device, VariationSpec(), seed, np.array([0]), mc, table, circuit)
     return MonteCarloResult(columns=cols, table=table, circuit=circuit,
                             nominal={k: v[0].item() for k, v in nominal.items()}, computed=computed)
 
 
-def _alpha_grid(device: Device, spec: VariationSpec) -> np.ndarray | None:
+def alpha_grid(device: Device, spec: VariationSpec) -> np.ndarray | None:
     """alpha values for the onset table: the device's own, or a grid over +-6 sigma when alpha varies."""
     s = next((s for s in spec.spreads if s.key == "material.alpha"), None)
     if s is None or s.sigma == 0:
@@ -151,12 +151,13 @@ def summarize(result: MonteCarloResult, mc: DeviceMC) -> dict[str, Any]:
     out["i_th"]["mean"] = float(fin.mean()) if fin.size else math.nan
     out["i_th"]["std"] = float(fin.std(ddof=1)) if fin.size > 1 else math.nan
     out["i_th"]["nominal"] = result.nominal["i_th"]
-    if "usable_trim" in c:
-        from .trim import trim_cost
-
+    if "usable_ref" in c:
         kr = int(np.sum(c["usable_ref"].astype(bool)))
         out["yield_ref"] = kr / n
         out["yield_ref_ci95"] = wilson(kr, n)
+    if "usable_trim" in c and np.isfinite(np.asarray(c["k_trim"], float)).any():
+        from .trim import trim_cost
+
         kt = int(np.sum(c["usable_trim"].astype(bool)))
         out["yield_trim"] = kt / n
         out["yield_trim_ci95"] = wilson(kt, n)

@@ -10,9 +10,10 @@ chunk's columns) and the chunks still to do. It runs them
   closed after it; or
 * on an existing cluster, ``scheduler="tcp://host:8786"`` (its workers must have mtjspice installed).
 
-Each chunk's result is written to the :class:`~mtjspice.montecarlo.store.ChunkStore` by this
-process as soon as it arrives, so a run that is killed keeps every chunk that finished. Dask
-reruns the task of a worker that dies on another worker. A sample's result depends on its index
+Each chunk's result is handed to ``sink`` (for a Monte Carlo run, the write of its
+:class:`~mtjspice.montecarlo.store.ChunkStore`) by this process as soon as it arrives, so a run
+that is killed keeps every chunk that finished. Dask reruns the task of a worker that dies on
+another worker. A sample's result depends on its index
 and the run's seed only, so neither the chunking nor the number of workers changes it.
 
 Requires dask.distributed (the ``mc`` extra) when it starts or joins a cluster.
@@ -28,7 +29,6 @@ from typing import Any
 import numpy as np
 
 from ..errors import ParameterError
-from .store import ChunkStore
 
 __all__ = ["run_chunks", "default_workers", "require_distributed", "check_scheduler"]
 
@@ -60,18 +60,19 @@ def check_scheduler(scheduler: str) -> str:
     return s
 
 
-def run_chunks(task: Callable[[np.ndarray], dict[str, np.ndarray]], chunks: Sequence[np.ndarray], store: ChunkStore,
+def run_chunks(task: Callable[[np.ndarray], Any], chunks: Sequence[np.ndarray], sink: Callable[[Any], object],
                *, workers: int | None = None, scheduler: str | None = None,
                progress: Callable[[int], None] | None = None) -> int:
-    """Run ``task`` on every chunk, writing each result to ``store`` as it finishes.
+    """Run ``task`` on every chunk, handing each result to ``sink`` as it finishes.
 
     Parameters
     ----------
     task : callable
-        ``task(indices) -> columns``; picklable (a module-level function or a functools.partial of one).
+        ``task(chunk) -> result``; picklable (a module-level function or a functools.partial of one).
     chunks : sequence of int arrays
         The chunks to run (consecutive indices each).
-    store : ChunkStore
+    sink : callable
+        Called with each chunk's result, in this process, in the order they finish.
     workers : int, optional
         Worker processes of the local cluster (default: this machine's cores); 1 runs here.
     scheduler : str, optional
@@ -92,7 +93,7 @@ def run_chunks(task: Callable[[np.ndarray], dict[str, np.ndarray]], chunks: Sequ
         return 0
     if address is None and (n_workers == 1 or len(chunks) == 1):
         for idx in chunks:
-            store.write(task(idx))
+            sink(task(idx))
             done += idx.size
             if progress:
                 progress(idx.size)
@@ -111,7 +112,7 @@ def run_chunks(task: Callable[[np.ndarray], dict[str, np.ndarray]], chunks: Sequ
                        for idx in chunks}
             for fut in dd.as_completed(list(futures)):
                 idx = futures.pop(fut)
-                store.write(fut.result())
+                sink(fut.result())
                 fut.release()
                 done += idx.size
                 if progress:

@@ -1,0 +1,145 @@
+"""The device-level Monte Carlo's test (:class:`DeviceMC`: drive, pulse, criteria, trim, how the
+read is modelled) and what the nominal neuron circuit fixes for every sample (:class:`NominalCircuit`)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import ParameterError
+from ..params import Device
+from ..physics.batch import DeviceBatch
+from ..physics.llgs import conductance
+from .onsettable import OnsetTable
+
+__all__ = ["DeviceMC", "NominalCircuit"]
+
+
+def _positive(name: str, value: object, unit: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        raise ParameterError(name, value, f"a finite number > 0 ({unit})")
+    return float(value)
+
+
+@dataclass(frozen=True)
+class DeviceMC:
+    """The device-level test (SI units).
+
+    Attributes
+    ----------
+    drive : float
+        Nominal input current (A), the neuron's drive; default 0.6 mA, the middle of the default
+        neuron's working range (about 0.57 to 0.65 mA).
+    t_on : float
+        Pulse length (s).
+    t_relax : float
+        Time after the pulse (s) from which |u| must stay below ``u_relax``.
+    t_stop : float
+        End of the run (s).
+    u_th : float
+        Threshold on u (dimensionless): the nominal circuit's (NeuronSettings.u_th).
+    u_relax : float
+        Relaxation bound on |u| (dimensionless).
+    step : float
+        The solver's fixed step (s); 5 ps keeps u_plateau within 1e-3 of a tight adaptive run.
+    dt : float
+        Sampling interval of u (s).
+    trim : bool
+        Also run every sample trimmed (:mod:`mtjspice.montecarlo.trim`): its input scaled by
+        k = i_th(sample) / i_th(nominal) (the onset in input terms is then the nominal one), its read
+        current by the same ratio, its thresholds
+        re-derived from its own resistance; adds the ``*_trim`` columns (and doubles the cost).
+    k_range : (float, float)
+        The trim's range of k (dimensionless): a sample needing more is trimmed to the end of
+        the range (its ``k_trim`` column shows the clipped value).
+    gain_trim : bool
+        With ``trim``: also run the gain + reference trim (the second pulse); False keeps only the
+        reference trim, which needs no second run.
+    read : {"clocked", "dc"}
+        "clocked" (default): the junction sees what the nominal circuit passes through it, the
+        input gated off and the read current on during each read window, the read trim
+        subtracted, for +drive and -drive (two runs), and fires where u passes the sample's own
+        u thresholds (with the comparators' hysteresis) at a strobe time: the prediction that
+        agrees with ngspice. "dc": a plain pulse of +drive, the -drive response taken as its
+        mirror and u_plateau compared with the thresholds (one run, half the cost; it
+        overstates the drive, since the circuit gates the input off a fifth of the time).
+    """
+
+    drive: float = 0.6e-3
+    t_on: float = 5e-9
+    t_relax: float = 3e-9
+    t_stop: float = 9e-9
+    u_th: float = 0.3
+    u_relax: float = 0.1
+    step: float = 5e-12
+    dt: float = 50e-12
+    trim: bool = True
+    k_range: tuple[float, float] = (0.25, 4.0)
+    read: str = "clocked"
+    gain_trim: bool = True
+
+    def __post_init__(self) -> None:
+        for name, unit in (("drive", "A"), ("t_on", "s"), ("t_relax", "s"), ("t_stop", "s"), ("step", "s"),
+                           ("dt", "s")):
+            _positive(name, getattr(self, name), unit)
+        for name in ("u_th", "u_relax"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v < 1:
+                raise ParameterError(name, v, "a number in (0, 1)")
+        if self.t_on < 2.5e-9:
+            raise ParameterError("t_on", self.t_on, "a pulse of at least 2.5 ns (u_plateau averages its last 2 ns)")
+        if self.t_on + self.t_relax >= self.t_stop:
+            raise ParameterError("t_stop", self.t_stop, f"a time > t_on + t_relax = {self.t_on + self.t_relax!r} s")
+        if self.step > self.dt:
+            raise ParameterError("step", self.step, f"a step <= dt = {self.dt!r} s")
+        if self.read not in ("clocked", "dc"):
+            raise ParameterError("read", self.read, "'clocked' or 'dc'")
+        lo, hi = self.k_range
+        if not (0 < lo <= 1 <= hi < math.inf):
+            raise ParameterError("k_range", self.k_range, "a trim range (min, max) with 0 < min <= 1 <= max")
+
+
+@dataclass(frozen=True)
+class NominalCircuit:
+    """What the nominal neuron circuit fixes for every sample (SI units): the reference resistor
+    r_ref (Ohm), the read bias v_read (V), the thresholds v_hi and v_lo on the read-out (V), the
+    read current i_read (A), from :func:`mtjspice.circuits.settings.resolve` on the nominal device;
+    and the nominal onset i_th (A) by the samples' own method (the onset table), the trim's reference.
+    The read clock (period, window and edges in s, switch resistance r_on in Ohm, the read trim
+    i_trim in A, the first strobe in s) and the comparators' hysteresis (V) serve the clocked test."""
+
+    r_ref: float
+    v_read: float
+    v_hi: float
+    v_lo: float
+    i_read: float
+    i_th: float
+    clock_period: float = 1e-9
+    read_width: float = 0.2e-9
+    edge: float = 10e-12
+    r_on: float = 1.0
+    i_trim: float = 0.0
+    strobe_first: float = 0.0
+    hysteresis: float = 0.0
+
+    @staticmethod
+    def of(device: Device, table: OnsetTable, u_th: float = 0.3) -> NominalCircuit:
+        """The nominal circuit of ``device`` (its i_th from ``table``, the same reduction as the samples')."""
+        from ..circuits.settings import NeuronSettings, resolve
+
+        s = NeuronSettings(u_th=u_th)
+        c = resolve(device, s)
+        r0 = 1.0 / float(conductance(0.0, 1 / device.R_P, 1 / device.R_AP))
+        i_th = float(table.onset(DeviceBatch.from_device(device, theta0=0.0))[0][0])
+        return NominalCircuit(r_ref=c.r_ref, v_read=c.v_read, v_hi=c.v_hi, v_lo=c.v_lo,
+                              i_read=c.v_read / (c.r_ref + r0), i_th=i_th, clock_period=c.clock_period,
+                              read_width=c.read_width, edge=c.edge, r_on=c.r_on, i_trim=c.i_trim,
+                              strobe_first=c.strobe_delay + c.edge / 2 + s.behavioral.sample_delay,
+                              hysteresis=s.behavioral.hysteresis)
+
+    def strobes(self, t_stop: float) -> np.ndarray:
+        """When the comparators hold the read-out (s), once per read clock, before ``t_stop``."""
+        return self.strobe_first + self.clock_period * np.arange(max(0, math.ceil((t_stop - self.strobe_first)
+                                                                                    / self.clock_period)))
