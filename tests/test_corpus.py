@@ -186,6 +186,14 @@ def _cases() -> Iterator[tuple[str, list[str], int, str]]:
         ("n-pwl-negative-time", opt("neuron", "--input", "pwl:{d}/pwl_neg.csv"), 2, "pwl_neg.csv"),
         ("n-pwl-nan", opt("neuron", "--input", "pwl:{d}/pwl_nan.csv"), 2, "pwl_nan.csv"),
         ("n-pwl-folder", opt("neuron", "--input", "pwl:{d}"), 2, "not a regular file"),
+        # the junction model (--mtj, --lif-params)
+        ("n-mtj-word", opt("neuron", "--mtj", "compcat"), 2, "--mtj"),
+        ("n-lif-params-macrospin", opt("neuron", "--lif-params", "{d}/lif.json"), 2, "--lif-params"),
+        ("n-lif-params-missing", opt("neuron", "--mtj", "compact", "--lif-params", "{d}/nolif.json"), 2, "nolif.json"),
+        ("n-lif-params-binary", opt("neuron", "--mtj", "compact", "--lif-params", "{d}/pwl_binary.csv"), 2,
+         "pwl_binary.csv"),
+        ("a-mtj-word", ["array", ORTHO, *ARRAY, "--mtj", "llg"], 2, "--mtj"),
+        ("p-mtj-word", ["power", ORTHO, "--mtj", "1"], 2, "--mtj"),
         # neuron: settings
         ("n-clock-period-tiny", opt("neuron", "--clock-period", "1f"), 2, "--clock-period"),
         ("n-read-width-long", opt("neuron", "--read-width", "2n"), 2, "--read-width"),

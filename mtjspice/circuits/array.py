@@ -21,19 +21,24 @@ from ..analysis.energy import integral, neuron_energy
 from ..analysis.spikes import detect_spikes
 from ..errors import ParameterError
 from ..netlist.array import ArrayCircuit, ArrayProbes, array_block, split_conductances
+from ..netlist.compact import CompactMTJ
 from ..netlist.deck import Deck
 from ..netlist.neuron import NeuronBlock, NeuronCircuit
 from ..params import Device
 from ..results import ARRAY_PARTS, NEURON_PARTS, ArrayRun, EnergyBreakdown, Raster, Waveforms
 from ..stimulus import Waveform
+from .compact import compact_cost, range_stats, warn_range
 from .cost import array_cost, check_cost
-from .neuron import NEURON_VECTORS, Thermal, check_breakdown, deck_options, neuron_block
+from .neuron import NEURON_VECTORS, Thermal, check_breakdown, compact_model, cost_step, deck_options, neuron_block
 from .settings import NeuronSettings, resolve
 
-__all__ = ["ArraySettings", "DEFAULT_GROUP", "array_deck", "plan_parts", "run_array"]
+__all__ = ["ArraySettings", "DEFAULT_GROUP", "COMPACT_GROUP", "array_deck", "plan_parts", "run_array"]
 
 #: Neurons per split part (measured in benchmarks/bench_array.py; see the README).
 DEFAULT_GROUP = 8
+#: Neurons per split part with compact MTJs: CPU per neuron-ns 2.15e-3 s at 4, 2.36e-3 at 8, 2.93e-3 at 16
+#: (benchmarks/bench_compact.py's workload): each neuron's spike edges cut the step of a whole deck.
+COMPACT_GROUP = 4
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,8 @@ class ArraySettings:
     spike_width : float
         Input pulse width (s).
     group : int or None
-        Neurons per part when splitting; ``None`` picks :data:`DEFAULT_GROUP`.
+        Neurons per part when splitting; ``None`` picks :data:`DEFAULT_GROUP` (:data:`COMPACT_GROUP`
+        with compact MTJs).
     """
 
     neuron: NeuronSettings = field(default_factory=NeuronSettings)
@@ -67,7 +73,8 @@ class ArraySettings:
 
 def array_deck(device: Device, circuit: NeuronCircuit, weights: np.ndarray, inputs: Sequence[Waveform | float],
                t_stop: float, settings: ArraySettings, columns: Sequence[int] | None = None,
-               thermal: Thermal | None = None) -> tuple[Deck, ArrayProbes]:
+               thermal: Thermal | None = None,
+               compact: CompactMTJ | Sequence[CompactMTJ] | None = None) -> tuple[Deck, ArrayProbes]:
     """The array deck (runs as it is with ``ngspice -b``) and its probes.
 
     Parameters
@@ -81,25 +88,45 @@ def array_deck(device: Device, circuit: NeuronCircuit, weights: np.ndarray, inpu
     thermal : Thermal, optional
         Every MTJ at this temperature, neuron j with its own noise stream (seed, j) in
         ``noise_mtj<j>.txt`` (the deck's attachments): the same numbers in any split.
+    compact : CompactMTJ, or one per neuron, optional
+        With ``settings.neuron.mtj == "compact"``: the compact MTJ's parameters (default
+        :func:`~mtjspice.circuits.neuron.compact_model`); one per neuron (e.g. per process-variation
+        sample) gives each neuron its own subcircuit ``lifn<j>`` with ``mtj<j>``.
     """
     w = np.asarray(weights, dtype=float)
     s = settings.neuron
     cols = list(range(w.shape[1])) if columns is None else [int(j) for j in columns]
+    per = _per_neuron(compact, w.shape[1])
     attachments: dict[str, str] = {}
     neurons: NeuronBlock | dict[int, NeuronBlock]
-    if thermal is None:
-        neurons = neuron_block(device, circuit, s)
+    if thermal is None and per is None:
+        neurons = neuron_block(device, circuit, s, compact=compact if isinstance(compact, CompactMTJ) else None)
     else:
-        neurons = {j: neuron_block(device, circuit, s, thermal=thermal, tag=str(j)) for j in cols}
+        one = compact if isinstance(compact, CompactMTJ) else None
+        neurons = {j: neuron_block(device, circuit, s, thermal=thermal, tag=str(j),
+                                   compact=per[j] if per is not None else one) for j in cols}
         for j in cols:
-            attachments.update(thermal.attachments(t_stop, tag=str(j)))
+            if thermal is not None:
+                attachments.update(thermal.attachments(t_stop, tag=str(j)))
     block = array_block(w, inputs, circuit, neurons, settings.crossbar, columns)
     title = f"mtjspice neuron array {w.shape[0]}x{w.shape[1]} ({circuit.comparator} comparators, {circuit.reset} reset)"
+    if s.mtj == "compact":
+        title += ", compact MTJs"
     if thermal is not None:
         title += f", MTJs at {thermal.temperature:g} K, noise seed {thermal.seed}"
     opts = deck_options(circuit, s, t_stop, thermal)
     deck = Deck(title, block.items, probes=block.probes.all(), attachments=attachments, **opts)  # type: ignore[arg-type]
     return deck, block.probes
+
+
+def _per_neuron(compact: CompactMTJ | Sequence[CompactMTJ] | None, m: int) -> list[CompactMTJ] | None:
+    """The per-neuron compact parameters, checked (one per neuron), or None for one shared set."""
+    if compact is None or isinstance(compact, CompactMTJ):
+        return None
+    per = list(compact)
+    if len(per) != m or not all(isinstance(c, CompactMTJ) for c in per):
+        raise ParameterError("compact", f"{len(per)} items", f"one CompactMTJ per neuron ({m})")
+    return per
 
 
 def plan_parts(m: int, settings: ArraySettings, split: bool | None = None) -> list[list[int]]:
@@ -109,7 +136,7 @@ def plan_parts(m: int, settings: ArraySettings, split: bool | None = None) -> li
         raise ParameterError("split", "on", "off: with wire resistance (r_wire > 0) the neurons are coupled")
     if split is False or coupled:
         return [list(range(m))]
-    g = settings.group or DEFAULT_GROUP
+    g = settings.group or (COMPACT_GROUP if settings.neuron.mtj == "compact" else DEFAULT_GROUP)
     return [list(range(a, min(a + g, m))) for a in range(0, m, g)]
 
 
@@ -127,19 +154,22 @@ class _Part:
     waves: dict[int, Waveforms]
     vmax: float
     stats: dict[str, float]
+    ranges: dict[int, tuple[float, float]]
 
 
 def _analyse_part(wf: Waveforms, pr: ArrayProbes, weights: np.ndarray, c: NeuronCircuit, arr: ArrayCircuit,
-                  keep: bool) -> _Part:
+                  keep: bool, compact: Sequence[CompactMTJ] | None = None) -> _Part:
     """Spikes, per-neuron energies and the part's crossbar energy from one part's waveforms."""
     t = wf.t
     gp, gn = split_conductances(weights, arr.g_min)
     i_rows = [wf[i_in.vector] for i_in, _, _ in pr.rows]
     v_src = [wf[v.vector] for _, v, _ in pr.rows]
     v_rows = [wf[v.vector] for _, _, v in pr.rows]
-    spikes, e_neur, vmax = [], [], 0.0
+    spikes, e_neur, vmax, ranges = [], [], 0.0, {}
     for j, p in pr.neurons.items():
         vmax = max(vmax, float(np.max(np.abs(wf[p.t1.vector] - wf[p.t2.vector]))))
+        if compact is not None:
+            ranges[j] = range_stats(compact[j], t, wf[p.i_junction.vector])
         st = detect_spikes(wf, p, c.vdd)
         spikes += [(j, float(ts), int(pol)) for ts, pol in zip(st.t, st.polarity, strict=True)]
         e_neur.append((j, neuron_energy(wf, c, p)))
@@ -155,13 +185,14 @@ def _analyse_part(wf: Waveforms, pr: ArrayProbes, weights: np.ndarray, c: Neuron
                  driver_r=sum(integral(t, i**2) * arr.r_driver for i in i_rows),
                  rows_delivered=sum(integral(t, -v * i) for v, i in zip(v_src, i_rows, strict=True)),
                  driver_static=integral(t, -arr.v_driver_supply * wf[pr.i_driver_supply.vector]),
-                 waves={j: wf for j in cols} if keep else {}, vmax=vmax, stats=dict(wf.stats))
+                 waves={j: wf for j in cols} if keep else {}, vmax=vmax, stats=dict(wf.stats), ranges=ranges)
 
 
 def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | float], t_stop: float,
               settings: ArraySettings | None = None, *, split: bool | None = None, workers: int | None = None,
               keep_waves: bool = False, input_events: int = 0, circuit: NeuronCircuit | None = None,
-              progress: Callable[[int, int], None] | None = None, thermal: Thermal | None = None) -> ArrayRun:
+              progress: Callable[[int, int], None] | None = None, thermal: Thermal | None = None,
+              compact: CompactMTJ | Sequence[CompactMTJ] | None = None) -> ArrayRun:
     """Build, run and analyse an array.
 
     Parameters
@@ -184,6 +215,10 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
         Called after each part finishes.
     thermal : Thermal, optional
         Every MTJ at a temperature, with its own seeded noise (see :func:`array_deck`).
+    compact : CompactMTJ, or one per neuron, optional
+        The compact MTJs' parameters with ``settings.neuron.mtj == "compact"`` (see
+        :func:`array_deck`); the run warns :class:`~mtjspice.netlist.compact.CompactRangeWarning`
+        when a neuron's junction left its fitted range.
     """
     from ..sim import run_batch_many
 
@@ -194,21 +229,32 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
         raise ParameterError("weights", w.shape, "an N x M array with N, M >= 1")
     c = circuit or resolve(device, st.neuron)
     parts = plan_parts(w.shape[1], st, split)
-    step = st.neuron.max_step if thermal is None else thermal.interval
+    step = cost_step(st.neuron, thermal)
+    cps: list[CompactMTJ] | None = None
+    if st.neuron.mtj == "compact":
+        per = _per_neuron(compact, w.shape[1])
+        one = compact_model(device, st.neuron, compact if isinstance(compact, CompactMTJ) else None)
+        cps = per if per is not None else [one] * w.shape[1]
+        compact = per if per is not None else one
     # per neuron: its own probes, its two column currents and about one row's share
-    check_cost(array_cost(w.shape[0], w.shape[1], t_stop, step, NEURON_VECTORS + 3, c.comparator,
-                          max(len(p) for p in parts), workers, split=len(parts) > 1, noise=thermal is not None),
-               "t_stop", t_stop, "shorten t_stop or simulate fewer neurons")
-    built = [array_deck(device, c, w, inputs, t_stop, st, cols, thermal) for cols in parts]
+    cost = array_cost(w.shape[0], w.shape[1], t_stop, step, NEURON_VECTORS + 3, c.comparator,
+                      max(len(p) for p in parts), workers, split=len(parts) > 1, noise=thermal is not None)
+    check_cost(compact_cost(cost) if cps is not None else cost, "t_stop", t_stop,
+               "shorten t_stop or simulate fewer neurons")
+    built = [array_deck(device, c, w, inputs, t_stop, st, cols, thermal, compact) for cols in parts]
 
     def analyse(k: int, wf: Waveforms) -> _Part:
-        return _analyse_part(wf, built[k][1], w, c, st.crossbar, keep_waves)
+        return _analyse_part(wf, built[k][1], w, c, st.crossbar, keep_waves, cps)
 
     texts = [d.text() for d, _ in built]  # rendered once: run, then kept in the result
     jobs = [(t, d.vectors, d.data_file, dict(d.attachments)) if d.attachments else (t, d.vectors, d.data_file)
             for t, (d, _) in zip(texts, built, strict=True)]
     res: list[_Part] = run_batch_many(jobs, workers=workers, progress=progress, each=analyse)
     check_breakdown(device, max(r.vmax for r in res), " in the array")
+    if cps is not None:
+        worst = max(((j, rg) for r in res for j, rg in r.ranges.items()),
+                    key=lambda x: (x[1][0] > cps[x[0]].i_max, x[1][1] / cps[x[0]].tau_m))
+        warn_range(cps[worst[0]], *worst[1], f" at neuron {worst[0]}")
     spikes = sorted((sp for r in res for sp in r.spikes), key=lambda x: (x[1], x[0]))
     arr = np.array(spikes, dtype=float).reshape(-1, 3)
     raster = Raster(arr[:, 0].astype(int), arr[:, 1], arr[:, 2].astype(int))

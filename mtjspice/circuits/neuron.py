@@ -19,6 +19,7 @@ from ..analysis.spikes import detect_spikes, firing_rate
 from ..errors import BreakdownWarning, ParameterError
 from ..netlist.cards import parse_model_card
 from ..netlist.circuit import Comment, Subckt
+from ..netlist.compact import CompactMTJ, CompactNoise, compact_subckt, ou_file_text, ou_samples
 from ..netlist.comparators import behavioral_comparator, cmos_comparator
 from ..netlist.deck import Analysis, Deck
 from ..netlist.mtj import OPTION_PRESETS, mtj_subckt
@@ -36,10 +37,12 @@ from ..netlist.sources import isource
 from ..params import Device
 from ..results import NeuronRun, Waveforms
 from ..stimulus import DC, Waveform
+from .compact import COMPACT_OPTIONS, COMPACT_POINT_STEP, check_range, compact_cost, compact_params, fit_noise
 from .cost import check_cost, neuron_cost
 from .settings import NeuronSettings, device_onset, model_card_path, resolve
 
-__all__ = ["neuron_block", "neuron_deck", "run_neuron", "neuron_trials", "fi_curve", "fi_curve_thermal",
+__all__ = ["neuron_block", "neuron_deck", "compact_model", "cost_step", "run_neuron",
+           "neuron_trials", "fi_curve", "fi_curve_thermal",
            "fi_currents", "check_breakdown", "idle_power", "Thermal", "NOISE_FILE", "noise_file"]
 
 
@@ -74,26 +77,43 @@ class Thermal:
         Seed of the noise samples (>= 0).
     interval : float
         Noise sample interval = the deck's maximum step (s).
+    variance, tau : float
+        With the compact MTJ: the variance (-) and autocorrelation time (s) of its membrane noise
+        (:func:`mtjspice.circuits.compact.fit_noise`); 0 with the macrospin MTJ.
     """
 
     temperature: float
     seed: int
     interval: float
+    variance: float = 0.0
+    tau: float = 0.0
 
     @staticmethod
     def make(device: Device, settings: NeuronSettings, temperature: float | None, seed: int = 0) -> Thermal | None:
-        """The thermal field at ``temperature`` (K; None or 0: none) with ``seed``."""
+        """The thermal field at ``temperature`` (K; None or 0: none) with ``seed``; with the compact
+        MTJ, the membrane noise fitted to the device's thermal m.p at rest."""
         t = 0.0 if temperature is None else check_temperature(temperature)
         check_seed(seed)
         if t == 0.0:
             return None
+        if settings.mtj == "compact":
+            var, tau = fit_noise(device, t)
+            return Thermal(t, int(seed), min(settings.step, tau / 20), var, tau)
         return Thermal(t, int(seed), noise_interval(device, settings.max_step))
+
+    def compact_noise(self, tag: str = "") -> CompactNoise:
+        """The compact MTJ's noise term, reading :func:`noise_file` ``(tag)``."""
+        return CompactNoise(self.temperature, self.variance, self.tau, noise_file(tag), self.interval)
 
     def attachments(self, t_stop: float, tag: str = "") -> dict[str, str]:
         """The sample file the deck reads, for a run of ``t_stop`` (s). ``tag`` (an array's neuron
         index) names the file ``noise_mtj<tag>.txt`` and draws its own stream, from the seed
         sequence (seed, tag): independent of every other neuron's, the same in any split of the array."""
-        z = draw_noise(self.seed, t_stop, self.interval, stream=int(tag) if tag else None)[:, :, 0]
+        stream = int(tag) if tag else None
+        if self.tau > 0:
+            return {noise_file(tag): ou_file_text(ou_samples(self.seed, t_stop, self.interval, self.tau, stream),
+                                                  self.interval)}
+        z = draw_noise(self.seed, t_stop, self.interval, stream=stream)[:, :, 0]
         return {noise_file(tag): noise_file_text(z, self.interval)}
 
 
@@ -102,17 +122,29 @@ def noise_file(tag: str = "") -> str:
     return f"noise_mtj{tag}.txt"
 
 
+def compact_model(device: Device, settings: NeuronSettings, compact: CompactMTJ | None = None) -> CompactMTJ:
+    """The compact MTJ's parameters: ``compact``, else ``settings.compact``, else the device's cached fit."""
+    return compact or settings.compact or compact_params(device)
+
+
 def neuron_block(device: Device, circuit: NeuronCircuit, settings: NeuronSettings,
-                 shared_rails: bool = True, thermal: Thermal | None = None, tag: str = "") -> NeuronBlock:
+                 shared_rails: bool = True, thermal: Thermal | None = None, tag: str = "",
+                 compact: CompactMTJ | None = None) -> NeuronBlock:
     """The neuron subcircuit (MTJ, comparators, readout, reset) and its probes; ``shared_rails``
     as in :func:`mtjspice.netlist.neuron.neuron_subckt`; ``thermal``: the MTJ's thermal field;
     ``tag`` (digits) names a neuron of its own, ``lifn<tag>`` with ``mtj<tag>`` reading
     ``noise_mtj<tag>.txt`` (an array at temperature: one noise stream per neuron).
 
     The MTJ's trapezoid correction uses the deck's maximum step (``settings.max_step``, or the
-    noise's sample interval at temperature)."""
+    noise's sample interval at temperature). With ``settings.mtj == "compact"`` the MTJ is the
+    compact one (:func:`compact_model` gives its parameters; ``compact``: this neuron's own)."""
     if tag and not tag.isdigit():
         raise ParameterError("tag", tag, "digits (a neuron's index)")
+    if settings.mtj == "compact":
+        sub = compact_subckt(device, compact_model(device, settings, compact), f"mtj{tag}",
+                             noise=None if thermal is None else thermal.compact_noise(tag))
+        return neuron_subckt(circuit, sub, _comparator(circuit, settings), name=f"lifn{tag}",
+                             shared_rails=shared_rails)
     noise = None if thermal is None else ThermalNoise(thermal.temperature, noise_file(tag), thermal.interval)
     mtj = mtj_subckt(device, f"mtj{tag}", settings.preset,
                      step=settings.max_step if thermal is None else thermal.interval, thermal=noise)
@@ -130,15 +162,18 @@ def deck_options(circuit: NeuronCircuit, settings: NeuronSettings, t_stop: float
     normal step control (:data:`mtjspice.netlist.noise.THERMAL_OPTIONS`)."""
     if not (isinstance(t_stop, (int, float)) and math.isfinite(t_stop) and t_stop > 0):
         raise ParameterError("t_stop", t_stop, "a time > 0 (s)")
-    step = settings.max_step if thermal is None else thermal.interval
+    step = settings.step if thermal is None else thermal.interval
     options = OPTION_PRESETS[settings.preset] if thermal is None else {**OPTION_PRESETS[settings.preset],
                                                                        **THERMAL_OPTIONS}
+    if settings.mtj == "compact":
+        options = {**options, **COMPACT_OPTIONS}
     return {"analysis": Analysis(t_stop, min(10e-12, t_stop / 100), max_step=step),
             "options": options, "threads": 1 if circuit.comparator == "cmos" else None}
 
 
 def neuron_deck(device: Device, circuit: NeuronCircuit, wave: Waveform | float, t_stop: float,
-                settings: NeuronSettings | None = None, thermal: Thermal | None = None) -> tuple[Deck, NeuronBlock]:
+                settings: NeuronSettings | None = None, thermal: Thermal | None = None,
+                compact: CompactMTJ | None = None) -> tuple[Deck, NeuronBlock]:
     """The single-neuron deck (runs as it is with ``ngspice -b``, beside its attachments) and the
     neuron block it holds.
 
@@ -147,15 +182,24 @@ def neuron_deck(device: Device, circuit: NeuronCircuit, wave: Waveform | float, 
     ``ni`` (A). With ``thermal`` the MTJ reads its noise from :data:`NOISE_FILE`, which the deck
     carries in its ``attachments``."""
     s = settings or NeuronSettings(comparator=circuit.comparator, reset=circuit.reset)
-    block = neuron_block(device, circuit, s, shared_rails=False, thermal=thermal)
+    block = neuron_block(device, circuit, s, shared_rails=False, thermal=thermal, compact=compact)
     items = (*clock_sources(circuit), Comment("input current into the neuron's input node ni"),
              isource("in", "0", "ni", wave), *block.subckt.items)
     title = f"mtjspice signed LIF neuron ({circuit.comparator} comparators, {circuit.reset} reset)"
+    if s.mtj == "compact":
+        title += ", compact MTJ"
     if thermal is not None:
         title += f", MTJ at {thermal.temperature:g} K, noise seed {thermal.seed}"
     opts = deck_options(circuit, s, t_stop, thermal)
     attachments = {} if thermal is None else thermal.attachments(t_stop)
     return Deck(title, items, probes=block.probes.all(), attachments=attachments, **opts), block  # type: ignore[arg-type]
+
+
+def cost_step(s: NeuronSettings, thermal: Thermal | None) -> float:
+    """The step (s) the cost estimates take: the deck's, or the compact deck's points (edge-bound)."""
+    if s.mtj == "compact":
+        return min(COMPACT_POINT_STEP, thermal.interval if thermal is not None else COMPACT_POINT_STEP)
+    return s.max_step if thermal is None else thermal.interval
 
 
 def check_breakdown(device: Device, v_max: float, where: str = "") -> None:
@@ -167,24 +211,26 @@ def check_breakdown(device: Device, v_max: float, where: str = "") -> None:
 
 def run_neuron(device: Device, wave: Waveform | float, t_stop: float, settings: NeuronSettings | None = None,
                circuit: NeuronCircuit | None = None, *, warn: bool = True, thermal: Thermal | None = None,
-               keep_wave: bool = True) -> NeuronRun:
+               keep_wave: bool = True, compact: CompactMTJ | None = None) -> NeuronRun:
     """Build, run (``ngspice -b``) and analyse one neuron simulation.
 
     ``thermal`` (:meth:`Thermal.make`) puts the MTJ at a temperature, with seeded noise. Warns
     :class:`~mtjspice.errors.BreakdownWarning` if the junction voltage exceeds the device's
     breakdown voltage (``warn=False`` leaves that to the caller, e.g. from threads, where warning
     filters are not thread-safe; the peak is in ``result.v_junction_max``). ``keep_wave=False``
-    drops the waveforms and the noise samples after the analysis (for many trials).
+    drops the waveforms and the noise samples after the analysis (for many trials). With
+    ``settings.mtj == "compact"`` (``compact``: its parameters, default :func:`compact_model`) it
+    also warns :class:`~mtjspice.netlist.compact.CompactRangeWarning` outside the fitted range.
     """
     from ..sim import run_deck
 
     t0 = time.perf_counter()
     s = settings or NeuronSettings()
     c = circuit or resolve(device, s)
-    step = s.max_step if thermal is None else thermal.interval
-    check_cost(neuron_cost(t_stop, step, NEURON_VECTORS, c.comparator, noise=thermal is not None), "t_stop", t_stop,
-               "shorten t_stop")
-    deck, block = neuron_deck(device, c, wave, t_stop, s, thermal)
+    cost = neuron_cost(t_stop, cost_step(s, thermal), NEURON_VECTORS, c.comparator, noise=thermal is not None)
+    check_cost(compact_cost(cost) if s.mtj == "compact" else cost, "t_stop", t_stop, "shorten t_stop")
+    cp = compact_model(device, s, compact) if s.mtj == "compact" else None
+    deck, block = neuron_deck(device, c, wave, t_stop, s, thermal, compact=cp)
     text = deck.text()
     t1 = time.perf_counter()
     wf = run_deck(deck)
@@ -193,6 +239,8 @@ def run_neuron(device: Device, wave: Waveform | float, t_stop: float, settings: 
     vj = float(np.max(np.abs(wf[p.t1.vector] - wf[p.t2.vector])))
     if warn:
         check_breakdown(device, vj)
+        if cp is not None:
+            check_range(cp, wf.t, wf[p.i_junction.vector])
     spikes = detect_spikes(wf, p, c.vdd)
     energy = neuron_energy(wf, c, p)
     if not keep_wave:

@@ -14,8 +14,9 @@ from ..params import Device
 from ..results import ARRAY_PARTS
 from ..stimulus import spike_waveforms
 from .array import DEFAULT_GROUP, ArraySettings, run_array
+from .compact import compact_cost
 from .cost import RunCost, array_cost, check_cost
-from .neuron import NEURON_VECTORS
+from .neuron import NEURON_VECTORS, cost_step
 
 __all__ = ["power_sweep", "workload"]
 
@@ -45,8 +46,10 @@ def power_sweep(device: Device, sizes: Sequence[int], t_stop: float, settings: A
     ns = sorted({int(n) for n in sizes})
     if len(ns) < 2 or ns[0] < 1:
         raise ParameterError("sizes", sizes, "at least two distinct sizes >= 1 to fit the model")
-    costs = [array_cost(n, n, t_stop, settings.neuron.max_step, NEURON_VECTORS + 3, settings.neuron.comparator,
-                        settings.group or DEFAULT_GROUP, workers) for n in ns]
+    costs = [array_cost(n, n, t_stop, cost_step(settings.neuron, None), NEURON_VECTORS + 3,
+                        settings.neuron.comparator, settings.group or DEFAULT_GROUP, workers) for n in ns]
+    if settings.neuron.mtj == "compact":
+        costs = [compact_cost(c) for c in costs]
     check_cost(RunCost(max(c.points for c in costs), max(c.nbytes for c in costs), sum(c.seconds for c in costs),
                        max(c.per_run for c in costs), f"simulated sizes {', '.join(map(str, ns))} (largest: "
                        f"{costs[-1].what})"), "max_sim", ns[-1],

@@ -35,21 +35,25 @@ from typing import Any
 
 from ..analysis.devicefit import onset_current
 from ..errors import ParameterError
+from ..netlist.compact import COMPACT_MODELS, CompactMTJ
 from ..netlist.comparators import LATCH_OFFSET, BehavioralComparator, CmosComparator
 from ..netlist.mtj import OPTION_PRESETS
 from ..netlist.neuron import COMPARATORS, RESETS, NeuronCircuit
 from ..params import Device, shipped_path
 from ..physics.llgs import junction_resistance
 
-__all__ = ["NeuronSettings", "resolve", "TRIM_FACTOR", "model_card_path", "device_onset"]
+__all__ = ["NeuronSettings", "resolve", "TRIM_FACTOR", "COMPACT_STEP", "model_card_path", "device_onset"]
 
 #: Share of the reads' mean current that the trim cancels: all of it. Measured on
 #: the shipped orthogonal device over 400 ns, both resets: the +I and -I firing rates agree within 4 %
 #: from 0.58 to 0.625 mA, within 9 % at 0.65 mA (the intervals lock to whole read clocks) and
 #: within 12-25 % at 0.57 mA, at the onset; 0.9 and 1.1 do no better.
 TRIM_FACTOR = 1.0
+#: Largest time step of a neuron deck with the compact MTJ (s): the membrane moves on tau_m (about
+#: 1 ns), and the clock, strobe and one-shot edges are breakpoints whatever the step.
+COMPACT_STEP = 50e-12
 
-_NOT_POSITIVE = ("comparator", "reset", "behavioral", "cmos", "preset", "u_th", "v_hi", "v_lo")
+_NOT_POSITIVE = ("comparator", "reset", "behavioral", "cmos", "preset", "u_th", "v_hi", "v_lo", "mtj", "compact")
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,15 @@ class NeuronSettings:
     preset : str
         Simulator options (:data:`mtjspice.netlist.mtj.OPTION_PRESETS`).
     max_step : float
-        The deck's largest time step (s); the MTJ's trapezoid correction uses it.
+        The deck's largest time step with the macrospin MTJ (s); its trapezoid correction uses it.
+    mtj : {"macrospin", "compact"}
+        The junction model: the behavioral macrospin (:mod:`mtjspice.netlist.mtj`) or the compact
+        signed-LIF MTJ fitted to the device (:mod:`mtjspice.netlist.compact`).
+    compact : CompactMTJ or None
+        The compact MTJ's parameters; None: fitted to the device on first use and cached
+        (:func:`mtjspice.circuits.compact.compact_params`).
+    compact_step : float
+        The deck's largest time step with the compact MTJ (s).
     """
 
     comparator: str = "behavioral"
@@ -112,12 +124,19 @@ class NeuronSettings:
     cmos: CmosComparator = field(default_factory=CmosComparator)
     preset: str = "default"
     max_step: float = 5e-12
+    mtj: str = "macrospin"
+    compact: CompactMTJ | None = None
+    compact_step: float = COMPACT_STEP
 
     def __post_init__(self) -> None:
         if self.comparator not in COMPARATORS:
             raise ParameterError("comparator", self.comparator, "'behavioral' or 'cmos'")
         if self.reset not in RESETS:
             raise ParameterError("reset", self.reset, "'leak' or 'active'")
+        if self.mtj not in COMPACT_MODELS:
+            raise ParameterError("mtj", self.mtj, " or ".join(map(repr, COMPACT_MODELS)))
+        if self.compact is not None and not isinstance(self.compact, CompactMTJ):
+            raise ParameterError("compact", type(self.compact).__name__, "None or a CompactMTJ")
         if self.preset not in OPTION_PRESETS:
             raise ParameterError("preset", self.preset, "one of " + ", ".join(map(repr, OPTION_PRESETS)))
         if not (isinstance(self.u_th, (int, float)) and math.isfinite(self.u_th) and 0 < self.u_th < 1):
@@ -142,6 +161,11 @@ class NeuronSettings:
                                  f"edges = {self.read_width + 2 * self.edge!r} s (read_width = {self.read_width!r} s)")
         if self.v_hi is not None and self.v_lo is not None and self.v_lo >= self.v_hi:
             raise ParameterError("v_lo", self.v_lo, f"a threshold below v_hi = {self.v_hi!r} V (they are inverted)")
+
+    @property
+    def step(self) -> float:
+        """The deck's largest time step (s) for the chosen MTJ model (``max_step`` or ``compact_step``)."""
+        return self.compact_step if self.mtj == "compact" else self.max_step
 
     def with_overrides(self, **kw: Any) -> NeuronSettings:
         """A copy with the non-None keyword values replaced."""

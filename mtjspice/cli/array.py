@@ -10,7 +10,16 @@ import numpy as np
 from ..errors import printable
 from ..io.outputs import write_csv
 from ..params import load_device
-from .common import add_model_argument, add_out_argument, add_seed_argument, count, nonnegative_si, positive_si
+from .common import (
+    add_model_argument,
+    add_mtj_argument,
+    add_out_argument,
+    add_seed_argument,
+    count,
+    mtj_settings,
+    nonnegative_si,
+    positive_si,
+)
 
 HELP = "simulate an N x M neuron array (crossbar, drivers, neurons) in ngspice; spike raster and energy by part"
 
@@ -36,6 +45,7 @@ def add_array_options(p: argparse.ArgumentParser) -> None:
                    help="parallel ngspice processes (default: the number of CPUs)")
     p.add_argument("--i-th", type=positive_si("--i-th"), default=None, metavar="A",
                    help="neuron onset current in A (default: from a macrospin scan of the device)")
+    add_mtj_argument(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -46,8 +56,8 @@ def settings_from_args(args: argparse.Namespace, width_default: float):  # type:
     from ..circuits.settings import NeuronSettings
     from ..netlist.array import ArrayCircuit
 
-    ns = NeuronSettings(comparator=getattr(args, "comparator", "behavioral"),
-                        reset=getattr(args, "reset", "leak")).with_overrides(i_th=args.i_th)
+    ns = NeuronSettings(comparator=getattr(args, "comparator", "behavioral"), reset=getattr(args, "reset", "leak"),
+                        **mtj_settings(args)).with_overrides(i_th=args.i_th)  # type: ignore[arg-type]
     given = {f.name: getattr(args, f.name) for f in fields(ArrayCircuit)
              if getattr(args, f.name, None) is not None}  # unset options keep ArrayCircuit's defaults
     return ArraySettings(neuron=ns, crossbar=ArrayCircuit(**given), v_spike=args.v_spike,

@@ -9,7 +9,7 @@ from ..errors import ParameterError
 from ..units import parse_si
 
 __all__ = ["si", "positive_si", "nonnegative_si", "count", "seed", "add_model_argument", "add_out_argument",
-           "add_seed_argument"]
+           "add_seed_argument", "add_mtj_argument", "mtj_settings"]
 
 
 def si(option: str) -> Callable[[str], float]:
@@ -93,3 +93,33 @@ def add_out_argument(p: argparse.ArgumentParser) -> None:
     p.add_argument("--timeout", type=positive_si("--timeout"), default=None, metavar="SECONDS",
                    help="stop the command after this many seconds of wall time, writing nothing "
                         "(default: no limit for the command; each ngspice process stops after an hour)")
+
+
+def _mtj_choice(text: str) -> str:
+    if text not in ("macrospin", "compact"):
+        raise argparse.ArgumentTypeError(str(ParameterError("--mtj", text, "'macrospin' or 'compact'")))
+    return text
+
+
+def add_mtj_argument(p: argparse.ArgumentParser) -> None:
+    """The --mtj and --lif-params options (the junction model of every neuron)."""
+    p.add_argument("--mtj", type=_mtj_choice, default="macrospin",
+                   help="junction model: macrospin (the behavioral LLGS magnet, 5 ps steps) or compact (the "
+                        "device's fitted signed LIF, one state; about 10 times cheaper; fitted on first use, about "
+                        "30 s, and cached by the device's content in $MTJSPICE_CACHE or ~/.cache/mtjspice)")
+    p.add_argument("--lif-params", default=None, metavar="FILE",
+                   help="with --mtj compact: the compact MTJ's parameters from a lif_params.json written by "
+                        "mtjspice fit (default: fit the device)")
+
+
+def mtj_settings(args: argparse.Namespace) -> dict[str, object]:
+    """NeuronSettings keywords from --mtj and --lif-params."""
+    mtj = getattr(args, "mtj", "macrospin")
+    path = getattr(args, "lif_params", None)
+    if path is not None and mtj != "compact":
+        raise ParameterError("--lif-params", path, "a file only with --mtj compact")
+    if path is None:
+        return {"mtj": mtj}
+    from ..circuits.compact import load_compact
+
+    return {"mtj": mtj, "compact": load_compact(path)}

@@ -10,7 +10,16 @@ import numpy as np
 from ..errors import ParameterError, printable
 from ..io.outputs import write_csv
 from ..params import load_device
-from .common import add_model_argument, add_out_argument, add_seed_argument, count, nonnegative_si, si
+from .common import (
+    add_model_argument,
+    add_mtj_argument,
+    add_out_argument,
+    add_seed_argument,
+    count,
+    mtj_settings,
+    nonnegative_si,
+    si,
+)
 
 HELP = "simulate the signed LIF neuron circuit in ngspice (readout, comparators, reset, energy)"
 
@@ -53,6 +62,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                             ("--clock-period", "s", "read-clock period"),
                             ("--read-width", "s", "read window")):
         p.add_argument(opt, type=si(opt), default=None, metavar=unit, help=f"{what} in {unit} (default derived)")
+    add_mtj_argument(p)
     p.add_argument("--fi", action="store_true", help="also sweep DC input for the firing-rate curve, both signs "
                    "(at temperature: --trials runs per current, with the spread)")
     p.add_argument("--temperature", type=nonnegative_si("--temperature"), default=None, metavar="KELVIN",
@@ -71,7 +81,7 @@ def settings_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def
 
     kw = {name: getattr(args, name) for name in ("u_th", "v_hi", "v_lo", "r_ref", "v_read", "i_read", "i_th",
                                                  "t_refractory", "i_reset", "i_trim", "clock_period", "read_width")}
-    return NeuronSettings(comparator=args.comparator, reset=args.reset).with_overrides(**kw)
+    return NeuronSettings(comparator=args.comparator, reset=args.reset, **mtj_settings(args)).with_overrides(**kw)  # type: ignore[arg-type]
 
 
 def run(args: argparse.Namespace) -> int:
