@@ -10,7 +10,7 @@ import os
 from ..errors import printable
 from ..io.outputs import write_csv
 from ..params import load_device
-from .common import add_model_argument, add_out_argument, count, positive_si
+from .common import add_model_argument, add_out_argument, count, positive_si, seed, si
 
 HELP = "map the dimension design window: sweep two of W, L, T and classify each geometry"
 
@@ -23,11 +23,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                        "breakdown = 1 where the junction voltage passes its breakdown voltage; W > L "
                        "points omitted), DIR/window.png and DIR/boundaries.json (straight-line fits, m).")
     add_model_argument(p)
-    p.add_argument("--fix", choices=("W", "L", "T"), required=True,
-                   help="dimension held at the model's value; the other two are swept")
-    p.add_argument("--points", type=count("--points"), default=40, metavar="N",
-                   help="grid points per swept axis (default 40); 1 evaluates one geometry: the device's own, or "
-                        "MIN of a MIN = MAX range")
+    p.add_argument("--fix", choices=("W", "L", "T"), default=None,
+                   help="dimension held at the model's value; the other two are swept (required unless --plane)")
+    p.add_argument("--points", type=count("--points"), default=None, metavar="N",
+                   help="grid points per swept axis (default 40, 9 with --yield); 1 evaluates one geometry: the "
+                        "device's own, or MIN of a MIN = MAX range")
     for name, (lo, hi) in (("W", (4e-9, 30e-9)), ("L", (15e-9, 75e-9)), ("T", (15e-9, 80e-9))):
         p.add_argument(f"--{name}-range", nargs=2, type=positive_si(f"--{name}-range"), default=None,
                        metavar=("MIN", "MAX"), help=f"sweep range of {name} in m (default {lo:g} {hi:g})")
@@ -48,12 +48,43 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--chunk", type=count("--chunk"), default=1000, metavar="N", help="devices per batch (default 1000)")
     p.add_argument("--workers", type=count("--workers", 1, 1024), default=os.cpu_count() or 1, metavar="N",
                    help="parallel processes (default: number of CPUs)")
+    y = p.add_argument_group("yield map (robust design): the Monte Carlo yield of every design of the plane")
+    y.add_argument("--yield", dest="yield_map", action="store_true",
+                   help="map the yield instead of the regimes: each design (its own nominal circuit, its drive "
+                        "scaled to its onset, its RA to keep the junction voltage) gets --samples draws of --sigma; "
+                        "writes yield_map.csv, yield_map.png, yield_ref_map.png and robust.json")
+    y.add_argument("--sigma", default=None, metavar="SPEC",
+                   help="spreads for --yield, e.g. L=1n,W=1n,T=0.5n,Ms=3%%,RA=5%% (default: the device file's "
+                        "[variation] table)")
+    y.add_argument("--plane", default=None, metavar="X,Y",
+                   help="the two design parameters of the yield map among W, L, T, Ku (default: the two --fix sweeps)")
+    y.add_argument("--Ku-range", nargs=2, type=si("--Ku-range"), default=None, metavar=("MIN", "MAX"),
+                   help="sweep range of an interface anisotropy Ku along z, J/m^3 (default 0 2e4)")
+    y.add_argument("--samples", type=count("--samples", 1, 100_000), default=200, metavar="N",
+                   help="Monte Carlo samples per design (default 200)")
+    y.add_argument("--seed", type=seed(), default=0, metavar="N", help="seed of the samples (default 0)")
+    y.add_argument("--drive", type=positive_si("--drive"), default=0.6e-3, metavar="AMPS",
+                   help="the device's own drive in A (default 0.6m); each design's is scaled by its onset")
+    y.add_argument("--scheduler", default=None, metavar="ADDRESS", help="run the designs on an existing Dask cluster")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_out_argument(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.yield_map:
+        from .windowyield import run_yield
+
+        return run_yield(args)
+    from ..errors import ParameterError as _PE
+
+    if args.fix is None:
+        raise _PE("--fix", None, "W, L or T: the dimension held (the other two are swept)")
+    for opt, given in (("--sigma", args.sigma), ("--plane", args.plane), ("--Ku-range", args.Ku_range)):
+        if given is not None:
+            raise _PE(opt, given, "only with --yield")
+    if args.points is None:
+        args.points = 40
     from ..analysis.window import REGIMES, WindowSpec, boundaries, plane_grid, sweep_plane, valid_count
     from ..budget import check_memory, warn_time
     from ..device import LIMITS

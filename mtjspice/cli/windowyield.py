@@ -1,0 +1,140 @@
+"""``mtjspice window --yield``: the Monte Carlo yield over a plane of designs, and the robust design."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+
+import numpy as np
+
+from ..errors import ParameterError, printable
+
+__all__ = ["run_yield"]
+
+#: Default sweep ranges of the design parameters (SI units).
+DEFAULT_RANGES = {"W": (8e-9, 12e-9), "L": (42e-9, 48e-9), "T": (47e-9, 53e-9), "Ku": (0.0, 2e4)}
+UNITS = {"W": ("nm", 1e9), "L": ("nm", 1e9), "T": ("nm", 1e9), "Ku": ("kJ/m^3", 1e-3)}
+
+
+def _plane(args: argparse.Namespace) -> tuple[str, str]:
+    if args.plane is not None:
+        names = [x.strip() for x in str(args.plane).split(",")]
+        if len(names) != 2 or names[0] == names[1] or not all(n in DEFAULT_RANGES for n in names):
+            raise ParameterError("--plane", args.plane, "two different names among W, L, T, Ku, e.g. Ku,L")
+        return names[0], names[1]
+    if args.fix is None:
+        raise ParameterError("--fix", None, "W, L or T (the other two are the plane), or --plane X,Y")
+    x, y = [a for a in ("W", "L", "T") if a != args.fix]
+    return x, y
+
+
+def _axis(args: argparse.Namespace, name: str, points: int) -> np.ndarray:
+    from ..device import LIMITS
+
+    r = getattr(args, f"{name}_range", None)
+    lo, hi = DEFAULT_RANGES[name] if r is None else (r[0], r[1])
+    if not lo <= hi:
+        raise ParameterError(f"--{name}-range", r, "MIN <= MAX")
+    if name != "Ku":
+        low, high, _, why = LIMITS[f"geometry.{name}"]
+        if not (low * (1 - 1e-9) <= lo and hi <= high * (1 + 1e-9)):
+            raise ParameterError(f"--{name}-range", r, f"dimensions within {why}")
+    if points == 1 or lo == hi:
+        return np.array([0.5 * (lo + hi)])
+    return np.linspace(lo, hi, points)
+
+
+def run_yield(args: argparse.Namespace) -> int:
+    from ..budget import warn_time
+    from ..io.outputs import write_csv
+    from ..montecarlo.device import DeviceMC
+    from ..montecarlo.robust import design_device, robust_table, sensitivity, yield_map
+    from ..montecarlo.scaleout import check_scheduler, default_workers
+    from ..params import load_device
+    from ..plots.montecarlo import plot_yield_map
+    from .montecarlo import _spec
+    from .progress import Progress
+
+    if args.scheduler is not None:
+        check_scheduler(args.scheduler)
+    x_name, y_name = _plane(args)
+    points = 9 if args.points is None else args.points
+    xs, ys = _axis(args, x_name, points), _axis(args, y_name, points)
+    device = load_device(args.model)
+    spec = _spec(args)
+    spec.check(device)
+    designs = xs.size * ys.size
+    workers = args.workers if args.scheduler is None else None
+    warn_time(designs * args.samples * 1.4e-3 / (workers or default_workers()) + 10,
+              f"a yield map of {designs} designs x {args.samples} samples", "use fewer --points or --samples")
+    table = robust_table(device, spec)
+    mc = DeviceMC(drive=args.drive)
+    with Progress(ys.size * xs.size, f"yield map ({x_name}, {y_name})", enabled=not args.quiet) as bar:
+        ym = yield_map(device, spec, x_name, xs, y_name, ys, samples=args.samples, seed=args.seed, mc=mc, table=table,
+                       workers=workers, scheduler=args.scheduler, progress=bar.update)
+    nominal = yield_map(device, spec, x_name, np.array([_value(device, x_name)]), y_name,
+                        np.array([_value(device, y_name)]), samples=args.samples, seed=args.seed, mc=mc, table=table,
+                        workers=1)
+    bi, bj = ym.best("yields")
+    ri, rj = ym.best("yields_ref")
+    best = design_device(device, {x_name: float(xs[bj]), y_name: float(ys[bi])})
+    best_ref = design_device(device, {x_name: float(xs[rj]), y_name: float(ys[ri])})
+    report = {
+        "plane": [x_name, y_name], "variation": spec.describe(), "samples_per_design": args.samples, "seed": args.seed,
+        "drive_ratio": args.drive / float(nominal.onset[0, 0]),
+        "nominal": {x_name: _value(device, x_name), y_name: _value(device, y_name), "yield": float(nominal.yields[0, 0]),
+                    "yield_ref": float(nominal.yields_ref[0, 0]), "onset": float(nominal.onset[0, 0]),
+                    "sensitivity": sensitivity(device, table)},
+        "best": {x_name: float(xs[bj]), y_name: float(ys[bi]), "yield": float(ym.yields[bi, bj]),
+                 "onset": float(ym.onset[bi, bj]), "RA": float(ym.RA[bi, bj]), "sensitivity": sensitivity(best, table)},
+        "best_with_reference_trim": {x_name: float(xs[rj]), y_name: float(ys[ri]),
+                                     "yield_ref": float(ym.yields_ref[ri, rj]), "onset": float(ym.onset[ri, rj]),
+                                     "RA": float(ym.RA[ri, rj]), "sensitivity": sensitivity(best_ref, table)},
+        "infeasible_designs": int(np.sum(~ym.feasible & np.isfinite(ym.onset))),
+    }
+    ux, fx = UNITS[x_name]
+    uy, fy = UNITS[y_name]
+    with args.output as tmp:
+        write_csv(tmp / "yield_map.csv", (x_name, y_name, "yield", "yield_ref", "onset", "drive", "RA"), ym.rows())
+        (tmp / "robust.json").write_text(json.dumps(report, indent=2, default=_json) + "\n", encoding="utf-8")
+        mark = (_value(device, x_name) * fx, _value(device, y_name) * fy)
+        for grid, name, title in ((ym.yields, "yield_map.png", "yield, nominal circuit per design"),
+                                  (ym.yields_ref, "yield_ref_map.png", "yield after each neuron's reference trim")):
+            i, j = np.unravel_index(int(np.argmax(np.nan_to_num(grid, nan=-1))), grid.shape)
+            plot_yield_map(xs * fx, ys * fy, grid, tmp / name, x_label=f"{x_name} ({ux})", y_label=f"{y_name} ({uy})",
+                           title=f"{device.name}: {title}\n{spec.describe()}, {args.samples} samples per design",
+                           mark=mark, best=(float(xs[j] * fx), float(ys[i] * fy)))
+    n, b, r = report["nominal"], report["best"], report["best_with_reference_trim"]
+    print(f"{device.name}, {spec.describe()}: {designs} designs x {args.samples} samples, drive {report['drive_ratio']:.3g} "
+          "x each design's onset")
+    print(f"  nominal ({_fmt(x_name, n[x_name])}, {_fmt(y_name, n[y_name])}): yield {100 * n['yield']:.1f} %, "
+          f"after reference trim {100 * n['yield_ref']:.1f} %; onset {n['onset'] * 1e3:.3g} mA")
+    print(f"  best ({_fmt(x_name, b[x_name])}, {_fmt(y_name, b[y_name])}): yield {100 * b['yield']:.1f} %; onset "
+          f"{b['onset'] * 1e3:.3g} mA, RA {b['RA'] * 1e12:.3g} Ohm um^2")
+    print(f"  best with reference trim ({_fmt(x_name, r[x_name])}, {_fmt(y_name, r[y_name])}): "
+          f"{100 * r['yield_ref']:.1f} %; onset {r['onset'] * 1e3:.3g} mA, RA {r['RA'] * 1e12:.3g} Ohm um^2")
+    for label, s in (("nominal", n["sensitivity"]), ("best", b["sensitivity"]), ("best (ref. trim)", r["sensitivity"])):
+        print(f"  d(i_th)/dL {label}: {s['di_dL'] * 1e-6:+.3g} mA/nm ({s['rel_di_dL'] * 1e-7:+.3g} %/nm); dW "
+              f"{s['rel_di_dW'] * 1e-7:+.3g} %/nm, dT {s['rel_di_dT'] * 1e-7:+.3g} %/nm")
+    if report["infeasible_designs"]:
+        print(f"  {report['infeasible_designs']} designs would need RA below 0.1 Ohm um^2 (counted as yield 0)")
+    print(f"wrote {printable(args.out)}/yield_map.csv, yield_map.png, yield_ref_map.png, robust.json")
+    return 0
+
+
+def _value(device, name: str) -> float:  # type: ignore[no-untyped-def]
+    return float(device.field.Ku) if name == "Ku" else float(getattr(device.geometry, name))
+
+
+def _fmt(name: str, v: float) -> str:
+    unit, f = UNITS[name]
+    return f"{name} = {v * f:.3g} {unit}"
+
+
+def _json(x: object) -> object:
+    if isinstance(x, np.generic):
+        return x.item()
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    raise TypeError(type(x).__name__)
