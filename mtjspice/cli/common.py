@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ..errors import ParameterError
 from ..units import parse_si
 
+if TYPE_CHECKING:
+    from ..variation import VariationSpec
+
 __all__ = ["si", "positive_si", "nonnegative_si", "count", "seed", "add_model_argument", "add_out_argument",
-           "add_seed_argument", "add_mtj_argument", "mtj_settings"]
+           "add_seed_argument", "add_mtj_argument", "mtj_settings", "json_default", "variation_spec"]
 
 
 def si(option: str) -> Callable[[str], float]:
@@ -123,3 +128,31 @@ def mtj_settings(args: argparse.Namespace) -> dict[str, object]:
     from ..circuits.compact import load_compact
 
     return {"mtj": mtj, "compact": load_compact(path)}
+
+
+def json_default(x: object) -> object:
+    """``json.dumps`` default: numpy scalars as Python numbers, non-finite floats as null."""
+    import numpy as np
+
+    if isinstance(x, np.generic):
+        return x.item()
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    raise TypeError(type(x).__name__)
+
+
+def variation_spec(args: argparse.Namespace) -> VariationSpec:
+    """The spreads of ``--sigma``, else the device file's ``[variation]`` table (ParameterError if neither)."""
+    from ..params import load_variation
+    from ..variation import VariationSpec
+
+    if args.sigma is not None:
+        spec = VariationSpec.parse(args.sigma)
+    else:
+        spec = load_variation(args.model)
+        if spec is None:
+            raise ParameterError("--sigma", None, "a variation spec such as L=1n,W=1n,T=0.5n,Ms=3%, or a [variation] "
+                                 "table in the device file")
+    if not spec.spreads:
+        raise ParameterError("--sigma", args.sigma, "at least one NAME=SIGMA item")
+    return spec

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import shutil
 from pathlib import Path
 
 from ..errors import ParameterError, printable
-from .common import add_model_argument, add_out_argument, add_seed_argument, count, nonnegative_si, positive_si
+from .common import (
+    add_model_argument,
+    add_out_argument,
+    add_seed_argument,
+    count,
+    json_default,
+    nonnegative_si,
+    positive_si,
+    variation_spec,
+)
 
 HELP = "Monte Carlo of process variation: yield, onset spread, trim, at device (and circuit) level"
 
@@ -63,22 +71,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(run=run)
 
 
-def _spec(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from ..params import load_variation
-    from ..variation import VariationSpec
-
-    if args.sigma is not None:
-        spec = VariationSpec.parse(args.sigma)
-    else:
-        spec = load_variation(args.model)
-        if spec is None:
-            raise ParameterError("--sigma", None, "a variation spec such as L=1n,W=1n,T=0.5n,Ms=3%, or a [variation] "
-                                 "table in the device file")
-    if not spec.spreads:
-        raise ParameterError("--sigma", args.sigma, "at least one NAME=SIGMA item")
-    return spec
-
-
 def run(args: argparse.Namespace) -> int:
     from ..budget import check_memory, warn_time
     from ..io.outputs import write_csv
@@ -92,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     if args.scheduler is not None:
         check_scheduler(args.scheduler)
     device = load_device(args.model)
-    spec = _spec(args)
+    spec = variation_spec(args)
     spec.check(device)
     mc = DeviceMC(drive=args.drive, trim=not args.no_trim, read=args.device_test)
     n = args.samples
@@ -127,15 +119,18 @@ def run(args: argparse.Namespace) -> int:
         _write_parquet(cols, tmp / "samples.parquet")
         t = result.table.to_columns()
         write_csv(tmp / "onset_table.csv", ("alpha", "q", "g"), zip(t["alpha"], t["q"], t["g"], strict=True))
-        (tmp / "summary.json").write_text(json.dumps(summary, indent=2, default=_json) + "\n", encoding="utf-8")
+        (tmp / "summary.json").write_text(json.dumps(summary, indent=2, default=json_default) + "\n", encoding="utf-8")
         plot_distributions(cols, summary, tmp / "distributions.png", title=f"{device.name}: {spec.describe()}")
         if circuit_cols is not None:
+            from ..plots.montecarlo import plot_circuit
+
             cn = list(circuit_cols)
             write_csv(tmp / "circuit.csv", cn, zip(*(_csv_values(circuit_cols[k]) for k in cn), strict=True))
+            plot_circuit(circuit_cols, summary["circuit"], tmp / "circuit.png", title=f"{device.name}: {spec.describe()}")
     shutil.rmtree(store, ignore_errors=True)
     _print(summary, n, result.computed, args)
     print(f"wrote {printable(args.out)}/samples.csv, samples.parquet, summary.json, onset_table.csv, distributions.png"
-          + (", circuit.csv" if circuit_cols is not None else ""))
+          + (", circuit.csv, circuit.png" if circuit_cols is not None else ""))
     return 0
 
 
@@ -153,16 +148,6 @@ def _csv_values(a):  # type: ignore[no-untyped-def]
     if a.dtype == bool:
         return a.astype(int).tolist()
     return a.tolist()
-
-
-def _json(x: object) -> object:
-    import numpy as np
-
-    if isinstance(x, np.generic):
-        return x.item()
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    raise TypeError(type(x).__name__)
 
 
 def _circuit(args: argparse.Namespace, device, spec, result):  # type: ignore[no-untyped-def]
@@ -184,16 +169,24 @@ def _circuit(args: argparse.Namespace, device, spec, result):  # type: ignore[no
     out = {"neurons": k, "yield": float(ok.mean()), "yield_ci95": wilson(int(ok.sum()), k),
            "device_level_yield_same_samples": float(pred.mean()), "agreement": float(np.mean(ok == pred)),
            "offset_sigma": args.offset, "temperature": args.temperature, "t_stop": args.circuit_t_stop}
+    from ..montecarlo.run import percentiles
+
+    for name in ("rate_pos", "rate_neg", "latency_pos", "latency_neg", "energy_per_spike", "v_junction_max"):
+        out[name] = percentiles(np.asarray(cols[name], float))
     if not args.no_trim:
-        mt = CircuitMC(drive=args.drive, t_stop=args.circuit_t_stop, offset_sigma=args.offset,
-                       temperature=args.temperature, trim="gain+reference")
-        ct = circuit_chunk(device, spec, args.seed, idx, mt, onsets=onsets, workers=workers)
-        okt = np.asarray(ct["ok"], bool)
-        out["yield_trim"] = float(okt.mean())
-        out["yield_trim_ci95"] = wilson(int(okt.sum()), k)
-        for key in list(ct):
-            if key != "index":
-                cols[f"{key}_trim"] = ct[key]
+        for trim, tag in (("reference", "ref"), ("gain+reference", "trim")):
+            mt = CircuitMC(drive=args.drive, t_stop=args.circuit_t_stop, offset_sigma=args.offset,
+                           temperature=args.temperature, trim=trim)
+            ct = circuit_chunk(device, spec, args.seed, idx, mt, onsets=onsets, workers=workers)
+            okt = np.asarray(ct["ok"], bool)
+            out[f"yield_{tag}"] = float(okt.mean())
+            out[f"yield_{tag}_ci95"] = wilson(int(okt.sum()), k)
+            for key in list(ct):
+                if key != "index":
+                    cols[f"{key}_{tag}"] = ct[key]
+        out["device_level_yield_ref_same_samples"] = float(np.mean(np.asarray(result.columns["usable_ref"], bool)[:k]))
+        out["agreement_ref"] = float(np.mean(np.asarray(cols["ok_ref"], bool) ==
+                                             np.asarray(result.columns["usable_ref"], bool)[:k]))
     cols["device_usable"] = pred
     return cols, out
 
@@ -226,4 +219,6 @@ def _print(summary: dict, n: int, computed: int, args: argparse.Namespace) -> No
         c = summary["circuit"]
         print(f"  circuit (ngspice, {c['neurons']} neurons): yield {100 * c['yield']:.0f} %, device-level prediction "
               f"{100 * c['device_level_yield_same_samples']:.0f} %, agreement {100 * c['agreement']:.0f} %"
-              + (f"; after trim {100 * c['yield_trim']:.0f} %" if "yield_trim" in c else ""))
+              + (f"; after reference trim {100 * c['yield_ref']:.0f} % (device level "
+                 f"{100 * c['device_level_yield_ref_same_samples']:.0f} %), after gain + reference trim "
+                 f"{100 * c['yield_trim']:.0f} %" if "yield_trim" in c else ""))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 
 import numpy as np
 
 from ..errors import ParameterError, printable
+from .common import json_default, variation_spec
 
 __all__ = ["run_yield"]
 
@@ -53,7 +53,6 @@ def run_yield(args: argparse.Namespace) -> int:
     from ..montecarlo.scaleout import check_scheduler, default_workers
     from ..params import load_device
     from ..plots.montecarlo import plot_yield_map
-    from .montecarlo import _spec
     from .progress import Progress
 
     if args.scheduler is not None:
@@ -62,7 +61,7 @@ def run_yield(args: argparse.Namespace) -> int:
     points = 9 if args.points is None else args.points
     xs, ys = _axis(args, x_name, points), _axis(args, y_name, points)
     device = load_device(args.model)
-    spec = _spec(args)
+    spec = variation_spec(args)
     spec.check(device)
     designs = xs.size * ys.size
     workers = args.workers if args.scheduler is None else None
@@ -97,7 +96,7 @@ def run_yield(args: argparse.Namespace) -> int:
     uy, fy = UNITS[y_name]
     with args.output as tmp:
         write_csv(tmp / "yield_map.csv", (x_name, y_name, "yield", "yield_ref", "onset", "drive", "RA"), ym.rows())
-        (tmp / "robust.json").write_text(json.dumps(report, indent=2, default=_json) + "\n", encoding="utf-8")
+        (tmp / "robust.json").write_text(json.dumps(report, indent=2, default=json_default) + "\n", encoding="utf-8")
         mark = (_value(device, x_name) * fx, _value(device, y_name) * fy)
         for grid, name, title in ((ym.yields, "yield_map.png", "yield, nominal circuit per design"),
                                   (ym.yields_ref, "yield_ref_map.png", "yield after each neuron's reference trim")):
@@ -130,11 +129,3 @@ def _value(device, name: str) -> float:  # type: ignore[no-untyped-def]
 def _fmt(name: str, v: float) -> str:
     unit, f = UNITS[name]
     return f"{name} = {v * f:.3g} {unit}"
-
-
-def _json(x: object) -> object:
-    if isinstance(x, np.generic):
-        return x.item()
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    raise TypeError(type(x).__name__)

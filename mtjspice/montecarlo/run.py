@@ -27,7 +27,7 @@ from .onsettable import OnsetTable, onset_table
 from .scaleout import run_chunks
 from .store import ChunkStore, missing_chunks
 
-__all__ = ["alpha_grid", "MonteCarloResult", "device_montecarlo", "summarize", "wilson", "manifest", "MAX_SAMPLES"]
+__all__ = ["percentiles", "alpha_grid", "MonteCarloResult", "device_montecarlo", "summarize", "wilson", "manifest", "MAX_SAMPLES"]
 
 #: Largest number of samples of one run (a store of 10^7 samples is about 2 GB of Parquet).
 MAX_SAMPLES = 10_000_000
@@ -111,7 +111,8 @@ def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
     return (max(0.0, c - h), min(1.0, c + h))
 
 
-def _percentiles(x: np.ndarray) -> dict[str, float]:
+def percentiles(x: np.ndarray) -> dict[str, float]:
+    """5th, 50th and 95th percentiles of the finite values of ``x`` (nan when there are none)."""
     x = x[np.isfinite(x)]
     if x.size == 0:
         return {"p5": math.nan, "p50": math.nan, "p95": math.nan}
@@ -145,7 +146,7 @@ def summarize(result: MonteCarloResult, mc: DeviceMC) -> dict[str, Any]:
         "invalid_sample": float(np.mean(~v)),
     }
     for name in ("i_th", "tau_m", "a2", "delta", "tau_relax", "v_max"):
-        out[name] = _percentiles(np.asarray(c[name], float))
+        out[name] = percentiles(np.asarray(c[name], float))
     i_th = np.asarray(c["i_th"], float)
     fin = i_th[np.isfinite(i_th)]
     out["i_th"]["mean"] = float(fin.mean()) if fin.size else math.nan
@@ -162,7 +163,7 @@ def summarize(result: MonteCarloResult, mc: DeviceMC) -> dict[str, Any]:
         out["yield_trim"] = kt / n
         out["yield_trim_ci95"] = wilson(kt, n)
         kk = np.asarray(c["k_trim"], float)
-        out["k_trim"] = _percentiles(kk)
+        out["k_trim"] = percentiles(kk)
         out["trim_cost"] = asdict(trim_cost(kk[np.isfinite(kk) & valid]))
         out["fails_trim"] = {"breakdown": float(np.mean(v & c["breakdown_trim"].astype(bool))),
                              "k_at_range_end": float(np.mean(v & ((kk <= mc.k_range[0]) | (kk >= mc.k_range[1]))))}

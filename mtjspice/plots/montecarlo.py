@@ -10,7 +10,7 @@ import numpy as np
 
 from .base import new_figure, save
 
-__all__ = ["plot_distributions", "plot_yield_map"]
+__all__ = ["plot_distributions", "plot_yield_map", "plot_circuit"]
 
 
 def _hist(ax: Any, x: np.ndarray, label: str, *, log: bool = False) -> None:
@@ -86,4 +86,30 @@ def plot_yield_map(x: np.ndarray, y: np.ndarray, yields: np.ndarray, path: str |
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
     ax.set_title(title)
+    save(fig, path)
+
+
+def plot_circuit(cols: Mapping[str, np.ndarray], summary: Mapping[str, Any], path: str | Path, title: str = "") -> None:
+    """The circuit-level distributions: firing rates of both signs, latency to the first spike,
+    energy per spike, and the peak junction voltage, over the K simulated neurons."""
+    fig, axes = new_figure(2, 2, figsize=(10, 7))
+    ax = axes[0, 0]
+    for key, label in (("rate_pos", "+drive"), ("rate_neg", "-drive")):
+        x = np.asarray(cols[key], float) * 1e-6
+        ax.hist(x[np.isfinite(x)], bins=20, alpha=0.6, label=label)
+    ax.set_xlabel("right-sign firing rate (MHz)")
+    ax.set_ylabel("neurons")
+    ax.legend(fontsize=8)
+    ax = axes[0, 1]
+    for key, label in (("latency_pos", "+drive"), ("latency_neg", "-drive")):
+        x = np.asarray(cols[key], float) * 1e9
+        ax.hist(x[np.isfinite(x)], bins=20, alpha=0.6, label=label)
+    ax.set_xlabel("latency to the first right-sign spike (ns)")
+    ax.legend(fontsize=8)
+    _hist(axes[1, 0], np.asarray(cols["energy_per_spike"], float) * 1e12, "energy per spike (pJ)")
+    _hist(axes[1, 1], cols["v_junction_max"], "peak junction voltage (V)")
+    lo, hi = summary["yield_ci95"]
+    fig.suptitle((title + "\n" if title else "") + f"circuit yield {100 * summary['yield']:.0f} % of {summary['neurons']} "
+                 f"neurons (95 % CI {100 * lo:.0f} to {100 * hi:.0f}); device-level prediction "
+                 f"{100 * summary['device_level_yield_same_samples']:.0f} %")
     save(fig, path)
