@@ -1,0 +1,148 @@
+"""``mtjspice network``: a signed spiking network whose neurons are the simulated MTJ neurons."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import numpy as np
+
+from ..errors import ParameterError, printable
+from ..io.outputs import write_csv
+from ..params import load_device
+from .common import add_model_argument, add_out_argument, add_seed_argument, count, nonnegative_si
+
+HELP = "train a signed spiking network and run it with ideal, fitted-LIF and macrospin-device neurons (and ngspice)"
+TASKS = ("digits", "events")
+
+
+def _task(text: str) -> str:
+    if text not in TASKS:
+        raise argparse.ArgumentTypeError(str(ParameterError("--task", text, " or ".join(TASKS))))
+    return text
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("network", help=HELP, description=HELP + ". Tasks: digits (scikit-learn's bundled 8x8 "
+                       "digits, DC rows) or events (the same images as signed ON/OFF event streams from three "
+                       "saccades). One set of weights, trained with the ideal signed LIF's rate curve; inference "
+                       "with the ideal LIF, the fitted device LIF, the macrospin devices at 0 K and at "
+                       "--temperature, with --sigma variation with and without trim, and fine-tuned; "
+                       "--circuit-images test images through both layers as ngspice neuron arrays. Writes "
+                       "report.txt, accuracy.csv/png, confusion_*.csv, confusion.png, rasters.png, "
+                       "rate_curves.csv/png, weights_hidden.csv, weights_output.csv (S, readable by mtjspice "
+                       "array) and, with ngspice, circuit.csv and energy.csv.")
+    add_model_argument(p)
+    p.add_argument("--task", type=_task, default="digits", metavar="TASK", help="digits or events (default digits)")
+    p.add_argument("--temperature", type=nonnegative_si("--temperature"), default=300.0, metavar="KELVIN",
+                   help="temperature of the thermal device model in K (default 300; 0 skips it)")
+    p.add_argument("--sigma", default="L=1n,W=1n,T=0.5n,Ms=3%", metavar="SPEC",
+                   help="process variation, NAME=SIGMA items (m, A/m or %%), default L=1n,W=1n,T=0.5n,Ms=3%%; "
+                        "'none' skips the variation models")
+    add_seed_argument(p, "the split, training, thermal noise and variation samples")
+    p.add_argument("--images", type=count("--images", 1, 360), default=None, metavar="N",
+                   help="test images to run with each model (default all 360 of the split)")
+    p.add_argument("--circuit-images", type=count("--circuit-images", 0, 360), default=3, metavar="N",
+                   help="test images to run in ngspice (default 3; 0 skips ngspice)")
+    p.add_argument("--hidden", type=count("--hidden", 1, 512), default=32, metavar="H",
+                   help="hidden neurons (default 32)")
+    p.add_argument("--epochs", type=count("--epochs", 1, 10000), default=120, metavar="N",
+                   help="training epochs (default 120)")
+    p.add_argument("--lif", default=None, metavar="FILE",
+                   help="fitted LIF parameters (lif_params.json of mtjspice fit); default: fit the device here")
+    p.add_argument("--no-fine-tune", dest="fine_tune", action="store_false",
+                   help="skip the fine-tuning with the device's rate curve")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_out_argument(p)
+    p.set_defaults(run=run)
+
+
+class _Bars:
+    """One progress bar per stage, opened when the stage starts."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled, self.stage, self.bar = enabled, "", None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        from .progress import Progress
+
+        if stage != self.stage:
+            self.close()
+            self.stage, self.bar = stage, Progress(total, stage, enabled=self.enabled)
+        assert self.bar is not None
+        self.bar.set(done, total)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def run(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from ..analysis.lif import load_params
+    from ..network import Study, TrainSettings, run_study
+    from ..network.report import accuracy_rows, confusion, report_text
+    from ..plots.network import plot_accuracy, plot_confusion, plot_curves, plot_rasters
+    from ..results import ARRAY_PARTS
+    from ..variation import VariationSpec
+
+    device = load_device(args.model)
+    sigma = "" if args.sigma.strip().lower() in ("", "none", "0") else args.sigma
+    if sigma:
+        VariationSpec.parse(sigma).check(device)  # a bad spec fails before any work
+    lif = load_params(args.lif) if args.lif else None
+    study = Study(task=args.task, seed=args.seed, images=args.images, temperature=args.temperature, sigma=sigma,
+                  circuit_images=args.circuit_images, fine_tune=args.fine_tune,
+                  training=replace(TrainSettings(), hidden=args.hidden, epochs=args.epochs), lif=lif)
+    bars = _Bars(not args.quiet)
+    try:
+        res = run_study(device, study, progress=bars)
+    finally:
+        bars.close()
+    rows = accuracy_rows(res)
+    tm = study.timing
+    with args.output as tmp:
+        (tmp / "report.txt").write_text(report_text(res, device.name), encoding="utf-8")
+        write_csv(tmp / "accuracy.csv", ("model", "description", "images", "accuracy_percent", "drop_pp",
+                                         "undecided_percent", "hidden_spikes_per_image", "output_spikes_per_image",
+                                         "seconds_per_image", "v_junction_max"), rows)
+        plot_accuracy([str(r[1]) for r in rows], [float(r[3]) for r in rows], tmp / "accuracy.png",
+                      f"{args.task}: {device.name}, seed {args.seed}")
+        mats: dict[str, Any] = {}
+        for r in res.runs:
+            mats[r.model] = confusion(r.labels, r.predictions)
+            write_csv(tmp / f"confusion_{r.model}.csv", ("true", *map(str, range(10)), "none"),
+                      [(k, *row) for k, row in enumerate(mats[r.model])])
+        show = [m for m in ("ideal", "fitted", "device") if m in mats]
+        plot_confusion([mats[m] for m in show], show, tmp / "confusion.png")
+        plot_rasters([r.rasters for r in res.runs[:3]], [r.model for r in res.runs[:3]],
+                     [int(y) for y in res.task.y_test[:3]], res.bars.hidden.shape[1], tm.window,
+                     tmp / "rasters.png")
+        curves = {k: c(c.currents) for k, c in res.curves.items()}
+        cur = next(iter(res.curves.values())).currents
+        write_csv(tmp / "rate_curves.csv", ("current_A", *(f"{k}_Hz" for k in curves)),
+                  np.column_stack([cur, *curves.values()]))
+        plot_curves(cur, curves, tmp / "rate_curves.png")
+        np.savetxt(tmp / "weights_hidden.csv", res.bars.hidden, delimiter=",", fmt="%.6e",
+                   comments="# ", header="stored conductances (S): rows = 64 inputs then the bias row, columns = hidden neurons")
+        np.savetxt(tmp / "weights_output.csv", res.bars.output, delimiter=",", fmt="%.6e",
+                   comments="# ", header="stored conductances (S): rows = hidden neurons then the bias row, columns = outputs")
+        c = res.circuit
+        if c is not None:
+            crow = []
+            for k, i in enumerate(c.index):
+                for layer, a, b in (("hidden", c.hidden_spice, c.hidden_python),
+                                    ("output", c.output_spice, c.output_python)):
+                    crow += [(int(i), layer, j, *map(int, a[k, j]), *map(int, b[k, j])) for j in range(a.shape[1])]
+            write_csv(tmp / "circuit.csv", ("image", "layer", "neuron", "spice_pos", "spice_neg", "python_pos",
+                                            "python_neg"), crow)
+            write_csv(tmp / "energy.csv", ("image", *ARRAY_PARTS, "total_J"),
+                      [(int(i), *map(float, e), float(e.sum())) for i, e in zip(c.index, c.energy, strict=True)])
+    acc = {r.model: r.accuracy for r in res.runs}
+    print(f"wrote {printable(args.out)}: {args.task}, ideal {100 * acc['ideal']:.2f} %, fitted LIF "
+          f"{100 * acc['fitted']:.2f} %, device {100 * acc['device']:.2f} % on {res.runs[0].index.size} test images"
+          + (f"; ngspice spike counts within one for {100 * c.agreement():.0f} % of neurons, "
+             f"{c.energy_per_inference * 1e12:.3g} pJ per inference" if c is not None else ""))
+    return 0

@@ -1,0 +1,191 @@
+"""The whole study of one device on one task: train with the ideal signed LIF, then run the same
+weights and inputs with every neuron model, and (optionally) the network in ngspice.
+
+Neuron models (:func:`neuron_models`):
+
+* ``ideal`` -- the signed LIF the network is designed for: the fitted time constant and gain, the
+  circuit's threshold (``u_th``) and refractory time, and no input gate;
+* ``fitted`` -- the paper's step: the LIF that ``mtjspice fit`` fits to the device (the same, with
+  the device's gate ``i_th``), or the one read from a ``lif_params.json``;
+* ``device`` -- the macrospin devices with the circuit's logic made ideal, at 0 K;
+* ``device_T`` -- the same with Brown's thermal field at ``temperature``;
+* ``variation`` / ``variation_trim`` -- every neuron its own device sampled from a
+  :class:`~mtjspice.variation.VariationSpec` (0 K), without and with the per-neuron input-gain
+  trim k_j = i_th(nominal) / i_th(device j) (onsets from :func:`~mtjspice.analysis.onset.onset_current`);
+  the readout thresholds stay the nominal circuit's (shared rails);
+* ``variation_trim_readout`` -- the gain trim and, besides, each neuron's readout thresholds set
+  from its own junction, t2(+-u_th) = v_read r_ref / (r_ref + R_j(+-u_th)) (a per-neuron
+  threshold calibration; without it a junction whose resistance is a few % off the nominal one
+  reads as permanently beyond a threshold);
+* ``device_tuned`` -- the nominal device network after fine-tuning the weights with the device's
+  own measured rate curve in the training (device model in the loop).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from ..analysis.lif import LIFParams
+from ..analysis.onset import onset_current
+from ..circuits.settings import NeuronSettings, resolve
+from ..params import Device
+from ..physics.llgs import junction_resistance
+from ..variation import VariationSpec
+from .circuit import CircuitRun, run_circuit
+from .infer import Crossbars, NetworkRun, deploy, run_network
+from .neurons import DeviceNeuron, LIFNeuron, NeuronModel
+from .rates import RateCurve, measure_curve
+from .settings import Timing
+from .tasks import Task, load_task
+from .train import TrainSettings, Weights, rate_predict, train
+
+__all__ = ["Study", "StudyResult", "neuron_models", "trims", "run_study"]
+
+Progress = Callable[[str, int, int], None]
+
+
+def trims(device: Device, devices: list[Device],
+          progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+    """Per-neuron input gains k_j = i_th(nominal) / i_th(device j) (dimensionless)."""
+    nominal = onset_current(device)
+    out = []
+    for j, d in enumerate(devices):
+        out.append(nominal / onset_current(d))
+        if progress is not None:
+            progress(j + 1, len(devices))
+    return np.array(out)
+
+
+@dataclass(frozen=True)
+class Study:
+    """What to run (SI units).
+
+    Attributes
+    ----------
+    task : {"digits", "events"}
+    seed : int
+        Seed of the split, the training, the noise and the variation samples.
+    images : int or None
+        Test images to run (the first ones of the seeded test split); None: all.
+    temperature : float
+        Temperature of the thermal device model (K); 0 skips it.
+    sigma : str
+        Variation spec (``"L=1n,W=1n,T=0.5n,Ms=3%"``); empty skips the variation models.
+    circuit_images : int
+        Test images to run in ngspice (0: none).
+    fine_tune : bool
+        Whether to fine-tune with the device's rate curve.
+    timing : Timing
+    training : TrainSettings
+    lif : LIFParams or None
+        The fitted device LIF (from ``mtjspice fit``); None fits it here.
+    """
+
+    task: str = "digits"
+    seed: int = 0
+    images: int | None = None
+    temperature: float = 300.0
+    sigma: str = "L=1n,W=1n,T=0.5n,Ms=3%"
+    circuit_images: int = 3
+    fine_tune: bool = True
+    timing: Timing = field(default_factory=Timing)
+    training: TrainSettings = field(default_factory=TrainSettings)
+    lif: LIFParams | None = None
+
+
+@dataclass(frozen=True)
+class StudyResult:
+    """Everything a study produced (see :class:`Study`)."""
+
+    study: Study
+    task: Task
+    fitted: LIFParams
+    ideal: LIFParams
+    curves: dict[str, RateCurve]
+    weights: Weights
+    bars: Crossbars
+    rate_accuracy: float
+    runs: list[NetworkRun]
+    circuit: CircuitRun | None
+    tuned_weights: Weights | None
+
+
+def neuron_models(device: Device, fitted: LIFParams, study: Study) -> tuple[LIFParams, dict[str, NeuronModel]]:
+    """The ideal LIF's parameters and the base models (ideal, fitted, device; module docstring)."""
+    s = NeuronSettings()
+    c = resolve(device, s)
+    fit = replace(fitted, u_th=s.u_th, t_ref=c.t_refractory, u_reset=0.0)
+    ideal = replace(fit, i_th=0.0)
+    i_read = c.v_read / (junction_resistance(device, 0.0) + c.r_ref)
+    base = DeviceNeuron("device", device, c, i_read, seed=study.seed)
+    return ideal, {"ideal": LIFNeuron("ideal", ideal), "fitted": LIFNeuron("fitted", fit), "device": base}
+
+
+def run_study(device: Device, study: Study, progress: Progress | None = None) -> StudyResult:
+    """Run a study (module docstring); ``progress(stage, done, total)`` reports each stage."""
+    def stage(name: str) -> Callable[[int, int], None] | None:
+        return None if progress is None else (lambda d, t: progress(name, d, t))
+
+    tm = study.timing
+    task = load_task(study.task, study.seed, tm)
+    if study.lif is not None:
+        fitted = study.lif
+    else:
+        from ..analysis.devicefit import fit_device
+
+        if progress:
+            progress("fit", 0, 1)
+        fitted = fit_device(device, hysteresis=False, seed=study.seed).params
+        if progress:
+            progress("fit", 1, 1)
+    ideal, models = neuron_models(device, fitted, study)
+    curves = {"ideal": measure_curve(models["ideal"], tm)}
+    w = train(task, curves["ideal"], tm, study.training, seed=study.seed, progress=stage("train"))
+    rate_acc = float(np.mean(rate_predict(task.x_test, w, curves["ideal"], tm, task.segments).argmax(1)
+                             == task.y_test))
+    bars = deploy(w)
+    n = task.y_test.size if study.images is None else min(study.images, task.y_test.size)
+    index = np.arange(n)
+    base: DeviceNeuron = models["device"]  # type: ignore[assignment]
+    plan: list[tuple[str, NeuronModel, Crossbars]] = [(k, v, bars) for k, v in models.items()]
+    if study.temperature > 0:
+        plan.append((f"device_{study.temperature:g}K", replace(base, name=f"device_{study.temperature:g}K",
+                                                              temperature=study.temperature), bars))
+    if study.sigma.strip():
+        spec = VariationSpec.parse(study.sigma)
+        h, m = bars.hidden.shape[1], bars.output.shape[1]
+        devs = spec.devices(device, study.seed, range(h + m))
+        layers = {"hidden": devs[:h], "output": devs[h:]}
+        plan.append(("variation", replace(base, name="variation", devices=layers), bars))
+        k = trims(device, devs, progress=stage("trim (onset of each device)"))
+        gains = {"hidden": k[:h], "output": k[h:]}
+        plan.append(("variation_trim", replace(base, name="variation_trim", devices=layers, trims=gains), bars))
+        c = base.circuit
+        th = np.array([[c.v_read * c.r_ref / (c.r_ref + junction_resistance(d, u)) for u in (ideal.u_th, -ideal.u_th)]
+                       for d in devs])
+        plan.append(("variation_trim_readout", replace(base, name="variation_trim_readout", devices=layers,
+                                                       trims=gains, thresholds={"hidden": th[:h], "output": th[h:]}),
+                     bars))
+    tuned = None
+    if study.fine_tune:
+        curves["device"] = measure_curve(base, tm)
+        tuned = train(task, curves["device"], tm, replace(study.training, epochs=max(1, study.training.epochs // 2)),
+                      seed=study.seed, init=w, progress=stage("fine-tune"))
+        plan.append(("device_tuned", replace(base, name="device_tuned"), deploy(tuned)))
+    runs = [run_network(task, b, mdl, tm, index, progress=stage(name)) for name, mdl, b in plan]
+    circ = None
+    if study.circuit_images > 0:
+        ci = np.arange(min(study.circuit_images, task.y_test.size))
+        circ = run_circuit(device, task, bars, tm, ci, base, progress=stage("ngspice"))
+    return StudyResult(study=study, task=task, fitted=fitted, ideal=ideal, curves=curves, weights=w, bars=bars,
+                       rate_accuracy=rate_acc, runs=runs, circuit=circ, tuned_weights=tuned)
+
+
+def drop(runs: list[NetworkRun], name: str) -> float:
+    """Accuracy of run ``name`` minus the ideal's (percentage points; nan if absent)."""
+    acc = {r.model: r.accuracy for r in runs}
+    return 100 * (acc[name] - acc["ideal"]) if name in acc and "ideal" in acc else math.nan

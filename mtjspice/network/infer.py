@@ -1,0 +1,191 @@
+"""Inference: the trained conductances placed in crossbars, and one network run with any neuron
+model (same weights, same inputs).
+
+Placement (:func:`deploy`). Each crossbar is the array of ``mtjspice array``: row drivers with an
+output resistance ``r_driver``, differential columns G+ = g_min + max(w, 0), G- = g_min +
+max(-w, 0) ending in virtual grounds. A row's voltage therefore sags to V / (1 + r_driver sum_j
+(G+ + G-)); the stored conductances are scaled per row so that the sagged rows give the trained
+currents exactly, and the Python models compute their inputs through the same sag
+(:func:`effective`), so they and ngspice see one linear map.
+
+Run (:func:`run_network`): per minibatch of images, hidden currents (rows x effective weights,
+the bias row at ``v_in``) -> hidden spikes -> their row pulses (:meth:`Timing.pulses`) -> output
+currents -> output spikes. Decision: the largest signed spike count (positive minus negative);
+a tie goes to the earliest positive spike among the tied classes, and a tie without any positive
+spike is no decision (counted as an error).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..budget import check_memory
+from ..errors import ParameterError
+from ..netlist.array import ArrayCircuit
+from .neurons import NeuronModel
+from .settings import Timing
+from .tasks import Task
+from .train import Weights
+
+__all__ = ["Crossbars", "NetworkRun", "decide", "deploy", "effective", "layer_inputs", "run_network"]
+
+
+@dataclass(frozen=True)
+class Crossbars:
+    """The conductances as stored in the two crossbars (S); rows: inputs then the bias row."""
+
+    hidden: np.ndarray
+    output: np.ndarray
+    crossbar: ArrayCircuit
+
+
+def _row_load(g: np.ndarray, xb: ArrayCircuit) -> np.ndarray:
+    return np.abs(g).sum(axis=1) + 2 * xb.g_min * g.shape[1]
+
+
+def deploy(w: Weights, crossbar: ArrayCircuit | None = None) -> Crossbars:
+    """Stored conductances whose sagged rows give the trained ones (module docstring)."""
+    xb = crossbar or ArrayCircuit()
+    out = []
+    for name, g in (("hidden", w.hidden), ("output", w.output)):
+        r_sum = xb.r_driver * np.abs(g).sum(axis=1)
+        if np.any(r_sum >= 0.9):
+            raise ParameterError(f"weights.{name}", float(r_sum.max()), "rows whose driver resistance x conductance "
+                                 "sum stays below 0.9 (raise v_in / v_spike to lower the conductances)")
+        scale = (1 + 2 * xb.r_driver * xb.g_min * g.shape[1]) / (1 - r_sum)
+        out.append(g * scale[:, None])
+    return Crossbars(out[0], out[1], xb)
+
+
+def effective(g: np.ndarray, crossbar: ArrayCircuit) -> np.ndarray:
+    """The conductances as the columns see them: each row scaled by its driver's sag."""
+    return g / (1 + crossbar.r_driver * _row_load(g, crossbar))[:, None]
+
+
+def layer_inputs(rows: np.ndarray, g: np.ndarray, crossbar: ArrayCircuit, v_bias: float) -> np.ndarray:
+    """Column currents (A) of row voltages ``rows`` (..., N) through stored conductances ``g`` (N + 1, M)."""
+    ge = effective(g, crossbar)
+    return rows @ ge[:-1] + v_bias * ge[-1]
+
+
+def decide(pos: np.ndarray, neg: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """Class per image from spike counts (n, 10) and first positive spike index (n, 10; large if
+    none); -1 for no decision (module docstring)."""
+    score = pos - neg
+    best = score.max(axis=1, keepdims=True)
+    tied = score == best
+    early = np.where(tied, first, np.iinfo(np.int64).max)
+    pick = early.argmin(axis=1)
+    unique = tied.sum(axis=1) == 1
+    has = early.min(axis=1) < np.iinfo(np.int64).max
+    return np.where(unique | has, pick, -1)
+
+
+@dataclass(frozen=True)
+class NetworkRun:
+    """One model's run over test images.
+
+    Attributes
+    ----------
+    model : str
+    index : (n,) array
+        Test-set indices of the images.
+    labels, predictions : (n,) arrays
+        True class and decision (-1: none).
+    pos, neg : (n, 10) arrays
+        Positive and negative output spikes per image.
+    hidden_spikes : (n,) array
+        Hidden spikes (both signs) per image.
+    rasters : list of (layer, neuron, t, sign) arrays
+        Every spike of the first few images (layer 0 hidden, 1 output; t in s).
+    seconds : float
+        Wall time of the run (s).
+    v_max : float
+        Largest junction voltage (V) of the device models (nan for the LIF).
+    """
+
+    model: str
+    index: np.ndarray
+    labels: np.ndarray
+    predictions: np.ndarray
+    pos: np.ndarray
+    neg: np.ndarray
+    hidden_spikes: np.ndarray
+    rasters: list[np.ndarray]
+    seconds: float
+    v_max: float
+
+    @property
+    def accuracy(self) -> float:
+        return float(np.mean(self.predictions == self.labels))
+
+    @property
+    def undecided(self) -> float:
+        return float(np.mean(self.predictions < 0))
+
+
+def input_rows(task: Task, index: np.ndarray, timing: Timing) -> np.ndarray:
+    """Row voltages (V) of the hidden crossbar's input rows: (B, 64) DC for digits, (steps, B, 64)
+    pulses for events."""
+    if task.name == "digits":
+        return task.static_rows(index)
+    return timing.pulses(task.test_spikes(index, timing))
+
+
+def hidden_currents(task: Task, index: np.ndarray, bars: Crossbars, timing: Timing) -> np.ndarray:
+    """Hidden neurons' input currents (steps, B, H) (A)."""
+    cur = layer_inputs(input_rows(task, index, timing), bars.hidden, bars.crossbar, timing.v_in)
+    if cur.ndim == 2:
+        cur = np.broadcast_to(cur[None], (timing.steps, *cur.shape))
+    return np.ascontiguousarray(cur)
+
+
+def run_network(task: Task, bars: Crossbars, model: NeuronModel, timing: Timing, index: np.ndarray, *,
+                batch: int | None = None, keep: int = 3,
+                progress: Callable[[int, int], None] | None = None) -> NetworkRun:
+    """Run test images ``index`` through the network with ``model`` (module docstring)."""
+    t0 = time.perf_counter()
+    idx = np.asarray(index, int)
+    h, m = bars.hidden.shape[1], bars.output.shape[1]
+    per_image = timing.steps * (2 * task.inputs + 6 * h + 6 * m + 400) * 8
+    b = batch or max(1, min(idx.size, 1024 // h))
+    check_memory(per_image * b, "images", idx.size, f"{b} images x {timing.steps} time samples x "
+                 f"{task.inputs + h + m} signals", "run fewer images per batch (a smaller window or network)")
+    pos, neg = np.zeros((idx.size, m), int), np.zeros((idx.size, m), int)
+    first = np.full((idx.size, m), np.iinfo(np.int64).max)
+    hid = np.zeros(idx.size, int)
+    rasters: list[np.ndarray] = []
+    v_max = float("nan")
+    chunks = list(range(0, idx.size, b))
+    for c, lo in enumerate(chunks):
+        ix = idx[lo:lo + b]
+        sim = getattr(model, "simulate", None)
+        i_h = hidden_currents(task, ix, bars, timing)
+        s_h, v1 = sim("hidden", i_h, timing, c) if sim else (model.run("hidden", i_h, timing, c), float("nan"))
+        i_o = layer_inputs(timing.pulses(s_h), bars.output, bars.crossbar, timing.v_in)
+        s_o, v2 = sim("output", i_o, timing, c) if sim else (model.run("output", i_o, timing, c), float("nan"))
+        if sim:
+            v_max = np.nanmax([v_max, v1, v2])
+        sl = slice(lo, lo + ix.size)
+        pos[sl] = (s_o > 0).sum(axis=0)
+        neg[sl] = (s_o < 0).sum(axis=0)
+        hid[sl] = (s_h != 0).sum(axis=(0, 2))
+        has = (s_o > 0).any(axis=0)
+        first[sl] = np.where(has, (s_o > 0).argmax(axis=0), first[sl])
+        for j in range(ix.size):
+            if len(rasters) >= keep:
+                break
+            rows = []
+            for layer, s in ((0, s_h), (1, s_o)):
+                t, n = np.nonzero(s[:, j, :])
+                rows.append(np.column_stack([np.full(t.size, layer), n, t * timing.dt, s[t, j, n]]))
+            rasters.append(np.vstack(rows))
+        if progress is not None:
+            progress(c + 1, len(chunks))
+    return NetworkRun(model=getattr(model, "name", "model"), index=idx, labels=task.y_test[idx],
+                      predictions=decide(pos, neg, first), pos=pos, neg=neg, hidden_spikes=hid, rasters=rasters,
+                      seconds=time.perf_counter() - t0, v_max=float(v_max))

@@ -1,0 +1,190 @@
+"""Neuron models of the network, one interface: signed input currents on the time grid in, signed
+spikes on the grid out (``run(layer, current, timing, chunk)``; current (steps, B, M) in A, spikes
+(steps, B, M) int8: +1 / -1 where a spike starts, B images, M neurons of ``layer``).
+
+* :class:`LIFNeuron` -- the signed LIF of :mod:`mtjspice.analysis.lif` (exact first-order hold,
+  threshold checked at every grid sample, reset, refractory time). The *ideal* neuron has no input
+  gate; the *fitted device* neuron is the LIF ``mtjspice fit`` fits (with the device's gate i_th).
+* :class:`DeviceNeuron` -- the macrospin device itself (the batched solver, every neuron of a
+  layer and every image of a minibatch one device of one batch), with the neuron circuit's logic
+  made ideal, timed as :mod:`mtjspice.netlist.neuron` times it: every read-clock period a read
+  window in which the input is steered away and the read current ``i_read`` flows; outside it the
+  input minus the trim ``i_trim``; the readout ``t2 = v_read r_ref / (r_ref + R)`` (R: the
+  junction's resistance at that instant) held at the strobe's sampling instant and compared with
+  ``v_hi`` / ``v_lo`` (trip points: +- half the comparator's hysteresis beyond them); a spike
+  starts at the comparator's output edge, and the one-shot then switches off the input, the reads
+  and the comparators for ``t_refractory`` (leak reset: the magnet relaxes by itself). Deterministic
+  at 0 K (fixed 5 ps Dormand-Prince steps: each device's result is independent of its batch),
+  or with Brown's thermal field at ``temperature`` (stochastic Heun, seeded per layer and chunk).
+  Per-neuron devices (process variation) and per-neuron input gains (trim) by layer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from ..analysis.lif import LIFParams, simulate_lif
+from ..errors import ParameterError
+from ..netlist.comparators import BehavioralComparator
+from ..netlist.neuron import NeuronCircuit
+from ..params import Device
+from ..physics.batch import DeviceBatch
+from ..physics.solver import simulate, simulate_thermal
+from ..stimulus import PWL
+from .settings import Timing
+
+__all__ = ["DeviceNeuron", "LIFNeuron", "NeuronModel"]
+
+_LAYER_CODES = {"hidden": 1, "output": 2}
+
+
+class NeuronModel(Protocol):
+    """What the network needs of a neuron model."""
+
+    name: str
+
+    def run(self, layer: str, current: np.ndarray, timing: Timing, chunk: int = 0) -> np.ndarray: ...
+
+
+def _grid(x: float, dt: float) -> int:
+    return int(math.floor(x / dt + 0.5))
+
+
+@dataclass(frozen=True)
+class LIFNeuron:
+    """The signed LIF (:func:`mtjspice.analysis.lif.simulate_lif`) with ``params`` (SI units)."""
+
+    name: str
+    params: LIFParams
+
+    def run(self, layer: str, current: np.ndarray, timing: Timing, chunk: int = 0) -> np.ndarray:
+        k, b, m = current.shape
+        _, spikes = simulate_lif(self.params, timing.t[:k], current.reshape(k, b * m))
+        out = np.zeros((k, b * m), dtype=np.int8)
+        for col, sp in enumerate(spikes):
+            if sp.count:
+                out[np.rint(sp.times / timing.dt).astype(int), col] = sp.signs
+        return out.reshape(k, b, m)
+
+
+@dataclass(frozen=True)
+class DeviceNeuron:
+    """The macrospin device with the neuron circuit's logic made ideal (module docstring).
+
+    Attributes
+    ----------
+    name : str
+    device : Device
+        The nominal device.
+    circuit : NeuronCircuit
+        The resolved neuron circuit (read, thresholds, refractory time); leak reset only.
+    i_read : float
+        Read current during a read window (A): v_read / (R(u = 0) + r_ref).
+    comparator : BehavioralComparator
+        Sampling instant, output delay and hysteresis of the comparators.
+    temperature : float
+        Temperature of the thermal field (K); 0 for the deterministic solver.
+    seed : int
+        Seed of the thermal noise (stream (seed, layer, chunk)).
+    devices : mapping of layer name to devices
+        Per-neuron devices of a layer (process variation); other layers use ``device``.
+    trims : mapping of layer name to (M,) array
+        Per-neuron input gain of a layer (dimensionless current-mirror ratio); default 1.
+    thresholds : mapping of layer name to (M, 2) array
+        Per-neuron readout thresholds (v_hi, v_lo) of a layer (V); default the circuit's.
+    step : float
+        Fixed step of the deterministic solver (s).
+    thermal_step : float
+        Step of the stochastic solver (s).
+    """
+
+    name: str
+    device: Device
+    circuit: NeuronCircuit
+    i_read: float
+    comparator: BehavioralComparator = field(default_factory=BehavioralComparator)
+    temperature: float = 0.0
+    seed: int = 0
+    devices: Mapping[str, Sequence[Device]] = field(default_factory=dict)
+    trims: Mapping[str, np.ndarray] = field(default_factory=dict)
+    thresholds: Mapping[str, np.ndarray] = field(default_factory=dict)
+    step: float = 5e-12
+    thermal_step: float = 2e-12
+
+    def __post_init__(self) -> None:
+        if self.circuit.reset != "leak":
+            raise ParameterError("reset", self.circuit.reset, "'leak' (the ideal-logic device neuron models it only)")
+        if not (math.isfinite(self.temperature) and self.temperature >= 0):
+            raise ParameterError("temperature", self.temperature, "a temperature >= 0 (K)")
+
+    def phases(self, timing: Timing) -> dict[str, int]:
+        """The logic's instants within a read-clock period, in grid steps from the period's start."""
+        c, cmp, dt = self.circuit, self.comparator, timing.dt
+        per = c.clock_period / dt
+        if abs(per - round(per)) > 1e-6:
+            raise ParameterError("clock_period", c.clock_period, f"a whole number of grid steps dt = {dt!r} s")
+        decide = c.strobe_delay + c.edge / 2 + cmp.sample_delay
+        spike = decide + cmp.delay
+        ref = spike + c.read_width - c.settle  # the one-shot's rise delay
+        return {"period": int(round(per)), "read": _grid(c.clock_period - c.read_width, dt), "decide": _grid(decide, dt),
+                "spike": _grid(spike, dt), "ref_from": _grid(ref, dt), "ref_to": _grid(ref + c.t_refractory, dt)}
+
+    def run(self, layer: str, current: np.ndarray, timing: Timing, chunk: int = 0) -> np.ndarray:
+        return self.simulate(layer, current, timing, chunk)[0]
+
+    def simulate(self, layer: str, current: np.ndarray, timing: Timing, chunk: int = 0) -> tuple[np.ndarray, float]:
+        """Spikes (steps, B, M) int8 and the largest junction voltage of the run (V)."""
+        k, b, m = current.shape
+        n = b * m
+        ph = self.phases(timing)
+        per = ph["period"]
+        devs = self.devices.get(layer)
+        if devs is not None and len(devs) != m:
+            raise ParameterError(f"devices[{layer}]", len(devs), f"{m} devices, one per neuron")
+        batch = (DeviceBatch.from_devices([devs[j] for _ in range(b) for j in range(m)]) if devs is not None
+                 else DeviceBatch.from_device(self.device, n=n))
+        trim = np.tile(np.asarray(self.trims.get(layer, np.ones(m)), float), b)
+        drive_in = current.reshape(k, n) * trim[None, :] - self.circuit.i_trim
+        idx = np.arange(k)
+        phase = idx % per
+        reading = (phase >= ph["read"]) | ((phase == 0) & (idx > 0))
+        c, cmp = self.circuit, self.comparator
+        th = np.asarray(self.thresholds.get(layer, np.tile([c.v_hi, c.v_lo], (m, 1))), float)
+        hi, lo = np.tile(th[:, 0], b) + cmp.hysteresis / 2, np.tile(th[:, 1], b) - cmp.hysteresis / 2
+        ref_from = np.full(n, -1)
+        ref_to = np.full(n, -1)
+        m_state = batch.m0.copy()  # (3, n)
+        out = np.zeros((k, n), dtype=np.int8)
+        rng = np.random.default_rng([self.seed, _LAYER_CODES.get(layer, 0), chunk])
+        v_max = 0.0
+        for start in range(0, k - 1, per):
+            seg = idx[start:min(start + per + 1, k)]
+            refr = (seg[:, None] >= ref_from[None, :]) & (seg[:, None] < ref_to[None, :])
+            on = ~reading[seg][:, None] & ~refr
+            rd = reading[seg][:, None] & ~refr
+            drive = PWL((seg - start) * timing.dt, np.where(on, drive_in[seg], 0.0) + rd * self.i_read)
+            t_seg = (seg.size - 1) * timing.dt
+            if self.temperature > 0:
+                traj = simulate_thermal(batch, drive, t_seg, timing.dt, dt=self.thermal_step, seed=rng,
+                                        temperature=self.temperature, m0=m_state, breakdown="ignore")
+            else:
+                traj = simulate(batch, drive, t_seg, timing.dt, m0=m_state, fixed_step=self.step, breakdown="ignore")
+            v_max = max(v_max, float(np.max(np.abs(traj.voltage))))
+            m_state = traj.m[-1].T.copy()
+            d = ph["decide"]
+            if d < seg.size:
+                live = ~refr[d]
+                v = c.v_read * c.r_ref / (c.r_ref + traj.resistance[d])
+                sign = np.where(live & (v > hi), 1, np.where(live & (v < lo), -1, 0))
+                fired = np.nonzero(sign)[0]
+                at = start + ph["spike"]
+                if fired.size and at < k:
+                    out[at, fired] = sign[fired]
+                ref_from[fired] = start + ph["ref_from"]
+                ref_to[fired] = start + ph["ref_to"]
+        return out.reshape(k, b, m), v_max

@@ -1,0 +1,174 @@
+"""Training the signed network as a rate model whose activation is the neurons' measured rate curve.
+
+Why this method: the network is small (64 - H - 10) and the machine has two cores, so training
+must be seconds of numpy, without a GPU stack. A converted network works only as well as its
+analog activation matches the spiking neuron; the signed LIF's rate against current is not tanh
+but a dead zone up to its firing current, then a steep, saturating, stepped rise (whole spikes per
+window). So the analog network is trained with that very curve as its activation (Hunsberger and
+Eliasmith's "soft LIF" idea, arXiv 1510.08829, with the measured curve instead of the formula)
+and a smoothed slope as surrogate gradient (:class:`~mtjspice.network.rates.RateCurve`), in
+physical units: weights are conductances (S), pre-activations currents (A), activations rates
+(Hz), and the logits are the output neurons' expected signed spike counts in the window. The
+same code fine-tunes the weights with the device's own curve in the loop. scikit-learn provides
+the data and split; its MLP offers only fixed activations (tanh, relu), which is why the
+training is this small numpy loop (Adam, cross-entropy, L2, seeded: the same seed gives the same
+weights bit for bit).
+
+The network: ``inputs`` rows (pixels) plus one bias row at ``v_in`` -> ``hidden`` signed neurons
+-> their spikes as row pulses (mean row voltage = pulse area x rate) plus a bias row -> 10 signed
+output neurons. A soft penalty keeps every mean current below ``i_limit``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import ParameterError
+from .rates import RateCurve
+from .settings import Timing
+from .tasks import Task
+
+__all__ = ["TrainSettings", "Weights", "train", "rate_predict"]
+
+CLASSES = 10
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    """Training choices.
+
+    Attributes
+    ----------
+    hidden : int
+        Hidden neurons (dimensionless count).
+    epochs : int
+        Passes over the training set.
+    batch : int
+        Images per gradient step.
+    lr : float
+        Adam step size (in mS per step: the optimizer works in mS, V, mA, GHz, ns).
+    l2 : float
+        L2 penalty on the weights (per mS^2).
+    i_limit : float
+        Largest mean input current a neuron should see (A); larger ones are penalised.
+    noise : float
+        Standard deviation of the Gaussian noise added to every training input, as a fraction of
+        the inputs' standard deviation (dimensionless; a regulariser).
+    """
+
+    hidden: int = 32
+    epochs: int = 120
+    batch: int = 64
+    lr: float = 0.01
+    l2: float = 1e-3
+    i_limit: float = 1.0e-3
+    noise: float = 0.1
+
+    def __post_init__(self) -> None:
+        for name in ("hidden", "epochs", "batch"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                raise ParameterError(name, v, "an integer >= 1")
+        for name in ("lr", "i_limit"):
+            v = getattr(self, name)
+            if not (math.isfinite(v) and v > 0):
+                raise ParameterError(name, v, "a number > 0")
+        for name in ("l2", "noise"):
+            v = getattr(self, name)
+            if not (math.isfinite(v) and v >= 0):
+                raise ParameterError(name, v, "a number >= 0")
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Signed conductances (S) as trained (effective, after the drivers).
+
+    Attributes
+    ----------
+    hidden : (inputs + 1, H) array
+        Input rows, then the bias row, to the hidden neurons.
+    output : (H + 1, 10) array
+        Hidden neurons' rows, then the bias row, to the output neurons.
+    """
+
+    hidden: np.ndarray
+    output: np.ndarray
+
+
+def _forward(x: np.ndarray, g1: np.ndarray, g2: np.ndarray, curve: RateCurve, tm: Timing,
+             seg: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Scaled units: x V, g mS, currents mA, rates GHz, times ns."""
+    a = x @ g1[:-1] + tm.v_in * g1[-1]
+    rh = curve(a * 1e-3) * 1e-9
+    area = tm.v_spike * (tm.spike_width + tm.edge) * 1e9  # V ns per pulse
+    xo = area * rh
+    z = xo @ g2[:-1] + tm.v_in * g2[-1]
+    ro = curve(z * 1e-3) * 1e-9
+    logits = np.einsum("nsk,s->nk", ro, seg * 1e9)
+    return a, rh, xo, z, ro, logits
+
+
+def rate_predict(task_x: np.ndarray, w: Weights, curve: RateCurve, timing: Timing, seg: np.ndarray) -> np.ndarray:
+    """Expected signed output spike counts of the rate model, (n, 10)."""
+    return _forward(task_x, w.hidden * 1e3, w.output * 1e3, curve, timing, seg)[-1]
+
+
+def train(task: Task, curve: RateCurve, timing: Timing, settings: TrainSettings | None = None, seed: int = 0,
+          init: Weights | None = None, progress: Callable[[int, int], None] | None = None) -> Weights:
+    """Train (or, from ``init``, fine-tune) the network's conductances on ``task`` (module docstring)."""
+    s = settings or TrainSettings()
+    rng = np.random.default_rng(seed)
+    x, y, seg = task.x_train, task.y_train, task.segments
+    n, n_in = x.shape[0], x.shape[2]
+    lim = s.i_limit * 1e3
+    x_std = float(x.std())
+    if init is None:
+        g1 = rng.standard_normal((n_in + 1, s.hidden)) * (0.6 / (x.std() * math.sqrt(n_in)))
+        g1[-1] = 0.0
+        _, _, xo, *_ = _forward(x, g1, np.zeros((s.hidden + 1, CLASSES)), curve, timing, seg)
+        g2 = rng.standard_normal((s.hidden + 1, CLASSES)) * (0.6 / (max(xo.std(), 1e-6) * math.sqrt(s.hidden)))
+        g2[-1] = 0.0
+    else:
+        if init.hidden.shape != (n_in + 1, s.hidden) or init.output.shape != (s.hidden + 1, CLASSES):
+            raise ParameterError("init", (init.hidden.shape, init.output.shape),
+                                 f"weights of shape ({n_in + 1}, {s.hidden}) and ({s.hidden + 1}, {CLASSES})")
+        g1, g2 = init.hidden * 1e3, init.output * 1e3
+    params = [g1, g2]
+    mom = [np.zeros_like(p) for p in params]
+    vel = [np.zeros_like(p) for p in params]
+    b1, b2, eps = 0.9, 0.999, 1e-8
+    onehot = np.eye(CLASSES)[y]
+    area = timing.v_spike * (timing.spike_width + timing.edge) * 1e9
+    step = 0
+    for epoch in range(s.epochs):
+        order = rng.permutation(n)
+        for lo in range(0, n, s.batch):
+            ix = order[lo:lo + s.batch]
+            xb = x[ix] + rng.standard_normal(x[ix].shape) * (s.noise * x_std)
+            a, _, xo, z, _, logits = _forward(xb, g1, g2, curve, timing, seg)
+            p = np.exp(logits - logits.max(axis=1, keepdims=True))
+            p /= p.sum(axis=1, keepdims=True)
+            dlog = (p - onehot[ix]) / ix.size
+            dz = dlog[:, None, :] * (seg * 1e9)[None, :, None] * curve.derivative(z * 1e-3) * 1e-6
+            dz += 2.0 * np.maximum(np.abs(z) - lim, 0.0) * np.sign(z) / ix.size
+            gg2 = np.empty_like(g2)
+            gg2[:-1] = np.einsum("nsh,nsk->hk", xo, dz)
+            gg2[-1] = timing.v_in * dz.sum(axis=(0, 1))
+            da = (dz @ g2[:-1].T) * area * curve.derivative(a * 1e-3) * 1e-6
+            da += 2.0 * np.maximum(np.abs(a) - lim, 0.0) * np.sign(a) / ix.size
+            gg1 = np.empty_like(g1)
+            gg1[:-1] = np.einsum("nsi,nsh->ih", xb, da)
+            gg1[-1] = timing.v_in * da.sum(axis=(0, 1))
+            step += 1
+            for k, (prm, grad) in enumerate(zip(params, (gg1, gg2), strict=True)):
+                grad = grad + s.l2 * prm
+                mom[k] = b1 * mom[k] + (1 - b1) * grad
+                vel[k] = b2 * vel[k] + (1 - b2) * grad * grad
+                prm -= s.lr * (mom[k] / (1 - b1**step)) / (np.sqrt(vel[k] / (1 - b2**step)) + eps)
+        if progress is not None:
+            progress(epoch + 1, s.epochs)
+    return Weights(hidden=g1 * 1e-3, output=g2 * 1e-3)

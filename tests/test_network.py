@@ -1,0 +1,167 @@
+"""The network study on small subsets: encoding, events, training, every neuron model, ngspice."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pytest
+
+import mtjspice as ms
+from mtjspice.analysis.lif import LIFParams
+from mtjspice.analysis.onset import onset_current
+from mtjspice.cli import main
+from mtjspice.network import (
+    DeviceNeuron,
+    Saccades,
+    Study,
+    Timing,
+    TrainSettings,
+    decide,
+    deploy,
+    effective,
+    load_task,
+    measure_curve,
+    neuron_models,
+    run_circuit,
+    run_network,
+    saccade_events,
+    train,
+    trims,
+)
+from mtjspice.stimulus import spike_waveforms
+from mtjspice.variation import VariationSpec
+
+TM = Timing()
+#: the fitted LIF of the shipped device (mtjspice fit orthogonal), so the tests need no fit
+FITTED = LIFParams(tau_m=9.1208e-10, a2=0.54004, R_m=1382.78, i_th=0.3828125e-3)
+
+
+@cache
+def setup() -> tuple:
+    dev = ms.load_device("orthogonal")
+    ideal, models = neuron_models(dev, FITTED, Study())
+    curve = measure_curve(models["ideal"], TM)
+    return dev, ideal, models, curve
+
+
+@cache
+def digits():  # type: ignore[no-untyped-def]
+    return load_task("digits", 0, TM)
+
+
+def test_pulses_are_the_arrays_row_pulses() -> None:
+    s = np.zeros((TM.steps, 2), int)
+    s[[10, 300, 420], 0] = [1, -1, 1]
+    s[300, 1] = 2
+    rows = TM.pulses(s)
+    ev = np.array([[10 * TM.dt, 0, 1], [300 * TM.dt, 0, -1], [420 * TM.dt, 0, 1], [300 * TM.dt, 1, 1],
+                   [300 * TM.dt, 1, 1]])
+    waves = spike_waveforms(ev, 2, TM.v_spike, TM.spike_width, TM.edge)
+    for j in range(2):
+        ref = np.array([waves[j](t) for t in TM.t])
+        assert np.max(np.abs(rows[:, j] - ref)) < 1e-12
+    assert rows[:, 1].max() == pytest.approx(2 * TM.v_spike)
+
+
+def test_moving_edge_events_carry_the_sign() -> None:
+    img = np.zeros((1, 8, 8))
+    img[0, :, :4] = 1.0  # bright left half, dark right half
+    sac = Saccades(path=((0.0, 0.0), (0.0, 1.0)), steps=10, threshold=0.25)
+    _, ev = saccade_events(img, sac)
+    out, back = ev[:10, 0].reshape(10, 8, 8), ev[10:, 0].reshape(10, 8, 8)
+    # moving right brightens column 4 (the edge's first dark column): ON events there, and the
+    # image's own border (dark beyond it) darkens column 0: OFF events there; nothing elsewhere
+    assert out[:, :, 4].min() == 0 and out[:, :, 4].sum() == 8 * 4
+    assert out[:, :, 0].max() == 0 and out[:, :, 0].sum() == -8 * 4
+    assert np.all(out[:, :, 1:4] == 0) and np.all(out[:, :, 5:] == 0)
+    # moving back reverses every sign
+    assert np.array_equal(back.sum(axis=0), -out.sum(axis=0))
+    assert back[:, :, 4].max() == 0 and back[:, :, 0].min() == 0
+
+
+def test_event_task_streams_are_signed_spikes() -> None:
+    task = load_task("events", 0, TM)
+    s = task.test_spikes(np.arange(2), TM)
+    assert s.shape == (TM.steps, 2, 64)
+    assert (s > 0).any() and (s < 0).any()
+    # the per-saccade counts the training sees are the stream's own events
+    area = TM.v_spike * (TM.spike_width + TM.edge) / task.saccades.duration
+    assert np.allclose(task.x_test[:2].sum(axis=1) / area, s.sum(axis=0))
+
+
+def test_decision_ties_and_silence() -> None:
+    pos = np.array([[2, 2, 0], [0, 0, 0], [3, 1, 0]])
+    neg = np.array([[0, 0, 0], [0, 0, 0], [0, 0, 0]])
+    none = np.iinfo(np.int64).max  # no positive spike
+    first = np.array([[50, 20, none], [none] * 3, [5, 1, none]])
+    assert decide(pos, neg, first).tolist() == [1, -1, 0]
+
+
+def test_training_is_reproducible_and_the_ideal_snn_reaches_90_percent() -> None:
+    _dev, _ideal, models, curve = setup()
+    task = digits()
+    short = TrainSettings(epochs=3)
+    a, b = train(task, curve, TM, short, seed=3), train(task, curve, TM, short, seed=3)
+    assert np.array_equal(a.hidden, b.hidden) and np.array_equal(a.output, b.output)
+    assert not np.array_equal(a.hidden, train(task, curve, TM, short, seed=4).hidden)
+    w = train(task, curve, TM, TrainSettings(), seed=0)
+    bars = deploy(w)
+    # the drivers' sag is compensated: the columns see the trained conductances
+    assert np.allclose(effective(bars.hidden, bars.crossbar), w.hidden, rtol=1e-9, atol=1e-12)
+    run = run_network(task, bars, models["ideal"], TM, np.arange(task.y_test.size))
+    assert run.accuracy >= 0.90
+
+
+@cache
+def small_net():  # type: ignore[no-untyped-def]
+    _, _, _, curve = setup()
+    return deploy(train(digits(), curve, TM, TrainSettings(hidden=6, epochs=25), seed=0))
+
+
+def test_fitted_and_device_networks_run_on_the_same_weights() -> None:
+    dev, _ideal, models, _ = setup()
+    bars = small_net()
+    idx = np.arange(6)
+    runs = {k: run_network(digits(), bars, models[k], TM, idx) for k in ("ideal", "fitted", "device")}
+    for r in runs.values():
+        assert r.pos.shape == (6, 10) and r.predictions.shape == (6,) and 0 <= r.accuracy <= 1
+    assert runs["device"].hidden_spikes.sum() > 0 and runs["device"].v_max > 0
+    # the device fires later and slower than the LIF it was fitted to (latency from rest, read clock)
+    assert runs["device"].hidden_spikes.sum() < runs["ideal"].hidden_spikes.sum()
+    hot = DeviceNeuron("hot", dev, models["device"].circuit, models["device"].i_read, temperature=300.0, seed=1)
+    cur = np.full((TM.steps, 1, 3), 0.62e-3)
+    a, b = hot.run("hidden", cur, TM), hot.run("hidden", cur, TM)
+    assert np.array_equal(a, b) and (a > 0).sum() > 0
+
+
+def test_trim_matches_the_nominal_onset() -> None:
+    dev = ms.load_device("orthogonal")
+    devs = VariationSpec.parse("L=1n,W=1n").devices(dev, 0, [0, 1])
+
+    k = trims(dev, devs)
+    assert np.allclose(k * [onset_current(d) for d in devs], onset_current(dev))
+
+
+@pytest.mark.ngspice
+def test_ngspice_network_agrees_with_the_python_device_model() -> None:
+    dev, _, models, _ = setup()
+    res = run_circuit(dev, digits(), small_net(), TM, np.arange(1), models["device"])
+    assert res.hidden_spice.shape == (1, 6, 2) and res.output_spice.shape == (1, 10, 2)
+    assert res.agreement() >= 0.6  # README: the agreement rate measured on more images
+    assert res.energy_per_inference > 0
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["--task", "cifar"], "--task: got 'cifar'; allowed: digits or events"),
+    (["--images", "0"], "--images: got '0'"),
+    (["--sigma", "Q=1n"], "variation: got 'Q'"),
+])
+def test_bad_options_fail_in_one_line(tmp_path, capsys, argv, fragment) -> None:  # type: ignore[no-untyped-def]
+    try:
+        status = main(["network", "orthogonal", *argv, "--out", str(tmp_path / "o")])
+    except SystemExit as exc:  # argparse's own refusals
+        status = exc.code
+    assert status == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert fragment in err[-1] and not (tmp_path / "o").exists()
