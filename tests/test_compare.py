@@ -77,4 +77,10 @@ def test_fit_cli_writes_fit_json(tmp_path):
         assert key in fit
     assert fit["a1"] == 1.0 and fit["r2"] > 0.95 and fit["i_min"] < fit["i_max"]
     assert load_params(out / "lif_params.json").tau_m == pytest.approx(fit["tau_m"])
+    # the file carries the down-sweep onset, so --lif-params gives the compact MTJ its hysteresis
+    from mtjspice.circuits.compact import load_compact
+
+    info = json.loads((out / "lif_params.json").read_text())["info"]
+    assert info["i_down"] == pytest.approx(max(abs(fit["onset_down_pos"]), abs(fit["onset_down_neg"])))
+    assert load_compact(out / "lif_params.json").i_down == pytest.approx(info["i_down"])
     assert (out / "fit.png").exists()

@@ -127,6 +127,13 @@ class OnsetHysteresis:
     u: np.ndarray
     v_max: float
 
+    @property
+    def i_down(self) -> float:
+        """The larger magnitude of the two down-sweep onsets (A): below it no driven state survives
+        for either sign (nan if neither sign was driven)."""
+        downs = [abs(d) for d in self.down if math.isfinite(d)]
+        return max(downs) if downs else math.nan
+
     def summary(self) -> dict[str, float]:
         """The numbers of ``fit.json`` (A, signed)."""
         return {"onset_up_pos": self.up[0], "onset_up_neg": self.up[1], "onset_down_pos": self.down[0],

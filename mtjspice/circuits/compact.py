@@ -117,10 +117,8 @@ def compact_from_fit(fit, device: Device | None = None) -> CompactMTJ:  # type: 
     where a read decides by a few thousandths of u, that made the compact neuron fire late."""
     p = fit.params
     i_down = p.i_th
-    if fit.hysteresis is not None:
-        downs = [abs(d) for d in fit.hysteresis.down if math.isfinite(d)]
-        if downs:
-            i_down = min(max(downs), p.i_th)
+    if fit.hysteresis is not None and math.isfinite(fit.hysteresis.i_down):
+        i_down = min(fit.hysteresis.i_down, p.i_th)
     if not (math.isfinite(fit.i_min) and math.isfinite(fit.i_max)):
         raise ParameterError("device", "no validity range", "a device whose LIF fit holds (R^2 >= r2_min) over "
                              "some range of currents")

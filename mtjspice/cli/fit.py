@@ -57,8 +57,10 @@ def run(args: argparse.Namespace) -> int:
     params = replace(result.params, u_th=args.u_th)
     with args.output as tmp:
         (tmp / "fit.json").write_text(json.dumps(json_summary, indent=2) + "\n", encoding="utf-8")
+        down = {} if result.hysteresis is None or not math.isfinite(result.hysteresis.i_down) else {
+            "i_down": min(result.hysteresis.i_down, params.i_th)}  # the compact MTJ's driven branch (--mtj compact)
         save_params(params, tmp / "lif_params.json", device=device.name, source=str(args.model),
-                    i_min=result.i_min, i_max=result.i_max, r2=result.fit.r2)
+                    i_min=result.i_min, i_max=result.i_max, r2=result.fit.r2, **down)
         plot_fit(result, tmp / "fit.png")
     print(f"{device.name}: tau_m = {summary['tau_m'] * 1e9:.4g} ns, a2/a1 = {summary['a2']:.4g} 1/V "
           f"(gain {summary['gain']:.4g} 1/A), R_m = {summary['R_m']:.5g} Ohm, R^2 = {summary['r2']:.4f}, "
