@@ -147,12 +147,12 @@ def variation_spec(args: argparse.Namespace) -> VariationSpec:
     from ..variation import VariationSpec
 
     if args.sigma is not None:
-        spec = VariationSpec.parse(args.sigma)
+        spec: VariationSpec | None = VariationSpec.parse(args.sigma)
     else:
         spec = load_variation(args.model)
-        if spec is None:
-            raise ParameterError("--sigma", None, "a variation spec such as L=1n,W=1n,T=0.5n,Ms=3%, or a [variation] "
-                                 "table in the device file")
+    if spec is None:
+        raise ParameterError("--sigma", None, "a variation spec such as L=1n,W=1n,T=0.5n,Ms=3%, or a [variation] "
+                             "table in the device file")
     if not spec.spreads:
         raise ParameterError("--sigma", args.sigma, "at least one NAME=SIGMA item")
     return spec

@@ -82,7 +82,7 @@ def respond(batch: DeviceBatch, mc: DeviceMC, circuit: NominalCircuit, current: 
     return {"t": t, "u": u[:, :n], "plateau": plateau, "after": after, "i_mean": i_mean, "by": by}
 
 
-def read_u(G_P: np.ndarray, G_AP: np.ndarray, r_ref: float, v_read: float, v: float) -> np.ndarray:
+def read_u(G_P: np.ndarray, G_AP: np.ndarray, r_ref: float, v_read: float, v: float | np.ndarray) -> np.ndarray:
     """u at which a sample's zero-bias resistance puts the divider's read-out at ``v`` (V)."""
     R = v_read * r_ref / v - r_ref
     with np.errstate(divide="ignore", invalid="ignore"):

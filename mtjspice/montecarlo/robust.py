@@ -112,7 +112,7 @@ class YieldMap:
 
     def rows(self) -> list[tuple[float, ...]]:
         """(x, y, yield, yield after reference trim, onset, drive, RA) per design, for a CSV."""
-        out = []
+        out: list[tuple[float, ...]] = []
         for i, yv in enumerate(self.y):
             for j, xv in enumerate(self.x):
                 out.append((float(xv), float(yv), float(self.yields[i, j]), float(self.yields_ref[i, j]),

@@ -144,7 +144,7 @@ def missing_chunks(n: int, done: Iterable[tuple[int, int]], chunk: int) -> list[
     if idx.size == 0:
         return []
     breaks = np.flatnonzero(np.diff(idx) != 1) + 1
-    out = []
+    out: list[np.ndarray] = []
     for run in np.split(idx, breaks):
         out.extend(run[i:i + chunk] for i in range(0, run.size, chunk))
     return out
