@@ -10,8 +10,10 @@ import pytest
 import mtjspice as ms
 from mtjspice.analysis.lif import LIFParams
 from mtjspice.analysis.onset import onset_current
+from mtjspice.circuits.neuron import run_neuron
 from mtjspice.cli import main
 from mtjspice.network import (
+    EVENT_SEGMENTS,
     DeviceNeuron,
     Saccades,
     Study,
@@ -23,6 +25,8 @@ from mtjspice.network import (
     load_task,
     measure_curve,
     neuron_models,
+    rate_predict,
+    row_sources,
     run_circuit,
     run_network,
     saccade_events,
@@ -54,7 +58,7 @@ def test_pulses_are_the_arrays_row_pulses() -> None:
     s = np.zeros((TM.steps, 2), int)
     s[[10, 300, 420], 0] = [1, -1, 1]
     s[300, 1] = 2
-    rows = TM.pulses(s)
+    rows = Timing(tau_syn=0.0).pulses(s)
     ev = np.array([[10 * TM.dt, 0, 1], [300 * TM.dt, 0, -1], [420 * TM.dt, 0, 1], [300 * TM.dt, 1, 1],
                    [300 * TM.dt, 1, 1]])
     waves = spike_waveforms(ev, 2, TM.v_spike, TM.spike_width, TM.edge)
@@ -62,6 +66,16 @@ def test_pulses_are_the_arrays_row_pulses() -> None:
         ref = np.array([waves[j](t) for t in TM.t])
         assert np.max(np.abs(rows[:, j] - ref)) < 1e-12
     assert rows[:, 1].max() == pytest.approx(2 * TM.v_spike)
+    # the synaptic filter keeps each spike's area, flattens its peak, and its corners are the PWL
+    # sources ngspice gets: the same rows on the grid
+    one = np.zeros((TM.steps, 1))
+    one[100] = 1
+    f = TM.pulses(one)[:, 0]
+    assert f.sum() * TM.dt == pytest.approx(TM.pulse_area, rel=1e-3)
+    assert f.max() < 0.3 * TM.v_spike
+    src = row_sources(np.column_stack([one[:, 0], np.zeros(TM.steps)]), TM)
+    assert src[1] == 0.0
+    assert np.allclose([src[0](t) for t in TM.t[::7]], f[::7], atol=1e-12)
 
 
 def test_moving_edge_events_carry_the_sign() -> None:
@@ -85,9 +99,20 @@ def test_event_task_streams_are_signed_spikes() -> None:
     s = task.test_spikes(np.arange(2), TM)
     assert s.shape == (TM.steps, 2, 64)
     assert (s > 0).any() and (s < 0).any()
-    # the per-saccade counts the training sees are the stream's own events
-    area = TM.v_spike * (TM.spike_width + TM.edge) / task.saccades.duration
-    assert np.allclose(task.x_test[:2].sum(axis=1) / area, s.sum(axis=0))
+    # the segment means the training sees are the network's own filtered rows, averaged
+    k = TM.steps - 1
+    rows = TM.pulses(s)[:k].reshape(EVENT_SEGMENTS, k // EVENT_SEGMENTS, 2, 64).mean(axis=1)
+    assert np.allclose(task.x_test[:2], rows.transpose(1, 0, 2), atol=2e-3 * np.abs(rows).max())
+
+
+def test_the_event_network_integrates_rates() -> None:
+    # a small event network: its ideal SNN is far above chance (10 %) and near its analog model
+    _, _, models, curve = setup()
+    task = load_task("events", 0, TM)
+    w = train(task, curve, TM, TrainSettings(hidden=16, epochs=40), seed=0)
+    analog = float(np.mean(rate_predict(task.x_test[:80], w, curve, TM, task.segments).argmax(1) == task.y_test[:80]))
+    run = run_network(task, deploy(w), models["ideal"], TM, np.arange(80))
+    assert run.accuracy >= 0.6 and run.accuracy >= analog - 0.15
 
 
 def test_decision_ties_and_silence() -> None:
@@ -144,11 +169,26 @@ def test_trim_matches_the_nominal_onset() -> None:
 
 
 @pytest.mark.ngspice
+def test_device_neuron_spikes_on_the_netlists_read_clocks() -> None:
+    # DC 1.0 mA from rest: the Python device neuron (ideal logic, the one-shot's fall delay
+    # included) spikes at the netlist's instants, to the read clock, spike after spike
+    dev, _, models, _ = setup()
+    tm = Timing(window=14e-9)
+    for i in (1.0e-3, -1.0e-3):
+        ref = run_neuron(dev, i, tm.window, warn=False).spikes
+        py = models["device"].run("x", np.full((tm.steps, 1, 1), i), tm)[:, 0, 0]
+        t_py = np.nonzero(py)[0] * tm.dt
+        assert t_py.size == len(ref) >= 3
+        assert np.max(np.abs(t_py - ref.t)) < 0.5 * models["device"].circuit.clock_period
+        assert np.all(py[py != 0] == ref.polarity)
+
+
+@pytest.mark.ngspice
 def test_ngspice_network_agrees_with_the_python_device_model() -> None:
     dev, _, models, _ = setup()
     res = run_circuit(dev, digits(), small_net(), TM, np.arange(1), models["device"])
     assert res.hidden_spice.shape == (1, 6, 2) and res.output_spice.shape == (1, 10, 2)
-    assert res.agreement() >= 0.6  # README: the agreement rate measured on more images
+    assert res.agreement() >= 0.8  # README: the agreement rate measured on more images
     assert res.energy_per_inference > 0
 
 

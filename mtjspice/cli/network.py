@@ -40,10 +40,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="process variation, NAME=SIGMA items (m, A/m or %%), default L=1n,W=1n,T=0.5n,Ms=3%%; "
                         "'none' skips the variation models")
     add_seed_argument(p, "the split, training, thermal noise and variation samples")
-    p.add_argument("--images", type=count("--images", 1, 360), default=None, metavar="N",
-                   help="test images to run with each model (default all 360 of the split)")
-    p.add_argument("--circuit-images", type=count("--circuit-images", 0, 360), default=3, metavar="N",
-                   help="test images to run in ngspice (default 3; 0 skips ngspice)")
+    p.add_argument("--images", type=count("--images", 1, 360), default=60, metavar="N",
+                   help="test images to run with each model (default 60; 360: the whole test split)")
+    p.add_argument("--circuit-images", type=count("--circuit-images", 0, 360), default=2, metavar="N",
+                   help="test images to run in ngspice (default 2, about 1.5 min each; 0 skips ngspice)")
     p.add_argument("--hidden", type=count("--hidden", 1, 512), default=32, metavar="H",
                    help="hidden neurons (default 32)")
     p.add_argument("--epochs", type=count("--epochs", 1, 10000), default=120, metavar="N",
@@ -61,7 +61,8 @@ class _Bars:
     """One progress bar per stage, opened when the stage starts."""
 
     def __init__(self, enabled: bool) -> None:
-        self.enabled, self.stage, self.bar = enabled, "", None
+        self.enabled, self.stage = enabled, ""
+        self.bar: Any = None
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         from .progress import Progress
@@ -107,8 +108,8 @@ def run(args: argparse.Namespace) -> int:
         (tmp / "report.txt").write_text(report_text(res, device.name), encoding="utf-8")
         write_csv(tmp / "accuracy.csv", ("model", "description", "images", "accuracy_percent", "drop_pp",
                                          "undecided_percent", "hidden_spikes_per_image", "output_spikes_per_image",
-                                         "seconds_per_image", "v_junction_max"), rows)
-        plot_accuracy([str(r[1]) for r in rows], [float(r[3]) for r in rows], tmp / "accuracy.png",
+                                         "seconds_per_image", "v_junction_max", "over_breakdown_percent"), rows)
+        plot_accuracy([str(r[1]) for r in rows], [float(str(r[3])) for r in rows], tmp / "accuracy.png",
                       f"{args.task}: {device.name}, seed {args.seed}")
         mats: dict[str, Any] = {}
         for r in res.runs:

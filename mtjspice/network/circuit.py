@@ -2,9 +2,10 @@
 layer by layer, on a few test images; their spikes against the Python device model's on the same
 inputs, and the energy of an inference with the peripherals.
 
-For each image the hidden array gets the image's rows (DC voltages for digits, the event pulses
-for events) and the bias row; its spikes, put on the time grid, become the output array's row
-pulses (ideal spike drivers between the layers). The Python device model
+For each image the hidden array gets the image's rows (DC voltages for digits, the filtered event
+rows for events, as PWL sources through the corners of :meth:`~mtjspice.network.settings.Timing.pulses`)
+and the bias row; its spikes, put on the time grid, become the output array's filtered
+rows (ideal spike drivers with the synaptic low-pass between the layers). The Python device model
 (:class:`~mtjspice.network.neurons.DeviceNeuron`) runs the hidden layer on the same rows and the
 output layer on the *ngspice* hidden spikes, so each layer is compared on identical inputs. The
 energy per inference is the two arrays' delivered energy over the window, every part of
@@ -25,13 +26,13 @@ from ..circuits.array import ArraySettings, run_array
 from ..circuits.settings import resolve
 from ..params import Device
 from ..results import ARRAY_PARTS, Raster
-from ..stimulus import Waveform, spike_waveforms
+from ..stimulus import PWL, Waveform
 from .infer import Crossbars, decide, hidden_currents, layer_inputs
 from .neurons import DeviceNeuron
 from .settings import Timing
 from .tasks import Task
 
-__all__ = ["CircuitRun", "run_circuit"]
+__all__ = ["CircuitRun", "row_sources", "run_circuit"]
 
 
 @dataclass(frozen=True)
@@ -85,12 +86,11 @@ class CircuitRun:
         return float(self.energy.sum(axis=1).mean())
 
 
-def _events(spikes: np.ndarray, dt: float) -> np.ndarray:
-    """(t, row, sign) events of signed grid spikes (steps, N)."""
-    t, n = np.nonzero(spikes)
-    rep = np.abs(spikes[t, n]).astype(int)
-    return np.column_stack([np.repeat(t * dt, rep), np.repeat(n, rep), np.repeat(np.sign(spikes[t, n]), rep)]
-                           ).astype(float).reshape(-1, 3)
+def row_sources(spikes: np.ndarray, timing: Timing) -> list[Waveform | float]:
+    """The row drivers of signed grid spikes (steps, N): each row's :meth:`Timing.pulses` as a
+    PWL source through its corners (0 V for a silent row), the rows the Python models see."""
+    times, vals = timing.corners(timing.pulses(spikes))
+    return [PWL(times, vals[:, j]) if np.any(vals[:, j]) else 0.0 for j in range(vals.shape[1])]
 
 
 def _grid(raster: Raster, m: int, timing: Timing) -> np.ndarray:
@@ -122,15 +122,13 @@ def run_circuit(device: Device, task: Task, bars: Crossbars, timing: Timing, ind
         if task.name == "digits":
             rows = [float(v) for v in task.static_rows(np.array([i]))[0]]
         else:
-            ev = _events(task.test_spikes(np.array([i]), timing)[:, 0, :], timing.dt)
-            rows = list(spike_waveforms(ev, task.inputs, timing.v_spike, timing.spike_width, timing.edge))
+            rows = row_sources(task.test_spikes(np.array([i]), timing)[:, 0, :], timing)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             rh = run_array(device, bars.hidden, [*rows, timing.v_in], timing.window, st, circuit=circuit,
                            workers=workers)
             s_h = _grid(rh.spikes, h, timing)
-            ev_h = _events(s_h, timing.dt)
-            rows_o = [*spike_waveforms(ev_h, h, timing.v_spike, timing.spike_width, timing.edge), timing.v_in]
+            rows_o = [*row_sources(s_h, timing), timing.v_in]
             ro = run_array(device, bars.output, rows_o, timing.window, st, circuit=circuit, workers=workers)
         for cw in caught:
             text = str(cw.message).split(":")[0]

@@ -4,7 +4,8 @@ weights and inputs with every neuron model, and (optionally) the network in ngsp
 Neuron models (:func:`neuron_models`):
 
 * ``ideal`` -- the signed LIF the network is designed for: the fitted time constant and gain, the
-  circuit's threshold (``u_th``) and refractory time, and no input gate;
+  circuit's threshold (``u_th``) and refractory time (the one-shot's, fall delay included), and no
+  input gate;
 * ``fitted`` -- the paper's step: the LIF that ``mtjspice fit`` fits to the device (the same, with
   the device's gate ``i_th``), or the one read from a ``lif_params.json``;
 * ``device`` -- the macrospin devices with the circuit's logic made ideal, at 0 K;
@@ -37,7 +38,7 @@ from ..physics.llgs import junction_resistance
 from ..variation import VariationSpec
 from .circuit import CircuitRun, run_circuit
 from .infer import Crossbars, NetworkRun, deploy, run_network
-from .neurons import DeviceNeuron, LIFNeuron, NeuronModel
+from .neurons import DeviceNeuron, LIFNeuron, NeuronModel, refractory_time
 from .rates import RateCurve, measure_curve
 from .settings import Timing
 from .tasks import Task, load_task
@@ -87,10 +88,10 @@ class Study:
 
     task: str = "digits"
     seed: int = 0
-    images: int | None = None
+    images: int | None = 60
     temperature: float = 300.0
     sigma: str = "L=1n,W=1n,T=0.5n,Ms=3%"
-    circuit_images: int = 3
+    circuit_images: int = 2
     fine_tune: bool = True
     timing: Timing = field(default_factory=Timing)
     training: TrainSettings = field(default_factory=TrainSettings)
@@ -99,7 +100,8 @@ class Study:
 
 @dataclass(frozen=True)
 class StudyResult:
-    """Everything a study produced (see :class:`Study`)."""
+    """Everything a study produced (see :class:`Study`); ``i_breakdown`` is the smallest DC current
+    (A) at which the device neuron's junction passes its breakdown voltage within the window."""
 
     study: Study
     task: Task
@@ -112,15 +114,16 @@ class StudyResult:
     runs: list[NetworkRun]
     circuit: CircuitRun | None
     tuned_weights: Weights | None
+    i_breakdown: float = float("inf")
 
 
 def neuron_models(device: Device, fitted: LIFParams, study: Study) -> tuple[LIFParams, dict[str, NeuronModel]]:
     """The ideal LIF's parameters and the base models (ideal, fitted, device; module docstring)."""
     s = NeuronSettings()
     c = resolve(device, s)
-    fit = replace(fitted, u_th=s.u_th, t_ref=c.t_refractory, u_reset=0.0)
+    fit = replace(fitted, u_th=s.u_th, t_ref=refractory_time(c), u_reset=0.0)
     ideal = replace(fit, i_th=0.0)
-    i_read = c.v_read / (junction_resistance(device, 0.0) + c.r_ref)
+    i_read = c.v_read / (junction_resistance(device, 0.0) + c.r_ref + c.r_on)
     base = DeviceNeuron("device", device, c, i_read, seed=study.seed)
     return ideal, {"ideal": LIFNeuron("ideal", ideal), "fitted": LIFNeuron("fitted", fit), "device": base}
 
@@ -143,14 +146,15 @@ def run_study(device: Device, study: Study, progress: Progress | None = None) ->
         if progress:
             progress("fit", 1, 1)
     ideal, models = neuron_models(device, fitted, study)
-    curves = {"ideal": measure_curve(models["ideal"], tm)}
+    base: DeviceNeuron = models["device"]  # type: ignore[assignment]
+    curves = {"ideal": measure_curve(models["ideal"], tm), "device": measure_curve(base, tm)}
+    i_bd = curves["device"].breakdown_current(device.junction.breakdown_voltage)
     w = train(task, curves["ideal"], tm, study.training, seed=study.seed, progress=stage("train"))
     rate_acc = float(np.mean(rate_predict(task.x_test, w, curves["ideal"], tm, task.segments).argmax(1)
                              == task.y_test))
     bars = deploy(w)
     n = task.y_test.size if study.images is None else min(study.images, task.y_test.size)
     index = np.arange(n)
-    base: DeviceNeuron = models["device"]  # type: ignore[assignment]
     plan: list[tuple[str, NeuronModel, Crossbars]] = [(k, v, bars) for k, v in models.items()]
     if study.temperature > 0:
         plan.append((f"device_{study.temperature:g}K", replace(base, name=f"device_{study.temperature:g}K",
@@ -172,7 +176,6 @@ def run_study(device: Device, study: Study, progress: Progress | None = None) ->
                      bars))
     tuned = None
     if study.fine_tune:
-        curves["device"] = measure_curve(base, tm)
         tuned = train(task, curves["device"], tm, replace(study.training, epochs=max(1, study.training.epochs // 2)),
                       seed=study.seed, init=w, progress=stage("fine-tune"))
         plan.append(("device_tuned", replace(base, name="device_tuned"), deploy(tuned)))
@@ -182,7 +185,7 @@ def run_study(device: Device, study: Study, progress: Progress | None = None) ->
         ci = np.arange(min(study.circuit_images, task.y_test.size))
         circ = run_circuit(device, task, bars, tm, ci, base, progress=stage("ngspice"))
     return StudyResult(study=study, task=task, fitted=fitted, ideal=ideal, curves=curves, weights=w, bars=bars,
-                       rate_accuracy=rate_acc, runs=runs, circuit=circ, tuned_weights=tuned)
+                       rate_accuracy=rate_acc, runs=runs, circuit=circ, tuned_weights=tuned, i_breakdown=i_bd)
 
 
 def drop(runs: list[NetworkRun], name: str) -> float:

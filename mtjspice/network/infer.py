@@ -106,6 +106,9 @@ class NetworkRun:
         Wall time of the run (s).
     v_max : float
         Largest junction voltage (V) of the device models (nan for the LIF).
+    over_breakdown : float
+        Share of neuron-time (all neurons, the whole window, every image) with the junction
+        voltage above the breakdown voltage (nan for the LIF).
     """
 
     model: str
@@ -118,6 +121,7 @@ class NetworkRun:
     rasters: list[np.ndarray]
     seconds: float
     v_max: float
+    over_breakdown: float = float("nan")
 
     @property
     def accuracy(self) -> float:
@@ -159,17 +163,25 @@ def run_network(task: Task, bars: Crossbars, model: NeuronModel, timing: Timing,
     first = np.full((idx.size, m), np.iinfo(np.int64).max)
     hid = np.zeros(idx.size, int)
     rasters: list[np.ndarray] = []
-    v_max = float("nan")
+    v_max, over = float("nan"), 0.0
     chunks = list(range(0, idx.size, b))
+    sim = getattr(model, "simulate", None)
     for c, lo in enumerate(chunks):
         ix = idx[lo:lo + b]
-        sim = getattr(model, "simulate", None)
         i_h = hidden_currents(task, ix, bars, timing)
-        s_h, v1 = sim("hidden", i_h, timing, c) if sim else (model.run("hidden", i_h, timing, c), float("nan"))
-        i_o = layer_inputs(timing.pulses(s_h), bars.output, bars.crossbar, timing.v_in)
-        s_o, v2 = sim("output", i_o, timing, c) if sim else (model.run("output", i_o, timing, c), float("nan"))
-        if sim:
-            v_max = np.nanmax([v_max, v1, v2])
+        i_o: np.ndarray
+        if sim is not None:
+            r_h = sim("hidden", i_h, timing, c)
+            s_h = r_h.spikes
+            i_o = layer_inputs(timing.pulses(s_h), bars.output, bars.crossbar, timing.v_in)
+            r_o = sim("output", i_o, timing, c)
+            s_o = r_o.spikes
+            v_max = float(np.nanmax([v_max, r_h.v_max.max(), r_o.v_max.max()]))
+            over += float(r_h.over.sum() + r_o.over.sum())
+        else:
+            s_h = model.run("hidden", i_h, timing, c)
+            i_o = layer_inputs(timing.pulses(s_h), bars.output, bars.crossbar, timing.v_in)
+            s_o = model.run("output", i_o, timing, c)
         sl = slice(lo, lo + ix.size)
         pos[sl] = (s_o > 0).sum(axis=0)
         neg[sl] = (s_o < 0).sum(axis=0)
@@ -188,4 +200,5 @@ def run_network(task: Task, bars: Crossbars, model: NeuronModel, timing: Timing,
             progress(c + 1, len(chunks))
     return NetworkRun(model=getattr(model, "name", "model"), index=idx, labels=task.y_test[idx],
                       predictions=decide(pos, neg, first), pos=pos, neg=neg, hidden_spikes=hid, rasters=rasters,
-                      seconds=time.perf_counter() - t0, v_max=float(v_max))
+                      seconds=time.perf_counter() - t0, v_max=float(v_max),
+                      over_breakdown=over / (idx.size * (h + m)) if sim is not None else float("nan"))

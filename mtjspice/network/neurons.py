@@ -9,11 +9,12 @@ spikes on the grid out (``run(layer, current, timing, chunk)``; current (steps, 
   layer and every image of a minibatch one device of one batch), with the neuron circuit's logic
   made ideal, timed as :mod:`mtjspice.netlist.neuron` times it: every read-clock period a read
   window in which the input is steered away and the read current ``i_read`` flows; outside it the
-  input minus the trim ``i_trim``; the readout ``t2 = v_read r_ref / (r_ref + R)`` (R: the
+  input minus the trim ``i_trim``; the readout ``t2 = v_read r_ref / (r_ref + R + r_on)`` (R: the
   junction's resistance at that instant) held at the strobe's sampling instant and compared with
   ``v_hi`` / ``v_lo`` (trip points: +- half the comparator's hysteresis beyond them); a spike
   starts at the comparator's output edge, and the one-shot then switches off the input, the reads
-  and the comparators for ``t_refractory`` (leak reset: the magnet relaxes by itself). Deterministic
+  and the comparators for ``t_refractory`` plus the one-shot's fall delay (:func:`refractory_time`;
+  leak reset: the magnet relaxes by itself). Deterministic
   at 0 K (fixed 5 ps Dormand-Prince steps: each device's result is independent of its batch),
   or with Brown's thermal field at ``temperature`` (stochastic Heun, seeded per layer and chunk).
   Per-neuron devices (process variation) and per-neuron input gains (trim) by layer.
@@ -38,15 +39,27 @@ from ..physics.solver import simulate, simulate_thermal
 from ..stimulus import PWL
 from .settings import Timing
 
-__all__ = ["DeviceNeuron", "LIFNeuron", "NeuronModel"]
+__all__ = ["ONESHOT_FALL_DELAY", "DeviceNeuron", "DeviceRun", "LIFNeuron", "NeuronModel", "refractory_time"]
 
 _LAYER_CODES = {"hidden": 1, "output": 2}
+
+#: The fall delay of the neuron netlist's XSPICE ``oneshot`` (s): the model card leaves it at
+#: XSPICE's default, 1 ns, which the one-shot adds to its pulse width ``t_refractory``. Measured in
+#: the deck (1.0 mA DC): the input is gated off from 0.13 ns after a spike for 2.5 ns, not 1.5 ns.
+ONESHOT_FALL_DELAY = 1e-9
+
+
+def refractory_time(circuit: NeuronCircuit) -> float:
+    """How long the neuron circuit's one-shot holds the input and the comparators off after a
+    spike (s): ``t_refractory`` plus the one-shot's default fall delay (:data:`ONESHOT_FALL_DELAY`)."""
+    return circuit.t_refractory + ONESHOT_FALL_DELAY
 
 
 class NeuronModel(Protocol):
     """What the network needs of a neuron model."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def run(self, layer: str, current: np.ndarray, timing: Timing, chunk: int = 0) -> np.ndarray: ...
 
@@ -70,6 +83,25 @@ class LIFNeuron:
             if sp.count:
                 out[np.rint(sp.times / timing.dt).astype(int), col] = sp.signs
         return out.reshape(k, b, m)
+
+
+@dataclass(frozen=True)
+class DeviceRun:
+    """A device-model run of one layer.
+
+    Attributes
+    ----------
+    spikes : (steps, B, M) int8 array
+        Signed spikes on the grid.
+    v_max : (B, M) array
+        Each neuron's largest junction voltage (V).
+    over : (B, M) array
+        Each neuron's share of the window with its junction voltage above the breakdown voltage.
+    """
+
+    spikes: np.ndarray
+    v_max: np.ndarray
+    over: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -131,14 +163,21 @@ class DeviceNeuron:
         decide = c.strobe_delay + c.edge / 2 + cmp.sample_delay
         spike = decide + cmp.delay
         ref = spike + c.read_width - c.settle  # the one-shot's rise delay
-        return {"period": int(round(per)), "read": _grid(c.clock_period - c.read_width, dt), "decide": _grid(decide, dt),
-                "spike": _grid(spike, dt), "ref_from": _grid(ref, dt), "ref_to": _grid(ref + c.t_refractory, dt)}
+        # the hold instant lies between two grid samples: the readout is interpolated linearly
+        # between sample "decide" - 1 and "decide" with weight "decide_w" (per mille) on the latter
+        lo = int(math.floor(decide / dt))
+        frac = decide / dt - lo
+        if frac > 1 - 1e-6:
+            lo, frac = lo + 1, 0.0
+        return {"period": int(round(per)), "read": _grid(c.clock_period - c.read_width, dt),
+                "decide": lo + 1, "decide_w": int(round(1000 * frac)),
+                "spike": _grid(spike, dt), "ref_from": _grid(ref, dt), "ref_to": _grid(ref + refractory_time(c), dt)}
 
     def run(self, layer: str, current: np.ndarray, timing: Timing, chunk: int = 0) -> np.ndarray:
-        return self.simulate(layer, current, timing, chunk)[0]
+        return self.simulate(layer, current, timing, chunk).spikes
 
-    def simulate(self, layer: str, current: np.ndarray, timing: Timing, chunk: int = 0) -> tuple[np.ndarray, float]:
-        """Spikes (steps, B, M) int8 and the largest junction voltage of the run (V)."""
+    def simulate(self, layer: str, current: np.ndarray, timing: Timing, chunk: int = 0) -> DeviceRun:
+        """Spikes, and each neuron's peak junction voltage and time above breakdown (:class:`DeviceRun`)."""
         k, b, m = current.shape
         n = b * m
         ph = self.phases(timing)
@@ -161,7 +200,9 @@ class DeviceNeuron:
         m_state = batch.m0.copy()  # (3, n)
         out = np.zeros((k, n), dtype=np.int8)
         rng = np.random.default_rng([self.seed, _LAYER_CODES.get(layer, 0), chunk])
-        v_max = 0.0
+        v_max = np.zeros(n)
+        over = np.zeros(n, dtype=np.int64)
+        v_bd = batch.breakdown_voltage
         for start in range(0, k - 1, per):
             seg = idx[start:min(start + per + 1, k)]
             refr = (seg[:, None] >= ref_from[None, :]) & (seg[:, None] < ref_to[None, :])
@@ -174,12 +215,15 @@ class DeviceNeuron:
                                         temperature=self.temperature, m0=m_state, breakdown="ignore")
             else:
                 traj = simulate(batch, drive, t_seg, timing.dt, m0=m_state, fixed_step=self.step, breakdown="ignore")
-            v_max = max(v_max, float(np.max(np.abs(traj.voltage))))
+            v_abs = np.abs(traj.voltage[:-1] if start + per < k - 1 else traj.voltage)  # each sample once
+            v_max = np.maximum(v_max, v_abs.max(axis=0))
+            over += (v_abs > v_bd[None, :]).sum(axis=0)
             m_state = traj.m[-1].T.copy()
-            d = ph["decide"]
+            d, wd = ph["decide"], ph["decide_w"] / 1000
             if d < seg.size:
                 live = ~refr[d]
-                v = c.v_read * c.r_ref / (c.r_ref + traj.resistance[d])
+                r_mtj = (1 - wd) * traj.resistance[d - 1] + wd * traj.resistance[d]
+                v = c.v_read * c.r_ref / (c.r_ref + r_mtj + c.r_on)  # the read switch's r_on in series
                 sign = np.where(live & (v > hi), 1, np.where(live & (v < lo), -1, 0))
                 fired = np.nonzero(sign)[0]
                 at = start + ph["spike"]
@@ -187,4 +231,4 @@ class DeviceNeuron:
                     out[at, fired] = sign[fired]
                 ref_from[fired] = start + ph["ref_from"]
                 ref_to[fired] = start + ph["ref_to"]
-        return out.reshape(k, b, m), v_max
+        return DeviceRun(out.reshape(k, b, m), v_max.reshape(b, m), over.reshape(b, m) / k)

@@ -11,7 +11,7 @@ still pass a gradient.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -39,12 +39,24 @@ class RateCurve:
         Surrogate derivative d rate / d current (Hz/A).
     raw : (q,) array
         The measured rate magnitudes (Hz), unsmoothed.
+    v_max : (q,) array or None
+        A device model's largest junction voltage at each current, the larger of both signs (V);
+        None for a LIF.
     """
 
     currents: np.ndarray
     rates: np.ndarray
     slope: np.ndarray
     raw: np.ndarray
+    v_max: np.ndarray | None = None
+
+    def breakdown_current(self, v_breakdown: float) -> float:
+        """The smallest DC current magnitude (A) at which the junction voltage exceeds
+        ``v_breakdown`` (V) within the window (inf if none measured, or no voltages)."""
+        if self.v_max is None:
+            return float("inf")
+        over = np.nonzero(self.v_max > v_breakdown)[0]
+        return float(self.currents[over[0]]) if over.size else float("inf")
 
     def __call__(self, current: np.ndarray) -> np.ndarray:
         """Signed rate (Hz) of currents (A), any shape."""
@@ -77,10 +89,19 @@ class RateCurve:
 
 def measure_curve(model: NeuronModel, timing: Timing, currents: np.ndarray | None = None) -> RateCurve:
     """The signed rate of ``model`` for DC currents from rest: spikes in the window / window (Hz),
-    the mean of +I and -I (neuron layer name ``"curve"``: nominal devices, no trim)."""
+    the mean of +I and -I (neuron layer name ``"curve"``: nominal devices, no trim); with a device
+    model, also its largest junction voltage at each current."""
     cur = CURRENTS if currents is None else np.asarray(currents, float)
     both = np.concatenate([cur, -cur])
     drive = np.broadcast_to(both[None, None, :], (timing.steps, 1, both.size)).copy()
-    spikes = model.run("curve", drive, timing).sum(axis=0)[0].astype(float)
+    sim = getattr(model, "simulate", None)
+    v_max = None
+    if sim is not None:
+        run = sim("curve", drive, timing)
+        s = run.spikes
+        v_max = np.maximum(run.v_max[0, : cur.size], run.v_max[0, cur.size:])
+    else:
+        s = model.run("curve", drive, timing)
+    spikes = s.sum(axis=0)[0].astype(float)
     rate = 0.5 * (spikes[: cur.size] - spikes[cur.size:]) / timing.window
-    return RateCurve.from_rates(cur, rate)
+    return replace(RateCurve.from_rates(cur, rate), v_max=v_max)

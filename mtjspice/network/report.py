@@ -29,20 +29,21 @@ def _label(name: str) -> str:
 
 def accuracy_rows(res: StudyResult) -> list[tuple[object, ...]]:
     """(model, description, images, accuracy %, drop from ideal pp, undecided %, hidden spikes per
-    image, output spikes per image, seconds per image, largest junction voltage V)."""
+    image, output spikes per image, seconds per image, largest junction voltage V, % of neuron-time
+    with the junction above its breakdown voltage)."""
     ideal = next(r.accuracy for r in res.runs if r.model == "ideal")
     rows: list[tuple[object, ...]] = []
     for r in res.runs:
         rows.append((r.model, _label(r.model), int(r.index.size), round(100 * r.accuracy, 2),
                      round(100 * (r.accuracy - ideal), 2), round(100 * r.undecided, 2),
                      round(float(r.hidden_spikes.mean()), 2), round(float((r.pos + r.neg).sum(1).mean()), 2),
-                     r.seconds / r.index.size, r.v_max))
+                     r.seconds / r.index.size, r.v_max, round(100 * r.over_breakdown, 3)))
     c = res.circuit
     if c is not None:
         rows.append(("ngspice", "neuron arrays in ngspice", int(c.index.size), round(100 * c.accuracy, 2), np.nan,
                      round(100 * float(np.mean(c.predictions < 0)), 2),
                      round(float(c.hidden_spice.sum(axis=(1, 2)).mean()), 2),
-                     round(float(c.output_spice.sum(axis=(1, 2)).mean()), 2), c.seconds / c.index.size, np.nan))
+                     round(float(c.output_spice.sum(axis=(1, 2)).mean()), 2), c.seconds / c.index.size, np.nan, np.nan))
     return rows
 
 
@@ -69,13 +70,15 @@ def report_text(res: StudyResult, device_name: str) -> str:
              f"fitted LIF: tau_m = {f.tau_m * 1e9:.4g} ns, gain = {f.gain:.4g} 1/A, gate i_th = {f.i_th * 1e3:.4g} mA; "
              f"ideal LIF: the same without the gate; both u_th = {res.ideal.u_th:g}, t_ref = "
              f"{res.ideal.t_ref * 1e9:g} ns",
-             f"rate-model (analog) accuracy on the whole test split: {100 * res.rate_accuracy:.2f} %", "",
+             f"rate-model (analog) accuracy on the whole test split: {100 * res.rate_accuracy:.2f} %",
+             f"safe range: the device neuron's junction passes its breakdown voltage from |I| = "
+             f"{res.i_breakdown * 1e3:.4g} mA DC (column '>bd %': share of neuron-time above it)", "",
              f"{'model':34s} {'images':>6s} {'acc %':>7s} {'drop pp':>8s} {'undec %':>8s} {'hid sp':>7s} "
-             f"{'out sp':>7s} {'s/image':>8s} {'V max':>6s}"]
+             f"{'out sp':>7s} {'s/image':>8s} {'V max':>6s} {'>bd %':>6s}"]
     for row in accuracy_rows(res):
-        _, label, n, acc, dr, und, hs, os_, sec, vm = row
+        _, label, n, acc, dr, und, hs, os_, sec, vm, bd = row
         lines.append(f"{label:34s} {n:6d} {acc:7.2f} {dr:8.2f} {und:8.2f} {hs:7.1f} {os_:7.1f} {sec:8.3g} "
-                     f"{vm:6.3g}")
+                     f"{vm:6.3g} {bd:6.3g}")
     c = res.circuit
     if c is not None:
         e = c.energy.mean(axis=0)

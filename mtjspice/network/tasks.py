@@ -23,7 +23,8 @@ import numpy as np
 from ..errors import MtjspiceError, ParameterError
 from .settings import Timing
 
-__all__ = ["TASKS", "Saccades", "Task", "load_task", "saccade_events"]
+__all__ = ["EVENT_SEGMENTS", "TASKS", "Saccades", "Task", "event_features", "event_spikes", "load_task",
+           "saccade_events"]
 
 TASKS = ("digits", "events")
 TaskName = Literal["digits", "events"]
@@ -112,6 +113,59 @@ def saccade_events(images: np.ndarray, sac: Saccades) -> tuple[np.ndarray, np.nd
     return np.array(times), np.stack(out)
 
 
+#: Segments of the event task's rate model: the window in this many equal parts.
+EVENT_SEGMENTS = 8
+
+
+def _event_list(images: np.ndarray, sac: Saccades, timing: Timing) -> tuple[np.ndarray, ...]:
+    """Every event of ``images`` as (grid index, image, pixel, sign) arrays; each saccade
+    sample's events spread evenly over its interval."""
+    times, ev = saccade_events(images, sac)
+    dt_s = sac.duration / sac.steps
+    mag = np.abs(ev)
+    parts = []
+    for q in range(int(mag.max()) if mag.size else 0):  # the q-th event of a sample, spread evenly
+        i, b, p = np.nonzero(mag > q)
+        t = times[i] - dt_s + (q + 1) * dt_s / mag[i, b, p]
+        idx = np.clip(np.rint(t / timing.dt).astype(int), 0, timing.steps - 1)
+        parts.append((idx, b, p, np.sign(ev[i, b, p]).astype(np.int16)))
+    if not parts:
+        return tuple(np.zeros(0, int) for _ in range(4))
+    return tuple(np.concatenate([pt[k] for pt in parts]) for k in range(4))
+
+
+def event_spikes(images: np.ndarray, sac: Saccades, timing: Timing) -> np.ndarray:
+    """Signed input spikes of ``images`` (n, 8, 8) on the grid, (steps, n, 64) int16; each
+    sample's events spread evenly over its interval."""
+    idx, b, p, sign = _event_list(images, sac, timing)
+    out = np.zeros((timing.steps, images.shape[0], images.shape[1] * images.shape[2]), dtype=np.int16)
+    np.add.at(out, (idx, b, p), sign)
+    return out
+
+
+def event_features(images: np.ndarray, sac: Saccades, timing: Timing, segments: int = EVENT_SEGMENTS) -> np.ndarray:
+    """Mean row voltage (V) of each input over each of ``segments`` equal parts of the window,
+    (n, segments, 64): the rows the network sees (:meth:`Timing.pulses`, synaptic filter
+    included), averaged, which is what the rate-model training sees. Each event adds its row
+    kernel's share of the segment (one spike's row, shifted to the event; the corners' tiny
+    shift dependence neglected)."""
+    k = timing.steps - 1
+    if k % segments:
+        raise ParameterError("segments", segments, f"a divisor of the window's {k} grid steps")
+    one = np.zeros((timing.steps, 1))
+    one[0] = 1
+    cum = np.concatenate([[0.0], np.cumsum(timing.pulses(one)[:, 0])])  # cum[n]: kernel summed over its first n samples
+    idx, b, p, sign = _event_list(images, sac, timing)
+    n_in = images.shape[1] * images.shape[2]
+    out = np.zeros(images.shape[0] * segments * n_in)
+    span = k // segments
+    for s in range(segments):
+        lo, hi = s * span - idx, (s + 1) * span - idx
+        share = cum[np.clip(hi, 0, timing.steps)] - cum[np.clip(lo, 0, timing.steps)]
+        np.add.at(out, (b * segments + s) * n_in + p, sign * share / span)
+    return out.reshape(images.shape[0], segments, n_in)
+
+
 @dataclass(frozen=True)
 class Task:
     """A task's data, split and encoded.
@@ -120,8 +174,9 @@ class Task:
     ----------
     name : {"digits", "events"}
     x_train, x_test : (n, segments, 64) arrays
-        Mean row voltage of each input (V) over each segment (the whole window for digits, each
-        saccade for events): what the rate-model training sees.
+        Mean row voltage of each input (V) over each segment (the whole window for digits;
+        :data:`EVENT_SEGMENTS` equal parts of it for events, the filtered event rows averaged):
+        what the rate-model training sees.
     y_train, y_test : (n,) int arrays
         Labels 0..9.
     segments : (segments,) array
@@ -152,16 +207,7 @@ class Task:
     def test_spikes(self, index: np.ndarray, timing: Timing) -> np.ndarray:
         """Signed input spikes of test images ``index`` on the grid, (steps, len(index), 64) int
         (events task only; each sample's events spread evenly over its interval)."""
-        times, ev = saccade_events(self.images_test[index], self.saccades)
-        dt_s = self.saccades.duration / self.saccades.steps
-        out = np.zeros((timing.steps, ev.shape[1], ev.shape[2]), dtype=np.int16)
-        mag = np.abs(ev)
-        for q in range(int(mag.max()) if mag.size else 0):  # the q-th event of a sample, spread evenly
-            i, b, p = np.nonzero(mag > q)
-            t = times[i] - dt_s + (q + 1) * dt_s / mag[i, b, p]
-            idx = np.clip(np.rint(t / timing.dt).astype(int), 0, timing.steps - 1)
-            np.add.at(out, (idx, b, p), np.sign(ev[i, b, p]).astype(np.int16))
-        return out
+        return event_spikes(self.images_test[index], self.saccades, timing)
 
     def static_rows(self, index: np.ndarray) -> np.ndarray:
         """Row voltages of test images ``index`` (digits), (len(index), 64) (V)."""
@@ -195,13 +241,10 @@ def load_task(name: str, seed: int = 0, timing: Timing | None = None, saccades: 
     else:
         if sac.end() > tm.window:
             raise ParameterError("window", tm.window, f"a window that holds the saccades (>= {sac.end()!r} s)")
-        area = tm.v_spike * (tm.spike_width + tm.edge)  # V s per event pulse
 
         def encode(ix: np.ndarray) -> np.ndarray:
-            _, ev = saccade_events(images[ix], sac)
-            per = ev.reshape(sac.count, sac.steps, len(ix), -1).sum(axis=1)  # (saccades, n, 64)
-            return np.transpose(per, (1, 0, 2)) * (area / sac.duration)
+            return event_features(images[ix], sac, tm)
 
-        segments = np.full(sac.count, sac.duration)
+        segments = np.full(EVENT_SEGMENTS, tm.window / EVENT_SEGMENTS)
     return Task(name=name, x_train=encode(tr), y_train=data.target[tr], x_test=encode(te), y_test=data.target[te],
                 segments=segments, images_test=images[te], pixel_mean=mean, saccades=sac, seed=seed)

@@ -55,6 +55,9 @@ class TrainSettings:
         L2 penalty on the weights (per mS^2).
     i_limit : float
         Largest mean input current a neuron should see (A); larger ones are penalised.
+    penalty : float
+        Weight of the current-limit penalty against the cross-entropy (dimensionless; large:
+        nearly a hard limit).
     noise : float
         Standard deviation of the Gaussian noise added to every training input, as a fraction of
         the inputs' standard deviation (dimensionless; a regulariser).
@@ -67,6 +70,7 @@ class TrainSettings:
     l2: float = 1e-3
     i_limit: float = 1.0e-3
     noise: float = 0.1
+    penalty: float = 1.0
 
     def __post_init__(self) -> None:
         for name in ("hidden", "epochs", "batch"):
@@ -77,7 +81,7 @@ class TrainSettings:
             v = getattr(self, name)
             if not (math.isfinite(v) and v > 0):
                 raise ParameterError(name, v, "a number > 0")
-        for name in ("l2", "noise"):
+        for name in ("l2", "noise", "penalty"):
             v = getattr(self, name)
             if not (math.isfinite(v) and v >= 0):
                 raise ParameterError(name, v, "a number >= 0")
@@ -154,12 +158,12 @@ def train(task: Task, curve: RateCurve, timing: Timing, settings: TrainSettings 
             p /= p.sum(axis=1, keepdims=True)
             dlog = (p - onehot[ix]) / ix.size
             dz = dlog[:, None, :] * (seg * 1e9)[None, :, None] * curve.derivative(z * 1e-3) * 1e-6
-            dz += 2.0 * np.maximum(np.abs(z) - lim, 0.0) * np.sign(z) / ix.size
+            dz += 2.0 * s.penalty * np.maximum(np.abs(z) - lim, 0.0) * np.sign(z) / ix.size
             gg2 = np.empty_like(g2)
             gg2[:-1] = np.einsum("nsh,nsk->hk", xo, dz)
             gg2[-1] = timing.v_in * dz.sum(axis=(0, 1))
             da = (dz @ g2[:-1].T) * area * curve.derivative(a * 1e-3) * 1e-6
-            da += 2.0 * np.maximum(np.abs(a) - lim, 0.0) * np.sign(a) / ix.size
+            da += 2.0 * s.penalty * np.maximum(np.abs(a) - lim, 0.0) * np.sign(a) / ix.size
             gg1 = np.empty_like(g1)
             gg1[:-1] = np.einsum("nsi,nsh->ih", xb, da)
             gg1[-1] = timing.v_in * da.sum(axis=(0, 1))
@@ -172,3 +176,4 @@ def train(task: Task, curve: RateCurve, timing: Timing, settings: TrainSettings 
         if progress is not None:
             progress(epoch + 1, s.epochs)
     return Weights(hidden=g1 * 1e-3, output=g2 * 1e-3)
+
