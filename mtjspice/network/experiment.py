@@ -12,7 +12,7 @@ Neuron models (:func:`neuron_models`):
 * ``device_T`` -- the same with Brown's thermal field at ``temperature``;
 * ``variation`` / ``variation_trim`` -- every neuron its own device sampled from a
   :class:`~mtjspice.variation.VariationSpec` (0 K), without and with the per-neuron input-gain
-  trim k_j = i_th(nominal) / i_th(device j) (onsets from :func:`~mtjspice.analysis.onset.onset_current`);
+  trim k_j = i_th(device j) / i_th(nominal) (onsets from :func:`~mtjspice.analysis.onset.onset_current`);
   the readout thresholds stay the nominal circuit's (shared rails);
 * ``variation_trim_readout`` -- the gain trim and, besides, each neuron's readout thresholds set
   from its own junction, t2(+-u_th) = v_read r_ref / (r_ref + R_j(+-u_th)) (a per-neuron
@@ -51,14 +51,18 @@ Progress = Callable[[str, int, int], None]
 
 def trims(device: Device, devices: list[Device],
           progress: Callable[[int, int], None] | None = None) -> np.ndarray:
-    """Per-neuron input gains k_j = i_th(nominal) / i_th(device j) (dimensionless)."""
-    nominal = onset_current(device)
-    out = []
+    """Per-neuron input gains k_j = i_th(device j) / i_th(nominal) (dimensionless): the input times k_j
+    reaches the device's onset where the nominal input reaches the nominal onset
+    (:func:`mtjspice.montecarlo.trim.gain_trim`); 1 for a device with no onset below 2 mA."""
+    from ..montecarlo.trim import gain_trim
+
+    onsets = []
     for j, d in enumerate(devices):
-        out.append(nominal / onset_current(d))
+        onsets.append(onset_current(d))
         if progress is not None:
             progress(j + 1, len(devices))
-    return np.array(out)
+    k = gain_trim(np.array(onsets), onset_current(device))
+    return np.where(np.isfinite(k), k, 1.0)  # no onset below 2 mA: no gain reaches it, left untrimmed
 
 
 @dataclass(frozen=True)
