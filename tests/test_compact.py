@@ -26,7 +26,7 @@ from mtjspice.errors import BreakdownWarning, InputFileError
 from mtjspice.netlist import compact as C
 from mtjspice.netlist.circuit import Item, Probe
 from mtjspice.netlist.deck import Analysis, Deck
-from mtjspice.netlist.mtj import _conductance_expr
+from mtjspice.netlist.mtj import conductance_expr
 from mtjspice.netlist.render import render_subckt
 from mtjspice.netlist.sources import isource
 from mtjspice.sim import run_deck
@@ -66,8 +66,10 @@ def test_subckt_golden(device: ms.Device) -> None:
 
 def test_conductance_is_the_macrospin_law(device: ms.Device) -> None:
     tilted = device.replace(**{"junction.V_half": 0.4})
-    for dev in (device, tilted):
-        assert C.conductance_expr(dev, "V(n1,t2)", "V(my)") == _conductance_expr(dev, "V(n1,t2)", "V(my)")
+    for dev in (device, tilted):  # the macrospin MTJ's own expression, with m.p = V(my)
+        text = render_subckt(C.compact_subckt(dev, PARAMS, "mtj"))
+        assert f"V(n1,t2)*{conductance_expr(dev, 'V(n1,t2)', 'V(my)')}" in text
+    assert conductance_expr(device, "V(n1,t2)", "V(my)") != conductance_expr(tilted, "V(n1,t2)", "V(my)")
 
 
 def test_hostile_names_and_values_are_refused(device: ms.Device) -> None:

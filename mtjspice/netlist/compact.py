@@ -44,11 +44,11 @@ from ..params import Device
 from . import safe
 from .circuit import Comment, Element, Expr, Item, Model, Param, Subckt, Word
 from .deck import FileName
-from .mtj import STATE_CAP, TIME_UNIT
+from .mtj import STATE_CAP, TIME_UNIT, conductance_expr
 from .noise import check_seed
 
 __all__ = ["CompactMTJ", "CompactNoise", "CompactRangeWarning", "HOLD_FRACTION", "GATE_WIDTH", "compact_subckt",
-           "ou_samples", "ou_file_text", "COMPACT_MODELS", "conductance_expr", "gate_expr"]
+           "ou_samples", "ou_file_text", "COMPACT_MODELS", "gate_expr"]
 
 #: The two MTJ models a neuron or an array can use.
 COMPACT_MODELS: tuple[str, ...] = ("macrospin", "compact")
@@ -158,19 +158,6 @@ class CompactNoise:
         if isinstance(self.interval, bool) or not isinstance(self.interval, (int, float)) \
                 or not (math.isfinite(self.interval) and 0 < self.interval < self.tau):
             raise ParameterError("interval", self.interval, f"a sample interval > 0 and < tau = {self.tau!r} s")
-
-
-def conductance_expr(device: Device, v: str, mp: str) -> str:
-    """G(m.p, V) in siemens as an ngspice expression, the macrospin MTJ's law: G_P (1 + m.p)/2 +
-    G_AP (1 - m.p)/2, with G_AP = G_P / (1 + TMR / (1 + (V / V_half)^2)) when V_half > 0."""
-    g_p = 1.0 / device.R_P
-    tmr = device.junction.TMR
-    vh = device.junction.V_half
-    if vh > 0:
-        g_ap = f"({safe.num(g_p)}/(1+{safe.num(tmr)}/(1+({v}/{safe.num(vh)})*({v}/{safe.num(vh)}))))"
-        return f"(({safe.num(g_p)}+{g_ap})/2 + ({safe.num(g_p)}-{g_ap})/2*{mp})"
-    g_ap_val = g_p / (1.0 + tmr)
-    return f"({safe.num((g_p + g_ap_val) / 2)} + {safe.num((g_p - g_ap_val) / 2)}*{mp})"
 
 
 def _sig(x: str) -> str:

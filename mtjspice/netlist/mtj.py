@@ -86,6 +86,7 @@ from .noise import (
 from .poly import Poly, const, var
 
 __all__ = [
+    "conductance_expr",
     "OPTION_PRESETS",
     "TIME_UNIT",
     "STATE_CAP",
@@ -157,8 +158,10 @@ def llgs_polynomials(device: Device) -> tuple[Poly, Poly, Poly]:
     return out[0], out[1], out[2]
 
 
-def _conductance_expr(device: Device, v: str, mp: str) -> str:
-    """G(m.p, V) in siemens as an ngspice expression."""
+def conductance_expr(device: Device, v: str, mp: str) -> str:
+    """G(m.p, V) in siemens as an ngspice expression, with ``v`` and ``mp`` the expressions of the
+    junction voltage and of m.p: G_P (1 + m.p)/2 + G_AP (1 - m.p)/2, with
+    G_AP = G_P / (1 + TMR / (1 + (V / V_half)^2)) when V_half > 0 (the compact MTJ uses it too)."""
     g_p = 1.0 / device.R_P
     tmr = device.junction.TMR
     vh = device.junction.V_half
@@ -220,7 +223,7 @@ def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step:
         Comment("junction current sensor: i(Vsense) is the current entering t1"),
         Element("Vsense", ("t1", "n1"), (0,)),
         Comment("junction: I = V * G, G = G_P (1 + m.p)/2 + G_AP (1 - m.p)/2 (bias-dependent G_AP if V_half > 0)"),
-        Element("Bjunction", ("n1", "t2"), (I, EQ, Expr(f"V(n1,t2)*{_conductance_expr(device, 'V(n1,t2)', mp)}"))),
+        Element("Bjunction", ("n1", "t2"), (I, EQ, Expr(f"V(n1,t2)*{conductance_expr(device, 'V(n1,t2)', mp)}"))),
     ]
     comps = ("mx", "my", "mz")
     f = (fx, fy, fz)
