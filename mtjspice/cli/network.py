@@ -10,7 +10,15 @@ import numpy as np
 from ..errors import ParameterError, printable
 from ..io.outputs import write_csv
 from ..params import load_device
-from .common import add_model_argument, add_out_argument, add_seed_argument, count, nonnegative_si
+from .common import (
+    add_model_argument,
+    add_mtj_argument,
+    add_out_argument,
+    add_seed_argument,
+    count,
+    mtj_settings,
+    nonnegative_si,
+)
 
 HELP = "train a signed spiking network and run it with ideal, fitted-LIF and macrospin-device neurons (and ngspice)"
 TASKS = ("digits", "events")
@@ -52,6 +60,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="fitted LIF parameters (lif_params.json of mtjspice fit); default: fit the device here")
     p.add_argument("--no-fine-tune", dest="fine_tune", action="store_false",
                    help="skip the fine-tuning with the device's rate curve")
+    add_mtj_argument(p)
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     add_out_argument(p)
     p.set_defaults(run=run)
@@ -96,7 +105,8 @@ def run(args: argparse.Namespace) -> int:
     lif = load_params(args.lif) if args.lif else None
     study = Study(task=args.task, seed=args.seed, images=args.images, temperature=args.temperature, sigma=sigma,
                   circuit_images=args.circuit_images, fine_tune=args.fine_tune,
-                  training=replace(TrainSettings(), hidden=args.hidden, epochs=args.epochs), lif=lif)
+                  training=replace(TrainSettings(), hidden=args.hidden, epochs=args.epochs), lif=lif,
+                  **mtj_settings(args))  # type: ignore[arg-type]
     bars = _Bars(not args.quiet)
     try:
         res = run_study(device, study, progress=bars)

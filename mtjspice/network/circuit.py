@@ -19,6 +19,7 @@ import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -105,10 +106,15 @@ def _counts(s: np.ndarray) -> np.ndarray:
 
 
 def run_circuit(device: Device, task: Task, bars: Crossbars, timing: Timing, index: np.ndarray, model: DeviceNeuron,
-                *, workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> CircuitRun:
-    """Run test images ``index`` through the network in ngspice (module docstring)."""
+                *, workers: int | None = None, progress: Callable[[int, int], None] | None = None,
+                mtj: str = "macrospin", compact: Any = None) -> CircuitRun:
+    """Run test images ``index`` through the network in ngspice (module docstring); ``mtj`` and
+    ``compact`` choose the arrays' junction model (:class:`~mtjspice.circuits.settings.NeuronSettings`)."""
+    from ..circuits.settings import NeuronSettings
+
     t0 = time.perf_counter()
-    st = ArraySettings(crossbar=bars.crossbar, v_spike=timing.v_spike, spike_width=timing.spike_width)
+    st = ArraySettings(crossbar=bars.crossbar, v_spike=timing.v_spike, spike_width=timing.spike_width,
+                       neuron=NeuronSettings(mtj=mtj, compact=compact))
     circuit = resolve(device, st.neuron)
     idx = np.asarray(index, int)
     h, m = bars.hidden.shape[1], bars.output.shape[1]

@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
@@ -88,6 +89,10 @@ class Study:
     training : TrainSettings
     lif : LIFParams or None
         The fitted device LIF (from ``mtjspice fit``); None fits it here.
+    mtj : {"macrospin", "compact"}
+        The junction model of the ngspice arrays (:class:`~mtjspice.circuits.settings.NeuronSettings`).
+    compact : CompactMTJ or None
+        With ``mtj="compact"``: its parameters (None fits them, cached by the device's content).
     """
 
     task: str = "digits"
@@ -100,6 +105,8 @@ class Study:
     timing: Timing = field(default_factory=Timing)
     training: TrainSettings = field(default_factory=TrainSettings)
     lif: LIFParams | None = None
+    mtj: str = "macrospin"
+    compact: Any = None
 
 
 @dataclass(frozen=True)
@@ -187,7 +194,8 @@ def run_study(device: Device, study: Study, progress: Progress | None = None) ->
     circ = None
     if study.circuit_images > 0:
         ci = np.arange(min(study.circuit_images, task.y_test.size))
-        circ = run_circuit(device, task, bars, tm, ci, base, progress=stage("ngspice"))
+        circ = run_circuit(device, task, bars, tm, ci, base, progress=stage("ngspice"), mtj=study.mtj,
+                           compact=study.compact)
     return StudyResult(study=study, task=task, fitted=fitted, ideal=ideal, curves=curves, weights=w, bars=bars,
                        rate_accuracy=rate_acc, runs=runs, circuit=circ, tuned_weights=tuned, i_breakdown=i_bd)
 
