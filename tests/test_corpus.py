@@ -97,6 +97,8 @@ BASE: dict[str, list[str]] = {
     "neuron": ["neuron", "{dev}"],
     "array": ["array", "{dev}", *ARRAY, "--quiet"],
     "power": ["power", "{dev}", "--quiet"],
+    "montecarlo": ["montecarlo", "{dev}", "--samples", "10", "--sigma", "L=1n", "--workers", "1", "--quiet"],
+    "network": ["network", "{dev}", "--images", "2", "--circuit-images", "0", "--quiet"],
 }
 
 
@@ -251,6 +253,34 @@ def _cases() -> Iterator[tuple[str, list[str], int, str]]:
         ("p-cost-max-sim", opt("power", "--sizes", "1,2,100000", "--max-sim", "100000"), 2, "--max-sim"),
         ("p-t-stop-zero", opt("power", "--t-stop", "0"), 2, "--t-stop"),
         ("p-v-spike-word", opt("power", "--v-spike", "high"), 2, "--v-spike"),
+    ]
+    value_cases += [
+        # montecarlo and window --yield: variation specs, scale-out, circuit level
+        ("mc-sigma-escape", _swap(opt("montecarlo"), "L=1n", "L=\x1b[2J"), 2, "variation.L"),
+        ("mc-sigma-none", [a for a in opt("montecarlo") if a not in ("--sigma", "L=1n")], 2, "--sigma"),
+        ("mc-sigma-empty", _swap(opt("montecarlo"), "L=1n", ","), 2, "--sigma"),
+        ("mc-sigma-bound", _swap(opt("montecarlo"), "L=1n", "W=3n"), 2, "variation.W"),
+        ("mc-sigma-unknown", _swap(opt("montecarlo"), "L=1n", "gamma=1%"), 2, "variation"),
+        ("mc-samples-huge", _swap(opt("montecarlo"), "10", "100000000"), 2, "--samples"),
+        ("mc-chunk-zero", opt("montecarlo", "--chunk", "0"), 2, "--chunk"),
+        ("mc-scheduler-word", opt("montecarlo", "--scheduler", "the cloud"), 2, "--scheduler"),
+        ("mc-offset-negative", opt("montecarlo", "--offset", "-1m"), 2, "--offset"),
+        ("mc-drive-word", opt("montecarlo", "--drive", "lots"), 2, "--drive"),
+        ("mc-circuit-t-stop-zero", opt("montecarlo", "--circuit", "1", "--circuit-t-stop", "0"), 2, "--circuit-t-stop"),
+        ("mc-device-test", opt("montecarlo", "--device-test", "ac"), 2, "--device-test"),
+        ("mc-store-is-out", opt("montecarlo", "--store", "{d}/prev"), 2, "--store"),
+        ("wy-plane", opt("window", "--yield", "--plane", "Ku", "--sigma", "L=1n"), 2, "--plane"),
+        ("wy-ku-word", opt("window", "--yield", "--plane", "Ku,L", "--Ku-range", "a", "b", "--sigma", "L=1n"), 2,
+         "--Ku-range"),
+        ("wy-sigma-alone", opt("window", "--sigma", "L=1n"), 2, "--yield"),
+        ("wy-samples-zero", opt("window", "--yield", "--samples", "0", "--sigma", "L=1n"), 2, "--samples"),
+        # network
+        ("n-task", opt("network", "--task", "cifar"), 2, "--task"),
+        ("n-images-zero", opt("network", "--images", "0"), 2, "--images"),
+        ("n-sigma-unknown", opt("network", "--sigma", "Q=1"), 2, "variation"),
+        ("n-mtj-word", opt("network", "--mtj", "1"), 2, "--mtj"),
+        ("n-lif-missing", opt("network", "--lif", "{d}/nope.json"), 2, "nope.json"),
+        ("n-temperature-negative", opt("network", "--temperature", "-5"), 2, "--temperature"),
     ]
     yield from value_cases
     # output folders, for two commands (one Python, one ngspice)
