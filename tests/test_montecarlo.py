@@ -125,6 +125,7 @@ def test_store_writes_whole_chunks_and_refuses_another_run(tmp_path: Path) -> No
         st.write({"index": np.array([0, 2]), "x": np.zeros(2)})
     assert [c.tolist() for c in missing_chunks(9, st.done(), 2)] == [[0, 1], [2], [6, 7], [8]]
     assert ChunkStore(tmp_path / "s", {"run": 1}).read()["x"].tolist() == [1.0, 2.0, 3.0]
+    assert ChunkStore(tmp_path / "s", {"run": 1}, reset=True).done() == [(3, 5)]  # the same run: resumed
     with pytest.raises(OutputError, match="another run"):
         ChunkStore(tmp_path / "s", {"run": 2})
     assert ChunkStore(tmp_path / "s", {"run": 2}, reset=True).done() == []

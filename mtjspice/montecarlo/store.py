@@ -51,7 +51,8 @@ class ChunkStore:
         The store's folder.
     manifest : mapping
         What the run is (JSON-serialisable). A folder that already holds a different manifest is
-        refused (:class:`OutputError`) unless ``reset`` is true, which empties it first.
+        refused (:class:`OutputError`) unless ``reset`` is true, which empties it first; one that
+        holds the same manifest is resumed either way.
     """
 
     def __init__(self, folder: str | os.PathLike[str], manifest: Mapping[str, Any], *, reset: bool = False) -> None:
@@ -70,7 +71,7 @@ class ChunkStore:
                 if not reset:
                     raise OutputError(f"the sample store {self.folder} holds another run (different device, variation, "
                                       "seed or test); rerun with --overwrite to start afresh, or use another --out")
-            if reset:
+            if reset and old != text:  # the same run resumes even with reset: its chunks are still right
                 if old is None:
                     raise OutputError(f"{self.folder} is not a Monte Carlo sample store; refusing to empty it")
                 for p in self.folder.iterdir():
