@@ -283,3 +283,21 @@ def test_circuit_yield_agrees_with_the_device_level_prediction(dev: ms.Device, t
     ref = circuit_chunk(dev, spec, 0, range(10), CircuitMC(t_stop=20e-9, trim="reference"), onsets=d["i_th"], workers=2)
     assert 0 < ref["ok"].sum() < 10  # the reference trim rescues some, not all (breakdown remains)
     assert np.sum(d["usable_ref"] != ref["ok"]) <= 1, (d["usable_ref"], ref["ok"])
+
+
+def test_a_timed_out_run_says_what_it_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--timeout stops the run with status 1 and nothing in --out; the finished chunks stay in the
+    store, and the message says how many samples they hold and that the same command resumes."""
+    from mtjspice.montecarlo.store import chunk_span
+
+    out = tmp_path / "t"
+    rc = main(["montecarlo", "orthogonal", "--samples", "4000", "--chunk", "10", "--sigma", SPEC, "--workers", "1",
+               "--no-trim", "--quiet", "--timeout", "7", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert rc == 1 and "--timeout" in err and not out.exists()
+    kept = sum(chunk_span(p.name) for p in (tmp_path / "t.parts").iterdir())
+    assert 0 <= kept < 4000
+    if kept:
+        assert f"{kept} finished samples are kept in" in err
+    else:
+        assert "finished samples" not in err

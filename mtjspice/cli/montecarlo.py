@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import sys
 from pathlib import Path
 
-from ..errors import ParameterError, printable
+from ..errors import ParameterError, RunTimeoutError, printable
 from .common import (
     add_model_argument,
     add_out_argument,
@@ -100,9 +101,17 @@ def run(args: argparse.Namespace) -> int:
     store = Path(args.store) if args.store else out.parent / (out.name + ".parts")
     if store.resolve() == out.resolve():
         raise ParameterError("--store", args.store, "a folder other than --out")
-    with Progress(n, "montecarlo (device)", enabled=not args.quiet) as bar:
-        result = device_montecarlo(device, spec, n, store, seed=args.seed, mc=mc, chunk=args.chunk, workers=workers,
-                                   scheduler=args.scheduler, reset=args.overwrite, progress=bar.update)
+    try:
+        with Progress(n, "montecarlo (device)", enabled=not args.quiet) as bar:
+            result = device_montecarlo(device, spec, n, store, seed=args.seed, mc=mc, chunk=args.chunk,
+                                       workers=workers, scheduler=args.scheduler, reset=args.overwrite,
+                                       progress=bar.update)
+    except (RunTimeoutError, KeyboardInterrupt):
+        done = _stored(store)
+        if done:  # said before the one-line error: the run is not lost
+            print(f"mtjspice montecarlo: {done} finished samples are kept in {printable(store)}; the same command "
+                  "resumes from them", file=sys.stderr)
+        raise
     summary = summarize(result, mc)
     summary.update({"device": device.name, "variation": spec.describe(), "seed": args.seed,
                     "u_th": mc.u_th, "i_read": result.circuit.i_read, "breakdown_voltage":
@@ -132,6 +141,15 @@ def run(args: argparse.Namespace) -> int:
     print(f"wrote {printable(args.out)}/samples.csv, samples.parquet, summary.json, onset_table.csv, distributions.png"
           + (", circuit.csv, circuit.png" if circuit_cols is not None else ""))
     return 0
+
+
+def _stored(store: Path) -> int:
+    """Samples in the finished chunks of a store folder (0 if none, or no store)."""
+    from ..montecarlo.store import chunk_span
+
+    if not store.is_dir():
+        return 0
+    return sum(chunk_span(p.name) for p in store.iterdir())
 
 
 def _write_parquet(cols: dict, path: Path) -> None:

@@ -26,7 +26,7 @@ import numpy as np
 from ..errors import ParameterError
 from ..io.outputs import OutputError
 
-__all__ = ["ChunkStore", "require_pyarrow", "missing_chunks"]
+__all__ = ["ChunkStore", "require_pyarrow", "missing_chunks", "chunk_span"]
 
 _PART = re.compile(r"^part-(\d{10})-(\d{10})\.parquet$")
 MANIFEST = "manifest.json"
@@ -131,6 +131,12 @@ class ChunkStore:
         cols = {name: table.column(name).to_numpy() for name in table.column_names}
         order = np.argsort(cols["index"], kind="stable")
         return {k: np.asarray(v)[order] for k, v in cols.items()}
+
+
+def chunk_span(name: str) -> int:
+    """How many samples a file name of a finished chunk holds (0 for any other name)."""
+    m = _PART.match(name)
+    return int(m.group(2)) - int(m.group(1)) + 1 if m else 0
 
 
 def missing_chunks(n: int, done: Iterable[tuple[int, int]], chunk: int) -> list[np.ndarray]:
