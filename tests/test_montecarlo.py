@@ -301,3 +301,21 @@ def test_a_timed_out_run_says_what_it_kept(tmp_path: Path, capsys: pytest.Captur
         assert f"{kept} finished samples are kept in" in err
     else:
         assert "finished samples" not in err
+
+
+def test_comparator_offsets_move_each_samples_thresholds(dev: ms.Device, table, circuit) -> None:  # type: ignore[no-untyped-def]
+    """With offset_sigma the device level shifts sample i's thresholds by the same offsets the circuit
+    level draws for it (stream [seed, i, 1]); the read-out mapping is checked by hand."""
+    from mtjspice.montecarlo.circuit import comparator_offsets
+
+    mc = DeviceMC(t_on=3e-9, t_relax=2e-9, t_stop=6e-9, offset_sigma=5e-3, trim=False)
+    cols = device_chunk(dev, VariationSpec.parse("L=0"), 2, np.arange(6), mc, table, circuit)
+    off = comparator_offsets(2, range(6), 5e-3)
+    g_p, g_ap = 1 / dev.R_P, 1 / dev.R_AP
+    for i in range(6):
+        v = circuit.v_hi + off[i, 0] + circuit.hysteresis / 2
+        r = circuit.r_ref * (circuit.v_read / v - 1)
+        assert cols["u_fire_pos"][i] == pytest.approx((2 / r - g_p - g_ap) / (g_p - g_ap), rel=1e-9)
+    assert np.ptp(cols["u_fire_pos"]) > 0.1  # 5 mV moves u by tenths: the read-out's margin is 7 mV
+    with pytest.raises(ParameterError, match="offset_sigma"):
+        DeviceMC(offset_sigma=-1e-3)

@@ -53,7 +53,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--circuit", type=count("--circuit", 0, 10_000), default=0, metavar="K",
                    help="also run the first K samples as neuron circuits in ngspice (default 0)")
     p.add_argument("--offset", type=nonnegative_si("--offset"), default=0.0, metavar="VOLTS",
-                   help="comparator offset sigma per threshold for --circuit, in V (default 0)")
+                   help="comparator offset sigma per threshold, in V (default 0): each sample's thresholds move by its own "
+                        "offsets, at device and circuit level alike; the reference trim calibrates them out")
     p.add_argument("--temperature", type=nonnegative_si("--temperature"), default=0.0, metavar="KELVIN",
                    help="MTJ temperature of the --circuit runs, in K (default 0: noiseless)")
     p.add_argument("--circuit-t-stop", type=positive_si("--circuit-t-stop"), default=40e-9, metavar="SECONDS",
@@ -87,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     device = load_device(args.model)
     spec = variation_spec(args)
     spec.check(device)
-    mc = DeviceMC(drive=args.drive, trim=not args.no_trim, read=args.device_test)
+    mc = DeviceMC(drive=args.drive, trim=not args.no_trim, read=args.device_test, offset_sigma=args.offset)
     n = args.samples
     workers = args.workers if args.scheduler is None else None
     # about 40 columns of 8 bytes per sample in memory (store, table, CSV rows), plus a chunk's

@@ -116,8 +116,14 @@ def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.nda
     G_P = batch.G_P
     G_AP = batch.G_P / (1.0 + batch.TMR)
     h = circuit.hysteresis / 2.0  # the comparators trip half their hysteresis beyond a threshold
-    u_pos = read_u(G_P, G_AP, circuit.r_ref, circuit.v_read, circuit.v_hi + h)
-    u_neg = read_u(G_P, G_AP, circuit.r_ref, circuit.v_read, circuit.v_lo - h)
+    off_hi = off_lo = 0.0
+    if mc.offset_sigma > 0:  # the comparators' offsets, as the circuit level draws them
+        from .circuit import comparator_offsets
+
+        offs = comparator_offsets(seed, idx[sel], mc.offset_sigma)
+        off_hi, off_lo = offs[:, 0], offs[:, 1]
+    u_pos = read_u(G_P, G_AP, circuit.r_ref, circuit.v_read, circuit.v_hi + off_hi + h)
+    u_neg = read_u(G_P, G_AP, circuit.r_ref, circuit.v_read, circuit.v_lo + off_lo - h)
     R_hi = 1.0 / batch.conductance(np.full(batch.n, mc.u_th))
     R_lo = 1.0 / batch.conductance(np.full(batch.n, -mc.u_th))
     # the reference trim: thresholds at the sample's own read-out of u = +-u_th
@@ -136,6 +142,7 @@ def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.nda
 
     nominal = r["by"][0]
     usable, breakdown = verdict(nominal, relaxed)
+    usable &= u_pos > u_neg  # offsets that invert the thresholds leave no working comparator pair
     put.update({"u_plateau": r["plateau"], "u_after": r["after"], "tau_m": decay_time(r["t"], r["u"], mc.t_on),
                 "a2": r["plateau"] / (R_m * r["i_mean"]), "v_max": nominal["v_max"], "regime": regime,
                 "u_fire_pos": u_pos, "u_fire_neg": u_neg, "fires_pos": nominal["fires_pos"],

@@ -57,6 +57,11 @@ class DeviceMC:
     gain_trim : bool
         With ``trim``: also run the gain + reference trim (the second pulse); False keeps only the
         reference trim, which needs no second run.
+    offset_sigma : float
+        Comparator offset sigma per threshold (V): each sample's thresholds move by offsets drawn
+        from (seed, i) as in the circuit-level Monte Carlo
+        (:func:`mtjspice.montecarlo.circuit.comparator_offsets`); the reference trim calibrates them
+        out.
     read : {"clocked", "dc"}
         "clocked" (default): the junction sees what the nominal circuit passes through it, the
         input gated off and the read current on during each read window, the read trim
@@ -79,6 +84,7 @@ class DeviceMC:
     k_range: tuple[float, float] = (0.25, 4.0)
     read: str = "clocked"
     gain_trim: bool = True
+    offset_sigma: float = 0.0
 
     def __post_init__(self) -> None:
         for name, unit in (("drive", "A"), ("t_on", "s"), ("t_relax", "s"), ("t_stop", "s"), ("step", "s"),
@@ -94,6 +100,9 @@ class DeviceMC:
             raise ParameterError("t_stop", self.t_stop, f"a time > t_on + t_relax = {self.t_on + self.t_relax!r} s")
         if self.step > self.dt:
             raise ParameterError("step", self.step, f"a step <= dt = {self.dt!r} s")
+        if isinstance(self.offset_sigma, bool) or not isinstance(self.offset_sigma, (int, float)) \
+                or not math.isfinite(self.offset_sigma) or self.offset_sigma < 0:
+            raise ParameterError("offset_sigma", self.offset_sigma, "a finite number >= 0 (V)")
         if self.read not in ("clocked", "dc"):
             raise ParameterError("read", self.read, "'clocked' or 'dc'")
         lo, hi = self.k_range
