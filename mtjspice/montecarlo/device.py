@@ -116,7 +116,8 @@ def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.nda
     G_P = batch.G_P
     G_AP = batch.G_P / (1.0 + batch.TMR)
     h = circuit.hysteresis / 2.0  # the comparators trip half their hysteresis beyond a threshold
-    off_hi = off_lo = 0.0
+    off_hi: float | np.ndarray = 0.0
+    off_lo: float | np.ndarray = 0.0
     if mc.offset_sigma > 0:  # the comparators' offsets, as the circuit level draws them
         from .circuit import comparator_offsets
 
