@@ -45,6 +45,8 @@ from ..physics.llgs import junction_resistance
 from ..results import NeuronRun
 from ..stimulus import DC, PWL
 from ..variation import VariationSpec
+from .response import read_clock_current
+from .testspec import first_strobe, strobe_grid
 from .trim import TRIMS, gain_trim, reference_thresholds
 
 __all__ = ["CircuitMC", "COLUMNS", "circuit_chunk", "comparator_offsets", "noise_seeds", "sample_devices",
@@ -283,20 +285,12 @@ def junction_drive(devices: Sequence[Device], circuit: NeuronCircuit, currents: 
     cur = np.asarray(currents, float)
     if cur.shape != (len(devices),):
         raise ParameterError("currents", cur.shape, f"one input current (A) per device: shape ({len(devices)},)")
-    per, w, e = circuit.clock_period, circuit.read_width, circuit.edge
     i_read = np.array([circuit.v_read / (circuit.r_ref + junction_resistance(d, 0.0) + circuit.r_on) for d in devices])
-    i_in = cur - circuit.i_trim
-    times, values = [0.0], [i_in]
-    start = per - w - e  # the read clock's first rising edge
-    while start < t_stop:
-        times += [start, start + e, start + e + w, start + 2 * e + w]
-        values += [i_in, i_read, i_read, i_in]
-        start += per
-    return PWL(np.array(times), np.array(values))
+    return read_clock_current(circuit.clock_period, circuit.read_width, circuit.edge, circuit.i_trim, cur, i_read,
+                              t_stop)
 
 
 def strobe_times(circuit: NeuronCircuit, settings: NeuronSettings, t_stop: float) -> np.ndarray:
     """When the behavioral comparators hold the read-out (s, before ``t_stop``): the strobe's 50 %
     rise plus ``settings.behavioral.sample_delay``, once per read clock."""
-    first = circuit.strobe_delay + circuit.edge / 2 + settings.behavioral.sample_delay
-    return first + circuit.clock_period * np.arange(max(0, math.ceil((t_stop - first) / circuit.clock_period)))
+    return strobe_grid(first_strobe(circuit, settings), circuit.clock_period, t_stop)

@@ -19,7 +19,7 @@ from ..stimulus import PWL, square_pulse
 if TYPE_CHECKING:
     from .testspec import DeviceMC, NominalCircuit
 
-__all__ = ["respond", "decay_time", "read_u"]
+__all__ = ["respond", "decay_time", "read_u", "read_clock_current"]
 
 
 def _u(traj: object, p: np.ndarray) -> np.ndarray:
@@ -90,26 +90,32 @@ def read_u(G_P: np.ndarray, G_AP: np.ndarray, r_ref: float, v_read: float, v: fl
 
 
 def _clocked_drive(batch: DeviceBatch, mc: DeviceMC, c: NominalCircuit, current: np.ndarray) -> PWL:
-    """The current through each junction in the nominal circuit (A, a PWL with a column per device):
-    the input ``current`` until t_on (then 0) minus the read trim, outside the read windows; the
-    read current v_read / (r_ref + R(0) + r_on) inside them."""
-    e = c.edge
+    """The current through each junction in the nominal circuit (:func:`read_clock_current`), the
+    input on until t_on."""
     i_read = c.v_read / (c.r_ref + 1.0 / batch.conductance(np.zeros(batch.n)) + c.r_on)
-    knots = [0.0, mc.t_on, mc.t_on + 10e-12]
-    start = c.clock_period - c.read_width - e  # the read clock's first rising edge
-    while start < mc.t_stop:
-        knots += [start, start + e, start + e + c.read_width, start + 2 * e + c.read_width]
-        start += c.clock_period
-    times = np.unique(np.clip(knots, 0.0, None))
-    inp = np.interp(times, [0.0, mc.t_on, mc.t_on + 10e-12], [1.0, 1.0, 0.0])  # input on, then off
+    return read_clock_current(c.clock_period, c.read_width, c.edge, c.i_trim, current, i_read, mc.t_stop, mc.t_on)
+
+
+def read_clock_current(period: float, width: float, edge: float, i_trim: float, current: np.ndarray,
+                       i_read: np.ndarray, t_stop: float, t_on: float | None = None) -> PWL:
+    """The current (A) a neuron circuit's read clock passes through each junction, one PWL column per
+    device: the input ``current`` (A, signed, until ``t_on`` s, then 0 after a 10 ps edge; None: the
+    whole run) minus the read trim ``i_trim`` outside the read windows; ``i_read`` (A) inside them
+    (the clock of :func:`mtjspice.netlist.neuron.clock_sources`: ``period``, window ``width``,
+    edges ``edge``, in s)."""
+    current, i_read = np.asarray(current, float), np.asarray(i_read, float)
+    windows = []
+    start = period - width - edge  # the read clock's first rising edge
+    while start < t_stop:
+        windows.append((start, start + edge, start + edge + width, start + 2 * edge + width))
+        start += period
+    on = (0.0, t_on, t_on + 10e-12) if t_on is not None else (0.0,)
+    times = np.unique(np.clip([*on, *(k for w in windows for k in w)], 0.0, None))
+    inp = np.interp(times, on, (1.0, 1.0, 0.0)) if t_on is not None else np.ones_like(times)
     read = np.zeros_like(times)
-    start = c.clock_period - c.read_width - e
-    while start < mc.t_stop:
-        read = np.maximum(read, np.interp(times, [start, start + e, start + e + c.read_width,
-                                                  start + 2 * e + c.read_width], [0.0, 1.0, 1.0, 0.0],
-                                          left=0.0, right=0.0))
-        start += c.clock_period
-    values = (1.0 - read)[:, None] * (inp[:, None] * current[None, :] - c.i_trim) + read[:, None] * i_read[None, :]
+    for w in windows:
+        read = np.maximum(read, np.interp(times, w, (0.0, 1.0, 1.0, 0.0), left=0.0, right=0.0))
+    values = (1.0 - read)[:, None] * (inp[:, None] * current[None, :] - i_trim) + read[:, None] * i_read[None, :]
     return PWL(times, values)
 
 

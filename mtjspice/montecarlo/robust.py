@@ -124,7 +124,7 @@ def _design_task(device: Device, spec: VariationSpec, seed: int, samples: int, m
                  drive_ratio: float, ra_min: float, x_name: str, y_name: str, xs: np.ndarray, ys: np.ndarray,
                  designs: np.ndarray) -> list[tuple[int, float, float, float, float, float]]:
     """(design index, yield, yield after reference trim, onset, drive, RA) of each design in ``designs``."""
-    from ..circuits.settings import NeuronSettings, resolve
+    from ..circuits.settings import NeuronSettings
 
     out = []
     for k in designs:
@@ -145,13 +145,7 @@ def _design_task(device: Device, spec: VariationSpec, seed: int, samples: int, m
             out.append((int(k), 0.0, 0.0, i_th, drive, math.nan))
             continue
         dev = dev.replace(**{"junction.RA": ra})
-        c = resolve(dev, NeuronSettings(u_th=mc.u_th, i_th=i_th))
-        s = NeuronSettings(u_th=mc.u_th)
-        circuit = NominalCircuit(r_ref=c.r_ref, v_read=c.v_read, v_hi=c.v_hi, v_lo=c.v_lo,
-                                 i_read=0.25 * i_th, i_th=i_th, clock_period=c.clock_period, read_width=c.read_width,
-                                 edge=c.edge, r_on=c.r_on, i_trim=c.i_trim,
-                                 strobe_first=c.strobe_delay + c.edge / 2 + s.behavioral.sample_delay,
-                                 hysteresis=s.behavioral.hysteresis)
+        circuit = NominalCircuit.resolved(dev, NeuronSettings(u_th=mc.u_th, i_th=i_th), i_th)
         cols = device_chunk(dev, spec, seed, np.arange(samples), replace(mc, drive=drive, trim=True, gain_trim=False), table,
                             circuit)
         out.append((int(k), float(np.mean(cols["usable"])), float(np.mean(cols["usable_ref"])), i_th, drive, ra))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -14,7 +15,11 @@ from ..physics.batch import DeviceBatch
 from ..physics.llgs import conductance
 from .onsettable import OnsetTable
 
-__all__ = ["DeviceMC", "NominalCircuit"]
+if TYPE_CHECKING:
+    from ..circuits.settings import NeuronSettings
+    from ..netlist.neuron import NeuronCircuit
+
+__all__ = ["DeviceMC", "NominalCircuit", "first_strobe", "strobe_grid"]
 
 
 def _positive(name: str, value: object, unit: str) -> float:
@@ -134,21 +139,37 @@ class NominalCircuit:
     hysteresis: float = 0.0
 
     @staticmethod
-    def of(device: Device, table: OnsetTable, u_th: float = 0.3) -> NominalCircuit:
-        """The nominal circuit of ``device`` (its i_th from ``table``, the same reduction as the samples')."""
-        from ..circuits.settings import NeuronSettings, resolve
+    def resolved(device: Device, settings: NeuronSettings, i_th: float) -> NominalCircuit:
+        """The circuit :func:`~mtjspice.circuits.settings.resolve` derives from ``device`` and
+        ``settings``, with ``i_th`` (A) as the trim's reference onset."""
+        from ..circuits.settings import resolve
 
-        s = NeuronSettings(u_th=u_th)
-        c = resolve(device, s)
+        c = resolve(device, settings)
         r0 = 1.0 / float(conductance(0.0, 1 / device.R_P, 1 / device.R_AP))
-        i_th = float(table.onset(DeviceBatch.from_device(device, theta0=0.0))[0][0])
         return NominalCircuit(r_ref=c.r_ref, v_read=c.v_read, v_hi=c.v_hi, v_lo=c.v_lo,
                               i_read=c.v_read / (c.r_ref + r0), i_th=i_th, clock_period=c.clock_period,
                               read_width=c.read_width, edge=c.edge, r_on=c.r_on, i_trim=c.i_trim,
-                              strobe_first=c.strobe_delay + c.edge / 2 + s.behavioral.sample_delay,
-                              hysteresis=s.behavioral.hysteresis)
+                              strobe_first=first_strobe(c, settings), hysteresis=settings.behavioral.hysteresis)
+
+    @staticmethod
+    def of(device: Device, table: OnsetTable, u_th: float = 0.3) -> NominalCircuit:
+        """The nominal circuit of ``device`` (its i_th from ``table``, the same reduction as the samples')."""
+        from ..circuits.settings import NeuronSettings
+
+        i_th = float(table.onset(DeviceBatch.from_device(device, theta0=0.0))[0][0])
+        return NominalCircuit.resolved(device, NeuronSettings(u_th=u_th), i_th)
 
     def strobes(self, t_stop: float) -> np.ndarray:
         """When the comparators hold the read-out (s), once per read clock, before ``t_stop``."""
-        return self.strobe_first + self.clock_period * np.arange(max(0, math.ceil((t_stop - self.strobe_first)
-                                                                                    / self.clock_period)))
+        return strobe_grid(self.strobe_first, self.clock_period, t_stop)
+
+
+def first_strobe(circuit: NeuronCircuit, settings: NeuronSettings) -> float:
+    """When the behavioral comparators first hold the read-out (s): the strobe's 50 % rise plus the
+    latch's ``settings.behavioral.sample_delay``."""
+    return circuit.strobe_delay + circuit.edge / 2 + settings.behavioral.sample_delay
+
+
+def strobe_grid(first: float, period: float, t_stop: float) -> np.ndarray:
+    """``first``, ``first + period``, ... before ``t_stop`` (s)."""
+    return first + period * np.arange(max(0, math.ceil((t_stop - first) / period)))
