@@ -31,7 +31,8 @@ from ..physics.rest import device_rest
 from ..physics.solver import Trajectory, simulate
 from ..stimulus import DC, PWL
 
-__all__ = ["OnsetHysteresis", "membrane", "onset_current", "onset_hysteresis"]
+__all__ = ["ONSET_T_ON", "ONSET_U_ON", "ONSET_TAIL", "responds", "OnsetHysteresis", "membrane", "onset_current",
+           "onset_hysteresis"]
 
 
 def membrane(device: Device | DeviceBatch, traj: Trajectory) -> np.ndarray:
@@ -41,8 +42,21 @@ def membrane(device: Device | DeviceBatch, traj: Trajectory) -> np.ndarray:
     return np.einsum("knc,cn->kn", traj.m, np.broadcast_to(p, (3, traj.n)))
 
 
+#: The onset criterion: DC for ONSET_T_ON (s) from rest, "on" when the mean of u over the last
+#: ONSET_TAIL (s) exceeds ONSET_U_ON (dimensionless) (:func:`responds`).
+ONSET_T_ON = 8e-9
+ONSET_U_ON = 0.05
+ONSET_TAIL = 2e-9
+
+
+def responds(t: np.ndarray, u: np.ndarray, t_on: float = ONSET_T_ON, u_on: float = ONSET_U_ON) -> np.ndarray:
+    """Which devices left rest: the mean of u (k, n) over the last :data:`ONSET_TAIL` before ``t_on``
+    exceeds ``u_on``; t (k,) in s."""
+    return np.mean(u[t >= t_on - ONSET_TAIL], axis=0) > u_on
+
+
 @lru_cache(maxsize=64)
-def onset_current(device: Device, i_max: float = 2e-3, *, t_on: float = 8e-9, u_on: float = 0.05,
+def onset_current(device: Device, i_max: float = 2e-3, *, t_on: float = ONSET_T_ON, u_on: float = ONSET_U_ON,
                   points: int = 16, rounds: int = 1, rtol: float = 1e-7, sign: int = 1) -> float:
     """The smallest DC current (A) after which the time-averaged u over the last 2 ns exceeds ``u_on``.
 
@@ -83,8 +97,7 @@ def onset_current(device: Device, i_max: float = 2e-3, *, t_on: float = 8e-9, u_
         traj = simulate(DeviceBatch.from_device(device, n=cur.size), DC(sign * cur), t_on, 20e-12, rtol=rtol,
                         breakdown="ignore")  # a search: the currents above the onset are not a result
         u = sign * membrane(device, traj)
-        late = traj.t >= t_on - 2e-9
-        on = np.mean(u[late], axis=0) > u_on
+        on = responds(traj.t, u, t_on, u_on)
         if not on.any():
             if lo == 0.0:
                 return math.inf

@@ -44,19 +44,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..analysis.onset import ONSET_T_ON, responds
 from ..constants import KB, MU0
 from ..errors import ParameterError
 from ..params import Device
 from ..physics.batch import DeviceBatch
 from ..physics.solver import simulate
 
-__all__ = ["Reduced", "reduce", "OnsetTable", "onset_table", "ONSET_T_ON", "ONSET_U_ON"]
+__all__ = ["Reduced", "reduce", "OnsetTable", "onset_table"]
 
-#: The onset criterion of :func:`mtjspice.analysis.onset.onset_current`: DC for 8 ns from rest, "on"
-#: when the mean of u over the last 2 ns exceeds 0.05.
-ONSET_T_ON = 8e-9
-ONSET_U_ON = 0.05
-_TAIL = 2e-9
 
 
 @dataclass(frozen=True)
@@ -235,7 +231,7 @@ def _starts(batch: DeviceBatch, current: np.ndarray, step: float) -> np.ndarray:
     traj = simulate(batch, current, ONSET_T_ON, 20e-12, fixed_step=step, breakdown="ignore")
     m, p = traj.m, batch.p
     u = m[:, :, 0] * p[0] + m[:, :, 1] * p[1] + m[:, :, 2] * p[2]
-    return np.mean(u[traj.t >= ONSET_T_ON - _TAIL], axis=0) > ONSET_U_ON
+    return responds(traj.t, u)  # the criterion of onset_current
 
 
 def onset_table(device: Device, *, q_range: tuple[float, float] = (2e-4, 0.08), points: int = 28,
