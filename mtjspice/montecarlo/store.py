@@ -17,7 +17,8 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -109,14 +110,8 @@ class ChunkStore:
             raise ParameterError("index", idx[:5].tolist(), "consecutive sample indices")
         table = pa.table({k: np.asarray(v) for k, v in columns.items()})
         dest = self.path(int(idx[0]), int(idx[-1]))
-        fd, tmp = tempfile.mkstemp(prefix=".part-", suffix=".tmp", dir=self.folder)
-        os.close(fd)
-        try:
+        with _staged(dest, ".part-") as tmp:
             pq.write_table(table, tmp)
-            os.replace(tmp, dest)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
         return dest
 
     def read(self) -> dict[str, np.ndarray]:
@@ -157,12 +152,21 @@ def missing_chunks(n: int, done: Iterable[tuple[int, int]], chunk: int) -> list[
     return out
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".manifest-", dir=path.parent)
+@contextmanager
+def _staged(dest: Path, prefix: str) -> Iterator[Path]:
+    """A temporary path beside ``dest`` to write; renamed onto ``dest`` when the block ends without
+    error, removed otherwise: ``dest`` is whole or untouched."""
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=dest.parent)
+    os.close(fd)
+    tmp = Path(name)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
+        yield tmp
+        os.replace(tmp, dest)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    with _staged(path, ".manifest-") as tmp:
+        tmp.write_bytes(data)
