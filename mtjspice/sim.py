@@ -9,7 +9,6 @@ ngspice library per process (PySpice cannot hold two) and serialises runs throug
 from __future__ import annotations
 
 import contextlib
-import io
 import logging
 import os
 import re
@@ -29,9 +28,10 @@ from .netlist import safe
 from .netlist.deck import Deck
 from .netlist.render import strip_control, vector_name
 from .results import Waveforms
+from .simoutput import parse_raw, parse_wrdata, read_output
 
 __all__ = ["run", "run_deck", "run_decks", "run_batch", "run_batch_many", "run_shared", "ngspice_program", "parse_wrdata",
-           "Engine", "time_limit", "remaining_time"]
+           "parse_raw", "read_output", "Engine", "time_limit", "remaining_time"]
 
 Engine = Literal["batch", "shared"]
 
@@ -60,31 +60,7 @@ def _relevant(log: str) -> list[str]:
     return hits or lines[-15:]
 
 
-def parse_wrdata(path: str | Path, vectors: Sequence[str]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Read ngspice ``wrdata`` output written with ``wr_singlescale`` and ``wr_vecnames``.
-
-    Returns the time column (s) and each vector by its requested name.
-    """
-    try:
-        with open(path, encoding="utf-8") as fh:
-            header = [h.lower() for h in fh.readline().split()]
-            body = fh.read()
-        data = np.loadtxt(io.StringIO(body), ndmin=2) if body.strip() else np.empty((0, 0))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise SimulationError(f"ngspice's output {Path(path).name} cannot be read as numbers ({exc})") from None
-    if data.size == 0 or not header:
-        raise SimulationError(f"ngspice wrote no data to {Path(path).name}")
-    if data.shape[1] != len(header):
-        raise SimulationError(f"ngspice wrote {data.shape[1]} columns under {len(header)} names to {Path(path).name}")
-    out = {}
-    for v in vectors:
-        if v not in header:
-            raise SimulationError(f"ngspice wrote no vector {v} to {Path(path).name} (it wrote {', '.join(header[1:])})")
-        out[v] = data[:, header.index(v)]
-    return data[:, 0], out
-
-
-def run_batch(deck_text: str, vectors: Sequence[str], *, data_file: str = "waveforms.txt",
+def run_batch(deck_text: str, vectors: Sequence[str], *, data_file: str = "waveforms.raw",
               timeout: float | None = None, keep_dir: str | Path | None = None,
               attachments: Mapping[str, str] | None = None) -> Waveforms:
     """Run a deck (with its control block) through ``ngspice -b`` in a temporary folder.
@@ -148,7 +124,7 @@ def run_batch(deck_text: str, vectors: Sequence[str], *, data_file: str = "wavef
             raise SimulationError(f"ngspice failed (exit status {proc.returncode})", _relevant(log))
         if re.search(r"timestep too small|simulation\(s\) aborted|doAnalyses: .*error", log, re.IGNORECASE):
             raise SimulationError("ngspice aborted the transient (no convergence)", _relevant(log))
-        t, sig = parse_wrdata(out, names)
+        t, sig = read_output(out, names)
     stats = {"wall_s": wall, "points": float(t.size),
              "peak_rss_bytes": float(peak_kib) * 1024.0}
     return Waveforms(t=t, signals=sig, engine="ngspice-batch", log=log, stats=stats)

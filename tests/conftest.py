@@ -74,3 +74,12 @@ def energy_kt(dev: ms.Device, m: np.ndarray, temperature: float) -> np.ndarray:
     Ms, V = dev.material.Ms, dev.geometry.volume
     return 0.5 * MU0 * Ms**2 * V * (nx * m[..., 0] ** 2 + ny * m[..., 1] ** 2 + nz * m[..., 2] ** 2 - nz) \
         / (KB * temperature)
+
+
+def output_rows(path: Path) -> np.ndarray:
+    """What a deck's control block wrote (binary raw or wrdata text), as rows: time, then each vector
+    in the file's order (as ``np.loadtxt`` gave for wrdata text)."""
+    from mtjspice.sim import read_output
+
+    t, sig = read_output(path)
+    return np.column_stack([t, *sig.values()])

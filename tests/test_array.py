@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import output_rows
 
 from mtjspice import load_device
 from mtjspice.analysis.power import BASES, fit_model, model_energy
@@ -128,7 +129,7 @@ def test_golden_netlist_runs_with_ngspice_b(tmp_path: Path) -> None:
     shutil.copy(DATA / "array_2x2.cir", tmp_path / "array.cir")
     proc = subprocess.run(["ngspice", "-b", "array.cir"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout[-2000:]
-    data = np.loadtxt(tmp_path / "waveforms.txt", skiprows=1, ndmin=2)
+    data = output_rows(tmp_path / "waveforms.raw")
     assert data[-1, 0] == pytest.approx(5e-9, rel=1e-6)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import output_rows
 
 import mtjspice as ms
 from mtjspice import DC, NetlistError, ParameterError, load_device
@@ -141,7 +142,7 @@ def test_ngspice_follows_the_lif_with_hysteresis(device: ms.Device, tmp_path: Pa
     (tmp_path / "tb.cir").write_text(deck.text())
     res = subprocess.run(["ngspice", "-b", "tb.cir"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stdout[-2000:]
-    rows = np.loadtxt(tmp_path / "waveforms.txt", skiprows=1)
+    rows = output_rows(tmp_path / "waveforms.raw")
     assert np.allclose(np.interp(wf.t, rows[:, 0], rows[:, 1]), u, atol=1e-9)
 
 
@@ -306,7 +307,7 @@ def test_cli_neuron_compact_netlist_runs(tmp_path: Path) -> None:
     spikes = np.loadtxt(out / "spikes.csv", delimiter=",", skiprows=1, ndmin=2)
     res = subprocess.run(["ngspice", "-b", "netlist.cir"], cwd=out, capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stdout[-2000:]
-    rows = np.loadtxt(out / "waveforms.txt", skiprows=1)
+    rows = output_rows(out / "waveforms.raw")
     names = json.dumps(text)  # the written deck's first vector is the membrane
     assert "v(xmtj.my)" in names
     assert spikes.shape[0] >= 3 and np.max(rows[:, 1]) > 0.3

@@ -16,7 +16,7 @@ from mtjspice.io.arrayfiles import read_spikes, read_weights
 from mtjspice.io.inputs import read_pwl
 from mtjspice.io.outputs import MARKER, OutputDir, OutputError
 from mtjspice.io.reports import energy_per_spike
-from mtjspice.sim import parse_wrdata
+from mtjspice.sim import parse_wrdata, read_output
 
 # ---------------------------------------------------------------- output folders
 
@@ -125,6 +125,31 @@ def test_unreadable_ngspice_output_is_a_simulation_error(tmp_path: Path) -> None
     p.write_text("", encoding="utf-8")
     with pytest.raises(SimulationError, match="no data"):
         parse_wrdata(p, ["v(a)"])
+
+
+def _raw(names: list[str], rows: np.ndarray, points: int | None = None) -> bytes:
+    head = (f"Title: t\nPlotname: Transient Analysis\nFlags: real\nNo. Variables: {len(names)}\n"
+            f"No. Points: {rows.shape[0] if points is None else points}\nVariables:\n"
+            + "".join(f"\t{k}\t{n}\tvoltage\n" for k, n in enumerate(names)) + "Binary:\n")
+    return head.encode() + np.ascontiguousarray(rows, dtype="<f8").tobytes()
+
+
+def test_binary_raw_output_is_read_and_checked(tmp_path: Path) -> None:
+    rows = np.array([[0.0, 1.0, -2.0], [1e-9, 1.5, -2.5], [2e-9, 2.0, -3.0]])
+    p = tmp_path / "out.raw"
+    p.write_bytes(_raw(["time", "v(a)", "i(v.x1.vs)"], rows))
+    t, sig = read_output(p, ["i(v.x1.vs)"])
+    assert t.tolist() == [0.0, 1e-9, 2e-9] and sig["i(v.x1.vs)"].tolist() == [-2.0, -2.5, -3.0]
+    assert list(read_output(p)[1]) == ["v(a)", "i(v.x1.vs)"]
+    with pytest.raises(SimulationError, match="no vector v\\(b\\)"):
+        read_output(p, ["v(b)"])
+    for bad, why in ((_raw(["time", "v(a)"], rows[:, :2])[:-3], "not whole rows"),
+                     (_raw(["time", "v(a)"], rows[:, :2], points=5), "header says 5"),
+                     (b"time v(a)\n0 1\n", "not a binary raw file"),
+                     (_raw(["time", "v(a)"], rows[:, :2]).replace(b"real", b"complex"), "complex")):
+        p.write_bytes(bad)
+        with pytest.raises(SimulationError, match=why):
+            read_output(p, ["v(a)"])
 
 
 # ---------------------------------------------------------------- messages

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import output_rows
 
 import mtjspice as ms
 from mtjspice import NetlistError, ParameterError
@@ -208,7 +209,7 @@ def test_cli_ngspice_netlist_runs_unchanged(tmp_path, ortho_path) -> None:
     assert data.shape == (101, 5)
     res = subprocess.run(["ngspice", "-b", "netlist.cir"], cwd=out, capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stdout[-2000:]
-    rows = np.loadtxt(out / "waveforms.txt", skiprows=1)
+    rows = output_rows(out / "waveforms.raw")
     my = np.interp(data[:, 0], rows[:, 0], rows[:, 2])
     assert np.allclose(my, data[:, 2], atol=1e-9)
 

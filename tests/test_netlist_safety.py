@@ -132,7 +132,7 @@ def test_deck_structure() -> None:
     assert ".options reltol=0.0001" in lines
     assert ".tran 1e-11 1e-09 uic" in lines
     assert lines.count(".control") == 1 and "quit" in lines
-    assert "wrdata waveforms.txt v(a)" in lines
+    assert "write waveforms.raw v(a)" in lines and "set filetype=binary" in lines
     assert ".control" not in strip_control(text)
     assert strip_control(text) == deck.text(control=False)
     with pytest.raises(NetlistError):

@@ -17,7 +17,7 @@ from mtjspice.errors import BreakdownWarning
 from mtjspice.io.inputs import parse_input
 from mtjspice.netlist.comparators import LATCH_OFFSET
 from mtjspice.physics.llgs import junction_resistance
-from mtjspice.sim import parse_wrdata
+from mtjspice.sim import read_output
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = "orthogonal"  # the shipped device, loaded by name
@@ -149,7 +149,7 @@ def test_written_netlist_reproduces_spikes(device, tmp_path: Path) -> None:  # t
     assert spikes.shape[0] >= 4 and set(spikes[:, 1]) == {1.0, -1.0}
     assert (out / "energy.csv").read_text().splitlines()[0] == "part,joules"
     subprocess.run(["ngspice", "-b", "netlist.cir"], cwd=out, check=True, capture_output=True)
-    t, sig = parse_wrdata(out / "waveforms.txt", ["v(spk_p)", "v(spk_n)"])
+    t, sig = read_output(out / "waveforms.raw", ["v(spk_p)", "v(spk_n)"])
     again = []
     for node, pol in (("v(spk_p)", 1), ("v(spk_n)", -1)):
         x = sig[node] > 0.5

@@ -88,7 +88,7 @@ def test_neuron_trials_from_the_command_line(tmp_path: Path, capsys: pytest.Capt
     assert f"Fano factor {counts.var(ddof=1) / counts.mean():.3g}" in report
     assert (out / "trials.png").stat().st_size > 0 and (out / NOISE_FILE).exists()
     run = subprocess.run(["ngspice", "-b", "netlist.cir"], cwd=out, capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0 and (out / "waveforms.txt").exists()
+    assert run.returncode == 0 and (out / "waveforms.raw").exists()
 
 
 def test_array_neurons_draw_their_own_noise_the_same_in_any_split(ortho_path: Path) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import boltzmann_averages, energy_kt
+from conftest import boltzmann_averages, energy_kt, output_rows
 
 import mtjspice as ms
 from mtjspice import NetlistError, ParameterError
@@ -149,7 +149,7 @@ def test_thermal_deck_and_attachments(ortho_path: Path) -> None:
     assert deck.analysis.max_step == noise_interval(dev, M.max_step())
     assert deck.text() == mtj_testbench(dev, 0.0, 1e-9, 10e-12, temperature=300.0, seed=3).text()
     assert deck.attachments != mtj_testbench(dev, 0.0, 1e-9, 10e-12, temperature=300.0, seed=4).attachments
-    for bad in ("../x.txt", "a b.txt", 'x".txt', "-x", "waveforms.txt", ""):
+    for bad in ("../x.txt", "a b.txt", 'x".txt', "-x", "waveforms.raw", ""):
         with pytest.raises(NetlistError):
             Deck("t", (), deck.analysis, attachments={bad: ""})
     with pytest.raises(NetlistError):
@@ -220,7 +220,7 @@ def test_written_deck_runs_beside_its_noise_file(tmp_path: Path) -> None:
     proc = subprocess.run(["ngspice", "-b", str(tmp_path / "netlist.cir")], cwd=elsewhere, capture_output=True,
                           text=True, timeout=60)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    ran = np.loadtxt(elsewhere / deck.data_file, skiprows=1)
+    ran = output_rows(elsewhere / deck.data_file)
     wf = run_deck(deck)
     assert np.array_equal(ran[:, 2], wf.signals["v(x1.my)"])
 

@@ -14,7 +14,7 @@ from mtjspice.sim import Engine, run, run_deck
 pytestmark = pytest.mark.ngspice
 
 
-def rc_deck(r: float = 1000.0, probe_current: bool = True, data_file: str = "waveforms.txt") -> Deck:
+def rc_deck(r: float = 1000.0, probe_current: bool = True, data_file: str = "waveforms.raw") -> Deck:
     vin = vsource("in", "a", "0", 1.0)
     probes = (Probe.node("b"), Probe.current(vin)) if probe_current else (Probe.node("b"),)
     return Deck("rc step", (vin, Element("R1", ("a", "b"), (r,)), Element("C1", ("b", "0"), (1e-12,))),

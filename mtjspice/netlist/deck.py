@@ -1,10 +1,11 @@
 """A runnable deck as data: title, top-level items, analysis, options, probes.
 
 :meth:`Deck.text` renders it (through :mod:`mtjspice.netlist.render`) into a deck that runs
-unchanged with ``ngspice -b``: its control block writes the probes' vectors as ``wrdata``
-columns and quits. ``Deck.text(control=False)`` is the circuit alone, for the shared-library
-engine. Initial conditions come from the subcircuits: every instance of a subcircuit that
-declares ``ic`` (the MTJ's magnetization) gets its ``.ic`` line under its hierarchical name.
+unchanged with ``ngspice -b``: its control block writes the probes' vectors (to a binary raw
+file with ``write``, or as ``wrdata`` text columns for a ``.txt`` data file) and quits.
+``Deck.text(control=False)`` is the circuit alone, for the shared-library engine. Initial
+conditions come from the subcircuits: every instance of a subcircuit that declares ``ic`` (the
+MTJ's magnetization) gets its ``.ic`` line under its hierarchical name.
 """
 
 from __future__ import annotations
@@ -72,7 +73,9 @@ class Deck:
     ic : mapping of str to float
         Extra ``.ic v(node)=value`` entries (V) for top-level nodes (hierarchical names allowed).
     data_file : str
-        The file the control block writes (a bare name).
+        The file the control block writes (a bare name): ``*.raw`` an ngspice binary raw file
+        (the default, ``waveforms.raw``; read it with :func:`mtjspice.sim.read_output`, or ``load``
+        it in ngspice), any other name ``wrdata`` text columns.
     threads : int or None
         ``set num_threads=N`` for ngspice's OpenMP device evaluation (None: ngspice's default).
     attachments : mapping of str to str
@@ -86,7 +89,7 @@ class Deck:
     options: Mapping[str, float | str] = field(default_factory=dict)
     probes: tuple[Probe, ...] = ()
     ic: Mapping[str, float] = field(default_factory=dict)
-    data_file: str = "waveforms.txt"
+    data_file: str = "waveforms.raw"
     threads: int | None = None
     attachments: Mapping[str, str] = field(default_factory=dict)
 

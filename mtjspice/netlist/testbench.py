@@ -38,7 +38,7 @@ def mtj_testbench(
     r_ref: float = 0.0,
     preset: str = "default",
     title: str = "mtjspice MTJ testbench",
-    data_file: str = "waveforms.txt",
+    data_file: str = "waveforms.raw",
     temperature: float | None = None,
     seed: int = 0,
 ) -> Deck:

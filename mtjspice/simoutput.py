@@ -1,0 +1,85 @@
+"""What a deck's control block wrote, read back: ngspice binary raw files and ``wrdata`` text.
+
+Both readers return the time column (s) and the requested vectors by name, and turn anything
+malformed into :class:`~mtjspice.errors.SimulationError` naming the file.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .errors import SimulationError
+
+__all__ = ["parse_wrdata", "parse_raw", "read_output"]
+
+
+def parse_wrdata(path: str | Path, vectors: Sequence[str] | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Read ngspice ``wrdata`` output written with ``wr_singlescale`` and ``wr_vecnames``.
+
+    Returns the time column (s) and each vector by its requested name.
+    """
+    try:
+        with open(path, encoding="utf-8") as fh:
+            header = [h.lower() for h in fh.readline().split()]
+            body = fh.read()
+        data = np.loadtxt(io.StringIO(body), ndmin=2) if body.strip() else np.empty((0, 0))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise SimulationError(f"ngspice's output {Path(path).name} cannot be read as numbers ({exc})") from None
+    return _columns(path, header, data, vectors)
+
+
+def parse_raw(path: str | Path, vectors: Sequence[str] | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Read an ngspice binary raw file of real vectors (``set filetype=binary``, ``write``).
+
+    Returns the scale (time, s) and each vector by its requested name.
+    """
+    name = Path(path).name
+    blob = Path(path).read_bytes()
+    mark = blob.find(b"Binary:\n")
+    if mark < 0:
+        raise SimulationError(f"ngspice's output {name} is not a binary raw file (no 'Binary:' section)")
+    try:
+        head = blob[:mark].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SimulationError(f"ngspice's output {name} has an unreadable header ({exc})") from None
+    fields = dict(ln.split(":", 1) for ln in head.splitlines() if ":" in ln and not ln.startswith("\t"))
+    if "complex" in fields.get("Flags", "").lower():
+        raise SimulationError(f"ngspice's output {name} holds complex data; a transient's real vectors were expected")
+    header = [ln.split("\t")[2].strip().lower() for ln in head.split("Variables:", 1)[-1].splitlines()
+              if ln.count("\t") >= 3]
+    points = int(fields.get("No. Points", "-1").strip() or -1)
+    body = blob[mark + len(b"Binary:\n"):]
+    if not header or len(body) % (8 * len(header)):
+        raise SimulationError(f"ngspice's output {name} holds {len(body)} bytes, not whole rows of "
+                              f"{len(header)} numbers")
+    data = np.frombuffer(body, dtype="<f8").reshape(-1, len(header))
+    if points >= 0 and data.shape[0] != points:
+        raise SimulationError(f"ngspice's output {name} holds {data.shape[0]} points; its header says {points}")
+    return _columns(path, header, data, vectors)
+
+
+def read_output(path: str | Path, vectors: Sequence[str] | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Read what a deck's control block wrote: a binary raw file (``*.raw``) or ``wrdata`` text.
+
+    Returns the time column (s) and each vector by its requested name (``vectors=None``: every
+    vector in the file, in its order).
+    """
+    return parse_raw(path, vectors) if str(path).lower().endswith(".raw") else parse_wrdata(path, vectors)
+
+
+def _columns(path: str | Path, header: list[str], data: np.ndarray,
+             vectors: Sequence[str] | None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    if data.size == 0 or not header:
+        raise SimulationError(f"ngspice wrote no data to {Path(path).name}")
+    if data.shape[1] != len(header):
+        raise SimulationError(f"ngspice wrote {data.shape[1]} columns under {len(header)} names to {Path(path).name}")
+    out = {}
+    for v in header[1:] if vectors is None else vectors:
+        if v not in header:
+            raise SimulationError(f"ngspice wrote no vector {v} to {Path(path).name} (it wrote {', '.join(header[1:])})")
+        out[v] = np.array(data[:, header.index(v)])
+    return np.array(data[:, 0]), out
