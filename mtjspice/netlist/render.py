@@ -254,6 +254,11 @@ def render_deck(d: Deck, control: bool = True) -> str:
     if opt:
         lines.append(opt)
     lines.append(_analysis_line(d.analysis))
+    if d.probes:
+        # Keep only the probes: ngspice otherwise stores every node and branch at every point (5 %
+        # of a 4-neuron array deck's time, 8 % of a 16-neuron one; the same numbers written).
+        names = [vector_name(v) for v in d.vectors]
+        lines += [".save " + " ".join(names[i : i + 12]) for i in range(0, len(names), 12)]
     if control and d.probes:
         lines.append(_control_block(d.vectors, d.data_file, d.threads))
     lines.append(".end")
