@@ -313,7 +313,7 @@ def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str =
     rail elements carry the same names, so the probes and the energy bookkeeping are one.
     """
     V, EQ = Word("V"), Word("=")
-    logic_off = "(1-v(refp))*(1-v(refn))"
+    armed = "v(nref)"  # 1 outside the refractory time: (1-v(refp))*(1-v(refn)), computed once
     sw = (Param("vt", 0.5), Param("vh", 0), Param("ron", c.r_on), Param("roff", c.r_off))
     swinv = (Param("vt", -0.5), Param("vh", 0), Param("ron", c.r_on), Param("roff", c.r_off))
     mode = "active reset" if c.reset == "active" else "leak reset"
@@ -330,10 +330,11 @@ def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str =
         Model("swon", "sw", sw),
         Comment("logic (ideal): comparators strobed only outside the refractory time; input on only outside"),
         Comment("the read window and the refractory time"),
-        Element("Ben", ("en", "0"), (V, EQ, Expr(f"{safe.num(c.vdd)}*v(enr)*{logic_off}"))),
-        Element("Bgate", ("gate", "0"), (V, EQ, Expr(f"(1-v(clk))*{logic_off}"))),
+        Element("Bnref", ("nref", "0"), (V, EQ, Expr("(1-v(refp))*(1-v(refn))"))),
+        Element("Ben", ("en", "0"), (V, EQ, Expr(f"{safe.num(c.vdd)}*v(enr)*{armed}"))),
+        Element("Bgate", ("gate", "0"), (V, EQ, Expr(f"(1-v(clk))*{armed}"))),
         Comment("reads (divider on) only in read windows outside the refractory time"),
-        Element("Brd", ("rd", "0"), (V, EQ, Expr(f"v(clk)*{logic_off}"))),
+        Element("Brd", ("rd", "0"), (V, EQ, Expr(f"v(clk)*{armed}"))),
         Comment("input driver: the input current at ni, steered into the junction (gate = 1) or a dump (gate = 0)"),
         v_si,
         Comment("read-disturbance compensation: -i_trim with the input, cancelling the reads' mean current"),
