@@ -50,8 +50,9 @@ __all__ = ["FIT_VERSION", "COMPACT_OPTIONS", "COMPACT_POINT_STEP", "COMPACT_COST
 #: devices (the neuron's one-shots); keeping 7 takes 5 % fewer time points, and the spike counts on the
 #: benchmark inputs do not depend on the step (10 ps and 200 ps maximum steps give the same counts).
 COMPACT_OPTIONS: dict[str, float | str] = {"xtrtol": 7}
-#: Time points of a compact-MTJ neuron deck come from the clock, strobe and one-shot edges, not from
-#: its maximum step: about 65 per simulated ns (measured), as many as a uniform step of this (s).
+#: Time points of a compact-MTJ neuron deck come mostly from the clock, strobe and one-shot edges:
+#: about 50 per simulated ns with the 200 ps maximum step (measured; 61 with 50 ps). Estimates count
+#: 65, as many as a uniform step of this (s), erring on the expensive side.
 COMPACT_POINT_STEP = 15e-12
 #: A compact-MTJ neuron's CPU time per simulated ns against the macrospin one's (measured 0.12 to
 #: 0.15 by benchmarks/bench_compact.py; the estimates err on the expensive side).

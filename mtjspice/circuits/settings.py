@@ -50,8 +50,10 @@ __all__ = ["NeuronSettings", "resolve", "TRIM_FACTOR", "COMPACT_STEP", "model_ca
 #: within 12-25 % at 0.57 mA, at the onset; 0.9 and 1.1 do no better.
 TRIM_FACTOR = 1.0
 #: Largest time step of a neuron deck with the compact MTJ (s): the membrane moves on tau_m (about
-#: 1 ns), and the clock, strobe and one-shot edges are breakpoints whatever the step.
-COMPACT_STEP = 50e-12
+#: 1 ns), and the clock, strobe and one-shot edges are breakpoints whatever the step. 200 ps takes
+#: 18 % fewer points than 50 ps (steps grow between edges instead of stopping at 50 ps) and moves
+#: the shipped device's spike times by 0.1 ps (measured, 100 ns of 0.7 mA).
+COMPACT_STEP = 200e-12
 
 _NOT_POSITIVE = ("comparator", "reset", "behavioral", "cmos", "preset", "u_th", "v_hi", "v_lo", "mtj", "compact")
 
