@@ -1,8 +1,10 @@
 """The compact signed-LIF MTJ against the macrospin MTJ: cost and agreement, in one run.
 
-1. Cost per neuron per simulated ns (CPU of ngspice and this process), one neuron, 100 ns of DC
-   0.7 mA, leak reset: macrospin, compact, and the same neuron with a fixed resistor for a junction
-   (the floor the neuron's clock, strobe and comparators set); the ratios.
+1. Cost per neuron per simulated ns (CPU of ngspice and this process), one neuron, DC 0.7 mA,
+   leak reset: macrospin, compact, and the same neuron with a fixed resistor for a junction (the
+   floor the neuron's clock, strobe and comparators set). Runs of 20, 100 and 200 ns, fitted as a
+   cost per run (process start, deck, analysis) plus a cost per simulated ns; the ratios of the
+   latter (the target) and of whole 100 ns runs.
 2. The same in arrays (the power workload: 4 inputs, pulses of 0.2 V, split into parts): 64 neurons
    with each model, then 1024 neurons x 100 ns with the compact MTJ (target: under 60 s wall).
 3. Agreement on the neuron benchmark inputs: DC from 0.58 to 0.80 mA in 0.02 mA steps, both
@@ -62,32 +64,46 @@ def settings(mtj: str, **kw: object) -> NeuronSettings:
 
 
 # ---- 1. one neuron
+# Each run costs a fixed part (an ngspice process, its code models, the deck and its analysis) and a
+# part per simulated ns; a line through the best of 3 runs at three lengths gives both.
+LENGTHS = (20e-9, 100e-9, 200e-9)
 T = 100e-9
 run_neuron(device, DC(0.7e-3), 5e-9, settings("compact"), warn=False)  # warm-up
-cost = {}
-for mtj in ("macrospin", "compact"):
-    best = np.inf
-    for _ in range(3):
-        c0 = cpu()
-        run_neuron(device, DC(0.7e-3), T, settings(mtj), warn=False)
-        best = min(best, cpu() - c0)
-    cost[mtj] = best / (T * 1e9)
 s = settings("compact")
-deck, _ = neuron_deck(device, resolve(device, s), DC(0.7e-3), T, s)
 fixed = Subckt("mtj", ("t1", "t2"), (Element("Vsense", ("t1", "n1"), (0,)), Element("Rj", ("n1", "t2"), (1382.8,)),
                                      Element("Cu", ("my", "0"), (1e-12,)), Element("Ru", ("my", "0"), (1e3,))))
-items = tuple(replace(it, subckt=fixed) if getattr(it, "name", "") == "XMTJ" else it for it in deck.items)
-best = np.inf
-for _ in range(3):
-    c0 = cpu()
-    run_deck(replace(deck, items=items))
-    best = min(best, cpu() - c0)
-cost["resistor"] = best / (T * 1e9)
-print("\n1. one neuron, 100 ns of 0.7 mA DC, leak reset: CPU s per neuron per simulated ns (best of 3)")
-for k, v in cost.items():
-    print(f"   {k:10s} {v:.3e}")
-print(f"   macrospin / compact = {cost['macrospin'] / cost['compact']:.2f} (target >= 10); compact / fixed resistor "
-      f"= {cost['compact'] / cost['resistor']:.2f}; macrospin / fixed resistor = {cost['macrospin'] / cost['resistor']:.2f}")
+
+
+def resistor_run(t_stop: float) -> None:
+    deck, _ = neuron_deck(device, resolve(device, s), DC(0.7e-3), t_stop, s)
+    run_deck(replace(deck, items=tuple(replace(it, subckt=fixed) if getattr(it, "name", "") == "XMTJ" else it
+                                       for it in deck.items)))
+
+
+runs = {"macrospin": lambda t: run_neuron(device, DC(0.7e-3), t, settings("macrospin"), warn=False),
+        "compact": lambda t: run_neuron(device, DC(0.7e-3), t, settings("compact"), warn=False),
+        "resistor": resistor_run}
+per_ns, per_run, whole = {}, {}, {}
+for name, fn in runs.items():
+    costs = []
+    for t_stop in LENGTHS:
+        best = np.inf
+        for _ in range(3):
+            c0 = cpu()
+            fn(t_stop)
+            best = min(best, cpu() - c0)
+        costs.append(best)
+    slope, icpt = np.polyfit(np.array(LENGTHS) * 1e9, costs, 1)
+    per_ns[name], per_run[name], whole[name] = slope, icpt, costs[LENGTHS.index(T)] / (T * 1e9)
+print(f"\n1. one neuron, DC 0.7 mA, leak reset; CPU s (best of 3) at {', '.join(f'{t * 1e9:g}' for t in LENGTHS)} ns, "
+      "fitted as per run + per simulated ns x length")
+print(f"   {'':10s} {'per ns':>10s} {'per run':>9s} {'100 ns run / 100':>17s}")
+for k in runs:
+    print(f"   {k:10s} {per_ns[k]:10.3e} {per_run[k]:9.4f} {whole[k]:17.3e}")
+print(f"   per simulated ns: macrospin / compact = {per_ns['macrospin'] / per_ns['compact']:.2f} (target >= 10); "
+      f"compact / fixed resistor = {per_ns['compact'] / per_ns['resistor']:.2f}; macrospin / fixed resistor = "
+      f"{per_ns['macrospin'] / per_ns['resistor']:.2f}")
+print(f"   whole 100 ns runs: macrospin / compact = {whole['macrospin'] / whole['compact']:.2f}")
 
 
 # ---- 2. arrays
