@@ -255,6 +255,23 @@ def test_thermal_compact_neuron(device: ms.Device, tmp_path: Path, monkeypatch: 
     assert len(a.spikes) == 0
 
 
+@pytest.mark.ngspice
+def test_thermal_compact_trials_keep_the_fitted_noise(device: ms.Device, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # Trials used to rebuild each seed's Thermal without the compact noise's variance and time,
+    # and every compact run at temperature with --trials failed.
+    from mtjspice.circuits.neuron import neuron_trials
+
+    monkeypatch.setenv("MTJSPICE_CACHE", str(tmp_path / "cache"))
+    s = settings(mtj="compact")
+    runs = neuron_trials(device, DC(0.0), 20e-9, s, 300.0, seeds=[3, 4])
+    var, _ = CC.fit_noise(device, 300.0)
+    assert len(runs) == 2 and runs[0].u is not None
+    late = runs[0].t > 5e-9
+    assert 0.2 * var < np.var(runs[0].u[late]) < 5 * var  # the fitted noise, not a noiseless membrane
+    assert runs[0].energy.total != runs[1].energy.total  # each trial its own seed
+
+
 # ---------------------------------------------------------------- parameters: cache, files, CLI
 
 def test_params_cached_by_device_content(device: ms.Device, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,7 +10,7 @@ import time
 import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -268,7 +268,8 @@ def neuron_trials(device: Device, wave: Waveform | float, t_stop: float, setting
     n = max(1, min(len(seeds), workers or os.cpu_count() or 1))
     check_cost(neuron_cost(t_stop, first.interval, NEURON_VECTORS, c.comparator, runs=len(seeds), workers=n, noise=True),
                "t_stop", t_stop, "run fewer trials or shorten t_stop")
-    therms = [Thermal(first.temperature, check_seed(seed), first.interval) for seed in seeds]
+    # each trial its own seed; everything else (the compact MTJ's fitted noise too) from the first
+    therms = [replace(first, seed=check_seed(seed)) for seed in seeds]
     done = [0]
 
     def one(k: int) -> NeuronRun:
@@ -329,7 +330,7 @@ def fi_curve_thermal(device: Device, currents: Sequence[float], settings: Neuron
     n = max(1, min(len(currents) * trials, workers or os.cpu_count() or 1))
     check_cost(neuron_cost(t_stop, first.interval, NEURON_VECTORS, c.comparator, runs=len(currents) * trials,
                            workers=n, noise=True), "t_stop", t_stop, "sweep fewer currents or run fewer trials")
-    therms = [Thermal(first.temperature, seed + k, first.interval) for k in range(trials)]
+    therms = [replace(first, seed=seed + k) for k in range(trials)]
 
     def one(job: tuple[float, int]) -> tuple[float, float, float]:
         i, k = job
