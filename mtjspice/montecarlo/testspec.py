@@ -13,6 +13,7 @@ from ..errors import ParameterError
 from ..params import Device
 from ..physics.batch import DeviceBatch
 from ..physics.llgs import conductance
+from ..units import check_nonnegative, check_positive
 from .onsettable import OnsetTable
 
 if TYPE_CHECKING:
@@ -20,12 +21,6 @@ if TYPE_CHECKING:
     from ..netlist.neuron import NeuronCircuit
 
 __all__ = ["DeviceMC", "NominalCircuit", "first_strobe", "strobe_grid"]
-
-
-def _positive(name: str, value: object, unit: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        raise ParameterError(name, value, f"a finite number > 0 ({unit})")
-    return float(value)
 
 
 @dataclass(frozen=True)
@@ -94,7 +89,7 @@ class DeviceMC:
     def __post_init__(self) -> None:
         for name, unit in (("drive", "A"), ("t_on", "s"), ("t_relax", "s"), ("t_stop", "s"), ("step", "s"),
                            ("dt", "s")):
-            _positive(name, getattr(self, name), unit)
+            check_positive(name, getattr(self, name), unit)
         for name in ("u_th", "u_relax"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v < 1:
@@ -105,9 +100,7 @@ class DeviceMC:
             raise ParameterError("t_stop", self.t_stop, f"a time > t_on + t_relax = {self.t_on + self.t_relax!r} s")
         if self.step > self.dt:
             raise ParameterError("step", self.step, f"a step <= dt = {self.dt!r} s")
-        if isinstance(self.offset_sigma, bool) or not isinstance(self.offset_sigma, (int, float)) \
-                or not math.isfinite(self.offset_sigma) or self.offset_sigma < 0:
-            raise ParameterError("offset_sigma", self.offset_sigma, "a finite number >= 0 (V)")
+        check_nonnegative("offset_sigma", self.offset_sigma, "V")
         if self.read not in ("clocked", "dc"):
             raise ParameterError("read", self.read, "'clocked' or 'dc'")
         lo, hi = self.k_range

@@ -37,6 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..errors import ParameterError
+from ..units import check_positive
 from . import safe
 from .circuit import Comment, Element, Expr, Item, Model, Param, Subckt, Word
 
@@ -108,8 +109,7 @@ def behavioral_comparator(p: BehavioralComparator, vdd: float, name: str = "cmpb
     decision with the strobe itself would cut a decision taken late in a short strobe to a sliver
     of a pulse that the low-pass swallows.
     """
-    if not (isinstance(vdd, (int, float)) and math.isfinite(vdd) and vdd > 0):
-        raise ParameterError("vdd", vdd, "a positive logic level (V)")
+    vdd_f = check_positive("vdd", vdd, "V")
     # An RC low-pass reaches 50 % of a step after RC ln 2: RC = delay / ln 2 (1 kOhm).
     c_smp = p.sample_delay / math.log(2.0) / 1e3
     c_del = p.delay / math.log(2.0) / 1e3
@@ -118,7 +118,7 @@ def behavioral_comparator(p: BehavioralComparator, vdd: float, name: str = "cmpb
     # CPU): constants folded and the strobe copy buffered by a linear E-source; same equations.
     # Not done: the track/hold gate on a node of its own for Bth and Bdec (7 % less CPU): the extra
     # unknown changes Newton's path, and 2 of 14 macrospin-neuron counts moved by one (measured).
-    hyst, smooth, vdd_f = float(p.hysteresis), float(p.smoothing), float(vdd)
+    hyst, smooth = float(p.hysteresis), float(p.smoothing)
     held = "(0.5 + 0.5*tanh((v(es) - 0.5)*100))"
     I, V, EQ = Word("I"), Word("V"), Word("=")
     header = (
