@@ -160,8 +160,7 @@ def _analysis_line(a: Analysis) -> str:
     return " ".join(parts)
 
 
-def _control_block(vectors: Sequence[str], data_file: str, threads: int | None) -> str:
-    names = [vector_name(v) for v in vectors]
+def _control_block(names: Sequence[str], data_file: str, threads: int | None) -> str:
     lines = [".control"]
     if threads is not None:
         if isinstance(threads, bool) or not (isinstance(threads, int) and 1 <= threads <= 256):
@@ -259,8 +258,8 @@ def render_deck(d: Deck, control: bool = True) -> str:
         # of a 4-neuron array deck's time, 8 % of a 16-neuron one; the same numbers written).
         names = [vector_name(v) for v in d.vectors]
         lines += [".save " + " ".join(names[i : i + 12]) for i in range(0, len(names), 12)]
-    if control and d.probes:
-        lines.append(_control_block(d.vectors, d.data_file, d.threads))
+        if control:
+            lines.append(_control_block(names, d.data_file, d.threads))
     lines.append(".end")
     return "\n".join(lines) + "\n"
 
