@@ -51,7 +51,10 @@ def parse_raw(path: str | Path, vectors: Sequence[str] | None = None) -> tuple[n
         raise SimulationError(f"ngspice's output {name} holds complex data; a transient's real vectors were expected")
     header = [ln.split("\t")[2].strip().lower() for ln in head.split("Variables:", 1)[-1].splitlines()
               if ln.count("\t") >= 3]
-    points = int(fields.get("No. Points", "-1").strip() or -1)
+    count = fields.get("No. Points", "-1").strip()
+    if not count.lstrip("-").isdigit():
+        raise SimulationError(f"ngspice's output {name} has an unreadable point count {count!r}")
+    points = int(count)
     body = blob[mark + len(b"Binary:\n"):]
     if not header or len(body) % (8 * len(header)):
         raise SimulationError(f"ngspice's output {name} holds {len(body)} bytes, not whole rows of "

@@ -146,7 +146,8 @@ def test_binary_raw_output_is_read_and_checked(tmp_path: Path) -> None:
     for bad, why in ((_raw(["time", "v(a)"], rows[:, :2])[:-3], "not whole rows"),
                      (_raw(["time", "v(a)"], rows[:, :2], points=5), "header says 5"),
                      (b"time v(a)\n0 1\n", "not a binary raw file"),
-                     (_raw(["time", "v(a)"], rows[:, :2]).replace(b"real", b"complex"), "complex")):
+                     (_raw(["time", "v(a)"], rows[:, :2]).replace(b"real", b"complex"), "complex"),
+                     (_raw(["time", "v(a)"], rows[:, :2]).replace(b"Points: 3", b"Points: 3x"), "point count")):
         p.write_bytes(bad)
         with pytest.raises(SimulationError, match=why):
             read_output(p, ["v(a)"])
