@@ -110,8 +110,9 @@ def add_mtj_argument(p: argparse.ArgumentParser) -> None:
     """The --mtj and --lif-params options (the junction model of every neuron)."""
     p.add_argument("--mtj", type=_mtj_choice, default="macrospin",
                    help="junction model: macrospin (the behavioral LLGS magnet, 5 ps steps) or compact (the "
-                        "device's fitted signed LIF, one state; about 7 times cheaper per neuron; fitted on first use, about "
-                        "30 s, and cached by the device's content in $MTJSPICE_CACHE or ~/.cache/mtjspice)")
+                        "device's fitted signed LIF, one state; about 10 times cheaper per simulated ns; fitted on "
+                        "first use, about 30 s, and cached by the device's content in $MTJSPICE_CACHE or "
+                        "~/.cache/mtjspice)")
     p.add_argument("--lif-params", default=None, metavar="FILE",
                    help="with --mtj compact: the compact MTJ's parameters from a lif_params.json written by "
                         "mtjspice fit (default: fit the device)")
