@@ -12,6 +12,7 @@ import contextlib
 import logging
 import os
 import re
+import select
 import shutil
 import subprocess
 import tempfile
@@ -95,23 +96,15 @@ def run_batch(deck_text: str, vectors: Sequence[str], *, data_file: str = "wavef
             # (ru_maxrss would also count the forked Python image before exec).
             limit = timeout if timeout is not None else remaining_time(DEFAULT_TIMEOUT)
             assert limit is not None
-            deadline = time.monotonic() + limit
-            peak_kib = 0
             try:
-                while True:
-                    peak_kib = max(peak_kib, _vm_hwm_kib(proc.pid))
-                    pid, status = os.waitpid(proc.pid, os.WNOHANG)
-                    if pid:
-                        proc.returncode = os.waitstatus_to_exitcode(status)
-                        break
-                    if time.monotonic() > deadline:
-                        raise RunTimeoutError(f"ngspice did not finish within {limit:.3g} s (the time limit; "
-                                              "give a longer --timeout, or shorten the run)")
-                    time.sleep(0.005)
-            except BaseException:  # the limit, Ctrl-C or an alarm: never leave ngspice running
+                peak_kib = _wait(proc, time.monotonic() + limit)
+            except BaseException as exc:  # the limit, Ctrl-C or an alarm: never leave ngspice running
                 if proc.returncode is None:
                     proc.kill()
                     proc.wait()
+                if isinstance(exc, _Overdue):
+                    raise RunTimeoutError(f"ngspice did not finish within {limit:.3g} s (the time limit; "
+                                          "give a longer --timeout, or shorten the run)") from None
                 raise
             logf.seek(0)
             log = logf.read()
@@ -139,6 +132,47 @@ def _check_attachments(attachments: Mapping[str, str] | None, data_file: str) ->
             raise ParameterError("attachments", fname, "file names other than circuit.cir, ngspice.log and "
                                  f"the data file {data_file!r}")
     return files
+
+
+class _Overdue(Exception):
+    """The run passed its deadline (turned into RunTimeoutError by the caller)."""
+
+
+#: Longest interval (s) between samples of a running ngspice's peak memory; the samples start 1 ms
+#: apart and space out to this, so short runs are sampled too.
+_SAMPLE = 0.02
+
+
+def _wait(proc: subprocess.Popen[Any], deadline: float) -> int:
+    """Wait for ``proc`` to exit (setting its returncode) by ``deadline`` (monotonic s), sampling its
+    peak memory; returns the peak (KiB). On Linux a pidfd wakes the wait the moment ngspice exits, so
+    the samples can be sparse; elsewhere a short sleep loop polls for the exit."""
+    peak, gap = 0, 0.001
+    fd = -1
+    with contextlib.suppress(AttributeError, OSError):
+        fd = os.pidfd_open(proc.pid)
+    try:
+        poller = None
+        if fd >= 0:
+            poller = select.poll()
+            poller.register(fd, select.POLLIN)
+        while True:
+            peak = max(peak, _vm_hwm_kib(proc.pid))
+            pid, status = os.waitpid(proc.pid, os.WNOHANG)
+            if pid:
+                proc.returncode = os.waitstatus_to_exitcode(status)
+                return peak
+            left = deadline - time.monotonic()
+            if left < 0:
+                raise _Overdue
+            if poller is not None:
+                poller.poll(max(1, round(min(gap, left) * 1000)))
+                gap = min(2 * gap, _SAMPLE)
+            else:
+                time.sleep(0.005)
+    finally:
+        if fd >= 0:
+            os.close(fd)
 
 
 def _vm_hwm_kib(pid: int) -> int:

@@ -96,3 +96,42 @@ def test_missing_ngspice_says_how_to_install(monkeypatch) -> None:
         run_deck(rc_deck(), engine="batch")
     with pytest.raises(SimulatorNotFoundError, match="apt-get install -y ngspice"):
         run(rc_deck().text(), ["v(b)"], engine="batch")
+
+
+@pytest.mark.parametrize("pidfd", [True, False])
+def test_batch_wait_reports_ngspice_memory_with_or_without_a_pidfd(pidfd: bool, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The run waits on a pidfd where the OS has one and polls otherwise: same waveforms, and the
+    peak memory of ngspice itself (a few MB, not this Python process's hundreds) either way."""
+    import os
+
+    if not pidfd:
+        monkeypatch.delattr(os, "pidfd_open", raising=False)
+    wf = run_deck(rc_deck(), engine="batch")
+    assert np.max(np.abs(wf["v(b)"] - (1 - np.exp(-wf.t / 1e-9)))) < 1e-3
+    assert 1e6 < wf.stats["peak_rss_bytes"] < 200e6
+
+
+@pytest.mark.parametrize("pidfd", [True, False])
+def test_batch_timeout_kills_ngspice(pidfd: bool, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    from mtjspice.errors import RunTimeoutError
+    from mtjspice.sim import run_batch
+
+    if not pidfd:
+        monkeypatch.delattr(os, "pidfd_open", raising=False)
+    slow = Deck("slow rc", (vsource("in", "a", "0", 1.0), Element("R1", ("a", "b"), (1000,)),
+                            Element("C1", ("b", "0"), (1e-12,))),
+                Analysis(1e-3, 1e-12, max_step=1e-12), ic={"b": 0.0}, probes=(Probe.node("b"),))
+    started = []
+    real_popen = __import__("subprocess").Popen
+
+    def popen(*a, **kw):  # type: ignore[no-untyped-def]
+        p = real_popen(*a, **kw)
+        started.append(p)
+        return p
+
+    monkeypatch.setattr("mtjspice.sim.subprocess.Popen", popen)
+    with pytest.raises(RunTimeoutError, match="did not finish within 0.3 s"):
+        run_batch(slow.text(), slow.vectors, timeout=0.3)
+    assert started and started[0].returncode is not None  # killed and reaped, not left running
