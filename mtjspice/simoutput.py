@@ -55,11 +55,12 @@ def parse_raw(path: str | Path, vectors: Sequence[str] | None = None) -> tuple[n
     if not count.lstrip("-").isdigit():
         raise SimulationError(f"ngspice's output {name} has an unreadable point count {count!r}")
     points = int(count)
-    body = blob[mark + len(b"Binary:\n"):]
-    if not header or len(body) % (8 * len(header)):
-        raise SimulationError(f"ngspice's output {name} holds {len(body)} bytes, not whole rows of "
+    start = mark + len(b"Binary:\n")
+    size = len(blob) - start
+    if not header or size % (8 * len(header)):
+        raise SimulationError(f"ngspice's output {name} holds {size} bytes, not whole rows of "
                               f"{len(header)} numbers")
-    data = np.frombuffer(body, dtype="<f8").reshape(-1, len(header))
+    data = np.frombuffer(blob, dtype="<f8", offset=start).reshape(-1, len(header))
     if points >= 0 and data.shape[0] != points:
         raise SimulationError(f"ngspice's output {name} holds {data.shape[0]} points; its header says {points}")
     return _columns(path, header, data, vectors)
@@ -80,9 +81,14 @@ def _columns(path: str | Path, header: list[str], data: np.ndarray,
         raise SimulationError(f"ngspice wrote no data to {Path(path).name}")
     if data.shape[1] != len(header):
         raise SimulationError(f"ngspice wrote {data.shape[1]} columns under {len(header)} names to {Path(path).name}")
-    out = {}
-    for v in header[1:] if vectors is None else vectors:
-        if v not in header:
+    index = {v: k for k, v in reversed(list(enumerate(header)))}  # the first column of a name, as list.index
+    wanted = header[1:] if vectors is None else list(vectors)
+    for v in wanted:
+        if v not in index:
             raise SimulationError(f"ngspice wrote no vector {v} to {Path(path).name} (it wrote {', '.join(header[1:])})")
-        out[v] = np.array(data[:, header.index(v)])
-    return np.array(data[:, 0]), out
+    # Rows are points: one transposed copy makes every column contiguous at once (much cheaper than a
+    # strided copy per column when most are wanted); a few columns are copied one by one.
+    cols = np.array(data.T, order="C") if 2 * len(wanted) >= data.shape[1] else None
+    def column(k: int) -> np.ndarray:
+        return cols[k] if cols is not None else np.array(data[:, k])
+    return column(0), {v: column(index[v]) for v in wanted}
