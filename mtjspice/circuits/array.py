@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar, overload
 
 import numpy as np
 
@@ -157,6 +158,45 @@ class _Part:
     ranges: dict[int, tuple[float, float]]
 
 
+_T = TypeVar("_T")
+
+
+class _Lazy(Sequence[_T]):
+    """A sequence whose items are made on first use, by whichever thread asks first (each part's
+    worker), and kept."""
+
+    def __init__(self, n: int, make: Callable[[int], _T]) -> None:
+        self._n, self._make = n, make
+        self._items: dict[int, _T] = {}
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, k: int) -> _T: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> Sequence[_T]: ...
+
+    def __getitem__(self, k: int | slice) -> _T | Sequence[_T]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(self._n))]
+        if not -self._n <= k < self._n:
+            raise IndexError(k)
+        k %= self._n
+        if k not in self._items:
+            self._items[k] = self._make(k)
+        return self._items[k]
+
+
+def _part_job(built: tuple[Deck, ArrayProbes]) -> tuple[Deck, ArrayProbes, tuple[Any, ...]]:
+    """A part's deck, its probes and its run_batch_many job (the deck rendered once: run, then kept)."""
+    d, pr = built
+    text = d.text()
+    job = (text, d.vectors, d.data_file, dict(d.attachments)) if d.attachments else (text, d.vectors, d.data_file)
+    return d, pr, job
+
+
 def _analyse_part(wf: Waveforms, pr: ArrayProbes, weights: np.ndarray, c: NeuronCircuit, arr: ArrayCircuit,
                   keep: bool, compact: Sequence[CompactMTJ] | None = None) -> _Part:
     """Spikes, per-neuron energies and the part's crossbar energy from one part's waveforms."""
@@ -241,14 +281,16 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
                       max(len(p) for p in parts), workers, split=len(parts) > 1, noise=thermal is not None)
     check_cost(compact_cost(cost) if cps is not None else cost, "t_stop", t_stop,
                "shorten t_stop or simulate fewer neurons")
-    built = [array_deck(device, c, w, inputs, t_stop, st, cols, thermal, compact) for cols in parts]
+    # Each part's deck is built and rendered by the worker that runs it (the first one here, so that
+    # bad input fails before any run): no serial build of every deck while the CPUs wait.
+    built = _Lazy(len(parts), lambda k: _part_job(array_deck(device, c, w, inputs, t_stop, st, parts[k], thermal,
+                                                              compact)))
+    built[0]  # built now: bad input fails here
 
     def analyse(k: int, wf: Waveforms) -> _Part:
         return _analyse_part(wf, built[k][1], w, c, st.crossbar, keep_waves, cps)
 
-    texts = [d.text() for d, _ in built]  # rendered once: run, then kept in the result
-    jobs = [(t, d.vectors, d.data_file, dict(d.attachments)) if d.attachments else (t, d.vectors, d.data_file)
-            for t, (d, _) in zip(texts, built, strict=True)]
+    jobs = _Lazy(len(parts), lambda k: built[k][2])
     res: list[_Part] = run_batch_many(jobs, workers=workers, progress=progress, each=analyse)
     check_breakdown(device, max(r.vmax for r in res), " in the array")
     if cps is not None:
@@ -273,7 +315,8 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
     # a part's row sources also feed the other columns' lumped load: count each cell once
     sources["row_sources"] = first.rows_delivered if len(res) == 1 else energy["crossbar"] + first.driver_r
     sources["driver_supply"] = first.driver_static
-    probes = {j: pr for (_, pr), cols in zip(built, parts, strict=True) for j in cols}
+    probes = {j: built[k][1] for k, cols in enumerate(parts) for j in cols}
+    texts = [built[k][2][0] for k in range(len(parts))]
     return ArrayRun(spikes=raster, energy=EnergyBreakdown({p: energy[p] for p in ARRAY_PARTS}, sources),
                     energy_neurons=e_neur, input_events=int(input_events), parts=parts,
                     netlists=texts, wall=time.perf_counter() - t0,
