@@ -116,8 +116,11 @@ def behavioral_comparator(p: BehavioralComparator, vdd: float, name: str = "cmpb
     # The expressions are written for ngspice's evaluator, which walks each B-source's tree and one
     # derivative tree per controlling voltage at every Newton iteration (about half a neuron deck's
     # CPU): constants folded and the strobe copy buffered by a linear E-source; same equations.
-    # Not done: the track/hold gate on a node of its own for Bth and Bdec (7 % less CPU): the extra
-    # unknown changes Newton's path, and 2 of 14 macrospin-neuron counts moved by one (measured).
+    # Not done: the track/hold gate tanh((v(es) - 1/2) 100) on a node of its own, shared by Bth and
+    # Bdec (10 % less ngspice CPU for a compact neuron; 1024 compact neurons x 100 ns 61 s instead of
+    # 67): the extra unknown changes Newton's path and so the time points, and marginal reads then
+    # decide the other way (measured: 2 of 14 macrospin-neuron counts, 2 of 12 in the CMOS comparison
+    # of tests/test_neuron.py, both down by one, at any reltol down to 1e-5).
     hyst, smooth = float(p.hysteresis), float(p.smoothing)
     held = "(0.5 + 0.5*tanh((v(es) - 0.5)*100))"
     I, V, EQ = Word("I"), Word("V"), Word("=")
