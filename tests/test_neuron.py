@@ -241,3 +241,23 @@ def test_cmos_deck_has_latches_and_matched_references(device) -> None:  # type: 
     assert "set num_threads=1" in text and "igcmod=0" in text
     beh = resolve(device, settings())
     assert beh.ref_offset == 0.0 and beh.v_hi == c.v_hi and beh.v_lo == c.v_lo
+
+
+@pytest.mark.ngspice
+@pytest.mark.parametrize("reset", ["leak", "active"])
+def test_one_shot_holds_the_input_off_for_t_refractory_plus_its_fall_delay(device, reset: str) -> None:  # type: ignore[no-untyped-def]
+    # The XSPICE one-shot's output stays high for its pulse width plus its fall delay; the model card
+    # states the delay (ONESHOT_FALL_DELAY) and the input returns that long after the one-shot's rise.
+    from mtjspice.netlist.neuron import ONESHOT_FALL_DELAY
+    from mtjspice.network.neurons import refractory_time
+
+    res = run_neuron(device, DC(0.8e-3), 6e-9, settings(reset=reset), warn=False)
+    c = res.circuit
+    assert f"fall_delay={ONESHOT_FALL_DELAY:g}" in res.netlist
+    t, i_in = res.wave.t, res.wave[res.probes.i_gate.vector]
+    rise = float(res.spikes.t[0]) + (c.read_width - c.settle)  # the one-shot rises this long after the spike
+    assert np.all(np.abs(i_in[(t > rise + 20e-12) & (t < rise + refractory_time(c) - 20e-12)]) < 1e-6)
+    back = t[(t > rise + 20e-12) & (np.abs(i_in) > 0.5 * 0.8e-3)][0]  # the input reaches the junction again
+    expected = rise + refractory_time(c)
+    assert refractory_time(c) == pytest.approx(c.t_refractory + 1e-9)
+    assert back == pytest.approx(expected, abs=30e-12), (back, expected)

@@ -20,7 +20,9 @@ Defaults derived from the device (each can be overridden; ``None`` means "derive
   300 K (m_y about 0.02 rms);
 * reset: leak: ``t_refractory = 1.5 ns`` (about 2 relaxation times); active:
   ``t_refractory = 0.5 ns`` and ``i_reset = 1.3 i_th``, which brings u from its plateau to about 0
-  within the pulse (measured with the macrospin solver);
+  within 0.5 ns (measured with the macrospin solver). The one-shot adds its 1 ns fall delay to both
+  (:data:`mtjspice.netlist.neuron.ONESHOT_FALL_DELAY`): the circuit's refractory times are 2.5 and
+  1.5 ns, and the active reset, on for 1.5 ns, drives u past 0 to about -0.26 (0.8 mA);
 * CMOS comparators: the latch references sit at the behavioral comparator's trip point
   (threshold + hysteresis / 2) moved out by the latches' in-situ offset
   (:data:`mtjspice.netlist.comparators.LATCH_OFFSET`), so both flavours implement one decision rule.

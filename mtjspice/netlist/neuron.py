@@ -26,11 +26,14 @@ So the circuit time-multiplexes the junction, as a strobed sense amplifier does:
   neglected.
 
 Reset, both as elements: every spike's rising edge fires an XSPICE ``oneshot`` whose output
-rises at the end of the strobe (``refp`` after a positive spike, ``refn`` after a negative one).
-While it is high the input is gated off and the comparators are disabled. In "leak" mode that
-is all (damping relaxes the magnet over the refractory time); in "active" mode a VCCS ``Grst``
-also injects a current pulse of the opposite sign, I_reset (v(refn) - v(refp)), which drives u
-back to 0 faster.
+rises at the end of the strobe (``refp`` after a positive spike, ``refn`` after a negative one)
+and stays high for ``t_refractory`` plus the one-shot's fall delay (:data:`ONESHOT_FALL_DELAY`,
+1 ns, XSPICE's default, written into the model card). While it is high the input is gated off
+and the comparators are disabled. In "leak" mode that is all (damping relaxes the magnet over the
+refractory time); in "active" mode a VCCS ``Grst`` also injects a current pulse of the opposite
+sign, I_reset (v(refn) - v(refp)), for as long: with the defaults (0.5 ns + 1 ns, 1.3 i_th) it
+drives the macrospin's u from its plateau (+0.39 at 0.8 mA) through 0 to about -0.26 before the
+input returns (measured), not to 0.
 
 The neuron is one subcircuit, ``.subckt lifn ni clk enr vrbus vddbus vthhbus vthlbus``
 (:func:`neuron_subckt`): the input current enters at ``ni``; the read clock, the strobe, the read
@@ -58,8 +61,14 @@ from ..stimulus import Pulse
 from . import safe
 from .circuit import Comment, Element, Expr, Instance, Item, Model, Param, Probe, Subckt, Wave, Word
 
-__all__ = ["NeuronCircuit", "NeuronProbes", "NeuronBlock", "ComparatorKind", "ResetMode", "COMPARATORS", "RESETS",
-           "PORTS", "MTJ_INSTANCE", "neuron_subckt", "clock_sources", "shared_sources", "source_resistance"]
+__all__ = ["NeuronCircuit", "NeuronProbes", "ONESHOT_FALL_DELAY", "NeuronBlock", "ComparatorKind", "ResetMode",
+           "COMPARATORS", "RESETS", "PORTS", "MTJ_INSTANCE", "neuron_subckt", "clock_sources", "shared_sources",
+           "source_resistance"]
+
+#: Fall delay of the reset one-shot (s): XSPICE ``oneshot`` holds its output high for the pulse
+#: width plus this. The neuron was designed and measured with XSPICE's default, 1 ns, left in place
+#: (so the refractory time is ``t_refractory`` + 1 ns); the model card states it.
+ONESHOT_FALL_DELAY = 1e-9
 
 ComparatorKind = Literal["behavioral", "cmos"]
 ResetMode = Literal["leak", "active"]
@@ -98,7 +107,8 @@ class NeuronCircuit:
     settle : float
         Delay from the window's start to the comparators' strobe (s).
     t_refractory : float
-        One-shot length after a spike: input off, comparators off (s).
+        One-shot pulse width after a spike (s): input off, comparators off (and the active reset on)
+        for this plus the one-shot's fall delay, :data:`ONESHOT_FALL_DELAY`.
     i_reset : float
         Active-reset current magnitude (A, >= 0); 0 in leak mode.
     i_trim : float
@@ -367,6 +377,7 @@ def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str =
             Param("cntl_array", (-1.0, 1.0)), Param("pw_array", (t_ref, t_ref)), Param("clk_trig", c.vdd / 2),
             Param("pos_edge_trig", Word("TRUE")), Param("out_low", 0), Param("out_high", 1),
             Param("rise_time", c.edge), Param("fall_time", c.edge), Param("rise_delay", c.read_width - c.settle),
+            Param("fall_delay", ONESHOT_FALL_DELAY),
             Param("retrig", Word("FALSE")))),
     ]
     v_srs = None

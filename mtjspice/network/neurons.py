@@ -32,7 +32,7 @@ import numpy as np
 from ..analysis.lif import LIFParams, simulate_lif
 from ..errors import ParameterError
 from ..netlist.comparators import BehavioralComparator
-from ..netlist.neuron import NeuronCircuit
+from ..netlist.neuron import ONESHOT_FALL_DELAY, NeuronCircuit
 from ..params import Device
 from ..physics.batch import DeviceBatch
 from ..physics.solver import simulate, simulate_thermal
@@ -43,10 +43,6 @@ __all__ = ["ONESHOT_FALL_DELAY", "DeviceNeuron", "DeviceRun", "LIFNeuron", "Neur
 
 _LAYER_CODES = {"hidden": 1, "output": 2}
 
-#: The fall delay of the neuron netlist's XSPICE ``oneshot`` (s): the model card leaves it at
-#: XSPICE's default, 1 ns, which the one-shot adds to its pulse width ``t_refractory``. Measured in
-#: the deck (1.0 mA DC): the input is gated off from 0.13 ns after a spike for 2.5 ns, not 1.5 ns.
-ONESHOT_FALL_DELAY = 1e-9
 
 
 def refractory_time(circuit: NeuronCircuit) -> float:
