@@ -26,14 +26,16 @@ So the circuit time-multiplexes the junction, as a strobed sense amplifier does:
   neglected.
 
 Reset, both as elements: every spike's rising edge fires an XSPICE ``oneshot`` whose output
-rises at the end of the strobe (``refp`` after a positive spike, ``refn`` after a negative one)
-and stays high for ``t_refractory`` plus the one-shot's fall delay (:data:`ONESHOT_FALL_DELAY`,
-1 ns, XSPICE's default, written into the model card). While it is high the input is gated off
-and the comparators are disabled. In "leak" mode that is all (damping relaxes the magnet over the
-refractory time); in "active" mode a VCCS ``Grst`` also injects a current pulse of the opposite
-sign, I_reset (v(refn) - v(refp)), for as long: with the defaults (0.5 ns + 1 ns, 1.3 i_th) it
-drives the macrospin's u from its plateau (+0.39 at 0.8 mA) through 0 to about -0.26 before the
-input returns (measured), not to 0.
+(``refp`` after a positive spike, ``refn`` after a negative one) rises ``read_width - settle`` after
+that edge. With the default timing the edge comes at the read window's end (the comparator samples
+70 ps into the strobe and decides 60 ps later), so the one-shot rises about 0.12 ns after the
+window, and the input flows in between. It stays high for ``t_refractory`` plus the one-shot's fall
+delay (:data:`ONESHOT_FALL_DELAY`, 1 ns, XSPICE's default, written into the model card). While it is
+high the input is gated off and the comparators are disabled. In "leak" mode that is all (damping
+relaxes the magnet over the refractory time); in "active" mode a VCCS ``Grst`` also injects a
+current pulse of the opposite sign, I_reset (v(refn) - v(refp)), for as long: with the defaults (0.5
+ns + 1 ns, 1.3 i_th) it drives the macrospin's u from its plateau (+0.39 at 0.8 mA) through 0 to
+about -0.26 before the input returns (measured), not to 0.
 
 The neuron is one subcircuit, ``.subckt lifn ni clk enr vrbus vddbus vthhbus vthlbus``
 (:func:`neuron_subckt`): the input current enters at ``ni``; the read clock, the strobe, the read
@@ -369,7 +371,7 @@ def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str =
         *th_items,
         comparator.instance("Xcp", inp="t2", inn="vthh", en="en", out="spk_p", vdd="vddc"),
         comparator.instance("Xcn", inp="vthl", inn="t2", en="en", out="spk_n", vdd="vddc"),
-        Comment("reset: each spike's rising edge fires a one-shot, high from the end of the strobe"),
+        Comment("reset: each spike's rising edge fires a one-shot, high from read_width - settle after the edge"),
         Comment("(input off, comparators off)"),
         Element("Arefp", ("spk_p", "0", "0", "refp"), (Word("osref"),)),
         Element("Arefn", ("spk_n", "0", "0", "refn"), (Word("osref"),)),
