@@ -35,35 +35,58 @@ def parse_wrdata(path: str | Path, vectors: Sequence[str] | None = None) -> tupl
 def parse_raw(path: str | Path, vectors: Sequence[str] | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Read an ngspice binary raw file of real vectors (``set filetype=binary``, ``write``).
 
-    Returns the scale (time, s) and each vector by its requested name.
+    The file may hold several plots one after another (a deck with more vectors than one ``write``
+    takes writes them in parts with ``appendwrite``): their columns are joined, and each part must
+    have the same time scale. Returns the scale (time, s) and each vector by its requested name.
     """
     name = Path(path).name
     blob = Path(path).read_bytes()
-    mark = blob.find(b"Binary:\n")
+    header: list[str] = []
+    blocks: list[np.ndarray] = []
+    pos = 0
+    while pos < len(blob):
+        names, data, pos = _raw_section(name, blob, pos)
+        if blocks:
+            if data.shape[0] != blocks[0].shape[0] or not np.array_equal(data[:, 0], blocks[0][:, 0]):
+                raise SimulationError(f"ngspice's output {name} holds parts with different time points")
+            names, data = names[1:], data[:, 1:]
+        header += names
+        blocks.append(data)
+    if not blocks:
+        raise SimulationError(f"ngspice's output {name} is empty")
+    return _columns(path, header, blocks[0] if len(blocks) == 1 else np.hstack(blocks), vectors)
+
+
+def _raw_section(name: str, blob: bytes, pos: int) -> tuple[list[str], np.ndarray, int]:
+    """One plot of a binary raw file from byte ``pos``: its vector names, its (points x vectors)
+    data and the position after it."""
+    mark = blob.find(b"Binary:\n", pos)
     if mark < 0:
         raise SimulationError(f"ngspice's output {name} is not a binary raw file (no 'Binary:' section)")
     try:
-        head = blob[:mark].decode("utf-8")
+        head = blob[pos:mark].decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SimulationError(f"ngspice's output {name} has an unreadable header ({exc})") from None
     fields = dict(ln.split(":", 1) for ln in head.splitlines() if ":" in ln and not ln.startswith("\t"))
     if "complex" in fields.get("Flags", "").lower():
         raise SimulationError(f"ngspice's output {name} holds complex data; a transient's real vectors were expected")
-    header = [ln.split("\t")[2].strip().lower() for ln in head.split("Variables:", 1)[-1].splitlines()
-              if ln.count("\t") >= 3]
+    names = [ln.split("\t")[2].strip().lower() for ln in head.split("Variables:", 1)[-1].splitlines()
+             if ln.count("\t") >= 3]
     count = fields.get("No. Points", "-1").strip()
     if not count.lstrip("-").isdigit():
         raise SimulationError(f"ngspice's output {name} has an unreadable point count {count!r}")
     points = int(count)
     start = mark + len(b"Binary:\n")
-    size = len(blob) - start
-    if not header or size % (8 * len(header)):
+    # the header's point count delimits the block (several plots may follow each other); without it,
+    # the block is the rest of the file
+    size = len(blob) - start if points < 0 else min(points * 8 * len(names), len(blob) - start)
+    if not names or size % (8 * len(names)):
         raise SimulationError(f"ngspice's output {name} holds {size} bytes, not whole rows of "
-                              f"{len(header)} numbers")
-    data = np.frombuffer(blob, dtype="<f8", offset=start).reshape(-1, len(header))
+                              f"{len(names)} numbers")
+    data = np.frombuffer(blob, dtype="<f8", count=size // 8, offset=start).reshape(-1, len(names))
     if points >= 0 and data.shape[0] != points:
         raise SimulationError(f"ngspice's output {name} holds {data.shape[0]} points; its header says {points}")
-    return _columns(path, header, data, vectors)
+    return names, data, start + size
 
 
 def read_output(path: str | Path, vectors: Sequence[str] | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:

@@ -135,3 +135,43 @@ def test_batch_timeout_kills_ngspice(pidfd: bool, monkeypatch) -> None:  # type:
     with pytest.raises(RunTimeoutError, match="did not finish within 0.3 s"):
         run_batch(slow.text(), slow.vectors, timeout=0.3)
     assert started and started[0].returncode is not None  # killed and reaped, not left running
+
+
+def test_a_deck_with_more_vectors_than_one_write_takes() -> None:
+    """ngspice's write takes at most 999 vectors: a bigger deck writes its vectors in parts
+    (appended plots of one raw file), and every vector is read back, in any order."""
+    from mtjspice.netlist.render import WRITE_CHUNK
+
+    n = 1100
+    items = [vsource("in", "a", "0", 1.0)]
+    for k in range(n):  # divider k: a - n<k> - 0, R and (k + 1) R: v(n<k>) = (k + 1) / (k + 2)
+        items += [Element(f"Ra{k}", ("a", f"n{k}"), (1000.0,)), Element(f"Rb{k}", (f"n{k}", "0"), (1000.0 * (k + 1),))]
+    deck = Deck("many vectors", tuple(items), Analysis(2e-9, 1e-9), probes=tuple(Probe.node(f"n{k}") for k in range(n)))
+    text = deck.text()
+    writes = [ln for ln in text.splitlines() if ln.startswith("write ")]
+    assert len(writes) == -(-n // WRITE_CHUNK) and all(len(w.split()) - 2 <= 999 for w in writes)
+    ctl = text.splitlines()
+    assert ctl.index("unset appendwrite") < ctl.index(writes[0]) < ctl.index("set appendwrite") < ctl.index(writes[1])
+    wf = run_deck(deck, engine="batch")
+    got = np.array([wf[f"v(n{k})"][-1] for k in range(n)])
+    assert np.allclose(got, (np.arange(n) + 1) / (np.arange(n) + 2), rtol=1e-6)
+
+
+def test_parse_raw_joins_parts_and_refuses_parts_on_other_time_points(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from mtjspice.sim import parse_raw
+
+    def plot(names: list[str], rows: np.ndarray) -> bytes:
+        head = ["Title: t", "Plotname: Transient Analysis", "Flags: real", f"No. Variables: {len(names)}",
+                f"No. Points: {rows.shape[0]}", "Variables:"]
+        head += [f"\t{k}\t{nm}\tvoltage" for k, nm in enumerate(names)]
+        return ("\n".join(head) + "\nBinary:\n").encode() + rows.astype("<f8").tobytes()
+
+    t = np.array([0.0, 1e-9, 2e-9])
+    a, b = np.column_stack([t, [1.0, 2, 3]]), np.column_stack([t, [4.0, 5, 6], [7.0, 8, 9]])
+    f = tmp_path / "w.raw"
+    f.write_bytes(plot(["time", "v(x)"], a) + plot(["time", "v(y)", "v(z)"], b))
+    tt, cols = parse_raw(f, ["v(z)", "v(x)"])
+    assert np.array_equal(tt, t) and np.array_equal(cols["v(x)"], [1, 2, 3]) and np.array_equal(cols["v(z)"], [7, 8, 9])
+    f.write_bytes(plot(["time", "v(x)"], a) + plot(["time", "v(y)"], np.column_stack([t * 2, [4.0, 5, 6]])))
+    with pytest.raises(SimulationError, match="different time points"):
+        parse_raw(f)

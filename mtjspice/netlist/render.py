@@ -36,6 +36,8 @@ __all__ = ["render_token", "render_item", "render_subckt", "render_deck", "vecto
 
 #: Longest line written before folding with ``+`` continuation lines.
 LINE_WIDTH = 200
+#: Vectors per ``write`` command in a control block (ngspice takes at most 999 arguments).
+WRITE_CHUNK = 400
 
 _VECTOR = re.compile(r"(?:v|i)\((?:[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)(?:,(?:[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*))?\)")
 _OPTION_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,31}")
@@ -170,7 +172,15 @@ def _control_block(names: Sequence[str], data_file: str, threads: int | None) ->
     if fname.lower().endswith(".raw"):
         # ngspice's binary raw file: written and read several times faster than wrdata's text
         # (a 4-neuron array part: 18 % less ngspice CPU, a tenth of the reading time).
-        lines += ["set filetype=binary", "run", f"write {fname} " + " ".join(names)]
+        lines += ["set filetype=binary", "run"]
+        # ngspice's commands take at most 999 arguments after their name: a deck with more vectors
+        # writes them in parts, the first part a new file, the others appended as plots of their own
+        # (mtjspice.simoutput.parse_raw joins them).
+        parts = [names[k:k + WRITE_CHUNK] for k in range(0, len(names), WRITE_CHUNK)] or [[]]
+        for k, part in enumerate(parts):
+            if len(parts) > 1 and k < 2:
+                lines.append("unset appendwrite" if k == 0 else "set appendwrite")
+            lines.append(f"write {fname} " + " ".join(part))
     else:
         lines += ["set wr_singlescale", "set wr_vecnames", "set numdgt=12", "run",
                   f"wrdata {fname} " + " ".join(names)]
