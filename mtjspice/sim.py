@@ -229,11 +229,18 @@ def run_batch_many(jobs: Sequence[tuple[Any, ...]], *, workers: int | None = Non
     with ThreadPoolExecutor(max_workers=max(1, min(n, workers or os.cpu_count() or 1))) as pool:
         futures = {pool.submit(one, i): i for i in range(n)}
         done = 0
-        for fut in as_completed(futures):
-            out[futures[fut]] = fut.result()
-            done += 1
-            if progress is not None:
-                progress(done, n)
+        try:
+            for fut in as_completed(futures):
+                out[futures[fut]] = fut.result()
+                done += 1
+                if progress is not None:
+                    progress(done, n)
+        except BaseException:
+            # a failure (or Ctrl-C) stops the batch: decks not yet started never start; the pool
+            # waits only for the ones running
+            for fut in futures:
+                fut.cancel()
+            raise
     return out
 
 

@@ -175,3 +175,25 @@ def test_parse_raw_joins_parts_and_refuses_parts_on_other_time_points(tmp_path) 
     f.write_bytes(plot(["time", "v(x)"], a) + plot(["time", "v(y)"], np.column_stack([t * 2, [4.0, 5, 6]])))
     with pytest.raises(SimulationError, match="different time points"):
         parse_raw(f)
+
+
+def test_run_batch_many_stops_at_the_first_failure(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A failing deck stops the batch: the decks not yet started are never run (before, all the
+    queued decks ran before the error came out)."""
+    import mtjspice.sim as sim
+
+    started = []
+    real = sim.run_batch
+
+    def counting(text, vectors, **kw):  # type: ignore[no-untyped-def]
+        started.append(text)
+        return real(text, vectors, **kw)
+
+    monkeypatch.setattr(sim, "run_batch", counting)
+    bad = Deck("bad", (vsource("in", "a", "0", 1.0), Element("R1", ("a", "b"), (1000,)),
+                       Element("Xu", ("b", "0"), (Word("nosuchsubckt"),))),
+               Analysis(1e-9, 1e-11), probes=(Probe.node("b"),))
+    jobs = [(bad.text(), bad.vectors)] + [(rc_deck(1000.0 + k, probe_current=False).text(), ["v(b)"]) for k in range(8)]
+    with pytest.raises(SimulationError):
+        sim.run_batch_many(jobs, workers=1)
+    assert len(started) <= 2  # the failed deck, and at most the one its worker took up meanwhile
