@@ -261,3 +261,21 @@ def test_one_shot_holds_the_input_off_for_t_refractory_plus_its_fall_delay(devic
     expected = rise + refractory_time(c)
     assert refractory_time(c) == pytest.approx(c.t_refractory + 1e-9)
     assert back == pytest.approx(expected, abs=30e-12), (back, expected)
+
+
+def test_fi_curve_stops_at_the_first_failed_run(device, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A failed run stops a sweep: the runs not yet started never start (Executor.map cancels
+    them when the error comes out)."""
+    import mtjspice.circuits.neuron as neuron
+    from mtjspice.errors import SimulationError
+
+    calls = []
+
+    def failing(*a, **kw):  # type: ignore[no-untyped-def]
+        calls.append(a[1])
+        raise SimulationError("ngspice aborted the transient (no convergence)")
+
+    monkeypatch.setattr(neuron, "run_neuron", failing)
+    with pytest.raises(SimulationError):
+        fi_curve(device, [0.6e-3 + k * 1e-5 for k in range(8)], settings(), t_stop=10e-9, workers=1)
+    assert 1 <= len(calls) <= 2, calls
