@@ -21,6 +21,13 @@ def rc_deck(r: float = 1000.0, probe_current: bool = True, data_file: str = "wav
                 Analysis(5e-9, 1e-11, max_step=1e-11), ic={"b": 0.0}, probes=probes, data_file=data_file)
 
 
+def bad_deck() -> Deck:
+    """An X line naming a subcircuit the deck does not define: ngspice refuses the deck."""
+    return Deck("bad", (vsource("in", "a", "0", 1.0), Element("R1", ("a", "b"), (1000,)),
+                        Element("Xu", ("b", "0"), (Word("nosuchsubckt"),))),
+                Analysis(1e-9, 1e-11), probes=(Probe.node("b"),))
+
+
 def test_rc_deck_vectors() -> None:
     assert rc_deck().vectors == ["v(b)", "i(vin)"]
 
@@ -52,12 +59,8 @@ def test_engines_agree() -> None:
 
 @pytest.mark.parametrize("engine", ["batch", "shared"])
 def test_failure_carries_log(engine: Engine) -> None:
-    # an X line naming a subcircuit the deck does not define: ngspice refuses the deck
-    bad = Deck("bad", (vsource("in", "a", "0", 1.0), Element("R1", ("a", "b"), (1000,)),
-                       Element("Xu", ("b", "0"), (Word("nosuchsubckt"),))),
-               Analysis(1e-9, 1e-11), probes=(Probe.node("b"),))
     with pytest.raises(SimulationError) as info:
-        run_deck(bad, engine=engine)
+        run_deck(bad_deck(), engine=engine)
     assert info.value.log_lines, "the error carries ngspice's own lines"
 
 
@@ -190,9 +193,7 @@ def test_run_batch_many_stops_at_the_first_failure(monkeypatch) -> None:  # type
         return real(text, vectors, **kw)
 
     monkeypatch.setattr(sim, "run_batch", counting)
-    bad = Deck("bad", (vsource("in", "a", "0", 1.0), Element("R1", ("a", "b"), (1000,)),
-                       Element("Xu", ("b", "0"), (Word("nosuchsubckt"),))),
-               Analysis(1e-9, 1e-11), probes=(Probe.node("b"),))
+    bad = bad_deck()
     jobs = [(bad.text(), bad.vectors)] + [(rc_deck(1000.0 + k, probe_current=False).text(), ["v(b)"]) for k in range(8)]
     with pytest.raises(SimulationError):
         sim.run_batch_many(jobs, workers=1)

@@ -54,7 +54,6 @@ from ..physics.solver import simulate
 __all__ = ["Reduced", "reduce", "OnsetTable", "onset_table"]
 
 
-
 @dataclass(frozen=True)
 class Reduced:
     """The reduced parameters of a batch (arrays of shape (n,)).

@@ -177,9 +177,11 @@ def _control_block(names: Sequence[str], data_file: str, threads: int | None) ->
         # writes them in parts, the first part a new file, the others appended as plots of their own
         # (mtjspice.simoutput.parse_raw joins them).
         parts = [names[k:k + WRITE_CHUNK] for k in range(0, len(names), WRITE_CHUNK)] or [[]]
+        if len(parts) > 1:
+            lines.append("unset appendwrite")
         for k, part in enumerate(parts):
-            if len(parts) > 1 and k < 2:
-                lines.append("unset appendwrite" if k == 0 else "set appendwrite")
+            if k == 1:
+                lines.append("set appendwrite")
             lines.append(f"write {fname} " + " ".join(part))
     else:
         lines += ["set wr_singlescale", "set wr_vecnames", "set numdgt=12", "run",

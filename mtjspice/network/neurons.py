@@ -44,7 +44,6 @@ __all__ = ["ONESHOT_FALL_DELAY", "DeviceNeuron", "DeviceRun", "LIFNeuron", "Neur
 _LAYER_CODES = {"hidden": 1, "output": 2}
 
 
-
 def refractory_time(circuit: NeuronCircuit) -> float:
     """How long the neuron circuit's one-shot holds the input and the comparators off after a
     spike (s): ``t_refractory`` plus the one-shot's default fall delay (:data:`ONESHOT_FALL_DELAY`)."""
