@@ -115,14 +115,17 @@ def behavioral_comparator(p: BehavioralComparator, vdd: float, name: str = "cmpb
     c_del = p.delay / math.log(2.0) / 1e3
     # The expressions are written for ngspice's evaluator, which walks each B-source's tree and one
     # derivative tree per controlling voltage at every Newton iteration (about half a neuron deck's
-    # CPU): constants folded and the strobe copy buffered by a linear E-source; same equations.
-    # Not done: the track/hold gate tanh((v(es) - 1/2) 100) on a node of its own, shared by Bth and
-    # Bdec (10 % less ngspice CPU for a compact neuron; 1024 compact neurons x 100 ns 61 s instead of
-    # 67): the extra unknown changes Newton's path and so the time points, and marginal reads then
-    # decide the other way (measured: 2 of 14 macrospin-neuron counts, 2 of 12 in the CMOS comparison
-    # of tests/test_neuron.py, both down by one, at any reltol down to 1e-5).
+    # CPU): constants folded into each tanh's argument and out of the products, the strobe copy a
+    # VCCS into its RC (no E-source branch), and the sums of voltages that Bth and Bdec see formed
+    # by VCCSs on 1 Ohm (e, z): two controlling voltages each, so fewer derivative trees. Linear
+    # nodes leave Newton's iterates as they were: same equations, same time points and spikes.
+    # Not done: the track/hold gate tanh(100 v(es) - 50) on a node of its own, shared by Bth and
+    # Bdec (10 % less ngspice CPU for a compact neuron): the extra unknown changes Newton's path and
+    # so the time points, and marginal reads then decide the other way (measured: 2 of 14
+    # macrospin-neuron counts, 2 of 12 in the CMOS comparison of tests/test_neuron.py, both down by
+    # one, at any reltol down to 1e-5).
     hyst, smooth = float(p.hysteresis), float(p.smoothing)
-    held = "(0.5 + 0.5*tanh((v(es) - 0.5)*100))"
+    trk = "tanh(100*v(es) - 50)"  # +1 while es > 1/2 (hold), -1 while it tracks
     I, V, EQ = Word("I"), Word("V"), Word("=")
     header = (
         f"behavioral sampled comparator: holds v(inp,inn) {p.sample_delay:g} s after en rises;",
@@ -131,23 +134,28 @@ def behavioral_comparator(p: BehavioralComparator, vdd: float, name: str = "cmpb
     )
     items: tuple[Item, ...] = (
         Comment("sampling instant: es = RC copy of the normalised strobe, 1/2 at sample_delay"),
-        Element("Ees", ("ens", "0", "en", "0"), (1.0 / vdd_f,)),
-        Element("Res", ("ens", "es"), (1000,)),
+        Element("Ges", ("0", "es", "en", "0"), (1e-3 / vdd_f,)),
+        Element("Res", ("es", "0"), (1000,)),
         Element("Ces", ("es", "0"), (c_smp,)),
-        Comment("track-and-hold: h follows v(inp,inn) while es < 1/2, holds after"),
-        Element("Bth", ("0", "h"), (I, EQ, Expr(f"1e-3*(v(inp,inn) - v(h))*(1 - {held})"))),
+        Comment("track-and-hold: h follows v(inp,inn) through 1 mS while es < 1/2, holds after; e = v(inp,inn) - v(h)"),
+        Element("Gein", ("0", "e", "inp", "inn"), (1,)),
+        Element("Geh", ("e", "0", "h", "0"), (1,)),
+        Element("Re", ("e", "0"), (1,)),
+        Element("Bth", ("0", "h"), (I, EQ, Expr(f"v(e)*(5e-4 - 5e-4*{trk})"))),
         Element("Cth", ("h", "0"), (1e-15,)),
         Element("Rth", ("h", "0"), (1e12,)),
         Comment("decision on the held sample, while it is held (until sample_delay after en falls, when a latch"),
-        Comment("clocked through a strobe delay resets); hysteresis via the output:"),
-        Comment("dec = held (0.5 + 0.5 tanh((v(h) - hysteresis (1/2 - v(out)/vdd)) / smoothing))"),
+        Comment("clocked through a strobe delay resets); hysteresis via the output, z = v(h) + hysteresis v(out)/vdd:"),
+        Comment("dec = (1 + tanh(100 (es - 1/2))) (1 + tanh((z - hysteresis/2) / smoothing)) / 4"),
+        Element("Gzh", ("0", "z", "h", "0"), (1,)),
+        Element("Gzo", ("0", "z", "out", "0"), (hyst / vdd_f,)),
+        Element("Rz", ("z", "0"), (1,)),
         Element("Bdec", ("dec", "0"), (V, EQ, Expr(
-            f"{held} * (0.5 + 0.5*tanh((v(h) - {safe.num(hyst * 0.5)} + {safe.num(hyst / vdd_f)}*v(out))"
-            f"*{safe.num(1.0 / smooth)}))"))),
+            f"0.25*(1 + {trk})*(1 + tanh({safe.num(1.0 / smooth)}*v(z) - {safe.num(0.5 * hyst / smooth)}))"))),
         Comment("delay: RC low-pass, 50 % after RC ln 2 = delay"),
         Element("Rdel", ("dec", "dl"), (1000,)),
         Element("Cdel", ("dl", "0"), (c_del,)),
-        Element("Bout", ("out", "0"), (V, EQ, Expr(f"{safe.num(vdd_f / 2)} + {safe.num(vdd_f / 2)}*tanh((v(dl) - 0.5)*50)"))),
+        Element("Bout", ("out", "0"), (V, EQ, Expr(f"{safe.num(vdd_f / 2)} + {safe.num(vdd_f / 2)}*tanh(50*v(dl) - 25)"))),
         Comment("supply-current model: static bias + switched charge c_switch x vdd per rising edge"),
         Element("Bsup", ("vdd", "0"), (I, EQ, Expr(f"{safe.num(p.i_static)} + {safe.num(p.c_switch)} * "
                                                   "max(ddt(v(out)), 0)"))),
