@@ -54,8 +54,9 @@ def _hand_currents(arr: ArrayCircuit) -> np.ndarray:
 
 @pytest.mark.ngspice
 @pytest.mark.slow
-def test_2x2_input_current_is_kirchhoff_sum_and_polarity_follows_sign(result_2x2) -> None:  # type: ignore[no-untyped-def]
+def test_2x2_input_current_is_kirchhoff_sum_and_polarity_follows_sign(device, result_2x2) -> None:  # type: ignore[no-untyped-def]
     r = result_2x2
+    i_trim = resolve(device, NS).i_trim
     hand = _hand_currents(ArrayCircuit())
     assert abs(hand[0] - 0.6e-3) < 0.02e-3 and abs(hand[1] + 0.6e-3) < 0.02e-3
     for j in (0, 1):
@@ -65,9 +66,10 @@ def test_2x2_input_current_is_kirchhoff_sum_and_polarity_follows_sign(result_2x2
         i_pos, i_neg = (wv[p.vector] for p in pr.columns[j])
         mirrored = ArrayCircuit().mirror_gain * (i_pos - i_neg)
         assert np.max(np.abs(mirrored[late] / hand[j] - 1)) < 0.01
-        # ... and what actually reaches the neuron's input node (input driver minus trim, see the neuron deck)
+        # ... and what actually reaches the neuron's input node: the input driver's current plus the
+        # trim current the neuron draws from that node (see the neuron deck)
         npr = pr.neurons[j]
-        delivered = wv[npr.i_input.vector][late] - wv[npr.i_trim.vector][late]
+        delivered = wv[npr.i_input.vector][late] + i_trim
         assert np.max(np.abs(delivered / hand[j] - 1)) < 0.01
     sp = r.spikes.rows()
     for j, sign in ((0, 1), (1, -1)):

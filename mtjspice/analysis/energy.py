@@ -35,13 +35,16 @@ def neuron_energy(wave: Waveforms, c: NeuronCircuit, probes: NeuronProbes) -> En
 
     p = probes
     v1, v2, vdrv = w(p.t1), w(p.t2), w(p.drv)
-    i_src, i_gate, i_rd, i_gnd, i_trim = w(p.i_input), w(p.i_gate), w(p.i_read), w(p.i_ground), w(p.i_trim)
+    i_src, i_gate, i_gnd = w(p.i_input), w(p.i_gate), w(p.i_ground)
+    i_rd = -w(p.i_read_bias)  # the read rail's current, into the junction
+    i_trim = -c.i_trim  # the trim source draws c.i_trim out of the input node (a SPICE source's sign)
     src = {
         "input": integral(t, vdrv * (i_src - i_trim)),
         "read_trim": integral(t, vdrv * i_trim),
         "read_bias": integral(t, -c.v_read * w(p.i_read_bias)),
         "comparator_supply": integral(t, -c.vdd * w(p.i_supply)),
-        "thresholds": integral(t, -c.v_thh_rail * w(p.i_thh) - c.v_thl_rail * w(p.i_thl)),
+        "thresholds": (integral(t, -c.v_thh_rail * w(p.i_thh)) if p.i_thh is not None else 0.0)
+        + (integral(t, -c.v_thl_rail * w(p.i_thl)) if p.i_thl is not None else 0.0),
     }
     if p.i_reset is not None:
         src["reset"] = integral(t, v1 * w(p.i_reset))

@@ -41,15 +41,17 @@ The neuron is one subcircuit, ``.subckt lifn ni clk enr vrbus vddbus vthhbus vth
 (:func:`neuron_subckt`): the input current enters at ``ni``; the read clock, the strobe, the read
 bias, the comparator supply and the two thresholds are shared lines (:func:`shared_sources`), so
 one set drives a whole array. Each shared supply enters the neuron through a 0 V sense source of
-its own (``Vread``, ``Vddc``, ``Vthh``, ``Vthl``), so energy is booked per neuron. A lone neuron
-(``shared_rails=False``) has its own sources under those names instead, and a single-neuron deck
-places the subcircuit's items at its top level (ports and nodes keep their names); an array
-instantiates it once per column.
+its own (``Vread``, ``Vddc``, and ``Vthh``, ``Vthl`` for the CMOS latches; behavioral comparators
+draw nothing from their threshold inputs and take the rails directly), so energy is booked per
+neuron. A lone neuron (``shared_rails=False``) has its own sources under those names instead, and a
+single-neuron deck places the subcircuit's items at its top level (ports and nodes keep their
+names); an array instantiates it once per column.
 
-Energy bookkeeping: every independent source that carries current has a 0 V sense source or is
-itself a V source, and :class:`NeuronProbes` names them, so the deck writes what the energy
-analysis needs. The clock and strobe logic (B-sources, oneshots, the switches' control side) is
-ideal and draws no power; the comparators' power is what their supply rail delivers.
+Energy bookkeeping: every source that carries a current not known in advance has a 0 V sense
+source or is itself a V source, and :class:`NeuronProbes` names them, so the deck writes what the
+energy analysis needs; no current is sensed twice (each sense source is a row of the matrix). The
+clock and strobe logic (B-sources, oneshots, the switches' control side) is ideal and draws no
+power; the comparators' power is what their supply rail delivers.
 """
 
 from __future__ import annotations
@@ -195,10 +197,11 @@ class NeuronProbes:
     Voltages: ``u`` (the membrane m_y), ``t1``, ``t2`` (the junction's terminals; t2 is the
     readout), ``spk_p``, ``spk_n`` (spike outputs), ``drv`` (input driver node). Currents (A):
     ``i_input`` (the input driver, into the neuron), ``i_gate`` (into the junction through the
-    gate switch), ``i_read`` (read bias into the junction), ``i_ground`` (t2's grounding switch),
-    ``i_trim`` (trim current), ``i_junction`` (through the junction), ``i_read_bias``,
-    ``i_supply``, ``i_thh``, ``i_thl`` (the shared rails into this neuron), ``i_reset`` (active
-    reset only, else None).
+    gate switch), ``i_ground`` (t2's grounding switch), ``i_junction`` (through the junction),
+    ``i_read_bias``, ``i_supply`` (the shared rails into this neuron; the read current into the
+    junction is -``i_read_bias``), ``i_thh``, ``i_thl`` (the threshold rails; None where nothing
+    draws from them: behavioral comparators on shared rails), ``i_reset`` (active reset only, else
+    None). The trim current is the constant ``NeuronCircuit.i_trim``, drawn from ``ni``.
     """
 
     u: Probe
@@ -209,14 +212,12 @@ class NeuronProbes:
     drv: Probe
     i_input: Probe
     i_gate: Probe
-    i_read: Probe
     i_ground: Probe
-    i_trim: Probe
     i_junction: Probe
     i_read_bias: Probe
     i_supply: Probe
-    i_thh: Probe
-    i_thl: Probe
+    i_thh: Probe | None = None
+    i_thl: Probe | None = None
     i_reset: Probe | None = None
 
     def all(self) -> tuple[Probe, ...]:
@@ -277,8 +278,10 @@ def source_resistance(c: NeuronCircuit) -> float:
     return c.r_ref * r_up / (c.r_ref + r_up)
 
 
-def _thresholds(c: NeuronCircuit, shared: bool) -> tuple[list[Item], Element, Element]:
-    """The two threshold references from their rails; for the CMOS latches, behind matching resistors.
+def _thresholds(c: NeuronCircuit, shared: bool) -> tuple[list[Item], Element | None, Element | None, str, str]:
+    """The two threshold references from their rails (items, their sources or sense sources, their
+    nodes); for the CMOS latches, behind matching resistors. Behavioral comparators draw nothing
+    from their inputs: on shared rails they take the rails themselves (no sense source to solve).
 
     A clocked latch kicks charge back into its inputs when the strobe rises (its tail node drops
     and pulls both input gates down through C_gs). On t2, which has the divider's source
@@ -288,17 +291,19 @@ def _thresholds(c: NeuronCircuit, shared: bool) -> tuple[list[Item], Element, El
     both inputs dip alike, so the kick is common mode.
     """
     cmos = c.comparator == "cmos"
+    if shared and not cmos:
+        return [], None, None, "vthhbus", "vthlbus"
     hi = _rail("Vthh", "vthh0" if cmos else "vthh", "vthhbus", c.v_thh_rail, shared)
     lo = _rail("Vthl", "vthl0" if cmos else "vthl", "vthlbus", c.v_thl_rail, shared)
     if not cmos:
-        return [hi, lo], hi, lo
+        return [hi, lo], hi, lo, "vthh", "vthl"
     r_m = 2.0 * source_resistance(c)
     return [
         Comment("latch references: rails at the thresholds -/+ ref_offset, each behind 2 R_s (R_s = t2's source"),
         Comment("resistance during a read) so that the latches' kickback is common mode"),
         hi, Element("Rmh", ("vthh0", "vthh"), (r_m,)),
         lo, Element("Rml", ("vthl0", "vthl"), (r_m,)),
-    ], hi, lo
+    ], hi, lo, "vthh", "vthl"
 
 
 def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str = "lifn",
@@ -329,12 +334,10 @@ def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str =
     sw = (Param("vt", 0.5), Param("vh", 0), Param("ron", c.r_on), Param("roff", c.r_off))
     swinv = (Param("vt", -0.5), Param("vh", 0), Param("ron", c.r_on), Param("roff", c.r_off))
     mode = "active reset" if c.reset == "active" else "leak reset"
-    v_si, v_str, v_sin = (Element("Vsi", ("ni", "drv"), (0,)), Element("Vstr", ("nt", "ni"), (0,)),
-                          Element("Vsin", ("gin", "t1"), (0,)))
-    v_read, v_srd, v_sg = (_rail("Vread", "vr", "vrbus", c.v_read, shared_rails), Element("Vsrd", ("rr", "t1"), (0,)),
-                           Element("Vsg", ("g2", "0"), (0,)))
+    v_si, v_sin = Element("Vsi", ("ni", "drv"), (0,)), Element("Vsin", ("gin", "t1"), (0,))
+    v_read, v_sg = _rail("Vread", "vr", "vrbus", c.v_read, shared_rails), Element("Vsg", ("g2", "0"), (0,))
     v_ddc = _rail("Vddc", "vddc", "vddbus", c.vdd, shared_rails)
-    th_items, v_thh, v_thl = _thresholds(c, shared_rails)
+    th_items, v_thh, v_thl, n_hi, n_lo = _thresholds(c, shared_rails)
     x_mtj = mtj.instance(MTJ_INSTANCE, t1="t1", t2="t2")
     t_ref = c.t_refractory
     items: list[Item] = [
@@ -343,15 +346,14 @@ def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str =
         Comment("logic (ideal): comparators strobed only outside the refractory time; input on only outside"),
         Comment("the read window and the refractory time"),
         Element("Bnref", ("nref", "0"), (V, EQ, Expr("(1-v(refp))*(1-v(refn))"))),
-        Element("Ben", ("en", "0"), (V, EQ, Expr(f"{safe.num(c.vdd)}*v(enr)*{armed}"))),
+        Element("Ben", ("en", "0"), (V, EQ, Expr(f"{safe.num(c.vdd)}*v(enr)*{armed}" if c.vdd != 1 else f"v(enr)*{armed}"))),
         Element("Bgate", ("gate", "0"), (V, EQ, Expr(f"(1-v(clk))*{armed}"))),
         Comment("reads (divider on) only in read windows outside the refractory time"),
         Element("Brd", ("rd", "0"), (V, EQ, Expr(f"v(clk)*{armed}"))),
         Comment("input driver: the input current at ni, steered into the junction (gate = 1) or a dump (gate = 0)"),
         v_si,
         Comment("read-disturbance compensation: -i_trim with the input, cancelling the reads' mean current"),
-        Element("Itrim", ("nt", "0"), (Wave(c.i_trim),)),
-        v_str,
+        Element("Itrim", ("ni", "0"), (Wave(c.i_trim),)),
         Element("Sgate", ("drv", "gin", "gate", "0"), (Word("swon"),)),
         v_sin,
         Element("Sdump", ("drv", "0", "0", "gate"), (Word("swinv"),)),
@@ -361,16 +363,15 @@ def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str =
         Comment("readout divider: V_read -> Sread -> MTJ -> t2 -> R_ref -> 0 during the read window;"),
         Comment("t2 = V_read R_ref / (R_ref + R(u)) rises with u. Otherwise Sgnd grounds t2."),
         v_read,
-        Element("Sread", ("vr", "rr", "rd", "0"), (Word("swon"),)),
-        v_srd,
+        Element("Sread", ("vr", "t1", "rd", "0"), (Word("swon"),)),
         Element("Rref", ("t2", "0"), (c.r_ref,)),
         Element("Sgnd", ("t2", "g2", "0", "rd"), (Word("swinv"),)),
         v_sg,
         Comment("comparators: upper (positive spike) and lower (negative spike) thresholds; supply from its rail"),
         v_ddc,
         *th_items,
-        comparator.instance("Xcp", inp="t2", inn="vthh", en="en", out="spk_p", vdd="vddc"),
-        comparator.instance("Xcn", inp="vthl", inn="t2", en="en", out="spk_n", vdd="vddc"),
+        comparator.instance("Xcp", inp="t2", inn=n_hi, en="en", out="spk_p", vdd="vddc"),
+        comparator.instance("Xcn", inp=n_lo, inn="t2", en="en", out="spk_n", vdd="vddc"),
         Comment("reset: each spike's rising edge fires a one-shot, high from read_width - settle after the edge"),
         Comment("(input off, comparators off)"),
         Element("Arefp", ("spk_p", "0", "0", "refp"), (Word("osref"),)),
@@ -391,8 +392,9 @@ def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str =
     cur = Probe.current
     probes = NeuronProbes(
         u=Probe.node("my").inside(x_mtj), t1=Probe.node("t1"), t2=Probe.node("t2"), spk_p=Probe.node("spk_p"),
-        spk_n=Probe.node("spk_n"), drv=Probe.node("drv"), i_input=cur(v_si), i_gate=cur(v_sin), i_read=cur(v_srd),
-        i_ground=cur(v_sg), i_trim=cur(v_str), i_junction=cur(mtj.element("Vsense")).inside(x_mtj),
-        i_read_bias=cur(v_read), i_supply=cur(v_ddc), i_thh=cur(v_thh), i_thl=cur(v_thl),
+        spk_n=Probe.node("spk_n"), drv=Probe.node("drv"), i_input=cur(v_si), i_gate=cur(v_sin),
+        i_ground=cur(v_sg), i_junction=cur(mtj.element("Vsense")).inside(x_mtj), i_read_bias=cur(v_read),
+        i_supply=cur(v_ddc), i_thh=cur(v_thh) if v_thh is not None else None,
+        i_thl=cur(v_thl) if v_thl is not None else None,
         i_reset=cur(v_srs) if v_srs is not None else None)
     return NeuronBlock(sub, probes)
