@@ -146,6 +146,28 @@ def test_ngspice_follows_the_lif_with_hysteresis(device: ms.Device, tmp_path: Pa
     assert np.allclose(np.interp(wf.t, rows[:, 0], rows[:, 1]), u, atol=1e-9)
 
 
+@pytest.mark.ngspice
+@pytest.mark.parametrize("u_rest", [0.0, 0.05])
+@pytest.mark.parametrize("hysteretic", [True, False])
+def test_ngspice_gate_without_hysteresis_and_off_zero_rest(device: ms.Device, u_rest: float,
+                                                           hysteretic: bool) -> None:
+    # Driven at 1.1 i_th, then 0.8 i_th: with hysteresis u follows I down (0.8 i_th > i_down);
+    # without (i_down = i_th) the gate closes and u relaxes to u_rest. u_rest shifts every level.
+    from dataclasses import replace
+    p = replace(PARAMS, u_rest=u_rest, i_down=PARAMS.i_down if hysteretic else PARAMS.i_th)
+    i_hi, i_lo = 1.1 * p.i_th, 0.8 * p.i_th
+    t = np.array([0.0, 1e-9, 1.01e-9, 8e-9, 8.01e-9, 16e-9])
+    wf = run_deck(_testbench(device, ms.PWL(t, np.array([0.0, 0.0, i_hi, i_hi, i_lo, i_lo])), 16e-9, p))
+    u = wf["v(x1.my)"]
+
+    def at(t_s: float) -> float:
+        return float(np.interp(t_s, wf.t, u))
+
+    assert at(0.9e-9) == pytest.approx(u_rest, abs=1e-4)
+    assert at(7.9e-9) == pytest.approx(u_rest + p.gain * i_hi, rel=1e-2)
+    assert at(15.9e-9) == pytest.approx(u_rest + p.gain * i_lo if hysteretic else u_rest, abs=5e-3)
+
+
 # ---------------------------------------------------------------- the neuron and the array
 
 def _count(device: ms.Device, job: tuple[str, float, str]) -> tuple[int, float, bool]:
