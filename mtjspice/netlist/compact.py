@@ -20,7 +20,8 @@ macrospin subcircuit's),
 so R(u), its TMR and its bias dependence are the same.
 
 State scaling as in the macrospin MTJ: time in units of ``TIME_UNIT`` (1 ns), a ``STATE_CAP``
-(1 pF) capacitor charged by STATE_CAP / TIME_UNIT (1 mS) x du/dt in 1/ns, a 1000 s leak.
+(1 pF) capacitor charged by STATE_CAP / TIME_UNIT (1 mS) x du/dt in 1/ns; the LIF's leak a1 u is a
+resistor (linear: no expression for ngspice to evaluate).
 
 Thermal noise (:class:`CompactNoise`): not Brown's field (there is no magnetization to carry it)
 but an Ornstein-Uhlenbeck process x(t) with the variance and autocorrelation time of the
@@ -228,8 +229,8 @@ def compact_subckt(device: Device, params: CompactMTJ, name: str = "mtj", noise:
     tau_ns = p.tau_m / TIME_UNIT
     rate = STATE_CAP / TIME_UNIT / tau_ns  # constants folded: one expression node fewer each
     gate, gk = gate_expr(p, cur, "V(my)")
-    leak = f"(V({state})-{safe.num(p.u_rest)})" if p.u_rest != 0 else f"V({state})"
-    drive = f"{safe.num(rate * p.a2 * p.R_m)}*{cur}*V(gate) - {safe.num(rate * p.a1)}*{leak}"
+    g_leak = rate * p.a1  # S: the leak -a1 (u - u_rest) is Rleak to ground plus a constant current
+    drive = f"{safe.num(rate * p.a2 * p.R_m)}*{cur}*V(gate)" + (f" + {safe.num(g_leak * p.u_rest)}" if p.u_rest else "")
     items: list[Item] = [
         Comment("junction current sensor: i(Vsense) is the current entering t1"),
         Element("Vsense", ("t1", "n1"), (0,)),
@@ -237,13 +238,13 @@ def compact_subckt(device: Device, params: CompactMTJ, name: str = "mtj", noise:
         Element("Bjunction", ("n1", "t2"), (I, EQ, Expr(f"V(n1,t2)*{conductance_expr(device, 'V(n1,t2)', 'V(my)')}"))),
         Comment("membrane: tau_m du/dt = -a1 (u - u_rest) + a2 R_m g I; g = 1 above i_th from rest, above i_down"),
         Comment(f"while |u - u_rest| > {HOLD_FRACTION:g} gain i_down (tanh edges {GATE_WIDTH:g} of the level wide);"),
-        Comment(f"du/dt in 1/ns charges {STATE_CAP:g} F through {STATE_CAP / TIME_UNIT:g} S; 1000 s leak"),
+        Comment(f"du/dt in 1/ns charges {STATE_CAP:g} F through {STATE_CAP / TIME_UNIT:g} S; the leak a1 (u - u_rest): Rleak"),
         *((Comment(f"gk = {I_GK:g} A / the gate's level, from i_th at rest to i_down while driven"),
            Element("Bgk", ("gk", "0"), (V, EQ, Expr(gk))),) if gk is not None else ()),
         Element("Bgate", ("gate", "0"), (V, EQ, Expr(gate))),
         Element("Bu", ("0", state), (I, EQ, Expr(drive))),
         Element("Cu", (state, "0"), (STATE_CAP, Param("IC", p.u_rest))),
-        Element("Ru", (state, "0"), (1e3 / STATE_CAP,)),
+        Element("Rleak", (state, "0"), (1.0 / g_leak,)),
     ]
     if noise is not None:
         sd = math.sqrt(noise.variance)
