@@ -1,0 +1,120 @@
+"""The neuron circuit's resolved values (:class:`NeuronCircuit`), checked once; the netlist
+(:mod:`mtjspice.netlist.neuron`) and every analysis read them."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+from typing import Literal
+
+from ..errors import ParameterError
+
+__all__ = ["NeuronCircuit", "ComparatorKind", "ResetMode", "COMPARATORS", "RESETS"]
+
+ComparatorKind = Literal["behavioral", "cmos"]
+ResetMode = Literal["leak", "active"]
+COMPARATORS: tuple[str, ...] = ("behavioral", "cmos")
+RESETS: tuple[str, ...] = ("leak", "active")
+
+
+@dataclass(frozen=True)
+class NeuronCircuit:
+    """Every electrical value of the neuron circuit, resolved: no defaults here (the one set of
+    defaults, and how they derive from the device, is :class:`mtjspice.circuits.settings.NeuronSettings`).
+
+    Attributes
+    ----------
+    comparator : {"behavioral", "cmos"}
+        Comparator flavour.
+    reset : {"leak", "active"}
+        Reset mode.
+    r_ref : float
+        Reference resistor of the divider (Ohm).
+    v_read : float
+        Read bias of the divider (V).
+    v_hi, v_lo : float
+        Upper and lower thresholds on the readout node t2 (V); v_lo < v_hi.
+    clock_period : float
+        Read-clock period (s).
+    read_width : float
+        Read window (input gated off, divider on) (s).
+    settle : float
+        Delay from the window's start to the comparators' strobe (s).
+    t_refractory : float
+        One-shot pulse width after a spike (s): input off, comparators off (and the active reset on)
+        for this plus the one-shot's fall delay, :data:`mtjspice.netlist.neuron.ONESHOT_FALL_DELAY`.
+    i_reset : float
+        Active-reset current magnitude (A, >= 0); 0 in leak mode.
+    i_trim : float
+        Read-disturbance compensation (A, >= 0): a constant current of -i_trim steered into the
+        junction with the input, so that the reads' positive charge is cancelled over each clock.
+    vdd : float
+        Comparator supply and logic level (V).
+    r_on, r_off : float
+        Switch on and off resistances (Ohm).
+    edge : float
+        Rise and fall time of clock, strobe and one-shot edges (s).
+    ref_offset : float
+        (V, >= 0) The threshold rails sit at v_hi + ref_offset and v_lo - ref_offset; 0 for the
+        behavioral flavour, the CMOS latches' trip-point correction for the CMOS one.
+    """
+
+    comparator: ComparatorKind
+    reset: ResetMode
+    r_ref: float
+    v_read: float
+    v_hi: float
+    v_lo: float
+    clock_period: float
+    read_width: float
+    settle: float
+    t_refractory: float
+    i_reset: float
+    i_trim: float
+    vdd: float
+    r_on: float
+    r_off: float
+    edge: float
+    ref_offset: float
+
+    def __post_init__(self) -> None:
+        if self.comparator not in COMPARATORS:
+            raise ParameterError("comparator", self.comparator, "'behavioral' or 'cmos'")
+        if self.reset not in RESETS:
+            raise ParameterError("reset", self.reset, "'leak' or 'active'")
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if f.name in ("comparator", "reset"):
+                continue
+            ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+            if f.name in ("v_hi", "v_lo"):
+                if not ok:
+                    raise ParameterError(f.name, v, "a finite voltage (V)")
+            elif f.name in ("i_reset", "i_trim", "ref_offset"):
+                if not (ok and v >= 0):
+                    raise ParameterError(f.name, v, "a finite number >= 0 (A or V)")
+            elif not (ok and v > 0):
+                raise ParameterError(f.name, v, "a finite number > 0 (SI units)")
+        if self.v_lo >= self.v_hi:
+            raise ParameterError("v_lo", self.v_lo, f"a threshold below v_hi = {self.v_hi!r} V (they are inverted or equal)")
+        if self.settle + 2 * self.edge >= self.read_width:
+            raise ParameterError("settle", self.settle,
+                                 f"a time < read_width = {self.read_width!r} s minus two edges of {self.edge!r} s")
+        if self.read_width + 2 * self.edge >= self.clock_period:
+            raise ParameterError("read_width", self.read_width,
+                                 f"a time < clock_period = {self.clock_period!r} s minus two edges of {self.edge!r} s")
+
+    @property
+    def strobe_delay(self) -> float:
+        """When the comparator strobe of the first read window starts to rise (s); one clock apart after."""
+        return self.clock_period - self.read_width - self.edge + self.settle
+
+    @property
+    def v_thh_rail(self) -> float:
+        """Voltage of the upper threshold rail (V): v_hi + ref_offset."""
+        return self.v_hi + self.ref_offset
+
+    @property
+    def v_thl_rail(self) -> float:
+        """Voltage of the lower threshold rail (V): v_lo - ref_offset."""
+        return self.v_lo - self.ref_offset
