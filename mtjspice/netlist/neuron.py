@@ -26,10 +26,11 @@ So the circuit time-multiplexes the junction, as a strobed sense amplifier does:
   neglected.
 
 Reset, both as elements: every spike's rising edge fires an XSPICE ``oneshot`` whose output
-(``refp`` after a positive spike, ``refn`` after a negative one) rises ``read_width - settle`` after
-that edge. With the default timing the edge comes at the read window's end (the comparator samples
-70 ps into the strobe and decides 60 ps later), so the one-shot rises about 0.12 ns after the
-window, and the input flows in between. It stays high for ``t_refractory`` plus the one-shot's fall
+rises ``read_width - settle`` after that edge (active reset: one per output, ``refp`` after a
+positive spike, ``refn`` after a negative one; leak reset: one, ``ref``, on the outputs' sum).
+With the default timing the edge comes at the read window's end (the comparator samples 70 ps
+into the strobe and decides 60 ps later), so the one-shot rises about 0.12 ns after the window,
+and the input flows in between. It stays high for ``t_refractory`` plus the one-shot's fall
 delay (:data:`ONESHOT_FALL_DELAY`, 1 ns, XSPICE's default, written into the model card). While it is
 high the input is gated off and the comparators are disabled. In "leak" mode that is all (damping
 relaxes the magnet over the refractory time); in "active" mode a VCCS ``Grst`` also injects a
@@ -198,6 +199,17 @@ def _thresholds(c: NeuronCircuit, shared: bool) -> tuple[list[Item], Element | N
     ], hi, lo, "vthh", "vthl"
 
 
+def _oneshots(active: bool) -> tuple[Item, ...]:
+    """The reset's one-shots: one per output when the reset current needs the spike's sign, else
+    one on the outputs' sum (one XSPICE instance less to evaluate at every Newton iteration)."""
+    if active:
+        return (Element("Arefp", ("spk_p", "0", "0", "refp"), (Word("osref"),)),
+                Element("Arefn", ("spk_n", "0", "0", "refn"), (Word("osref"),)))
+    return (Comment("either spike fires it: the outputs never overlap (t2 cannot pass both thresholds at once)"),
+            Element("Bspk", ("spk", "0"), (Word("V"), Word("="), Expr("v(spk_p)+v(spk_n)"))),
+            Element("Aref", ("spk", "0", "0", "ref"), (Word("osref"),)))
+
+
 def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str = "lifn",
                   shared_rails: bool = True) -> NeuronBlock:
     """The signed LIF neuron ``c`` as ``.subckt NAME ni clk enr vrbus vddbus vthhbus vthlbus``.
@@ -222,7 +234,7 @@ def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str =
     rail elements carry the same names, so the probes and the energy bookkeeping are one.
     """
     V, EQ = Word("V"), Word("=")
-    armed = "v(nref)"  # 1 outside the refractory time: (1-v(refp))*(1-v(refn)), computed once
+    armed = "v(nref)"  # 1 outside the refractory time, computed once
     sw = (Param("vt", 0.5), Param("vh", 0), Param("ron", c.r_on), Param("roff", c.r_off))
     swinv = (Param("vt", -0.5), Param("vh", 0), Param("ron", c.r_on), Param("roff", c.r_off))
     mode = "active reset" if c.reset == "active" else "leak reset"
@@ -237,7 +249,7 @@ def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str =
         Model("swon", "sw", sw),
         Comment("logic (ideal): comparators strobed only outside the refractory time; input on only outside"),
         Comment("the read window and the refractory time"),
-        Element("Bnref", ("nref", "0"), (V, EQ, Expr("(1-v(refp))*(1-v(refn))"))),
+        Element("Bnref", ("nref", "0"), (V, EQ, Expr("(1-v(refp))*(1-v(refn))" if c.reset == "active" else "1-v(ref)"))),
         Element("Ben", ("en", "0"), (V, EQ, Expr(f"{safe.num(c.vdd)}*v(enr)*{armed}" if c.vdd != 1 else f"v(enr)*{armed}"))),
         Element("Bgate", ("gate", "0"), (V, EQ, Expr(f"(1-v(clk))*{armed}"))),
         Comment("reads (divider on) only in read windows outside the refractory time"),
@@ -266,8 +278,7 @@ def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str =
         comparator.instance("Xcn", inp=n_lo, inn="t2", en="en", out="spk_n", vdd="vddc"),
         Comment("reset: each spike's rising edge fires a one-shot, high from read_width - settle after the edge"),
         Comment("(input off, comparators off)"),
-        Element("Arefp", ("spk_p", "0", "0", "refp"), (Word("osref"),)),
-        Element("Arefn", ("spk_n", "0", "0", "refn"), (Word("osref"),)),
+        *_oneshots(c.reset == "active"),
         Model("osref", "oneshot", (
             Param("cntl_array", (-1.0, 1.0)), Param("pw_array", (t_ref, t_ref)), Param("clk_trig", c.vdd / 2),
             Param("pos_edge_trig", Word("TRUE")), Param("out_low", 0), Param("out_high", 1),
