@@ -43,8 +43,8 @@ def neuron_energy(wave: Waveforms, c: NeuronCircuit, probes: NeuronProbes) -> En
         "read_trim": integral(t, vdrv * i_trim),
         "read_bias": integral(t, -c.v_read * w(p.i_read_bias)),
         "comparator_supply": integral(t, -c.vdd * w(p.i_supply)),
-        "thresholds": (integral(t, -c.v_thh_rail * w(p.i_thh)) if p.i_thh is not None else 0.0)
-        + (integral(t, -c.v_thl_rail * w(p.i_thl)) if p.i_thl is not None else 0.0),
+        "thresholds": sum((integral(t, -v * w(i)) for v, i in ((c.v_thh_rail, p.i_thh), (c.v_thl_rail, p.i_thl))
+                           if i is not None), 0.0),
     }
     if p.i_reset is not None:
         src["reset"] = integral(t, v1 * w(p.i_reset))

@@ -189,12 +189,13 @@ class _Lazy(Sequence[_T]):
         return self._items[k]
 
 
-def _part_job(built: tuple[Deck, ArrayProbes]) -> tuple[Deck, ArrayProbes, tuple[Any, ...]]:
-    """A part's deck, its probes and its run_batch_many job (the deck rendered once: run, then kept)."""
+def _part_job(built: tuple[Deck, ArrayProbes]) -> tuple[ArrayProbes, tuple[Any, ...]]:
+    """A part's probes and its run_batch_many job, whose first item is the rendered deck (rendered
+    once: run, then kept in the result; the Deck object itself is not kept)."""
     d, pr = built
     text = d.text()
     job = (text, d.vectors, d.data_file, dict(d.attachments)) if d.attachments else (text, d.vectors, d.data_file)
-    return d, pr, job
+    return pr, job
 
 
 def _analyse_part(wf: Waveforms, pr: ArrayProbes, weights: np.ndarray, c: NeuronCircuit, arr: ArrayCircuit,
@@ -288,9 +289,9 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
     built[0]  # built now: bad input fails here
 
     def analyse(k: int, wf: Waveforms) -> _Part:
-        return _analyse_part(wf, built[k][1], w, c, st.crossbar, keep_waves, cps)
+        return _analyse_part(wf, built[k][0], w, c, st.crossbar, keep_waves, cps)
 
-    jobs = _Lazy(len(parts), lambda k: built[k][2])
+    jobs = _Lazy(len(parts), lambda k: built[k][1])
     res: list[_Part] = run_batch_many(jobs, workers=workers, progress=progress, each=analyse)
     check_breakdown(device, max(r.vmax for r in res), " in the array")
     if cps is not None:
@@ -315,8 +316,8 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
     # a part's row sources also feed the other columns' lumped load: count each cell once
     sources["row_sources"] = first.rows_delivered if len(res) == 1 else energy["crossbar"] + first.driver_r
     sources["driver_supply"] = first.driver_static
-    probes = {j: built[k][1] for k, cols in enumerate(parts) for j in cols}
-    texts = [built[k][2][0] for k in range(len(parts))]
+    probes = {j: built[k][0] for k, cols in enumerate(parts) for j in cols}
+    texts = [built[k][1][0] for k in range(len(parts))]
     return ArrayRun(spikes=raster, energy=EnergyBreakdown({p: energy[p] for p in ARRAY_PARTS}, sources),
                     energy_neurons=e_neur, input_events=int(input_events), parts=parts,
                     netlists=texts, wall=time.perf_counter() - t0,

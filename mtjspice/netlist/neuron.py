@@ -293,11 +293,13 @@ def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str =
                   Element("Grst", ("0", "rs", "refn", "refp"), (c.i_reset,)), v_srs]
     sub = Subckt(name, PORTS if shared_rails else PORTS[:3], tuple(items))
     cur = Probe.current
+
+    def sensed(e: Element | None) -> Probe | None:
+        return cur(e) if e is not None else None
+
     probes = NeuronProbes(
         u=Probe.node("my").inside(x_mtj), t1=Probe.node("t1"), t2=Probe.node("t2"), spk_p=Probe.node("spk_p"),
         spk_n=Probe.node("spk_n"), drv=Probe.node("drv"), i_input=cur(v_si), i_gate=cur(v_sin),
         i_ground=cur(v_sg), i_junction=cur(mtj.element("Vsense")).inside(x_mtj), i_read_bias=cur(v_read),
-        i_supply=cur(v_ddc), i_thh=cur(v_thh) if v_thh is not None else None,
-        i_thl=cur(v_thl) if v_thl is not None else None,
-        i_reset=cur(v_srs) if v_srs is not None else None)
+        i_supply=cur(v_ddc), i_thh=sensed(v_thh), i_thl=sensed(v_thl), i_reset=sensed(v_srs))
     return NeuronBlock(sub, probes)
