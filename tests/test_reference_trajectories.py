@@ -44,7 +44,7 @@ def _mixed() -> DeviceBatch:
 
 def case_adaptive_pulse() -> Trajectory:
     wave = square_pulse(np.array([-0.9e-3, 0.3e-3, 0.7e-3, 1.5e-3]), 5e-9, edge=1e-12)
-    return simulate(_orth4(), wave, 10e-9, 50e-12, rtol=1e-8)
+    return simulate(_orth4(), wave, 10e-9, 50e-12, rtol=1e-8, breakdown="ignore")
 
 
 def case_adaptive_divider() -> Trajectory:
@@ -74,7 +74,8 @@ def case_fixed_mixed_dc() -> Trajectory:
 
 def case_thermal() -> Trajectory:
     wave = square_pulse(np.array([0.0, 0.5e-3, 0.7e-3, -0.7e-3]), 1e-9, edge=20e-12, delay=0.2e-9)
-    return simulate_thermal(_orth4(), wave, 2e-9, 10e-12, dt=2e-12, seed=7, temperature=300.0)
+    return simulate_thermal(_orth4(), wave, 2e-9, 10e-12, dt=2e-12, seed=7, temperature=300.0,
+                            breakdown="ignore")
 
 
 def case_thermal_divider() -> Trajectory:

@@ -50,6 +50,22 @@ _A = (
 _B = _A[6] + (0.0,)
 _B4 = (5179 / 57600, 0.0, 7571 / 16695, 393 / 640, -92097 / 339200, 187 / 2100, 1 / 40)
 _E = tuple(b - b4 for b, b4 in zip(_B, _B4, strict=True))
+# the nonzero weights of each stage, and of the error estimate, as (stage, weight)
+_A_NZ = tuple(tuple((j, a) for j, a in enumerate(row) if a != 0.0) for row in _A)
+_E_NZ = tuple((j, e) for j, e in enumerate(_E) if e != 0.0)
+
+
+def _combine(acc: np.ndarray, base: np.ndarray | None, tmp: np.ndarray, ks: list[np.ndarray],
+             weights: tuple[tuple[int, float], ...], hh: float) -> np.ndarray:
+    """acc = base + sum((w hh) ks[j]) over ``weights`` (base None: 0), summed in their order."""
+    j0, w0 = weights[0]
+    if base is None:
+        np.multiply(ks[j0], w0 * hh, out=acc)
+    else:
+        np.add(base, np.multiply(ks[j0], w0 * hh, out=tmp), out=acc)
+    for j, w in weights[1:]:
+        np.add(acc, np.multiply(ks[j], w * hh, out=tmp), out=acc)
+    return acc
 
 
 def simulate(
@@ -129,18 +145,27 @@ def simulate(
         check_steps(math.ceil(t_stop / fixed_step) + stops.size, max_steps, "fixed_step", fixed_step,
                     "solver steps (max_steps)", "raise fixed_step or max_steps")
 
-    m = initial_state(batch, m0)
+    m5 = sys.state()  # m as rows x, y, z, x, y (System.rhs)
+    m = m5[:3]
+    m[:] = initial_state(batch, m0)
+    sys.wrap(m5)
     out = np.empty((t_out.size, 3, batch.n))
     out[0] = m
     i_out = 1
     t = 0.0
-    k1 = sys(t, m)
+    # the stages and the work arrays, allocated once: every step writes into them
+    ks = [np.empty_like(m) for _ in range(7)]
+    y5 = sys.state()
+    y = y5[:3]
+    tmp, err_vec = np.empty_like(m), np.empty_like(m)
+    nrm = np.empty(batch.n)
+    k1 = sys.rhs(ks[0], t, m5)
     scale0 = float(np.max(np.abs(k1))) or 1.0 / t_stop
     if not math.isfinite(scale0):
         guard.fail(0.0, 0, math.inf, "dm/dt is not finite at t = 0; ")
     h = min(h_max, 0.1 * rtol**0.2 / scale0, t_stop / 10) if fixed_step is None else float(fixed_step)
+    adaptive = fixed_step is None
     steps = rejected = 0
-    ks: list[np.ndarray] = [k1] + [np.empty_like(m)] * 6
     for stop in stops:
         while t < stop:
             if not (steps + rejected) & (CHECK_EVERY - 1):
@@ -152,21 +177,33 @@ def simulate(
             # A trial step far too long can overflow; the error test then rejects it.
             with np.errstate(over="ignore", invalid="ignore"):
                 for s in range(1, 7):
-                    y = m + hh * sum(a * ks[j] for j, a in enumerate(_A[s]) if a != 0.0)
-                    ks[s] = sys(t + _C[s] * hh, y)
-                m_new = y  # stage 7 is evaluated at the 5th-order solution (FSAL)
-                err_vec = hh * sum(e * ks[j] for j, e in enumerate(_E) if e != 0.0)
-                scale = atol + rtol * np.maximum(np.abs(m), np.abs(m_new))
-                err = float(np.max(np.abs(err_vec) / scale)) if fixed_step is None else 0.0
+                    _combine(y, m, tmp, ks, _A_NZ[s], hh)
+                    sys.wrap(y5)
+                    sys.rhs(ks[s], t + _C[s] * hh, y5)
+                # y is the 5th-order solution; stage 7 was evaluated there (FSAL)
+                err = 0.0
+                if adaptive:
+                    _combine(err_vec, None, tmp, ks, _E_NZ, hh)
+                    np.abs(err_vec, out=err_vec)
+                    np.maximum(np.abs(m, out=tmp), np.abs(y, out=ks[1]), out=tmp)  # ks[1] is free now
+                    np.multiply(tmp, rtol, out=tmp)
+                    np.add(tmp, atol, out=tmp)
+                    np.divide(err_vec, tmp, out=err_vec)
+                    err = float(np.max(err_vec))
             if not math.isfinite(err):
                 err = 1e10
             if err <= 1.0:
                 t = stop if landing else t + hh
-                m = m_new / np.linalg.norm(m_new, axis=0)
-                ks[0] = ks[6]
+                np.multiply(y, y, out=tmp)
+                np.add(tmp[0], tmp[1], out=nrm)
+                np.add(nrm, tmp[2], out=nrm)
+                np.sqrt(nrm, out=nrm)
+                np.divide(y, nrm, out=m)
+                sys.wrap(m5)
+                ks[0], ks[6] = ks[6], ks[0]
                 steps += 1
                 factor = 5.0 if err == 0 else min(5.0, max(0.2, 0.9 * err**-0.2))
-                if fixed_step is None and (not landing or hh >= h):
+                if adaptive and (not landing or hh >= h):
                     h = min(h_max, hh * factor)
             else:
                 rejected += 1
