@@ -20,8 +20,18 @@ import pytest
 
 import mtjspice as ms
 from mtjspice.analysis.lif import LIFParams
-from mtjspice.network import DeviceNeuron, Study, Timing, TrainSettings, deploy, load_task, measure_curve, neuron_models
-from mtjspice.network import run_network, train
+from mtjspice.network import (
+    DeviceNeuron,
+    Study,
+    Timing,
+    TrainSettings,
+    deploy,
+    load_task,
+    measure_curve,
+    neuron_models,
+    run_network,
+    train,
+)
 from mtjspice.variation import VariationSpec
 
 DATA = Path(__file__).parent / "data"

@@ -127,6 +127,7 @@ class Sampler:
         self.at: Callable[[float], Any]
         if isinstance(wave, PWL):
             self._ts = wave.times.tolist()
+            self._vs = wave.values
             self._dv = wave.values[0]
             self.at = self._pwl
         elif isinstance(wave, Pulse):
@@ -138,7 +139,7 @@ class Sampler:
             self.at = wave
 
     def _pwl(self, t: float) -> Any:
-        ts, vs = self._ts, self.wave.values
+        ts, vs = self._ts, self._vs
         if t <= ts[0]:
             return vs[0]
         if t >= ts[-1]:

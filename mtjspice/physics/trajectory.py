@@ -12,11 +12,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ..constants import MU0
 from ..errors import BreakdownWarning, ParameterError
 from ..params import Device
 from .batch import DeviceBatch
 from .cost import check_output_memory
-from ..constants import MU0
 from .drive import CurrentDrive, Drive, Sampler
 
 __all__ = ["Trajectory", "as_batch", "System", "finish", "initial_state", "output_times", "check_breakdown"]
