@@ -31,42 +31,11 @@ from ..stimulus import Waveform
 from .batch import DeviceBatch
 from .cost import CHECK_EVERY, MAX_STEPS, StepGuard, check_timeout, check_tolerances, rates
 from .drive import Drive, as_drive
+from .stepper import DormandPrince
 from .thermal import simulate_thermal
 from .trajectory import System, Trajectory, as_batch, check_breakdown, finish, initial_state, output_times
 
 __all__ = ["Trajectory", "simulate", "simulate_thermal", "as_batch"]
-
-# Dormand-Prince 5(4) tableau.
-_C = (0.0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1.0, 1.0)
-_A = (
-    (),
-    (1 / 5,),
-    (3 / 40, 9 / 40),
-    (44 / 45, -56 / 15, 32 / 9),
-    (19372 / 6561, -25360 / 2187, 64448 / 6561, -212 / 729),
-    (9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656),
-    (35 / 384, 0.0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84),
-)
-_B = _A[6] + (0.0,)
-_B4 = (5179 / 57600, 0.0, 7571 / 16695, 393 / 640, -92097 / 339200, 187 / 2100, 1 / 40)
-_E = tuple(b - b4 for b, b4 in zip(_B, _B4, strict=True))
-# the nonzero weights of each stage, and of the error estimate, as (stage, weight)
-_A_NZ = tuple(tuple((j, a) for j, a in enumerate(row) if a != 0.0) for row in _A)
-_E_NZ = tuple((j, e) for j, e in enumerate(_E) if e != 0.0)
-
-
-def _combine(acc: np.ndarray, base: np.ndarray | None, tmp: np.ndarray, ks: list[np.ndarray],
-             weights: tuple[tuple[int, float], ...], hh: float) -> np.ndarray:
-    """acc = base + sum((w hh) ks[j]) over ``weights`` (base None: 0), summed in their order."""
-    j0, w0 = weights[0]
-    if base is None:
-        np.multiply(ks[j0], w0 * hh, out=acc)
-    else:
-        np.add(base, np.multiply(ks[j0], w0 * hh, out=tmp), out=acc)
-    for j, w in weights[1:]:
-        np.add(acc, np.multiply(ks[j], w * hh, out=tmp), out=acc)
-    return acc
-
 
 def simulate(
     devices: Device | Sequence[Device] | DeviceBatch,
@@ -153,18 +122,14 @@ def simulate(
     out[0] = m
     i_out = 1
     t = 0.0
-    # the stages and the work arrays, allocated once: every step writes into them
-    ks = [np.empty_like(m) for _ in range(7)]
-    y5 = sys.state()
-    y = y5[:3]
-    tmp, err_vec = np.empty_like(m), np.empty_like(m)
-    nrm = np.empty(batch.n)
-    k1 = sys.rhs(ks[0], t, m5)
+    dp = DormandPrince(sys)  # the stages and work arrays, allocated once
+    k1 = dp.first(t, m5)
     scale0 = float(np.max(np.abs(k1))) or 1.0 / t_stop
     if not math.isfinite(scale0):
         guard.fail(0.0, 0, math.inf, "dm/dt is not finite at t = 0; ")
     h = min(h_max, 0.1 * rtol**0.2 / scale0, t_stop / 10) if fixed_step is None else float(fixed_step)
     adaptive = fixed_step is None
+    tol = rtol if adaptive else None
     steps = rejected = 0
     for stop in stops:
         while t < stop:
@@ -176,31 +141,12 @@ def simulate(
                 guard.fail(t, steps + rejected, math.inf, f"the step fell to {hh:.3g} s; ")
             # A trial step far too long can overflow; the error test then rejects it.
             with np.errstate(over="ignore", invalid="ignore"):
-                for s in range(1, 7):
-                    _combine(y, m, tmp, ks, _A_NZ[s], hh)
-                    sys.wrap(y5)
-                    sys.rhs(ks[s], t + _C[s] * hh, y5)
-                # y is the 5th-order solution; stage 7 was evaluated there (FSAL)
-                err = 0.0
-                if adaptive:
-                    _combine(err_vec, None, tmp, ks, _E_NZ, hh)
-                    np.abs(err_vec, out=err_vec)
-                    np.maximum(np.abs(m, out=tmp), np.abs(y, out=ks[1]), out=tmp)  # ks[1] is free now
-                    np.multiply(tmp, rtol, out=tmp)
-                    np.add(tmp, atol, out=tmp)
-                    np.divide(err_vec, tmp, out=err_vec)
-                    err = float(np.max(err_vec))
+                err = dp.trial(t, hh, m5, tol, atol)
             if not math.isfinite(err):
                 err = 1e10
             if err <= 1.0:
                 t = stop if landing else t + hh
-                np.multiply(y, y, out=tmp)
-                np.add(tmp[0], tmp[1], out=nrm)
-                np.add(nrm, tmp[2], out=nrm)
-                np.sqrt(nrm, out=nrm)
-                np.divide(y, nrm, out=m)
-                sys.wrap(m5)
-                ks[0], ks[6] = ks[6], ks[0]
+                dp.accept(m5)
                 steps += 1
                 factor = 5.0 if err == 0 else min(5.0, max(0.2, 0.9 * err**-0.2))
                 if adaptive and (not landing or hh >= h):

@@ -126,12 +126,17 @@ class System:
         self.c_torque = g * batch.aj_per_amp  # -gamma' a_J / I
         uniform = bool(np.all(batch.p == batch.p[:, :1]))
         self.p_rows = tuple(float(x) for x in batch.p[:, 0]) if uniform else None
-        self.ideal = isinstance(drive, CurrentDrive)
-        self.sample = Sampler(drive.wave)
+        self.set_drive(drive)
         self._B = np.empty((5, n))
         self._D, self._T = np.empty((3, n)), np.empty((3, n))
         self._a1, self._a2, self._mm, self._mD = (np.empty(n) for _ in range(4))
         self._y = np.empty((5, n))
+
+    def set_drive(self, drive: Drive) -> None:
+        """Replace the drive (the constants and work arrays stay)."""
+        self.drive = drive
+        self.ideal = isinstance(drive, CurrentDrive)
+        self.sample = Sampler(drive.wave)
 
     def state(self) -> np.ndarray:
         """A (5, n) state array for :meth:`rhs`: rows x, y, z, then x, y again (:meth:`wrap`)."""
