@@ -33,6 +33,10 @@ from .train import Weights
 
 __all__ = ["Crossbars", "NetworkRun", "decide", "deploy", "effective", "layer_inputs", "run_network"]
 
+#: Hidden neurons per minibatch (images x hidden neurons): the device model's solver costs least
+#: per device-step from about 4096 devices per batch (benchmarks/bench_network.py).
+_DEVICES_PER_CALL = 4096
+
 
 @dataclass(frozen=True)
 class Crossbars:
@@ -156,7 +160,7 @@ def run_network(task: Task, bars: Crossbars, model: NeuronModel, timing: Timing,
     idx = np.asarray(index, int)
     h, m = bars.hidden.shape[1], bars.output.shape[1]
     per_image = timing.steps * (2 * task.inputs + 6 * h + 6 * m + 400) * 8
-    b = batch or max(1, min(idx.size, 1024 // h))
+    b = batch or max(1, min(idx.size, _DEVICES_PER_CALL // h))
     check_memory(per_image * b, "images", idx.size, f"{b} images x {timing.steps} time samples x "
                  f"{task.inputs + h + m} signals", "run fewer images per batch (a smaller window or network)")
     pos, neg = np.zeros((idx.size, m), int), np.zeros((idx.size, m), int)

@@ -152,20 +152,38 @@ class Sampler:
         w = (t - ts[i]) / (ts[i + 1] - ts[i])
         return vs[i] + self._dv * w
 
-    def _pulse(self, t: float) -> Any:
+    def locate(self, t: float) -> tuple[int, float]:
+        """A PWL's segment i and weight w in [0, 1) at time t (s): the value is
+        values[i] + (values[i + 1] - values[i]) w; i = -1 before the first time (values[0]) and
+        the last index after the last time (values[-1]), both with w = 0."""
+        ts = self._ts
+        if t <= ts[0]:
+            return -1, 0.0
+        if t >= ts[-1]:
+            return len(ts) - 1, 0.0
+        i = self._seg
+        if not (0 <= i and ts[i] <= t < ts[i + 1]):
+            i = bisect.bisect_right(ts, t) - 1
+            self._seg = i
+        return i, (t - ts[i]) / (ts[i + 1] - ts[i])
+
+    def pulse_fraction(self, t: float) -> float:
+        """A pulse's fraction of the way from v1 to v2 at time t (s)."""
         wave: Pulse = self.wave  # type: ignore[assignment]
         tau = wave._phase(t)
         if tau < 0:
-            frac = 0.0
-        elif tau < wave.rise:
-            frac = tau / wave.rise
-        elif tau <= wave.rise + wave.width:
-            frac = 1.0
-        elif tau < wave.rise + wave.width + wave.fall:
-            frac = 1.0 - (tau - wave.rise - wave.width) / wave.fall
-        else:
-            frac = 0.0
-        return wave.v1 + self._diff * frac
+            return 0.0
+        if tau < wave.rise:
+            return tau / wave.rise
+        if tau <= wave.rise + wave.width:
+            return 1.0
+        if tau < wave.rise + wave.width + wave.fall:
+            return 1.0 - (tau - wave.rise - wave.width) / wave.fall
+        return 0.0
+
+    def _pulse(self, t: float) -> Any:
+        wave: Pulse = self.wave  # type: ignore[assignment]
+        return wave.v1 + self._diff * self.pulse_fraction(t)
 
     def many(self, t: np.ndarray) -> np.ndarray:
         """Values at times ``t`` (s), shape (k,) + the value's shape."""

@@ -122,7 +122,7 @@ def simulate(
     out[0] = m
     i_out = 1
     t = 0.0
-    dp = DormandPrince(sys)  # the stages and work arrays, allocated once
+    dp = DormandPrince(sys, shared=fixed_step is None)  # the stages and work arrays, allocated once
     k1 = dp.first(t, m5)
     scale0 = float(np.max(np.abs(k1))) or 1.0 / t_stop
     if not math.isfinite(scale0):

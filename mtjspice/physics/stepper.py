@@ -44,6 +44,8 @@ E = tuple(b - b4 for b, b4 in zip(_B, _B4, strict=True))
 # the nonzero weights of each stage, and of the error estimate, as (stage, weight)
 _A_NZ = tuple(tuple((j, a) for j, a in enumerate(row) if a != 0.0) for row in A)
 _E_NZ = tuple((j, e) for j, e in enumerate(E) if e != 0.0)
+_A_ROWS = tuple(np.array(row, dtype=float) for row in A)
+_E_ROW = np.array(E, dtype=float)
 
 
 def _combine(acc: np.ndarray, base: np.ndarray | None, tmp: np.ndarray, ks: list[np.ndarray],
@@ -70,12 +72,20 @@ def _normalize(src: np.ndarray, dst5: np.ndarray, tmp: np.ndarray, nrm: np.ndarr
 
 
 class DormandPrince:
-    """Dormand-Prince 5(4) steps of ``sys``'s equation; the state is a (5, n) array (:meth:`System.state`)."""
+    """Dormand-Prince 5(4) steps of ``sys``'s equation; the state is a (5, n) array (:meth:`System.state`).
 
-    def __init__(self, sys: System) -> None:
+    With ``shared=True`` (the adaptive solver, whose one step for the whole batch already makes
+    each device's result depend on its batch) the stage sums are one matrix-vector product each
+    (BLAS) over the stages stored as rows of one array; otherwise they are elementwise sums in a
+    fixed order, so that each device's result depends on that device alone, bit for bit.
+    """
+
+    def __init__(self, sys: System, shared: bool = False) -> None:
         n = sys.batch.n
         self.sys = sys
-        self.ks = [np.empty((3, n)) for _ in range(7)]
+        self.shared = shared
+        self.K = np.empty((7, 3 * n))
+        self.ks = [self.K[j].reshape(3, n) for j in range(7)]
         self.y5 = sys.state()
         self.tmp, self.err = np.empty((3, n)), np.empty((3, n))
         self.nrm = np.empty(n)
@@ -89,14 +99,21 @@ class DormandPrince:
         ks, y5, tmp, sys = self.ks, self.y5, self.tmp, self.sys
         m, y = m5[:3], y5[:3]
         for s in range(1, 7):
-            _combine(y, m, tmp, ks, _A_NZ[s], hh)
+            if self.shared:
+                np.matmul(_A_ROWS[s] * hh, self.K[:s], out=y.reshape(-1))
+                np.add(y, m, out=y)
+            else:
+                _combine(y, m, tmp, ks, _A_NZ[s], hh)
             sys.wrap(y5)
             sys.rhs(ks[s], t + C[s] * hh, y5)
         # y is the 5th-order solution; stage 7 was evaluated there (FSAL)
         if rtol is None:
             return 0.0
         err = self.err
-        _combine(err, None, tmp, ks, _E_NZ, hh)
+        if self.shared:
+            np.matmul(_E_ROW * hh, self.K, out=err.reshape(-1))
+        else:
+            _combine(err, None, tmp, ks, _E_NZ, hh)
         np.abs(err, out=err)
         np.maximum(np.abs(m, out=tmp), np.abs(y, out=ks[1]), out=tmp)  # ks[1] is free now
         np.multiply(tmp, rtol, out=tmp)
@@ -107,7 +124,7 @@ class DormandPrince:
     def accept(self, m5: np.ndarray) -> None:
         """Take the candidate: m5 = y / |y|; its last stage becomes the next first stage."""
         _normalize(self.y5[:3], m5, self.tmp, self.nrm)
-        self.ks[0], self.ks[6] = self.ks[6], self.ks[0]
+        np.copyto(self.K[0], self.K[6])
 
 
 class Heun:

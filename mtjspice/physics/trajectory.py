@@ -15,6 +15,7 @@ from numpy.typing import ArrayLike
 from ..constants import MU0
 from ..errors import BreakdownWarning, ParameterError
 from ..params import Device
+from ..stimulus import DC, PWL, Pulse
 from .batch import DeviceBatch
 from .cost import check_output_memory
 from .drive import CurrentDrive, Drive, Sampler
@@ -126,10 +127,10 @@ class System:
         self.c_torque = g * batch.aj_per_amp  # -gamma' a_J / I
         uniform = bool(np.all(batch.p == batch.p[:, :1]))
         self.p_rows = tuple(float(x) for x in batch.p[:, 0]) if uniform else None
-        self.set_drive(drive)
         self._B = np.empty((5, n))
         self._D, self._T = np.empty((3, n)), np.empty((3, n))
         self._a1, self._a2, self._mm, self._mD = (np.empty(n) for _ in range(4))
+        self.set_drive(drive)
         self._y = np.empty((5, n))
 
     def set_drive(self, drive: Drive) -> None:
@@ -137,6 +138,57 @@ class System:
         self.drive = drive
         self.ideal = isinstance(drive, CurrentDrive)
         self.sample = Sampler(drive.wave)
+        wave = drive.wave
+        self._kind = ("pwl" if isinstance(wave, PWL) else "pulse" if isinstance(wave, Pulse)
+                      else "dc" if isinstance(wave, DC) else "other") if self.ideal else "other"
+        self._seg = -2
+        self._ends: tuple[np.ndarray, ...] = ()
+        self._diff: tuple[np.ndarray, ...] = ()
+        if self._kind == "dc" and isinstance(wave, DC):
+            self._ends = self._scaled(np.asarray(wave.value, float))
+        elif self._kind == "pulse" and isinstance(wave, Pulse):
+            self._ends = self._scaled(wave.v1) + self._scaled(wave.v2)
+            self._diff = self._scaled(wave.v2 - wave.v1)
+
+    def _scaled(self, current: Any) -> tuple[np.ndarray, np.ndarray]:
+        """(-gamma' alpha a_J, -gamma' a_J) (1/s), shape (n,), of a current (A)."""
+        a2 = np.ascontiguousarray(np.broadcast_to(self.c_torque * current, (self.batch.n,)))
+        return self.alpha * a2, a2
+
+    def torques(self, t: float, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(-gamma' alpha a_J, -gamma' a_J) (1/s), shape (n,), at time t (s) and magnetization m.
+
+        An ideal current that is DC, a pulse or piecewise linear is scaled once per segment
+        (once per run for DC): an evaluation inside a segment costs two products and a sum."""
+        kind, a1, a2 = self._kind, self._a1, self._a2
+        if kind == "dc":
+            return self._ends[0], self._ends[1]
+        if kind == "pwl":
+            i, w = self.sample.locate(t)
+            if i != self._seg:
+                vs = self.sample.wave.values  # type: ignore[attr-defined]
+                j = min(max(i, 0), vs.shape[0] - 1)
+                self._ends = self._scaled(vs[j])
+                self._diff = self._scaled(vs[j + 1] - vs[j] if 0 <= i < vs.shape[0] - 1 else 0.0 * vs[j])
+                self._seg = i
+            if w == 0.0:
+                return self._ends[0], self._ends[1]
+            base, step = self._ends[1], self._diff[1]
+        elif kind == "pulse":
+            w = self.sample.pulse_fraction(t)
+            if w == 0.0:
+                return self._ends[0], self._ends[1]
+            if w == 1.0:
+                return self._ends[2], self._ends[3]
+            base, step = self._ends[1], self._diff[1]
+        else:
+            current = self.current(t, m)
+            np.multiply(self.c_damp, current, out=a1)
+            np.multiply(self.c_torque, current, out=a2)
+            return a1, a2
+        np.add(base, np.multiply(step, w, out=a2), out=a2)
+        np.multiply(self.alpha, a2, out=a1)
+        return a1, a2
 
     def state(self) -> np.ndarray:
         """A (5, n) state array for :meth:`rhs`: rows x, y, z, then x, y again (:meth:`wrap`)."""
@@ -170,9 +222,7 @@ class System:
         B, D, T, a1, a2, mm, mD = self._B, self._D, self._T, self._a1, self._a2, self._mm, self._mD
         mul, add, sub = np.multiply, np.add, np.subtract
         m = y[:3]
-        current = self.current(t, m)
-        mul(self.c_damp, current, out=a1)
-        mul(self.c_torque, current, out=a2)
+        a1, a2 = self.torques(t, m)
         # -gamma' H, with H = -Ms N m + H_app + (2 Ku / (mu0 Ms)) (m.u) u + H_th, into B's rows 0-2
         H = B[:3]
         mul(self.field, m, out=H)
