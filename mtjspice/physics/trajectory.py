@@ -152,8 +152,9 @@ class System:
 
     def _scaled(self, current: Any) -> tuple[np.ndarray, np.ndarray]:
         """(-gamma' alpha a_J, -gamma' a_J) (1/s), shape (n,), of a current (A)."""
-        a2 = np.ascontiguousarray(np.broadcast_to(self.c_torque * current, (self.batch.n,)))
-        return self.alpha * a2, a2
+        with np.errstate(over="ignore", invalid="ignore"):  # an absurd current is refused by the cost guard
+            a2 = np.ascontiguousarray(np.broadcast_to(self.c_torque * current, (self.batch.n,)))
+            return self.alpha * a2, a2
 
     def torques(self, t: float, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(-gamma' alpha a_J, -gamma' a_J) (1/s), shape (n,), at time t (s) and magnetization m.
