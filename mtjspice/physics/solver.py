@@ -12,7 +12,11 @@
   with a fixed step, reproducible from a seed. The field has, per component and step,
   variance 2 alpha kB T / (gamma mu0^2 Ms V dt) (A/m)^2.
 
-Both accept one device, a list of devices or a :class:`DeviceBatch`, and any drive.
+Both accept one device, a list of devices or a :class:`DeviceBatch`, and any drive. Their steps
+are the objects of :mod:`mtjspice.physics.stepper` (work arrays allocated once per run, the
+right-hand side of :class:`~mtjspice.physics.trajectory.System`); with a fixed step every
+operation is elementwise over devices, so each device's result is independent of its batch, bit
+for bit. Speed: benchmarks/bench_macrospin.py.
 """
 
 from __future__ import annotations
