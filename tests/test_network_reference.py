@@ -32,6 +32,7 @@ from mtjspice.network import (
     run_network,
     train,
 )
+from mtjspice.network.train import Weights
 from mtjspice.variation import VariationSpec
 
 DATA = Path(__file__).parent / "data"
@@ -107,3 +108,17 @@ if __name__ == "__main__":
         np.savetxt(DATA / "network_run.txt", net, fmt="%d",
                    header="pos[10] neg[10] hidden_spikes prediction, one row per test image 0..11")
         print("network", net[:, :20].sum(), "output spikes", net[:, 20].sum(), "hidden")
+
+
+@pytest.mark.slow
+def test_device_spikes_at_0K_do_not_depend_on_the_minibatch() -> None:
+    """Every image's spikes at 0 K are its own: the same in minibatches of 1, 2 or 4 images."""
+    _, models = _models()
+    task = load_task("digits", 0, TM)
+    rng = np.random.default_rng(2)
+    bars = deploy(Weights(hidden=rng.normal(0, 3e-4, (65, 5)), output=rng.normal(0, 3e-4, (6, 10))))
+    runs = [run_network(task, bars, models["device"], SHORT, np.arange(4), batch=b) for b in (4, 2, 1)]
+    assert runs[0].hidden_spikes.sum() > 0
+    for r in runs[1:]:
+        assert np.array_equal(r.pos, runs[0].pos) and np.array_equal(r.neg, runs[0].neg)
+        assert np.array_equal(r.hidden_spikes, runs[0].hidden_spikes)
