@@ -11,11 +11,13 @@ from ..errors import printable
 from ..io.outputs import write_csv
 from ..params import load_device
 from .common import (
+    KELVIN_HELP,
     add_model_argument,
     add_mtj_argument,
     add_out_argument,
     add_seed_argument,
     count,
+    kelvin,
     mtj_settings,
     nonnegative_si,
     positive_si,
@@ -26,24 +28,24 @@ HELP = "simulate an N x M neuron array (crossbar, drivers, neurons) in ngspice; 
 
 def add_array_options(p: argparse.ArgumentParser) -> None:
     """Crossbar, driver, pulse and parallelism options shared by ``array`` and ``power``."""
-    p.add_argument("--v-spike", type=positive_si("--v-spike"), default=0.2, metavar="V",
+    p.add_argument("--v-spike", type=positive_si("--v-spike", "V"), default=0.2, metavar="V",
                    help="input pulse amplitude in V (default 0.2)")
-    p.add_argument("--spike-width", type=positive_si("--spike-width"), default=None, metavar="S",
+    p.add_argument("--spike-width", type=positive_si("--spike-width", "s"), default=None, metavar="S",
                    help="input pulse width in s (default 2n for array, 8n for power)")
     p.add_argument("--g-min", type=positive_si("--g-min"), default=None, metavar="S",
                    help="off-state conductance of each crossbar device in S (default 1u); cancels in G+ - G-")
-    p.add_argument("--r-driver", type=nonnegative_si("--r-driver"), default=None, metavar="OHM",
+    p.add_argument("--r-driver", type=nonnegative_si("--r-driver", "ohm"), default=None, metavar="OHM",
                    help="row driver output resistance in Ohm (default 10)")
-    p.add_argument("--i-driver-static", type=nonnegative_si("--i-driver-static"), default=None, metavar="A",
+    p.add_argument("--i-driver-static", type=nonnegative_si("--i-driver-static", "A"), default=None, metavar="A",
                    help="static bias current of each row driver in A, from a 1 V supply (default 10u)")
-    p.add_argument("--r-wire", type=nonnegative_si("--r-wire"), default=None, metavar="OHM",
+    p.add_argument("--r-wire", type=nonnegative_si("--r-wire", "ohm"), default=None, metavar="OHM",
                    help="wire resistance per crossbar cell in Ohm on rows and columns (default 0); > 0 couples "
                         "the neurons, so the array runs as one netlist")
     p.add_argument("--group", type=count("--group"), default=None, metavar="K",
                    help="neurons per parallel part when splitting (default 8)")
     p.add_argument("--workers", type=count("--workers", 1, 1024), default=None, metavar="P",
                    help="parallel ngspice processes (default: the number of CPUs)")
-    p.add_argument("--i-th", type=positive_si("--i-th"), default=None, metavar="A",
+    p.add_argument("--i-th", type=positive_si("--i-th", "A"), default=None, metavar="A",
                    help="neuron onset current in A (default: from a macrospin scan of the device)")
     add_mtj_argument(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -80,13 +82,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--g-unit", type=positive_si("--g-unit"), default=1.0, metavar="S",
                    help="siemens per weight-file unit (default 1: the file holds siemens)")
     p.add_argument("--spikes", required=True, metavar="FILE", help="input events CSV: t,input,sign")
-    p.add_argument("--t-stop", type=positive_si("--t-stop"), required=True, metavar="SECONDS",
+    p.add_argument("--t-stop", type=positive_si("--t-stop", "s"), required=True, metavar="SECONDS",
                    help="end of the simulation in s")
     p.add_argument("--comparator", choices=("behavioral", "cmos"), default="behavioral",
                    help="neuron comparators (default behavioral: several times cheaper than cmos)")
     p.add_argument("--reset", choices=("leak", "active"), default="leak", help="neuron reset mode")
-    p.add_argument("--temperature", type=nonnegative_si("--temperature"), default=None, metavar="KELVIN",
-                   help="temperature of every MTJ's thermal field in K, each neuron with its own noise stream from "
+    p.add_argument("--temperature", type=kelvin(), default=None, metavar="KELVIN",
+                   help=f"temperature of every MTJ's thermal field {KELVIN_HELP}, each neuron with its own noise stream from "
                         "--seed (default: none, noiseless 0 K junctions)")
     add_seed_argument(p, "the thermal noise")
     p.add_argument("--split", dest="split", action="store_true", default=None,

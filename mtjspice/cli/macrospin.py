@@ -11,7 +11,7 @@ from ..errors import BreakdownWarning, ParameterError, printable
 from ..io.outputs import write_csv
 from ..params import load_device
 from ..physics.llgs import junction_resistance
-from .common import add_model_argument, add_out_argument, add_seed_argument, nonnegative_si, positive_si, si
+from .common import KELVIN_HELP, add_model_argument, add_out_argument, add_seed_argument, kelvin, positive_si, si
 
 HELP = "simulate one current pulse through one MTJ (macrospin LLGS)"
 
@@ -20,23 +20,23 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("macrospin", help=HELP, description=HELP + ". Writes DIR/trajectory.csv "
                        "(t,mx,my,mz,R in s, unit vector, Ohm) and DIR/trajectory.png.")
     add_model_argument(p)
-    p.add_argument("--current", type=si("--current"), default=0.6e-3, metavar="AMPS",
+    p.add_argument("--current", type=si("--current", "A"), default=0.6e-3, metavar="AMPS",
                    help="pulse current in A, negative allowed; positive pushes m toward +p (default 0.6m)")
-    p.add_argument("--t-on", type=positive_si("--t-on"), default=5e-9, metavar="SECONDS",
+    p.add_argument("--t-on", type=positive_si("--t-on", "s"), default=5e-9, metavar="SECONDS",
                    help="pulse length in s, current applied from 0 to t-on (default 5n)")
-    p.add_argument("--t-stop", type=positive_si("--t-stop"), default=10e-9, metavar="SECONDS",
+    p.add_argument("--t-stop", type=positive_si("--t-stop", "s"), default=10e-9, metavar="SECONDS",
                    help="end of the simulation in s (default 10n)")
-    p.add_argument("--dt", type=positive_si("--dt"), default=10e-12, metavar="SECONDS",
+    p.add_argument("--dt", type=positive_si("--dt", "s"), default=10e-12, metavar="SECONDS",
                    help="output interval in s (default 10p)")
-    p.add_argument("--edge", type=positive_si("--edge"), default=10e-12, metavar="SECONDS",
+    p.add_argument("--edge", type=positive_si("--edge", "s"), default=10e-12, metavar="SECONDS",
                    help="fall time of the pulse's trailing edge in s (default 10p)")
     p.add_argument("--rtol", type=positive_si("--rtol"), default=1e-8, metavar="TOL",
                    help="relative tolerance of the deterministic integrator, dimensionless (default 1e-8)")
     p.add_argument("--thermal", action="store_true",
                    help="python engine: add Brown's thermal field at the model's temperature (stochastic Heun, "
                         "0.1 ps step)")
-    p.add_argument("--temperature", type=nonnegative_si("--temperature"), default=None, metavar="KELVIN",
-                   help="temperature of Brown's thermal field in K, overriding the model file's: with the python "
+    p.add_argument("--temperature", type=kelvin(), default=None, metavar="KELVIN",
+                   help=f"temperature of Brown's thermal field {KELVIN_HELP}, overriding the model file's: with the python "
                         "engine it implies --thermal; with ngspice the MTJ reads seeded noise samples (default: "
                         "ngspice runs a noiseless 0 K junction)")
     add_seed_argument(p, "the thermal noise")
@@ -44,9 +44,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="python: the batched macrospin solver; ngspice: the stamped behavioral MTJ in ngspice")
     p.add_argument("--drive", choices=("current", "divider"), default="current",
                    help="ngspice engine: an ideal current (--current), or a voltage --vdd through --rref")
-    p.add_argument("--vdd", type=si("--vdd"), default=None, metavar="VOLTS",
+    p.add_argument("--vdd", type=si("--vdd", "V"), default=None, metavar="VOLTS",
                    help="divider drive: source voltage in V during the pulse")
-    p.add_argument("--rref", type=positive_si("--rref"), default=None, metavar="OHMS",
+    p.add_argument("--rref", type=positive_si("--rref", "ohm"), default=None, metavar="OHMS",
                    help="divider drive: reference resistor in Ohm between the source and the junction")
     p.add_argument("--preset", choices=("default", "accurate"), default="default",
                    help="ngspice engine: simulator option preset (accurate: about 10x smaller error, slower)")

@@ -11,13 +11,14 @@ from ..errors import ParameterError, printable
 from ..io.outputs import write_csv
 from ..params import load_device
 from .common import (
+    KELVIN_HELP,
     add_model_argument,
     add_mtj_argument,
     add_out_argument,
     add_seed_argument,
     count,
+    kelvin,
     mtj_settings,
-    nonnegative_si,
     si,
 )
 
@@ -42,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--input", default="default", metavar="SPEC",
                    help="input current (A, s): default (positive then negative steps), dc:I, "
                         "pulse:I,T_ON,T_OFF[,DELAY], step:I,T_ON[,DELAY] or pwl:FILE.csv (columns t,I)")
-    p.add_argument("--t-stop", type=si("--t-stop"), default=None, metavar="SECONDS",
+    p.add_argument("--t-stop", type=si("--t-stop", "s"), default=None, metavar="SECONDS",
                    help="end of the simulation in s (default 110n for the default input, else 100n)")
     p.add_argument("--comparator", type=_choice("--comparator", ("behavioral", "cmos")), default="behavioral",
                    help="behavioral (B-sources with a supply-current model) or cmos (PTM 45 nm BSIM4)")
@@ -61,12 +62,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                             ("--i-trim", "A", "read-disturbance compensation current"),
                             ("--clock-period", "s", "read-clock period"),
                             ("--read-width", "s", "read window")):
-        p.add_argument(opt, type=si(opt), default=None, metavar=unit, help=f"{what} in {unit} (default derived)")
+        p.add_argument(opt, type=si(opt, unit), default=None, metavar=unit, help=f"{what} in {unit} (default derived)")
     add_mtj_argument(p)
     p.add_argument("--fi", action="store_true", help="also sweep DC input for the firing-rate curve, both signs "
                    "(at temperature: --trials runs per current, with the spread)")
-    p.add_argument("--temperature", type=nonnegative_si("--temperature"), default=None, metavar="KELVIN",
-                   help="temperature of the MTJ's thermal field in K (Brown's field from seeded samples; default: "
+    p.add_argument("--temperature", type=kelvin(), default=None, metavar="KELVIN",
+                   help=f"temperature of the MTJ's thermal field {KELVIN_HELP} (Brown's field from seeded samples; default: "
                         "none, a noiseless 0 K junction; the device file's temperature is not used)")
     add_seed_argument(p, "the thermal noise (trial k uses seed + k)")
     p.add_argument("--trials", type=count("--trials", 1, 10000), default=1, metavar="K",

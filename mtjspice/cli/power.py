@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="array sizes n, comma-separated (default 1,4,16,64)")
     p.add_argument("--max-sim", type=count("--max-sim"), default=16, metavar="N",
                    help="simulate sizes up to N, model the larger ones (default 16)")
-    p.add_argument("--t-stop", type=positive_si("--t-stop"), default=30e-9, metavar="SECONDS",
+    p.add_argument("--t-stop", type=positive_si("--t-stop", "s"), default=30e-9, metavar="SECONDS",
                    help="simulated time per size in s (default 30n)")
     add_array_options(p)
     add_out_argument(p)
