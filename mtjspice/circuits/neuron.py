@@ -319,10 +319,17 @@ def _rate_and_wrong(run: NeuronRun, current: float, t_stop: float) -> tuple[floa
 
 
 def fi_curve_thermal(device: Device, currents: Sequence[float], settings: NeuronSettings, temperature: float,
-                     trials: int, seed: int = 0, t_stop: float = 100e-9, workers: int | None = None) -> np.ndarray:
+                     trials: int, seed: int = 0, t_stop: float = 100e-9, workers: int | None = None,
+                     progress: Callable[[int, int], None] | None = None,
+                     on_trial: Callable[[tuple[float, int, float, float, float]], None] | None = None) -> np.ndarray:
     """The F-I curve at ``temperature`` (K): ``trials`` seeded runs per current (seeds ``seed``,
     ``seed + 1``, ...; the same seeds at every current). Returns rows (current A, mean rate 1/s,
-    rate standard deviation 1/s (ddof 1; 0 for one trial), mean wrong-sign spikes per run)."""
+    rate standard deviation 1/s (ddof 1; 0 for one trial), mean wrong-sign spikes per run).
+
+    ``progress(done, total)`` is called after each trial, and ``on_trial`` with the trial's row
+    (current A, seed, rate 1/s, wrong-sign spikes, peak junction voltage V), from the worker
+    threads: a caller keeps the finished trials even when the sweep stops early
+    (:func:`mtjspice.analysis.trials.fi_summary` makes the curve of what finished)."""
     c = resolve(device, settings)
     first = Thermal.make(device, settings, temperature, seed)
     if first is None:
@@ -332,12 +339,20 @@ def fi_curve_thermal(device: Device, currents: Sequence[float], settings: Neuron
                            workers=n, noise=True), "t_stop", t_stop, "sweep fewer currents or run fewer trials")
     therms = [replace(first, seed=seed + k) for k in range(trials)]
 
+    jobs = [(float(i), k) for i in currents for k in range(trials)]
+    done = [0]
+
     def one(job: tuple[float, int]) -> tuple[float, float, float]:
         i, k = job
         r = run_neuron(device, DC(i), t_stop, settings, c, warn=False, thermal=therms[k], keep_wave=False)
-        return (*_rate_and_wrong(r, i, t_stop), r.v_junction_max)
+        row = (*_rate_and_wrong(r, i, t_stop), r.v_junction_max)
+        if on_trial is not None:
+            on_trial((i, seed + k, *row))
+        done[0] += 1
+        if progress is not None:
+            progress(done[0], len(jobs))
+        return row
 
-    jobs = [(float(i), k) for i in currents for k in range(trials)]
     with ThreadPoolExecutor(max_workers=n) as pool:
         out = np.array(list(pool.map(one, jobs))).reshape(len(currents), trials, 3)
     worst = np.unravel_index(int(np.argmax(out[:, :, 2])), out.shape[:2])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import warnings
 
 import numpy as np
@@ -12,6 +13,7 @@ from ..io.outputs import write_csv
 from ..params import load_device
 from .common import (
     KELVIN_HELP,
+    add_breakdown_argument,
     add_model_argument,
     add_mtj_argument,
     add_out_argument,
@@ -95,14 +97,33 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="run independent neuron groups as parallel decks (default when uncoupled)")
     p.add_argument("--no-split", dest="split", action="store_false", help="run the array as one netlist")
     add_array_options(p)
+    add_breakdown_argument(p)
     add_out_argument(p)
     p.set_defaults(run=run)
 
 
+def estimate(args: argparse.Namespace, st, circuit, thermal):  # type: ignore[no-untyped-def]
+    """The run's cost (:class:`~mtjspice.circuits.cost.RunCost`) as :func:`run_array` will estimate it,
+    from the options alone (before the weight and spike files are read)."""
+    from ..circuits.array import plan_parts
+    from ..circuits.compact import compact_cost
+    from ..circuits.cost import array_cost
+    from ..circuits.neuron import NEURON_VECTORS, cost_step
+
+    parts = plan_parts(args.neurons, st, args.split)
+    cost = array_cost(args.inputs, args.neurons, args.t_stop, cost_step(st.neuron, thermal), NEURON_VECTORS + 3,
+                      circuit.comparator, max(len(p) for p in parts), args.workers, split=len(parts) > 1,
+                      noise=thermal is not None)
+    return compact_cost(cost) if st.neuron.mtj == "compact" else cost
+
+
 def run(args: argparse.Namespace) -> int:
     from ..circuits.array import array_deck, run_array
+    from ..circuits.breakdown import array_peak_current, check_drive, refuse_current
+    from ..circuits.cost import check_cost, describe, is_big
     from ..circuits.neuron import Thermal, idle_power
     from ..circuits.settings import resolve
+    from ..errors import CostWarning
     from ..io.arrayfiles import read_spikes, read_weights
     from ..io.reports import array_report
     from ..plots.array import plot_raster
@@ -111,6 +132,15 @@ def run(args: argparse.Namespace) -> int:
     from .progress import Progress
 
     st = settings_from_args(args, 2e-9)
+    device = load_device(args.model)
+    circuit = resolve(device, st.neuron)
+    thermal = Thermal.make(device, st.neuron, args.temperature, args.seed)
+    cost = estimate(args, st, circuit, thermal)  # before the files are read: a 2000 x 2000 array says so first
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CostWarning)  # said below, in full
+        check_cost(cost, "--t-stop", args.t_stop, "shorten --t-stop or simulate fewer --neurons")
+    if is_big(cost):
+        print(f"mtjspice array: estimate: {describe(cost)}", file=sys.stderr, flush=True)
     w = read_weights(args.weights, (args.inputs, args.neurons), args.g_unit)
     ev = read_spikes(args.spikes, args.inputs)
     outside = int(np.sum(ev[:, 0] >= args.t_stop))
@@ -119,10 +149,11 @@ def run(args: argparse.Namespace) -> int:
                       f"{args.t_stop:g} s; they are outside the run and ignored (not counted as input events)",
                       stacklevel=1)
         ev = ev[ev[:, 0] < args.t_stop]
+    peak = array_peak_current(w, ev, st.v_spike, st.spike_width, refuse_current(device))
+    worst = int(np.argmax(peak))
+    check_drive(device, float(peak[worst]), "--weights", f"{args.weights} (neuron {worst}, events of --spikes at "
+                f"--v-spike {st.v_spike:g} V)", args.allow_breakdown)
     inputs = spike_waveforms(ev, args.inputs, st.v_spike, st.spike_width)
-    device = load_device(args.model)
-    circuit = resolve(device, st.neuron)
-    thermal = Thermal.make(device, st.neuron, args.temperature, args.seed)
     with Progress(1, "array", enabled=not args.quiet) as bar:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -130,7 +161,8 @@ def run(args: argparse.Namespace) -> int:
                             input_events=int(ev.shape[0]), circuit=circuit, progress=bar.set,
                             thermal=thermal)
     for cw in caught:  # shown after the run (and its progress bar), through the command line's printer
-        warnings.showwarning(cw.message, cw.category, cw.filename, cw.lineno)
+        if not issubclass(cw.category, CostWarning):  # the estimate was said before the run
+            warnings.showwarning(cw.message, cw.category, cw.filename, cw.lineno)
     full_deck, _ = array_deck(device, circuit, w, inputs, args.t_stop, st, thermal=thermal)
     xb = st.crossbar
     p_idle = args.neurons * idle_power(device, st.neuron, circuit) + args.inputs * xb.i_driver_static * xb.v_driver_supply

@@ -13,8 +13,9 @@ from ..units import parse_count, parse_si
 if TYPE_CHECKING:
     from ..variation import VariationSpec
 
-__all__ = ["si", "positive_si", "nonnegative_si", "count", "kelvin", "KELVIN_HELP", "seed", "add_model_argument",
-           "add_out_argument", "add_seed_argument", "add_mtj_argument", "mtj_settings", "json_default", "variation_spec"]
+__all__ = ["si", "positive_si", "nonnegative_si", "count", "kelvin", "KELVIN_HELP", "seed", "add_breakdown_argument",
+           "add_model_argument", "add_out_argument", "add_seed_argument", "add_mtj_argument", "mtj_settings",
+           "json_default", "variation_spec"]
 
 
 def si(option: str, unit: str | None = None) -> Callable[[str], float]:
@@ -87,6 +88,17 @@ def seed(option: str = "--seed") -> Callable[[str], int]:
 def add_seed_argument(p: argparse.ArgumentParser, what: str) -> None:
     """The --seed option (an integer >= 0)."""
     p.add_argument("--seed", type=seed(), default=0, metavar="N", help=f"seed of {what} (integer >= 0, default 0)")
+
+
+def add_breakdown_argument(p: argparse.ArgumentParser) -> None:
+    """The --allow-breakdown option (see :mod:`mtjspice.circuits.breakdown`)."""
+    from ..circuits.breakdown import REFUSE_FACTOR
+
+    p.add_argument("--allow-breakdown", action="store_true",
+                   help=f"run even a drive that puts more than {REFUSE_FACTOR:g} x the junction's breakdown voltage "
+                        "across it (estimated before the run as peak |I| x R_P, the parallel state's resistance; "
+                        "such a drive is refused without this option, as it is nearly always a unit forgotten: "
+                        "dc:0.6 is 0.6 A); any run past the breakdown voltage itself warns after it")
 
 
 def add_model_argument(p: argparse.ArgumentParser) -> None:

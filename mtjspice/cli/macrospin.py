@@ -7,11 +7,21 @@ import warnings
 
 import numpy as np
 
-from ..errors import BreakdownWarning, ParameterError, printable
+from ..circuits.breakdown import warn_breakdown
+from ..errors import ParameterError, printable
 from ..io.outputs import write_csv
-from ..params import load_device
+from ..params import Device, load_device
 from ..physics.llgs import junction_resistance
-from .common import KELVIN_HELP, add_model_argument, add_out_argument, add_seed_argument, kelvin, positive_si, si
+from .common import (
+    KELVIN_HELP,
+    add_breakdown_argument,
+    add_model_argument,
+    add_out_argument,
+    add_seed_argument,
+    kelvin,
+    positive_si,
+    si,
+)
 
 HELP = "simulate one current pulse through one MTJ (macrospin LLGS)"
 
@@ -50,6 +60,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="divider drive: reference resistor in Ohm between the source and the junction")
     p.add_argument("--preset", choices=("default", "accurate"), default="default",
                    help="ngspice engine: simulator option preset (accurate: about 10x smaller error, slower)")
+    add_breakdown_argument(p)
     add_out_argument(p)
     p.set_defaults(run=run)
 
@@ -72,6 +83,20 @@ def _check_drive(args: argparse.Namespace) -> None:
         raise ParameterError("--vdd/--rref", (args.vdd, args.rref), "only with --drive divider")
     if args.thermal and args.engine == "ngspice":
         raise ParameterError("--thermal", True, "only with --engine python (ngspice takes --temperature)")
+
+
+def _check_breakdown(args: argparse.Namespace, device: Device) -> None:
+    """Refuse a pulse far past the junction's breakdown before the run (--allow-breakdown runs it)."""
+    from ..circuits.breakdown import check_drive, check_junction_voltage
+
+    if args.drive == "current":
+        check_drive(device, args.current, "--current", args.current, args.allow_breakdown)
+        return
+    v = abs(args.vdd)  # the divider: the junction takes vdd R / (rref + R), R from R_P to R_AP
+    lo, hi = (v * r / (args.rref + r) for r in (device.R_P, device.R_AP))
+    check_junction_voltage(device, lo, hi, "--vdd", args.vdd, args.allow_breakdown,
+                           f"|vdd| = {v:.3g} V through --rref {args.rref:.4g} Ohm into R_P = {device.R_P:.4g} Ohm to "
+                           f"R_AP = {device.R_AP:.4g} Ohm")
 
 
 def _check_cost(args: argparse.Namespace) -> None:
@@ -118,9 +143,7 @@ def run_ngspice(args: argparse.Namespace) -> int:
     r_state = np.array([junction_resistance(device, float(x)) for x in m @ np.asarray(device.p)])
     resistance = np.where(np.abs(current) > 1e-9, r_direct, r_state)
     vmax = float(np.max(np.abs(v_j)))
-    if vmax > device.junction.breakdown_voltage:
-        warnings.warn(BreakdownWarning(f"junction voltage reached {vmax:.3g} V, above its breakdown voltage "
-                                       f"{device.junction.breakdown_voltage:.3g} V"), stacklevel=1)
+    warn_breakdown(device, vmax)
     with args.output as tmp:
         write_csv(tmp / "trajectory.csv", ("t", "mx", "my", "mz", "R"), np.column_stack((t, m, resistance)))
         (tmp / "netlist.cir").write_text(deck.text(), encoding="utf-8")
@@ -142,9 +165,10 @@ def run(args: argparse.Namespace) -> int:
     check_pulse(args.t_on, args.t_stop, args.dt)
     _check_drive(args)
     _check_cost(args)
+    device = load_device(args.model)
+    _check_breakdown(args, device)
     if args.engine == "ngspice":
         return run_ngspice(args)
-    device = load_device(args.model)
     drive = square_pulse(args.current, args.t_on, edge=args.edge)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import warnings
 
 import numpy as np
 
@@ -49,7 +51,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     from ..analysis.power import BASES
-    from ..circuits.power import power_sweep
+    from ..circuits.cost import check_cost, describe, is_big
+    from ..circuits.power import power_sweep, sweep_cost
+    from ..errors import CostWarning
     from ..plots.power import plot_power
     from ..results import ARRAY_PARTS
     from .progress import Progress
@@ -59,9 +63,18 @@ def run(args: argparse.Namespace) -> int:
     if len(sim_sizes) < 2:
         raise ParameterError("--sizes", args.sizes, f"at least two sizes <= --max-sim {args.max_sim} to fit the model")
     device = load_device(args.model)
-    with Progress(len(sim_sizes), "power", enabled=not args.quiet) as bar:
-        sweep = power_sweep(device, sim_sizes, args.t_stop, st, progress=lambda d, n: bar.update(1),
-                            workers=args.workers)
+    cost = sweep_cost(sim_sizes, args.t_stop, st, args.workers)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CostWarning)  # said below, in full
+        check_cost(cost, "--max-sim", args.max_sim, "simulate smaller sizes (--max-sim) and let the fitted model "
+                   "extrapolate")
+    if is_big(cost):
+        print(f"mtjspice power: estimate: {describe(cost)}", file=sys.stderr, flush=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CostWarning)
+        with Progress(len(sim_sizes), "power", enabled=not args.quiet) as bar:
+            sweep = power_sweep(device, sim_sizes, args.t_stop, st, progress=lambda d, n: bar.update(1),
+                                workers=args.workers)
     all_sizes = sorted(set(args.sizes) | set(sim_sizes))
     err = sweep.fit_error()
     rows = []
