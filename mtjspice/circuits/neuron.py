@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 import os
 import time
-import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
@@ -16,7 +15,7 @@ import numpy as np
 
 from ..analysis.energy import neuron_energy
 from ..analysis.spikes import detect_spikes, firing_rate
-from ..errors import BreakdownWarning, ParameterError
+from ..errors import ParameterError
 from ..netlist.cards import parse_model_card
 from ..netlist.circuit import Comment, Subckt
 from ..netlist.compact import CompactMTJ, CompactNoise, compact_subckt, ou_file_text, ou_samples
@@ -37,6 +36,7 @@ from ..netlist.sources import isource
 from ..params import Device
 from ..results import NeuronRun, Waveforms
 from ..stimulus import DC, Waveform
+from .breakdown import warn_breakdown
 from .compact import COMPACT_OPTIONS, COMPACT_POINT_STEP, check_range, compact_cost, compact_params, fit_noise
 from .cost import check_cost, neuron_cost
 from .settings import NeuronSettings, device_onset, model_card_path, resolve
@@ -203,10 +203,9 @@ def cost_step(s: NeuronSettings, thermal: Thermal | None) -> float:
 
 
 def check_breakdown(device: Device, v_max: float, where: str = "") -> None:
-    """Warn :class:`BreakdownWarning` when a junction voltage ``v_max`` (V) exceeds the device's breakdown."""
-    if v_max > device.junction.breakdown_voltage:
-        warnings.warn(BreakdownWarning(f"junction voltage reached {v_max:.3g} V{where}, above the breakdown "
-                                       f"{device.junction.breakdown_voltage:g} V"), stacklevel=3)
+    """Warn :class:`BreakdownWarning` when a junction voltage ``v_max`` (V) exceeds the device's breakdown
+    (:func:`mtjspice.circuits.breakdown.warn_breakdown`, the one place that says it)."""
+    warn_breakdown(device, v_max, where)
 
 
 def run_neuron(device: Device, wave: Waveform | float, t_stop: float, settings: NeuronSettings | None = None,

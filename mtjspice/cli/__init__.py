@@ -66,8 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="mtjspice",
         description=(
             "Circuit-level co-simulation of orthogonal-easy-axis MTJ spiking neurons. "
-            "All quantities are SI (A, V, s, Ohm, m); numbers accept SPICE suffixes "
-            "(2m = 2e-3, 5n = 5e-9, 1meg = 1e6)."
+            "All quantities are SI (A, V, s, Ohm, m, K); numbers accept SPICE suffixes "
+            "(2m = 2e-3, 5n = 5e-9, 1meg = 1e6), counts too (20k = 20000, 1e3; a count must come out whole). "
+            "A unit written after a number must be the option's own (100nA is not a time). SPICE reads "
+            "K as kilo, F as femto, T as tera: a temperature is written without a suffix (300, not 300K)."
         ),
     )
     from .. import __version__

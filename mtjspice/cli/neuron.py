@@ -55,8 +55,10 @@ def _currents(text: str) -> list[float]:
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("neuron", help=HELP, description=HELP + ". Writes DIR/netlist.cir (runs with ngspice -b), "
                        "waveforms.csv, spikes.csv (t,polarity), energy.csv (part,joules), report.txt, neuron.png "
-                       "and, with --fi, fi_curve.csv and fi_curve.png. With --temperature: noise_mtj.txt (the "
-                       "seeded samples netlist.cir reads), trials.csv (one row per seed) and trials.png.")
+                       "and, with --fi, fi_curve.csv and fi_curve.png (at temperature also fi_trials.csv: current A, "
+                       "seed, rate 1/s, wrong_sign_spikes, v_junction_max V; one row per finished trial). With "
+                       "--temperature: noise_mtj.txt (the seeded samples netlist.cir reads), trials.csv (one row per "
+                       "seed) and trials.png.")
     add_model_argument(p)
     p.add_argument("--input", default="default", metavar="SPEC",
                    help="input current (A, s): default (positive then negative steps), dc:I, "
@@ -142,6 +144,17 @@ def run(args: argparse.Namespace) -> int:
     # the junction carries the input (with the trim) or, during reads, the divider's current, or the reset pulse
     check_drive(device, max(waveform_peak(wave, t_stop) + circuit.i_trim, circuit.v_read / (circuit.r_ref + device.R_P),
                             circuit.i_reset), "--input", args.input, args.allow_breakdown)
+    currents: list[float] = []
+    if args.currents is not None and not args.fi:
+        raise ParameterError("--currents", args.currents, "a list only with --fi")
+    if args.fi:  # checked before any run
+        if args.currents is not None:
+            currents = list(args.currents)
+        else:
+            currents = list(fi_currents(device, settings))
+            currents += [-c for c in currents]
+        check_drive(device, max(abs(c) for c in currents), "--currents", args.currents or currents,
+                    args.allow_breakdown)
     thermal = Thermal.make(device, settings, args.temperature, args.seed)
     if args.trials > 1 and thermal is None:
         raise ParameterError("--trials", args.trials, "1 without --temperature > 0 (a noiseless run repeats itself "
@@ -167,16 +180,7 @@ def run(args: argparse.Namespace) -> int:
         stats = trial_stats(table, t_stop)
     fi = fi_rows = fi_counts = None
     fi_stopped = ""
-    if args.currents is not None and not args.fi:
-        raise ParameterError("--currents", args.currents, "a list only with --fi")
     if args.fi:
-        if args.currents is not None:
-            currents = list(args.currents)
-        else:
-            currents = list(fi_currents(device, settings))
-            currents += [-c for c in currents]
-        check_drive(device, max(abs(c) for c in currents), "--currents", args.currents or currents,
-                    args.allow_breakdown)
         fi_t_stop = args.t_stop if args.t_stop is not None else 100e-9
         _check_runs(device, settings, circuit, thermal, fi_t_stop, len(currents) * args.trials,
                     "sweep fewer --currents, run fewer --trials or shorten --t-stop")

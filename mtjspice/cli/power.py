@@ -11,6 +11,7 @@ import numpy as np
 from ..errors import ParameterError, printable
 from ..io.outputs import write_csv
 from ..params import load_device
+from ..units import parse_count
 from .array import add_array_options, settings_from_args
 from .common import add_model_argument, add_out_argument, count, positive_si
 
@@ -19,12 +20,13 @@ HELP = "peripheral power: energy per part of n x n neuron arrays against n, simu
 
 def _sizes(option: str):  # type: ignore[no-untyped-def]
     def convert(text: str) -> list[int]:
+        allowed = "comma-separated whole numbers >= 1 (SPICE suffixes allowed: 1,4,16,1k)"
         try:
-            vals = [int(x) for x in text.split(",") if x.strip()]
-        except ValueError:
+            vals = [parse_count(x, option, 1) for x in text.split(",") if x.strip()]
+        except ParameterError:
             vals = []
-        if not vals or min(vals) < 1:
-            raise argparse.ArgumentTypeError(str(ParameterError(option, text, "comma-separated integers >= 1")))
+        if not vals:
+            raise argparse.ArgumentTypeError(str(ParameterError(option, text, allowed)))
         return vals
 
     return convert
