@@ -353,3 +353,4 @@ def test_thermal_fi_takes_currents_and_t_stop_and_keeps_finished_trials(tmp_path
         curve = list(csv.DictReader(fh))
     assert sum(int(r["trials"]) for r in curve) == 2
     assert (out / "spikes.csv").exists()  # the main run is written too
+    assert "The F-I sweep stopped early" in (out / "report.txt").read_text(encoding="utf-8")

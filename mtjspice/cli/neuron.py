@@ -201,8 +201,12 @@ def run(args: argparse.Namespace) -> int:
         write_csv(tmp / "spikes.csv", ("t", "polarity"), [(float(t), int(p)) for t, p in res.spikes.rows()])
         rows = [(p, float(res.energy[p])) for p in NEURON_PARTS] + [("total", res.energy.total)]
         write_csv(tmp / "energy.csv", ("part", "joules"), rows)
-        (tmp / "report.txt").write_text(neuron_report(res, device, fi, idle_power=p_idle,
-                                                      trials=stats.lines() if stats else None), encoding="utf-8")
+        report = neuron_report(res, device, fi, idle_power=p_idle, trials=stats.lines() if stats else None)
+        if fi_stopped and fi_counts is not None:
+            report += (f"\nThe F-I sweep stopped early ({fi_stopped}): {len(fi_rows or [])} of "
+                       f"{len(fi_counts) * args.trials} trials finished; the curve above holds only those "
+                       f"(fi_curve.csv column trials); missing: {_missing(fi_counts, currents, args.trials)}\n")
+        (tmp / "report.txt").write_text(report, encoding="utf-8")
         if table is not None:
             write_csv(tmp / "trials.csv", TRIAL_COLUMNS, table)
             plot_trials(table, TRIAL_COLUMNS, tmp / "trials.png", f"{len(runs)} trial(s) at {args.temperature:g} K")
