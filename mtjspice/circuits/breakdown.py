@@ -44,8 +44,12 @@ def refuse_current(device: Device) -> float:
     return REFUSE_FACTOR * device.junction.breakdown_voltage / device.R_P
 
 
+#: What a refusal of a current drive advises.
+CURRENT_HINT = "check the unit (0.6m is 0.6 mA, 0.6 is 0.6 A)"
+
+
 def check_junction_voltage(device: Device, v_low: float, v_high: float, name: str, value: object,
-                           allow: bool = False, how: str = "") -> None:
+                           allow: bool = False, how: str = "", hint: str = CURRENT_HINT) -> None:
     """Refuse a drive that puts ``v_low`` to ``v_high`` (V) across the junction when ``v_low`` is
     above :data:`REFUSE_FACTOR` x the breakdown voltage, unless ``allow``.
 
@@ -53,7 +57,8 @@ def check_junction_voltage(device: Device, v_low: float, v_high: float, name: st
     ------
     ParameterError
         Naming ``name`` and ``value`` (the drive as the caller gave it), the estimate and the limit;
-        ``how`` says how the estimate was made (e.g. ``"|I| = 0.6 A through R_P = 1.13 kOhm"``).
+        ``how`` says how the estimate was made (e.g. ``"|I| = 0.6 A through R_P = 1.13 kOhm"``),
+        ``hint`` what to check.
     """
     v_bd = device.junction.breakdown_voltage
     limit = REFUSE_FACTOR * v_bd
@@ -61,18 +66,18 @@ def check_junction_voltage(device: Device, v_low: float, v_high: float, name: st
         return
     raise ParameterError(name, value, f"a drive that keeps the junction below {REFUSE_FACTOR:g} x its breakdown "
                          f"voltage ({limit:.3g} V; breakdown {v_bd:.3g} V): this one puts {v_low:.3g} to "
-                         f"{v_high:.3g} V across it ({how}); check the unit (0.6m is 0.6 mA, 0.6 is 0.6 A), or "
-                         "run it anyway with allow_breakdown")
+                         f"{v_high:.3g} V across it ({how}); {hint}, or run it anyway with allow_breakdown")
 
 
-def check_drive(device: Device, current: float, name: str, value: object, allow: bool = False) -> None:
+def check_drive(device: Device, current: float, name: str, value: object, allow: bool = False,
+                hint: str = CURRENT_HINT) -> None:
     """:func:`check_junction_voltage` for a junction current of peak ``current`` (A): the voltage
     from :func:`junction_voltage_range`; the limit is ``REFUSE_FACTOR * breakdown / R_P`` (A)."""
     lo, hi = junction_voltage_range(device, current)
     check_junction_voltage(device, lo, hi, name, value, allow,
                            f"peak |I| = {abs(current):.3g} A through R_P = {device.R_P:.4g} Ohm to R_AP = "
                            f"{device.R_AP:.4g} Ohm; at most {refuse_current(device):.3g} A "
-                           "is allowed")
+                           "is allowed", hint)
 
 
 def warn_breakdown(device: Device, v_max: float, where: str = "") -> None:

@@ -152,7 +152,8 @@ def run(args: argparse.Namespace) -> int:
     peak = array_peak_current(w, ev, st.v_spike, st.spike_width, refuse_current(device))
     worst = int(np.argmax(peak))
     check_drive(device, float(peak[worst]), "--weights", f"{args.weights} (neuron {worst}, events of --spikes at "
-                f"--v-spike {st.v_spike:g} V)", args.allow_breakdown)
+                f"--v-spike {st.v_spike:g} V)", args.allow_breakdown,
+                "check the weights' unit (the file holds siemens times --g-unit: 1m is 1 mS) and --v-spike (V)")
     inputs = spike_waveforms(ev, args.inputs, st.v_spike, st.spike_width)
     with Progress(1, "array", enabled=not args.quiet) as bar:
         with warnings.catch_warnings(record=True) as caught:

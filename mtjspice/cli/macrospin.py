@@ -96,7 +96,7 @@ def _check_breakdown(args: argparse.Namespace, device: Device) -> None:
     lo, hi = (v * r / (args.rref + r) for r in (device.R_P, device.R_AP))
     check_junction_voltage(device, lo, hi, "--vdd", args.vdd, args.allow_breakdown,
                            f"|vdd| = {v:.3g} V through --rref {args.rref:.4g} Ohm into R_P = {device.R_P:.4g} Ohm to "
-                           f"R_AP = {device.R_AP:.4g} Ohm")
+                           f"R_AP = {device.R_AP:.4g} Ohm", "check --vdd (in V) and --rref (in Ohm)")
 
 
 def _check_cost(args: argparse.Namespace) -> None:
