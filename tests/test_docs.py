@@ -44,6 +44,22 @@ def _nav() -> list[str]:
 PAGES_WITH_EXAMPLES = [p for p in _pages() if _examples(p)]
 
 
+def _first_of_each(pages: list[Path]) -> list[Path]:
+    """``pages`` without those whose examples repeat an earlier page's (docs/index.md repeats the
+    README's tour): each set of examples runs once."""
+    seen: set[tuple[str, ...]] = set()
+    kept = []
+    for page in pages:
+        key = tuple(_examples(page))
+        if key not in seen:
+            seen.add(key)
+            kept.append(page)
+    return kept
+
+
+PAGES_TO_RUN = _first_of_each(PAGES_WITH_EXAMPLES)
+
+
 def _id(page: Path) -> str:
     return page.relative_to(ROOT).as_posix()
 
@@ -93,7 +109,7 @@ def test_the_site_builds_strict(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.ngspice
-@pytest.mark.parametrize("page", PAGES_WITH_EXAMPLES, ids=_id)
+@pytest.mark.parametrize("page", PAGES_TO_RUN, ids=_id)
 def test_the_examples_run(page: Path, tmp_path: Path) -> None:
     script = tmp_path / "docs_example.py"  # a name no module it imports can be shadowed by
     script.write_text("\n\n".join(_examples(page)), encoding="utf-8")
