@@ -38,7 +38,8 @@ def _examples(page: Path) -> list[str]:
 
 def _nav() -> list[str]:
     text = MKDOCS.read_text(encoding="utf-8")
-    return _NAV_PAGE.findall(text[text.index("\nnav:"):])
+    nav = text[text.index("\nnav:"):]
+    return _NAV_PAGE.findall("\n".join(line for line in nav.splitlines() if not line.lstrip().startswith("#")))
 
 
 PAGES_WITH_EXAMPLES = [p for p in _pages() if _examples(p)]
