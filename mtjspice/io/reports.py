@@ -11,7 +11,26 @@ from ..params import Device
 from ..physics.llgs import junction_resistance
 from ..results import ARRAY_PARTS, NEURON_PARTS, ArrayRun, NeuronRun
 
-__all__ = ["input_current", "neuron_report", "array_report", "energy_per_spike"]
+__all__ = ["input_current", "neuron_report", "array_report", "energy_per_spike", "MTJ_VALIDITY", "validity"]
+
+#: What each junction model (``--mtj``) can be trusted for: every report states its run's own.
+MTJ_VALIDITY: dict[str, str] = {
+    "macrospin": "macrospin model of the free layer: one uniform magnetization (see README: micromagnetics gives "
+                 "a smaller m_y above about 2 mA in the representative device)",
+    "compact": "compact MTJ: the device's fitted signed LIF (one state u = m.p, no precession, an Ornstein-"
+               "Uhlenbeck stand-in for thermal noise), fitted to the macrospin model and valid only for junction "
+               "currents within the fit's range [i_min, i_max] (the run warns when a junction leaves it); the "
+               "macrospin model's own limits apply on top",
+}
+
+
+def validity(mtj: str) -> str:
+    """The validity statement of the junction model ``mtj`` (a key of :data:`MTJ_VALIDITY`)."""
+    from ..errors import ParameterError
+
+    if mtj not in MTJ_VALIDITY:
+        raise ParameterError("mtj", mtj, " or ".join(map(repr, MTJ_VALIDITY)))
+    return MTJ_VALIDITY[mtj]
 
 
 def input_current(res: NeuronRun) -> np.ndarray:
@@ -46,10 +65,11 @@ def _per_spike_lines(total: float, idle_power: float | None, t_stop: float, spik
 
 
 def neuron_report(res: NeuronRun, device: Device, fi: np.ndarray | None = None,
-                  idle_power: float | None = None, trials: list[str] | None = None) -> str:
+                  idle_power: float | None = None, trials: list[str] | None = None, mtj: str = "macrospin") -> str:
     """The human summary of a neuron run (and its F-I rows, if given); ``idle_power`` (W, from
     :func:`mtjspice.circuits.neuron.idle_power`) adds the active energy per spike; ``trials``: the
-    lines of :meth:`mtjspice.analysis.trials.TrialStats.lines` for runs at temperature."""
+    lines of :meth:`mtjspice.analysis.trials.TrialStats.lines` for runs at temperature; ``mtj`` the
+    junction model (its validity statement ends the report)."""
     c, e = res.circuit, res.energy
     s = spike_summary(res.spikes, res.t, input_current(res), spike_widths(res.wave, res.probes, c.vdd))
     n = len(res.spikes)
@@ -93,15 +113,15 @@ def neuron_report(res: NeuronRun, device: Device, fi: np.ndarray | None = None,
     elif fi is not None:
         lines += ["", "firing rate against DC input (A, 1/s, wrong-sign spikes):"]
         lines += [f"  {i:+.4g}  {r:.4g}  {int(w)}" for i, r, w in fi]
-    lines += ["", "validity: macrospin model of the free layer (see README: micromagnetics gives a smaller m_y "
-              "above about 2 mA in the representative device)"]
+    lines += ["", f"validity: {validity(mtj)}"]
     return "\n".join(lines) + "\n"
 
 
 def array_report(res: ArrayRun, n_inputs: int, n_neurons: int, idle_power: float | None = None,
-                 events_outside: int = 0) -> str:
+                 events_outside: int = 0, mtj: str = "macrospin") -> str:
     """The human summary of an array run; ``idle_power`` (W) adds the active energy per spike,
-    ``events_outside`` states input events dropped for lying outside the run."""
+    ``events_outside`` states input events dropped for lying outside the run, ``mtj`` names the
+    junction model (its validity statement ends the report)."""
     e = res.energy
     n_pos = int(np.sum(res.spikes.polarity > 0))
     n = len(res.spikes)
@@ -121,6 +141,6 @@ def array_report(res: ArrayRun, n_inputs: int, n_neurons: int, idle_power: float
               *_per_spike_lines(e.total, idle_power, res.t_stop, n, "the neurons' idle power measured on one "
                                 "neuron with no input, times the neurons, plus the drivers' static bias"),
               f"energy per input event: {res.energy_per_input_event:.5g} J (whole run / input events in the run)",
-              "", "validity: macrospin model of each free layer; ideal column virtual grounds and current mirrors "
+              "", f"validity: every junction a {validity(mtj)}; ideal column virtual grounds and current mirrors "
               "(their supply cost is not modelled)"]
     return "\n".join(lines) + "\n"
