@@ -117,11 +117,51 @@ def neuron_report(res: NeuronRun, device: Device, fi: np.ndarray | None = None,
     return "\n".join(lines) + "\n"
 
 
+#: Neurons listed one by one in an array report (the rest are in neurons.csv).
+LISTED_NEURONS = 32
+
+
+def drive_lines(res: ArrayRun, i_th: float | None = None) -> list[str]:
+    """The array report's drive section: each row's sag at its worst, each neuron's input current
+    (mean and peak, against the onset ``i_th`` in A when given) and the columns' worst voltage."""
+    lines = ["drive (rows.csv, neurons.csv): what reached the rows and the neurons"]
+    pulsing = [(i, r) for i, r in enumerate(res.row_sag) if r.v_source_peak > 0]
+    if pulsing:
+        worst_i, worst = max(pulsing, key=lambda x: x[1].sag)
+        sags = np.array([r.sag for _, r in pulsing])
+        lines += [f"  rows: sources up to {max(r.v_source_peak for _, r in pulsing):.4g} V; worst row {worst_i} reached "
+                  f"{worst.v_row_worst:.4g} V of {worst.v_source_peak:.4g} V at its far end (sag {100 * worst.sag:.1f} %: "
+                  "the driver's output resistance and the row wire); median sag over the "
+                  f"{len(pulsing)} pulsing row(s) {100 * float(np.median(sags)):.1f} %"]
+    else:
+        lines += ["  rows: no row pulsed during the run"]
+    drive = dict(res.drive)
+    v_col = max((d.v_col_worst for d in drive.values()), default=0.0)
+    lines += [f"  columns: worst far-end voltage {v_col:.4g} V" + (" (ideal virtual grounds, no wire resistance)"
+                                                                      if v_col == 0 else "")]
+    head = "  neuron input current (A; the column mirrors' output), mean over the run and peak (signed)"
+    lines += [head + (f"; the neuron's onset current is {i_th:.4g} A: a neuron whose |peak| stays below it "
+                      "cannot fire" if i_th else "") + ":"]
+    counts = np.bincount(res.spikes.neuron, minlength=max(drive, default=-1) + 1) if len(res.spikes) else None
+    for j in sorted(drive)[:LISTED_NEURONS]:
+        d = drive[j]
+        n = int(counts[j]) if counts is not None and j < counts.size else 0
+        low = "  below onset" if i_th and abs(d.peak) < i_th else ""
+        lines.append(f"    neuron {j:4d}: mean {d.mean:+.4g}, peak {d.peak:+.4g} at {d.peak_t:.4g} s; {n} spike(s){low}")
+    if len(drive) > LISTED_NEURONS:
+        lines.append(f"    ... {len(drive) - LISTED_NEURONS} more in neurons.csv")
+    if i_th and drive:
+        below = sum(abs(d.peak) < i_th for d in drive.values())
+        lines.append(f"  {below} of {len(drive)} neuron(s) never received their onset current")
+    return lines
+
+
 def array_report(res: ArrayRun, n_inputs: int, n_neurons: int, idle_power: float | None = None,
-                 events_outside: int = 0, mtj: str = "macrospin") -> str:
+                 events_outside: int = 0, mtj: str = "macrospin", i_th: float | None = None) -> str:
     """The human summary of an array run; ``idle_power`` (W) adds the active energy per spike,
     ``events_outside`` states input events dropped for lying outside the run, ``mtj`` names the
-    junction model (its validity statement ends the report)."""
+    junction model (its validity statement ends the report), ``i_th`` (A) the neurons' onset
+    current the drive section compares their input currents with."""
     e = res.energy
     n_pos = int(np.sum(res.spikes.polarity > 0))
     n = len(res.spikes)
@@ -133,7 +173,7 @@ def array_report(res: ArrayRun, n_inputs: int, n_neurons: int, idle_power: float
              f"input events {res.input_events}; output spikes {n} ({n_pos} positive, {n - n_pos} negative)"]
     if events_outside:
         lines += [f"  ({events_outside} event(s) of the spikes file at or after the end of the run were ignored)"]
-    lines += ["",
+    lines += ["", *drive_lines(res, i_th), "",
              "energy dissipated per part, summed over the array (J):"]
     lines += [f"  {p:16s} {e[p]:.5g}  {100 * e[p] / e.parts_sum:5.1f} %" for p in ARRAY_PARTS]
     lines += [f"  {'sum of parts':16s} {e.parts_sum:.5g}",
