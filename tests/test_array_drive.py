@@ -84,3 +84,20 @@ def test_a_compact_run_states_the_compact_models_validity(tmp_path: Path) -> Non
     assert len(validity) == 1
     assert "compact MTJ" in validity[0] and "[i_min, i_max]" in validity[0]
     assert not validity[0].startswith("validity: macrospin model")
+
+
+@pytest.mark.ngspice
+def test_with_wire_resistance_the_far_ends_are_probed(tmp_path: Path) -> None:
+    """With --r-wire the row sags further along its wire and the columns leave 0 V at their far end."""
+    np.savetxt(tmp_path / "w.csv", np.full((2, 2), 5e-3), delimiter=",")
+    (tmp_path / "s.csv").write_text("t,input,sign\n1e-9,0,1\n1e-9,1,1\n", encoding="utf-8")
+    runs = {}
+    for wire in ("0", "20"):
+        out = tmp_path / f"w{wire}"
+        assert main(["array", "orthogonal", "--inputs", "2", "--neurons", "2", "--weights", str(tmp_path / "w.csv"),
+                     "--spikes", str(tmp_path / "s.csv"), "--t-stop", "3n", "--spike-width", "1n", "--i-th", "0.38m",
+                     "--r-wire", wire, "--quiet", "--out", str(out)]) == 0
+        runs[wire] = (_read(out / "rows.csv"), _read(out / "neurons.csv"))
+    assert float(runs["20"][0][0]["sag"]) > float(runs["0"][0][0]["sag"]) + 0.05
+    assert all(float(n["v_col_worst"]) == 0 for n in runs["0"][1])
+    assert all(float(n["v_col_worst"]) > 1e-3 for n in runs["20"][1])
