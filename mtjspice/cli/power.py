@@ -107,7 +107,9 @@ def report_text(sweep, sizes: list[int], mtj: str = "macrospin") -> str:  # type
     lines += ["", "relative error of the model at the simulated sizes (model / simulated - 1):",
               f"{'n':>6s} " + " ".join(f"{p[:10]:>10s}" for p in ARRAY_PARTS) + f" {'total':>10s}"]
     for n, e in zip(sweep.sizes, err, strict=True):
-        lines.append(f"{n:6d} " + " ".join(f"{v:10.2e}" for v in e))
+        lines.append(f"{n:6d} " + " ".join(f"{v:10.2e}" if np.isfinite(v) else " " * 10 for v in e))
+    if not np.all(np.isfinite(err)):
+        lines.append("  (a blank cell: the part's simulated energy is 0, so it has no relative error)")
     lines += ["", f"validity: every junction a {validity(mtj)}; ideal column virtual grounds and mirrors (supply "
               "cost not modelled); the model extrapolates the simulated trend and cannot show effects absent at the "
               "simulated sizes (wire IR drop, driver sag)."]

@@ -51,6 +51,11 @@ def energy_per_spike(total: float, idle_power: float | None, t_stop: float, spik
     return total / spikes, active
 
 
+def _or(value: float, fmt: str, unit: str, absent: str) -> str:
+    """A number with its unit, or in words why there is none (never ``nan``)."""
+    return f"{value:{fmt}} {unit}" if math.isfinite(value) else f"none ({absent})"
+
+
 def _per_spike_lines(total: float, idle_power: float | None, t_stop: float, spikes: int, idle_how: str) -> list[str]:
     whole, active = energy_per_spike(total, idle_power, t_stop, spikes)
     if spikes <= 0:
@@ -88,8 +93,9 @@ def neuron_report(res: NeuronRun, device: Device, fi: np.ndarray | None = None,
         f"active-reset current {c.i_reset:.4g} A; read trim {c.i_trim:.4g} A",
         "",
         f"spikes: {res.spikes.n_positive} positive, {res.spikes.n_negative} negative",
-        f"  latency from input onset to first spike: {s['latency']:.4g} s",
-        f"  mean spike width: {s['spike_width']:.4g} s; highest firing rate: {s['max_rate']:.4g} 1/s",
+        f"  latency from input onset to first spike: {_or(s['latency'], '.4g', 's', 'no spike, or no input')}",
+        f"  mean spike width: {_or(s['spike_width'], '.4g', 's', 'no spike')}; highest firing rate: "
+        f"{_or(s['max_rate'], '.4g', '1/s', 'fewer than two spikes of one sign')}",
         "",
         "energy (J): dissipated per part",
     ]
