@@ -91,3 +91,23 @@ def test_positive_and_negative_have_one_colour_in_every_figure(tmp_path: Path, k
     raster, fi = _colours(kept[0].axes[0]), _colours(kept[1].axes[0])
     assert raster["positive"] == pos and raster["negative"] == neg
     assert fi["+I (positive spikes)"] == pos and fi["-I (negative spikes)"] == neg
+
+
+def test_an_accuracy_of_one_image_is_drawn_as_its_interval_not_a_full_bar(tmp_path: Path, kept: list[Any]) -> None:
+    from mtjspice.analysis.stats import wilson_interval
+    from mtjspice.plots.network import plot_accuracy
+
+    counts = [(50, 60), (1, 1)]
+    ci = [tuple(100 * x for x in wilson_interval(k, n)) for k, n in counts]
+    plot_accuracy(["ideal signed LIF", "neuron arrays in ngspice"], [k for k, _ in counts], [n for _, n in counts], ci,
+                  tmp_path / "a.png", "digits")
+    ax = kept[0].axes[0]
+    from matplotlib.patches import Rectangle
+
+    bars = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_width() > 50]
+    assert not bars  # no bar from 0 to 100 %
+    segments = [seg for coll in ax.collections for seg in coll.get_segments()]
+    spans = sorted((round(float(min(s[:, 0])), 1), round(float(max(s[:, 0])), 1)) for s in segments)
+    assert (round(ci[1][0], 1), 100.0) in spans and ci[1][0] < 25  # the one image: 20.7 to 100 %
+    words = " ".join(t.get_text() for t in ax.texts)
+    assert "1/1 images" in words and "50/60 images" in words

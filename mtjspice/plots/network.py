@@ -15,25 +15,25 @@ __all__ = ["plot_accuracy", "plot_confusion", "plot_rasters", "plot_curves"]
 
 def plot_accuracy(labels: Sequence[str], correct: Sequence[int], images: Sequence[int],
                   interval: Sequence[tuple[float, float]], path: Path, title: str) -> None:
-    """Accuracy (%) per model as its 95 % confidence interval (a bar from the low to the high end)
-    with the measured accuracy marked and ``correct/images`` written beside it: a row of one image
-    shows as a wide interval, not as a full 100 % bar. ``interval``: (low, high) in %."""
-    fig, ax = new_figure(figsize=(7.5, 0.45 * len(labels) + 1.4))
+    """Accuracy (%) per model: a point with its 95 % confidence interval as error bars and
+    ``correct/images`` written beside it, so a row of one image shows as a wide interval, not as a
+    full 100 % bar. ``interval``: (low, high) in %."""
+    fig, ax = new_figure(figsize=(7.5, 0.45 * len(labels) + 1.8))
     y = np.arange(len(labels))
     lo = np.array([a for a, _ in interval], dtype=float)
     hi = np.array([b for _, b in interval], dtype=float)
     acc = np.array([100.0 * k / n if n else np.nan for k, n in zip(correct, images, strict=True)])
-    ax.barh(y, hi - lo, left=lo, height=0.5, color="0.8", edgecolor="0.5", label="95 % confidence interval (Wilson)")
-    ax.plot(acc, y, "k|", ms=14, mew=2, label="measured accuracy")
+    ax.errorbar(acc, y, xerr=np.clip([acc - lo, hi - acc], 0, None), fmt="o", color="k", ecolor="0.45", elinewidth=2.5, capsize=5,
+                label="measured accuracy, with its 95 % confidence interval (Wilson)")
     for k, (a, c, n) in enumerate(zip(acc, correct, images, strict=True)):
         ax.text(min(hi[k], 100.0) + 1.0, k, f"{a:.1f} % ({c}/{n} images)", va="center", fontsize=8)
     ax.set_yticks(y, labels)
-    ax.invert_yaxis()
+    ax.set_ylim(len(labels) - 0.5, -0.5)  # first model on top
     ax.set_xlim(0, 130)
     ax.set_xticks(range(0, 101, 20))
     ax.set_xlabel("test accuracy (%)")
     ax.set_title(title, fontsize=10)
-    ax.legend(loc="lower right", fontsize=7)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), fontsize=7, frameon=False)
     save(fig, path)
 
 
