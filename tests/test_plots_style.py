@@ -39,6 +39,15 @@ def test_log_tick_labels_keep_mathtext_and_names_stay_literal(tmp_path: Path) ->
     assert not ax.title.get_parse_math()
 
 
+def test_tick_labels_given_as_names_stay_literal(tmp_path: Path) -> None:
+    fig, ax = base.new_figure()
+    ax.plot([0, 1], [0, 1])
+    ax.set_yticks([0, 1], ["dev$a", "x$b$c"])  # an unbalanced $ would fail mathtext; a balanced one garbles
+    base.save(fig, tmp_path / "p.png")
+    named = [t for t in ax.yaxis.get_ticklabels() if "$" in t.get_text()]
+    assert len(named) == 2 and not any(t.get_parse_math() for t in named)
+
+
 def test_count_bins_hold_whole_counts() -> None:
     edges = base.count_bins(np.array([3, 4, 4, 7]))
     assert np.allclose(edges, [2.5, 3.5, 4.5, 5.5, 6.5, 7.5])

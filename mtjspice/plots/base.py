@@ -45,8 +45,8 @@ def save(fig: Any, path: str | Path) -> None:
 
     Every text the package wrote is drawn as it is: a ``$`` in a device or file name is not
     matplotlib mathtext (an unbalanced one would fail the figure, a balanced one would garble the
-    name). Tick labels keep mathtext: the log axes' formatters write ``10^-9`` as mathtext
-    (``$\\mathdefault{10^{-9}}$``), which prints as code when mathtext is turned off."""
+    name), tick labels given as names included. Numbers the tick formatters write keep mathtext: the
+    log axes write ``10^-9`` as ``$\\mathdefault{10^{-9}}$``, which prints as code when mathtext is off."""
     from matplotlib.text import Text
 
     ticks: set[int] = set()
@@ -55,8 +55,10 @@ def save(fig: Any, path: str | Path) -> None:
             ticks.update(id(t) for t in axis.get_ticklabels(which="both"))
             ticks.add(id(axis.get_offset_text()))
     for text in fig.findobj(Text):
-        if id(text) not in ticks:
-            text.set_parse_math(False)
+        written = text.get_text()
+        if id(text) in ticks and ("$" not in written or "\\mathdefault" in written):
+            continue  # a formatter's number: keep its mathtext
+        text.set_parse_math(False)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     import matplotlib.pyplot as plt
