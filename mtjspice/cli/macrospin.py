@@ -9,6 +9,7 @@ import numpy as np
 
 from ..circuits.breakdown import warn_breakdown
 from ..errors import ParameterError, printable
+from ..io.columns import TRAJECTORY, pick
 from ..io.outputs import write_csv
 from ..params import Device, load_device
 from ..physics.llgs import junction_resistance
@@ -145,7 +146,7 @@ def run_ngspice(args: argparse.Namespace) -> int:
     vmax = float(np.max(np.abs(v_j)))
     warn_breakdown(device, vmax)
     with args.output as tmp:
-        write_csv(tmp / "trajectory.csv", ("t", "mx", "my", "mz", "R"), np.column_stack((t, m, resistance)))
+        write_csv(tmp / "trajectory.csv", pick(TRAJECTORY, ("t", "mx", "my", "mz", "R")), np.column_stack((t, m, resistance)))
         (tmp / "netlist.cir").write_text(deck.text(), encoding="utf-8")
         for name, text in deck.attachments.items():  # the noise samples netlist.cir reads
             (tmp / name).write_text(text, encoding="utf-8")
@@ -182,7 +183,7 @@ def run(args: argparse.Namespace) -> int:
         warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     m = traj.m[:, 0, :]
     with args.output as tmp:
-        write_csv(tmp / "trajectory.csv", ("t", "mx", "my", "mz", "R"),
+        write_csv(tmp / "trajectory.csv", pick(TRAJECTORY, ("t", "mx", "my", "mz", "R")),
                   np.column_stack((traj.t, m, traj.resistance[:, 0])))
         plot_trajectory(traj.t, m, traj.current[:, 0], tmp / "trajectory.png",
                         title=f"{device.name}: I = {args.current:g} A for {args.t_on:g} s")
