@@ -354,3 +354,6 @@ def test_thermal_fi_takes_currents_and_t_stop_and_keeps_finished_trials(tmp_path
     assert sum(int(r["trials"]) for r in curve) == 2
     assert (out / "spikes.csv").exists()  # the main run is written too
     assert "The F-I sweep stopped early" in (out / "report.txt").read_text(encoding="utf-8")
+    from test_outputs_reference import check_folder  # every column in columns.csv and on the reference page
+
+    assert {r[0] for r in check_folder(out, "neuron")} >= {"fi_curve.csv", "fi_trials.csv"}
