@@ -40,7 +40,8 @@ _UNITS = {"", "a", "v", "s", "ohm", "ohms", "w", "j", "hz", "f", "h", "m"}
 #: The units a caller may name (``parse_si(..., unit=...)``), in words. Where a unit's symbol is
 #: also a SPICE scale letter (K kilo, F femto, T tera, M milli: SPICE letters are case-insensitive),
 #: a number ending in that letter alone is refused as ambiguous instead of read as SPICE reads it:
-#: ``300K`` is 300e3 to SPICE, and almost never what a user typing a temperature means.
+#: ``300K`` is 300e3 to SPICE, and almost never what a user typing a temperature means. For the same
+#: reason a capital ``M`` alone (``1M``: milli to SPICE, mega to most readers) is refused everywhere.
 UNIT_NAMES: dict[str, str] = {"a": "amperes", "v": "volts", "s": "seconds", "ohm": "ohms", "w": "watts",
                               "j": "joules", "hz": "hertz", "h": "henries", "k": "kelvin", "f": "farads",
                               "t": "tesla", "m": "metres", "siemens": "siemens"}
@@ -94,6 +95,9 @@ def parse_si(text: str | float | int, name: str = "value", unit: str | None = No
             raise ParameterError(name, text, f"{UNIT_NAMES[u]} without a suffix ({match.group(1)}): SPICE reads "
                                  f"{match.group(2)!r} as {_SCALE_WORDS[suffix]} (x{SPICE_SUFFIXES[suffix]:g}), not as "
                                  f"{UNIT_NAMES[u]}")
+        if match.group(2) == "M":  # SPICE: milli, whatever the case; written in capitals it is nearly always meant as mega
+            raise ParameterError(name, text, f"a SPICE suffix that reads one way: SPICE reads 'M' as milli (x0.001), "
+                                 f"not mega; write {match.group(1)}m for milli or {match.group(1)}meg for mega")
         value = float(match.group(1))
         if suffix:
             value *= SPICE_SUFFIXES[suffix]

@@ -187,6 +187,9 @@ def test_a_unit_letter_that_spice_reads_as_a_scale_is_refused_for_that_unit() ->
     assert parse_si("5nA", "i", "A") == pytest.approx(5e-9) and parse_si("1kOhms", "r", "ohm") == 1e3
     with pytest.raises(ParameterError, match="a finite number of seconds"):
         parse_si("100nA", "--t-stop", "s")
+    with pytest.raises(ParameterError, match=r"SPICE reads 'M' as milli \(x0\.001\), not mega; write 1m .* or 1meg"):
+        parse_si("1M", "--r-ref", "ohm")  # a megohm to most readers, a milliohm to SPICE
+    assert parse_si("1MEG", "r", "ohm") == 1e6 and parse_si("1Meg") == 1e6 and parse_si("1mOhm") == 1e-3
 
 
 def test_counts_take_suffixes_and_exponents_and_must_be_whole() -> None:

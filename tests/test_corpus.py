@@ -228,6 +228,7 @@ def _cases() -> Iterator[tuple[str, list[str], int, str]]:
         ("net-temperature-suffix", opt("network", "--temperature", "300K"), 2, "kelvin without a suffix"),
         ("mc-temperature-suffix", opt("montecarlo", "--temperature", "4K"), 2, "kelvin without a suffix"),
         ("n-temperature-unit", opt("neuron", "--temperature", "300V"), 2, "a finite number of kelvin"),
+        ("n-r-ref-capital-m", opt("neuron", "--r-ref", "1M"), 2, "--r-ref: got '1M'; allowed: a SPICE suffix that"),
         ("n-t-stop-unit", opt("neuron", "--t-stop", "100nA"), 2, "--t-stop: got '100nA'; allowed: a finite number of seconds"),
         # counts take suffixes and exponents, and must come out whole
         ("n-trials-fraction", opt("neuron", "--temperature", "300", "--trials", "2.5"), 2,
