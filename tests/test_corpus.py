@@ -239,6 +239,8 @@ def _cases() -> Iterator[tuple[str, list[str], int, str]]:
         # a drive far past breakdown (a unit forgotten) is refused before the run
         ("n-input-amps", opt("neuron", "--input", "dc:0.6"), 2, "--input: got 'dc:0.6'; allowed: a drive that keeps"),
         ("n-input-pulse-amps", opt("neuron", "--input", "pulse:0.1,2n,2n"), 2, "--allow-breakdown"),
+        ("n-i-reset-amps", opt("neuron", "--reset", "active", "--i-reset", "0.5"), 2, "--i-reset: got 0.5; allowed: a "
+         "drive"),
         ("m-current-amps", opt("macrospin", "--current", "0.6"), 2, "--current: got 0.6; allowed: a drive"),
         ("m-current-amps-ngspice", opt("macrospin", "--engine", "ngspice", "--current", "-0.6"), 2, "--current"),
         ("m-vdd-kilovolt", opt("macrospin", "--engine", "ngspice", "--drive", "divider", "--vdd", "1k", "--rref", "1k"),

@@ -142,9 +142,13 @@ def run(args: argparse.Namespace) -> int:
     circuit = resolve(device, settings)
     if args.input == "default":
         wave = default_stimulus(1.62 * device_onset(device, settings))
-    # the junction carries the input (with the trim) or, during reads, the divider's current, or the reset pulse
-    check_drive(device, max(waveform_peak(wave, t_stop) + circuit.i_trim, circuit.v_read / (circuit.r_ref + device.R_P),
-                            circuit.i_reset), "--input", args.input, args.allow_breakdown)
+    # the junction carries the input (with the trim) or, during reads, the divider's current, or the reset pulse:
+    # the largest of the three is checked, named by its option
+    drives = [(waveform_peak(wave, t_stop) + circuit.i_trim, "--input", args.input),
+              (circuit.v_read / (circuit.r_ref + device.R_P), "--v-read", circuit.v_read),
+              (circuit.i_reset, "--i-reset", circuit.i_reset)]
+    peak, option, given = max(drives, key=lambda d: d[0])
+    check_drive(device, peak, option, given, args.allow_breakdown)
     currents: list[float] = []
     if args.currents is not None and not args.fi:
         raise ParameterError("--currents", args.currents, "a list only with --fi")
