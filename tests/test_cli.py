@@ -238,7 +238,7 @@ def test_a_drive_far_past_breakdown_is_refused_before_the_run(tmp_path: Path, ca
     check_drive(dev, 0.99 * refuse_current(dev), "i", 0)  # below: runs
     with pytest.raises(ParameterError, match=r"^i: got 0\.6; allowed: a drive that keeps the junction below 10 x"):
         check_drive(dev, 0.6, "i", 0.6)
-    check_drive(dev, 0.6, "i", 0.6, allow=True)
+    check_drive(dev, 0.6, "i", 0.6, allow_breakdown=True)
     # macrospin: the current, and the divider's voltage; both before any run
     rc = main(["macrospin", "orthogonal", "--current", "0.6", "--out", str(tmp_path / "m")])
     err = capsys.readouterr().err.strip()

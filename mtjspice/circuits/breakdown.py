@@ -49,9 +49,9 @@ CURRENT_HINT = "check the unit (0.6m is 0.6 mA, 0.6 is 0.6 A)"
 
 
 def check_junction_voltage(device: Device, v_low: float, v_high: float, name: str, value: object,
-                           allow: bool = False, how: str = "", hint: str = CURRENT_HINT) -> None:
+                           allow_breakdown: bool = False, how: str = "", hint: str = CURRENT_HINT) -> None:
     """Refuse a drive that puts ``v_low`` to ``v_high`` (V) across the junction when ``v_low`` is
-    above :data:`REFUSE_FACTOR` x the breakdown voltage, unless ``allow``.
+    above :data:`REFUSE_FACTOR` x the breakdown voltage, unless ``allow_breakdown``.
 
     Raises
     ------
@@ -62,19 +62,19 @@ def check_junction_voltage(device: Device, v_low: float, v_high: float, name: st
     """
     v_bd = device.junction.breakdown_voltage
     limit = REFUSE_FACTOR * v_bd
-    if allow or not math.isfinite(v_low) or v_low <= limit:
+    if allow_breakdown or not math.isfinite(v_low) or v_low <= limit:
         return
     raise ParameterError(name, value, f"a drive that keeps the junction below {REFUSE_FACTOR:g} x its breakdown "
                          f"voltage ({limit:.3g} V; breakdown {v_bd:.3g} V): this one puts {v_low:.3g} to "
                          f"{v_high:.3g} V across it ({how}); {hint}, or run it anyway with allow_breakdown")
 
 
-def check_drive(device: Device, current: float, name: str, value: object, allow: bool = False,
+def check_drive(device: Device, current: float, name: str, value: object, allow_breakdown: bool = False,
                 hint: str = CURRENT_HINT) -> None:
     """:func:`check_junction_voltage` for a junction current of peak ``current`` (A): the voltage
     from :func:`junction_voltage_range`; the limit is ``REFUSE_FACTOR * breakdown / R_P`` (A)."""
     lo, hi = junction_voltage_range(device, current)
-    check_junction_voltage(device, lo, hi, name, value, allow,
+    check_junction_voltage(device, lo, hi, name, value, allow_breakdown,
                            f"peak |I| = {abs(current):.3g} A through R_P = {device.R_P:.4g} Ohm to R_AP = "
                            f"{device.R_AP:.4g} Ohm; at most {refuse_current(device):.3g} A "
                            "is allowed", hint)
