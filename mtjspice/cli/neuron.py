@@ -165,8 +165,9 @@ def run(args: argparse.Namespace) -> int:
         raise ParameterError("--trials", args.trials, "1 without --temperature > 0 (a noiseless run repeats itself "
                              "exactly)")
     table = None
-    if args.trials > 1:  # refused before the progress bar is drawn
-        _check_runs(device, settings, circuit, thermal, t_stop, args.trials, "run fewer --trials or shorten --t-stop")
+    # refused (or its slowness said) before any run or progress bar; the runs' own checks then stay quiet
+    _check_runs(device, settings, circuit, thermal, t_stop, args.trials,
+                "run fewer --trials or shorten --t-stop" if args.trials > 1 else "shorten --t-stop")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if args.trials > 1:
