@@ -250,11 +250,13 @@ def test_a_drive_far_past_breakdown_is_refused_before_the_run(tmp_path: Path, ca
     assert rc == 2 and "--vdd: got 50.0" in err and "R_P" in err
     assert not (tmp_path / "m").exists() and not (tmp_path / "d").exists()
     # the neuron's input, its F-I currents
-    rc = main(["neuron", "orthogonal", "--input", "dc:0.6", "--t-stop", "5n", "--out", str(tmp_path / "n")])
+    rc = main(["neuron", "orthogonal", "--i-th", "0.38m", "--input", "dc:0.6", "--t-stop", "5n",
+               "--out", str(tmp_path / "n")])
     err = capsys.readouterr().err.strip()
     assert rc == 2 and err.startswith("mtjspice neuron: error: --input: got 'dc:0.6'; allowed: a drive") and \
         "junction voltage reached" not in err
-    rc = main(["neuron", "orthogonal", "--input", "dc:0.6m", "--t-stop", "2n", "--fi", "--currents", "0.6m,-60m",
+    rc = main(["neuron", "orthogonal", "--i-th", "0.38m", "--input", "dc:0.6m", "--t-stop", "2n", "--fi", "--currents",
+               "0.6m,-60m",
                "--out", str(tmp_path / "f")])
     err = capsys.readouterr().err.strip()
     assert rc == 2 and "--currents: got" in err and not (tmp_path / "f").exists()
@@ -278,8 +280,9 @@ def test_an_array_drive_far_past_breakdown_is_refused_by_its_weights(tmp_path: P
     np.testing.assert_allclose(array_peak_current(w, ev, 0.2, 2e-9, limit=1.0), [4e-4, 4e-4])  # the bound
     (tmp_path / "w.csv").write_text("1,-1\n1,1\n", encoding="utf-8")  # siemens, the unit forgotten
     (tmp_path / "s.csv").write_text("t,input,sign\n1n,0,1\n", encoding="utf-8")
-    rc = main(["array", "orthogonal", "--inputs", "2", "--neurons", "2", "--weights", str(tmp_path / "w.csv"),
-               "--spikes", str(tmp_path / "s.csv"), "--t-stop", "5n", "--quiet", "--out", str(tmp_path / "a")])
+    rc = main(["array", "orthogonal", "--i-th", "0.38m", "--inputs", "2", "--neurons", "2", "--weights",
+               str(tmp_path / "w.csv"), "--spikes", str(tmp_path / "s.csv"), "--t-stop", "5n", "--quiet",
+               "--out", str(tmp_path / "a")])
     err = capsys.readouterr().err.strip()
     assert rc == 2 and err.startswith("mtjspice array: error: --weights: got") and "peak |I| = 0.2 A" in err
     assert not (tmp_path / "a").exists()
@@ -287,14 +290,16 @@ def test_an_array_drive_far_past_breakdown_is_refused_by_its_weights(tmp_path: P
 
 def test_a_big_array_says_its_estimate_before_reading_its_files(tmp_path: Path, capsys, monkeypatch) -> None:
     monkeypatch.setenv("MTJSPICE_MEMORY_LIMIT", "64e9")
-    rc = main(["array", "orthogonal", "--inputs", "300", "--neurons", "300", "--weights", str(tmp_path / "no.csv"),
+    rc = main(["array", "orthogonal", "--i-th", "0.38m", "--inputs", "300", "--neurons", "300",
+               "--weights", str(tmp_path / "no.csv"),
                "--spikes", str(tmp_path / "no_s.csv"), "--t-stop", "20n", "--quiet", "--out", str(tmp_path / "a")])
     lines = capsys.readouterr().err.strip().splitlines()
     assert rc == 2 and "no.csv" in lines[-1]  # the files come after the estimate
     assert lines[0].startswith("mtjspice array: estimate: a 300 x 300 array over 2e-08 s") and "of wall time" in \
         lines[0] and "iB of memory" in lines[0]
     monkeypatch.setenv("MTJSPICE_MEMORY_LIMIT", "4e9")
-    rc = main(["array", "orthogonal", "--inputs", "2000", "--neurons", "2000", "--weights", str(tmp_path / "no.csv"),
+    rc = main(["array", "orthogonal", "--i-th", "0.38m", "--inputs", "2000", "--neurons", "2000",
+               "--weights", str(tmp_path / "no.csv"),
                "--spikes", str(tmp_path / "no_s.csv"), "--t-stop", "20n", "--quiet", "--out", str(tmp_path / "a")])
     err = capsys.readouterr().err.strip()
     assert rc == 2 and len(err.splitlines()) == 1 and "a 2000 x 2000 array" in err and "may be used" in err
@@ -315,6 +320,7 @@ def test_a_big_power_sweep_says_its_estimate_first(tmp_path: Path, capsys, monke
 
 
 @pytest.mark.ngspice
+@pytest.mark.slow
 def test_thermal_fi_takes_currents_and_t_stop_and_keeps_finished_trials(tmp_path: Path, capsys, monkeypatch) -> None:
     """The F-I runs last --t-stop at the --currents given, a bar counts trials, and a sweep stopped by
     a time limit after two trials writes those two, names what is missing and exits with status 1.
@@ -340,7 +346,8 @@ def test_thermal_fi_takes_currents_and_t_stop_and_keeps_finished_trials(tmp_path
 
     monkeypatch.setattr(neuron, "run_neuron", limited)
     out = tmp_path / "fi"
-    rc = main(["neuron", "orthogonal", "--input", "dc:0.6m", "--t-stop", "4n", "--temperature", "300", "--fi",
+    rc = main(["neuron", "orthogonal", "--i-th", "0.38m", "--input", "dc:0.6m", "--t-stop", "4n", "--temperature", "300",
+               "--fi",
                "--currents", "0.6m,-0.6m,0.7m", "--out", str(out)])
     err = capsys.readouterr().err
     assert rc == 1, err
