@@ -54,6 +54,8 @@ BAD_DEVICES: dict[str, tuple[bytes, str]] = {
     "wl.toml": (GOOD_DEVICE.replace("W = 10e-9", "W = 60e-9").encode(), "geometry.W"),
     "word.toml": (GOOD_DEVICE.replace("Ms = 1.0e6", 'Ms = "lots"').encode(), "material.Ms"),
     "ms.toml": (GOOD_DEVICE.replace("Ms = 1.0e6", "Ms = 1e9").encode(), "material.Ms"),
+    "kelvin.toml": (GOOD_DEVICE.replace("alpha = 0.01", 'alpha = 0.01\ntemperature = "300K"').encode(),
+                    "material.temperature: got '300K'; allowed: kelvin without a suffix"),
     "bom_bad.toml": (b"\xef\xbb\xbf" + GOOD_DEVICE.replace("TMR = 0.57", "TMR = -1").encode(), "junction.TMR"),
 }
 #: Device names that are neither files nor shipped devices.
