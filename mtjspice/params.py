@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from .device import LIMITS, PINNED_PRESETS, SECTIONS, SHAPES, Device, Field, Geometry, Initial, Junction, Material
 from .errors import InputFileError, ParameterError
 from .textio import read_text
-from .units import parse_si
+from .units import UNIT_NAMES, parse_si
 
 if TYPE_CHECKING:
     from .variation import VariationSpec
@@ -44,12 +44,15 @@ def _numbers_from_text(section: str, cls: type, table: dict[str, Any]) -> dict[s
     SPICE suffix (``"10n"`` -> 1e-8), errors naming ``section.key``. Strings of string fields (the
     shape) and string presets of vector fields (``pinned = "orthogonal"``) keep their meaning."""
     kinds = {f.name: str(f.type) for f in fields(cls)}
+    # a field in a plain unit reads its text as that unit: "300K" for a temperature is refused, as on the command line
+    units = {f.name: f.metadata.get("unit", "").lower() for f in fields(cls)}
     out = dict(table)
     for key, value in table.items():
         kind = kinds.get(key, "")
         name = f"{section}.{key}"
         if kind in ("float", "float | None") and isinstance(value, str):
-            out[key] = parse_si(value, name)
+            unit = units.get(key, "")
+            out[key] = parse_si(value, name, unit if unit in UNIT_NAMES else None)
         elif kind.startswith("tuple[float") and isinstance(value, list):
             out[key] = tuple(parse_si(v, f"{name}[{i}]") if isinstance(v, str) else v for i, v in enumerate(value))
     return out

@@ -229,8 +229,11 @@ def test_bad_suffix_string_names_the_key(tmp_path: Path) -> None:
     f.write_text(SUFFIXED.replace('["1k", 0, "-2.5k"]', '["1k", 0, "lots"]'), encoding="utf-8")
     with pytest.raises(ParameterError, match=r"bad\.toml: field\.H\[2\]: got 'lots'; allowed: "):
         load_device(f)
-    # "10m" is 10 milli-metres, as in SPICE: the length bound catches the slip.
+    # "10m" for a length is 10 milli-metres to SPICE, 10 metres to a reader: refused as ambiguous
     f.write_text(SUFFIXED.replace('"10n"', '"10m"'), encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"bad\.toml: geometry\.W: got '10m'; allowed: metres without a suffix"):
+        load_device(f)
+    f.write_text(SUFFIXED.replace('"10n"', '"0.01"'), encoding="utf-8")  # 1 cm: the length bound
     with pytest.raises(ParameterError, match=r"bad\.toml: geometry\.W: got 0\.01; allowed: 1 nm to 10 um"):
         load_device(f)
 
