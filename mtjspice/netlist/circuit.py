@@ -176,12 +176,15 @@ class Model:
 class Instance:
     """``X<name>``: an instance of ``subckt`` with each port connected to a node.
 
-    ``connections`` maps every port name of the subcircuit to a node of the enclosing circuit.
+    ``connections`` maps every port name of the subcircuit to a node of the enclosing circuit;
+    ``params`` sets instance parameters of a subcircuit that declares them (``W=1.1e-08``, or an
+    expression ``W={agauss(10n, 0.5n, 3)}``).
     """
 
     name: str
     subckt: Subckt
     connections: Mapping[str, str]
+    params: tuple[tuple[str, float | ParamExpr], ...] = ()
 
     def __post_init__(self) -> None:
         safe.name(self.name, "instance name")
@@ -193,6 +196,11 @@ class Instance:
                                f"got connections for {sorted(given)}")
         for n in self.connections.values():
             safe.node(n, f"node of {self.name}")
+        declared = {k.lower() for k, _ in self.subckt.params}
+        for key, _ in self.params:
+            if safe.name(key, f"parameter of {self.name}").lower() not in declared:
+                raise NetlistError(f"instance {self.name} parameter: got {key!r}; allowed: a parameter of "
+                                   f"{self.subckt.name} ({', '.join(k for k, _ in self.subckt.params) or 'none'})")
 
     @property
     def nodes(self) -> tuple[str, ...]:
@@ -249,12 +257,14 @@ class Subckt:
                 raise NetlistError(f"subcircuit {self.name} ic: got port {node!r}; allowed: an internal node "
                                    "(ngspice ignores .ic on a port's hierarchical name)")
 
-    def instance(self, name: str, **connections: str) -> Instance:
-        """An instance ``name`` of this subcircuit; unnamed ports connect to the node of their name."""
+    def instance(self, name: str, params: Mapping[str, float | ParamExpr] | None = None,
+                 **connections: str) -> Instance:
+        """An instance ``name`` of this subcircuit; unnamed ports connect to the node of their name;
+        ``params`` sets instance parameters."""
         conn = {p: connections.pop(p, p) for p in self.ports}
         if connections:
             raise NetlistError(f"instance {name} of {self.name}: no port(s) {sorted(connections)}")
-        return Instance(name, self, conn)
+        return Instance(name, self, conn, tuple((params or {}).items()))
 
     def element(self, name: str) -> Element:
         """The element called ``name`` (case-insensitive)."""

@@ -161,11 +161,11 @@ def library_subckt(device: Device, preset: str = "default", step: float | None =
     coef: list[dict[tuple[int, ...], str]] = []
     items.append(Comment("coefficients of f = dm/dt (1/ns) per monomial of mx, my, mz and the junction current a (A)"))
     for i, fi in enumerate(f):
-        names = {}
+        cnames: dict[tuple[int, ...], str] = {}
         for j, (mono, text) in enumerate(fi.coefficients().items()):
-            names[mono] = f"c{_COMPS[i][1]}{j}"
-            items.append(ParamDef(names[mono], text))
-        coef.append(names)
+            cnames[mono] = f"c{_COMPS[i][1]}{j}"
+            items.append(ParamDef(cnames[mono], text))
+        coef.append(cnames)
     jac = [[fi.diff(c) for c in _COMPS] for fi in f]
     jcoef = [[{_lower(mono, j): (f"{mono[j]}*{nm}" if mono[j] > 1 else nm) for mono, nm in coef[i].items() if mono[j]}
               for j in range(3)] for i in range(3)]

@@ -130,7 +130,8 @@ def render_item(it: Item) -> str:
     if isinstance(it, IcDef):
         return f".ic v({safe.node(it.node, 'initial-condition node')})={{{safe.expr(it.expr, it.node)}}}"
     if isinstance(it, Instance):
-        return " ".join([it.name.upper(), *it.nodes, it.subckt.name])
+        params = [f"{safe.name(k, it.name)}={_param_value(v, f'{it.name} parameter {k}')}" for k, v in it.params]
+        return " ".join([it.name.upper(), *it.nodes, it.subckt.name, *params])
     if isinstance(it, Element):
         line = " ".join([it.name, *it.nodes, *(render_token(t, it.name) for t in it.value)])
         # long source waveforms (PWL) are folded; expressions stay on one line
