@@ -14,7 +14,6 @@ from mtjspice.errors import NetlistError
 from mtjspice.netlist.circuit import Comment, Element, IcDef, ParamDef, ParamExpr, Probe, Subckt
 from mtjspice.netlist.deck import Analysis, Deck
 from mtjspice.netlist.libfile import library_text
-from mtjspice.netlist.libparams import demag_items, rest_items
 from mtjspice.netlist.library import library_subckt
 from mtjspice.netlist.render import render_item
 from mtjspice.netlist.sources import isource
@@ -104,7 +103,7 @@ def test_instance_with_w_11n_matches_the_package_device(uic: bool) -> None:
     src = Pulse(0.0, 0.9e-3, 1e-9, 10e-12, 10e-12, 4e-9, 1.0)
     ref = run_deck(mtj_testbench(dev11, src, 8e-9, 10e-12))
     deck = _library_deck(base, src, 8e-9, {"W": 11e-9}, uic)
-    tran = [ln for ln in deck.text().splitlines() if ln.startswith(".tran")][0]
+    tran = next(ln for ln in deck.text().splitlines() if ln.startswith(".tran"))
     assert "X1 a 0 mtj_orthogonal W=1.1e-08" in deck.text() and tran.endswith(" uic") == uic
     assert ".ic" not in deck.text().split(".ends")[-1]  # no .ic line in the user's part of the deck
     got = run_deck(deck)

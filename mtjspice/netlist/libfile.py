@@ -8,7 +8,6 @@ Rendered through :mod:`mtjspice.netlist.render`, so every name and value passes 
 from __future__ import annotations
 
 import re
-
 from collections.abc import Sequence
 
 from ..params import Device
@@ -83,7 +82,7 @@ def library_text(device: Device, compact: CompactMTJ | None, *, file: str, versi
         *(f"  {u}" for u in usage_lines(device, file, compact is not None, preset)),
         "No .ic line is needed: each instance starts at its rest state (with or without uic).",
         "",
-        f"Ports: t1 (free layer) and t2. Positive current enters t1 and leaves t2; it pushes m toward +p,",
+        "Ports: t1 (free layer) and t2. Positive current enters t1 and leaves t2; it pushes m toward +p,",
         f"p = ({p[0]:g}, {p[1]:g}, {p[2]:g}). Probes of instance X1: v(x1.mx) v(x1.my) v(x1.mz) = m (V = 1; the",
         "compact model has v(x1.my) = u = m.p only), i(v.x1.vsense) = junction current (A).",
         "",
