@@ -49,7 +49,8 @@ def library_subckts(device: Device, compact: CompactMTJ | None, preset: str = "d
 
 
 def library_text(device: Device, compact: CompactMTJ | None, *, file: str, version: str, preset: str = "default",
-                 extra_header: Sequence[str] = (), subckts: Sequence[Subckt] | None = None) -> str:
+                 extra_header: Sequence[str] = (), subckts: Sequence[Subckt] | None = None,
+                 usage: Sequence[str] | None = None) -> str:
     """The whole library file for ``device``.
 
     Parameters
@@ -68,6 +69,8 @@ def library_text(device: Device, compact: CompactMTJ | None, *, file: str, versi
         More header lines (the export command's noise note).
     subckts : sequence of Subckt, optional
         The subcircuits to write instead of :func:`library_subckts` (the export's noisy variants).
+    usage : sequence of str, optional
+        The usage lines instead of :func:`usage_lines`.
     """
     safe.filename(file, "library file name")
     ms = library_subckt(device, preset)
@@ -79,7 +82,7 @@ def library_text(device: Device, compact: CompactMTJ | None, *, file: str, versi
         "(python -m mtjspice.circuits.library, or mtjspice export DEVICE --out DIR).",
         "",
         "Use (SI units; SPICE suffixes work: 11n = 11e-9):",
-        *(f"  {u}" for u in usage_lines(device, file, compact is not None, preset)),
+        *(f"  {u}" for u in (usage if usage is not None else usage_lines(device, file, compact is not None, preset))),
         "No .ic line is needed: each instance starts at its rest state (with or without uic).",
         "",
         "Ports: t1 (free layer) and t2. Positive current enters t1 and leaves t2; it pushes m toward +p,",
