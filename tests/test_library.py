@@ -141,3 +141,27 @@ def test_hostile_names_and_values_never_reach_the_text() -> None:
     with pytest.raises(NetlistError):
         library_text(dev, None, file="../x.lib", version="1")
     assert math.isfinite(dev.geometry.W)
+
+
+@pytest.mark.ngspice
+@pytest.mark.parametrize(("i_down", "changes"), [(0.074e-3, {}), (0.38e-3, {"W": 11e-9, "tau_m": 1.5e-9})])
+def test_compact_library_instance_matches_the_package_compact_mtj(i_down: float, changes: dict) -> None:  # type: ignore[type-arg]
+    from mtjspice.netlist.compact import CompactMTJ, compact_subckt
+    from mtjspice.netlist.libcompact import compact_library_subckt
+
+    base = load_device("orthogonal")
+    p = CompactMTJ(tau_m=0.9e-9, a2=0.55, R_m=1380.0, i_th=0.38e-3, i_down=i_down, i_min=0.42e-3, i_max=1.38e-3)
+    dev = base.replace(**{"geometry.W": changes.get("W", base.geometry.W)})
+    p_ref = CompactMTJ(**{**{k: getattr(p, k) for k in ("tau_m", "a2", "R_m", "i_th", "i_down", "i_min", "i_max")},
+                          "tau_m": changes.get("tau_m", p.tau_m)})
+    src = Pulse(0.0, 0.6e-3, 1e-9, 20e-12, 20e-12, 3e-9, 1.0)
+    probes = (Probe.node("my").inside("X1"), Probe.node("a"))
+    runs = []
+    for sub, params in ((compact_subckt(dev, p_ref, "mtj"), None), (compact_library_subckt(base, p), changes)):
+        deck = Deck("compact", (isource("in", "0", "a", src), sub.instance("X1", params, t1="a", t2="0")),
+                    Analysis(6e-9, 10e-12, max_step=20e-12), options={"method": "trap", "reltol": 1e-3}, probes=probes)
+        runs.append(run_deck(deck))
+    ref, got = runs
+    assert float(np.max(ref["v(x1.my)"])) > 0.2
+    for v in ("v(x1.my)", "v(a)"):
+        assert float(np.max(np.abs(np.interp(ref.t, got.t, got[v]) - ref[v]))) < 1e-6 * max(1.0, float(np.max(ref[v])))
