@@ -85,7 +85,6 @@ def test_noisy_library_instance_matches_the_package_thermal_deck() -> None:
     (["export", "orthogonal", "--instances", "0"], "--instances"),
     (["export", "orthogonal", "--t-stop", "1n\n.control"], "--t-stop"),
     (["export", "no\n.control\nshell rm -rf x\n.endc"], "no such file"),
-    (["export", "orthogonal", "--model", "compact", "--temperature", "300"], "--temperature"),
 ])
 def test_hostile_export_arguments_fail_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                    argv: list[str], fragment: str) -> None:
@@ -113,3 +112,25 @@ def test_hostile_device_file_values_stay_out_of_the_library(tmp_path: Path, caps
     assert not any(";" in line for line in text.splitlines() if not line.startswith("*"))
     record = json.loads((tmp_path / "o2" / ".mtjspice-run.json").read_text(encoding="utf-8"))
     assert record["command"] == "export"
+
+
+@pytest.mark.ngspice
+@pytest.mark.slow
+def test_exported_noisy_compact_library_runs_as_pasted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "noisy"
+    assert main(["export", "orthogonal", "--model", "compact", "--temperature", "300", "--seed", "7", "--t-stop", "5n",
+                 "--instances", "2", "--out", str(out)]) == 0
+    capsys.readouterr()
+    usage = (out / "usage.txt").read_text(encoding="ascii").splitlines()
+    assert usage[1].startswith("X0 t1_0 t2_0 mtj_orthogonal_compact_t0")
+    assert sorted(p.name for p in out.glob("noise_*.txt")) == ["noise_mtj_orthogonal_compact_t0.txt",
+                                                               "noise_mtj_orthogonal_compact_t1.txt"]
+    deck = ["user deck", *usage, "I0 0 t1_0 DC 0", "I1 0 t1_1 DC 0", "R0 t2_0 0 1", "R1 t2_1 0 1",
+            ".control", "run", "wrdata out.txt v(x0.my) v(x1.my)", "quit", ".endc", ".end"]
+    (out / "deck.cir").write_text("\n".join(deck) + "\n", encoding="ascii")
+    proc = subprocess.run([ngspice_program(), "-b", "deck.cir"], cwd=out, capture_output=True, text=True, check=False,
+                          stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    d = np.loadtxt(out / "out.txt")
+    u0, u1 = d[:, 1], d[:, 3]
+    assert 1e-3 < np.std(u0) < 0.5 and 1e-3 < np.std(u1) < 0.5 and np.max(np.abs(u0 - u1)) > 1e-3

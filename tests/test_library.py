@@ -165,3 +165,25 @@ def test_compact_library_instance_matches_the_package_compact_mtj(i_down: float,
     assert float(np.max(ref["v(x1.my)"])) > 0.2
     for v in ("v(x1.my)", "v(a)"):
         assert float(np.max(np.abs(np.interp(ref.t, got.t, got[v]) - ref[v]))) < 1e-6 * max(1.0, float(np.max(ref[v])))
+
+
+@pytest.mark.ngspice
+def test_noisy_compact_library_instance_matches_the_package() -> None:
+    from mtjspice.netlist.compact import CompactMTJ, CompactNoise, compact_subckt, ou_file_text, ou_samples
+    from mtjspice.netlist.libcompact import compact_library_subckt
+
+    dev = load_device("orthogonal")
+    p = CompactMTJ(tau_m=0.9e-9, a2=0.55, R_m=1380.0, i_th=0.38e-3, i_down=0.074e-3, i_min=0.42e-3, i_max=1.38e-3)
+    noise = CompactNoise(300.0, 0.01, 0.3e-9, "noise_a.txt", 15e-12)
+    files = {"noise_a.txt": ou_file_text(ou_samples(4, 4e-9, 15e-12, 0.3e-9), 15e-12)}
+    src = Pulse(0.0, 0.6e-3, 1e-9, 20e-12, 20e-12, 2e-9, 1.0)
+    probes = (Probe.node("my").inside("X1"),)
+    runs = []
+    for sub in (compact_subckt(dev, p, "mtj", noise), compact_library_subckt(dev, p, noise, name="mtjlib")):
+        deck = Deck("noisy compact", (isource("in", "0", "a", src), sub.instance("X1", t1="a", t2="0")),
+                    Analysis(4e-9, 10e-12, max_step=15e-12), options={"method": "trap", "reltol": 1e-3, "xtrtol": 7},
+                    probes=probes, attachments=files)
+        runs.append(run_deck(deck))
+    ref, got = runs
+    assert float(np.std(ref["v(x1.my)"][ref.t < 1e-9])) > 0.03  # the noise is there (sd 0.1)
+    assert float(np.max(np.abs(np.interp(ref.t, got.t, got["v(x1.my)"]) - ref["v(x1.my)"]))) < 1e-6

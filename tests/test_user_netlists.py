@@ -4,6 +4,7 @@ stated CPU time (generously: the machine is shared), and does what its header sa
 
 from __future__ import annotations
 
+import itertools
 import re
 import resource
 import subprocess
@@ -73,3 +74,14 @@ def test_crossbar_of_compact_mtjs(tmp_path: Path) -> None:
     assert 0.55e-3 < _at(d, 5e-9)[3] < 0.75e-3 and 0.2e-3 < _at(d, 5e-9)[4] < 0.35e-3
     assert _at(d, 5.9e-9)[1] > 0.4  # column 0 above its onset integrates
     assert abs(_at(d, 5.9e-9)[2]) < 1e-6  # column 1 below it stays at rest
+
+
+@pytest.mark.ngspice
+def test_width_sweep_with_alterparam(tmp_path: Path) -> None:
+    deck = NETLISTS / "sweep_w.cir"
+    proc = subprocess.run([ngspice_program(), "-b", str(deck)], cwd=tmp_path, capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, check=False)
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    peaks = [float(v) for v in re.findall(r"mymax\s*=\s*([-+0-9.eE]+)", proc.stdout)]
+    assert len(peaks) == 5 and all(0.2 < p < 0.6 for p in peaks)
+    assert all(a > b for a, b in itertools.pairwise(peaks)), peaks  # each run took its own W: wider, higher onset

@@ -10,15 +10,22 @@ validity range (the ``parallel`` baseline switches, it does not leak) gets the m
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from ..errors import ParameterError
-from ..netlist.compact import CompactMTJ
-from ..netlist.libfile import library_text
+from ..netlist.compact import CompactMTJ, CompactNoise, ou_file_text, ou_samples
+from ..netlist.libcompact import compact_library_subckt
+from ..netlist.libfile import library_text, usage_lines
+from ..netlist.libnoise import thermal_library
+from ..netlist.library import library_name
+from ..netlist.noise import check_seed, check_temperature
+from ..netlist.safe import num
 from ..params import Device, load_device, shipped_devices
-from .compact import compact_params
+from .compact import COMPACT_OPTIONS, compact_params, fit_noise
 
-__all__ = ["device_compact", "shipped_library_text", "write_models"]
+__all__ = ["device_compact", "shipped_library_text", "write_models", "ExportedLibrary", "export_library"]
 
 
 def device_compact(device: Device) -> CompactMTJ | None:
@@ -45,6 +52,97 @@ def write_models(root: Path) -> list[Path]:
         path.write_bytes(shipped_library_text(name).encode("ascii"))
         out.append(path)
     return out
+
+
+@dataclass(frozen=True)
+class ExportedLibrary:
+    """What ``mtjspice export`` writes: the library file, its noise files and the lines for a deck.
+
+    Attributes
+    ----------
+    file : str
+        The library's file name (``<device>.lib``).
+    text : str
+        Its text.
+    files : dict of str to str
+        Noise sample files (name -> text), to be written beside the deck; empty without noise.
+    usage : tuple of str
+        The lines to paste into a deck.
+    """
+
+    file: str
+    text: str
+    usage: tuple[str, ...]
+    files: dict[str, str] = field(default_factory=dict)
+
+
+def export_library(device: Device, model: Literal["macrospin", "compact"] = "macrospin", *, temperature: float = 0.0,
+                   seed: int = 0, t_stop: float = 100e-9, instances: int = 1, preset: str = "default") -> ExportedLibrary:
+    """The includable library of ``device`` for a user's deck.
+
+    Parameters
+    ----------
+    device : Device
+    model : {"macrospin", "compact"}
+        The behavioral macrospin MTJ, or the compact signed LIF (the device's fit: about 25 s the
+        first time, then cached).
+    temperature : float
+        Temperature (K); > 0 writes ``instances`` noisy subcircuits ``<name>_t<k>``, each reading its
+        own sample file drawn from ``seed`` and covering ``t_stop`` (s): Brown's field for the
+        macrospin model (:mod:`mtjspice.netlist.libnoise`), the fitted Ornstein-Uhlenbeck membrane
+        noise for the compact one (:func:`mtjspice.circuits.compact.fit_noise`, about 20 s the first time).
+    preset : {"default", "accurate"}
+        The simulator options and maximum step the library is made for.
+    """
+    from .. import __version__
+
+    temp = check_temperature(temperature)
+    check_seed(seed)
+    if not (isinstance(instances, int) and 1 <= instances <= 1000):
+        raise ParameterError("instances", instances, "an integer from 1 to 1000")
+    file = f"{library_name(device)[len('mtj_'):]}.lib"
+    if model not in ("macrospin", "compact"):
+        raise ParameterError("model", model, "'macrospin' or 'compact'")
+    if model == "macrospin" and temp == 0.0:
+        return ExportedLibrary(file, library_text(device, None, file=file, version=__version__, preset=preset),
+                               tuple(usage_lines(device, file, False, preset)))
+    if model == "macrospin":
+        th = thermal_library(device, temp, seed, t_stop, instances, preset)
+        names = [s.name for s in th.subckts]
+        note = [f"THERMAL NOISE at {temp:g} K from seed {seed}: subcircuits {names[0]}" +
+                (f" ... {names[-1]}" if len(names) > 1 else "") + ", each reading its own noise file (write the",
+                f"files beside your deck); instantiate each once. The files cover {num(t_stop)} s; the deck's",
+                f"maximum step must be the noise interval {num(th.interval)} s (hstep's default). Add .options",
+                "xtrtol=7 (the filesource would lower trtol and make the step non-uniform)."]
+        usage = (f".include {file}", *(f"X{k} t1_{k} t2_{k} {n}" for k, n in enumerate(names)),
+                 ".options method=trap reltol=0.001 xtrtol=7", f".tran 10p {num(t_stop)} 0 {num(th.interval)}")
+        text = library_text(device, None, file=file, version=__version__, preset=preset, extra_header=note,
+                            subckts=th.subckts, usage=usage)
+        return ExportedLibrary(file, text, usage, th.files)
+    cp = compact_params(device)
+    base = library_name(device, "compact")
+    opts = " ".join(f"{k}={v}" for k, v in COMPACT_OPTIONS.items())
+    if temp == 0.0:
+        usage = (f".include {file}", f"X1 t1 t2 {base}    (parameters: tau_m=... i_th=...)",
+                 ".options method=trap reltol=0.001", ".tran 10p 20n 0 50p")
+        text = library_text(device, cp, file=file, version=__version__, preset=preset,
+                            subckts=(compact_library_subckt(device, cp),), usage=usage)
+        return ExportedLibrary(file, text, usage)
+    var, tau = fit_noise(device, temp)
+    interval = tau / 20
+    subs, files = [], {}
+    for k in range(instances):
+        noise = CompactNoise(temp, var, tau, f"noise_{base}_t{k}.txt", interval)
+        subs.append(compact_library_subckt(device, cp, noise, name=f"{base[:56]}_t{k}"))
+        files[noise.file] = ou_file_text(ou_samples(seed, t_stop, interval, tau, stream=k), interval)
+    usage = (f".include {file}", *(f"X{k} t1_{k} t2_{k} {s.name}" for k, s in enumerate(subs)),
+             f".options method=trap reltol=0.001 {opts}", f".tran 10p {num(t_stop)} 0 {num(interval)}")
+    note = [f"THERMAL MEMBRANE NOISE at {temp:g} K from seed {seed}: variance {var:.6g}, autocorrelation time",
+            f"{tau:.6g} s (fitted to the macrospin's thermal m.p at rest); each subcircuit reads its own file, covering",
+            f"{num(t_stop)} s; instantiate each once; keep the maximum step at most {num(interval)} s."]
+    text = library_text(device, cp, file=file, version=__version__, preset=preset, extra_header=note,
+                        subckts=tuple(subs), usage=usage)
+    return ExportedLibrary(file, text, usage, files)
 
 
 if __name__ == "__main__":

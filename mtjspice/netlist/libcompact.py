@@ -11,8 +11,9 @@ its resistance only (the header says so); to vary the dynamics, vary tau_m, a2, 
 from __future__ import annotations
 
 from ..params import Device
-from .circuit import Comment, Element, Expr, IcDef, Item, Param, ParamDef, ParamExpr, Subckt, Word
-from .compact import GATE_WIDTH, HOLD_FRACTION, I_GK, CompactMTJ
+from .circuit import Comment, Element, Expr, IcDef, Item, Model, Param, ParamDef, ParamExpr, Subckt, Word
+from .compact import GATE_WIDTH, HOLD_FRACTION, I_GK, CompactMTJ, CompactNoise
+from .deck import FileName
 from .library import LibParam, library_name
 from .mtj import STATE_CAP, TIME_UNIT
 from .safe import num
@@ -39,10 +40,19 @@ def compact_params_list(device: Device, p: CompactMTJ) -> tuple[LibParam, ...]:
     return tuple(out)
 
 
-def compact_library_subckt(device: Device, p: CompactMTJ) -> Subckt:
+def compact_library_subckt(device: Device, p: CompactMTJ, noise: CompactNoise | None = None,
+                           name: str | None = None) -> Subckt:
     """``.subckt mtj_<device>_compact t1 t2 params: ...``: node ``my`` is the membrane u = m.p (V = 1),
-    ``Vsense`` senses the junction current entering t1; u starts at u_rest (.ic, with or without uic)."""
+    ``Vsense`` senses the junction current entering t1; u starts at u_rest (.ic, with or without uic).
+
+    With ``noise`` (:class:`~mtjspice.netlist.compact.CompactNoise`), the membrane is u + x with x the
+    Ornstein-Uhlenbeck samples of ``noise.file`` (unit variance) scaled by sqrt(``noise_var``), an
+    instance parameter whose default is the fitted variance; ``name`` replaces the subcircuit's name."""
     params = compact_params_list(device, p)
+    if noise is not None:
+        params += (LibParam("noise_var", noise.variance, "-", f"variance of the thermal membrane noise "
+                            f"(fitted at {noise.temperature:g} K)"),)
+    state = "my" if noise is None else "ms"
     k = 1.0 / GATE_WIDTH
     I, V, EQ = Word("I"), Word("V"), Word("=")
     cur = "i(Vsense)"
@@ -79,10 +89,23 @@ def compact_library_subckt(device: Device, p: CompactMTJ) -> Subckt:
     else:
         items.append(Element("Bgate", ("gate", "0"), (V, EQ, Expr(f"(0.5+0.5*tanh(abs({cur})*{num(k)}/i_th-{num(k)}))"))))
     items += [
-        Element("Bu", ("0", "my"), (I, EQ, Expr(f"gdrive*{cur}*V(gate) + gleak*u_rest"))),
-        Element("Cu", ("my", "0"), (STATE_CAP, Param("IC", ParamExpr("u_rest")))),
-        Element("Rleak", ("my", "0"), (ParamExpr("1/gleak"),)),
-        IcDef("my", "u_rest"),
+        Element("Bu", ("0", state), (I, EQ, Expr(f"gdrive*{cur}*V(gate) + gleak*u_rest"))),
+        Element("Cu", (state, "0"), (STATE_CAP, Param("IC", ParamExpr("u_rest")))),
+        Element("Rleak", (state, "0"), (ParamExpr("1/gleak"),)),
+        IcDef(state, "u_rest"),
     ]
-    return Subckt(library_name(device, "compact"), ("t1", "t2"), tuple(items),
+    if noise is not None:
+        model = "ou_" + "".join(c if c.isalnum() else "_" for c in noise.file)[:48]
+        items += [
+            Comment(f"thermal membrane noise at {noise.temperature:g} K: Ornstein-Uhlenbeck x(t), autocorrelation time "
+                    f"{noise.tau:.6g} s, unit-variance samples every {noise.interval:.6g} s from {noise.file},"),
+            Comment("linearly interpolated and scaled by sqrt(noise_var); my = u + x"),
+            Element("Anoise", (), (Word("["), Word("xn"), Word("]"), Word(model))),
+            Model(model, "filesource", (Param("file", FileName(noise.file)), Param("amploffset", (0.0,)),
+                                        Param("amplscale", (1.0,)), Param("timeoffset", 0.0),
+                                        Param("timescale", 1.0), Param("timerelative", Word("false")),
+                                        Param("amplstep", Word("false")))),
+            Element("Bmy", ("my", "0"), (V, EQ, Expr("V(ms)+sqrt(noise_var)*V(xn)"))),
+        ]
+    return Subckt(name or library_name(device, "compact"), ("t1", "t2"), tuple(items),
                   params=tuple((q.name, q.default) for q in params))
