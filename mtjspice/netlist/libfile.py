@@ -86,8 +86,10 @@ def library_text(device: Device, compact: CompactMTJ | None, *, file: str, versi
         "No .ic line is needed: each instance starts at its rest state (with or without uic).",
         "",
         "Ports: t1 (free layer) and t2. Positive current enters t1 and leaves t2; it pushes m toward +p,",
-        f"p = ({p[0]:g}, {p[1]:g}, {p[2]:g}). Probes of instance X1: v(x1.mx) v(x1.my) v(x1.mz) = m (V = 1; the",
-        "compact model has v(x1.my) = u = m.p only), i(v.x1.vsense) = junction current (A).",
+        f"p = ({p[0]:g}, {p[1]:g}, {p[2]:g}). Probes of instance X1: v(x1.mx) v(x1.my) v(x1.mz) = m (V = 1"
+        + ("; the" if compact is not None else "),"),
+        *(["compact model has v(x1.my) = u = m.p only), i(v.x1.vsense) = junction current (A)."] if compact is not None
+          else ["i(v.x1.vsense) = junction current (A)."]),
         "",
         f"{ms.name}: behavioral macrospin LLGS (Landau-Lifshitz-Gilbert-Slonczewski). Parameters, defaults",
         "from the device file:",
