@@ -111,7 +111,8 @@ def test_instance_with_w_11n_matches_the_package_device(uic: bool) -> None:
     for v in ("v(x1.mx)", "v(x1.my)", "v(x1.mz)", "v(a)"):
         err = np.max(np.abs(np.interp(ref.t, got.t, got[v]) - ref[v]))
         scale = 1.0 if v != "v(a)" else float(np.max(np.abs(ref[v])))
-        assert err < 1e-2 * scale, (v, err)  # the default preset's error against the Python reference
+        # the same equations at the same step: far inside the default preset's 1e-2 against the Python reference
+        assert err < 1e-4 * scale, (v, err)
     # and the default W is a different device: the comparison can fail
     other = run_deck(_library_deck(base, src, 8e-9, {}, uic))
     assert np.max(np.abs(np.interp(ref.t, other.t, other["v(x1.my)"]) - ref["v(x1.my)"])) > 0.05
