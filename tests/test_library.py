@@ -132,6 +132,15 @@ def test_hostile_names_and_values_never_reach_the_text() -> None:
             IcDef("mx", bad_expr)
         with pytest.raises(NetlistError):
             render_item(Element("R1", ("a", "0"), (ParamExpr(bad_expr),)))
+    lib = library_subckt(load_device("orthogonal"))
+    for key, value in (("W", "1n\n.control"), ("W", float("nan")), ("W", ParamExpr("1n}\n.endc"))):
+        with pytest.raises(NetlistError):
+            render_item(lib.instance("X1", {key: value}, t1="a", t2="0"))  # type: ignore[dict-item]
+    for key in ("Wx", "W\n.control", "hstep=1"):
+        with pytest.raises(NetlistError):
+            lib.instance("X1", {key: 1e-9}, t1="a", t2="0")
+    assert render_item(lib.instance("X1", {"W": ParamExpr("agauss(10n, 0.6n, 3)")}, t1="a", t2="0")) == \
+        "X1 a 0 mtj_orthogonal W={agauss(10n, 0.6n, 3)}"
     dev = load_device("orthogonal")
     weird = dev.replace(name="x\n.control\nshell rm -rf ~\n.endc")
     text = library_text(weird, None, file="x.lib", version="1")
