@@ -81,3 +81,10 @@ def test_mtj_subcircuit_is_a_pyspice_factory_with_the_library_text() -> None:
     assert (ROOT / "models" / "parallel.lib").read_text(encoding="ascii").find(str(sub).strip()) > 0
     with pytest.raises(ValueError, match="model: got 'spice'"):
         mtj_subcircuit("parallel", model="spice")  # type: ignore[arg-type]
+
+
+def test_importing_the_module_loads_pyspice_only_when_called() -> None:
+    code = ("import sys, mtjspice.pyspice as m; before = 'PySpice' in sys.modules; m.mtj_subcircuit('orthogonal'); "
+            "print(before, 'PySpice' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "True"]

@@ -122,7 +122,7 @@ def _derived(device: Device, params: tuple[LibParam, ...]) -> list[Item]:
         if hc != 0.0:
             items.append(ParamDef(f"h{'xyz'[i]}", f"{n(hc)}/Ms"))
     items += [ParamDef("cc", f"(hstep/{n(TIME_UNIT)})*(hstep/{n(TIME_UNIT)})/12"),
-              ParamDef("gp", "area/RA")]
+              ParamDef("ncc", "-cc"), ParamDef("gp", "area/RA")]
     return items
 
 
@@ -158,17 +158,33 @@ def library_subckt(device: Device, preset: str = "default", step: float | None =
     ku = any(p.name == "Ku" for p in params)
     f = _llgs(device, ku)
     items: list[Item] = [*demag_items(device), *_derived(device, params), *rest_items(device, ku)]
+    # Each coefficient is a parameter holding its magnitude at the defaults' sign, subtracted where it is
+    # negative, and J's multiples are parameters too: after ngspice substitutes the values, the sources
+    # read like the baked subcircuit's (no unary minus, no product of two constants in any term).
+    values = _default_values(device, params)
     coef: list[dict[tuple[int, ...], str]] = []
-    items.append(Comment("coefficients of f = dm/dt (1/ns) per monomial of mx, my, mz and the junction current a (A)"))
+    items.append(Comment("coefficients of f = dm/dt (1/ns) per monomial of mx, my, mz and the junction current a (A), "
+                         "as magnitudes: a term written - c subtracts c"))
     for i, fi in enumerate(f):
         cnames: dict[tuple[int, ...], str] = {}
+        vals = fi.coefficient_values(values)
         for j, (mono, text) in enumerate(fi.coefficients().items()):
-            cnames[mono] = f"c{_COMPS[i][1]}{j}"
-            items.append(ParamDef(cnames[mono], text))
+            nm = f"c{_COMPS[i][1]}{j}"
+            negative = vals[mono] < 0
+            items.append(ParamDef(nm, f"-({text})" if negative else text))
+            cnames[mono] = f"-{nm}" if negative else nm
         coef.append(cnames)
     jac = [[fi.diff(c) for c in _COMPS] for fi in f]
-    jcoef = [[{_lower(mono, j): (f"{mono[j]}*{nm}" if mono[j] > 1 else nm) for mono, nm in coef[i].items() if mono[j]}
-              for j in range(3)] for i in range(3)]
+    jcoef: list[list[dict[tuple[int, ...], str]]] = [[{} for _ in range(3)] for _ in range(3)]
+    for i in range(3):
+        for j in range(3):
+            for mono, nm in coef[i].items():
+                if mono[j] == 1:
+                    jcoef[i][j][_lower(mono, j)] = nm
+                elif mono[j] > 1:
+                    jn = f"j{nm.lstrip('-')}{'xyz'[j]}"
+                    items.append(ParamDef(jn, f"{mono[j]}*{nm.lstrip('-')}"))
+                    jcoef[i][j][_lower(mono, j)] = ("-" if nm.startswith("-") else "") + jn
     at_m0 = {"mx": "m0x", "my": "m0y", "mz": "m0z", "a": "0"}
     items.append(Comment("f and g = J f at m0 without current: the state capacitors' initial charge C (m0 + cc g0)"))
     for i, comp in enumerate(_COMPS):
@@ -193,11 +209,11 @@ def library_subckt(device: Device, preset: str = "default", step: float | None =
         k = comp[1]
         items += [Element(f"Bf{k}", ("0", f"f{k}"), (I, EQ, Expr(f[i].spice(names, coef[i])))),
                   Element(f"Rf{k}", (f"f{k}", "0"), (1,))]
-    items.append(Comment("V(sx) = -cc g, g = J f = df/dt at fixed current (J = df/dm)"))
+    items.append(Comment("V(sx) = ncc g = -cc g, g = J f = df/dt at fixed current (J = df/dm)"))
     for i, comp in enumerate(_COMPS):
         terms = [f"({jac[i][j].spice(names, jcoef[i][j])})*V(f{_COMPS[j][1]})" for j in range(3)
                  if not jac[i][j].is_zero()]
-        items.append(Element(f"Bs{comp[1]}", (f"s{comp[1]}", "0"), (V, EQ, Expr("-cc*(" + (" + ".join(terms) or "0") + ")"))))
+        items.append(Element(f"Bs{comp[1]}", (f"s{comp[1]}", "0"), (V, EQ, Expr("ncc*(" + (" + ".join(terms) or "0") + ")"))))
     items.append(Comment(f"state: C d(m + cc g)/dt = f, C = {STATE_CAP:g} F between m and s, charged by "
                          f"{STATE_CAP / TIME_UNIT:g} S x V(f); 1000 s leak; m starts at m0 (.ic, with or without uic)"))
     for comp in _COMPS:
@@ -207,6 +223,19 @@ def library_subckt(device: Device, preset: str = "default", step: float | None =
                   Element(f"G{comp}", ("0", comp, f"f{k}", "0"), (STATE_CAP / TIME_UNIT,)),
                   IcDef(comp, f"m0{k}")]
     return Subckt(library_name(device), ("t1", "t2"), tuple(items), params=tuple((p.name, p.default) for p in params))
+
+
+def _default_values(device: Device, params: tuple[LibParam, ...]) -> dict[str, float]:
+    """The symbolic coefficients' parameters at the defaults (for the signs of the coefficients)."""
+    from ..physics.demag import device_demag
+
+    d = {p.name: p.default for p in params}
+    nx, ny, nz = device_demag(device)
+    m = device.material
+    out = {"k": device.gamma_prime * m.Ms * TIME_UNIT, "al": m.alpha, "ca": device.aj_per_amp / m.Ms,
+           "nx": nx, "ny": ny, "nz": nz, "kf": 2.0 * d.get("Ku", 0.0) / (MU0 * m.Ms * m.Ms)}
+    out.update({f"h{'xyz'[i]}": h / m.Ms for i, h in enumerate(device.field.H)})
+    return out
 
 
 def _lower(mono: tuple[int, ...], j: int) -> tuple[int, ...]:

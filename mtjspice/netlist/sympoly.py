@@ -102,6 +102,16 @@ class SymPoly:
             out[s] = " + ".join(parts).replace("+ -", "- ")
         return out
 
+    def coefficient_values(self, values: Mapping[str, float]) -> dict[tuple[int, ...], float]:
+        """State monomial -> its coefficient's value with the parameters at ``values``."""
+        out: dict[tuple[int, ...], float] = {}
+        for (s, p), v in self.terms.items():
+            term = v
+            for name, e in p:
+                term *= values[name] ** e
+            out[s] = out.get(s, 0.0) + term
+        return out
+
     def spice(self, names: Mapping[str, str], coef: Mapping[tuple[int, ...], str]) -> str:
         """The polynomial as an ngspice expression: state symbols replaced by ``names``, the
         coefficient of each state monomial by ``coef[monomial]`` (a parameter name, or a product
@@ -114,9 +124,9 @@ class SymPoly:
             by_a.setdefault(s[3], []).append("*".join([coef[s], *factors]))
         groups = []
         for pa, parts in sorted(by_a.items()):
-            body = " + ".join(parts)
+            body = " + ".join(parts).replace("+ -", "- ")
             groups.append(body if pa == 0 else "*".join([names["a"]] * pa) + f"*({body})")
-        return " + ".join(groups) if groups else "0"
+        return " + ".join(groups).replace("+ -", "- ") if groups else "0"
 
 
 def _order(s: tuple[int, ...]) -> tuple[int, list[int]]:
