@@ -3,8 +3,9 @@
 regenerates them in memory and fails when they differ from the committed files).
 
 The macrospin subcircuit needs only the device file. The compact one needs the device's LIF fit
-(:func:`mtjspice.circuits.compact.compact_params`, about 25 s, cached); a device whose fit has no
-validity range (the ``parallel`` baseline switches, it does not leak) gets the macrospin model only.
+(:func:`mtjspice.circuits.compact.compact_params`, about 25 s, cached); a device whose polarizer lies
+along its rest direction (the ``parallel`` baseline switches, it does not leak) or whose fit has no
+validity range gets the macrospin model only (:func:`device_compact`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+
+import numpy as np
 
 from ..errors import ParameterError
 from ..netlist.compact import CompactMTJ, CompactNoise, ou_file_text, ou_samples
@@ -23,13 +26,18 @@ from ..netlist.library import library_name
 from ..netlist.noise import check_seed, check_temperature
 from ..netlist.safe import num
 from ..params import Device, load_device, shipped_devices
+from ..physics.rest import device_rest
 from .compact import COMPACT_OPTIONS, compact_params, fit_noise
 
 __all__ = ["device_compact", "shipped_library_text", "write_models", "ExportedLibrary", "export_library"]
 
 
 def device_compact(device: Device) -> CompactMTJ | None:
-    """The device's fitted compact MTJ, or None when its LIF fit has no validity range."""
+    """The device's fitted compact MTJ, or None: for a polarizer along the rest direction (|m.p| at rest
+    above 1/2: the junction switches, u = m.p has no leak back to rest to fit; not fitted at all), or
+    when the LIF fit finds no validity range."""
+    if abs(float(np.dot(device_rest(device), device.p))) > 0.5:
+        return None
     try:
         return compact_params(device)
     except ParameterError:
