@@ -197,3 +197,20 @@ def test_noisy_compact_library_instance_matches_the_package() -> None:
     ref, got = runs
     assert float(np.std(ref["v(x1.my)"][ref.t < 1e-9])) > 0.03  # the noise is there (sd 0.1)
     assert float(np.max(np.abs(np.interp(ref.t, got.t, got["v(x1.my)"]) - ref["v(x1.my)"]))) < 1e-6
+
+
+@pytest.mark.ngspice
+@pytest.mark.parametrize("changes", [
+    {"field.Ku": 5e3, "field.H": (1e3, 0.0, 2e3), "junction.V_half": 0.5},  # kf and h terms, fixed m0, bias-dependent TMR
+    {"geometry.shape": "ellipsoid", "material.eta": 0.25, "initial.theta0": 0.1},  # R_D factors, eta parameter, tilt
+    {"field.Ku": -3e3, "field.axis": (1.0, 0.0, 0.0)},  # anisotropy along x (rest still computed in the deck)
+])
+def test_library_matches_the_baked_subcircuit_for_other_devices(changes: dict) -> None:  # type: ignore[type-arg]
+    dev = load_device("orthogonal").replace(**changes)
+    src = Pulse(0.0, 0.7e-3, 0.5e-9, 10e-12, 10e-12, 2e-9, 1.0)
+    ref = run_deck(mtj_testbench(dev, src, 4e-9, 10e-12))
+    got = run_deck(_library_deck(dev, src, 4e-9, {}, True))
+    for v in ("v(x1.mx)", "v(x1.my)", "v(x1.mz)", "v(a)"):
+        scale = 1.0 if v != "v(a)" else float(np.max(np.abs(ref[v])))
+        assert float(np.max(np.abs(np.interp(ref.t, got.t, got[v]) - ref[v]))) < 1e-4 * scale, v
+    assert float(np.max(np.abs(ref["v(x1.my)"] - ref["v(x1.my)"][0]))) > 1e-3  # the pulse moves m
