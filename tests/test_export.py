@@ -134,3 +134,20 @@ def test_exported_noisy_compact_library_runs_as_pasted(tmp_path: Path, capsys: p
     d = np.loadtxt(out / "out.txt")
     u0, u1 = d[:, 1], d[:, 3]
     assert 1e-3 < np.std(u0) < 0.5 and 1e-3 < np.std(u1) < 0.5 and np.max(np.abs(u0 - u1)) > 1e-3
+
+
+@pytest.mark.ngspice
+@pytest.mark.parametrize("model", ["macrospin", "compact"])
+def test_exported_usage_lines_run_as_pasted(tmp_path: Path, capsys: pytest.CaptureFixture[str], model: str) -> None:
+    out = tmp_path / "lib"
+    assert main(["export", "orthogonal", "--model", model, "--out", str(out)]) == 0
+    capsys.readouterr()
+    usage = (out / "usage.txt").read_text(encoding="ascii").splitlines()
+    deck = ["user deck", *[u.replace(" 20n", " 3n") for u in usage], "I1 0 t1 PULSE(0 0.6m 0.5n 20p 20p 2n 1)",
+            "R2 t2 0 1", ".control", "run", "wrdata out.txt v(x1.my)", "quit", ".endc", ".end"]
+    (out / "deck.cir").write_text("\n".join(deck) + "\n", encoding="ascii")
+    proc = subprocess.run([ngspice_program(), "-b", "deck.cir"], cwd=out, capture_output=True, text=True, check=False,
+                          stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0 and "error" not in proc.stdout.lower(), proc.stdout[-2000:]
+    d = np.loadtxt(out / "out.txt")
+    assert abs(d[0, 1]) < 1e-9 and float(np.max(d[:, 1])) > 0.2  # at rest, then driven above the onset

@@ -131,7 +131,7 @@ def export_library(device: Device, model: Literal["macrospin", "compact"] = "mac
     base = library_name(device, "compact")
     opts = " ".join(f"{k}={v}" for k, v in COMPACT_OPTIONS.items())
     if temp == 0.0:
-        usage = (f".include {file}", f"X1 t1 t2 {base}    (parameters: tau_m=... i_th=...)",
+        usage = (f".include {file}", f"X1 t1 t2 {base}    $ parameters: tau_m, a2, i_th, ... (see the header)",
                  ".options method=trap reltol=0.001", ".tran 10p 20n 0 50p")
         text = library_text(device, cp, file=file, version=__version__, preset=preset,
                             subckts=(compact_library_subckt(device, cp),), usage=usage)

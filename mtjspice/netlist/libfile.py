@@ -28,15 +28,15 @@ def _param_lines(params: Sequence[LibParam]) -> list[str]:
 
 
 def usage_lines(device: Device, file: str, compact: bool, preset: str = "default") -> list[str]:
-    """The lines a user pastes into a deck to use the library ``file``."""
+    """The lines a user pastes into a deck to use the library ``file`` (valid ngspice: notes follow ``$``)."""
     name = library_subckt(device, preset).name
     opts = " ".join(f"{k}={v}" for k, v in OPTION_PRESETS[preset].items())
     out = [f".include {file}",
-           f"X1 t1 t2 {name}            (or with parameters: X1 t1 t2 {name} W=11n L=45n)",
+           f"X1 t1 t2 {name}            $ or with parameters: X1 t1 t2 {name} W=11n L=45n",
            f".options {opts}",
-           f".tran 10p 20n 0 {max_step(preset):g}        (maximum step = hstep = {max_step(preset):g} s)"]
+           f".tran 10p 20n 0 {max_step(preset):g}        $ maximum step = hstep = {max_step(preset):g} s"]
     if compact:
-        out.insert(2, f"X2 t3 t4 {name}_compact    (the compact signed-LIF model; no step limit needed)")
+        out.insert(2, f"X2 t3 t4 {name}_compact    $ the compact signed-LIF model; no step limit needed")
     return out
 
 
