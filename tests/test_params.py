@@ -274,7 +274,7 @@ def test_an_existing_file_wins_over_a_shipped_name(tmp_path: Path, monkeypatch: 
     assert load_device("orthogonal").geometry.shape == "elliptic_cylinder"  # no such file: the shipped one
 
 
-@pytest.mark.parametrize("given", ["orthogonl", "models/orthogonal.toml", "sub/parallel"])
+@pytest.mark.parametrize("given", ["orthogonl", "nomodels/orthogonal.toml", "sub/parallel"])
 def test_unknown_name_lists_the_shipped_devices(given: str) -> None:
     with pytest.raises(InputFileError) as info:
         load_device(given)
@@ -287,9 +287,9 @@ def test_unknown_name_lists_the_shipped_devices(given: str) -> None:
 
 def test_packaged_model_card_exists() -> None:
     card = model_card_path()
-    assert card == shipped_path("ptm45hp.lib") and card.parent.name == "devices"
+    assert card == shipped_path("ptm45hp.lib") and card.parent.name == "models"
     assert ".model ptm45n nmos level=54" in card.read_text(encoding="utf-8")
-    with pytest.raises(InputFileError, match="mtjspice/devices/nothing.lib: missing from the installed package"):
+    with pytest.raises(InputFileError, match="models/nothing.lib: missing from the installed package"):
         shipped_path("nothing.lib")
 
 

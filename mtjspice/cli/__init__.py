@@ -23,6 +23,7 @@ _NEGATIVE_NUMBER = re.compile(r"^-(?:\d|\.\d)")
 
 #: Subcommand modules, in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = ("macrospin", "fit", "compare", "window", "neuron", "array", "power", "montecarlo", "network")
+COMMANDS += ("export",)  # mtjspice export: the MTJ as an includable library (cli/export.py)
 
 
 _ARGUMENT = re.compile(r"^argument (\S+): (.*)$", re.DOTALL)
