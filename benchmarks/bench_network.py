@@ -2,6 +2,7 @@
 signed LIF, on the same weights and images (digits task, 32 hidden neurons, 40 ns window).
 
 Run: python benchmarks/bench_network.py [--images 256] [--rounds 3] [--models ideal,device,device_300K]
+(``python benchmarks/bench_network.py 16``: 16 images.)
 
 The models run in turn, round after round (so a machine whose load changes affects all of them
 alike); each model's time is its median over the rounds, in CPU seconds of this process (the
@@ -26,10 +27,13 @@ from mtjspice.variation import VariationSpec
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("count", nargs="?", type=int, help="images, as --images (the older form)")
     ap.add_argument("--images", type=int, default=256)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--models", default="ideal,fitted,device,device_300K,variation")
     args = ap.parse_args()
+    if args.count is not None:
+        args.images = args.count
     tm = Timing()
     device = load_device("orthogonal")
     fitted = LIFParams(tau_m=9.1208e-10, a2=0.54004, R_m=1382.78, i_th=0.3828125e-3)  # mtjspice fit orthogonal
