@@ -234,6 +234,7 @@ def test_command_writes_every_sample_and_a_summary(tmp_path: Path, capsys: pytes
     (["--sigma", "L=-1n"], "standard deviation >= 0"),
     (["--sigma", "L=10n"], "a sigma of at most"),
     (["--sigma", "L"], "NAME=SIGMA"),
+    (["--sigma", "Ku=5%"], "give an absolute sigma"),  # the nominal Ku is 0: 5 % of it varies nothing
     (["--sigma", "W=1n", "--samples", "0"], "--samples: got"),
     (["--sigma", "W=1n", "--scheduler", "not an address"], "--scheduler"),
     ([], "--sigma"),
