@@ -286,22 +286,31 @@ def test_circuit_yield_agrees_with_the_device_level_prediction(dev: ms.Device, t
     assert np.sum(d["usable_ref"] != ref["ok"]) <= 1, (d["usable_ref"], ref["ok"])
 
 
-def test_a_timed_out_run_says_what_it_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_timed_out_run_says_what_it_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """--timeout stops the run with status 1 and nothing in --out; the finished chunks stay in the
-    store, and the message says how many samples they hold and that the same command resumes."""
-    from mtjspice.montecarlo.store import chunk_span
+    store, and the message says how many samples they hold and that the same command resumes.
 
+    No wall-clock assumption: the third chunk sets off the command's own --timeout alarm at once
+    (however slow the machine, exactly two chunks of 10 have finished by then)."""
+    real = mcrun.device_chunk
+
+    def third_chunk_times_out(*a, **kw):  # type: ignore[no-untyped-def]
+        if a[1].spreads and int(np.asarray(a[3])[0]) >= 20:
+            signal.setitimer(signal.ITIMER_REAL, 0.001)  # what --timeout's alarm does when it expires
+            time.sleep(60)  # interrupted by the alarm
+        return real(*a, **kw)
+
+    monkeypatch.setattr(mcrun, "device_chunk", third_chunk_times_out)
     out = tmp_path / "t"
-    rc = main(["montecarlo", "orthogonal", "--samples", "4000", "--chunk", "10", "--sigma", SPEC, "--workers", "1",
-               "--no-trim", "--quiet", "--timeout", "7", "--out", str(out)])
+    rc = main(["montecarlo", "orthogonal", "--samples", "40", "--chunk", "10", "--sigma", SPEC, "--workers", "1",
+               "--no-trim", "--quiet", "--timeout", "3600", "--out", str(out)])
     err = capsys.readouterr().err
     assert rc == 1 and "--timeout" in err and not out.exists()
-    kept = sum(chunk_span(p.name) for p in (tmp_path / "t.parts").iterdir())
-    assert 0 <= kept < 4000
-    if kept:
-        assert f"{kept} finished samples are kept in" in err
-    else:
-        assert "finished samples" not in err
+    assert sorted(p.name for p in (tmp_path / "t.parts").glob("part-*")) == [
+        "part-0000000000-0000000009.parquet", "part-0000000010-0000000019.parquet"]
+    assert "20 finished samples are kept in" in err and "the same command resumes" in err
+    assert len(err.strip().splitlines()) == 2  # the note and the one-line error
 
 
 def test_comparator_offsets_move_each_samples_thresholds(dev: ms.Device, table, circuit) -> None:  # type: ignore[no-untyped-def]

@@ -78,13 +78,13 @@ def run(args: argparse.Namespace) -> int:
     from ..io.outputs import write_csv
     from ..montecarlo.device import DeviceMC
     from ..montecarlo.run import device_montecarlo, summarize
-    from ..montecarlo.scaleout import check_scheduler, default_workers
+    from ..montecarlo.scaleout import default_workers, reach_scheduler
     from ..params import load_device
     from ..plots.montecarlo import plot_distributions
     from .progress import Progress
 
-    if args.scheduler is not None:
-        check_scheduler(args.scheduler)
+    if args.scheduler is not None:  # before any work: a wrong address is said within seconds
+        reach_scheduler(args.scheduler)
     device = load_device(args.model)
     spec = variation_spec(args)
     spec.check(device)
@@ -146,11 +146,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _stored(store: Path) -> int:
     """Samples in the finished chunks of a store folder (0 if none, or no store)."""
-    from ..montecarlo.store import chunk_span
+    from ..montecarlo.store import stored_samples
 
-    if not store.is_dir():
-        return 0
-    return sum(chunk_span(p.name) for p in store.iterdir())
+    return stored_samples(store)
 
 
 def _write_parquet(cols: dict, path: Path) -> None:

@@ -50,13 +50,13 @@ def run_yield(args: argparse.Namespace) -> int:
     from ..io.outputs import write_csv
     from ..montecarlo.device import DeviceMC
     from ..montecarlo.robust import design_device, robust_table, sensitivity, yield_map
-    from ..montecarlo.scaleout import check_scheduler, default_workers
+    from ..montecarlo.scaleout import default_workers, reach_scheduler
     from ..params import load_device
     from ..plots.montecarlo import plot_yield_map
     from .progress import Progress
 
-    if args.scheduler is not None:
-        check_scheduler(args.scheduler)
+    if args.scheduler is not None:  # before any work: a wrong address is said within seconds
+        reach_scheduler(args.scheduler)
     x_name, y_name = _plane(args)
     points = 9 if args.points is None else args.points
     xs, ys = _axis(args, x_name, points), _axis(args, y_name, points)
