@@ -158,8 +158,13 @@ def run_chunks(task: Callable[[np.ndarray], Any], chunks: Sequence[np.ndarray], 
     try:
         if address is None:
             with dask.config.set({"distributed.nanny.pre-spawn-environ": _WORKER_ENVIRON}):
+                # no fixed port anywhere: dashboard_address=None would still bind the scheduler's HTTP
+                # server to 8787 (and warn when another Dask process holds it); a port the system picks
+                # on the loopback interface, with the dashboard itself off, holds nothing shared
                 cluster = dd.LocalCluster(n_workers=min(n_workers, len(chunks)), threads_per_worker=1,
-                                          processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+                                          processes=True, host="127.0.0.1", scheduler_port=0,
+                                          dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False},
+                                          silence_logs=logging.ERROR)
             client = dd.Client(cluster)
         else:
             client = dd.Client(address, timeout=30)
