@@ -50,6 +50,7 @@ def circuit(dev: ms.Device, table):  # type: ignore[no-untyped-def]
     return NominalCircuit.of(dev, table)
 
 
+@pytest.mark.slow
 def test_onset_table_matches_direct_scans(dev: ms.Device, table) -> None:  # type: ignore[no-untyped-def]
     """The reduction i_th = g(q) Ms (K_hard - K_easy) / k_J against onset_current on each sampled
     device itself: within 1.5 % (interpolation on a coarse grid, and the scan's own resolution),
@@ -266,6 +267,7 @@ def test_variation_table_in_the_device_file(tmp_path: Path, dev: ms.Device) -> N
 
 
 @pytest.mark.ngspice
+@pytest.mark.slow
 def test_circuit_yield_agrees_with_the_device_level_prediction(dev: ms.Device, table, circuit) -> None:  # type: ignore[no-untyped-def]
     """Ten sampled neurons in ngspice (20 ns of +-0.6 mA each) against the device level's prediction
     for the same samples (the clocked test: the junction current the nominal circuit passes, read

@@ -37,6 +37,7 @@ def test_design_device_sets_the_knobs(dev: ms.Device) -> None:
         design_device(dev, {"Ms": 1e6})
 
 
+@pytest.mark.slow
 def test_sensitivity_matches_direct_scans(dev: ms.Device, table) -> None:  # type: ignore[no-untyped-def]
     """d(i_th)/dL by the table against two direct onset scans at L +- 0.5 nm: within 3 %."""
     s = sensitivity(dev, table, step=0.5e-9)
@@ -63,6 +64,7 @@ def test_zero_spread_map_is_all_or_nothing_and_keeps_the_junction_voltage(dev: m
         yield_map(dev, VariationSpec.parse("L=1n"), "L", np.array([45e-9]), "L", np.array([45e-9]), table=table)
 
 
+@pytest.mark.slow
 def test_window_yield_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "y"
     assert main(["window", "orthogonal", "--yield", "--plane", "Ku,L", "--Ku-range", "0", "6000", "--L-range", "45n",
