@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import sys
 from pathlib import Path
 
 from ..errors import ParameterError, RunTimeoutError, printable
@@ -107,12 +106,15 @@ def run(args: argparse.Namespace) -> int:
             result = device_montecarlo(device, spec, n, store, seed=args.seed, mc=mc, chunk=args.chunk,
                                        workers=workers, scheduler=args.scheduler, reset=args.overwrite,
                                        progress=bar.update)
-    except (RunTimeoutError, KeyboardInterrupt):
+    except (RunTimeoutError, KeyboardInterrupt) as exc:
         done = _stored(store)
-        if done:  # said before the one-line error: the run is not lost
-            print(f"mtjspice montecarlo: {done} finished samples are kept in {printable(store)}; the same command "
-                  "resumes from them", file=sys.stderr)
-        raise
+        if not done:
+            raise
+        # still one line: the run is not lost, and how to resume it
+        kept = f"{done} finished samples are kept in {printable(store)}; the same command resumes from them"
+        if isinstance(exc, KeyboardInterrupt):
+            raise KeyboardInterrupt(f"interrupted; nothing was written to --out, but {kept}") from None
+        raise RunTimeoutError(f"{str(exc).split(chr(10))[0]}; {kept}") from None
     summary = summarize(result, mc)
     summary.update({"device": device.name, "variation": spec.describe(), "seed": args.seed,
                     "u_th": mc.u_th, "i_read": result.circuit.i_read, "breakdown_voltage":

@@ -21,9 +21,12 @@ Requires dask.distributed (the ``mc`` extra) when it starts or joins a cluster.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
-from collections.abc import Callable, Sequence
+import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -31,6 +34,9 @@ import numpy as np
 from ..errors import ParameterError
 
 __all__ = ["run_chunks", "default_workers", "require_distributed", "check_scheduler", "reach_scheduler"]
+
+#: Seconds the local cluster may take to close (its workers are stopped when it passes).
+CLOSE_TIMEOUT = 10.0
 
 #: Seconds to wait for a scheduler's port to accept a connection before saying nothing answers.
 CONNECT_TIMEOUT = 5.0
@@ -154,31 +160,79 @@ def run_chunks(task: Callable[[np.ndarray], Any], chunks: Sequence[np.ndarray], 
     dd = require_distributed()
     import dask
 
-    cluster = None
-    try:
+    with contextlib.ExitStack() as stack:
         if address is None:
-            with dask.config.set({"distributed.nanny.pre-spawn-environ": _WORKER_ENVIRON}):
+            stack.enter_context(_workers_ignore_sigint())
+            with _interrupt_deferred(), dask.config.set({"distributed.nanny.pre-spawn-environ": _WORKER_ENVIRON}):
                 # no fixed port anywhere: dashboard_address=None would still bind the scheduler's HTTP
                 # server to 8787 (and warn when another Dask process holds it); a port the system picks
-                # on the loopback interface, with the dashboard itself off, holds nothing shared
+                # on the loopback interface, with the dashboard itself off, holds nothing shared. Dask's
+                # own logs are kept to CRITICAL: a task's error reaches this process through its future,
+                # and closing the cluster mid-run (Ctrl-C) made each worker log a heartbeat traceback
                 cluster = dd.LocalCluster(n_workers=min(n_workers, len(chunks)), threads_per_worker=1,
                                           processes=True, host="127.0.0.1", scheduler_port=0,
                                           dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False},
-                                          silence_logs=logging.ERROR)
-            client = dd.Client(cluster)
+                                          silence_logs=logging.CRITICAL)
+                stack.callback(cluster.close, timeout=CLOSE_TIMEOUT)
+                client = dd.Client(cluster)
+                stack.callback(client.close)
         else:
-            client = dd.Client(address, timeout=30)
-        with client:
-            futures = {client.submit(task, idx, pure=False, key=f"mtjspice-chunk-{int(idx[0])}-{int(idx[-1])}"): idx
-                       for idx in chunks}
-            for fut in dd.as_completed(list(futures)):
-                idx = futures.pop(fut)
-                sink(fut.result())
-                fut.release()
-                done += idx.size
-                if progress:
-                    progress(idx.size)
-    finally:
-        if cluster is not None:
-            cluster.close()
+            client = stack.enter_context(dd.Client(address, timeout=30))
+        futures = {client.submit(task, idx, pure=False, key=f"mtjspice-chunk-{int(idx[0])}-{int(idx[-1])}"): idx
+                   for idx in chunks}
+        for fut in dd.as_completed(list(futures)):
+            idx = futures.pop(fut)
+            sink(fut.result())
+            fut.release()
+            done += idx.size
+            if progress:
+                progress(idx.size)
     return done
+
+
+@contextlib.contextmanager
+def _interrupt_deferred() -> Iterator[None]:
+    """A Ctrl-C during the block (starting the local cluster) raises KeyboardInterrupt when the
+    block ends, once the cluster exists and can be closed; raised inside the construction it left a
+    half-built cluster that Dask's exit hook failed to close, with a traceback."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    hit: list[int] = []
+    old = signal.signal(signal.SIGINT, lambda signum, frame: hit.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+    if hit:
+        raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _workers_ignore_sigint() -> Iterator[None]:
+    """Worker processes started in the block ignore SIGINT.
+
+    A Ctrl-C at the terminal goes to the whole process group: each Dask worker (or one still
+    importing) printed its own KeyboardInterrupt traceback, 75 lines before the command's one. The
+    workers are started through a two-line shell wrapper that ignores SIGINT and execs this Python
+    (:func:`multiprocessing.set_executable`; an ignored signal stays ignored across exec, and Python
+    then leaves it so). This process alone handles the Ctrl-C, and closing the cluster stops them."""
+    import multiprocessing
+    import shlex
+    import shutil
+    import sys
+    import tempfile
+    from multiprocessing import spawn
+
+    old = spawn.get_executable()
+    folder = tempfile.mkdtemp(prefix="mtjspice-workers-")
+    wrapper = os.path.join(folder, "python")
+    with open(wrapper, "w", encoding="utf-8") as fh:
+        fh.write(f"#!/bin/sh\ntrap '' INT\nexec {shlex.quote(os.fsdecode(old or sys.executable))} \"$@\"\n")
+    os.chmod(wrapper, 0o755)
+    multiprocessing.set_executable(wrapper)
+    try:
+        yield
+    finally:
+        multiprocessing.set_executable(old or sys.executable)
+        shutil.rmtree(folder, ignore_errors=True)
