@@ -75,6 +75,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     from ..budget import check_memory, warn_time
     from ..io.outputs import write_csv
+    from ..montecarlo.columns import ONSET_TABLE_COLUMNS, circuit_columns, sample_columns, sample_words
     from ..montecarlo.device import DeviceMC
     from ..montecarlo.run import device_montecarlo, summarize
     from ..montecarlo.scaleout import default_workers, reach_scheduler
@@ -125,24 +126,28 @@ def run(args: argparse.Namespace) -> int:
         circuit_cols, circuit_summary = _circuit(args, device, spec, result)
         summary["circuit"] = circuit_summary
     cols = result.columns
-    names = list(cols)
+    words = sample_words(cols)
+    names = list(words)
     with args.output as tmp:
-        write_csv(tmp / "samples.csv", names, zip(*(_csv_values(cols[k]) for k in names), strict=True))
-        _write_parquet(cols, tmp / "samples.parquet")
+        write_csv(tmp / "samples.csv", sample_columns(names), zip(*(_csv_values(words[k]) for k in names), strict=True))
+        _write_parquet(words, tmp / "samples.parquet")
         t = result.table.to_columns()
-        write_csv(tmp / "onset_table.csv", ("alpha", "q", "g"), zip(t["alpha"], t["q"], t["g"], strict=True))
+        write_csv(tmp / "onset_table.csv", ONSET_TABLE_COLUMNS, zip(t["alpha"], t["q"], t["g"], strict=True))
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2, default=json_default) + "\n", encoding="utf-8")
-        plot_distributions(cols, summary, tmp / "distributions.png", title=f"{device.name}: {spec.describe()}")
+        plot_distributions(cols, summary, tmp / "distributions.png", title=f"{device.name}: sigma {spec.describe()}")
         if circuit_cols is not None:
             from ..plots.montecarlo import plot_circuit
 
             cn = list(circuit_cols)
-            write_csv(tmp / "circuit.csv", cn, zip(*(_csv_values(circuit_cols[k]) for k in cn), strict=True))
-            plot_circuit(circuit_cols, summary["circuit"], tmp / "circuit.png", title=f"{device.name}: {spec.describe()}")
+            write_csv(tmp / "circuit.csv", circuit_columns(cn), zip(*(_csv_values(circuit_cols[k]) for k in cn),
+                                                                    strict=True))
+            plot_circuit(circuit_cols, summary["circuit"], tmp / "circuit.png",
+                         title=f"{device.name}: sigma {spec.describe()}")
     shutil.rmtree(store, ignore_errors=True)
     _print(summary, n, result.computed, args)
     print(f"wrote {printable(args.out)}/samples.csv, samples.parquet, summary.json, onset_table.csv, distributions.png"
-          + (", circuit.csv, circuit.png" if circuit_cols is not None else ""))
+          + (", circuit.csv, circuit.png" if circuit_cols is not None else "") + ", columns.csv (every column's unit and "
+          "meaning)")
     return 0
 
 
@@ -186,7 +191,8 @@ def _circuit(args: argparse.Namespace, device, spec, result):  # type: ignore[no
     ok = np.asarray(cols["ok"], bool)
     pred = np.asarray(result.columns["usable"], bool)[:k]
     out = {"neurons": k, "yield": float(ok.mean()), "yield_ci95": wilson(int(ok.sum()), k),
-           "device_level_yield_same_samples": float(pred.mean()), "agreement": float(np.mean(ok == pred)),
+           "device_level_yield_same_samples": float(pred.mean()),
+           "device_level_yield_same_samples_ci95": wilson(int(pred.sum()), k), "agreement": float(np.mean(ok == pred)),
            "offset_sigma": args.offset, "temperature": args.temperature, "t_stop": args.circuit_t_stop}
     from ..montecarlo.run import percentiles
 
@@ -203,7 +209,9 @@ def _circuit(args: argparse.Namespace, device, spec, result):  # type: ignore[no
             for key in list(ct):
                 if key != "index":
                     cols[f"{key}_{tag}"] = ct[key]
-        out["device_level_yield_ref_same_samples"] = float(np.mean(np.asarray(result.columns["usable_ref"], bool)[:k]))
+        pref = np.asarray(result.columns["usable_ref"], bool)[:k]
+        out["device_level_yield_ref_same_samples"] = float(np.mean(pref))
+        out["device_level_yield_ref_same_samples_ci95"] = wilson(int(pref.sum()), k)
         out["agreement_ref"] = float(np.mean(np.asarray(cols["ok_ref"], bool) ==
                                              np.asarray(result.columns["usable_ref"], bool)[:k]))
     cols["device_usable"] = pred
@@ -221,8 +229,13 @@ def _print(summary: dict, n: int, computed: int, args: argparse.Namespace) -> No
     print(f"  at the drive {summary['drive'] * 1e3:.3g} mA: under {100 * r['under']:.1f} %, lif {100 * r['lif']:.1f} %, "
           f"over {100 * r['over']:.1f} %")
     f = summary["fails"]
-    print(f"  usable neurons: {100 * summary['yield']:.1f} % (95 % CI {100 * lo:.1f} to {100 * hi:.1f}); fails: "
+    print(f"  usable neurons: {100 * summary['yield']:.1f} % (95 % CI {100 * lo:.1f} to {100 * hi:.1f}); fails "
+          "(overlapping: a sample can fail for several reasons): "
           + ", ".join(f"{k.replace('_', ' ')} {100 * v:.1f} %" for k, v in f.items() if v))
+    missing = summary.get("i_th_missing", {})
+    if missing:
+        print("  no onset for " + "; ".join(f"{n} samples ({why.split(':')[0]})" for why, n in missing.items())
+              + " (samples.csv: i_th empty, i_th_reason says why)")
     if "yield_trim" in summary:
         lo, hi = summary["yield_trim_ci95"]
         kt = summary["k_trim"]
@@ -236,8 +249,12 @@ def _print(summary: dict, n: int, computed: int, args: argparse.Namespace) -> No
               f"{100 * c['junction_energy']:+.0f} % (junction), {100 * c['mirror_energy']:+.0f} % (mirror)")
     if "circuit" in summary:
         c = summary["circuit"]
-        print(f"  circuit (ngspice, {c['neurons']} neurons): yield {100 * c['yield']:.0f} %, device-level prediction "
-              f"{100 * c['device_level_yield_same_samples']:.0f} %, agreement {100 * c['agreement']:.0f} %"
-              + (f"; after reference trim {100 * c['yield_ref']:.0f} % (device level "
-                 f"{100 * c['device_level_yield_ref_same_samples']:.0f} %), after gain + reference trim "
-                 f"{100 * c['yield_trim']:.0f} %" if "yield_trim" in c else ""))
+
+        def pct(key: str) -> str:
+            a, b = c[key + "_ci95"]
+            return f"{100 * c[key]:.0f} % (95 % CI {100 * a:.0f} to {100 * b:.0f})"
+
+        print(f"  circuit (ngspice, {c['neurons']} neurons): yield {pct('yield')}, device-level prediction "
+              f"{pct('device_level_yield_same_samples')}, agreement {100 * c['agreement']:.0f} %"
+              + (f"; after reference trim {pct('yield_ref')} (device level {pct('device_level_yield_ref_same_samples')}), "
+                 f"after gain + reference trim {pct('yield_trim')}" if "yield_trim" in c else ""))
