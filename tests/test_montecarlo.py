@@ -224,6 +224,9 @@ def test_command_writes_every_sample_and_a_summary(tmp_path: Path, capsys: pytes
                                                 "distributions.png"}
     rows = (out / "samples.csv").read_text().splitlines()
     assert len(rows) == 31 and rows[0].startswith("index,valid,")
+    easy = rows[0].split(",").index("easy")
+    assert {r.split(",")[easy] for r in rows[1:]} <= {"x", "y", "z", ""}  # words, not codes (columns.csv: the legend)
+    assert (out / "columns.csv").read_text().count("\nsamples.csv,") == len(rows[0].split(","))
     s = json.loads((out / "summary.json").read_text())
     assert s["samples"] == 30 and 0 <= s["yield"] <= 1 and s["variation"].startswith("L=1e-09")
     assert s["nominal"]["usable"] is True

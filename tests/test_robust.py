@@ -74,8 +74,9 @@ def test_window_yield_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "best" in text and "d(i_th)/dL nominal" in text
     r = json.loads((out / "robust.json").read_text())
     rows = (out / "yield_map.csv").read_text().splitlines()
-    assert rows[0] == "Ku,L,yield,yield_ref,onset,drive,RA" and len(rows) == 5
-    ys = [float(x.split(",")[2]) for x in rows[1:]]
+    assert rows[0] == "Ku,L,status,yield,yield_lo,yield_hi,yield_ref,yield_ref_lo,yield_ref_hi,onset,drive,RA"
+    assert len(rows) == 5  # the nominal (Ku 0, L 45 nm) is a grid point already: no row added
+    ys = [float(x.split(",")[3]) for x in rows[1:]]
     assert r["best"]["yield"] == pytest.approx(max(ys), abs=1e-9)
     assert r["nominal"]["L"] == 45e-9 and r["nominal"]["Ku"] == 0.0
     assert {p.name for p in out.iterdir()} >= {"yield_map.png", "yield_ref_map.png"}

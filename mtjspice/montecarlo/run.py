@@ -108,7 +108,8 @@ def wilson(k: int, n: int) -> tuple[float, float]:
 
     if n == 0:
         return (math.nan, math.nan)
-    return wilson_interval(int(k), int(n), confidence=0.95)
+    lo, hi = wilson_interval(int(k), int(n), confidence=0.95)
+    return (0.0 if k == 0 else lo, 1.0 if k == n else hi)  # exact ends, not a rounding error away
 
 
 def percentiles(x: np.ndarray) -> dict[str, float]:
