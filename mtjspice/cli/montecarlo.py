@@ -120,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
     summary.update({"device": device.name, "variation": spec.describe(), "seed": args.seed,
                     "u_th": mc.u_th, "i_read": result.circuit.i_read, "breakdown_voltage":
                     device.junction.breakdown_voltage, "resumed_samples": n - result.computed,
-                    "nominal": result.nominal})
+                    "nominal": _nominal_words(result.nominal)})
     circuit_cols = None
     if args.circuit:
         circuit_cols, circuit_summary = _circuit(args, device, spec, result)
@@ -149,6 +149,17 @@ def run(args: argparse.Namespace) -> int:
           + (", circuit.csv, circuit.png" if circuit_cols is not None else "") + ", columns.csv (every column's unit and "
           "meaning)")
     return 0
+
+
+def _nominal_words(nominal: dict) -> dict:
+    """The nominal device's row with its coded values (easy, regime, i_th_reason) as words, as in samples.csv."""
+    import numpy as np
+
+    from ..montecarlo.columns import sample_words
+
+    coded = ("easy", "regime", "i_th_reason")
+    words = sample_words({k: np.array([nominal[k]]) for k in coded if k in nominal})
+    return {**nominal, **{k: str(v[0]) for k, v in words.items()}}
 
 
 def _stored(store: Path) -> int:

@@ -103,7 +103,7 @@ def sample_columns(names: Sequence[str]) -> list[Column]:
     for name in names:
         if name in PARAMETERS:
             unit, what = PARAMETERS[name]
-            out.append(Column(name, unit, what + " (the nominal value where it does not vary)"))
+            out.append(Column(name, unit, what + " (a column for each parameter --sigma varies)"))
         else:
             unit, what = _SAMPLE[name]
             out.append(Column(name, unit, what))
@@ -129,29 +129,32 @@ def sample_words(cols: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     return out
 
 
+_NOT_RUN = "empty where the sample was not simulated (valid = 0, inverted = 1 or sim_failed = 1)"
 _CIRCUIT: dict[str, tuple[str, str]] = {
     "index": ("1", "sample number i (the same sample as samples.csv's row i)"),
-    "valid": ("1", "1 if the sample is a device the model accepts (else not simulated: it fails, and its results are "
-                   "empty)"),
-    "inverted": ("1", "1 if the comparator offsets put v_lo at or above v_hi (not simulated: it fails)"),
-    "sim_failed": ("1", "1 if an ngspice run of the sample failed (it fails; results empty)"),
-    "fires_pos": ("1", "1 if at least one positive spike under +drive"),
-    "fires_neg": ("1", "1 if at least one negative spike under -drive"),
-    "wrong_sign": ("1", "1 if any spike of the other sign in either run"),
-    "breakdown": ("1", "1 if the junction voltage exceeded the breakdown voltage in either run"),
-    "v_junction_max": ("V", "largest junction voltage of both runs"),
-    "rate_pos": ("Hz", "right-sign spikes per second under +drive"),
-    "rate_neg": ("Hz", "right-sign spikes per second under -drive"),
-    "latency_pos": ("s", "time of the first right-sign spike under +drive; empty when there is none"),
-    "latency_neg": ("s", "time of the first right-sign spike under -drive; empty when there is none"),
-    "energy_per_spike": ("J", "energy of both runs over their right-sign spikes; empty when there are none"),
-    "ok": ("1", "1 if the neuron works: fires both signs, no wrong sign, no breakdown. The circuit yield is its mean"),
-    "k_trim": ("1", "gain ratio applied to the input (1 without gain trim; empty where the sample has no onset)"),
-    "v_hi": ("V", "upper threshold the sample's comparator used (with its offset, or from the reference trim)"),
-    "v_lo": ("V", "lower threshold the sample's comparator used"),
+    "valid": ("1", "1 if the sample is a device the model accepts, else 0 (not simulated: it fails)"),
+    "inverted": ("1", "1 if the comparator offsets put v_lo at or above v_hi (not simulated: it fails), else 0"),
+    "sim_failed": ("1", "1 if an ngspice run of the sample failed (it fails), else 0"),
+    "fires_pos": ("1", "1 if at least one positive spike under +drive, else 0 (0 where not simulated)"),
+    "fires_neg": ("1", "1 if at least one negative spike under -drive, else 0 (0 where not simulated)"),
+    "wrong_sign": ("1", "1 if any spike of the other sign in either run, else 0"),
+    "breakdown": ("1", "1 if the junction voltage exceeded the breakdown voltage in either run, else 0"),
+    "v_junction_max": ("V", f"largest junction voltage of both runs; {_NOT_RUN}"),
+    "rate_pos": ("Hz", f"right-sign spikes per second under +drive; {_NOT_RUN}"),
+    "rate_neg": ("Hz", f"right-sign spikes per second under -drive; {_NOT_RUN}"),
+    "latency_pos": ("s", f"time of the first right-sign spike under +drive; empty when there is none, and {_NOT_RUN}"),
+    "latency_neg": ("s", f"time of the first right-sign spike under -drive; empty when there is none, and {_NOT_RUN}"),
+    "energy_per_spike": ("J", f"energy of both runs over their right-sign spikes; empty when there are none, and "
+                              f"{_NOT_RUN}"),
+    "ok": ("1", "1 if the neuron works: fires both signs, no wrong sign, no breakdown; else 0. The circuit yield is "
+                "its mean"),
+    "k_trim": ("1", "gain ratio applied to the input (1 without gain trim); empty where the sample has no onset (it "
+                    "then runs untrimmed) and for a non-device"),
+    "v_hi": ("V", "upper threshold the sample's comparators used (nominal plus offset, or from the reference trim); "
+                  "empty for a non-device"),
+    "v_lo": ("V", "lower threshold the sample's comparators used; empty for a non-device"),
     "device_usable": ("1", "the device level's verdict for the same sample (samples.csv's usable), 1 or 0"),
 }
-_NOT_RUN = " Empty where the sample was not simulated (valid = 0, inverted = 1 or sim_failed = 1)."
 
 
 def circuit_columns(names: Sequence[str]) -> list[Column]:
@@ -159,12 +162,10 @@ def circuit_columns(names: Sequence[str]) -> list[Column]:
     out = []
     for name in names:
         base, tag = name, ""
-        for suffix, words in (("_ref", " After the reference trim."), ("_trim", " After gain + reference trim.")):
+        for suffix, words in (("_ref", " (after the reference trim)"), ("_trim", " (after gain + reference trim)")):
             if name.endswith(suffix) and name[:-len(suffix)] in _CIRCUIT:
                 base, tag = name[:-len(suffix)], words
         unit, what = _CIRCUIT[base]
-        if unit not in ("1",) or base in ("k_trim",):
-            what += _NOT_RUN if "empty" not in what.lower() else ""
         out.append(Column(name, unit, what + tag))
     return out
 
