@@ -213,7 +213,8 @@ def map_parallel(fn: Callable[[Any], Any], items: Iterable[Any], *, workers: int
                 return
             try:
                 results.put((i, True, fn(todo[i])))
-            except BaseException as exc:  # handed to the caller's thread
+            except BaseException as exc:  # handed to the caller's thread; no other item starts
+                no_more.set()
                 results.put((i, False, exc))
 
     threads = [threading.Thread(target=work, name=f"mtjspice-run-{k}", daemon=True)

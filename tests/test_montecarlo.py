@@ -210,6 +210,9 @@ def test_killed_run_resumes_without_recomputing(tmp_path: Path, monkeypatch: pyt
     a, b = pq.read_table(out / "samples.parquet"), pq.read_table(fresh / "samples.parquet")
     assert a.column_names == b.column_names
     for name in a.column_names:
+        if a.schema.field(name).type == "string":  # easy, regime, i_th_reason: words
+            assert a.column(name).to_pylist() == b.column(name).to_pylist(), name
+            continue
         assert np.array_equal(np.asarray(a.column(name).to_numpy(), float), np.asarray(b.column(name).to_numpy(), float),
                               equal_nan=True), name
 
