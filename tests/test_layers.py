@@ -30,7 +30,7 @@ LAYERS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     (4, "results", ("mtjspice.results",)),
     (5, "sim", ("mtjspice.sim", "mtjspice.simoutput", "mtjspice.simprocess")),
     (6, "analysis", ("mtjspice.analysis.*",)),
-    (7, "circuits", ("mtjspice.circuits.*",)),
+    (7, "circuits", ("mtjspice.circuits.*", "mtjspice.pyspice")),
     (8, "io", ("mtjspice.io.*",)),
     (8, "plots", ("mtjspice.plots.*",)),
     (9, "experiments", ("mtjspice.montecarlo.*", "mtjspice.network.*")),

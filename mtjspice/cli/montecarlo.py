@@ -9,11 +9,13 @@ from pathlib import Path
 
 from ..errors import ParameterError, RunTimeoutError, printable
 from .common import (
+    KELVIN_HELP,
     add_model_argument,
     add_out_argument,
     add_seed_argument,
     count,
     json_default,
+    kelvin,
     nonnegative_si,
     positive_si,
     variation_spec,
@@ -54,8 +56,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--offset", type=nonnegative_si("--offset"), default=0.0, metavar="VOLTS",
                    help="comparator offset sigma per threshold, in V (default 0): each sample's thresholds move by its own "
                         "offsets, at device and circuit level alike; the reference trim calibrates them out")
-    p.add_argument("--temperature", type=nonnegative_si("--temperature"), default=0.0, metavar="KELVIN",
-                   help="MTJ temperature of the --circuit runs, in K (default 0: noiseless)")
+    p.add_argument("--temperature", type=kelvin(), default=0.0, metavar="KELVIN",
+                   help=f"MTJ temperature of the --circuit runs, {KELVIN_HELP} (default 0: noiseless)")
     p.add_argument("--circuit-t-stop", type=positive_si("--circuit-t-stop"), default=40e-9, metavar="SECONDS",
                    help="length of each circuit run in s (default 40n)")
     p.add_argument("--chunk", type=count("--chunk", 1, 1_000_000), default=5000, metavar="N",

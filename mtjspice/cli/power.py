@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import warnings
 
 import numpy as np
 
 from ..errors import ParameterError, printable
 from ..io.outputs import write_csv
 from ..params import load_device
+from ..units import parse_count
 from .array import add_array_options, settings_from_args
 from .common import add_model_argument, add_out_argument, count, positive_si
 
@@ -17,12 +20,13 @@ HELP = "peripheral power: energy per part of n x n neuron arrays against n, simu
 
 def _sizes(option: str):  # type: ignore[no-untyped-def]
     def convert(text: str) -> list[int]:
+        allowed = "comma-separated whole numbers >= 1 (SPICE suffixes allowed: 1,4,16,1k)"
         try:
-            vals = [int(x) for x in text.split(",") if x.strip()]
-        except ValueError:
+            vals = [parse_count(x, option, 1) for x in text.split(",") if x.strip()]
+        except ParameterError:
             vals = []
-        if not vals or min(vals) < 1:
-            raise argparse.ArgumentTypeError(str(ParameterError(option, text, "comma-separated integers >= 1")))
+        if not vals:
+            raise argparse.ArgumentTypeError(str(ParameterError(option, text, allowed)))
         return vals
 
     return convert
@@ -40,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="array sizes n, comma-separated (default 1,4,16,64)")
     p.add_argument("--max-sim", type=count("--max-sim"), default=16, metavar="N",
                    help="simulate sizes up to N, model the larger ones (default 16)")
-    p.add_argument("--t-stop", type=positive_si("--t-stop"), default=30e-9, metavar="SECONDS",
+    p.add_argument("--t-stop", type=positive_si("--t-stop", "s"), default=30e-9, metavar="SECONDS",
                    help="simulated time per size in s (default 30n)")
     add_array_options(p)
     add_out_argument(p)
@@ -49,7 +53,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     from ..analysis.power import BASES
-    from ..circuits.power import power_sweep
+    from ..circuits.cost import check_cost, describe, is_big
+    from ..circuits.power import power_sweep, sweep_cost
+    from ..errors import CostWarning
+    from ..io import columns as cols
     from ..plots.power import plot_power
     from ..results import ARRAY_PARTS
     from .progress import Progress
@@ -59,9 +66,18 @@ def run(args: argparse.Namespace) -> int:
     if len(sim_sizes) < 2:
         raise ParameterError("--sizes", args.sizes, f"at least two sizes <= --max-sim {args.max_sim} to fit the model")
     device = load_device(args.model)
-    with Progress(len(sim_sizes), "power", enabled=not args.quiet) as bar:
-        sweep = power_sweep(device, sim_sizes, args.t_stop, st, progress=lambda d, n: bar.update(1),
-                            workers=args.workers)
+    cost = sweep_cost(sim_sizes, args.t_stop, st, args.workers)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CostWarning)  # said below, in full
+        check_cost(cost, "--max-sim", args.max_sim, "simulate smaller sizes (--max-sim) and let the fitted model "
+                   "extrapolate")
+    if is_big(cost):
+        print(f"mtjspice power: estimate: {describe(cost)}", file=sys.stderr, flush=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CostWarning)
+        with Progress(len(sim_sizes), "power", enabled=not args.quiet) as bar:
+            sweep = power_sweep(device, sim_sizes, args.t_stop, st, progress=lambda d, n: bar.update(1),
+                                workers=args.workers)
     all_sizes = sorted(set(args.sizes) | set(sim_sizes))
     err = sweep.fit_error()
     rows = []
@@ -72,22 +88,23 @@ def run(args: argparse.Namespace) -> int:
         mod = sweep.model(n)
         rows.append((n, "model", *map(float, mod), float(mod.sum()), *map(float, mod / mod.sum())))
     with args.output as tmp:
-        write_csv(tmp / "energy_by_size.csv",
-                  ("n", "source", *ARRAY_PARTS, "total", *(f"share_{p}" for p in ARRAY_PARTS)), rows)
-        write_csv(tmp / "fit.csv", ("part", "term", "joules_per_count"),
+        write_csv(tmp / "energy_by_size.csv", cols.pick(cols.POWER_BY_SIZE, ("n", "source", *ARRAY_PARTS, "total",
+                                                                            *(f"share_{p}" for p in ARRAY_PARTS))), rows)
+        write_csv(tmp / "fit.csv", cols.pick(cols.POWER_FIT, ("part", "term", "joules_per_count")),
                   [(p, b, float(c)) for p in ARRAY_PARTS for b, c in zip(BASES[p], sweep.coef[p], strict=True)])
-        write_csv(tmp / "fit_error.csv", ("n", *ARRAY_PARTS, "total"),
+        write_csv(tmp / "fit_error.csv", cols.pick(cols.POWER_FIT_ERROR, ("n", *ARRAY_PARTS, "total")),
                   [(n, *map(float, e)) for n, e in zip(sweep.sizes, err, strict=True)])
         plot_power(sweep, all_sizes, tmp / "power.png")
-        (tmp / "report.txt").write_text(report_text(sweep, all_sizes), encoding="utf-8")
+        (tmp / "report.txt").write_text(report_text(sweep, all_sizes, st.neuron.mtj), encoding="utf-8")
     worst = float(np.nanmax(np.abs(err[:, -1])))
     print(f"wrote {printable(args.out)}: simulated n = {','.join(map(str, sweep.sizes))}; fitted model's total energy within "
           f"{100 * worst:.2g} % of the simulations")
     return 0
 
 
-def report_text(sweep, sizes: list[int]) -> str:  # type: ignore[no-untyped-def]
+def report_text(sweep, sizes: list[int], mtj: str = "macrospin") -> str:  # type: ignore[no-untyped-def]
     from ..analysis.power import BASES
+    from ..io.reports import validity
     from ..results import ARRAY_PARTS
 
     err = sweep.fit_error()
@@ -105,8 +122,10 @@ def report_text(sweep, sizes: list[int]) -> str:  # type: ignore[no-untyped-def]
     lines += ["", "relative error of the model at the simulated sizes (model / simulated - 1):",
               f"{'n':>6s} " + " ".join(f"{p[:10]:>10s}" for p in ARRAY_PARTS) + f" {'total':>10s}"]
     for n, e in zip(sweep.sizes, err, strict=True):
-        lines.append(f"{n:6d} " + " ".join(f"{v:10.2e}" for v in e))
-    lines += ["", "validity: macrospin free layers; ideal column virtual grounds and mirrors (supply cost not "
-              "modelled); the model extrapolates the simulated trend and cannot show effects absent at the "
+        lines.append(f"{n:6d} " + " ".join(f"{v:10.2e}" if np.isfinite(v) else " " * 10 for v in e))
+    if not np.all(np.isfinite(err)):
+        lines.append("  (a blank cell: the part's simulated energy is 0, so it has no relative error)")
+    lines += ["", f"validity: every junction a {validity(mtj)}; ideal column virtual grounds and mirrors (supply "
+              "cost not modelled); the model extrapolates the simulated trend and cannot show effects absent at the "
               "simulated sizes (wire IR drop, driver sag)."]
     return "\n".join(lines) + "\n"

@@ -34,7 +34,7 @@ import numpy as np
 
 from ..errors import MtjspiceError, ParameterError, printable
 
-__all__ = ["Column", "OutputDir", "OutputError", "write_csv", "MARKER", "COLUMNS_FILE"]
+__all__ = ["Column", "OutputDir", "OutputError", "write_csv", "describe", "MARKER", "COLUMNS_FILE"]
 
 #: File that marks a folder written by mtjspice (JSON: command, arguments, version, time).
 MARKER = ".mtjspice-run.json"
@@ -87,6 +87,8 @@ class OutputDir:
     option : str
         How the caller names the destination in errors (``"--out"``).
 
+    Notes
+    -----
     Use as ``with OutputDir(out) as tmp: write files into tmp``. The constructor checks the
     destination (so create it before the work starts); publishing happens on leaving the block.
 
@@ -211,14 +213,21 @@ def write_csv(path: str | Path, header: Sequence[str | Column], rows: Iterable[S
             w.writerow([_cell(v) for v in row])
     described = [c for c in header if isinstance(c, Column)]
     if described:
-        sidecar = path.parent / COLUMNS_FILE
-        new = not sidecar.exists()
-        with open(sidecar, "a", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
-            if new:
-                w.writerow(("file", "column", "unit", "description"))
-            for c in described:
-                w.writerow((path.name, c.name, c.unit, c.description))
+        describe(path, described)
+
+
+def describe(path: str | Path, columns: Sequence[Column]) -> None:
+    """Describe the columns of a file written some other way (a matrix without a header line, say)
+    in its folder's :data:`COLUMNS_FILE`, one row per column."""
+    path = Path(path)
+    sidecar = path.parent / COLUMNS_FILE
+    new = not sidecar.exists()
+    with open(sidecar, "a", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        if new:
+            w.writerow(("file", "column", "unit", "description"))
+        for c in columns:
+            w.writerow((path.name, c.name, c.unit, c.description))
 
 
 def _cell(v: object) -> object:
