@@ -28,7 +28,7 @@ LAYERS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     (2, "physics", ("mtjspice.physics.*",)),
     (3, "netlist", ("mtjspice.netlist.*",)),
     (4, "results", ("mtjspice.results",)),
-    (5, "sim", ("mtjspice.sim", "mtjspice.simoutput")),
+    (5, "sim", ("mtjspice.sim", "mtjspice.simoutput", "mtjspice.simprocess")),
     (6, "analysis", ("mtjspice.analysis.*",)),
     (7, "circuits", ("mtjspice.circuits.*", "mtjspice.pyspice")),
     (8, "io", ("mtjspice.io.*",)),

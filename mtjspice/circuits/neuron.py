@@ -8,7 +8,6 @@ import math
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
@@ -278,8 +277,9 @@ def neuron_trials(device: Device, wave: Waveform | float, t_stop: float, setting
             progress(done[0], len(therms))
         return r
 
-    with ThreadPoolExecutor(max_workers=n) as pool:
-        runs = list(pool.map(one, range(len(therms))))
+    from ..sim import map_parallel  # Ctrl-C kills the running trials' ngspice and starts no other
+
+    runs = map_parallel(one, range(len(therms)), workers=n)
     worst = max(runs, key=lambda r: r.v_junction_max)
     check_breakdown(device, worst.v_junction_max, f" in trial seed {worst.seed}")  # once, from this thread
     return runs
@@ -301,9 +301,10 @@ def fi_curve(device: Device, currents: Sequence[float], settings: NeuronSettings
         r = run_neuron(device, DC(i), t_stop, s, c, warn=False)
         return (float(i), *_rate_and_wrong(r, i, t_stop), r.v_junction_max)
 
+    from ..sim import map_parallel
+
     n = workers or min(len(currents), os.cpu_count() or 1)
-    with ThreadPoolExecutor(max_workers=max(1, n)) as pool:
-        rows = np.array(list(pool.map(one, currents)))
+    rows = np.array(map_parallel(one, currents, workers=max(1, n)))
     worst = int(np.argmax(rows[:, 3]))
     check_breakdown(device, float(rows[worst, 3]), f" at {rows[worst, 0]:.4g} A")  # once, from this thread
     return rows[:, :3]
@@ -352,8 +353,9 @@ def fi_curve_thermal(device: Device, currents: Sequence[float], settings: Neuron
             progress(done[0], len(jobs))
         return row
 
-    with ThreadPoolExecutor(max_workers=n) as pool:
-        out = np.array(list(pool.map(one, jobs))).reshape(len(currents), trials, 3)
+    from ..sim import map_parallel  # Ctrl-C or the time limit kills the running trials' ngspice, starts no other
+
+    out = np.array(map_parallel(one, jobs, workers=n)).reshape(len(currents), trials, 3)
     worst = np.unravel_index(int(np.argmax(out[:, :, 2])), out.shape[:2])
     check_breakdown(device, float(out[(*worst, 2)]), f" at {float(currents[int(worst[0])]):.4g} A")
     std = out[:, :, 0].std(axis=1, ddof=1) if trials > 1 else np.zeros(len(currents))

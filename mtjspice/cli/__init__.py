@@ -177,8 +177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                                                      else sys.argv[1:]),
                                                     "options": _recorded(args)})
                 return int(args.run(args) or 0)
-    except KeyboardInterrupt:
-        _fail(command, "interrupted; no results were written", debug)
+    except KeyboardInterrupt as exc:  # a command may say what it kept (montecarlo's finished chunks)
+        _fail(command, str(exc) or "interrupted; no results were written", debug)
         return 130
     except SimulationError as exc:
         # One line: what failed and ngspice's first reason; --debug adds ngspice's whole story.
