@@ -187,6 +187,8 @@ def map_parallel(fn: Callable[[Any], Any], items: Iterable[Any], *, workers: int
     progress : callable(done, total), optional
         Called in this thread after each item finishes.
 
+    Notes
+    -----
     The first failure of an item is raised after the running items finish; items not yet started
     never start. Ctrl-C (KeyboardInterrupt) or the command's time limit in this thread stops the
     batch at once: running ngspice processes are killed (within one memory sample, 20 ms), none
