@@ -293,7 +293,8 @@ def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str =
         comparator.instance("Xcp", inp="t2", inn=n_hi, en="en", out="spk_p", vdd="vddc"),
         comparator.instance("Xcn", inp=n_lo, inn="t2", en="en", out="spk_n", vdd="vddc"),
         Comment("reset: each spike's rising edge fires a one-shot, rising read_width - settle after the edge and above"),
-        Comment(f"half height for t_refractory = {c.t_refractory:.6g} s = pw + rise/fall time (input off, comparators off)"),
+        Comment(f"half height for t_refractory = {c.t_refractory:.6g} s: pw = t_refractory - edge, no fall delay"),
+        Comment("(meanwhile input off, comparators off)"),
         *_oneshots(c.reset == "active"),
         Model("osref", "oneshot", (
             Param("cntl_array", (-1.0, 1.0)), Param("pw_array", (osp["pw"], osp["pw"])), Param("clk_trig", c.vdd / 2),
