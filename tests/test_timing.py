@@ -19,12 +19,12 @@ from mtjspice.errors import CostWarning, ParameterError
 from mtjspice.io.inputs import parse_input
 from mtjspice.io.reports import neuron_report
 from mtjspice.netlist.array import ArrayCircuit
-from mtjspice.netlist.circuit import Probe
+from mtjspice.netlist.circuit import Element, Probe
 from mtjspice.netlist.compact import CompactRangeWarning
-from mtjspice.netlist.deck import MIN_BREAK
+from mtjspice.netlist.deck import MIN_BREAK, Analysis, Deck
 from mtjspice.netlist.examples import EXAMPLES
 from mtjspice.netlist.neuron import oneshot_params
-from mtjspice.netlist.sources import source_spec
+from mtjspice.netlist.sources import isource, source_spec
 from mtjspice.network.neurons import refractory_time
 from mtjspice.sim import run_deck
 from mtjspice.stimulus import DC, PWL, Pulse, pulse_train
@@ -73,6 +73,19 @@ def test_pulse_train_needs_its_edges_inside_t_off() -> None:
     with pytest.raises(ParameterError, match="--input"):
         parse_input("pulse:0.6m,8n,30p")
     assert pulse_train(1e-3, 5e-9, 20e-12, edge=10e-12).period == pytest.approx(5.02e-9)
+
+
+@pytest.mark.ngspice
+def test_ngspice_and_python_see_the_same_train() -> None:
+    """The rendered PULSE source and the Python waveform agree at every ngspice time point over 40
+    periods, so the solver and the netlists see one input."""
+    wave = pulse_train(1.0, 3e-9, 1.7e-9, delay=0.3e-9, edge=20e-12)
+    deck = Deck("train", (isource("in", "0", "a", wave), Element("Ra", ("a", "0"), (1.0,))),
+                Analysis(40 * wave.period + 1e-9, 10e-12, max_step=50e-12), probes=(Probe.node("a"),))
+    wf = run_deck(deck)
+    py = np.array([float(wave(t)) for t in wf.t])
+    assert np.max(np.abs(wf[Probe.node("a").vector] - py)) < 1e-6
+    assert np.all(np.isin(np.round(wave.breakpoints(wf.t[-1]), 15), np.round(wf.t, 15)))  # ngspice stepped onto every corner
 
 
 # ---------------------------------------------------------------- decks: minbreak, the one-shot's card
