@@ -91,7 +91,8 @@ class Pulse:
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
                 raise ParameterError(f"pulse {name}", v, "a finite number >= 0 (s)")
-        if not (self.period > 0) or self.period < self.rise + self.width + self.fall:
+        # (a relative 1e-12 of slack: t_on + t_off and rise + t_on + fall may round apart by one unit)
+        if not (self.period > 0) or self.period < (self.rise + self.width + self.fall) * (1 - 1e-12):
             raise ParameterError("pulse period", self.period, "a number >= rise + width + fall (s), or inf")
 
     def _phase(self, t: float) -> float:
