@@ -259,7 +259,7 @@ def test_one_shot_holds_the_input_off_for_t_refractory(device, reset: str) -> No
     assert np.all(np.abs(i_in[(t > rise + 20e-12) & (t < rise + refractory_time(c) - 20e-12)]) < 1e-6)
     back = t[(t > rise + 20e-12) & (np.abs(i_in) > 0.5 * 0.8e-3)][0]  # the input reaches the junction again
     expected = rise + c.edge / 2 + refractory_time(c)
-    assert refractory_time(c) == c.t_refractory == (2.5e-9 if reset == "leak" else 1.5e-9)
+    assert refractory_time(c) == c.t_refractory == (2.51e-9 if reset == "leak" else 1.51e-9)
     assert back == pytest.approx(expected, abs=30e-12), (back, expected)
 
 

@@ -18,12 +18,14 @@ Defaults derived from the device (each can be overridden; ``None`` means "derive
   threshold the trains run whole read clocks apart, as 1.2 ps and 0.6 ps also do (within one, 6 of
   8 equal). Such a read is decided by differences well below the membrane's thermal noise at
   300 K (m_y about 0.02 rms);
-* reset: leak: ``t_refractory = 2.5 ns`` (about 3 relaxation times); active:
-  ``t_refractory = 1.5 ns`` and ``i_reset = 1.3 i_th``, which drives u from its plateau past 0 to
-  about -0.26 (0.8 mA). These are the refractory times the circuit always had: until the one-shot's
-  fall delay was set to 0 (:func:`mtjspice.netlist.neuron.oneshot_params`) XSPICE's default 1 ns
-  was added to the 1.5 and 0.5 ns set here. ``t_refractory`` is now the time the one-shot's output
-  is above half height, exactly;
+* reset: leak: ``t_refractory = 2.51 ns`` (about 3 relaxation times); active:
+  ``t_refractory = 1.51 ns`` and ``i_reset = 1.3 i_th``, which drives u from its plateau past 0 to
+  about -0.26 (0.8 mA). ``t_refractory`` is the time the one-shot's output is above half height,
+  exactly (:func:`mtjspice.netlist.neuron.oneshot_params`). These are the refractory times the
+  circuit always had, and every figure was measured with: the card used to set 1.5 and 0.5 ns,
+  to which XSPICE added its default 1 ns fall delay and one 10 ps edge. 10 ps less (2.5 ns) moves
+  marginal reads: at +-0.66 mA with active reset the CMOS flavour then fires 9 times in 40 ns
+  against the behavioral one's 10;
 * CMOS comparators: the latch references sit at the behavioral comparator's trip point
   (threshold + hysteresis / 2) moved out by the latches' in-situ offset
   (:data:`mtjspice.netlist.comparators.LATCH_OFFSET`), so both flavours implement one decision rule.
@@ -204,7 +206,7 @@ def resolve(device: Device, s: NeuronSettings) -> NeuronCircuit:
     v_hi = s.v_hi if s.v_hi is not None else level(s.u_th)
     v_lo = s.v_lo if s.v_lo is not None else level(-s.u_th)  # NeuronCircuit refuses v_lo >= v_hi
     active = s.reset == "active"
-    t_ref = s.t_refractory if s.t_refractory is not None else (1.5e-9 if active else 2.5e-9)
+    t_ref = s.t_refractory if s.t_refractory is not None else (1.51e-9 if active else 2.51e-9)
     i_reset = (s.i_reset if s.i_reset is not None else 1.3 * i_th) if active else 0.0
     i_trim = s.i_trim if s.i_trim is not None else (
         TRIM_FACTOR * v_read / (r0 + r_ref) * s.read_width / (s.clock_period - s.read_width))

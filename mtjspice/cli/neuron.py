@@ -56,7 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                             ("--v-read", "V", "divider read bias"),
                             ("--i-read", "A", "read current used to derive r-ref and v-read"),
                             ("--i-th", "A", "onset current (default: from a macrospin scan)"),
-                            ("--t-refractory", "s", "refractory time (one-shot width at half height; 2.5n leak, 1.5n active)"),
+                            ("--t-refractory", "s", "refractory time (one-shot width at half height; 2.51n leak, 1.51n active)"),
                             ("--i-reset", "A", "active-reset current magnitude"),
                             ("--i-trim", "A", "read-disturbance compensation current"),
                             ("--clock-period", "s", "read-clock period"),

@@ -36,7 +36,7 @@ adds the rise and fall ramps, so the card has no fall delay and a pulse width of
 less one ``edge``). While it is high the input is gated off (the gate switch flips at half
 height) and the comparators are disabled. In "leak" mode that is all (damping relaxes the magnet
 over the refractory time); in "active" mode a VCCS ``Grst`` also injects a current pulse of the
-opposite sign, I_reset (v(refn) - v(refp)), for as long: with the defaults (1.5 ns, 1.3 i_th) it
+opposite sign, I_reset (v(refn) - v(refp)), for as long: with the defaults (1.51 ns, 1.3 i_th) it
 drives the macrospin's u from its plateau (+0.39 at 0.8 mA) through 0 to about -0.26 before the
 input returns (measured), not to 0.
 
