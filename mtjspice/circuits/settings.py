@@ -18,11 +18,14 @@ Defaults derived from the device (each can be overridden; ``None`` means "derive
   threshold the trains run whole read clocks apart, as 1.2 ps and 0.6 ps also do (within one, 6 of
   8 equal). Such a read is decided by differences well below the membrane's thermal noise at
   300 K (m_y about 0.02 rms);
-* reset: leak: ``t_refractory = 1.5 ns`` (about 2 relaxation times); active:
-  ``t_refractory = 0.5 ns`` and ``i_reset = 1.3 i_th``, which brings u from its plateau to about 0
-  within 0.5 ns (measured with the macrospin solver). The one-shot adds its 1 ns fall delay to both
-  (:data:`mtjspice.netlist.neuron.ONESHOT_FALL_DELAY`): the circuit's refractory times are 2.5 and
-  1.5 ns, and the active reset, on for 1.5 ns, drives u past 0 to about -0.26 (0.8 mA);
+* reset: leak: ``t_refractory = 2.51 ns`` (about 3 relaxation times); active:
+  ``t_refractory = 1.51 ns`` and ``i_reset = 1.3 i_th``, which drives u from its plateau past 0 to
+  about -0.26 (0.8 mA). ``t_refractory`` is the time the one-shot's output is above half height,
+  exactly (:func:`mtjspice.netlist.neuron.oneshot_params`). These are the refractory times the
+  circuit always had, and every figure was measured with: the card used to set 1.5 and 0.5 ns,
+  to which XSPICE added its default 1 ns fall delay and one 10 ps edge. 10 ps less (2.5 ns) moves
+  marginal reads: at +-0.66 mA with active reset the CMOS flavour then fires 9 times in 40 ns
+  against the behavioral one's 10;
 * CMOS comparators: the latch references sit at the behavioral comparator's trip point
   (threshold + hysteresis / 2) moved out by the latches' in-situ offset
   (:data:`mtjspice.netlist.comparators.LATCH_OFFSET`), so both flavours implement one decision rule.
@@ -81,7 +84,8 @@ class NeuronSettings:
     clock_period, read_width, settle : float
         Read-clock period, read window and strobe delay into the window (s).
     t_refractory, i_reset, i_trim : float or None
-        Refractory time (s), active-reset current (A), read trim current (A).
+        Refractory time (s; the one-shot's width at half height, >= ``edge``), active-reset current
+        (A), read trim current (A).
     vdd : float
         Comparator supply and logic level (V).
     r_on, r_off : float
@@ -163,6 +167,9 @@ class NeuronSettings:
         if self.read_width + 2 * self.edge >= self.clock_period:
             raise ParameterError("clock_period", self.clock_period, f"a period longer than the read window plus two "
                                  f"edges = {self.read_width + 2 * self.edge!r} s (read_width = {self.read_width!r} s)")
+        if self.t_refractory is not None and self.t_refractory < self.edge:
+            raise ParameterError("t_refractory", self.t_refractory,
+                                 f"a time >= the edge {self.edge!r} s (the one-shot's ramps are part of it)")
         if self.v_hi is not None and self.v_lo is not None and self.v_lo >= self.v_hi:
             raise ParameterError("v_lo", self.v_lo, f"a threshold below v_hi = {self.v_hi!r} V (they are inverted)")
 
@@ -199,7 +206,7 @@ def resolve(device: Device, s: NeuronSettings) -> NeuronCircuit:
     v_hi = s.v_hi if s.v_hi is not None else level(s.u_th)
     v_lo = s.v_lo if s.v_lo is not None else level(-s.u_th)  # NeuronCircuit refuses v_lo >= v_hi
     active = s.reset == "active"
-    t_ref = s.t_refractory if s.t_refractory is not None else (0.5e-9 if active else 1.5e-9)
+    t_ref = s.t_refractory if s.t_refractory is not None else (1.51e-9 if active else 2.51e-9)
     i_reset = (s.i_reset if s.i_reset is not None else 1.3 * i_th) if active else 0.0
     i_trim = s.i_trim if s.i_trim is not None else (
         TRIM_FACTOR * v_read / (r0 + r_ref) * s.read_width / (s.clock_period - s.read_width))

@@ -78,7 +78,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                             ("--v-read", "V", "divider read bias"),
                             ("--i-read", "A", "read current used to derive r-ref and v-read"),
                             ("--i-th", "A", "onset current (default: from a macrospin scan)"),
-                            ("--t-refractory", "s", "one-shot pulse width after a spike (the one-shot adds 1 ns of fall delay)"),
+                            ("--t-refractory", "s", "refractory time (one-shot width at half height; 2.51n leak, 1.51n active)"),
                             ("--i-reset", "A", "active-reset current magnitude"),
                             ("--i-trim", "A", "read-disturbance compensation current"),
                             ("--clock-period", "s", "read-clock period"),

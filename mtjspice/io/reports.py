@@ -89,7 +89,9 @@ def neuron_report(res: NeuronRun, device: Device, fi: np.ndarray | None = None,
         f"  reference resistor {c.r_ref:.5g} Ohm, read bias {c.v_read:.4g} V, "
         f"read current {c.v_read / (c.r_ref + r0) * 1e6:.4g} uA at u = 0",
         f"  thresholds v_hi {c.v_hi:.6g} V, v_lo {c.v_lo:.6g} V (u = 0 reads {c.v_read * c.r_ref / (c.r_ref + r0):.6g} V)",
-        f"  read clock {c.clock_period:.3g} s, window {c.read_width:.3g} s; refractory {c.t_refractory:.3g} s; "
+        f"  read clock period {c.clock_period:.3g} s; read window {c.read_width:.3g} s at full level, "
+        f"{c.read_width + c.edge:.3g} s at half height (edges {c.edge:.3g} s); strobe {c.settle:.3g} s into it",
+        f"  refractory {c.t_refractory:.3g} s (the reset one-shot's width at half height); "
         f"active-reset current {c.i_reset:.4g} A; read trim {c.i_trim:.4g} A",
         "",
         f"spikes: {res.spikes.n_positive} positive, {res.spikes.n_negative} negative",

@@ -41,8 +41,9 @@ class NeuronCircuit:
     settle : float
         Delay from the window's start to the comparators' strobe (s).
     t_refractory : float
-        One-shot pulse width after a spike (s): input off, comparators off (and the active reset on)
-        for this plus the one-shot's fall delay, :data:`mtjspice.netlist.neuron.ONESHOT_FALL_DELAY`.
+        Refractory time after a spike (s): the reset one-shot's output is above half height for
+        exactly this long, and meanwhile the input is off, the comparators are off (and the active
+        reset is on); at least ``edge`` (the one-shot's ramps are part of it).
     i_reset : float
         Active-reset current magnitude (A, >= 0); 0 in leak mode.
     i_trim : float
@@ -100,6 +101,9 @@ class NeuronCircuit:
         if self.settle + 2 * self.edge >= self.read_width:
             raise ParameterError("settle", self.settle,
                                  f"a time < read_width = {self.read_width!r} s minus two edges of {self.edge!r} s")
+        if self.t_refractory < self.edge:
+            raise ParameterError("t_refractory", self.t_refractory,
+                                 f"a time >= the edge {self.edge!r} s (the one-shot's ramps are part of it)")
         if self.read_width + 2 * self.edge >= self.clock_period:
             raise ParameterError("read_width", self.read_width,
                                  f"a time < clock_period = {self.clock_period!r} s minus two edges of {self.edge!r} s")
