@@ -23,14 +23,15 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
 from ..errors import ParameterError
 
-__all__ = ["run_chunks", "default_workers", "require_distributed", "check_scheduler"]
+__all__ = ["run_chunks", "default_workers", "require_distributed", "check_scheduler", "dask_client"]
 
 
 #: Environment of the local cluster's worker processes (set before they start). Dask's default trims
@@ -70,9 +71,40 @@ def check_scheduler(scheduler: str) -> str:
     return s
 
 
+@contextmanager
+def dask_client(workers: int | None = None, scheduler: str | None = None, tasks: int | None = None) -> Iterator[Any]:
+    """A Dask client held for several :func:`run_chunks` calls (one cluster start for a whole search),
+    or None when the work runs in this process (``workers == 1`` and no scheduler). A local cluster
+    of ``min(workers, tasks)`` processes is started and closed around the block."""
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        raise ParameterError("workers", workers, "an integer >= 1")
+    address = None if scheduler is None else check_scheduler(scheduler)
+    n_workers = default_workers() if workers is None else workers
+    if address is None and n_workers == 1:
+        yield None
+        return
+    dd = require_distributed()
+    import dask
+
+    cluster = None
+    try:
+        if address is None:
+            with dask.config.set({"distributed.nanny.pre-spawn-environ": _WORKER_ENVIRON}):
+                cluster = dd.LocalCluster(n_workers=min(n_workers, tasks or n_workers), threads_per_worker=1,
+                                          processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+            client = dd.Client(cluster)
+        else:
+            client = dd.Client(address, timeout=30)
+        with client:
+            yield client
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
 def run_chunks(task: Callable[[np.ndarray], Any], chunks: Sequence[np.ndarray], sink: Callable[[Any], object],
                *, workers: int | None = None, scheduler: str | None = None,
-               progress: Callable[[int], None] | None = None) -> int:
+               progress: Callable[[int], None] | None = None, client: Any = None) -> int:
     """Run ``task`` on every chunk, handing each result to ``sink`` as it finishes.
 
     Parameters
@@ -89,6 +121,8 @@ def run_chunks(task: Callable[[np.ndarray], Any], chunks: Sequence[np.ndarray], 
         Address of an existing Dask scheduler; then ``workers`` is not used.
     progress : callable, optional
         Called with the number of samples of each finished chunk.
+    client : dask.distributed.Client, optional
+        A client already held (:func:`dask_client`); then ``workers`` and ``scheduler`` are not used.
 
     Returns
     -------
@@ -101,7 +135,7 @@ def run_chunks(task: Callable[[np.ndarray], Any], chunks: Sequence[np.ndarray], 
     done = 0
     if not chunks:
         return 0
-    if address is None and (n_workers == 1 or len(chunks) == 1):
+    if client is None and address is None and (n_workers == 1 or len(chunks) == 1):
         for idx in chunks:
             sink(task(idx))
             done += idx.size
@@ -109,28 +143,19 @@ def run_chunks(task: Callable[[np.ndarray], Any], chunks: Sequence[np.ndarray], 
                 progress(idx.size)
         return done
     dd = require_distributed()
-    import dask
-
-    cluster = None
-    try:
-        if address is None:
-            with dask.config.set({"distributed.nanny.pre-spawn-environ": _WORKER_ENVIRON}):
-                cluster = dd.LocalCluster(n_workers=min(n_workers, len(chunks)), threads_per_worker=1,
-                                          processes=True, dashboard_address=None, silence_logs=logging.ERROR)
-            client = dd.Client(cluster)
-        else:
-            client = dd.Client(address, timeout=30)
-        with client:
-            futures = {client.submit(task, idx, pure=False, key=f"mtjspice-chunk-{int(idx[0])}-{int(idx[-1])}"): idx
-                       for idx in chunks}
-            for fut in dd.as_completed(list(futures)):
-                idx = futures.pop(fut)
-                sink(fut.result())
-                fut.release()
-                done += idx.size
-                if progress:
-                    progress(idx.size)
-    finally:
-        if cluster is not None:
-            cluster.close()
+    with (_held(client) if client is not None else dask_client(n_workers, address, len(chunks))) as cl:
+        futures = {cl.submit(task, idx, pure=False, key=f"mtjspice-chunk-{int(idx[0])}-{int(idx[-1])}-{os.urandom(4).hex()}"): idx
+                   for idx in chunks}
+        for fut in dd.as_completed(list(futures)):
+            idx = futures.pop(fut)
+            sink(fut.result())
+            fut.release()
+            done += idx.size
+            if progress:
+                progress(idx.size)
     return done
+
+
+@contextmanager
+def _held(client: Any) -> Iterator[Any]:
+    yield client
