@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -62,6 +63,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                             ("--clock-period", "s", "read-clock period"),
                             ("--read-width", "s", "read window")):
         p.add_argument(opt, type=si(opt), default=None, metavar=unit, help=f"{what} in {unit} (default derived)")
+    p.add_argument("--settings", default=None, metavar="FILE",
+                   help="a settings file ([neuron] table of values in SI units, as mtjspice design writes in "
+                        "best/settings.toml); the options above override it")
     add_mtj_argument(p)
     p.add_argument("--fi", action="store_true", help="also sweep DC input for the firing-rate curve, both signs "
                    "(at temperature: --trials runs per current, with the spread)")
@@ -81,7 +85,13 @@ def settings_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def
 
     kw = {name: getattr(args, name) for name in ("u_th", "v_hi", "v_lo", "r_ref", "v_read", "i_read", "i_th",
                                                  "t_refractory", "i_reset", "i_trim", "clock_period", "read_width")}
-    return NeuronSettings(comparator=args.comparator, reset=args.reset, **mtj_settings(args)).with_overrides(**kw)  # type: ignore[arg-type]
+    base: dict[str, Any] = {}
+    if getattr(args, "settings", None) is not None:
+        from ..io.settingsfile import read_settings
+
+        base = read_settings(args.settings)
+    return NeuronSettings(comparator=args.comparator, reset=args.reset, **mtj_settings(args),  # type: ignore[arg-type]
+                          **base).with_overrides(**kw)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -24,6 +24,10 @@ Objectives (SI units):
   the input) over the integration time; the comparators' switching is not included;
 * ``footprint``: the junction's area pi W L / 4 (m^2).
 
+The limiter in the circuit is the driver's compliance clamp (:mod:`mtjspice.netlist.clamp`) at
+``v_clamp = I_clamp R_AP`` (nominal): in the AP state, the design's highest resistance, it passes at
+most I_clamp, and in any state the junction stays at or below v_clamp (plus the clamp's knee).
+
 Hard constraints (<= 0 holds): the limiter's compliance through every sample's highest resistance
 (R_AP at zero bias: the TMR's bias dependence only lowers it) stays below the breakdown voltage
 (so no input the network sends can break a junction down); the test input is within the
@@ -82,6 +86,7 @@ EXTRA: tuple[tuple[str, str, str], ...] = (
     ("i_fire", "A", "input at which the nominal LIF reaches u_th: u_th / (a2 R_m)"),
     ("drive", "A", "the test input"),
     ("i_clamp", "A", "the input limiter's compliance"),
+    ("v_clamp", "V", "the input driver's compliance (netlist.clamp): I_clamp x the design's nominal R_AP"),
     ("v_clamp_worst", "V", "largest junction voltage at the compliance over the samples (R_AP, zero bias)"),
     ("breakdown_voltage", "V", "the junction's breakdown voltage"),
     ("tau_m", "s", "nominal sample's membrane time constant"),
@@ -223,7 +228,7 @@ def evaluate_design(ds: DesignSpec, number: int, params: dict[str, Any]) -> Eval
     fin = i_on[np.isfinite(i_on)]
     p5, p95 = (np.percentile(fin, [5, 95]) if fin.size else (math.nan, math.nan))
     extra = {"yield_lo": lo, "yield_hi": hi, "i_th": i_th, "i_fire": i_fire, "drive": drive, "i_clamp": clamp,
-             "v_clamp_worst": v_worst, "breakdown_voltage": bd, "tau_m": tau,
+             "v_clamp": clamp * dev.R_AP, "v_clamp_worst": v_worst, "breakdown_voltage": bd, "tau_m": tau,
              "rate_at_drive": 1.0 / isi if math.isfinite(isi) and isi > 0 else 0.0,
              "delta": float(nominal["delta"][0]), "onset_p5": float(p5), "onset_p95": float(p95)}
     return Evaluation(values=(k / ds.samples, window, float(levels), energy, footprint), constraints=cons,

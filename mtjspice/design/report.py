@@ -5,7 +5,7 @@ its figures (:func:`write_report`)."""
 from __future__ import annotations
 
 import math
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +93,7 @@ def device_toml(device: Device, header: str) -> str:
 
 #: Neuron settings a design sets, with units (for the settings file's comments).
 _SETTINGS_UNITS = {"u_th": "1", "i_th": "A", "i_read": "A", "v_mid": "V", "clock_period": "s", "read_width": "s",
-                   "t_refractory": "s", "i_clamp": "A"}
+                   "t_refractory": "s", "v_clamp": "V"}
 
 
 def settings_toml(settings: Any, header: str) -> str:
@@ -101,7 +101,7 @@ def settings_toml(settings: Any, header: str) -> str:
     lines = [f"# {line}" for line in header.splitlines()] + ["", "[neuron]"]
     for name, unit in _SETTINGS_UNITS.items():
         v = getattr(settings, name, None)
-        if v is not None:
+        if v is not None and math.isfinite(v):
             lines.append(f"{name} = {_toml_value(float(v))}   # {unit}")
     return "\n".join(lines) + "\n"
 
@@ -148,7 +148,9 @@ def write_report(out: Path, result: SearchResult, space: SearchSpace, ds: Design
     (best_dir / "device.toml").write_text(device_toml(dev, head), encoding="utf-8")
     if math.isfinite(i_th):
         st = settings_of(best.params, i_th)
-        (best_dir / "settings.toml").write_text(settings_toml(_with_clamp(st, e), head), encoding="utf-8")
+        vc = e.extra.get("v_clamp", math.nan)
+        st = replace(st, v_clamp=vc) if math.isfinite(vc) else st
+        (best_dir / "settings.toml").write_text(settings_toml(st, head), encoding="utf-8")
     sens = sensitivities(ds, best.params) if math.isfinite(i_th) else []
     sens_paper = sensitivities(ds, paper_params)
     write_csv(out / "sensitivity.csv", (
@@ -170,17 +172,6 @@ def write_report(out: Path, result: SearchResult, space: SearchSpace, ds: Design
     (out / "report.md").write_text(_markdown(summary, best, space, paper, paper_params, sens, sens_paper, command),
                                    encoding="utf-8")
     return summary
-
-
-def _with_clamp(settings: Any, e: Evaluation) -> Any:
-    class _S:  # the settings a file holds: the neuron's, and the limiter's compliance
-        pass
-
-    s = _S()
-    for name in _SETTINGS_UNITS:
-        setattr(s, name, getattr(settings, name, None))
-    s.i_clamp = e.extra.get("i_clamp")  # type: ignore[attr-defined]
-    return s
 
 
 def _summary(result: SearchResult, best: DesignRecord, feasible: bool, paper: Evaluation, ds: DesignSpec,
