@@ -83,3 +83,11 @@ def test_settings_file_refuses_unknown_key(tmp_path):
         read_settings(p)
     p.write_text('[neuron]\ni_read = "0.1m"\n')
     assert read_settings(p) == {"i_read": pytest.approx(1e-4)}
+
+
+@pytest.mark.slow
+def test_folder_is_described_on_the_reference_page(run):
+    from test_outputs_reference import _empty_cells_are_described, check_folder
+
+    rows = check_folder(run, "design")
+    _empty_cells_are_described(run, rows)

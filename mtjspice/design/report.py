@@ -29,7 +29,8 @@ def columns(space: SearchSpace) -> list[Column]:
     out += [Column(o.name, o.unit, f"objective ({o.direction}): {o.description}; empty when not computable")
             for o in OBJECTIVES]
     out += [Column(n, u, d + "; empty when not computable") for n, u, d in EXTRA]
-    out += [Column(f"c_{n}", "1", f"hard constraint, holds at <= 0: {d}") for n, d in CONSTRAINTS]
+    out += [Column(f"c_{n}", "1", f"hard constraint, holds at <= 0: {d}; empty when not computable")
+            for n, d in CONSTRAINTS]
     out += [Column("feasible", "1", "1 when every hard constraint holds, else 0"),
             Column("why", "", "the constraints broken (name and value), or why the design is not a device or "
                    "circuit; empty when feasible")]
@@ -155,8 +156,10 @@ def write_report(out: Path, result: SearchResult, space: SearchSpace, ds: Design
     sens_paper = sensitivities(ds, paper_params)
     write_csv(out / "sensitivity.csv", (
         Column("parameter", "", "device knob"), Column("step", "", "the change the sensitivity is per"),
-        Column("chosen", "1", "the chosen design's onset change, a fraction, per step"),
-        Column("paper", "1", "the paper's device's onset change, a fraction, per step")),
+        Column("chosen", "1", "the chosen design's onset change, a fraction, per step; empty where a step leaves "
+               "the device's limits or the onset table"),
+        Column("paper", "1", "the paper's device's onset change, a fraction, per step; empty where a step leaves "
+               "the device's limits or the onset table")),
         [(a[0], a[1], a[2], b[2]) for a, b in zip(sens, sens_paper, strict=False)] if sens else [])
     recs = result.records
     vals = np.array([r.evaluation.values for r in recs], float)
