@@ -8,11 +8,12 @@ design's own onset i_th (from the onset table, the samples' own method): the tes
 ``clamp_ratio x i_th``. Its ``samples`` samples of the spec (sample i from (seed, i), the same draws
 for every design, so designs differ by design and not by sampling noise) run through
 :func:`mtjspice.montecarlo.device.device_chunk`, the Monte Carlo's own test: the clocked read,
-both signs, the comparator offsets; the reference trim where the design chooses it.
+both signs, the comparator offsets; the per-neuron threshold DAC where the design chooses it (the
+reference trim, each threshold rounded to the DAC's step: :attr:`DeviceMC.ref_step`).
 
 Objectives (SI units):
 
-* ``yield``: the usable fraction (``usable``, or ``usable_ref`` with the reference trim);
+* ``yield``: the usable fraction (``usable``, or ``usable_ref`` with the threshold DAC);
 * ``window``: the input range the limiter leaves over the nominal firing threshold, as a fraction
   (I_clamp / I_fire - 1; I_fire = u_th / (a2 R_m), the LIF's threshold input);
 * ``levels``: distinguishable rates between I_fire and I_clamp with the interval at most
@@ -86,6 +87,8 @@ EXTRA: tuple[tuple[str, str, str], ...] = (
     ("i_fire", "A", "input at which the nominal LIF reaches u_th: u_th / (a2 R_m)"),
     ("drive", "A", "the test input"),
     ("i_clamp", "A", "the input limiter's compliance"),
+    ("read_margin", "V", "nominal read-out from u = 0 to the nearer threshold (u = +-u_th)"),
+    ("dac_step", "V", "the threshold DAC's step (0: no DAC)"),
     ("v_clamp", "V", "the input driver's compliance (netlist.clamp): I_clamp x the design's nominal R_AP"),
     ("v_clamp_worst", "V", "largest junction voltage at the compliance over the samples (R_AP, zero bias)"),
     ("breakdown_voltage", "V", "the junction's breakdown voltage"),
@@ -198,8 +201,11 @@ def evaluate_design(ds: DesignSpec, number: int, params: dict[str, Any]) -> Eval
     try:
         settings = settings_of(params, i_th)
         circuit = NominalCircuit.resolved(dev, settings, i_th)
-        trim = params.get("trim", "none") == "reference"
-        mc = DeviceMC(drive=drive, u_th=settings.u_th, trim=trim, gain_trim=False, offset_sigma=ds.offset_sigma)
+        trim = params.get("trim", "none") in ("dac", "reference")
+        # the threshold DAC spans 0 to the read bias in 2^bits steps ("reference": an exact trim)
+        step = circuit.v_read / 2 ** int(params.get("dac_bits", 8)) if params.get("trim") == "dac" else 0.0
+        mc = DeviceMC(drive=drive, u_th=settings.u_th, trim=trim, gain_trim=False, offset_sigma=ds.offset_sigma,
+                      ref_step=step)
     except MtjspiceError as exc:
         return _infeasible(f"not a circuit: {exc}", {"i_th": i_th})
     cols = device_chunk(dev, ds.spec, ds.seed, np.arange(ds.samples), mc, ds.table, circuit)
@@ -233,12 +239,20 @@ def evaluate_design(ds: DesignSpec, number: int, params: dict[str, Any]) -> Eval
     fin = i_on[np.isfinite(i_on)]
     p5, p95 = (np.percentile(fin, [5, 95]) if fin.size else (math.nan, math.nan))
     extra = {"yield_lo": lo, "yield_hi": hi, "i_th": i_th, "i_fire": i_fire, "drive": drive, "i_clamp": clamp,
-             "v_clamp": clamp * dev.R_AP, "v_clamp_worst": v_worst, "breakdown_voltage": bd, "tau_m": tau,
+             "read_margin": _margin(circuit), "dac_step": step, "v_clamp": clamp * dev.R_AP,
+             "v_clamp_worst": v_worst, "breakdown_voltage": bd, "tau_m": tau,
              "rate_at_drive": 1.0 / isi if math.isfinite(isi) and isi > 0 else 0.0,
              "delta": float(nominal["delta"][0]), "onset_p5": float(p5), "onset_p95": float(p95),
              **{f"fail_{k}": v for k, v in _fails(cols, trim).items()}}
     return Evaluation(values=(k / ds.samples, window, float(levels), energy, footprint), constraints=cons,
                       why=why, extra=extra)
+
+
+def _margin(c: NominalCircuit) -> float:
+    """The read-out's distance (V) from u = 0 to the nearer threshold, nominal device."""
+    r0 = c.v_read / c.i_read - c.r_ref  # R(u = 0) from the read current i_read = v_read / (r_ref + R0)
+    v0 = c.v_read * c.r_ref / (c.r_ref + r0)
+    return float(min(c.v_hi - v0, v0 - c.v_lo))
 
 
 def _fails(cols: dict[str, np.ndarray], trim: bool) -> dict[str, float]:

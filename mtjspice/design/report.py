@@ -238,7 +238,8 @@ def _markdown(s: dict[str, Any], best: DesignRecord, space: SearchSpace, paper: 
         L.append(f"| {a[0]} | {a[1]} | {100 * a[2]:+.3g} % | {100 * b[2]:+.3g} % |")
     L += ["", "![sensitivity](sensitivity.png)" if sens else "", "",
           "Validity: macrospin device model (docs/physics.md); the device-level test is noiseless; yield is the "
-          "Monte Carlo's `usable` verdict (or `usable_ref` with the reference trim). Files: designs.csv "
+          "Monte Carlo's `usable` verdict (or `usable_ref` with the threshold DAC: the reference trim to the DAC "
+          "step). Files: designs.csv "
           "(columns in columns.csv), sensitivity.csv, best/device.toml, best/settings.toml.", ""]
     return "\n".join(L)
 
@@ -248,4 +249,4 @@ _INFEAS = "no design was feasible; the one that breaks its constraints least"
 
 
 def _v(v: Any) -> str:
-    return f"{v:.4g}" if isinstance(v, float) else str(v)
+    return f"{v:.4g}" if isinstance(v, float) else ("not used" if v is None else str(v))

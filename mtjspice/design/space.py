@@ -21,8 +21,10 @@ from ..units import parse_si
 
 __all__ = ["Knob", "SearchSpace", "DEVICE_KNOBS", "CIRCUIT_KNOBS", "DEFAULT_SPACE", "TRIM_SCHEMES"]
 
-#: The trims a design may choose: none, or each neuron's thresholds re-derived from its own resistance.
-TRIM_SCHEMES: tuple[str, ...] = ("none", "reference")
+#: The trims a design may choose: none, or a per-neuron threshold DAC whose code is set from the
+#: neuron's own measured resistance (its thresholds at its own read-out of u = +-u_th, to the DAC's step;
+#: the calibration also cancels the comparators' offsets).
+TRIM_SCHEMES: tuple[str, ...] = ("none", "dac")
 
 
 @dataclass(frozen=True)
@@ -112,8 +114,10 @@ CIRCUIT_KNOBS: tuple[Knob, ...] = (
     Knob("t_refractory", "circuit", "t_refractory", "s", 0.5e-9, 3e-9, "refractory time after a spike (leak reset)"),
     Knob("clamp_ratio", "circuit", "clamp_ratio", "1", 1.2, 6.0,
          "input current limiter's compliance over the design's onset (the largest input the junction sees)"),
-    Knob("trim", "circuit", "trim", "", 0.0, 0.0, "trim scheme: none, or thresholds from each neuron's own "
-         "resistance (reference)", choices=TRIM_SCHEMES),
+    Knob("trim", "circuit", "trim", "", 0.0, 0.0, "trim scheme: none, or a per-neuron threshold DAC set from "
+         "the neuron's own resistance (dac)", choices=TRIM_SCHEMES),
+    Knob("dac_bits", "circuit", "dac_bits", "1", 0.0, 0.0, "bits of the threshold DAC (spanning 0 to the read bias; "
+         "used with trim = dac)", choices=(4, 5, 6, 7, 8, 9, 10)),
 )
 
 
