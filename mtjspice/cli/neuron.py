@@ -162,7 +162,8 @@ def run(args: argparse.Namespace) -> int:
                   np.column_stack([res.t] + [res.wave[n] for n in names]))
         write_csv(tmp / "spikes.csv", cols.pick(cols.SPIKES, ("t", "polarity")),
                   [(float(t), int(p)) for t, p in res.spikes.rows()])
-        rows = [(p, float(res.energy[p])) for p in NEURON_PARTS] + [("total", res.energy.total)]
+        extra = tuple(q for q in res.energy.parts if q not in NEURON_PARTS)  # the input clamp, when there is one
+        rows = [(p, float(res.energy[p])) for p in (*NEURON_PARTS, *extra)] + [("total", res.energy.total)]
         write_csv(tmp / "energy.csv", cols.pick(cols.ENERGY, ("part", "joules")), rows)
         (tmp / "report.txt").write_text(neuron_report(res, device, fi, idle_power=p_idle,
                                                       trials=stats.lines() if stats else None, mtj=settings.mtj),
