@@ -106,3 +106,15 @@ def test_store_of_another_search_refused(tmp_path):
         search(toy, SPACE, ONE, 4, tmp_path / "s", seed=6, population=4, workers=1)
     r = search(toy, SPACE, ONE, 4, tmp_path / "s", seed=6, population=4, workers=1, reset=True)
     assert r.computed == 4
+
+
+@pytest.mark.slow
+def test_dask_workers_give_the_same_search(tmp_path):
+    """Designs evaluated on a local Dask cluster (2 workers) give the designs of one process: each
+    generation is asked only when the last is complete, whatever order its results arrive in."""
+    pytest.importorskip("dask.distributed")
+    one = search(toy, SPACE, ONE, 12, tmp_path / "one", seed=4, population=6, workers=1)
+    two = search(toy, SPACE, ONE, 12, tmp_path / "two", seed=4, population=6, workers=2)
+    assert two.computed == 12
+    assert [d.params for d in two.records] == [d.params for d in one.records]
+    assert [d.evaluation for d in two.records] == [d.evaluation for d in one.records]

@@ -89,9 +89,12 @@ def dask_client(workers: int | None = None, scheduler: str | None = None, tasks:
     cluster = None
     try:
         if address is None:
+            # dashboard on a free port: dashboard_address=None means Dask's default 8787, and measured on
+            # this shared machine, another user's cluster holding 8787 failed the start ("Port 8787 is
+            # already in use" as a warning, an error under pytest's warnings-as-errors)
             with dask.config.set({"distributed.nanny.pre-spawn-environ": _WORKER_ENVIRON}):
                 cluster = dd.LocalCluster(n_workers=min(n_workers, tasks or n_workers), threads_per_worker=1,
-                                          processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+                                          processes=True, dashboard_address=":0", silence_logs=logging.ERROR)
             client = dd.Client(cluster)
         else:
             client = dd.Client(address, timeout=30)
