@@ -232,7 +232,8 @@ def search(evaluate: Callable[[int, dict[str, Any]], Evaluation], space: SearchS
             if not running:
                 if done >= designs:
                     break
-                generation = len({t.user_attrs.get("generation") for t in trials})
+                generation = 1 + max((int(g) for t in trials if (g := t.user_attrs.get("generation")) is not None),
+                                     default=-1)
                 study.sampler = _sampler(optuna, seed, generation, population)
                 for _ in range(min(population, designs - done)):
                     t = study.ask(dists)
