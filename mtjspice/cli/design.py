@@ -60,6 +60,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--only", default=None, metavar="KNOBS",
                    help="search only these knobs, e.g. L,Ku,drive_ratio,trim (the others keep the device's values "
                         "and the circuit's defaults)")
+    p.add_argument("--objectives", default=None, metavar="NAMES",
+                   help="the objectives the search optimises, e.g. yield or yield,window (default all: yield, window, "
+                        "levels, energy, footprint); every one is reported either way")
     p.add_argument("--workers", type=count("--workers", 1, 1024), default=None, metavar="N",
                    help="worker processes of the local Dask cluster (default: this machine's cores; 1 runs here)")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
@@ -80,6 +83,18 @@ def _space(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     if args.only:
         space = space.only([n.strip() for n in str(args.only).split(",") if n.strip()])
     return space
+
+
+def _objectives(args: argparse.Namespace) -> list[int] | None:
+    from ..design.neuron import OBJECTIVES
+
+    if args.objectives is None:
+        return None
+    names = [o.name for o in OBJECTIVES]
+    wanted = [n.strip() for n in str(args.objectives).split(",") if n.strip()]
+    if not wanted or any(n not in names for n in wanted) or len(set(wanted)) != len(wanted):
+        raise ParameterError("--objectives", args.objectives, "distinct names among " + ", ".join(names))
+    return [names.index(n) for n in wanted]
 
 
 def paper_params(device, i_th: float) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -127,7 +142,8 @@ def run(args: argparse.Namespace) -> int:
         with Progress(args.designs, "design search", enabled=not args.quiet) as bar:
             result = search(functools.partial(evaluate_design, ds), space, OBJECTIVES, args.designs, store,
                             seed=args.seed, population=args.population, identity=ds.identity(),
-                            reset=args.overwrite, workers=workers, scheduler=args.scheduler, progress=bar.update)
+                            reset=args.overwrite, workers=workers, scheduler=args.scheduler, progress=bar.update,
+                            use=_objectives(args))
     except (RunTimeoutError, KeyboardInterrupt):
         print(f"mtjspice design: the finished designs are kept in {printable(store)}; the same command resumes "
               "from them", file=sys.stderr)

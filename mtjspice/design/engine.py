@@ -160,6 +160,7 @@ def _evaluate_many(evaluate: Callable[[int, dict[str, Any]], Evaluation], params
 def search(evaluate: Callable[[int, dict[str, Any]], Evaluation], space: SearchSpace,
            objectives: Sequence[Objective], designs: int, store: str | Path, *, seed: int = 0,
            population: int = 10, identity: Mapping[str, Any] | None = None, reset: bool = False,
+           use: Sequence[int] | None = None,
            workers: int | None = None, scheduler: str | None = None,
            progress: Callable[[int], None] | None = None) -> SearchResult:
     """Search ``designs`` designs of ``space`` (module docstring), resuming the study in ``store``.
@@ -173,6 +174,8 @@ def search(evaluate: Callable[[int, dict[str, Any]], Evaluation], space: SearchS
         The knobs.
     objectives : sequence of Objective
         What ``Evaluation.values`` hold, in order.
+    use : sequence of int, optional
+        Which of them the search optimises (indices; default all); the others are still recorded.
     designs : int
         Designs to evaluate in all (a resumed search counts the finished ones).
     store : path
@@ -194,9 +197,12 @@ def search(evaluate: Callable[[int, dict[str, Any]], Evaluation], space: SearchS
         if isinstance(v, bool) or not isinstance(v, int) or v < lo:
             raise ParameterError(name, v, f"an integer >= {lo}")
     objectives = tuple(objectives)
-    ident = {"space": space.describe(), "objectives": [o.name for o in objectives], "seed": seed,
+    chosen = list(range(len(objectives))) if use is None else [int(i) for i in use]
+    if not chosen or any(not 0 <= i < len(objectives) for i in chosen) or len(set(chosen)) != len(chosen):
+        raise ParameterError("objectives", use, f"distinct indices of the {len(objectives)} objectives")
+    ident = {"space": space.describe(), "objectives": [objectives[i].name for i in chosen], "seed": seed,
              "population": population, **dict(identity or {})}
-    study, storage = _open(optuna, Path(store), ident, [o.direction for o in objectives], reset)
+    study, storage = _open(optuna, Path(store), ident, [objectives[i].direction for i in chosen], reset)
     study_id = storage.get_study_id_from_name(_STUDY)
     dists = space.distributions()
     State = optuna.trial.TrialState
@@ -218,7 +224,8 @@ def search(evaluate: Callable[[int, dict[str, Any]], Evaluation], space: SearchS
             for i, c in enumerate(ev.constraints):  # Optuna's constrained sampling reads them (<= 0 feasible)
                 trial.set_constraint(f"c{i:02d}", float(c) if math.isfinite(c) else 1e30)
             trial.set_user_attr("evaluation", _dump(ev))
-            finite = [v if math.isfinite(v) else 0.0 for v in ev.values]  # infeasible designs rank by constraints
+            # a value that could not be computed ranks by the constraints (Optuna refuses nan)
+            finite = [ev.values[i] if math.isfinite(ev.values[i]) else 0.0 for i in chosen]
             study.tell(number, finite)
             computed += 1
             if progress:
