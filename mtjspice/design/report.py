@@ -187,7 +187,16 @@ def _summary(result: SearchResult, best: DesignRecord, feasible: bool, paper: Ev
             if c > 0:
                 broken[name] = broken.get(name, 0) + 1
     e = best.evaluation
+    # what stops the best designs: the constraints broken by the ten of highest yield, and by how much
+    top = sorted(recs, key=lambda r: -(r.evaluation.values[0] if math.isfinite(r.evaluation.values[0]) else -1))[:10]
+    top_broken: dict[str, list[float]] = {}
+    for r in top:
+        for (name, _), c in zip(CONSTRAINTS, r.evaluation.constraints, strict=True):
+            if c > 0:
+                top_broken.setdefault(name, []).append(c)
     return {"designs": len(recs), "computed": result.computed, "feasible": n_ok, "broken": broken,
+            "top_yields": [r.evaluation.values[0] for r in top],
+            "top_broken": {k: {"designs": len(v), "largest": max(v), "smallest": min(v)} for k, v in top_broken.items()},
             "best": best.number, "best_feasible": feasible, "yield": e.values[0],
             "yield_ci95": (e.extra.get("yield_lo"), e.extra.get("yield_hi")),
             "objectives": dict(zip([o.name for o in OBJECTIVES], e.values, strict=True)),
@@ -216,6 +225,11 @@ def _markdown(s: dict[str, Any], best: DesignRecord, space: SearchSpace, paper: 
          f"same test: {100 * paper.values[0]:.1f} % ({100 * plo:.1f} to {100 * phi:.1f} %).", "",
          f"Feasible designs: {s['feasible']} of {s['designs']}. Constraints broken, designs per constraint: "
          + (", ".join(f"{k} {v}" for k, v in s["broken"].items()) or "none") + ".", ""]
+    tb = s["top_broken"]
+    L += [f"Of the {len(s['top_yields'])} designs of highest yield ({100 * min(s['top_yields']):.1f} to "
+          f"{100 * max(s['top_yields']):.1f} %), "
+          + ("; ".join(f"{v['designs']} break {k} (by {v['smallest']:+.3g} to {v['largest']:+.3g})" for k, v in tb.items())
+             if tb else "none breaks a hard constraint") + ".", ""]
     if not s["best_feasible"]:
         b = s["best_extra"]
         L += [f"Binding constraint of the chosen design: {s['why']}. Its limiter passes "
