@@ -129,6 +129,7 @@ def run(args: argparse.Namespace) -> int:
     spec = variation_spec(args)
     spec.check(device)
     space = _space(args)
+    use = _objectives(args)  # checked before the onset table is built
     out = Path(args.out)
     store = Path(args.store) if args.store else out.parent / (out.name + ".study")
     if store.resolve() == out.resolve():
@@ -143,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
             result = search(functools.partial(evaluate_design, ds), space, OBJECTIVES, args.designs, store,
                             seed=args.seed, population=args.population, identity=ds.identity(),
                             reset=args.overwrite, workers=workers, scheduler=args.scheduler, progress=bar.update,
-                            use=_objectives(args))
+                            use=use)
     except (RunTimeoutError, KeyboardInterrupt):
         print(f"mtjspice design: the finished designs are kept in {printable(store)}; the same command resumes "
               "from them", file=sys.stderr)
