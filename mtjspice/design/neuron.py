@@ -21,8 +21,9 @@ Objectives (SI units):
   sample) is latency + refractory, counted in whole read clocks (the comparators decide once a
   clock), and each distinct count is one level;
 * ``energy``: energy per spike at the test input (J): the input's I^2 R_m over the integration time,
-  the reads' v_read i_read over each read window, and the limiter's drop (``CLAMP_HEADROOM`` x
-  the input) over the integration time; the comparators' switching is not included;
+  the reads' v_read i_read over each read window, the limiter's drop (``CLAMP_HEADROOM`` x
+  the input) over the integration time, and the threshold DACs' static strings
+  (:mod:`mtjspice.netlist.dac`) over the interval; the comparators' switching is not included;
 * ``footprint``: the junction's area pi W L / 4 (m^2).
 
 The limiter in the circuit is the driver's compliance clamp (:mod:`mtjspice.netlist.clamp`) at
@@ -51,6 +52,7 @@ from ..analysis.stats import wilson_interval
 from ..errors import MtjspiceError, ParameterError
 from ..montecarlo.device import DeviceMC, NominalCircuit, device_chunk
 from ..montecarlo.onsettable import OnsetTable
+from ..netlist.dac import dac_power
 from ..netlist.neuron import ONESHOT_FALL_DELAY
 from ..params import Device
 from ..physics.batch import DeviceBatch
@@ -59,6 +61,10 @@ from .engine import Evaluation, Objective
 
 __all__ = ["DesignSpec", "OBJECTIVES", "CONSTRAINTS", "EXTRA", "design_of", "settings_of", "evaluate_design",
            "CLAMP_HEADROOM"]
+
+#: Unit resistor of the threshold DACs' strings (Ohm): 1 kOhm, a few squares of poly; with 8 bits a
+#: 256 kOhm string draws 2.1 uA from a 0.55 V read bias (:func:`mtjspice.netlist.dac.dac_power`).
+DAC_R_UNIT = 1e3
 
 #: Voltage the input limiter needs across itself per ampere of input, as a fraction of the
 #: junction's own drop at the onset: 0.2 (a saturated transistor's headroom of about 0.1-0.2 V).
@@ -89,6 +95,9 @@ EXTRA: tuple[tuple[str, str, str], ...] = (
     ("i_clamp", "A", "the input limiter's compliance"),
     ("read_margin", "V", "nominal read-out from u = 0 to the nearer threshold (u = +-u_th)"),
     ("dac_step", "V", "the threshold DAC's step (0: no DAC)"),
+    ("dac_energy", "J", "the two threshold DACs' static energy per spike (resistor strings of DAC_R_UNIT "
+     "units over the read bias; 0: no DAC), included in energy"),
+    ("dac_cells", "1", "unit resistors of the two threshold DACs (2 x 2^bits; 0: no DAC)"),
     ("v_clamp", "V", "the input driver's compliance (netlist.clamp): I_clamp x the design's nominal R_AP"),
     ("v_clamp_worst", "V", "largest junction voltage at the compliance over the samples (R_AP, zero bias)"),
     ("breakdown_voltage", "V", "the junction's breakdown voltage"),
@@ -227,8 +236,10 @@ def evaluate_design(ds: DesignSpec, number: int, params: dict[str, Any]) -> Eval
     i_read = circuit.i_read
     t_int = isi - t_ref if math.isfinite(isi) else math.nan
     clocks = isi / settings.clock_period if math.isfinite(isi) else math.nan
+    bits = int(params.get("dac_bits", 8)) if step > 0 else 0
+    e_dac = 2 * dac_power(circuit.v_read, bits, DAC_R_UNIT) * isi if bits else 0.0
     energy = (drive**2 * r_m * t_int + CLAMP_HEADROOM * i_th * r_m * drive * t_int
-              + clocks * circuit.v_read * i_read * settings.read_width)
+              + clocks * circuit.v_read * i_read * settings.read_width + e_dac)
     footprint = dev.geometry.area
     # energy per spike is not defined where the nominal design does not fire at its test input:
     # that design's yield says so; the budget is not what it breaks
@@ -239,7 +250,8 @@ def evaluate_design(ds: DesignSpec, number: int, params: dict[str, Any]) -> Eval
     fin = i_on[np.isfinite(i_on)]
     p5, p95 = (np.percentile(fin, [5, 95]) if fin.size else (math.nan, math.nan))
     extra = {"yield_lo": lo, "yield_hi": hi, "i_th": i_th, "i_fire": i_fire, "drive": drive, "i_clamp": clamp,
-             "read_margin": _margin(circuit), "dac_step": step, "v_clamp": clamp * dev.R_AP,
+             "read_margin": _margin(circuit), "dac_step": step, "dac_energy": e_dac,
+             "dac_cells": float(2 * 2**bits if bits else 0), "v_clamp": clamp * dev.R_AP,
              "v_clamp_worst": v_worst, "breakdown_voltage": bd, "tau_m": tau,
              "rate_at_drive": 1.0 / isi if math.isfinite(isi) and isi > 0 else 0.0,
              "delta": float(nominal["delta"][0]), "onset_p5": float(p5), "onset_p95": float(p95),
