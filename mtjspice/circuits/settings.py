@@ -106,6 +106,9 @@ class NeuronSettings:
         (:func:`mtjspice.circuits.compact.compact_params`).
     compact_step : float
         The deck's largest time step with the compact MTJ (s).
+    v_clamp : float or None
+        The input driver's compliance (V): no input drives the junction above it
+        (:mod:`mtjspice.netlist.clamp`); None: no clamp.
     """
 
     comparator: str = "behavioral"
@@ -135,6 +138,7 @@ class NeuronSettings:
     mtj: str = "macrospin"
     compact: CompactMTJ | None = None
     compact_step: float = COMPACT_STEP
+    v_clamp: float | None = None
 
     def __post_init__(self) -> None:
         if self.comparator not in COMPARATORS:
@@ -220,7 +224,8 @@ def resolve(device: Device, s: NeuronSettings) -> NeuronCircuit:
     return NeuronCircuit(comparator=s.comparator, reset=s.reset, r_ref=r_ref, v_read=v_read,  # type: ignore[arg-type]
                          v_hi=v_hi, v_lo=v_lo, clock_period=s.clock_period, read_width=s.read_width,
                          settle=s.settle, t_refractory=t_ref, i_reset=i_reset, i_trim=i_trim, vdd=s.vdd,
-                         r_on=s.r_on, r_off=s.r_off, edge=s.edge, ref_offset=ref_offset)
+                         r_on=s.r_on, r_off=s.r_off, edge=s.edge, ref_offset=ref_offset,
+                         v_clamp=s.v_clamp if s.v_clamp is not None else 0.0)
 
 
 def model_card_path() -> Path:

@@ -77,6 +77,7 @@ class NeuronCircuit:
     r_off: float
     edge: float
     ref_offset: float
+    v_clamp: float = 0.0
 
     def __post_init__(self) -> None:
         if self.comparator not in COMPARATORS:
@@ -91,7 +92,7 @@ class NeuronCircuit:
             if f.name in ("v_hi", "v_lo"):
                 if not ok:
                     raise ParameterError(f.name, v, "a finite voltage (V)")
-            elif f.name in ("i_reset", "i_trim", "ref_offset"):
+            elif f.name in ("i_reset", "i_trim", "ref_offset", "v_clamp"):
                 if not (ok and v >= 0):
                     raise ParameterError(f.name, v, "a finite number >= 0 (A or V)")
             elif not (ok and v > 0):
