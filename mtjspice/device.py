@@ -50,6 +50,20 @@ LIMITS: dict[str, tuple[float, float, bool, str]] = {
                    "more than fully polarized"),
     "material.temperature": (0.0, 1500.0, False, "0 to 1500 K: above cobalt's Curie temperature (1388 K, the "
                              "highest of any ferromagnet) nothing is magnetic"),
+    "material.Ki_bottom": (-5e-3, 5e-3, False, "-5e-3 to 5e-3 J/m^2: CoFeB/MgO interfaces give about 1 to 2 mJ/m^2 "
+                           "(Ikeda et al., Nat. Mater. 9, 721 (2010)); five times that is no known interface"),
+    "material.Ki_top": (-5e-3, 5e-3, False, "-5e-3 to 5e-3 J/m^2: CoFeB/MgO interfaces give about 1 to 2 mJ/m^2 "
+                        "(Ikeda et al., Nat. Mater. 9, 721 (2010)); five times that is no known interface"),
+    "material.curie_temperature": (0.0, 1500.0, False, "0 (Ms independent of temperature) or a Curie temperature "
+                                   "above material.temperature and at most 1500 K (cobalt, the highest, 1388 K)"),
+    "material.bloch_exponent": (0.0, 3.0, True, "0 < exponent <= 3 (dimensionless): Bloch's spin-wave law gives "
+                                "3/2; fits to films give 1.5 to 2"),
+    "junction.field_like_ratio": (-1.0, 1.0, False, "-1 to 1 (dimensionless): MgO junctions measure b_J / a_J of "
+                                  "0.1 to 0.3 (Kubota et al., Nat. Phys. 4, 37 (2008))"),
+    "junction.thermal_resistance": (0.0, 1e8, False, "0 (no Joule heating) to 1e8 K/W: nanopillars measure 1e4 to "
+                                    "1e6 K/W"),
+    "junction.thermal_time_constant": (0.0, 1e-6, False, "0 to 1e-6 s, and > 0 when junction.thermal_resistance "
+                                       "is not 0: nanopillars heat in about 0.1 to 10 ns"),
 }
 _SLACK = 1e-9  # relative, so that "1n" or "10u" parsed with round-off are not refused
 
@@ -58,7 +72,7 @@ def _limited(name: str, value: object, unit: str = "") -> float:
     """``value`` as a float if it is a finite number within :data:`LIMITS`; else the reason."""
     low, high, low_excluded, allowed = LIMITS[name]
     v = check_finite(name, value, unit)
-    if v < low * (1 - _SLACK) or (low_excluded and v <= low) or v > high * (1 + _SLACK):
+    if v < low - abs(low) * _SLACK or (low_excluded and v <= low) or v > high + abs(high) * _SLACK:
         raise ParameterError(name, value, allowed)
     return v
 
@@ -147,7 +161,18 @@ class Material:
     eta : float or None
         Spin-torque efficiency (dimensionless); ``None`` means P / 2.
     temperature : float
-        Temperature (K) for the thermal field, at most 1500; 0 turns it off.
+        Ambient temperature (K) for the thermal field, at most 1500; 0 turns it off. ``Ms`` is the
+        magnetization at this temperature.
+    Ki_bottom, Ki_top : float
+        Interface anisotropy energy per area of the free layer's bottom (barrier) and top
+        interfaces (J/m^2); they enter as the uniaxial anisotropy (Ki_bottom + Ki_top) / T along
+        z (J/m^3), in addition to ``field.Ku``; positive favours z. 0 (default) turns them off.
+    curie_temperature : float
+        Curie temperature Tc (K) of Bloch's law Ms(T) = Ms(0) (1 - (T / Tc)^bloch_exponent);
+        ``Ms`` is the value at ``temperature``, so Ms(T) = Ms b(T) / b(temperature). 0 (default):
+        Ms does not depend on the junction's temperature.
+    bloch_exponent : float
+        Exponent of Bloch's law (dimensionless, 3/2 for spin waves).
     """
 
     Ms: float = dc_field(metadata=_meta("A/m", "saturation magnetization"))
@@ -156,6 +181,13 @@ class Material:
     P: float = dc_field(default=0.6, metadata=_meta("-", "spin polarization"))
     eta: float | None = dc_field(default=None, metadata=_meta("-", "spin-torque efficiency, default P/2"))
     temperature: float = dc_field(default=300.0, metadata=_meta("K", "temperature"))
+    Ki_bottom: float = dc_field(default=0.0, metadata=_meta("J/m^2", "bottom (barrier) interface anisotropy, "
+                                                              "enters as K_i / T along z"))
+    Ki_top: float = dc_field(default=0.0, metadata=_meta("J/m^2", "top interface anisotropy, enters as K_i / T "
+                                                           "along z"))
+    curie_temperature: float = dc_field(default=0.0, metadata=_meta("K", "Curie temperature of Bloch's law; "
+                                                                      "0 = Ms independent of temperature"))
+    bloch_exponent: float = dc_field(default=1.5, metadata=_meta("-", "exponent of Bloch's law"))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "Ms", _limited("material.Ms", self.Ms, "A/m"))
@@ -165,6 +197,16 @@ class Material:
         if self.eta is not None:
             object.__setattr__(self, "eta", check_nonnegative("material.eta", self.eta))
         object.__setattr__(self, "temperature", _limited("material.temperature", self.temperature, "K"))
+        for name in ("Ki_bottom", "Ki_top", "curie_temperature", "bloch_exponent"):
+            object.__setattr__(self, name, _limited(f"material.{name}", getattr(self, name)))
+        if self.curie_temperature != 0.0 and self.curie_temperature <= self.temperature:
+            raise ParameterError("material.curie_temperature", self.curie_temperature,
+                                 f"0 or above material.temperature = {self.temperature!r} K (no magnet above Tc)")
+
+    @property
+    def Ki(self) -> float:
+        """Total interface anisotropy Ki_bottom + Ki_top (J/m^2)."""
+        return self.Ki_bottom + self.Ki_top
 
     @property
     def efficiency(self) -> float:
@@ -189,6 +231,14 @@ class Junction:
         bias dependence off.
     breakdown_voltage : float
         Barrier breakdown voltage (V); runs whose junction voltage exceeds it warn.
+    field_like_ratio : float
+        Field-like torque b_J / a_J (dimensionless): the torque adds the field b_J p to the
+        effective field (a_J the damping-like torque field). 0 (default) turns it off.
+    thermal_resistance : float
+        Thermal resistance from the junction to the ambient (K/W): the Joule power I V heats the
+        junction by up to R_th I V. 0 (default) turns Joule heating off.
+    thermal_time_constant : float
+        Time constant R_th C_th of the junction's heating (s); > 0 when heating is on.
     """
 
     RA: float = dc_field(metadata=_meta("Ohm m^2", "resistance-area product (parallel state)"))
@@ -196,6 +246,10 @@ class Junction:
     pinned: tuple[float, float, float] = dc_field(metadata=_meta("-", "pinned-layer polarization unit vector"))
     V_half: float = dc_field(default=0.0, metadata=_meta("V", "bias halving the TMR; 0 = no bias dependence"))
     breakdown_voltage: float = dc_field(default=1.0, metadata=_meta("V", "barrier breakdown voltage"))
+    field_like_ratio: float = dc_field(default=0.0, metadata=_meta("-", "field-like torque ratio b_J / a_J"))
+    thermal_resistance: float = dc_field(default=0.0, metadata=_meta("K/W", "junction-to-ambient thermal "
+                                                                      "resistance; 0 = no Joule heating"))
+    thermal_time_constant: float = dc_field(default=0.0, metadata=_meta("s", "junction heating time constant"))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "RA", check_positive("junction.RA", self.RA, "Ohm m^2"))
@@ -205,6 +259,17 @@ class Junction:
         object.__setattr__(
             self, "breakdown_voltage", check_positive("junction.breakdown_voltage", self.breakdown_voltage, "V")
         )
+        for name, unit in (("field_like_ratio", ""), ("thermal_resistance", "K/W"), ("thermal_time_constant", "s")):
+            object.__setattr__(self, name, _limited(f"junction.{name}", getattr(self, name), unit))
+        if self.thermal_resistance > 0 and self.thermal_time_constant <= 0:
+            raise ParameterError("junction.thermal_time_constant", self.thermal_time_constant,
+                                 "a time > 0 s when junction.thermal_resistance is not 0 (the heating node's "
+                                 "capacitance is tau / R_th)")
+
+    @property
+    def heating(self) -> bool:
+        """Whether Joule heating is on (``thermal_resistance`` > 0)."""
+        return self.thermal_resistance > 0
 
 
 @dataclass(frozen=True)

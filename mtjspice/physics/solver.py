@@ -129,8 +129,8 @@ def simulate(
         check_steps(math.ceil(t_stop / fixed_step) + stops.size, max_steps, "fixed_step", fixed_step,
                     "solver steps (max_steps)", "raise fixed_step or max_steps")
 
-    m = initial_state(batch, m0)
-    out = np.empty((t_out.size, 3, batch.n))
+    m = sys.start(initial_state(batch, m0))
+    out = np.empty((t_out.size, m.shape[0], batch.n))
     out[0] = m
     i_out = 1
     t = 0.0
@@ -162,7 +162,7 @@ def simulate(
                 err = 1e10
             if err <= 1.0:
                 t = stop if landing else t + hh
-                m = m_new / np.linalg.norm(m_new, axis=0)
+                m = sys.project(m_new)
                 ks[0] = ks[6]
                 steps += 1
                 factor = 5.0 if err == 0 else min(5.0, max(0.2, 0.9 * err**-0.2))

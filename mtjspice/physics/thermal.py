@@ -95,8 +95,8 @@ def simulate_thermal(
     warn_time(total * (_THERMAL_STEP_S + _THERMAL_DEVICE_STEP_S * batch.n), f"simulate_thermal ({total:.3g} steps x "
               f"{batch.n} devices)", "raise dt or shorten t_stop")
     sigma = np.sqrt(brown_density(batch.alpha, batch.gamma, batch.Ms, batch.volume, temp) / h)
-    m = initial_state(batch, m0)
-    out = np.empty((t_out.size, 3, batch.n))
+    m = sys.start(initial_state(batch, m0))
+    out = np.empty((t_out.size, m.shape[0], batch.n))
     out[0] = m
     t = 0.0
     steps = 0
@@ -107,7 +107,7 @@ def simulate_thermal(
             pred = m + h * f0
             f1 = sys(t + h, pred, h_th)
             m = m + 0.5 * h * (f0 + f1)
-            m /= np.linalg.norm(m, axis=0)
+            m = sys.project(m)
             steps += 1
             t = t_out[i - 1] + (j + 1) * h
             if deadline is not None and not steps & (CHECK_EVERY - 1):
