@@ -34,7 +34,7 @@ def _run(dev: ms.Device, current: float, t_stop: float = 12e-9):
         ref = ms.simulate(dev, wave, t_stop, 10e-12, rtol=1e-11)
     deck = mtj_testbench(dev, wave, t_stop, 10e-12, preset="default")
     if dev.junction.heating:  # the junction temperature rise, V(tj) in K, as one more probe
-        deck = dataclasses.replace(deck, probes=deck.probes + (Probe.node("tj").inside("X1"),))
+        deck = dataclasses.replace(deck, probes=(*deck.probes, Probe.node("tj").inside("X1")))
     wf = run_deck(deck)
     return ref, wf
 
