@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from .constants import E_CHARGE, GAMMA_E, HBAR, MU0
 from .errors import ParameterError
+from .limits import LIMITS, SLACK, check_taper
 from .units import check_finite, check_nonnegative, check_positive
 
 __all__ = [
@@ -32,47 +33,11 @@ PINNED_PRESETS: dict[str, tuple[float, float, float]] = {
 }
 
 
-_LENGTH = ("1 nm to 10 um (1e-09 to 1e-05 m): below 1 nm a layer is not a continuous film, above 10 um a "
-           "single macrospin is meaningless")
-#: Physical limits, ``name -> (low, high, low excluded, what is allowed and why)``. Values no real
-#: device has are refused, so a slip of unit or exponent (``W = 10``: 10 m) stops at the file. The
-#: temperature limit: cobalt has the highest Curie temperature of any ferromagnet (1388 K); above it
-#: nothing is magnetic, so 1500 K refuses no real device and still catches slips such as 3000 K.
-LIMITS: dict[str, tuple[float, float, bool, str]] = {
-    "geometry.W": (1e-9, 10e-6, False, _LENGTH),
-    "geometry.L": (1e-9, 10e-6, False, _LENGTH),
-    "geometry.T": (1e-9, 10e-6, False, _LENGTH),
-    "material.Ms": (0.0, 3e6, True, "0 < Ms <= 3e6 A/m: no known material has more (Fe65Co35, the highest, "
-                    "about 1.95e6 A/m)"),
-    "material.alpha": (0.0, 1.0, False, "0 <= alpha <= 1 (dimensionless): metals have 1e-3 to 0.1; above 1 is "
-                       "overdamped beyond any ferromagnet"),
-    "material.P": (0.0, 1.0, True, "0 < P <= 1 (dimensionless): P = 0 gives no spin torque, and no current is "
-                   "more than fully polarized"),
-    "material.temperature": (0.0, 1500.0, False, "0 to 1500 K: above cobalt's Curie temperature (1388 K, the "
-                             "highest of any ferromagnet) nothing is magnetic"),
-    "material.Ki_bottom": (-5e-3, 5e-3, False, "-5e-3 to 5e-3 J/m^2: CoFeB/MgO interfaces give about 1 to 2 mJ/m^2 "
-                           "(Ikeda et al., Nat. Mater. 9, 721 (2010)); five times that is no known interface"),
-    "material.Ki_top": (-5e-3, 5e-3, False, "-5e-3 to 5e-3 J/m^2: CoFeB/MgO interfaces give about 1 to 2 mJ/m^2 "
-                        "(Ikeda et al., Nat. Mater. 9, 721 (2010)); five times that is no known interface"),
-    "material.curie_temperature": (0.0, 1500.0, False, "0 (Ms independent of temperature) or a Curie temperature "
-                                   "above material.temperature and at most 1500 K (cobalt, the highest, 1388 K)"),
-    "material.bloch_exponent": (0.0, 3.0, True, "0 < exponent <= 3 (dimensionless): Bloch's spin-wave law gives "
-                                "3/2; fits to films give 1.5 to 2"),
-    "junction.field_like_ratio": (-1.0, 1.0, False, "-1 to 1 (dimensionless): MgO junctions measure b_J / a_J of "
-                                  "0.1 to 0.3 (Kubota et al., Nat. Phys. 4, 37 (2008))"),
-    "junction.thermal_resistance": (0.0, 1e8, False, "0 (no Joule heating) to 1e8 K/W: nanopillars measure 1e4 to "
-                                    "1e6 K/W"),
-    "junction.thermal_time_constant": (0.0, 1e-6, False, "0 to 1e-6 s, and > 0 when junction.thermal_resistance "
-                                       "is not 0: nanopillars heat in about 0.1 to 10 ns"),
-}
-_SLACK = 1e-9  # relative, so that "1n" or "10u" parsed with round-off are not refused
-
-
 def _limited(name: str, value: object, unit: str = "") -> float:
     """``value`` as a float if it is a finite number within :data:`LIMITS`; else the reason."""
     low, high, low_excluded, allowed = LIMITS[name]
     v = check_finite(name, value, unit)
-    if v < low - abs(low) * _SLACK or (low_excluded and v <= low) or v > high + abs(high) * _SLACK:
+    if v < low - abs(low) * SLACK or (low_excluded and v <= low) or v > high + abs(high) * SLACK:
         raise ParameterError(name, value, allowed)
     return v
 
@@ -116,12 +81,18 @@ class Geometry:
     shape : {"ellipsoid", "elliptic_cylinder"}
         Body whose demagnetizing factors are used: the ellipsoid inscribed in the W x L x T box
         (exact for uniform magnetization) or the elliptic pillar (magnetometric factors).
+    taper : float
+        Sidewall taper of the pillar from the vertical (rad), 0 <= taper < atan(W / T): W and L are
+        the mid-height section's, the pillar is wider by T tan(taper) at the bottom and narrower by as
+        much at the top (:mod:`mtjspice.physics.taper`). Only the demagnetizing factors see it; area and
+        volume are the mid-height section's. 0 (default): the straight pillar.
     """
 
     W: float = dc_field(metadata=_meta("m", "width, short in-plane axis (y)"))
     L: float = dc_field(metadata=_meta("m", "length, long in-plane axis (x)"))
     T: float = dc_field(metadata=_meta("m", "height along the easy axis (z)"))
     shape: Shape = dc_field(default="elliptic_cylinder", metadata=_meta("-", "demag body"))
+    taper: float = dc_field(default=0.0, metadata=_meta("rad", "sidewall taper from the vertical"))
 
     def __post_init__(self) -> None:
         for name in ("W", "L", "T"):
@@ -130,6 +101,9 @@ class Geometry:
             raise ParameterError("geometry.W", self.W, f"W <= L (W is the short in-plane axis; L = {self.L!r} m)")
         if self.shape not in SHAPES:
             raise ParameterError("geometry.shape", self.shape, " or ".join(repr(s) for s in SHAPES))
+        object.__setattr__(self, "taper", check_taper(self.W, self.T, check_finite("geometry.taper", self.taper, "rad")))
+        if self.taper != 0.0 and self.shape != "elliptic_cylinder":
+            raise ParameterError("geometry.taper", self.taper, "0 for the ellipsoid (a taper is a pillar's)")
 
     @property
     def area(self) -> float:

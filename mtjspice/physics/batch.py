@@ -26,7 +26,7 @@ __all__ = ["DeviceBatch"]
 
 _SCALARS = (
     "W", "L", "T", "Ms", "alpha", "gamma", "eta", "temperature", "RA", "TMR", "V_half",
-    "breakdown_voltage", "Ku", "Ki", "xi", "R_th", "tau_th", "Tc", "bloch",
+    "breakdown_voltage", "Ku", "Ki", "xi", "R_th", "tau_th", "Tc", "bloch", "taper",
 )
 _VECTORS = ("p", "m0", "H", "u")
 # name -> (rule, unit) for checks on per-device overrides
@@ -36,7 +36,7 @@ _RULES: dict[str, tuple[str, str]] = {
     "temperature": ("nonneg", "K"), "RA": ("pos", "Ohm m^2"), "TMR": ("nonneg", "-"),
     "V_half": ("nonneg", "V"), "breakdown_voltage": ("pos", "V"), "Ku": ("finite", "J/m^3"),
     "Ki": ("finite", "J/m^2"), "xi": ("finite", "-"), "R_th": ("nonneg", "K/W"), "tau_th": ("nonneg", "s"),
-    "Tc": ("nonneg", "K"), "bloch": ("pos", "-"),
+    "Tc": ("nonneg", "K"), "bloch": ("pos", "-"), "taper": ("nonneg", "rad"),
 }
 
 
@@ -55,7 +55,8 @@ class DeviceBatch:
     Ms (A/m), alpha (-), gamma (rad/(s T)), eta (-), temperature (K) : (n,) arrays
     RA (Ohm m^2), TMR (-), V_half (V), breakdown_voltage (V), Ku (J/m^3) : (n,) arrays
     Ki (J/m^2, total interface anisotropy), xi (-, field-like ratio b_J / a_J), R_th (K/W),
-    tau_th (s), Tc (K, Curie temperature, 0 = off), bloch (-, Bloch exponent) : (n,) arrays
+    tau_th (s), Tc (K, Curie temperature, 0 = off), bloch (-, Bloch exponent), taper (rad, sidewall
+    taper of the pillar, :mod:`mtjspice.physics.taper`) : (n,) arrays
     p, m0, H, u : (3, n) arrays
         Polarization, initial magnetization, applied field (A/m) and anisotropy axis. Unless
         given explicitly, m0 is each device's own rest direction tilted by its ``theta0``
@@ -82,6 +83,7 @@ class DeviceBatch:
     tau_th: np.ndarray
     Tc: np.ndarray
     bloch: np.ndarray
+    taper: np.ndarray
     p: np.ndarray
     m0: np.ndarray
     H: np.ndarray
@@ -107,7 +109,7 @@ class DeviceBatch:
                             ("breakdown_voltage", j.breakdown_voltage), ("Ku", f.Ku),
                             ("Ki", m.Ki), ("xi", j.field_like_ratio), ("R_th", j.thermal_resistance),
                             ("tau_th", j.thermal_time_constant), ("Tc", m.curie_temperature),
-                            ("bloch", m.bloch_exponent),
+                            ("bloch", m.bloch_exponent), ("taper", g.taper),
                             ("p", j.pinned), ("H", f.H), ("u", f.axis)):
                 cols[name].append(v)
             theta0.append(d.initial.theta0)
@@ -127,7 +129,7 @@ class DeviceBatch:
         """A batch whose m0 is each device's rest direction tilted by ``theta0`` (rad, (n,)), except
         the columns of ``given`` (3, n) that are not nan. The demagnetizing factors computed for the
         rest state are kept as the batch's :attr:`N`."""
-        N = _demag(arrays["L"], arrays["W"], arrays["T"], shape)
+        N = _demag(arrays["L"], arrays["W"], arrays["T"], shape, arrays["taper"])
         if given is not None and not np.isnan(given).any():
             m0 = given
         else:
@@ -240,7 +242,7 @@ class DeviceBatch:
     @cached_property
     def N(self) -> np.ndarray:
         """Demagnetizing factors, shape (3, n)."""
-        return _demag(self.L, self.W, self.T, self.shape)
+        return _demag(self.L, self.W, self.T, self.shape, self.taper)
 
     @property
     def NK(self) -> np.ndarray:
@@ -301,14 +303,22 @@ class DeviceBatch:
 
 
 #: Overrides that move the rest state (the others leave m0 as the base device's).
-_REST_INPUTS = frozenset({"W", "L", "T", "Ms", "Ku", "H", "u", "Ki"})
+_REST_INPUTS = frozenset({"W", "L", "T", "Ms", "Ku", "H", "u", "Ki", "taper"})
 
 
-def _demag(L: np.ndarray, W: np.ndarray, T: np.ndarray, shape: str) -> np.ndarray:
-    """Demagnetizing factors of (n,) geometries, shape (3, n)."""
+def _demag(L: np.ndarray, W: np.ndarray, T: np.ndarray, shape: str, taper: np.ndarray | None = None) -> np.ndarray:
+    """Demagnetizing factors of (n,) geometries, shape (3, n); tapered pillars get their taper's change."""
     n = np.asarray(L).size
     nx, ny, nz = demag_factors(L, W, T, shape)
-    return np.ascontiguousarray(np.stack([np.broadcast_to(x, (n,)) for x in (nx, ny, nz)]))
+    N = np.ascontiguousarray(np.stack([np.broadcast_to(x, (n,)) for x in (nx, ny, nz)]))
+    if taper is not None and np.any(np.asarray(taper) != 0):
+        if shape != "elliptic_cylinder":
+            raise ParameterError("geometry.taper", float(np.max(taper)), "0 for the ellipsoid (a taper is a pillar's)")
+        from .taper import taper_changes
+
+        N = N + taper_changes(np.broadcast_to(L, (n,)), np.broadcast_to(W, (n,)), np.broadcast_to(T, (n,)),
+                              np.broadcast_to(taper, (n,)))
+    return N
 
 
 def _check(name: str, a: np.ndarray) -> None:
