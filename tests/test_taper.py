@@ -130,3 +130,28 @@ def test_a_batch_of_many_tapers_interpolates_close_to_exact(ortho_path) -> None:
         assert got[2, i] == pytest.approx(exact[2], rel=0.05)
     same = taper_changes(np.full(2, 45e-9), np.full(2, 10e-9), np.full(2, 50e-9), np.array([0.0, 0.05]))
     assert np.all(same[:, 0] == 0)
+
+
+def test_shared_etch_bias_moves_w_and_l_together_with_the_stated_correlation(ortho_path) -> None:
+    from mtjspice.variation import VariationSpec
+
+    dev = ms.load_device(ortho_path)
+    spec = VariationSpec.parse("W=0.5n,L=0.5n,etch=1n")
+    s = spec.sample(dev, 3, range(4000))
+    assert set(s) == {"geometry.W", "geometry.L"}
+    rho = float(np.corrcoef(s["geometry.W"], s["geometry.L"])[0, 1])
+    assert spec.wl_correlation(dev) == pytest.approx(0.8)  # 1 / (0.25 + 1)
+    assert rho == pytest.approx(0.8, abs=0.03)  # 4000 samples: standard error about 0.006
+    assert np.std(s["geometry.W"]) == pytest.approx(math.sqrt(0.5e-9**2 + 1e-9**2), rel=0.05)
+    assert VariationSpec.parse("W=1n,L=1n").wl_correlation(dev) == 0.0  # by default independent
+
+
+def test_taper_varies_around_a_tapered_nominal_and_refuses_a_spread_below_zero(ortho_path) -> None:
+    from mtjspice.variation import VariationSpec
+
+    dev = ms.load_device(ortho_path)
+    with pytest.raises(ParameterError, match="variation.taper"):
+        VariationSpec.parse("taper=0.01").sample(dev, 0, range(3))
+    tapered = dev.replace(**{"geometry.taper": 0.06})
+    devs = VariationSpec.parse("taper=0.01").devices(tapered, 0, range(3))
+    assert len({d.geometry.taper for d in devs}) == 3
