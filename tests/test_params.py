@@ -255,7 +255,7 @@ def test_latin1_device_file_is_refused(tmp_path: Path, ortho_path: Path) -> None
 
 # ---------------------------------------------------------------- shipped devices
 def test_shipped_devices_load_by_name(ortho_path: Path) -> None:
-    assert shipped_devices() == ("orthogonal", "parallel")
+    assert shipped_devices() == ("cofeb_mgo", "orthogonal", "parallel")
     assert ms.shipped_devices is shipped_devices and "shipped_devices" in ms.__all__
     by_name = load_device("orthogonal")
     assert by_name == load_device("orthogonal.toml") == load_device(ortho_path)
