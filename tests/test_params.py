@@ -277,7 +277,7 @@ def test_unknown_name_lists_the_shipped_devices(given: str) -> None:
         load_device(given)
     msg = str(info.value)
     assert msg.startswith(f"{given}: device file: no such file, and not the name of a shipped device"), msg
-    assert msg.endswith("shipped devices: orthogonal, parallel")
+    assert msg.endswith("shipped devices: cofeb_mgo, orthogonal, parallel")
     if given != "orthogonl":
         assert f"did you mean '{Path(given).stem}'?" in msg
 
@@ -295,5 +295,5 @@ def test_cli_takes_a_shipped_name(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["macrospin", "orthogonal", "--t-on", "1n", "--t-stop", "1n", "--dt", "0.1n", "--out", str(out)]) == 0
     assert (out / "trajectory.csv").is_file()
     assert main(["macrospin", "orthogonl", "--out", str(tmp_path / "x")]) == 2
-    assert "shipped devices: orthogonal, parallel" in capsys.readouterr().err
+    assert "shipped devices: cofeb_mgo, orthogonal, parallel" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
