@@ -22,7 +22,8 @@ __all__ = ["main", "build_parser", "as_option_error"]
 _NEGATIVE_NUMBER = re.compile(r"^-(?:\d|\.\d)")
 
 #: Subcommand modules, in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("macrospin", "fit", "compare", "window", "neuron", "array", "power", "montecarlo", "network")
+COMMANDS: tuple[str, ...] = ("macrospin", "fit", "compare", "window", "neuron", "array", "power", "montecarlo", "network",
+                             "margin")
 
 
 class _Parser(argparse.ArgumentParser):
