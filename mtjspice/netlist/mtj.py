@@ -251,21 +251,21 @@ def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step:
                          "b = h - alpha a p, d = alpha h + a p, a = a_J/Ms; V(fx) = f_x"))
     for comp, poly in zip(comps, f, strict=True):
         k = comp[1]
-        items += [Element(f"Bf{k}", ("0", f"f{k}"), (I, EQ, Expr(sc + "(" + poly.spice(names) + ")" if hot
-                                                                  else poly.spice(names)))),
+        items += [Element(f"Bf{k}", ("0", f"f{k}"), (I, EQ, Expr(poly.spice(names)))),
                   Element(f"Rf{k}", (f"f{k}", "0"), (1,))]
     items.append(Comment(f"V(sx) = -c g, g = J f = df/dt at fixed current (J = df/dm), c = h^2/12, h = {h:g} s"))
     for i, comp in enumerate(comps):
         terms = [f"({jac[i][j].spice(names)})*V(f{comps[j][1]})" for j in range(3) if not jac[i][j].is_zero()]
         items.append(Element(f"Bs{comp[1]}", (f"s{comp[1]}", "0"),
-                             (V, EQ, Expr(f"{sc}{safe.num(-c)}*(" + (" + ".join(terms) or "0") + ")"))))
+                             (V, EQ, Expr(f"{sc}{sc}{safe.num(-c)}*(" + (" + ".join(terms) or "0") + ")"))))
     items.append(Comment(f"state: C d(m + c g)/dt = f, C = {STATE_CAP:g} F between m and s, charged by "
                          f"{STATE_CAP / TIME_UNIT:g} S x V(f); 1000 s leak"))
     for i, (comp, m0c) in enumerate(zip(comps, m0, strict=True)):
         k = comp[1]
         items += [Element(f"C{comp}", (comp, f"s{k}"), (STATE_CAP, Param("IC", m0c + c * g0[i]))),
                   Element(f"R{comp}", (comp, "0"), (1e3 / STATE_CAP,)),
-                  Element(f"G{comp}", ("0", comp, f"f{k}", "0"), (STATE_CAP / TIME_UNIT,))]
+                  Element(f"B{comp}", ("0", comp), (I, EQ, Expr(f"{safe.num(STATE_CAP / TIME_UNIT)}*V(ms)*V(f{k})")))
+                  if hot else Element(f"G{comp}", ("0", comp, f"f{k}", "0"), (STATE_CAP / TIME_UNIT,))]
     if device.junction.heating:
         items += heating_items(device)
     if thermal is not None:
