@@ -6,6 +6,7 @@ import csv
 import math
 
 import pytest
+from test_outputs_reference import check_folder
 
 import mtjspice as ms
 from mtjspice.cli import main
@@ -51,4 +52,5 @@ def test_budget_command_writes_its_folder(tmp_path) -> None:
         described = {r["column"] for r in csv.DictReader(fh)}
     assert described == set(rows[0])
     assert (out / "budget.png").stat().st_size > 1000
+    check_folder(out, "budget")  # columns.csv and docs/reference/outputs.md describe every column
     assert "macrospin validity" in (out / "report.txt").read_text(encoding="utf-8")

@@ -19,15 +19,17 @@ COLUMNS = (
            "(scale only: a macrospin feels no Oersted field), 'all' (the device as given)"),
     Column("field", "A/m", "the effect's field scale at --current (module mtjspice.montecarlo.margin); empty for "
            "none, all and bias_tmr"),
-    Column("ratio", "1", "field over the easy-axis margin of the device with every effect off"),
-    Column("temperature_rise", "K", "steady Joule heating of the junction at --current (joule_heating only)"),
-    Column("tmr_loss", "1", "fraction of the TMR lost at the junction's bias at --current (bias_tmr only)"),
+    Column("ratio", "1", "field over the easy-axis margin of the device with every effect off; empty where field is"),
+    Column("temperature_rise", "K", "steady Joule heating of the junction at --current (joule_heating only; empty "
+           "in the other rows)"),
+    Column("tmr_loss", "1", "fraction of the TMR lost at the junction's bias at --current (bias_tmr only; empty in "
+           "the other rows)"),
     Column("margin", "A/m", "easy-axis margin Ms (min(Nx, Ny) - Nz') of the row's device, K_i folded into Nz'"),
     Column("onset_pos", "A", "onset from rest for a positive DC current (magnitude); empty for oersted"),
     Column("onset_neg", "A", "onset from rest for a negative DC current (magnitude); empty for oersted"),
     Column("firing_pos", "A", "firing threshold, positive spikes, under the row device's own clocked read drive; "
-           "inf when it does not fire up to 3 x its onset"),
-    Column("firing_neg", "A", "firing threshold, negative spikes (magnitude), as firing_pos"),
+           "inf when it does not fire up to 3 x its onset; empty for oersted"),
+    Column("firing_neg", "A", "firing threshold, negative spikes (magnitude), as firing_pos; empty for oersted"),
 )
 
 
