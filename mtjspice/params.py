@@ -3,7 +3,7 @@ from TOML files or by the name of a device shipped with the package.
 
 Every quantity is a plain float in SI units; each field's unit is in its docstring. A device file
 has the sections ``[geometry]``, ``[material]``, ``[junction]``, ``[initial]`` and an optional
-``[field]``; the shipped ``orthogonal`` device (``mtjspice/devices/orthogonal.toml``) is a commented
+``[field]``; the shipped ``orthogonal`` device (``models/orthogonal.toml``) is a commented
 example with sources. A number may be written as a string with a SPICE suffix (``W = "10n"``,
 ``RA = "0.4p"``), as on the command line; note that ``m`` is milli and ``meg`` is mega, as in SPICE.
 Shipped devices load by name: ``load_device("orthogonal")``; :func:`shipped_devices` lists them.
@@ -14,13 +14,14 @@ from __future__ import annotations
 import tomllib
 from dataclasses import MISSING, fields
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .device import LIMITS, PINNED_PRESETS, SECTIONS, SHAPES, Device, Field, Geometry, Initial, Junction, Material
 from .errors import InputFileError, ParameterError
 from .textio import read_text
-from .units import parse_si
+from .units import UNIT_NAMES, parse_si
 
 if TYPE_CHECKING:
     from .variation import VariationSpec
@@ -44,12 +45,15 @@ def _numbers_from_text(section: str, cls: type, table: dict[str, Any]) -> dict[s
     SPICE suffix (``"10n"`` -> 1e-8), errors naming ``section.key``. Strings of string fields (the
     shape) and string presets of vector fields (``pinned = "orthogonal"``) keep their meaning."""
     kinds = {f.name: str(f.type) for f in fields(cls)}
+    # a field in a plain unit reads its text as that unit: "300K" for a temperature is refused, as on the command line
+    units = {f.name: f.metadata.get("unit", "").lower() for f in fields(cls)}
     out = dict(table)
     for key, value in table.items():
         kind = kinds.get(key, "")
         name = f"{section}.{key}"
         if kind in ("float", "float | None") and isinstance(value, str):
-            out[key] = parse_si(value, name)
+            unit = units.get(key, "")
+            out[key] = parse_si(value, name, unit if unit in UNIT_NAMES else None)
         elif kind.startswith("tuple[float") and isinstance(value, list):
             out[key] = tuple(parse_si(v, f"{name}[{i}]") if isinstance(v, str) else v for i, v in enumerate(value))
     return out
@@ -94,9 +98,17 @@ def device_from_dict(data: dict[str, Any], name: str = "device") -> Device:
     return Device(name=name, **parts)
 
 
-# The shipped files live in mtjspice/devices/ (package data); reached through importlib.resources,
-# so an installed wheel finds them as a source checkout does.
-_SHIPPED = files(__package__ or "mtjspice") / "devices"
+def _shipped_folder() -> Traversable:
+    """The folder of the shipped files: ``models/`` at the top of a source checkout (the one copy,
+    what the repository holds), else the package data ``mtjspice/models/`` that the wheel installs
+    from that same folder (setup.py maps it)."""
+    checkout = Path(__file__).resolve().parent.parent / "models"
+    if (checkout / "orthogonal.toml").is_file() and (checkout.parent / "pyproject.toml").is_file():
+        return checkout
+    return files(__package__ or "mtjspice") / "models"
+
+
+_SHIPPED = _shipped_folder()
 
 
 def shipped_devices() -> tuple[str, ...]:
@@ -105,7 +117,7 @@ def shipped_devices() -> tuple[str, ...]:
 
 
 def shipped_path(filename: str) -> Path:
-    """Path of a file shipped in ``mtjspice/devices/``: ``"orthogonal.toml"``, ``"ptm45hp.lib"``.
+    """Path of a shipped file in ``models/``: ``"orthogonal.toml"``, ``"ptm45hp.lib"``, ``"orthogonal.lib"``.
 
     Raises
     ------
@@ -114,7 +126,7 @@ def shipped_path(filename: str) -> Path:
     """
     resource = _SHIPPED / filename
     if not (isinstance(resource, Path) and resource.is_file()):  # not shipped, or the package is zipped
-        raise InputFileError(f"mtjspice/devices/{filename}", "missing from the installed package; reinstall mtjspice")
+        raise InputFileError(f"models/{filename}", "missing from the installed package; reinstall mtjspice")
     return resource
 
 

@@ -215,6 +215,10 @@ class VariationSpec:
         :data:`MIN_SIGMAS_TO_BOUND` sigmas of the nominal device's value."""
         for s in self.spreads:
             nominal = _get(device, s.key)
+            if s.relative and s.sigma > 0 and nominal == 0:  # a percentage of zero is no spread at all
+                raise ParameterError(f"variation.{s.short}", f"{100 * s.sigma:g}%",
+                                     f"an absolute sigma in SI units: the nominal {s.short} is 0, so a relative "
+                                     f"sigma would vary nothing; give an absolute sigma (e.g. {s.short}=1k)")
             sigma = s.absolute(nominal)
             low = LIMITS[s.key][0] if s.key in LIMITS else (0.0 if s.key not in ("field.Ku", ETCH_BIAS) else -math.inf)
             sigmas = math.sqrt(3.0) if s.distribution == "uniform" else MIN_SIGMAS_TO_BOUND

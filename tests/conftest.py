@@ -19,7 +19,7 @@ from mtjspice.params import shipped_path
 from mtjspice.physics.demag import device_demag
 
 ROOT = Path(__file__).resolve().parent.parent
-#: The shipped device files (package data, mtjspice/devices/).
+#: The shipped device files (models/ in a checkout, package data mtjspice/models/ in a wheel).
 MODELS = shipped_path("orthogonal.toml").parent
 DATA = Path(__file__).resolve().parent / "data"
 

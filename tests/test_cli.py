@@ -167,3 +167,203 @@ def test_console_script_help() -> None:
     res = subprocess.run([sys.executable, "-m", "mtjspice", "macrospin", "--help"], capture_output=True,
                          text=True, check=True)
     assert "--current AMPS" in res.stdout and "in A" in res.stdout
+
+
+# --- issue 24: numbers, counts, option errors, drives, estimates, the thermal F-I sweep ---------
+
+
+def test_a_unit_letter_that_spice_reads_as_a_scale_is_refused_for_that_unit() -> None:
+    from mtjspice.units import parse_si
+
+    assert parse_si("300K") == 300e3  # SPICE's reading, where no unit is asked for
+    with pytest.raises(ParameterError, match=r"kelvin without a suffix \(300\): SPICE reads 'K' as kilo"):
+        parse_si("300K", "--temperature", "K")
+    with pytest.raises(ParameterError, match="farads without a suffix"):
+        parse_si("1F", "c", "F")
+    with pytest.raises(ParameterError, match="metres without a suffix"):
+        parse_si("2m", "L", "m")
+    assert parse_si("2nm", "L", "m") == pytest.approx(2e-9)
+    assert parse_si("300", "--temperature", "K") == 300.0 and parse_si("3e2", "T", "K") == 300.0
+    assert parse_si("5nA", "i", "A") == pytest.approx(5e-9) and parse_si("1kOhms", "r", "ohm") == 1e3
+    with pytest.raises(ParameterError, match="a finite number of seconds"):
+        parse_si("100nA", "--t-stop", "s")
+    with pytest.raises(ParameterError, match=r"SPICE reads 'M' as milli \(x0\.001\), not mega; write 1m .* or 1meg"):
+        parse_si("1M", "--r-ref", "ohm")  # a megohm to most readers, a milliohm to SPICE
+    assert parse_si("1MEG", "r", "ohm") == 1e6 and parse_si("1Meg") == 1e6 and parse_si("1mOhm") == 1e-3
+
+
+def test_counts_take_suffixes_and_exponents_and_must_be_whole() -> None:
+    from mtjspice.units import parse_count
+
+    assert parse_count("20k", "n") == 20_000 and parse_count("1e3", "n") == 1000 and parse_count("2_000", "n") == 2000
+    assert parse_count("1.5k", "n") == 1500 and parse_count("1meg", "n") == 10**6
+    assert parse_count(str(2**63 - 1), "seed", 0, 2**63 - 1) == 2**63 - 1  # every digit kept
+    with pytest.raises(ParameterError, match=r"^--samples: got '2\.5'; allowed: a whole number >= 1"):
+        parse_count("2.5", "--samples", 1)
+    with pytest.raises(ParameterError, match=r"1\.2345k is 1234\.5, not whole"):
+        parse_count("1.2345k", "--samples", 1)
+    for bad in ("1e999999", "1mil", "5A", "-1", "abc", "", "nan"):
+        with pytest.raises(ParameterError, match="--samples"):
+            parse_count(bad, "--samples", 1)
+    args = build_parser().parse_args(["montecarlo", "orthogonal", "--samples", "20k", "--chunk", "1e3", "--out", "x"])
+    assert args.samples == 20_000 and args.chunk == 1000
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["neuron", "orthogonal", "--reset", "hard"], "mtjspice neuron: error: --reset: got 'hard'; allowed: 'leak' or "
+     "'active'"),
+    (["array", "orthogonal", "--comparator", "x"], "mtjspice array: error: --comparator: got 'x'; allowed: "
+     "'behavioral' or 'cmos'"),
+    (["neuron", "orthogonal", "--t-stop"], "mtjspice neuron: error: --t-stop: expected one argument"),
+    (["neuron", "orthogonal", "--temperature", "300K"], "mtjspice neuron: error: --temperature: got '300K'; allowed: "
+     "kelvin without a suffix (300)"),
+])
+def test_an_option_error_is_one_line_naming_the_option_once(argv: list[str], expected: str, capsys) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main([*argv, "--out", "never"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2
+    assert len(err.strip().splitlines()) == 1 and err.startswith(expected), err
+    option = argv[2]
+    assert err.count(option) == 1, err
+    assert "usage:" not in err
+
+
+def test_a_drive_far_past_breakdown_is_refused_before_the_run(tmp_path: Path, capsys) -> None:
+    from mtjspice.circuits.breakdown import REFUSE_FACTOR, check_drive, refuse_current
+    from mtjspice.params import load_device
+
+    dev = load_device("orthogonal")
+    assert refuse_current(dev) == pytest.approx(REFUSE_FACTOR * dev.junction.breakdown_voltage / dev.R_P)
+    check_drive(dev, 0.99 * refuse_current(dev), "i", 0)  # below: runs
+    with pytest.raises(ParameterError, match=r"^i: got 0\.6; allowed: a drive that keeps the junction below 10 x"):
+        check_drive(dev, 0.6, "i", 0.6)
+    check_drive(dev, 0.6, "i", 0.6, allow_breakdown=True)
+    # macrospin: the current, and the divider's voltage; both before any run
+    rc = main(["macrospin", "orthogonal", "--current", "0.6", "--out", str(tmp_path / "m")])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and err.startswith("mtjspice macrospin: error: --current: got 0.6; allowed: a drive that keeps")
+    assert "679 to 1.07e+03 V" in err and "--allow-breakdown" in err and len(err.splitlines()) == 1
+    rc = main(["macrospin", "orthogonal", "--engine", "ngspice", "--drive", "divider", "--vdd", "50", "--rref", "1k",
+               "--out", str(tmp_path / "d")])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and "--vdd: got 50.0" in err and "R_P" in err
+    assert not (tmp_path / "m").exists() and not (tmp_path / "d").exists()
+    # the neuron's input, its F-I currents
+    rc = main(["neuron", "orthogonal", "--i-th", "0.38m", "--input", "dc:0.6", "--t-stop", "5n",
+               "--out", str(tmp_path / "n")])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and err.startswith("mtjspice neuron: error: --input: got 'dc:0.6'; allowed: a drive") and \
+        "junction voltage reached" not in err
+    rc = main(["neuron", "orthogonal", "--i-th", "0.38m", "--input", "dc:0.6m", "--t-stop", "2n", "--fi", "--currents",
+               "0.6m,-60m",
+               "--out", str(tmp_path / "f")])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and "--currents: got" in err and not (tmp_path / "f").exists()
+
+
+def test_the_python_macrospin_runs_a_big_drive_when_allowed(tmp_path: Path, capsys) -> None:
+    rc = main(["macrospin", "orthogonal", "--current", "20m", "--t-on", "0.2n", "--t-stop", "0.5n",
+               "--allow-breakdown", "--out", str(tmp_path / "m")])
+    err = capsys.readouterr().err
+    assert rc == 0 and "junction voltage reached" in err and (tmp_path / "m" / "trajectory.csv").exists()
+
+
+def test_an_array_drive_far_past_breakdown_is_refused_by_its_weights(tmp_path: Path, capsys) -> None:
+    from mtjspice.circuits.breakdown import array_peak_current
+
+    w = np.array([[1e-3, -1e-3], [1e-3, 1e-3]])  # S
+    ev = np.array([[1e-9, 0, 1], [1e-9, 1, 1], [5e-9, 1, -1]])
+    peak = array_peak_current(w, ev, 0.2, 2e-9, limit=0.0)
+    # both inputs on at 1 ns: neuron 0 gets 0.2 (1m + 1m), neuron 1 0.2 (-1m + 1m) = 0; then input 1 alone, -0.2 V
+    np.testing.assert_allclose(peak, [4e-4, 2e-4], rtol=1e-12)
+    np.testing.assert_allclose(array_peak_current(w, ev, 0.2, 2e-9, limit=1.0), [4e-4, 4e-4])  # the bound
+    (tmp_path / "w.csv").write_text("1,-1\n1,1\n", encoding="utf-8")  # siemens, the unit forgotten
+    (tmp_path / "s.csv").write_text("t,input,sign\n1n,0,1\n", encoding="utf-8")
+    rc = main(["array", "orthogonal", "--i-th", "0.38m", "--inputs", "2", "--neurons", "2", "--weights",
+               str(tmp_path / "w.csv"), "--spikes", str(tmp_path / "s.csv"), "--t-stop", "5n", "--quiet",
+               "--out", str(tmp_path / "a")])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and err.startswith("mtjspice array: error: --weights: got") and "peak |I| = 0.2 A" in err
+    assert not (tmp_path / "a").exists()
+
+
+def test_a_big_array_says_its_estimate_before_reading_its_files(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("MTJSPICE_MEMORY_LIMIT", "64e9")
+    rc = main(["array", "orthogonal", "--i-th", "0.38m", "--inputs", "300", "--neurons", "300",
+               "--weights", str(tmp_path / "no.csv"),
+               "--spikes", str(tmp_path / "no_s.csv"), "--t-stop", "20n", "--quiet", "--out", str(tmp_path / "a")])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert rc == 2 and "no.csv" in lines[-1]  # the files come after the estimate
+    assert lines[0].startswith("mtjspice array: estimate: a 300 x 300 array over 2e-08 s") and "of wall time" in \
+        lines[0] and "iB of memory" in lines[0]
+    monkeypatch.setenv("MTJSPICE_MEMORY_LIMIT", "4e9")
+    rc = main(["array", "orthogonal", "--i-th", "0.38m", "--inputs", "2000", "--neurons", "2000",
+               "--weights", str(tmp_path / "no.csv"),
+               "--spikes", str(tmp_path / "no_s.csv"), "--t-stop", "20n", "--quiet", "--out", str(tmp_path / "a")])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and len(err.splitlines()) == 1 and "a 2000 x 2000 array" in err and "may be used" in err
+    assert "no.csv" not in err
+
+
+def test_a_big_power_sweep_says_its_estimate_first(tmp_path: Path, capsys, monkeypatch) -> None:
+    import mtjspice.circuits.power as power
+
+    def stop(*a: object, **k: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(power, "run_array", stop)
+    rc = main(["power", "orthogonal", "--sizes", "1,64", "--max-sim", "64", "--quiet", "--out", str(tmp_path / "p")])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert rc == 130 and lines[0].startswith("mtjspice power: estimate: simulated sizes 1, 64") and \
+        "of wall time" in lines[0]
+
+
+@pytest.mark.ngspice
+@pytest.mark.slow
+def test_thermal_fi_takes_currents_and_t_stop_and_keeps_finished_trials(tmp_path: Path, capsys, monkeypatch) -> None:
+    """The F-I runs last --t-stop at the --currents given, a bar counts trials, and a sweep stopped by
+    a time limit after two trials writes those two, names what is missing and exits with status 1.
+    (One trial per current: the F-I runs are then the only ones without waveforms kept.)"""
+    import threading
+
+    import mtjspice.circuits.neuron as neuron
+    from mtjspice.errors import RunTimeoutError
+
+    real = neuron.run_neuron
+    fi_calls: list[float] = []
+    lock = threading.Lock()
+
+    def limited(device, wave, t_stop, *a, **kw):  # type: ignore[no-untyped-def]
+        if kw.get("keep_wave", True):
+            return real(device, wave, t_stop, *a, **kw)
+        with lock:
+            fi_calls.append(t_stop)
+            k = len(fi_calls)
+        if k > 2:
+            raise RunTimeoutError("stopped after --timeout 9 s; nothing was written")
+        return real(device, wave, t_stop, *a, **kw)
+
+    monkeypatch.setattr(neuron, "run_neuron", limited)
+    out = tmp_path / "fi"
+    rc = main(["neuron", "orthogonal", "--i-th", "0.38m", "--input", "dc:0.6m", "--t-stop", "4n", "--temperature", "300",
+               "--fi",
+               "--currents", "0.6m,-0.6m,0.7m", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert rc == 1, err
+    assert fi_calls and set(fi_calls) == {4e-9}  # --t-stop reaches the F-I runs
+    assert "F-I trials" in err and "/3" in err  # a bar over the 3 x 1 trials
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("mtjspice neuron: error: the F-I sweep stopped early (stopped after --timeout 9 s)")
+    assert "the 2 of 3 trials that finished" in last and "missing: " in last and " A (1 of 1)" in last
+    with open(out / "fi_trials.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 2 and {float(r["current"]) for r in rows} < {6e-4, -6e-4, 7e-4}
+    with open(out / "fi_curve.csv", encoding="utf-8") as fh:
+        curve = list(csv.DictReader(fh))
+    assert sum(int(r["trials"]) for r in curve) == 2
+    assert (out / "spikes.csv").exists()  # the main run is written too
+    assert "The F-I sweep stopped early" in (out / "report.txt").read_text(encoding="utf-8")
+    from test_outputs_reference import check_folder  # every column in columns.csv and on the reference page
+
+    assert {r[0] for r in check_folder(out, "neuron")} >= {"fi_curve.csv", "fi_trials.csv"}

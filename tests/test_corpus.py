@@ -54,6 +54,8 @@ BAD_DEVICES: dict[str, tuple[bytes, str]] = {
     "wl.toml": (GOOD_DEVICE.replace("W = 10e-9", "W = 60e-9").encode(), "geometry.W"),
     "word.toml": (GOOD_DEVICE.replace("Ms = 1.0e6", 'Ms = "lots"').encode(), "material.Ms"),
     "ms.toml": (GOOD_DEVICE.replace("Ms = 1.0e6", "Ms = 1e9").encode(), "material.Ms"),
+    "kelvin.toml": (GOOD_DEVICE.replace("alpha = 0.01", 'alpha = 0.01\ntemperature = "300K"').encode(),
+                    "material.temperature: got '300K'; allowed: kelvin without a suffix"),
     "bom_bad.toml": (b"\xef\xbb\xbf" + GOOD_DEVICE.replace("TMR = 0.57", "TMR = -1").encode(), "junction.TMR"),
 }
 #: Device names that are neither files nor shipped devices.
@@ -69,6 +71,7 @@ FILES: dict[str, bytes] = {
     "w_shape.csv": b"1e-3,2e-3\n",
     "w_empty.csv": b"# nothing\n",
     "w_binary.csv": b"\x00\x00",
+    "w_siemens.csv": b"1\n",
     "s.csv": b"t,input,sign\n1n,0,1\n",
     "s_header.csv": b"time,input,sign\n1n,0,1\n",
     "s_index.csv": b"t,input,sign\n1n,3,1\n",
@@ -86,6 +89,14 @@ FILES: dict[str, bytes] = {
     "pwl_neg.csv": b"t,I\n-1n,0\n1n,1m\n",
     "pwl_nan.csv": b"t,I\n0,nan\n",
     "a_file": b"not a folder\n",
+    "lif_no_tau.json": b'{"params": {"a2": 0.5, "R_m": 1000}, "info": {"i_min": 1e-4, "i_max": 2e-3}}',
+    "lif_huge.json": b'{"params": {"tau_m": 1' + b"0" * 400 + b', "a2": 0.5, "R_m": 1000}, '
+                     b'"info": {"i_min": 1e-4, "i_max": 2e-3}}',
+    "lif_info_huge.json": b'{"params": {"tau_m": 1e-9, "a2": 0.5, "R_m": 1000, "i_th": 4e-4}, '
+                          b'"info": {"i_min": 1e-4, "i_max": 2' + b"0" * 400 + b"}}",
+    "lif_word.json": b'{"params": {"tau_m": "1n", "a2": 0.5, "R_m": 1000}}',
+    "lif_negative.json": b'{"params": {"tau_m": 1e-9, "a2": 0.5, "R_m": -1000}}',
+    "lif_inf.json": b'{"params": {"tau_m": 1e400, "a2": 0.5, "R_m": 1000}}',
 }
 
 ARRAY = ["--inputs", "1", "--neurons", "1", "--weights", "{d}/w.csv", "--spikes", "{d}/s.csv", "--t-stop", "5n"]
@@ -194,6 +205,54 @@ def _cases() -> Iterator[tuple[str, list[str], int, str]]:
         ("n-lif-params-missing", opt("neuron", "--mtj", "compact", "--lif-params", "{d}/nolif.json"), 2, "nolif.json"),
         ("n-lif-params-binary", opt("neuron", "--mtj", "compact", "--lif-params", "{d}/pwl_binary.csv"), 2,
          "pwl_binary.csv"),
+        # a parameter file is checked key by key: the file, the key and what is allowed, on one line
+        ("n-lif-params-no-tau-m", opt("neuron", "--mtj", "compact", "--lif-params", "{d}/lif_no_tau.json"), 2,
+         "lif_no_tau.json: params.tau_m is missing; allowed: a time > 0 (s)"),
+        ("n-lif-params-huge", opt("neuron", "--mtj", "compact", "--lif-params", "{d}/lif_huge.json"), 2,
+         "lif_huge.json: params.tau_m: got 1000"),
+        ("n-lif-params-info-huge", opt("neuron", "--mtj", "compact", "--lif-params", "{d}/lif_info_huge.json"), 2,
+         "lif_info_huge.json: info.i_max: got 2000"),
+        ("n-lif-params-word", opt("neuron", "--mtj", "compact", "--lif-params", "{d}/lif_word.json"), 2,
+         "lif_word.json: params.tau_m: got '1n'; allowed: a time > 0 (s)"),
+        ("n-lif-params-negative", opt("neuron", "--mtj", "compact", "--lif-params", "{d}/lif_negative.json"), 2,
+         "lif_negative.json: params.R_m: got -1000.0; allowed: a resistance > 0 (Ohm)"),
+        ("n-lif-params-inf", opt("neuron", "--mtj", "compact", "--lif-params", "{d}/lif_inf.json"), 2,
+         "lif_inf.json: params.tau_m: got inf"),
+        ("a-lif-params-huge", ["array", ORTHO, *ARRAY, "--mtj", "compact", "--lif-params", "{d}/lif_huge.json"], 2,
+         "lif_huge.json: params.tau_m"),
+        ("net-lif-huge", opt("network", "--lif", "{d}/lif_huge.json"), 2, "lif_huge.json: params.tau_m"),
+        ("net-lif-no-tau-m", opt("network", "--lif", "{d}/lif_no_tau.json"), 2, "lif_no_tau.json: params.tau_m"),
+        # SPICE reads K as kilo: a temperature with a suffix letter is refused, not read as 300e3 K
+        ("n-temperature-suffix", opt("neuron", "--temperature", "300K"), 2,
+         "--temperature: got '300K'; allowed: kelvin without a suffix (300)"),
+        ("a-temperature-suffix", ["array", ORTHO, *ARRAY, "--temperature", "300k"], 2, "kelvin without a suffix"),
+        ("m-temperature-suffix", opt("macrospin", "--temperature", "77K"), 2, "kelvin without a suffix (77)"),
+        ("net-temperature-suffix", opt("network", "--temperature", "300K"), 2, "kelvin without a suffix"),
+        ("mc-temperature-suffix", opt("montecarlo", "--temperature", "4K"), 2, "kelvin without a suffix"),
+        ("n-temperature-unit", opt("neuron", "--temperature", "300V"), 2, "a finite number of kelvin"),
+        ("n-r-ref-capital-m", opt("neuron", "--r-ref", "1M"), 2, "--r-ref: got '1M'; allowed: a SPICE suffix that"),
+        ("n-t-stop-unit", opt("neuron", "--t-stop", "100nA"), 2, "--t-stop: got '100nA'; allowed: a finite number of seconds"),
+        # counts take suffixes and exponents, and must come out whole
+        ("n-trials-fraction", opt("neuron", "--temperature", "300", "--trials", "2.5"), 2,
+         "--trials: got '2.5'; allowed: a whole number"),
+        ("mc-samples-fraction", _swap(opt("montecarlo"), "10", "1.2345k"), 2, "1.2345k is 1234.5, not whole"),
+        ("mc-samples-huge-suffix", _swap(opt("montecarlo"), "10", "1g"), 2, "--samples: got '1g'"),
+        ("a-inputs-milli", ["array", ORTHO, *ARRAY, "--inputs", "1m"], 2, "--inputs: got '1m'"),
+        # a drive far past breakdown (a unit forgotten) is refused before the run
+        ("n-input-amps", opt("neuron", "--input", "dc:0.6"), 2, "--input: got 'dc:0.6'; allowed: a drive that keeps"),
+        ("n-input-pulse-amps", opt("neuron", "--input", "pulse:0.1,2n,2n"), 2, "--allow-breakdown"),
+        ("n-i-reset-amps", opt("neuron", "--reset", "active", "--i-reset", "0.5"), 2, "--i-reset: got 0.5; allowed: a "
+         "drive"),
+        ("m-current-amps", opt("macrospin", "--current", "0.6"), 2, "--current: got 0.6; allowed: a drive"),
+        ("m-current-amps-ngspice", opt("macrospin", "--engine", "ngspice", "--current", "-0.6"), 2, "--current"),
+        ("m-vdd-kilovolt", opt("macrospin", "--engine", "ngspice", "--drive", "divider", "--vdd", "1k", "--rref", "1k"),
+         2, "--vdd: got 1000.0"),
+        ("a-weights-siemens", ["array", ORTHO, *_swap(ARRAY, "{d}/w.csv", "{d}/w_siemens.csv")], 2,
+         "--weights: got"),
+        ("n-fi-currents-amps", opt("neuron", "--fi", "--currents", "0.6m,-0.6"), 2, "--currents: got"),
+        ("n-fi-currents-word", opt("neuron", "--fi", "--currents", "0.6m,lots"), 2, "--currents: got 'lots'"),
+        ("n-fi-currents-alone", opt("neuron", "--currents", "0.6m"), 2, "--currents"),
+        ("p-sizes-fraction", opt("power", "--sizes", "1,2.5"), 2, "--sizes: got '1,2.5'"),
         ("a-mtj-word", ["array", ORTHO, *ARRAY, "--mtj", "llg"], 2, "--mtj"),
         ("p-mtj-word", ["power", ORTHO, "--mtj", "1"], 2, "--mtj"),
         # neuron: settings
@@ -347,6 +406,7 @@ def test_bad_input_fails_cleanly(case_dir: Path, argv: list[str], status: int, f
     err = capsys.readouterr().err
     assert rc == status, err
     assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err  # one line: no usage block, no warnings before it
     last = err.strip().splitlines()[-1]
     assert last.startswith(f"mtjspice {argv[0]}: error: "), err
     assert fragment in last, last

@@ -75,7 +75,7 @@ def _equilibrium(device: ms.Device, current: float) -> np.ndarray:
         m = np.array([v[0], v[1], math.sqrt(1 - v[0] ** 2 - v[1] ** 2)])[:, None]
         return sys(0.0, m)[:2, 0] / 1e9
 
-    v = fsolve(resid, [0.0, 0.0], xtol=1e-14)
+    v = fsolve(resid, [0.0, 0.0], xtol=1e-12)
     return np.array([v[0], v[1], math.sqrt(1 - v @ v)])
 
 

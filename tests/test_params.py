@@ -229,8 +229,11 @@ def test_bad_suffix_string_names_the_key(tmp_path: Path) -> None:
     f.write_text(SUFFIXED.replace('["1k", 0, "-2.5k"]', '["1k", 0, "lots"]'), encoding="utf-8")
     with pytest.raises(ParameterError, match=r"bad\.toml: field\.H\[2\]: got 'lots'; allowed: "):
         load_device(f)
-    # "10m" is 10 milli-metres, as in SPICE: the length bound catches the slip.
+    # "10m" for a length is 10 milli-metres to SPICE, 10 metres to a reader: refused as ambiguous
     f.write_text(SUFFIXED.replace('"10n"', '"10m"'), encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"bad\.toml: geometry\.W: got '10m'; allowed: metres without a suffix"):
+        load_device(f)
+    f.write_text(SUFFIXED.replace('"10n"', '"0.01"'), encoding="utf-8")  # 1 cm: the length bound
     with pytest.raises(ParameterError, match=r"bad\.toml: geometry\.W: got 0\.01; allowed: 1 nm to 10 um"):
         load_device(f)
 
@@ -271,7 +274,7 @@ def test_an_existing_file_wins_over_a_shipped_name(tmp_path: Path, monkeypatch: 
     assert load_device("orthogonal").geometry.shape == "elliptic_cylinder"  # no such file: the shipped one
 
 
-@pytest.mark.parametrize("given", ["orthogonl", "models/orthogonal.toml", "sub/parallel"])
+@pytest.mark.parametrize("given", ["orthogonl", "nomodels/orthogonal.toml", "sub/parallel"])
 def test_unknown_name_lists_the_shipped_devices(given: str) -> None:
     with pytest.raises(InputFileError) as info:
         load_device(given)
@@ -284,9 +287,9 @@ def test_unknown_name_lists_the_shipped_devices(given: str) -> None:
 
 def test_packaged_model_card_exists() -> None:
     card = model_card_path()
-    assert card == shipped_path("ptm45hp.lib") and card.parent.name == "devices"
+    assert card == shipped_path("ptm45hp.lib") and card.parent.name == "models"
     assert ".model ptm45n nmos level=54" in card.read_text(encoding="utf-8")
-    with pytest.raises(InputFileError, match="mtjspice/devices/nothing.lib: missing from the installed package"):
+    with pytest.raises(InputFileError, match="models/nothing.lib: missing from the installed package"):
         shipped_path("nothing.lib")
 
 

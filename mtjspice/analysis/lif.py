@@ -44,6 +44,9 @@ __all__ = [
     "gated_input",
     "lif_response",
     "load_params",
+    "file_number",
+    "PARAM_RULES",
+    "REQUIRED_PARAMS",
     "save_params",
     "simulate_lif",
     "spike_agreement",
@@ -308,18 +311,68 @@ def save_params(params: LIFParams, path: str | Path, **extra: Any) -> None:
     Path(path).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
 
+#: What each key of a parameter file's ``params`` table may hold (the first three are required).
+PARAM_RULES: dict[str, str] = {
+    "tau_m": "a time > 0 (s)",
+    "a2": "a finite input gain (1/V)",
+    "R_m": "a resistance > 0 (Ohm)",
+    "a1": "a finite leak coefficient > 0 (dimensionless; default 1)",
+    "i_th": "a current >= 0 (A; default 0)",
+    "u_rest": "a finite potential (dimensionless; default 0)",
+    "u_th": "a threshold > 0 (dimensionless; default 0.5)",
+    "u_reset": "a finite potential (dimensionless; default 0)",
+    "t_ref": "a time >= 0 (s; default 0)",
+}
+REQUIRED_PARAMS = ("tau_m", "a2", "R_m")
+
+
+def _shown(value: object) -> str:
+    """``repr(value)``, a long one cut to its head and its length (a 400-digit number stays one short line)."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:24]}... ({len(text)} characters)"
+
+
+def file_number(path: str | Path, key: str, value: object, allowed: str) -> float:
+    """``value`` read from the file ``path`` under ``key`` as a finite float, else an
+    :class:`InputFileError` naming the file, the key, the value and ``allowed``. JSON numbers may be
+    integers of any length, ``1e400`` (infinite) or ``NaN``: all refused by name."""
+    v = math.nan
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            v = float(value)
+        except OverflowError:  # an integer beyond float's range
+            v = math.inf
+    if not math.isfinite(v):
+        raise InputFileError(path, f"{key}: got {_shown(value)}; allowed: {allowed}")
+    return v
+
+
 def load_params(path: str | Path) -> LIFParams:
-    """Read parameters written by :func:`save_params` (UTF-8, with or without a byte-order mark)."""
+    """Read parameters written by :func:`save_params` (UTF-8, with or without a byte-order mark).
+
+    Every key is checked by itself: a missing required key (:data:`REQUIRED_PARAMS`), an unknown
+    key, a value that is not a finite number, or one outside its range (:data:`PARAM_RULES`) is an
+    :class:`~mtjspice.errors.InputFileError` that names the file, ``params.KEY``, the value and
+    what is allowed.
+    """
     text = read_text(path, "signed-LIF parameter file")
     try:
         data = json.loads(text)
         raw = data["params"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
         raise InputFileError(path, f"not a signed-LIF parameter file ({exc})") from None
     if not isinstance(raw, dict):
         raise InputFileError(path, "'params' is not a table")
-    known = {"tau_m", "a2", "R_m", "a1", "i_th", "u_rest", "u_th", "u_reset", "t_ref"}
-    unknown = set(raw) - known
+    unknown = set(raw) - set(PARAM_RULES)
     if unknown:
-        raise InputFileError(path, f"unknown keys {sorted(unknown)}; allowed: {sorted(known)}")
-    return LIFParams(**raw)
+        raise InputFileError(path, f"unknown keys {sorted(unknown)}; allowed: {sorted(PARAM_RULES)}")
+    for key in REQUIRED_PARAMS:
+        if key not in raw:
+            raise InputFileError(path, f"params.{key} is missing; allowed: {PARAM_RULES[key]} (every file needs "
+                                 f"{', '.join(REQUIRED_PARAMS)})")
+    values = {key: file_number(path, f"params.{key}", v, PARAM_RULES[key]) for key, v in raw.items()}
+    try:
+        return LIFParams(**values)
+    except ParameterError as exc:
+        raise InputFileError(path, f"params.{exc.name}: got {_shown(exc.value)}; allowed: "
+                             f"{PARAM_RULES.get(exc.name, exc.allowed)}") from None

@@ -23,11 +23,16 @@ import numpy as np
 
 from ..results import SpikeTrain
 
-__all__ = ["TrialStats", "trial_table", "trial_stats", "wrong_sign", "input_onset", "TRIAL_COLUMNS"]
+__all__ = ["TrialStats", "trial_table", "trial_stats", "wrong_sign", "input_onset", "TRIAL_COLUMNS", "FI_TRIAL_COLUMNS",
+           "fi_summary"]
 
 #: Columns of :func:`trial_table` (and ``trials.csv``).
 TRIAL_COLUMNS = ("seed", "spikes", "positive", "negative", "wrong_sign", "first_latency", "energy",
                  "energy_per_spike", "active_energy_per_spike", "v_junction_max")
+
+
+#: Columns of one F-I trial (``fi_trials.csv``): A, -, 1/s, count, V.
+FI_TRIAL_COLUMNS = ("current", "seed", "rate", "wrong_sign_spikes", "v_junction_max")
 
 
 def _values(current: Callable[[float], float] | float, t: np.ndarray) -> np.ndarray:
@@ -118,3 +123,32 @@ def trial_stats(table: np.ndarray, t_stop: float) -> TrialStats:
     return TrialStats(int(table.shape[0]), count_mean, count_std, fano, *_mean_std(col["first_latency"]),
                       quart, float(np.sum(col["wrong_sign"]) / (table.shape[0] * t_stop)), e_mean, e_std,  # type: ignore[arg-type]
                       a_mean, a_std)
+
+
+def fi_summary(rows: Sequence[Sequence[float]], currents: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    """The F-I curve of the trials that finished.
+
+    Parameters
+    ----------
+    rows : sequence of (current A, seed, rate 1/s, wrong-sign spikes, peak junction voltage V)
+        One row per finished trial (:data:`FI_TRIAL_COLUMNS`), in any order.
+    currents : sequence of float
+        Every current of the sweep (A), in the order of the curve.
+
+    Returns
+    -------
+    curve : (K, 4) array
+        Rows (current A, mean rate 1/s, rate standard deviation 1/s (ddof 1; 0 for one trial),
+        mean wrong-sign spikes per run), one per current with at least one finished trial.
+    trials : (len(currents),) int array
+        Finished trials at each current (0 where none finished).
+    """
+    table = np.asarray(rows, dtype=float).reshape(-1, len(FI_TRIAL_COLUMNS))
+    curve, counts = [], []
+    for i in currents:
+        sel = table[table[:, 0] == float(i)]
+        counts.append(sel.shape[0])
+        if sel.shape[0]:
+            std = float(np.std(sel[:, 2], ddof=1)) if sel.shape[0] > 1 else 0.0
+            curve.append((float(i), float(np.mean(sel[:, 2])), std, float(np.mean(sel[:, 3]))))
+    return np.array(curve, dtype=float).reshape(-1, 4), np.array(counts, dtype=int)

@@ -148,7 +148,7 @@ def compact_params(device: Device) -> CompactMTJ:
 def load_compact(path: str | Path) -> CompactMTJ:
     """A :class:`CompactMTJ` from a ``lif_params.json`` (``mtjspice fit``): ``params`` give tau_m, a1,
     a2, R_m, i_th, u_rest; ``info`` must give i_min and i_max (A) and may give i_down (A)."""
-    from ..analysis.lif import load_params
+    from ..analysis.lif import file_number, load_params
 
     params = load_params(path)
     try:
@@ -162,9 +162,7 @@ def load_compact(path: str | Path) -> CompactMTJ:
             raise InputFileError(path, f"info.{key} is missing: the compact MTJ needs the fitted range (write the "
                                  "file with mtjspice fit)")
         if v is not None:
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-                raise InputFileError(path, f"info.{key}: got {v!r}; allowed: a finite current (A)")
-            vals[key] = abs(float(v))
+            vals[key] = abs(file_number(path, f"info.{key}", v, "a finite current (A)"))
     if params.i_th <= 0:
         raise InputFileError(path, f"params.i_th: got {params.i_th!r}; allowed: the onset current > 0 (A)")
     try:

@@ -14,12 +14,12 @@ import math
 import os
 from dataclasses import dataclass
 
-from ..budget import check_memory, format_seconds, warn_time
+from ..budget import check_memory, format_bytes, format_seconds, warn_time
 from ..errors import CostError
 from ..sim import DEFAULT_TIMEOUT, remaining_time
 
-__all__ = ["RunCost", "neuron_cost", "array_cost", "check_cost", "NEURON_SECONDS_PER_SECOND",
-           "CMOS_FACTOR"]
+__all__ = ["RunCost", "neuron_cost", "array_cost", "check_cost", "describe", "is_big", "NEURON_SECONDS_PER_SECOND",
+           "CMOS_FACTOR", "BIG_SECONDS", "BIG_BYTES"]
 
 #: Wall seconds of ngspice per simulated second for one behavioral-comparator neuron (1.2e7:
 #: 1.2 s per 100 ns, a little above the measured 1.0 s).
@@ -36,6 +36,10 @@ BYTES_PER_VALUE = 3 * 8
 SECONDS_PER_ELEMENT = 1e-5
 #: Bytes per crossbar element while its netlist is built (objects and text).
 BYTES_PER_ELEMENT = 600
+#: A run estimated to take longer than this (s of wall time) is big: the command line says its estimate first.
+BIG_SECONDS = 10.0
+#: A run estimated to need more than this (bytes) is big too.
+BIG_BYTES = 256 * 1024**2
 
 
 @dataclass(frozen=True)
@@ -114,3 +118,16 @@ def check_cost(cost: RunCost, name: str, value: object, advice: str) -> None:
                         f"{format_seconds(DEFAULT_TIMEOUT)} unless a --timeout is given; {advice}, or give a longer "
                         "--timeout")
     warn_time(cost.seconds, cost.what, advice)
+
+
+def is_big(cost: RunCost) -> bool:
+    """Whether ``cost`` is worth announcing before the run (:data:`BIG_SECONDS`, :data:`BIG_BYTES`)."""
+    return cost.seconds > BIG_SECONDS or cost.nbytes > BIG_BYTES
+
+
+def describe(cost: RunCost) -> str:
+    """The estimate in words: ``"a 64 x 64 array ...: about 2.1 min of wall time (40 s in the longest
+    ngspice process) and 310 MiB of memory"``."""
+    longest = f" ({format_seconds(cost.per_run)} in the longest ngspice process)" if cost.per_run < cost.seconds else ""
+    return (f"{cost.what}: about {format_seconds(cost.seconds)} of wall time{longest} and {format_bytes(cost.nbytes)} "
+            "of memory")

@@ -7,16 +7,14 @@ from __future__ import annotations
 import math
 import os
 import time
-import warnings
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
 from ..analysis.energy import neuron_energy
 from ..analysis.spikes import detect_spikes, firing_rate
-from ..errors import BreakdownWarning, ParameterError
+from ..errors import ParameterError
 from ..netlist.cards import parse_model_card
 from ..netlist.circuit import Comment, Subckt
 from ..netlist.compact import CompactMTJ, CompactNoise, compact_subckt, ou_file_text, ou_samples
@@ -37,6 +35,7 @@ from ..netlist.sources import isource
 from ..params import Device
 from ..results import NeuronRun, Waveforms
 from ..stimulus import DC, Waveform
+from .breakdown import warn_breakdown
 from .compact import COMPACT_OPTIONS, COMPACT_POINT_STEP, check_range, compact_cost, compact_params, fit_noise
 from .cost import check_cost, neuron_cost
 from .settings import NeuronSettings, device_onset, model_card_path, resolve
@@ -203,10 +202,9 @@ def cost_step(s: NeuronSettings, thermal: Thermal | None) -> float:
 
 
 def check_breakdown(device: Device, v_max: float, where: str = "") -> None:
-    """Warn :class:`BreakdownWarning` when a junction voltage ``v_max`` (V) exceeds the device's breakdown."""
-    if v_max > device.junction.breakdown_voltage:
-        warnings.warn(BreakdownWarning(f"junction voltage reached {v_max:.3g} V{where}, above the breakdown "
-                                       f"{device.junction.breakdown_voltage:g} V"), stacklevel=3)
+    """Warn :class:`BreakdownWarning` when a junction voltage ``v_max`` (V) exceeds the device's breakdown
+    (:func:`mtjspice.circuits.breakdown.warn_breakdown`, the one place that says it)."""
+    warn_breakdown(device, v_max, where)
 
 
 def run_neuron(device: Device, wave: Waveform | float, t_stop: float, settings: NeuronSettings | None = None,
@@ -279,8 +277,9 @@ def neuron_trials(device: Device, wave: Waveform | float, t_stop: float, setting
             progress(done[0], len(therms))
         return r
 
-    with ThreadPoolExecutor(max_workers=n) as pool:
-        runs = list(pool.map(one, range(len(therms))))
+    from ..sim import map_parallel  # Ctrl-C kills the running trials' ngspice and starts no other
+
+    runs = map_parallel(one, range(len(therms)), workers=n)
     worst = max(runs, key=lambda r: r.v_junction_max)
     check_breakdown(device, worst.v_junction_max, f" in trial seed {worst.seed}")  # once, from this thread
     return runs
@@ -302,9 +301,10 @@ def fi_curve(device: Device, currents: Sequence[float], settings: NeuronSettings
         r = run_neuron(device, DC(i), t_stop, s, c, warn=False)
         return (float(i), *_rate_and_wrong(r, i, t_stop), r.v_junction_max)
 
+    from ..sim import map_parallel
+
     n = workers or min(len(currents), os.cpu_count() or 1)
-    with ThreadPoolExecutor(max_workers=max(1, n)) as pool:
-        rows = np.array(list(pool.map(one, currents)))
+    rows = np.array(map_parallel(one, currents, workers=max(1, n)))
     worst = int(np.argmax(rows[:, 3]))
     check_breakdown(device, float(rows[worst, 3]), f" at {rows[worst, 0]:.4g} A")  # once, from this thread
     return rows[:, :3]
@@ -319,10 +319,17 @@ def _rate_and_wrong(run: NeuronRun, current: float, t_stop: float) -> tuple[floa
 
 
 def fi_curve_thermal(device: Device, currents: Sequence[float], settings: NeuronSettings, temperature: float,
-                     trials: int, seed: int = 0, t_stop: float = 100e-9, workers: int | None = None) -> np.ndarray:
+                     trials: int, seed: int = 0, t_stop: float = 100e-9, workers: int | None = None,
+                     progress: Callable[[int, int], None] | None = None,
+                     on_trial: Callable[[tuple[float, int, float, float, float]], None] | None = None) -> np.ndarray:
     """The F-I curve at ``temperature`` (K): ``trials`` seeded runs per current (seeds ``seed``,
     ``seed + 1``, ...; the same seeds at every current). Returns rows (current A, mean rate 1/s,
-    rate standard deviation 1/s (ddof 1; 0 for one trial), mean wrong-sign spikes per run)."""
+    rate standard deviation 1/s (ddof 1; 0 for one trial), mean wrong-sign spikes per run).
+
+    ``progress(done, total)`` is called after each trial, and ``on_trial`` with the trial's row
+    (current A, seed, rate 1/s, wrong-sign spikes, peak junction voltage V), from the worker
+    threads: a caller keeps the finished trials even when the sweep stops early
+    (:func:`mtjspice.analysis.trials.fi_summary` makes the curve of what finished)."""
     c = resolve(device, settings)
     first = Thermal.make(device, settings, temperature, seed)
     if first is None:
@@ -332,14 +339,23 @@ def fi_curve_thermal(device: Device, currents: Sequence[float], settings: Neuron
                            workers=n, noise=True), "t_stop", t_stop, "sweep fewer currents or run fewer trials")
     therms = [replace(first, seed=seed + k) for k in range(trials)]
 
+    jobs = [(float(i), k) for i in currents for k in range(trials)]
+    done = [0]
+
     def one(job: tuple[float, int]) -> tuple[float, float, float]:
         i, k = job
         r = run_neuron(device, DC(i), t_stop, settings, c, warn=False, thermal=therms[k], keep_wave=False)
-        return (*_rate_and_wrong(r, i, t_stop), r.v_junction_max)
+        row = (*_rate_and_wrong(r, i, t_stop), r.v_junction_max)
+        if on_trial is not None:
+            on_trial((i, seed + k, *row))
+        done[0] += 1
+        if progress is not None:
+            progress(done[0], len(jobs))
+        return row
 
-    jobs = [(float(i), k) for i in currents for k in range(trials)]
-    with ThreadPoolExecutor(max_workers=n) as pool:
-        out = np.array(list(pool.map(one, jobs))).reshape(len(currents), trials, 3)
+    from ..sim import map_parallel  # Ctrl-C or the time limit kills the running trials' ngspice, starts no other
+
+    out = np.array(map_parallel(one, jobs, workers=n)).reshape(len(currents), trials, 3)
     worst = np.unravel_index(int(np.argmax(out[:, :, 2])), out.shape[:2])
     check_breakdown(device, float(out[(*worst, 2)]), f" at {float(currents[int(worst[0])]):.4g} A")
     std = out[:, :, 0].std(axis=1, ddof=1) if trials > 1 else np.zeros(len(currents))

@@ -40,19 +40,26 @@ def workload(n_inputs: int, m: int, t_stop: float, *, i_target: float = 0.6e-3, 
     return w, ev
 
 
+def sweep_cost(sizes: Sequence[int], t_stop: float, settings: ArraySettings, workers: int | None = None) -> RunCost:
+    """The estimated cost of :func:`power_sweep` over ``sizes`` (all simulated): the sizes run one
+    after another, so their times add and the largest sets the memory."""
+    ns = sorted({int(n) for n in sizes})
+    costs = [array_cost(n, n, t_stop, cost_step(settings.neuron, None), NEURON_VECTORS + 3,
+                        settings.neuron.comparator, settings.group or DEFAULT_GROUP, workers) for n in ns]
+    if settings.neuron.mtj == "compact":
+        costs = [compact_cost(c) for c in costs]
+    return RunCost(max(c.points for c in costs), max(c.nbytes for c in costs), sum(c.seconds for c in costs),
+                   max(c.per_run for c in costs), f"simulated sizes {', '.join(map(str, ns))} (largest: "
+                   f"{costs[-1].what})")
+
+
 def power_sweep(device: Device, sizes: Sequence[int], t_stop: float, settings: ArraySettings,
                 progress: Callable[[int, int], None] | None = None, workers: int | None = None) -> PowerSweep:
     """Simulate n x n arrays for each n in ``sizes`` (split into parallel parts) and fit the model."""
     ns = sorted({int(n) for n in sizes})
     if len(ns) < 2 or ns[0] < 1:
         raise ParameterError("sizes", sizes, "at least two distinct sizes >= 1 to fit the model")
-    costs = [array_cost(n, n, t_stop, cost_step(settings.neuron, None), NEURON_VECTORS + 3,
-                        settings.neuron.comparator, settings.group or DEFAULT_GROUP, workers) for n in ns]
-    if settings.neuron.mtj == "compact":
-        costs = [compact_cost(c) for c in costs]
-    check_cost(RunCost(max(c.points for c in costs), max(c.nbytes for c in costs), sum(c.seconds for c in costs),
-                       max(c.per_run for c in costs), f"simulated sizes {', '.join(map(str, ns))} (largest: "
-                       f"{costs[-1].what})"), "max_sim", ns[-1],
+    check_cost(sweep_cost(ns, t_stop, settings, workers), "max_sim", ns[-1],
                "simulate smaller sizes (max_sim) and let the fitted model extrapolate")
     rows, spikes, events, walls = [], [], [], []
     broke: list[str] = []

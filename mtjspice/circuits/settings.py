@@ -217,5 +217,5 @@ def resolve(device: Device, s: NeuronSettings) -> NeuronCircuit:
 
 
 def model_card_path() -> Path:
-    """The PTM 45 nm card shipped in the package, ``mtjspice/devices/ptm45hp.lib`` (the cmos comparator's)."""
+    """The PTM 45 nm card shipped in the package, ``models/ptm45hp.lib`` (the cmos comparator's)."""
     return shipped_path("ptm45hp.lib")

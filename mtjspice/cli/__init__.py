@@ -17,21 +17,49 @@ from typing import NoReturn, TextIO
 from ..errors import MtjspiceError, ParameterError, RunTimeoutError, SimulationError, printable
 from ..io.outputs import OutputDir
 
-__all__ = ["main", "build_parser", "as_option_error"]
+__all__ = ["main", "build_parser", "as_option_error", "option_error_line"]
 
 _NEGATIVE_NUMBER = re.compile(r"^-(?:\d|\.\d)")
 
 #: Subcommand modules, in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("macrospin", "fit", "compare", "window", "neuron", "array", "power", "montecarlo", "network",
-                             "margin")
+COMMANDS: tuple[str, ...] = ("macrospin", "fit", "compare", "window", "neuron", "array", "power", "montecarlo", "network")
+COMMANDS += ("export",)  # mtjspice export: the MTJ as an includable library (cli/export.py)
+COMMANDS += ("margin",)  # mtjspice budget: the margin budget per effect (cli/margin.py)
+
+
+_ARGUMENT = re.compile(r"^argument (\S+): (.*)$", re.DOTALL)
+_CHOICE = re.compile(r"^invalid choice: (.*) \(choose from (.*)\)$", re.DOTALL)
+
+
+def option_error_line(message: str) -> str:
+    """argparse's error ``message`` as one line that names the option once.
+
+    argparse writes ``argument --reset: --reset: got ...`` when a type's own message names the
+    option; the prefix goes. Its own wordings keep the option once: ``argument --x: expected one
+    argument`` -> ``--x: expected one argument``; ``invalid choice: 'x' (choose from 'a', 'b')`` ->
+    ``--x: got 'x'; allowed: 'a' or 'b'``.
+    """
+    match = _ARGUMENT.match(message)
+    if match is None:
+        return printable(message)
+    names, rest = match.group(1).split("/"), match.group(2)
+    if any(rest.startswith(f"{n}: ") or rest.startswith(f"{n}/") for n in names):
+        return printable(rest)
+    option = next((n for n in names if n.startswith("--")), names[-1])
+    choice = _CHOICE.match(rest)
+    if choice is not None:
+        allowed = [c.strip() for c in choice.group(2).split(",")]
+        return printable(f"{option}: got {choice.group(1)}; allowed: " + (" or ".join(allowed) if len(allowed) < 3
+                         else ", ".join(allowed[:-1]) + " or " + allowed[-1]))
+    return printable(f"{option}: {rest}")
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, with user text in its error messages escaped (no terminal control codes)."""
+    """argparse whose errors are one line, ``PROG: error: --option: ...``, naming the option once,
+    with user text escaped (no terminal control codes), exit status 2; ``--help`` shows the usage."""
 
     def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {printable(message)}\n")
+        self.exit(2, f"{self.prog}: error: {option_error_line(message)} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,8 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="mtjspice",
         description=(
             "Circuit-level co-simulation of orthogonal-easy-axis MTJ spiking neurons. "
-            "All quantities are SI (A, V, s, Ohm, m); numbers accept SPICE suffixes "
-            "(2m = 2e-3, 5n = 5e-9, 1meg = 1e6)."
+            "All quantities are SI (A, V, s, Ohm, m, K); numbers accept SPICE suffixes "
+            "(2m = 2e-3, 5n = 5e-9, 1meg = 1e6), counts too (20k = 20000, 1e3; a count must come out whole). "
+            "A unit written after a number must be the option's own (100nA is not a time). SPICE reads "
+            "K as kilo, F as femto, T as tera: a temperature is written without a suffix (300, not 300K)."
         ),
     )
     from .. import __version__
@@ -148,8 +178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                                                      else sys.argv[1:]),
                                                     "options": _recorded(args)})
                 return int(args.run(args) or 0)
-    except KeyboardInterrupt:
-        _fail(command, "interrupted; no results were written", debug)
+    except KeyboardInterrupt as exc:  # a command may say what it kept (montecarlo's finished chunks)
+        _fail(command, str(exc) or "interrupted; no results were written", debug)
         return 130
     except SimulationError as exc:
         # One line: what failed and ngspice's first reason; --debug adds ngspice's whole story.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import warnings
 
 import numpy as np
@@ -11,11 +12,14 @@ from ..errors import printable
 from ..io.outputs import write_csv
 from ..params import load_device
 from .common import (
+    KELVIN_HELP,
+    add_breakdown_argument,
     add_model_argument,
     add_mtj_argument,
     add_out_argument,
     add_seed_argument,
     count,
+    kelvin,
     mtj_settings,
     nonnegative_si,
     positive_si,
@@ -26,24 +30,24 @@ HELP = "simulate an N x M neuron array (crossbar, drivers, neurons) in ngspice; 
 
 def add_array_options(p: argparse.ArgumentParser) -> None:
     """Crossbar, driver, pulse and parallelism options shared by ``array`` and ``power``."""
-    p.add_argument("--v-spike", type=positive_si("--v-spike"), default=0.2, metavar="V",
+    p.add_argument("--v-spike", type=positive_si("--v-spike", "V"), default=0.2, metavar="V",
                    help="input pulse amplitude in V (default 0.2)")
-    p.add_argument("--spike-width", type=positive_si("--spike-width"), default=None, metavar="S",
+    p.add_argument("--spike-width", type=positive_si("--spike-width", "s"), default=None, metavar="S",
                    help="input pulse width in s (default 2n for array, 8n for power)")
     p.add_argument("--g-min", type=positive_si("--g-min"), default=None, metavar="S",
                    help="off-state conductance of each crossbar device in S (default 1u); cancels in G+ - G-")
-    p.add_argument("--r-driver", type=nonnegative_si("--r-driver"), default=None, metavar="OHM",
+    p.add_argument("--r-driver", type=nonnegative_si("--r-driver", "ohm"), default=None, metavar="OHM",
                    help="row driver output resistance in Ohm (default 10)")
-    p.add_argument("--i-driver-static", type=nonnegative_si("--i-driver-static"), default=None, metavar="A",
+    p.add_argument("--i-driver-static", type=nonnegative_si("--i-driver-static", "A"), default=None, metavar="A",
                    help="static bias current of each row driver in A, from a 1 V supply (default 10u)")
-    p.add_argument("--r-wire", type=nonnegative_si("--r-wire"), default=None, metavar="OHM",
+    p.add_argument("--r-wire", type=nonnegative_si("--r-wire", "ohm"), default=None, metavar="OHM",
                    help="wire resistance per crossbar cell in Ohm on rows and columns (default 0); > 0 couples "
                         "the neurons, so the array runs as one netlist")
     p.add_argument("--group", type=count("--group"), default=None, metavar="K",
                    help="neurons per parallel part when splitting (default 8)")
     p.add_argument("--workers", type=count("--workers", 1, 1024), default=None, metavar="P",
                    help="parallel ngspice processes (default: the number of CPUs)")
-    p.add_argument("--i-th", type=positive_si("--i-th"), default=None, metavar="A",
+    p.add_argument("--i-th", type=positive_si("--i-th", "A"), default=None, metavar="A",
                    help="neuron onset current in A (default: from a macrospin scan of the device)")
     add_mtj_argument(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -81,27 +85,46 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--g-unit", type=positive_si("--g-unit"), default=1.0, metavar="S",
                    help="siemens per weight-file unit (default 1: the file holds siemens)")
     p.add_argument("--spikes", required=True, metavar="FILE", help="input events CSV: t,input,sign")
-    p.add_argument("--t-stop", type=positive_si("--t-stop"), required=True, metavar="SECONDS",
+    p.add_argument("--t-stop", type=positive_si("--t-stop", "s"), required=True, metavar="SECONDS",
                    help="end of the simulation in s")
     p.add_argument("--comparator", choices=("behavioral", "cmos"), default="behavioral",
                    help="neuron comparators (default behavioral: several times cheaper than cmos)")
     p.add_argument("--reset", choices=("leak", "active"), default="leak", help="neuron reset mode")
-    p.add_argument("--temperature", type=nonnegative_si("--temperature"), default=None, metavar="KELVIN",
-                   help="temperature of every MTJ's thermal field in K, each neuron with its own noise stream from "
+    p.add_argument("--temperature", type=kelvin(), default=None, metavar="KELVIN",
+                   help=f"temperature of every MTJ's thermal field {KELVIN_HELP}, each neuron with its own noise stream from "
                         "--seed (default: none, noiseless 0 K junctions)")
     add_seed_argument(p, "the thermal noise")
     p.add_argument("--split", dest="split", action="store_true", default=None,
                    help="run independent neuron groups as parallel decks (default when uncoupled)")
     p.add_argument("--no-split", dest="split", action="store_false", help="run the array as one netlist")
     add_array_options(p)
+    add_breakdown_argument(p)
     add_out_argument(p)
     p.set_defaults(run=run)
 
 
+def estimate(args: argparse.Namespace, st, circuit, thermal):  # type: ignore[no-untyped-def]
+    """The run's cost (:class:`~mtjspice.circuits.cost.RunCost`) as :func:`run_array` will estimate it,
+    from the options alone (before the weight and spike files are read)."""
+    from ..circuits.array import plan_parts
+    from ..circuits.compact import compact_cost
+    from ..circuits.cost import array_cost
+    from ..circuits.neuron import NEURON_VECTORS, cost_step
+
+    parts = plan_parts(args.neurons, st, args.split)
+    cost = array_cost(args.inputs, args.neurons, args.t_stop, cost_step(st.neuron, thermal), NEURON_VECTORS + 3,
+                      circuit.comparator, max(len(p) for p in parts), args.workers, split=len(parts) > 1,
+                      noise=thermal is not None)
+    return compact_cost(cost) if st.neuron.mtj == "compact" else cost
+
+
 def run(args: argparse.Namespace) -> int:
     from ..circuits.array import array_deck, run_array
+    from ..circuits.breakdown import array_peak_current, check_drive, refuse_current
+    from ..circuits.cost import check_cost, describe, is_big
     from ..circuits.neuron import Thermal, idle_power
     from ..circuits.settings import device_onset, resolve
+    from ..errors import CostWarning
     from ..io import columns as cols
     from ..io.arrayfiles import read_spikes, read_weights
     from ..io.reports import array_report
@@ -111,6 +134,15 @@ def run(args: argparse.Namespace) -> int:
     from .progress import Progress
 
     st = settings_from_args(args, 2e-9)
+    device = load_device(args.model)
+    circuit = resolve(device, st.neuron)
+    thermal = Thermal.make(device, st.neuron, args.temperature, args.seed)
+    cost = estimate(args, st, circuit, thermal)  # before the files are read: a 2000 x 2000 array says so first
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CostWarning)  # said below, in full
+        check_cost(cost, "--t-stop", args.t_stop, "shorten --t-stop or simulate fewer --neurons")
+    if is_big(cost):
+        print(f"mtjspice array: estimate: {describe(cost)}", file=sys.stderr, flush=True)
     w = read_weights(args.weights, (args.inputs, args.neurons), args.g_unit)
     ev = read_spikes(args.spikes, args.inputs)
     outside = int(np.sum(ev[:, 0] >= args.t_stop))
@@ -119,10 +151,12 @@ def run(args: argparse.Namespace) -> int:
                       f"{args.t_stop:g} s; they are outside the run and ignored (not counted as input events)",
                       stacklevel=1)
         ev = ev[ev[:, 0] < args.t_stop]
+    peak = array_peak_current(w, ev, st.v_spike, st.spike_width, refuse_current(device))
+    worst = int(np.argmax(peak))
+    check_drive(device, float(peak[worst]), "--weights", f"{args.weights} (neuron {worst}, events of --spikes at "
+                f"--v-spike {st.v_spike:g} V)", args.allow_breakdown,
+                "check the weights' unit (the file holds siemens times --g-unit: 1m is 1 mS) and --v-spike (V)")
     inputs = spike_waveforms(ev, args.inputs, st.v_spike, st.spike_width)
-    device = load_device(args.model)
-    circuit = resolve(device, st.neuron)
-    thermal = Thermal.make(device, st.neuron, args.temperature, args.seed)
     with Progress(1, "array", enabled=not args.quiet) as bar:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -130,7 +164,8 @@ def run(args: argparse.Namespace) -> int:
                             input_events=int(ev.shape[0]), circuit=circuit, progress=bar.set,
                             thermal=thermal)
     for cw in caught:  # shown after the run (and its progress bar), through the command line's printer
-        warnings.showwarning(cw.message, cw.category, cw.filename, cw.lineno)
+        if not issubclass(cw.category, CostWarning):  # the estimate was said before the run
+            warnings.showwarning(cw.message, cw.category, cw.filename, cw.lineno)
     full_deck, _ = array_deck(device, circuit, w, inputs, args.t_stop, st, thermal=thermal)
     xb = st.crossbar
     p_idle = args.neurons * idle_power(device, st.neuron, circuit) + args.inputs * xb.i_driver_static * xb.v_driver_supply

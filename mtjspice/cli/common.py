@@ -8,32 +8,37 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..errors import ParameterError
-from ..units import parse_si
+from ..units import parse_count, parse_si
 
 if TYPE_CHECKING:
     from ..variation import VariationSpec
 
-__all__ = ["si", "positive_si", "nonnegative_si", "count", "seed", "add_model_argument", "add_out_argument",
-           "add_seed_argument", "add_mtj_argument", "mtj_settings", "json_default", "variation_spec"]
+__all__ = ["si", "positive_si", "nonnegative_si", "count", "kelvin", "KELVIN_HELP", "seed", "add_breakdown_argument",
+           "add_model_argument", "add_out_argument", "add_seed_argument", "add_mtj_argument", "mtj_settings",
+           "json_default", "variation_spec"]
 
 
-def si(option: str) -> Callable[[str], float]:
-    """argparse type: a finite SI number, SPICE suffixes allowed; errors name ``option``."""
+def si(option: str, unit: str | None = None) -> Callable[[str], float]:
+    """argparse type: a finite SI number, SPICE suffixes allowed; errors name ``option``.
+
+    ``unit`` (a symbol of :data:`mtjspice.units.UNIT_NAMES`) makes a written unit match it and
+    refuses a suffix letter that is also the unit's symbol (``300K`` for kelvin), as
+    :func:`mtjspice.units.parse_si` does."""
 
     def convert(text: str) -> float:
         try:
-            return parse_si(text, option)
+            return parse_si(text, option, unit)
         except ParameterError as exc:
             raise argparse.ArgumentTypeError(str(exc)) from None
 
     return convert
 
 
-def positive_si(option: str) -> Callable[[str], float]:
+def positive_si(option: str, unit: str | None = None) -> Callable[[str], float]:
     """argparse type: like :func:`si`, and > 0."""
 
     def convert(text: str) -> float:
-        v = si(option)(text)
+        v = si(option, unit)(text)
         if v <= 0:
             raise argparse.ArgumentTypeError(str(ParameterError(option, text, "a number > 0")))
         return v
@@ -41,11 +46,11 @@ def positive_si(option: str) -> Callable[[str], float]:
     return convert
 
 
-def nonnegative_si(option: str) -> Callable[[str], float]:
+def nonnegative_si(option: str, unit: str | None = None) -> Callable[[str], float]:
     """argparse type: like :func:`si`, and >= 0."""
 
     def convert(text: str) -> float:
-        v = si(option)(text)
+        v = si(option, unit)(text)
         if v < 0:
             raise argparse.ArgumentTypeError(str(ParameterError(option, text, "a number >= 0")))
         return v
@@ -53,18 +58,24 @@ def nonnegative_si(option: str) -> Callable[[str], float]:
     return convert
 
 
+#: Help text of every temperature option: how a temperature is written.
+KELVIN_HELP = "in K, written without a suffix (300, 3e2; 300K is refused: SPICE reads K as kilo)"
+
+
+def kelvin(option: str = "--temperature") -> Callable[[str], float]:
+    """argparse type: a temperature >= 0 in kelvin; ``300K`` (300 kilo- to SPICE) is refused by name."""
+    return nonnegative_si(option, "K")
+
+
 def count(option: str, minimum: int = 1, maximum: int | None = None) -> Callable[[str], int]:
-    """argparse type: an integer in [minimum, maximum]; errors name ``option``."""
-    allowed = f"an integer >= {minimum}" + (f" and <= {maximum}" if maximum is not None else "")
+    """argparse type: a whole number in [minimum, maximum], SPICE suffixes and exponents allowed
+    (``20k``, ``1e3``; ``2.5`` refused); errors name ``option``."""
 
     def convert(text: str) -> int:
         try:
-            v = int(text.strip().replace("_", ""))
-        except ValueError:
-            raise argparse.ArgumentTypeError(str(ParameterError(option, text, allowed))) from None
-        if v < minimum or (maximum is not None and v > maximum):
-            raise argparse.ArgumentTypeError(str(ParameterError(option, text, allowed)))
-        return v
+            return parse_count(text, option, minimum, maximum)
+        except ParameterError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
 
     return convert
 
@@ -77,6 +88,17 @@ def seed(option: str = "--seed") -> Callable[[str], int]:
 def add_seed_argument(p: argparse.ArgumentParser, what: str) -> None:
     """The --seed option (an integer >= 0)."""
     p.add_argument("--seed", type=seed(), default=0, metavar="N", help=f"seed of {what} (integer >= 0, default 0)")
+
+
+def add_breakdown_argument(p: argparse.ArgumentParser) -> None:
+    """The --allow-breakdown option (see :mod:`mtjspice.circuits.breakdown`)."""
+    from ..circuits.breakdown import REFUSE_FACTOR
+
+    p.add_argument("--allow-breakdown", action="store_true",
+                   help=f"run even a drive that puts more than {REFUSE_FACTOR:g} x the junction's breakdown voltage "
+                        "across it (estimated before the run as peak |I| x R_P, the parallel state's resistance; "
+                        "such a drive is refused without this option, as it is nearly always a unit forgotten: "
+                        "dc:0.6 is 0.6 A); any run past the breakdown voltage itself warns after it")
 
 
 def add_model_argument(p: argparse.ArgumentParser) -> None:
@@ -95,7 +117,7 @@ def add_out_argument(p: argparse.ArgumentParser) -> None:
                    help="output folder: new or empty; written whole when the run succeeds, not at all otherwise")
     p.add_argument("--overwrite", action="store_true",
                    help="replace --out whole if it holds an earlier mtjspice run (never file by file)")
-    p.add_argument("--timeout", type=positive_si("--timeout"), default=None, metavar="SECONDS",
+    p.add_argument("--timeout", type=positive_si("--timeout", "s"), default=None, metavar="SECONDS",
                    help="stop the command after this many seconds of wall time, writing nothing "
                         "(default: no limit for the command; each ngspice process stops after an hour)")
 

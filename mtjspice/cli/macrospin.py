@@ -7,12 +7,22 @@ import warnings
 
 import numpy as np
 
-from ..errors import BreakdownWarning, ParameterError, printable
+from ..circuits.breakdown import warn_breakdown
+from ..errors import ParameterError, printable
 from ..io.columns import TRAJECTORY, pick
 from ..io.outputs import write_csv
-from ..params import load_device
+from ..params import Device, load_device
 from ..physics.llgs import junction_resistance
-from .common import add_model_argument, add_out_argument, add_seed_argument, nonnegative_si, positive_si, si
+from .common import (
+    KELVIN_HELP,
+    add_breakdown_argument,
+    add_model_argument,
+    add_out_argument,
+    add_seed_argument,
+    kelvin,
+    positive_si,
+    si,
+)
 
 HELP = "simulate one current pulse through one MTJ (macrospin LLGS)"
 
@@ -21,23 +31,23 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("macrospin", help=HELP, description=HELP + ". Writes DIR/trajectory.csv "
                        "(t,mx,my,mz,R in s, unit vector, Ohm) and DIR/trajectory.png.")
     add_model_argument(p)
-    p.add_argument("--current", type=si("--current"), default=0.6e-3, metavar="AMPS",
+    p.add_argument("--current", type=si("--current", "A"), default=0.6e-3, metavar="AMPS",
                    help="pulse current in A, negative allowed; positive pushes m toward +p (default 0.6m)")
-    p.add_argument("--t-on", type=positive_si("--t-on"), default=5e-9, metavar="SECONDS",
+    p.add_argument("--t-on", type=positive_si("--t-on", "s"), default=5e-9, metavar="SECONDS",
                    help="pulse length in s, current applied from 0 to t-on (default 5n)")
-    p.add_argument("--t-stop", type=positive_si("--t-stop"), default=10e-9, metavar="SECONDS",
+    p.add_argument("--t-stop", type=positive_si("--t-stop", "s"), default=10e-9, metavar="SECONDS",
                    help="end of the simulation in s (default 10n)")
-    p.add_argument("--dt", type=positive_si("--dt"), default=10e-12, metavar="SECONDS",
+    p.add_argument("--dt", type=positive_si("--dt", "s"), default=10e-12, metavar="SECONDS",
                    help="output interval in s (default 10p)")
-    p.add_argument("--edge", type=positive_si("--edge"), default=10e-12, metavar="SECONDS",
+    p.add_argument("--edge", type=positive_si("--edge", "s"), default=10e-12, metavar="SECONDS",
                    help="fall time of the pulse's trailing edge in s (default 10p)")
     p.add_argument("--rtol", type=positive_si("--rtol"), default=1e-8, metavar="TOL",
                    help="relative tolerance of the deterministic integrator, dimensionless (default 1e-8)")
     p.add_argument("--thermal", action="store_true",
                    help="python engine: add Brown's thermal field at the model's temperature (stochastic Heun, "
                         "0.1 ps step)")
-    p.add_argument("--temperature", type=nonnegative_si("--temperature"), default=None, metavar="KELVIN",
-                   help="temperature of Brown's thermal field in K, overriding the model file's: with the python "
+    p.add_argument("--temperature", type=kelvin(), default=None, metavar="KELVIN",
+                   help=f"temperature of Brown's thermal field {KELVIN_HELP}, overriding the model file's: with the python "
                         "engine it implies --thermal; with ngspice the MTJ reads seeded noise samples (default: "
                         "ngspice runs a noiseless 0 K junction)")
     add_seed_argument(p, "the thermal noise")
@@ -45,12 +55,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="python: the batched macrospin solver; ngspice: the stamped behavioral MTJ in ngspice")
     p.add_argument("--drive", choices=("current", "divider"), default="current",
                    help="ngspice engine: an ideal current (--current), or a voltage --vdd through --rref")
-    p.add_argument("--vdd", type=si("--vdd"), default=None, metavar="VOLTS",
+    p.add_argument("--vdd", type=si("--vdd", "V"), default=None, metavar="VOLTS",
                    help="divider drive: source voltage in V during the pulse")
-    p.add_argument("--rref", type=positive_si("--rref"), default=None, metavar="OHMS",
+    p.add_argument("--rref", type=positive_si("--rref", "ohm"), default=None, metavar="OHMS",
                    help="divider drive: reference resistor in Ohm between the source and the junction")
     p.add_argument("--preset", choices=("default", "accurate"), default="default",
                    help="ngspice engine: simulator option preset (accurate: about 10x smaller error, slower)")
+    add_breakdown_argument(p)
     add_out_argument(p)
     p.set_defaults(run=run)
 
@@ -73,6 +84,20 @@ def _check_drive(args: argparse.Namespace) -> None:
         raise ParameterError("--vdd/--rref", (args.vdd, args.rref), "only with --drive divider")
     if args.thermal and args.engine == "ngspice":
         raise ParameterError("--thermal", True, "only with --engine python (ngspice takes --temperature)")
+
+
+def _check_breakdown(args: argparse.Namespace, device: Device) -> None:
+    """Refuse a pulse far past the junction's breakdown before the run (--allow-breakdown runs it)."""
+    from ..circuits.breakdown import check_drive, check_junction_voltage
+
+    if args.drive == "current":
+        check_drive(device, args.current, "--current", args.current, args.allow_breakdown)
+        return
+    v = abs(args.vdd)  # the divider: the junction takes vdd R / (rref + R), R from R_P to R_AP
+    lo, hi = (v * r / (args.rref + r) for r in (device.R_P, device.R_AP))
+    check_junction_voltage(device, lo, hi, "--vdd", args.vdd, args.allow_breakdown,
+                           f"|vdd| = {v:.3g} V through --rref {args.rref:.4g} Ohm into R_P = {device.R_P:.4g} Ohm to "
+                           f"R_AP = {device.R_AP:.4g} Ohm", "check --vdd (in V) and --rref (in Ohm)")
 
 
 def _check_cost(args: argparse.Namespace) -> None:
@@ -119,9 +144,7 @@ def run_ngspice(args: argparse.Namespace) -> int:
     r_state = np.array([junction_resistance(device, float(x)) for x in m @ np.asarray(device.p)])
     resistance = np.where(np.abs(current) > 1e-9, r_direct, r_state)
     vmax = float(np.max(np.abs(v_j)))
-    if vmax > device.junction.breakdown_voltage:
-        warnings.warn(BreakdownWarning(f"junction voltage reached {vmax:.3g} V, above its breakdown voltage "
-                                       f"{device.junction.breakdown_voltage:.3g} V"), stacklevel=1)
+    warn_breakdown(device, vmax)
     with args.output as tmp:
         write_csv(tmp / "trajectory.csv", pick(TRAJECTORY, ("t", "mx", "my", "mz", "R")), np.column_stack((t, m, resistance)))
         (tmp / "netlist.cir").write_text(deck.text(), encoding="utf-8")
@@ -143,9 +166,10 @@ def run(args: argparse.Namespace) -> int:
     check_pulse(args.t_on, args.t_stop, args.dt)
     _check_drive(args)
     _check_cost(args)
+    device = load_device(args.model)
+    _check_breakdown(args, device)
     if args.engine == "ngspice":
         return run_ngspice(args)
-    device = load_device(args.model)
     drive = square_pulse(args.current, args.t_on, edge=args.edge)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -11,13 +11,14 @@ from ..errors import ParameterError, printable
 from ..io.outputs import write_csv
 from ..params import load_device
 from .common import (
+    KELVIN_HELP,
     add_model_argument,
     add_mtj_argument,
     add_out_argument,
     add_seed_argument,
     count,
+    kelvin,
     mtj_settings,
-    nonnegative_si,
 )
 
 HELP = "train a signed spiking network and run it with ideal, fitted-LIF and macrospin-device neurons (and ngspice)"
@@ -42,8 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                        "array) and, with ngspice, circuit.csv and energy.csv.")
     add_model_argument(p)
     p.add_argument("--task", type=_task, default="digits", metavar="TASK", help="digits or events (default digits)")
-    p.add_argument("--temperature", type=nonnegative_si("--temperature"), default=300.0, metavar="KELVIN",
-                   help="temperature of the thermal device model in K (default 300; 0 skips it)")
+    p.add_argument("--temperature", type=kelvin(), default=300.0, metavar="KELVIN",
+                   help=f"temperature of the thermal device model {KELVIN_HELP} (default 300; 0 skips it)")
     p.add_argument("--sigma", default="L=1n,W=1n,T=0.5n,Ms=3%", metavar="SPEC",
                    help="process variation, NAME=SIGMA items (m, A/m or %%), default L=1n,W=1n,T=0.5n,Ms=3%%; "
                         "'none' skips the variation models")

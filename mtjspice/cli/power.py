@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import warnings
 
 import numpy as np
 
 from ..errors import ParameterError, printable
 from ..io.outputs import write_csv
 from ..params import load_device
+from ..units import parse_count
 from .array import add_array_options, settings_from_args
 from .common import add_model_argument, add_out_argument, count, positive_si
 
@@ -17,12 +20,13 @@ HELP = "peripheral power: energy per part of n x n neuron arrays against n, simu
 
 def _sizes(option: str):  # type: ignore[no-untyped-def]
     def convert(text: str) -> list[int]:
+        allowed = "comma-separated whole numbers >= 1 (SPICE suffixes allowed: 1,4,16,1k)"
         try:
-            vals = [int(x) for x in text.split(",") if x.strip()]
-        except ValueError:
+            vals = [parse_count(x, option, 1) for x in text.split(",") if x.strip()]
+        except ParameterError:
             vals = []
-        if not vals or min(vals) < 1:
-            raise argparse.ArgumentTypeError(str(ParameterError(option, text, "comma-separated integers >= 1")))
+        if not vals:
+            raise argparse.ArgumentTypeError(str(ParameterError(option, text, allowed)))
         return vals
 
     return convert
@@ -40,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="array sizes n, comma-separated (default 1,4,16,64)")
     p.add_argument("--max-sim", type=count("--max-sim"), default=16, metavar="N",
                    help="simulate sizes up to N, model the larger ones (default 16)")
-    p.add_argument("--t-stop", type=positive_si("--t-stop"), default=30e-9, metavar="SECONDS",
+    p.add_argument("--t-stop", type=positive_si("--t-stop", "s"), default=30e-9, metavar="SECONDS",
                    help="simulated time per size in s (default 30n)")
     add_array_options(p)
     add_out_argument(p)
@@ -49,7 +53,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     from ..analysis.power import BASES
-    from ..circuits.power import power_sweep
+    from ..circuits.cost import check_cost, describe, is_big
+    from ..circuits.power import power_sweep, sweep_cost
+    from ..errors import CostWarning
     from ..io import columns as cols
     from ..plots.power import plot_power
     from ..results import ARRAY_PARTS
@@ -60,9 +66,18 @@ def run(args: argparse.Namespace) -> int:
     if len(sim_sizes) < 2:
         raise ParameterError("--sizes", args.sizes, f"at least two sizes <= --max-sim {args.max_sim} to fit the model")
     device = load_device(args.model)
-    with Progress(len(sim_sizes), "power", enabled=not args.quiet) as bar:
-        sweep = power_sweep(device, sim_sizes, args.t_stop, st, progress=lambda d, n: bar.update(1),
-                            workers=args.workers)
+    cost = sweep_cost(sim_sizes, args.t_stop, st, args.workers)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CostWarning)  # said below, in full
+        check_cost(cost, "--max-sim", args.max_sim, "simulate smaller sizes (--max-sim) and let the fitted model "
+                   "extrapolate")
+    if is_big(cost):
+        print(f"mtjspice power: estimate: {describe(cost)}", file=sys.stderr, flush=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CostWarning)
+        with Progress(len(sim_sizes), "power", enabled=not args.quiet) as bar:
+            sweep = power_sweep(device, sim_sizes, args.t_stop, st, progress=lambda d, n: bar.update(1),
+                                workers=args.workers)
     all_sizes = sorted(set(args.sizes) | set(sim_sizes))
     err = sweep.fit_error()
     rows = []

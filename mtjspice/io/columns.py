@@ -84,7 +84,11 @@ FI = _table(
     Column("rate_mean", "Hz", "rate of spikes of the input's sign, mean over the trials"),
     Column("rate_std", "Hz", "sample standard deviation (1 sigma, ddof 1) of the rate over the trials; 0 for one "
            "trial"),
-    Column("wrong_sign_spikes_mean", "1", "spikes of the other sign per run, mean over the trials"))
+    Column("wrong_sign_spikes_mean", "1", "spikes of the other sign per run, mean over the trials"),
+    Column("trials", "1", "trials that finished at this current: --trials, fewer when the sweep stopped early "
+           "(fi_trials.csv holds each)"),
+    Column("seed", "1", "seed of the trial's thermal noise (trial k at every current uses --seed + k)"),
+    Column("v_junction_max", "V", "largest junction voltage of the trial's run"))
 
 RASTER = _table(Column("neuron", "1", "neuron (column of the array), 0-based"),
                 Column("t", "s", "time of the spike"),

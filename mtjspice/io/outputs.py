@@ -87,6 +87,8 @@ class OutputDir:
     option : str
         How the caller names the destination in errors (``"--out"``).
 
+    Notes
+    -----
     Use as ``with OutputDir(out) as tmp: write files into tmp``. The constructor checks the
     destination (so create it before the work starts); publishing happens on leaving the block.
 

@@ -15,7 +15,7 @@ __all__ = ["input_current", "neuron_report", "array_report", "energy_per_spike",
 
 #: What each junction model (``--mtj``) can be trusted for: every report states its run's own.
 MTJ_VALIDITY: dict[str, str] = {
-    "macrospin": "macrospin model of the free layer: one uniform magnetization (see README: micromagnetics gives "
+    "macrospin": "macrospin model of the free layer: one uniform magnetization (see docs/physics.md: micromagnetics gives "
                  "a smaller m_y above about 2 mA in the representative device)",
     "compact": "compact MTJ: the device's fitted signed LIF (one state u = m.p, no precession, an Ornstein-"
                "Uhlenbeck stand-in for thermal noise), fitted to the macrospin model and valid only for junction "

@@ -40,15 +40,16 @@ from ..device import LIMITS
 from ..params import Device
 from ..physics.batch import DeviceBatch
 from ..variation import SHORT_NAMES, VariationSpec
-from .onsettable import OnsetTable, reduce
+from .onsettable import OnsetTable, Reduced, reduce
 from .response import decay_time, read_u, respond
 from .testspec import DeviceMC, NominalCircuit
 
-__all__ = ["DeviceMC", "NominalCircuit", "device_chunk", "COLUMNS", "TRIM_COLUMNS", "REGIMES", "batch_overrides"]
+__all__ = ["DeviceMC", "NominalCircuit", "device_chunk", "COLUMNS", "TRIM_COLUMNS", "REGIMES", "batch_overrides",
+           "onset_reason"]
 
 REGIMES = ("under", "lif", "over")
 #: Columns every chunk returns, besides the varied parameters' short names.
-COLUMNS = ("index", "valid", "q", "easy", "i_th", "i_static", "tau_relax", "delta", "u_plateau", "u_after",
+COLUMNS = ("index", "valid", "q", "easy", "i_th", "i_th_reason", "i_static", "tau_relax", "delta", "u_plateau", "u_after",
            "tau_m", "a2", "v_max", "regime", "u_fire_pos", "u_fire_neg", "fires_pos", "fires_neg", "wrong_sign",
            "read_safe", "breakdown", "usable")
 #: Columns added when the test trims (DeviceMC.trim).
@@ -88,6 +89,23 @@ def _valid(device: Device, values: dict[str, np.ndarray], n: int) -> np.ndarray:
     return ok & (W <= L)
 
 
+def onset_reason(table: OnsetTable, batch: DeviceBatch, red: Reduced) -> np.ndarray:
+    """Why each device of ``batch`` has no onset in ``table`` (int codes: 0 it has one; 2 q below the
+    table; 3 q above it; 4 p not along the hard axis; 5 alpha outside the table's grid; 1, not a
+    device, is set by :func:`device_chunk`). Words: :data:`mtjspice.montecarlo.columns.ONSET_REASONS`."""
+    a = batch.alpha
+    if table.alpha.size > 1:
+        alpha_in = (a >= table.alpha[0] - 1e-9) & (a <= table.alpha[-1] + 1e-9)
+    else:
+        alpha_in = np.abs(a - table.alpha[0]) <= 1e-9 * max(float(table.alpha[0]), 1e-30)
+    q = np.asarray(red.q, float)
+    code = np.where(alpha_in, 0, 5)
+    with np.errstate(invalid="ignore"):
+        code = np.where(q > table.q[-1], 3, code)
+        code = np.where((q < table.q[0]) | ~np.isfinite(q), 2, code)
+    return np.where(red.p_on_hard, code, 4).astype(np.int64)
+
+
 def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.ndarray, mc: DeviceMC,
                  table: OnsetTable, circuit: NominalCircuit) -> dict[str, np.ndarray]:
     """The columns (module docstring) of samples ``indices`` of ``spec`` around ``device``."""
@@ -102,6 +120,7 @@ def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.nda
     for c in COLUMNS[2:] + (TRIM_COLUMNS if mc.trim else ()):
         cols[c] = nan.copy()
     cols["easy"] = np.full(n, -1, np.int64)
+    cols["i_th_reason"] = np.full(n, 1, np.int64)  # not a device, until computed
     cols["regime"] = np.full(n, -1, np.int64)
     for c in ("fires_pos", "fires_neg", "wrong_sign", "read_safe", "breakdown", "usable") + (
             ("usable_ref", "breakdown_trim", "usable_trim") if mc.trim else ()):
@@ -114,7 +133,8 @@ def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.nda
     red = reduce(batch)
     i_th, _inside = table.onset(batch, red)
     temperature = batch.temperature
-    put = {"q": red.q, "easy": red.easy, "i_th": i_th, "i_static": red.static_onset(batch),
+    put = {"q": red.q, "easy": red.easy, "i_th": i_th, "i_th_reason": onset_reason(table, batch, red),
+           "i_static": red.static_onset(batch),
            "tau_relax": red.relaxation_time(batch), "delta": red.stability(batch, temperature)}
 
     G_P = batch.G_P

@@ -51,7 +51,7 @@ class Param:
     written (:class:`NumText`), or a list of numbers rendered ``[a b]``."""
 
     key: str
-    value: float | int | Word | NumText | tuple[float, ...]
+    value: float | int | Word | NumText | ParamExpr | tuple[float, ...]
 
 
 @dataclass(frozen=True)
@@ -69,13 +69,22 @@ class Expr:
 
 
 @dataclass(frozen=True)
+class ParamExpr:
+    """A parameter expression, evaluated by ngspice when it expands the deck: rendered ``{text}``
+    (e.g. ``{area/RA}``), restricted like :class:`Expr`; for values that depend on ``.subckt``
+    parameters (an element's value, a ``Param``'s value)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Wave:
     """An independent source's value: a waveform or a constant (A or V)."""
 
     waveform: Waveform | float
 
 
-Token = float | int | Word | Param | Expr | Wave
+Token = float | int | Word | Param | Expr | ParamExpr | Wave
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,32 @@ class Comment:
     """A ``*`` comment line (one line of plain text)."""
 
     text: str
+
+
+@dataclass(frozen=True)
+class ParamDef:
+    """A ``.param NAME = {expr}`` line; inside a subcircuit it is local to each instance and may use
+    the subcircuit's parameters."""
+
+    name: str
+    expr: str
+
+    def __post_init__(self) -> None:
+        safe.name(self.name, "parameter name")
+        safe.expr(self.expr, f"parameter {self.name}")
+
+
+@dataclass(frozen=True)
+class IcDef:
+    """A ``.ic v(node)={expr}`` line inside a subcircuit: ngspice applies it to every instance (the
+    operating point holds the node there; with ``uic`` it is the node's initial voltage)."""
+
+    node: str
+    expr: str
+
+    def __post_init__(self) -> None:
+        safe.node(self.node, "initial-condition node")
+        safe.expr(self.expr, f"initial condition of {self.node}")
 
 
 @dataclass(frozen=True)
@@ -141,12 +176,15 @@ class Model:
 class Instance:
     """``X<name>``: an instance of ``subckt`` with each port connected to a node.
 
-    ``connections`` maps every port name of the subcircuit to a node of the enclosing circuit.
+    ``connections`` maps every port name of the subcircuit to a node of the enclosing circuit;
+    ``params`` sets instance parameters of a subcircuit that declares them (``W=1.1e-08``, or an
+    expression ``W={agauss(10n, 0.5n, 3)}``).
     """
 
     name: str
     subckt: Subckt
     connections: Mapping[str, str]
+    params: tuple[tuple[str, float | ParamExpr], ...] = ()
 
     def __post_init__(self) -> None:
         safe.name(self.name, "instance name")
@@ -158,6 +196,11 @@ class Instance:
                                f"got connections for {sorted(given)}")
         for n in self.connections.values():
             safe.node(n, f"node of {self.name}")
+        declared = {k.lower() for k, _ in self.subckt.params}
+        for key, _ in self.params:
+            if safe.name(key, f"parameter of {self.name}").lower() not in declared:
+                raise NetlistError(f"instance {self.name} parameter: got {key!r}; allowed: a parameter of "
+                                   f"{self.subckt.name} ({', '.join(k for k, _ in self.subckt.params) or 'none'})")
 
     @property
     def nodes(self) -> tuple[str, ...]:
@@ -165,7 +208,7 @@ class Instance:
         return tuple(self.connections[p] for p in self.subckt.ports)
 
 
-Item = Element | Instance | Comment | Model
+Item = Element | Instance | Comment | Model | ParamDef | IcDef
 
 
 @dataclass(frozen=True)
@@ -188,6 +231,8 @@ class Subckt:
     models : tuple of Model and Comment
         Model cards (with their comments) the subcircuit uses that belong at the top level of a
         deck: written once per deck after the definition, however many instances.
+    params : tuple of (name, default)
+        Instance parameters with their defaults, ``.subckt NAME PORTS params: NAME=DEFAULT ...``.
     """
 
     name: str
@@ -196,9 +241,13 @@ class Subckt:
     header: tuple[str, ...] = ()
     ic: tuple[tuple[str, float], ...] = ()
     models: tuple[Model | Comment, ...] = ()
+    params: tuple[tuple[str, float], ...] = ()
 
     def __post_init__(self) -> None:
         safe.name(self.name, "subcircuit name")
+        for key, default in self.params:
+            safe.name(key, f"parameter of {self.name}")
+            safe.num(default, f"default of parameter {key} of {self.name}")
         for p in self.ports:
             safe.node(p, f"port of {self.name}")
         if len(set(self.ports)) != len(self.ports):
@@ -208,12 +257,14 @@ class Subckt:
                 raise NetlistError(f"subcircuit {self.name} ic: got port {node!r}; allowed: an internal node "
                                    "(ngspice ignores .ic on a port's hierarchical name)")
 
-    def instance(self, name: str, **connections: str) -> Instance:
-        """An instance ``name`` of this subcircuit; unnamed ports connect to the node of their name."""
+    def instance(self, name: str, params: Mapping[str, float | ParamExpr] | None = None,
+                 **connections: str) -> Instance:
+        """An instance ``name`` of this subcircuit; unnamed ports connect to the node of their name;
+        ``params`` sets instance parameters."""
         conn = {p: connections.pop(p, p) for p in self.ports}
         if connections:
             raise NetlistError(f"instance {name} of {self.name}: no port(s) {sorted(connections)}")
-        return Instance(name, self, conn)
+        return Instance(name, self, conn, tuple((params or {}).items()))
 
     def element(self, name: str) -> Element:
         """The element called ``name`` (case-insensitive)."""
@@ -299,4 +350,4 @@ def walk_ic(items: Sequence[Item], prefix: tuple[str, ...] = ()) -> Iterator[tup
             yield from walk_ic(it.subckt.items, path)
 
 
-__all__ += ["NumText", "collect_subckts", "walk_ic"]
+__all__ += ["NumText", "collect_subckts", "walk_ic", "ParamExpr", "ParamDef", "IcDef"]

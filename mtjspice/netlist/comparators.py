@@ -10,7 +10,7 @@ source's integral of V x I.
   after the strobe rises, a threshold with hysteresis on the held sample, an RC decision delay and
   a supply-current model (static bias current plus a switching charge) drawn from ``vdd``. The
   signal path itself is ideal; the supply model is the comparator's power.
-* :func:`cmos_comparator` -- transistor level with a BSIM4 card (``mtjspice/devices/ptm45hp.lib``, the
+* :func:`cmos_comparator` -- transistor level with a BSIM4 card (``models/ptm45hp.lib``, the
   Predictive Technology Model 45 nm high-performance card, nominal 1.0 V): a clocked StrongARM
   latch (the standard sense-amplifier comparator) behind a two-inverter strobe delay, with an
   inverter output. All its power comes from ``vdd``.

@@ -16,11 +16,14 @@ from .circuit import (
     Comment,
     Element,
     Expr,
+    IcDef,
     Instance,
     Item,
     Model,
     NumText,
     Param,
+    ParamDef,
+    ParamExpr,
     Subckt,
     Token,
     Wave,
@@ -59,6 +62,8 @@ def _param_value(v: object, what: str) -> str:
         return safe.word(v.text, what)
     if isinstance(v, NumText):
         return safe.number_literal(v.text, what)
+    if isinstance(v, ParamExpr):
+        return "{" + safe.expr(v.text, what) + "}"
     if isinstance(v, tuple):
         return "[" + " ".join(safe.num(x, what) for x in v) + "]"
     return safe.num(v, what)
@@ -72,6 +77,8 @@ def render_token(tok: Token, what: str = "value") -> str:
         return f"{safe.name(tok.key, what)}={_param_value(tok.value, f'{what} {tok.key}')}"
     if isinstance(tok, Expr):
         return safe.expr(tok.text, what)
+    if isinstance(tok, ParamExpr):
+        return "{" + safe.expr(tok.text, what) + "}"
     if isinstance(tok, Wave):
         return source_spec(tok.waveform)
     return safe.num(tok, what)
@@ -118,19 +125,26 @@ def render_item(it: Item) -> str:
         return "* " + safe.comment(it.text) if it.text else "*"
     if isinstance(it, Model):
         return render_model(it)
+    if isinstance(it, ParamDef):
+        return f".param {safe.name(it.name, 'parameter name')} = {{{safe.expr(it.expr, it.name)}}}"
+    if isinstance(it, IcDef):
+        return f".ic v({safe.node(it.node, 'initial-condition node')})={{{safe.expr(it.expr, it.node)}}}"
     if isinstance(it, Instance):
-        return " ".join([it.name.upper(), *it.nodes, it.subckt.name])
+        params = [f"{safe.name(k, it.name)}={_param_value(v, f'{it.name} parameter {k}')}" for k, v in it.params]
+        return " ".join([it.name.upper(), *it.nodes, it.subckt.name, *params])
     if isinstance(it, Element):
         line = " ".join([it.name, *it.nodes, *(render_token(t, it.name) for t in it.value)])
         # long source waveforms (PWL) are folded; expressions stay on one line
         return _fold(line) if any(isinstance(t, Wave) for t in it.value) else line
-    raise NetlistError(f"netlist item: got {type(it).__name__}; allowed: Element, Instance, Comment or Model")
+    raise NetlistError(f"netlist item: got {type(it).__name__}; allowed: Element, Instance, Comment, Model, "
+                       "ParamDef or IcDef")
 
 
 def render_subckt(s: Subckt) -> str:
     """``.subckt NAME PORTS`` ... ``.ends NAME`` with its header comments."""
     lines = ["* " + safe.comment(h) for h in s.header]
-    lines.append(f".subckt {s.name} {' '.join(s.ports)}")
+    params = [f"{safe.name(k, s.name)}={safe.num(v, f'{s.name} parameter {k}')}" for k, v in s.params]
+    lines.append(_fold(f".subckt {s.name} {' '.join(s.ports)}" + (" params: " + " ".join(params) if params else "")))
     lines += [render_item(it) for it in s.items]
     lines.append(f".ends {s.name}")
     return "\n".join(lines)

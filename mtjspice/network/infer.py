@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..budget import check_memory
+from ..budget import MEMORY_FRACTION, available_memory, check_memory
 from ..errors import ParameterError
 from ..netlist.array import ArrayCircuit
 from .neurons import NeuronModel
@@ -32,6 +32,11 @@ from .tasks import Task
 from .train import Weights
 
 __all__ = ["Crossbars", "NetworkRun", "decide", "deploy", "effective", "layer_inputs", "run_network"]
+
+#: Hidden neurons per minibatch (images x hidden neurons), memory permitting: the device model's
+#: solver costs least per device-step from about 4096 devices per batch, and the output layer's
+#: batch (images x output neurons) gains up to 8192 hidden ones (256 digits images).
+_DEVICES_PER_CALL = 8192
 
 
 @dataclass(frozen=True)
@@ -156,7 +161,8 @@ def run_network(task: Task, bars: Crossbars, model: NeuronModel, timing: Timing,
     idx = np.asarray(index, int)
     h, m = bars.hidden.shape[1], bars.output.shape[1]
     per_image = timing.steps * (2 * task.inputs + 6 * h + 6 * m + 400) * 8
-    b = batch or max(1, min(idx.size, 1024 // h))
+    fits = int(MEMORY_FRACTION * available_memory() // per_image)  # images whose signals fit in memory
+    b = batch or max(1, min(idx.size, _DEVICES_PER_CALL // h, fits))
     check_memory(per_image * b, "images", idx.size, f"{b} images x {timing.steps} time samples x "
                  f"{task.inputs + h + m} signals", "run fewer images per batch (a smaller window or network)")
     pos, neg = np.zeros((idx.size, m), int), np.zeros((idx.size, m), int)

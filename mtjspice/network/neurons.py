@@ -35,8 +35,9 @@ from ..netlist.comparators import BehavioralComparator
 from ..netlist.neuron import ONESHOT_FALL_DELAY, NeuronCircuit
 from ..params import Device
 from ..physics.batch import DeviceBatch
-from ..physics.solver import simulate, simulate_thermal
-from ..stimulus import PWL
+from ..physics.drive import CurrentDrive
+from ..physics.stepper import GridStepper
+from ..stimulus import DC
 from .settings import Timing
 
 __all__ = ["ONESHOT_FALL_DELAY", "DeviceNeuron", "DeviceRun", "LIFNeuron", "NeuronModel", "refractory_time"]
@@ -172,7 +173,13 @@ class DeviceNeuron:
         return self.simulate(layer, current, timing, chunk).spikes
 
     def simulate(self, layer: str, current: np.ndarray, timing: Timing, chunk: int = 0) -> DeviceRun:
-        """Spikes, and each neuron's peak junction voltage and time above breakdown (:class:`DeviceRun`)."""
+        """Spikes, and each neuron's peak junction voltage and time above breakdown (:class:`DeviceRun`).
+
+        Every neuron of every image is one device of one batch, marched period by period by one
+        :class:`~mtjspice.physics.stepper.GridStepper` (its state and work arrays kept from one
+        read-clock period to the next); each period is integrated as a fresh fixed-step (or
+        thermal) solver run from the period's start would integrate it.
+        """
         k, b, m = current.shape
         n = b * m
         ph = self.phases(timing)
@@ -183,7 +190,7 @@ class DeviceNeuron:
         batch = (DeviceBatch.from_devices([devs[j] for _ in range(b) for j in range(m)]) if devs is not None
                  else DeviceBatch.from_device(self.device, n=n))
         trim = np.tile(np.asarray(self.trims.get(layer, np.ones(m)), float), b)
-        drive_in = current.reshape(k, n) * trim[None, :] - self.circuit.i_trim
+        flat = current.reshape(k, n)
         idx = np.arange(k)
         phase = idx % per
         reading = (phase >= ph["read"]) | ((phase == 0) & (idx > 0))
@@ -192,32 +199,33 @@ class DeviceNeuron:
         hi, lo = np.tile(th[:, 0], b) + cmp.hysteresis / 2, np.tile(th[:, 1], b) - cmp.hysteresis / 2
         ref_from = np.full(n, -1)
         ref_to = np.full(n, -1)
-        m_state = batch.m0.copy()  # (3, n)
         out = np.zeros((k, n), dtype=np.int8)
         rng = np.random.default_rng([self.seed, _LAYER_CODES.get(layer, 0), chunk])
+        stepper = GridStepper(batch, batch.m0, step=self.step, temperature=self.temperature,
+                              thermal_step=self.thermal_step, rng=rng)
+        ideal = CurrentDrive(DC(0.0))  # the junction's voltage and resistance from its current and m.p
         v_max = np.zeros(n)
         over = np.zeros(n, dtype=np.int64)
         v_bd = batch.breakdown_voltage
+        d, wd = ph["decide"], ph["decide_w"] / 1000
         for start in range(0, k - 1, per):
             seg = idx[start:min(start + per + 1, k)]
             refr = (seg[:, None] >= ref_from[None, :]) & (seg[:, None] < ref_to[None, :])
             on = ~reading[seg][:, None] & ~refr
             rd = reading[seg][:, None] & ~refr
-            drive = PWL((seg - start) * timing.dt, np.where(on, drive_in[seg], 0.0) + rd * self.i_read)
-            t_seg = (seg.size - 1) * timing.dt
-            if self.temperature > 0:
-                traj = simulate_thermal(batch, drive, t_seg, timing.dt, dt=self.thermal_step, seed=rng,
-                                        temperature=self.temperature, m0=m_state, breakdown="ignore")
-            else:
-                traj = simulate(batch, drive, t_seg, timing.dt, m0=m_state, fixed_step=self.step, breakdown="ignore")
-            v_abs = np.abs(traj.voltage[:-1] if start + per < k - 1 else traj.voltage)  # each sample once
+            drive_in = flat[seg] * trim[None, :] - self.circuit.i_trim
+            cur = np.where(on, drive_in, 0.0) + rd * self.i_read
+            mp = stepper.advance(cur, timing.dt)
+            last = seg.size if start + per >= k - 1 else seg.size - 1  # each sample once
+            _, volt = ideal.solve(batch, cur[:last], mp[:last])
+            v_abs = np.abs(volt)
             v_max = np.maximum(v_max, v_abs.max(axis=0))
             over += (v_abs > v_bd[None, :]).sum(axis=0)
-            m_state = traj.m[-1].T.copy()
-            d, wd = ph["decide"], ph["decide_w"] / 1000
             if d < seg.size:
+                _, v_dec = ideal.solve(batch, cur[d - 1:d + 1], mp[d - 1:d + 1])
+                res = 1.0 / batch.conductance(mp[d - 1:d + 1], v_dec)
                 live = ~refr[d]
-                r_mtj = (1 - wd) * traj.resistance[d - 1] + wd * traj.resistance[d]
+                r_mtj = (1 - wd) * res[0] + wd * res[1]
                 v = c.v_read * c.r_ref / (c.r_ref + r_mtj + c.r_on)  # the read switch's r_on in series
                 sign = np.where(live & (v > hi), 1, np.where(live & (v < lo), -1, 0))
                 fired = np.nonzero(sign)[0]

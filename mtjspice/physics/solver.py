@@ -12,7 +12,11 @@
   with a fixed step, reproducible from a seed. The field has, per component and step,
   variance 2 alpha kB T / (gamma mu0^2 Ms V dt) (A/m)^2.
 
-Both accept one device, a list of devices or a :class:`DeviceBatch`, and any drive.
+Both accept one device, a list of devices or a :class:`DeviceBatch`, and any drive. Their steps
+are the objects of :mod:`mtjspice.physics.stepper` (work arrays allocated once per run, the
+right-hand side of :class:`~mtjspice.physics.trajectory.System`); with a fixed step every
+operation is elementwise over devices, so each device's result is independent of its batch, bit
+for bit. Speed: benchmarks/bench_macrospin.py.
 """
 
 from __future__ import annotations
@@ -31,26 +35,11 @@ from ..stimulus import Waveform
 from .batch import DeviceBatch
 from .cost import CHECK_EVERY, MAX_STEPS, StepGuard, check_timeout, check_tolerances, rates
 from .drive import Drive, as_drive
+from .stepper import DormandPrince
 from .thermal import simulate_thermal
 from .trajectory import System, Trajectory, as_batch, check_breakdown, finish, initial_state, output_times
 
 __all__ = ["Trajectory", "simulate", "simulate_thermal", "as_batch"]
-
-# Dormand-Prince 5(4) tableau.
-_C = (0.0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1.0, 1.0)
-_A = (
-    (),
-    (1 / 5,),
-    (3 / 40, 9 / 40),
-    (44 / 45, -56 / 15, 32 / 9),
-    (19372 / 6561, -25360 / 2187, 64448 / 6561, -212 / 729),
-    (9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656),
-    (35 / 384, 0.0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84),
-)
-_B = _A[6] + (0.0,)
-_B4 = (5179 / 57600, 0.0, 7571 / 16695, 393 / 640, -92097 / 339200, 187 / 2100, 1 / 40)
-_E = tuple(b - b4 for b, b4 in zip(_B, _B4, strict=True))
-
 
 def simulate(
     devices: Device | Sequence[Device] | DeviceBatch,
@@ -116,6 +105,11 @@ def simulate(
     deadline = check_timeout(timeout)
     batch = as_batch(devices)
     drv = as_drive(drive)
+    if batch.heating:  # Joule heating: the state gains the temperature row (physics/heated.py)
+        from .heatedsolver import simulate_heated
+
+        return simulate_heated(batch, drv, t_stop, dt_out, rtol=rtol, atol=atol, m0=m0, max_step=max_step,
+                               max_steps=max_steps, timeout=timeout, breakdown=breakdown, fixed_step=fixed_step)
     sys = System(batch, drv)
     t_out = output_times(t_stop, dt_out, batch.n)
     guard = StepGuard("simulate", t_stop, max_steps, deadline, timeout, rates(batch, drv, t_stop), rtol)
@@ -129,18 +123,23 @@ def simulate(
         check_steps(math.ceil(t_stop / fixed_step) + stops.size, max_steps, "fixed_step", fixed_step,
                     "solver steps (max_steps)", "raise fixed_step or max_steps")
 
-    m = sys.start(initial_state(batch, m0))
-    out = np.empty((t_out.size, m.shape[0], batch.n))
+    m5 = sys.state()  # m as rows x, y, z, x, y (System.rhs)
+    m = m5[:3]
+    m[:] = initial_state(batch, m0)
+    sys.wrap(m5)
+    out = np.empty((t_out.size, 3, batch.n))
     out[0] = m
     i_out = 1
     t = 0.0
-    k1 = sys(t, m)
+    dp = DormandPrince(sys, shared=fixed_step is None)  # the stages and work arrays, allocated once
+    k1 = dp.first(t, m5)
     scale0 = float(np.max(np.abs(k1))) or 1.0 / t_stop
     if not math.isfinite(scale0):
         guard.fail(0.0, 0, math.inf, "dm/dt is not finite at t = 0; ")
     h = min(h_max, 0.1 * rtol**0.2 / scale0, t_stop / 10) if fixed_step is None else float(fixed_step)
+    adaptive = fixed_step is None
+    tol = rtol if adaptive else None
     steps = rejected = 0
-    ks: list[np.ndarray] = [k1] + [np.empty_like(m)] * 6
     for stop in stops:
         while t < stop:
             if not (steps + rejected) & (CHECK_EVERY - 1):
@@ -151,22 +150,15 @@ def simulate(
                 guard.fail(t, steps + rejected, math.inf, f"the step fell to {hh:.3g} s; ")
             # A trial step far too long can overflow; the error test then rejects it.
             with np.errstate(over="ignore", invalid="ignore"):
-                for s in range(1, 7):
-                    y = m + hh * sum(a * ks[j] for j, a in enumerate(_A[s]) if a != 0.0)
-                    ks[s] = sys(t + _C[s] * hh, y)
-                m_new = y  # stage 7 is evaluated at the 5th-order solution (FSAL)
-                err_vec = hh * sum(e * ks[j] for j, e in enumerate(_E) if e != 0.0)
-                scale = atol + rtol * np.maximum(np.abs(m), np.abs(m_new))
-                err = float(np.max(np.abs(err_vec) / scale)) if fixed_step is None else 0.0
+                err = dp.trial(t, hh, m5, tol, atol)
             if not math.isfinite(err):
                 err = 1e10
             if err <= 1.0:
                 t = stop if landing else t + hh
-                m = sys.project(m_new)
-                ks[0] = ks[6]
+                dp.accept(m5)
                 steps += 1
                 factor = 5.0 if err == 0 else min(5.0, max(0.2, 0.9 * err**-0.2))
-                if fixed_step is None and (not landing or hh >= h):
+                if adaptive and (not landing or hh >= h):
                     h = min(h_max, hh * factor)
             else:
                 rejected += 1

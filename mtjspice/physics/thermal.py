@@ -21,6 +21,7 @@ from ..stimulus import Waveform
 from .batch import DeviceBatch
 from .cost import CHECK_EVERY, MAX_STEPS, StepGuard, check_timeout, rates
 from .drive import Drive, as_drive
+from .stepper import Heun
 from .trajectory import System, Trajectory, as_batch, check_breakdown, finish, initial_state, output_times
 
 __all__ = ["simulate_thermal", "brown_density"]
@@ -74,6 +75,11 @@ def simulate_thermal(
     deadline = check_timeout(timeout)
     batch = as_batch(devices)
     drv = as_drive(drive)
+    if batch.heating:  # Joule heating: the state gains the temperature row (physics/heated.py)
+        from .heatedsolver import simulate_thermal_heated
+
+        return simulate_thermal_heated(batch, drv, t_stop, dt_out, dt=dt, seed=seed, temperature=temperature, m0=m0,
+                                       max_steps=max_steps, timeout=timeout, breakdown=breakdown)
     sys = System(batch, drv)
     t_out = output_times(t_stop, dt_out, batch.n)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
@@ -95,25 +101,23 @@ def simulate_thermal(
     warn_time(total * (_THERMAL_STEP_S + _THERMAL_DEVICE_STEP_S * batch.n), f"simulate_thermal ({total:.3g} steps x "
               f"{batch.n} devices)", "raise dt or shorten t_stop")
     sigma = np.sqrt(brown_density(batch.alpha, batch.gamma, batch.Ms, batch.volume, temp) / h)
-    m = sys.start(initial_state(batch, m0))
-    out = np.empty((t_out.size, m.shape[0], batch.n))
-    out[0] = m
+    m5 = sys.state()  # m as rows x, y, z, x, y (System.rhs)
+    m5[:3] = initial_state(batch, m0)
+    sys.wrap(m5)
+    heun = Heun(sys, sigma, rng, h)  # work arrays allocated once
+    out = np.empty((t_out.size, 3, batch.n))
+    out[0] = m5[:3]
     t = 0.0
     steps = 0
     for i in range(1, t_out.size):
         for j in range(sub):
-            h_th = sigma * rng.standard_normal((3, batch.n))
-            f0 = sys(t, m, h_th)
-            pred = m + h * f0
-            f1 = sys(t + h, pred, h_th)
-            m = m + 0.5 * h * (f0 + f1)
-            m = sys.project(m)
+            heun.step(t, h, m5)
             steps += 1
             t = t_out[i - 1] + (j + 1) * h
             if deadline is not None and not steps & (CHECK_EVERY - 1):
                 guard.check(t, steps)
         t = float(t_out[i])
-        out[i] = m
+        out[i] = m5[:3]
     return finish(sys, t_out, out, steps, 0, breakdown == "warn")
 
 

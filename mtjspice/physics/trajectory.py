@@ -7,17 +7,18 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ..constants import MU0
 from ..errors import BreakdownWarning, ParameterError
 from ..params import Device
+from ..stimulus import DC, PWL, Pulse
 from .batch import DeviceBatch
 from .cost import check_output_memory
-from .drive import CurrentDrive, Drive
-from .heating import bloch_ratio, heating_rate
-from .llgs import effective_field, llgs_rhs
+from .drive import CurrentDrive, Drive, Sampler
 
 __all__ = ["Trajectory", "as_batch", "System", "finish", "initial_state", "output_times", "check_breakdown"]
 
@@ -99,92 +100,188 @@ def output_times(t_stop: float, dt_out: float, n: int = 1) -> np.ndarray:
 
 
 class System:
-    """The batch's right-hand side with its constant arrays prepared once.
+    """The batch's right-hand side: constant arrays prepared once, work arrays allocated once.
 
-    Without Joule heating the state is m, shape (3, n). With heating (any device's
-    ``junction.thermal_resistance`` > 0) it is (4, n): m and the junction's temperature rise above
-    the ambient (K) in row 3, which scales Ms by Bloch's law and the thermal field by
-    sqrt(T_j / T_amb) / sqrt(Ms(T_j) / Ms) (:mod:`mtjspice.physics.heating`). :meth:`start` and
-    :meth:`project` build and renormalise that state.
+    :meth:`rhs` writes dm/dt (1/s, shape (3, n)) into a given array through preallocated work
+    arrays, with no temporaries and no shape checks. It evaluates the equation of
+    :func:`~mtjspice.physics.llgs.llgs_rhs` with every term pre-multiplied by -gamma' (so the
+    field's constants, the torque's coefficients and the thermal field's scale carry it, and no
+    final product is needed), skips the products with a polarization component that is 0 or 1
+    in every device, and forms the cross product with whole-array operations on a state held
+    as (5, n) rows (x, y, z, x, y), whose shifted views are the rotated components. Every
+    operation is elementwise, so each device's result depends on that device alone, bit for
+    bit, whatever else shares its batch. The drive is read through a
+    :class:`~mtjspice.physics.drive.Sampler`.
     """
 
     def __init__(self, batch: DeviceBatch, drive: Drive) -> None:
         self.batch = batch
         self.drive = drive
-        self.N = batch.NK
-        self.xi = batch.xi if np.any(batch.xi != 0) else None
-        self.heat = batch.heating
-        self.Ms = batch.Ms
-        self.alpha = batch.alpha
-        self.gp = batch.gamma_prime
-        self.aj = batch.aj_per_amp
+        n = batch.n
+        g = -batch.gamma_prime
         self.p = batch.p
-        self.H_app = batch.H if np.any(batch.H != 0) else None
-        has_ku = np.any(batch.Ku != 0)
-        self.Ku = batch.Ku if has_ku else None
+        self.alpha = batch.alpha
+        self.neg_g = g
+        self.field = g * (-batch.Ms * batch.NK)  # -gamma' H / m, per component (K_i folded into Nz)
+        self.H_app = g * batch.H if np.any(batch.H != 0) else None
+        has_ku = bool(np.any(batch.Ku != 0))
+        self.ku_coef = g * (2.0 * batch.Ku / (MU0 * batch.Ms)) if has_ku else None
         self.u = batch.u if has_ku else None
+        # The field-like torque adds the field xi a_J p to H: B = H + (xi - alpha) a_J p, D = alpha H +
+        # (1 + alpha xi) a_J p, so it rescales the two torque coefficients (exactly alpha and 1 at xi = 0).
+        xi = batch.xi
+        self.alpha_b = (batch.alpha - xi) / (1.0 + batch.alpha * xi)  # a1 = alpha_b a2
+        self.c_damp = g * (batch.alpha - xi) * batch.aj_per_amp  # -gamma' (alpha - xi) a_J / I
+        self.c_torque = g * (1.0 + batch.alpha * xi) * batch.aj_per_amp  # -gamma' (1 + alpha xi) a_J / I
+        uniform = bool(np.all(batch.p == batch.p[:, :1]))
+        self.p_rows = tuple(float(x) for x in batch.p[:, 0]) if uniform else None
+        self._B = np.empty((5, n))
+        self._D, self._T = np.empty((3, n)), np.empty((3, n))
+        self._a1, self._a2, self._mm, self._mD = (np.empty(n) for _ in range(4))
+        self.set_drive(drive)
+        self._y = np.empty((5, n))
 
-    def operating_point(self, t: float, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        mp = np.sum(m * self.p, axis=0)
-        return self.drive.operating_point(self.batch, t, mp)
+    def set_drive(self, drive: Drive) -> None:
+        """Replace the drive (the constants and work arrays stay)."""
+        self.drive = drive
+        self.ideal = isinstance(drive, CurrentDrive)
+        self.sample = Sampler(drive.wave)
+        wave = drive.wave
+        self._kind = ("pwl" if isinstance(wave, PWL) else "pulse" if isinstance(wave, Pulse)
+                      else "dc" if isinstance(wave, DC) else "other") if self.ideal else "other"
+        self._seg = -2
+        self._ends: tuple[np.ndarray, ...] = ()
+        self._diff: tuple[np.ndarray, ...] = ()
+        if self._kind == "dc" and isinstance(wave, DC):
+            self._ends = self._scaled(np.asarray(wave.value, float))
+        elif self._kind == "pulse" and isinstance(wave, Pulse):
+            self._ends = self._scaled(wave.v1) + self._scaled(wave.v2)
+            self._diff = self._scaled(wave.v2 - wave.v1)
 
-    def start(self, m: np.ndarray) -> np.ndarray:
-        """The initial state from the initial magnetization (3, n): m, with a zero temperature rise if heating."""
-        return np.vstack([m, np.zeros((1, m.shape[1]))]) if self.heat else m
+    def _scaled(self, current: Any) -> tuple[np.ndarray, np.ndarray]:
+        """(-gamma' alpha a_J, -gamma' a_J) (1/s), shape (n,), of a current (A)."""
+        with np.errstate(over="ignore", invalid="ignore"):  # an absurd current is refused by the cost guard
+            a2 = np.ascontiguousarray(np.broadcast_to(self.c_torque * current, (self.batch.n,)))
+            return self.alpha_b * a2, a2
 
-    def project(self, y: np.ndarray) -> np.ndarray:
-        """The state with m renormalised to unit length (the temperature row, if any, as it is)."""
-        if not self.heat:
-            return y / np.linalg.norm(y, axis=0)
-        out = y.copy()
-        out[:3] /= np.linalg.norm(y[:3], axis=0)
-        return out
+    def torques(self, t: float, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(-gamma' alpha a_J, -gamma' a_J) (1/s), shape (n,), at time t (s) and magnetization m.
+
+        An ideal current that is DC, a pulse or piecewise linear is scaled once per segment
+        (once per run for DC): an evaluation inside a segment costs two products and a sum."""
+        kind, a1, a2 = self._kind, self._a1, self._a2
+        if kind == "dc":
+            return self._ends[0], self._ends[1]
+        if kind == "pwl":
+            i, w = self.sample.locate(t)
+            if i != self._seg:
+                vs = self.sample.wave.values  # type: ignore[attr-defined]
+                j = min(max(i, 0), vs.shape[0] - 1)
+                self._ends = self._scaled(vs[j])
+                self._diff = self._scaled(vs[j + 1] - vs[j] if 0 <= i < vs.shape[0] - 1 else 0.0 * vs[j])
+                self._seg = i
+            if w == 0.0:
+                return self._ends[0], self._ends[1]
+            base, step = self._ends[1], self._diff[1]
+        elif kind == "pulse":
+            w = self.sample.pulse_fraction(t)
+            if w == 0.0:
+                return self._ends[0], self._ends[1]
+            if w == 1.0:
+                return self._ends[2], self._ends[3]
+            base, step = self._ends[1], self._diff[1]
+        else:
+            current = self.current(t, m)
+            np.multiply(self.c_damp, current, out=a1)
+            np.multiply(self.c_torque, current, out=a2)
+            return a1, a2
+        np.add(base, np.multiply(step, w, out=a2), out=a2)
+        np.multiply(self.alpha_b, a2, out=a1)
+        return a1, a2
+
+    def state(self) -> np.ndarray:
+        """A (5, n) state array for :meth:`rhs`: rows x, y, z, then x, y again (:meth:`wrap`)."""
+        return np.empty((5, self.batch.n))
+
+    @staticmethod
+    def wrap(y: np.ndarray) -> None:
+        """Copy rows 0, 1 of a (5, n) state into rows 3, 4."""
+        np.copyto(y[3:5], y[0:2])
 
     def __call__(self, t: float, m: np.ndarray, h_th: np.ndarray | None = None) -> np.ndarray:
-        if self.heat:
-            return self._heated(t, m, h_th)
-        mp = None if isinstance(self.drive, CurrentDrive) else np.sum(m * self.p, axis=0)
-        current = self.drive.current(self.batch, t, mp)  # type: ignore[arg-type]
-        H = effective_field(m, self.Ms, self.N, self.H_app, self.Ku, self.u)
-        if self.xi is not None:
-            H = H + (self.xi * self.aj * current) * self.p  # field-like torque: the field b_J p
-        if h_th is not None:
-            H = H + h_th
-        return llgs_rhs(m, H, self.aj * current, self.p, self.alpha, self.gp)
+        """dm/dt (1/s), shape (3, n), of m (3, n) and Brown's field h_th (A/m), in a new array."""
+        y = self._y
+        y[:3] = m
+        self.wrap(y)
+        return self.rhs(np.empty((3, self.batch.n)), t, y, None if h_th is None else self.neg_g * h_th)
 
-    def _heated(self, t: float, y: np.ndarray, h_th: np.ndarray | None) -> np.ndarray:
-        """The right-hand side with the junction temperature: m in rows 0-2, the rise (K) in row 3."""
-        b = self.batch
-        m, rise = y[:3], y[3]
-        s = bloch_ratio(b.temperature + rise, b.temperature, b.Tc, b.bloch)
-        current, volt = self.drive.operating_point(b, t, np.sum(m * self.p, axis=0))
-        ku = None if self.Ku is None else self.Ku * s * s  # anisotropy energies scale as Ms(T)^2
-        H = effective_field(m, self.Ms * s, self.N, self.H_app, ku, self.u)
-        aj = self.aj / s * current
-        if self.xi is not None:
-            H = H + (self.xi * aj) * self.p
-        if h_th is not None:
-            warm = np.where(b.temperature > 0, (b.temperature + rise) / np.where(b.temperature > 0, b.temperature, 1), 1)
-            H = H + h_th * np.sqrt(warm / s)
-        out = np.empty_like(y)
-        out[:3] = llgs_rhs(m, H, aj, self.p, self.alpha, self.gp)
-        out[3] = heating_rate(rise, current * volt, b.R_th, b.tau_th)
+    def current(self, t: float, m: np.ndarray) -> Any:
+        """Junction current (A) at time t (s) and magnetization m (3, n): a float or shape (n,)."""
+        if self.ideal:
+            return self.sample.at(t)
+        mp = np.sum(m * self.p, axis=0)
+        return self.drive.solve(self.batch, np.asarray(self.sample.at(t), dtype=float), mp)[0]
+
+    def rhs(self, out: np.ndarray, t: float, y: np.ndarray, g_th: np.ndarray | None = None) -> np.ndarray:
+        """Write dm/dt (1/s), shape (3, n), into ``out`` and return it.
+
+        ``y`` is the state as (5, n) rows x, y, z, x, y (:meth:`state`); ``g_th`` is Brown's
+        thermal field already multiplied by -gamma' (1/s), shape (3, n), or None.
+        """
+        B, D, T, a1, a2, mm, mD = self._B, self._D, self._T, self._a1, self._a2, self._mm, self._mD
+        mul, add, sub = np.multiply, np.add, np.subtract
+        m = y[:3]
+        a1, a2 = self.torques(t, m)
+        # -gamma' H, with H = -Ms N m + H_app + (2 Ku / (mu0 Ms)) (m.u) u + H_th, into B's rows 0-2
+        H = B[:3]
+        mul(self.field, m, out=H)
+        if self.H_app is not None:
+            add(H, self.H_app, out=H)
+        if self.ku_coef is not None:
+            add(H, self.ku_coef * np.sum(m * self.u, axis=0) * self.u, out=H)
+        if g_th is not None:
+            add(H, g_th, out=H)
+        # D = alpha H + aJ p, B = H - alpha aJ p (both times -gamma')
+        mul(self.alpha, H, out=D)
+        if self.p_rows is None:
+            sub(H, mul(a1, self.p, out=T), out=H)
+            add(D, mul(a2, self.p, out=T), out=D)
+        else:
+            for c, pc in enumerate(self.p_rows):
+                if pc == 1.0:
+                    sub(B[c], a1, out=B[c])
+                    add(D[c], a2, out=D[c])
+                elif pc != 0.0:
+                    sub(B[c], mul(a1, pc, out=mm), out=B[c])
+                    add(D[c], mul(a2, pc, out=mm), out=D[c])
+        self.wrap(B)
+        # dm/dt = m x B + m (m.D) - D (m.m)
+        mul(m, m, out=T)
+        add(T[0], T[1], out=mm)
+        add(mm, T[2], out=mm)
+        mul(m, D, out=T)
+        add(T[0], T[1], out=mD)
+        add(mD, T[2], out=mD)
+        mul(y[1:4], B[2:5], out=out)
+        sub(out, mul(y[2:5], B[1:4], out=T), out=out)
+        add(out, mul(m, mD, out=T), out=out)
+        sub(out, mul(D, mm, out=T), out=out)
         return out
 
 
 def finish(sys: System, t_out: np.ndarray, m_out: np.ndarray, steps: int, rejected: int,
-            warn: bool = True) -> Trajectory:
+           warn: bool = True) -> Trajectory:
+    """The trajectory of stored states m_out (k, 3, n): current, voltage and resistance at every
+    output time in one vectorised pass, and the breakdown warning."""
     k, n = t_out.size, sys.batch.n
-    cur = np.empty((k, n))
-    volt = np.empty((k, n))
-    temperature = sys.batch.temperature + m_out[:, 3] if sys.heat else None
-    m_out = m_out[:, :3]
-    for i, t in enumerate(t_out):
-        cur[i], volt[i] = sys.operating_point(float(t), m_out[i])
+    mp_sum = np.sum(m_out * sys.p[None], axis=1)
+    wave = sys.sample.many(t_out).reshape(k, -1)
+    cur, volt = sys.drive.solve(sys.batch, wave, mp_sum)
+    cur = np.ascontiguousarray(cur)
     mp = np.einsum("kcn,cn->kn", m_out, sys.p)
     res = 1.0 / sys.batch.conductance(mp, volt)
     traj = Trajectory(t=t_out, m=np.ascontiguousarray(np.moveaxis(m_out, 1, 2)), current=cur, voltage=volt,
-                      resistance=res, steps=steps, rejected=rejected, temperature=temperature)
+                      resistance=res, steps=steps, rejected=rejected)
     vmax = np.max(np.abs(volt), axis=0)
     over = vmax > sys.batch.breakdown_voltage
     if warn and np.any(over):

@@ -1,0 +1,129 @@
+"""The junction voltage against the barrier's breakdown voltage: one refusal before a run, one
+warning after it.
+
+Before a run, :func:`check_drive` (a current) or :func:`check_junction_voltage` (a voltage range)
+estimates the voltage the drive puts across the junction from the device's resistance alone,
+between ``|I| R_P`` (the parallel state, the lowest resistance the junction has, so the estimate
+never overstates) and ``|I| R_AP``. A drive whose lower estimate passes :data:`REFUSE_FACTOR`
+times the breakdown voltage is refused (:class:`~mtjspice.errors.ParameterError`) unless the
+caller allows it: such a drive is almost always a unit forgotten (``dc:0.6``, 0.6 A, puts about
+680 V across the default junction). A drive below that runs; after the run,
+:func:`warn_breakdown` warns (:class:`~mtjspice.errors.BreakdownWarning`) when the simulated peak
+passes the breakdown voltage itself.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+
+import numpy as np
+
+from ..errors import BreakdownWarning, ParameterError
+from ..params import Device
+
+__all__ = ["REFUSE_FACTOR", "junction_voltage_range", "check_drive", "check_junction_voltage", "refuse_current", "warn_breakdown",
+           "waveform_peak", "array_peak_current"]
+
+#: A drive is refused before the run when it puts more than this many times the breakdown voltage
+#: across the junction even in its lowest-resistance (parallel) state.
+REFUSE_FACTOR = 10.0
+
+
+def junction_voltage_range(device: Device, current: float) -> tuple[float, float]:
+    """(|I| R_P, |I| R_AP) in V: the junction voltage of a current ``current`` (A) in the parallel
+    and the antiparallel state, the bounds of every state between."""
+    i = abs(float(current))
+    return i * device.R_P, i * device.R_AP
+
+
+def refuse_current(device: Device) -> float:
+    """The peak junction current (A) above which :func:`check_drive` refuses a drive:
+    ``REFUSE_FACTOR * breakdown_voltage / R_P``."""
+    return REFUSE_FACTOR * device.junction.breakdown_voltage / device.R_P
+
+
+#: What a refusal of a current drive advises.
+CURRENT_HINT = "check the unit (0.6m is 0.6 mA, 0.6 is 0.6 A)"
+
+
+def check_junction_voltage(device: Device, v_low: float, v_high: float, name: str, value: object,
+                           allow_breakdown: bool = False, how: str = "", hint: str = CURRENT_HINT) -> None:
+    """Refuse a drive that puts ``v_low`` to ``v_high`` (V) across the junction when ``v_low`` is
+    above :data:`REFUSE_FACTOR` x the breakdown voltage, unless ``allow_breakdown``.
+
+    Raises
+    ------
+    ParameterError
+        Naming ``name`` and ``value`` (the drive as the caller gave it), the estimate and the limit;
+        ``how`` says how the estimate was made (e.g. ``"|I| = 0.6 A through R_P = 1.13 kOhm"``),
+        ``hint`` what to check.
+    """
+    v_bd = device.junction.breakdown_voltage
+    limit = REFUSE_FACTOR * v_bd
+    if allow_breakdown or not math.isfinite(v_low) or v_low <= limit:
+        return
+    raise ParameterError(name, value, f"a drive that keeps the junction below {REFUSE_FACTOR:g} x its breakdown "
+                         f"voltage ({limit:.3g} V; breakdown {v_bd:.3g} V): this one puts {v_low:.3g} to "
+                         f"{v_high:.3g} V across it ({how}); {hint}, or run it anyway with allow_breakdown")
+
+
+def check_drive(device: Device, current: float, name: str, value: object, allow_breakdown: bool = False,
+                hint: str = CURRENT_HINT) -> None:
+    """:func:`check_junction_voltage` for a junction current of peak ``current`` (A): the voltage
+    from :func:`junction_voltage_range`; the limit is ``REFUSE_FACTOR * breakdown / R_P`` (A)."""
+    lo, hi = junction_voltage_range(device, current)
+    check_junction_voltage(device, lo, hi, name, value, allow_breakdown,
+                           f"peak |I| = {abs(current):.3g} A through R_P = {device.R_P:.4g} Ohm to R_AP = "
+                           f"{device.R_AP:.4g} Ohm; at most {refuse_current(device):.3g} A "
+                           "is allowed", hint)
+
+
+def warn_breakdown(device: Device, v_max: float, where: str = "") -> None:
+    """Warn :class:`BreakdownWarning` when a simulated junction voltage ``v_max`` (V) exceeds the
+    device's breakdown voltage; ``where`` says where (``" in trial seed 3"``)."""
+    if v_max > device.junction.breakdown_voltage:
+        warnings.warn(BreakdownWarning(f"junction voltage reached {v_max:.3g} V{where}, above the breakdown "
+                                       f"{device.junction.breakdown_voltage:g} V"), stacklevel=3)
+
+
+def waveform_peak(wave: Callable[[float], object] | float, t_stop: float) -> float:
+    """The largest |value| of a piecewise-linear waveform (DC, pulse, PWL) over [0, ``t_stop``]:
+    its value at every breakpoint and at both ends (where such a waveform has its extremes)."""
+    if not callable(wave):
+        return abs(float(wave))
+    points = getattr(wave, "breakpoints", None)
+    times = np.concatenate(([0.0, t_stop], np.asarray(points(t_stop), dtype=float) if points else []))
+    times = times[(times >= 0.0) & (times <= t_stop)]
+    return float(max(np.max(np.abs(np.asarray(wave(float(t)), dtype=float))) for t in times))
+
+
+def array_peak_current(weights: np.ndarray, events: np.ndarray, v_spike: float, width: float,
+                       limit: float = 0.0) -> np.ndarray:
+    """(M,) the largest |input current| (A) of each neuron of a crossbar with signed conductances
+    ``weights`` (N, M; S) under ``events`` (rows t s, input, sign) of pulses ``v_spike`` (V) lasting
+    ``width`` (s), with the rows at the drivers' full voltage (driver sag only lowers it).
+
+    First the bound ``v_spike * sum_i |w_ij|``: when no neuron's bound passes ``limit`` (A), that
+    bound is the answer. Otherwise the events are swept: at each event's start, the current of
+    every pulse then on (pulses on one row add, as :func:`mtjspice.stimulus.spike_waveforms`
+    makes them; a pulse counts as on for ``width`` plus its two 20 ps edges).
+    """
+    w = np.asarray(weights, dtype=float)
+    bound = abs(v_spike) * np.sum(np.abs(w), axis=0)
+    ev = np.asarray(events, dtype=float).reshape(-1, 3)
+    if ev.shape[0] == 0:
+        return np.zeros(w.shape[1])
+    if float(np.max(bound)) <= limit:
+        return bound
+    order = np.argsort(ev[:, 0], kind="stable")
+    t, rows, signs = ev[order, 0], ev[order, 1].astype(int), ev[order, 2]
+    first = np.searchsorted(t, t - (width + 40e-12), side="right")  # events still on at each start
+    peak = np.zeros(w.shape[1])
+    for k in range(t.size):
+        if k + 1 < t.size and t[k + 1] == t[k]:
+            continue  # the last of equal start times sees them all
+        on = slice(first[k], k + 1)
+        peak = np.maximum(peak, np.abs(signs[on] @ w[rows[on]]) * abs(v_spike))
+    return np.minimum(peak, bound)

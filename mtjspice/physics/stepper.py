@@ -1,0 +1,237 @@
+"""The integrators' steps, with their work arrays allocated once and kept across steps and calls.
+
+* :class:`DormandPrince` -- one Dormand-Prince 5(4) trial step and its acceptance (the adaptive
+  and fixed-step loops of :func:`~mtjspice.physics.solver.simulate` drive it).
+* :class:`Heun` -- one stochastic Heun (Stratonovich) step with Brown's thermal field.
+* :class:`GridStepper` -- a batch marched over uniform sample grids, one segment after another,
+  with a new piecewise-linear current for each segment, the state and the work arrays kept: what
+  a clocked caller (the network's device neurons, one call per read-clock period) needs without
+  paying a solver call's set-up each time. Each segment is integrated exactly as
+  :func:`~mtjspice.physics.solver.simulate` (``fixed_step``) or
+  :func:`~mtjspice.physics.thermal.simulate_thermal` would integrate it from its start.
+
+Every operation is elementwise over devices: with a fixed step, each device's result depends on
+that device (and, with noise, on the random stream) alone, bit for bit, whatever shares its batch.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..stimulus import PWL
+from .batch import DeviceBatch
+from .drive import CurrentDrive
+from .trajectory import System
+
+__all__ = ["DormandPrince", "Heun", "GridStepper"]
+
+# Dormand-Prince 5(4) tableau.
+C = (0.0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1.0, 1.0)
+A = (
+    (),
+    (1 / 5,),
+    (3 / 40, 9 / 40),
+    (44 / 45, -56 / 15, 32 / 9),
+    (19372 / 6561, -25360 / 2187, 64448 / 6561, -212 / 729),
+    (9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656),
+    (35 / 384, 0.0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84),
+)
+_B = A[6] + (0.0,)
+_B4 = (5179 / 57600, 0.0, 7571 / 16695, 393 / 640, -92097 / 339200, 187 / 2100, 1 / 40)
+E = tuple(b - b4 for b, b4 in zip(_B, _B4, strict=True))
+# the nonzero weights of each stage, and of the error estimate, as (stage, weight)
+_A_NZ = tuple(tuple((j, a) for j, a in enumerate(row) if a != 0.0) for row in A)
+_E_NZ = tuple((j, e) for j, e in enumerate(E) if e != 0.0)
+_A_ROWS = tuple(np.array(row, dtype=float) for row in A)
+_E_ROW = np.array(E, dtype=float)
+
+
+def _combine(acc: np.ndarray, base: np.ndarray | None, tmp: np.ndarray, ks: list[np.ndarray],
+             weights: tuple[tuple[int, float], ...], hh: float) -> np.ndarray:
+    """acc = base + sum((w hh) ks[j]) over ``weights`` (base None: 0), summed in their order."""
+    j0, w0 = weights[0]
+    if base is None:
+        np.multiply(ks[j0], w0 * hh, out=acc)
+    else:
+        np.add(base, np.multiply(ks[j0], w0 * hh, out=tmp), out=acc)
+    for j, w in weights[1:]:
+        np.add(acc, np.multiply(ks[j], w * hh, out=tmp), out=acc)
+    return acc
+
+
+def _normalize(src: np.ndarray, dst5: np.ndarray, tmp: np.ndarray, nrm: np.ndarray) -> None:
+    """dst5[:3] = src / |src| (components summed in order, as np.linalg.norm does); rows 3, 4 wrapped."""
+    np.multiply(src, src, out=tmp)
+    np.add(tmp[0], tmp[1], out=nrm)
+    np.add(nrm, tmp[2], out=nrm)
+    np.sqrt(nrm, out=nrm)
+    np.divide(src, nrm, out=dst5[:3])
+    System.wrap(dst5)
+
+
+class DormandPrince:
+    """Dormand-Prince 5(4) steps of ``sys``'s equation; the state is a (5, n) array (:meth:`System.state`).
+
+    With ``shared=True`` (the adaptive solver, whose one step for the whole batch already makes
+    each device's result depend on its batch) the stage sums are one matrix-vector product each
+    (BLAS) over the stages stored as rows of one array; otherwise they are elementwise sums in a
+    fixed order, so that each device's result depends on that device alone, bit for bit.
+    """
+
+    def __init__(self, sys: System, shared: bool = False) -> None:
+        n = sys.batch.n
+        self.sys = sys
+        self.shared = shared
+        self.K = np.empty((7, 3 * n))
+        self.ks = [self.K[j].reshape(3, n) for j in range(7)]
+        self.y5 = sys.state()
+        self.tmp, self.err = np.empty((3, n)), np.empty((3, n))
+        self.nrm = np.empty(n)
+
+    def first(self, t: float, m5: np.ndarray) -> np.ndarray:
+        """Evaluate the first stage at time t (s) (at the start, and after the drive or m changed)."""
+        return self.sys.rhs(self.ks[0], t, m5)
+
+    def trial(self, t: float, hh: float, m5: np.ndarray, rtol: float | None = None, atol: float = 0.0) -> float:
+        """A trial step of hh (s) from m5 at t; its error norm (0 without ``rtol``). The candidate stays in ``y5``."""
+        ks, y5, tmp, sys = self.ks, self.y5, self.tmp, self.sys
+        m, y = m5[:3], y5[:3]
+        for s in range(1, 7):
+            if self.shared:
+                np.matmul(_A_ROWS[s] * hh, self.K[:s], out=y.reshape(-1))
+                np.add(y, m, out=y)
+            else:
+                _combine(y, m, tmp, ks, _A_NZ[s], hh)
+            sys.wrap(y5)
+            sys.rhs(ks[s], t + C[s] * hh, y5)
+        # y is the 5th-order solution; stage 7 was evaluated there (FSAL)
+        if rtol is None:
+            return 0.0
+        err = self.err
+        if self.shared:
+            np.matmul(_E_ROW * hh, self.K, out=err.reshape(-1))
+        else:
+            _combine(err, None, tmp, ks, _E_NZ, hh)
+        np.abs(err, out=err)
+        np.maximum(np.abs(m, out=tmp), np.abs(y, out=ks[1]), out=tmp)  # ks[1] is free now
+        np.multiply(tmp, rtol, out=tmp)
+        np.add(tmp, atol, out=tmp)
+        np.divide(err, tmp, out=err)
+        return float(np.max(err))
+
+    def accept(self, m5: np.ndarray) -> None:
+        """Take the candidate: m5 = y / |y|; its last stage becomes the next first stage."""
+        _normalize(self.y5[:3], m5, self.tmp, self.nrm)
+        np.copyto(self.K[0], self.K[6])
+
+
+class Heun:
+    """Stochastic Heun steps of ``sys``'s equation with Brown's field ``scale`` x N(0, 1) (A/m per
+    component; ``scale`` shape (n,)), drawn from ``rng`` as (3, n) per step; ``h`` (s) is the step
+    the scale was computed for (a label for callers that keep the object)."""
+
+    def __init__(self, sys: System, scale: np.ndarray, rng: np.random.Generator, h: float = 0.0) -> None:
+        n = sys.batch.n
+        self.sys, self.rng, self.h = sys, rng, h
+        self.g_scale = sys.neg_g * scale
+        self.f0, self.f1, self.z, self.tmp = (np.empty((3, n)) for _ in range(4))
+        self.p5 = sys.state()
+        self.nrm = np.empty(n)
+
+    def step(self, t: float, h: float, m5: np.ndarray) -> None:
+        """Advance m5 from t by h (s) in place."""
+        sys, f0, f1, z, p5 = self.sys, self.f0, self.f1, self.z, self.p5
+        m = m5[:3]
+        self.rng.standard_normal(out=z)
+        np.multiply(self.g_scale, z, out=z)
+        sys.rhs(f0, t, m5, z)
+        np.add(m, np.multiply(f0, h, out=p5[:3]), out=p5[:3])
+        sys.wrap(p5)
+        sys.rhs(f1, t + h, p5, z)
+        np.add(f0, f1, out=f0)
+        np.add(m, np.multiply(f0, 0.5 * h, out=f0), out=f1)
+        _normalize(f1, m5, self.tmp, self.nrm)
+
+
+class GridStepper:
+    """A batch marched segment by segment over uniform sample grids (module docstring).
+
+    Parameters
+    ----------
+    batch : DeviceBatch
+    m0 : (3, n) array
+        Initial magnetization (unit vectors).
+    step : float
+        Fixed Dormand-Prince step (s), used at 0 K.
+    temperature : float or (n,) array
+        Temperature (K); above 0 the stochastic Heun integrator runs instead.
+    thermal_step : float
+        The stochastic integrator's step (s), shortened to divide the sample interval.
+    rng : numpy Generator
+        The thermal noise's stream.
+    """
+
+    def __init__(self, batch: DeviceBatch, m0: np.ndarray, *, step: float, temperature: float | np.ndarray = 0.0,
+                 thermal_step: float = 2e-12, rng: np.random.Generator | None = None) -> None:
+        self.batch = batch
+        self.sys = System(batch, CurrentDrive(PWL(np.zeros(1), np.zeros((1, batch.n)))))
+        self.m5 = self.sys.state()
+        self.m5[:3] = m0
+        self.sys.wrap(self.m5)
+        self.step = float(step)
+        temp = np.broadcast_to(np.asarray(temperature, float), (batch.n,))
+        self.thermal = bool(np.any(temp > 0))
+        self.thermal_step = float(thermal_step)
+        self.rng = rng if rng is not None else np.random.default_rng(0)
+        self.temperature = temp
+        self.heun: Heun | None = None
+        self.dp = DormandPrince(self.sys)
+        self.steps = 0
+
+    @property
+    def m(self) -> np.ndarray:
+        """The present magnetization, shape (3, n) (a view)."""
+        return self.m5[:3]
+
+    def advance(self, current: np.ndarray, dt: float) -> np.ndarray:
+        """March through one segment of samples 0, dt, ... (s): ``current`` (s + 1, n) is the
+        junction current (A) at each sample, straight in between, starting at the present state.
+        Returns m.p at each sample (s + 1, n), the state at the last sample kept for the next."""
+        k = current.shape[0]
+        self.sys.set_drive(CurrentDrive(PWL(dt * np.arange(k), current)))
+        m5, p = self.m5, self.batch.p
+        mp = np.empty((k, self.batch.n))
+        np.sum(m5[:3] * p, axis=0, out=mp[0])
+        if self.thermal:
+            sub = max(1, int(math.ceil(dt / self.thermal_step - 1e-9)))
+            h = dt / sub
+            heun = self.heun
+            if heun is None or heun.h != h:
+                from .thermal import brown_density
+
+                b = self.batch
+                sigma = np.sqrt(brown_density(b.alpha, b.gamma, b.Ms, b.volume, self.temperature) / h)
+                heun = self.heun = Heun(self.sys, sigma, self.rng, h)
+            t_prev = 0.0
+            for i in range(1, k):
+                for j in range(sub):
+                    heun.step(t_prev + j * h, h, m5)
+                t_prev = dt * i
+                np.sum(m5[:3] * p, axis=0, out=mp[i])
+            self.steps += (k - 1) * sub
+            return mp
+        dp, h, t = self.dp, self.step, 0.0
+        dp.first(t, m5)
+        for i in range(1, k):
+            stop = dt * i
+            while t < stop:
+                landing = t + h >= stop - 1e-12 * max(stop, 1e-30)
+                hh = stop - t if landing else h
+                dp.trial(t, hh, m5)
+                dp.accept(m5)
+                t = stop if landing else t + hh
+                self.steps += 1
+            np.sum(m5[:3] * p, axis=0, out=mp[i])
+        return mp
