@@ -69,3 +69,12 @@ def test_ngspice_agrees_with_python_on_each_effect(ortho_path, effect, current) 
         want = ref.temperature[:, 0] - 300.0
         assert want.max() > 20.0  # a real heating, tens of kelvin
         assert float(np.max(np.abs(rise - want))) < 1e-2 * want.max()
+
+
+def test_library_mtj_refuses_effects_it_does_not_carry() -> None:
+    from mtjspice.errors import ParameterError
+    from mtjspice.netlist.library import library_subckt
+
+    with pytest.raises(ParameterError) as err:
+        library_subckt(ms.load_device("cofeb_mgo"))
+    assert err.value.name == "material.Ki_bottom"
