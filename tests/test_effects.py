@@ -244,3 +244,15 @@ def test_field_like_torque_against_cmtj(dev) -> None:
     effect = float(np.max(np.abs(d_ours)))
     assert effect > 5e-4
     assert float(np.max(np.abs(d_ours - d_cmtj))) < 0.15 * effect
+
+
+@pytest.mark.ngspice
+def test_the_neuron_report_states_the_oersted_validity(tmp_path) -> None:
+    """The neuron's report.txt ends with the Oersted line for the run's peak input: the default 0.62 mA
+    input gives 0.62e-3 / (pi 27.5 nm) = 7.18 kA/m at the rim, above the paper device's 4.27 kA/m margin."""
+    from mtjspice.cli import main
+
+    out = tmp_path / "n"
+    assert main(["neuron", "orthogonal", "--t-stop", "3n", "--out", str(out)]) == 0
+    last = (out / "report.txt").read_text(encoding="utf-8").splitlines()[-1]
+    assert last.startswith("validity: Oersted field at") and "ABOVE" in last and "volume average 0 A/m" in last
