@@ -247,6 +247,7 @@ def test_field_like_torque_against_cmtj(dev) -> None:
 
 
 @pytest.mark.ngspice
+@pytest.mark.slow
 def test_the_neuron_report_states_the_oersted_validity(tmp_path) -> None:
     """The neuron's report.txt ends with the Oersted line for the run's peak input: the default 0.62 mA
     input gives 0.62e-3 / (pi 27.5 nm) = 7.18 kA/m at the rim, above the paper device's 4.27 kA/m margin."""
