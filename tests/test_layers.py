@@ -23,7 +23,8 @@ MAX_LINES = 400
 #: module under it. A module may import ranks <= its own, except across groups of one rank: those
 #: are siblings that must not know each other (io and plots).
 LAYERS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
-    (0, "leaves", ("mtjspice.errors", "mtjspice.units", "mtjspice.constants", "mtjspice.textio", "mtjspice.budget")),
+    (0, "leaves", ("mtjspice.errors", "mtjspice.units", "mtjspice.constants", "mtjspice.textio", "mtjspice.budget",
+                  "mtjspice.limits")),
     (1, "parameters", ("mtjspice.device", "mtjspice.params", "mtjspice.stimulus", "mtjspice.variation")),
     (2, "physics", ("mtjspice.physics.*",)),
     (3, "netlist", ("mtjspice.netlist.*",)),

@@ -25,6 +25,7 @@ _NEGATIVE_NUMBER = re.compile(r"^-(?:\d|\.\d)")
 COMMANDS: tuple[str, ...] = ("macrospin", "fit", "compare", "window", "neuron", "array", "power", "montecarlo", "design",
                              "network")
 COMMANDS += ("export",)  # mtjspice export: the MTJ as an includable library (cli/export.py)
+COMMANDS += ("margin",)  # mtjspice budget: the margin budget per effect (cli/margin.py)
 
 
 _ARGUMENT = re.compile(r"^argument (\S+): (.*)$", re.DOTALL)

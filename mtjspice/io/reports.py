@@ -9,6 +9,7 @@ import numpy as np
 from ..analysis.spikes import spike_summary, spike_widths
 from ..params import Device
 from ..physics.llgs import junction_resistance
+from ..physics.oersted import oersted_check
 from ..results import ARRAY_PARTS, NEURON_PARTS, ArrayRun, NeuronRun
 
 __all__ = ["input_current", "neuron_report", "array_report", "energy_per_spike", "MTJ_VALIDITY", "validity"]
@@ -122,6 +123,9 @@ def neuron_report(res: NeuronRun, device: Device, fi: np.ndarray | None = None,
         lines += ["", "firing rate against DC input (A, 1/s, wrong-sign spikes):"]
         lines += [f"  {i:+.4g}  {r:.4g}  {int(w)}" for i, r, w in fi]
     lines += ["", f"validity: {validity(mtj)}"]
+    peak = float(np.max(np.abs(input_current(res)))) if res.t.size else 0.0
+    if peak > 0:
+        lines += [f"validity: {oersted_check(device, peak).describe()}"]
     return "\n".join(lines) + "\n"
 
 

@@ -58,7 +58,8 @@ TRIM_COLUMNS = ("usable_ref", "k_trim", "u_plateau_trim", "v_max_trim", "breakdo
 # device-file key -> DeviceBatch override
 _BATCH_KEY = {"geometry.W": "W", "geometry.L": "L", "geometry.T": "T", "material.Ms": "Ms",
               "material.alpha": "alpha", "material.P": "P", "junction.RA": "RA", "junction.TMR": "TMR",
-              "junction.V_half": "V_half", "field.Ku": "Ku"}
+              "junction.V_half": "V_half", "field.Ku": "Ku",
+              "geometry.taper": "taper"}
 
 
 def batch_overrides(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -82,6 +83,9 @@ def _valid(device: Device, values: dict[str, np.ndarray], n: int) -> np.ndarray:
             ok &= v > 0
     W = values.get("geometry.W", np.full(n, device.geometry.W))
     L = values.get("geometry.L", np.full(n, device.geometry.L))
+    T = values.get("geometry.T", np.full(n, device.geometry.T))
+    taper = values.get("geometry.taper", np.full(n, device.geometry.taper))
+    ok &= (taper >= 0) & (W / 2 - T / 2 * np.tan(np.clip(taper, 0, 1.5)) > 0)  # the pillar's top stays open
     return ok & (W <= L)
 
 
