@@ -6,8 +6,8 @@ of ``NeuronSettings(comparator=...)`` and of the command line's ``--comparator``
 
 Contract of :meth:`Comparator.subckt`: a ``.subckt cmp inp inn en out vdd`` whose output ``out``
 goes to ``vdd`` when ``en`` is high and v(inp) > v(inn) (:mod:`mtjspice.netlist.comparators`).
-The neuron's reference wiring (:func:`mtjspice.netlist.neuron.neuron_subckt`) still knows the two
-shipped flavours by name: the CMOS latches' references sit behind kickback resistors.
+A comparator that draws from its inputs (``kickback``, the CMOS latches) gets its references
+behind matched resistors (:func:`mtjspice.netlist.neuron.neuron_subckt`).
 """
 
 from __future__ import annotations
@@ -44,11 +44,15 @@ class Comparator(ABC):
         CPU time of a neuron with this comparator over one with the behavioral one (-).
     threads : int or None
         ngspice threads of a deck that holds it (None: ngspice's default).
+    kickback : bool
+        It draws from its inputs (:attr:`mtjspice.netlist.neuroncircuit.NeuronCircuit.kickback`):
+        the neuron wires its references behind matched resistors, one sensed pair per neuron.
     """
 
     name: ClassVar[str]
     cost_factor: ClassVar[float] = 1.0
     threads: ClassVar[int | None] = None
+    kickback: ClassVar[bool] = False
 
     @abstractmethod
     def subckt(self, settings: Any, vdd: float) -> Subckt:
@@ -79,6 +83,7 @@ class CmosKind(Comparator):
     name = "cmos"
     cost_factor = CMOS_FACTOR
     threads = 1
+    kickback = True
 
     def subckt(self, settings: Any, vdd: float) -> Subckt:
         path = model_card_path()

@@ -210,8 +210,9 @@ def resolve(device: Device, s: NeuronSettings) -> NeuronCircuit:
     i_reset = (s.i_reset if s.i_reset is not None else 1.3 * i_th) if active else 0.0
     i_trim = s.i_trim if s.i_trim is not None else (
         TRIM_FACTOR * v_read / (r0 + r_ref) * s.read_width / (s.clock_period - s.read_width))
-    ref_offset = comparator_kind(s.comparator).ref_offset(s)
+    kind = comparator_kind(s.comparator)
     return NeuronCircuit(comparator=s.comparator, reset=s.reset, r_ref=r_ref, v_read=v_read,  # type: ignore[arg-type]
                          v_hi=v_hi, v_lo=v_lo, clock_period=s.clock_period, read_width=s.read_width,
                          settle=s.settle, t_refractory=t_ref, i_reset=i_reset, i_trim=i_trim, vdd=s.vdd,
-                         r_on=s.r_on, r_off=s.r_off, edge=s.edge, ref_offset=ref_offset)
+                         r_on=s.r_on, r_off=s.r_off, edge=s.edge, ref_offset=kind.ref_offset(s),
+                         kickback=kind.kickback)
