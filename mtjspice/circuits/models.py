@@ -34,6 +34,7 @@ from .compact import (
     compact_cost,
     compact_params,
     fit_noise,
+    load_compact,
     range_stats,
     warn_range,
 )
@@ -124,6 +125,10 @@ class MtjModel(ABC):
         """The model's parameters for ``device``: ``given``, else what the settings carry, else derived."""
         return None
 
+    def load_params(self, path: str) -> Any:
+        """The model's parameters read from a file (``--lif-params``); a model without any refuses."""
+        raise ParameterError("--lif-params", path, f"no file with --mtj {self.name} (its model takes no parameters)")
+
     def step(self, settings: StepSettings) -> float:
         """The deck's largest time step (s)."""
         return settings.max_step
@@ -191,6 +196,9 @@ class CompactModel(MtjModel):
 
     def params(self, device: Device, settings: StepSettings, given: Any = None) -> CompactMTJ:
         return given or settings.compact or compact_params(device)
+
+    def load_params(self, path: str) -> CompactMTJ:
+        return load_compact(path)
 
     def step(self, settings: StepSettings) -> float:
         return settings.compact_step

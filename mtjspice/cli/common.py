@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..circuits.comparators import comparator_kinds
-from ..circuits.models import mtj_models
+from ..circuits.models import mtj_model, mtj_models
 from ..errors import ParameterError
 from ..units import parse_count, parse_si
 
@@ -161,13 +161,9 @@ def mtj_settings(args: argparse.Namespace) -> dict[str, object]:
     """NeuronSettings keywords from --mtj and --lif-params."""
     mtj = getattr(args, "mtj", "macrospin")
     path = getattr(args, "lif_params", None)
-    if path is not None and mtj != "compact":
-        raise ParameterError("--lif-params", path, "a file only with --mtj compact")
     if path is None:
         return {"mtj": mtj}
-    from ..circuits.compact import load_compact
-
-    return {"mtj": mtj, "compact": load_compact(path)}
+    return {"mtj": mtj, "compact": mtj_model(mtj).load_params(path)}
 
 
 def json_default(x: object) -> object:
