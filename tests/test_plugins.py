@@ -22,10 +22,13 @@ from mtjspice.circuits.settings import NeuronSettings, resolve
 from mtjspice.cli import build_parser
 from mtjspice.errors import ParameterError
 from mtjspice.io.reports import validity
-from mtjspice.netlist.circuit import Element, Subckt
+from mtjspice.netlist.circuit import Element, Probe, Subckt
 from mtjspice.netlist.compact import CompactMTJ
+from mtjspice.netlist.deck import Analysis, Deck
+from mtjspice.netlist.mtj import OPTION_PRESETS
+from mtjspice.netlist.sources import isource
 from mtjspice.params import load_device
-from mtjspice.stimulus import DC
+from mtjspice.stimulus import DC, Pulse
 
 DEVICE = load_device("orthogonal")
 #: The shipped device's compact parameters (tests/test_compact.py's), so no test here runs the fit.
@@ -43,14 +46,14 @@ def _elements(sub: Subckt) -> list[Element]:
     return [e for e in sub.items if isinstance(e, Element)]
 
 
-@pytest.mark.parametrize("name", mtj_models())
-def test_mtj_model_contract(name: str) -> None:
+def check_mtj_model(name: str, params: Any = None) -> None:
+    """The construction contract of the registered model ``name`` (any test file may call it on its own model)."""
     model = mtj_model(name)
     assert isinstance(model, MtjModel) and model.name == name and name.isidentifier()
     assert isinstance(model.validity, str) and len(model.validity) > 20
     assert validity(name) == model.validity  # the reports state the model's own words
     s = NeuronSettings(mtj=name, i_th=I_TH)
-    sub = model.subckt(DEVICE, s, "mtj", _params(model))
+    sub = model.subckt(DEVICE, s, "mtj", params)
     assert sub.name == "mtj" and sub.ports == ("t1", "t2")
     els = _elements(sub)
     assert any(e.name.lower() == "vsense" and e.kind == "V" for e in els)  # the junction current's probe
@@ -61,22 +64,63 @@ def test_mtj_model_contract(name: str) -> None:
     priced = model.cost(base)
     assert isinstance(priced, RunCost) and 0 < priced.seconds <= 10 * base.seconds
     assert model.group >= 1 and all(isinstance(k, str) for k in model.options)
-    deck, block = neuron_deck(DEVICE, resolve(DEVICE, s), DC(0.0), 2e-9, s, compact=_params(model))
+    deck, block = neuron_deck(DEVICE, resolve(DEVICE, s), DC(0.0), 2e-9, s, compact=params)
     text = deck.text()
     assert ".subckt mtj t1 t2" in text and block.probes.u.vector in deck.vectors
     assert (model.label in text.splitlines()[0]) if model.label else True
 
 
-@pytest.mark.parametrize("name", mtj_models())
-@pytest.mark.ngspice
-def test_mtj_model_runs_in_a_neuron(name: str) -> None:
+def check_mtj_model_runs(name: str, params: Any = None) -> None:
     """Every model at rest under the read clock: finite probes, |u| <= 1, the junction's energy > 0."""
-    model = mtj_model(name)
-    r = run_neuron(DEVICE, DC(0.0), 3e-9, NeuronSettings(mtj=name, i_th=I_TH), compact=_params(model))
+    r = run_neuron(DEVICE, DC(0.0), 3e-9, NeuronSettings(mtj=name, i_th=I_TH), compact=params)
     for probe in r.probes.all():
         assert np.all(np.isfinite(r.wave[probe.vector])), probe.vector
     assert np.max(np.abs(r.wave[r.probes.u.vector])) <= 1.0
     assert r.energy["junction"] > 0 and len(r.spikes) == 0
+
+
+#: The twin check's drive: 0.6 mA for 3 ns from 0.1 ns (10 ps edges), 5 ns in all.
+TWIN_DRIVE, TWIN_T_STOP, TWIN_DT = Pulse(0.0, 0.6e-3, 0.1e-9, 10e-12, 10e-12, 3e-9, 1.0), 5e-9, 10e-12
+
+
+def check_mtj_twin(name: str, params: Any = None, tol: float = 2e-2) -> float:
+    """The model's numpy twin against its subcircuit in ngspice, both driven by :data:`TWIN_DRIVE`:
+    the largest difference in v(my) (returned) must stay below ``tol``. A model without a twin skips."""
+    from mtjspice.sim import run_deck
+
+    model = mtj_model(name)
+    want = model.twin(DEVICE, params, TWIN_DRIVE, TWIN_T_STOP, TWIN_DT)
+    if want is None:
+        pytest.skip(f"the {name!r} model has no numpy twin")
+    s = NeuronSettings(mtj=name, i_th=I_TH)
+    sub = model.subckt(DEVICE, s, "mtj", params)
+    probe = Probe.node("my").inside("x1")
+    deck = Deck(f"mtjspice twin check of the {name} MTJ", (isource("in", "0", "a", TWIN_DRIVE),
+                                                           sub.instance("X1", t1="a", t2="0")),
+                Analysis(TWIN_T_STOP, TWIN_DT, max_step=model.step(s)),
+                options={**OPTION_PRESETS[s.preset], **model.options}, probes=(probe,))
+    wf = run_deck(deck)
+    t = TWIN_DT * np.arange(len(want))
+    err = float(np.max(np.abs(np.interp(t, wf.t, wf[probe.vector]) - want)))
+    assert err < tol, f"{name}: numpy twin and ngspice differ by {err:.3g} in v(my)"
+    return err
+
+
+@pytest.mark.parametrize("name", mtj_models())
+def test_mtj_model_contract(name: str) -> None:
+    check_mtj_model(name, _params(mtj_model(name)))
+
+
+@pytest.mark.parametrize("name", mtj_models())
+@pytest.mark.ngspice
+def test_mtj_model_runs_in_a_neuron(name: str) -> None:
+    check_mtj_model_runs(name, _params(mtj_model(name)))
+
+
+@pytest.mark.parametrize("name", mtj_models())
+@pytest.mark.ngspice
+def test_mtj_model_twin_agrees_with_ngspice(name: str) -> None:
+    check_mtj_twin(name, _params(mtj_model(name)))
 
 
 @pytest.mark.parametrize("name", comparator_kinds())

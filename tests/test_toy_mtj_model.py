@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
+from test_plugins import check_mtj_model, check_mtj_model_runs, check_mtj_twin
 
 from mtjspice.circuits.array import ArraySettings, run_array
 from mtjspice.circuits.models import (
@@ -30,7 +31,7 @@ from mtjspice.errors import ParameterError
 from mtjspice.netlist.circuit import Comment, Element, Subckt
 from mtjspice.params import Device, load_device
 from mtjspice.physics.llgs import junction_resistance
-from mtjspice.stimulus import DC
+from mtjspice.stimulus import DC, Waveform
 
 #: State node: capacitor (F), leak resistor (Ohm) and current gain (-) of the F source.
 C_STATE, R_STATE, GAIN = 1e-12, 1e3, 0.5
@@ -59,6 +60,17 @@ class ToyResistor(MtjModel):
             Element("Rst", ("my", "0"), (R_STATE,)),
         ))
 
+    def twin(self, device: Device, params: object, current: Waveform, t_stop: float, dt: float) -> np.ndarray:
+        """The state's exact exponential steps on a 1 ps grid (the drive's edges are 10 ps), kept every ``dt``."""
+        h = 1e-12
+        t = h * np.arange(int(round(t_stop / h)) + 1)
+        i = np.array([float(current(x)) for x in t])
+        a = np.exp(-h / TAU)
+        u = np.zeros_like(t)
+        for k in range(1, len(t)):
+            u[k] = a * u[k - 1] + (1 - a) * GAIN * R_STATE * 0.5 * (i[k] + i[k - 1])
+        return u[:: int(round(dt / h))]
+
 
 DEVICE = load_device("orthogonal")
 
@@ -73,6 +85,18 @@ def _toy() -> Iterator[None]:
 
 def settings() -> NeuronSettings:
     return NeuronSettings(mtj="toyres", i_th=0.38e-3)
+
+
+def test_the_toy_passes_the_contract() -> None:
+    check_mtj_model("toyres")
+
+
+@pytest.mark.ngspice
+def test_the_toy_runs_at_rest_and_its_twin_agrees() -> None:
+    check_mtj_model_runs("toyres")
+    # an RC: ngspice's steps (up to 200 ps, trapezoid) against the exact solution, within 1 % of the
+    # state's 0.3 V swing (0.6 mA x GAIN x R_STATE); measured 1.1e-3
+    check_mtj_twin("toyres", tol=3e-3)
 
 
 def test_the_toy_is_registered_and_refuses_temperature() -> None:

@@ -9,8 +9,10 @@ one abstract base, a registry, one contract test over every registered kind).
 
 Contract of :meth:`MtjModel.subckt` (what the neuron's readout and probes rely on): a
 ``.subckt NAME t1 t2`` whose junction current flows through a 0 V source ``vsense`` (probe
-``i(v.x<NAME>.vsense)``, A) and whose membrane u = m.p (dimensionless, in [-1, 1]) is the voltage of
-its node ``my`` (probe ``v(x<NAME>.my)``, read as 1 V per unit of u).
+``i(v.x<NAME>.vsense)``, A) and whose membrane (dimensionless, in [-1, 1]) is the voltage of its
+node ``my`` (probe ``v(x<NAME>.my)``, 1 V per unit; the macrospin's m_y, which is u = m.p for a
+pinned layer along +y, the orthogonal device). A model's numpy twin (:meth:`MtjModel.twin`), where
+it has one, gives the same node's value for a current drive without ngspice.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from ..netlist.compact import CompactMTJ, CompactNoise, compact_subckt
 from ..netlist.mtj import mtj_subckt
 from ..netlist.noise import ThermalNoise, noise_interval
 from ..params import Device
+from ..physics.solver import simulate
+from ..stimulus import Waveform
 from .compact import (
     COMPACT_OPTIONS,
     COMPACT_POINT_STEP,
@@ -145,6 +149,11 @@ class MtjModel(ABC):
         """(sample interval s, variance, tau s) of the thermal noise at ``temperature`` (K) > 0."""
         raise ParameterError("temperature", temperature, f"0 K: the {self.name!r} MTJ model has no thermal noise")
 
+    def twin(self, device: Device, params: Any, current: Waveform, t_stop: float, dt: float) -> np.ndarray | None:
+        """The numpy twin: v(my) at times 0, dt, ... <= ``t_stop`` (s) of the junction alone, driven by
+        ``current`` (A into t1), from rest; None for a model without one."""
+        return None
+
     def run_range(self, params: Any, t: np.ndarray, current: np.ndarray) -> tuple[float, float] | None:
         """What the range check needs of one junction's current (A, sampled at ``t``, s); None: no check."""
         return None
@@ -174,9 +183,15 @@ class MacrospinModel(MtjModel):
     def noise(self, device: Device, settings: StepSettings, temperature: float) -> tuple[float, float, float]:
         return noise_interval(device, settings.max_step), 0.0, 0.0
 
+    def twin(self, device: Device, params: Any, current: Waveform, t_stop: float, dt: float) -> np.ndarray | None:
+        """The macrospin solver's m_y (:func:`mtjspice.physics.solver.simulate`, rtol 1e-10)."""
+        return simulate(device, current, t_stop, dt, rtol=1e-10, breakdown="ignore").my[:, 0]
+
 
 class CompactModel(MtjModel):
-    """The compact signed-LIF MTJ fitted to the device (:mod:`mtjspice.netlist.compact`)."""
+    """The compact signed-LIF MTJ fitted to the device (:mod:`mtjspice.netlist.compact`). No numpy
+    twin: :func:`mtjspice.analysis.lif.lif_response` is the fitted LIF without the subcircuit's
+    hysteretic gate."""
 
     name = "compact"
     label = "compact MTJ"
