@@ -172,3 +172,34 @@ def test_cli_choices_come_from_the_registry(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.delitem(models._REGISTRY, "extra")
     with pytest.raises(SystemExit):
         build_parser().parse_args(["neuron", "orthogonal", "--mtj", "extra", "--out", "x"])
+
+
+def test_a_model_with_parameters_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its parameters ride in ``NeuronSettings.compact`` and reach its subcircuit; others are refused."""
+    from dataclasses import dataclass
+
+    from mtjspice.circuits import models
+
+    @dataclass(frozen=True)
+    class Ohms:
+        r: float  # Ohm
+
+    class Resistor(MtjModel):
+        name = "resistor"
+        validity = "a plain resistor: a model whose parameter is its resistance"
+        params_type = Ohms
+
+        def params(self, device, settings, given=None):  # type: ignore[no-untyped-def]
+            return given or settings.compact or Ohms(1e3)
+
+        def subckt(self, device, settings, name, params=None, noise=None):  # type: ignore[no-untyped-def]
+            return Subckt(name, ("t1", "t2"), (Element("Vsense", ("t1", "a"), (0.0,)),
+                                               Element("R1", ("a", "t2"), (self.params(device, settings, params).r,)),
+                                               Element("Rst", ("my", "0"), (1.0,))))
+
+    monkeypatch.setitem(models._REGISTRY, "resistor", Resistor())
+    s = NeuronSettings(mtj="resistor", i_th=I_TH, compact=Ohms(2345.0))  # type: ignore[arg-type]
+    deck, _ = neuron_deck(DEVICE, resolve(DEVICE, s), DC(0.0), 2e-9, s)
+    assert "R1 a t2 2345" in deck.text()
+    with pytest.raises(ParameterError, match="None or a Ohms or a CompactMTJ"):
+        NeuronSettings(mtj="resistor", compact="2k")  # type: ignore[arg-type]

@@ -106,6 +106,8 @@ class NeuronSettings:
     compact : CompactMTJ or None
         The compact MTJ's parameters; None: fitted to the device on first use and cached
         (:func:`mtjspice.circuits.compact.compact_params`).
+        A registered model with parameters of its own
+        (:attr:`~mtjspice.circuits.models.MtjModel.params_type`) takes them here too.
     compact_step : float
         The deck's largest time step with the compact MTJ (s).
     """
@@ -142,9 +144,11 @@ class NeuronSettings:
         comparator_kind(self.comparator)  # raises for a comparator that is not registered
         if self.reset not in RESETS:
             raise ParameterError("reset", self.reset, "'leak' or 'active'")
-        mtj_model(self.mtj)  # raises for a model that is not registered
-        if self.compact is not None and not isinstance(self.compact, CompactMTJ):
-            raise ParameterError("compact", type(self.compact).__name__, "None or a CompactMTJ")
+        own = mtj_model(self.mtj).params_type  # raises for a model that is not registered
+        kinds = (CompactMTJ,) if own in (None, CompactMTJ) else (CompactMTJ, own)
+        if self.compact is not None and not isinstance(self.compact, kinds):
+            raise ParameterError("compact", type(self.compact).__name__, "None or a " + " or a ".join(
+                k.__name__ for k in reversed(kinds)))
         if self.preset not in OPTION_PRESETS:
             raise ParameterError("preset", self.preset, "one of " + ", ".join(map(repr, OPTION_PRESETS)))
         if not (isinstance(self.u_th, (int, float)) and math.isfinite(self.u_th) and 0 < self.u_th < 1):
