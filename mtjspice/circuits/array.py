@@ -55,7 +55,8 @@ class ArraySettings:
     spike_width : float
         Input pulse width (s).
     group : int or None
-        Neurons per part when splitting; ``None`` picks :data:`DEFAULT_GROUP` (:data:`COMPACT_GROUP`
+        Neurons per part when splitting; ``None`` picks the MTJ model's
+        :attr:`~mtjspice.circuits.models.MtjModel.group` (:data:`DEFAULT_GROUP`, :data:`COMPACT_GROUP`
         with compact MTJs).
     """
 
@@ -88,8 +89,9 @@ def array_deck(device: Device, circuit: NeuronCircuit, weights: np.ndarray, inpu
         Every MTJ at this temperature, neuron j with its own noise stream (seed, j) in
         ``noise_mtj<j>.txt`` (the deck's attachments): the same numbers in any split.
     compact : CompactMTJ, or one per neuron, optional
-        With ``settings.neuron.mtj == "compact"``: the compact MTJ's parameters (default
-        :func:`~mtjspice.circuits.neuron.compact_model`); one per neuron (e.g. per process-variation
+        The MTJ model's parameters (the compact MTJ's, or a registered model's
+        :attr:`~mtjspice.circuits.models.MtjModel.params_type`; default: the model's
+        :meth:`~mtjspice.circuits.models.MtjModel.params`); one per neuron (e.g. per process-variation
         sample) gives each neuron its own subcircuit ``lifn<j>`` with ``mtj<j>``.
     """
     w = np.asarray(weights, dtype=float)
@@ -270,9 +272,8 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
     thermal : Thermal, optional
         Every MTJ at a temperature, with its own seeded noise (see :func:`array_deck`).
     compact : CompactMTJ, or one per neuron, optional
-        The compact MTJs' parameters with ``settings.neuron.mtj == "compact"`` (see
-        :func:`array_deck`); the run warns :class:`~mtjspice.netlist.compact.CompactRangeWarning`
-        when a neuron's junction left its fitted range.
+        The MTJ model's parameters (see :func:`array_deck`); a model with a valid range warns when a
+        neuron's junction left it (the compact MTJ: :class:`~mtjspice.netlist.compact.CompactRangeWarning`).
     """
     from ..sim import run_batch_many
 
