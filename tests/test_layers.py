@@ -33,7 +33,7 @@ LAYERS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     (7, "circuits", ("mtjspice.circuits.*", "mtjspice.pyspice")),
     (8, "io", ("mtjspice.io.*",)),
     (8, "plots", ("mtjspice.plots.*",)),
-    (9, "experiments", ("mtjspice.montecarlo.*", "mtjspice.network.*")),
+    (9, "experiments", ("mtjspice.montecarlo.*", "mtjspice.network.*", "mtjspice.design.*")),
     (10, "cli", ("mtjspice.cli.*",)),
 )
 #: The public facade and ``python -m mtjspice``: above every layer, free to import any of them. A

@@ -22,7 +22,8 @@ __all__ = ["main", "build_parser", "as_option_error", "option_error_line"]
 _NEGATIVE_NUMBER = re.compile(r"^-(?:\d|\.\d)")
 
 #: Subcommand modules, in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("macrospin", "fit", "compare", "window", "neuron", "array", "power", "montecarlo", "network")
+COMMANDS: tuple[str, ...] = ("macrospin", "fit", "compare", "window", "neuron", "array", "power", "montecarlo", "design",
+                             "network")
 COMMANDS += ("export",)  # mtjspice export: the MTJ as an includable library (cli/export.py)
 
 

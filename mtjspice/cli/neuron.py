@@ -7,6 +7,7 @@ import os
 import sys
 import threading
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -84,6 +85,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                             ("--clock-period", "s", "read-clock period"),
                             ("--read-width", "s", "read window")):
         p.add_argument(opt, type=si(opt, unit), default=None, metavar=unit, help=f"{what} in {unit} (default derived)")
+    p.add_argument("--settings", default=None, metavar="FILE",
+                   help="a settings file ([neuron] table of values in SI units, as mtjspice design writes in "
+                        "best/settings.toml); the options above override it")
     add_mtj_argument(p)
     add_breakdown_argument(p)
     p.add_argument("--fi", action="store_true", help="also sweep DC input for the firing-rate curve, both signs "
@@ -110,7 +114,13 @@ def settings_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def
 
     kw = {name: getattr(args, name) for name in ("u_th", "v_hi", "v_lo", "r_ref", "v_read", "i_read", "i_th",
                                                  "t_refractory", "i_reset", "i_trim", "clock_period", "read_width")}
-    return NeuronSettings(comparator=args.comparator, reset=args.reset, **mtj_settings(args)).with_overrides(**kw)  # type: ignore[arg-type]
+    base: dict[str, Any] = {}
+    if getattr(args, "settings", None) is not None:
+        from ..io.settingsfile import read_settings
+
+        base = read_settings(args.settings)
+    return NeuronSettings(comparator=args.comparator, reset=args.reset, **mtj_settings(args),  # type: ignore[arg-type]
+                          **base).with_overrides(**kw)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -207,7 +217,8 @@ def run(args: argparse.Namespace) -> int:
                   np.column_stack([res.t] + [res.wave[n] for n in names]))
         write_csv(tmp / "spikes.csv", cols.pick(cols.SPIKES, ("t", "polarity")),
                   [(float(t), int(p)) for t, p in res.spikes.rows()])
-        rows = [(p, float(res.energy[p])) for p in NEURON_PARTS] + [("total", res.energy.total)]
+        extra = tuple(q for q in res.energy.parts if q not in NEURON_PARTS)  # the input clamp, when there is one
+        rows = [(p, float(res.energy[p])) for p in (*NEURON_PARTS, *extra)] + [("total", res.energy.total)]
         write_csv(tmp / "energy.csv", cols.pick(cols.ENERGY, ("part", "joules")), rows)
         report = neuron_report(res, device, fi, idle_power=p_idle, trials=stats.lines() if stats else None,
                                mtj=settings.mtj)

@@ -92,7 +92,7 @@ def neuron_report(res: NeuronRun, device: Device, fi: np.ndarray | None = None,
         "",
         "energy (J): dissipated per part",
     ]
-    lines += [f"  {p:16s} {e[p]:.5g}" for p in NEURON_PARTS]
+    lines += [f"  {p:16s} {e[p]:.5g}" for p in (*NEURON_PARTS, *(q for q in e.parts if q not in NEURON_PARTS))]
     lines += [f"  {'sum of parts':16s} {e.parts_sum:.5g}",
               f"  {'total delivered':16s} {e.total:.5g}  (parts / total - 1 = {e.parts_sum / e.total - 1:.2e})",
               "delivered per source:"]

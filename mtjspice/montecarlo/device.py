@@ -148,8 +148,11 @@ def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.nda
     R_hi = 1.0 / batch.conductance(np.full(batch.n, mc.u_th))
     R_lo = 1.0 / batch.conductance(np.full(batch.n, -mc.u_th))
     # the reference trim: thresholds at the sample's own read-out of u = +-u_th
-    ref_pos = read_u(G_P, G_AP, circuit.r_ref, circuit.v_read, circuit.v_read * circuit.r_ref / (circuit.r_ref + R_hi) + h)
-    ref_neg = read_u(G_P, G_AP, circuit.r_ref, circuit.v_read, circuit.v_read * circuit.r_ref / (circuit.r_ref + R_lo) - h)
+    # (with a reference DAC of step mc.ref_step, each threshold is the DAC's nearest level)
+    ref_pos = read_u(G_P, G_AP, circuit.r_ref, circuit.v_read,
+                     mc.dac_level(circuit.v_read * circuit.r_ref / (circuit.r_ref + R_hi)) + h)
+    ref_neg = read_u(G_P, G_AP, circuit.r_ref, circuit.v_read,
+                     mc.dac_level(circuit.v_read * circuit.r_ref / (circuit.r_ref + R_lo)) - h)
     r = respond(batch, mc, circuit, np.full(batch.n, mc.drive), [(u_pos, u_neg), (ref_pos, ref_neg)])
     relaxed = r["after"] < mc.u_relax
     regime = np.where(~relaxed, 2, np.where(r["plateau"] >= mc.u_th, 1, 0))

@@ -33,7 +33,7 @@ import numpy as np
 
 from ..errors import ParameterError
 
-__all__ = ["run_chunks", "default_workers", "require_distributed", "check_scheduler", "reach_scheduler"]
+__all__ = ["run_chunks", "default_workers", "require_distributed", "check_scheduler", "reach_scheduler", "dask_client"]
 
 #: Seconds the local cluster may take to close (its workers are stopped when it passes).
 CLOSE_TIMEOUT = 10.0
@@ -119,9 +119,46 @@ def reach_scheduler(scheduler: str, timeout: float = CONNECT_TIMEOUT) -> str:
     return s
 
 
+@contextlib.contextmanager
+def dask_client(workers: int | None = None, scheduler: str | None = None, tasks: int | None = None) -> Iterator[Any]:
+    """A Dask client held for several :func:`run_chunks` calls (one cluster start for a whole search),
+    or None when the work runs in this process (``workers == 1`` and no scheduler). A local cluster
+    of ``min(workers, tasks)`` processes is started and closed around the block; a scheduler's
+    address must answer (:func:`reach_scheduler`)."""
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        raise ParameterError("workers", workers, "an integer >= 1")
+    address = None if scheduler is None else reach_scheduler(scheduler)
+    n_workers = default_workers() if workers is None else workers
+    if address is None and n_workers == 1:
+        yield None
+        return
+    dd = require_distributed()
+    import dask
+
+    with contextlib.ExitStack() as stack:
+        if address is None:
+            stack.enter_context(_workers_ignore_sigint())
+            with _interrupt_deferred(), dask.config.set({"distributed.nanny.pre-spawn-environ": _WORKER_ENVIRON}):
+                # no fixed port anywhere: dashboard_address=None would still bind the scheduler's HTTP
+                # server to 8787 (and warn when another Dask process holds it); a port the system picks
+                # on the loopback interface, with the dashboard itself off, holds nothing shared. Dask's
+                # own logs are kept to CRITICAL: a task's error reaches this process through its future,
+                # and closing the cluster mid-run (Ctrl-C) made each worker log a heartbeat traceback
+                cluster = dd.LocalCluster(n_workers=min(n_workers, tasks or n_workers), threads_per_worker=1,
+                                          processes=True, host="127.0.0.1", scheduler_port=0,
+                                          dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False},
+                                          silence_logs=logging.CRITICAL)
+                stack.callback(cluster.close, timeout=CLOSE_TIMEOUT)
+                client = dd.Client(cluster)
+                stack.callback(client.close)
+        else:
+            client = stack.enter_context(dd.Client(address, timeout=30))
+        yield client
+
+
 def run_chunks(task: Callable[[np.ndarray], Any], chunks: Sequence[np.ndarray], sink: Callable[[Any], object],
                *, workers: int | None = None, scheduler: str | None = None,
-               progress: Callable[[int], None] | None = None) -> int:
+               progress: Callable[[int], None] | None = None, client: Any = None) -> int:
     """Run ``task`` on every chunk, handing each result to ``sink`` as it finishes.
 
     Parameters
@@ -138,6 +175,8 @@ def run_chunks(task: Callable[[np.ndarray], Any], chunks: Sequence[np.ndarray], 
         Address of an existing Dask scheduler; then ``workers`` is not used.
     progress : callable, optional
         Called with the number of samples of each finished chunk.
+    client : dask.distributed.Client, optional
+        A client already held (:func:`dask_client`); then ``workers`` and ``scheduler`` are not used.
 
     Returns
     -------
@@ -150,7 +189,7 @@ def run_chunks(task: Callable[[np.ndarray], Any], chunks: Sequence[np.ndarray], 
     done = 0
     if not chunks:
         return 0
-    if address is None and (n_workers == 1 or len(chunks) == 1):
+    if client is None and address is None and (n_workers == 1 or len(chunks) == 1):
         for idx in chunks:
             sink(task(idx))
             done += idx.size
@@ -158,27 +197,12 @@ def run_chunks(task: Callable[[np.ndarray], Any], chunks: Sequence[np.ndarray], 
                 progress(idx.size)
         return done
     dd = require_distributed()
-    import dask
-
     with contextlib.ExitStack() as stack:
-        if address is None:
-            stack.enter_context(_workers_ignore_sigint())
-            with _interrupt_deferred(), dask.config.set({"distributed.nanny.pre-spawn-environ": _WORKER_ENVIRON}):
-                # no fixed port anywhere: dashboard_address=None would still bind the scheduler's HTTP
-                # server to 8787 (and warn when another Dask process holds it); a port the system picks
-                # on the loopback interface, with the dashboard itself off, holds nothing shared. Dask's
-                # own logs are kept to CRITICAL: a task's error reaches this process through its future,
-                # and closing the cluster mid-run (Ctrl-C) made each worker log a heartbeat traceback
-                cluster = dd.LocalCluster(n_workers=min(n_workers, len(chunks)), threads_per_worker=1,
-                                          processes=True, host="127.0.0.1", scheduler_port=0,
-                                          dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False},
-                                          silence_logs=logging.CRITICAL)
-                stack.callback(cluster.close, timeout=CLOSE_TIMEOUT)
-                client = dd.Client(cluster)
-                stack.callback(client.close)
-        else:
-            client = stack.enter_context(dd.Client(address, timeout=30))
-        futures = {client.submit(task, idx, pure=False, key=f"mtjspice-chunk-{int(idx[0])}-{int(idx[-1])}"): idx
+        if client is None:
+            client = stack.enter_context(dask_client(n_workers, address, len(chunks)))
+        # a random tail: a client held across calls (a design search) must not see one chunk's key twice
+        tag = os.urandom(4).hex()
+        futures = {client.submit(task, idx, pure=False, key=f"mtjspice-chunk-{int(idx[0])}-{int(idx[-1])}-{tag}"): idx
                    for idx in chunks}
         for fut in dd.as_completed(list(futures)):
             idx = futures.pop(fut)

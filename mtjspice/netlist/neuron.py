@@ -65,6 +65,7 @@ from typing import Any
 from ..stimulus import Pulse
 from . import safe
 from .circuit import Comment, Element, Expr, Instance, Item, Model, Param, Probe, Subckt, Wave, Word
+from .clamp import CLAMP_SENSE, clamp_items
 from .neuroncircuit import COMPARATORS, RESETS, ComparatorKind, NeuronCircuit, ResetMode
 
 __all__ = ["NeuronCircuit", "NeuronProbes", "ONESHOT_FALL_DELAY", "oneshot_params", "NeuronBlock", "ComparatorKind", "ResetMode",
@@ -114,6 +115,7 @@ class NeuronProbes:
     i_thh: Probe | None = None
     i_thl: Probe | None = None
     i_reset: Probe | None = None
+    i_clamp: Probe | None = None
 
     def all(self) -> tuple[Probe, ...]:
         """Every probe, in the order decks write them."""
@@ -280,6 +282,7 @@ def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str =
         v_sin,
         Element("Sdump", ("drv", "0", "0", "gate"), (Word("swinv"),)),
         Model("swinv", "sw", swinv),
+        *(clamp_items(c.v_clamp) if c.v_clamp > 0 else ()),
         Comment("the junction: free layer t1, reference layer t2"),
         x_mtj,
         Comment("readout divider: V_read -> Sread -> MTJ -> t2 -> R_ref -> 0 during the read window;"),
@@ -320,5 +323,6 @@ def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str =
         u=Probe.node("my").inside(x_mtj), t1=Probe.node("t1"), t2=Probe.node("t2"), spk_p=Probe.node("spk_p"),
         spk_n=Probe.node("spk_n"), drv=Probe.node("drv"), i_input=cur(v_si), i_gate=cur(v_sin),
         i_ground=cur(v_sg), i_junction=cur(mtj.element("Vsense")).inside(x_mtj), i_read_bias=cur(v_read),
-        i_supply=cur(v_ddc), i_thh=sensed(v_thh), i_thl=sensed(v_thl), i_reset=sensed(v_srs))
+        i_supply=cur(v_ddc), i_thh=sensed(v_thh), i_thl=sensed(v_thl), i_reset=sensed(v_srs),
+        i_clamp=cur(Element(CLAMP_SENSE, ("drv", "clp"), (0,))) if c.v_clamp > 0 else None)
     return NeuronBlock(sub, probes)

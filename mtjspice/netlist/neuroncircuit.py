@@ -83,6 +83,7 @@ class NeuronCircuit:
     edge: float
     ref_offset: float
     kickback: bool = False
+    v_clamp: float = 0.0
 
     def __post_init__(self) -> None:
         if not (isinstance(self.comparator, str) and self.comparator.isidentifier()):
@@ -99,7 +100,7 @@ class NeuronCircuit:
             if f.name in ("v_hi", "v_lo"):
                 if not ok:
                     raise ParameterError(f.name, v, "a finite voltage (V)")
-            elif f.name in ("i_reset", "i_trim", "ref_offset"):
+            elif f.name in ("i_reset", "i_trim", "ref_offset", "v_clamp"):
                 if not (ok and v >= 0):
                     raise ParameterError(f.name, v, "a finite number >= 0 (A or V)")
             elif not (ok and v > 0):
