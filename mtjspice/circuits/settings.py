@@ -35,17 +35,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields, replace
-from pathlib import Path
 from typing import Any
 
 from ..analysis.devicefit import onset_current
 from ..errors import ParameterError
-from ..netlist.compact import COMPACT_MODELS, CompactMTJ
-from ..netlist.comparators import LATCH_OFFSET, BehavioralComparator, CmosComparator
+from ..netlist.compact import CompactMTJ
+from ..netlist.comparators import BehavioralComparator, CmosComparator
 from ..netlist.mtj import OPTION_PRESETS
-from ..netlist.neuron import COMPARATORS, RESETS, NeuronCircuit
-from ..params import Device, shipped_path
+from ..netlist.neuron import RESETS, NeuronCircuit
+from ..params import Device
 from ..physics.llgs import junction_resistance
+from .comparators import comparator_kind, model_card_path
+from .models import mtj_model
 
 __all__ = ["NeuronSettings", "resolve", "TRIM_FACTOR", "COMPACT_STEP", "model_card_path", "device_onset"]
 
@@ -70,8 +71,8 @@ class NeuronSettings:
 
     Attributes
     ----------
-    comparator : {"behavioral", "cmos"}
-        Comparator flavour.
+    comparator : str
+        Comparator flavour, a registered one (:mod:`mtjspice.circuits.comparators`): "behavioral" or "cmos".
     reset : {"leak", "active"}
         Reset mode.
     u_th : float
@@ -98,12 +99,15 @@ class NeuronSettings:
         Simulator options (:data:`mtjspice.netlist.mtj.OPTION_PRESETS`).
     max_step : float
         The deck's largest time step with the macrospin MTJ (s); its trapezoid correction uses it.
-    mtj : {"macrospin", "compact"}
-        The junction model: the behavioral macrospin (:mod:`mtjspice.netlist.mtj`) or the compact
-        signed-LIF MTJ fitted to the device (:mod:`mtjspice.netlist.compact`).
+    mtj : str
+        The junction model, a registered one (:mod:`mtjspice.circuits.models`): the behavioral
+        macrospin (:mod:`mtjspice.netlist.mtj`), the compact signed-LIF MTJ fitted to the device
+        (:mod:`mtjspice.netlist.compact`), or a model of your own.
     compact : CompactMTJ or None
         The compact MTJ's parameters; None: fitted to the device on first use and cached
         (:func:`mtjspice.circuits.compact.compact_params`).
+        A registered model with parameters of its own
+        (:attr:`~mtjspice.circuits.models.MtjModel.params_type`) takes them here too.
     compact_step : float
         The deck's largest time step with the compact MTJ (s).
     v_clamp : float or None
@@ -141,14 +145,14 @@ class NeuronSettings:
     v_clamp: float | None = None
 
     def __post_init__(self) -> None:
-        if self.comparator not in COMPARATORS:
-            raise ParameterError("comparator", self.comparator, "'behavioral' or 'cmos'")
+        comparator_kind(self.comparator)  # raises for a comparator that is not registered
         if self.reset not in RESETS:
             raise ParameterError("reset", self.reset, "'leak' or 'active'")
-        if self.mtj not in COMPACT_MODELS:
-            raise ParameterError("mtj", self.mtj, " or ".join(map(repr, COMPACT_MODELS)))
-        if self.compact is not None and not isinstance(self.compact, CompactMTJ):
-            raise ParameterError("compact", type(self.compact).__name__, "None or a CompactMTJ")
+        own = mtj_model(self.mtj).params_type  # raises for a model that is not registered
+        kinds = (CompactMTJ,) if own in (None, CompactMTJ) else (CompactMTJ, own)
+        if self.compact is not None and not isinstance(self.compact, kinds):
+            raise ParameterError("compact", type(self.compact).__name__, "None or a " + " or a ".join(
+                k.__name__ for k in reversed(kinds)))
         if self.preset not in OPTION_PRESETS:
             raise ParameterError("preset", self.preset, "one of " + ", ".join(map(repr, OPTION_PRESETS)))
         if not (isinstance(self.u_th, (int, float)) and math.isfinite(self.u_th) and 0 < self.u_th < 1):
@@ -180,7 +184,7 @@ class NeuronSettings:
     @property
     def step(self) -> float:
         """The deck's largest time step (s) for the chosen MTJ model (``max_step`` or ``compact_step``)."""
-        return self.compact_step if self.mtj == "compact" else self.max_step
+        return mtj_model(self.mtj).step(self)
 
     def with_overrides(self, **kw: Any) -> NeuronSettings:
         """A copy with the non-None keyword values replaced."""
@@ -214,20 +218,9 @@ def resolve(device: Device, s: NeuronSettings) -> NeuronCircuit:
     i_reset = (s.i_reset if s.i_reset is not None else 1.3 * i_th) if active else 0.0
     i_trim = s.i_trim if s.i_trim is not None else (
         TRIM_FACTOR * v_read / (r0 + r_ref) * s.read_width / (s.clock_period - s.read_width))
-    # A clocked latch has no hysteresis (it is reset every cycle); the behavioral comparator's output
-    # is low when its strobe opens, so it trips at threshold + hysteresis / 2. The CMOS latches are
-    # referenced to that same trip point, moved out by their measured in-situ offset.
-    ref_offset = 0.0
-    if s.comparator == "cmos":
-        ref_offset = (s.cmos.ref_offset if s.cmos.ref_offset is not None
-                      else 0.5 * s.behavioral.hysteresis + LATCH_OFFSET)
+    kind = comparator_kind(s.comparator)
     return NeuronCircuit(comparator=s.comparator, reset=s.reset, r_ref=r_ref, v_read=v_read,  # type: ignore[arg-type]
                          v_hi=v_hi, v_lo=v_lo, clock_period=s.clock_period, read_width=s.read_width,
                          settle=s.settle, t_refractory=t_ref, i_reset=i_reset, i_trim=i_trim, vdd=s.vdd,
-                         r_on=s.r_on, r_off=s.r_off, edge=s.edge, ref_offset=ref_offset,
-                         v_clamp=s.v_clamp if s.v_clamp is not None else 0.0)
-
-
-def model_card_path() -> Path:
-    """The PTM 45 nm card shipped in the package, ``models/ptm45hp.lib`` (the cmos comparator's)."""
-    return shipped_path("ptm45hp.lib")
+                         r_on=s.r_on, r_off=s.r_off, edge=s.edge, ref_offset=kind.ref_offset(s),
+                         kickback=kind.kickback, v_clamp=s.v_clamp if s.v_clamp is not None else 0.0)

@@ -17,6 +17,7 @@ from ..params import load_device
 from .common import (
     KELVIN_HELP,
     add_breakdown_argument,
+    add_comparator_argument,
     add_model_argument,
     add_mtj_argument,
     add_out_argument,
@@ -67,8 +68,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--t-stop", type=si("--t-stop", "s"), default=None, metavar="SECONDS",
                    help="end of the simulation in s, and of each --fi run (default 110n for the default input, "
                         "else 100n; 100n for the F-I runs)")
-    p.add_argument("--comparator", type=_choice("--comparator", ("behavioral", "cmos")), default="behavioral",
-                   help="behavioral (B-sources with a supply-current model) or cmos (PTM 45 nm BSIM4)")
+    add_comparator_argument(p, "behavioral (B-sources with a supply-current model) or cmos (PTM 45 nm BSIM4)")
     p.add_argument("--reset", type=_choice("--reset", ("leak", "active")), default="leak",
                    help="leak (input gated off, damping relaxes) or active (opposite current pulse)")
     p.add_argument("--u-th", type=si("--u-th"), default=None, metavar="U",
@@ -271,14 +271,15 @@ def _show(caught: list[warnings.WarningMessage]) -> None:
 
 def _check_runs(device, settings, circuit, thermal, t_stop: float, runs: int, advice: str) -> None:  # type: ignore[no-untyped-def]
     """Refuse (or warn about) ``runs`` neuron runs of ``t_stop`` before any starts or any bar is drawn."""
-    from ..circuits.compact import compact_cost
+    from ..circuits.comparators import comparator_kind
     from ..circuits.cost import check_cost, neuron_cost
+    from ..circuits.models import mtj_model
     from ..circuits.neuron import NEURON_VECTORS, cost_step
 
     n = max(1, min(runs, os.cpu_count() or 1))
-    cost = neuron_cost(t_stop, cost_step(settings, thermal), NEURON_VECTORS, circuit.comparator, runs=runs, workers=n,
-                       noise=thermal is not None)
-    check_cost(compact_cost(cost) if settings.mtj == "compact" else cost, "--t-stop", t_stop, advice)
+    cost = neuron_cost(t_stop, cost_step(settings, thermal), NEURON_VECTORS,
+                       comparator_kind(circuit.comparator).cost_factor, runs=runs, workers=n, noise=thermal is not None)
+    check_cost(mtj_model(settings.mtj).cost(cost), "--t-stop", t_stop, advice)
 
 
 def _fi_thermal(device, currents: list[float], settings, temperature: float, trials: int, seed: int,  # type: ignore[no-untyped-def]

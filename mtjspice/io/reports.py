@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from ..analysis.spikes import spike_summary, spike_widths
+from ..circuits.models import MTJ_MODELS, mtj_model
 from ..params import Device
 from ..physics.llgs import junction_resistance
 from ..physics.oersted import oersted_check
@@ -14,24 +15,14 @@ from ..results import ARRAY_PARTS, NEURON_PARTS, ArrayRun, NeuronRun
 
 __all__ = ["input_current", "neuron_report", "array_report", "energy_per_spike", "MTJ_VALIDITY", "validity"]
 
-#: What each junction model (``--mtj``) can be trusted for: every report states its run's own.
-MTJ_VALIDITY: dict[str, str] = {
-    "macrospin": "macrospin model of the free layer: one uniform magnetization (see docs/physics.md: micromagnetics gives "
-                 "a smaller m_y above about 2 mA in the representative device)",
-    "compact": "compact MTJ: the device's fitted signed LIF (one state u = m.p, no precession, an Ornstein-"
-               "Uhlenbeck stand-in for thermal noise), fitted to the macrospin model and valid only for junction "
-               "currents within the fit's range [i_min, i_max] (the run warns when a junction leaves it); the "
-               "macrospin model's own limits apply on top",
-}
+#: What each shipped junction model (``--mtj``) can be trusted for: every report states its run's own
+#: (:attr:`mtjspice.circuits.models.MtjModel.validity`; :func:`validity` reads any registered model's).
+MTJ_VALIDITY: dict[str, str] = {name: mtj_model(name).validity for name in MTJ_MODELS}
 
 
 def validity(mtj: str) -> str:
-    """The validity statement of the junction model ``mtj`` (a key of :data:`MTJ_VALIDITY`)."""
-    from ..errors import ParameterError
-
-    if mtj not in MTJ_VALIDITY:
-        raise ParameterError("mtj", mtj, " or ".join(map(repr, MTJ_VALIDITY)))
-    return MTJ_VALIDITY[mtj]
+    """The validity statement of the registered junction model ``mtj``."""
+    return mtj_model(mtj).validity
 
 
 def input_current(res: NeuronRun) -> np.ndarray:

@@ -187,7 +187,7 @@ def _thresholds(c: NeuronCircuit, shared: bool) -> tuple[list[Item], Element | N
     readout margin. A resistor 2 R_s in series with each reference (one latch's kick each) makes
     both inputs dip alike, so the kick is common mode.
     """
-    cmos = c.comparator == "cmos"
+    cmos = c.kickback  # the CMOS latches (mtjspice.circuits.comparators.CmosKind)
     if shared and not cmos:
         return [], None, None, "vthhbus", "vthlbus"
     hi = _rail("Vthh", "vthh0" if cmos else "vthh", "vthhbus", c.v_thh_rail, shared)

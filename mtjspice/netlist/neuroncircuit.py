@@ -13,6 +13,7 @@ __all__ = ["NeuronCircuit", "ComparatorKind", "ResetMode", "COMPARATORS", "RESET
 
 ComparatorKind = Literal["behavioral", "cmos"]
 ResetMode = Literal["leak", "active"]
+#: The shipped comparator flavours (the registry, :mod:`mtjspice.circuits.comparators`, may hold more).
 COMPARATORS: tuple[str, ...] = ("behavioral", "cmos")
 RESETS: tuple[str, ...] = ("leak", "active")
 
@@ -24,8 +25,8 @@ class NeuronCircuit:
 
     Attributes
     ----------
-    comparator : {"behavioral", "cmos"}
-        Comparator flavour.
+    comparator : str
+        Comparator flavour: a registered comparator's name ("behavioral", "cmos", ...).
     reset : {"leak", "active"}
         Reset mode.
     r_ref : float
@@ -58,9 +59,13 @@ class NeuronCircuit:
     ref_offset : float
         (V, >= 0) The threshold rails sit at v_hi + ref_offset and v_lo - ref_offset; 0 for the
         behavioral flavour, the CMOS latches' trip-point correction for the CMOS one.
+    kickback : bool
+        The comparators draw from their inputs (a clocked latch kicks charge back when its strobe
+        rises): each neuron senses its own references, behind matched resistors. True for the CMOS
+        flavour (:attr:`mtjspice.circuits.comparators.Comparator.kickback`).
     """
 
-    comparator: ComparatorKind
+    comparator: str
     reset: ResetMode
     r_ref: float
     v_read: float
@@ -77,16 +82,19 @@ class NeuronCircuit:
     r_off: float
     edge: float
     ref_offset: float
+    kickback: bool = False
     v_clamp: float = 0.0
 
     def __post_init__(self) -> None:
-        if self.comparator not in COMPARATORS:
-            raise ParameterError("comparator", self.comparator, "'behavioral' or 'cmos'")
+        if not (isinstance(self.comparator, str) and self.comparator.isidentifier()):
+            raise ParameterError("comparator", self.comparator, "a comparator's name (see mtjspice.circuits.comparators)")
+        if not isinstance(self.kickback, bool):
+            raise ParameterError("kickback", self.kickback, "True or False")
         if self.reset not in RESETS:
             raise ParameterError("reset", self.reset, "'leak' or 'active'")
         for f in fields(self):
             v = getattr(self, f.name)
-            if f.name in ("comparator", "reset"):
+            if f.name in ("comparator", "reset", "kickback"):
                 continue
             ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
             if f.name in ("v_hi", "v_lo"):
