@@ -144,9 +144,12 @@ def face_charge_nz(a: float, b: float, t: float) -> float:
 
     def inner(phi: float) -> float:
         rho = math.hypot(a * math.cos(phi), b * math.sin(phi))
-        return float(integrate.quad(
-            lambda r: (2 * math.acos(r / 2) - r / 2 * math.sqrt(4 - r * r)) * (1 / rho - r / math.sqrt(r * r * rho * rho + t * t)),
-            0.0, 2.0, epsabs=1e-13, epsrel=1e-12)[0])
+
+        def overlap(r: float) -> float:
+            return 2 * math.acos(r / 2) - r / 2 * math.sqrt(4 - r * r)
+
+        return float(integrate.quad(lambda r: overlap(r) * (1 / rho - r / math.sqrt(r * r * rho * rho + t * t)),
+                                    0.0, 2.0, epsabs=1e-13, epsrel=1e-12)[0])
 
     total = 4.0 * integrate.quad(inner, 0.0, math.pi / 2, epsabs=1e-13, epsrel=1e-12)[0]
     return a * b / (2.0 * math.pi**2 * t) * total
@@ -262,7 +265,7 @@ def _eval_spice(expr: str, m: np.ndarray, current: np.ndarray) -> np.ndarray:
     """Evaluate an ngspice behavioral expression of V(mx), V(my), V(mz) and i(Vsense) (products, sums)."""
     py = expr.replace("V(mx)", "mx").replace("V(my)", "my").replace("V(mz)", "mz").replace("i(Vsense)", "a")
     assert re.fullmatch(r"[-+*/ ().0-9eamxyz]+", py), py  # nothing but arithmetic left
-    return np.asarray(eval(py, {"__builtins__": {}}, {"mx": m[0], "my": m[1], "mz": m[2], "a": current}))  # noqa: S307
+    return np.asarray(eval(py, {"__builtins__": {}}, {"mx": m[0], "my": m[1], "mz": m[2], "a": current}))
 
 
 def test_netlist_dmdt_is_the_gilbert_equation(ortho_path, parallel_path) -> None:
