@@ -130,6 +130,7 @@ def test_comparator_energy_at_a_known_duty() -> None:
     assert e.sources["comparator_supply"] == pytest.approx(want, rel=1e-8)
     assert e.parts["comparators"] == pytest.approx(want, rel=1e-8)
     assert e.sources["thresholds"] == 0.0  # behavioral comparators on shared rails draw nothing here
+    assert all(type(v) is float for v in (*e.sources.values(), *e.parts.values()))  # J, as floats
 
 
 def test_active_reset_source_delivers_v1_times_its_current() -> None:

@@ -65,6 +65,15 @@ def test_crossings_rising_and_falling_are_told_apart() -> None:
     assert up2 == pytest.approx(down, abs=ATOL) and down2 == pytest.approx(up, abs=ATOL)
 
 
+def test_crossings_of_a_one_sample_pulse() -> None:
+    # up and down in consecutive intervals: each crossing's direction is read from its own interval
+    t = np.array([0.0, 1.0, 2.0, 3.0])
+    up, down = crossings(t, np.array([0.0, 1.0, 0.0, 0.0]), 0.5)
+    assert up == pytest.approx([0.5]) and down == pytest.approx([1.5])
+    up, down = crossings(t, np.array([1.0, 0.0, 1.0, 1.0]), 0.5)
+    assert up == pytest.approx([1.5]) and down == pytest.approx([0.5])
+
+
 def test_crossings_at_a_level_other_than_half() -> None:
     # a ramp 0 -> 1 V over [0, 1] ns crosses 0.2 V at 0.2 ns: the level enters the interpolation
     t = np.array([0.0, 1e-9, 2e-9])
@@ -82,7 +91,7 @@ def test_detect_spikes_on_known_rising_edges() -> None:
     sp = detect_spikes(waves(t, p, n), probes(), VDD)
     assert isinstance(sp, SpikeTrain)
     assert sp.t == pytest.approx([1.05e-9, 3.05e-9, 5.05e-9, 7.05e-9, 9.05e-9], abs=ATOL)
-    assert list(sp.polarity) == [1, -1, 1, -1, 1]
+    assert list(sp.polarity) == [1, -1, 1, -1, 1] and sp.polarity.dtype.kind == "i"
     assert sp.n_positive == 3 and sp.n_negative == 2
 
 
@@ -147,7 +156,12 @@ def test_spike_summary() -> None:
     # only one spike of each sign: no rate
     s = spike_summary(SpikeTrain(np.array([1e-9, 2e-9]), np.array([1, -1])), t, i_in, np.array([]))
     assert math.isnan(s["max_rate"])
-    # a subnanoamp input is no input
+    # the negative spikes may be the faster ones: 1 / 0.5 ns
+    fast_neg = SpikeTrain(np.array([1e-9, 4e-9, 4.5e-9, 8e-9]), np.array([1, -1, -1, 1]))
+    assert spike_summary(fast_neg, t, i_in, np.array([]))["max_rate"] == pytest.approx(1 / 0.5e-9)
+    # a subnanoamp input is no input, and exactly 1 nA is not above 1 nA
+    s = spike_summary(sp, t, np.full(t.size, 1e-9), np.array([]))
+    assert math.isnan(s["input_onset"])
     s = spike_summary(sp, t, np.full(t.size, 0.5e-9), np.array([]))
     assert math.isnan(s["input_onset"]) and math.isnan(s["latency"])
     assert s["max_rate"] == pytest.approx(1 / 2e-9)

@@ -76,3 +76,17 @@ def test_verdicts_take_empty_and_small_batches(k: int) -> None:
     usable, bd = device_verdict(z, z, z, z, np.zeros(k), 1.0)
     assert usable.shape == bd.shape == (k,) and not usable.any() and not bd.any()
     assert circuit_ok(~z, ~z, z, z).tolist() == [True] * k
+
+
+def test_verdicts_read_integer_columns_as_booleans() -> None:
+    # columns read back from a store or a CSV arrive as 0/1 integers (or floats): the verdicts treat
+    # them as booleans (a bitwise ~ on an integer 0 would be -1, i.e. true)
+    names, c = _samples()
+    ints = {k: (v.astype(int) if v.dtype == bool else v) for k, v in c.items()}
+    usable, bd = device_verdict(ints["fires_pos"], ints["fires_neg"], ints["wrong_sign"], ints["relaxed"],
+                                ints["v_max"], BREAKDOWN_V, ints["read_safe"].astype(float))
+    assert usable.dtype == bool and bd.dtype == bool
+    assert dict(zip(names, usable.tolist(), strict=True)) == {n: n == "good" for n in names}
+    cases = [(1, 1, 0, 0), (0, 1, 0, 0), (1, 0, 0, 0), (1, 1, 1, 0), (1, 1, 0, 1)]
+    ok = circuit_ok(*[np.array(x) for x in zip(*cases, strict=True)])
+    assert ok.dtype == bool and ok.tolist() == [True, False, False, False, False]
