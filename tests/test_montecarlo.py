@@ -113,7 +113,11 @@ def test_sample_results_do_not_depend_on_chunking(dev: ms.Device, table, circuit
     for name, v in whole.items():
         joined = np.concatenate([p[name] for p in parts])
         assert np.array_equal(np.asarray(v, float), np.asarray(joined, float), equal_nan=True), name
-    assert 0 < whole["usable"].sum() < 12 or not whole["usable"].all()  # a real spread, not twelve copies
+    # a real spread, not twelve copies: twelve valid, different devices with twelve different responses
+    # (this short pulse makes none of them usable, so the usable column cannot show the spread)
+    assert whole["valid"].all() and np.unique(whole["L"]).size == 12
+    for name in ("u_plateau", "v_max", "tau_relax"):  # (i_th may be nan: no onset in the table's range)
+        assert np.all(np.isfinite(whole[name])) and np.unique(whole[name]).size == 12, name
 
 
 def test_store_writes_whole_chunks_and_refuses_another_run(tmp_path: Path) -> None:
@@ -296,7 +300,7 @@ def test_a_timed_out_run_says_what_it_kept(tmp_path: Path, capsys: pytest.Captur
     err = capsys.readouterr().err
     assert rc == 1 and "--timeout" in err and not out.exists()
     kept = sum(chunk_span(p.name) for p in (tmp_path / "t.parts").iterdir())
-    assert 0 <= kept < 4000
+    assert kept < 4000  # the timeout stopped the run before its end (0 is allowed: no chunk may have finished)
     if kept:
         assert f"{kept} finished samples are kept in" in err
     else:
