@@ -9,7 +9,8 @@
 # happens in a scratch copy of the tree (nothing is written here). Mutants listed in
 # tests/mutation_equivalent.txt (name, then the reason they cannot be told apart) are excluded.
 # Prints one line per module, the surviving mutants' names, and ends with `killed K of N`.
-# Timeouts count as killed (the mutant made a test loop or stall: it was detected).
+# Timeouts count as killed (the mutant made a test loop or stall: it was detected). Survivors are
+# rechecked in a fresh process with the mutant applied to the source (see below).
 # Environment: PYTHON (default: python on PATH) must have mtjspice's test dependencies and mutmut;
 # JOBS (default 2) parallel mutants; KEEP=1 keeps the scratch copy (its path is printed).
 set -euo pipefail
@@ -63,13 +64,29 @@ EOF
     tail -20 "$work/mutmut.log" >&2
     exit 1
   }
-  secs=$(( $(date +%s) - start ))
   (cd "$work" && env -u PYTHONPATH "$PYTHON" -m mutmut results --all true > results.txt 2>&1)
-  summary=$("$PYTHON" - "$work/results.txt" "$ROOT/tests/mutation_equivalent.txt" "$mod" "$secs" <<'PY'
+  # Recheck every survivor in a fresh process: mutmut switches mutants on inside already-imported
+  # code, so a mutant in a function that runs at import time (a module-level table) or whose result
+  # is cached before the workers fork is never switched on. Apply it to the source and run the tests.
+  : > "$work/recheck_killed.txt"
+  for name in $(sed -n 's/^ *\(mtjspice\.[^:]*\): \(survived\|no tests\)$/\1/p' "$work/results.txt"); do
+    cp "$work/mtjspice/$mod" "$work/orig.bak"
+    if (cd "$work" && env -u PYTHONPATH "$PYTHON" -m mutmut apply "$name" > /dev/null 2>&1); then
+      # shellcheck disable=SC2086
+      if ! (cd "$work" && PYTHONPATH="$work" nice "$PYTHON" -m pytest ${TESTS[$mod]} -x -q -p no:cacheprovider \
+            -m "not slow and not ngspice" > /dev/null 2>&1); then
+        echo "$name" >> "$work/recheck_killed.txt"
+      fi
+    fi
+    cp "$work/orig.bak" "$work/mtjspice/$mod"
+  done
+  secs=$(( $(date +%s) - start ))
+  summary=$("$PYTHON" - "$work/results.txt" "$ROOT/tests/mutation_equivalent.txt" "$mod" "$secs" "$work/recheck_killed.txt" <<'PY'
 import sys
 from pathlib import Path
 
 results, equiv_file, mod, secs = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], sys.argv[4]
+rechecked = set(Path(sys.argv[5]).read_text().split())
 equivalent = {}
 if equiv_file.exists():
     for line in equiv_file.read_text().splitlines():
@@ -81,7 +98,7 @@ status = {}
 for line in results.read_text().splitlines():
     name, sep, st = line.strip().rpartition(": ")
     if sep and name.startswith("mtjspice."):
-        status[name] = st
+        status[name] = "killed" if name in rechecked else st
 prefix = "mtjspice." + mod.removesuffix(".py").replace("/", ".") + "."
 mine = {k: v for k, v in status.items() if k.startswith(prefix)}
 excluded = sorted(k for k in mine if k in equivalent)
@@ -90,7 +107,8 @@ counted = {k: v for k, v in mine.items() if k not in equivalent}
 killed = sum(v in ("killed", "timeout") for v in counted.values())
 n = len(counted)
 pct = 100.0 * killed / n if n else 100.0
-print(f"{mod}: killed {killed} of {n} ({pct:.1f} %), {len(excluded)} equivalent excluded, {secs} s", file=sys.stderr)
+print(f"{mod}: killed {killed} of {n} ({pct:.1f} %; {len(rechecked - set(equivalent))} of them on the fresh-process "
+      f"recheck), {len(excluded)} equivalent excluded, {secs} s", file=sys.stderr)
 for k, v in sorted(counted.items()):
     if v not in ("killed", "timeout"):
         print(f"  {v}: {k}", file=sys.stderr)
