@@ -86,6 +86,13 @@ def test_energy_density_parts() -> None:
     assert got == pytest.approx(demag - 3e4 * 0.64, rel=1e-9)
     # either of Ku and u alone adds nothing
     assert float(energy_density(m, Ms, N, None, 3e4, None)[0]) == pytest.approx(demag, rel=1e-9)
+    # per device: two devices, each its own state, field and axis projection
+    m2 = np.array([[0.0, 1.0], [0.6, 0.0], [0.8, 0.0]])
+    H2 = np.array([[5e3, 2e3], [1e4, 0.0], [0.0, 0.0]])
+    u2 = np.array([[0.0], [0.0], [1.0]])
+    got2 = energy_density(m2, Ms, N, H2, 3e4, u2)
+    assert got2[0] == pytest.approx(demag - sc.mu_0 * Ms * 6e3 - 3e4 * 0.64, rel=1e-9)
+    assert got2[1] == pytest.approx(0.5 * sc.mu_0 * Ms**2 * 0.1 - sc.mu_0 * Ms * 2e3, rel=1e-9)
     # the field is minus the gradient of the energy over mu0 Ms: check by central differences
     # (step 1e-6: truncation error of order 1e-12 relative)
     m0 = np.array([[0.3], [0.4], [0.866]])
