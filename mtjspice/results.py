@@ -230,6 +230,12 @@ class ArrayRun:
         Temperature of the MTJs' thermal field (K); 0 for a noiseless run.
     seed : int or None
         Seed of the thermal noise (None for a noiseless run).
+    drive : list of (int, NeuronDrive)
+        Per neuron (index, :class:`~mtjspice.analysis.levels.NeuronDrive`): its input current's mean
+        and peak (A), its columns' worst voltage (V).
+    row_sag : list of RowSag
+        Per input row (:class:`~mtjspice.analysis.levels.RowSag`): its source's peak, its far end's
+        voltage at its worst (V) and the fraction lost.
     """
 
     spikes: Raster
@@ -245,6 +251,8 @@ class ArrayRun:
     t_stop: float
     temperature: float = 0.0
     seed: int | None = None
+    drive: list[tuple[int, Any]] = field(default_factory=list)
+    row_sag: list[Any] = field(default_factory=list)
 
     @property
     def energy_per_spike(self) -> float:

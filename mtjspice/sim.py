@@ -208,6 +208,8 @@ def run_batch_many(jobs: Sequence[tuple[Any, ...]], *, workers: int | None = Non
     **kw
         Passed to :func:`run_batch` (``timeout``).
 
+    Notes
+    -----
     The first failure is raised (as :class:`SimulationError`) after the running decks finish.
     """
     from concurrent.futures import ThreadPoolExecutor, as_completed

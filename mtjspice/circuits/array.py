@@ -19,6 +19,7 @@ from typing import Any, TypeVar, overload
 import numpy as np
 
 from ..analysis.energy import integral, neuron_energy
+from ..analysis.levels import NeuronDrive, RowSag, neuron_drive, row_sag
 from ..analysis.spikes import detect_spikes
 from ..errors import ParameterError
 from ..netlist.array import ArrayCircuit, ArrayProbes, array_block, split_conductances
@@ -156,6 +157,8 @@ class _Part:
     vmax: float
     stats: dict[str, float]
     ranges: dict[int, tuple[float, float]]
+    drive: dict[int, NeuronDrive] = field(default_factory=dict)
+    sag: list[RowSag] = field(default_factory=list)
 
 
 _T = TypeVar("_T")
@@ -226,7 +229,17 @@ def _analyse_part(wf: Waveforms, pr: ArrayProbes, weights: np.ndarray, c: Neuron
                  driver_r=sum(integral(t, i**2) * arr.r_driver for i in i_rows),
                  rows_delivered=sum(integral(t, -v * i) for v, i in zip(v_src, i_rows, strict=True)),
                  driver_static=integral(t, -arr.v_driver_supply * wf[pr.i_driver_supply.vector]),
-                 waves={j: wf for j in cols} if keep else {}, vmax=vmax, stats=dict(wf.stats), ranges=ranges)
+                 waves={j: wf for j in cols} if keep else {}, vmax=vmax, stats=dict(wf.stats), ranges=ranges,
+                 **_levels(wf, pr, arr))
+
+
+def _levels(wf: Waveforms, pr: ArrayProbes, arr: ArrayCircuit) -> dict[str, Any]:
+    """Each neuron's input current (the column mirrors' output, gain x (I(G+) - I(G-)) in A) and each
+    row's sag at its far end, for the report (:mod:`mtjspice.analysis.levels`)."""
+    far = pr.row_far or tuple(v for _, _, v in pr.rows)
+    drive = {j: neuron_drive(wf.t, arr.mirror_gain * (wf[cp.vector] - wf[cn.vector]),
+                             [wf[p.vector] for p in pr.column_far.get(j, ())]) for j, (cp, cn) in pr.columns.items()}
+    return {"drive": drive, "sag": [row_sag(wf[v.vector], wf[f.vector]) for (_, v, _), f in zip(pr.rows, far, strict=True)]}
 
 
 def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | float], t_stop: float,
@@ -323,5 +336,6 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
                     netlists=texts, wall=time.perf_counter() - t0,
                     part_stats=[r.stats for r in res], waves={j: wv for r in res for j, wv in r.waves.items()},
                     probes=probes, t_stop=t_stop, temperature=0.0 if thermal is None else thermal.temperature,
+                    drive=[d for r in res for d in sorted(r.drive.items())], row_sag=first.sag,
                     seed=None if thermal is None else thermal.seed)
 

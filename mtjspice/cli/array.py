@@ -70,7 +70,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                        "(times --g-unit), comma-separated. Spikes: header t,input,sign then one event per line "
                        "(s, 0-based input, +1/-1); each event is a pulse of sign x --v-spike for --spike-width. "
                        "Writes DIR/netlist.cir (the whole array; runs with ngspice -b), raster.csv "
-                       "(neuron,t,polarity), raster.png, energy.csv, energy_neurons.csv and report.txt.")
+                       "(neuron,t,polarity), raster.png, energy.csv, energy_neurons.csv, neurons.csv (each neuron's input "
+                       "current), rows.csv (each row's sag), columns.csv (every column's unit) and report.txt.")
     add_model_argument(p)
     p.add_argument("--inputs", type=count("--inputs"), required=True, metavar="N",
                    help="number of inputs (rows), a count (dimensionless)")
@@ -100,7 +101,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     from ..circuits.array import array_deck, run_array
     from ..circuits.neuron import Thermal, idle_power
-    from ..circuits.settings import resolve
+    from ..circuits.settings import device_onset, resolve
+    from ..io import columns as cols
     from ..io.arrayfiles import read_spikes, read_weights
     from ..io.reports import array_report
     from ..plots.array import plot_raster
@@ -137,16 +139,22 @@ def run(args: argparse.Namespace) -> int:
         (tmp / "netlist.cir").write_text(full_deck.text(), encoding="utf-8")
         for name, text in full_deck.attachments.items():  # each MTJ's noise samples, read by netlist.cir
             (tmp / name).write_text(text, encoding="utf-8")
-        write_csv(tmp / "raster.csv", ("neuron", "t", "polarity"),
+        write_csv(tmp / "raster.csv", cols.pick(cols.RASTER, ("neuron", "t", "polarity")),
                   [(int(j), float(t), int(p)) for j, t, p in res.spikes.rows()])
         plot_raster(res.spikes, args.neurons, args.t_stop, tmp / "raster.png",
                     f"{args.inputs} x {args.neurons} array, {len(res.spikes)} spikes")
-        write_csv(tmp / "energy.csv", ("part", "joules", "share"),
+        write_csv(tmp / "energy.csv", cols.pick(cols.ARRAY_ENERGY, ("part", "joules", "share")),
                   [(p, float(e[p]), float(e[p] / e.parts_sum)) for p in ARRAY_PARTS] + [("total", e.total, 1.0)])
-        write_csv(tmp / "energy_neurons.csv", ("neuron", *NEURON_PARTS),
+        write_csv(tmp / "energy_neurons.csv", cols.pick(cols.ENERGY_NEURONS, ("neuron", *NEURON_PARTS)),
                   [(j, *map(float, row)) for j, row in enumerate(res.energy_neurons)])
         (tmp / "report.txt").write_text(array_report(res, args.inputs, args.neurons, idle_power=p_idle,
-                                                     events_outside=outside), encoding="utf-8")
+                                                     events_outside=outside, mtj=st.neuron.mtj,
+                                                     i_th=device_onset(device, st.neuron)), encoding="utf-8")
+        counts = np.bincount(res.spikes.neuron, minlength=args.neurons)
+        write_csv(tmp / "neurons.csv", cols.pick(cols.ARRAY_NEURONS, cols.ARRAY_NEURONS),
+                  [(j, d.mean, d.peak, d.peak_t, int(counts[j]), d.v_col_worst) for j, d in res.drive])
+        write_csv(tmp / "rows.csv", cols.pick(cols.ARRAY_ROWS, cols.ARRAY_ROWS),
+                  [(i, r.v_source_peak, r.v_row_worst, r.sag) for i, r in enumerate(res.row_sag)])
     print(f"wrote {printable(args.out)}: {len(res.spikes)} spikes from {args.neurons} neurons in {args.t_stop:g} s; "
           f"energy {e.total:.4g} J; {len(res.parts)} part(s), {res.wall:.1f} s")
     return 0

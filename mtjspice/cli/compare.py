@@ -6,6 +6,7 @@ import argparse
 import json
 
 from ..errors import printable
+from ..io.columns import compare_columns
 from ..io.outputs import write_csv
 from ..params import load_device
 from .common import add_out_argument, add_seed_argument, count, positive_si
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     cols = [cmp.t, cmp.current[:, 0]] + [d.u[:, 0] for d in cmp.designs] + [cmp.u_lif[:, 0]]
     with args.output as tmp:
         (tmp / "compare.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-        write_csv(tmp / "compare.csv", header, np.column_stack(cols))
+        write_csv(tmp / "compare.csv", compare_columns(header), np.column_stack(cols))
         plot_comparison(cmp, tmp / "compare.png")
     for name, s in summary.items():
         print(f"{name}: best-LIF nrmse = {s['nrmse']:.4f}, R^2 = {s['r2']:.4f}, tau_m = {s['tau_m'] * 1e9:.3g} ns; "

@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 
 from ..errors import BreakdownWarning, ParameterError, printable
+from ..io.columns import TRAJECTORY, pick
 from ..io.outputs import write_csv
 from ..params import load_device
 from ..physics.llgs import junction_resistance
@@ -122,7 +123,7 @@ def run_ngspice(args: argparse.Namespace) -> int:
         warnings.warn(BreakdownWarning(f"junction voltage reached {vmax:.3g} V, above its breakdown voltage "
                                        f"{device.junction.breakdown_voltage:.3g} V"), stacklevel=1)
     with args.output as tmp:
-        write_csv(tmp / "trajectory.csv", ("t", "mx", "my", "mz", "R"), np.column_stack((t, m, resistance)))
+        write_csv(tmp / "trajectory.csv", pick(TRAJECTORY, ("t", "mx", "my", "mz", "R")), np.column_stack((t, m, resistance)))
         (tmp / "netlist.cir").write_text(deck.text(), encoding="utf-8")
         for name, text in deck.attachments.items():  # the noise samples netlist.cir reads
             (tmp / name).write_text(text, encoding="utf-8")
@@ -158,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
         warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     m = traj.m[:, 0, :]
     with args.output as tmp:
-        write_csv(tmp / "trajectory.csv", ("t", "mx", "my", "mz", "R"),
+        write_csv(tmp / "trajectory.csv", pick(TRAJECTORY, ("t", "mx", "my", "mz", "R")),
                   np.column_stack((traj.t, m, traj.resistance[:, 0])))
         plot_trajectory(traj.t, m, traj.current[:, 0], tmp / "trajectory.png",
                         title=f"{device.name}: I = {args.current:g} A for {args.t_on:g} s")

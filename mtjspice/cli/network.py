@@ -92,10 +92,10 @@ def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from ..analysis.lif import load_params
+    from ..io.outputs import describe
     from ..network import Study, TrainSettings, run_study
-    from ..network.report import accuracy_rows, confusion, report_text
+    from ..network import report as rep
     from ..plots.network import plot_accuracy, plot_confusion, plot_curves, plot_rasters
-    from ..results import ARRAY_PARTS
     from ..variation import VariationSpec
 
     device = load_device(args.model)
@@ -112,19 +112,18 @@ def run(args: argparse.Namespace) -> int:
         res = run_study(device, study, progress=bars)
     finally:
         bars.close()
-    rows = accuracy_rows(res)
+    rows = rep.accuracy_rows(res)
     tm = study.timing
     with args.output as tmp:
-        (tmp / "report.txt").write_text(report_text(res, device.name), encoding="utf-8")
-        write_csv(tmp / "accuracy.csv", ("model", "description", "images", "accuracy_percent", "drop_pp",
-                                         "undecided_percent", "hidden_spikes_per_image", "output_spikes_per_image",
-                                         "seconds_per_image", "v_junction_max", "over_breakdown_percent"), rows)
-        plot_accuracy([str(r[1]) for r in rows], [float(str(r[3])) for r in rows], tmp / "accuracy.png",
+        (tmp / "report.txt").write_text(rep.report_text(res, device.name), encoding="utf-8")
+        write_csv(tmp / "accuracy.csv", rep.ACCURACY_COLUMNS, rows)
+        plot_accuracy([str(r[1]) for r in rows], [int(str(r[3])) for r in rows], [int(str(r[2])) for r in rows],
+                      [(float(str(r[5])), float(str(r[6]))) for r in rows], tmp / "accuracy.png",
                       f"{args.task}: {device.name}, seed {args.seed}")
         mats: dict[str, Any] = {}
         for r in res.runs:
-            mats[r.model] = confusion(r.labels, r.predictions)
-            write_csv(tmp / f"confusion_{r.model}.csv", ("true", *map(str, range(10)), "none"),
+            mats[r.model] = rep.confusion(r.labels, r.predictions)
+            write_csv(tmp / f"confusion_{r.model}.csv", rep.CONFUSION_COLUMNS,
                       [(k, *row) for k, row in enumerate(mats[r.model])])
         show = [m for m in ("ideal", "fitted", "device") if m in mats]
         plot_confusion([mats[m] for m in show], show, tmp / "confusion.png")
@@ -133,13 +132,15 @@ def run(args: argparse.Namespace) -> int:
                      tmp / "rasters.png")
         curves = {k: c(c.currents) for k, c in res.curves.items()}
         cur = next(iter(res.curves.values())).currents
-        write_csv(tmp / "rate_curves.csv", ("current_A", *(f"{k}_Hz" for k in curves)),
+        write_csv(tmp / "rate_curves.csv", rep.rate_columns(list(curves)),
                   np.column_stack([cur, *curves.values()]))
         plot_curves(cur, curves, tmp / "rate_curves.png")
         np.savetxt(tmp / "weights_hidden.csv", res.bars.hidden, delimiter=",", fmt="%.6e",
                    comments="# ", header="stored conductances (S): rows = 64 inputs then the bias row, columns = hidden neurons")
+        describe(tmp / "weights_hidden.csv", rep.weight_columns("hidden", "the 64 inputs, then the bias row"))
         np.savetxt(tmp / "weights_output.csv", res.bars.output, delimiter=",", fmt="%.6e",
                    comments="# ", header="stored conductances (S): rows = hidden neurons then the bias row, columns = outputs")
+        describe(tmp / "weights_output.csv", rep.weight_columns("output", "the hidden neurons, then the bias row"))
         c = res.circuit
         if c is not None:
             crow = []
@@ -147,9 +148,8 @@ def run(args: argparse.Namespace) -> int:
                 for layer, a, b in (("hidden", c.hidden_spice, c.hidden_python),
                                     ("output", c.output_spice, c.output_python)):
                     crow += [(int(i), layer, j, *map(int, a[k, j]), *map(int, b[k, j])) for j in range(a.shape[1])]
-            write_csv(tmp / "circuit.csv", ("image", "layer", "neuron", "spice_pos", "spice_neg", "python_pos",
-                                            "python_neg"), crow)
-            write_csv(tmp / "energy.csv", ("image", *ARRAY_PARTS, "total_J"),
+            write_csv(tmp / "circuit.csv", rep.CIRCUIT_COLUMNS, crow)
+            write_csv(tmp / "energy.csv", rep.ENERGY_COLUMNS,
                       [(int(i), *map(float, e), float(e.sum())) for i, e in zip(c.index, c.energy, strict=True)])
     acc = {r.model: r.accuracy for r in res.runs}
     print(f"wrote {printable(args.out)}: {args.task}, ideal {100 * acc['ideal']:.2f} %, fitted LIF "

@@ -96,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
         run_neuron,
     )
     from ..circuits.settings import device_onset, resolve
+    from ..io import columns as cols
     from ..io.inputs import parse_input
     from ..io.reports import energy_per_spike, input_current, neuron_report
     from ..plots.neuron import plot_fi, plot_neuron, plot_trials
@@ -147,20 +148,23 @@ def run(args: argparse.Namespace) -> int:
         for name, text in res.attachments.items():  # the noise samples netlist.cir reads
             (tmp / name).write_text(text, encoding="utf-8")
         names = list(res.wave)
-        write_csv(tmp / "waveforms.csv", ["t", *names], np.column_stack([res.t] + [res.wave[n] for n in names]))
-        write_csv(tmp / "spikes.csv", ("t", "polarity"), [(float(t), int(p)) for t, p in res.spikes.rows()])
+        write_csv(tmp / "waveforms.csv", cols.waveform_columns(names, res.probes),
+                  np.column_stack([res.t] + [res.wave[n] for n in names]))
+        write_csv(tmp / "spikes.csv", cols.pick(cols.SPIKES, ("t", "polarity")),
+                  [(float(t), int(p)) for t, p in res.spikes.rows()])
         rows = [(p, float(res.energy[p])) for p in NEURON_PARTS] + [("total", res.energy.total)]
-        write_csv(tmp / "energy.csv", ("part", "joules"), rows)
+        write_csv(tmp / "energy.csv", cols.pick(cols.ENERGY, ("part", "joules")), rows)
         (tmp / "report.txt").write_text(neuron_report(res, device, fi, idle_power=p_idle,
-                                                      trials=stats.lines() if stats else None), encoding="utf-8")
+                                                      trials=stats.lines() if stats else None, mtj=settings.mtj),
+                                         encoding="utf-8")
         if table is not None:
-            write_csv(tmp / "trials.csv", TRIAL_COLUMNS, table)
+            write_csv(tmp / "trials.csv", cols.pick(cols.TRIALS, TRIAL_COLUMNS), table)
             plot_trials(table, TRIAL_COLUMNS, tmp / "trials.png", f"{len(runs)} trial(s) at {args.temperature:g} K")
         plot_neuron(res, tmp / "neuron.png", input_current(res))
         if fi is not None:
             header = ("current", "rate", "wrong_sign_spikes") if fi.shape[1] == 3 else \
                 ("current", "rate_mean", "rate_std", "wrong_sign_spikes_mean")
-            write_csv(tmp / "fi_curve.csv", header, fi)
+            write_csv(tmp / "fi_curve.csv", cols.pick(cols.FI, header), fi)
             plot_fi(fi, tmp / "fi_curve.png", "" if thermal is None else f"{thermal.temperature:g} K, "
                     f"{args.trials} trial(s) per current")
     whole, active = energy_per_spike(res.energy.total, p_idle, t_stop, len(res.spikes))

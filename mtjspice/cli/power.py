@@ -50,6 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     from ..analysis.power import BASES
     from ..circuits.power import power_sweep
+    from ..io import columns as cols
     from ..plots.power import plot_power
     from ..results import ARRAY_PARTS
     from .progress import Progress
@@ -72,22 +73,23 @@ def run(args: argparse.Namespace) -> int:
         mod = sweep.model(n)
         rows.append((n, "model", *map(float, mod), float(mod.sum()), *map(float, mod / mod.sum())))
     with args.output as tmp:
-        write_csv(tmp / "energy_by_size.csv",
-                  ("n", "source", *ARRAY_PARTS, "total", *(f"share_{p}" for p in ARRAY_PARTS)), rows)
-        write_csv(tmp / "fit.csv", ("part", "term", "joules_per_count"),
+        write_csv(tmp / "energy_by_size.csv", cols.pick(cols.POWER_BY_SIZE, ("n", "source", *ARRAY_PARTS, "total",
+                                                                            *(f"share_{p}" for p in ARRAY_PARTS))), rows)
+        write_csv(tmp / "fit.csv", cols.pick(cols.POWER_FIT, ("part", "term", "joules_per_count")),
                   [(p, b, float(c)) for p in ARRAY_PARTS for b, c in zip(BASES[p], sweep.coef[p], strict=True)])
-        write_csv(tmp / "fit_error.csv", ("n", *ARRAY_PARTS, "total"),
+        write_csv(tmp / "fit_error.csv", cols.pick(cols.POWER_FIT_ERROR, ("n", *ARRAY_PARTS, "total")),
                   [(n, *map(float, e)) for n, e in zip(sweep.sizes, err, strict=True)])
         plot_power(sweep, all_sizes, tmp / "power.png")
-        (tmp / "report.txt").write_text(report_text(sweep, all_sizes), encoding="utf-8")
+        (tmp / "report.txt").write_text(report_text(sweep, all_sizes, st.neuron.mtj), encoding="utf-8")
     worst = float(np.nanmax(np.abs(err[:, -1])))
     print(f"wrote {printable(args.out)}: simulated n = {','.join(map(str, sweep.sizes))}; fitted model's total energy within "
           f"{100 * worst:.2g} % of the simulations")
     return 0
 
 
-def report_text(sweep, sizes: list[int]) -> str:  # type: ignore[no-untyped-def]
+def report_text(sweep, sizes: list[int], mtj: str = "macrospin") -> str:  # type: ignore[no-untyped-def]
     from ..analysis.power import BASES
+    from ..io.reports import validity
     from ..results import ARRAY_PARTS
 
     err = sweep.fit_error()
@@ -105,8 +107,10 @@ def report_text(sweep, sizes: list[int]) -> str:  # type: ignore[no-untyped-def]
     lines += ["", "relative error of the model at the simulated sizes (model / simulated - 1):",
               f"{'n':>6s} " + " ".join(f"{p[:10]:>10s}" for p in ARRAY_PARTS) + f" {'total':>10s}"]
     for n, e in zip(sweep.sizes, err, strict=True):
-        lines.append(f"{n:6d} " + " ".join(f"{v:10.2e}" for v in e))
-    lines += ["", "validity: macrospin free layers; ideal column virtual grounds and mirrors (supply cost not "
-              "modelled); the model extrapolates the simulated trend and cannot show effects absent at the "
+        lines.append(f"{n:6d} " + " ".join(f"{v:10.2e}" if np.isfinite(v) else " " * 10 for v in e))
+    if not np.all(np.isfinite(err)):
+        lines.append("  (a blank cell: the part's simulated energy is 0, so it has no relative error)")
+    lines += ["", f"validity: every junction a {validity(mtj)}; ideal column virtual grounds and mirrors (supply "
+              "cost not modelled); the model extrapolates the simulated trend and cannot show effects absent at the "
               "simulated sizes (wire IR drop, driver sag)."]
     return "\n".join(lines) + "\n"

@@ -8,6 +8,7 @@ import math
 import os
 
 from ..errors import printable
+from ..io.columns import WINDOW, pick
 from ..io.outputs import write_csv
 from ..params import load_device
 from .common import add_model_argument, add_out_argument, count, positive_si, seed, si
@@ -125,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
     report["counts"] = wmap.counts()  # type: ignore[assignment]
     report["spec"] = dict(spec.__dict__)  # type: ignore[assignment]
     with args.output as tmp:
-        write_csv(tmp / "window.csv", ("W", "L", "T", "regime", "breakdown"), wmap.rows())
+        write_csv(tmp / "window.csv", pick(WINDOW, ("W", "L", "T", "regime", "breakdown")), wmap.rows())
         (tmp / "boundaries.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         plot_window(wmap, tmp / "window.png", lines, mark=(mark[wmap.x_name], mark[wmap.y_name]))
     counts = wmap.counts()

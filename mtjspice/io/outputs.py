@@ -11,6 +11,10 @@ error. On error nothing is published and the staging folder is removed.
   two runs. ``overwrite`` replaces only folders an mtjspice run wrote (they carry the marker file
   :data:`MARKER`), so a mistyped ``--out ~ --overwrite`` cannot delete a home folder.
 * Every published folder holds :data:`MARKER`, a JSON record of the command that wrote it.
+* Every CSV file written with :func:`write_csv` is described in the folder's :data:`COLUMNS_FILE`:
+  one row per column of every CSV file (file, column, unit, description), so a folder explains
+  itself without the source. An empty cell in a CSV file means "not applicable" (never ``nan``);
+  the column's description says when that happens.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -29,10 +34,39 @@ import numpy as np
 
 from ..errors import MtjspiceError, ParameterError, printable
 
-__all__ = ["OutputDir", "OutputError", "write_csv", "MARKER"]
+__all__ = ["Column", "OutputDir", "OutputError", "write_csv", "describe", "MARKER", "COLUMNS_FILE"]
 
 #: File that marks a folder written by mtjspice (JSON: command, arguments, version, time).
 MARKER = ".mtjspice-run.json"
+
+#: The sidecar that describes every column of every CSV file in an output folder.
+COLUMNS_FILE = "columns.csv"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an output CSV file, described for a reader who has no source code.
+
+    Attributes
+    ----------
+    name : str
+        The header as written in the CSV file.
+    unit : str
+        SI unit of the values (``"A"``, ``"s"``, ``"J"``, ``"Hz"``, ``"1"`` for a pure number or
+        fraction, ``"%"`` for a percentage, ``""`` for words and labels).
+    description : str
+        What the column holds, including what its words mean and when a cell is empty.
+    """
+
+    name: str
+    unit: str
+    description: str
+
+    def __post_init__(self) -> None:
+        if not self.name or any(c in self.name for c in ",\n\r"):
+            raise ParameterError("column name", self.name, "a non-empty name without commas or line breaks")
+        if not self.description:
+            raise ParameterError(f"column {self.name!r} description", self.description, "a non-empty description")
 
 
 class OutputError(MtjspiceError, RuntimeError):
@@ -53,6 +87,8 @@ class OutputDir:
     option : str
         How the caller names the destination in errors (``"--out"``).
 
+    Notes
+    -----
     Use as ``with OutputDir(out) as tmp: write files into tmp``. The constructor checks the
     destination (so create it before the work starts); publishing happens on leaving the block.
 
@@ -162,10 +198,39 @@ def _umask() -> int:
     return mask
 
 
-def write_csv(path: str | Path, header: Sequence[str], rows: Iterable[Sequence[object]] | np.ndarray) -> None:
-    """Write a CSV file with a header line; floats with 10 significant digits."""
+def write_csv(path: str | Path, header: Sequence[str | Column], rows: Iterable[Sequence[object]] | np.ndarray) -> None:
+    """Write a CSV file with a header line; floats with 10 significant digits, NaN as an empty cell.
+
+    Columns given as :class:`Column` are also described, one row each, in the folder's
+    :data:`COLUMNS_FILE` (file, column, unit, description), created on the first such file.
+    """
+    path = Path(path)
+    names = [c.name if isinstance(c, Column) else c for c in header]
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(header)
+        w.writerow(names)
         for row in rows:
-            w.writerow([f"{v:.10g}" if isinstance(v, (float, np.floating)) else v for v in row])
+            w.writerow([_cell(v) for v in row])
+    described = [c for c in header if isinstance(c, Column)]
+    if described:
+        describe(path, described)
+
+
+def describe(path: str | Path, columns: Sequence[Column]) -> None:
+    """Describe the columns of a file written some other way (a matrix without a header line, say)
+    in its folder's :data:`COLUMNS_FILE`, one row per column."""
+    path = Path(path)
+    sidecar = path.parent / COLUMNS_FILE
+    new = not sidecar.exists()
+    with open(sidecar, "a", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        if new:
+            w.writerow(("file", "column", "unit", "description"))
+        for c in columns:
+            w.writerow((path.name, c.name, c.unit, c.description))
+
+
+def _cell(v: object) -> object:
+    if isinstance(v, (float, np.floating)):
+        return "" if np.isnan(v) else f"{v:.10g}"
+    return v

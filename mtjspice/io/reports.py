@@ -11,7 +11,26 @@ from ..params import Device
 from ..physics.llgs import junction_resistance
 from ..results import ARRAY_PARTS, NEURON_PARTS, ArrayRun, NeuronRun
 
-__all__ = ["input_current", "neuron_report", "array_report", "energy_per_spike"]
+__all__ = ["input_current", "neuron_report", "array_report", "energy_per_spike", "MTJ_VALIDITY", "validity"]
+
+#: What each junction model (``--mtj``) can be trusted for: every report states its run's own.
+MTJ_VALIDITY: dict[str, str] = {
+    "macrospin": "macrospin model of the free layer: one uniform magnetization (see docs/physics.md: micromagnetics gives "
+                 "a smaller m_y above about 2 mA in the representative device)",
+    "compact": "compact MTJ: the device's fitted signed LIF (one state u = m.p, no precession, an Ornstein-"
+               "Uhlenbeck stand-in for thermal noise), fitted to the macrospin model and valid only for junction "
+               "currents within the fit's range [i_min, i_max] (the run warns when a junction leaves it); the "
+               "macrospin model's own limits apply on top",
+}
+
+
+def validity(mtj: str) -> str:
+    """The validity statement of the junction model ``mtj`` (a key of :data:`MTJ_VALIDITY`)."""
+    from ..errors import ParameterError
+
+    if mtj not in MTJ_VALIDITY:
+        raise ParameterError("mtj", mtj, " or ".join(map(repr, MTJ_VALIDITY)))
+    return MTJ_VALIDITY[mtj]
 
 
 def input_current(res: NeuronRun) -> np.ndarray:
@@ -32,6 +51,11 @@ def energy_per_spike(total: float, idle_power: float | None, t_stop: float, spik
     return total / spikes, active
 
 
+def _or(value: float, fmt: str, unit: str, absent: str) -> str:
+    """A number with its unit, or in words why there is none (never ``nan``)."""
+    return f"{value:{fmt}} {unit}" if math.isfinite(value) else f"none ({absent})"
+
+
 def _per_spike_lines(total: float, idle_power: float | None, t_stop: float, spikes: int, idle_how: str) -> list[str]:
     whole, active = energy_per_spike(total, idle_power, t_stop, spikes)
     if spikes <= 0:
@@ -46,10 +70,11 @@ def _per_spike_lines(total: float, idle_power: float | None, t_stop: float, spik
 
 
 def neuron_report(res: NeuronRun, device: Device, fi: np.ndarray | None = None,
-                  idle_power: float | None = None, trials: list[str] | None = None) -> str:
+                  idle_power: float | None = None, trials: list[str] | None = None, mtj: str = "macrospin") -> str:
     """The human summary of a neuron run (and its F-I rows, if given); ``idle_power`` (W, from
     :func:`mtjspice.circuits.neuron.idle_power`) adds the active energy per spike; ``trials``: the
-    lines of :meth:`mtjspice.analysis.trials.TrialStats.lines` for runs at temperature."""
+    lines of :meth:`mtjspice.analysis.trials.TrialStats.lines` for runs at temperature; ``mtj`` the
+    junction model (its validity statement ends the report)."""
     c, e = res.circuit, res.energy
     s = spike_summary(res.spikes, res.t, input_current(res), spike_widths(res.wave, res.probes, c.vdd))
     n = len(res.spikes)
@@ -68,8 +93,9 @@ def neuron_report(res: NeuronRun, device: Device, fi: np.ndarray | None = None,
         f"active-reset current {c.i_reset:.4g} A; read trim {c.i_trim:.4g} A",
         "",
         f"spikes: {res.spikes.n_positive} positive, {res.spikes.n_negative} negative",
-        f"  latency from input onset to first spike: {s['latency']:.4g} s",
-        f"  mean spike width: {s['spike_width']:.4g} s; highest firing rate: {s['max_rate']:.4g} 1/s",
+        f"  latency from input onset to first spike: {_or(s['latency'], '.4g', 's', 'no spike, or no input')}",
+        f"  mean spike width: {_or(s['spike_width'], '.4g', 's', 'no spike')}; highest firing rate: "
+        f"{_or(s['max_rate'], '.4g', '1/s', 'fewer than two spikes of one sign')}",
         "",
         "energy (J): dissipated per part",
     ]
@@ -93,15 +119,55 @@ def neuron_report(res: NeuronRun, device: Device, fi: np.ndarray | None = None,
     elif fi is not None:
         lines += ["", "firing rate against DC input (A, 1/s, wrong-sign spikes):"]
         lines += [f"  {i:+.4g}  {r:.4g}  {int(w)}" for i, r, w in fi]
-    lines += ["", "validity: macrospin model of the free layer (see README: micromagnetics gives a smaller m_y "
-              "above about 2 mA in the representative device)"]
+    lines += ["", f"validity: {validity(mtj)}"]
     return "\n".join(lines) + "\n"
 
 
+#: Neurons listed one by one in an array report (the rest are in neurons.csv).
+LISTED_NEURONS = 32
+
+
+def drive_lines(res: ArrayRun, i_th: float | None = None) -> list[str]:
+    """The array report's drive section: each row's sag at its worst, each neuron's input current
+    (mean and peak, against the onset ``i_th`` in A when given) and the columns' worst voltage."""
+    lines = ["drive (rows.csv, neurons.csv): what reached the rows and the neurons"]
+    pulsing = [(i, r) for i, r in enumerate(res.row_sag) if r.v_source_peak > 0]
+    if pulsing:
+        worst_i, worst = max(pulsing, key=lambda x: x[1].sag)
+        sags = np.array([r.sag for _, r in pulsing])
+        lines += [f"  rows: sources up to {max(r.v_source_peak for _, r in pulsing):.4g} V; worst row {worst_i} reached "
+                  f"{worst.v_row_worst:.4g} V of {worst.v_source_peak:.4g} V at its far end (sag {100 * worst.sag:.1f} %: "
+                  "the driver's output resistance and the row wire); median sag over the "
+                  f"{len(pulsing)} pulsing row(s) {100 * float(np.median(sags)):.1f} %"]
+    else:
+        lines += ["  rows: no row pulsed during the run"]
+    drive = dict(res.drive)
+    v_col = max((d.v_col_worst for d in drive.values()), default=0.0)
+    lines += [f"  columns: worst far-end voltage {v_col:.4g} V" + (" (ideal virtual grounds, no wire resistance)"
+                                                                      if v_col == 0 else "")]
+    head = "  neuron input current (A; the column mirrors' output), mean over the run and peak (signed)"
+    lines += [head + (f"; the neuron's onset current is {i_th:.4g} A: a neuron whose |peak| stays below it "
+                      "cannot fire" if i_th else "") + ":"]
+    counts = np.bincount(res.spikes.neuron, minlength=max(drive, default=-1) + 1) if len(res.spikes) else None
+    for j in sorted(drive)[:LISTED_NEURONS]:
+        d = drive[j]
+        n = int(counts[j]) if counts is not None and j < counts.size else 0
+        low = "  below onset" if i_th and abs(d.peak) < i_th else ""
+        lines.append(f"    neuron {j:4d}: mean {d.mean:+.4g}, peak {d.peak:+.4g} at {d.peak_t:.4g} s; {n} spike(s){low}")
+    if len(drive) > LISTED_NEURONS:
+        lines.append(f"    ... {len(drive) - LISTED_NEURONS} more in neurons.csv")
+    if i_th and drive:
+        below = sum(abs(d.peak) < i_th for d in drive.values())
+        lines.append(f"  {below} of {len(drive)} neuron(s) never received their onset current")
+    return lines
+
+
 def array_report(res: ArrayRun, n_inputs: int, n_neurons: int, idle_power: float | None = None,
-                 events_outside: int = 0) -> str:
+                 events_outside: int = 0, mtj: str = "macrospin", i_th: float | None = None) -> str:
     """The human summary of an array run; ``idle_power`` (W) adds the active energy per spike,
-    ``events_outside`` states input events dropped for lying outside the run."""
+    ``events_outside`` states input events dropped for lying outside the run, ``mtj`` names the
+    junction model (its validity statement ends the report), ``i_th`` (A) the neurons' onset
+    current the drive section compares their input currents with."""
     e = res.energy
     n_pos = int(np.sum(res.spikes.polarity > 0))
     n = len(res.spikes)
@@ -113,7 +179,7 @@ def array_report(res: ArrayRun, n_inputs: int, n_neurons: int, idle_power: float
              f"input events {res.input_events}; output spikes {n} ({n_pos} positive, {n - n_pos} negative)"]
     if events_outside:
         lines += [f"  ({events_outside} event(s) of the spikes file at or after the end of the run were ignored)"]
-    lines += ["",
+    lines += ["", *drive_lines(res, i_th), "",
              "energy dissipated per part, summed over the array (J):"]
     lines += [f"  {p:16s} {e[p]:.5g}  {100 * e[p] / e.parts_sum:5.1f} %" for p in ARRAY_PARTS]
     lines += [f"  {'sum of parts':16s} {e.parts_sum:.5g}",
@@ -121,6 +187,6 @@ def array_report(res: ArrayRun, n_inputs: int, n_neurons: int, idle_power: float
               *_per_spike_lines(e.total, idle_power, res.t_stop, n, "the neurons' idle power measured on one "
                                 "neuron with no input, times the neurons, plus the drivers' static bias"),
               f"energy per input event: {res.energy_per_input_event:.5g} J (whole run / input events in the run)",
-              "", "validity: macrospin model of each free layer; ideal column virtual grounds and current mirrors "
+              "", f"validity: every junction a {validity(mtj)}; ideal column virtual grounds and current mirrors "
               "(their supply cost is not modelled)"]
     return "\n".join(lines) + "\n"

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -131,12 +131,20 @@ class ArrayProbes:
         Per neuron in the deck: its own probes, through its instance.
     i_driver_supply : Probe
         The drivers' shared supply current (A).
+    row_far : tuple of Probe
+        With wire resistance: per input, the row's far end (V), where it sags most; else empty
+        (the driven end is the whole row).
+    column_far : dict of int to (Probe, Probe)
+        With wire resistance: per neuron, the far (top) end of its positive and negative column
+        (V); else empty (the columns are ideal virtual grounds at 0 V).
     """
 
     rows: tuple[tuple[Probe, Probe, Probe], ...]
     columns: dict[int, tuple[Probe, Probe]]
     neurons: dict[int, NeuronProbes]
     i_driver_supply: Probe
+    row_far: tuple[Probe, ...] = ()
+    column_far: dict[int, tuple[Probe, Probe]] = field(default_factory=dict)
 
     def all(self) -> tuple[Probe, ...]:
         """Every probe: rows, then per neuron its columns and its own probes, then the driver supply."""
@@ -144,6 +152,7 @@ class ArrayProbes:
         for j, (cp, cn) in self.columns.items():
             out += [cp, cn, *self.neurons[j].all()]
         out.append(self.i_driver_supply)
+        out += [*self.row_far, *(p for pair in self.column_far.values() for p in pair)]
         return tuple(out)
 
 
@@ -235,4 +244,7 @@ def array_block(weights: np.ndarray, inputs: Sequence[Waveform | float], circuit
                   Element(f"Fn{j}", (f"ni{j}", "0"), (Word(v_cn.name), arr.mirror_gain)), inst]
         col_probes[j] = (Probe.current(v_cp), Probe.current(v_cn))
         neuron_probes[j] = nb.probes.inside(inst)
-    return ArrayBlock(tuple(items), ArrayProbes(tuple(rows), col_probes, neuron_probes, Probe.current(v_supply)))
+    far_rows = tuple(Probe.node(f"row{i}_{m}") for i in range(n_in)) if wire else ()
+    far_cols = {j: (Probe.node(f"cp{j}_0"), Probe.node(f"cn{j}_0")) for j in cols} if wire else {}
+    return ArrayBlock(tuple(items), ArrayProbes(tuple(rows), col_probes, neuron_probes, Probe.current(v_supply),
+                                                far_rows, far_cols))

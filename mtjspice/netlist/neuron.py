@@ -230,6 +230,8 @@ def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str =
         only the ports ``ni clk enr`` (a lone neuron: fewer matrix rows, and the deck every
         single-neuron figure in the README was measured on).
 
+    Notes
+    -----
     The input current (A) enters at port ``ni``; positive current pushes u up. Either way the
     rail elements carry the same names, so the probes and the energy bookkeeping are one.
     """

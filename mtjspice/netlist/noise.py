@@ -158,7 +158,7 @@ def noise_file_text(z: np.ndarray, interval: float) -> str:
 
 
 def noise_polynomials(device: Device, k: float) -> list[list[Poly]]:
-    """L[i][j]: the coefficient of h_th,j in dm_i/dt (1/``TIME_UNIT``), polynomials in m:
+    """``L[i][j]``: the coefficient of h_th,j in dm_i/dt (1/``TIME_UNIT``), polynomials in m:
     -k [m x e_j + alpha (m m_j - e_j |m|^2)], the field term of the LLGS equation with h = e_j
     (``k`` = gamma' Ms TIME_UNIT)."""
     alpha = device.material.alpha

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..analysis.stats import wilson_interval
+from ..io.outputs import Column
+from ..io.reports import validity
 from ..results import ARRAY_PARTS
 from .experiment import StudyResult
 
-__all__ = ["LABELS", "accuracy_rows", "confusion", "report_text"]
+__all__ = ["LABELS", "ACCURACY_COLUMNS", "CONFUSION_COLUMNS", "CIRCUIT_COLUMNS", "ENERGY_COLUMNS", "LEGEND",
+           "accuracy_rows", "confusion", "rate_columns", "report_text", "weight_columns"]
 
 LABELS = {
     "ideal": "ideal signed LIF",
@@ -27,24 +31,114 @@ def _label(name: str) -> str:
     return LABELS.get(name, name)
 
 
+#: The columns of accuracy.csv, the rows of :func:`accuracy_rows` (the report's table shows the same).
+ACCURACY_COLUMNS: tuple[Column, ...] = (
+    Column("model", "", "neuron model (ideal, fitted, device, device_<T>K, variation, variation_trim, "
+           "variation_trim_readout, device_tuned, ngspice)"),
+    Column("description", "", "what the model is, in words"),
+    Column("images", "1", "test images run with this model"),
+    Column("correct", "1", "images whose decision (largest signed output count) is the true class"),
+    Column("accuracy_percent", "%", "correct / images x 100 (the table's 'acc %')"),
+    Column("accuracy_low_percent", "%", "lower end of the 95 % Wilson confidence interval of the accuracy "
+           "(the table's 'CI 95 %')"),
+    Column("accuracy_high_percent", "%", "upper end of the 95 % Wilson confidence interval of the accuracy"),
+    Column("drop_pp", "%", "accuracy minus the ideal LIF's on the same images, in percentage points (the "
+           "table's 'drop pp'); the ngspice row is held against the ideal LIF's first images, the ones it ran"),
+    Column("undecided_percent", "%", "share of images with no decision: no output neuron spiked positive (the "
+           "table's 'undec %')"),
+    Column("hidden_spikes_per_image", "1", "spikes of the hidden layer per image, both signs, summed over its "
+           "neurons (the table's 'hid sp')"),
+    Column("output_spikes_per_image", "1", "spikes of the 10 output neurons per image, both signs (the table's "
+           "'out sp')"),
+    Column("seconds_per_image", "s", "wall time per image of this model's run"),
+    Column("v_junction_max", "V", "largest junction voltage of any neuron over the run (the table's 'V max'); "
+           "empty for the LIF models (no junction) and for ngspice (its warnings say when breakdown is passed)"),
+    Column("over_breakdown_percent", "%", "share of neuron-time with the junction above its breakdown voltage "
+           "(the table's '>bd %'); empty where V max is"),
+)
+
+#: The report table's headings and what each means (printed under the table).
+LEGEND = (
+    "acc %: test images classified right; CI 95 %: its Wilson confidence interval (few images give a wide one)",
+    "drop pp: accuracy minus the ideal LIF's on the same images (percentage points; negative = worse)",
+    "undec %: images with no decision (no output neuron spiked positive)",
+    "hid sp / out sp: spikes per image of the hidden layer / the 10 outputs, both signs, summed over the layer",
+    "s/image: wall time per image; V max: largest junction voltage of any neuron (V); >bd %: share of "
+    "neuron-time above the junction's breakdown voltage",
+    "a blank cell: not applicable (the LIF models have no junction; the ngspice run does not record V max)",
+)
+
+
+def _interval(k: int, n: int) -> tuple[float, float]:
+    lo, hi = wilson_interval(k, n) if n else (np.nan, np.nan)
+    return round(100 * lo, 2), round(100 * hi, 2)
+
+
 def accuracy_rows(res: StudyResult) -> list[tuple[object, ...]]:
-    """(model, description, images, accuracy %, drop from ideal pp, undecided %, hidden spikes per
-    image, output spikes per image, seconds per image, largest junction voltage V, % of neuron-time
-    with the junction above its breakdown voltage)."""
-    ideal = next(r.accuracy for r in res.runs if r.model == "ideal")
+    """One row per model, columns :data:`ACCURACY_COLUMNS` (NaN where not applicable)."""
+    ideal = next(r for r in res.runs if r.model == "ideal")
+    ideal_ok = dict(zip(ideal.index.tolist(), (ideal.predictions == ideal.labels).tolist(), strict=True))
+
+    def drop(index: np.ndarray, accuracy: float) -> float:
+        if not all(int(i) in ideal_ok for i in index):
+            return np.nan
+        return round(100 * (accuracy - float(np.mean([ideal_ok[int(i)] for i in index]))), 2)
+
     rows: list[tuple[object, ...]] = []
     for r in res.runs:
-        rows.append((r.model, _label(r.model), int(r.index.size), round(100 * r.accuracy, 2),
-                     round(100 * (r.accuracy - ideal), 2), round(100 * r.undecided, 2),
+        n, k = int(r.index.size), int(np.sum(r.predictions == r.labels))
+        rows.append((r.model, _label(r.model), n, k, round(100 * r.accuracy, 2), *_interval(k, n),
+                     drop(r.index, r.accuracy), round(100 * r.undecided, 2),
                      round(float(r.hidden_spikes.mean()), 2), round(float((r.pos + r.neg).sum(1).mean()), 2),
                      r.seconds / r.index.size, r.v_max, round(100 * r.over_breakdown, 3)))
     c = res.circuit
     if c is not None:
-        rows.append(("ngspice", "neuron arrays in ngspice", int(c.index.size), round(100 * c.accuracy, 2), np.nan,
-                     round(100 * float(np.mean(c.predictions < 0)), 2),
+        n, k = int(c.index.size), int(np.sum(c.predictions == c.labels))
+        rows.append(("ngspice", "neuron arrays in ngspice", n, k, round(100 * c.accuracy, 2), *_interval(k, n),
+                     drop(c.index, c.accuracy), round(100 * float(np.mean(c.predictions < 0)), 2),
                      round(float(c.hidden_spice.sum(axis=(1, 2)).mean()), 2),
                      round(float(c.output_spice.sum(axis=(1, 2)).mean()), 2), c.seconds / c.index.size, np.nan, np.nan))
     return rows
+
+
+def _cell(value: object, fmt: str, width: int) -> str:
+    """A table cell; NaN (not applicable) is blank."""
+    if isinstance(value, float) and not np.isfinite(value):
+        return " " * width
+    return format(value, f"{width}{fmt}")
+
+
+CONFUSION_COLUMNS: tuple[Column, ...] = (
+    Column("true", "1", "true class of the images counted in this row (digit 0-9)"),
+    *(Column(str(k), "1", f"images of the row's class decided as {k}") for k in range(10)),
+    Column("none", "1", "images of the row's class with no decision (no output neuron spiked positive)"))
+
+CIRCUIT_COLUMNS: tuple[Column, ...] = (
+    Column("image", "1", "test image (index into the test split)"),
+    Column("layer", "", "hidden or output"),
+    Column("neuron", "1", "neuron of the layer, 0-based"),
+    Column("spice_pos", "1", "positive spikes of the neuron in ngspice"),
+    Column("spice_neg", "1", "negative spikes of the neuron in ngspice"),
+    Column("python_pos", "1", "positive spikes of the same neuron with the Python device model on the same inputs"),
+    Column("python_neg", "1", "negative spikes of the same neuron with the Python device model"))
+
+ENERGY_COLUMNS: tuple[Column, ...] = (
+    Column("image", "1", "test image (index into the test split)"),
+    *(Column(p, "J", f"energy of the part '{p}' over the image's window, both layers' arrays") for p in ARRAY_PARTS),
+    Column("total_J", "J", "sum of the parts: the energy of one inference"))
+
+
+def rate_columns(models: list[str]) -> list[Column]:
+    """rate_curves.csv's columns: the DC current and one rate per neuron model."""
+    return [Column("current_A", "A", "DC input current of one neuron"),
+            *(Column(f"{m}_Hz", "Hz", f"spike rate of the {_label(m)} neuron: spikes over the study's window "
+                     "from rest, divided by the window") for m in models)]
+
+
+def weight_columns(layer: str, rows: str) -> list[Column]:
+    """The description of a weights file (a matrix without a header line)."""
+    return [Column(f"column j (of {layer} neurons)", "S", f"stored conductance G+ - G- from row i to {layer} neuron "
+                   f"j; rows: {rows}; no header line, '#' comment first (mtjspice array --weights reads it)")]
 
 
 def confusion(labels: np.ndarray, pred: np.ndarray, classes: int = 10) -> np.ndarray:
@@ -73,12 +167,14 @@ def report_text(res: StudyResult, device_name: str) -> str:
              f"rate-model (analog) accuracy on the whole test split: {100 * res.rate_accuracy:.2f} %",
              f"safe range: the device neuron's junction passes its breakdown voltage from |I| = "
              f"{res.i_breakdown * 1e3:.4g} mA DC (column '>bd %': share of neuron-time above it)", "",
-             f"{'model':34s} {'images':>6s} {'acc %':>7s} {'drop pp':>8s} {'undec %':>8s} {'hid sp':>7s} "
-             f"{'out sp':>7s} {'s/image':>8s} {'V max':>6s} {'>bd %':>6s}"]
+             f"{'model':34s} {'images':>6s} {'acc %':>7s} {'CI 95 %':>13s} {'drop pp':>8s} {'undec %':>8s} "
+             f"{'hid sp':>7s} {'out sp':>7s} {'s/image':>8s} {'V max':>6s} {'>bd %':>6s}"]
     for row in accuracy_rows(res):
-        _, label, n, acc, dr, und, hs, os_, sec, vm, bd = row
-        lines.append(f"{label:34s} {n:6d} {acc:7.2f} {dr:8.2f} {und:8.2f} {hs:7.1f} {os_:7.1f} {sec:8.3g} "
-                     f"{vm:6.3g} {bd:6.3g}")
+        _, label, n, _k, acc, lo, hi, dr, und, hs, os_, sec, vm, bd = row
+        ci = f"{lo:.1f}-{hi:.1f}"
+        lines.append(f"{label:34s} {n:6d} {acc:7.2f} {ci:>13s} {_cell(dr, '.2f', 8)} {und:8.2f} {hs:7.1f} "
+                     f"{os_:7.1f} {sec:8.3g} {_cell(vm, '.3g', 6)} {_cell(bd, '.3g', 6)}")
+    lines += ["", *LEGEND]
     c = res.circuit
     if c is not None:
         e = c.energy.mean(axis=0)
@@ -91,4 +187,7 @@ def report_text(res: StudyResult, device_name: str) -> str:
                   f"  energy per inference: {c.energy_per_inference * 1e12:.4g} pJ (" +
                   ", ".join(f"{p} {v * 1e12:.3g}" for p, v in zip(ARRAY_PARTS, e, strict=True)) + " pJ)"]
         lines += [f"  warning: {w}" for w in c.warnings[:4]]
+    lines += ["", f"validity: the Python device models: {validity('macrospin')}"]
+    if c is not None:
+        lines += [f"validity: the ngspice arrays' junctions (--mtj {s.mtj}): {validity(s.mtj)}"]
     return "\n".join(lines) + "\n"

@@ -27,7 +27,7 @@ def plot_comparison(cmp: Comparison, path: str | Path, column: int = 0) -> None:
     tn = cmp.t * 1e9
     ax0.plot(tn, cmp.current[:, column] * 1e3, "k", lw=0.8)
     ax0.set_ylabel("I (mA)")
-    colours = ("C3", "C0", "C2", "C4")
+    colours = ("C2", "C1", "C4", "C5")  # not the sign colours (plots.base)
     for d, c in zip(cmp.designs, colours, strict=False):
         over = " > breakdown" if d.v_max > d.breakdown_voltage else ""
         ax1.plot(tn, d.u[:, column], c, lw=1, label=f"{d.name}: u = m.p (best-LIF nrmse {d.fit.nrmse:.3f}; "

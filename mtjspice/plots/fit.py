@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..analysis.lif import lif_response
-from .base import new_figure, save
+from .base import NEGATIVE, POSITIVE, new_figure, save
 
 if TYPE_CHECKING:
     from ..analysis.devicefit import DeviceFit
@@ -41,11 +41,11 @@ def plot_fit(result: DeviceFit, path: str | Path, title: str = "", columns: int 
     fig, axes = new_figure(rows, 1, figsize=(8, 2.2 * rows))
     tn = result.t * 1e9
     for ax, j in zip(axes[:len(pick)], pick, strict=False):
-        ax.plot(tn, result.u[:, j], "C3", lw=1, label="device u = m.p")
+        ax.plot(tn, result.u[:, j], "C2", lw=1, label="device u = m.p")
         ax.plot(tn, model[:, j], "k--", lw=1, label="fitted LIF")
         ax2 = ax.twinx()
-        ax2.plot(tn, result.current[:, j] * 1e3, "C0", lw=0.6, alpha=0.5)
-        ax2.set_ylabel("I (mA)", color="C0")
+        ax2.plot(tn, result.current[:, j] * 1e3, "C1", lw=0.6, alpha=0.5)
+        ax2.set_ylabel("I (mA)", color="C1")
         ax.set_ylabel("u")
         ax.set_xlabel("t (ns)")
         ax.legend(loc="upper right", fontsize=7)
@@ -57,7 +57,7 @@ def plot_fit(result: DeviceFit, path: str | Path, title: str = "", columns: int 
     if math.isfinite(result.i_min):
         ax.axvspan(result.i_min * 1e3, result.i_max * 1e3, color="C2", alpha=0.15, label="validity range")
     if math.isfinite(result.i_breakdown) and result.i_breakdown <= float(np.max(result.scan_currents)):
-        ax.axvline(result.i_breakdown * 1e3, color="C3", ls="--", lw=1,
+        ax.axvline(result.i_breakdown * 1e3, color="k", ls="--", lw=1,
                    label=f"breakdown ({result.breakdown_voltage:.3g} V) at {result.i_breakdown * 1e3:.3g} mA")
     if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="lower left", fontsize=7)
@@ -71,7 +71,7 @@ def plot_fit(result: DeviceFit, path: str | Path, title: str = "", columns: int 
 
 def _plot_hysteresis(ax: Any, hyst: OnsetHysteresis) -> None:
     """Settled u of the down staircase against |I| (both signs), and the up and down onsets."""
-    for j, (name, colour) in enumerate((("I > 0", "C3"), ("I < 0", "C0"))):
+    for j, (name, colour) in enumerate((("I > 0", POSITIVE), ("I < 0", NEGATIVE))):
         ok = np.isfinite(hyst.levels[:, j])
         order = np.argsort(hyst.levels[ok, j])
         ax.plot(hyst.levels[ok, j][order] * 1e3, hyst.u[ok, j][order], ".-", color=colour, ms=3, lw=0.8,

@@ -20,7 +20,7 @@ def plot_trajectory(t: np.ndarray, m: np.ndarray, current: np.ndarray, path: str
     """
     fig, (ax1, ax2) = new_figure(2, 1, figsize=(7, 5), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
     tn = t * 1e9
-    for i, (name, colour) in enumerate((("m_x", "C0"), ("m_y", "C3"), ("m_z", "C2"))):
+    for i, (name, colour) in enumerate((("m_x", "C2"), ("m_y", "k"), ("m_z", "C4"))):
         ax1.plot(tn, m[:, i], colour, label=name)
     ax1.set_ylabel("magnetization")
     ax1.set_ylim(-1.05, 1.05)
