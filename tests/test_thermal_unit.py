@@ -71,3 +71,57 @@ def test_output_times_and_step(ortho_path) -> None:
     assert traj.t == pytest.approx(np.arange(6) * 1e-12, abs=1e-24)
     assert traj.m.shape == (6, 1, 3)
     assert traj.steps == 20
+
+
+def test_time_dependent_drive_at_zero_kelvin_follows_the_deterministic_solver(ortho_path) -> None:
+    # At 0 K the stochastic Heun scheme is a second-order deterministic method; with a pulse that
+    # switches on at 0.1 ns and off at 0.3 ns it must see the drive at the right times (each stage at
+    # its own time). Step 20 fs against rates of ~1e11 1/s: Heun's error ~ (h rate)^2 x rate x t ~ 1e-6;
+    # a drive seen one step early or late moves m by rate x a_J-torque x h ~ 1e-4.
+    dev = ms.load_device(ortho_path)
+    wave = ms.Pulse(0.0, 0.5e-3, 0.1e-9, 1e-12, 1e-12, 0.2e-9, 1.0)
+    cold = ms.simulate_thermal(dev, wave, 0.4e-9, 10e-12, dt=2e-14, temperature=0.0)
+    det = ms.simulate(dev, wave, 0.4e-9, 10e-12, rtol=1e-10)
+    assert np.max(np.abs(cold.m - det.m)) < 1e-5
+    assert np.max(np.abs(cold.m[-1] - cold.m[0])) > 1e-3  # the pulse did move m
+
+
+def test_initial_state_default_seed_and_single_substep(ortho_path) -> None:
+    dev = ms.load_device(ortho_path)
+    # an explicit m0 is where the run starts (row 0 is the initial state, exactly)
+    m0 = np.array([0.6, 0.0, 0.8])
+    traj = ms.simulate_thermal(dev, 0.0, 1e-12, 1e-12, m0=m0, temperature=0.0)
+    assert traj.m[0, 0] == pytest.approx(m0, abs=1e-15)
+    # the default seed is 0
+    a = ms.simulate_thermal(dev, 0.0, 2e-12, 1e-12)
+    b = ms.simulate_thermal(dev, 0.0, 2e-12, 1e-12, seed=0)
+    assert np.array_equal(a.m, b.m)
+    # a Generator is used as given (its state advances)
+    g = np.random.default_rng(5)
+    c = ms.simulate_thermal(dev, 0.0, 2e-12, 1e-12, seed=g)
+    d = ms.simulate_thermal(dev, 0.0, 2e-12, 1e-12, seed=g)
+    assert np.array_equal(c.m, ms.simulate_thermal(dev, 0.0, 2e-12, 1e-12, seed=5).m) and not np.array_equal(c.m, d.m)
+    # dt equal to dt_out: one step per output interval
+    assert ms.simulate_thermal(dev, 0.0, 5e-12, 1e-13, dt=1e-13).steps == 50
+
+
+def test_refusals_and_warnings_say_what_to_do(ortho_path, monkeypatch) -> None:
+    from mtjspice import budget
+    from mtjspice.errors import CostError, CostWarning
+    from mtjspice.physics.batch import DeviceBatch
+
+    dev = ms.load_device(ortho_path)
+    with pytest.raises(CostError, match=r"raise dt \(or dt_out\) or shorten t_stop"):
+        ms.simulate_thermal(dev, 0.0, 1e-3, 1e-9)
+    with pytest.raises(ms.ParameterError, match=r"allowed: a step that resolves the fastest rate \(step x rate <= 1\.0\)"
+                                                 r": the step is 1e-11 s and "):
+        ms.simulate_thermal(dev, 0.0, 1e-9, 1e-10, dt=1e-11)
+    # the run-time estimate grows with the devices: 10 steps x 1000 devices x (55 + 0.13 x 1000) us
+    monkeypatch.setattr(budget, "SLOW_SECONDS", 1e-6)
+    with pytest.warns(CostWarning, match=r"\(10 steps x 1000 devices\) is estimated to take about 0\.0019 s; "
+                                         r"raise dt or shorten t_stop"):
+        ms.simulate_thermal(DeviceBatch.from_device(dev, n=1000), 0.0, 1e-12, 1e-12, dt=1e-13)
+    # the output's memory counts every device: 101 samples x 1000 devices x 10 values x 8 bytes = 8 MB
+    monkeypatch.setenv("MTJSPICE_MEMORY_LIMIT", "10e6")
+    with pytest.raises(CostError, match="^t_stop: "):
+        ms.simulate_thermal(DeviceBatch.from_device(dev, n=1000), 0.0, 1e-12, 1e-14, dt=1e-14)
