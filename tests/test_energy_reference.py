@@ -21,7 +21,7 @@ from mtjspice.results import Waveforms
 T_RUN = 20e-9  # s
 
 
-def circuit(**kw: float) -> NeuronCircuit:
+def circuit(**kw: float | str) -> NeuronCircuit:
     base = dict(comparator="behavioral", reset="leak", r_ref=1000.0, v_read=1.0, v_hi=0.2, v_lo=0.1,
                 clock_period=1e-9, read_width=0.2e-9, settle=0.05e-9, t_refractory=1e-9, i_reset=0.0,
                 i_trim=5e-5, vdd=1.0, r_on=250.0, r_off=1e9, edge=10e-12, ref_offset=0.02)

@@ -13,8 +13,9 @@ import pytest
 from mtjspice.montecarlo.verdict import circuit_ok, device_verdict
 
 # one working sample, then one sample per condition that breaks it
-GOOD = {"fires_pos": True, "fires_neg": True, "wrong_sign": False, "relaxed": True, "v_max": 0.8, "read_safe": True}
-BROKEN = {
+GOOD: dict[str, object] = {"fires_pos": True, "fires_neg": True, "wrong_sign": False, "relaxed": True, "v_max": 0.8,
+                           "read_safe": True}
+BROKEN: dict[str, dict[str, object]] = {
     "no_positive_spike": {"fires_pos": False},
     "no_negative_spike": {"fires_neg": False},
     "wrong_sign": {"wrong_sign": True},
