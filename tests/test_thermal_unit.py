@@ -125,3 +125,30 @@ def test_refusals_and_warnings_say_what_to_do(ortho_path, monkeypatch) -> None:
     monkeypatch.setenv("MTJSPICE_MEMORY_LIMIT", "10e6")
     with pytest.raises(CostError, match="^t_stop: "):
         ms.simulate_thermal(DeviceBatch.from_device(dev, n=1000), 0.0, 1e-12, 1e-14, dt=1e-14)
+
+
+def test_a_drive_on_from_t0_is_seen_from_the_first_stage(ortho_path) -> None:
+    # 0.5 mA from t = 0, off after 0.2 ns (PWL): the very first Heun stage must use the drive at t = 0.
+    # Same tolerance as the pulse test above (a first stage at any other time moves m by ~1e-4).
+    dev = ms.load_device(ortho_path)
+    wave = ms.PWL([0.0, 0.2e-9, 0.201e-9], [0.5e-3, 0.5e-3, 0.0])
+    cold = ms.simulate_thermal(dev, wave, 0.3e-9, 10e-12, dt=2e-14, temperature=0.0)
+    det = ms.simulate(dev, wave, 0.3e-9, 10e-12, rtol=1e-10)
+    assert np.max(np.abs(cold.m - det.m)) < 1e-5
+
+
+def test_breakdown_warning_and_step_counts(ortho_path) -> None:
+    import warnings
+
+    from mtjspice.errors import BreakdownWarning
+
+    dev = ms.load_device(ortho_path)
+    # 1.5 mA through R_P ~ 1.13 kOhm is about 1.7 V, above the 1 V rating: warned by default ...
+    with pytest.warns(BreakdownWarning, match="above its breakdown voltage"):
+        hot = ms.simulate_thermal(dev, 1.5e-3, 1e-12, 1e-12, dt=1e-14)
+    assert hot.steps == 100 and hot.rejected == 0 and type(hot.rejected) is int  # a fixed step rejects nothing
+    # ... and silent with breakdown="ignore"; below the rating there is nothing to warn about
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", BreakdownWarning)
+        ms.simulate_thermal(dev, 1.5e-3, 1e-12, 1e-12, dt=1e-14, breakdown="ignore")
+        ms.simulate_thermal(dev, 0.1e-3, 1e-12, 1e-12, dt=1e-14)
