@@ -3,7 +3,6 @@ the power model's fit and the two subcommands."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -114,9 +113,7 @@ def test_netlist_has_m_neuron_instances(device) -> None:  # type: ignore[no-unty
 
 def test_netlist_matches_golden_file(device) -> None:  # type: ignore[no-untyped-def]
     text = _golden_deck(device)
-    if os.environ.get("MTJSPICE_UPDATE_GOLDEN"):  # regenerate after a deliberate change, then review the diff
-        (DATA / "array_2x2.cir").write_text(text, encoding="utf-8")
-        (ROOT / "netlists" / "array_2x2.cir").write_text(text, encoding="utf-8")
+    # regenerate with python tests/regen_goldens.py after a deliberate change, then review the diff
     got = text.splitlines()
     want = (DATA / "array_2x2.cir").read_text(encoding="utf-8").splitlines()
     # the example in netlists/ is the same deck, kept in sync

@@ -38,10 +38,12 @@ def test_rhs_is_orthogonal_to_m_and_pushes_toward_p() -> None:
     H = rng.normal(size=(3, 20)) * 1e5
     p = np.array([[0.0], [1.0], [0.0]])
     f = llgs_rhs(m, H * 0, 1e4, p, 0.01, 2.2e5)
+    # |f| is about gamma' a_J = 2.2e9 1/s: m.f = 0 holds to rounding, 1e-16 x 2.2e9 x a few terms < 1e-6
     assert np.allclose(np.sum(f * m, axis=0), 0, atol=1e-6)
     # With no field, positive a_J increases m.p.
     assert np.all(f[1][np.abs(m[1]) < 0.99] > 0)
     f = llgs_rhs(m, H, 1e4, p, 0.01, 2.2e5)
+    # with |H| ~ 1e5 A/m, |f| ~ 2e10 1/s: rounding leaves m.f at about 1e-6; 1e-3 is 5e-14 of |f|
     assert np.allclose(np.sum(f * m, axis=0), 0, atol=1e-3)
 
 
@@ -55,12 +57,15 @@ def test_kittel_frequency_and_damping(ortho_path) -> None:
         return A * np.exp(-lam_ * t) * np.cos(w * t + phi)
 
     popt, _ = curve_fit(model, t, mx, p0=(0.004, lam, omega, 0.0))
-    assert popt[2] == pytest.approx(omega, rel=0.01)
-    assert popt[1] == pytest.approx(lam, rel=0.01)
-    # Kittel's undamped formula omega0 = gamma mu0 Ms sqrt((Nx-Nz)(Ny-Nz)) is within 1 % too.
+    # The fit agrees with the linearised equation to 1.0e-6 (measured) at rtol 1e-10; the 0.004 rad
+    # amplitude shifts the frequency by O(theta^2) ~ 2e-5: 1e-4 (it was 1 %).
+    assert popt[2] == pytest.approx(omega, rel=1e-4)
+    assert popt[1] == pytest.approx(lam, rel=1e-4)
+    # Kittel's undamped formula omega0 = gamma mu0 Ms sqrt((Nx-Nz)(Ny-Nz)) leaves out the damping's
+    # frequency shift and the 1/(1 + alpha^2) of gamma': measured 1.8e-3 from the fit, so 3e-3.
     nx, ny, nz = device_demag(dev)
     kittel = dev.material.gamma * MU0 * dev.material.Ms * math.sqrt((nx - nz) * (ny - nz))
-    assert popt[2] == pytest.approx(kittel, rel=0.01)
+    assert popt[2] == pytest.approx(kittel, rel=3e-3)
 
 
 def test_parallel_critical_current_from_linear_stability(parallel_path) -> None:
@@ -80,7 +85,10 @@ def test_parallel_critical_current_from_linear_stability(parallel_path) -> None:
     for i, f in enumerate(frac):
         rate = np.polyfit(traj.t, np.log(energy[:, i]), 1)[0] / 2
         predicted = dev.gamma_prime * (f - 1) * a_jc
-        assert rate == pytest.approx(predicted, rel=0.01), f
+        # measured 0.34 % at 0.98 to 1.5 Ic0 (0.02 % at 0.5): on the elliptic orbit the energy above
+        # oscillates at twice the precession frequency, which biases a 10 ns log-linear fit; 0.5 %.
+        # (An alpha a_J term of the wrong sign moves the rate by 1.1 %: 1 % let it through.)
+        assert rate == pytest.approx(predicted, rel=5e-3), f
     assert energy[-1, 1] < energy[0, 1] and energy[-1, 2] > energy[0, 2]
 
 
@@ -105,6 +113,8 @@ def test_critical_current_switching_threshold(parallel_path) -> None:
 def test_unit_norm_over_100ns(ortho_path) -> None:
     dev = ms.load_device(ortho_path)
     traj = ms.simulate(dev, ms.pulse_train(0.6e-3, 5e-9, 5e-9), 100e-9, 50e-12, rtol=1e-8)
+    # the solver projects m back onto |m| = 1 after each step: what remains is rounding of the
+    # normalisation, far below the 1e-9 allowed
     assert np.max(np.abs(np.linalg.norm(traj.m, axis=-1) - 1)) < 1e-9
 
 
@@ -138,6 +148,8 @@ def test_against_dop853(ortho_path, current) -> None:
     traj = ms.simulate(dev, wave, 8e-9, 20e-12, rtol=1e-10)
     m_ref = _reference(dev, wave, 8e-9, traj.t)
     err = np.max(np.abs(traj.m[:, 0, :] - m_ref))
+    # the solver's stated accuracy (its docstring: max error over 8 ns <= 2e4 * rtol) at rtol 1e-10;
+    # the reference's own error at rtol 1e-12 is 100 times smaller
     assert err < 2e-6, err
     # The stated accuracy (solver docstring): max error over 8 ns <= 2e4 * rtol.
     coarse = ms.simulate(dev, wave, 8e-9, 20e-12, rtol=1e-8)
@@ -151,6 +163,9 @@ def test_batched_equals_single(ortho_path) -> None:
     batch = ms.simulate(devs, wave, 5e-9, 50e-12, rtol=1e-10)
     for i, d in enumerate(devs):
         one = ms.simulate(d, ms.square_pulse(currents[i], 3e-9), 5e-9, 50e-12, rtol=1e-10)
+        # a batch shares one step sequence (the error control takes the worst device), so a device's
+        # steps differ from its single run: both are within 2e4 * rtol = 2e-6 of the truth, and
+        # agree much closer since the batch's steps are smaller; 1e-7
         assert np.max(np.abs(one.m[:, 0] - batch.m[:, i])) < 1e-7
         assert np.allclose(one.resistance[:, 0], batch.resistance[:, i], rtol=1e-7)
     # Per-device overrides give the same batch.
@@ -165,6 +180,7 @@ def test_orthogonal_mirror_symmetry_and_leak(ortho_path) -> None:
     I = 0.6e-3
     pos = ms.simulate(dev, ms.square_pulse(I, 5e-9), 12e-9, 20e-12)
     neg = ms.simulate(dev, ms.square_pulse(-I, 5e-9), 12e-9, 20e-12)
+    # y -> -y is an exact symmetry of the equation and of the solver's arithmetic up to rounding
     assert np.max(np.abs(pos.my + neg.my)) < 1e-9
     k_on = int(round(5e-9 / 20e-12))
     assert pos.my[k_on - 50 : k_on].mean() > 0.3  # integrates toward +p

@@ -150,3 +150,63 @@ def test_a_trailing_newline_is_refused_everywhere(check) -> None:  # type: ignor
     for bad in (good + "\n", good + "\r", good + "\n.control"):
         with pytest.raises(NetlistError):
             check(bad)
+
+
+@pytest.mark.parametrize("bad", [";", "$", "'", '"', "{", "}", "\n", "\r", "a=1", "!", "&", "|", "`", "\\", "@", "#", "%"])
+def test_expressions_refuse_every_character_outside_arithmetic(bad: str) -> None:
+    # ';' and '$' start comments, quotes and braces start strings and parameter expansions in ngspice:
+    # each alone, and inside an otherwise valid expression, is refused
+    for text in (bad, f"V(a)*2{bad}", f"{bad}V(a)", f"1 + {bad} 2"):
+        with pytest.raises(NetlistError, match="^expression: got "):
+            safe.expr(text)
+
+
+def test_expressions_accept_arithmetic() -> None:
+    text = "-1.5e-3*V(x1.a, b) + (2^3)/i(Vsense) - u(V(c) > 0.5) * abs(x) < 1"
+    assert safe.expr(text.replace(".a", "_a")) == text.replace(".a", "_a")
+    assert safe.expr("x" * 100000) == "x" * 100000
+    with pytest.raises(NetlistError):
+        safe.expr("x" * 100001)
+    with pytest.raises(NetlistError):
+        safe.expr("")
+
+
+# Each validator's refusal is one line: what was checked, the value received, what is allowed.
+MESSAGES = [
+    (safe.name, "a b", "name: got 'a b'; allowed: a plain identifier (letter or _, then letters, digits or _; "
+     "at most 64 characters)"),
+    (safe.node, "1a", "node: got '1a'; allowed: '0' or a plain identifier (letters, digits, _)"),
+    (safe.num, "1", "value: got '1'; allowed: a finite real number"),
+    (safe.num, math.inf, "value: got inf; allowed: a finite real number"),
+    (safe.filename, "../x", "file name: got '../x'; allowed: a bare file name of letters, digits, '_', '.', '-'"),
+    (safe.title, "a;b", "title: got 'a;b'; allowed: up to 200 letters, digits, spaces and _ . , : = ( ) + / -"),
+    (safe.expr, "a;b", "expression: got 'a;b'; allowed: an arithmetic expression of letters, digits, spaces and "
+     "_ . , ( ) + - * / ^ < > (no newline, ';', '$' or quotes)"),
+    (safe.comment, "a\nb", "comment: got 'a\\nb'; allowed: one line of printable ASCII (at most 300 characters)"),
+    (safe.word, "a b", "word: got 'a b'; allowed: a plain identifier, '=', '[' or ']'"),
+    (safe.number_literal, "1.2.3", "number: got '1.2.3'; allowed: a decimal number such as 4.0 or 1.25e-009"),
+]
+
+
+@pytest.mark.parametrize(("check", "bad", "message"), MESSAGES)
+def test_refusals_say_what_value_and_what_is_allowed(check, bad: object, message: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(NetlistError) as err:
+        check(bad)
+    assert str(err.value) == message
+
+
+@pytest.mark.parametrize("check", [safe.name, safe.node, safe.num, safe.filename, safe.expr, safe.word,
+                                   safe.number_literal])
+def test_refusals_name_the_caller_s_parameter(check) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(NetlistError, match=r"^model name: got None; allowed: "):
+        check(None, "model name")
+
+
+def test_valid_values_pass_through_unchanged() -> None:
+    assert safe.name("_a1") == "_a1" and safe.node("0") == "0" and safe.node("n_1") == "n_1"
+    assert safe.filename("out-1.raw") == "out-1.raw" and safe.title("MTJ (1): a=2, b/c") == "MTJ (1): a=2, b/c"
+    assert safe.comment("any ; text $ here") == "any ; text $ here"
+    assert [safe.word(w) for w in ("=", "[", "]", "dc")] == ["=", "[", "]", "dc"]
+    assert safe.number_literal("-1.25e-009") == "-1.25e-009" and safe.number_literal(".5") == ".5"
+    assert safe.num(np.float32(0.5)) == "0.5" and safe.num(3) == "3" and safe.num(np.int64(-2)) == "-2"
+    assert safe.num(1 / 3) == "0.333333333333333"

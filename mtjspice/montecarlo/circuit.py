@@ -48,6 +48,7 @@ from ..variation import VariationSpec
 from .response import read_clock_current
 from .testspec import first_strobe, strobe_grid
 from .trim import TRIMS, gain_trim, reference_thresholds
+from .verdict import circuit_ok
 
 __all__ = ["CircuitMC", "COLUMNS", "circuit_chunk", "comparator_offsets", "noise_seeds", "sample_devices",
            "junction_drive", "strobe_times", "OFFSET_STREAM", "NOISE_STREAM"]
@@ -268,7 +269,7 @@ def circuit_chunk(device: Device, spec: VariationSpec, seed: int, indices: Seque
                "energy_per_spike": (pos.energy.total + neg.energy.total) / (n_pos + n_neg) if n_pos + n_neg else math.nan}
         for c, v in put.items():
             cols[c][j] = v
-    cols["ok"] = cols["fires_pos"] & cols["fires_neg"] & ~cols["wrong_sign"] & ~cols["breakdown"]
+    cols["ok"] = circuit_ok(cols["fires_pos"], cols["fires_neg"], cols["wrong_sign"], cols["breakdown"])
     return cols
 
 

@@ -43,6 +43,7 @@ from ..variation import SHORT_NAMES, VariationSpec
 from .onsettable import OnsetTable, Reduced, reduce
 from .response import decay_time, read_u, respond
 from .testspec import DeviceMC, NominalCircuit
+from .verdict import device_verdict
 
 __all__ = ["DeviceMC", "NominalCircuit", "device_chunk", "COLUMNS", "TRIM_COLUMNS", "REGIMES", "batch_overrides",
            "onset_reason"]
@@ -164,9 +165,8 @@ def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.nda
     read_safe = circuit.i_read < np.nan_to_num(i_th, nan=np.inf)
 
     def verdict(b: dict[str, np.ndarray], relaxed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        bd = b["v_max"] > batch.breakdown_voltage
-        ok = b["fires_pos"] & b["fires_neg"] & ~b["wrong_sign"] & relaxed & ~bd
-        return (ok & read_safe if mc.read == "dc" else ok), bd  # "dc" does not simulate the reads
+        return device_verdict(b["fires_pos"], b["fires_neg"], b["wrong_sign"], relaxed, b["v_max"],
+                              batch.breakdown_voltage, read_safe if mc.read == "dc" else None)  # "dc" does not simulate the reads
 
     nominal = r["by"][0]
     usable, breakdown = verdict(nominal, relaxed)
