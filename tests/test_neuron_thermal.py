@@ -39,6 +39,10 @@ def test_trial_statistics_follow_their_definitions() -> None:
     # train 1: spikes after 8 ns are positive while the input is negative -> 3 wrong
     assert st.wrong_sign_rate == pytest.approx((2 + 3 + 0) / (3 * 10e-9))
     assert math.isnan(trial_stats(table[:1], 10e-9).fano)  # one trial has no spread
+    text = "\n".join(trial_stats(table[:1], 10e-9).lines())
+    assert "nan" not in text and "std n/a (one trial)" in text  # the report says why a value is missing
+    silent = trial_stats(table[2:], 10e-9).lines()  # the trial without spikes
+    assert "latency from input onset: mean n/a (no trial spiked)" in silent[2] and "nan" not in "".join(silent)
 
 
 def test_temperature_zero_is_todays_deck(ortho_path: Path) -> None:

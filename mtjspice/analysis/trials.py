@@ -90,18 +90,27 @@ class TrialStats:
     active_energy_per_spike_std: float
 
     def lines(self) -> list[str]:
-        """The statistics in words (SI units)."""
+        """The statistics in words (SI units); a value that does not exist (no spike in any trial, one
+        trial only) is written as "n/a" with the reason, never as ``nan``."""
         q = self.latency_quartiles
+        no_spike = "n/a (no trial spiked)"
+        one = "n/a (one trial)" if self.trials < 2 else "n/a (fewer than two trials spiked)"
+
+        def val(x: float, fmt: str, unit: str = "", missing: str = no_spike) -> str:
+            return f"{x:{fmt}}{unit}" if math.isfinite(x) else missing
+
+        fano = val(self.fano, ".3g", missing="n/a (no spike, or one trial)")
         return [f"trials: {self.trials}",
-                f"spike count: mean {self.count_mean:.4g}, std {self.count_std:.3g}, Fano factor {self.fano:.3g} "
-                "(variance / mean across trials)",
-                f"first-spike latency from input onset: mean {self.latency_mean:.4g} s, std {self.latency_std:.3g} s, "
-                f"quartiles {q[0]:.4g} / {q[1]:.4g} / {q[2]:.4g} s",
+                f"spike count: mean {val(self.count_mean, '.4g')}, std {val(self.count_std, '.3g', missing=one)}, "
+                f"Fano factor {fano} (variance / mean across trials)",
+                f"first-spike latency from input onset: mean {val(self.latency_mean, '.4g', ' s')}, std "
+                f"{val(self.latency_std, '.3g', ' s', one)}, quartiles "
+                + (" / ".join(f"{v:.4g}" for v in q) + " s" if all(math.isfinite(v) for v in q) else no_spike),
                 f"wrong-sign spikes: {self.wrong_sign_rate:.4g} per second of run (polarity against the input's sign)",
-                f"energy per spike, whole run: mean {self.energy_per_spike_mean:.4g} J, std "
-                f"{self.energy_per_spike_std:.3g} J",
-                f"energy per spike, active: mean {self.active_energy_per_spike_mean:.4g} J, std "
-                f"{self.active_energy_per_spike_std:.3g} J"]
+                f"energy per spike, whole run: mean {val(self.energy_per_spike_mean, '.4g', ' J')}, std "
+                f"{val(self.energy_per_spike_std, '.3g', ' J', one)}",
+                f"energy per spike, active: mean {val(self.active_energy_per_spike_mean, '.4g', ' J')}, std "
+                f"{val(self.active_energy_per_spike_std, '.3g', ' J', one)}"]
 
 
 def _mean_std(x: np.ndarray) -> tuple[float, float]:

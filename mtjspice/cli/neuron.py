@@ -248,9 +248,10 @@ def run(args: argparse.Namespace) -> int:
           f"{t_stop:g} s; energy delivered {res.energy.total:.4g} J{per_spike}; ngspice {res.wall_ngspice:.2f} s")
     if stats is not None:
         print(f"at {args.temperature:g} K (seed {args.seed}" + (f" and up, {stats.trials} trials" if stats.trials > 1
-              else "") + f"): spike count {stats.count_mean:.4g} +- {stats.count_std:.2g}, Fano factor "
-              f"{stats.fano:.3g}; first-spike latency {stats.latency_mean:.4g} s; wrong-sign "
-              f"{stats.wrong_sign_rate:.3g} per s (see report.txt, trials.csv, trials.png)")
+              else "") + f"): spike count {_num(stats.count_mean, '.4g')} +- {_num(stats.count_std, '.2g')}, "
+              f"Fano factor {_num(stats.fano, '.3g')}; first-spike latency {_num(stats.latency_mean, '.4g', ' s')}; "
+              f"wrong-sign {stats.wrong_sign_rate:.3g} per s (see report.txt, trials.csv, trials.png; n/a: no "
+              "spike, or one trial)")
     if fi_stopped and fi_counts is not None:
         print(f"mtjspice neuron: error: the F-I sweep stopped early ({fi_stopped}); {printable(args.out)} holds the "
               f"{len(fi_rows or [])} of {len(fi_counts) * args.trials} trials that finished (fi_trials.csv, "
@@ -313,3 +314,8 @@ def _missing(counts: np.ndarray, currents: list[float], trials: int) -> str:
     """The currents whose trials did not all finish, in words."""
     out = [f"{i:.4g} A ({trials - int(n)} of {trials})" for i, n in zip(currents, counts, strict=True) if n < trials]
     return ", ".join(out) or "nothing"
+
+
+def _num(x: float, fmt: str, unit: str = "") -> str:
+    """``x`` formatted, or "n/a" where it does not exist (no spike, one trial): never "nan"."""
+    return f"{x:{fmt}}{unit}" if np.isfinite(x) else "n/a"
