@@ -127,9 +127,9 @@ class System:
         self.c_torque = g * batch.aj_per_amp  # -gamma' a_J / I
         uniform = bool(np.all(batch.p == batch.p[:, :1]))
         self.p_rows = tuple(float(x) for x in batch.p[:, 0]) if uniform else None
-        self._B = np.empty((5, n))
-        self._D, self._T = np.empty((3, n)), np.empty((3, n))
-        self._a1, self._a2, self._mm, self._mD = (np.empty(n) for _ in range(4))
+        self._B, self._D = np.empty((5, n)), np.empty((5, n))
+        self._T, self._U = np.empty((3, n)), np.empty((3, n))
+        self._a1, self._a2, self._mm = (np.empty(n) for _ in range(3))
         self.set_drive(drive)
         self._y = np.empty((5, n))
 
@@ -220,9 +220,10 @@ class System:
         ``y`` is the state as (5, n) rows x, y, z, x, y (:meth:`state`); ``g_th`` is Brown's
         thermal field already multiplied by -gamma' (1/s), shape (3, n), or None.
         """
-        B, D, T, a1, a2, mm, mD = self._B, self._D, self._T, self._a1, self._a2, self._mm, self._mD
+        B, D5, T, U, mm = self._B, self._D, self._T, self._U, self._mm
         mul, add, sub = np.multiply, np.add, np.subtract
         m = y[:3]
+        D = D5[:3]
         a1, a2 = self.torques(t, m)
         # -gamma' H, with H = -Ms N m + H_app + (2 Ku / (mu0 Ms)) (m.u) u + H_th, into B's rows 0-2
         H = B[:3]
@@ -246,18 +247,16 @@ class System:
                 elif pc != 0.0:
                     sub(B[c], mul(a1, pc, out=mm), out=B[c])
                     add(D[c], mul(a2, pc, out=mm), out=D[c])
+        # dm/dt = m x B + m (m.D) - D (m.m) = m x (B - D x m): two cross products of whole
+        # (3, n) rows, each row of a product read from the wrapped (5, n) arrays' shifted views
+        self.wrap(D5)
+        mul(D5[1:4], y[2:5], out=T)
+        mul(D5[2:5], y[1:4], out=U)
+        sub(H, T, out=H)
+        add(H, U, out=H)
         self.wrap(B)
-        # dm/dt = m x B + m (m.D) - D (m.m)
-        mul(m, m, out=T)
-        add(T[0], T[1], out=mm)
-        add(mm, T[2], out=mm)
-        mul(m, D, out=T)
-        add(T[0], T[1], out=mD)
-        add(mD, T[2], out=mD)
         mul(y[1:4], B[2:5], out=out)
         sub(out, mul(y[2:5], B[1:4], out=T), out=out)
-        add(out, mul(m, mD, out=T), out=out)
-        sub(out, mul(D, mm, out=T), out=out)
         return out
 
 
