@@ -95,6 +95,10 @@ def output_times(t_stop: float, dt_out: float, n: int = 1) -> np.ndarray:
     return dt_out * np.arange(k + 1)
 
 
+#: Largest PWL (corners x devices) whose torque coefficients :class:`System` tabulates at once.
+_TABLE_SIZE = 1 << 21
+
+
 class System:
     """The batch's right-hand side: constant arrays prepared once, work arrays allocated once.
 
@@ -144,8 +148,15 @@ class System:
         self._seg = -2
         self._ends: tuple[np.ndarray, ...] = ()
         self._diff: tuple[np.ndarray, ...] = ()
+        self._table: tuple[np.ndarray, ...] | None = None
         if self._kind == "dc" and isinstance(wave, DC):
             self._ends = self._scaled(np.asarray(wave.value, float))
+        elif self._kind == "pwl" and isinstance(wave, PWL) and wave.values.shape[0] * self.batch.n <= _TABLE_SIZE:
+            # every segment's torque coefficients at once (as _scaled computes them, bit for bit)
+            vs = wave.values if wave.values.ndim == 2 else wave.values[:, None]
+            with np.errstate(over="ignore", invalid="ignore"):
+                a2 = np.multiply(self.c_torque, vs)
+                self._table = (np.multiply(self.alpha, a2), a2, np.multiply(self.c_torque, vs[1:] - vs[:-1]))
         elif self._kind == "pulse" and isinstance(wave, Pulse):
             self._ends = self._scaled(wave.v1) + self._scaled(wave.v2)
             self._diff = self._scaled(wave.v2 - wave.v1)
@@ -160,21 +171,29 @@ class System:
         """(-gamma' alpha a_J, -gamma' a_J) (1/s), shape (n,), at time t (s) and magnetization m.
 
         An ideal current that is DC, a pulse or piecewise linear is scaled once per segment
-        (once per run for DC): an evaluation inside a segment costs two products and a sum."""
+        (once per run for DC; a PWL of at most ``_TABLE_SIZE`` corners x devices all at once when
+        the drive is set): an evaluation inside a segment costs two products and a sum."""
         kind, a1, a2 = self._kind, self._a1, self._a2
         if kind == "dc":
             return self._ends[0], self._ends[1]
         if kind == "pwl":
             i, w = self.sample.locate(t)
-            if i != self._seg:
-                vs = self.sample.wave.values  # type: ignore[attr-defined]
-                j = min(max(i, 0), vs.shape[0] - 1)
-                self._ends = self._scaled(vs[j])
-                self._diff = self._scaled(vs[j + 1] - vs[j] if 0 <= i < vs.shape[0] - 1 else 0.0 * vs[j])
-                self._seg = i
-            if w == 0.0:
-                return self._ends[0], self._ends[1]
-            base, step = self._ends[1], self._diff[1]
+            tab = self._table
+            if tab is not None:  # tabulated: row i of each table (row 0 before the first corner)
+                j = max(i, 0)
+                if w == 0.0:
+                    return tab[0][j], tab[1][j]
+                base, step = tab[1][j], tab[2][j]
+            else:
+                if i != self._seg:
+                    vs = self.sample.wave.values  # type: ignore[attr-defined]
+                    j = min(max(i, 0), vs.shape[0] - 1)
+                    self._ends = self._scaled(vs[j])
+                    self._diff = self._scaled(vs[j + 1] - vs[j] if 0 <= i < vs.shape[0] - 1 else 0.0 * vs[j])
+                    self._seg = i
+                if w == 0.0:
+                    return self._ends[0], self._ends[1]
+                base, step = self._ends[1], self._diff[1]
         elif kind == "pulse":
             w = self.sample.pulse_fraction(t)
             if w == 0.0:
