@@ -23,6 +23,7 @@ import numpy as np
 from ..stimulus import PWL
 from .batch import DeviceBatch
 from .drive import CurrentDrive
+from .kernels import heun_kernel
 from .trajectory import System
 
 __all__ = ["DormandPrince", "Heun", "GridStepper"]
@@ -135,16 +136,33 @@ class Heun:
     def __init__(self, sys: System, scale: np.ndarray, rng: np.random.Generator, h: float = 0.0) -> None:
         n = sys.batch.n
         self.sys, self.rng, self.h = sys, rng, h
-        self.g_scale = sys.neg_g * scale
+        self.g_scale = np.ascontiguousarray(np.broadcast_to(sys.neg_g * scale, (n,)))
         self.f0, self.f1, self.z, self.tmp = (np.empty((3, n)) for _ in range(4))
         self.p5 = sys.state()
         self.nrm = np.empty(n)
+        self.kernel = heun_kernel()
+        if self.kernel is not None:
+            def rows(x: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray:
+                return np.zeros(shape) if x is None else np.ascontiguousarray(np.broadcast_to(x, shape), dtype=float)
+
+            self._args = (rows(sys.field, (3, n)), rows(sys.alpha, (n,)), rows(sys.p, (3, n)),
+                          rows(sys.H_app, (3, n)), rows(sys.ku_coef, (n,)), rows(sys.u, (3, n)))
+            self._a = tuple(np.empty(n) for _ in range(4))
 
     def step(self, t: float, h: float, m5: np.ndarray) -> None:
         """Advance m5 from t by h (s) in place."""
         sys, f0, f1, z, p5 = self.sys, self.f0, self.f1, self.z, self.p5
         m = m5[:3]
         self.rng.standard_normal(out=z)
+        if self.kernel is not None and sys.ideal:  # the torques do not depend on m: the fused loop
+            a1a, a2a, a1b, a2b = self._a
+            for at, dst1, dst2 in ((t, a1a, a2a), (t + h, a1b, a2b)):
+                src1, src2 = sys.torques(at, m)  # may be System's own buffers: copied at once
+                np.copyto(dst1, src1)
+                np.copyto(dst2, src2)
+            self.kernel(m5, z, self.g_scale, *self._args, a1a, a2a, a1b, a2b, h, 0.5 * h,
+                        sys.H_app is not None, sys.ku_coef is not None)
+            return
         np.multiply(self.g_scale, z, out=z)
         sys.rhs(f0, t, m5, z)
         np.add(m, np.multiply(f0, h, out=p5[:3]), out=p5[:3])
