@@ -1,4 +1,4 @@
-"""The compiled Heun kernel (mtjspice/physics/kernels.py) against the numpy step: the same
+"""The compiled kernels (mtjspice/physics/kernels.py) against the numpy steps: the same
 trajectories bit for bit, for every term of the equation and every kind of ideal current."""
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ pytest.importorskip("numba")
 
 def _both(monkeypatch: pytest.MonkeyPatch, run):  # type: ignore[no-untyped-def]
     """run() with the kernel, then with the numpy step."""
-    kernels.heun_kernel.cache_clear()
+    kernels.kernels.cache_clear()
     monkeypatch.setenv("MTJSPICE_NUMBA", "1")
     fast = run()
-    kernels.heun_kernel.cache_clear()
+    kernels.kernels.cache_clear()
     monkeypatch.setenv("MTJSPICE_NUMBA", "0")
     slow = run()
-    kernels.heun_kernel.cache_clear()
+    kernels.kernels.cache_clear()
     return fast, slow
 
 
@@ -51,17 +51,19 @@ def test_the_kernel_is_the_numpy_heun_step_bit_for_bit(monkeypatch: pytest.Monke
     assert np.abs(fast.m[-1] - fast.m[0]).max() > 1e-3  # the devices moved
 
 
-def test_grid_stepper_is_the_same_with_the_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
-    dev = ms.load_device("orthogonal")
-    batch = DeviceBatch.from_device(dev, n=6)
-    cur = np.outer(np.linspace(0.2, 1.0, 21), np.linspace(-1e-3, 1e-3, 6))
+@pytest.mark.parametrize("temperature", [0.0, 300.0])
+def test_grid_stepper_is_the_same_with_the_kernels(monkeypatch: pytest.MonkeyPatch, temperature: float) -> None:
+    """GridStepper's fixed Dormand-Prince steps (0 K) and Heun steps (300 K), kernel against numpy."""
+    batch = _batch()
+    cur = np.outer(np.linspace(0.2, 1.0, 21), np.array([0.6e-3, -0.9e-3, 1.2e-3, 0.4e-3]))
 
     def run() -> tuple[np.ndarray, bool]:
-        st = GridStepper(batch, batch.m0, step=5e-12, temperature=300.0, rng=np.random.default_rng(2))
+        st = GridStepper(batch, batch.m0, step=5e-12, temperature=temperature, rng=np.random.default_rng(2))
         out = np.array([st.advance(cur, 10e-12) for _ in range(3)])
-        assert st.heun is not None
-        return out, st.heun.kernel is not None
+        used = st.heun.kernel is not None if st.heun is not None else st.dp.kernel is not None
+        return out, used
 
     (fast, used), (slow, unused) = _both(monkeypatch, run)
     assert used and not unused
     assert np.array_equal(fast, slow)
+    assert np.abs(fast[-1, -1] - fast[0, 0]).max() > 1e-3  # m.p moved

@@ -23,7 +23,7 @@ import numpy as np
 from ..stimulus import PWL
 from .batch import DeviceBatch
 from .drive import CurrentDrive
-from .kernels import heun_kernel
+from .kernels import kernels
 from .trajectory import System
 
 __all__ = ["DormandPrince", "Heun", "GridStepper"]
@@ -72,6 +72,18 @@ def _normalize(src: np.ndarray, dst5: np.ndarray, tmp: np.ndarray, nrm: np.ndarr
     System.wrap(dst5)
 
 
+def _kernel_arrays(sys: System) -> tuple[np.ndarray, ...]:
+    """System's constants as the kernels take them: field, alpha, p, H_app, Ku coefficient, u
+    (contiguous; zeros for an absent term), then the two has-term flags."""
+    n = sys.batch.n
+
+    def rows(x: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray:
+        return np.zeros(shape) if x is None else np.ascontiguousarray(np.broadcast_to(x, shape), dtype=float)
+
+    return (rows(sys.field, (3, n)), rows(sys.alpha, (n,)), rows(sys.p, (3, n)), rows(sys.H_app, (3, n)),
+            rows(sys.ku_coef, (n,)), rows(sys.u, (3, n)))
+
+
 class DormandPrince:
     """Dormand-Prince 5(4) steps of ``sys``'s equation; the state is a (5, n) array (:meth:`System.state`).
 
@@ -90,6 +102,11 @@ class DormandPrince:
         self.y5 = sys.state()
         self.tmp, self.err = np.empty((3, n)), np.empty((3, n))
         self.nrm = np.empty(n)
+        kern = kernels() if not shared else None
+        self.kernel = kern.dormand_prince if kern is not None else None
+        if self.kernel is not None:
+            self._args = _kernel_arrays(sys)
+            self._a1, self._a2 = np.zeros((7, n)), np.zeros((7, n))
 
     def first(self, t: float, m5: np.ndarray) -> np.ndarray:
         """Evaluate the first stage at time t (s) (at the start, and after the drive or m changed)."""
@@ -122,6 +139,26 @@ class DormandPrince:
         np.divide(err, tmp, out=err)
         return float(np.max(err))
 
+    def step(self, t: float, hh: float, m5: np.ndarray) -> None:
+        """A fixed step of hh (s) from m5 at t, accepted: :meth:`trial` (no error control), then
+        :meth:`accept`, fused into the compiled kernel when there is one and the drive is an ideal
+        current (its torques do not depend on m); the same numbers bit for bit either way."""
+        sys = self.sys
+        if self.kernel is None or not sys.ideal:
+            self.trial(t, hh, m5)
+            self.accept(m5)
+            return
+        a1, a2, m = self._a1, self._a2, m5[:3]
+        for s in range(1, 7):
+            src1, src2 = sys.torques(t + C[s] * hh, m)  # may be System's own buffers: copied at once
+            np.copyto(a1[s], src1)
+            np.copyto(a2[s], src2)
+        w = np.zeros((7, 7))
+        for s in range(1, 7):
+            for j, a in _A_NZ[s]:
+                w[s, j] = a * hh
+        self.kernel(m5, self.ks[0], *self._args, a1, a2, w, sys.H_app is not None, sys.ku_coef is not None)
+
     def accept(self, m5: np.ndarray) -> None:
         """Take the candidate: m5 = y / |y|; its last stage becomes the next first stage."""
         _normalize(self.y5[:3], m5, self.tmp, self.nrm)
@@ -140,13 +177,10 @@ class Heun:
         self.f0, self.f1, self.z, self.tmp = (np.empty((3, n)) for _ in range(4))
         self.p5 = sys.state()
         self.nrm = np.empty(n)
-        self.kernel = heun_kernel()
+        kern = kernels()
+        self.kernel = kern.heun if kern is not None else None
         if self.kernel is not None:
-            def rows(x: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray:
-                return np.zeros(shape) if x is None else np.ascontiguousarray(np.broadcast_to(x, shape), dtype=float)
-
-            self._args = (rows(sys.field, (3, n)), rows(sys.alpha, (n,)), rows(sys.p, (3, n)),
-                          rows(sys.H_app, (3, n)), rows(sys.ku_coef, (n,)), rows(sys.u, (3, n)))
+            self._args = _kernel_arrays(sys)
             self._a = tuple(np.empty(n) for _ in range(4))
 
     def step(self, t: float, h: float, m5: np.ndarray) -> None:
@@ -247,8 +281,7 @@ class GridStepper:
             while t < stop:
                 landing = t + h >= stop - 1e-12 * max(stop, 1e-30)
                 hh = stop - t if landing else h
-                dp.trial(t, hh, m5)
-                dp.accept(m5)
+                dp.step(t, hh, m5)
                 t = stop if landing else t + hh
                 self.steps += 1
             np.sum(m5[:3] * p, axis=0, out=mp[i])
