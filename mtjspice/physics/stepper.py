@@ -107,6 +107,7 @@ class DormandPrince:
         if self.kernel is not None:
             self._args = _kernel_arrays(sys)
             self._a1, self._a2 = np.zeros((7, n)), np.zeros((7, n))
+            self._w, self._w_hh = np.zeros((7, 7)), math.nan
 
     def first(self, t: float, m5: np.ndarray) -> np.ndarray:
         """Evaluate the first stage at time t (s) (at the start, and after the drive or m changed)."""
@@ -150,14 +151,20 @@ class DormandPrince:
             return
         a1, a2, m = self._a1, self._a2, m5[:3]
         for s in range(1, 7):
+            if s > 1 and C[s] == C[s - 1]:  # the same instant as the previous stage (stages 5 and 6)
+                np.copyto(a1[s], a1[s - 1])
+                np.copyto(a2[s], a2[s - 1])
+                continue
             src1, src2 = sys.torques(t + C[s] * hh, m)  # may be System's own buffers: copied at once
             np.copyto(a1[s], src1)
             np.copyto(a2[s], src2)
-        w = np.zeros((7, 7))
-        for s in range(1, 7):
-            for j, a in _A_NZ[s]:
-                w[s, j] = a * hh
-        self.kernel(m5, self.ks[0], *self._args, a1, a2, w, sys.H_app is not None, sys.ku_coef is not None)
+        if self._w_hh != hh:  # the tableau times the step, zeros where the numpy sums skip a stage
+            self._w_hh = hh
+            self._w.fill(0.0)
+            for s in range(1, 7):
+                for j, a in _A_NZ[s]:
+                    self._w[s, j] = a * hh
+        self.kernel(m5, self.ks[0], *self._args, a1, a2, self._w, sys.H_app is not None, sys.ku_coef is not None)
 
     def accept(self, m5: np.ndarray) -> None:
         """Take the candidate: m5 = y / |y|; its last stage becomes the next first stage."""
