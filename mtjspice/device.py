@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from .constants import E_CHARGE, GAMMA_E, HBAR, MU0
 from .errors import ParameterError
+from .limits import LIMITS, SLACK, check_taper
 from .units import check_finite, check_nonnegative, check_positive
 
 __all__ = [
@@ -32,33 +33,11 @@ PINNED_PRESETS: dict[str, tuple[float, float, float]] = {
 }
 
 
-_LENGTH = ("1 nm to 10 um (1e-09 to 1e-05 m): below 1 nm a layer is not a continuous film, above 10 um a "
-           "single macrospin is meaningless")
-#: Physical limits, ``name -> (low, high, low excluded, what is allowed and why)``. Values no real
-#: device has are refused, so a slip of unit or exponent (``W = 10``: 10 m) stops at the file. The
-#: temperature limit: cobalt has the highest Curie temperature of any ferromagnet (1388 K); above it
-#: nothing is magnetic, so 1500 K refuses no real device and still catches slips such as 3000 K.
-LIMITS: dict[str, tuple[float, float, bool, str]] = {
-    "geometry.W": (1e-9, 10e-6, False, _LENGTH),
-    "geometry.L": (1e-9, 10e-6, False, _LENGTH),
-    "geometry.T": (1e-9, 10e-6, False, _LENGTH),
-    "material.Ms": (0.0, 3e6, True, "0 < Ms <= 3e6 A/m: no known material has more (Fe65Co35, the highest, "
-                    "about 1.95e6 A/m)"),
-    "material.alpha": (0.0, 1.0, False, "0 <= alpha <= 1 (dimensionless): metals have 1e-3 to 0.1; above 1 is "
-                       "overdamped beyond any ferromagnet"),
-    "material.P": (0.0, 1.0, True, "0 < P <= 1 (dimensionless): P = 0 gives no spin torque, and no current is "
-                   "more than fully polarized"),
-    "material.temperature": (0.0, 1500.0, False, "0 to 1500 K: above cobalt's Curie temperature (1388 K, the "
-                             "highest of any ferromagnet) nothing is magnetic"),
-}
-_SLACK = 1e-9  # relative, so that "1n" or "10u" parsed with round-off are not refused
-
-
 def _limited(name: str, value: object, unit: str = "") -> float:
     """``value`` as a float if it is a finite number within :data:`LIMITS`; else the reason."""
     low, high, low_excluded, allowed = LIMITS[name]
     v = check_finite(name, value, unit)
-    if v < low * (1 - _SLACK) or (low_excluded and v <= low) or v > high * (1 + _SLACK):
+    if v < low - abs(low) * SLACK or (low_excluded and v <= low) or v > high + abs(high) * SLACK:
         raise ParameterError(name, value, allowed)
     return v
 
@@ -102,12 +81,18 @@ class Geometry:
     shape : {"ellipsoid", "elliptic_cylinder"}
         Body whose demagnetizing factors are used: the ellipsoid inscribed in the W x L x T box
         (exact for uniform magnetization) or the elliptic pillar (magnetometric factors).
+    taper : float
+        Sidewall taper of the pillar from the vertical (rad), 0 <= taper < atan(W / T): W and L are
+        the mid-height section's, the pillar is wider by T tan(taper) at the bottom and narrower by as
+        much at the top (:mod:`mtjspice.physics.taper`). Only the demagnetizing factors see it; area and
+        volume are the mid-height section's. 0 (default): the straight pillar.
     """
 
     W: float = dc_field(metadata=_meta("m", "width, short in-plane axis (y)"))
     L: float = dc_field(metadata=_meta("m", "length, long in-plane axis (x)"))
     T: float = dc_field(metadata=_meta("m", "height along the easy axis (z)"))
     shape: Shape = dc_field(default="elliptic_cylinder", metadata=_meta("-", "demag body"))
+    taper: float = dc_field(default=0.0, metadata=_meta("rad", "sidewall taper from the vertical"))
 
     def __post_init__(self) -> None:
         for name in ("W", "L", "T"):
@@ -116,6 +101,9 @@ class Geometry:
             raise ParameterError("geometry.W", self.W, f"W <= L (W is the short in-plane axis; L = {self.L!r} m)")
         if self.shape not in SHAPES:
             raise ParameterError("geometry.shape", self.shape, " or ".join(repr(s) for s in SHAPES))
+        object.__setattr__(self, "taper", check_taper(self.W, self.T, check_finite("geometry.taper", self.taper, "rad")))
+        if self.taper != 0.0 and self.shape != "elliptic_cylinder":
+            raise ParameterError("geometry.taper", self.taper, "0 for the ellipsoid (a taper is a pillar's)")
 
     @property
     def area(self) -> float:
@@ -147,7 +135,18 @@ class Material:
     eta : float or None
         Spin-torque efficiency (dimensionless); ``None`` means P / 2.
     temperature : float
-        Temperature (K) for the thermal field, at most 1500; 0 turns it off.
+        Ambient temperature (K) for the thermal field, at most 1500; 0 turns it off. ``Ms`` is the
+        magnetization at this temperature.
+    Ki_bottom, Ki_top : float
+        Interface anisotropy energy per area of the free layer's bottom (barrier) and top
+        interfaces (J/m^2); they enter as the uniaxial anisotropy (Ki_bottom + Ki_top) / T along
+        z (J/m^3), in addition to ``field.Ku``; positive favours z. 0 (default) turns them off.
+    curie_temperature : float
+        Curie temperature Tc (K) of Bloch's law Ms(T) = Ms(0) (1 - (T / Tc)^bloch_exponent);
+        ``Ms`` is the value at ``temperature``, so Ms(T) = Ms b(T) / b(temperature). 0 (default):
+        Ms does not depend on the junction's temperature.
+    bloch_exponent : float
+        Exponent of Bloch's law (dimensionless, 3/2 for spin waves).
     """
 
     Ms: float = dc_field(metadata=_meta("A/m", "saturation magnetization"))
@@ -156,6 +155,13 @@ class Material:
     P: float = dc_field(default=0.6, metadata=_meta("-", "spin polarization"))
     eta: float | None = dc_field(default=None, metadata=_meta("-", "spin-torque efficiency, default P/2"))
     temperature: float = dc_field(default=300.0, metadata=_meta("K", "temperature"))
+    Ki_bottom: float = dc_field(default=0.0, metadata=_meta("J/m^2", "bottom (barrier) interface anisotropy, "
+                                                              "enters as K_i / T along z"))
+    Ki_top: float = dc_field(default=0.0, metadata=_meta("J/m^2", "top interface anisotropy, enters as K_i / T "
+                                                           "along z"))
+    curie_temperature: float = dc_field(default=0.0, metadata=_meta("K", "Curie temperature of Bloch's law; "
+                                                                      "0 = Ms independent of temperature"))
+    bloch_exponent: float = dc_field(default=1.5, metadata=_meta("-", "exponent of Bloch's law"))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "Ms", _limited("material.Ms", self.Ms, "A/m"))
@@ -165,6 +171,16 @@ class Material:
         if self.eta is not None:
             object.__setattr__(self, "eta", check_nonnegative("material.eta", self.eta))
         object.__setattr__(self, "temperature", _limited("material.temperature", self.temperature, "K"))
+        for name in ("Ki_bottom", "Ki_top", "curie_temperature", "bloch_exponent"):
+            object.__setattr__(self, name, _limited(f"material.{name}", getattr(self, name)))
+        if self.curie_temperature != 0.0 and self.curie_temperature <= self.temperature:
+            raise ParameterError("material.curie_temperature", self.curie_temperature,
+                                 f"0 or above material.temperature = {self.temperature!r} K (no magnet above Tc)")
+
+    @property
+    def Ki(self) -> float:
+        """Total interface anisotropy Ki_bottom + Ki_top (J/m^2)."""
+        return self.Ki_bottom + self.Ki_top
 
     @property
     def efficiency(self) -> float:
@@ -189,6 +205,14 @@ class Junction:
         bias dependence off.
     breakdown_voltage : float
         Barrier breakdown voltage (V); runs whose junction voltage exceeds it warn.
+    field_like_ratio : float
+        Field-like torque b_J / a_J (dimensionless): the torque adds the field b_J p to the
+        effective field (a_J the damping-like torque field). 0 (default) turns it off.
+    thermal_resistance : float
+        Thermal resistance from the junction to the ambient (K/W): the Joule power I V heats the
+        junction by up to R_th I V. 0 (default) turns Joule heating off.
+    thermal_time_constant : float
+        Time constant R_th C_th of the junction's heating (s); > 0 when heating is on.
     """
 
     RA: float = dc_field(metadata=_meta("Ohm m^2", "resistance-area product (parallel state)"))
@@ -196,6 +220,10 @@ class Junction:
     pinned: tuple[float, float, float] = dc_field(metadata=_meta("-", "pinned-layer polarization unit vector"))
     V_half: float = dc_field(default=0.0, metadata=_meta("V", "bias halving the TMR; 0 = no bias dependence"))
     breakdown_voltage: float = dc_field(default=1.0, metadata=_meta("V", "barrier breakdown voltage"))
+    field_like_ratio: float = dc_field(default=0.0, metadata=_meta("-", "field-like torque ratio b_J / a_J"))
+    thermal_resistance: float = dc_field(default=0.0, metadata=_meta("K/W", "junction-to-ambient thermal "
+                                                                      "resistance; 0 = no Joule heating"))
+    thermal_time_constant: float = dc_field(default=0.0, metadata=_meta("s", "junction heating time constant"))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "RA", check_positive("junction.RA", self.RA, "Ohm m^2"))
@@ -205,6 +233,17 @@ class Junction:
         object.__setattr__(
             self, "breakdown_voltage", check_positive("junction.breakdown_voltage", self.breakdown_voltage, "V")
         )
+        for name, unit in (("field_like_ratio", ""), ("thermal_resistance", "K/W"), ("thermal_time_constant", "s")):
+            object.__setattr__(self, name, _limited(f"junction.{name}", getattr(self, name), unit))
+        if self.thermal_resistance > 0 and self.thermal_time_constant <= 0:
+            raise ParameterError("junction.thermal_time_constant", self.thermal_time_constant,
+                                 "a time > 0 s when junction.thermal_resistance is not 0 (the heating node's "
+                                 "capacitance is tau / R_th)")
+
+    @property
+    def heating(self) -> bool:
+        """Whether Joule heating is on (``thermal_resistance`` > 0)."""
+        return self.thermal_resistance > 0
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ import contextlib
 import logging
 import os
 import re
-import select
 import shutil
 import subprocess
 import tempfile
@@ -30,9 +29,10 @@ from .netlist.deck import Deck
 from .netlist.render import strip_control, vector_name
 from .results import Waveforms
 from .simoutput import parse_raw, parse_wrdata, read_output
+from .simprocess import Overdue, feed_deck, map_parallel, registered, stopped, wait_sampling
 
 __all__ = ["run", "run_deck", "run_decks", "run_batch", "run_batch_many", "run_shared", "ngspice_program", "parse_wrdata",
-           "parse_raw", "read_output", "Engine", "time_limit", "remaining_time"]
+           "parse_raw", "read_output", "Engine", "time_limit", "remaining_time", "map_parallel"]
 
 Engine = Literal["batch", "shared"]
 
@@ -83,26 +83,39 @@ def run_batch(deck_text: str, vectors: Sequence[str], *, data_file: str = "wavef
     program = ngspice_program()
     names = [vector_name(v) for v in vectors]
     files = _check_attachments(attachments, data_file)
+    if stopped():  # the batch this run belongs to was interrupted: start no new ngspice
+        raise KeyboardInterrupt
     with tempfile.TemporaryDirectory(prefix="mtjspice-") as tmp:
         deck_path = Path(tmp) / "circuit.cir"
-        deck_path.write_text(deck_text, encoding="utf-8")
+        data = deck_text.encode("utf-8")
+        # The deck reaches ngspice through a named pipe where there is one: ngspice has exec'd and
+        # opened it before the first byte is written, so its memory is sampled at least once after
+        # exec however short the run and however loaded the machine (a sample before exec reads
+        # the forked Python's memory; ru_maxrss counts that image too).
+        piped = hasattr(os, "mkfifo")
+        if piped:
+            os.mkfifo(deck_path)
+        else:  # pragma: no cover - not POSIX
+            deck_path.write_bytes(data)
         for fname, text in files.items():
             (Path(tmp) / fname).write_text(text, encoding="utf-8")
         t0 = time.perf_counter()
         with open(Path(tmp) / "ngspice.log", "w+", encoding="utf-8") as logf:
             proc = subprocess.Popen([program, "-b", "circuit.cir"], cwd=tmp, stdout=logf, stderr=subprocess.STDOUT,
                                     stdin=subprocess.DEVNULL)
-            # Peak memory of the ngspice process itself: VmHWM from /proc, sampled while it runs
-            # (ru_maxrss would also count the forked Python image before exec).
+            # Peak memory of the ngspice process itself: VmHWM from /proc, sampled while it runs.
             limit = timeout if timeout is not None else remaining_time(DEFAULT_TIMEOUT)
             assert limit is not None
+            deadline = time.monotonic() + limit
             try:
-                peak_kib = _wait(proc, time.monotonic() + limit)
+                with registered(proc):
+                    first = feed_deck(proc, deck_path, data, deadline) if piped else 0
+                    peak_kib = max(first, wait_sampling(proc, deadline))
             except BaseException as exc:  # the limit, Ctrl-C or an alarm: never leave ngspice running
                 if proc.returncode is None:
                     proc.kill()
                     proc.wait()
-                if isinstance(exc, _Overdue):
+                if isinstance(exc, Overdue):
                     raise RunTimeoutError(f"ngspice did not finish within {limit:.3g} s (the time limit; "
                                           "give a longer --timeout, or shorten the run)") from None
                 raise
@@ -111,7 +124,9 @@ def run_batch(deck_text: str, vectors: Sequence[str], *, data_file: str = "wavef
         wall = time.perf_counter() - t0
         if keep_dir is not None:
             for f in Path(tmp).iterdir():
-                shutil.copy(f, Path(keep_dir) / f.name)
+                if f != deck_path:
+                    shutil.copy(f, Path(keep_dir) / f.name)
+            (Path(keep_dir) / deck_path.name).write_bytes(data)
         out = Path(tmp) / data_file
         if proc.returncode != 0 or not out.exists():
             raise SimulationError(f"ngspice failed (exit status {proc.returncode})", _relevant(log))
@@ -132,59 +147,6 @@ def _check_attachments(attachments: Mapping[str, str] | None, data_file: str) ->
             raise ParameterError("attachments", fname, "file names other than circuit.cir, ngspice.log and "
                                  f"the data file {data_file!r}")
     return files
-
-
-class _Overdue(Exception):
-    """The run passed its deadline (turned into RunTimeoutError by the caller)."""
-
-
-#: Longest interval (s) between samples of a running ngspice's peak memory; the samples start 1 ms
-#: apart and space out to this, so short runs are sampled too.
-_SAMPLE = 0.02
-
-
-def _wait(proc: subprocess.Popen[Any], deadline: float) -> int:
-    """Wait for ``proc`` to exit (setting its returncode) by ``deadline`` (monotonic s), sampling its
-    peak memory; returns the peak (KiB). On Linux a pidfd wakes the wait the moment ngspice exits, so
-    the samples can be sparse; elsewhere a short sleep loop polls for the exit."""
-    peak, gap = 0, 0.001
-    fd = -1
-    with contextlib.suppress(AttributeError, OSError):
-        fd = os.pidfd_open(proc.pid)
-    try:
-        poller = None
-        if fd >= 0:
-            poller = select.poll()
-            poller.register(fd, select.POLLIN)
-        while True:
-            peak = max(peak, _vm_hwm_kib(proc.pid))
-            pid, status = os.waitpid(proc.pid, os.WNOHANG)
-            if pid:
-                proc.returncode = os.waitstatus_to_exitcode(status)
-                return peak
-            left = deadline - time.monotonic()
-            if left < 0:
-                raise _Overdue
-            if poller is not None:
-                poller.poll(max(1, round(min(gap, left) * 1000)))
-                gap = min(2 * gap, _SAMPLE)
-            else:
-                time.sleep(0.005)
-    finally:
-        if fd >= 0:
-            os.close(fd)
-
-
-def _vm_hwm_kib(pid: int) -> int:
-    """Peak resident memory (KiB) of a running process, 0 if unknown."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
 
 
 def run_batch_many(jobs: Sequence[tuple[Any, ...]], *, workers: int | None = None,
@@ -212,12 +174,11 @@ def run_batch_many(jobs: Sequence[tuple[Any, ...]], *, workers: int | None = Non
     -----
     The first failure is raised (as :class:`SimulationError`) after the running decks finish.
     """
-    from concurrent.futures import ThreadPoolExecutor, as_completed
-
     n = len(jobs)
     if n == 0:
         return []
     ngspice_program()  # fail fast, once, if ngspice is missing
+
     def one(i: int) -> Any:
         text, vectors, *rest = jobs[i]
         extra: dict[str, Any] = {"data_file": rest[0]} if rest else {}
@@ -226,24 +187,7 @@ def run_batch_many(jobs: Sequence[tuple[Any, ...]], *, workers: int | None = Non
         wf = run_batch(text, vectors, **extra, **kw)
         return wf if each is None else each(i, wf)
 
-    out: list[Any] = [None] * n
-    # Each deck is an ngspice child process, so threads are enough: the work never holds the GIL.
-    with ThreadPoolExecutor(max_workers=max(1, min(n, workers or os.cpu_count() or 1))) as pool:
-        futures = {pool.submit(one, i): i for i in range(n)}
-        done = 0
-        try:
-            for fut in as_completed(futures):
-                out[futures[fut]] = fut.result()
-                done += 1
-                if progress is not None:
-                    progress(done, n)
-        except BaseException:
-            # a failure (or Ctrl-C) stops the batch: decks not yet started never start; the pool
-            # waits only for the ones running
-            for fut in futures:
-                fut.cancel()
-            raise
-    return out
+    return map_parallel(one, range(n), workers=workers, progress=progress)
 
 
 _SHARED: Any = None

@@ -4,6 +4,14 @@ A waveform is a frozen dataclass that evaluates at a time t (s) to a float or to
 device, and lists its breakpoints (times where it has a corner), so that integrators can step
 onto them. The netlist builders render the same objects as SPICE sources, so that Python and
 ngspice see the same input.
+
+Timing semantics, one rule for every builder here: a width (``t_on``, a pulse's ``width``) is
+the time the waveform is held at its full value; its edges (``edge``, ``rise``, ``fall``) are
+linear ramps outside that width; and a period is exact: a train of ``t_on`` and ``t_off``
+repeats every ``t_on + t_off`` seconds, its edges taken out of the off time. A period is never
+lengthened by its edges: a train that drifted against the neuron's read clock would sooner or
+later put one of its corners a rounding unit away from a clock corner, and ngspice stalls on such
+a pair (see docs/notes-ngspice.md).
 """
 
 from __future__ import annotations
@@ -56,7 +64,9 @@ class DC:
 @dataclass(frozen=True, eq=False)
 class Pulse:
     """A SPICE-style pulse: ``v1`` until ``delay``, ramp over ``rise`` to ``v2``, hold ``width``,
-    ramp over ``fall`` back to ``v1``, repeat every ``period`` (inf = once).
+    ramp over ``fall`` back to ``v1``, repeat every ``period`` (inf = once). The period is the
+    repetition time itself, edges included (as in SPICE's ``PULSE``): it must hold
+    ``rise + width + fall``.
 
     Attributes
     ----------
@@ -81,7 +91,8 @@ class Pulse:
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
                 raise ParameterError(f"pulse {name}", v, "a finite number >= 0 (s)")
-        if not (self.period > 0) or self.period < self.rise + self.width + self.fall:
+        # (a relative 1e-12 of slack: t_on + t_off and rise + t_on + fall may round apart by one unit)
+        if not (self.period > 0) or self.period < (self.rise + self.width + self.fall) * (1 - 1e-12):
             raise ParameterError("pulse period", self.period, "a number >= rise + width + fall (s), or inf")
 
     def _phase(self, t: float) -> float:
@@ -161,9 +172,11 @@ class PWL:
 
 
 def square_pulse(amplitude: ArrayLike, t_on: float, edge: float = 1e-11, delay: float = 0.0) -> PWL:
-    """``amplitude`` (A or V) from ``delay`` to ``delay + t_on``, then 0, with linear edges of ``edge`` s.
+    """One pulse: ``amplitude`` (A or V) held for ``t_on`` (s), linear edges of ``edge`` (s) outside it.
 
-    With ``delay == 0`` the value is ``amplitude`` already at t = 0 (no rising edge).
+    With ``delay > 0`` the value rises from 0 at ``delay``, is ``amplitude`` from ``delay + edge``
+    to ``delay + edge + t_on`` and is back at 0 one ``edge`` later. With ``delay == 0`` it is
+    ``amplitude`` already at t = 0 (no rising edge), held until ``t_on``, 0 from ``t_on + edge``.
     """
     a = np.asarray(amplitude, dtype=float)
     if delay > 0:
@@ -176,9 +189,21 @@ def square_pulse(amplitude: ArrayLike, t_on: float, edge: float = 1e-11, delay: 
 
 
 def pulse_train(amplitude: ArrayLike, t_on: float, t_off: float, delay: float = 0.0, edge: float = 1e-11) -> Pulse:
-    """A periodic train: ``amplitude`` for ``t_on`` then 0 for ``t_off`` (s), edges of ``edge`` s."""
+    """A periodic train with period exactly ``t_on + t_off`` (s).
+
+    Each pulse rises from 0 at ``delay + k (t_on + t_off)`` over ``edge``, holds ``amplitude``
+    (A or V) for ``t_on`` and falls over ``edge``; it is 0 for the rest of the period,
+    ``t_off - 2 edge``. So ``t_off`` must be at least two edges; the charge of one pulse is
+    ``amplitude (t_on + edge)``.
+    """
+    for name, v in (("t_on", t_on), ("edge", edge)):
+        if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
+            raise ParameterError(f"pulse {name}", v, "a finite time > 0 (s)")
+    if not (isinstance(t_off, (int, float)) and math.isfinite(t_off) and t_off >= 2 * edge):
+        raise ParameterError("pulse t_off", t_off, f"a time >= two edges of {edge!r} s (the edges lie in the off "
+                             "time; the period is exactly t_on + t_off)")
     return Pulse(0.0 * np.asarray(amplitude, float), amplitude, delay=delay, rise=edge, fall=edge,
-                 width=t_on, period=t_on + t_off + 2 * edge)
+                 width=t_on, period=t_on + t_off)
 
 
 def as_waveform(x: Waveform | ArrayLike) -> Waveform:

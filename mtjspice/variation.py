@@ -19,7 +19,16 @@ correlations mix them (Cholesky factor), and a uniform spread maps its normal th
 CDF (a Gaussian copula) onto an interval of the same standard deviation.
 
 Parameters are named as in device files (``geometry.W``) or by their short names (``W``, ``L``,
-``T``, ``Ms``, ``alpha``, ``P``, ``RA``, ``TMR``, ``Ku``, ``V_half``).
+``T``, ``Ms``, ``alpha``, ``P``, ``RA``, ``TMR``, ``Ku``, ``V_half``, ``taper``, ``etch``).
+
+Etching. ``taper`` is the pillar's sidewall taper (rad, ``geometry.taper``; its nominal value is the
+device's, and it cannot go below 0, so a taper spread needs a tapered nominal device). ``etch`` is a
+shared etch bias (m, nominal 0): one draw per sample added to both W and L, as one etch widens or
+narrows the whole ellipse; it is not a device parameter and appears in the samples as the W and L it
+makes. Correlations by default: none between the listed spreads, so W and L vary independently
+(separate lithography errors) except through the shared bias, which alone correlates them with
+coefficient s_e^2 / sqrt((s_W^2 + s_e^2)(s_L^2 + s_e^2)) (:meth:`VariationSpec.wl_correlation`);
+taper is independent of both.
 """
 
 from __future__ import annotations
@@ -35,14 +44,16 @@ from .device import LIMITS, Device
 from .errors import ParameterError
 from .units import parse_si
 
-__all__ = ["Spread", "VariationSpec", "SHORT_NAMES", "DISTRIBUTIONS"]
+__all__ = ["Spread", "VariationSpec", "SHORT_NAMES", "DISTRIBUTIONS", "ETCH_BIAS"]
 
+#: The shared W/L etch bias (m): not a device key; :meth:`VariationSpec.sample` adds it to W and L.
+ETCH_BIAS = "geometry.etch_bias"
 #: Short names of the parameters that can vary, and their keys in a device file.
 SHORT_NAMES: dict[str, str] = {
     "W": "geometry.W", "L": "geometry.L", "T": "geometry.T",
     "Ms": "material.Ms", "alpha": "material.alpha", "P": "material.P",
     "RA": "junction.RA", "TMR": "junction.TMR", "V_half": "junction.V_half",
-    "Ku": "field.Ku",
+    "Ku": "field.Ku", "taper": "geometry.taper", "etch": ETCH_BIAS,
 }
 DISTRIBUTIONS = ("normal", "uniform")
 #: A spread may put at most this many sigmas between the nominal value and zero (or a physical
@@ -204,8 +215,12 @@ class VariationSpec:
         :data:`MIN_SIGMAS_TO_BOUND` sigmas of the nominal device's value."""
         for s in self.spreads:
             nominal = _get(device, s.key)
+            if s.relative and s.sigma > 0 and nominal == 0:  # a percentage of zero is no spread at all
+                raise ParameterError(f"variation.{s.short}", f"{100 * s.sigma:g}%",
+                                     f"an absolute sigma in SI units: the nominal {s.short} is 0, so a relative "
+                                     f"sigma would vary nothing; give an absolute sigma (e.g. {s.short}=1k)")
             sigma = s.absolute(nominal)
-            low = LIMITS[s.key][0] if s.key in LIMITS else (0.0 if s.key != "field.Ku" else -math.inf)
+            low = LIMITS[s.key][0] if s.key in LIMITS else (0.0 if s.key not in ("field.Ku", ETCH_BIAS) else -math.inf)
             sigmas = math.sqrt(3.0) if s.distribution == "uniform" else MIN_SIGMAS_TO_BOUND
             if nominal - sigmas * sigma < low:
                 most = (nominal - low) / sigmas
@@ -237,7 +252,20 @@ class VariationSpec:
             sigma = s.absolute(nominal)
             x = z[:, j] if s.distribution == "normal" else math.sqrt(3.0) * (2.0 * ndtr(z[:, j]) - 1.0)
             out[s.key] = nominal + sigma * x
+        bias = out.pop(ETCH_BIAS, None)
+        if bias is not None:  # one etch moves both in-plane dimensions alike
+            for key in ("geometry.W", "geometry.L"):
+                out[key] = out.get(key, _get(device, key)) + bias
         return out
+
+    def wl_correlation(self, device: Device) -> float:
+        """The correlation of the sampled W and L (dimensionless): the stated correlation, if any, plus
+        what the shared etch bias adds; 0 when neither W nor L varies."""
+        sig = {s.key: s.absolute(_get(device, s.key)) for s in self.spreads}
+        sw, sl, se = (sig.get(k, 0.0) for k in ("geometry.W", "geometry.L", ETCH_BIAS))
+        rho = next((r for a, b, r in self.correlations if {a, b} == {"geometry.W", "geometry.L"}), 0.0)
+        var_w, var_l = sw**2 + se**2, sl**2 + se**2
+        return 0.0 if var_w == 0 or var_l == 0 else (rho * sw * sl + se**2) / math.sqrt(var_w * var_l)
 
     def devices(self, device: Device, seed: int, indices: Sequence[int]) -> list[Device]:
         """The sampled devices (each validated; a sample outside the device limits raises)."""
@@ -250,5 +278,7 @@ def _short(key: str) -> str:
 
 
 def _get(device: Device, key: str) -> float:
+    if key == ETCH_BIAS:
+        return 0.0
     section, leaf = key.split(".")
     return float(getattr(getattr(device, section), leaf))

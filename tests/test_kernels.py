@@ -33,6 +33,7 @@ def _batch() -> DeviceBatch:
     dev = ms.load_device("orthogonal")
     rng = np.random.default_rng(5)
     return DeviceBatch.from_device(dev, n=4, L=45e-9 + rng.uniform(-1e-9, 1e-9, 4), Ku=np.array([0.0, 2e3, 1e3, 0.0]),
+                                   xi=np.array([0.0, 0.3, -0.2, 0.1]), Ki=np.array([0.0, 0.0, 5e-5, 1e-4]),
                                    H=np.array([[0.0, 0.0, 0.0], [5e2, 0.0, 0.0], [0.0, 1e3, 0.0], [0.0, 0.0, -3e2]]).T,
                                    p=np.array([[0.0, 1.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.6, 0.8], [0.0, 1.0, 0.0]]).T)
 

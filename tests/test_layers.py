@@ -23,17 +23,18 @@ MAX_LINES = 400
 #: module under it. A module may import ranks <= its own, except across groups of one rank: those
 #: are siblings that must not know each other (io and plots).
 LAYERS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
-    (0, "leaves", ("mtjspice.errors", "mtjspice.units", "mtjspice.constants", "mtjspice.textio", "mtjspice.budget")),
+    (0, "leaves", ("mtjspice.errors", "mtjspice.units", "mtjspice.constants", "mtjspice.textio", "mtjspice.budget",
+                  "mtjspice.limits")),
     (1, "parameters", ("mtjspice.device", "mtjspice.params", "mtjspice.stimulus", "mtjspice.variation")),
     (2, "physics", ("mtjspice.physics.*",)),
     (3, "netlist", ("mtjspice.netlist.*",)),
     (4, "results", ("mtjspice.results",)),
-    (5, "sim", ("mtjspice.sim", "mtjspice.simoutput")),
+    (5, "sim", ("mtjspice.sim", "mtjspice.simoutput", "mtjspice.simprocess")),
     (6, "analysis", ("mtjspice.analysis.*",)),
     (7, "circuits", ("mtjspice.circuits.*", "mtjspice.pyspice")),
     (8, "io", ("mtjspice.io.*",)),
     (8, "plots", ("mtjspice.plots.*",)),
-    (9, "experiments", ("mtjspice.montecarlo.*", "mtjspice.network.*")),
+    (9, "experiments", ("mtjspice.montecarlo.*", "mtjspice.network.*", "mtjspice.design.*")),
     (10, "cli", ("mtjspice.cli.*",)),
 )
 #: The public facade and ``python -m mtjspice``: above every layer, free to import any of them. A

@@ -101,6 +101,7 @@ def test_critical_current_switching_threshold(parallel_path) -> None:
     assert np.all(traj.mz[:, 1] > 0.99), "0.98 Ic0 must never switch"
 
 
+@pytest.mark.slow
 def test_unit_norm_over_100ns(ortho_path) -> None:
     dev = ms.load_device(ortho_path)
     traj = ms.simulate(dev, ms.pulse_train(0.6e-3, 5e-9, 5e-9), 100e-9, 50e-12, rtol=1e-8)
@@ -235,10 +236,8 @@ def test_tolerance_floor(ortho_path) -> None:
 
 
 def test_absurd_current_or_pillar_is_refused_at_once(ortho_path) -> None:
-    import time
-
+    """Refused before any step is taken (how fast: benchmarks/bench_guards.py, no wall-clock assert here)."""
     dev = ms.load_device(ortho_path)
-    t0 = time.perf_counter()
     with pytest.raises(CostError, match=r"^current: got 1e\+300.*spin-torque rate") as err:
         ms.simulate(dev, 1e300, 10e-9, 1e-11)
     assert err.value.name == "current"
@@ -247,7 +246,6 @@ def test_absurd_current_or_pillar_is_refused_at_once(ortho_path) -> None:
     tiny = DeviceBatch.from_device(dev, W=1e-15, L=1e-15, T=1e-15)  # a_J grows as 1 / (T area)
     with pytest.raises(CostError, match=r"^current: got 0.0006"):
         ms.simulate(tiny, 0.6e-3, 10e-9, 1e-11)
-    assert time.perf_counter() - t0 < 5.0
 
 
 def test_step_bound_is_a_lower_bound_of_the_real_count(ortho_path) -> None:
@@ -271,14 +269,12 @@ def test_step_bound_is_a_lower_bound_of_the_real_count(ortho_path) -> None:
 
 
 def test_timeout_stops_a_long_run(ortho_path) -> None:
-    import time
-
+    """The 10 us run (minutes) stops with the timeout's error (how soon after 0.2 s:
+    benchmarks/bench_guards.py; a wall-clock bound here would fail on a loaded machine)."""
     dev = ms.load_device(ortho_path)
-    t0 = time.perf_counter()
     with pytest.raises(ms.SimulationError, match=r"^simulate: stopped after timeout = 0.2 s") as err:
         ms.simulate(dev, ms.pulse_train(0.6e-3, 2e-9, 2e-9), 10e-6, 1e-10, timeout=0.2)
     assert isinstance(err.value, RunTimeoutError)
-    assert time.perf_counter() - t0 < 1.5
     with pytest.raises(ms.ParameterError, match="^timeout"):
         ms.simulate(dev, 0.0, 1e-9, 1e-10, timeout=-1.0)
 

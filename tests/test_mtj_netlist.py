@@ -137,7 +137,7 @@ def _compare(dev, wave, preset, comp, t_stop=15e-9, drive="current", r_ref=0.0):
 
 
 @pytest.mark.ngspice
-@pytest.mark.parametrize(("preset", "tol"), [("default", 1e-2), ("accurate", 1e-3)])
+@pytest.mark.parametrize(("preset", "tol"), [("default", 1e-2), pytest.param("accurate", 1e-3, marks=pytest.mark.slow)])
 @pytest.mark.parametrize(("model", "current", "comp"), CASES)
 def test_ngspice_agrees_with_python(preset, tol, model, current, comp, ortho_path, parallel_path) -> None:
     dev = _devices(ortho_path, parallel_path)[model]
@@ -146,7 +146,7 @@ def test_ngspice_agrees_with_python(preset, tol, model, current, comp, ortho_pat
 
 
 @pytest.mark.ngspice
-@pytest.mark.parametrize(("preset", "tol"), [("default", 1e-2), ("accurate", 1e-3)])
+@pytest.mark.parametrize(("preset", "tol"), [("default", 1e-2), pytest.param("accurate", 1e-3, marks=pytest.mark.slow)])
 def test_divider_drive_agrees(preset, tol, ortho_path) -> None:
     dev = ms.load_device(ortho_path)
     src = ms.Pulse(0.0, 2.0, 0.0, 10e-12, 10e-12, 6e-9, 1.0)

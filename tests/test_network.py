@@ -105,6 +105,7 @@ def test_event_task_streams_are_signed_spikes() -> None:
     assert np.allclose(task.x_test[:2], rows.transpose(1, 0, 2), atol=2e-3 * np.abs(rows).max())
 
 
+@pytest.mark.slow
 def test_the_event_network_integrates_rates() -> None:
     # a small event network: its ideal SNN is far above chance (10 %) and near its analog model
     _, _, models, curve = setup()
@@ -123,6 +124,7 @@ def test_decision_ties_and_silence() -> None:
     assert decide(pos, neg, first).tolist() == [1, -1, 0]
 
 
+@pytest.mark.slow
 def test_training_is_reproducible_and_the_ideal_snn_reaches_90_percent() -> None:
     _dev, _ideal, models, curve = setup()
     task = digits()
@@ -144,6 +146,7 @@ def small_net():  # type: ignore[no-untyped-def]
     return deploy(train(digits(), curve, TM, TrainSettings(hidden=6, epochs=25), seed=0))
 
 
+@pytest.mark.slow
 def test_fitted_and_device_networks_run_on_the_same_weights() -> None:
     dev, _ideal, models, _ = setup()
     bars = small_net()
@@ -170,6 +173,7 @@ def test_trim_matches_the_nominal_onset() -> None:
 
 
 @pytest.mark.ngspice
+@pytest.mark.slow
 def test_device_neuron_spikes_on_the_netlists_read_clocks() -> None:
     # DC 1.0 mA from rest: the Python device neuron (ideal logic, the one-shot's fall delay
     # included) spikes at the netlist's instants, to the read clock, spike after spike
@@ -185,6 +189,7 @@ def test_device_neuron_spikes_on_the_netlists_read_clocks() -> None:
 
 
 @pytest.mark.ngspice
+@pytest.mark.slow
 def test_ngspice_network_agrees_with_the_python_device_model() -> None:
     dev, _, models, _ = setup()
     res = run_circuit(dev, digits(), small_net(), TM, np.arange(1), models["device"])

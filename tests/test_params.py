@@ -258,7 +258,7 @@ def test_latin1_device_file_is_refused(tmp_path: Path, ortho_path: Path) -> None
 
 # ---------------------------------------------------------------- shipped devices
 def test_shipped_devices_load_by_name(ortho_path: Path) -> None:
-    assert shipped_devices() == ("orthogonal", "parallel")
+    assert shipped_devices() == ("cofeb_mgo", "orthogonal", "parallel")
     assert ms.shipped_devices is shipped_devices and "shipped_devices" in ms.__all__
     by_name = load_device("orthogonal")
     assert by_name == load_device("orthogonal.toml") == load_device(ortho_path)
@@ -280,7 +280,7 @@ def test_unknown_name_lists_the_shipped_devices(given: str) -> None:
         load_device(given)
     msg = str(info.value)
     assert msg.startswith(f"{given}: device file: no such file, and not the name of a shipped device"), msg
-    assert msg.endswith("shipped devices: orthogonal, parallel")
+    assert msg.endswith("shipped devices: cofeb_mgo, orthogonal, parallel")
     if given != "orthogonl":
         assert f"did you mean '{Path(given).stem}'?" in msg
 
@@ -298,5 +298,5 @@ def test_cli_takes_a_shipped_name(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["macrospin", "orthogonal", "--t-on", "1n", "--t-stop", "1n", "--dt", "0.1n", "--out", str(out)]) == 0
     assert (out / "trajectory.csv").is_file()
     assert main(["macrospin", "orthogonl", "--out", str(tmp_path / "x")]) == 2
-    assert "shipped devices: orthogonal, parallel" in capsys.readouterr().err
+    assert "shipped devices: cofeb_mgo, orthogonal, parallel" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()

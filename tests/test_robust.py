@@ -37,6 +37,7 @@ def test_design_device_sets_the_knobs(dev: ms.Device) -> None:
         design_device(dev, {"Ms": 1e6})
 
 
+@pytest.mark.slow
 def test_sensitivity_matches_direct_scans(dev: ms.Device, table) -> None:  # type: ignore[no-untyped-def]
     """d(i_th)/dL by the table against two direct onset scans at L +- 0.5 nm: within 3 %."""
     s = sensitivity(dev, table, step=0.5e-9)
@@ -63,6 +64,7 @@ def test_zero_spread_map_is_all_or_nothing_and_keeps_the_junction_voltage(dev: m
         yield_map(dev, VariationSpec.parse("L=1n"), "L", np.array([45e-9]), "L", np.array([45e-9]), table=table)
 
 
+@pytest.mark.slow
 def test_window_yield_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "y"
     assert main(["window", "orthogonal", "--yield", "--plane", "Ku,L", "--Ku-range", "0", "6000", "--L-range", "45n",
@@ -72,8 +74,9 @@ def test_window_yield_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "best" in text and "d(i_th)/dL nominal" in text
     r = json.loads((out / "robust.json").read_text())
     rows = (out / "yield_map.csv").read_text().splitlines()
-    assert rows[0] == "Ku,L,yield,yield_ref,onset,drive,RA" and len(rows) == 5
-    ys = [float(x.split(",")[2]) for x in rows[1:]]
+    assert rows[0] == "Ku,L,status,yield,yield_lo,yield_hi,yield_ref,yield_ref_lo,yield_ref_hi,onset,drive,RA"
+    assert len(rows) == 5  # the nominal (Ku 0, L 45 nm) is a grid point already: no row added
+    ys = [float(x.split(",")[3]) for x in rows[1:]]
     assert r["best"]["yield"] == pytest.approx(max(ys), abs=1e-9)
     assert r["nominal"]["L"] == 45e-9 and r["nominal"]["Ku"] == 0.0
     assert {p.name for p in out.iterdir()} >= {"yield_map.png", "yield_ref_map.png"}

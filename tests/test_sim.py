@@ -198,3 +198,34 @@ def test_run_batch_many_stops_at_the_first_failure(monkeypatch) -> None:  # type
     with pytest.raises(SimulationError):
         sim.run_batch_many(jobs, workers=1)
     assert len(started) <= 2  # the failed deck, and at most the one its worker took up meanwhile
+
+
+@pytest.mark.ngspice
+def test_peak_memory_is_ngspices_even_when_this_process_wakes_late(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A loaded machine may not run this process again until a short ngspice run has ended; its
+    memory must still be sampled after exec (not 0 from a finished process, nor the forked Python's
+    hundreds of MB from before exec). Here the wake-up is delayed on purpose: each Popen returns only
+    once its child has exited, or after 3 s (the deck reaches ngspice through a named pipe, so it
+    waits for this process: the bound only makes the delay finite). On main before the pipe: 0 bytes."""
+    import subprocess
+    import time
+
+    real_popen = subprocess.Popen
+
+    def late(*a, **kw):  # type: ignore[no-untyped-def]
+        p = real_popen(*a, **kw)
+        deadline = time.monotonic() + 3.0
+        while time.monotonic() < deadline:
+            try:
+                with open(f"/proc/{p.pid}/stat", encoding="ascii", errors="replace") as fh:
+                    if fh.read().rsplit(")", 1)[1].split()[0] == "Z":
+                        break  # exited (not yet reaped)
+            except OSError:
+                break
+            time.sleep(0.005)
+        return p
+
+    monkeypatch.setattr("mtjspice.sim.subprocess.Popen", late)
+    wf = run_deck(rc_deck(), engine="batch")
+    assert np.max(np.abs(wf["v(b)"] - (1 - np.exp(-wf.t / 1e-9)))) < 1e-3
+    assert 1e6 < wf.stats["peak_rss_bytes"] < 200e6, wf.stats

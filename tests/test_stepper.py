@@ -89,7 +89,8 @@ def test_a_tabulated_pwl_drive_gives_the_per_segment_torques_bit_for_bit(monkeyp
     scaled segment by segment. Both give the same right-hand side, bit for bit."""
     import mtjspice.physics.trajectory as trajectory
 
-    batch = _varied(5)
+    dev = ms.load_device("orthogonal")
+    batch = DeviceBatch.from_device(dev, n=5, xi=np.array([0.0, 0.3, -0.2, 0.1, 0.0]))  # a1 = alpha_b a2
     rng = np.random.default_rng(7)
     times = 1e-11 * np.arange(6)
     drives = [CurrentDrive(PWL(times, rng.uniform(-1e-3, 1e-3, (6, 5)))), CurrentDrive(PWL(times, rng.uniform(-1e-3, 1e-3, 6)))]

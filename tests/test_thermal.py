@@ -65,8 +65,7 @@ def test_seed_reproducible_and_zero_temperature(ortho_path) -> None:
 
 
 def test_thermal_cost_guards(ortho_path, monkeypatch) -> None:
-    import time
-
+    """How soon the timeout stops the run is measured by benchmarks/bench_guards.py, not asserted here."""
     from mtjspice import budget
     from mtjspice.errors import CostError, CostWarning, RunTimeoutError
 
@@ -79,11 +78,9 @@ def test_thermal_cost_guards(ortho_path, monkeypatch) -> None:
         ms.simulate_thermal(dev, 1e300, 1e-9, 1e-11)
     with pytest.raises(ms.ParameterError, match=r"^dt: got 1e-11"):
         ms.simulate_thermal(dev, 0.0, 1e-9, 1e-10, dt=1e-11)  # 1e-11 s x 1.6e11 1/s > 1
-    t0 = time.perf_counter()
     with pytest.raises(RunTimeoutError, match="simulate_thermal: stopped after timeout = 0.2 s"), \
             pytest.warns(CostWarning, match=r"1e\+07 steps x 1 devices\) is estimated to take about [0-9.]+ min"):
         ms.simulate_thermal(dev, 0.0, 1e-6, 1e-10, timeout=0.2)
-    assert time.perf_counter() - t0 < 1.5
     # the run-time estimate warns above budget.SLOW_SECONDS (lowered here to see it)
     monkeypatch.setattr(budget, "SLOW_SECONDS", 1e-6)
     with pytest.warns(CostWarning, match=r"simulate_thermal \(100 steps x 1 devices\) is estimated"):

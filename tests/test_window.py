@@ -44,6 +44,7 @@ def test_single_point_window(dev, tmp_path):
     assert one.x == pytest.approx([10e-9]) and one.y == pytest.approx([45e-9]) and one.regime[0, 0] == 1
 
 
+@pytest.mark.slow
 def test_breakdown_cells_are_measured_marked_and_warned(dev, tmp_path):
     from mtjspice.plots.window import plot_window
 

@@ -115,7 +115,8 @@ def _training(device: Device, amplitudes: np.ndarray, n_random: int, t_stop: flo
         raise ParameterError("amplitudes", amplitudes, "currents > 0 (A)")
     amps = np.concatenate([a, -a])
     t_parts, u_parts, i_parts, v_max = [], [], [], 0.0
-    drives: list[tuple[int, Any]] = [(amps.size, pulse_train(amps, 3e-9, 3e-9, delay=1e-9))]
+    # 3 ns on, 3 ns at 0 between the 10 ps edges: period 6.02 ns (t_off includes the two edges)
+    drives: list[tuple[int, Any]] = [(amps.size, pulse_train(amps, 3e-9, 3.02e-9, delay=1e-9))]
     if n_random:
         drives.append((n_random, random_signed_train(n_random, t_stop, i_lo=float(a.min()), i_hi=float(a.max()),
                                                      seed=seed)))

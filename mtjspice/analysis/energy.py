@@ -55,4 +55,7 @@ def neuron_energy(wave: Waveforms, c: NeuronCircuit, probes: NeuronProbes) -> En
         "reset_circuit": 0.0,
         "input_gating": integral(t, (vdrv - v1) * i_gate + vdrv * (i_src - i_gate)),
     }
+    if p.i_clamp is not None:  # the input clamp's diverted current leaves drv there, not through the dump switch
+        parts["input_clamp"] = integral(t, vdrv * w(p.i_clamp))
+        parts["input_gating"] -= parts["input_clamp"]
     return EnergyBreakdown(parts=parts, sources=src)

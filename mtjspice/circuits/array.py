@@ -29,18 +29,15 @@ from ..netlist.neuron import NeuronBlock, NeuronCircuit
 from ..params import Device
 from ..results import ARRAY_PARTS, NEURON_PARTS, ArrayRun, EnergyBreakdown, Raster, Waveforms
 from ..stimulus import Waveform
-from .compact import compact_cost, range_stats, warn_range
+from .comparators import comparator_kind
 from .cost import array_cost, check_cost
-from .neuron import NEURON_VECTORS, Thermal, check_breakdown, compact_model, cost_step, deck_options, neuron_block
+from .models import COMPACT_GROUP, DEFAULT_GROUP, MtjModel, mtj_model
+from .neuron import NEURON_VECTORS, Thermal, check_breakdown, cost_step, deck_options, neuron_block
 from .settings import NeuronSettings, resolve
 
 __all__ = ["ArraySettings", "DEFAULT_GROUP", "COMPACT_GROUP", "array_deck", "plan_parts", "run_array"]
 
 #: Neurons per split part (measured in benchmarks/bench_array.py; see the README).
-DEFAULT_GROUP = 8
-#: Neurons per split part with compact MTJs: CPU per neuron-ns 2.15e-3 s at 4, 2.36e-3 at 8, 2.93e-3 at 16
-#: (benchmarks/bench_compact.py's workload): each neuron's spike edges cut the step of a whole deck.
-COMPACT_GROUP = 4
 
 
 @dataclass(frozen=True)
@@ -58,7 +55,8 @@ class ArraySettings:
     spike_width : float
         Input pulse width (s).
     group : int or None
-        Neurons per part when splitting; ``None`` picks :data:`DEFAULT_GROUP` (:data:`COMPACT_GROUP`
+        Neurons per part when splitting; ``None`` picks the MTJ model's
+        :attr:`~mtjspice.circuits.models.MtjModel.group` (:data:`DEFAULT_GROUP`, :data:`COMPACT_GROUP`
         with compact MTJs).
     """
 
@@ -91,20 +89,22 @@ def array_deck(device: Device, circuit: NeuronCircuit, weights: np.ndarray, inpu
         Every MTJ at this temperature, neuron j with its own noise stream (seed, j) in
         ``noise_mtj<j>.txt`` (the deck's attachments): the same numbers in any split.
     compact : CompactMTJ, or one per neuron, optional
-        With ``settings.neuron.mtj == "compact"``: the compact MTJ's parameters (default
-        :func:`~mtjspice.circuits.neuron.compact_model`); one per neuron (e.g. per process-variation
+        The MTJ model's parameters (the compact MTJ's, or a registered model's
+        :attr:`~mtjspice.circuits.models.MtjModel.params_type`; default: the model's
+        :meth:`~mtjspice.circuits.models.MtjModel.params`); one per neuron (e.g. per process-variation
         sample) gives each neuron its own subcircuit ``lifn<j>`` with ``mtj<j>``.
     """
     w = np.asarray(weights, dtype=float)
     s = settings.neuron
     cols = list(range(w.shape[1])) if columns is None else [int(j) for j in columns]
-    per = _per_neuron(compact, w.shape[1])
+    model = mtj_model(s.mtj)
+    per = _per_neuron(model, compact, w.shape[1])
+    one = compact if per is None else None
     attachments: dict[str, str] = {}
     neurons: NeuronBlock | dict[int, NeuronBlock]
     if thermal is None and per is None:
-        neurons = neuron_block(device, circuit, s, compact=compact if isinstance(compact, CompactMTJ) else None)
+        neurons = neuron_block(device, circuit, s, compact=one)
     else:
-        one = compact if isinstance(compact, CompactMTJ) else None
         neurons = {j: neuron_block(device, circuit, s, thermal=thermal, tag=str(j),
                                    compact=per[j] if per is not None else one) for j in cols}
         for j in cols:
@@ -112,8 +112,8 @@ def array_deck(device: Device, circuit: NeuronCircuit, weights: np.ndarray, inpu
                 attachments.update(thermal.attachments(t_stop, tag=str(j)))
     block = array_block(w, inputs, circuit, neurons, settings.crossbar, columns)
     title = f"mtjspice neuron array {w.shape[0]}x{w.shape[1]} ({circuit.comparator} comparators, {circuit.reset} reset)"
-    if s.mtj == "compact":
-        title += ", compact MTJs"
+    if model.label:
+        title += f", {model.label}s"
     if thermal is not None:
         title += f", MTJs at {thermal.temperature:g} K, noise seed {thermal.seed}"
     opts = deck_options(circuit, s, t_stop, thermal)
@@ -121,13 +121,14 @@ def array_deck(device: Device, circuit: NeuronCircuit, weights: np.ndarray, inpu
     return deck, block.probes
 
 
-def _per_neuron(compact: CompactMTJ | Sequence[CompactMTJ] | None, m: int) -> list[CompactMTJ] | None:
-    """The per-neuron compact parameters, checked (one per neuron), or None for one shared set."""
-    if compact is None or isinstance(compact, CompactMTJ):
+def _per_neuron(model: MtjModel, compact: Any, m: int) -> list[Any] | None:
+    """The per-neuron model parameters, checked (one per neuron), or None for one shared set (or none)."""
+    kind = model.params_type
+    if compact is None or kind is None or isinstance(compact, kind):
         return None
     per = list(compact)
-    if len(per) != m or not all(isinstance(c, CompactMTJ) for c in per):
-        raise ParameterError("compact", f"{len(per)} items", f"one CompactMTJ per neuron ({m})")
+    if len(per) != m or not all(isinstance(c, kind) for c in per):
+        raise ParameterError("compact", f"{len(per)} items", f"one {kind.__name__} per neuron ({m})")
     return per
 
 
@@ -138,7 +139,7 @@ def plan_parts(m: int, settings: ArraySettings, split: bool | None = None) -> li
         raise ParameterError("split", "on", "off: with wire resistance (r_wire > 0) the neurons are coupled")
     if split is False or coupled:
         return [list(range(m))]
-    g = settings.group or (COMPACT_GROUP if settings.neuron.mtj == "compact" else DEFAULT_GROUP)
+    g = settings.group or mtj_model(settings.neuron.mtj).group
     return [list(range(a, min(a + g, m))) for a in range(0, m, g)]
 
 
@@ -202,7 +203,7 @@ def _part_job(built: tuple[Deck, ArrayProbes]) -> tuple[ArrayProbes, tuple[Any, 
 
 
 def _analyse_part(wf: Waveforms, pr: ArrayProbes, weights: np.ndarray, c: NeuronCircuit, arr: ArrayCircuit,
-                  keep: bool, compact: Sequence[CompactMTJ] | None = None) -> _Part:
+                  keep: bool, model: MtjModel, params: Sequence[Any] | None = None) -> _Part:
     """Spikes, per-neuron energies and the part's crossbar energy from one part's waveforms."""
     t = wf.t
     gp, gn = split_conductances(weights, arr.g_min)
@@ -212,8 +213,9 @@ def _analyse_part(wf: Waveforms, pr: ArrayProbes, weights: np.ndarray, c: Neuron
     spikes, e_neur, vmax, ranges = [], [], 0.0, {}
     for j, p in pr.neurons.items():
         vmax = max(vmax, float(np.max(np.abs(wf[p.t1.vector] - wf[p.t2.vector]))))
-        if compact is not None:
-            ranges[j] = range_stats(compact[j], t, wf[p.i_junction.vector])
+        rg = None if params is None else model.run_range(params[j], t, wf[p.i_junction.vector])
+        if rg is not None:
+            ranges[j] = rg
         st = detect_spikes(wf, p, c.vdd)
         spikes += [(j, float(ts), int(pol)) for ts, pol in zip(st.t, st.polarity, strict=True)]
         e_neur.append((j, neuron_energy(wf, c, p)))
@@ -270,9 +272,8 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
     thermal : Thermal, optional
         Every MTJ at a temperature, with its own seeded noise (see :func:`array_deck`).
     compact : CompactMTJ, or one per neuron, optional
-        The compact MTJs' parameters with ``settings.neuron.mtj == "compact"`` (see
-        :func:`array_deck`); the run warns :class:`~mtjspice.netlist.compact.CompactRangeWarning`
-        when a neuron's junction left its fitted range.
+        The MTJ model's parameters (see :func:`array_deck`); a model with a valid range warns when a
+        neuron's junction left it (the compact MTJ: :class:`~mtjspice.netlist.compact.CompactRangeWarning`).
     """
     from ..sim import run_batch_many
 
@@ -284,16 +285,17 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
     c = circuit or resolve(device, st.neuron)
     parts = plan_parts(w.shape[1], st, split)
     step = cost_step(st.neuron, thermal)
-    cps: list[CompactMTJ] | None = None
-    if st.neuron.mtj == "compact":
-        per = _per_neuron(compact, w.shape[1])
-        one = compact_model(device, st.neuron, compact if isinstance(compact, CompactMTJ) else None)
+    model = mtj_model(st.neuron.mtj)
+    cps: list[Any] | None = None
+    if model.params_type is not None:
+        per = _per_neuron(model, compact, w.shape[1])
+        one = model.params(device, st.neuron, compact if per is None else None)
         cps = per if per is not None else [one] * w.shape[1]
         compact = per if per is not None else one
     # per neuron: its own probes, its two column currents and about one row's share
-    cost = array_cost(w.shape[0], w.shape[1], t_stop, step, NEURON_VECTORS + 3, c.comparator,
+    cost = array_cost(w.shape[0], w.shape[1], t_stop, step, NEURON_VECTORS + 3, comparator_kind(c.comparator).cost_factor,
                       max(len(p) for p in parts), workers, split=len(parts) > 1, noise=thermal is not None)
-    check_cost(compact_cost(cost) if cps is not None else cost, "t_stop", t_stop,
+    check_cost(model.cost(cost), "t_stop", t_stop,
                "shorten t_stop or simulate fewer neurons")
     # Each part's deck is built and rendered by the worker that runs it (the first one here, so that
     # bad input fails before any run): no serial build of every deck while the CPUs wait.
@@ -302,15 +304,15 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
     built[0]  # built now: bad input fails here
 
     def analyse(k: int, wf: Waveforms) -> _Part:
-        return _analyse_part(wf, built[k][0], w, c, st.crossbar, keep_waves, cps)
+        return _analyse_part(wf, built[k][0], w, c, st.crossbar, keep_waves, model, cps)
 
     jobs = _Lazy(len(parts), lambda k: built[k][1])
     res: list[_Part] = run_batch_many(jobs, workers=workers, progress=progress, each=analyse)
     check_breakdown(device, max(r.vmax for r in res), " in the array")
-    if cps is not None:
-        worst = max(((j, rg) for r in res for j, rg in r.ranges.items()),
-                    key=lambda x: (x[1][0] > cps[x[0]].i_max, x[1][1] / cps[x[0]].tau_m))
-        warn_range(cps[worst[0]], *worst[1], f" at neuron {worst[0]}")
+    ranges = {j: rg for r in res for j, rg in r.ranges.items()}
+    worst = None if cps is None else model.worst_range(cps, ranges)
+    if cps is not None and worst is not None:
+        model.warn_range(cps[worst], ranges[worst], f" at neuron {worst}")
     spikes = sorted((sp for r in res for sp in r.spikes), key=lambda x: (x[1], x[0]))
     arr = np.array(spikes, dtype=float).reshape(-1, 3)
     raster = Raster(arr[:, 0].astype(int), arr[:, 1], arr[:, 2].astype(int))

@@ -55,13 +55,14 @@ class RunCost:
     what: str
 
 
-def neuron_cost(t_stop: float, max_step: float, vectors: int, comparator: str = "behavioral",
+def neuron_cost(t_stop: float, max_step: float, vectors: int, comparator_factor: float = 1.0,
                 runs: int = 1, workers: int = 1, noise: bool = False) -> RunCost:
     """The cost of ``runs`` single-neuron decks of ``t_stop`` (s) writing ``vectors`` vectors each,
-    ``workers`` at a time; ``noise``: the MTJ reads thermal-noise samples every ``max_step``."""
+    ``workers`` at a time; ``noise``: the MTJ reads thermal-noise samples every ``max_step``;
+    ``comparator_factor``: the comparator's :attr:`~mtjspice.circuits.comparators.Comparator.cost_factor`."""
     points = t_stop / max_step + 1000.0
     finer = max(1.0, NEURON_STEP / max_step)  # a step shorter than the measured one costs more points
-    per = NEURON_SECONDS_PER_SECOND * t_stop * finer * (CMOS_FACTOR if comparator == "cmos" else 1.0) + 0.3
+    per = NEURON_SECONDS_PER_SECOND * t_stop * finer * comparator_factor + 0.3
     waves = min(runs, max(1, workers))
     per_run_bytes = points * (vectors + 1) * BYTES_PER_VALUE + (NOISE_BYTES_PER_SAMPLE * points if noise else 0.0)
     return RunCost(points, per_run_bytes * waves, per * math.ceil(runs / max(1, workers)),
@@ -69,15 +70,16 @@ def neuron_cost(t_stop: float, max_step: float, vectors: int, comparator: str = 
 
 
 def array_cost(n_inputs: int, n_neurons: int, t_stop: float, max_step: float, vectors_per_neuron: int,
-               comparator: str = "behavioral", group: int = 8, workers: int | None = None,
+               comparator_factor: float = 1.0, group: int = 8, workers: int | None = None,
                split: bool = True, noise: bool = False) -> RunCost:
     """The cost of an ``n_inputs`` x ``n_neurons`` array run (split into groups or one netlist);
-    ``noise``: every MTJ reads thermal-noise samples every ``max_step`` (all kept for the netlist)."""
+    ``noise``: every MTJ reads thermal-noise samples every ``max_step`` (all kept for the netlist);
+    ``comparator_factor`` as in :func:`neuron_cost`."""
     workers = workers or os.cpu_count() or 1
     points = t_stop / max_step + 1000.0
     elements = 2.0 * n_inputs * n_neurons + 40.0 * n_neurons
     per_neuron = NEURON_SECONDS_PER_SECOND * t_stop * max(1.0, NEURON_STEP / max_step) * \
-        (CMOS_FACTOR if comparator == "cmos" else 1.0)
+        comparator_factor
     build = SECONDS_PER_ELEMENT * elements * (2 if split else 1)
     if split:
         parts = math.ceil(n_neurons / group)

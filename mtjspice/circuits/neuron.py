@@ -8,38 +8,29 @@ import math
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 import numpy as np
 
 from ..analysis.energy import neuron_energy
 from ..analysis.spikes import detect_spikes, firing_rate
 from ..errors import ParameterError
-from ..netlist.cards import parse_model_card
 from ..netlist.circuit import Comment, Subckt
-from ..netlist.compact import CompactMTJ, CompactNoise, compact_subckt, ou_file_text, ou_samples
-from ..netlist.comparators import behavioral_comparator, cmos_comparator
+from ..netlist.compact import CompactMTJ, ou_file_text, ou_samples
 from ..netlist.deck import Analysis, Deck
-from ..netlist.mtj import OPTION_PRESETS, mtj_subckt
+from ..netlist.mtj import OPTION_PRESETS
 from ..netlist.neuron import NeuronBlock, NeuronCircuit, NeuronProbes, clock_sources, neuron_subckt
-from ..netlist.noise import (
-    THERMAL_OPTIONS,
-    ThermalNoise,
-    check_seed,
-    check_temperature,
-    draw_noise,
-    noise_file_text,
-    noise_interval,
-)
+from ..netlist.noise import THERMAL_OPTIONS, check_seed, check_temperature, draw_noise, noise_file_text
 from ..netlist.sources import isource
 from ..params import Device
 from ..results import NeuronRun, Waveforms
 from ..stimulus import DC, Waveform
 from .breakdown import warn_breakdown
-from .compact import COMPACT_OPTIONS, COMPACT_POINT_STEP, check_range, compact_cost, compact_params, fit_noise
+from .comparators import comparator_kind
 from .cost import check_cost, neuron_cost
-from .settings import NeuronSettings, device_onset, model_card_path, resolve
+from .models import MtjNoise, mtj_model
+from .settings import NeuronSettings, device_onset, resolve
 
 __all__ = ["neuron_block", "neuron_deck", "compact_model", "cost_step", "run_neuron",
            "neuron_trials", "fi_curve", "fi_curve_thermal",
@@ -47,16 +38,8 @@ __all__ = ["neuron_block", "neuron_deck", "compact_model", "cost_step", "run_neu
 
 
 def _comparator(circuit: NeuronCircuit, settings: NeuronSettings) -> Subckt:
-    """The comparator subcircuit of the resolved flavour. The CMOS flavour carries the PTM card with
-    its gate-tunnelling models off (igcmod = igbmod = 0): they carry nanoamperes here but made each
-    transient about 150 times slower (one comparator, 8 ns: 13 s against 0.09 s)."""
-    if circuit.comparator != "cmos":
-        return behavioral_comparator(settings.behavioral, circuit.vdd, name="cmp")
-    path = model_card_path()
-    card = parse_model_card(path.read_text(encoding="utf-8"), source=str(path))
-    card = tuple(m.with_params(igcmod=0, igbmod=0) if not isinstance(m, Comment) else m for m in card)
-    note = Comment("mtjspice: PTM card below with igcmod=0 igbmod=0 (gate tunnelling off, for speed)")
-    return cmos_comparator(settings.cmos, (note, *card), name="cmp")
+    """The comparator subcircuit of the resolved flavour (:mod:`mtjspice.circuits.comparators`)."""
+    return comparator_kind(circuit.comparator).subckt(settings, circuit.vdd)
 
 
 #: Vectors a neuron deck writes per neuron (one per probe), for the cost estimates.
@@ -79,7 +62,8 @@ class Thermal:
         Noise sample interval = the deck's maximum step (s).
     variance, tau : float
         With the compact MTJ: the variance (-) and autocorrelation time (s) of its membrane noise
-        (:func:`mtjspice.circuits.compact.fit_noise`); 0 with the macrospin MTJ.
+        (:func:`mtjspice.circuits.compact.fit_noise`); 0 with the macrospin MTJ (its model's
+        :meth:`~mtjspice.circuits.models.MtjModel.noise`).
     """
 
     temperature: float
@@ -96,14 +80,11 @@ class Thermal:
         check_seed(seed)
         if t == 0.0:
             return None
-        if settings.mtj == "compact":
-            var, tau = fit_noise(device, t)
-            return Thermal(t, int(seed), min(settings.step, tau / 20), var, tau)
-        return Thermal(t, int(seed), noise_interval(device, settings.max_step))
+        return Thermal(t, int(seed), *mtj_model(settings.mtj).noise(device, settings, t))
 
-    def compact_noise(self, tag: str = "") -> CompactNoise:
-        """The compact MTJ's noise term, reading :func:`noise_file` ``(tag)``."""
-        return CompactNoise(self.temperature, self.variance, self.tau, noise_file(tag), self.interval)
+    def mtj_noise(self, tag: str = "") -> MtjNoise:
+        """The noise of the MTJ tagged ``tag``, reading :func:`noise_file` ``(tag)``."""
+        return MtjNoise(self.temperature, noise_file(tag), self.interval, self.variance, self.tau)
 
     def attachments(self, t_stop: float, tag: str = "") -> dict[str, str]:
         """The sample file the deck reads, for a run of ``t_stop`` (s). ``tag`` (an array's neuron
@@ -124,30 +105,26 @@ def noise_file(tag: str = "") -> str:
 
 def compact_model(device: Device, settings: NeuronSettings, compact: CompactMTJ | None = None) -> CompactMTJ:
     """The compact MTJ's parameters: ``compact``, else ``settings.compact``, else the device's cached fit."""
-    return compact or settings.compact or compact_params(device)
+    return mtj_model("compact").params(device, settings, compact)  # type: ignore[no-any-return]
 
 
 def neuron_block(device: Device, circuit: NeuronCircuit, settings: NeuronSettings,
                  shared_rails: bool = True, thermal: Thermal | None = None, tag: str = "",
-                 compact: CompactMTJ | None = None) -> NeuronBlock:
+                 compact: Any = None) -> NeuronBlock:
     """The neuron subcircuit (MTJ, comparators, readout, reset) and its probes; ``shared_rails``
     as in :func:`mtjspice.netlist.neuron.neuron_subckt`; ``thermal``: the MTJ's thermal field;
     ``tag`` (digits) names a neuron of its own, ``lifn<tag>`` with ``mtj<tag>`` reading
     ``noise_mtj<tag>.txt`` (an array at temperature: one noise stream per neuron).
 
     The MTJ's trapezoid correction uses the deck's maximum step (``settings.max_step``, or the
-    noise's sample interval at temperature). With ``settings.mtj == "compact"`` the MTJ is the
-    compact one (:func:`compact_model` gives its parameters; ``compact``: this neuron's own)."""
+    noise's sample interval at temperature). The MTJ is ``settings.mtj``'s model
+    (:mod:`mtjspice.circuits.models`), with its parameters ``compact`` (this neuron's own; default:
+    the model's :meth:`~mtjspice.circuits.models.MtjModel.params`)."""
     if tag and not tag.isdigit():
         raise ParameterError("tag", tag, "digits (a neuron's index)")
-    if settings.mtj == "compact":
-        sub = compact_subckt(device, compact_model(device, settings, compact), f"mtj{tag}",
-                             noise=None if thermal is None else thermal.compact_noise(tag))
-        return neuron_subckt(circuit, sub, _comparator(circuit, settings), name=f"lifn{tag}",
-                             shared_rails=shared_rails)
-    noise = None if thermal is None else ThermalNoise(thermal.temperature, noise_file(tag), thermal.interval)
-    mtj = mtj_subckt(device, f"mtj{tag}", settings.preset,
-                     step=settings.max_step if thermal is None else thermal.interval, thermal=noise)
+    model = mtj_model(settings.mtj)
+    mtj = model.subckt(device, settings, f"mtj{tag}", model.params(device, settings, compact),
+                       None if thermal is None else thermal.mtj_noise(tag))
     return neuron_subckt(circuit, mtj, _comparator(circuit, settings), name=f"lifn{tag}", shared_rails=shared_rails)
 
 
@@ -165,10 +142,9 @@ def deck_options(circuit: NeuronCircuit, settings: NeuronSettings, t_stop: float
     step = settings.step if thermal is None else thermal.interval
     options = OPTION_PRESETS[settings.preset] if thermal is None else {**OPTION_PRESETS[settings.preset],
                                                                        **THERMAL_OPTIONS}
-    if settings.mtj == "compact":
-        options = {**options, **COMPACT_OPTIONS}
+    options = {**options, **mtj_model(settings.mtj).options}
     return {"analysis": Analysis(t_stop, min(10e-12, t_stop / 100), max_step=step),
-            "options": options, "threads": 1 if circuit.comparator == "cmos" else None}
+            "options": options, "threads": comparator_kind(circuit.comparator).threads}
 
 
 def neuron_deck(device: Device, circuit: NeuronCircuit, wave: Waveform | float, t_stop: float,
@@ -186,8 +162,8 @@ def neuron_deck(device: Device, circuit: NeuronCircuit, wave: Waveform | float, 
     items = (*clock_sources(circuit), Comment("input current into the neuron's input node ni"),
              isource("in", "0", "ni", wave), *block.subckt.items)
     title = f"mtjspice signed LIF neuron ({circuit.comparator} comparators, {circuit.reset} reset)"
-    if s.mtj == "compact":
-        title += ", compact MTJ"
+    if mtj_model(s.mtj).label:
+        title += ", " + mtj_model(s.mtj).label
     if thermal is not None:
         title += f", MTJ at {thermal.temperature:g} K, noise seed {thermal.seed}"
     opts = deck_options(circuit, s, t_stop, thermal)
@@ -197,9 +173,7 @@ def neuron_deck(device: Device, circuit: NeuronCircuit, wave: Waveform | float, 
 
 def cost_step(s: NeuronSettings, thermal: Thermal | None) -> float:
     """The step (s) the cost estimates take: the deck's, or the compact deck's points (edge-bound)."""
-    if s.mtj == "compact":
-        return min(COMPACT_POINT_STEP, thermal.interval if thermal is not None else COMPACT_POINT_STEP)
-    return s.max_step if thermal is None else thermal.interval
+    return mtj_model(s.mtj).cost_step(s, None if thermal is None else thermal.interval)
 
 
 def check_breakdown(device: Device, v_max: float, where: str = "") -> None:
@@ -218,17 +192,20 @@ def run_neuron(device: Device, wave: Waveform | float, t_stop: float, settings: 
     breakdown voltage (``warn=False`` leaves that to the caller, e.g. from threads, where warning
     filters are not thread-safe; the peak is in ``result.v_junction_max``). ``keep_wave=False``
     drops the waveforms and the noise samples after the analysis (for many trials). With
-    ``settings.mtj == "compact"`` (``compact``: its parameters, default :func:`compact_model`) it
-    also warns :class:`~mtjspice.netlist.compact.CompactRangeWarning` outside the fitted range.
+    a model with a valid range (the compact MTJ: ``compact``, its parameters, default
+    :func:`compact_model`) it also warns outside that range
+    (:class:`~mtjspice.netlist.compact.CompactRangeWarning`).
     """
     from ..sim import run_deck
 
     t0 = time.perf_counter()
     s = settings or NeuronSettings()
     c = circuit or resolve(device, s)
-    cost = neuron_cost(t_stop, cost_step(s, thermal), NEURON_VECTORS, c.comparator, noise=thermal is not None)
-    check_cost(compact_cost(cost) if s.mtj == "compact" else cost, "t_stop", t_stop, "shorten t_stop")
-    cp = compact_model(device, s, compact) if s.mtj == "compact" else None
+    cost = neuron_cost(t_stop, cost_step(s, thermal), NEURON_VECTORS, comparator_kind(c.comparator).cost_factor,
+                       noise=thermal is not None)
+    model = mtj_model(s.mtj)
+    check_cost(model.cost(cost), "t_stop", t_stop, "shorten t_stop")
+    cp = model.params(device, s, compact)
     deck, block = neuron_deck(device, c, wave, t_stop, s, thermal, compact=cp)
     text = deck.text()
     t1 = time.perf_counter()
@@ -238,8 +215,9 @@ def run_neuron(device: Device, wave: Waveform | float, t_stop: float, settings: 
     vj = float(np.max(np.abs(wf[p.t1.vector] - wf[p.t2.vector])))
     if warn:
         check_breakdown(device, vj)
-        if cp is not None:
-            check_range(cp, wf.t, wf[p.i_junction.vector])
+        stats = model.run_range(cp, wf.t, wf[p.i_junction.vector])
+        if stats is not None:
+            model.warn_range(cp, stats)
     spikes = detect_spikes(wf, p, c.vdd)
     energy = neuron_energy(wf, c, p)
     if not keep_wave:
@@ -265,7 +243,8 @@ def neuron_trials(device: Device, wave: Waveform | float, t_stop: float, setting
         raise ParameterError("temperature", temperature, "a temperature > 0 K for trials (a noiseless run repeats "
                              "itself exactly)")
     n = max(1, min(len(seeds), workers or os.cpu_count() or 1))
-    check_cost(neuron_cost(t_stop, first.interval, NEURON_VECTORS, c.comparator, runs=len(seeds), workers=n, noise=True),
+    check_cost(neuron_cost(t_stop, first.interval, NEURON_VECTORS, comparator_kind(c.comparator).cost_factor,
+                           runs=len(seeds), workers=n, noise=True),
                "t_stop", t_stop, "run fewer trials or shorten t_stop")
     # each trial its own seed; everything else (the compact MTJ's fitted noise too) from the first
     therms = [replace(first, seed=check_seed(seed)) for seed in seeds]
@@ -278,8 +257,9 @@ def neuron_trials(device: Device, wave: Waveform | float, t_stop: float, setting
             progress(done[0], len(therms))
         return r
 
-    with ThreadPoolExecutor(max_workers=n) as pool:
-        runs = list(pool.map(one, range(len(therms))))
+    from ..sim import map_parallel  # Ctrl-C kills the running trials' ngspice and starts no other
+
+    runs = map_parallel(one, range(len(therms)), workers=n)
     worst = max(runs, key=lambda r: r.v_junction_max)
     check_breakdown(device, worst.v_junction_max, f" in trial seed {worst.seed}")  # once, from this thread
     return runs
@@ -294,16 +274,18 @@ def fi_curve(device: Device, currents: Sequence[float], settings: NeuronSettings
     """
     s = settings or NeuronSettings()
     c = resolve(device, s)
-    check_cost(neuron_cost(t_stop, s.max_step, NEURON_VECTORS, c.comparator, runs=len(currents),
+    check_cost(neuron_cost(t_stop, s.max_step, NEURON_VECTORS, comparator_kind(c.comparator).cost_factor,
+                           runs=len(currents),
                            workers=workers or os.cpu_count() or 1), "t_stop", t_stop, "sweep fewer currents")
 
     def one(i: float) -> tuple[float, float, float, float]:
         r = run_neuron(device, DC(i), t_stop, s, c, warn=False)
         return (float(i), *_rate_and_wrong(r, i, t_stop), r.v_junction_max)
 
+    from ..sim import map_parallel
+
     n = workers or min(len(currents), os.cpu_count() or 1)
-    with ThreadPoolExecutor(max_workers=max(1, n)) as pool:
-        rows = np.array(list(pool.map(one, currents)))
+    rows = np.array(map_parallel(one, currents, workers=max(1, n)))
     worst = int(np.argmax(rows[:, 3]))
     check_breakdown(device, float(rows[worst, 3]), f" at {rows[worst, 0]:.4g} A")  # once, from this thread
     return rows[:, :3]
@@ -334,7 +316,8 @@ def fi_curve_thermal(device: Device, currents: Sequence[float], settings: Neuron
     if first is None:
         raise ParameterError("temperature", temperature, "a temperature > 0 K for an F-I curve with its spread")
     n = max(1, min(len(currents) * trials, workers or os.cpu_count() or 1))
-    check_cost(neuron_cost(t_stop, first.interval, NEURON_VECTORS, c.comparator, runs=len(currents) * trials,
+    check_cost(neuron_cost(t_stop, first.interval, NEURON_VECTORS, comparator_kind(c.comparator).cost_factor,
+                           runs=len(currents) * trials,
                            workers=n, noise=True), "t_stop", t_stop, "sweep fewer currents or run fewer trials")
     therms = [replace(first, seed=seed + k) for k in range(trials)]
 
@@ -352,8 +335,9 @@ def fi_curve_thermal(device: Device, currents: Sequence[float], settings: Neuron
             progress(done[0], len(jobs))
         return row
 
-    with ThreadPoolExecutor(max_workers=n) as pool:
-        out = np.array(list(pool.map(one, jobs))).reshape(len(currents), trials, 3)
+    from ..sim import map_parallel  # Ctrl-C or the time limit kills the running trials' ngspice, starts no other
+
+    out = np.array(map_parallel(one, jobs, workers=n)).reshape(len(currents), trials, 3)
     worst = np.unravel_index(int(np.argmax(out[:, :, 2])), out.shape[:2])
     check_breakdown(device, float(out[(*worst, 2)]), f" at {float(currents[int(worst[0])]):.4g} A")
     std = out[:, :, 0].std(axis=1, ddof=1) if trials > 1 else np.zeros(len(currents))

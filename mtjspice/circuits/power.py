@@ -14,8 +14,9 @@ from ..params import Device
 from ..results import ARRAY_PARTS
 from ..stimulus import spike_waveforms
 from .array import DEFAULT_GROUP, ArraySettings, run_array
-from .compact import compact_cost
+from .comparators import comparator_kind
 from .cost import RunCost, array_cost, check_cost
+from .models import mtj_model
 from .neuron import NEURON_VECTORS, cost_step
 
 __all__ = ["power_sweep", "workload"]
@@ -45,9 +46,9 @@ def sweep_cost(sizes: Sequence[int], t_stop: float, settings: ArraySettings, wor
     after another, so their times add and the largest sets the memory."""
     ns = sorted({int(n) for n in sizes})
     costs = [array_cost(n, n, t_stop, cost_step(settings.neuron, None), NEURON_VECTORS + 3,
-                        settings.neuron.comparator, settings.group or DEFAULT_GROUP, workers) for n in ns]
-    if settings.neuron.mtj == "compact":
-        costs = [compact_cost(c) for c in costs]
+                        comparator_kind(settings.neuron.comparator).cost_factor, settings.group or DEFAULT_GROUP,
+                        workers) for n in ns]
+    costs = [mtj_model(settings.neuron.mtj).cost(c) for c in costs]
     return RunCost(max(c.points for c in costs), max(c.nbytes for c in costs), sum(c.seconds for c in costs),
                    max(c.per_run for c in costs), f"simulated sizes {', '.join(map(str, ns))} (largest: "
                    f"{costs[-1].what})")

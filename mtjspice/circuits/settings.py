@@ -18,11 +18,14 @@ Defaults derived from the device (each can be overridden; ``None`` means "derive
   threshold the trains run whole read clocks apart, as 1.2 ps and 0.6 ps also do (within one, 6 of
   8 equal). Such a read is decided by differences well below the membrane's thermal noise at
   300 K (m_y about 0.02 rms);
-* reset: leak: ``t_refractory = 1.5 ns`` (about 2 relaxation times); active:
-  ``t_refractory = 0.5 ns`` and ``i_reset = 1.3 i_th``, which brings u from its plateau to about 0
-  within 0.5 ns (measured with the macrospin solver). The one-shot adds its 1 ns fall delay to both
-  (:data:`mtjspice.netlist.neuron.ONESHOT_FALL_DELAY`): the circuit's refractory times are 2.5 and
-  1.5 ns, and the active reset, on for 1.5 ns, drives u past 0 to about -0.26 (0.8 mA);
+* reset: leak: ``t_refractory = 2.51 ns`` (about 3 relaxation times); active:
+  ``t_refractory = 1.51 ns`` and ``i_reset = 1.3 i_th``, which drives u from its plateau past 0 to
+  about -0.26 (0.8 mA). ``t_refractory`` is the time the one-shot's output is above half height,
+  exactly (:func:`mtjspice.netlist.neuron.oneshot_params`). These are the refractory times the
+  circuit always had, and every figure was measured with: the card used to set 1.5 and 0.5 ns,
+  to which XSPICE added its default 1 ns fall delay and one 10 ps edge. 10 ps less (2.5 ns) moves
+  marginal reads: at +-0.66 mA with active reset the CMOS flavour then fires 9 times in 40 ns
+  against the behavioral one's 10;
 * CMOS comparators: the latch references sit at the behavioral comparator's trip point
   (threshold + hysteresis / 2) moved out by the latches' in-situ offset
   (:data:`mtjspice.netlist.comparators.LATCH_OFFSET`), so both flavours implement one decision rule.
@@ -32,17 +35,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields, replace
-from pathlib import Path
 from typing import Any
 
 from ..analysis.devicefit import onset_current
 from ..errors import ParameterError
-from ..netlist.compact import COMPACT_MODELS, CompactMTJ
-from ..netlist.comparators import LATCH_OFFSET, BehavioralComparator, CmosComparator
+from ..netlist.compact import CompactMTJ
+from ..netlist.comparators import BehavioralComparator, CmosComparator
 from ..netlist.mtj import OPTION_PRESETS
-from ..netlist.neuron import COMPARATORS, RESETS, NeuronCircuit
-from ..params import Device, shipped_path
+from ..netlist.neuron import RESETS, NeuronCircuit
+from ..params import Device
 from ..physics.llgs import junction_resistance
+from .comparators import comparator_kind, model_card_path
+from .models import mtj_model
 
 __all__ = ["NeuronSettings", "resolve", "TRIM_FACTOR", "COMPACT_STEP", "model_card_path", "device_onset"]
 
@@ -67,8 +71,8 @@ class NeuronSettings:
 
     Attributes
     ----------
-    comparator : {"behavioral", "cmos"}
-        Comparator flavour.
+    comparator : str
+        Comparator flavour, a registered one (:mod:`mtjspice.circuits.comparators`): "behavioral" or "cmos".
     reset : {"leak", "active"}
         Reset mode.
     u_th : float
@@ -81,7 +85,8 @@ class NeuronSettings:
     clock_period, read_width, settle : float
         Read-clock period, read window and strobe delay into the window (s).
     t_refractory, i_reset, i_trim : float or None
-        Refractory time (s), active-reset current (A), read trim current (A).
+        Refractory time (s; the one-shot's width at half height, >= ``edge``), active-reset current
+        (A), read trim current (A).
     vdd : float
         Comparator supply and logic level (V).
     r_on, r_off : float
@@ -94,14 +99,20 @@ class NeuronSettings:
         Simulator options (:data:`mtjspice.netlist.mtj.OPTION_PRESETS`).
     max_step : float
         The deck's largest time step with the macrospin MTJ (s); its trapezoid correction uses it.
-    mtj : {"macrospin", "compact"}
-        The junction model: the behavioral macrospin (:mod:`mtjspice.netlist.mtj`) or the compact
-        signed-LIF MTJ fitted to the device (:mod:`mtjspice.netlist.compact`).
+    mtj : str
+        The junction model, a registered one (:mod:`mtjspice.circuits.models`): the behavioral
+        macrospin (:mod:`mtjspice.netlist.mtj`), the compact signed-LIF MTJ fitted to the device
+        (:mod:`mtjspice.netlist.compact`), or a model of your own.
     compact : CompactMTJ or None
         The compact MTJ's parameters; None: fitted to the device on first use and cached
         (:func:`mtjspice.circuits.compact.compact_params`).
+        A registered model with parameters of its own
+        (:attr:`~mtjspice.circuits.models.MtjModel.params_type`) takes them here too.
     compact_step : float
         The deck's largest time step with the compact MTJ (s).
+    v_clamp : float or None
+        The input driver's compliance (V): no input drives the junction above it
+        (:mod:`mtjspice.netlist.clamp`); None: no clamp.
     """
 
     comparator: str = "behavioral"
@@ -131,16 +142,17 @@ class NeuronSettings:
     mtj: str = "macrospin"
     compact: CompactMTJ | None = None
     compact_step: float = COMPACT_STEP
+    v_clamp: float | None = None
 
     def __post_init__(self) -> None:
-        if self.comparator not in COMPARATORS:
-            raise ParameterError("comparator", self.comparator, "'behavioral' or 'cmos'")
+        comparator_kind(self.comparator)  # raises for a comparator that is not registered
         if self.reset not in RESETS:
             raise ParameterError("reset", self.reset, "'leak' or 'active'")
-        if self.mtj not in COMPACT_MODELS:
-            raise ParameterError("mtj", self.mtj, " or ".join(map(repr, COMPACT_MODELS)))
-        if self.compact is not None and not isinstance(self.compact, CompactMTJ):
-            raise ParameterError("compact", type(self.compact).__name__, "None or a CompactMTJ")
+        own = mtj_model(self.mtj).params_type  # raises for a model that is not registered
+        kinds = (CompactMTJ,) if own in (None, CompactMTJ) else (CompactMTJ, own)
+        if self.compact is not None and not isinstance(self.compact, kinds):
+            raise ParameterError("compact", type(self.compact).__name__, "None or a " + " or a ".join(
+                k.__name__ for k in reversed(kinds)))
         if self.preset not in OPTION_PRESETS:
             raise ParameterError("preset", self.preset, "one of " + ", ".join(map(repr, OPTION_PRESETS)))
         if not (isinstance(self.u_th, (int, float)) and math.isfinite(self.u_th) and 0 < self.u_th < 1):
@@ -163,13 +175,16 @@ class NeuronSettings:
         if self.read_width + 2 * self.edge >= self.clock_period:
             raise ParameterError("clock_period", self.clock_period, f"a period longer than the read window plus two "
                                  f"edges = {self.read_width + 2 * self.edge!r} s (read_width = {self.read_width!r} s)")
+        if self.t_refractory is not None and self.t_refractory < self.edge:
+            raise ParameterError("t_refractory", self.t_refractory,
+                                 f"a time >= the edge {self.edge!r} s (the one-shot's ramps are part of it)")
         if self.v_hi is not None and self.v_lo is not None and self.v_lo >= self.v_hi:
             raise ParameterError("v_lo", self.v_lo, f"a threshold below v_hi = {self.v_hi!r} V (they are inverted)")
 
     @property
     def step(self) -> float:
         """The deck's largest time step (s) for the chosen MTJ model (``max_step`` or ``compact_step``)."""
-        return self.compact_step if self.mtj == "compact" else self.max_step
+        return mtj_model(self.mtj).step(self)
 
     def with_overrides(self, **kw: Any) -> NeuronSettings:
         """A copy with the non-None keyword values replaced."""
@@ -199,23 +214,13 @@ def resolve(device: Device, s: NeuronSettings) -> NeuronCircuit:
     v_hi = s.v_hi if s.v_hi is not None else level(s.u_th)
     v_lo = s.v_lo if s.v_lo is not None else level(-s.u_th)  # NeuronCircuit refuses v_lo >= v_hi
     active = s.reset == "active"
-    t_ref = s.t_refractory if s.t_refractory is not None else (0.5e-9 if active else 1.5e-9)
+    t_ref = s.t_refractory if s.t_refractory is not None else (1.51e-9 if active else 2.51e-9)
     i_reset = (s.i_reset if s.i_reset is not None else 1.3 * i_th) if active else 0.0
     i_trim = s.i_trim if s.i_trim is not None else (
         TRIM_FACTOR * v_read / (r0 + r_ref) * s.read_width / (s.clock_period - s.read_width))
-    # A clocked latch has no hysteresis (it is reset every cycle); the behavioral comparator's output
-    # is low when its strobe opens, so it trips at threshold + hysteresis / 2. The CMOS latches are
-    # referenced to that same trip point, moved out by their measured in-situ offset.
-    ref_offset = 0.0
-    if s.comparator == "cmos":
-        ref_offset = (s.cmos.ref_offset if s.cmos.ref_offset is not None
-                      else 0.5 * s.behavioral.hysteresis + LATCH_OFFSET)
+    kind = comparator_kind(s.comparator)
     return NeuronCircuit(comparator=s.comparator, reset=s.reset, r_ref=r_ref, v_read=v_read,  # type: ignore[arg-type]
                          v_hi=v_hi, v_lo=v_lo, clock_period=s.clock_period, read_width=s.read_width,
                          settle=s.settle, t_refractory=t_ref, i_reset=i_reset, i_trim=i_trim, vdd=s.vdd,
-                         r_on=s.r_on, r_off=s.r_off, edge=s.edge, ref_offset=ref_offset)
-
-
-def model_card_path() -> Path:
-    """The PTM 45 nm card shipped in the package, ``models/ptm45hp.lib`` (the cmos comparator's)."""
-    return shipped_path("ptm45hp.lib")
+                         r_on=s.r_on, r_off=s.r_off, edge=s.edge, ref_offset=kind.ref_offset(s),
+                         kickback=kind.kickback, v_clamp=s.v_clamp if s.v_clamp is not None else 0.0)

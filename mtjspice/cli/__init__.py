@@ -22,8 +22,10 @@ __all__ = ["main", "build_parser", "as_option_error", "option_error_line"]
 _NEGATIVE_NUMBER = re.compile(r"^-(?:\d|\.\d)")
 
 #: Subcommand modules, in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("macrospin", "fit", "compare", "window", "neuron", "array", "power", "montecarlo", "network")
+COMMANDS: tuple[str, ...] = ("macrospin", "fit", "compare", "window", "neuron", "array", "power", "montecarlo", "design",
+                             "network")
 COMMANDS += ("export",)  # mtjspice export: the MTJ as an includable library (cli/export.py)
+COMMANDS += ("margin",)  # mtjspice budget: the margin budget per effect (cli/margin.py)
 
 
 _ARGUMENT = re.compile(r"^argument (\S+): (.*)$", re.DOTALL)
@@ -177,8 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                                                      else sys.argv[1:]),
                                                     "options": _recorded(args)})
                 return int(args.run(args) or 0)
-    except KeyboardInterrupt:
-        _fail(command, "interrupted; no results were written", debug)
+    except KeyboardInterrupt as exc:  # a command may say what it kept (montecarlo's finished chunks)
+        _fail(command, str(exc) or "interrupted; no results were written", debug)
         return 130
     except SimulationError as exc:
         # One line: what failed and ngspice's first reason; --debug adds ngspice's whole story.

@@ -14,6 +14,7 @@ from ..params import load_device
 from .common import (
     KELVIN_HELP,
     add_breakdown_argument,
+    add_comparator_argument,
     add_model_argument,
     add_mtj_argument,
     add_out_argument,
@@ -87,8 +88,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--spikes", required=True, metavar="FILE", help="input events CSV: t,input,sign")
     p.add_argument("--t-stop", type=positive_si("--t-stop", "s"), required=True, metavar="SECONDS",
                    help="end of the simulation in s")
-    p.add_argument("--comparator", choices=("behavioral", "cmos"), default="behavioral",
-                   help="neuron comparators (default behavioral: several times cheaper than cmos)")
+    add_comparator_argument(p, "neuron comparators (default behavioral: several times cheaper than cmos)")
     p.add_argument("--reset", choices=("leak", "active"), default="leak", help="neuron reset mode")
     p.add_argument("--temperature", type=kelvin(), default=None, metavar="KELVIN",
                    help=f"temperature of every MTJ's thermal field {KELVIN_HELP}, each neuron with its own noise stream from "
@@ -107,15 +107,16 @@ def estimate(args: argparse.Namespace, st, circuit, thermal):  # type: ignore[no
     """The run's cost (:class:`~mtjspice.circuits.cost.RunCost`) as :func:`run_array` will estimate it,
     from the options alone (before the weight and spike files are read)."""
     from ..circuits.array import plan_parts
-    from ..circuits.compact import compact_cost
+    from ..circuits.comparators import comparator_kind
     from ..circuits.cost import array_cost
+    from ..circuits.models import mtj_model
     from ..circuits.neuron import NEURON_VECTORS, cost_step
 
     parts = plan_parts(args.neurons, st, args.split)
     cost = array_cost(args.inputs, args.neurons, args.t_stop, cost_step(st.neuron, thermal), NEURON_VECTORS + 3,
-                      circuit.comparator, max(len(p) for p in parts), args.workers, split=len(parts) > 1,
-                      noise=thermal is not None)
-    return compact_cost(cost) if st.neuron.mtj == "compact" else cost
+                      comparator_kind(circuit.comparator).cost_factor, max(len(p) for p in parts), args.workers,
+                      split=len(parts) > 1, noise=thermal is not None)
+    return mtj_model(st.neuron.mtj).cost(cost)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -7,6 +7,8 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ..circuits.comparators import comparator_kinds
+from ..circuits.models import mtj_model, mtj_models
 from ..errors import ParameterError
 from ..units import parse_count, parse_si
 
@@ -122,10 +124,25 @@ def add_out_argument(p: argparse.ArgumentParser) -> None:
                         "(default: no limit for the command; each ngspice process stops after an hour)")
 
 
-def _mtj_choice(text: str) -> str:
-    if text not in ("macrospin", "compact"):
-        raise argparse.ArgumentTypeError(str(ParameterError("--mtj", text, "'macrospin' or 'compact'")))
-    return text
+def _registered(option: str, names: Callable[[], tuple[str, ...]]) -> Callable[[str], str]:
+    """An argparse type that accepts a name registered when the command line is parsed."""
+    def convert(text: str) -> str:
+        if text not in names():
+            raise argparse.ArgumentTypeError(str(ParameterError(option, text, " or ".join(map(repr, names())))))
+        return text
+
+    return convert
+
+
+_mtj_choice = _registered("--mtj", mtj_models)
+#: ``--comparator``'s type: a comparator of :mod:`mtjspice.circuits.comparators`' registry.
+comparator_choice = _registered("--comparator", comparator_kinds)
+
+
+def add_comparator_argument(p: argparse.ArgumentParser, help: str) -> None:
+    """The --comparator option: a registered comparator (:func:`mtjspice.circuits.comparators.comparator_kinds`)."""
+    p.add_argument("--comparator", type=comparator_choice, default="behavioral",
+                   help=f"{help}; registered: {', '.join(comparator_kinds())}")
 
 
 def add_mtj_argument(p: argparse.ArgumentParser) -> None:
@@ -134,7 +151,7 @@ def add_mtj_argument(p: argparse.ArgumentParser) -> None:
                    help="junction model: macrospin (the behavioral LLGS magnet, 5 ps steps) or compact (the "
                         "device's fitted signed LIF, one state; about 10 times cheaper per simulated ns; fitted on "
                         "first use, about 30 s, and cached by the device's content in $MTJSPICE_CACHE or "
-                        "~/.cache/mtjspice)")
+                        f"~/.cache/mtjspice); registered: {', '.join(mtj_models())}")
     p.add_argument("--lif-params", default=None, metavar="FILE",
                    help="with --mtj compact: the compact MTJ's parameters from a lif_params.json written by "
                         "mtjspice fit (default: fit the device)")
@@ -144,13 +161,9 @@ def mtj_settings(args: argparse.Namespace) -> dict[str, object]:
     """NeuronSettings keywords from --mtj and --lif-params."""
     mtj = getattr(args, "mtj", "macrospin")
     path = getattr(args, "lif_params", None)
-    if path is not None and mtj != "compact":
-        raise ParameterError("--lif-params", path, "a file only with --mtj compact")
     if path is None:
         return {"mtj": mtj}
-    from ..circuits.compact import load_compact
-
-    return {"mtj": mtj, "compact": load_compact(path)}
+    return {"mtj": mtj, "compact": mtj_model(mtj).load_params(path)}
 
 
 def json_default(x: object) -> object:

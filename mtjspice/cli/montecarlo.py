@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import sys
 from pathlib import Path
 
 from ..errors import ParameterError, RunTimeoutError, printable
@@ -78,15 +77,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     from ..budget import check_memory, warn_time
     from ..io.outputs import write_csv
+    from ..montecarlo.columns import ONSET_TABLE_COLUMNS, circuit_columns, sample_columns, sample_words
     from ..montecarlo.device import DeviceMC
     from ..montecarlo.run import device_montecarlo, summarize
-    from ..montecarlo.scaleout import check_scheduler, default_workers
+    from ..montecarlo.scaleout import default_workers, reach_scheduler
     from ..params import load_device
     from ..plots.montecarlo import plot_distributions
     from .progress import Progress
 
-    if args.scheduler is not None:
-        check_scheduler(args.scheduler)
+    if args.scheduler is not None:  # before any work: a wrong address is said within seconds
+        reach_scheduler(args.scheduler)
     device = load_device(args.model)
     spec = variation_spec(args)
     spec.check(device)
@@ -109,50 +109,66 @@ def run(args: argparse.Namespace) -> int:
             result = device_montecarlo(device, spec, n, store, seed=args.seed, mc=mc, chunk=args.chunk,
                                        workers=workers, scheduler=args.scheduler, reset=args.overwrite,
                                        progress=bar.update)
-    except (RunTimeoutError, KeyboardInterrupt):
+    except (RunTimeoutError, KeyboardInterrupt) as exc:
         done = _stored(store)
-        if done:  # said before the one-line error: the run is not lost
-            print(f"mtjspice montecarlo: {done} finished samples are kept in {printable(store)}; the same command "
-                  "resumes from them", file=sys.stderr)
-        raise
+        if not done:
+            raise
+        # still one line: the run is not lost, and how to resume it
+        kept = f"{done} finished samples are kept in {printable(store)}; the same command resumes from them"
+        if isinstance(exc, KeyboardInterrupt):
+            raise KeyboardInterrupt(f"interrupted; nothing was written to --out, but {kept}") from None
+        raise RunTimeoutError(f"{str(exc).split(chr(10))[0]}; {kept}") from None
     summary = summarize(result, mc)
     summary.update({"device": device.name, "variation": spec.describe(), "seed": args.seed,
                     "u_th": mc.u_th, "i_read": result.circuit.i_read, "breakdown_voltage":
                     device.junction.breakdown_voltage, "resumed_samples": n - result.computed,
-                    "nominal": result.nominal})
+                    "nominal": _nominal_words(result.nominal)})
     circuit_cols = None
     if args.circuit:
         circuit_cols, circuit_summary = _circuit(args, device, spec, result)
         summary["circuit"] = circuit_summary
     cols = result.columns
-    names = list(cols)
+    words = sample_words(cols)
+    names = list(words)
     with args.output as tmp:
-        write_csv(tmp / "samples.csv", names, zip(*(_csv_values(cols[k]) for k in names), strict=True))
-        _write_parquet(cols, tmp / "samples.parquet")
+        write_csv(tmp / "samples.csv", sample_columns(names), zip(*(_csv_values(words[k]) for k in names), strict=True))
+        _write_parquet(words, tmp / "samples.parquet")
         t = result.table.to_columns()
-        write_csv(tmp / "onset_table.csv", ("alpha", "q", "g"), zip(t["alpha"], t["q"], t["g"], strict=True))
+        write_csv(tmp / "onset_table.csv", ONSET_TABLE_COLUMNS, zip(t["alpha"], t["q"], t["g"], strict=True))
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2, default=json_default) + "\n", encoding="utf-8")
-        plot_distributions(cols, summary, tmp / "distributions.png", title=f"{device.name}: {spec.describe()}")
+        plot_distributions(cols, summary, tmp / "distributions.png", title=f"{device.name}: sigma {spec.describe()}")
         if circuit_cols is not None:
             from ..plots.montecarlo import plot_circuit
 
             cn = list(circuit_cols)
-            write_csv(tmp / "circuit.csv", cn, zip(*(_csv_values(circuit_cols[k]) for k in cn), strict=True))
-            plot_circuit(circuit_cols, summary["circuit"], tmp / "circuit.png", title=f"{device.name}: {spec.describe()}")
+            write_csv(tmp / "circuit.csv", circuit_columns(cn), zip(*(_csv_values(circuit_cols[k]) for k in cn),
+                                                                    strict=True))
+            plot_circuit(circuit_cols, summary["circuit"], tmp / "circuit.png",
+                         title=f"{device.name}: sigma {spec.describe()}")
     shutil.rmtree(store, ignore_errors=True)
     _print(summary, n, result.computed, args)
     print(f"wrote {printable(args.out)}/samples.csv, samples.parquet, summary.json, onset_table.csv, distributions.png"
-          + (", circuit.csv, circuit.png" if circuit_cols is not None else ""))
+          + (", circuit.csv, circuit.png" if circuit_cols is not None else "") + ", columns.csv (every column's unit and "
+          "meaning)")
     return 0
+
+
+def _nominal_words(nominal: dict) -> dict:
+    """The nominal device's row with its coded values (easy, regime, i_th_reason) as words, as in samples.csv."""
+    import numpy as np
+
+    from ..montecarlo.columns import sample_words
+
+    coded = ("easy", "regime", "i_th_reason")
+    words = sample_words({k: np.array([nominal[k]]) for k in coded if k in nominal})
+    return {**nominal, **{k: str(v[0]) for k, v in words.items()}}
 
 
 def _stored(store: Path) -> int:
     """Samples in the finished chunks of a store folder (0 if none, or no store)."""
-    from ..montecarlo.store import chunk_span
+    from ..montecarlo.store import stored_samples
 
-    if not store.is_dir():
-        return 0
-    return sum(chunk_span(p.name) for p in store.iterdir())
+    return stored_samples(store)
 
 
 def _write_parquet(cols: dict, path: Path) -> None:
@@ -188,7 +204,8 @@ def _circuit(args: argparse.Namespace, device, spec, result):  # type: ignore[no
     ok = np.asarray(cols["ok"], bool)
     pred = np.asarray(result.columns["usable"], bool)[:k]
     out = {"neurons": k, "yield": float(ok.mean()), "yield_ci95": wilson(int(ok.sum()), k),
-           "device_level_yield_same_samples": float(pred.mean()), "agreement": float(np.mean(ok == pred)),
+           "device_level_yield_same_samples": float(pred.mean()),
+           "device_level_yield_same_samples_ci95": wilson(int(pred.sum()), k), "agreement": float(np.mean(ok == pred)),
            "offset_sigma": args.offset, "temperature": args.temperature, "t_stop": args.circuit_t_stop}
     from ..montecarlo.run import percentiles
 
@@ -205,7 +222,9 @@ def _circuit(args: argparse.Namespace, device, spec, result):  # type: ignore[no
             for key in list(ct):
                 if key != "index":
                     cols[f"{key}_{tag}"] = ct[key]
-        out["device_level_yield_ref_same_samples"] = float(np.mean(np.asarray(result.columns["usable_ref"], bool)[:k]))
+        pref = np.asarray(result.columns["usable_ref"], bool)[:k]
+        out["device_level_yield_ref_same_samples"] = float(np.mean(pref))
+        out["device_level_yield_ref_same_samples_ci95"] = wilson(int(pref.sum()), k)
         out["agreement_ref"] = float(np.mean(np.asarray(cols["ok_ref"], bool) ==
                                              np.asarray(result.columns["usable_ref"], bool)[:k]))
     cols["device_usable"] = pred
@@ -223,8 +242,13 @@ def _print(summary: dict, n: int, computed: int, args: argparse.Namespace) -> No
     print(f"  at the drive {summary['drive'] * 1e3:.3g} mA: under {100 * r['under']:.1f} %, lif {100 * r['lif']:.1f} %, "
           f"over {100 * r['over']:.1f} %")
     f = summary["fails"]
-    print(f"  usable neurons: {100 * summary['yield']:.1f} % (95 % CI {100 * lo:.1f} to {100 * hi:.1f}); fails: "
+    print(f"  usable neurons: {100 * summary['yield']:.1f} % (95 % CI {100 * lo:.1f} to {100 * hi:.1f}); fails "
+          "(overlapping: a sample can fail for several reasons): "
           + ", ".join(f"{k.replace('_', ' ')} {100 * v:.1f} %" for k, v in f.items() if v))
+    missing = summary.get("i_th_missing", {})
+    if missing:
+        print("  no onset for " + "; ".join(f"{n} samples ({why.split(':')[0]})" for why, n in missing.items())
+              + " (samples.csv: i_th empty, i_th_reason says why)")
     if "yield_trim" in summary:
         lo, hi = summary["yield_trim_ci95"]
         kt = summary["k_trim"]
@@ -238,8 +262,12 @@ def _print(summary: dict, n: int, computed: int, args: argparse.Namespace) -> No
               f"{100 * c['junction_energy']:+.0f} % (junction), {100 * c['mirror_energy']:+.0f} % (mirror)")
     if "circuit" in summary:
         c = summary["circuit"]
-        print(f"  circuit (ngspice, {c['neurons']} neurons): yield {100 * c['yield']:.0f} %, device-level prediction "
-              f"{100 * c['device_level_yield_same_samples']:.0f} %, agreement {100 * c['agreement']:.0f} %"
-              + (f"; after reference trim {100 * c['yield_ref']:.0f} % (device level "
-                 f"{100 * c['device_level_yield_ref_same_samples']:.0f} %), after gain + reference trim "
-                 f"{100 * c['yield_trim']:.0f} %" if "yield_trim" in c else ""))
+
+        def pct(key: str) -> str:
+            a, b = c[key + "_ci95"]
+            return f"{100 * c[key]:.0f} % (95 % CI {100 * a:.0f} to {100 * b:.0f})"
+
+        print(f"  circuit (ngspice, {c['neurons']} neurons): yield {pct('yield')}, device-level prediction "
+              f"{pct('device_level_yield_same_samples')}, agreement {100 * c['agreement']:.0f} %"
+              + (f"; after reference trim {pct('yield_ref')} (device level {pct('device_level_yield_ref_same_samples')}), "
+                 f"after gain + reference trim {pct('yield_trim')}" if "yield_trim" in c else ""))

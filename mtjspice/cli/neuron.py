@@ -7,6 +7,7 @@ import os
 import sys
 import threading
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -16,6 +17,7 @@ from ..params import load_device
 from .common import (
     KELVIN_HELP,
     add_breakdown_argument,
+    add_comparator_argument,
     add_model_argument,
     add_mtj_argument,
     add_out_argument,
@@ -66,8 +68,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--t-stop", type=si("--t-stop", "s"), default=None, metavar="SECONDS",
                    help="end of the simulation in s, and of each --fi run (default 110n for the default input, "
                         "else 100n; 100n for the F-I runs)")
-    p.add_argument("--comparator", type=_choice("--comparator", ("behavioral", "cmos")), default="behavioral",
-                   help="behavioral (B-sources with a supply-current model) or cmos (PTM 45 nm BSIM4)")
+    add_comparator_argument(p, "behavioral (B-sources with a supply-current model) or cmos (PTM 45 nm BSIM4)")
     p.add_argument("--reset", type=_choice("--reset", ("leak", "active")), default="leak",
                    help="leak (input gated off, damping relaxes) or active (opposite current pulse)")
     p.add_argument("--u-th", type=si("--u-th"), default=None, metavar="U",
@@ -78,12 +79,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                             ("--v-read", "V", "divider read bias"),
                             ("--i-read", "A", "read current used to derive r-ref and v-read"),
                             ("--i-th", "A", "onset current (default: from a macrospin scan)"),
-                            ("--t-refractory", "s", "one-shot pulse width after a spike (the one-shot adds 1 ns of fall delay)"),
+                            ("--t-refractory", "s", "refractory time (one-shot width at half height; 2.51n leak, 1.51n active)"),
                             ("--i-reset", "A", "active-reset current magnitude"),
                             ("--i-trim", "A", "read-disturbance compensation current"),
                             ("--clock-period", "s", "read-clock period"),
                             ("--read-width", "s", "read window")):
         p.add_argument(opt, type=si(opt, unit), default=None, metavar=unit, help=f"{what} in {unit} (default derived)")
+    p.add_argument("--settings", default=None, metavar="FILE",
+                   help="a settings file ([neuron] table of values in SI units, as mtjspice design writes in "
+                        "best/settings.toml); the options above override it")
     add_mtj_argument(p)
     add_breakdown_argument(p)
     p.add_argument("--fi", action="store_true", help="also sweep DC input for the firing-rate curve, both signs "
@@ -110,7 +114,13 @@ def settings_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def
 
     kw = {name: getattr(args, name) for name in ("u_th", "v_hi", "v_lo", "r_ref", "v_read", "i_read", "i_th",
                                                  "t_refractory", "i_reset", "i_trim", "clock_period", "read_width")}
-    return NeuronSettings(comparator=args.comparator, reset=args.reset, **mtj_settings(args)).with_overrides(**kw)  # type: ignore[arg-type]
+    base: dict[str, Any] = {}
+    if getattr(args, "settings", None) is not None:
+        from ..io.settingsfile import read_settings
+
+        base = read_settings(args.settings)
+    return NeuronSettings(comparator=args.comparator, reset=args.reset, **mtj_settings(args),  # type: ignore[arg-type]
+                          **base).with_overrides(**kw)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -207,7 +217,8 @@ def run(args: argparse.Namespace) -> int:
                   np.column_stack([res.t] + [res.wave[n] for n in names]))
         write_csv(tmp / "spikes.csv", cols.pick(cols.SPIKES, ("t", "polarity")),
                   [(float(t), int(p)) for t, p in res.spikes.rows()])
-        rows = [(p, float(res.energy[p])) for p in NEURON_PARTS] + [("total", res.energy.total)]
+        extra = tuple(q for q in res.energy.parts if q not in NEURON_PARTS)  # the input clamp, when there is one
+        rows = [(p, float(res.energy[p])) for p in (*NEURON_PARTS, *extra)] + [("total", res.energy.total)]
         write_csv(tmp / "energy.csv", cols.pick(cols.ENERGY, ("part", "joules")), rows)
         report = neuron_report(res, device, fi, idle_power=p_idle, trials=stats.lines() if stats else None,
                                mtj=settings.mtj)
@@ -260,14 +271,15 @@ def _show(caught: list[warnings.WarningMessage]) -> None:
 
 def _check_runs(device, settings, circuit, thermal, t_stop: float, runs: int, advice: str) -> None:  # type: ignore[no-untyped-def]
     """Refuse (or warn about) ``runs`` neuron runs of ``t_stop`` before any starts or any bar is drawn."""
-    from ..circuits.compact import compact_cost
+    from ..circuits.comparators import comparator_kind
     from ..circuits.cost import check_cost, neuron_cost
+    from ..circuits.models import mtj_model
     from ..circuits.neuron import NEURON_VECTORS, cost_step
 
     n = max(1, min(runs, os.cpu_count() or 1))
-    cost = neuron_cost(t_stop, cost_step(settings, thermal), NEURON_VECTORS, circuit.comparator, runs=runs, workers=n,
-                       noise=thermal is not None)
-    check_cost(compact_cost(cost) if settings.mtj == "compact" else cost, "--t-stop", t_stop, advice)
+    cost = neuron_cost(t_stop, cost_step(settings, thermal), NEURON_VECTORS,
+                       comparator_kind(circuit.comparator).cost_factor, runs=runs, workers=n, noise=thermal is not None)
+    check_cost(mtj_model(settings.mtj).cost(cost), "--t-stop", t_stop, advice)
 
 
 def _fi_thermal(device, currents: list[float], settings, temperature: float, trials: int, seed: int,  # type: ignore[no-untyped-def]

@@ -35,6 +35,8 @@ PART_DESCRIPTIONS: dict[str, str] = {
     "comparators": "drawn by the two threshold comparators (and their threshold rails)",
     "reset_circuit": "drawn by the reset circuit (the active-reset current source; 0 with --reset leak)",
     "input_gating": "dissipated in the input gate and t2's grounding switch",
+    "input_clamp": "taken by the input compliance clamp (only with --settings giving v_clamp; the current it "
+                   "diverts times the driver node's voltage)",
 }
 
 
@@ -60,7 +62,7 @@ SPIKES = _table(Column("t", "s", "time of the spike (the read window in which th
                 Column("polarity", "1", f"sign of the spike: {_POLARITY}"))
 
 ENERGY = _table(Column("part", "", "the dissipating part (" + "; ".join(f"{p}: {d}" for p, d in PART_DESCRIPTIONS.items()
-                                                                     if p in NEURON_PARTS)
+                                                                     if p in (*NEURON_PARTS, "input_clamp"))
                        + "); 'total' = all energy the sources delivered"),
                 Column("joules", "J", "energy over the whole run"))
 

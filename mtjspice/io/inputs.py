@@ -18,8 +18,9 @@ def parse_input(spec: str, option: str = "--input") -> Waveform:
     """An input current from the command line (A, s; SPICE suffixes allowed).
 
     * ``dc:I`` -- constant current, e.g. ``dc:0.55m``;
-    * ``pulse:I,T_ON,T_OFF[,DELAY]`` -- periodic train;
-    * ``step:I,T_ON[,DELAY]`` -- one square pulse;
+    * ``pulse:I,T_ON,T_OFF[,DELAY]`` -- periodic train, period exactly T_ON + T_OFF: I held for
+      T_ON, 20 ps edges inside T_OFF (:func:`~mtjspice.stimulus.pulse_train`);
+    * ``step:I,T_ON[,DELAY]`` -- one square pulse, I held for T_ON, 20 ps edges outside it;
     * ``pwl:FILE.csv`` -- two columns t,I (s, A; SPICE suffixes allowed), times strictly increasing;
       a header line, blank lines and ``#`` comments are allowed; UTF-8 with or without BOM;
     * ``default`` -- :func:`default_stimulus`.

@@ -7,30 +7,22 @@ import math
 import numpy as np
 
 from ..analysis.spikes import spike_summary, spike_widths
+from ..circuits.models import MTJ_MODELS, mtj_model
 from ..params import Device
 from ..physics.llgs import junction_resistance
+from ..physics.oersted import oersted_check
 from ..results import ARRAY_PARTS, NEURON_PARTS, ArrayRun, NeuronRun
 
 __all__ = ["input_current", "neuron_report", "array_report", "energy_per_spike", "MTJ_VALIDITY", "validity"]
 
-#: What each junction model (``--mtj``) can be trusted for: every report states its run's own.
-MTJ_VALIDITY: dict[str, str] = {
-    "macrospin": "macrospin model of the free layer: one uniform magnetization (see docs/physics.md: micromagnetics gives "
-                 "a smaller m_y above about 2 mA in the representative device)",
-    "compact": "compact MTJ: the device's fitted signed LIF (one state u = m.p, no precession, an Ornstein-"
-               "Uhlenbeck stand-in for thermal noise), fitted to the macrospin model and valid only for junction "
-               "currents within the fit's range [i_min, i_max] (the run warns when a junction leaves it); the "
-               "macrospin model's own limits apply on top",
-}
+#: What each shipped junction model (``--mtj``) can be trusted for: every report states its run's own
+#: (:attr:`mtjspice.circuits.models.MtjModel.validity`; :func:`validity` reads any registered model's).
+MTJ_VALIDITY: dict[str, str] = {name: mtj_model(name).validity for name in MTJ_MODELS}
 
 
 def validity(mtj: str) -> str:
-    """The validity statement of the junction model ``mtj`` (a key of :data:`MTJ_VALIDITY`)."""
-    from ..errors import ParameterError
-
-    if mtj not in MTJ_VALIDITY:
-        raise ParameterError("mtj", mtj, " or ".join(map(repr, MTJ_VALIDITY)))
-    return MTJ_VALIDITY[mtj]
+    """The validity statement of the registered junction model ``mtj``."""
+    return mtj_model(mtj).validity
 
 
 def input_current(res: NeuronRun) -> np.ndarray:
@@ -89,7 +81,9 @@ def neuron_report(res: NeuronRun, device: Device, fi: np.ndarray | None = None,
         f"  reference resistor {c.r_ref:.5g} Ohm, read bias {c.v_read:.4g} V, "
         f"read current {c.v_read / (c.r_ref + r0) * 1e6:.4g} uA at u = 0",
         f"  thresholds v_hi {c.v_hi:.6g} V, v_lo {c.v_lo:.6g} V (u = 0 reads {c.v_read * c.r_ref / (c.r_ref + r0):.6g} V)",
-        f"  read clock {c.clock_period:.3g} s, window {c.read_width:.3g} s; refractory {c.t_refractory:.3g} s; "
+        f"  read clock period {c.clock_period:.3g} s; read window {c.read_width:.3g} s at full level, "
+        f"{c.read_width + c.edge:.3g} s at half height (edges {c.edge:.3g} s); strobe {c.settle:.3g} s into it",
+        f"  refractory {c.t_refractory:.3g} s (the reset one-shot's width at half height); "
         f"active-reset current {c.i_reset:.4g} A; read trim {c.i_trim:.4g} A",
         "",
         f"spikes: {res.spikes.n_positive} positive, {res.spikes.n_negative} negative",
@@ -99,7 +93,7 @@ def neuron_report(res: NeuronRun, device: Device, fi: np.ndarray | None = None,
         "",
         "energy (J): dissipated per part",
     ]
-    lines += [f"  {p:16s} {e[p]:.5g}" for p in NEURON_PARTS]
+    lines += [f"  {p:16s} {e[p]:.5g}" for p in (*NEURON_PARTS, *(q for q in e.parts if q not in NEURON_PARTS))]
     lines += [f"  {'sum of parts':16s} {e.parts_sum:.5g}",
               f"  {'total delivered':16s} {e.total:.5g}  (parts / total - 1 = {e.parts_sum / e.total - 1:.2e})",
               "delivered per source:"]
@@ -120,6 +114,9 @@ def neuron_report(res: NeuronRun, device: Device, fi: np.ndarray | None = None,
         lines += ["", "firing rate against DC input (A, 1/s, wrong-sign spikes):"]
         lines += [f"  {i:+.4g}  {r:.4g}  {int(w)}" for i, r, w in fi]
     lines += ["", f"validity: {validity(mtj)}"]
+    peak = float(np.max(np.abs(input_current(res)))) if res.t.size else 0.0
+    if peak > 0:
+        lines += [f"validity: {oersted_check(device, peak).describe()}"]
     return "\n".join(lines) + "\n"
 
 

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -43,6 +42,7 @@ from ..netlist.neuron import NeuronCircuit
 from ..params import Device
 from ..physics.llgs import junction_resistance
 from ..results import NeuronRun
+from ..sim import map_parallel
 from ..stimulus import DC, PWL
 from ..variation import VariationSpec
 from .response import read_clock_current
@@ -248,8 +248,8 @@ def circuit_chunk(device: Device, spec: VariationSpec, seed: int, indices: Seque
             return None
 
     jobs = [(j, sign) for j in range(idx.size) if circuits[j] is not None for sign in (1, -1)]
-    with ThreadPoolExecutor(max_workers=min(int(workers), max(1, len(jobs)))) as pool:
-        runs = dict(zip(jobs, pool.map(one, jobs), strict=True))
+    # Ctrl-C kills the running neurons' ngspice and starts no other
+    runs = dict(zip(jobs, map_parallel(one, jobs, workers=min(int(workers), max(1, len(jobs)))), strict=True))
     for j in range(idx.size):
         if (j, 1) not in runs:
             continue

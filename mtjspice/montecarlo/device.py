@@ -40,15 +40,16 @@ from ..device import LIMITS
 from ..params import Device
 from ..physics.batch import DeviceBatch
 from ..variation import SHORT_NAMES, VariationSpec
-from .onsettable import OnsetTable, reduce
+from .onsettable import OnsetTable, Reduced, reduce
 from .response import decay_time, read_u, respond
 from .testspec import DeviceMC, NominalCircuit
 
-__all__ = ["DeviceMC", "NominalCircuit", "device_chunk", "COLUMNS", "TRIM_COLUMNS", "REGIMES", "batch_overrides"]
+__all__ = ["DeviceMC", "NominalCircuit", "device_chunk", "COLUMNS", "TRIM_COLUMNS", "REGIMES", "batch_overrides",
+           "onset_reason"]
 
 REGIMES = ("under", "lif", "over")
 #: Columns every chunk returns, besides the varied parameters' short names.
-COLUMNS = ("index", "valid", "q", "easy", "i_th", "i_static", "tau_relax", "delta", "u_plateau", "u_after",
+COLUMNS = ("index", "valid", "q", "easy", "i_th", "i_th_reason", "i_static", "tau_relax", "delta", "u_plateau", "u_after",
            "tau_m", "a2", "v_max", "regime", "u_fire_pos", "u_fire_neg", "fires_pos", "fires_neg", "wrong_sign",
            "read_safe", "breakdown", "usable")
 #: Columns added when the test trims (DeviceMC.trim).
@@ -57,7 +58,8 @@ TRIM_COLUMNS = ("usable_ref", "k_trim", "u_plateau_trim", "v_max_trim", "breakdo
 # device-file key -> DeviceBatch override
 _BATCH_KEY = {"geometry.W": "W", "geometry.L": "L", "geometry.T": "T", "material.Ms": "Ms",
               "material.alpha": "alpha", "material.P": "P", "junction.RA": "RA", "junction.TMR": "TMR",
-              "junction.V_half": "V_half", "field.Ku": "Ku"}
+              "junction.V_half": "V_half", "field.Ku": "Ku",
+              "geometry.taper": "taper"}
 
 
 def batch_overrides(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -81,7 +83,27 @@ def _valid(device: Device, values: dict[str, np.ndarray], n: int) -> np.ndarray:
             ok &= v > 0
     W = values.get("geometry.W", np.full(n, device.geometry.W))
     L = values.get("geometry.L", np.full(n, device.geometry.L))
+    T = values.get("geometry.T", np.full(n, device.geometry.T))
+    taper = values.get("geometry.taper", np.full(n, device.geometry.taper))
+    ok &= (taper >= 0) & (W / 2 - T / 2 * np.tan(np.clip(taper, 0, 1.5)) > 0)  # the pillar's top stays open
     return ok & (W <= L)
+
+
+def onset_reason(table: OnsetTable, batch: DeviceBatch, red: Reduced) -> np.ndarray:
+    """Why each device of ``batch`` has no onset in ``table`` (int codes: 0 it has one; 2 q below the
+    table; 3 q above it; 4 p not along the hard axis; 5 alpha outside the table's grid; 1, not a
+    device, is set by :func:`device_chunk`). Words: :data:`mtjspice.montecarlo.columns.ONSET_REASONS`."""
+    a = batch.alpha
+    if table.alpha.size > 1:
+        alpha_in = (a >= table.alpha[0] - 1e-9) & (a <= table.alpha[-1] + 1e-9)
+    else:
+        alpha_in = np.abs(a - table.alpha[0]) <= 1e-9 * max(float(table.alpha[0]), 1e-30)
+    q = np.asarray(red.q, float)
+    code = np.where(alpha_in, 0, 5)
+    with np.errstate(invalid="ignore"):
+        code = np.where(q > table.q[-1], 3, code)
+        code = np.where((q < table.q[0]) | ~np.isfinite(q), 2, code)
+    return np.where(red.p_on_hard, code, 4).astype(np.int64)
 
 
 def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.ndarray, mc: DeviceMC,
@@ -98,6 +120,7 @@ def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.nda
     for c in COLUMNS[2:] + (TRIM_COLUMNS if mc.trim else ()):
         cols[c] = nan.copy()
     cols["easy"] = np.full(n, -1, np.int64)
+    cols["i_th_reason"] = np.full(n, 1, np.int64)  # not a device, until computed
     cols["regime"] = np.full(n, -1, np.int64)
     for c in ("fires_pos", "fires_neg", "wrong_sign", "read_safe", "breakdown", "usable") + (
             ("usable_ref", "breakdown_trim", "usable_trim") if mc.trim else ()):
@@ -110,7 +133,8 @@ def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.nda
     red = reduce(batch)
     i_th, _inside = table.onset(batch, red)
     temperature = batch.temperature
-    put = {"q": red.q, "easy": red.easy, "i_th": i_th, "i_static": red.static_onset(batch),
+    put = {"q": red.q, "easy": red.easy, "i_th": i_th, "i_th_reason": onset_reason(table, batch, red),
+           "i_static": red.static_onset(batch),
            "tau_relax": red.relaxation_time(batch), "delta": red.stability(batch, temperature)}
 
     G_P = batch.G_P
@@ -128,8 +152,11 @@ def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.nda
     R_hi = 1.0 / batch.conductance(np.full(batch.n, mc.u_th))
     R_lo = 1.0 / batch.conductance(np.full(batch.n, -mc.u_th))
     # the reference trim: thresholds at the sample's own read-out of u = +-u_th
-    ref_pos = read_u(G_P, G_AP, circuit.r_ref, circuit.v_read, circuit.v_read * circuit.r_ref / (circuit.r_ref + R_hi) + h)
-    ref_neg = read_u(G_P, G_AP, circuit.r_ref, circuit.v_read, circuit.v_read * circuit.r_ref / (circuit.r_ref + R_lo) - h)
+    # (with a reference DAC of step mc.ref_step, each threshold is the DAC's nearest level)
+    ref_pos = read_u(G_P, G_AP, circuit.r_ref, circuit.v_read,
+                     mc.dac_level(circuit.v_read * circuit.r_ref / (circuit.r_ref + R_hi)) + h)
+    ref_neg = read_u(G_P, G_AP, circuit.r_ref, circuit.v_read,
+                     mc.dac_level(circuit.v_read * circuit.r_ref / (circuit.r_ref + R_lo)) - h)
     r = respond(batch, mc, circuit, np.full(batch.n, mc.drive), [(u_pos, u_neg), (ref_pos, ref_neg)])
     relaxed = r["after"] < mc.u_relax
     regime = np.where(~relaxed, 2, np.where(r["plateau"] >= mc.u_th, 1, 0))

@@ -133,7 +133,7 @@ def reduce(batch: DeviceBatch) -> Reduced:
         raise ParameterError("field.H", tuple(float(x) for x in batch.H[:, 0]),
                              "(0, 0, 0): the Monte Carlo's onset table holds without an applied field")
     axis = _axis_index(batch.u, batch.Ku)
-    K = batch.N.copy()
+    K = batch.NK.copy()  # with the interface anisotropy folded into z
     n = np.arange(batch.n)
     k = 2.0 * batch.Ku / (MU0 * batch.Ms**2)
     has = axis >= 0

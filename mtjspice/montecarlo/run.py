@@ -22,6 +22,7 @@ from .. import __version__
 from ..device import Device
 from ..errors import ParameterError
 from ..variation import VariationSpec
+from .columns import FAILS_OVERLAP, ONSET_REASONS
 from .device import REGIMES, DeviceMC, NominalCircuit, device_chunk
 from .onsettable import OnsetTable, onset_table
 from .scaleout import run_chunks
@@ -100,15 +101,15 @@ def alpha_grid(device: Device, spec: VariationSpec) -> np.ndarray | None:
     return np.linspace(lo, a0 + width, 7)
 
 
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """Wilson score interval of a proportion k / n (95 % for z = 1.96)."""
+def wilson(k: int, n: int) -> tuple[float, float]:
+    """95 % Wilson score interval of a proportion k / n (:func:`mtjspice.analysis.stats.wilson_interval`;
+    nan, nan for n = 0)."""
+    from ..analysis.stats import wilson_interval
+
     if n == 0:
         return (math.nan, math.nan)
-    p = k / n
-    d = 1 + z * z / n
-    c = (p + z * z / (2 * n)) / d
-    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
-    return (max(0.0, c - h), min(1.0, c + h))
+    lo, hi = wilson_interval(int(k), int(n), confidence=0.95)
+    return (0.0 if k == 0 else lo, 1.0 if k == n else hi)  # exact ends, not a rounding error away
 
 
 def percentiles(x: np.ndarray) -> dict[str, float]:
@@ -145,6 +146,9 @@ def summarize(result: MonteCarloResult, mc: DeviceMC) -> dict[str, Any]:
         "easy_axis_not_z": float(np.mean(v & (c["easy"] != 2))),
         "invalid_sample": float(np.mean(~v)),
     }
+    out["fails_note"] = FAILS_OVERLAP
+    reasons = np.asarray(c["i_th_reason"], np.int64) if "i_th_reason" in c else np.zeros(n, np.int64)
+    out["i_th_missing"] = {ONSET_REASONS[int(r)]: int(np.sum(reasons == r)) for r in np.unique(reasons) if r}
     for name in ("i_th", "tau_m", "a2", "delta", "tau_relax", "v_max"):
         out[name] = percentiles(np.asarray(c[name], float))
     i_th = np.asarray(c["i_th"], float)

@@ -70,6 +70,10 @@ class DeviceMC:
         agrees with ngspice. "dc": a plain pulse of +drive, the -drive response taken as its
         mirror and u_plateau compared with the thresholds (one run, half the cost; it
         overstates the drive, since the circuit gates the input off a fifth of the time).
+    ref_step : float
+        Step of the reference trim's DAC (V): each trimmed threshold is the DAC level nearest to
+        the sample's own read-out at u = +-u_th (a per-neuron threshold DAC whose code is set from
+        the neuron's measured resistance); 0 (default): the exact threshold.
     """
 
     drive: float = 0.6e-3
@@ -85,6 +89,7 @@ class DeviceMC:
     read: str = "clocked"
     gain_trim: bool = True
     offset_sigma: float = 0.0
+    ref_step: float = 0.0
 
     def __post_init__(self) -> None:
         for name, unit in (("drive", "A"), ("t_on", "s"), ("t_relax", "s"), ("t_stop", "s"), ("step", "s"),
@@ -101,11 +106,17 @@ class DeviceMC:
         if self.step > self.dt:
             raise ParameterError("step", self.step, f"a step <= dt = {self.dt!r} s")
         check_nonnegative("offset_sigma", self.offset_sigma, "V")
+        check_nonnegative("ref_step", self.ref_step, "V")
         if self.read not in ("clocked", "dc"):
             raise ParameterError("read", self.read, "'clocked' or 'dc'")
         lo, hi = self.k_range
         if not (0 < lo <= 1 <= hi < math.inf):
             raise ParameterError("k_range", self.k_range, "a trim range (min, max) with 0 < min <= 1 <= max")
+
+
+    def dac_level(self, v: np.ndarray) -> np.ndarray:
+        """The reference DAC's level nearest to ``v`` (V): ``v`` itself when ``ref_step`` is 0."""
+        return np.round(np.asarray(v) / self.ref_step) * self.ref_step if self.ref_step > 0 else np.asarray(v)
 
 
 @dataclass(frozen=True)

@@ -49,10 +49,8 @@ from .mtj import STATE_CAP, TIME_UNIT, conductance_expr
 from .noise import check_seed
 
 __all__ = ["CompactMTJ", "CompactNoise", "CompactRangeWarning", "HOLD_FRACTION", "GATE_WIDTH", "compact_subckt",
-           "ou_samples", "ou_file_text", "COMPACT_MODELS", "gate_expr"]
+           "ou_samples", "ou_file_text", "gate_expr"]
 
-#: The two MTJ models a neuron or an array can use.
-COMPACT_MODELS: tuple[str, ...] = ("macrospin", "compact")
 #: The driven branch holds while |u - u_rest| exceeds this fraction of gain x i_down (dimensionless).
 HOLD_FRACTION = 0.5
 #: Current scale of the gate's node ``gk`` = I_GK / i_gate (A).

@@ -17,7 +17,18 @@ from ..errors import NetlistError, ParameterError
 from . import safe
 from .circuit import Item, Probe, Word
 
-__all__ = ["Analysis", "Deck", "FileName"]
+__all__ = ["Analysis", "Deck", "FileName", "MIN_BREAK", "TIME_OPTIONS"]
+
+#: ngspice's ``minbreak`` in every deck (s): breakpoints (source corners, XSPICE events) closer
+#: than this are merged into one. ngspice with XSPICE sets it to 10 x delmin = 1e-10 x the maximum
+#: step (5e-22 s at a 5 ps step), below one rounding unit of the time beyond about 2 us; then two
+#: corners that should coincide (a read-clock edge and an input edge, computed by different
+#: sources) can land one rounding unit apart, ngspice cuts its step to a tenth of their distance
+#: and stops with "Timestep too small". 1 fs merges every such pair in runs up to 10 ms and is far
+#: below any time the circuits resolve (edges of 10 ps); measured in docs/notes-ngspice.md.
+MIN_BREAK = 1e-15
+#: Options every deck carries, under its own (:attr:`Deck.options` may override them).
+TIME_OPTIONS: dict[str, float | str] = {"minbreak": MIN_BREAK}
 
 
 class FileName(Word):
@@ -67,7 +78,8 @@ class Deck:
     analysis : Analysis
         The transient analysis.
     options : mapping
-        ``.options`` (numbers or plain words, e.g. ``method=trap``).
+        ``.options`` (numbers or plain words, e.g. ``method=trap``); rendered after
+        :data:`TIME_OPTIONS`, which every deck carries (:attr:`all_options`).
     probes : tuple of Probe
         What the control block writes; no control block when empty.
     ic : mapping of str to float
@@ -101,6 +113,11 @@ class Deck:
                                    f"deck's data file {self.data_file!r}")
             if not isinstance(text, str):
                 raise NetlistError(f"attachment {name}: got {type(text).__name__}; allowed: text")
+
+    @property
+    def all_options(self) -> dict[str, float | str]:
+        """The ``.options`` the deck writes: :data:`TIME_OPTIONS`, then :attr:`options` (which win)."""
+        return {**TIME_OPTIONS, **self.options}
 
     @property
     def vectors(self) -> list[str]:

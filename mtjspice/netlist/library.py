@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 
 from ..constants import E_CHARGE, HBAR, MU0
+from ..errors import ParameterError
 from ..params import Device
 from . import safe
 from .circuit import Comment, Element, Expr, IcDef, Item, Param, ParamDef, ParamExpr, Subckt, Word
@@ -135,6 +136,21 @@ def _conductance(device: Device, v: str, mp: str) -> tuple[list[Item], str]:
         f"(gavg + gdif*{mp})"
 
 
+#: Effects (issue 26) the baked MTJ (mtjspice.netlist.mtj) stamps and this library version does not yet.
+_NOT_IN_LIBRARY = ("material.Ki_bottom", "material.Ki_top", "junction.field_like_ratio", "junction.thermal_resistance",
+                   "geometry.taper")
+
+
+def _refuse_unsupported(device: Device) -> None:
+    """Refuse, by name, a device with an effect the library subcircuit would silently leave out."""
+    for key in _NOT_IN_LIBRARY:
+        section, leaf = key.split(".")
+        value = getattr(getattr(device, section), leaf)
+        if value != 0.0:
+            raise ParameterError(key, value, "0 in the library MTJ (its parameters do not carry this effect yet); "
+                                 "the baked subcircuit of mtjspice.netlist.mtj.mtj_subckt does")
+
+
 def library_subckt(device: Device, preset: str = "default", step: float | None = None) -> Subckt:
     """The macrospin MTJ of ``device`` as ``.subckt mtj_<device> t1 t2 params: ...``.
 
@@ -154,6 +170,7 @@ def library_subckt(device: Device, preset: str = "default", step: float | None =
         Ports t1 (free layer) and t2; positive current into t1 pushes m toward +p. Internal nodes
         mx, my, mz carry m (V = 1); element ``Vsense`` senses the junction current.
     """
+    _refuse_unsupported(device)
     params = macrospin_params(device, preset, step)
     ku = any(p.name == "Ku" for p in params)
     f = _llgs(device, ku)

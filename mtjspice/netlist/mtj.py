@@ -66,13 +66,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ..constants import MU0
 from ..errors import ParameterError
 from ..params import Device
 from ..physics.demag import device_demag
+from ..physics.llgs import anisotropy_factors
 from ..physics.rest import initial_magnetization
 from . import safe
 from .circuit import Comment, Element, Expr, Item, Param, Probe, Subckt, Word, instance_name
+from .heating import heated_names, heating_items, ms_scaled
 from .noise import (
     THERMAL_OPTIONS,
     ThermalNoise,
@@ -132,7 +136,8 @@ def llgs_polynomials(device: Device) -> tuple[Poly, Poly, Poly]:
     stands for the junction current in amperes. Includes the renormalisation term."""
     mat = device.material
     Ms = mat.Ms
-    nx, ny, nz = device_demag(device)
+    nx, ny, nz = (float(x) for x in anisotropy_factors(np.asarray(device_demag(device), float), Ms,
+                                                        device.geometry.T, mat.Ki))  # K_i / T folded into Nz
     px, py, pz = device.junction.pinned
     f = device.field
     k = device.gamma_prime * Ms * TIME_UNIT  # 1/ns
@@ -148,6 +153,9 @@ def llgs_polynomials(device: Device) -> tuple[Poly, Poly, Poly]:
         h = [h[i] + mu * (kfac * f.axis[i]) for i in range(3)]
     a = current * c_a
     p = (px, py, pz)
+    xi = device.junction.field_like_ratio
+    if xi != 0.0:
+        h = [h[i] + a * (xi * p[i]) for i in range(3)]  # field-like torque: the field b_J p = xi a_J p
     b = [h[i] - a * (alpha * p[i]) for i in range(3)]
     d = [h[i] * alpha + a * p[i] for i in range(3)]
     mm = m[0] * m[0] + m[1] * m[1] + m[2] * m[2]
@@ -206,6 +214,10 @@ def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step:
     _check_preset(preset)
     fx, fy, fz = llgs_polynomials(device)
     names = {"mx": "V(mx)", "my": "V(my)", "mz": "V(mz)", "a": "i(Vsense)"}
+    hot = ms_scaled(device)
+    if hot:  # Ms(T_j): f becomes s f(m, a / s^2), s = V(ms) (see netlist/heating.py)
+        names = heated_names(names)
+    sc = "V(ms)*" if hot else ""
     px, py, pz = device.junction.pinned
     mp_terms = [f"{safe.num(c)}*V({n})" for c, n in ((px, "mx"), (py, "my"), (pz, "mz")) if c != 0.0]
     mp = "(" + " + ".join(mp_terms) + ")"
@@ -245,20 +257,27 @@ def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step:
     for i, comp in enumerate(comps):
         terms = [f"({jac[i][j].spice(names)})*V(f{comps[j][1]})" for j in range(3) if not jac[i][j].is_zero()]
         items.append(Element(f"Bs{comp[1]}", (f"s{comp[1]}", "0"),
-                             (V, EQ, Expr(f"{safe.num(-c)}*(" + (" + ".join(terms) or "0") + ")"))))
+                             (V, EQ, Expr(f"{sc}{sc}{safe.num(-c)}*(" + (" + ".join(terms) or "0") + ")"))))
     items.append(Comment(f"state: C d(m + c g)/dt = f, C = {STATE_CAP:g} F between m and s, charged by "
                          f"{STATE_CAP / TIME_UNIT:g} S x V(f); 1000 s leak"))
     for i, (comp, m0c) in enumerate(zip(comps, m0, strict=True)):
         k = comp[1]
         items += [Element(f"C{comp}", (comp, f"s{k}"), (STATE_CAP, Param("IC", m0c + c * g0[i]))),
                   Element(f"R{comp}", (comp, "0"), (1e3 / STATE_CAP,)),
-                  Element(f"G{comp}", ("0", comp, f"f{k}", "0"), (STATE_CAP / TIME_UNIT,))]
+                  Element(f"B{comp}", ("0", comp), (I, EQ, Expr(f"{safe.num(STATE_CAP / TIME_UNIT)}*V(ms)*V(f{k})")))
+                  if hot else Element(f"G{comp}", ("0", comp, f"f{k}", "0"), (STATE_CAP / TIME_UNIT,))]
+    if device.junction.heating:
+        items += heating_items(device)
     if thermal is not None:
         if abs(thermal.interval - h) > 1e-9 * h:
             raise ParameterError("step", h, f"the thermal noise's sample interval {thermal.interval!r} s "
                                  "(the trapezoidal rule integrates the interpolated noise exactly at that step)")
         k_field = device.gamma_prime * device.material.Ms * TIME_UNIT
-        items += noise_items(device, thermal, k_field, names, STATE_CAP / TIME_UNIT)
+        t0 = device.material.temperature
+        warm = None
+        if device.junction.heating and t0 > 0:  # the field of sigma^2 ~ T / Ms at the junction's T and Ms
+            warm = f"sqrt(({safe.num(t0)}+V(tj))/({safe.num(t0)}{'*V(ms)' if hot else ''}))"
+        items += noise_items(device, thermal, k_field, names, STATE_CAP / TIME_UNIT, warm)
     return Subckt(name, ("t1", "t2"), tuple(items), header=header,
                   ic=tuple((comp, float(v)) for comp, v in zip(comps, m0, strict=True)))
 

@@ -30,13 +30,15 @@ rises ``read_width - settle`` after that edge (active reset: one per output, ``r
 positive spike, ``refn`` after a negative one; leak reset: one, ``ref``, on the outputs' sum).
 With the default timing the edge comes at the read window's end (the comparator samples 70 ps
 into the strobe and decides 60 ps later), so the one-shot rises about 0.12 ns after the window,
-and the input flows in between. It stays high for ``t_refractory`` plus the one-shot's fall
-delay (:data:`ONESHOT_FALL_DELAY`, 1 ns, XSPICE's default, written into the model card). While it is
-high the input is gated off and the comparators are disabled. In "leak" mode that is all (damping
-relaxes the magnet over the refractory time); in "active" mode a VCCS ``Grst`` also injects a
-current pulse of the opposite sign, I_reset (v(refn) - v(refp)), for as long: with the defaults (0.5
-ns + 1 ns, 1.3 i_th) it drives the macrospin's u from its plateau (+0.39 at 0.8 mA) through 0 to
-about -0.26 before the input returns (measured), not to 0.
+and the input flows in between. Its output is above half height for exactly ``t_refractory``
+(:func:`oneshot_params`: XSPICE holds the output high for its pulse width plus its fall delay and
+adds the rise and fall ramps, so the card has no fall delay and a pulse width of ``t_refractory``
+less one ``edge``). While it is high the input is gated off (the gate switch flips at half
+height) and the comparators are disabled. In "leak" mode that is all (damping relaxes the magnet
+over the refractory time); in "active" mode a VCCS ``Grst`` also injects a current pulse of the
+opposite sign, I_reset (v(refn) - v(refp)), for as long: with the defaults (1.51 ns, 1.3 i_th) it
+drives the macrospin's u from its plateau (+0.39 at 0.8 mA) through 0 to about -0.26 before the
+input returns (measured), not to 0.
 
 The neuron is one subcircuit, ``.subckt lifn ni clk enr vrbus vddbus vthhbus vthlbus``
 (:func:`neuron_subckt`): the input current enters at ``ni``; the read clock, the strobe, the read
@@ -63,16 +65,17 @@ from typing import Any
 from ..stimulus import Pulse
 from . import safe
 from .circuit import Comment, Element, Expr, Instance, Item, Model, Param, Probe, Subckt, Wave, Word
+from .clamp import CLAMP_SENSE, clamp_items
 from .neuroncircuit import COMPARATORS, RESETS, ComparatorKind, NeuronCircuit, ResetMode
 
-__all__ = ["NeuronCircuit", "NeuronProbes", "ONESHOT_FALL_DELAY", "NeuronBlock", "ComparatorKind", "ResetMode",
+__all__ = ["NeuronCircuit", "NeuronProbes", "ONESHOT_FALL_DELAY", "oneshot_params", "NeuronBlock", "ComparatorKind", "ResetMode",
            "COMPARATORS", "RESETS", "PORTS", "MTJ_INSTANCE", "neuron_subckt", "clock_sources", "shared_sources",
            "source_resistance"]
 
 #: Fall delay of the reset one-shot (s): XSPICE ``oneshot`` holds its output high for the pulse
-#: width plus this. The neuron was designed and measured with XSPICE's default, 1 ns, left in place
-#: (so the refractory time is ``t_refractory`` + 1 ns); the model card states it.
-ONESHOT_FALL_DELAY = 1e-9
+#: width plus this (its default is 1 ns, which once made the refractory time ``t_refractory`` + 1 ns).
+#: 0: the one-shot's output falls as soon as its pulse width ends (:func:`oneshot_params`).
+ONESHOT_FALL_DELAY = 0.0
 
 
 #: Ports of the neuron subcircuit, in order: input node, read clock, strobe, read-bias rail,
@@ -112,6 +115,7 @@ class NeuronProbes:
     i_thh: Probe | None = None
     i_thl: Probe | None = None
     i_reset: Probe | None = None
+    i_clamp: Probe | None = None
 
     def all(self) -> tuple[Probe, ...]:
         """Every probe, in the order decks write them."""
@@ -183,7 +187,7 @@ def _thresholds(c: NeuronCircuit, shared: bool) -> tuple[list[Item], Element | N
     readout margin. A resistor 2 R_s in series with each reference (one latch's kick each) makes
     both inputs dip alike, so the kick is common mode.
     """
-    cmos = c.comparator == "cmos"
+    cmos = c.kickback  # the CMOS latches (mtjspice.circuits.comparators.CmosKind)
     if shared and not cmos:
         return [], None, None, "vthhbus", "vthlbus"
     hi = _rail("Vthh", "vthh0" if cmos else "vthh", "vthhbus", c.v_thh_rail, shared)
@@ -197,6 +201,20 @@ def _thresholds(c: NeuronCircuit, shared: bool) -> tuple[list[Item], Element | N
         hi, Element("Rmh", ("vthh0", "vthh"), (r_m,)),
         lo, Element("Rml", ("vthl0", "vthl"), (r_m,)),
     ], hi, lo, "vthh", "vthl"
+
+
+def oneshot_params(c: NeuronCircuit) -> dict[str, float]:
+    """The reset one-shot's timing as XSPICE's ``oneshot`` takes it (s), so that its output is above
+    half height for exactly ``c.t_refractory``.
+
+    XSPICE's one-shot ramps up over ``rise_time`` from ``rise_delay`` after the trigger, stays at
+    its high level for ``pw + fall_delay`` and ramps down over ``fall_time``; with both ramps one
+    ``edge`` long its width at half height is ``pw + fall_delay + edge``. So: ``fall_delay`` 0
+    (:data:`ONESHOT_FALL_DELAY`) and ``pw = t_refractory - edge`` (``NeuronCircuit`` keeps
+    ``t_refractory >= edge``). The output starts to rise ``read_width - settle`` after the trigger.
+    """
+    return {"pw": c.t_refractory - c.edge - ONESHOT_FALL_DELAY, "rise_delay": c.read_width - c.settle,
+            "fall_delay": ONESHOT_FALL_DELAY, "rise_time": c.edge, "fall_time": c.edge}
 
 
 def _oneshots(active: bool) -> tuple[Item, ...]:
@@ -245,7 +263,7 @@ def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str =
     v_ddc = _rail("Vddc", "vddc", "vddbus", c.vdd, shared_rails)
     th_items, v_thh, v_thl, n_hi, n_lo = _thresholds(c, shared_rails)
     x_mtj = mtj.instance(MTJ_INSTANCE, t1="t1", t2="t2")
-    t_ref = c.t_refractory
+    osp = oneshot_params(c)
     items: list[Item] = [
         Comment(f"---- signed LIF neuron: sampled divider readout, {c.comparator} comparators, {mode} ----"),
         Model("swon", "sw", sw),
@@ -264,6 +282,7 @@ def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str =
         v_sin,
         Element("Sdump", ("drv", "0", "0", "gate"), (Word("swinv"),)),
         Model("swinv", "sw", swinv),
+        *(clamp_items(c.v_clamp) if c.v_clamp > 0 else ()),
         Comment("the junction: free layer t1, reference layer t2"),
         x_mtj,
         Comment("readout divider: V_read -> Sread -> MTJ -> t2 -> R_ref -> 0 during the read window;"),
@@ -278,14 +297,15 @@ def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str =
         *th_items,
         comparator.instance("Xcp", inp="t2", inn=n_hi, en="en", out="spk_p", vdd="vddc"),
         comparator.instance("Xcn", inp=n_lo, inn="t2", en="en", out="spk_n", vdd="vddc"),
-        Comment("reset: each spike's rising edge fires a one-shot, high from read_width - settle after the edge"),
-        Comment("(input off, comparators off)"),
+        Comment("reset: each spike's rising edge fires a one-shot, rising read_width - settle after the edge and above"),
+        Comment(f"half height for t_refractory = {c.t_refractory:.6g} s: pw = t_refractory - edge, no fall delay"),
+        Comment("(meanwhile input off, comparators off)"),
         *_oneshots(c.reset == "active"),
         Model("osref", "oneshot", (
-            Param("cntl_array", (-1.0, 1.0)), Param("pw_array", (t_ref, t_ref)), Param("clk_trig", c.vdd / 2),
+            Param("cntl_array", (-1.0, 1.0)), Param("pw_array", (osp["pw"], osp["pw"])), Param("clk_trig", c.vdd / 2),
             Param("pos_edge_trig", Word("TRUE")), Param("out_low", 0), Param("out_high", 1),
-            Param("rise_time", c.edge), Param("fall_time", c.edge), Param("rise_delay", c.read_width - c.settle),
-            Param("fall_delay", ONESHOT_FALL_DELAY),
+            Param("rise_time", osp["rise_time"]), Param("fall_time", osp["fall_time"]),
+            Param("rise_delay", osp["rise_delay"]), Param("fall_delay", osp["fall_delay"]),
             Param("retrig", Word("FALSE")))),
     ]
     v_srs = None
@@ -303,5 +323,6 @@ def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str =
         u=Probe.node("my").inside(x_mtj), t1=Probe.node("t1"), t2=Probe.node("t2"), spk_p=Probe.node("spk_p"),
         spk_n=Probe.node("spk_n"), drv=Probe.node("drv"), i_input=cur(v_si), i_gate=cur(v_sin),
         i_ground=cur(v_sg), i_junction=cur(mtj.element("Vsense")).inside(x_mtj), i_read_bias=cur(v_read),
-        i_supply=cur(v_ddc), i_thh=sensed(v_thh), i_thl=sensed(v_thl), i_reset=sensed(v_srs))
+        i_supply=cur(v_ddc), i_thh=sensed(v_thh), i_thl=sensed(v_thl), i_reset=sensed(v_srs),
+        i_clamp=cur(Element(CLAMP_SENSE, ("drv", "clp"), (0,))) if c.v_clamp > 0 else None)
     return NeuronBlock(sub, probes)

@@ -13,6 +13,7 @@ __all__ = ["NeuronCircuit", "ComparatorKind", "ResetMode", "COMPARATORS", "RESET
 
 ComparatorKind = Literal["behavioral", "cmos"]
 ResetMode = Literal["leak", "active"]
+#: The shipped comparator flavours (the registry, :mod:`mtjspice.circuits.comparators`, may hold more).
 COMPARATORS: tuple[str, ...] = ("behavioral", "cmos")
 RESETS: tuple[str, ...] = ("leak", "active")
 
@@ -24,8 +25,8 @@ class NeuronCircuit:
 
     Attributes
     ----------
-    comparator : {"behavioral", "cmos"}
-        Comparator flavour.
+    comparator : str
+        Comparator flavour: a registered comparator's name ("behavioral", "cmos", ...).
     reset : {"leak", "active"}
         Reset mode.
     r_ref : float
@@ -41,8 +42,9 @@ class NeuronCircuit:
     settle : float
         Delay from the window's start to the comparators' strobe (s).
     t_refractory : float
-        One-shot pulse width after a spike (s): input off, comparators off (and the active reset on)
-        for this plus the one-shot's fall delay, :data:`mtjspice.netlist.neuron.ONESHOT_FALL_DELAY`.
+        Refractory time after a spike (s): the reset one-shot's output is above half height for
+        exactly this long, and meanwhile the input is off, the comparators are off (and the active
+        reset is on); at least ``edge`` (the one-shot's ramps are part of it).
     i_reset : float
         Active-reset current magnitude (A, >= 0); 0 in leak mode.
     i_trim : float
@@ -57,9 +59,13 @@ class NeuronCircuit:
     ref_offset : float
         (V, >= 0) The threshold rails sit at v_hi + ref_offset and v_lo - ref_offset; 0 for the
         behavioral flavour, the CMOS latches' trip-point correction for the CMOS one.
+    kickback : bool
+        The comparators draw from their inputs (a clocked latch kicks charge back when its strobe
+        rises): each neuron senses its own references, behind matched resistors. True for the CMOS
+        flavour (:attr:`mtjspice.circuits.comparators.Comparator.kickback`).
     """
 
-    comparator: ComparatorKind
+    comparator: str
     reset: ResetMode
     r_ref: float
     v_read: float
@@ -76,21 +82,25 @@ class NeuronCircuit:
     r_off: float
     edge: float
     ref_offset: float
+    kickback: bool = False
+    v_clamp: float = 0.0
 
     def __post_init__(self) -> None:
-        if self.comparator not in COMPARATORS:
-            raise ParameterError("comparator", self.comparator, "'behavioral' or 'cmos'")
+        if not (isinstance(self.comparator, str) and self.comparator.isidentifier()):
+            raise ParameterError("comparator", self.comparator, "a comparator's name (see mtjspice.circuits.comparators)")
+        if not isinstance(self.kickback, bool):
+            raise ParameterError("kickback", self.kickback, "True or False")
         if self.reset not in RESETS:
             raise ParameterError("reset", self.reset, "'leak' or 'active'")
         for f in fields(self):
             v = getattr(self, f.name)
-            if f.name in ("comparator", "reset"):
+            if f.name in ("comparator", "reset", "kickback"):
                 continue
             ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
             if f.name in ("v_hi", "v_lo"):
                 if not ok:
                     raise ParameterError(f.name, v, "a finite voltage (V)")
-            elif f.name in ("i_reset", "i_trim", "ref_offset"):
+            elif f.name in ("i_reset", "i_trim", "ref_offset", "v_clamp"):
                 if not (ok and v >= 0):
                     raise ParameterError(f.name, v, "a finite number >= 0 (A or V)")
             elif not (ok and v > 0):
@@ -100,6 +110,9 @@ class NeuronCircuit:
         if self.settle + 2 * self.edge >= self.read_width:
             raise ParameterError("settle", self.settle,
                                  f"a time < read_width = {self.read_width!r} s minus two edges of {self.edge!r} s")
+        if self.t_refractory < self.edge:
+            raise ParameterError("t_refractory", self.t_refractory,
+                                 f"a time >= the edge {self.edge!r} s (the one-shot's ramps are part of it)")
         if self.read_width + 2 * self.edge >= self.clock_period:
             raise ParameterError("read_width", self.read_width,
                                  f"a time < clock_period = {self.clock_period!r} s minus two edges of {self.edge!r} s")

@@ -174,10 +174,11 @@ def noise_polynomials(device: Device, k: float) -> list[list[Poly]]:
 
 
 def noise_items(device: Device, noise: ThermalNoise, k: float, names: dict[str, str],
-                scale: float) -> list[Item]:
+                scale: float, factor: str | None = None) -> list[Item]:
     """The subcircuit items of the thermal field: the filesource writing V(hx), V(hy), V(hz) = h_th
     and a behavioral current source per state node injecting ``scale`` x L(m) h_th (see
-    :func:`noise_polynomials`); the trapezoid correction does not see them (see mtj.py)."""
+    :func:`noise_polynomials`); the trapezoid correction does not see them (see mtj.py). ``factor``,
+    an expression, multiplies the field (the heated junction's sqrt(T_j / (T_amb s)))."""
     sig = noise.sigma(device)
     model = "thermal_" + "".join(c if c.isalnum() else "_" for c in noise.file)[:48]
     items: list[Item] = [
@@ -196,6 +197,7 @@ def noise_items(device: Device, noise: ThermalNoise, k: float, names: dict[str, 
     for i, comp in enumerate(("mx", "my", "mz")):
         terms = [f"({L[i][j].spice(names)})*V({h})" for j, h in enumerate(("hx", "hy", "hz")) if not L[i][j].is_zero()]
         items.append(Element(f"Bn{comp[1]}", ("0", comp),
-                             (Word("I"), Word("="), Expr(f"{safe.num(scale)}*(" + " + ".join(terms) + ")"))))
+                             (Word("I"), Word("="), Expr(f"{safe.num(scale)}*" + (f"{factor}*" if factor else "")
+                                                         + "(" + " + ".join(terms) + ")"))))
     return items
 

@@ -275,7 +275,7 @@ def render_deck(d: Deck, control: bool = True) -> str:
                 raise NetlistError(f".ic node: got {nodename!r}; allowed: plain identifiers joined by '.'")
             parts.append(f"v({nodename})={safe.num(value, f'.ic v({nodename})')}")
         lines += [".ic " + " ".join(parts[i : i + 6]) for i in range(0, len(parts), 6)]
-    opt = options_line(d.options)
+    opt = options_line(d.all_options)
     if opt:
         lines.append(opt)
     lines.append(_analysis_line(d.analysis))

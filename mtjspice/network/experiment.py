@@ -4,7 +4,7 @@ weights and inputs with every neuron model, and (optionally) the network in ngsp
 Neuron models (:func:`neuron_models`):
 
 * ``ideal`` -- the signed LIF the network is designed for: the fitted time constant and gain, the
-  circuit's threshold (``u_th``) and refractory time (the one-shot's, fall delay included), and no
+  circuit's threshold (``u_th``) and refractory time (the one-shot's width at half height), and no
   input gate;
 * ``fitted`` -- the paper's step: the LIF that ``mtjspice fit`` fits to the device (the same, with
   the device's gate ``i_th``), or the one read from a ``lif_params.json``;

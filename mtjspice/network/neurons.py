@@ -13,7 +13,7 @@ spikes on the grid out (``run(layer, current, timing, chunk)``; current (steps, 
   junction's resistance at that instant) held at the strobe's sampling instant and compared with
   ``v_hi`` / ``v_lo`` (trip points: +- half the comparator's hysteresis beyond them); a spike
   starts at the comparator's output edge, and the one-shot then switches off the input, the reads
-  and the comparators for ``t_refractory`` plus the one-shot's fall delay (:func:`refractory_time`;
+  and the comparators for ``t_refractory`` (:func:`refractory_time`;
   leak reset: the magnet relaxes by itself). Deterministic
   at 0 K (fixed 5 ps Dormand-Prince steps: each device's result is independent of its batch),
   or with Brown's thermal field at ``temperature`` (stochastic Heun, seeded per layer and chunk).
@@ -47,8 +47,9 @@ _LAYER_CODES = {"hidden": 1, "output": 2}
 
 def refractory_time(circuit: NeuronCircuit) -> float:
     """How long the neuron circuit's one-shot holds the input and the comparators off after a
-    spike (s): ``t_refractory`` plus the one-shot's default fall delay (:data:`ONESHOT_FALL_DELAY`)."""
-    return circuit.t_refractory + ONESHOT_FALL_DELAY
+    spike (s): ``t_refractory``, the one-shot's width at half height (its fall delay,
+    :data:`ONESHOT_FALL_DELAY`, is 0 and its pulse width one edge shorter)."""
+    return circuit.t_refractory
 
 
 class NeuronModel(Protocol):

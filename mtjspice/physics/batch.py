@@ -19,14 +19,14 @@ from ..constants import E_CHARGE, HBAR, MU0
 from ..errors import ParameterError
 from ..params import Device
 from .demag import demag_factors
-from .llgs import conductance, tmr_at_bias
+from .llgs import anisotropy_factors, conductance, tmr_at_bias
 from .rest import explicit_m0, rest_direction, tilt
 
 __all__ = ["DeviceBatch"]
 
 _SCALARS = (
     "W", "L", "T", "Ms", "alpha", "gamma", "eta", "temperature", "RA", "TMR", "V_half",
-    "breakdown_voltage", "Ku",
+    "breakdown_voltage", "Ku", "Ki", "xi", "R_th", "tau_th", "Tc", "bloch", "taper",
 )
 _VECTORS = ("p", "m0", "H", "u")
 # name -> (rule, unit) for checks on per-device overrides
@@ -35,6 +35,8 @@ _RULES: dict[str, tuple[str, str]] = {
     "alpha": ("nonneg", "-"), "gamma": ("pos", "rad/(s T)"), "eta": ("nonneg", "-"),
     "temperature": ("nonneg", "K"), "RA": ("pos", "Ohm m^2"), "TMR": ("nonneg", "-"),
     "V_half": ("nonneg", "V"), "breakdown_voltage": ("pos", "V"), "Ku": ("finite", "J/m^3"),
+    "Ki": ("finite", "J/m^2"), "xi": ("finite", "-"), "R_th": ("nonneg", "K/W"), "tau_th": ("nonneg", "s"),
+    "Tc": ("nonneg", "K"), "bloch": ("pos", "-"), "taper": ("nonneg", "rad"),
 }
 
 
@@ -52,6 +54,9 @@ class DeviceBatch:
         Demag body, common to the batch ("ellipsoid" or "elliptic_cylinder").
     Ms (A/m), alpha (-), gamma (rad/(s T)), eta (-), temperature (K) : (n,) arrays
     RA (Ohm m^2), TMR (-), V_half (V), breakdown_voltage (V), Ku (J/m^3) : (n,) arrays
+    Ki (J/m^2, total interface anisotropy), xi (-, field-like ratio b_J / a_J), R_th (K/W),
+    tau_th (s), Tc (K, Curie temperature, 0 = off), bloch (-, Bloch exponent), taper (rad, sidewall
+    taper of the pillar, :mod:`mtjspice.physics.taper`) : (n,) arrays
     p, m0, H, u : (3, n) arrays
         Polarization, initial magnetization, applied field (A/m) and anisotropy axis. Unless
         given explicitly, m0 is each device's own rest direction tilted by its ``theta0``
@@ -72,6 +77,13 @@ class DeviceBatch:
     V_half: np.ndarray
     breakdown_voltage: np.ndarray
     Ku: np.ndarray
+    Ki: np.ndarray
+    xi: np.ndarray
+    R_th: np.ndarray
+    tau_th: np.ndarray
+    Tc: np.ndarray
+    bloch: np.ndarray
+    taper: np.ndarray
     p: np.ndarray
     m0: np.ndarray
     H: np.ndarray
@@ -95,6 +107,9 @@ class DeviceBatch:
                             ("gamma", m.gamma), ("eta", m.efficiency), ("temperature", m.temperature),
                             ("RA", j.RA), ("TMR", j.TMR), ("V_half", j.V_half),
                             ("breakdown_voltage", j.breakdown_voltage), ("Ku", f.Ku),
+                            ("Ki", m.Ki), ("xi", j.field_like_ratio), ("R_th", j.thermal_resistance),
+                            ("tau_th", j.thermal_time_constant), ("Tc", m.curie_temperature),
+                            ("bloch", m.bloch_exponent), ("taper", g.taper),
                             ("p", j.pinned), ("H", f.H), ("u", f.axis)):
                 cols[name].append(v)
             theta0.append(d.initial.theta0)
@@ -114,11 +129,12 @@ class DeviceBatch:
         """A batch whose m0 is each device's rest direction tilted by ``theta0`` (rad, (n,)), except
         the columns of ``given`` (3, n) that are not nan. The demagnetizing factors computed for the
         rest state are kept as the batch's :attr:`N`."""
-        N = _demag(arrays["L"], arrays["W"], arrays["T"], shape)
+        N = _demag(arrays["L"], arrays["W"], arrays["T"], shape, arrays["taper"])
         if given is not None and not np.isnan(given).any():
             m0 = given
         else:
-            r = rest_direction(N, arrays["Ms"], arrays["H"], arrays["Ku"], arrays["u"])
+            NK = anisotropy_factors(N, arrays["Ms"], arrays["T"], arrays["Ki"])
+            r = rest_direction(NK, arrays["Ms"], arrays["H"], arrays["Ku"], arrays["u"])
             m0 = tilt(r, theta0)
             if given is not None:
                 keep = ~np.isnan(given[0])
@@ -226,7 +242,19 @@ class DeviceBatch:
     @cached_property
     def N(self) -> np.ndarray:
         """Demagnetizing factors, shape (3, n)."""
-        return _demag(self.L, self.W, self.T, self.shape)
+        return _demag(self.L, self.W, self.T, self.shape, self.taper)
+
+    @property
+    def NK(self) -> np.ndarray:
+        """Anisotropy factors, shape (3, n): the demagnetizing factors with the interface anisotropy
+        folded into z, Nz - 2 Ki / (mu0 Ms^2 T) (:func:`~mtjspice.physics.llgs.anisotropy_factors`);
+        the very array :attr:`N` when no device has interface anisotropy."""
+        return anisotropy_factors(self.N, self.Ms, self.T, self.Ki)
+
+    @property
+    def heating(self) -> bool:
+        """Whether any device has Joule heating on."""
+        return bool(np.any(self.R_th > 0))
 
     @property
     def area(self) -> np.ndarray:
@@ -275,14 +303,22 @@ class DeviceBatch:
 
 
 #: Overrides that move the rest state (the others leave m0 as the base device's).
-_REST_INPUTS = frozenset({"W", "L", "T", "Ms", "Ku", "H", "u"})
+_REST_INPUTS = frozenset({"W", "L", "T", "Ms", "Ku", "H", "u", "Ki", "taper"})
 
 
-def _demag(L: np.ndarray, W: np.ndarray, T: np.ndarray, shape: str) -> np.ndarray:
-    """Demagnetizing factors of (n,) geometries, shape (3, n)."""
+def _demag(L: np.ndarray, W: np.ndarray, T: np.ndarray, shape: str, taper: np.ndarray | None = None) -> np.ndarray:
+    """Demagnetizing factors of (n,) geometries, shape (3, n); tapered pillars get their taper's change."""
     n = np.asarray(L).size
     nx, ny, nz = demag_factors(L, W, T, shape)
-    return np.ascontiguousarray(np.stack([np.broadcast_to(x, (n,)) for x in (nx, ny, nz)]))
+    N = np.ascontiguousarray(np.stack([np.broadcast_to(x, (n,)) for x in (nx, ny, nz)]))
+    if taper is not None and np.any(np.asarray(taper) != 0):
+        if shape != "elliptic_cylinder":
+            raise ParameterError("geometry.taper", float(np.max(taper)), "0 for the ellipsoid (a taper is a pillar's)")
+        from .taper import taper_changes
+
+        N = N + taper_changes(np.broadcast_to(L, (n,)), np.broadcast_to(W, (n,)), np.broadcast_to(T, (n,)),
+                              np.broadcast_to(taper, (n,)))
+    return N
 
 
 def _check(name: str, a: np.ndarray) -> None:

@@ -183,5 +183,9 @@ def device_demag(device: Device) -> tuple[float, float, float]:
 
 @lru_cache(maxsize=4096)
 def _geometry_demag(g: Geometry) -> tuple[float, float, float]:
+    if g.taper != 0.0:
+        from .taper import tapered_factors
+
+        return tapered_factors(g.L, g.W, g.T, g.taper)
     nx, ny, nz = demag_factors(g.L, g.W, g.T, g.shape)
     return float(nx), float(ny), float(nz)

@@ -3,7 +3,9 @@
 Conventions (SI units; every array is component-first, shape (3, n) for n devices):
 
     gamma' = gamma mu0 / (1 + alpha^2)                                     (m / (A s))
-    H      = -Ms (Nx mx, Ny my, Nz mz) + H_app + (2 Ku / (mu0 Ms)) (m.u) u + H_th   (A/m)
+    H      = -Ms (Nx mx, Ny my, Nz' mz) + H_app + (2 Ku / (mu0 Ms)) (m.u) u + b_J p + H_th   (A/m)
+    Nz'    = Nz - 2 Ki / (mu0 Ms^2 T)   interface anisotropy Ki (J/m^2) folded into z
+    b_J    = xi a_J                      field-like torque, xi = b_J / a_J
     a_J    = hbar eta J / (2 e mu0 Ms T),  J = I / area                     (A/m)
     dm/dt  = -gamma' [ m x H + alpha m x (m x H) ] - gamma' a_J [ m x (m x p) - alpha m x p ]
 
@@ -23,11 +25,43 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..constants import MU0
+from ..errors import ParameterError
 
 if TYPE_CHECKING:
     from ..params import Device
 
-__all__ = ["llgs_rhs", "effective_field", "conductance", "junction_resistance", "tmr_at_bias", "energy_density"]
+__all__ = ["anisotropy_factors", "llgs_rhs", "effective_field", "conductance", "junction_resistance", "tmr_at_bias",
+           "energy_density"]
+
+
+def anisotropy_factors(N: np.ndarray, Ms: ArrayLike, T: ArrayLike, Ki: ArrayLike) -> np.ndarray:
+    """The demagnetizing factors N (3, n) with the interface anisotropy folded into z (dimensionless).
+
+    An interface anisotropy Ki (J/m^2) on a layer of thickness T (m) is the uniaxial energy density
+    Ki / T along z, whose field 2 Ki / (mu0 Ms T) mz is the field of a demagnetizing factor
+    -2 Ki / (mu0 Ms^2 T) along z. Returns ``N`` itself (the same array) when every Ki is 0, so the
+    devices without it compute exactly as before.
+
+    Raises
+    ------
+    ParameterError
+        ``material.Ki_bottom`` when Ki makes z exactly as hard or easy as the easiest in-plane axis
+        (relative 1e-9): the rest direction is then not defined.
+    """
+    Ki = np.asarray(Ki, float)
+    if not np.any(Ki != 0):
+        return N
+    N = np.asarray(N, float)
+    out = N.copy()
+    out[2] = N[2] - 2.0 * Ki / (MU0 * np.asarray(Ms, float) ** 2 * np.asarray(T, float))
+    gap = out[2] - np.minimum(out[0], out[1])
+    bad = (Ki != 0) & (np.abs(gap) <= 1e-9 * np.max(np.abs(N), axis=0))
+    if np.any(bad):
+        i = int(np.argmax(bad))
+        raise ParameterError("material.Ki_bottom", float(np.broadcast_to(Ki, bad.shape)[i]),
+                             "an interface anisotropy (Ki_bottom + Ki_top) that does not make z exactly as easy as "
+                             "an in-plane axis (Nz - 2 Ki / (mu0 Ms^2 T) = min(Nx, Ny): no defined rest direction)")
+    return out
 
 
 def effective_field(

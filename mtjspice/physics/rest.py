@@ -36,6 +36,7 @@ from numpy.typing import ArrayLike
 from ..constants import MU0
 from ..errors import ParameterError
 from .demag import device_demag
+from .llgs import anisotropy_factors
 
 if TYPE_CHECKING:
     from ..params import Device
@@ -202,6 +203,8 @@ def tilt(r: np.ndarray, theta0: ArrayLike) -> np.ndarray:
 def device_rest(device: Device) -> tuple[float, float, float]:
     """Rest direction (unit vector) of one device's free layer."""
     N = np.asarray(device_demag(device), dtype=float)[:, None]
+    mat = device.material
+    N = anisotropy_factors(N, mat.Ms, device.geometry.T, mat.Ki)
     f = device.field
     r = rest_direction(N, device.material.Ms, np.asarray(f.H, float), f.Ku, np.asarray(f.axis, float))
     return (float(r[0, 0]), float(r[1, 0]), float(r[2, 0]))

@@ -105,6 +105,11 @@ def simulate(
     deadline = check_timeout(timeout)
     batch = as_batch(devices)
     drv = as_drive(drive)
+    if batch.heating:  # Joule heating: the state gains the temperature row (physics/heated.py)
+        from .heatedsolver import simulate_heated
+
+        return simulate_heated(batch, drv, t_stop, dt_out, rtol=rtol, atol=atol, m0=m0, max_step=max_step,
+                               max_steps=max_steps, timeout=timeout, breakdown=breakdown, fixed_step=fixed_step)
     sys = System(batch, drv)
     t_out = output_times(t_stop, dt_out, batch.n)
     guard = StepGuard("simulate", t_stop, max_steps, deadline, timeout, rates(batch, drv, t_stop), rtol)

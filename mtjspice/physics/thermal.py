@@ -75,6 +75,11 @@ def simulate_thermal(
     deadline = check_timeout(timeout)
     batch = as_batch(devices)
     drv = as_drive(drive)
+    if batch.heating:  # Joule heating: the state gains the temperature row (physics/heated.py)
+        from .heatedsolver import simulate_thermal_heated
+
+        return simulate_thermal_heated(batch, drv, t_stop, dt_out, dt=dt, seed=seed, temperature=temperature, m0=m0,
+                                       max_steps=max_steps, timeout=timeout, breakdown=breakdown)
     sys = System(batch, drv)
     t_out = output_times(t_stop, dt_out, batch.n)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)

@@ -43,6 +43,9 @@ class Trajectory:
         Integrator steps taken (accepted).
     rejected : int
         Steps rejected by the error control (deterministic mode).
+    temperature : (k, n) array or None
+        Junction temperature (K) when Joule heating is on (:mod:`mtjspice.physics.heating`);
+        None when no device heats.
     """
 
     t: np.ndarray
@@ -52,6 +55,7 @@ class Trajectory:
     resistance: np.ndarray
     steps: int = 0
     rejected: int = 0
+    temperature: np.ndarray | None = None
 
     @property
     def mx(self) -> np.ndarray:
@@ -122,13 +126,17 @@ class System:
         self.p = batch.p
         self.alpha = batch.alpha
         self.neg_g = g
-        self.field = g * (-batch.Ms * batch.N)  # -gamma' H / m, per component
+        self.field = g * (-batch.Ms * batch.NK)  # -gamma' H / m, per component (K_i folded into Nz)
         self.H_app = g * batch.H if np.any(batch.H != 0) else None
         has_ku = bool(np.any(batch.Ku != 0))
         self.ku_coef = g * (2.0 * batch.Ku / (MU0 * batch.Ms)) if has_ku else None
         self.u = batch.u if has_ku else None
-        self.c_damp = g * batch.alpha * batch.aj_per_amp  # -gamma' alpha a_J / I
-        self.c_torque = g * batch.aj_per_amp  # -gamma' a_J / I
+        # The field-like torque adds the field xi a_J p to H: B = H + (xi - alpha) a_J p, D = alpha H +
+        # (1 + alpha xi) a_J p, so it rescales the two torque coefficients (exactly alpha and 1 at xi = 0).
+        xi = batch.xi
+        self.alpha_b = (batch.alpha - xi) / (1.0 + batch.alpha * xi)  # a1 = alpha_b a2
+        self.c_damp = g * (batch.alpha - xi) * batch.aj_per_amp  # -gamma' (alpha - xi) a_J / I
+        self.c_torque = g * (1.0 + batch.alpha * xi) * batch.aj_per_amp  # -gamma' (1 + alpha xi) a_J / I
         uniform = bool(np.all(batch.p == batch.p[:, :1]))
         self.p_rows = tuple(float(x) for x in batch.p[:, 0]) if uniform else None
         self._B, self._D = np.empty((5, n)), np.empty((5, n))
@@ -156,7 +164,7 @@ class System:
             vs = wave.values if wave.values.ndim == 2 else wave.values[:, None]
             with np.errstate(over="ignore", invalid="ignore"):
                 a2 = np.multiply(self.c_torque, vs)
-                self._table = (np.multiply(self.alpha, a2), a2, np.multiply(self.c_torque, vs[1:] - vs[:-1]))
+                self._table = (np.multiply(self.alpha_b, a2), a2, np.multiply(self.c_torque, vs[1:] - vs[:-1]))
         elif self._kind == "pulse" and isinstance(wave, Pulse):
             self._ends = self._scaled(wave.v1) + self._scaled(wave.v2)
             self._diff = self._scaled(wave.v2 - wave.v1)
@@ -165,7 +173,7 @@ class System:
         """(-gamma' alpha a_J, -gamma' a_J) (1/s), shape (n,), of a current (A)."""
         with np.errstate(over="ignore", invalid="ignore"):  # an absurd current is refused by the cost guard
             a2 = np.ascontiguousarray(np.broadcast_to(self.c_torque * current, (self.batch.n,)))
-            return self.alpha * a2, a2
+            return self.alpha_b * a2, a2
 
     def torques(self, t: float, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(-gamma' alpha a_J, -gamma' a_J) (1/s), shape (n,), at time t (s) and magnetization m.
@@ -207,7 +215,7 @@ class System:
             np.multiply(self.c_torque, current, out=a2)
             return a1, a2
         np.add(base, np.multiply(step, w, out=a2), out=a2)
-        np.multiply(self.alpha, a2, out=a1)
+        np.multiply(self.alpha_b, a2, out=a1)
         return a1, a2
 
     def state(self) -> np.ndarray:

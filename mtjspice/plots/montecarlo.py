@@ -71,22 +71,46 @@ def plot_distributions(cols: Mapping[str, np.ndarray], summary: Mapping[str, Any
 
 
 def plot_yield_map(x: np.ndarray, y: np.ndarray, yields: np.ndarray, path: str | Path, *, x_label: str, y_label: str,
-                   title: str = "", mark: tuple[float, float] | None = None, best: tuple[float, float] | None = None) -> None:
+                   title: str = "", mark: tuple[float, float] | None = None, best: tuple[float, float] | None = None,
+                   infeasible: np.ndarray | None = None) -> None:
     """Yield (0..1) over a grid of designs, shape (len(y), len(x)), with the nominal design (white
-    cross) and the best one (star) marked."""
+    cross) and the best one (star) marked. ``infeasible`` (same shape, bool) designs are drawn grey
+    and hatched, not as 0 % cells; designs that are not devices (nan yield) are left white."""
+    from matplotlib.patches import Patch
+
     fig, ax = new_figure(figsize=(7, 5.5))
-    im = ax.pcolormesh(x, y, np.asarray(yields) * 100.0, shading="nearest", vmin=0, vmax=100, cmap="viridis")
+    z = np.asarray(yields, float) * 100.0
+    bad = np.zeros(z.shape, bool) if infeasible is None else np.asarray(infeasible, bool)
+    im = ax.pcolormesh(x, y, np.ma.masked_where(bad | ~np.isfinite(z), z), shading="nearest", vmin=0, vmax=100,
+                       cmap="viridis")
     fig.colorbar(im, ax=ax, label="yield (%)")
+    handles = []
+    if bad.any():
+        ax.pcolor(*_edges(x, y), np.ma.masked_where(~bad, np.ones(z.shape)), cmap="Greys", vmin=0, vmax=3,
+                  hatch="//", edgecolor="0.45", linewidth=0.0)
+        handles.append(Patch(facecolor="0.85", hatch="//", edgecolor="0.45", label="infeasible (barrier below ra_min)"))
     if mark is not None:
-        ax.plot(*mark, "wx", ms=12, mew=2, label="nominal")
+        handles.append(ax.plot(*mark, "wx", ms=12, mew=2, label="nominal")[0])
     if best is not None:
-        ax.plot(*best, "r*", ms=14, label="best")
-    if mark is not None or best is not None:
-        ax.legend(loc="best", fontsize=8)
+        handles.append(ax.plot(*best, "r*", ms=14, label="best")[0])
+    if handles:
+        ax.legend(handles=handles, loc="best", fontsize=8)
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
     ax.set_title(title)
     save(fig, path)
+
+
+def _edges(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cell edges of a "nearest" grid: midpoints between centres, the ends half a step out."""
+    def one(c: np.ndarray) -> np.ndarray:
+        c = np.asarray(c, float)
+        if c.size == 1:
+            return np.array([c[0] - 0.5, c[0] + 0.5])
+        mid = 0.5 * (c[1:] + c[:-1])
+        return np.concatenate(([c[0] - (mid[0] - c[0])], mid, [c[-1] + (c[-1] - mid[-1])]))
+
+    return one(x), one(y)
 
 
 def plot_circuit(cols: Mapping[str, np.ndarray], summary: Mapping[str, Any], path: str | Path, title: str = "") -> None:

@@ -1,0 +1,86 @@
+"""Speed of a design search, printed as ratios measured in this process.
+
+Run: python benchmarks/bench_design.py [--designs N] [--samples M] [--population P]
+(default 20 designs x 200 samples; the issue's target: 200 designs x 2000 samples in under 15 minutes
+on a 2-core machine)
+
+1. The onset table (once per search): seconds.
+2. The baseline: one design evaluated here, serially, with 1 sample (its fixed cost: the circuit
+   and the nominal sample) and with M samples: seconds, and seconds per further sample.
+3. The bookkeeping alone: N designs of a cheap toy objective through the same engine and store
+   (Optuna's NSGA-II, the journal), one process: seconds per design.
+4. The search: N designs x M samples on a Dask LocalCluster of all cores (cluster start included):
+   wall seconds, seconds per design, the ratio of the per-design cost to the serial baseline
+   (1 / cores would be perfect scaling), and the projection to 200 designs x 2000 samples (each
+   design's serial cost at 2000 samples times that ratio, plus the bookkeeping and the table).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path = [p for p in sys.path if not p.endswith("benchmarks")]
+
+import mtjspice as ms
+from mtjspice.design.engine import Evaluation, Objective, search
+from mtjspice.design.neuron import OBJECTIVES, DesignSpec, evaluate_design
+from mtjspice.design.space import DEFAULT_SPACE, Knob, SearchSpace
+from mtjspice.montecarlo.robust import robust_table
+from mtjspice.montecarlo.scaleout import default_workers
+from mtjspice.variation import VariationSpec
+
+
+def _toy(number: int, p: dict) -> Evaluation:
+    return Evaluation(values=(-(p["x"] - 0.3) ** 2,), constraints=(0.0,))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--designs", type=int, default=20)
+    ap.add_argument("--samples", type=int, default=200)
+    ap.add_argument("--population", type=int, default=10)
+    args = ap.parse_args()
+    dev = ms.load_device("orthogonal")
+    spec = VariationSpec.parse("L=1n,W=1n,T=0.5n,Ms=3%,RA=5%")
+    t0 = time.perf_counter()
+    table = robust_table(dev, spec)
+    t_table = time.perf_counter() - t0
+    print(f"onset table: {t_table:.2f} s")
+    ds = DesignSpec(dev, spec, args.samples, 11, table)
+    params = {"drive_ratio": 1.6, "clamp_ratio": 2.0, "trim": "dac"}
+    t0 = time.perf_counter()
+    evaluate_design(DesignSpec(dev, spec, 1, 11, table), 0, params)
+    fixed = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    evaluate_design(ds, 0, params)
+    base = time.perf_counter() - t0
+    per_sample = max(base - fixed, 0.0) / args.samples
+    print(f"baseline, one design here: {fixed:.2f} s with 1 sample (the fixed cost: circuit, nominal sample), "
+          f"{base:.2f} s with {args.samples} ({per_sample * 1e3:.2f} ms per further sample)")
+    with tempfile.TemporaryDirectory() as tmp:
+        toy = SearchSpace((Knob("x", "circuit", "x", "1", 0.0, 1.0, "toy"),))
+        t0 = time.perf_counter()
+        search(_toy, toy, (Objective("f", "maximize", "1", "toy"),), args.designs, Path(tmp) / "toy",
+               population=args.population, workers=1)
+        book = (time.perf_counter() - t0) / args.designs
+        print(f"bookkeeping (Optuna NSGA-II + journal), {args.designs} toy designs: {book * 1e3:.0f} ms per design")
+        cores = default_workers()
+        t0 = time.perf_counter()
+        search(functools.partial(evaluate_design, ds), DEFAULT_SPACE, OBJECTIVES, args.designs, Path(tmp) / "s",
+               seed=11, population=args.population, identity=ds.identity())
+        wall = time.perf_counter() - t0
+    per = wall / args.designs
+    print(f"search, {args.designs} designs x {args.samples} samples on {cores} workers: {wall:.1f} s wall, {per:.2f} s "
+          f"per design = {per / base:.2f} x the serial baseline (1/{cores} = {1 / cores:.2f} is perfect scaling)")
+    ratio = per / base
+    proj = t_table + 200 * (book + ratio * (fixed + 2000 * per_sample))
+    print(f"projected 200 designs x 2000 samples (this ratio to the serial cost): {proj / 60:.1f} min (target 15 min)")
+
+
+if __name__ == "__main__":
+    main()

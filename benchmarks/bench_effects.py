@@ -1,0 +1,61 @@
+"""Cost of each issue-26 effect in the ngspice MTJ, as ratios to the MTJ without it, measured in this process.
+
+Run: python benchmarks/bench_effects.py [--repeat N]
+
+One behavioral MTJ (the shipped ``orthogonal`` device), a 0.6 mA, 5 ns current pulse, 20 ns, default
+preset, ngspice batch engine. For each effect (at the realistic device's value, cofeb_mgo.toml) the
+deck is run ``--repeat`` times interleaved with the baseline deck, and the ratio of the median wall
+times is printed, and the ratio of the wall time per output time point (an effect that changes the
+dynamics changes how many steps ngspice takes; the per-point ratio is the cost of the effect's own
+terms). The target is at most 1.3x per effect.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import mtjspice as ms
+from mtjspice.montecarlo.margin import EFFECTS, effects_off, with_effect
+from mtjspice.netlist.testbench import mtj_testbench
+from mtjspice.sim import run_deck
+
+T_STOP = 20e-9
+
+
+def wall(dev: ms.Device) -> tuple[float, int]:
+    """Wall seconds and ngspice's number of time points."""
+    deck = mtj_testbench(dev, ms.Pulse(0.0, 0.6e-3, 1e-9, 1e-11, 1e-11, 5e-9, 1.0), T_STOP, 10e-12)
+    t = time.perf_counter()
+    wf = run_deck(deck)
+    return time.perf_counter() - t, int(wf.t.size)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    real = ms.load_device("cofeb_mgo")
+    base = effects_off(real)
+    wall(base)  # warm-up: imports, ngspice start
+    cases = {"none": base, **{e: with_effect(real, e) for e in EFFECTS}, "all": real}
+    times: dict[str, list[float]] = {k: [] for k in cases}
+    points: dict[str, int] = {}
+    for _ in range(args.repeat):
+        for k, dev in cases.items():
+            sec, points[k] = wall(dev)
+            times[k].append(sec)
+    ref = statistics.median(times["none"])
+    per = ref / points["none"]
+    print(f"ngspice MTJ, 20 ns, default preset: {ref:.3f} s, {points['none']} points without the effects "
+          f"(median of {args.repeat})")
+    for k in cases:
+        med = statistics.median(times[k])
+        r_pt = med / points[k] / per
+        print(f"  {k:<22} {med:.3f} s  ratio {med / ref:.2f}  points {points[k]:6d}  per point {r_pt:.2f}"
+              + ("" if k in ("none", "all") or max(med / ref, r_pt) <= 1.3 else "  ABOVE 1.3"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""``mtjspice budget``: each physical effect against the easy-axis margin, and what it does to the onset and
+the firing threshold (:mod:`mtjspice.montecarlo.margin`)."""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from ..errors import printable
+from ..io.outputs import Column, write_csv
+from ..params import load_device
+from .common import add_model_argument, add_out_argument, positive_si
+
+HELP = "the margin budget: each effect's field scale against the easy-axis margin, and its onset and firing threshold"
+
+#: The columns of budget.csv.
+COLUMNS = (
+    Column("effect", "", "row: 'none' (every effect off), one effect alone on at the device's value, 'oersted' "
+           "(scale only: a macrospin feels no Oersted field), 'all' (the device as given)"),
+    Column("field", "A/m", "the effect's field scale at --current (module mtjspice.montecarlo.margin); empty for "
+           "none, all and bias_tmr"),
+    Column("ratio", "1", "field over the easy-axis margin of the device with every effect off; empty where field is"),
+    Column("temperature_rise", "K", "steady Joule heating of the junction at --current (joule_heating only; empty "
+           "in the other rows)"),
+    Column("tmr_loss", "1", "fraction of the TMR lost at the junction's bias at --current (bias_tmr only; empty in "
+           "the other rows)"),
+    Column("margin", "A/m", "easy-axis margin Ms (min(Nx, Ny) - Nz') of the row's device, K_i folded into Nz'"),
+    Column("onset_pos", "A", "onset from rest for a positive DC current (magnitude); empty for oersted"),
+    Column("onset_neg", "A", "onset from rest for a negative DC current (magnitude); empty for oersted"),
+    Column("firing_pos", "A", "firing threshold, positive spikes, under the row device's own clocked read drive; "
+           "inf when it does not fire up to 3 x its onset; empty for oersted"),
+    Column("firing_neg", "A", "firing threshold, negative spikes (magnitude), as firing_pos; empty for oersted"),
+)
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("budget", help=HELP, description=HELP + ". Rows: every effect off, each effect the device "
+                       "has alone on, the Oersted field (scale only), all on. Writes DIR/budget.csv (columns in "
+                       "DIR/columns.csv), DIR/budget.png and DIR/report.txt. About 10 s per row.")
+    add_model_argument(p)
+    p.add_argument("--current", type=positive_si("--current"), default=0.6e-3, metavar="AMPS",
+                   help="working current for the effects' scales in A (default 0.6m, the neuron's input)")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    add_out_argument(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..montecarlo.margin import margin_budget
+    from ..physics.oersted import oersted_check
+    from ..plots.margin import plot_margin
+
+    device = load_device(args.model)
+
+    def say(name: str) -> None:
+        if not args.quiet:
+            print(f"budget: {name}", flush=True)
+
+    rows = margin_budget(device, args.current, progress=say)
+    table = [(r.effect, r.field, r.ratio, r.temperature_rise, r.tmr_loss, r.margin, r.onset_pos, r.onset_neg,
+              r.firing_pos, r.firing_neg) for r in rows]
+    lines = [f"margin budget of {printable(device.name)} at {args.current * 1e3:.3g} mA (SI units; mtjspice budget)",
+             "macrospin validity: " + oersted_check(device, args.current).describe(), ""]
+    lines.append(f"{'effect':<22}{'field A/m':>11}{'/margin':>9}{'margin A/m':>12}{'onset+ mA':>11}{'onset- mA':>11}"
+                 f"{'fire+ mA':>10}{'fire- mA':>10}")
+    for r in rows:
+        lines.append(f"{r.effect:<22}{_f(r.field, 1, '.3g'):>11}{_f(r.ratio, 1, '.3g'):>9}{_f(r.margin, 1, '.4g'):>12}"
+                     f"{_f(r.onset_pos, 1e3, '.4g'):>11}{_f(r.onset_neg, 1e3, '.4g'):>11}"
+                     f"{_f(r.firing_pos, 1e3, '.4g'):>10}{_f(r.firing_neg, 1e3, '.4g'):>10}")
+    for r in rows:
+        if math.isfinite(r.temperature_rise):
+            lines.append(f"joule_heating: the junction warms by {r.temperature_rise:.3g} K at {args.current * 1e3:.3g} mA")
+        if math.isfinite(r.tmr_loss):
+            lines.append(f"bias_tmr: {100 * r.tmr_loss:.3g} % of the TMR is lost at the bias of {args.current * 1e3:.3g} "
+                         "mA (the device-level onset and firing scans read the junction at zero bias: this loss acts "
+                         "in the circuit, not in these columns)")
+    with args.output as tmp:
+        write_csv(tmp / "budget.csv", COLUMNS, table)
+        measured = [r for r in rows if r.effect != "oersted"]
+        plot_margin([r.effect for r in rows], [r.ratio for r in rows],
+                    [(r.onset_pos, r.onset_neg) if r in measured else (math.nan, math.nan) for r in rows],
+                    [(r.firing_pos, r.firing_neg) if r in measured else (math.nan, math.nan) for r in rows],
+                    tmp / "budget.png")
+        (tmp / "report.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
+def _f(v: float, scale: float, fmt: str) -> str:
+    if math.isnan(v):
+        return "-"
+    if math.isinf(v):
+        return "none"
+    return format(v * scale, fmt)

@@ -1,0 +1,179 @@
+"""The search space as data: one frozen :class:`Knob` per searched parameter, with its unit and bounds.
+
+A design is a point of the space: device knobs (``part = "device"``, each a key of the device
+file, set with :meth:`mtjspice.params.Device.replace`) and circuit knobs (``part = "circuit"``,
+read by :mod:`mtjspice.design.neuron`). Adding a parameter (the physics branch's taper or K_i) is one
+more :class:`Knob` in :data:`DEVICE_KNOBS`; nothing else lists them.
+
+Bounds are SI units; a ``log`` knob is searched on a log scale; a knob with ``choices`` is
+categorical (its values are words or whole numbers).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import ParameterError
+from ..units import parse_si
+
+__all__ = ["Knob", "SearchSpace", "DEVICE_KNOBS", "CIRCUIT_KNOBS", "DEFAULT_SPACE", "TRIM_SCHEMES"]
+
+#: The trims a design may choose: none, or a per-neuron threshold DAC whose code is set from the
+#: neuron's own measured resistance (its thresholds at its own read-out of u = +-u_th, to the DAC's step;
+#: the calibration also cancels the comparators' offsets).
+TRIM_SCHEMES: tuple[str, ...] = ("none", "dac")
+
+
+@dataclass(frozen=True)
+class Knob:
+    """One searched parameter.
+
+    Attributes
+    ----------
+    name : str
+        Short name (a designs.csv column).
+    part : {"device", "circuit"}
+        Whether it sets the device file (``key``) or the circuit.
+    key : str
+        Device-file key (``geometry.W``) for a device knob; the circuit setting's name otherwise.
+    unit : str
+        SI unit of the values (``"1"`` for a ratio, ``""`` for words).
+    low, high : float
+        Bounds (SI units; unused for a categorical knob).
+    description : str
+        One line: what it is.
+    log : bool
+        Search on a log scale.
+    choices : tuple
+        The values of a categorical knob (empty for a numeric one).
+    """
+
+    name: str
+    part: str
+    key: str
+    unit: str
+    low: float
+    high: float
+    description: str
+    log: bool = False
+    choices: tuple[Any, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.part not in ("device", "circuit"):
+            raise ParameterError(f"knob {self.name}.part", self.part, "'device' or 'circuit'")
+        if not self.choices:
+            if not (math.isfinite(self.low) and math.isfinite(self.high) and self.low < self.high):
+                raise ParameterError(f"knob {self.name}", (self.low, self.high), "finite bounds low < high")
+            if self.log and self.low <= 0:
+                raise ParameterError(f"knob {self.name}", self.low, "a lower bound > 0 on a log scale")
+
+    def distribution(self) -> Any:
+        """The Optuna distribution of this knob."""
+        import optuna
+
+        if self.choices:
+            return optuna.distributions.CategoricalDistribution(self.choices)
+        return optuna.distributions.FloatDistribution(self.low, self.high, log=self.log)
+
+    def with_bounds(self, low: float, high: float) -> Knob:
+        """The same knob searched over [low, high] (SI units)."""
+        return Knob(self.name, self.part, self.key, self.unit, float(low), float(high), self.description, self.log,
+                    self.choices)
+
+
+def _k(name: str, key: str, unit: str, low: float, high: float, text: str, log: bool = False) -> Knob:
+    return Knob(name, "device", key, unit, low, high, text, log)
+
+
+#: Device knobs, bounded around the shipped orthogonal device (10 x 45 x 50 nm, RA 0.4 Ohm um^2, TMR 0.57,
+#: Ms 1 MA/m, which lies inside): a wider box is mostly designs whose onset needs volts across the
+#: junction (measured: of 20 random designs over RA 0.1-5 Ohm um^2, Ku 0-3e4 J/m^3, 19 broke down).
+DEVICE_KNOBS: tuple[Knob, ...] = (
+    _k("W", "geometry.W", "m", 8e-9, 14e-9, "free layer width (short in-plane axis)"),
+    _k("L", "geometry.L", "m", 40e-9, 56e-9, "free layer length (long in-plane axis)"),
+    _k("T", "geometry.T", "m", 40e-9, 60e-9, "free layer thickness"),
+    _k("Ku", "field.Ku", "J/m^3", 0.0, 1e4, "extra uniaxial anisotropy along z (interface K_i / T)"),
+    _k("RA", "junction.RA", "Ohm m^2", 0.1e-12, 1e-12, "resistance-area product of the barrier", log=True),
+    _k("TMR", "junction.TMR", "1", 0.5, 2.0, "tunnel magnetoresistance ratio at zero bias"),
+    _k("Ms", "material.Ms", "A/m", 0.7e6, 1.3e6, "saturation magnetisation"),
+)
+
+#: Circuit knobs: the operating point and the read-out, each relative to the design's own onset where
+#: a ratio keeps the bounds meaningful whatever the device.
+CIRCUIT_KNOBS: tuple[Knob, ...] = (
+    Knob("drive_ratio", "circuit", "drive_ratio", "1", 1.1, 3.0,
+         "test input current over the design's onset (the input at which yield is judged)"),
+    Knob("read_ratio", "circuit", "read_ratio", "1", 0.05, 0.5, "read current over the design's onset"),
+    Knob("v_mid", "circuit", "v_mid", "V", 0.4, 0.8, "read-out level at u = 0 (sets the reference resistor)"),
+    Knob("u_th", "circuit", "u_th", "1", 0.1, 0.6, "membrane threshold |m.p| that sets both voltage thresholds"),
+    Knob("clock_period", "circuit", "clock_period", "s", 0.5e-9, 2e-9, "read-clock period"),
+    Knob("read_width", "circuit", "read_width", "s", 0.12e-9, 0.4e-9, "read window within each clock period"),
+    Knob("t_refractory", "circuit", "t_refractory", "s", 0.5e-9, 3e-9, "refractory time after a spike (leak reset)"),
+    Knob("clamp_ratio", "circuit", "clamp_ratio", "1", 1.2, 6.0,
+         "input current limiter's compliance over the design's onset (the largest input the junction sees)"),
+    Knob("trim", "circuit", "trim", "", 0.0, 0.0, "trim scheme: none, or a per-neuron threshold DAC set from "
+         "the neuron's own resistance (dac)", choices=TRIM_SCHEMES),
+    Knob("dac_bits", "circuit", "dac_bits", "1", 0.0, 0.0, "bits of the threshold DAC (spanning 0 to the read bias; "
+         "used with trim = dac)", choices=(4, 5, 6, 7, 8, 9, 10)),
+)
+
+
+@dataclass(frozen=True)
+class SearchSpace:
+    """The knobs searched (a tuple of :class:`Knob`, names unique)."""
+
+    knobs: tuple[Knob, ...]
+
+    def __post_init__(self) -> None:
+        names = [k.name for k in self.knobs]
+        if len(set(names)) != len(names) or not names:
+            raise ParameterError("search space", names, "one or more knobs, each name once")
+
+    @property
+    def names(self) -> list[str]:
+        return [k.name for k in self.knobs]
+
+    def knob(self, name: str) -> Knob:
+        for k in self.knobs:
+            if k.name == name:
+                return k
+        raise ParameterError("knob", name, "one of " + ", ".join(self.names))
+
+    def distributions(self) -> dict[str, Any]:
+        """Optuna distributions by knob name (the order of ``knobs``)."""
+        return {k.name: k.distribution() for k in self.knobs}
+
+    def describe(self) -> list[list[Any]]:
+        """[name, part, unit, low, high, log, choices] per knob (JSON-serialisable)."""
+        return [[k.name, k.part, k.unit, k.low, k.high, k.log, list(k.choices)] for k in self.knobs]
+
+    def only(self, names: Sequence[str]) -> SearchSpace:
+        """The space of the named knobs only."""
+        return SearchSpace(tuple(self.knob(n) for n in names))
+
+    def with_ranges(self, ranges: Mapping[str, tuple[float, float]]) -> SearchSpace:
+        """The space with some knobs' bounds replaced (SI units)."""
+        for n in ranges:
+            self.knob(n)
+        return SearchSpace(tuple(k.with_bounds(*ranges[k.name]) if k.name in ranges else k for k in self.knobs))
+
+    @staticmethod
+    def parse_ranges(text: str) -> dict[str, tuple[float, float]]:
+        """``"L=40n:50n,Ku=0:2e4"`` -> {"L": (4e-8, 5e-8), "Ku": (0.0, 2e4)} (SI units)."""
+        out: dict[str, tuple[float, float]] = {}
+        for item in (p.strip() for p in str(text).split(",")):
+            if not item:
+                continue
+            name, eq, rest = item.partition("=")
+            lo, colon, hi = rest.partition(":")
+            if not eq or not colon:
+                raise ParameterError("--range", item, "NAME=LOW:HIGH items such as L=40n:50n, comma-separated")
+            out[name.strip()] = (parse_si(lo.strip(), f"--range {name}"), parse_si(hi.strip(), f"--range {name}"))
+        return out
+
+
+#: Every knob: the device's and the circuit's.
+DEFAULT_SPACE = SearchSpace(DEVICE_KNOBS + CIRCUIT_KNOBS)

@@ -1,0 +1,59 @@
+"""Physical limits of the device's parameters (:data:`LIMITS`) and the checks that need more than a
+range: leaf module, used by :mod:`mtjspice.device` and the physics."""
+
+from __future__ import annotations
+
+import math
+
+from .errors import ParameterError
+
+__all__ = ["LIMITS", "SLACK", "check_taper"]
+
+_LENGTH = ("1 nm to 10 um (1e-09 to 1e-05 m): below 1 nm a layer is not a continuous film, above 10 um a "
+           "single macrospin is meaningless")
+#: Physical limits, ``name -> (low, high, low excluded, what is allowed and why)``. Values no real
+#: device has are refused, so a slip of unit or exponent (``W = 10``: 10 m) stops at the file. The
+#: temperature limit: cobalt has the highest Curie temperature of any ferromagnet (1388 K); above it
+#: nothing is magnetic, so 1500 K refuses no real device and still catches slips such as 3000 K.
+LIMITS: dict[str, tuple[float, float, bool, str]] = {
+    "geometry.W": (1e-9, 10e-6, False, _LENGTH),
+    "geometry.L": (1e-9, 10e-6, False, _LENGTH),
+    "geometry.T": (1e-9, 10e-6, False, _LENGTH),
+    "material.Ms": (0.0, 3e6, True, "0 < Ms <= 3e6 A/m: no known material has more (Fe65Co35, the highest, "
+                    "about 1.95e6 A/m)"),
+    "material.alpha": (0.0, 1.0, False, "0 <= alpha <= 1 (dimensionless): metals have 1e-3 to 0.1; above 1 is "
+                       "overdamped beyond any ferromagnet"),
+    "material.P": (0.0, 1.0, True, "0 < P <= 1 (dimensionless): P = 0 gives no spin torque, and no current is "
+                   "more than fully polarized"),
+    "material.temperature": (0.0, 1500.0, False, "0 to 1500 K: above cobalt's Curie temperature (1388 K, the "
+                             "highest of any ferromagnet) nothing is magnetic"),
+    "material.Ki_bottom": (-5e-3, 5e-3, False, "-5e-3 to 5e-3 J/m^2: CoFeB/MgO interfaces give about 1 to 2 mJ/m^2 "
+                           "(Ikeda et al., Nat. Mater. 9, 721 (2010)); five times that is no known interface"),
+    "material.Ki_top": (-5e-3, 5e-3, False, "-5e-3 to 5e-3 J/m^2: CoFeB/MgO interfaces give about 1 to 2 mJ/m^2 "
+                        "(Ikeda et al., Nat. Mater. 9, 721 (2010)); five times that is no known interface"),
+    "material.curie_temperature": (0.0, 1500.0, False, "0 (Ms independent of temperature) or a Curie temperature "
+                                   "above material.temperature and at most 1500 K (cobalt, the highest, 1388 K)"),
+    "material.bloch_exponent": (0.0, 3.0, True, "0 < exponent <= 3 (dimensionless): Bloch's spin-wave law gives "
+                                "3/2; fits to films give 1.5 to 2"),
+    "junction.field_like_ratio": (-1.0, 1.0, False, "-1 to 1 (dimensionless): MgO junctions measure b_J / a_J of "
+                                  "0.1 to 0.3 (Kubota et al., Nat. Phys. 4, 37 (2008))"),
+    "junction.thermal_resistance": (0.0, 1e8, False, "0 (no Joule heating) to 1e8 K/W: nanopillars measure 1e4 to "
+                                    "1e6 K/W"),
+    "junction.thermal_time_constant": (0.0, 1e-6, False, "0 to 1e-6 s, and > 0 when junction.thermal_resistance "
+                                       "is not 0: nanopillars heat in about 0.1 to 10 ns"),
+}
+SLACK = 1e-9  # relative, so that "1n" or "10u" parsed with round-off are not refused
+
+
+
+
+def check_taper(W: float, T: float, theta: float, name: str = "geometry.taper") -> float:
+    """``theta`` (rad) if it is a taper a W x T pillar (m) can have: 0 <= theta < pi/2 (90 degrees) and a
+    top that stays open, W/2 - (T/2) tan(theta) > 0."""
+    th = float(theta)
+    if not (math.isfinite(th) and 0.0 <= th < math.pi / 2):
+        raise ParameterError(name, theta, "an angle >= 0 and < pi/2 rad (90 degrees) from the vertical")
+    if W / 2.0 - T / 2.0 * math.tan(th) <= 0.0:
+        raise ParameterError(name, theta, f"an angle < atan(W / T) = {math.atan(W / T):.4g} rad for W = {W:.4g} m, "
+                             f"T = {T:.4g} m (the top of the pillar would close)")
+    return th
