@@ -6,7 +6,9 @@ Run: python benchmarks/bench_network.py [--images 256] [--rounds 3] [--models id
 
 The models run in turn, round after round (so a machine whose load changes affects all of them
 alike); each model's time is its median over the rounds, in CPU seconds of this process (the
-solver is single-threaded numpy; wall seconds are printed beside). Issue #29's target: the device
+solver is single-threaded; wall seconds are printed beside). With numba installed the device
+models step through the compiled kernels (compiled once per process, in round 1); MTJSPICE_NUMBA=0
+measures the numpy steps. Issue #29's target: the device
 network at most 3x the ideal one per image at 0 K and at 300 K, on 256 images.
 """
 
@@ -22,6 +24,7 @@ import numpy as np
 from mtjspice import load_device
 from mtjspice.analysis.lif import LIFParams
 from mtjspice.network import Study, Timing, deploy, load_task, measure_curve, neuron_models, run_network, train
+from mtjspice.physics.kernels import kernels
 from mtjspice.variation import VariationSpec
 
 
@@ -61,7 +64,8 @@ def main() -> None:
             spikes[name] = int(run.hidden_spikes.sum())
         print(f"round {r + 1}: " + ", ".join(f"{n} {cpu[n][-1]:.4g}" for n, _ in plan) + " CPU s per image", flush=True)
     print(f"{args.images} images, 32 hidden + 10 output neurons, {tm.window * 1e9:g} ns window, grid {tm.dt * 1e12:g} ps, "
-          f"median of {args.rounds} rounds")
+          f"median of {args.rounds} rounds; macrospin steps: {'numba kernels' if kernels() else 'numpy'} "
+          f"(MTJSPICE_NUMBA=0: numpy)")
     print(f"{'model':12s} {'CPU s/image':>12s} {'wall s/image':>13s} {'ratio to ideal':>15s} {'hidden spikes':>14s}")
     ref = float(np.median(cpu[plan[0][0]]))
     for name, _ in plan:

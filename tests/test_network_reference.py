@@ -116,7 +116,7 @@ def test_device_spikes_at_0K_do_not_depend_on_the_minibatch() -> None:
     _, models = _models()
     task = load_task("digits", 0, TM)
     rng = np.random.default_rng(2)
-    bars = deploy(Weights(hidden=rng.normal(0, 3e-4, (65, 5)), output=rng.normal(0, 3e-4, (6, 10))))
+    bars = deploy(Weights(hidden=rng.normal(0, 6e-4, (65, 5)), output=rng.normal(0, 6e-4, (6, 10))))
     runs = [run_network(task, bars, models["device"], SHORT, np.arange(4), batch=b) for b in (4, 2, 1)]
     assert runs[0].hidden_spikes.sum() > 0
     for r in runs[1:]:

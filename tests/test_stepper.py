@@ -82,3 +82,25 @@ def test_the_lean_right_hand_side_is_the_kernels(drive: CurrentDrive | DividerDr
         H = effective_field(m, batch.Ms, batch.N, batch.H, batch.Ku, batch.u)
         want = llgs_rhs(m, H, batch.aj_per_amp * current, batch.p, batch.alpha, batch.gamma_prime)
         np.testing.assert_allclose(sys(t, m), want, rtol=1e-12, atol=1e-12 * np.max(np.abs(want)))
+
+
+def test_a_tabulated_pwl_drive_gives_the_per_segment_torques_bit_for_bit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """System tabulates a small PWL's torque coefficients when the drive is set; a large one is
+    scaled segment by segment. Both give the same right-hand side, bit for bit."""
+    import mtjspice.physics.trajectory as trajectory
+
+    dev = ms.load_device("orthogonal")
+    batch = DeviceBatch.from_device(dev, n=5, xi=np.array([0.0, 0.3, -0.2, 0.1, 0.0]))  # a1 = alpha_b a2
+    rng = np.random.default_rng(7)
+    times = 1e-11 * np.arange(6)
+    drives = [CurrentDrive(PWL(times, rng.uniform(-1e-3, 1e-3, (6, 5)))), CurrentDrive(PWL(times, rng.uniform(-1e-3, 1e-3, 6)))]
+    m = rng.normal(size=(3, 5))
+    m /= np.linalg.norm(m, axis=0)
+    for drive in drives:
+        tabulated = System(batch, drive)
+        monkeypatch.setattr(trajectory, "_TABLE_SIZE", 0)
+        lazy = System(batch, drive)
+        monkeypatch.undo()
+        assert tabulated._table is not None and lazy._table is None
+        for t in (-1e-12, 0.0, 0.3e-11, 1e-11, 2.7e-11, 5e-11, 6e-11):
+            assert np.array_equal(tabulated(t, m), lazy(t, m))

@@ -12,6 +12,9 @@
 
 Every operation is elementwise over devices: with a fixed step, each device's result depends on
 that device (and, with noise, on the random stream) alone, bit for bit, whatever shares its batch.
+With numba installed, a fixed Dormand-Prince step (:meth:`DormandPrince.step`) and a Heun step
+with an ideal current run as compiled loops (:mod:`mtjspice.physics.kernels`) that give the same
+numbers bit for bit.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import numpy as np
 from ..stimulus import PWL
 from .batch import DeviceBatch
 from .drive import CurrentDrive
+from .kernels import kernels
 from .trajectory import System
 
 __all__ = ["DormandPrince", "Heun", "GridStepper"]
@@ -71,6 +75,18 @@ def _normalize(src: np.ndarray, dst5: np.ndarray, tmp: np.ndarray, nrm: np.ndarr
     System.wrap(dst5)
 
 
+def _kernel_arrays(sys: System) -> tuple[np.ndarray, ...]:
+    """System's constants as the kernels take them: field, alpha, p, H_app, Ku coefficient, u
+    (contiguous; zeros for an absent term), then the two has-term flags."""
+    n = sys.batch.n
+
+    def rows(x: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray:
+        return np.zeros(shape) if x is None else np.ascontiguousarray(np.broadcast_to(x, shape), dtype=float)
+
+    return (rows(sys.field, (3, n)), rows(sys.alpha, (n,)), rows(sys.p, (3, n)), rows(sys.H_app, (3, n)),
+            rows(sys.ku_coef, (n,)), rows(sys.u, (3, n)))
+
+
 class DormandPrince:
     """Dormand-Prince 5(4) steps of ``sys``'s equation; the state is a (5, n) array (:meth:`System.state`).
 
@@ -89,6 +105,12 @@ class DormandPrince:
         self.y5 = sys.state()
         self.tmp, self.err = np.empty((3, n)), np.empty((3, n))
         self.nrm = np.empty(n)
+        kern = kernels() if not shared else None
+        self.kernel = kern.dormand_prince if kern is not None else None
+        if self.kernel is not None:
+            self._args = _kernel_arrays(sys)
+            self._a1, self._a2 = np.zeros((7, n)), np.zeros((7, n))
+            self._w, self._w_hh = np.zeros((7, 7)), math.nan
 
     def first(self, t: float, m5: np.ndarray) -> np.ndarray:
         """Evaluate the first stage at time t (s) (at the start, and after the drive or m changed)."""
@@ -121,6 +143,32 @@ class DormandPrince:
         np.divide(err, tmp, out=err)
         return float(np.max(err))
 
+    def step(self, t: float, hh: float, m5: np.ndarray) -> None:
+        """A fixed step of hh (s) from m5 at t, accepted: :meth:`trial` (no error control), then
+        :meth:`accept`, fused into the compiled kernel when there is one and the drive is an ideal
+        current (its torques do not depend on m); the same numbers bit for bit either way."""
+        sys = self.sys
+        if self.kernel is None or not sys.ideal:
+            self.trial(t, hh, m5)
+            self.accept(m5)
+            return
+        a1, a2, m = self._a1, self._a2, m5[:3]
+        for s in range(1, 7):
+            if s > 1 and C[s] == C[s - 1]:  # the same instant as the previous stage (stages 5 and 6)
+                np.copyto(a1[s], a1[s - 1])
+                np.copyto(a2[s], a2[s - 1])
+                continue
+            src1, src2 = sys.torques(t + C[s] * hh, m)  # may be System's own buffers: copied at once
+            np.copyto(a1[s], src1)
+            np.copyto(a2[s], src2)
+        if self._w_hh != hh:  # the tableau times the step, zeros where the numpy sums skip a stage
+            self._w_hh = hh
+            self._w.fill(0.0)
+            for s in range(1, 7):
+                for j, a in _A_NZ[s]:
+                    self._w[s, j] = a * hh
+        self.kernel(m5, self.ks[0], *self._args, a1, a2, self._w, sys.H_app is not None, sys.ku_coef is not None)
+
     def accept(self, m5: np.ndarray) -> None:
         """Take the candidate: m5 = y / |y|; its last stage becomes the next first stage."""
         _normalize(self.y5[:3], m5, self.tmp, self.nrm)
@@ -135,16 +183,30 @@ class Heun:
     def __init__(self, sys: System, scale: np.ndarray, rng: np.random.Generator, h: float = 0.0) -> None:
         n = sys.batch.n
         self.sys, self.rng, self.h = sys, rng, h
-        self.g_scale = sys.neg_g * scale
+        self.g_scale = np.ascontiguousarray(np.broadcast_to(sys.neg_g * scale, (n,)))
         self.f0, self.f1, self.z, self.tmp = (np.empty((3, n)) for _ in range(4))
         self.p5 = sys.state()
         self.nrm = np.empty(n)
+        kern = kernels()
+        self.kernel = kern.heun if kern is not None else None
+        if self.kernel is not None:
+            self._args = _kernel_arrays(sys)
+            self._a = tuple(np.empty(n) for _ in range(4))
 
     def step(self, t: float, h: float, m5: np.ndarray) -> None:
         """Advance m5 from t by h (s) in place."""
         sys, f0, f1, z, p5 = self.sys, self.f0, self.f1, self.z, self.p5
         m = m5[:3]
         self.rng.standard_normal(out=z)
+        if self.kernel is not None and sys.ideal:  # the torques do not depend on m: the fused loop
+            a1a, a2a, a1b, a2b = self._a
+            for at, dst1, dst2 in ((t, a1a, a2a), (t + h, a1b, a2b)):
+                src1, src2 = sys.torques(at, m)  # may be System's own buffers: copied at once
+                np.copyto(dst1, src1)
+                np.copyto(dst2, src2)
+            self.kernel(m5, z, self.g_scale, *self._args, a1a, a2a, a1b, a2b, h, 0.5 * h,
+                        sys.H_app is not None, sys.ku_coef is not None)
+            return
         np.multiply(self.g_scale, z, out=z)
         sys.rhs(f0, t, m5, z)
         np.add(m, np.multiply(f0, h, out=p5[:3]), out=p5[:3])
@@ -229,8 +291,7 @@ class GridStepper:
             while t < stop:
                 landing = t + h >= stop - 1e-12 * max(stop, 1e-30)
                 hh = stop - t if landing else h
-                dp.trial(t, hh, m5)
-                dp.accept(m5)
+                dp.step(t, hh, m5)
                 t = stop if landing else t + hh
                 self.steps += 1
             np.sum(m5[:3] * p, axis=0, out=mp[i])

@@ -99,6 +99,10 @@ def output_times(t_stop: float, dt_out: float, n: int = 1) -> np.ndarray:
     return dt_out * np.arange(k + 1)
 
 
+#: Largest PWL (corners x devices) whose torque coefficients :class:`System` tabulates at once.
+_TABLE_SIZE = 1 << 21
+
+
 class System:
     """The batch's right-hand side: constant arrays prepared once, work arrays allocated once.
 
@@ -135,9 +139,9 @@ class System:
         self.c_torque = g * (1.0 + batch.alpha * xi) * batch.aj_per_amp  # -gamma' (1 + alpha xi) a_J / I
         uniform = bool(np.all(batch.p == batch.p[:, :1]))
         self.p_rows = tuple(float(x) for x in batch.p[:, 0]) if uniform else None
-        self._B = np.empty((5, n))
-        self._D, self._T = np.empty((3, n)), np.empty((3, n))
-        self._a1, self._a2, self._mm, self._mD = (np.empty(n) for _ in range(4))
+        self._B, self._D = np.empty((5, n)), np.empty((5, n))
+        self._T, self._U = np.empty((3, n)), np.empty((3, n))
+        self._a1, self._a2, self._mm = (np.empty(n) for _ in range(3))
         self.set_drive(drive)
         self._y = np.empty((5, n))
 
@@ -152,8 +156,15 @@ class System:
         self._seg = -2
         self._ends: tuple[np.ndarray, ...] = ()
         self._diff: tuple[np.ndarray, ...] = ()
+        self._table: tuple[np.ndarray, ...] | None = None
         if self._kind == "dc" and isinstance(wave, DC):
             self._ends = self._scaled(np.asarray(wave.value, float))
+        elif self._kind == "pwl" and isinstance(wave, PWL) and wave.values.shape[0] * self.batch.n <= _TABLE_SIZE:
+            # every segment's torque coefficients at once (as _scaled computes them, bit for bit)
+            vs = wave.values if wave.values.ndim == 2 else wave.values[:, None]
+            with np.errstate(over="ignore", invalid="ignore"):
+                a2 = np.multiply(self.c_torque, vs)
+                self._table = (np.multiply(self.alpha_b, a2), a2, np.multiply(self.c_torque, vs[1:] - vs[:-1]))
         elif self._kind == "pulse" and isinstance(wave, Pulse):
             self._ends = self._scaled(wave.v1) + self._scaled(wave.v2)
             self._diff = self._scaled(wave.v2 - wave.v1)
@@ -168,21 +179,29 @@ class System:
         """(-gamma' alpha a_J, -gamma' a_J) (1/s), shape (n,), at time t (s) and magnetization m.
 
         An ideal current that is DC, a pulse or piecewise linear is scaled once per segment
-        (once per run for DC): an evaluation inside a segment costs two products and a sum."""
+        (once per run for DC; a PWL of at most ``_TABLE_SIZE`` corners x devices all at once when
+        the drive is set): an evaluation inside a segment costs two products and a sum."""
         kind, a1, a2 = self._kind, self._a1, self._a2
         if kind == "dc":
             return self._ends[0], self._ends[1]
         if kind == "pwl":
             i, w = self.sample.locate(t)
-            if i != self._seg:
-                vs = self.sample.wave.values  # type: ignore[attr-defined]
-                j = min(max(i, 0), vs.shape[0] - 1)
-                self._ends = self._scaled(vs[j])
-                self._diff = self._scaled(vs[j + 1] - vs[j] if 0 <= i < vs.shape[0] - 1 else 0.0 * vs[j])
-                self._seg = i
-            if w == 0.0:
-                return self._ends[0], self._ends[1]
-            base, step = self._ends[1], self._diff[1]
+            tab = self._table
+            if tab is not None:  # tabulated: row i of each table (row 0 before the first corner)
+                j = max(i, 0)
+                if w == 0.0:
+                    return tab[0][j], tab[1][j]
+                base, step = tab[1][j], tab[2][j]
+            else:
+                if i != self._seg:
+                    vs = self.sample.wave.values  # type: ignore[attr-defined]
+                    j = min(max(i, 0), vs.shape[0] - 1)
+                    self._ends = self._scaled(vs[j])
+                    self._diff = self._scaled(vs[j + 1] - vs[j] if 0 <= i < vs.shape[0] - 1 else 0.0 * vs[j])
+                    self._seg = i
+                if w == 0.0:
+                    return self._ends[0], self._ends[1]
+                base, step = self._ends[1], self._diff[1]
         elif kind == "pulse":
             w = self.sample.pulse_fraction(t)
             if w == 0.0:
@@ -228,9 +247,10 @@ class System:
         ``y`` is the state as (5, n) rows x, y, z, x, y (:meth:`state`); ``g_th`` is Brown's
         thermal field already multiplied by -gamma' (1/s), shape (3, n), or None.
         """
-        B, D, T, a1, a2, mm, mD = self._B, self._D, self._T, self._a1, self._a2, self._mm, self._mD
+        B, D5, T, U, mm = self._B, self._D, self._T, self._U, self._mm
         mul, add, sub = np.multiply, np.add, np.subtract
         m = y[:3]
+        D = D5[:3]
         a1, a2 = self.torques(t, m)
         # -gamma' H, with H = -Ms N m + H_app + (2 Ku / (mu0 Ms)) (m.u) u + H_th, into B's rows 0-2
         H = B[:3]
@@ -254,18 +274,16 @@ class System:
                 elif pc != 0.0:
                     sub(B[c], mul(a1, pc, out=mm), out=B[c])
                     add(D[c], mul(a2, pc, out=mm), out=D[c])
+        # dm/dt = m x B + m (m.D) - D (m.m) = m x (B - D x m): two cross products of whole
+        # (3, n) rows, each row of a product read from the wrapped (5, n) arrays' shifted views
+        self.wrap(D5)
+        mul(D5[1:4], y[2:5], out=T)
+        mul(D5[2:5], y[1:4], out=U)
+        sub(H, T, out=H)
+        add(H, U, out=H)
         self.wrap(B)
-        # dm/dt = m x B + m (m.D) - D (m.m)
-        mul(m, m, out=T)
-        add(T[0], T[1], out=mm)
-        add(mm, T[2], out=mm)
-        mul(m, D, out=T)
-        add(T[0], T[1], out=mD)
-        add(mD, T[2], out=mD)
         mul(y[1:4], B[2:5], out=out)
         sub(out, mul(y[2:5], B[1:4], out=T), out=out)
-        add(out, mul(m, mD, out=T), out=out)
-        sub(out, mul(D, mm, out=T), out=out)
         return out
 
 

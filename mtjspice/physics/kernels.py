@@ -1,0 +1,132 @@
+"""Compiled kernels of the macrospin steps (numba, optional): the same arithmetic as the numpy
+steps of :mod:`mtjspice.physics.stepper` (a stochastic Heun step; a fixed Dormand-Prince step
+with its acceptance), each fused into one loop over the devices.
+
+The numpy steps make a pass over every array per operation (about 30 passes per stochastic
+Heun step, about 130 per Dormand-Prince step); a kernel reads each device's state once and keeps
+the intermediate values in registers. It performs the same IEEE operations in the same order
+as the numpy code (no fast-math, so no fused multiply-adds or reassociation), so its results are
+the numpy path's bit for bit (tests/test_kernels.py) and each device's result is still its own,
+whatever shares its batch.
+
+numba is optional (``pip install mtjspice[fast]``); without it, or with the environment variable
+``MTJSPICE_NUMBA=0``, the numpy steps run. The kernels are compiled on first use in a process
+(about a second each) and nothing is written to disk. The fixed Dormand-Prince kernel serves
+:class:`~mtjspice.physics.stepper.GridStepper` (the network's device neurons at 0 K); the Heun
+kernel every stochastic run with an ideal current.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Kernels", "kernels"]
+
+
+@dataclass(frozen=True)
+class Kernels:
+    """The compiled kernels: ``heun(m5, z, gs, field, alpha, p, h_app, ku_coef, u, a1a, a2a, a1b,
+    a2b, h, half_h, has_app, has_ku)`` and ``dormand_prince(m5, k0, field, alpha, p, h_app,
+    ku_coef, u, a1, a2, w, has_app, has_ku)`` (docstrings in :func:`_build`)."""
+
+    heun: Callable[..., None]
+    dormand_prince: Callable[..., None]
+
+
+def _build(njit: Callable[..., Any]) -> Kernels:
+    """The kernels, compiled by the decorator ``njit`` (numba's, without fast-math) on first call."""
+
+    @njit
+    def rhs(sx: float, sy: float, sz: float, a1: float, a2: float, al: float, fx: float, fy: float, fz: float,
+            px: float, py: float, pz: float, hax: float, hay: float, haz: float, ux: float, uy: float, uz: float,
+            kc: float, gx: float, gy: float, gz: float, has_app: bool, has_ku: bool,
+            thermal: bool) -> tuple[float, float, float]:
+        """dm/dt (1/s) of one device at m = (sx, sy, sz), as System.rhs computes it."""
+        hx, hy, hz = fx * sx, fy * sy, fz * sz
+        if has_app:
+            hx, hy, hz = hx + hax, hy + hay, hz + haz
+        if has_ku:
+            c = kc * ((sx * ux + sy * uy) + sz * uz)
+            hx, hy, hz = hx + c * ux, hy + c * uy, hz + c * uz
+        if thermal:
+            hx, hy, hz = hx + gx, hy + gy, hz + gz
+        dx, dy, dz = al * hx, al * hy, al * hz
+        bx, by, bz = hx - a1 * px, hy - a1 * py, hz - a1 * pz
+        dx, dy, dz = dx + a2 * px, dy + a2 * py, dz + a2 * pz
+        # C = B - D x m, then dm/dt = m x C
+        cx = (bx - dy * sz) + dz * sy
+        cy = (by - dz * sx) + dx * sz
+        cz = (bz - dx * sy) + dy * sx
+        return sy * cz - sz * cy, sz * cx - sx * cz, sx * cy - sy * cx
+
+    @njit
+    def heun(m5: Any, z: Any, gs: Any, field: Any, alpha: Any, p: Any, h_app: Any, ku_coef: Any, u: Any,
+             a1a: Any, a2a: Any, a1b: Any, a2b: Any, h: float, half_h: float, has_app: bool, has_ku: bool) -> None:
+        """One stochastic Heun step of every device in place (Heun.step): m5 (5, n) the state
+        (rows x, y, z, x, y), z (3, n) the step's standard normals, gs (n,) -gamma' times the
+        field's scale, (a1a, a2a) and (a1b, a2b) the torque coefficients (1/s) at the step's start
+        and end; field, alpha, p, h_app, ku_coef, u as System holds them (zeros when absent)."""
+        for i in range(m5.shape[1]):
+            mx, my, mz = m5[0, i], m5[1, i], m5[2, i]
+            g = gs[i]
+            gx, gy, gz = g * z[0, i], g * z[1, i], g * z[2, i]
+            args = (alpha[i], field[0, i], field[1, i], field[2, i], p[0, i], p[1, i], p[2, i],
+                    h_app[0, i], h_app[1, i], h_app[2, i], u[0, i], u[1, i], u[2, i], ku_coef[i], gx, gy, gz)
+            ox0, oy0, oz0 = rhs(mx, my, mz, a1a[i], a2a[i], *args, has_app, has_ku, True)
+            ox, oy, oz = rhs(mx + ox0 * h, my + oy0 * h, mz + oz0 * h, a1b[i], a2b[i], *args, has_app, has_ku, True)
+            qx = mx + (ox0 + ox) * half_h
+            qy = my + (oy0 + oy) * half_h
+            qz = mz + (oz0 + oz) * half_h
+            nrm = math.sqrt((qx * qx + qy * qy) + qz * qz)
+            qx, qy = qx / nrm, qy / nrm
+            m5[0, i], m5[1, i], m5[2, i] = qx, qy, qz / nrm
+            m5[3, i], m5[4, i] = qx, qy
+
+    @njit
+    def dormand_prince(m5: Any, k0: Any, field: Any, alpha: Any, p: Any, h_app: Any, ku_coef: Any, u: Any,
+                       a1: Any, a2: Any, w: Any, has_app: bool, has_ku: bool) -> None:
+        """One fixed Dormand-Prince step of every device and its acceptance in place
+        (DormandPrince.trial without error control, then accept): m5 (5, n) the state, k0 (3, n)
+        the first stage (in: at the step's start; out: at its end, FSAL), a1, a2 (7, n) the torque
+        coefficients (1/s) at each stage's time (row 0 unused), w (7, 7) the tableau times the
+        step (s), zeros skipped as the numpy sums skip them."""
+        kx, ky, kz = np.empty(7), np.empty(7), np.empty(7)
+        for i in range(m5.shape[1]):
+            mx, my, mz = m5[0, i], m5[1, i], m5[2, i]
+            kx[0], ky[0], kz[0] = k0[0, i], k0[1, i], k0[2, i]
+            args = (alpha[i], field[0, i], field[1, i], field[2, i], p[0, i], p[1, i], p[2, i],
+                    h_app[0, i], h_app[1, i], h_app[2, i], u[0, i], u[1, i], u[2, i], ku_coef[i], 0.0, 0.0, 0.0)
+            yx, yy, yz = mx, my, mz
+            for s in range(1, 7):
+                yx, yy, yz = mx, my, mz
+                for j in range(s):
+                    c = w[s, j]
+                    if c != 0.0:
+                        yx, yy, yz = yx + kx[j] * c, yy + ky[j] * c, yz + kz[j] * c
+                kx[s], ky[s], kz[s] = rhs(yx, yy, yz, a1[s, i], a2[s, i], *args, has_app, has_ku, False)
+            nrm = math.sqrt((yx * yx + yy * yy) + yz * yz)
+            yx, yy = yx / nrm, yy / nrm
+            m5[0, i], m5[1, i], m5[2, i] = yx, yy, yz / nrm
+            m5[3, i], m5[4, i] = yx, yy
+            k0[0, i], k0[1, i], k0[2, i] = kx[6], ky[6], kz[6]
+
+    return Kernels(heun, dormand_prince)
+
+
+@cache
+def kernels() -> Kernels | None:
+    """The compiled kernels, or None (numba missing, or ``MTJSPICE_NUMBA=0``)."""
+    if os.environ.get("MTJSPICE_NUMBA", "1") == "0":
+        return None
+    try:
+        import numba
+    except ImportError:
+        return None
+    return _build(numba.njit(fastmath=False, error_model="numpy", cache=False))
