@@ -3,10 +3,10 @@
 tests/data/network_*.txt were written by the solver as it was before issue #29 (main at 56a709f)
 with the one-shot timing of issue #24 (refractory exactly ``t_refractory``, the timing branch at
 771c494 and after), by ``PYTHONPATH=<that checkout> python tests/test_network_reference.py --write``;
-rewriting them with the code under test would defeat the test. ``network_neuron_*.txt``: one row per spike, (grid step, image, neuron, sign), of
-:meth:`DeviceNeuron.run` on synthetic input currents; ``network_run.txt``: one row per test image,
-(positive output spikes of the 10 classes, negative ones, hidden spikes, prediction) of
-:func:`run_network` with the device model at 0 K.
+rewriting them with the code under test would defeat the test. ``network_neuron_*.txt``: one row
+per spike, (grid step, image, neuron, sign), of :meth:`DeviceNeuron.run` on synthetic input
+currents; ``network_run.txt``: one row per test image, (positive output spikes of the 10 classes,
+negative ones, hidden spikes, prediction) of :func:`run_network` with the device model at 0 K.
 """
 
 from __future__ import annotations

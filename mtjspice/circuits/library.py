@@ -22,14 +22,14 @@ from ..netlist.compact import CompactMTJ, CompactNoise, ou_file_text, ou_samples
 from ..netlist.libcompact import compact_library_subckt
 from ..netlist.libfile import library_text, usage_lines
 from ..netlist.libnoise import thermal_library
-from ..netlist.library import library_name
+from ..netlist.library import library_carries, library_name
 from ..netlist.noise import check_seed, check_temperature
 from ..netlist.safe import num
 from ..params import Device, load_device, shipped_devices
 from ..physics.rest import device_rest
 from .compact import COMPACT_OPTIONS, compact_params, fit_noise
 
-__all__ = ["device_compact", "shipped_library_text", "write_models", "ExportedLibrary", "export_library"]
+__all__ = ["library_devices", "device_compact", "shipped_library_text", "write_models", "ExportedLibrary", "export_library"]
 
 
 def device_compact(device: Device) -> CompactMTJ | None:
@@ -52,10 +52,17 @@ def shipped_library_text(name: str) -> str:
     return library_text(device, device_compact(device), file=f"{name}.lib", version=__version__)
 
 
+def library_devices() -> list[str]:
+    """The shipped devices that have a ``models/<name>.lib``: those whose every effect the library
+    subcircuit carries (``cofeb_mgo``, with interface anisotropy, field-like torque, heating and
+    taper on, has none yet: :func:`mtjspice.netlist.library.library_carries`)."""
+    return [n for n in shipped_devices() if library_carries(load_device(n))]
+
+
 def write_models(root: Path) -> list[Path]:
-    """Write ``root/models/<device>.lib`` for every shipped device; returns the paths."""
+    """Write ``root/models/<device>.lib`` for every device of :func:`library_devices`; returns the paths."""
     out = []
-    for name in shipped_devices():
+    for name in library_devices():
         path = root / "models" / f"{name}.lib"
         path.write_bytes(shipped_library_text(name).encode("ascii"))
         out.append(path)

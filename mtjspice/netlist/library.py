@@ -32,7 +32,7 @@ from .libparams import demag_items, rest_follows_parameters, rest_items
 from .mtj import NORM_RATE, STATE_CAP, TIME_UNIT, max_step
 from .sympoly import SymPoly, sym_const, sym_param, sym_var
 
-__all__ = ["LibParam", "macrospin_params", "library_subckt", "library_name"]
+__all__ = ["LibParam", "macrospin_params", "library_subckt", "library_name", "library_carries"]
 
 _COMPS = ("mx", "my", "mz")
 
@@ -141,14 +141,27 @@ _NOT_IN_LIBRARY = ("material.Ki_bottom", "material.Ki_top", "junction.field_like
                    "geometry.taper")
 
 
-def _refuse_unsupported(device: Device) -> None:
-    """Refuse, by name, a device with an effect the library subcircuit would silently leave out."""
+def _unsupported(device: Device) -> list[tuple[str, float]]:
+    """The effects of ``device`` (key, value) that the library subcircuit does not carry."""
+    found = []
     for key in _NOT_IN_LIBRARY:
         section, leaf = key.split(".")
         value = getattr(getattr(device, section), leaf)
         if value != 0.0:
-            raise ParameterError(key, value, "0 in the library MTJ (its parameters do not carry this effect yet); "
-                                 "the baked subcircuit of mtjspice.netlist.mtj.mtj_subckt does")
+            found.append((key, value))
+    return found
+
+
+def library_carries(device: Device) -> bool:
+    """Whether the library subcircuit carries every effect of ``device`` (no issue-26 effect on)."""
+    return not _unsupported(device)
+
+
+def _refuse_unsupported(device: Device) -> None:
+    """Refuse, by name, a device with an effect the library subcircuit would silently leave out."""
+    for key, value in _unsupported(device)[:1]:
+        raise ParameterError(key, value, "0 in the library MTJ (its parameters do not carry this effect yet); "
+                             "the baked subcircuit of mtjspice.netlist.mtj.mtj_subckt does")
 
 
 def library_subckt(device: Device, preset: str = "default", step: float | None = None) -> Subckt:
