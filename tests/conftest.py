@@ -91,4 +91,6 @@ def pytest_configure(config: pytest.Config) -> None:
     compute (it did: a library file regenerated from a stale fit differed in its 8th digit)."""
     import tempfile
 
-    os.environ["MTJSPICE_CACHE"] = tempfile.mkdtemp(prefix="mtjspice-test-cache-")
+    folder = tempfile.mkdtemp(prefix="mtjspice-test-cache-")
+    os.environ["MTJSPICE_CACHE"] = folder
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
