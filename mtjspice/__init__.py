@@ -8,6 +8,7 @@ Data flows one way, and the folders show it: parameters (:mod:`mtjspice.params`)
 neither PySpice nor matplotlib. All quantities are plain floats in SI units.
 """
 
+from ._version import __version__ as __version__
 from .analysis.devicefit import fit_device, onset_current
 from .analysis.power import PowerSweep
 from .analysis.window import WindowSpec, sweep_plane
@@ -45,8 +46,6 @@ from .physics.solver import Trajectory, simulate, simulate_thermal
 from .results import ArrayRun, EnergyBreakdown, NeuronRun, Raster, SpikeTrain, Waveforms
 from .stimulus import DC, PWL, Pulse, default_stimulus, pulse_train, spike_waveforms, square_pulse
 from .units import parse_si
-
-__version__ = "0.1.0"
 
 __all__ = [
     "ArrayCircuit",
