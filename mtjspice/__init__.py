@@ -39,7 +39,8 @@ from .params import (
     shipped_devices,
 )
 from .physics.batch import DeviceBatch
-from .physics.demag import demag_factors, device_demag, ellipsoid_factors, elliptic_cylinder_factors
+from .physics.demag import demag_factors, ellipsoid_factors, elliptic_cylinder_factors
+from .physics.devicedemag import device_demag
 from .physics.drive import CurrentDrive, DividerDrive
 from .physics.llgs import conductance, effective_field, junction_resistance, llgs_rhs
 from .physics.solver import Trajectory, simulate, simulate_thermal

@@ -34,15 +34,13 @@ from ..device import Device
 from ..errors import ParameterError
 from ..physics.batch import DeviceBatch
 from ..variation import VariationSpec
+from .columns import DESIGN_AXES
 from .device import DeviceMC, NominalCircuit, device_chunk
 from .onsettable import OnsetTable, onset_table
+from .run import alpha_grid
 from .scaleout import run_chunks
 
 __all__ = ["DESIGN_AXES", "YieldMap", "design_device", "yield_map", "sensitivity", "robust_table"]
-
-#: Design parameters a yield map can sweep, with their device-file keys and units.
-DESIGN_AXES: dict[str, tuple[str, str]] = {"W": ("geometry.W", "m"), "L": ("geometry.L", "m"),
-                                           "T": ("geometry.T", "m"), "Ku": ("field.Ku", "J/m^3")}
 
 
 def design_device(device: Device, values: dict[str, float]) -> Device:
@@ -59,8 +57,6 @@ def design_device(device: Device, values: dict[str, float]) -> Device:
 
 def robust_table(device: Device, spec: VariationSpec) -> OnsetTable:
     """An onset table wide enough for a design plane (q up to 0.5: Ku of a few 1e5 J/m^3)."""
-    from .run import alpha_grid
-
     return onset_table(device, q_range=(2e-4, 0.5), points=40, alphas=alpha_grid(device, spec))
 
 
