@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from ..circuits.settings import NeuronSettings
 from ..device import Device
 from ..errors import ParameterError
 from ..physics.batch import DeviceBatch
@@ -120,8 +121,6 @@ def _design_task(device: Device, spec: VariationSpec, seed: int, samples: int, m
                  drive_ratio: float, ra_min: float, x_name: str, y_name: str, xs: np.ndarray, ys: np.ndarray,
                  designs: np.ndarray) -> list[tuple[int, float, float, float, float, float]]:
     """(design index, yield, yield after reference trim, onset, drive, RA) of each design in ``designs``."""
-    from ..circuits.settings import NeuronSettings
-
     out = []
     for k in designs:
         i, j = divmod(int(k), xs.size)
