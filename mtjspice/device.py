@@ -306,7 +306,7 @@ class Device:
 
     Derived quantities that are plain arithmetic on the fields (resistances, torque coefficient)
     are properties. Quantities that need the physics kernels are functions of the device in
-    :mod:`mtjspice.physics`: :func:`~mtjspice.physics.demag.device_demag` and
+    :mod:`mtjspice.physics`: :func:`~mtjspice.physics.devicedemag.device_demag` and
     :func:`~mtjspice.physics.llgs.junction_resistance`. Use :meth:`replace` for variants.
     """
 

@@ -1,13 +1,20 @@
 """Physical limits of the device's parameters (:data:`LIMITS`) and the checks that need more than a
-range: leaf module, used by :mod:`mtjspice.device` and the physics."""
+range: leaf module, used by :mod:`mtjspice.device` and the physics. :func:`warn_over_breakdown` is
+the one test, after a run, of a junction voltage against the barrier's breakdown voltage (the
+refusal before a run is :mod:`mtjspice.circuits.breakdown`)."""
 
 from __future__ import annotations
 
 import math
+import warnings
+from collections.abc import Callable
 
-from .errors import ParameterError
+import numpy as np
+from numpy.typing import ArrayLike
 
-__all__ = ["LIMITS", "SLACK", "check_taper"]
+from .errors import BreakdownWarning, ParameterError
+
+__all__ = ["LIMITS", "SLACK", "check_taper", "warn_over_breakdown"]
 
 _LENGTH = ("1 nm to 10 um (1e-09 to 1e-05 m): below 1 nm a layer is not a continuous film, above 10 um a "
            "single macrospin is meaningless")
@@ -57,3 +64,17 @@ def check_taper(W: float, T: float, theta: float, name: str = "geometry.taper") 
         raise ParameterError(name, theta, f"an angle < atan(W / T) = {math.atan(W / T):.4g} rad for W = {W:.4g} m, "
                              f"T = {T:.4g} m (the top of the pillar would close)")
     return th
+
+
+def warn_over_breakdown(v_max: ArrayLike, breakdown_voltage: ArrayLike, message: Callable[[np.ndarray], str],
+                        stacklevel: int = 2) -> bool:
+    """Warn :class:`~mtjspice.errors.BreakdownWarning` when a simulated junction voltage passed the
+    breakdown voltage: the package's one such test, ``v_max > breakdown_voltage`` (V; arrays
+    broadcast, any element over counts). ``message(over)`` writes the text from the boolean
+    mask ``over`` and runs only when there is something to say; ``stacklevel`` is the caller's
+    own (as for :func:`warnings.warn` called where the caller stands). Returns whether it warned."""
+    over = np.asarray(v_max, dtype=float) > np.asarray(breakdown_voltage, dtype=float)
+    if not over.any():
+        return False
+    warnings.warn(BreakdownWarning(message(over)), stacklevel=stacklevel + 1)
+    return True

@@ -16,15 +16,13 @@ from dataclasses import MISSING, fields
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .device import LIMITS, PINNED_PRESETS, SECTIONS, SHAPES, Device, Field, Geometry, Initial, Junction, Material
 from .errors import InputFileError, ParameterError
 from .textio import read_text
 from .units import UNIT_NAMES, parse_si
-
-if TYPE_CHECKING:
-    from .variation import VariationSpec
+from .variation import VariationSpec
 
 __all__ = [
     "load_variation",
@@ -145,8 +143,6 @@ def load_variation(path: str | Path) -> VariationSpec | None:
     """The ``[variation]`` table of a device file (or a shipped device), or None if it has none.
 
     See :mod:`mtjspice.variation` for the table's form; errors name the file."""
-    from .variation import VariationSpec
-
     p = Path(path)
     name = _shipped_name(path)
     if not p.is_file() and name is not None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 from typing import Any, Literal
 
+from .circuits.compact import COMPACT_OPTIONS, compact_params
 from .errors import ParameterError
 from .netlist.libcompact import compact_library_subckt
 from .netlist.library import library_subckt
@@ -63,8 +64,6 @@ def mtj_subcircuit(device: Device | str = "orthogonal", model: Literal["macrospi
         step: float | None = max_step(preset)
         options: dict[str, float | str] = dict(OPTION_PRESETS[preset])
     elif model == "compact":
-        from .circuits.compact import COMPACT_OPTIONS, compact_params
-
         sub = compact_library_subckt(dev, compact_params(dev))
         step, options = None, {**OPTION_PRESETS[preset], **COMPACT_OPTIONS}
     else:

@@ -277,7 +277,6 @@ def run(deck_text: str, vectors: Sequence[str], engine: Engine = "batch", **kw: 
         return run_batch(deck_text, vectors, **kw)
     if engine == "shared":
         return run_shared(deck_text, vectors)
-    from .errors import ParameterError
 
     raise ParameterError("engine", engine, "'batch' or 'shared'")
 

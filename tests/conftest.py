@@ -16,7 +16,7 @@ import pytest
 import mtjspice as ms
 from mtjspice.constants import KB, MU0
 from mtjspice.params import shipped_path
-from mtjspice.physics.demag import device_demag
+from mtjspice.physics.devicedemag import device_demag
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The shipped device files (models/ in a checkout, package data mtjspice/models/ in a wheel).

@@ -30,6 +30,7 @@ from mtjspice.netlist.mtj import conductance_expr
 from mtjspice.netlist.render import render_subckt
 from mtjspice.netlist.sources import isource
 from mtjspice.sim import run_deck
+from mtjspice.stimulus import Waveform
 
 DATA = Path(__file__).parent / "data"
 I_TH = 0.38e-3
@@ -106,7 +107,7 @@ def test_bad_parameters_name_the_parameter(field: str, value: object, fragment: 
 
 # ---------------------------------------------------------------- the subcircuit in ngspice
 
-def _testbench(device: ms.Device, wave: ms.Waveform, t_stop: float, params: C.CompactMTJ = PARAMS) -> Deck:
+def _testbench(device: ms.Device, wave: Waveform, t_stop: float, params: C.CompactMTJ = PARAMS) -> Deck:
     sub = C.compact_subckt(device, params, "mtjc")
     items: list[Item] = [isource("in", "0", "a", wave), sub.instance("X1", t1="a", t2="0")]
     probes = (Probe.node("my").inside("X1"), Probe("i", ("vsense",)).inside("X1"), Probe.node("a"))

@@ -7,7 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from mtjspice import ParameterError, demag_factors, ellipsoid_factors, elliptic_cylinder_factors
+from mtjspice import ParameterError
+from mtjspice.physics import demag_factors, ellipsoid_factors, elliptic_cylinder_factors
 
 
 def test_sphere() -> None:

@@ -13,7 +13,7 @@ import mtjspice as ms
 from mtjspice.constants import MU0
 from mtjspice.errors import ParameterError
 from mtjspice.physics.batch import DeviceBatch
-from mtjspice.physics.demag import device_demag
+from mtjspice.physics.devicedemag import device_demag
 from mtjspice.physics.drive import as_drive
 from mtjspice.physics.heating import bloch_ratio, heating_step
 from mtjspice.physics.llgs import anisotropy_factors

@@ -19,7 +19,7 @@ from mtjspice.netlist.render import render_item
 from mtjspice.netlist.sources import isource
 from mtjspice.netlist.testbench import TESTBENCH_PROBES, mtj_testbench
 from mtjspice.params import load_device, shipped_path
-from mtjspice.physics.demag import device_demag
+from mtjspice.physics.devicedemag import device_demag
 from mtjspice.physics.rest import initial_magnetization
 from mtjspice.sim import run_deck
 from mtjspice.stimulus import Pulse

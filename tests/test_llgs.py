@@ -16,7 +16,7 @@ import mtjspice as ms
 from mtjspice.constants import MU0
 from mtjspice.errors import CostError, RunTimeoutError
 from mtjspice.physics.batch import DeviceBatch
-from mtjspice.physics.demag import device_demag
+from mtjspice.physics.devicedemag import device_demag
 from mtjspice.physics.llgs import effective_field, llgs_rhs
 
 

@@ -38,7 +38,7 @@ from mtjspice.netlist.noise import (
 from mtjspice.netlist.render import render_subckt
 from mtjspice.netlist.testbench import NOISE_FILE, mtj_testbench
 from mtjspice.physics.batch import DeviceBatch
-from mtjspice.physics.demag import device_demag
+from mtjspice.physics.devicedemag import device_demag
 from mtjspice.physics.llgs import effective_field, llgs_rhs
 from mtjspice.sim import run_batch, run_deck, run_decks
 

@@ -23,7 +23,8 @@ import mtjspice as ms
 from mtjspice.netlist import mtj as M
 from mtjspice.netlist.render import render_subckt
 from mtjspice.physics.batch import DeviceBatch
-from mtjspice.physics.demag import demag_factors, device_demag, ellipsoid_factors, elliptic_cylinder_factors
+from mtjspice.physics.demag import demag_factors, ellipsoid_factors, elliptic_cylinder_factors
+from mtjspice.physics.devicedemag import device_demag
 from mtjspice.physics.llgs import effective_field, llgs_rhs
 
 MU0 = sc.mu_0  # CODATA 2022 (the package uses CODATA 2018: they differ by 7e-10 relative)

@@ -11,7 +11,8 @@ import pytest
 import mtjspice as ms
 from mtjspice.errors import ParameterError
 from mtjspice.physics.batch import DeviceBatch
-from mtjspice.physics.demag import device_demag, elliptic_cylinder_factors
+from mtjspice.physics.demag import elliptic_cylinder_factors
+from mtjspice.physics.devicedemag import device_demag
 from mtjspice.physics.taper import taper_change, taper_changes, tapered_factors
 
 

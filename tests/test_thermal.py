@@ -9,7 +9,7 @@ from conftest import boltzmann_averages, energy_kt
 import mtjspice as ms
 from mtjspice.constants import KB, MU0
 from mtjspice.physics.batch import DeviceBatch
-from mtjspice.physics.demag import device_demag
+from mtjspice.physics.devicedemag import device_demag
 
 
 def run_ensemble(dev: ms.Device, temperature: float, seed: int = 7):

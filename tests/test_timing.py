@@ -24,10 +24,11 @@ from mtjspice.netlist.compact import CompactRangeWarning
 from mtjspice.netlist.deck import MIN_BREAK, Analysis, Deck
 from mtjspice.netlist.examples import EXAMPLES
 from mtjspice.netlist.neuron import oneshot_params
+from mtjspice.netlist.neuroncircuit import NeuronCircuit
 from mtjspice.netlist.sources import isource, source_spec
 from mtjspice.network.neurons import refractory_time
 from mtjspice.sim import run_deck
-from mtjspice.stimulus import DC, PWL, Pulse, pulse_train
+from mtjspice.stimulus import DC, PWL, Pulse, Waveform, pulse_train
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +36,7 @@ def device() -> ms.Device:
     return ms.load_device("orthogonal")
 
 
-def _corners(c: ms.NeuronCircuit, t_stop: float) -> np.ndarray:
+def _corners(c: NeuronCircuit, t_stop: float) -> np.ndarray:
     """The read clock's corners (s) up to t_stop, as the deck's clock source has them."""
     per, w, e = c.clock_period, c.read_width, c.edge
     return Pulse(0.0, 1.0, per - w - e, e, e, w, per).breakpoints(t_stop)
@@ -246,7 +247,7 @@ def test_64_neuron_array_runs_1us_of_random_inputs(device: ms.Device) -> None:
     rng = np.random.default_rng(64)
     t_stop, n_in, m = 1e-6, 4, 64
     corners = _corners(c, t_stop)
-    inputs: list[ms.Waveform] = []
+    inputs: list[Waveform] = []
     for k in range(n_in):
         if k % 2:
             inputs.append(pulse_train(0.2, float(rng.uniform(6e-9, 12e-9)), float(rng.uniform(3e-9, 9e-9)),

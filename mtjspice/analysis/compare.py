@@ -18,13 +18,13 @@ every design's number.
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ..errors import BreakdownWarning, ParameterError
+from ..errors import ParameterError
+from ..limits import warn_over_breakdown
 from ..params import Device
 from ..physics.batch import DeviceBatch
 from ..physics.llgs import junction_resistance
@@ -138,11 +138,10 @@ def compare_designs(devices: list[Device], *, n_trains: int = 3, t_stop: float =
         designs.append(DesignResult(dev.name, u, fit, lif_response(fit.params, t, current, u0=u[0]),
                                     float(np.max(np.abs(traj.voltage))), dev.junction.breakdown_voltage))
     assert t is not None and current is not None
-    if any(d.v_max > d.breakdown_voltage for d in designs):
-        each = ", ".join(f"{d.name} {d.v_max:.3g} V (breakdown {d.breakdown_voltage:.3g} V)" for d in designs)
-        warnings.warn(BreakdownWarning(f"compare_designs: inputs of {i_lo * 1e3:.3g} to {i_hi * 1e3:.3g} mA put "
-                                       f"more than the breakdown voltage across a junction: largest {each}"),
-                      stacklevel=2)
+    each = ", ".join(f"{d.name} {d.v_max:.3g} V (breakdown {d.breakdown_voltage:.3g} V)" for d in designs)
+    warn_over_breakdown([d.v_max for d in designs], [d.breakdown_voltage for d in designs],
+                        lambda _: f"compare_designs: inputs of {i_lo * 1e3:.3g} to {i_hi * 1e3:.3g} mA put more "
+                        f"than the breakdown voltage across a junction: largest {each}")
     ref = designs[0].fit.params
     u_lif = lif_response(ref, t, current)
     return Comparison(t=t, current=current, designs=designs, u_lif=u_lif)

@@ -30,13 +30,13 @@ by less than 1 % between rtol 1e-7 and 1e-9.
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ..errors import BreakdownWarning, ParameterError
+from ..errors import ParameterError
+from ..limits import warn_over_breakdown
 from ..params import Device
 from ..physics.batch import DeviceBatch
 from ..physics.llgs import junction_resistance
@@ -298,8 +298,7 @@ def _breakdown_current(grid: np.ndarray, v: np.ndarray, v_bd: float) -> float:
 
 def _warn_fit_breakdown(r: DeviceFit, v_scan: float, v_hyst: float) -> None:
     v = max(r.v_max_training, v_scan, v_hyst)
-    if v > r.breakdown_voltage:
-        warnings.warn(BreakdownWarning(
+    warn_over_breakdown(v, r.breakdown_voltage, lambda _: (
             f"fit_device: the runs put up to {v:.3g} V across the junction, above its breakdown voltage "
             f"{r.breakdown_voltage:.3g} V (training {r.v_max_training:.3g} V, validity scan {v_scan:.3g} V, onset "
             f"staircase {v_hyst:.3g} V); the junction reaches breakdown at |I| = {r.i_breakdown * 1e3:.3g} mA "

@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 
-from ..errors import BreakdownWarning, ParameterError
+from ..errors import ParameterError
+from ..limits import warn_over_breakdown
 from ..params import Device
 from ..physics.batch import DeviceBatch
 from ..physics.rest import initial_magnetization
@@ -105,8 +105,7 @@ def device_spikes(device: Device, drive: PWL, t_stop: float, u_th: float, *, t_r
                 clock[j] += h
                 m[:, j] = traj.m[-1, jj]
     v_bd = device.junction.breakdown_voltage
-    if v_max > v_bd:
-        warnings.warn(BreakdownWarning(f"device_spikes: the junction voltage reached {v_max:.3g} V, above its "
-                                       f"breakdown voltage {v_bd:.3g} V"), stacklevel=2)
+    warn_over_breakdown(v_max, v_bd, lambda _: f"device_spikes: the junction voltage reached {v_max:.3g} V, above "
+                        f"its breakdown voltage {v_bd:.3g} V")
     return [Spikes(np.array(a, float), np.array(s, int)) for a, s in zip(times, signs, strict=True)]
 

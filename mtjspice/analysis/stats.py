@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 
-from scipy import stats as _st
-
 from ..errors import ParameterError
 
 __all__ = ["wilson_interval"]
@@ -34,6 +32,8 @@ def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, fl
         raise ParameterError("k", k, f"a whole number of successes from 0 to n = {n}")
     if not 0.0 < confidence < 1.0:
         raise ParameterError("confidence", confidence, "a fraction strictly between 0 and 1")
+    from scipy import stats as _st  # lazy: scipy.stats costs about 0.5 s to import
+
     z = float(_st.norm.ppf(0.5 + confidence / 2.0))
     p = k / n
     den = 1.0 + z * z / n

@@ -39,7 +39,6 @@ point (1 x 1: ``points=1`` takes the middle of each range, a range with MIN == M
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -47,7 +46,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import BreakdownWarning, ParameterError
+from ..errors import ParameterError
+from ..limits import warn_over_breakdown
 from ..params import Device
 from ..physics.batch import DeviceBatch
 from ..physics.demag import demag_factors
@@ -132,14 +132,15 @@ def classify_geometries(device: Device, W: np.ndarray, L: np.ndarray, T: np.ndar
 def _warn_breakdown(device: Device, W: np.ndarray, L: np.ndarray, T: np.ndarray, vmax: np.ndarray,
                     spec: WindowSpec) -> None:
     v_bd = device.junction.breakdown_voltage
-    over = vmax > v_bd
-    if over.any():
+
+    def message(over: np.ndarray) -> str:
         i = int(np.argmax(vmax))
-        warnings.warn(BreakdownWarning(
-            f"window: {int(over.sum())} of {vmax.size} geometries put more than the breakdown voltage {v_bd:.3g} V "
-            f"across the junction during the standard pulse (J = {spec.J:.3g} A/m^2); the worst, "
-            f"W = {W[i] * 1e9:.3g} nm, L = {L[i] * 1e9:.3g} nm, T = {T[i] * 1e9:.3g} nm, reached {vmax[i]:.3g} V "
-            "(marked 'breakdown' in the map)"), stacklevel=3)
+        return (f"window: {int(over.sum())} of {vmax.size} geometries put more than the breakdown voltage "
+                f"{v_bd:.3g} V across the junction during the standard pulse (J = {spec.J:.3g} A/m^2); the worst, "
+                f"W = {W[i] * 1e9:.3g} nm, L = {L[i] * 1e9:.3g} nm, T = {T[i] * 1e9:.3g} nm, reached "
+                f"{vmax[i]:.3g} V (marked 'breakdown' in the map)")
+
+    warn_over_breakdown(vmax, v_bd, message, stacklevel=3)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from ..netlist.deck import Deck
 from ..netlist.neuron import NeuronBlock, NeuronCircuit
 from ..params import Device
 from ..results import ARRAY_PARTS, NEURON_PARTS, ArrayRun, EnergyBreakdown, Raster, Waveforms
+from ..sim import run_batch_many
 from ..stimulus import Waveform
 from .comparators import comparator_kind
 from .cost import array_cost, check_cost
@@ -275,8 +276,6 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
         The MTJ model's parameters (see :func:`array_deck`); a model with a valid range warns when a
         neuron's junction left it (the compact MTJ: :class:`~mtjspice.netlist.compact.CompactRangeWarning`).
     """
-    from ..sim import run_batch_many
-
     t0 = time.perf_counter()
     st = settings or ArraySettings()
     w = np.asarray(weights, dtype=float)

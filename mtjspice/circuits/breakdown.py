@@ -15,12 +15,12 @@ passes the breakdown voltage itself.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable
 
 import numpy as np
 
-from ..errors import BreakdownWarning, ParameterError
+from ..errors import ParameterError
+from ..limits import warn_over_breakdown
 from ..params import Device
 
 __all__ = ["REFUSE_FACTOR", "junction_voltage_range", "check_drive", "check_junction_voltage", "refuse_current", "warn_breakdown",
@@ -83,9 +83,9 @@ def check_drive(device: Device, current: float, name: str, value: object, allow_
 def warn_breakdown(device: Device, v_max: float, where: str = "") -> None:
     """Warn :class:`BreakdownWarning` when a simulated junction voltage ``v_max`` (V) exceeds the
     device's breakdown voltage; ``where`` says where (``" in trial seed 3"``)."""
-    if v_max > device.junction.breakdown_voltage:
-        warnings.warn(BreakdownWarning(f"junction voltage reached {v_max:.3g} V{where}, above the breakdown "
-                                       f"{device.junction.breakdown_voltage:g} V"), stacklevel=3)
+    warn_over_breakdown(v_max, device.junction.breakdown_voltage, lambda _: (
+        f"junction voltage reached {v_max:.3g} V{where}, above the breakdown {device.junction.breakdown_voltage:g} V"),
+        stacklevel=3)
 
 
 def waveform_peak(wave: Callable[[float], object] | float, t_stop: float) -> float:

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from ..analysis.devicefit import fit_device
+from ..analysis.lif import file_number, load_params
 from ..errors import BreakdownWarning, InputFileError, ParameterError
 from ..netlist.compact import CompactMTJ, CompactRangeWarning
 from ..params import Device
@@ -148,8 +149,6 @@ def compact_params(device: Device) -> CompactMTJ:
 def load_compact(path: str | Path) -> CompactMTJ:
     """A :class:`CompactMTJ` from a ``lif_params.json`` (``mtjspice fit``): ``params`` give tau_m, a1,
     a2, R_m, i_th, u_rest; ``info`` must give i_min and i_max (A) and may give i_down (A)."""
-    from ..analysis.lif import file_number, load_params
-
     params = load_params(path)
     try:
         info = json.loads(read_text(path, "signed-LIF parameter file")).get("info") or {}

@@ -17,6 +17,7 @@ from typing import Literal
 
 import numpy as np
 
+from .._version import __version__
 from ..errors import ParameterError
 from ..netlist.compact import CompactMTJ, CompactNoise, ou_file_text, ou_samples
 from ..netlist.libcompact import compact_library_subckt
@@ -46,8 +47,6 @@ def device_compact(device: Device) -> CompactMTJ | None:
 
 def shipped_library_text(name: str) -> str:
     """The text of ``models/<name>.lib`` for a shipped device, as this version writes it."""
-    from .. import __version__
-
     device = load_device(name)
     return library_text(device, device_compact(device), file=f"{name}.lib", version=__version__)
 
@@ -109,8 +108,6 @@ def export_library(device: Device, model: Literal["macrospin", "compact"] = "mac
     preset : {"default", "accurate"}
         The simulator options and maximum step the library is made for.
     """
-    from .. import __version__
-
     temp = check_temperature(temperature)
     check_seed(seed)
     if not (isinstance(instances, int) and 1 <= instances <= 1000):

@@ -25,6 +25,7 @@ from ..netlist.noise import THERMAL_OPTIONS, check_seed, check_temperature, draw
 from ..netlist.sources import isource
 from ..params import Device
 from ..results import NeuronRun, Waveforms
+from ..sim import map_parallel, run_deck
 from ..stimulus import DC, Waveform
 from .breakdown import warn_breakdown
 from .comparators import comparator_kind
@@ -196,8 +197,6 @@ def run_neuron(device: Device, wave: Waveform | float, t_stop: float, settings: 
     :func:`compact_model`) it also warns outside that range
     (:class:`~mtjspice.netlist.compact.CompactRangeWarning`).
     """
-    from ..sim import run_deck
-
     t0 = time.perf_counter()
     s = settings or NeuronSettings()
     c = circuit or resolve(device, s)
@@ -257,7 +256,6 @@ def neuron_trials(device: Device, wave: Waveform | float, t_stop: float, setting
             progress(done[0], len(therms))
         return r
 
-    from ..sim import map_parallel  # Ctrl-C kills the running trials' ngspice and starts no other
 
     runs = map_parallel(one, range(len(therms)), workers=n)
     worst = max(runs, key=lambda r: r.v_junction_max)
@@ -282,7 +280,6 @@ def fi_curve(device: Device, currents: Sequence[float], settings: NeuronSettings
         r = run_neuron(device, DC(i), t_stop, s, c, warn=False)
         return (float(i), *_rate_and_wrong(r, i, t_stop), r.v_junction_max)
 
-    from ..sim import map_parallel
 
     n = workers or min(len(currents), os.cpu_count() or 1)
     rows = np.array(map_parallel(one, currents, workers=max(1, n)))
@@ -335,7 +332,6 @@ def fi_curve_thermal(device: Device, currents: Sequence[float], settings: Neuron
             progress(done[0], len(jobs))
         return row
 
-    from ..sim import map_parallel  # Ctrl-C or the time limit kills the running trials' ngspice, starts no other
 
     out = np.array(map_parallel(one, jobs, workers=n)).reshape(len(currents), trials, 3)
     worst = np.unravel_index(int(np.argmax(out[:, :, 2])), out.shape[:2])

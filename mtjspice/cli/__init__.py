@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import NoReturn, TextIO
 
+from .._version import __version__
 from ..errors import MtjspiceError, ParameterError, RunTimeoutError, SimulationError, printable
 from ..io.outputs import OutputDir
 
@@ -75,8 +76,6 @@ def build_parser() -> argparse.ArgumentParser:
             "K as kilo, F as femto, T as tera: a temperature is written without a suffix (300, not 300K)."
         ),
     )
-    from .. import __version__
-
     parser.add_argument("--version", action="version", version=f"mtjspice {__version__}")
     parser.add_argument("--debug", action="store_true", help="on an error, also print the Python traceback")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -49,6 +49,7 @@ from typing import Any
 import numpy as np
 
 from ..analysis.stats import wilson_interval
+from ..circuits.settings import NeuronSettings
 from ..errors import MtjspiceError, ParameterError
 from ..montecarlo.device import DeviceMC, NominalCircuit, device_chunk
 from ..montecarlo.onsettable import OnsetTable
@@ -58,6 +59,7 @@ from ..params import Device
 from ..physics.batch import DeviceBatch
 from ..variation import VariationSpec
 from .engine import Evaluation, Objective
+from .space import DEVICE_KNOBS
 
 __all__ = ["DesignSpec", "OBJECTIVES", "CONSTRAINTS", "EXTRA", "design_of", "settings_of", "evaluate_design",
            "CLAMP_HEADROOM"]
@@ -163,8 +165,6 @@ class DesignSpec:
 
 def design_of(base: Device, params: dict[str, Any], temperature: float | None = None) -> Device:
     """The device of a design: ``base`` with its device knobs (by device-file key) set."""
-    from .space import DEVICE_KNOBS
-
     changes: dict[str, Any] = {k.key: float(params[k.name]) for k in DEVICE_KNOBS if k.name in params}
     if "field.Ku" in changes:
         changes["field.axis"] = (0.0, 0.0, 1.0)
@@ -175,8 +175,6 @@ def design_of(base: Device, params: dict[str, Any], temperature: float | None = 
 
 def settings_of(params: dict[str, Any], i_th: float, base: Any = None) -> Any:
     """The :class:`~mtjspice.circuits.settings.NeuronSettings` of a design with onset ``i_th`` (A)."""
-    from ..circuits.settings import NeuronSettings
-
     s = NeuronSettings() if base is None else base
     kw: dict[str, Any] = {"i_th": i_th}
     for name in ("u_th", "v_mid", "clock_period", "read_width", "t_refractory"):

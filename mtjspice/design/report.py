@@ -14,6 +14,7 @@ import numpy as np
 from ..io.outputs import Column, write_csv
 from ..params import Device
 from ..physics.batch import DeviceBatch
+from ..plots.design import plot_comparison, plot_pareto, plot_sensitivity
 from .engine import DesignRecord, Evaluation, SearchResult
 from .neuron import CONSTRAINTS, EXTRA, OBJECTIVES, DesignSpec, design_of, settings_of
 from .space import DEVICE_KNOBS, SearchSpace
@@ -134,8 +135,6 @@ def sensitivities(ds: DesignSpec, params: dict[str, Any]) -> list[tuple[str, str
 def write_report(out: Path, result: SearchResult, space: SearchSpace, ds: DesignSpec, paper: Evaluation,
                  paper_params: dict[str, Any], command: str, elapsed: float) -> dict[str, Any]:
     """Write designs.csv, best/, report.md and the figures into ``out``; return the summary."""
-    from ..plots.design import plot_comparison, plot_pareto, plot_sensitivity
-
     cols = columns(space)
     write_csv(out / "designs.csv", cols, rows(result, space))
     best, feasible = choose(result.records)

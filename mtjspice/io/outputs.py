@@ -32,6 +32,7 @@ from types import TracebackType
 
 import numpy as np
 
+from .._version import __version__
 from ..errors import MtjspiceError, ParameterError, printable
 
 __all__ = ["Column", "OutputDir", "OutputError", "write_csv", "describe", "MARKER", "COLUMNS_FILE"]
@@ -165,8 +166,6 @@ class OutputDir:
                               "nothing was changed") from None
 
     def _marker(self) -> dict[str, object]:
-        from .. import __version__
-
         return {"mtjspice": __version__, "written": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
                 **self.record}
 

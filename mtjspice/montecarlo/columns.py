@@ -17,7 +17,7 @@ from ..io.outputs import Column
 from .device import REGIMES
 
 __all__ = ["PARAMETERS", "AXES", "ONSET_REASONS", "sample_columns", "sample_words", "circuit_columns",
-           "ONSET_TABLE_COLUMNS", "yield_map_columns", "FAILS_OVERLAP"]
+           "ONSET_TABLE_COLUMNS", "DESIGN_AXES", "yield_map_columns", "FAILS_OVERLAP"]
 
 #: Unit and meaning of each parameter that can vary (short names, as in --sigma).
 PARAMETERS: dict[str, tuple[str, str]] = {
@@ -177,10 +177,13 @@ ONSET_TABLE_COLUMNS = (
 )
 
 
+#: Design parameters a yield map can sweep, with their device-file keys and units.
+DESIGN_AXES: dict[str, tuple[str, str]] = {"W": ("geometry.W", "m"), "L": ("geometry.L", "m"),
+                                           "T": ("geometry.T", "m"), "Ku": ("field.Ku", "J/m^3")}
+
+
 def yield_map_columns(x_name: str, y_name: str, samples: int) -> list[Column]:
     """:class:`Column` objects for yield_map.csv."""
-    from .robust import DESIGN_AXES
-
     ci = f"95 % Wilson score interval of the yield over the {samples} samples"
     return [
         Column(x_name, DESIGN_AXES[x_name][1], f"design value of {x_name} (the grid's first axis)"),

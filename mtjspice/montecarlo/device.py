@@ -40,6 +40,7 @@ from ..device import LIMITS
 from ..params import Device
 from ..physics.batch import DeviceBatch
 from ..variation import SHORT_NAMES, VariationSpec
+from .circuit import comparator_offsets
 from .onsettable import OnsetTable, Reduced, reduce
 from .response import decay_time, read_u, respond
 from .testspec import DeviceMC, NominalCircuit
@@ -144,7 +145,6 @@ def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.nda
     off_hi: float | np.ndarray = 0.0
     off_lo: float | np.ndarray = 0.0
     if mc.offset_sigma > 0:  # the comparators' offsets, as the circuit level draws them
-        from .circuit import comparator_offsets
 
         offs = comparator_offsets(seed, idx[sel], mc.offset_sigma)
         off_hi, off_lo = offs[:, 0], offs[:, 1]

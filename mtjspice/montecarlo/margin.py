@@ -33,7 +33,7 @@ from ..circuits.settings import NeuronSettings
 from ..constants import MU0
 from ..errors import BreakdownWarning
 from ..params import Device
-from ..physics.demag import device_demag
+from ..physics.devicedemag import device_demag
 from ..physics.heating import bloch_ratio
 from ..physics.llgs import junction_resistance
 from ..physics.oersted import easy_axis_margin, oersted_check

@@ -30,19 +30,18 @@ from typing import Any
 
 import numpy as np
 
+from ..circuits.settings import NeuronSettings
 from ..device import Device
 from ..errors import ParameterError
 from ..physics.batch import DeviceBatch
 from ..variation import VariationSpec
+from .columns import DESIGN_AXES
 from .device import DeviceMC, NominalCircuit, device_chunk
 from .onsettable import OnsetTable, onset_table
+from .run import alpha_grid
 from .scaleout import run_chunks
 
 __all__ = ["DESIGN_AXES", "YieldMap", "design_device", "yield_map", "sensitivity", "robust_table"]
-
-#: Design parameters a yield map can sweep, with their device-file keys and units.
-DESIGN_AXES: dict[str, tuple[str, str]] = {"W": ("geometry.W", "m"), "L": ("geometry.L", "m"),
-                                           "T": ("geometry.T", "m"), "Ku": ("field.Ku", "J/m^3")}
 
 
 def design_device(device: Device, values: dict[str, float]) -> Device:
@@ -59,8 +58,6 @@ def design_device(device: Device, values: dict[str, float]) -> Device:
 
 def robust_table(device: Device, spec: VariationSpec) -> OnsetTable:
     """An onset table wide enough for a design plane (q up to 0.5: Ku of a few 1e5 J/m^3)."""
-    from .run import alpha_grid
-
     return onset_table(device, q_range=(2e-4, 0.5), points=40, alphas=alpha_grid(device, spec))
 
 
@@ -124,8 +121,6 @@ def _design_task(device: Device, spec: VariationSpec, seed: int, samples: int, m
                  drive_ratio: float, ra_min: float, x_name: str, y_name: str, xs: np.ndarray, ys: np.ndarray,
                  designs: np.ndarray) -> list[tuple[int, float, float, float, float, float]]:
     """(design index, yield, yield after reference trim, onset, drive, RA) of each design in ``designs``."""
-    from ..circuits.settings import NeuronSettings
-
     out = []
     for k in designs:
         i, j = divmod(int(k), xs.size)

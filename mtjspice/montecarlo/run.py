@@ -18,7 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from .. import __version__
+from .._version import __version__
+from ..analysis.stats import wilson_interval
 from ..device import Device
 from ..errors import ParameterError
 from ..variation import VariationSpec
@@ -27,6 +28,7 @@ from .device import REGIMES, DeviceMC, NominalCircuit, device_chunk
 from .onsettable import OnsetTable, onset_table
 from .scaleout import run_chunks
 from .store import ChunkStore, missing_chunks
+from .trim import trim_cost
 
 __all__ = ["percentiles", "alpha_grid", "MonteCarloResult", "device_montecarlo", "summarize", "wilson", "manifest", "MAX_SAMPLES"]
 
@@ -104,8 +106,6 @@ def alpha_grid(device: Device, spec: VariationSpec) -> np.ndarray | None:
 def wilson(k: int, n: int) -> tuple[float, float]:
     """95 % Wilson score interval of a proportion k / n (:func:`mtjspice.analysis.stats.wilson_interval`;
     nan, nan for n = 0)."""
-    from ..analysis.stats import wilson_interval
-
     if n == 0:
         return (math.nan, math.nan)
     lo, hi = wilson_interval(int(k), int(n), confidence=0.95)
@@ -161,8 +161,6 @@ def summarize(result: MonteCarloResult, mc: DeviceMC) -> dict[str, Any]:
         out["yield_ref"] = kr / n
         out["yield_ref_ci95"] = wilson(kr, n)
     if "usable_trim" in c and np.isfinite(np.asarray(c["k_trim"], float)).any():
-        from .trim import trim_cost
-
         kt = int(np.sum(c["usable_trim"].astype(bool)))
         out["yield_trim"] = kt / n
         out["yield_trim_ci95"] = wilson(kt, n)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..circuits.settings import NeuronSettings, resolve
 from ..errors import ParameterError
 from ..params import Device
 from ..physics.batch import DeviceBatch
@@ -17,7 +18,6 @@ from ..units import check_nonnegative, check_positive
 from .onsettable import OnsetTable
 
 if TYPE_CHECKING:
-    from ..circuits.settings import NeuronSettings
     from ..netlist.neuron import NeuronCircuit
 
 __all__ = ["DeviceMC", "NominalCircuit", "first_strobe", "strobe_grid"]
@@ -146,8 +146,6 @@ class NominalCircuit:
     def resolved(device: Device, settings: NeuronSettings, i_th: float) -> NominalCircuit:
         """The circuit :func:`~mtjspice.circuits.settings.resolve` derives from ``device`` and
         ``settings``, with ``i_th`` (A) as the trim's reference onset."""
-        from ..circuits.settings import resolve
-
         c = resolve(device, settings)
         r0 = 1.0 / float(conductance(0.0, 1 / device.R_P, 1 / device.R_AP))
         return NominalCircuit(r_ref=c.r_ref, v_read=c.v_read, v_hi=c.v_hi, v_lo=c.v_lo,
@@ -158,8 +156,6 @@ class NominalCircuit:
     @staticmethod
     def of(device: Device, table: OnsetTable, u_th: float = 0.3) -> NominalCircuit:
         """The nominal circuit of ``device`` (its i_th from ``table``, the same reduction as the samples')."""
-        from ..circuits.settings import NeuronSettings
-
         i_th = float(table.onset(DeviceBatch.from_device(device, theta0=0.0))[0][0])
         return NominalCircuit.resolved(device, NeuronSettings(u_th=u_th), i_th)
 

@@ -350,4 +350,9 @@ def walk_ic(items: Sequence[Item], prefix: tuple[str, ...] = ()) -> Iterator[tup
             yield from walk_ic(it.subckt.items, path)
 
 
-__all__ += ["NumText", "collect_subckts", "walk_ic", "ParamExpr", "ParamDef", "IcDef"]
+__all__ += ["FileName", "NumText", "collect_subckts", "walk_ic", "ParamExpr", "ParamDef", "IcDef"]
+
+
+class FileName(Word):
+    """A model parameter naming a data file beside the netlist (a :attr:`Deck.attachments` key):
+    rendered in double quotes after :func:`safe.filename` (no folders, no quotes)."""

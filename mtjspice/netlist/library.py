@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from ..constants import E_CHARGE, HBAR, MU0
 from ..errors import ParameterError
 from ..params import Device
+from ..physics.devicedemag import device_demag
 from . import safe
 from .circuit import Comment, Element, Expr, IcDef, Item, Param, ParamDef, ParamExpr, Subckt, Word
 from .libparams import demag_items, rest_follows_parameters, rest_items
@@ -257,8 +258,6 @@ def library_subckt(device: Device, preset: str = "default", step: float | None =
 
 def _default_values(device: Device, params: tuple[LibParam, ...]) -> dict[str, float]:
     """The symbolic coefficients' parameters at the defaults (for the signs of the coefficients)."""
-    from ..physics.demag import device_demag
-
     d = {p.name: p.default for p in params}
     nx, ny, nz = device_demag(device)
     m = device.material

@@ -71,7 +71,7 @@ import numpy as np
 from ..constants import MU0
 from ..errors import ParameterError
 from ..params import Device
-from ..physics.demag import device_demag
+from ..physics.devicedemag import device_demag
 from ..physics.llgs import anisotropy_factors
 from ..physics.rest import initial_magnetization
 from . import safe

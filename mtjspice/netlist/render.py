@@ -1,4 +1,7 @@
-"""The one place that writes ngspice text: every token, element, model card, subcircuit and deck.
+"""The one place that writes ngspice text for circuits: every token, element, model card and subcircuit.
+
+A whole deck is assembled from these by :func:`mtjspice.netlist.deck.render_deck` (its ``.ic``,
+``.options``, ``.tran`` and control lines pass the same checks).
 
 Names pass :func:`safe.name` / :func:`safe.node`, numbers :func:`safe.num`, expressions
 :func:`safe.expr`, comments :func:`safe.comment`; so whatever a parameter file holds, a rendered
@@ -8,7 +11,7 @@ deck has exactly the lines its builders made and no ``.control`` block but the o
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from ..errors import NetlistError
 from . import safe
@@ -16,6 +19,7 @@ from .circuit import (
     Comment,
     Element,
     Expr,
+    FileName,
     IcDef,
     Instance,
     Item,
@@ -28,13 +32,10 @@ from .circuit import (
     Token,
     Wave,
     Word,
-    collect_subckts,
-    walk_ic,
 )
-from .deck import Analysis, Deck, FileName
 from .sources import source_spec
 
-__all__ = ["render_token", "render_item", "render_subckt", "render_deck", "vector_name", "options_line",
+__all__ = ["render_token", "render_item", "render_subckt", "vector_name", "options_line",
            "strip_control", "LINE_WIDTH"]
 
 #: Longest line written before folding with ``+`` continuation lines.
@@ -44,7 +45,6 @@ WRITE_CHUNK = 400
 
 _VECTOR = re.compile(r"(?:v|i)\((?:[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)(?:,(?:[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*))?\)")
 _OPTION_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,31}")
-_IC_NODE = re.compile(r"[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*")
 
 
 def vector_name(value: object) -> str:
@@ -165,129 +165,6 @@ def options_line(options: Mapping[str, float | str]) -> str:
         else:
             items.append(f"{k}={safe.num(v, f'option {k}')}")
     return ".options " + " ".join(items)
-
-
-def _analysis_line(a: Analysis) -> str:
-    parts = [".tran", safe.num(a.t_step, "t_step"), safe.num(a.t_stop, "t_stop")]
-    if a.max_step is not None:
-        parts += ["0", safe.num(a.max_step, "max_step")]
-    if a.uic:
-        parts.append("uic")
-    return " ".join(parts)
-
-
-def _control_block(names: Sequence[str], data_file: str, threads: int | None) -> str:
-    lines = [".control"]
-    if threads is not None:
-        if isinstance(threads, bool) or not (isinstance(threads, int) and 1 <= threads <= 256):
-            raise NetlistError(f"threads: got {threads!r}; allowed: an integer from 1 to 256")
-        lines.append(f"set num_threads={threads}")
-    fname = safe.filename(data_file)
-    if fname.lower().endswith(".raw"):
-        # ngspice's binary raw file: written and read several times faster than wrdata's text
-        # (a 4-neuron array part: 18 % less ngspice CPU, a tenth of the reading time).
-        lines += ["set filetype=binary", "run"]
-        # ngspice's commands take at most 999 arguments after their name: a deck with more vectors
-        # writes them in parts, the first part a new file, the others appended as plots of their own
-        # (mtjspice.simoutput.parse_raw joins them).
-        parts = [names[k:k + WRITE_CHUNK] for k in range(0, len(names), WRITE_CHUNK)] or [[]]
-        if len(parts) > 1:
-            lines.append("unset appendwrite")
-        for k, part in enumerate(parts):
-            if k == 1:
-                lines.append("set appendwrite")
-            lines.append(f"write {fname} " + " ".join(part))
-    else:
-        lines += ["set wr_singlescale", "set wr_vecnames", "set numdgt=12", "run",
-                  f"wrdata {fname} " + " ".join(names)]
-    lines += ["quit", ".endc"]
-    return "\n".join(lines)
-
-
-def _new_cards(cards: tuple[Model | Comment, ...], written: dict[str, Model],
-               groups: set[tuple[Model | Comment, ...]]) -> list[str]:
-    """The lines of the top-level cards a subcircuit uses that the deck has not written yet: each
-    model once (a different card under a written name is an error), comments with their group's
-    first use."""
-    out = []
-    first_use = cards not in groups
-    groups.add(cards)
-    for m in cards:
-        if isinstance(m, Model):
-            old = written.get(m.name.lower())
-            if old is None:
-                written[m.name.lower()] = m
-                out.append(render_model(m))
-            elif old is not m and old != m:
-                raise NetlistError(f"model name {m.name!r} is defined twice with different parameters")
-        elif first_use:
-            out.append(render_item(m))
-    return out
-
-
-def _count_instances(items: Sequence[Item], counts: dict[str, int]) -> dict[str, int]:
-    """How many times each subcircuit (lower-case name) is instantiated, nested instances included."""
-    for it in items:
-        if isinstance(it, Instance):
-            counts[it.subckt.name.lower()] = counts.get(it.subckt.name.lower(), 0) + 1
-            _count_instances(it.subckt.items, counts)
-    return counts
-
-
-def _check_data_files(d: Deck, subckts: Sequence[Subckt]) -> None:
-    """Every data file a model card reads is one of the deck's attachments, and a subcircuit that
-    reads a thermal-noise file (a model named ``thermal_...``) is instantiated once: a second
-    instance would replay the same noise instead of drawing its own."""
-    counts = _count_instances(d.items, {})
-    owners: list[tuple[str | None, Sequence[Item | Model | Comment]]] = [(None, d.items)]
-    owners += [(s.name, (*s.items, *s.models)) for s in subckts]
-    for owner, items in owners:
-        for it in items:
-            if not isinstance(it, Model):
-                continue
-            for p in it.params:
-                if isinstance(p.value, FileName) and p.value.text not in d.attachments:
-                    raise NetlistError(f"model {it.name} reads {p.value.text!r}, which the deck does not carry "
-                                       f"in its attachments ({', '.join(map(repr, d.attachments)) or 'none'})")
-            if owner is not None and it.name.lower().startswith("thermal_") and counts.get(owner.lower(), 0) > 1:
-                raise NetlistError(f"subcircuit {owner} reads the thermal noise of one MTJ and is instantiated "
-                                   f"{counts[owner.lower()]} times; build one subcircuit (and noise file) per MTJ")
-
-
-def render_deck(d: Deck, control: bool = True) -> str:
-    """The whole deck: title, top-level model cards and subcircuits, items, ``.ic``, options,
-    analysis and (with ``control`` and probes) the batch control block."""
-    lines = [safe.title(d.title)]
-    written: dict[str, Model] = {}
-    groups: set[tuple[Model | Comment, ...]] = set()
-    subckts = collect_subckts(d.items)
-    _check_data_files(d, subckts)
-    for s in subckts:
-        lines.append(render_subckt(s))
-        lines += _new_cards(s.models, written, groups)
-    lines += [render_item(it) for it in d.items]
-    ic = dict(walk_ic(d.items))
-    ic.update(d.ic)
-    if ic:
-        parts = []
-        for nodename, value in ic.items():
-            if not _IC_NODE.fullmatch(nodename):
-                raise NetlistError(f".ic node: got {nodename!r}; allowed: plain identifiers joined by '.'")
-            parts.append(f"v({nodename})={safe.num(value, f'.ic v({nodename})')}")
-        lines += [".ic " + " ".join(parts[i : i + 6]) for i in range(0, len(parts), 6)]
-    opt = options_line(d.all_options)
-    if opt:
-        lines.append(opt)
-    lines.append(_analysis_line(d.analysis))
-    if d.probes:
-        # Keep only the probes: ngspice otherwise stores every node and branch at every point (5 %
-        # of a 4-neuron array deck's time, 8 % of a 16-neuron one; the same numbers written).
-        names = [vector_name(v) for v in d.vectors]
-        lines += [".save " + " ".join(names[i : i + 12]) for i in range(0, len(names), 12)]
-        if control:
-            lines.append(_control_block(names, d.data_file, d.threads))
-    lines.append(".end")
-    return "\n".join(lines) + "\n"
 
 
 def strip_control(text: str) -> str:

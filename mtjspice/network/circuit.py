@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..circuits.array import ArraySettings, run_array
-from ..circuits.settings import resolve
+from ..circuits.settings import NeuronSettings, resolve
 from ..params import Device
 from ..results import ARRAY_PARTS, Raster
 from ..stimulus import PWL, Waveform
@@ -110,8 +110,6 @@ def run_circuit(device: Device, task: Task, bars: Crossbars, timing: Timing, ind
                 mtj: str = "macrospin", compact: Any = None) -> CircuitRun:
     """Run test images ``index`` through the network in ngspice (module docstring); ``mtj`` and
     ``compact`` choose the arrays' junction model (:class:`~mtjspice.circuits.settings.NeuronSettings`)."""
-    from ..circuits.settings import NeuronSettings
-
     t0 = time.perf_counter()
     st = ArraySettings(crossbar=bars.crossbar, v_spike=timing.v_spike, spike_width=timing.spike_width,
                        neuron=NeuronSettings(mtj=mtj, compact=compact))

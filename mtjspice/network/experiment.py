@@ -31,9 +31,11 @@ from typing import Any
 
 import numpy as np
 
+from ..analysis.devicefit import fit_device
 from ..analysis.lif import LIFParams
 from ..analysis.onset import onset_current
 from ..circuits.settings import NeuronSettings, resolve
+from ..montecarlo.trim import gain_trim
 from ..params import Device
 from ..physics.llgs import junction_resistance
 from ..variation import VariationSpec
@@ -55,8 +57,6 @@ def trims(device: Device, devices: list[Device],
     """Per-neuron input gains k_j = i_th(device j) / i_th(nominal) (dimensionless): the input times k_j
     reaches the device's onset where the nominal input reaches the nominal onset
     (:func:`mtjspice.montecarlo.trim.gain_trim`); 1 for a device with no onset below 2 mA."""
-    from ..montecarlo.trim import gain_trim
-
     onsets = []
     for j, d in enumerate(devices):
         onsets.append(onset_current(d))
@@ -149,8 +149,6 @@ def run_study(device: Device, study: Study, progress: Progress | None = None) ->
     if study.lif is not None:
         fitted = study.lif
     else:
-        from ..analysis.devicefit import fit_device
-
         if progress:
             progress("fit", 0, 1)
         fitted = fit_device(device, hysteresis=False, seed=study.seed).params

@@ -21,6 +21,7 @@ from ..params import Device
 from .demag import demag_factors
 from .llgs import anisotropy_factors, conductance, tmr_at_bias
 from .rest import explicit_m0, rest_direction, tilt
+from .taper import taper_changes
 
 __all__ = ["DeviceBatch"]
 
@@ -314,7 +315,6 @@ def _demag(L: np.ndarray, W: np.ndarray, T: np.ndarray, shape: str, taper: np.nd
     if taper is not None and np.any(np.asarray(taper) != 0):
         if shape != "elliptic_cylinder":
             raise ParameterError("geometry.taper", float(np.max(taper)), "0 for the ellipsoid (a taper is a pillar's)")
-        from .taper import taper_changes
 
         N = N + taper_changes(np.broadcast_to(L, (n,)), np.broadcast_to(W, (n,)), np.broadcast_to(T, (n,)),
                               np.broadcast_to(taper, (n,)))

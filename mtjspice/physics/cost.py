@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..budget import check_memory, check_steps
+from ..constants import MU0
 from ..errors import CostError, ParameterError, RunTimeoutError
 
 if TYPE_CHECKING:
@@ -112,8 +113,6 @@ class Rates:
 
 def rates(batch: DeviceBatch, drive: Drive, t_stop: float) -> Rates:
     """The run's fastest rates, from the drive sampled at its breakpoints and on a uniform grid."""
-    from ..constants import MU0
-
     bp = np.asarray(drive.breakpoints(t_stop), dtype=float)
     bp = bp[(bp > 0) & (bp < t_stop)]
     if bp.size > _MAX_DRIVE_POINTS:

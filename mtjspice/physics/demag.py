@@ -15,14 +15,15 @@ Two bodies:
 
   and N_y = 1 - N_x - N_z.
 
-Both return factors for the axes (x, y, z) = (L, W, T) of :class:`mtjspice.params.Geometry`.
+Both return factors for the axes (x, y, z) = (L, W, T) of :class:`mtjspice.params.Geometry`; a device's
+factors, taper included, come from :func:`mtjspice.physics.devicedemag.device_demag`.
 """
 
 from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -30,10 +31,7 @@ from scipy import interpolate, special
 
 from ..errors import ParameterError
 
-if TYPE_CHECKING:
-    from ..params import Device, Geometry
-
-__all__ = ["demag_factors", "device_demag", "ellipsoid_factors", "elliptic_cylinder_factors"]
+__all__ = ["demag_factors", "ellipsoid_factors", "elliptic_cylinder_factors"]
 
 
 def _check_axes(names: tuple[str, ...], values: tuple[object, ...]) -> list[np.ndarray]:
@@ -172,20 +170,3 @@ def demag_factors(L: ArrayLike, W: ArrayLike, T: ArrayLike, shape: str = "ellips
         return elliptic_cylinder_factors(L_ / 2.0, W_ / 2.0, T_)
     raise ParameterError("geometry.shape", shape, "'ellipsoid' or 'elliptic_cylinder'")
 
-
-def device_demag(device: Device) -> tuple[float, float, float]:
-    """Demagnetizing factors (Nx, Ny, Nz) of a device's free layer (dimensionless, summing to 1).
-
-    Cached per geometry: geometries are frozen values, so equal ones share one computation.
-    """
-    return _geometry_demag(device.geometry)
-
-
-@lru_cache(maxsize=4096)
-def _geometry_demag(g: Geometry) -> tuple[float, float, float]:
-    if g.taper != 0.0:
-        from .taper import tapered_factors
-
-        return tapered_factors(g.L, g.W, g.T, g.taper)
-    nx, ny, nz = demag_factors(g.L, g.W, g.T, g.shape)
-    return float(nx), float(ny), float(nz)

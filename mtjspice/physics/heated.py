@@ -7,16 +7,13 @@ which evaluates the same equation with the kernels of :mod:`mtjspice.physics.llg
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
-from ..errors import BreakdownWarning
 from .batch import DeviceBatch
 from .drive import CurrentDrive, Drive
 from .heating import bloch_ratio, heating_rate
 from .llgs import effective_field, llgs_rhs
-from .trajectory import Trajectory
+from .trajectory import Trajectory, warn_batch_breakdown
 
 __all__ = ["HeatedSystem", "finish_heated"]
 
@@ -108,14 +105,6 @@ def finish_heated(sys: HeatedSystem, t_out: np.ndarray, m_out: np.ndarray, steps
     res = 1.0 / sys.batch.conductance(mp, volt)
     traj = Trajectory(t=t_out, m=np.ascontiguousarray(np.moveaxis(m_out, 1, 2)), current=cur, voltage=volt,
                       resistance=res, steps=steps, rejected=rejected, temperature=temperature)
-    vmax = np.max(np.abs(volt), axis=0)
-    over = vmax > sys.batch.breakdown_voltage
-    if warn and np.any(over):
-        i = int(np.argmax(vmax / sys.batch.breakdown_voltage))
-        warnings.warn(
-            f"junction voltage reached {vmax[i]:.3g} V in device {i}, above its breakdown voltage "
-            f"{sys.batch.breakdown_voltage[i]:.3g} V ({int(over.sum())} of {n} devices over)",
-            BreakdownWarning,
-            stacklevel=3,
-        )
+    if warn:
+        warn_batch_breakdown(np.max(np.abs(volt), axis=0), sys.batch.breakdown_voltage, stacklevel=3)
     return traj

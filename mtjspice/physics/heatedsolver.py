@@ -17,7 +17,7 @@ from .batch import DeviceBatch
 from .cost import CHECK_EVERY, StepGuard, check_timeout, check_tolerances, rates
 from .drive import Drive
 from .heated import HeatedSystem, finish_heated
-from .thermal import brown_density
+from .stepper import brown_density
 from .trajectory import Trajectory, check_breakdown, initial_state, output_times
 
 __all__ = ["simulate_heated", "simulate_thermal_heated"]

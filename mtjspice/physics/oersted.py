@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .demag import device_demag
+from .devicedemag import device_demag
 from .llgs import anisotropy_factors
 
 if TYPE_CHECKING:

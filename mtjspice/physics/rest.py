@@ -35,7 +35,7 @@ from numpy.typing import ArrayLike
 
 from ..constants import MU0
 from ..errors import ParameterError
-from .demag import device_demag
+from .devicedemag import device_demag
 from .llgs import anisotropy_factors
 
 if TYPE_CHECKING:

@@ -35,6 +35,7 @@ from ..stimulus import Waveform
 from .batch import DeviceBatch
 from .cost import CHECK_EVERY, MAX_STEPS, StepGuard, check_timeout, check_tolerances, rates
 from .drive import Drive, as_drive
+from .heatedsolver import simulate_heated
 from .stepper import DormandPrince
 from .thermal import simulate_thermal
 from .trajectory import System, Trajectory, as_batch, check_breakdown, finish, initial_state, output_times
@@ -106,8 +107,6 @@ def simulate(
     batch = as_batch(devices)
     drv = as_drive(drive)
     if batch.heating:  # Joule heating: the state gains the temperature row (physics/heated.py)
-        from .heatedsolver import simulate_heated
-
         return simulate_heated(batch, drv, t_stop, dt_out, rtol=rtol, atol=atol, m0=m0, max_step=max_step,
                                max_steps=max_steps, timeout=timeout, breakdown=breakdown, fixed_step=fixed_step)
     sys = System(batch, drv)

@@ -22,14 +22,16 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from ..constants import KB, MU0
 from ..stimulus import PWL
 from .batch import DeviceBatch
 from .drive import CurrentDrive
 from .kernels import kernels
 from .trajectory import System
 
-__all__ = ["DormandPrince", "Heun", "GridStepper"]
+__all__ = ["DormandPrince", "Heun", "GridStepper", "brown_density"]
 
 # Dormand-Prince 5(4) tableau.
 C = (0.0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1.0, 1.0)
@@ -86,6 +88,16 @@ def _kernel_arrays(sys: System) -> tuple[np.ndarray, ...]:
     return (rows(sys.field, (3, n)), rows(sys.alpha, (n,)), rows(sys.p, (3, n)), rows(sys.H_app, (3, n)),
             rows(sys.ku_coef, (n,)), rows(sys.u, (3, n)))
 
+
+
+def brown_density(alpha: ArrayLike, gamma: ArrayLike, Ms: ArrayLike, volume: ArrayLike,
+                  temperature: ArrayLike) -> np.ndarray:
+    """2D = 2 alpha kB T / (gamma mu0^2 Ms V) ((A/m)^2 s): the spectral density of each component
+    of Brown's thermal field, <H_i(t) H_j(t')> = 2D delta_ij delta(t - t'); over a step h each
+    component is a Gaussian of variance 2D / h. Arguments in SI units (rad/(s T), A/m, m^3, K),
+    scalars or per-device arrays."""
+    return 2.0 * np.asarray(alpha) * KB * np.asarray(temperature) / (
+        np.asarray(gamma) * MU0**2 * np.asarray(Ms) * np.asarray(volume))
 
 class DormandPrince:
     """Dormand-Prince 5(4) steps of ``sys``'s equation; the state is a (5, n) array (:meth:`System.state`).
@@ -271,8 +283,6 @@ class GridStepper:
             h = dt / sub
             heun = self.heun
             if heun is None or heun.h != h:
-                from .thermal import brown_density
-
                 b = self.batch
                 sigma = np.sqrt(brown_density(b.alpha, b.gamma, b.Ms, b.volume, self.temperature) / h)
                 heun = self.heun = Heun(self.sys, sigma, self.rng, h)

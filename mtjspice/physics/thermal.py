@@ -14,27 +14,17 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..budget import check_steps, warn_time
-from ..constants import KB, MU0
 from ..errors import ParameterError
 from ..params import Device
 from ..stimulus import Waveform
 from .batch import DeviceBatch
 from .cost import CHECK_EVERY, MAX_STEPS, StepGuard, check_timeout, rates
 from .drive import Drive, as_drive
-from .stepper import Heun
+from .heatedsolver import simulate_thermal_heated
+from .stepper import Heun, brown_density
 from .trajectory import System, Trajectory, as_batch, check_breakdown, finish, initial_state, output_times
 
 __all__ = ["simulate_thermal", "brown_density"]
-
-
-def brown_density(alpha: ArrayLike, gamma: ArrayLike, Ms: ArrayLike, volume: ArrayLike,
-                  temperature: ArrayLike) -> np.ndarray:
-    """2D = 2 alpha kB T / (gamma mu0^2 Ms V) ((A/m)^2 s): the spectral density of each component
-    of Brown's thermal field, <H_i(t) H_j(t')> = 2D delta_ij delta(t - t'); over a step h each
-    component is a Gaussian of variance 2D / h. Arguments in SI units (rad/(s T), A/m, m^3, K),
-    scalars or per-device arrays."""
-    return 2.0 * np.asarray(alpha) * KB * np.asarray(temperature) / (
-        np.asarray(gamma) * MU0**2 * np.asarray(Ms) * np.asarray(volume))
 
 
 def simulate_thermal(
@@ -76,8 +66,6 @@ def simulate_thermal(
     batch = as_batch(devices)
     drv = as_drive(drive)
     if batch.heating:  # Joule heating: the state gains the temperature row (physics/heated.py)
-        from .heatedsolver import simulate_thermal_heated
-
         return simulate_thermal_heated(batch, drv, t_stop, dt_out, dt=dt, seed=seed, temperature=temperature, m0=m0,
                                        max_steps=max_steps, timeout=timeout, breakdown=breakdown)
     sys = System(batch, drv)

@@ -4,7 +4,6 @@ times, the initial state and the breakdown check of a finished run."""
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -13,14 +12,16 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..constants import MU0
-from ..errors import BreakdownWarning, ParameterError
+from ..errors import ParameterError
+from ..limits import warn_over_breakdown
 from ..params import Device
 from ..stimulus import DC, PWL, Pulse
 from .batch import DeviceBatch
 from .cost import check_output_memory
 from .drive import CurrentDrive, Drive, Sampler
 
-__all__ = ["Trajectory", "as_batch", "System", "finish", "initial_state", "output_times", "check_breakdown"]
+__all__ = ["Trajectory", "as_batch", "System", "finish", "initial_state", "output_times", "check_breakdown",
+           "warn_batch_breakdown"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -291,7 +292,7 @@ def finish(sys: System, t_out: np.ndarray, m_out: np.ndarray, steps: int, reject
            warn: bool = True) -> Trajectory:
     """The trajectory of stored states m_out (k, 3, n): current, voltage and resistance at every
     output time in one vectorised pass, and the breakdown warning."""
-    k, n = t_out.size, sys.batch.n
+    k = t_out.size
     mp_sum = np.sum(m_out * sys.p[None], axis=1)
     wave = sys.sample.many(t_out).reshape(k, -1)
     cur, volt = sys.drive.solve(sys.batch, wave, mp_sum)
@@ -300,16 +301,8 @@ def finish(sys: System, t_out: np.ndarray, m_out: np.ndarray, steps: int, reject
     res = 1.0 / sys.batch.conductance(mp, volt)
     traj = Trajectory(t=t_out, m=np.ascontiguousarray(np.moveaxis(m_out, 1, 2)), current=cur, voltage=volt,
                       resistance=res, steps=steps, rejected=rejected)
-    vmax = np.max(np.abs(volt), axis=0)
-    over = vmax > sys.batch.breakdown_voltage
-    if warn and np.any(over):
-        i = int(np.argmax(vmax / sys.batch.breakdown_voltage))
-        warnings.warn(
-            f"junction voltage reached {vmax[i]:.3g} V in device {i}, above its breakdown voltage "
-            f"{sys.batch.breakdown_voltage[i]:.3g} V ({int(over.sum())} of {n} devices over)",
-            BreakdownWarning,
-            stacklevel=3,
-        )
+    if warn:
+        warn_batch_breakdown(np.max(np.abs(volt), axis=0), sys.batch.breakdown_voltage, stacklevel=3)
     return traj
 
 
@@ -334,3 +327,14 @@ def initial_state(batch: DeviceBatch, m0: ArrayLike | None) -> np.ndarray:
 def check_breakdown(breakdown: str) -> None:
     if breakdown not in ("warn", "ignore"):
         raise ParameterError("breakdown", breakdown, "'warn' or 'ignore'")
+
+
+def warn_batch_breakdown(vmax: np.ndarray, breakdown_voltage: np.ndarray, stacklevel: int = 2) -> None:
+    """Warn once for a batch whose junction voltages ``vmax`` (V, per device) passed their breakdown
+    voltages, naming the worst device (:func:`mtjspice.limits.warn_over_breakdown`)."""
+    def message(over: np.ndarray) -> str:
+        i = int(np.argmax(vmax / breakdown_voltage))
+        return (f"junction voltage reached {vmax[i]:.3g} V in device {i}, above its breakdown voltage "
+                f"{breakdown_voltage[i]:.3g} V ({int(over.sum())} of {vmax.size} devices over)")
+
+    warn_over_breakdown(vmax, breakdown_voltage, message, stacklevel + 1)
