@@ -48,13 +48,13 @@ for mod in "$@"; do
     exit 2
   fi
   work="$(mktemp -d /tmp/mtjspice-mutation.XXXXXX)"
-  (cd "$ROOT" && tar cf - --exclude=__pycache__ mtjspice tests netlists pyproject.toml) | (cd "$work" && tar xf -)
+  (cd "$ROOT" && tar cf - --exclude=__pycache__ mtjspice tests netlists models pyproject.toml) | (cd "$work" && tar xf -)
   tests_toml=$(printf '"%s", ' ${TESTS[$mod]})
   cat >> "$work/pyproject.toml" <<EOF
 
 [tool.mutmut]
 source_paths = ["mtjspice"]
-also_copy = ["netlists"]
+also_copy = ["netlists", "models"]
 only_mutate = ["mtjspice/$mod"]
 pytest_add_cli_args_test_selection = [${tests_toml%, }]
 pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-m", "not slow and not ngspice"]
