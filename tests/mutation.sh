@@ -21,7 +21,7 @@ JOBS="${JOBS:-2}"
 
 # module -> the fast tests that cover it (pytest arguments, relative to the repository)
 declare -A TESTS=(
-  [physics/llgs.py]="tests/test_references.py tests/test_kernels_unit.py"
+  [physics/llgs.py]="tests/test_references.py tests/test_kernels_unit.py tests/test_anisotropy_reference.py"
   [physics/demag.py]="tests/test_references.py tests/test_demag.py"
   [physics/thermal.py]="tests/test_thermal.py tests/test_thermal_unit.py"
   [netlist/safe.py]="tests/test_netlist_safety.py"
