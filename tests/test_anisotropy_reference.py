@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from mtjspice.errors import ParameterError
 from mtjspice.physics.llgs import anisotropy_factors
 
