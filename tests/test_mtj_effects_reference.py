@@ -44,13 +44,14 @@ def _lines(dev: ms.Device) -> dict[str, str]:
 
 
 def _eval(expr: str, env: dict[str, np.ndarray]) -> np.ndarray:
-    """An ngspice expression of node voltages and i(Vsense), as numpy arithmetic."""
+    """An ngspice expression of node voltages, i(Vsense) and sqrt, as numpy arithmetic."""
     py = expr
     for name in sorted(env, key=len, reverse=True):
         py = py.replace(name, f"env['{name}']")
-    rest = re.sub(r"env\['[^']*'\]", "", py)
-    assert re.fullmatch(r"[-+*/ ().0-9e]*", rest), rest  # nothing but arithmetic left
-    return np.asarray(eval(py, {"__builtins__": {}}, {"env": env}))
+    py = py.replace("sqrt(", "_sqrt(")
+    rest = re.sub(r"env\['[^']*'\]|_sqrt\(", "", py)
+    assert re.fullmatch(r"[-+*/ ().0-9e]*", rest), rest  # nothing but arithmetic (and sqrt) left
+    return np.asarray(eval(py, {"__builtins__": {}}, {"env": env, "_sqrt": np.sqrt}))
 
 
 def _rhs(line: str) -> str:
@@ -116,3 +117,51 @@ def test_heated_netlist_is_the_equation_at_ms_of_tj(cofeb: ms.Device) -> None:
     got = np.array([_eval(_rhs(lines[f"Bs{c}"]), fenv) for c in "xyz"])
     assert np.allclose(got, corr, rtol=0, atol=1e-6 * np.abs(corr).max())
     assert np.abs(s - 1).max() > 0.3  # Ms far from its ambient value: a missing s would show
+
+
+@pytest.mark.parametrize("xi, ku", [(1.0, 0.0), (0.0, 1.0)])
+def test_effects_at_the_value_one(cofeb: ms.Device, xi: float, ku: float) -> None:
+    """xi = 1 and Ku = 1 J/m^3 (a field of 1.6 A/m, 1.6e-6 of Ms: far above the 1e-8 tolerance) enter
+    the polynomials like any other value."""
+    rng = np.random.default_rng(28)
+    dev = cofeb.replace(**{"junction.thermal_resistance": 0.0, "junction.field_like_ratio": xi, "field.Ku": ku,
+                           "field.axis": (0.6, 0.0, 0.8)})
+    lines = _lines(dev)
+    m = rng.normal(size=(3, 30))
+    m /= np.linalg.norm(m, axis=0)
+    current = rng.uniform(-3e-3, 3e-3, 30)
+    env = {"V(mx)": m[0], "V(my)": m[1], "V(mz)": m[2], "i(Vsense)": current}
+    got = np.array([_eval(_rhs(lines[f"Bf{c}"]), env) for c in "xyz"])
+    want = _reference_f(dev, m, current, np.ones(30))
+    assert np.allclose(got, want, rtol=0, atol=1e-8 * np.abs(want).max())
+
+
+@pytest.mark.parametrize("heated, t0", [(True, 300.0), (True, 0.5), (False, 300.0)])
+def test_thermal_field_at_the_junctions_temperature_and_ms(cofeb: ms.Device, heated: bool, t0: float) -> None:
+    """Brown's field has variance ~ T / Ms: a heated junction's field is the ambient one (the file's
+    samples h_th = H_th / Ms at T_amb) times sqrt(T_j / (T_amb s)), T_j = T_amb + V(tj), s = V(ms). The
+    noise current must be C / t_unit times the LLG torque of that field (no spin torque), in 1/ns."""
+    from mtjspice.netlist.noise import ThermalNoise
+
+    rng = np.random.default_rng(29)
+    dev = cofeb.replace(**{"material.temperature": t0})
+    if not heated:
+        dev = dev.replace(**{"junction.thermal_resistance": 0.0})
+    h = M.max_step("default")
+    text = render_subckt(M.mtj_subckt(dev, "mtj", step=h, thermal=ThermalNoise(t0, "n.txt", h)))
+    lines = {ln.split(" ", 1)[0]: ln for ln in text.splitlines() if ln.startswith("Bn")}
+    n = 30
+    m = rng.normal(size=(3, n))
+    m *= rng.uniform(0.99, 1.01, n) / np.linalg.norm(m, axis=0)
+    hth = rng.normal(size=(3, n)) * 3e-3
+    tj = rng.uniform(0.0, 200.0, n) if heated else np.zeros(n)
+    s = rng.uniform(0.5, 1.0, n) if heated else np.ones(n)
+    env = {"V(mx)": m[0], "V(my)": m[1], "V(mz)": m[2], "V(hx)": hth[0], "V(hy)": hth[1], "V(hz)": hth[2],
+           "V(tj)": tj, "V(ms)": s}
+    got = np.array([_eval(_rhs(lines[f"Bn{c}"]), env) for c in "xyz"]) * M.TIME_UNIT / M.STATE_CAP
+    mat = dev.material
+    H = mat.Ms * hth * np.sqrt((t0 + tj) / (t0 * s))
+    want = landau_lifshitz(m, H, np.zeros(n), np.zeros((3, n)), mat.alpha, mat.gamma) * 1e-9
+    assert np.allclose(got, want, rtol=0, atol=1e-8 * np.abs(want).max())
+    assert ("sqrt" in lines["Bnx"]) == heated
+
