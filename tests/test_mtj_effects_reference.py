@@ -102,6 +102,7 @@ def test_heated_netlist_is_the_equation_at_ms_of_tj(cofeb: ms.Device) -> None:
     want = _reference_f(cofeb, m, current, s)
     cap, unit = M.STATE_CAP, M.TIME_UNIT
     for i, c in enumerate("xyz"):
+        assert lines[f"Bm{c}"].startswith(f"Bm{c} 0 m{c} I = ")  # from ground into the state node
         drive = _eval(_rhs(lines[f"Bm{c}"]), {**env, f"V(f{c})": f_node[i]})  # state current (A)
         assert np.allclose(drive * unit / cap, want[i], rtol=0, atol=1e-8 * np.abs(want).max())
     # the correction: -c sum_j d f_i / d m_j f_j, c = h^2 / 12 in ns^2
