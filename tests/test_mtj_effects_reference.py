@@ -137,15 +137,18 @@ def test_effects_at_the_value_one(cofeb: ms.Device, xi: float, ku: float) -> Non
     assert np.allclose(got, want, rtol=0, atol=1e-8 * np.abs(want).max())
 
 
-@pytest.mark.parametrize("heated, t0", [(True, 300.0), (True, 0.5), (False, 300.0)])
-def test_thermal_field_at_the_junctions_temperature_and_ms(cofeb: ms.Device, heated: bool, t0: float) -> None:
+@pytest.mark.parametrize("heated, t0, curie", [(True, 300.0, 1100.0), (True, 0.5, 1100.0), (False, 300.0, 1100.0),
+                                               (True, 300.0, 0.0)])
+def test_thermal_field_at_the_junctions_temperature_and_ms(cofeb: ms.Device, heated: bool, t0: float,
+                                                           curie: float) -> None:
     """Brown's field has variance ~ T / Ms: a heated junction's field is the ambient one (the file's
     samples h_th = H_th / Ms at T_amb) times sqrt(T_j / (T_amb s)), T_j = T_amb + V(tj), s = V(ms). The
-    noise current must be C / t_unit times the LLG torque of that field (no spin torque), in 1/ns."""
+    noise current must be C / t_unit times the LLG torque of that field (no spin torque), in 1/ns.
+    Without a Curie temperature Ms stays put (s = 1, no node ms)."""
     from mtjspice.netlist.noise import ThermalNoise
 
     rng = np.random.default_rng(29)
-    dev = cofeb.replace(**{"material.temperature": t0})
+    dev = cofeb.replace(**{"material.temperature": t0, "material.curie_temperature": curie})
     if not heated:
         dev = dev.replace(**{"junction.thermal_resistance": 0.0})
     h = M.max_step("default")
@@ -156,9 +159,11 @@ def test_thermal_field_at_the_junctions_temperature_and_ms(cofeb: ms.Device, hea
     m *= rng.uniform(0.99, 1.01, n) / np.linalg.norm(m, axis=0)
     hth = rng.normal(size=(3, n)) * 3e-3
     tj = rng.uniform(0.0, 200.0, n) if heated else np.zeros(n)
-    s = rng.uniform(0.5, 1.0, n) if heated else np.ones(n)
+    s = rng.uniform(0.5, 1.0, n) if heated and curie > 0 else np.ones(n)
     env = {"V(mx)": m[0], "V(my)": m[1], "V(mz)": m[2], "V(hx)": hth[0], "V(hy)": hth[1], "V(hz)": hth[2],
-           "V(tj)": tj, "V(ms)": s}
+           "V(tj)": tj}
+    if curie > 0:
+        env["V(ms)"] = s
     got = np.array([_eval(_rhs(lines[f"Bn{c}"]), env) for c in "xyz"]) * M.TIME_UNIT / M.STATE_CAP
     mat = dev.material
     H = mat.Ms * hth * np.sqrt((t0 + tj) / (t0 * s))
