@@ -21,11 +21,11 @@ JOBS="${JOBS:-2}"
 
 # module -> the fast tests that cover it (pytest arguments, relative to the repository)
 declare -A TESTS=(
-  [physics/llgs.py]="tests/test_references.py tests/test_kernels_unit.py"
+  [physics/llgs.py]="tests/test_references.py tests/test_kernels_unit.py tests/test_anisotropy_reference.py"
   [physics/demag.py]="tests/test_references.py tests/test_demag.py"
   [physics/thermal.py]="tests/test_thermal.py tests/test_thermal_unit.py"
   [netlist/safe.py]="tests/test_netlist_safety.py"
-  [netlist/mtj.py]="tests/test_references.py tests/test_mtj_netlist.py tests/test_noise.py tests/test_mtj_builder_unit.py"
+  [netlist/mtj.py]="tests/test_references.py tests/test_mtj_netlist.py tests/test_noise.py tests/test_mtj_builder_unit.py tests/test_mtj_effects_reference.py"
   [analysis/energy.py]="tests/test_energy_reference.py"
   [analysis/spikes.py]="tests/test_spikes_unit.py"
   [montecarlo/verdict.py]="tests/test_verdicts.py"
@@ -48,13 +48,13 @@ for mod in "$@"; do
     exit 2
   fi
   work="$(mktemp -d /tmp/mtjspice-mutation.XXXXXX)"
-  (cd "$ROOT" && tar cf - --exclude=__pycache__ mtjspice tests netlists pyproject.toml) | (cd "$work" && tar xf -)
+  (cd "$ROOT" && tar cf - --exclude=__pycache__ mtjspice tests netlists models pyproject.toml) | (cd "$work" && tar xf -)
   tests_toml=$(printf '"%s", ' ${TESTS[$mod]})
   cat >> "$work/pyproject.toml" <<EOF
 
 [tool.mutmut]
 source_paths = ["mtjspice"]
-also_copy = ["netlists"]
+also_copy = ["netlists", "models"]
 only_mutate = ["mtjspice/$mod"]
 pytest_add_cli_args_test_selection = [${tests_toml%, }]
 pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-m", "not slow and not ngspice"]

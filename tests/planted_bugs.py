@@ -47,7 +47,7 @@ def main() -> int:
     for what, rel, old, new, tests in BUGS:
         with tempfile.TemporaryDirectory(prefix="mtjspice-planted-") as tmp:
             work = Path(tmp)
-            for part in ("mtjspice", "tests", "pyproject.toml"):
+            for part in ("mtjspice", "tests", "models", "pyproject.toml"):
                 src = ROOT / part
                 if src.is_dir():
                     shutil.copytree(src, work / part, ignore=shutil.ignore_patterns("__pycache__"))

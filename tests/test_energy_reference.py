@@ -150,3 +150,33 @@ def test_trapezoid_integral() -> None:
     assert integral(np.array([0.0, 1.0, 2.0]), np.array([0.0, 1.0, 0.0])) == pytest.approx(1.0, rel=1e-15)
     # non-uniform steps
     assert integral(np.array([0.0, 0.5, 2.0]), np.array([2.0, 2.0, 2.0])) == pytest.approx(4.0, rel=1e-15)
+
+
+def test_input_clamp_takes_its_share_from_the_input_gating() -> None:
+    # The divider with the input clamp conducting: a sense source from drv carries I_CL = 0.1 mA into the
+    # clamp's diodes and rails (held here as an ideal sink), so KCL at drv reads
+    # I_D - i_trim = i_gate + i_steer + I_CL. The clamp dissipates V(drv) I_CL; the gating keeps its two
+    # resistors only; the sources are unchanged in form. Piecewise-constant power: rounding tolerances.
+    I_CL = 1e-4
+    c = circuit()
+    r_t2 = 1.0 / (1.0 / c.r_ref + 1.0 / R_GS)
+    G = np.array([[1 / R_G + 1 / R_S, -1 / R_G, 0.0],
+                  [-1 / R_G, 1 / R_G + 1 / R_R + 1 / R_J, -1 / R_J],
+                  [0.0, -1 / R_J, 1 / R_J + 1 / r_t2]])
+    vdrv, v1, v2 = np.linalg.solve(G, np.array([I_D - c.i_trim - I_CL, c.v_read / R_R, 0.0]))
+    s = {"vdrv": vdrv, "v1": v1, "v2": v2, "i_gate": (vdrv - v1) / R_G, "i_steer": vdrv / R_S,
+         "i_rd": (c.v_read - v1) / R_R, "i_j": (v1 - v2) / R_J, "i_gnd": v2 / R_GS}
+    t = np.linspace(0.0, T_RUN, 101)
+    w = waves(c, s, np.zeros(t.size), t)
+    data = {k: w[k] for k in ("v(t1)", "v(t2)", "v(drv)", "v(spk_p)", "v(spk_n)", "v(xmtj.my)", "i(vsin)", "i(vsg)",
+                              "i(v.xmtj.vsense)", "i(vread)", "i(vthh)", "i(vthl)", "i(vddc)")}
+    data["i(vsi)"] = np.full(t.size, s["i_gate"] + s["i_steer"] + I_CL)
+    data["i(vscl)"] = np.full(t.size, I_CL)
+    p = probes()
+    p = NeuronProbes(**{**{f: getattr(p, f) for f in p.__dataclass_fields__}, "i_clamp": Probe("i", ("vscl",))})
+    e = neuron_energy(Waveforms(t, data), c, p)
+    assert e.parts["input_clamp"] == pytest.approx(vdrv * I_CL * T_RUN, rel=1e-12)
+    assert e.parts["input_gating"] == pytest.approx((s["i_gate"] ** 2 * R_G + vdrv**2 / R_S) * T_RUN, rel=1e-12)
+    assert e.sources["input"] == pytest.approx(vdrv * I_D * T_RUN, rel=1e-12)
+    assert sum(e.sources.values()) == pytest.approx(sum(e.parts.values()), rel=1e-12)
+    assert vdrv * I_CL > 0.05 * (s["i_gate"] ** 2 * R_G + vdrv**2 / R_S)  # a share no tolerance hides
