@@ -133,15 +133,17 @@ def mean_threshold(f: FiringThreshold) -> float:
 
 
 def firing_thresholds(nominal: Device, devices: list[Device | None], settings: NeuronSettings,
-                      i_th: float) -> tuple[float, np.ndarray]:
+                      i_th: float, *, nominal_threshold: float | None = None) -> tuple[float, np.ndarray]:
     """(the nominal device's mean firing threshold (A), each device's (A; nan for None, inf where a sign
     does not fire up to 3 i_th)), all under the nominal circuit ``resolve(nominal, settings)`` and its
     clocked read, ``i_th`` (A) its onset. Inputs up to 3 i_th, 12 points, one refinement round:
-    resolution i_th / 48 (2 % of it, the gain DAC's step :data:`~mtjspice.montecarlo.trim.GAIN_RESOLUTION`)."""
+    resolution i_th / 48 (2 % of it, the gain DAC's step :data:`~mtjspice.montecarlo.trim.GAIN_RESOLUTION`).
+    ``nominal_threshold`` (A), when known, is returned as the nominal one instead of measuring it again."""
     circuit = NominalCircuit.resolved(nominal, settings, i_th)
     mc = DeviceMC(read="clocked", u_th=settings.u_th)
 
     def one(d: Device) -> float:
         return mean_threshold(firing_threshold(d, circuit, mc, i_max=3.0 * i_th, points=12, rounds=1))
 
-    return one(nominal), np.array([one(d) if d is not None else math.nan for d in devices])
+    nom = one(nominal) if nominal_threshold is None else float(nominal_threshold)
+    return nom, np.array([one(d) if d is not None else math.nan for d in devices])

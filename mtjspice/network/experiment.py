@@ -12,7 +12,8 @@ Neuron models (:func:`neuron_models`):
 * ``device_T`` -- the same with Brown's thermal field at ``temperature``;
 * ``variation`` / ``variation_trim`` -- every neuron its own device sampled from a
   :class:`~mtjspice.variation.VariationSpec` (0 K), without and with the per-neuron input-gain
-  trim k_j = i_th(device j) / i_th(nominal) (onsets from :func:`~mtjspice.analysis.onset.onset_current`);
+  trim k_j = f(device j) / f(nominal), f the firing threshold under the circuit's clocked read
+  (:func:`trims`; before #26 the onset :func:`~mtjspice.analysis.onset.onset_current`);
   the readout thresholds stay the nominal circuit's (shared rails);
 * ``variation_trim_readout`` -- the gain trim and, besides, each neuron's readout thresholds set
   from its own junction, t2(+-u_th) = v_read r_ref / (r_ref + R_j(+-u_th)) (a per-neuron
@@ -52,18 +53,24 @@ Progress = Callable[[str, int, int], None]
 
 def trims(device: Device, devices: list[Device],
           progress: Callable[[int, int], None] | None = None) -> np.ndarray:
-    """Per-neuron input gains k_j = i_th(device j) / i_th(nominal) (dimensionless): the input times k_j
-    reaches the device's onset where the nominal input reaches the nominal onset
-    (:func:`mtjspice.montecarlo.trim.gain_trim`); 1 for a device with no onset below 2 mA."""
+    """Per-neuron input gains k_j = f(device j) / f(nominal) (dimensionless), f the firing threshold
+    (the mean of both signs') under the nominal circuit's clocked read, the circuit's threshold
+    (:mod:`mtjspice.montecarlo.firing`): the input times k_j fires device j where the nominal input
+    fires the nominal device (:func:`mtjspice.montecarlo.trim.gain_trim`); 1 for a device that does not
+    fire both signs below 3 times the nominal onset."""
+    from ..montecarlo.firing import firing_thresholds
     from ..montecarlo.trim import gain_trim
 
-    onsets = []
+    settings = NeuronSettings()
+    i_th = onset_current(device)
+    nominal, _ = firing_thresholds(device, [], settings, i_th)
+    each = []
     for j, d in enumerate(devices):
-        onsets.append(onset_current(d))
+        each.append(firing_thresholds(device, [d], settings, i_th, nominal_threshold=nominal)[1][0])
         if progress is not None:
             progress(j + 1, len(devices))
-    k = gain_trim(np.array(onsets), onset_current(device))
-    return np.where(np.isfinite(k), k, 1.0)  # no onset below 2 mA: no gain reaches it, left untrimmed
+    k = gain_trim(np.array(each), nominal)
+    return np.where(np.isfinite(k), k, 1.0)  # no firing below 3 i_th: no gain reaches it, left untrimmed
 
 
 @dataclass(frozen=True)
@@ -176,7 +183,7 @@ def run_study(device: Device, study: Study, progress: Progress | None = None) ->
         devs = spec.devices(device, study.seed, range(h + m))
         layers = {"hidden": devs[:h], "output": devs[h:]}
         plan.append(("variation", replace(base, name="variation", devices=layers), bars))
-        k = trims(device, devs, progress=stage("trim (onset of each device)"))
+        k = trims(device, devs, progress=stage("trim (firing threshold of each device)"))
         gains = {"hidden": k[:h], "output": k[h:]}
         plan.append(("variation_trim", replace(base, name="variation_trim", devices=layers, trims=gains), bars))
         c = base.circuit
