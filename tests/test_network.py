@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
 import numpy as np
@@ -223,3 +224,23 @@ def test_bad_options_fail_in_one_line(tmp_path, capsys, argv, fragment) -> None:
     assert status == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert fragment in err[-1] and not (tmp_path / "o").exists()
+
+
+def test_fitted_lif_gate_is_the_firing_threshold_not_the_onset() -> None:
+    # the fitted LIF has no read clock: with the onset as its gate it fires from max(i_th, u_th / (a2 R_m))
+    # = 0.40 mA, where the device under the clocked read fires only from its firing threshold (~1.45 x onset)
+    from mtjspice.analysis.lif import simulate_lif
+    from mtjspice.circuits.settings import NeuronSettings
+    from mtjspice.montecarlo.firing import firing_thresholds
+
+    dev, _, models, _ = setup()
+    fit = models["fitted"].params
+    f, _ = firing_thresholds(dev, [], NeuronSettings(), onset_current(dev))
+    assert fit.i_th == f and 1.3 < f / FITTED.i_th < 1.6
+    t = np.linspace(0.0, 20e-9, 2001)
+    between = 0.5 * (f + max(FITTED.i_th, fit.u_th / (fit.a2 * fit.R_m)))
+    _, onset_gated = simulate_lif(replace(fit, i_th=FITTED.i_th), t, np.full_like(t, between))
+    _, gated = simulate_lif(fit, t, np.full_like(t, between))
+    assert onset_gated[0].count > 0 and gated[0].count == 0
+    _, above = simulate_lif(fit, t, np.full_like(t, 1.05 * f))
+    assert above[0].count > 0

@@ -6,8 +6,9 @@ Neuron models (:func:`neuron_models`):
 * ``ideal`` -- the signed LIF the network is designed for: the fitted time constant and gain, the
   circuit's threshold (``u_th``) and refractory time (the one-shot's width at half height), and no
   input gate;
-* ``fitted`` -- the paper's step: the LIF that ``mtjspice fit`` fits to the device (the same, with
-  the device's gate ``i_th``), or the one read from a ``lif_params.json``;
+* ``fitted`` -- the paper's step: the LIF that ``mtjspice fit`` fits to the device, or the one read
+  from a ``lif_params.json``, with the device's firing threshold under the clocked read as its gate
+  ``i_th`` (:func:`gate`; the fit's own i_th is the onset from rest, which the circuit does not see);
 * ``device`` -- the macrospin devices with the circuit's logic made ideal, at 0 K;
 * ``device_T`` -- the same with Brown's thermal field at ``temperature``;
 * ``variation`` / ``variation_trim`` -- every neuron its own device sampled from a
@@ -46,7 +47,7 @@ from .settings import Timing
 from .tasks import Task, load_task
 from .train import TrainSettings, Weights, rate_predict, train
 
-__all__ = ["Study", "StudyResult", "neuron_models", "trims", "run_study"]
+__all__ = ["Study", "StudyResult", "neuron_models", "gate", "trims", "run_study"]
 
 Progress = Callable[[str, int, int], None]
 
@@ -71,6 +72,17 @@ def trims(device: Device, devices: list[Device],
             progress(j + 1, len(devices))
     k = gain_trim(np.array(each), nominal)
     return np.where(np.isfinite(k), k, 1.0)  # no firing below 3 i_th: no gain reaches it, left untrimmed
+
+
+def gate(device: Device) -> float:
+    """The fitted LIF's gate (A): ``device``'s firing threshold, the mean of both signs', under the
+    default circuit's clocked read (:func:`mtjspice.montecarlo.firing.firing_thresholds`); its onset
+    when it does not fire both signs below 3 times the onset."""
+    from ..montecarlo.firing import firing_thresholds
+
+    i_th = onset_current(device)
+    f, _ = firing_thresholds(device, [], NeuronSettings(), i_th)
+    return f if math.isfinite(f) else i_th
 
 
 @dataclass(frozen=True)
@@ -136,10 +148,13 @@ class StudyResult:
 
 
 def neuron_models(device: Device, fitted: LIFParams, study: Study) -> tuple[LIFParams, dict[str, NeuronModel]]:
-    """The ideal LIF's parameters and the base models (ideal, fitted, device; module docstring)."""
+    """The ideal LIF's parameters and the base models (ideal, fitted, device; module docstring). The
+    fitted LIF's gate is the device's firing threshold under the circuit's clocked read (the mean of
+    both signs', :func:`gate`), not the fit's onset: the LIF has no clock, so with the onset as its gate
+    it would fire from about 1.2 x the onset where the device fires from about 1.45 x."""
     s = NeuronSettings()
     c = resolve(device, s)
-    fit = replace(fitted, u_th=s.u_th, t_ref=refractory_time(c), u_reset=0.0)
+    fit = replace(fitted, u_th=s.u_th, t_ref=refractory_time(c), u_reset=0.0, i_th=gate(device))
     ideal = replace(fit, i_th=0.0)
     i_read = c.v_read / (junction_resistance(device, 0.0) + c.r_ref + c.r_on)
     base = DeviceNeuron("device", device, c, i_read, seed=study.seed)
