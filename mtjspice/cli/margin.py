@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
                      f"{_f(r.onset_pos, 1e3, '.4g'):>11}{_f(r.onset_neg, 1e3, '.4g'):>11}"
                      f"{_f(r.firing_pos, 1e3, '.4g'):>10}{_f(r.firing_neg, 1e3, '.4g'):>10}"
                      f"{_f(r.tau_m, 1e9, '.3g'):>10}{_f(r.a2, 1, '.3g'):>8}{_f(r.yield_, 100, '.3g'):>9}"
-                     f"{_f(r.yield_lo, 100, '.3g') + '-' + _f(r.yield_hi, 100, '.3g'):>14}")
+                     f"{_ci(r.yield_lo, r.yield_hi):>14}")
     if args.samples:
         lines.append(f"yield: {args.samples} samples of {printable(args.sigma)} (seed {args.seed}) around each row's "
                      f"device at {args.current * 1e3:.3g} mA, its own nominal circuit, clocked read, no trim")
@@ -115,3 +115,8 @@ def _f(v: float, scale: float, fmt: str) -> str:
     if math.isinf(v):
         return "none"
     return format(v * scale, fmt)
+
+
+def _ci(lo: float, hi: float) -> str:
+    """A yield's Wilson interval in %, '-' where there is none."""
+    return "-" if math.isnan(lo) else f"{100 * lo:.3g}-{100 * hi:.3g}"
