@@ -22,7 +22,7 @@ import numpy as np
 from ..params import Device
 from ..physics.batch import DeviceBatch
 from ..variation import VariationSpec
-from .device import _valid, batch_overrides
+from .device import batch_overrides, valid_samples
 from .response import decay_time, read_u, respond
 from .run import wilson
 from .testspec import DeviceMC, NominalCircuit
@@ -72,7 +72,7 @@ def budget_yield(device: Device, circuit: NominalCircuit, spec: VariationSpec, *
 
     idx = np.arange(samples, dtype=np.int64)
     values = spec.sample(device, seed, idx)
-    ok = _valid(device, values, samples)
+    ok = valid_samples(device, values, samples)
     sel = np.flatnonzero(ok)
     usable = 0
     if sel.size:
