@@ -80,12 +80,12 @@ def run(args: argparse.Namespace) -> int:
     lines = [f"margin budget of {printable(device.name)} at {args.current * 1e3:.3g} mA (SI units; mtjspice budget)",
              "macrospin validity: " + oersted_check(device, args.current).describe(), ""]
     lines.append(f"{'effect':<22}{'field A/m':>11}{'/margin':>9}{'margin A/m':>12}{'onset+ mA':>11}{'onset- mA':>11}"
-                 f"{'fire+ mA':>10}{'fire- mA':>10}{'tau_m ns':>10}{'a2 1/V':>8}{'yield %':>9}{'95 % CI':>14}")
+                 f"{'fire+ mA':>10}{'fire- mA':>10}{'tau_m ns':>10}{'a2 1/V':>10}{'yield %':>9}{'95 % CI':>14}")
     for r in rows:
         lines.append(f"{r.effect:<22}{_f(r.field, 1, '.3g'):>11}{_f(r.ratio, 1, '.3g'):>9}{_f(r.margin, 1, '.4g'):>12}"
                      f"{_f(r.onset_pos, 1e3, '.4g'):>11}{_f(r.onset_neg, 1e3, '.4g'):>11}"
                      f"{_f(r.firing_pos, 1e3, '.4g'):>10}{_f(r.firing_neg, 1e3, '.4g'):>10}"
-                     f"{_f(r.tau_m, 1e9, '.3g'):>10}{_f(r.a2, 1, '.3g'):>8}{_f(r.yield_, 100, '.3g'):>9}"
+                     f"{_f(r.tau_m, 1e9, '.3g'):>10}{_f(r.a2, 1, '.3g'):>10}{_f(r.yield_, 100, '.3g'):>9}"
                      f"{_ci(r.yield_lo, r.yield_hi):>14}")
     if args.samples:
         lines.append(f"yield: {args.samples} samples of {printable(args.sigma)} (seed {args.seed}) around each row's "
