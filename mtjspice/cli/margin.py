@@ -47,7 +47,7 @@ COLUMNS = (
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("budget", help=HELP, description=HELP + ". Rows: every effect off, each effect the device "
                        "has alone on, the Oersted field (scale only), all on. Writes DIR/budget.csv (columns in "
-                       "DIR/columns.csv), DIR/budget.png and DIR/report.txt. About 10 s per row.")
+                       "DIR/columns.csv), DIR/budget.png and DIR/report.txt. About 0.5 to 3 minutes per row with the yield.")
     add_model_argument(p)
     p.add_argument("--current", type=positive_si("--current"), default=0.6e-3, metavar="AMPS",
                    help="working current for the effects' scales and the yield's drive in A (default 0.6m, the "
