@@ -370,3 +370,20 @@ def test_cli_neuron_compact_netlist_runs(tmp_path: Path) -> None:
     names = json.dumps(text)  # the written deck's first vector is the membrane
     assert "v(xmtj.my)" in names
     assert spikes.shape[0] >= 3 and np.max(rows[:, 1]) > 0.3
+
+
+@pytest.mark.ngspice
+@pytest.mark.slow
+def test_compact_gate_stays_the_onset_the_circuit_makes_the_firing_threshold() -> None:
+    """The compact MTJ sits inside the clocked neuron circuit, so its gate is the device's own DC onset
+    (0.383 mA) and the circuit around it makes the firing threshold: the compact neuron fires, like the
+    macrospin one, between 0.55 and 0.6 mA DC (the firing threshold 0.566 / 0.574 mA), not from 0.4 mA.
+    Gating it at the firing threshold instead would apply the clock twice (issue 26)."""
+    from mtjspice.circuits.neuron import run_neuron
+    from mtjspice.circuits.settings import NeuronSettings
+
+    dev = ms.load_device("orthogonal")
+    for mtj in ("compact", "macrospin"):
+        s = NeuronSettings(mtj=mtj)
+        counts = [run_neuron(dev, i, 10e-9, s, warn=False).spikes.t.size for i in (0.45e-3, 0.55e-3, 0.6e-3)]
+        assert counts[0] == counts[1] == 0 and counts[2] > 0, (mtj, counts)

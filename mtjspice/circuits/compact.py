@@ -6,7 +6,10 @@ device's content), from a ``lif_params.json``, or per device; its thermal term; 
   :class:`~mtjspice.netlist.compact.CompactMTJ`: tau_m, a1, R_m, u_rest and the up-sweep onset
   i_th from the fit, a2 refitted to the device's steady states over the validity range
   (:func:`steady_gain`), i_down the larger magnitude of the two down-sweep onsets, i_min / i_max
-  its validity range. Cached in memory and on disk (``$MTJSPICE_CACHE``, default
+  its validity range. The gate i_th stays the onset from rest, not the firing threshold
+  (:mod:`mtjspice.montecarlo.firing`): the compact MTJ runs inside the clocked circuit, which makes
+  the firing threshold around it (the compact neuron fires between 0.55 and 0.6 mA DC, as the
+  macrospin one does; tests/test_compact.py). Cached in memory and on disk (``$MTJSPICE_CACHE``, default
   ``~/.cache/mtjspice``), keyed by a hash of the device's full content and :data:`FIT_VERSION`.
 * :func:`load_compact` -- the same from a ``lif_params.json`` written by ``mtjspice fit`` (its
   ``info`` holds i_min and i_max; ``i_down`` when present, else no hysteresis).

@@ -22,7 +22,8 @@ other sign in either run); ``breakdown`` (junction peak voltage above the device
 (Hz: right-sign spikes / t_stop); ``latency_pos`` / ``latency_neg`` (s: first right-sign spike,
 nan if none); ``energy_per_spike`` (J: energy of both runs / right-sign spikes of both, nan if
 none); ``ok`` (fires_pos & fires_neg & ~wrong_sign & ~breakdown); ``k_trim`` (the gain ratio,
-1 without gain trim, nan where the sample has no finite onset and so runs untrimmed);
+1 without gain trim, nan where the sample does not fire both signs below 3 i_th and so runs
+untrimmed; the sample's firing threshold over the nominal one, :mod:`mtjspice.montecarlo.firing`);
 ``v_hi`` / ``v_lo`` (V, the thresholds the sample's comparators actually used).
 """
 
@@ -34,7 +35,6 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from ..analysis.onset import onset_current
 from ..circuits.neuron import Thermal, run_neuron
 from ..circuits.settings import NeuronSettings, device_onset, resolve
 from ..errors import ParameterError, SimulationError
@@ -45,6 +45,7 @@ from ..results import NeuronRun
 from ..sim import map_parallel
 from ..stimulus import DC, PWL
 from ..variation import VariationSpec
+from .firing import firing_thresholds
 from .response import read_clock_current
 from .testspec import first_strobe, strobe_grid
 from .trim import TRIMS, gain_trim, reference_thresholds
@@ -197,9 +198,11 @@ def circuit_chunk(device: Device, spec: VariationSpec, seed: int, indices: Seque
     mc : CircuitMC
         The experiment.
     onsets : (n,) array, optional
-        The samples' onset currents (A), for the gain trim; computed with
-        :func:`mtjspice.analysis.onset.onset_current` when None (about 1.5 s per sample). Pass values
-        from the same criterion as the nominal onset (``settings.i_th`` or ``onset_current(device)``).
+        The samples' thresholds (A) for the gain trim, against the nominal onset (``settings.i_th`` or
+        ``onset_current(device)``): pass values by that criterion. When None (default) the trim uses
+        the circuit's threshold instead, each sample's firing threshold (the mean of both signs) over
+        the nominal device's, both under the nominal circuit's clocked read
+        (:func:`mtjspice.montecarlo.firing.firing_thresholds`, about 3 s per sample).
     workers : int
         ngspice processes at once (threads, each waiting on its own process). The results do not
         depend on it.
@@ -218,9 +221,11 @@ def circuit_chunk(device: Device, spec: VariationSpec, seed: int, indices: Seque
     seeds = noise_seeds(s, idx)
     k = np.ones(idx.size)
     if mc.gain:
-        if onsets is None:
-            onsets = np.array([onset_current(d) if d is not None else math.nan for d in devices])
-        k = gain_trim(onsets, device_onset(device, mc.settings))
+        if onsets is None:  # the circuit's threshold: each device's firing threshold under the clocked read
+            nominal_th, onsets = firing_thresholds(device, devices, mc.settings, device_onset(device, mc.settings))
+        else:
+            nominal_th = device_onset(device, mc.settings)
+        k = gain_trim(onsets, nominal_th)
     circuits: list[NeuronCircuit | None] = []
     for j, d in enumerate(devices):
         cols["valid"][j] = d is not None

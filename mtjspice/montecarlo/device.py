@@ -47,7 +47,7 @@ from .testspec import DeviceMC, NominalCircuit
 from .verdict import device_verdict
 
 __all__ = ["DeviceMC", "NominalCircuit", "device_chunk", "COLUMNS", "TRIM_COLUMNS", "REGIMES", "batch_overrides",
-           "onset_reason"]
+           "onset_reason", "valid_samples"]
 
 REGIMES = ("under", "lif", "over")
 #: Columns every chunk returns, besides the varied parameters' short names.
@@ -76,7 +76,9 @@ def batch_overrides(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return out
 
 
-def _valid(device: Device, values: dict[str, np.ndarray], n: int) -> np.ndarray:
+def valid_samples(device: Device, values: dict[str, np.ndarray], n: int) -> np.ndarray:
+    """Which of n sampled parameter sets (device-file key -> (n,) values) are devices: inside the device
+    limits, a pillar whose top stays open under its taper, and W <= L."""
     ok = np.ones(n, bool)
     for key, v in values.items():
         lo, hi = LIMITS.get(key, (-math.inf, math.inf))[:2]
@@ -114,7 +116,7 @@ def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.nda
     idx = np.asarray(indices, dtype=np.int64)
     n = idx.size
     values = spec.sample(device, seed, idx)
-    ok = _valid(device, values, n)
+    ok = valid_samples(device, values, n)
     cols: dict[str, np.ndarray] = {"index": idx, "valid": ok}
     for key, v in values.items():
         cols[_short(key)] = v

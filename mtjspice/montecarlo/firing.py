@@ -19,13 +19,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..circuits.settings import NeuronSettings
 from ..errors import ParameterError
 from ..params import Device
 from ..physics.batch import DeviceBatch
 from .response import read_u, respond
 from .testspec import DeviceMC, NominalCircuit
 
-__all__ = ["FiringThreshold", "firing_threshold"]
+__all__ = ["FiringThreshold", "firing_threshold", "mean_threshold", "firing_thresholds"]
 
 
 @dataclass(frozen=True)
@@ -121,3 +122,28 @@ def firing_threshold(device: Device, circuit: NominalCircuit, mc: DeviceMC | Non
             lo, hi = _lowest(grids[j], (fp if i == 0 else fn)[sl])
             brackets[i] = (max(lo, brackets[i][0]), hi)
     return FiringThreshold(brackets[0][1], brackets[1][1], width, float(i_max))
+
+
+def mean_threshold(f: FiringThreshold) -> float:
+    """The mean of both signs' firing thresholds (A), the one number a single input gain can match;
+    inf when either sign does not fire."""
+    if not (math.isfinite(f.positive) and math.isfinite(f.negative)):
+        return math.inf
+    return 0.5 * (f.positive + f.negative)
+
+
+def firing_thresholds(nominal: Device, devices: list[Device | None], settings: NeuronSettings,
+                      i_th: float, *, nominal_threshold: float | None = None) -> tuple[float, np.ndarray]:
+    """(the nominal device's mean firing threshold (A), each device's (A; nan for None, inf where a sign
+    does not fire up to 3 i_th)), all under the nominal circuit ``resolve(nominal, settings)`` and its
+    clocked read, ``i_th`` (A) its onset. Inputs up to 3 i_th, 12 points, one refinement round:
+    resolution i_th / 48 (2 % of it, the gain DAC's step :data:`~mtjspice.montecarlo.trim.GAIN_RESOLUTION`).
+    ``nominal_threshold`` (A), when known, is returned as the nominal one instead of measuring it again."""
+    circuit = NominalCircuit.resolved(nominal, settings, i_th)
+    mc = DeviceMC(read="clocked", u_th=settings.u_th)
+
+    def one(d: Device) -> float:
+        return mean_threshold(firing_threshold(d, circuit, mc, i_max=3.0 * i_th, points=12, rounds=1))
+
+    nom = one(nominal) if nominal_threshold is None else float(nominal_threshold)
+    return nom, np.array([one(d) if d is not None else math.nan for d in devices])

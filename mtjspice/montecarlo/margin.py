@@ -18,7 +18,8 @@ with every effect off:
 * Oersted: the peak field at the pillar's rim, I / (pi (a + b)).
 Measured per row: the onset from rest of each sign (:func:`mtjspice.analysis.onset.onset_current`) and
 the firing threshold of each sign under the row device's own nominal circuit
-(:func:`mtjspice.montecarlo.firing.firing_threshold`).
+(:func:`mtjspice.montecarlo.firing.firing_threshold`); the LIF's tau_m and a2 and the yield of a seeded
+device-level Monte Carlo with its Wilson interval (:mod:`mtjspice.montecarlo.budgetyield`).
 """
 
 from __future__ import annotations
@@ -31,12 +32,14 @@ from dataclasses import dataclass
 from ..analysis.onset import onset_current
 from ..circuits.settings import NeuronSettings
 from ..constants import MU0
-from ..errors import BreakdownWarning
+from ..errors import BreakdownWarning, ParameterError
 from ..params import Device
 from ..physics.devicedemag import device_demag
 from ..physics.heating import bloch_ratio
 from ..physics.llgs import junction_resistance
 from ..physics.oersted import easy_axis_margin, oersted_check
+from ..variation import VariationSpec
+from .budgetyield import BUDGET_SPREAD, budget_yield
 from .firing import firing_threshold
 from .testspec import NominalCircuit
 
@@ -85,6 +88,11 @@ class MarginRow:
     onset_neg: float  # A
     firing_pos: float  # A
     firing_neg: float  # A
+    tau_m: float = math.nan  # s, the LIF's time constant read from one clocked pulse (budgetyield)
+    a2: float = math.nan  # 1/V, the LIF's gain read from the same pulse
+    yield_: float = math.nan  # 1, usable fraction of the row's seeded device-level Monte Carlo
+    yield_lo: float = math.nan  # 1, its 95 % Wilson interval
+    yield_hi: float = math.nan
 
 
 def _onset(device: Device, sign: int) -> float:
@@ -96,16 +104,22 @@ def _onset(device: Device, sign: int) -> float:
         i_max *= 2
 
 
-def _measure(device: Device) -> tuple[float, float, float, float]:
+def _measure(device: Device, spec: VariationSpec, samples: int, seed: int,
+             current: float) -> tuple[float, ...]:
+    """(onset +, onset -, firing +, firing -, tau_m, a2, yield, yield_lo, yield_hi) of one row's device."""
+    nan = math.nan
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", BreakdownWarning)  # the budget reports where the onset lies, volts included
         pos, neg = _onset(device, 1), _onset(device, -1)
         i_th = min(pos, neg)
         if not math.isfinite(i_th):
-            return pos, neg, math.inf, math.inf
+            return pos, neg, math.inf, math.inf, nan, nan, nan, nan, nan
         circuit = NominalCircuit.resolved(device, NeuronSettings(i_th=i_th), i_th)
         f = firing_threshold(device, circuit, i_max=3.0 * i_th, points=12, rounds=1)
-    return pos, neg, f.positive, f.negative
+        if samples == 0:
+            return pos, neg, f.positive, f.negative, nan, nan, nan, nan, nan
+        y = budget_yield(device, circuit, spec, samples=samples, seed=seed, drive=current)
+    return pos, neg, f.positive, f.negative, y.tau_m, y.a2, y.fraction, *y.ci95
 
 
 def _scale(device: Device, effect: str, current: float, margin0: float) -> tuple[float, float, float]:
@@ -134,10 +148,15 @@ def _scale(device: Device, effect: str, current: float, margin0: float) -> tuple
 
 
 def margin_budget(device: Device, current: float = 0.6e-3,
-                  progress: Callable[[str], None] | None = None) -> list[MarginRow]:
+                  progress: Callable[[str], None] | None = None, *, samples: int = 500, seed: int = 0,
+                  spread: str = BUDGET_SPREAD) -> list[MarginRow]:
     """The budget rows of ``device`` at the working current ``current`` (A): "none", each effect that
     ``device`` has on, "oersted" (scale only), "all". Runs several onset scans and clocked firing scans
-    per row (about 10 s a row on one core)."""
+    per row, and the LIF numbers and a seeded yield of ``samples`` samples of ``spread`` around the row's
+    device at ``current`` (0: none; :mod:`mtjspice.montecarlo.budgetyield`): about 30 s a row on one core."""
+    if isinstance(samples, bool) or not isinstance(samples, int) or not 0 <= samples <= 100_000:
+        raise ParameterError("samples", samples, "an integer from 0 to 100000")
+    spec = VariationSpec.parse(spread)
     none = effects_off(device)
     margin0 = easy_axis_margin(none)
     present = [e for e, keys in EFFECTS.items() if any(_get(device, k) != 0.0 for k in keys)]
@@ -151,8 +170,9 @@ def margin_budget(device: Device, current: float = 0.6e-3,
             progress(name)
         if dev is None:
             field = _scale(none, "oersted", current, margin0)[0]
-            rows.append(MarginRow(name, field, field / margin0, nan, nan, margin0, nan, nan, nan, nan))
+            rows.append(MarginRow(name, field, field / margin0, nan, nan, margin0, nan, nan, nan, nan))  # LIF, yield: nan
             continue
         field, rise, loss = (nan, nan, nan) if name in ("none", "all") else _scale(dev, name, current, margin0)
-        rows.append(MarginRow(name, field, field / margin0, rise, loss, easy_axis_margin(dev), *_measure(dev)))
+        rows.append(MarginRow(name, field, field / margin0, rise, loss, easy_axis_margin(dev),
+                              *_measure(dev, spec, samples, seed, current)))
     return rows

@@ -6,13 +6,15 @@ Neuron models (:func:`neuron_models`):
 * ``ideal`` -- the signed LIF the network is designed for: the fitted time constant and gain, the
   circuit's threshold (``u_th``) and refractory time (the one-shot's width at half height), and no
   input gate;
-* ``fitted`` -- the paper's step: the LIF that ``mtjspice fit`` fits to the device (the same, with
-  the device's gate ``i_th``), or the one read from a ``lif_params.json``;
+* ``fitted`` -- the paper's step: the LIF that ``mtjspice fit`` fits to the device, or the one read
+  from a ``lif_params.json``, with the device's firing threshold under the clocked read as its gate
+  ``i_th`` (:func:`gate`; the fit's own i_th is the onset from rest, which the circuit does not see);
 * ``device`` -- the macrospin devices with the circuit's logic made ideal, at 0 K;
 * ``device_T`` -- the same with Brown's thermal field at ``temperature``;
 * ``variation`` / ``variation_trim`` -- every neuron its own device sampled from a
   :class:`~mtjspice.variation.VariationSpec` (0 K), without and with the per-neuron input-gain
-  trim k_j = i_th(device j) / i_th(nominal) (onsets from :func:`~mtjspice.analysis.onset.onset_current`);
+  trim k_j = f(device j) / f(nominal), f the firing threshold under the circuit's clocked read
+  (:func:`trims`; before #26 the onset :func:`~mtjspice.analysis.onset.onset_current`);
   the readout thresholds stay the nominal circuit's (shared rails);
 * ``variation_trim_readout`` -- the gain trim and, besides, each neuron's readout thresholds set
   from its own junction, t2(+-u_th) = v_read r_ref / (r_ref + R_j(+-u_th)) (a per-neuron
@@ -35,6 +37,7 @@ from ..analysis.devicefit import fit_device
 from ..analysis.lif import LIFParams
 from ..analysis.onset import onset_current
 from ..circuits.settings import NeuronSettings, resolve
+from ..montecarlo.firing import firing_thresholds
 from ..montecarlo.trim import gain_trim
 from ..params import Device
 from ..physics.llgs import junction_resistance
@@ -47,23 +50,37 @@ from .settings import Timing
 from .tasks import Task, load_task
 from .train import TrainSettings, Weights, rate_predict, train
 
-__all__ = ["Study", "StudyResult", "neuron_models", "trims", "run_study"]
+__all__ = ["Study", "StudyResult", "neuron_models", "gate", "trims", "run_study"]
 
 Progress = Callable[[str, int, int], None]
 
 
 def trims(device: Device, devices: list[Device],
           progress: Callable[[int, int], None] | None = None) -> np.ndarray:
-    """Per-neuron input gains k_j = i_th(device j) / i_th(nominal) (dimensionless): the input times k_j
-    reaches the device's onset where the nominal input reaches the nominal onset
-    (:func:`mtjspice.montecarlo.trim.gain_trim`); 1 for a device with no onset below 2 mA."""
-    onsets = []
+    """Per-neuron input gains k_j = f(device j) / f(nominal) (dimensionless), f the firing threshold
+    (the mean of both signs') under the nominal circuit's clocked read, the circuit's threshold
+    (:mod:`mtjspice.montecarlo.firing`): the input times k_j fires device j where the nominal input
+    fires the nominal device (:func:`mtjspice.montecarlo.trim.gain_trim`); 1 for a device that does not
+    fire both signs below 3 times the nominal onset."""
+    settings = NeuronSettings()
+    i_th = onset_current(device)
+    nominal, _ = firing_thresholds(device, [], settings, i_th)
+    each = []
     for j, d in enumerate(devices):
-        onsets.append(onset_current(d))
+        each.append(firing_thresholds(device, [d], settings, i_th, nominal_threshold=nominal)[1][0])
         if progress is not None:
             progress(j + 1, len(devices))
-    k = gain_trim(np.array(onsets), onset_current(device))
-    return np.where(np.isfinite(k), k, 1.0)  # no onset below 2 mA: no gain reaches it, left untrimmed
+    k = gain_trim(np.array(each), nominal)
+    return np.where(np.isfinite(k), k, 1.0)  # no firing below 3 i_th: no gain reaches it, left untrimmed
+
+
+def gate(device: Device) -> float:
+    """The fitted LIF's gate (A): ``device``'s firing threshold, the mean of both signs', under the
+    default circuit's clocked read (:func:`mtjspice.montecarlo.firing.firing_thresholds`); its onset
+    when it does not fire both signs below 3 times the onset."""
+    i_th = onset_current(device)
+    f, _ = firing_thresholds(device, [], NeuronSettings(), i_th)
+    return f if math.isfinite(f) else i_th
 
 
 @dataclass(frozen=True)
@@ -129,10 +146,13 @@ class StudyResult:
 
 
 def neuron_models(device: Device, fitted: LIFParams, study: Study) -> tuple[LIFParams, dict[str, NeuronModel]]:
-    """The ideal LIF's parameters and the base models (ideal, fitted, device; module docstring)."""
+    """The ideal LIF's parameters and the base models (ideal, fitted, device; module docstring). The
+    fitted LIF's gate is the device's firing threshold under the circuit's clocked read (the mean of
+    both signs', :func:`gate`), not the fit's onset: the LIF has no clock, so with the onset as its gate
+    it would fire from about 1.2 x the onset where the device fires from about 1.45 x."""
     s = NeuronSettings()
     c = resolve(device, s)
-    fit = replace(fitted, u_th=s.u_th, t_ref=refractory_time(c), u_reset=0.0)
+    fit = replace(fitted, u_th=s.u_th, t_ref=refractory_time(c), u_reset=0.0, i_th=gate(device))
     ideal = replace(fit, i_th=0.0)
     i_read = c.v_read / (junction_resistance(device, 0.0) + c.r_ref + c.r_on)
     base = DeviceNeuron("device", device, c, i_read, seed=study.seed)
@@ -174,7 +194,7 @@ def run_study(device: Device, study: Study, progress: Progress | None = None) ->
         devs = spec.devices(device, study.seed, range(h + m))
         layers = {"hidden": devs[:h], "output": devs[h:]}
         plan.append(("variation", replace(base, name="variation", devices=layers), bars))
-        k = trims(device, devs, progress=stage("trim (onset of each device)"))
+        k = trims(device, devs, progress=stage("trim (firing threshold of each device)"))
         gains = {"hidden": k[:h], "output": k[h:]}
         plan.append(("variation_trim", replace(base, name="variation_trim", devices=layers, trims=gains), bars))
         c = base.circuit
