@@ -137,7 +137,7 @@ def test_exported_noisy_compact_library_runs_as_pasted(tmp_path: Path, capsys: p
 
 
 @pytest.mark.ngspice
-@pytest.mark.parametrize("model", ["macrospin", "compact"])
+@pytest.mark.parametrize("model", ["macrospin", pytest.param("compact", marks=pytest.mark.slow)])  # compact: a 10 s fit
 def test_exported_usage_lines_run_as_pasted(tmp_path: Path, capsys: pytest.CaptureFixture[str], model: str) -> None:
     out = tmp_path / "lib"
     assert main(["export", "orthogonal", "--model", model, "--out", str(out)]) == 0

@@ -115,6 +115,7 @@ def test_taper_is_a_geometry_parameter_refused_by_name(ortho_path) -> None:
     assert device_demag(tapered)[2] > device_demag(dev)[2] + 1e-3
 
 
+@pytest.mark.slow  # 7.5 s: exact factors of each taper for the comparison
 def test_a_batch_of_many_tapers_interpolates_close_to_exact(ortho_path) -> None:
     """Many distinct tapered geometries are read from a table at the median geometry: within 5 % of
     the exact change for W within 5 % of the median (the test computes three exactly)."""
