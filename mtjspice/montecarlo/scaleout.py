@@ -184,7 +184,7 @@ def run_chunks(task: Callable[[np.ndarray], Any], chunks: Sequence[np.ndarray], 
     """
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
         raise ParameterError("workers", workers, "an integer >= 1")
-    address = None if scheduler is None else reach_scheduler(scheduler)
+    address = None if scheduler is None else check_scheduler(scheduler)  # dask_client reaches it (once)
     n_workers = default_workers() if workers is None else workers
     done = 0
     if not chunks:
