@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 
 from mtjspice import load_device, simulate
-from mtjspice.analysis.window import WindowSpec, plane_grid, sweep_plane
+from mtjspice.characterize.window import WindowSpec, plane_grid, sweep_plane
 from mtjspice.errors import BreakdownWarning
 from mtjspice.stimulus import square_pulse
 

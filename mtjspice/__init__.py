@@ -17,9 +17,9 @@ PySpice, matplotlib, Dask, Optuna nor numba.
 """
 
 from ._version import __version__ as __version__
-from .analysis.devicefit import DeviceFit, fit_device, onset_current
 from .analysis.power import PowerSweep
-from .analysis.window import WindowMap, WindowSpec, sweep_plane
+from .characterize.devicefit import DeviceFit, fit_device, onset_current
+from .characterize.window import WindowMap, WindowSpec, sweep_plane
 from .circuits.array import ArraySettings, array_deck, run_array
 from .circuits.compact import compact_params, load_compact
 from .circuits.comparators import Comparator, comparator_kind, comparator_kinds, register_comparator

@@ -41,7 +41,7 @@ def test_every_package_says_what_it_holds() -> None:
     assert not _says_something(None)
 
 
-TIERS = ("mtjspice", "mtjspice.physics", "mtjspice.netlist", "mtjspice.analysis")
+TIERS = ("mtjspice", "mtjspice.physics", "mtjspice.netlist", "mtjspice.analysis", "mtjspice.characterize")
 
 
 def test_every_public_name_exists_once_in_each_tier() -> None:

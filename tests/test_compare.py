@@ -9,8 +9,8 @@ import pytest
 from conftest import MODELS
 
 import mtjspice as ms
-from mtjspice.analysis.compare import compare_designs
 from mtjspice.analysis.lif import load_params
+from mtjspice.characterize.compare import compare_designs
 from mtjspice.cli import main
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import mtjspice as ms
-from mtjspice.analysis.devicefit import onset_current
+from mtjspice.characterize.devicefit import onset_current
 from mtjspice.physics.llgs import junction_resistance
 
 

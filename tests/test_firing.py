@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import mtjspice as ms
-from mtjspice.analysis.onset import onset_current
+from mtjspice.characterize.onset import onset_current
 from mtjspice.circuits.settings import NeuronSettings
 from mtjspice.errors import ParameterError
 from mtjspice.montecarlo.firing import firing_threshold

@@ -10,7 +10,7 @@ import pytest
 from conftest import MODELS
 
 import mtjspice as ms
-from mtjspice.analysis.onset import onset_current, onset_hysteresis
+from mtjspice.characterize.onset import onset_current, onset_hysteresis
 from mtjspice.errors import BreakdownWarning, ParameterError
 
 
@@ -67,7 +67,7 @@ def test_driven_state_survives_far_below_the_onset(ortho):
 
 @pytest.mark.slow
 def test_fit_carries_the_onsets(ortho, tmp_path):
-    from mtjspice.analysis.devicefit import fit_device
+    from mtjspice.characterize.devicefit import fit_device
     from mtjspice.plots.fit import plot_fit
 
     with pytest.warns(BreakdownWarning, match=r"onset staircase 1\.\d+ V"):

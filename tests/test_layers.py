@@ -32,12 +32,14 @@ LAYERS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     (4, "results", ("mtjspice.results",)),
     (5, "sim", ("mtjspice.sim", "mtjspice.simoutput", "mtjspice.simprocess")),
     (6, "analysis", ("mtjspice.analysis.*",)),
-    (7, "circuits", ("mtjspice.circuits.*", "mtjspice.pyspice")),
-    (8, "io", ("mtjspice.io.*",)),
-    (8, "plots", ("mtjspice.plots.*",)),
-    (9, "experiments", ("mtjspice.montecarlo.*", "mtjspice.network.*", "mtjspice.design.*")),
-    (10, "cli", ("mtjspice.cli.*",)),
+    (7, "characterize", ("mtjspice.characterize.*",)),
+    (8, "circuits", ("mtjspice.circuits.*", "mtjspice.pyspice")),
+    (9, "io", ("mtjspice.io.*",)),
+    (9, "plots", ("mtjspice.plots.*",)),
+    (10, "experiments", ("mtjspice.montecarlo.*", "mtjspice.network.*", "mtjspice.design.*")),
+    (11, "cli", ("mtjspice.cli.*",)),
 )
+
 #: The public facade and ``python -m mtjspice``: above every layer, free to import any of them. No
 #: layered module imports the facade, not even for the version (that is :mod:`mtjspice._version`).
 TOP = ("mtjspice", "mtjspice.__main__")
@@ -282,7 +284,7 @@ def test_a_planted_climbing_import_inside_a_function_fails() -> None:
     assert layer_problems(module, imports(module.name), modules()) == []
     problems = layer_problems(module, found, modules())
     assert len(problems) == 1 and "inside a function" in problems[0]
-    assert "imports mtjspice.circuits.neuron (layer 7, circuits), a higher layer" in problems[0]
+    assert "imports mtjspice.circuits.neuron (layer 8, circuits), a higher layer" in problems[0]
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -460,7 +462,7 @@ HEAVY = ("PySpice", "matplotlib", "dask", "distributed", "optuna", "numba", "skl
 
 def test_import_is_light() -> None:
     # The top level and its three tiers of parts, each in a fresh interpreter.
-    for package in ("mtjspice", "mtjspice.physics", "mtjspice.netlist", "mtjspice.analysis"):
+    for package in ("mtjspice", "mtjspice.physics", "mtjspice.netlist", "mtjspice.analysis", "mtjspice.characterize"):
         code = f"import sys, {package}; print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
         res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
         assert res.stdout.strip() == "[]", f"importing {package} loads {res.stdout.strip()}"

@@ -10,7 +10,6 @@ import pytest
 from conftest import MODELS
 
 import mtjspice as ms
-from mtjspice.analysis.devicefit import device_spikes, fit_device, onset_current, random_signed_train
 from mtjspice.analysis.lif import (
     LIFParams,
     Spikes,
@@ -21,6 +20,7 @@ from mtjspice.analysis.lif import (
     spike_agreement,
 )
 from mtjspice.analysis.liffit import fit_lif
+from mtjspice.characterize.devicefit import device_spikes, fit_device, onset_current, random_signed_train
 from mtjspice.errors import BreakdownWarning, ParameterError
 from mtjspice.physics.llgs import junction_resistance
 

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import mtjspice as ms
-from mtjspice.analysis.onset import onset_current
+from mtjspice.characterize.onset import onset_current
 from mtjspice.cli import main
 from mtjspice.errors import ParameterError
 from mtjspice.io.outputs import OutputError

@@ -250,7 +250,7 @@ def test_gain_trim_matches_the_firing_threshold_not_the_onset() -> None:
     alpha x 0.88): the damping moves the firing threshold far more than the DC onset (measured: firing
     ratio 0.874, onset ratio 0.980), so the two criteria give k apart by more than 3 steps of the
     threshold's 2 % resolution."""
-    from mtjspice.analysis.onset import onset_current
+    from mtjspice.characterize.onset import onset_current
     from mtjspice.montecarlo.firing import FiringThreshold, firing_thresholds, mean_threshold
 
     spec = VariationSpec.parse("alpha=20%")

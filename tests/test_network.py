@@ -10,7 +10,7 @@ import pytest
 
 import mtjspice as ms
 from mtjspice.analysis.lif import LIFParams
-from mtjspice.analysis.onset import onset_current
+from mtjspice.characterize.onset import onset_current
 from mtjspice.circuits.neuron import run_neuron
 from mtjspice.cli import main
 from mtjspice.network import (

@@ -8,7 +8,7 @@ import pytest
 from conftest import MODELS
 
 import mtjspice as ms
-from mtjspice.analysis.window import (
+from mtjspice.characterize.window import (
     WindowSpec,
     boundaries,
     check_sample,

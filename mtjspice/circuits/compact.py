@@ -1,7 +1,7 @@
 """The compact MTJ's parameters: from the device's LIF fit (computed on demand and cached by the
 device's content), from a ``lif_params.json``, or per device; its thermal term; its range check.
 
-* :func:`compact_params` -- :func:`mtjspice.analysis.devicefit.fit_device` with the onset
+* :func:`compact_params` -- :func:`mtjspice.characterize.devicefit.fit_device` with the onset
   hysteresis (about 25 s for the shipped device), turned into a
   :class:`~mtjspice.netlist.compact.CompactMTJ`: tau_m, a1, R_m, u_rest and the up-sweep onset
   i_th from the fit, a2 refitted to the device's steady states over the validity range
@@ -33,8 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..analysis.devicefit import fit_device
 from ..analysis.lif import file_number, load_params
+from ..characterize.devicefit import fit_device
 from ..errors import BreakdownWarning, InputFileError, ParameterError
 from ..netlist.compact import CompactMTJ, CompactRangeWarning
 from ..params import Device
@@ -115,7 +115,7 @@ def steady_gain(device: Device, i_min: float, i_max: float, n: int = 8) -> float
 
 
 def compact_from_fit(fit, device: Device | None = None) -> CompactMTJ:  # type: ignore[no-untyped-def]
-    """A :class:`CompactMTJ` from a :class:`~mtjspice.analysis.devicefit.DeviceFit` (with hysteresis:
+    """A :class:`CompactMTJ` from a :class:`~mtjspice.characterize.devicefit.DeviceFit` (with hysteresis:
     i_down from its down-sweep onsets, else i_down = i_th). With ``device``, a2 is refitted to the
     device's steady states over the validity range (:func:`steady_gain`): the transient fit's least
     squares leaves the DC gain about 1.6 % low on the shipped device, and near the neuron's onset,

@@ -4,7 +4,7 @@ defaults derive from the device (:func:`resolve`).
 Defaults derived from the device (each can be overridden; ``None`` means "derive"):
 
 * ``i_th``: the onset current of the leaky-integrating regime (macrospin,
-  :func:`mtjspice.analysis.devicefit.onset_current`); about 0.38 mA for the shipped ``orthogonal`` device.
+  :func:`mtjspice.characterize.devicefit.onset_current`); about 0.38 mA for the shipped ``orthogonal`` device.
 * read current ``i_read = 0.25 i_th`` (always positive; below the onset, so a read alone does not
   move u, yet it is simulated and disturbs the magnet a little);
 * readout level at u = 0: ``v_mid = 0.65 vdd`` (the CMOS comparator's NMOS input pair needs a
@@ -37,7 +37,7 @@ import math
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from ..analysis.devicefit import onset_current
+from ..characterize.devicefit import onset_current
 from ..errors import ParameterError
 from ..netlist.compact import CompactMTJ
 from ..netlist.comparators import BehavioralComparator, CmosComparator

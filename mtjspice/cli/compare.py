@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from ..analysis.compare import compare_designs
+    from ..characterize.compare import compare_designs
     from ..errors import ParameterError
     from ..plots.compare import plot_comparison
 

@@ -38,8 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from ..analysis.devicefit import fit_device
     from ..analysis.lif import save_params
+    from ..characterize.devicefit import fit_device
     from ..errors import ParameterError
     from ..plots.fit import plot_fit
 

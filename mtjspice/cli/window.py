@@ -86,8 +86,8 @@ def run(args: argparse.Namespace) -> int:
             raise _PE(opt, given, "only with --yield")
     if args.points is None:
         args.points = 40
-    from ..analysis.window import REGIMES, WindowSpec, boundaries, plane_grid, sweep_plane, valid_count
     from ..budget import check_memory, warn_time
+    from ..characterize.window import REGIMES, WindowSpec, boundaries, plane_grid, sweep_plane, valid_count
     from ..device import LIMITS
     from ..errors import ParameterError
     from ..plots.window import plot_window

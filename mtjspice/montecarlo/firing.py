@@ -1,7 +1,7 @@
 """The firing threshold: the smallest DC input (A) at which a device fires, from rest, under the neuron
 circuit's own clocked read drive, for each sign; the circuit's threshold, beside the onset from rest.
 
-The onset (:func:`mtjspice.analysis.onset.onset_current`) is a property of the junction under a clean DC
+The onset (:func:`mtjspice.characterize.onset.onset_current`) is a property of the junction under a clean DC
 current. The circuit does not give it one: the read clock gates the input off during each read window
 and passes the read current instead (:func:`mtjspice.montecarlo.response.read_clock_current`), and the
 comparators fire where u = m.p passes the thresholds at a strobe. The nominal paper's device fires only

@@ -16,7 +16,7 @@ with every effect off:
   margin (1 - Ms(T_j) / Ms(T_amb));
 * taper: Ms |change of (Nx - Nz)|;
 * Oersted: the peak field at the pillar's rim, I / (pi (a + b)).
-Measured per row: the onset from rest of each sign (:func:`mtjspice.analysis.onset.onset_current`) and
+Measured per row: the onset from rest of each sign (:func:`mtjspice.characterize.onset.onset_current`) and
 the firing threshold of each sign under the row device's own nominal circuit
 (:func:`mtjspice.montecarlo.firing.firing_threshold`); the LIF's tau_m and a2 and the yield of a seeded
 device-level Monte Carlo with its Wilson interval (:mod:`mtjspice.montecarlo.budgetyield`).
@@ -29,7 +29,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..analysis.onset import onset_current
+from ..characterize.onset import onset_current
 from ..circuits.settings import NeuronSettings
 from ..constants import MU0
 from ..errors import BreakdownWarning, ParameterError

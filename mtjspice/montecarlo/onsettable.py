@@ -1,6 +1,6 @@
 """The onset current of many sampled devices from one table: an exact reduction of the macrospin model.
 
-Why a table. The onset of :func:`mtjspice.analysis.onset.onset_current` (the smallest DC step,
+Why a table. The onset of :func:`mtjspice.characterize.onset.onset_current` (the smallest DC step,
 applied at rest, after which u = m.p leaves 0) costs a bisection of simulations per device: fine
 for one device, too slow for 10^5 samples. But for the orthogonal design (p perpendicular to the
 easy axis) the onset depends on the sampled parameters through two numbers only.
@@ -28,7 +28,7 @@ or faster sees it as a few % shorter or longer, which only matters for the slowe
 
 g is computed once per run (:func:`onset_table`): the nominal device with Ku along its easy axis
 scanned to sweep q over a log grid (and alpha over a grid when alpha varies), each point's onset by
-a batched bisection with the same criterion as :func:`~mtjspice.analysis.onset.onset_current`. A
+a batched bisection with the same criterion as :func:`~mtjspice.characterize.onset.onset_current`. A
 sample's onset is then interpolated in (log q, alpha) (:meth:`OnsetTable.onset`); samples outside
 the table (q beyond its ends, or p not along the hard axis) get nan and say why in
 :meth:`OnsetTable.onset`'s ``inside`` mask.
@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..analysis.onset import ONSET_T_ON, responds
+from ..characterize.onset import ONSET_T_ON, responds
 from ..constants import KB, MU0
 from ..errors import ParameterError
 from ..params import Device

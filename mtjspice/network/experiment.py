@@ -14,7 +14,7 @@ Neuron models (:func:`neuron_models`):
 * ``variation`` / ``variation_trim`` -- every neuron its own device sampled from a
   :class:`~mtjspice.variation.VariationSpec` (0 K), without and with the per-neuron input-gain
   trim k_j = f(device j) / f(nominal), f the firing threshold under the circuit's clocked read
-  (:func:`trims`; before #26 the onset :func:`~mtjspice.analysis.onset.onset_current`);
+  (:func:`trims`; before #26 the onset :func:`~mtjspice.characterize.onset.onset_current`);
   the readout thresholds stay the nominal circuit's (shared rails);
 * ``variation_trim_readout`` -- the gain trim and, besides, each neuron's readout thresholds set
   from its own junction, t2(+-u_th) = v_read r_ref / (r_ref + R_j(+-u_th)) (a per-neuron
@@ -33,9 +33,9 @@ from typing import Any
 
 import numpy as np
 
-from ..analysis.devicefit import fit_device
 from ..analysis.lif import LIFParams
-from ..analysis.onset import onset_current
+from ..characterize.devicefit import fit_device
+from ..characterize.onset import onset_current
 from ..circuits.settings import NeuronSettings, resolve
 from ..montecarlo.firing import firing_thresholds
 from ..montecarlo.trim import gain_trim

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from .base import new_figure, save
 
 if TYPE_CHECKING:
-    from ..analysis.compare import Comparison
+    from ..characterize.compare import Comparison
 
 __all__ = ["plot_comparison"]
 

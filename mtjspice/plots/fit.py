@@ -12,8 +12,8 @@ from ..analysis.lif import lif_response
 from .base import NEGATIVE, POSITIVE, new_figure, save
 
 if TYPE_CHECKING:
-    from ..analysis.devicefit import DeviceFit
-    from ..analysis.onset import OnsetHysteresis
+    from ..characterize.devicefit import DeviceFit
+    from ..characterize.onset import OnsetHysteresis
 
 __all__ = ["plot_fit"]
 

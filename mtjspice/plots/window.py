@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..analysis.window import REGIMES
+from ..characterize.window import REGIMES
 from .base import new_figure, save
 
 if TYPE_CHECKING:
-    from ..analysis.window import WindowMap
+    from ..characterize.window import WindowMap
 
 __all__ = ["plot_window"]
 
@@ -27,7 +27,7 @@ def plot_window(wmap: WindowMap, path: str | Path, lines: dict[str, dict[str, An
     wmap : WindowMap
     path : PNG file.
     lines : dict, optional
-        Boundary fits as returned by :func:`mtjspice.analysis.window.boundaries`, drawn dashed.
+        Boundary fits as returned by :func:`mtjspice.characterize.window.boundaries`, drawn dashed.
     mark : (x, y), optional
         A point to star (m), in the map's x and y dimensions.
     """

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from ..analysis.lif import Spikes
 from ..errors import ParameterError
 from ..limits import warn_over_breakdown
 from ..params import Device
@@ -14,7 +15,6 @@ from ..physics.batch import DeviceBatch
 from ..physics.rest import initial_magnetization
 from ..physics.solver import simulate
 from ..stimulus import PWL
-from .lif import Spikes
 
 __all__ = ["device_spikes"]
 

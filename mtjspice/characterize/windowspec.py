@@ -1,4 +1,4 @@
-"""The standard test of the dimension design window (:mod:`mtjspice.analysis.window`): its
+"""The standard test of the dimension design window (:mod:`mtjspice.characterize.window`): its
 stimulus and criteria (:class:`WindowSpec`) and the classification of a sampled u(t)
 (:func:`classify`)."""
 

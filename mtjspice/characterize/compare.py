@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from ..analysis.lif import lif_response
+from ..analysis.liffit import LIFFit, fit_lif
 from ..errors import ParameterError
 from ..limits import warn_over_breakdown
 from ..params import Device
@@ -30,8 +32,6 @@ from ..physics.batch import DeviceBatch
 from ..physics.llgs import junction_resistance
 from ..physics.solver import simulate
 from .devicefit import membrane, random_signed_train
-from .lif import lif_response
-from .liffit import LIFFit, fit_lif
 
 __all__ = ["Comparison", "DesignResult", "best_lif", "compare_designs"]
 
@@ -122,7 +122,7 @@ def compare_designs(devices: list[Device], *, n_trains: int = 3, t_stop: float =
     t_stop : float
         Length (s).
     i_lo, i_hi : float
-        Input magnitudes (A), see :func:`mtjspice.analysis.devicefit.random_signed_train`.
+        Input magnitudes (A), see :func:`mtjspice.characterize.devicefit.random_signed_train`.
     """
     if not devices:
         raise ParameterError("devices", devices, "at least one device")

@@ -5,8 +5,8 @@ The chain (all with the batched deterministic solver, :func:`mtjspice.simulate`)
 1. :func:`onset_current` -- the DC current above which m.p leaves 0 from rest (bisection over
    batched DC runs, cached per device and settings): the gate ``i_th`` of
    :mod:`mtjspice.analysis.lif`, and the onset the neuron circuit derives its read current and
-   thresholds from. :func:`~mtjspice.analysis.onset.onset_hysteresis` adds the measured
-   down-sweep onset (from a driven state), both signs (:mod:`mtjspice.analysis.onset`).
+   thresholds from. :func:`~mtjspice.characterize.onset.onset_hysteresis` adds the measured
+   down-sweep onset (from a driven state), both signs (:mod:`mtjspice.characterize.onset`).
 2. :func:`training_runs` -- the fitting data: pulse trains of both signs at several amplitudes and
    random signed trains (:func:`random_signed_train`), each one device of one batch.
 3. :func:`fit_device` -- :func:`mtjspice.analysis.liffit.fit_lif` over all those runs at once
@@ -17,7 +17,7 @@ The chain (all with the batched deterministic solver, :func:`mtjspice.simulate`)
    voltage: the result carries the voltage over the validity range and the current at which the
    junction reaches its breakdown voltage, and warns once (:class:`BreakdownWarning`) when the
    runs passed it.
-4. :func:`device_spikes` (:mod:`mtjspice.analysis.devicespikes`) -- the device as a neuron with
+4. :func:`device_spikes` (:mod:`mtjspice.characterize.devicespikes`) -- the device as a neuron with
    an ideal reset circuit: when |u| reaches u_th a spike is recorded and m is put back to its
    initial state (its rest state) after the refractory time, as the ideal LIF resets u to
    u_reset = 0. Implemented event by event over horizons of a few ns, every trial of the batch
@@ -35,6 +35,8 @@ from typing import Any
 
 import numpy as np
 
+from ..analysis.lif import LIFParams, lif_response
+from ..analysis.liffit import LIFFit, fit_lif, goodness
 from ..errors import ParameterError
 from ..limits import warn_over_breakdown
 from ..params import Device
@@ -43,8 +45,6 @@ from ..physics.llgs import junction_resistance
 from ..physics.solver import simulate
 from ..stimulus import PWL, pulse_train, square_pulse
 from .devicespikes import device_spikes
-from .lif import LIFParams, lif_response
-from .liffit import LIFFit, fit_lif, goodness
 from .onset import OnsetHysteresis, membrane, onset_current, onset_hysteresis
 
 __all__ = [
@@ -162,7 +162,7 @@ class DeviceFit:
     v_max_training : float
         Largest junction voltage of the training runs (V).
     hysteresis : OnsetHysteresis or None
-        Up- and down-sweep onsets, both signs (:func:`~mtjspice.analysis.onset.onset_hysteresis`).
+        Up- and down-sweep onsets, both signs (:func:`~mtjspice.characterize.onset.onset_hysteresis`).
     """
 
     fit: LIFFit
@@ -248,7 +248,7 @@ def fit_device(device: Device, *, amplitudes: np.ndarray | None = None, n_random
     i_th : float, optional
         Input gate (A); default :func:`onset_current` of the device.
     hysteresis : bool
-        Measure the down-sweep onsets too (:func:`~mtjspice.analysis.onset.onset_hysteresis`, about 15 s).
+        Measure the down-sweep onsets too (:func:`~mtjspice.characterize.onset.onset_hysteresis`, about 15 s).
 
     Warns
     -----
