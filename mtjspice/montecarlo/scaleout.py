@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ParameterError
+from ..runoptions import scheduler_address
 
 __all__ = ["run_chunks", "default_workers", "require_distributed", "check_scheduler", "reach_scheduler", "dask_client"]
 
@@ -71,12 +72,9 @@ def require_distributed() -> Any:
 
 
 def check_scheduler(scheduler: str) -> str:
-    """``scheduler`` if it reads as a Dask scheduler address (ParameterError otherwise)."""
-    s = str(scheduler).strip()
-    if not s or any(c.isspace() for c in s) or not (s.startswith(("tcp://", "tls://", "inproc://", "ucx://"))
-                                                     or ":" in s):
-        raise ParameterError("scheduler", scheduler, "a Dask scheduler address such as tcp://127.0.0.1:8786")
-    return s
+    """``scheduler`` if it reads as a Dask scheduler address (ParameterError otherwise;
+    :func:`mtjspice.runoptions.scheduler_address`)."""
+    return scheduler_address(scheduler)
 
 
 def reach_scheduler(scheduler: str, timeout: float = CONNECT_TIMEOUT) -> str:
