@@ -11,13 +11,14 @@ and the seed only, never on the chunking or the number of workers.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ParameterError
 
-__all__ = ["RunOptions", "scheduler_address", "MAX_WORKERS", "MAX_CHUNK", "MAX_SEED"]
+__all__ = ["RunOptions", "scheduler_address", "default_workers", "MAX_WORKERS", "MAX_CHUNK", "MAX_SEED"]
 
 #: Largest number of worker processes a run may ask for.
 MAX_WORKERS = 1024
@@ -25,6 +26,14 @@ MAX_WORKERS = 1024
 MAX_CHUNK = 1_000_000
 #: Largest seed (numpy's SeedSequence entropy range used by the package).
 MAX_SEED = 2**63 - 1
+
+
+def default_workers() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def _whole(name: str, v: object, low: int, high: int) -> int:
@@ -73,9 +82,9 @@ class RunOptions:
     workers: int | None = None
     scheduler: str | None = None
     chunk: int = 5000
-    store: Path | None = None
+    store: str | Path | None = None
     reset: bool = False
-    progress: Callable[[int], object] | None = None
+    progress: Callable[[int], None] | None = None
 
     def __post_init__(self) -> None:
         _whole("seed", self.seed, 0, MAX_SEED)

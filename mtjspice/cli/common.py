@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..circuits.comparators import comparator_kinds
@@ -213,8 +214,8 @@ def add_run_arguments(p: argparse.ArgumentParser | argparse._ArgumentGroup, *, c
         p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
-def run_options(args: argparse.Namespace, *, progress: Callable[[int], object] | None = None,
-                store: object = None, reset: bool = False) -> RunOptions:
+def run_options(args: argparse.Namespace, *, progress: Callable[[int], None] | None = None,
+                store: str | Path | None = None, reset: bool = False) -> RunOptions:
     """The :class:`~mtjspice.runoptions.RunOptions` of the options :func:`add_run_arguments` added (and
     --seed where the command has it); ``workers`` is dropped when a scheduler is named."""
     from ..runoptions import RunOptions

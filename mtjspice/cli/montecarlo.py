@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import ParameterError, RunTimeoutError, printable
@@ -162,7 +163,7 @@ def _stored(store: Path) -> int:
     return stored_samples(store)
 
 
-def _write_parquet(cols: dict, path: Path) -> None:
+def _write_parquet(cols: Mapping, path: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 

@@ -117,7 +117,7 @@ def device_montecarlo(device: Device, spec: VariationSpec, samples: int, mc: Dev
     if opt.store is None:
         with tempfile.TemporaryDirectory(prefix="mtjspice-mc-") as tmp:
             return _run(device, spec, samples, mc, opt, table, Path(tmp) / "store")
-    return _run(device, spec, samples, mc, opt, table, opt.store)
+    return _run(device, spec, samples, mc, opt, table, Path(opt.store))
 
 
 def _run(device: Device, spec: VariationSpec, samples: int, mc: DeviceMC, opt: RunOptions, table: OnsetTable | None,

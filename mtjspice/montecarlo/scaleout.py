@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ParameterError
-from ..runoptions import scheduler_address
+from ..runoptions import default_workers, scheduler_address
 
 __all__ = ["run_chunks", "default_workers", "require_distributed", "check_scheduler", "reach_scheduler", "dask_client"]
 
@@ -51,14 +51,6 @@ CONNECT_TIMEOUT = 5.0
 #: that; one thread per numerical library, as Dask's default.
 _WORKER_ENVIRON = {"MALLOC_TRIM_THRESHOLD_": str(256 << 20), "MALLOC_MMAP_THRESHOLD_": str(64 << 20),
                    "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
-
-
-def default_workers() -> int:
-    """The number of cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def require_distributed() -> Any:
