@@ -37,11 +37,13 @@ from ..analysis.lif import LIFParams
 from ..characterize.devicefit import fit_device
 from ..characterize.onset import onset_current
 from ..circuits.settings import NeuronSettings, resolve
+from ..frame import Frame
 from ..montecarlo.firing import firing_thresholds
 from ..montecarlo.trim import gain_trim
 from ..params import Device
 from ..physics.llgs import junction_resistance
 from ..variation import VariationSpec
+from .accuracy import accuracy_frame
 from .circuit import CircuitRun, run_circuit
 from .infer import Crossbars, NetworkRun, deploy, run_network
 from .neurons import DeviceNeuron, LIFNeuron, NeuronModel, refractory_time
@@ -143,6 +145,11 @@ class StudyResult:
     circuit: CircuitRun | None
     tuned_weights: Weights | None
     i_breakdown: float = float("inf")
+
+    def to_frame(self) -> Frame:
+        """The accuracy of every neuron model (and the ngspice run), one row each, as ``accuracy.csv``
+        holds it (:data:`mtjspice.network.accuracy.ACCURACY_COLUMNS`: percentages in %, times in s, V)."""
+        return accuracy_frame(self)
 
 
 def neuron_models(device: Device, fitted: LIFParams, study: Study) -> tuple[LIFParams, dict[str, NeuronModel]]:

@@ -1,0 +1,154 @@
+"""Typed results and their tables: each result's ``to_frame()`` holds the same columns, units and values
+as the CSV file the command line writes for the same run; the run options refuse bad values by name."""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import mtjspice as ms
+from mtjspice.characterize.window import WINDOW_UNITS, sweep_plane
+from mtjspice.cli import main
+from mtjspice.errors import ParameterError
+from mtjspice.frame import Frame
+from mtjspice.io.columns import WINDOW
+from mtjspice.montecarlo.circuit import CircuitMC
+from mtjspice.montecarlo.circuitrun import circuit_montecarlo
+from mtjspice.montecarlo.device import DeviceMC
+from mtjspice.montecarlo.robust import DesignPlane, robust_table, yield_map
+from mtjspice.montecarlo.run import device_montecarlo
+from mtjspice.runoptions import RunOptions
+from mtjspice.variation import VariationSpec
+
+SIGMA = "L=1n,W=1n"
+
+
+def read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    return rows[0], rows[1:]
+
+
+def units_of(folder: Path, name: str) -> dict[str, str]:
+    with open(folder / "columns.csv", newline="", encoding="utf-8") as fh:
+        return {r["column"]: r["unit"] for r in csv.DictReader(fh) if r["file"] == name}
+
+
+def assert_frame_is_csv(frame: Frame, folder: Path, name: str, columns: list[str] | None = None) -> None:
+    """Names in order, units as columns.csv gives them, every value as written (10 digits; empty = nan)."""
+    header, rows = read_csv(folder / name)
+    names = list(frame.names) if columns is None else columns
+    assert (header if columns is None else [h for h in header if h in names]) == names
+    units = units_of(folder, name)
+    assert {k: frame.units[k] for k in names} == {k: units[k] for k in names}
+    assert len(frame) == len(rows) > 0
+    for k in names:
+        cells = [r[header.index(k)] for r in rows]
+        got = frame[k]
+        if got.dtype == object:
+            assert [str(v) for v in got] == cells, k
+        else:
+            want = np.array([math.nan if c == "" else float(c) for c in cells])
+            np.testing.assert_allclose(np.asarray(got, float), want, rtol=1e-9, atol=0, equal_nan=True, err_msg=k)
+
+
+@pytest.mark.ngspice
+@pytest.mark.slow
+def test_montecarlo_frames_are_the_csv_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """samples.csv and circuit.csv against device_montecarlo's and circuit_montecarlo's frames of the same run."""
+    out = tmp_path / "mc"
+    assert main(["montecarlo", "orthogonal", "--samples", "20", "--sigma", SIGMA, "--workers", "1", "--quiet", "--circuit",
+                 "2", "--circuit-t-stop", "10n", "--out", str(out)]) == 0
+    capsys.readouterr()
+    dev, spec = ms.load_device("orthogonal"), VariationSpec.parse(SIGMA)
+    res = device_montecarlo(dev, spec, 20, DeviceMC(), RunOptions(workers=1))
+    frame = res.to_frame()
+    assert_frame_is_csv(frame, out, "samples.csv")
+    assert frame.units["i_th"] == "A" and frame.units["regime"] == "" and frame["usable"].dtype == np.int64
+    circ = circuit_montecarlo(dev, spec, 2, CircuitMC(t_stop=10e-9), RunOptions(workers=1),
+                              onsets=np.asarray(res.columns["i_th"], float)[:2])
+    cf = circ.to_frame()
+    assert_frame_is_csv(cf, out, "circuit.csv", columns=list(cf.names))  # the untrimmed run's columns
+    assert cf.units["energy_per_spike"] == "J" and circ.yield_fraction == pytest.approx(float(np.mean(cf["ok"])))
+
+
+@pytest.mark.slow
+def test_yield_map_frame_is_the_csv_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "y"
+    assert main(["window", "orthogonal", "--yield", "--plane", "Ku,L", "--Ku-range", "0", "30000", "--L-range", "44n",
+                 "46n", "--points", "2", "--samples", "6", "--sigma", SIGMA, "--workers", "1", "--quiet",
+                 "--out", str(out)]) == 0
+    capsys.readouterr()
+    dev, spec = ms.load_device("orthogonal"), VariationSpec.parse(SIGMA)
+    plane = DesignPlane("Ku", np.array([0.0, 3e4]), "L", np.array([44e-9, 45e-9, 46e-9]))  # the CLI adds the nominal L
+    ym = yield_map(dev, spec, plane, 6, DeviceMC(), RunOptions(workers=1), table=robust_table(dev, spec))
+    frame = ym.to_frame()
+    assert_frame_is_csv(frame, out, "yield_map.csv")
+    assert frame.units["RA"] == "Ohm m^2" and frame.units["Ku"] == "J/m^3" and len(frame) == 6
+
+
+def test_window_frame_is_the_csv_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "w"
+    assert main(["window", "orthogonal", "--fix", "T", "--points", "3", "--workers", "1", "--quiet",
+                 "--out", str(out)]) == 0
+    capsys.readouterr()
+    wmap = sweep_plane(ms.load_device("orthogonal"), "T", points=3, options=RunOptions(workers=1))
+    frame = wmap.to_frame()
+    assert_frame_is_csv(frame, out, "window.csv")
+    assert WINDOW_UNITS == {k: WINDOW[k].unit for k in WINDOW_UNITS}
+    assert sum(wmap.counts()[r] for r in ("under", "lif", "over")) == len(frame)
+
+
+@pytest.mark.parametrize("kw, name", [
+    ({"seed": -1}, "seed"), ({"seed": True}, "seed"), ({"seed": 2**63}, "seed"), ({"workers": 0}, "workers"),
+    ({"workers": 2.0}, "workers"), ({"workers": 5000}, "workers"), ({"scheduler": "no address"}, "scheduler"),
+    ({"scheduler": ""}, "scheduler"), ({"chunk": 0}, "chunk"), ({"chunk": "10"}, "chunk"), ({"store": ""}, "store"),
+    ({"store": 3}, "store"), ({"reset": "yes"}, "reset"), ({"progress": 3}, "progress"),
+])
+def test_run_options_refuse_bad_values_by_name(kw: dict[str, object], name: str) -> None:
+    with pytest.raises(ParameterError) as info:
+        RunOptions(**kw)  # type: ignore[arg-type]
+    text = str(info.value)
+    assert info.value.name == name and text.startswith(f"{name}: got {kw[name]!r}; allowed: ") and "\n" not in text
+
+
+def test_run_options_keep_good_values() -> None:
+    seen: list[int] = []
+    o = RunOptions(seed=7, workers=2, scheduler=" tcp://127.0.0.1:8786 ", chunk=10, store="here", reset=True,
+                   progress=seen.append)
+    assert o.scheduler == "tcp://127.0.0.1:8786" and o.store == Path("here") and o.local_workers is None
+    assert RunOptions(workers=3).local_workers == 3
+
+
+def test_results_refuse_options_of_another_type() -> None:
+    dev = ms.load_device("orthogonal")
+    with pytest.raises(ParameterError, match="^options: .*a RunOptions$"):
+        device_montecarlo(dev, VariationSpec.parse(SIGMA), 5, options={"workers": 1})  # type: ignore[arg-type]
+    with pytest.raises(ParameterError, match="^plane: "):
+        yield_map(dev, VariationSpec.parse(SIGMA), ("L", [45e-9], "W", [10e-9]))  # type: ignore[arg-type]
+    with pytest.raises(ParameterError, match="^y: "):
+        DesignPlane("L", np.array([45e-9]), "W", np.array([]))
+
+
+def test_frame_checks_its_columns_and_converts() -> None:
+    f = Frame({"t": np.array([1.0, 2.0]), "n": np.array([1, 2])}, {"t": "s", "n": "1"})
+    assert f.names == ("t", "n") and len(f) == 2 and list(f.rows()) == [(1.0, 1), (2.0, 2)]
+    assert f.renamed("_x", keep=("n",)).names == ("t_x", "n")
+    assert f.join(Frame({"v": np.array([3.0, 4.0])}, {"v": "V"})).units == {"t": "s", "n": "1", "v": "V"}
+    with pytest.raises(ParameterError, match="^columns: "):
+        Frame({"t": np.zeros(2), "n": np.zeros(3)}, {"t": "s", "n": "1"})
+    with pytest.raises(ParameterError, match="^units: "):
+        Frame({"t": np.zeros(2)}, {})
+    with pytest.raises(ParameterError, match="^column: "):
+        f["x"]
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        with pytest.raises(ParameterError, match="pip install pandas"):
+            f.to_pandas()
+    else:  # pragma: no cover - pandas is not installed with the test extra
+        assert list(f.to_pandas().columns) == ["t", "n"]
