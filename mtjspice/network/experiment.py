@@ -29,7 +29,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import numpy as np
 
@@ -40,6 +39,7 @@ from ..circuits.settings import NeuronSettings, resolve
 from ..frame import Frame
 from ..montecarlo.firing import firing_thresholds
 from ..montecarlo.trim import gain_trim
+from ..netlist.compact import CompactMTJ
 from ..params import Device
 from ..physics.llgs import junction_resistance
 from ..variation import VariationSpec
@@ -125,7 +125,7 @@ class Study:
     training: TrainSettings = field(default_factory=TrainSettings)
     lif: LIFParams | None = None
     mtj: str = "macrospin"
-    compact: Any = None
+    compact: CompactMTJ | None = None
 
 
 @dataclass(frozen=True)
