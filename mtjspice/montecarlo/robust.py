@@ -212,7 +212,9 @@ def _design_task(device: Device, spec: VariationSpec, seed: int, samples: int, m
 def yield_map(device: Device, spec: VariationSpec, plane: DesignPlane, samples: int = 200, mc: DeviceMC | None = None,
               options: RunOptions | None = None, *, table: OnsetTable | None = None,
               ra_min: float = 0.1e-12) -> YieldMap:
-    """The yield of every design of ``plane`` (module docstring).
+    """The yield of every design of ``plane`` (module docstring). Designs run as tasks
+    (:func:`~mtjspice.montecarlo.scaleout.run_chunks`: here for one worker, else on a Dask cluster), one
+    row of the grid per task.
 
     Parameters
     ----------
@@ -232,9 +234,7 @@ def yield_map(device: Device, spec: VariationSpec, plane: DesignPlane, samples: 
         A precomputed onset table (default :func:`robust_table`).
     ra_min : float
         Thinnest barrier a design may have (Ohm m^2).
-
-    Designs run as tasks (:func:`~mtjspice.montecarlo.scaleout.run_chunks`: here for one worker,
-    else on a Dask cluster), one row of the grid per task."""
+    """
     mc = DeviceMC() if mc is None else mc
     opt = RunOptions() if options is None else options
     if not isinstance(opt, RunOptions):

@@ -87,7 +87,8 @@ def manifest(device: Device, spec: VariationSpec, seed: int, samples: int, mc: D
 
 def device_montecarlo(device: Device, spec: VariationSpec, samples: int, mc: DeviceMC | None = None,
                       options: RunOptions | None = None, *, table: OnsetTable | None = None) -> MonteCarloResult:
-    """Run (or resume) ``samples`` samples of ``spec`` around ``device``.
+    """Run (or resume) ``samples`` samples of ``spec`` around ``device``; :mod:`mtjspice.montecarlo.device`
+    gives the columns.
 
     Parameters
     ----------
@@ -105,8 +106,7 @@ def device_montecarlo(device: Device, spec: VariationSpec, samples: int, mc: Dev
         unless ``options.reset``; with no store the chunks go to a temporary folder.
     table : OnsetTable, optional
         A precomputed onset table (default: computed for the device and the spread of alpha).
-
-    See :mod:`mtjspice.montecarlo.device` for the columns."""
+    """
     mc = DeviceMC() if mc is None else mc
     opt = RunOptions() if options is None else options
     if not isinstance(opt, RunOptions):
