@@ -152,3 +152,27 @@ def test_frame_checks_its_columns_and_converts() -> None:
             f.to_pandas()
     else:  # pragma: no cover - pandas is not installed with the test extra
         assert list(f.to_pandas().columns) == ["t", "n"]
+
+
+def test_array_job_refuses_bad_values_by_name() -> None:
+    from mtjspice.circuits.array import ArrayJob
+
+    job = ArrayJob([[1e-3, -1e-3]], [0.3], 10e-9, np.int64(4))  # type: ignore[arg-type]
+    assert job.shape == (1, 2) and job.inputs == (0.3,) and job.input_events == 4
+    for kw, name in (({"weights": np.zeros(3)}, "weights"), ({"weights": [[math.nan]]}, "weights"),
+                     ({"inputs": "0.3"}, "inputs"), ({"t_stop": 0.0}, "t_stop"), ({"t_stop": math.inf}, "t_stop"),
+                     ({"input_events": -1}, "input_events"), ({"input_events": 1.5}, "input_events")):
+        args = {"weights": [[1e-3]], "inputs": [0.3], "t_stop": 10e-9, **kw}
+        with pytest.raises(ParameterError) as info:
+            ArrayJob(**args)  # type: ignore[arg-type]
+        assert info.value.name == name and "\n" not in str(info.value)
+
+
+def test_montecarlo_result_gives_its_yield_as_attributes() -> None:
+    dev = ms.load_device("orthogonal")
+    res = device_montecarlo(dev, VariationSpec.parse(SIGMA), 8, DeviceMC(t_on=3e-9, t_relax=2e-9, t_stop=6e-9, trim=False),
+                            RunOptions(workers=1, seed=2))
+    k = int(np.sum(res.to_frame()["usable"]))
+    assert res.yield_fraction == k / 8 and res.n == 8
+    lo, hi = res.yield_ci95
+    assert lo <= res.yield_fraction <= hi and 0 <= lo and hi <= 1

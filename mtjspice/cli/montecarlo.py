@@ -193,7 +193,7 @@ def _circuit(args: argparse.Namespace, device, spec, result):  # type: ignore[no
     frame = base.to_frame()
     ok = base.ok
     pred = np.asarray(result.columns["usable"], bool)[:k]
-    out = {"neurons": k, "yield": base.yield_fraction, "yield_ci95": wilson(int(ok.sum()), k),
+    out = {"neurons": k, "yield": base.yield_fraction, "yield_ci95": base.yield_ci95,
            "device_level_yield_same_samples": float(pred.mean()),
            "device_level_yield_same_samples_ci95": wilson(int(pred.sum()), k), "agreement": float(np.mean(ok == pred)),
            "offset_sigma": args.offset, "temperature": args.temperature, "t_stop": args.circuit_t_stop}
@@ -202,9 +202,8 @@ def _circuit(args: argparse.Namespace, device, spec, result):  # type: ignore[no
     if not args.no_trim:
         for trim, tag in (("reference", "ref"), ("gain+reference", "trim")):
             rt = run(trim)
-            okt = rt.ok
             out[f"yield_{tag}"] = rt.yield_fraction
-            out[f"yield_{tag}_ci95"] = wilson(int(okt.sum()), k)
+            out[f"yield_{tag}_ci95"] = rt.yield_ci95
             frame = frame.join(rt.to_frame().renamed(f"_{tag}"))
         pref = np.asarray(result.columns["usable_ref"], bool)[:k]
         out["device_level_yield_ref_same_samples"] = float(np.mean(pref))

@@ -20,6 +20,7 @@ from ..runoptions import RunOptions
 from ..variation import VariationSpec
 from .circuit import CircuitMC, circuit_chunk
 from .columns import circuit_columns
+from .run import wilson
 from .scaleout import default_workers
 
 __all__ = ["CircuitMCResult", "circuit_montecarlo"]
@@ -58,6 +59,11 @@ class CircuitMCResult:
     def yield_fraction(self) -> float:
         """The circuit yield: the fraction of neurons that work (0 to 1)."""
         return float(self.ok.mean()) if self.n else float("nan")
+
+    @property
+    def yield_ci95(self) -> tuple[float, float]:
+        """95 % Wilson score interval of :attr:`yield_fraction`."""
+        return wilson(int(self.ok.sum()), self.n)
 
     def to_frame(self) -> Frame:
         """The rows of ``circuit.csv`` for this trim: every column with its unit, flags as 0/1."""

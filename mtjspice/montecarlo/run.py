@@ -68,6 +68,21 @@ class MonteCarloResult:
         """Number of samples."""
         return int(self.columns["index"].size)
 
+    @property
+    def usable(self) -> np.ndarray:
+        """(n,) bool: each sample works in the nominal circuit (the yield's numerator)."""
+        return np.asarray(self.columns["usable"], bool)
+
+    @property
+    def yield_fraction(self) -> float:
+        """The device-level yield: the usable fraction of the samples (0 to 1)."""
+        return float(self.usable.mean())
+
+    @property
+    def yield_ci95(self) -> tuple[float, float]:
+        """95 % Wilson score interval of :attr:`yield_fraction`."""
+        return wilson(int(self.usable.sum()), self.n)
+
     def to_frame(self) -> Frame:
         """Every sample's row, as ``samples.csv`` and ``samples.parquet`` hold it: the columns of
         :func:`~mtjspice.montecarlo.columns.sample_columns` with their units, coded values as words
