@@ -130,8 +130,34 @@ class Study:
 
 @dataclass(frozen=True)
 class StudyResult:
-    """Everything a study produced (see :class:`Study`); ``i_breakdown`` is the smallest DC current
-    (A) at which the device neuron's junction passes its breakdown voltage within the window."""
+    """Everything a study produced (see :class:`Study`). :meth:`to_frame` gives the accuracy table.
+
+    Attributes
+    ----------
+    study : Study
+        What was run.
+    task : Task
+        The data set and its seeded split.
+    fitted, ideal : LIFParams
+        The device's fitted LIF (SI units: s, Ohm, 1/V, A) and the ideal LIF (no gate).
+    curves : dict of str to RateCurve
+        Firing rate (Hz) against input current (A) of the ideal LIF and the device neuron.
+    weights : Weights
+        The trained weights (before deployment).
+    bars : Crossbars
+        The deployed crossbars' conductances (S).
+    rate_accuracy : float
+        Accuracy (0 to 1) of the rate model the training optimises, on the test split.
+    runs : list of NetworkRun
+        One run per neuron model (accuracy 0 to 1, spike counts, wall time in s, junction voltage in V).
+    circuit : CircuitRun or None
+        The ngspice network on the first test images (None when not run).
+    tuned_weights : Weights or None
+        The weights fine-tuned with the device's rate curve (None when not fine-tuned).
+    i_breakdown : float
+        The smallest DC current (A) at which the device neuron's junction passes its breakdown voltage
+        within the window.
+    """
 
     study: Study
     task: Task
