@@ -20,25 +20,25 @@ ROOT = Path(__file__).resolve().parent.parent
 # (what, file, original text, planted text, fast tests that should notice)
 BUGS = [
     ("sign of the alpha a_J term in llgs_rhs flipped", "mtjspice/physics/llgs.py",
-     "B = H - alpha * aJp", "B = H + alpha * aJp", ["tests/test_references.py", "tests/test_llgs.py"]),
+     "B = H - alpha * aJp", "B = H + alpha * aJp", ["tests/physics/test_references.py", "tests/physics/test_llgs.py"]),
     ("sign of the alpha a_J term in the netlist's polynomials flipped", "mtjspice/netlist/mtj.py",
      "b = [h[i] - a * (alpha * p[i]) for i in range(3)]", "b = [h[i] + a * (alpha * p[i]) for i in range(3)]",
-     ["tests/test_references.py"]),
+     ["tests/physics/test_references.py"]),
     ("half the height in the elliptic-cylinder demag", "mtjspice/physics/demag.py",
      "return elliptic_cylinder_factors(L_ / 2.0, W_ / 2.0, T_)",
-     "return elliptic_cylinder_factors(L_ / 2.0, W_ / 2.0, T_ / 2.0)", ["tests/test_references.py", "tests/test_demag.py"]),
+     "return elliptic_cylinder_factors(L_ / 2.0, W_ / 2.0, T_ / 2.0)", ["tests/physics/test_references.py", "tests/physics/test_demag.py"]),
     ("the ground switch's term dropped from the neuron energy", "mtjspice/analysis/energy.py",
-     " + v2 * v2 / c.r_ref + v2 * i_gnd)", " + v2 * v2 / c.r_ref)", ["tests/test_energy_reference.py"]),
+     " + v2 * v2 / c.r_ref + v2 * i_gnd)", " + v2 * v2 / c.r_ref)", ["tests/analysis/test_energy_reference.py"]),
     ("spike times taken on falling edges", "mtjspice/analysis/spikes.py",
      "        up, _ = crossings(wave.t, wave[probe.vector], vdd / 2)\n        rows",
-     "        _, up = crossings(wave.t, wave[probe.vector], vdd / 2)\n        rows", ["tests/test_spikes_unit.py"]),
+     "        _, up = crossings(wave.t, wave[probe.vector], vdd / 2)\n        rows", ["tests/analysis/test_spikes_unit.py"]),
     ("the device Monte Carlo verdict without the breakdown condition", "mtjspice/montecarlo/verdict.py",
-     "& np.asarray(relaxed, bool) & ~breakdown)", "& np.asarray(relaxed, bool))", ["tests/test_verdicts.py"]),
+     "& np.asarray(relaxed, bool) & ~breakdown)", "& np.asarray(relaxed, bool))", ["tests/montecarlo/test_verdicts.py"]),
     ("the circuit Monte Carlo verdict without the breakdown condition", "mtjspice/montecarlo/verdict.py",
-     "            & ~np.asarray(breakdown, bool))", "            )", ["tests/test_verdicts.py"]),
+     "            & ~np.asarray(breakdown, bool))", "            )", ["tests/montecarlo/test_verdicts.py"]),
     ("the netlist expression validator opened to ; $ ' \" { }", "mtjspice/netlist/safe.py",
      '_EXPR = re.compile(r"[A-Za-z0-9_ .,()+*/^<>-]{1,100000}")',
-     '_EXPR = re.compile(r"[A-Za-z0-9_ .,()+*/^<>;$\'\\"{}-]{1,100000}")', ["tests/test_netlist_safety.py"]),
+     '_EXPR = re.compile(r"[A-Za-z0-9_ .,()+*/^<>;$\'\\"{}-]{1,100000}")', ["tests/netlist/test_netlist_safety.py"]),
 ]
 
 

@@ -6,7 +6,9 @@ import csv
 import math
 
 import pytest
-from test_outputs_reference import check_folder
+from conftest import sibling_module
+
+check_folder = sibling_module("io/test_outputs_reference.py").check_folder
 
 import mtjspice as ms
 from mtjspice.cli import main
