@@ -15,13 +15,13 @@ import numpy as np
 import pytest
 from conftest import sibling_module
 
-_refs = sibling_module("physics/test_references.py")
-MU0, _reference_demag, landau_lifshitz, spin_torque_field = (
-    _refs.MU0, _refs._reference_demag, _refs.landau_lifshitz, _refs.spin_torque_field)
-
 import mtjspice as ms
 from mtjspice.netlist import mtj as M
 from mtjspice.netlist.render import render_subckt
+
+_refs = sibling_module("physics/test_references.py")
+MU0, _reference_demag, landau_lifshitz, spin_torque_field = (
+    _refs.MU0, _refs._reference_demag, _refs.landau_lifshitz, _refs.spin_torque_field)
 
 
 def _reference_f(dev: ms.Device, m: np.ndarray, current: np.ndarray, s: np.ndarray) -> np.ndarray:
