@@ -1,5 +1,5 @@
-"""Typed results and their tables: each result's ``to_frame()`` holds the same columns, units and values
-as the CSV file the command line writes for the same run; the run options refuse bad values by name."""
+"""The Monte Carlo's typed results: each ``to_frame()`` holds the same columns, units and values as the
+CSV file the command line writes for the same run (samples.csv, circuit.csv, yield_map.csv)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,9 @@ import numpy as np
 import pytest
 
 import mtjspice as ms
-from mtjspice.characterize.window import WINDOW_UNITS, sweep_plane
 from mtjspice.cli import main
 from mtjspice.errors import ParameterError
 from mtjspice.frame import Frame
-from mtjspice.io.columns import WINDOW
 from mtjspice.montecarlo.circuit import CircuitMC
 from mtjspice.montecarlo.circuitrun import circuit_montecarlo
 from mtjspice.montecarlo.device import DeviceMC
@@ -33,9 +31,11 @@ def read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
     return rows[0], rows[1:]
 
 
+
 def units_of(folder: Path, name: str) -> dict[str, str]:
     with open(folder / "columns.csv", newline="", encoding="utf-8") as fh:
         return {r["column"]: r["unit"] for r in csv.DictReader(fh) if r["file"] == name}
+
 
 
 def assert_frame_is_csv(frame: Frame, folder: Path, name: str, columns: list[str] | None = None) -> None:
@@ -54,6 +54,7 @@ def assert_frame_is_csv(frame: Frame, folder: Path, name: str, columns: list[str
         else:
             want = np.array([math.nan if c == "" else float(c) for c in cells])
             np.testing.assert_allclose(np.asarray(got, float), want, rtol=1e-9, atol=0, equal_nan=True, err_msg=k)
+
 
 
 @pytest.mark.ngspice
@@ -76,6 +77,7 @@ def test_montecarlo_frames_are_the_csv_files(tmp_path: Path, capsys: pytest.Capt
     assert cf.units["energy_per_spike"] == "J" and circ.yield_fraction == pytest.approx(float(np.mean(cf["ok"])))
 
 
+
 @pytest.mark.slow
 def test_yield_map_frame_is_the_csv_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "y"
@@ -91,38 +93,6 @@ def test_yield_map_frame_is_the_csv_file(tmp_path: Path, capsys: pytest.CaptureF
     assert frame.units["RA"] == "Ohm m^2" and frame.units["Ku"] == "J/m^3" and len(frame) == 6
 
 
-def test_window_frame_is_the_csv_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    out = tmp_path / "w"
-    assert main(["window", "orthogonal", "--fix", "T", "--points", "3", "--workers", "1", "--quiet",
-                 "--out", str(out)]) == 0
-    capsys.readouterr()
-    wmap = sweep_plane(ms.load_device("orthogonal"), "T", points=3, options=RunOptions(workers=1))
-    frame = wmap.to_frame()
-    assert_frame_is_csv(frame, out, "window.csv")
-    assert WINDOW_UNITS == {k: WINDOW[k].unit for k in WINDOW_UNITS}
-    assert sum(wmap.counts()[r] for r in ("under", "lif", "over")) == len(frame)
-
-
-@pytest.mark.parametrize("kw, name", [
-    ({"seed": -1}, "seed"), ({"seed": True}, "seed"), ({"seed": 2**63}, "seed"), ({"workers": 0}, "workers"),
-    ({"workers": 2.0}, "workers"), ({"workers": 5000}, "workers"), ({"scheduler": "no address"}, "scheduler"),
-    ({"scheduler": ""}, "scheduler"), ({"chunk": 0}, "chunk"), ({"chunk": "10"}, "chunk"), ({"store": ""}, "store"),
-    ({"store": 3}, "store"), ({"reset": "yes"}, "reset"), ({"progress": 3}, "progress"),
-])
-def test_run_options_refuse_bad_values_by_name(kw: dict[str, object], name: str) -> None:
-    with pytest.raises(ParameterError) as info:
-        RunOptions(**kw)  # type: ignore[arg-type]
-    text = str(info.value)
-    assert info.value.name == name and text.startswith(f"{name}: got {kw[name]!r}; allowed: ") and "\n" not in text
-
-
-def test_run_options_keep_good_values() -> None:
-    seen: list[int] = []
-    o = RunOptions(seed=7, workers=2, scheduler=" tcp://127.0.0.1:8786 ", chunk=10, store="here", reset=True,
-                   progress=seen.append)
-    assert o.scheduler == "tcp://127.0.0.1:8786" and o.store == Path("here") and o.local_workers is None
-    assert RunOptions(workers=3).local_workers == 3
-
 
 def test_results_refuse_options_of_another_type() -> None:
     dev = ms.load_device("orthogonal")
@@ -134,39 +104,6 @@ def test_results_refuse_options_of_another_type() -> None:
         DesignPlane("L", np.array([45e-9]), "W", np.array([]))
 
 
-def test_frame_checks_its_columns_and_converts() -> None:
-    f = Frame({"t": np.array([1.0, 2.0]), "n": np.array([1, 2])}, {"t": "s", "n": "1"})
-    assert f.names == ("t", "n") and len(f) == 2 and list(f.rows()) == [(1.0, 1), (2.0, 2)]
-    assert f.renamed("_x", keep=("n",)).names == ("t_x", "n")
-    assert f.join(Frame({"v": np.array([3.0, 4.0])}, {"v": "V"})).units == {"t": "s", "n": "1", "v": "V"}
-    with pytest.raises(ParameterError, match="^columns: "):
-        Frame({"t": np.zeros(2), "n": np.zeros(3)}, {"t": "s", "n": "1"})
-    with pytest.raises(ParameterError, match="^units: "):
-        Frame({"t": np.zeros(2)}, {})
-    with pytest.raises(ParameterError, match="^column: "):
-        f["x"]
-    try:
-        import pandas  # noqa: F401
-    except ImportError:
-        with pytest.raises(ParameterError, match="pip install pandas"):
-            f.to_pandas()
-    else:  # pragma: no cover - pandas is not installed with the test extra
-        assert list(f.to_pandas().columns) == ["t", "n"]
-
-
-def test_array_job_refuses_bad_values_by_name() -> None:
-    from mtjspice.circuits.array import ArrayJob
-
-    job = ArrayJob([[1e-3, -1e-3]], [0.3], 10e-9, np.int64(4))  # type: ignore[arg-type]
-    assert job.shape == (1, 2) and job.inputs == (0.3,) and job.input_events == 4
-    for kw, name in (({"weights": np.zeros(3)}, "weights"), ({"weights": [[math.nan]]}, "weights"),
-                     ({"inputs": "0.3"}, "inputs"), ({"t_stop": 0.0}, "t_stop"), ({"t_stop": math.inf}, "t_stop"),
-                     ({"input_events": -1}, "input_events"), ({"input_events": 1.5}, "input_events")):
-        args = {"weights": [[1e-3]], "inputs": [0.3], "t_stop": 10e-9, **kw}
-        with pytest.raises(ParameterError) as info:
-            ArrayJob(**args)  # type: ignore[arg-type]
-        assert info.value.name == name and "\n" not in str(info.value)
-
 
 def test_montecarlo_result_gives_its_yield_as_attributes() -> None:
     dev = ms.load_device("orthogonal")
@@ -176,23 +113,3 @@ def test_montecarlo_result_gives_its_yield_as_attributes() -> None:
     assert res.yield_fraction == k / 8 and res.n == 8
     lo, hi = res.yield_ci95
     assert lo <= res.yield_fraction <= hi and 0 <= lo and hi <= 1
-
-
-def test_scale_out_options_are_one_definition_across_commands() -> None:
-    """montecarlo, window and design take --workers and --scheduler from one helper and hand them on as one
-    RunOptions (the scheduler wins over --workers)."""
-    from mtjspice.cli import build_parser
-    from mtjspice.cli.common import run_options
-
-    parser = build_parser()
-    base = {"montecarlo": ["montecarlo", "orthogonal"], "window": ["window", "orthogonal", "--fix", "T"],
-            "design": ["design", "orthogonal"]}
-    for name, argv in base.items():
-        args = parser.parse_args([*argv, "--workers", "3", "--out", "o"])
-        assert run_options(args).workers == 3, name
-        args = parser.parse_args([*argv, "--workers", "3", "--scheduler", "tcp://127.0.0.1:8786", "--out", "o"])
-        opt = run_options(args)
-        assert opt.workers is None and opt.scheduler == "tcp://127.0.0.1:8786", name
-        with pytest.raises(SystemExit):
-            parser.parse_args([*argv, "--workers", "0", "--out", "o"])
-    assert run_options(parser.parse_args([*base["montecarlo"], "--chunk", "7", "--out", "o"])).chunk == 7
