@@ -20,7 +20,7 @@ import time
 import warnings
 
 from mtjspice import load_device
-from mtjspice.circuits.array import ArraySettings, run_array
+from mtjspice.circuits.array import ArrayJob, ArraySettings, run_array
 from mtjspice.circuits.power import workload
 from mtjspice.circuits.settings import NeuronSettings, resolve
 from mtjspice.netlist.array import ArrayCircuit
@@ -57,7 +57,7 @@ print(f"{'neurons':>7s} {'mode':>5s} {'parts':>5s} {'wall s':>8s} {'s/neuron/ns'
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     w0, ev0 = workload(args.inputs, 1, 5e-9)
-    run_array(device, w0, spike_waveforms(ev0, args.inputs, st.v_spike, st.spike_width), 5e-9, st, circuit=circuit)
+    run_array(device, ArrayJob(w0, spike_waveforms(ev0, args.inputs, st.v_spike, st.spike_width), 5e-9), st, circuit=circuit)
 for m in (int(x) for x in args.sizes.split(",")):
     w, ev = workload(args.inputs, m, args.t_stop)
     inputs = spike_waveforms(ev, args.inputs, st.v_spike, st.spike_width)
@@ -69,7 +69,7 @@ for m in (int(x) for x in args.sizes.split(",")):
         cpu0 = _cpu()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            r = run_array(device, w, inputs, args.t_stop, st, split=(mode == "split"), circuit=circuit)
+            r = run_array(device, ArrayJob(w, inputs, args.t_stop), st, split=(mode == "split"), circuit=circuit)
         wall = time.perf_counter() - t0
         cpu = _cpu() - cpu0
         per = m * args.t_stop * 1e9

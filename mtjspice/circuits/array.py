@@ -28,15 +28,17 @@ from ..netlist.deck import Deck
 from ..netlist.neuron import NeuronBlock, NeuronCircuit
 from ..params import Device
 from ..results import ARRAY_PARTS, NEURON_PARTS, ArrayRun, EnergyBreakdown, Raster, Waveforms
+from ..runoptions import RunOptions
 from ..sim import run_batch_many
 from ..stimulus import Waveform
+from .arrayjob import ArrayJob
 from .comparators import comparator_kind
 from .cost import array_cost, check_cost
 from .models import COMPACT_GROUP, DEFAULT_GROUP, MtjModel, mtj_model
 from .neuron import NEURON_VECTORS, Thermal, check_breakdown, cost_step, deck_options, neuron_block
 from .settings import NeuronSettings, resolve
 
-__all__ = ["ArraySettings", "DEFAULT_GROUP", "COMPACT_GROUP", "array_deck", "plan_parts", "run_array"]
+__all__ = ["ArrayJob", "ArraySettings", "DEFAULT_GROUP", "COMPACT_GROUP", "array_deck", "plan_parts", "run_array"]
 
 #: Neurons per split part (measured in benchmarks/bench_array.py; see the README).
 
@@ -74,8 +76,7 @@ class ArraySettings:
 
 def array_deck(device: Device, circuit: NeuronCircuit, weights: np.ndarray, inputs: Sequence[Waveform | float],
                t_stop: float, settings: ArraySettings, columns: Sequence[int] | None = None,
-               thermal: Thermal | None = None,
-               compact: CompactMTJ | Sequence[CompactMTJ] | None = None) -> tuple[Deck, ArrayProbes]:
+               thermal: Thermal | None = None, compact: Sequence[CompactMTJ] = ()) -> tuple[Deck, ArrayProbes]:
     """The array deck (runs as it is with ``ngspice -b``) and its probes.
 
     Parameters
@@ -89,18 +90,20 @@ def array_deck(device: Device, circuit: NeuronCircuit, weights: np.ndarray, inpu
     thermal : Thermal, optional
         Every MTJ at this temperature, neuron j with its own noise stream (seed, j) in
         ``noise_mtj<j>.txt`` (the deck's attachments): the same numbers in any split.
-    compact : CompactMTJ, or one per neuron, optional
-        The MTJ model's parameters (the compact MTJ's, or a registered model's
-        :attr:`~mtjspice.circuits.models.MtjModel.params_type`; default: the model's
-        :meth:`~mtjspice.circuits.models.MtjModel.params`); one per neuron (e.g. per process-variation
-        sample) gives each neuron its own subcircuit ``lifn<j>`` with ``mtj<j>``.
+    compact : sequence, one per neuron
+        Each neuron's own MTJ model parameters (the compact MTJ's, or a registered model's
+        :attr:`~mtjspice.circuits.models.MtjModel.params_type`), e.g. per process-variation sample: each
+        neuron gets its own subcircuit ``lifn<j>`` with ``mtj<j>``. Empty (default), or the same object for
+        every neuron: one shared subcircuit, with the model's
+        :meth:`~mtjspice.circuits.models.MtjModel.params` (``settings.neuron.compact`` for the compact
+        MTJ, else fitted) or that object.
     """
     w = np.asarray(weights, dtype=float)
     s = settings.neuron
     cols = list(range(w.shape[1])) if columns is None else [int(j) for j in columns]
     model = mtj_model(s.mtj)
     per = _per_neuron(model, compact, w.shape[1])
-    one = compact if per is None else None
+    one = compact[0] if per is None and compact else None
     attachments: dict[str, str] = {}
     neurons: NeuronBlock | dict[int, NeuronBlock]
     if thermal is None and per is None:
@@ -122,15 +125,19 @@ def array_deck(device: Device, circuit: NeuronCircuit, weights: np.ndarray, inpu
     return deck, block.probes
 
 
-def _per_neuron(model: MtjModel, compact: Any, m: int) -> list[Any] | None:
+def _per_neuron(model: MtjModel, compact: Sequence[Any], m: int) -> list[Any] | None:
     """The per-neuron model parameters, checked (one per neuron), or None for one shared set (or none)."""
     kind = model.params_type
-    if compact is None or kind is None or isinstance(compact, kind):
+    if isinstance(compact, (str, bytes)) or not isinstance(compact, Sequence) or (kind is not None
+                                                                                 and isinstance(compact, kind)):
+        raise ParameterError("compact", type(compact).__name__, "a sequence of parameters, one per neuron (a set "
+                             "shared by every neuron goes in settings.neuron.compact)")
+    if not compact or kind is None:
         return None
     per = list(compact)
     if len(per) != m or not all(isinstance(c, kind) for c in per):
         raise ParameterError("compact", f"{len(per)} items", f"one {kind.__name__} per neuron ({m})")
-    return per
+    return None if all(c is per[0] for c in per) else per  # one object for all: one shared subcircuit
 
 
 def plan_parts(m: int, settings: ArraySettings, split: bool | None = None) -> list[list[int]]:
@@ -245,42 +252,44 @@ def _levels(wf: Waveforms, pr: ArrayProbes, arr: ArrayCircuit) -> dict[str, Any]
     return {"drive": drive, "sag": [row_sag(wf[v.vector], wf[f.vector]) for (_, v, _), f in zip(pr.rows, far, strict=True)]}
 
 
-def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | float], t_stop: float,
-              settings: ArraySettings | None = None, *, split: bool | None = None, workers: int | None = None,
-              keep_waves: bool = False, input_events: int = 0, circuit: NeuronCircuit | None = None,
-              progress: Callable[[int, int], None] | None = None, thermal: Thermal | None = None,
-              compact: CompactMTJ | Sequence[CompactMTJ] | None = None) -> ArrayRun:
+def run_array(device: Device, job: ArrayJob, settings: ArraySettings | None = None, *,
+              circuit: NeuronCircuit | None = None, thermal: Thermal | None = None, compact: Sequence[CompactMTJ] = (),
+              split: bool | None = None, keep_waves: bool = False, options: RunOptions | None = None) -> ArrayRun:
     """Build, run and analyse an array.
 
     Parameters
     ----------
-    weights : (N, M) array
-        Signed conductances (S).
-    inputs : N waveforms or floats
-        Row driver voltages (V), e.g. from :func:`mtjspice.stimulus.spike_waveforms`.
-    t_stop : float
-        Simulated time (s).
-    split : bool, optional
-        Run independent neuron groups as separate decks (default: when uncoupled).
-    workers : int, optional
-        Parallel ngspice processes (default: the number of CPUs).
-    keep_waves : bool
-        Keep each neuron's part waveforms in the result (small arrays only).
-    input_events : int
-        Number of input events, for the energy per input event.
-    progress : callable (done, total), optional
-        Called after each part finishes.
+    device : Device
+        The MTJ of every neuron.
+    job : ArrayJob
+        The weights (S), the row inputs (V), the simulated time (s) and the input events.
+    settings : ArraySettings, optional
+        Neuron, crossbar and input pulses (default :class:`ArraySettings`).
+    circuit : NeuronCircuit, optional
+        The resolved neuron circuit (default ``resolve(device, settings.neuron)``).
     thermal : Thermal, optional
         Every MTJ at a temperature, with its own seeded noise (see :func:`array_deck`).
-    compact : CompactMTJ, or one per neuron, optional
-        The MTJ model's parameters (see :func:`array_deck`); a model with a valid range warns when a
-        neuron's junction left it (the compact MTJ: :class:`~mtjspice.netlist.compact.CompactRangeWarning`).
+    compact : sequence, one per neuron
+        Each neuron's own MTJ model parameters (see :func:`array_deck`); empty: one shared set. A model
+        with a valid range warns when a neuron's junction left it (the compact MTJ:
+        :class:`~mtjspice.netlist.compact.CompactRangeWarning`).
+    split : bool, optional
+        Run independent neuron groups as separate decks (default: when uncoupled).
+    keep_waves : bool
+        Keep each neuron's part waveforms in the result (small arrays only).
+    options : RunOptions, optional
+        ``workers``: parallel ngspice processes (None: the number of CPUs); ``progress``: called with 1
+        as each part finishes. The other fields are not used.
     """
+    if not isinstance(job, ArrayJob):
+        raise ParameterError("job", job, "an ArrayJob (weights, inputs, t_stop)")
+    opt = RunOptions() if options is None else options
+    if not isinstance(opt, RunOptions):
+        raise ParameterError("options", opt, "a RunOptions")
+    w, inputs, t_stop, workers = job.weights, job.inputs, job.t_stop, opt.workers
+    progress = None if opt.progress is None else (lambda done, total, f=opt.progress: f(1))
     t0 = time.perf_counter()
     st = settings or ArraySettings()
-    w = np.asarray(weights, dtype=float)
-    if w.ndim != 2 or w.shape[0] < 1 or w.shape[1] < 1:
-        raise ParameterError("weights", w.shape, "an N x M array with N, M >= 1")
     c = circuit or resolve(device, st.neuron)
     parts = plan_parts(w.shape[1], st, split)
     step = cost_step(st.neuron, thermal)
@@ -288,9 +297,9 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
     cps: list[Any] | None = None
     if model.params_type is not None:
         per = _per_neuron(model, compact, w.shape[1])
-        one = model.params(device, st.neuron, compact if per is None else None)
+        one = model.params(device, st.neuron)
         cps = per if per is not None else [one] * w.shape[1]
-        compact = per if per is not None else one
+        compact = cps  # the shared set derived once here (one object: one shared subcircuit), not by every part
     # per neuron: its own probes, its two column currents and about one row's share
     cost = array_cost(w.shape[0], w.shape[1], t_stop, step, NEURON_VECTORS + 3, comparator_kind(c.comparator).cost_factor,
                       max(len(p) for p in parts), workers, split=len(parts) > 1, noise=thermal is not None)
@@ -333,7 +342,7 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
     probes = {j: built[k][0] for k, cols in enumerate(parts) for j in cols}
     texts = [built[k][1][0] for k in range(len(parts))]
     return ArrayRun(spikes=raster, energy=EnergyBreakdown({p: energy[p] for p in ARRAY_PARTS}, sources),
-                    energy_neurons=e_neur, input_events=int(input_events), parts=parts,
+                    energy_neurons=e_neur, input_events=job.input_events, parts=parts,
                     netlists=texts, wall=time.perf_counter() - t0,
                     part_stats=[r.stats for r in res], waves={j: wv for r in res for j, wv in r.waves.items()},
                     probes=probes, t_stop=t_stop, temperature=0.0 if thermal is None else thermal.temperature,

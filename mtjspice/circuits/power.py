@@ -12,8 +12,9 @@ from ..analysis.power import PowerSweep, fit_model
 from ..errors import BreakdownWarning, ParameterError
 from ..params import Device
 from ..results import ARRAY_PARTS
+from ..runoptions import RunOptions
 from ..stimulus import spike_waveforms
-from .array import DEFAULT_GROUP, ArraySettings, run_array
+from .array import DEFAULT_GROUP, ArrayJob, ArraySettings, run_array
 from .comparators import comparator_kind
 from .cost import RunCost, array_cost, check_cost
 from .models import mtj_model
@@ -69,7 +70,8 @@ def power_sweep(device: Device, sizes: Sequence[int], t_stop: float, settings: A
         inputs = spike_waveforms(ev, n, settings.v_spike, settings.spike_width)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", BreakdownWarning)
-            r = run_array(device, w, inputs, t_stop, settings, input_events=ev.shape[0], workers=workers)
+            r = run_array(device, ArrayJob(w, inputs, t_stop, int(ev.shape[0])), settings,
+                          options=RunOptions(workers=workers))
         for cw in caught:  # kept, then reported once for the sweep
             if issubclass(cw.category, BreakdownWarning):
                 broke.append(f"n = {n}: {cw.message}")

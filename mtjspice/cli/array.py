@@ -120,7 +120,7 @@ def estimate(args: argparse.Namespace, st, circuit, thermal):  # type: ignore[no
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..circuits.array import array_deck, run_array
+    from ..circuits.array import ArrayJob, array_deck, plan_parts, run_array
     from ..circuits.breakdown import array_peak_current, check_drive, refuse_current
     from ..circuits.cost import check_cost, describe, is_big
     from ..circuits.neuron import Thermal, idle_power
@@ -131,6 +131,7 @@ def run(args: argparse.Namespace) -> int:
     from ..io.reports import array_report
     from ..plots.array import plot_raster
     from ..results import ARRAY_PARTS, NEURON_PARTS
+    from ..runoptions import RunOptions
     from ..stimulus import spike_waveforms
     from .progress import Progress
 
@@ -158,12 +159,12 @@ def run(args: argparse.Namespace) -> int:
                 f"--v-spike {st.v_spike:g} V)", args.allow_breakdown,
                 "check the weights' unit (the file holds siemens times --g-unit: 1m is 1 mS) and --v-spike (V)")
     inputs = spike_waveforms(ev, args.inputs, st.v_spike, st.spike_width)
-    with Progress(1, "array", enabled=not args.quiet) as bar:
+    with Progress(len(plan_parts(args.neurons, st, args.split)), "array", enabled=not args.quiet) as bar:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            res = run_array(device, w, inputs, args.t_stop, st, split=args.split, workers=args.workers,
-                            input_events=int(ev.shape[0]), circuit=circuit, progress=bar.set,
-                            thermal=thermal)
+            res = run_array(device, ArrayJob(w, inputs, args.t_stop, int(ev.shape[0])), st, circuit=circuit,
+                            thermal=thermal, split=args.split, options=RunOptions(workers=args.workers,
+                                                                                 progress=bar.update))
     for cw in caught:  # shown after the run (and its progress bar), through the command line's printer
         if not issubclass(cw.category, CostWarning):  # the estimate was said before the run
             warnings.showwarning(cw.message, cw.category, cw.filename, cw.lineno)

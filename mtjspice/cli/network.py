@@ -113,14 +113,15 @@ def run(args: argparse.Namespace) -> int:
         res = run_study(device, study, progress=bars)
     finally:
         bars.close()
-    rows = rep.accuracy_rows(res)
+    acc_table = res.to_frame()
     tm = study.timing
     with args.output as tmp:
         (tmp / "report.txt").write_text(rep.report_text(res, device.name), encoding="utf-8")
-        write_csv(tmp / "accuracy.csv", rep.ACCURACY_COLUMNS, rows)
-        plot_accuracy([str(r[1]) for r in rows], [int(str(r[3])) for r in rows], [int(str(r[2])) for r in rows],
-                      [(float(str(r[5])), float(str(r[6]))) for r in rows], tmp / "accuracy.png",
-                      f"{args.task}: {device.name}, seed {args.seed}")
+        write_csv(tmp / "accuracy.csv", rep.ACCURACY_COLUMNS, acc_table.rows())
+        plot_accuracy([str(v) for v in acc_table["description"]], [int(v) for v in acc_table["correct"]],
+                      [int(v) for v in acc_table["images"]],
+                      list(zip(acc_table["accuracy_low_percent"].tolist(), acc_table["accuracy_high_percent"].tolist(),
+                               strict=True)), tmp / "accuracy.png", f"{args.task}: {device.name}, seed {args.seed}")
         mats: dict[str, Any] = {}
         for r in res.runs:
             mats[r.model] = rep.confusion(r.labels, r.predictions)

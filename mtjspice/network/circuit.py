@@ -19,14 +19,15 @@ import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
-from ..circuits.array import ArraySettings, run_array
+from ..circuits.array import ArrayJob, ArraySettings, run_array
 from ..circuits.settings import NeuronSettings, resolve
+from ..netlist.compact import CompactMTJ
 from ..params import Device
 from ..results import ARRAY_PARTS, Raster
+from ..runoptions import RunOptions
 from ..stimulus import PWL, Waveform
 from .infer import Crossbars, decide, hidden_currents, layer_inputs
 from .neurons import DeviceNeuron
@@ -107,10 +108,11 @@ def _counts(s: np.ndarray) -> np.ndarray:
 
 def run_circuit(device: Device, task: Task, bars: Crossbars, timing: Timing, index: np.ndarray, model: DeviceNeuron,
                 *, workers: int | None = None, progress: Callable[[int, int], None] | None = None,
-                mtj: str = "macrospin", compact: Any = None) -> CircuitRun:
+                mtj: str = "macrospin", compact: CompactMTJ | None = None) -> CircuitRun:
     """Run test images ``index`` through the network in ngspice (module docstring); ``mtj`` and
     ``compact`` choose the arrays' junction model (:class:`~mtjspice.circuits.settings.NeuronSettings`)."""
     t0 = time.perf_counter()
+    opts = RunOptions(workers=workers)
     st = ArraySettings(crossbar=bars.crossbar, v_spike=timing.v_spike, spike_width=timing.spike_width,
                        neuron=NeuronSettings(mtj=mtj, compact=compact))
     circuit = resolve(device, st.neuron)
@@ -129,11 +131,11 @@ def run_circuit(device: Device, task: Task, bars: Crossbars, timing: Timing, ind
             rows = row_sources(task.test_spikes(np.array([i]), timing)[:, 0, :], timing)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            rh = run_array(device, bars.hidden, [*rows, timing.v_in], timing.window, st, circuit=circuit,
-                           workers=workers)
+            rh = run_array(device, ArrayJob(bars.hidden, [*rows, timing.v_in], timing.window), st, circuit=circuit,
+                           options=opts)
             s_h = _grid(rh.spikes, h, timing)
             rows_o = [*row_sources(s_h, timing), timing.v_in]
-            ro = run_array(device, bars.output, rows_o, timing.window, st, circuit=circuit, workers=workers)
+            ro = run_array(device, ArrayJob(bars.output, rows_o, timing.window), st, circuit=circuit, options=opts)
         for cw in caught:
             text = str(cw.message).split(":")[0]
             if text not in seen:

@@ -29,7 +29,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import numpy as np
 
@@ -37,11 +36,14 @@ from ..analysis.lif import LIFParams
 from ..characterize.devicefit import fit_device
 from ..characterize.onset import onset_current
 from ..circuits.settings import NeuronSettings, resolve
+from ..frame import Frame
 from ..montecarlo.firing import firing_thresholds
 from ..montecarlo.trim import gain_trim
+from ..netlist.compact import CompactMTJ
 from ..params import Device
 from ..physics.llgs import junction_resistance
 from ..variation import VariationSpec
+from .accuracy import accuracy_frame
 from .circuit import CircuitRun, run_circuit
 from .infer import Crossbars, NetworkRun, deploy, run_network
 from .neurons import DeviceNeuron, LIFNeuron, NeuronModel, refractory_time
@@ -123,13 +125,39 @@ class Study:
     training: TrainSettings = field(default_factory=TrainSettings)
     lif: LIFParams | None = None
     mtj: str = "macrospin"
-    compact: Any = None
+    compact: CompactMTJ | None = None
 
 
 @dataclass(frozen=True)
 class StudyResult:
-    """Everything a study produced (see :class:`Study`); ``i_breakdown`` is the smallest DC current
-    (A) at which the device neuron's junction passes its breakdown voltage within the window."""
+    """Everything a study produced (see :class:`Study`). :meth:`to_frame` gives the accuracy table.
+
+    Attributes
+    ----------
+    study : Study
+        What was run.
+    task : Task
+        The data set and its seeded split.
+    fitted, ideal : LIFParams
+        The device's fitted LIF (SI units: s, Ohm, 1/V, A) and the ideal LIF (no gate).
+    curves : dict of str to RateCurve
+        Firing rate (Hz) against input current (A) of the ideal LIF and the device neuron.
+    weights : Weights
+        The trained weights (before deployment).
+    bars : Crossbars
+        The deployed crossbars' conductances (S).
+    rate_accuracy : float
+        Accuracy (0 to 1) of the rate model the training optimises, on the test split.
+    runs : list of NetworkRun
+        One run per neuron model (accuracy 0 to 1, spike counts, wall time in s, junction voltage in V).
+    circuit : CircuitRun or None
+        The ngspice network on the first test images (None when not run).
+    tuned_weights : Weights or None
+        The weights fine-tuned with the device's rate curve (None when not fine-tuned).
+    i_breakdown : float
+        The smallest DC current (A) at which the device neuron's junction passes its breakdown voltage
+        within the window.
+    """
 
     study: Study
     task: Task
@@ -143,6 +171,11 @@ class StudyResult:
     circuit: CircuitRun | None
     tuned_weights: Weights | None
     i_breakdown: float = float("inf")
+
+    def to_frame(self) -> Frame:
+        """The accuracy of every neuron model (and the ngspice run), one row each, as ``accuracy.csv``
+        holds it (:data:`mtjspice.network.accuracy.ACCURACY_COLUMNS`: percentages in %, times in s, V)."""
+        return accuracy_frame(self)
 
 
 def neuron_models(device: Device, fitted: LIFParams, study: Study) -> tuple[LIFParams, dict[str, NeuronModel]]:

@@ -13,7 +13,7 @@ from conftest import output_rows
 
 from mtjspice import load_device
 from mtjspice.analysis.power import BASES, fit_model, model_energy
-from mtjspice.circuits.array import ArraySettings, array_deck, plan_parts, run_array
+from mtjspice.circuits.array import ArrayJob, ArraySettings, array_deck, plan_parts, run_array
 from mtjspice.circuits.settings import NeuronSettings, resolve
 from mtjspice.errors import InputFileError, ParameterError
 from mtjspice.io.arrayfiles import read_spikes, read_weights
@@ -40,7 +40,7 @@ def device():  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def result_2x2(device):  # type: ignore[no-untyped-def]
-    return run_array(device, W22, list(V22), 25e-9, ArraySettings(neuron=NS), keep_waves=True, split=False)
+    return run_array(device, ArrayJob(W22, list(V22), 25e-9), ArraySettings(neuron=NS), keep_waves=True, split=False)
 
 
 def _hand_currents(arr: ArrayCircuit) -> np.ndarray:
@@ -140,8 +140,8 @@ def test_split_parts_give_the_same_spikes_as_one_netlist(device) -> None:  # typ
     st = ArraySettings(neuron=NS, spike_width=8e-9, v_spike=0.3, group=2)
     inputs = spike_waveforms(ev, 2, st.v_spike, st.spike_width)
     c = resolve(device, NS)
-    one = run_array(device, w, inputs, 22e-9, st, split=False, circuit=c, input_events=4)
-    parts = run_array(device, w, inputs, 22e-9, st, split=True, circuit=c, input_events=4)
+    one = run_array(device, ArrayJob(w, inputs, 22e-9, 4), st, split=False, circuit=c)
+    parts = run_array(device, ArrayJob(w, inputs, 22e-9, 4), st, split=True, circuit=c)
     assert len(one.parts) == 1 and len(parts.parts) == 2
     assert len(one.spikes) >= 8
     # spikes of different neurons at one strobe may swap order in the time-sorted raster: compare

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import mtjspice as ms
-from mtjspice.circuits.array import ArraySettings, run_array
+from mtjspice.circuits.array import ArrayJob, ArraySettings, run_array
 from mtjspice.circuits.neuron import neuron_deck, run_neuron
 from mtjspice.circuits.settings import NeuronSettings, resolve
 from mtjspice.errors import BreakdownWarning, CostWarning, ParameterError
@@ -27,6 +27,7 @@ from mtjspice.netlist.neuron import oneshot_params
 from mtjspice.netlist.neuroncircuit import NeuronCircuit
 from mtjspice.netlist.sources import isource, source_spec
 from mtjspice.network.neurons import refractory_time
+from mtjspice.runoptions import RunOptions
 from mtjspice.sim import run_deck
 from mtjspice.stimulus import DC, PWL, Pulse, Waveform, pulse_train
 
@@ -263,7 +264,7 @@ def test_64_neuron_array_runs_1us_of_random_inputs(device: ms.Device) -> None:
         warnings.simplefilter("ignore", BreakdownWarning)  # negative inputs see the AP side's higher R: warned only
         # random sums of rows dwell between the onset and the compact MTJ's fitted range: the timing is tested
         warnings.simplefilter("ignore", CompactRangeWarning)
-        res = run_array(device, w, inputs, t_stop, st, workers=2)
+        res = run_array(device, ArrayJob(w, inputs, t_stop), st, options=RunOptions(workers=2))
     assert res.t_stop == t_stop and sorted(j for p in res.parts for j in p) == list(range(m))
     fired = np.unique(res.spikes.neuron)
     assert fired.size >= m // 2, fired.size

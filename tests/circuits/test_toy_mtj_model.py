@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from test_plugins import check_mtj_model, check_mtj_model_runs, check_mtj_twin
 
-from mtjspice.circuits.array import ArraySettings, run_array
+from mtjspice.circuits.array import ArrayJob, ArraySettings, run_array
 from mtjspice.circuits.models import (
     MtjModel,
     StepSettings,
@@ -31,6 +31,7 @@ from mtjspice.errors import ParameterError
 from mtjspice.netlist.circuit import Comment, Element, Subckt
 from mtjspice.params import Device, load_device
 from mtjspice.physics.llgs import junction_resistance
+from mtjspice.runoptions import RunOptions
 from mtjspice.stimulus import DC, Waveform
 
 #: State node: capacitor (F), leak resistor (Ohm) and current gain (-) of the F source.
@@ -132,7 +133,7 @@ def test_toy_neuron_junction_is_the_resistor_and_its_state_leaks() -> None:
 def test_toy_array_and_power_sweep_run() -> None:
     st = ArraySettings(neuron=settings())
     w = np.array([[2e-3, -2e-3], [1e-3, 1e-3]])
-    run = run_array(DEVICE, w, [0.2, 0.0], 10e-9, st, workers=1)
+    run = run_array(DEVICE, ArrayJob(w, [0.2, 0.0], 10e-9), st, options=RunOptions(workers=1))
     assert len(run.spikes) == 0 and "toy resistor MTJs" in run.netlists[0].splitlines()[0]
     assert run.energy_neurons.shape == (2, 5) and np.all(run.energy_neurons[:, 0] > 0)
     sweep = power_sweep(DEVICE, [1, 2, 3], 6e-9, st, workers=1)

@@ -29,6 +29,7 @@ from mtjspice.montecarlo.store import ChunkStore, missing_chunks
 from mtjspice.physics.batch import DeviceBatch
 from mtjspice.physics.llgs import energy_density
 from mtjspice.physics.solver import simulate
+from mtjspice.runoptions import RunOptions
 from mtjspice.variation import VariationSpec
 
 SPEC = "L=1n,W=1n,T=0.5n,Ms=3%,RA=5%"
@@ -145,8 +146,10 @@ def test_store_writes_whole_chunks_and_refuses_another_run(tmp_path: Path) -> No
 def test_local_cluster_with_two_workers_gives_the_serial_result(dev: ms.Device, table, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     spec = VariationSpec.parse(SPEC)
     mc = DeviceMC(t_on=3e-9, t_relax=2e-9, t_stop=6e-9, trim=False)
-    serial = device_montecarlo(dev, spec, 24, tmp_path / "a", seed=9, mc=mc, chunk=24, workers=1, table=table)
-    cluster = device_montecarlo(dev, spec, 24, tmp_path / "b", seed=9, mc=mc, chunk=5, workers=2, table=table)
+    serial = device_montecarlo(dev, spec, 24, mc, RunOptions(seed=9, chunk=24, workers=1, store=tmp_path / "a"),
+                               table=table)
+    cluster = device_montecarlo(dev, spec, 24, mc, RunOptions(seed=9, chunk=5, workers=2, store=tmp_path / "b"),
+                                table=table)
     assert cluster.computed == 24 and len(ChunkStore(tmp_path / "b", mcrun.manifest(dev, spec, 9, 24, mc)).done()) == 5
     for name, v in serial.columns.items():
         assert np.array_equal(np.asarray(v, float), np.asarray(cluster.columns[name], float), equal_nan=True), name

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ from mtjspice.montecarlo.device import DeviceMC
 from mtjspice.montecarlo.onsettable import onset_table
 from mtjspice.montecarlo.run import device_montecarlo
 from mtjspice.montecarlo.store import MANIFEST, ChunkDiscardedWarning, ChunkStore, stored_samples
+from mtjspice.runoptions import RunOptions
 from mtjspice.variation import VariationSpec
 
 RUN = {"run": 1}
@@ -110,14 +112,14 @@ def test_a_run_resumed_from_a_damaged_store_equals_a_fresh_run(tmp_path: Path) -
     table = onset_table(dev, q_range=(5e-4, 0.04), points=12)
     spec = VariationSpec.parse("L=1n,W=1n")
     mc = DeviceMC(t_on=3e-9, t_relax=2e-9, t_stop=6e-9, trim=False)
-    kw = {"seed": 3, "mc": mc, "chunk": 4, "workers": 1, "table": table}
-    fresh = device_montecarlo(dev, spec, 12, tmp_path / "a", **kw)
+    opt = RunOptions(seed=3, chunk=4, workers=1)
+    fresh = device_montecarlo(dev, spec, 12, mc, replace(opt, store=tmp_path / "a"), table=table)
     st = tmp_path / "a"
     first = st / "part-0000000000-0000000003.parquet"
     first.write_bytes(first.read_bytes()[:-10])
     shutil.copy(st / "part-0000000004-0000000007.parquet", st / "part-0000000008-0000000011.parquet")
     with pytest.warns(ChunkDiscardedWarning) as rec:
-        again = device_montecarlo(dev, spec, 12, st, **kw)
+        again = device_montecarlo(dev, spec, 12, mc, replace(opt, store=st), table=table)
     assert len(rec) == 2 and again.computed == 8
     for name, v in fresh.columns.items():
         assert np.array_equal(np.asarray(v, float), np.asarray(again.columns[name], float), equal_nan=True), name

@@ -14,7 +14,8 @@ from mtjspice.characterize.onset import onset_current
 from mtjspice.cli import main
 from mtjspice.errors import ParameterError
 from mtjspice.montecarlo.device import DeviceMC
-from mtjspice.montecarlo.robust import design_device, robust_table, sensitivity, yield_map
+from mtjspice.montecarlo.robust import DesignPlane, design_device, robust_table, sensitivity, yield_map
+from mtjspice.runoptions import RunOptions
 from mtjspice.variation import VariationSpec
 
 SHORT = DeviceMC(t_on=3e-9, t_relax=2e-9, t_stop=6e-9)
@@ -53,15 +54,15 @@ def test_sensitivity_matches_direct_scans(dev: ms.Device, table) -> None:  # typ
 
 
 def test_zero_spread_map_is_all_or_nothing_and_keeps_the_junction_voltage(dev: ms.Device, table) -> None:  # type: ignore[no-untyped-def]
-    ym = yield_map(dev, VariationSpec.parse("L=0"), "Ku", np.array([0.0, 4e3]), "L", np.array([45e-9]), samples=3,
-                   mc=SHORT, table=table, workers=1)
+    ym = yield_map(dev, VariationSpec.parse("L=0"), DesignPlane("Ku", np.array([0.0, 4e3]), "L", np.array([45e-9])), 3,
+                   SHORT, RunOptions(workers=1), table=table)
     assert set(np.unique(ym.yields)) <= {0.0, 1.0}
     assert ym.yields[0, 0] == 1.0  # the nominal device, alone, is a usable neuron
     # each design's drive follows its onset, its RA keeps the nominal junction voltage
     assert ym.drive[0, 1] / ym.onset[0, 1] == pytest.approx(ym.drive[0, 0] / ym.onset[0, 0], rel=1e-12)
     assert ym.RA[0, 1] == pytest.approx(dev.junction.RA * ym.drive[0, 0] / ym.drive[0, 1], rel=1e-9)
     with pytest.raises(ParameterError, match="two different"):
-        yield_map(dev, VariationSpec.parse("L=1n"), "L", np.array([45e-9]), "L", np.array([45e-9]), table=table)
+        DesignPlane("L", np.array([45e-9]), "L", np.array([45e-9]))
 
 
 @pytest.mark.slow
