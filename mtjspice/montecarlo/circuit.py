@@ -39,6 +39,7 @@ from ..circuits.neuron import Thermal, run_neuron
 from ..circuits.settings import NeuronSettings, device_onset, resolve
 from ..errors import ParameterError, SimulationError
 from ..netlist.neuron import NeuronCircuit
+from ..netlist.timing import NeuronTiming
 from ..params import Device
 from ..physics.llgs import junction_resistance
 from ..results import NeuronRun
@@ -47,7 +48,6 @@ from ..stimulus import DC, PWL
 from ..variation import VariationSpec
 from .firing import firing_thresholds
 from .response import read_clock_current
-from .testspec import first_strobe, strobe_grid
 from .trim import TRIMS, gain_trim, reference_thresholds
 from .verdict import circuit_ok
 
@@ -292,11 +292,11 @@ def junction_drive(devices: Sequence[Device], circuit: NeuronCircuit, currents: 
     if cur.shape != (len(devices),):
         raise ParameterError("currents", cur.shape, f"one input current (A) per device: shape ({len(devices)},)")
     i_read = np.array([circuit.v_read / (circuit.r_ref + junction_resistance(d, 0.0) + circuit.r_on) for d in devices])
-    return read_clock_current(circuit.clock_period, circuit.read_width, circuit.edge, circuit.i_trim, cur, i_read,
-                              t_stop)
+    return read_clock_current(NeuronTiming.of(circuit), circuit.i_trim, cur, i_read, t_stop)
 
 
 def strobe_times(circuit: NeuronCircuit, settings: NeuronSettings, t_stop: float) -> np.ndarray:
     """When the behavioral comparators hold the read-out (s, before ``t_stop``): the strobe's 50 %
-    rise plus ``settings.behavioral.sample_delay``, once per read clock."""
-    return strobe_grid(first_strobe(circuit, settings), circuit.clock_period, t_stop)
+    rise plus ``settings.behavioral.sample_delay``, once per read clock
+    (:meth:`~mtjspice.netlist.timing.NeuronTiming.decisions`)."""
+    return NeuronTiming.of(circuit, settings.behavioral).decisions(t_stop)

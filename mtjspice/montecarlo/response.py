@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..netlist.timing import NeuronTiming
 from ..physics.batch import DeviceBatch
 from ..physics.solver import simulate
 from ..stimulus import PWL, square_pulse
@@ -93,22 +94,18 @@ def _clocked_drive(batch: DeviceBatch, mc: DeviceMC, c: NominalCircuit, current:
     """The current through each junction in the nominal circuit (:func:`read_clock_current`), the
     input on until t_on."""
     i_read = c.v_read / (c.r_ref + 1.0 / batch.conductance(np.zeros(batch.n)) + c.r_on)
-    return read_clock_current(c.clock_period, c.read_width, c.edge, c.i_trim, current, i_read, mc.t_stop, mc.t_on)
+    return read_clock_current(c.timing, c.i_trim, current, i_read, mc.t_stop, mc.t_on)
 
 
-def read_clock_current(period: float, width: float, edge: float, i_trim: float, current: np.ndarray,
-                       i_read: np.ndarray, t_stop: float, t_on: float | None = None) -> PWL:
+def read_clock_current(timing: NeuronTiming, i_trim: float, current: np.ndarray, i_read: np.ndarray, t_stop: float,
+                       t_on: float | None = None) -> PWL:
     """The current (A) a neuron circuit's read clock passes through each junction, one PWL column per
     device: the input ``current`` (A, signed, until ``t_on`` s, then 0 after a 10 ps edge; None: the
     whole run) minus the read trim ``i_trim`` outside the read windows; ``i_read`` (A) inside them
-    (the clock of :func:`mtjspice.netlist.neuron.clock_sources`: ``period``, window ``width``,
-    edges ``edge``, in s)."""
+    (the read windows of ``timing``, :meth:`~mtjspice.netlist.timing.NeuronTiming.read_windows`, which
+    the clock of :func:`mtjspice.netlist.neuron.clock_sources` makes)."""
     current, i_read = np.asarray(current, float), np.asarray(i_read, float)
-    windows = []
-    start = period - width - edge  # the read clock's first rising edge
-    while start < t_stop:
-        windows.append((start, start + edge, start + edge + width, start + 2 * edge + width))
-        start += period
+    windows = timing.read_windows(t_stop)
     on = (0.0, t_on, t_on + 10e-12) if t_on is not None else (0.0,)
     times = np.unique(np.clip([*on, *(k for w in windows for k in w)], 0.0, None))
     inp = np.interp(times, on, (1.0, 1.0, 0.0)) if t_on is not None else np.ones_like(times)

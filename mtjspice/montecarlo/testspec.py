@@ -5,22 +5,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..circuits.settings import NeuronSettings, resolve
 from ..errors import ParameterError
+from ..netlist.timing import NeuronTiming
 from ..params import Device
 from ..physics.batch import DeviceBatch
 from ..physics.llgs import conductance
 from ..units import check_nonnegative, check_positive
 from .onsettable import OnsetTable
 
-if TYPE_CHECKING:
-    from ..netlist.neuron import NeuronCircuit
-
-__all__ = ["DeviceMC", "NominalCircuit", "first_strobe", "strobe_grid"]
+__all__ = ["DeviceMC", "NominalCircuit"]
 
 
 @dataclass(frozen=True)
@@ -125,8 +122,9 @@ class NominalCircuit:
     r_ref (Ohm), the read bias v_read (V), the thresholds v_hi and v_lo on the read-out (V), the
     read current i_read (A), from :func:`mtjspice.circuits.settings.resolve` on the nominal device;
     and the nominal onset i_th (A) by the samples' own method (the onset table), the trim's reference.
-    The read clock (period, window and edges in s, switch resistance r_on in Ohm, the read trim
-    i_trim in A, the first strobe in s) and the comparators' hysteresis (V) serve the clocked test."""
+    The circuit's timing (:class:`~mtjspice.netlist.timing.NeuronTiming`: read clock, strobes), the
+    switch resistance r_on (Ohm), the read trim i_trim (A) and the comparators' hysteresis (V)
+    serve the clocked test."""
 
     r_ref: float
     v_read: float
@@ -134,12 +132,9 @@ class NominalCircuit:
     v_lo: float
     i_read: float
     i_th: float
-    clock_period: float = 1e-9
-    read_width: float = 0.2e-9
-    edge: float = 10e-12
+    timing: NeuronTiming
     r_on: float = 1.0
     i_trim: float = 0.0
-    strobe_first: float = 0.0
     hysteresis: float = 0.0
 
     @staticmethod
@@ -149,9 +144,8 @@ class NominalCircuit:
         c = resolve(device, settings)
         r0 = 1.0 / float(conductance(0.0, 1 / device.R_P, 1 / device.R_AP))
         return NominalCircuit(r_ref=c.r_ref, v_read=c.v_read, v_hi=c.v_hi, v_lo=c.v_lo,
-                              i_read=c.v_read / (c.r_ref + r0), i_th=i_th, clock_period=c.clock_period,
-                              read_width=c.read_width, edge=c.edge, r_on=c.r_on, i_trim=c.i_trim,
-                              strobe_first=first_strobe(c, settings), hysteresis=settings.behavioral.hysteresis)
+                              i_read=c.v_read / (c.r_ref + r0), i_th=i_th, timing=NeuronTiming.of(c, settings.behavioral),
+                              r_on=c.r_on, i_trim=c.i_trim, hysteresis=settings.behavioral.hysteresis)
 
     @staticmethod
     def of(device: Device, table: OnsetTable, u_th: float = 0.3) -> NominalCircuit:
@@ -161,15 +155,4 @@ class NominalCircuit:
 
     def strobes(self, t_stop: float) -> np.ndarray:
         """When the comparators hold the read-out (s), once per read clock, before ``t_stop``."""
-        return strobe_grid(self.strobe_first, self.clock_period, t_stop)
-
-
-def first_strobe(circuit: NeuronCircuit, settings: NeuronSettings) -> float:
-    """When the behavioral comparators first hold the read-out (s): the strobe's 50 % rise plus the
-    latch's ``settings.behavioral.sample_delay``."""
-    return circuit.strobe_delay + circuit.edge / 2 + settings.behavioral.sample_delay
-
-
-def strobe_grid(first: float, period: float, t_stop: float) -> np.ndarray:
-    """``first``, ``first + period``, ... before ``t_stop`` (s)."""
-    return first + period * np.arange(max(0, math.ceil((t_stop - first) / period)))
+        return self.timing.decisions(t_stop)
