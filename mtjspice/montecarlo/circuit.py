@@ -35,6 +35,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from ..characterize.twin import read_clock_current
 from ..circuits.neuron import Thermal, run_neuron
 from ..circuits.settings import NeuronSettings, device_onset, resolve
 from ..errors import ParameterError, SimulationError
@@ -47,7 +48,6 @@ from ..sim import map_parallel
 from ..stimulus import DC, PWL
 from ..variation import VariationSpec
 from .firing import firing_thresholds
-from .response import read_clock_current
 from .trim import TRIMS, gain_trim, reference_thresholds
 from .verdict import circuit_ok
 

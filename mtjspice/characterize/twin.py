@@ -1,5 +1,7 @@
-"""How one chunk of sampled devices responds to the nominal neuron's drive: the batched solver
-runs, and what is read from them (:func:`respond`), for :mod:`mtjspice.montecarlo.device`.
+"""The numpy neuron twin: how a batch of devices responds to a neuron circuit's clocked read drive
+(the read windows and strobes of :class:`~mtjspice.netlist.timing.NeuronTiming`): the batched
+solver runs, and what is read from them (:func:`respond`), for the firing threshold
+(:mod:`.firing`) and the device-level Monte Carlo (:mod:`mtjspice.montecarlo.device`).
 
 Everything here keeps a sample's numbers independent of the other samples in its batch: the
 solver runs with a fixed step, u = m.p is written out (einsum may sum in a size-dependent order)
@@ -8,7 +10,7 @@ shape)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -16,9 +18,7 @@ from ..netlist.timing import NeuronTiming
 from ..physics.batch import DeviceBatch
 from ..physics.solver import simulate
 from ..stimulus import PWL, square_pulse
-
-if TYPE_CHECKING:
-    from .testspec import DeviceMC, NominalCircuit
+from .readtest import DeviceMC, ReadCircuit
 
 __all__ = ["respond", "decay_time", "read_u", "read_clock_current"]
 
@@ -29,7 +29,7 @@ def _u(traj: object, p: np.ndarray) -> np.ndarray:
     return m[:, :, 0] * p[0] + m[:, :, 1] * p[1] + m[:, :, 2] * p[2]
 
 
-def respond(batch: DeviceBatch, mc: DeviceMC, circuit: NominalCircuit, current: np.ndarray,
+def respond(batch: DeviceBatch, mc: DeviceMC, circuit: ReadCircuit, current: np.ndarray,
              thresholds: list[tuple[np.ndarray, np.ndarray]]) -> dict[str, Any]:
     """The response to the nominal drive of ``current`` (A per device): times and u of the +drive
     run, its plateau and mean junction current over the pulse's last 2 ns, the largest |u| after
@@ -90,7 +90,7 @@ def read_u(G_P: np.ndarray, G_AP: np.ndarray, r_ref: float, v_read: float, v: fl
         return (2.0 / R - G_P - G_AP) / (G_P - G_AP)
 
 
-def _clocked_drive(batch: DeviceBatch, mc: DeviceMC, c: NominalCircuit, current: np.ndarray) -> PWL:
+def _clocked_drive(batch: DeviceBatch, mc: DeviceMC, c: ReadCircuit, current: np.ndarray) -> PWL:
     """The current through each junction in the nominal circuit (:func:`read_clock_current`), the
     input on until t_on."""
     i_read = c.v_read / (c.r_ref + 1.0 / batch.conductance(np.zeros(batch.n)) + c.r_on)
