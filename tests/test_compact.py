@@ -21,7 +21,8 @@ from mtjspice.analysis.lif import LIFParams, lif_response, save_params
 from mtjspice.circuits import compact as CC
 from mtjspice.circuits.array import ArraySettings, run_array
 from mtjspice.circuits.neuron import Thermal, neuron_deck, run_neuron
-from mtjspice.circuits.settings import NeuronSettings, resolve
+from mtjspice.circuits.neuronobject import Neuron
+from mtjspice.circuits.settings import NeuronSettings
 from mtjspice.errors import BreakdownWarning, InputFileError
 from mtjspice.netlist import compact as C
 from mtjspice.netlist.circuit import Item, Probe
@@ -267,7 +268,7 @@ def test_thermal_compact_neuron(device: ms.Device, tmp_path: Path, monkeypatch: 
     assert list((tmp_path / "cache").glob("noise-*.json"))
     s = settings(mtj="compact")
     th = Thermal(300.0, 7, min(s.step, tau / 20), var, tau)
-    deck, _ = neuron_deck(device, resolve(device, s), DC(0.0), 100e-9, s, th)
+    deck, _ = neuron_deck(device, Neuron.build(device, s).circuit, DC(0.0), 100e-9, s, th)
     assert "filesource" in deck.text() and list(deck.attachments) == ["noise_mtj.txt"]
     a = run_neuron(device, DC(0.0), 100e-9, s, thermal=th)
     b = run_neuron(device, DC(0.0), 100e-9, s, thermal=th)

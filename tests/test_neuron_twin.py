@@ -24,7 +24,8 @@ import pytest
 
 import mtjspice as ms
 from mtjspice.circuits.neuron import run_neuron
-from mtjspice.circuits.settings import NeuronSettings, resolve
+from mtjspice.circuits.neuronobject import Neuron
+from mtjspice.circuits.settings import NeuronSettings
 from mtjspice.network.neurons import DeviceNeuron
 from mtjspice.network.settings import Timing
 from mtjspice.physics.llgs import junction_resistance
@@ -40,7 +41,7 @@ LATTICE_TOL = 15e-12
 def twin() -> tuple[ms.Device, NeuronSettings, DeviceNeuron]:
     dev = ms.load_device("orthogonal")
     s = NeuronSettings()
-    c = resolve(dev, s)
+    c = Neuron.build(dev, s).circuit
     i_read = c.v_read / (junction_resistance(dev, 0.0) + c.r_ref + c.r_on)
     return dev, s, DeviceNeuron("twin", dev, c, i_read, comparator=s.behavioral)
 

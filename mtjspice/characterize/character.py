@@ -49,6 +49,8 @@ class DeviceCharacter:
     firing : FiringThreshold or None
         The firing threshold per sign under a resolved circuit's clocked read
         (:func:`circuit_firing`); None when no circuit was given.
+    circuit : NeuronCircuit or None
+        The circuit ``firing`` was measured in.
     """
 
     device: str
@@ -57,6 +59,7 @@ class DeviceCharacter:
     hysteresis: OnsetHysteresis | None = None
     fit: DeviceFit | None = None
     firing: FiringThreshold | None = None
+    circuit: NeuronCircuit | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.onset, bool) or not isinstance(self.onset, (int, float)) or not self.onset > 0:
@@ -127,4 +130,4 @@ def characterize(device: Device, *, negative: bool = True, hysteresis: bool = Tr
                                  "is searched up to 3 onsets)")
         firing = circuit_firing(device, circuit, comparator or BehavioralComparator(), onset)
     return DeviceCharacter(device=device.name, onset=onset, onset_negative=neg, hysteresis=hyst, fit=lif,
-                           firing=firing)
+                           firing=firing, circuit=circuit if firing is not None else None)

@@ -34,6 +34,7 @@ from .comparators import comparator_kind
 from .cost import array_cost, check_cost
 from .models import COMPACT_GROUP, DEFAULT_GROUP, MtjModel, mtj_model
 from .neuron import NEURON_VECTORS, Thermal, check_breakdown, cost_step, deck_options, neuron_block
+from .neuronobject import character_for
 from .settings import NeuronSettings, resolve
 
 __all__ = ["ArraySettings", "DEFAULT_GROUP", "COMPACT_GROUP", "array_deck", "plan_parts", "run_array"]
@@ -281,7 +282,7 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
     w = np.asarray(weights, dtype=float)
     if w.ndim != 2 or w.shape[0] < 1 or w.shape[1] < 1:
         raise ParameterError("weights", w.shape, "an N x M array with N, M >= 1")
-    c = circuit or resolve(device, st.neuron)
+    c = circuit or resolve(device, st.neuron, character_for(device, st.neuron))
     parts = plan_parts(w.shape[1], st, split)
     step = cost_step(st.neuron, thermal)
     model = mtj_model(st.neuron.mtj)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import logging
 import re
 import signal
 import sys
@@ -130,6 +131,32 @@ def _show_warning(command: str) -> Callable[..., None]:
     return show
 
 
+class _StderrLog(logging.Handler):
+    """The package's INFO messages (a characterisation run on the user's behalf, a cache file read or
+    written) as ``mtjspice COMMAND: message`` lines on stderr."""
+
+    def __init__(self, command: str) -> None:
+        super().__init__(logging.INFO)
+        self.command = command
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"mtjspice {self.command}: {printable(record.getMessage())}", file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def _show_log(command: str) -> Iterator[None]:
+    """The ``mtjspice`` logger's INFO messages on stderr while the command runs."""
+    logger = logging.getLogger("mtjspice")
+    handler, level = _StderrLog(command), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
 def _time_limit(seconds: float | None) -> contextlib.AbstractContextManager[None]:
     """The whole command stopped after ``seconds`` (SIGALRM in the main thread; ngspice runs get
     the same deadline through :func:`mtjspice.sim.time_limit`)."""
@@ -171,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("default")
             warnings.showwarning = _show_warning(command)
-            with _time_limit(getattr(args, "timeout", None)):
+            with _time_limit(getattr(args, "timeout", None)), _show_log(command):
                 if getattr(args, "out", None) is not None:
                     args.output = OutputDir(args.out, overwrite=getattr(args, "overwrite", False), option="--out",
                                             record={"command": command, "argv": list(argv if argv is not None

@@ -37,6 +37,7 @@ import numpy as np
 
 from ..characterize.twin import read_clock_current
 from ..circuits.neuron import Thermal, run_neuron
+from ..circuits.neuronobject import character_for
 from ..circuits.settings import NeuronSettings, device_onset, resolve
 from ..errors import ParameterError, SimulationError
 from ..netlist.neuron import NeuronCircuit
@@ -215,16 +216,18 @@ def circuit_chunk(device: Device, spec: VariationSpec, seed: int, indices: Seque
         if onsets.shape != idx.shape:
             raise ParameterError("onsets", onsets.shape, f"one onset current (A) per index: shape {idx.shape}")
     cols = _empty(idx)
-    nominal = resolve(device, mc.settings)
+    character = character_for(device, mc.settings)  # the nominal onset, when the settings give none (logged)
+    nominal = resolve(device, mc.settings, character)
     devices = sample_devices(device, spec, s, idx)
     offsets = comparator_offsets(s, idx, mc.offset_sigma)
     seeds = noise_seeds(s, idx)
     k = np.ones(idx.size)
     if mc.gain:
         if onsets is None:  # the circuit's threshold: each device's firing threshold under the clocked read
-            nominal_th, onsets = firing_thresholds(device, devices, mc.settings, device_onset(device, mc.settings))
+            nominal_th, onsets = firing_thresholds(device, devices, mc.settings,
+                                                     device_onset(device, mc.settings, character), character=character)
         else:
-            nominal_th = device_onset(device, mc.settings)
+            nominal_th = device_onset(device, mc.settings, character)
         k = gain_trim(onsets, nominal_th)
     circuits: list[NeuronCircuit | None] = []
     for j, d in enumerate(devices):

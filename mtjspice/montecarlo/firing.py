@@ -8,8 +8,10 @@ import math
 
 import numpy as np
 
+from ..characterize.character import DeviceCharacter
 from ..characterize.firing import FiringThreshold, firing_threshold, mean_threshold
 from ..characterize.readtest import DeviceMC
+from ..circuits.neuronobject import character_for
 from ..circuits.settings import NeuronSettings
 from ..params import Device
 from .testspec import NominalCircuit
@@ -18,13 +20,15 @@ __all__ = ["FiringThreshold", "firing_threshold", "mean_threshold", "firing_thre
 
 
 def firing_thresholds(nominal: Device, devices: list[Device | None], settings: NeuronSettings,
-                      i_th: float, *, nominal_threshold: float | None = None) -> tuple[float, np.ndarray]:
+                      i_th: float, *, nominal_threshold: float | None = None,
+                      character: DeviceCharacter | None = None) -> tuple[float, np.ndarray]:
     """(the nominal device's mean firing threshold (A), each device's (A; nan for None, inf where a sign
     does not fire up to 3 i_th)), all under the nominal circuit ``resolve(nominal, settings)`` and its
     clocked read, ``i_th`` (A) its onset. Inputs up to 3 i_th, 12 points, one refinement round:
     resolution i_th / 48 (2 % of it, the gain DAC's step :data:`~mtjspice.montecarlo.trim.GAIN_RESOLUTION`).
-    ``nominal_threshold`` (A), when known, is returned as the nominal one instead of measuring it again."""
-    circuit = NominalCircuit.resolved(nominal, settings, i_th)
+    ``nominal_threshold`` (A), when known, is returned as the nominal one instead of measuring it again.
+    ``character``: the nominal device's, when the settings give no i_th (else characterised here, logged)."""
+    circuit = NominalCircuit.resolved(nominal, settings, i_th, character_for(nominal, settings, character))
     mc = DeviceMC(read="clocked", u_th=settings.u_th)
 
     def one(d: Device) -> float:

@@ -5,7 +5,9 @@ the numpy twin in :mod:`mtjspice.characterize.readtest`)."""
 
 from __future__ import annotations
 
+from ..characterize.character import DeviceCharacter
 from ..characterize.readtest import DeviceMC, ReadCircuit
+from ..circuits.neuronobject import character_for
 from ..circuits.settings import NeuronSettings, resolve
 from ..params import Device
 from ..physics.batch import DeviceBatch
@@ -21,13 +23,17 @@ class NominalCircuit(ReadCircuit):
     nominal onset i_th (A) by the samples' own method (the onset table), the trim's reference."""
 
     @staticmethod
-    def resolved(device: Device, settings: NeuronSettings, i_th: float) -> NominalCircuit:
+    def resolved(device: Device, settings: NeuronSettings, i_th: float,
+                 character: DeviceCharacter | None = None) -> NominalCircuit:
         """The circuit :func:`~mtjspice.circuits.settings.resolve` derives from ``device`` and
-        ``settings``, with ``i_th`` (A) as the trim's reference onset."""
-        return NominalCircuit.from_circuit(device, resolve(device, settings), settings.behavioral, i_th)
+        ``settings`` (with ``character`` when the settings give no i_th), with ``i_th`` (A) as the
+        trim's reference onset."""
+        return NominalCircuit.from_circuit(device, resolve(device, settings, character), settings.behavioral, i_th)
 
     @staticmethod
     def of(device: Device, table: OnsetTable, u_th: float = 0.3) -> NominalCircuit:
-        """The nominal circuit of ``device`` (its i_th from ``table``, the same reduction as the samples')."""
+        """The nominal circuit of ``device`` (its i_th from ``table``, the same reduction as the samples'),
+        resolved with the device's onset from rest (characterised here when needed, logged)."""
         i_th = float(table.onset(DeviceBatch.from_device(device, theta0=0.0))[0][0])
-        return NominalCircuit.resolved(device, NeuronSettings(u_th=u_th), i_th)
+        settings = NeuronSettings(u_th=u_th)
+        return NominalCircuit.resolved(device, settings, i_th, character_for(device, settings))

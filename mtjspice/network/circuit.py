@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..circuits.array import ArraySettings, run_array
+from ..circuits.neuronobject import character_for
 from ..circuits.settings import NeuronSettings, resolve
 from ..params import Device
 from ..results import ARRAY_PARTS, Raster
@@ -113,7 +114,7 @@ def run_circuit(device: Device, task: Task, bars: Crossbars, timing: Timing, ind
     t0 = time.perf_counter()
     st = ArraySettings(crossbar=bars.crossbar, v_spike=timing.v_spike, spike_width=timing.spike_width,
                        neuron=NeuronSettings(mtj=mtj, compact=compact))
-    circuit = resolve(device, st.neuron)
+    circuit = resolve(device, st.neuron, character_for(device, st.neuron))
     idx = np.asarray(index, int)
     h, m = bars.hidden.shape[1], bars.output.shape[1]
     hs, hp = np.zeros((idx.size, h, 2), int), np.zeros((idx.size, h, 2), int)
