@@ -28,7 +28,6 @@ from mtjspice.circuits.neuronobject import Neuron
 from mtjspice.circuits.settings import NeuronSettings
 from mtjspice.network.neurons import DeviceNeuron
 from mtjspice.network.settings import Timing
-from mtjspice.physics.llgs import junction_resistance
 from mtjspice.stimulus import DC, PWL
 
 TM = Timing(window=14e-9)  # 10 ps grid
@@ -39,11 +38,8 @@ LATTICE_TOL = 15e-12
 
 @cache
 def twin() -> tuple[ms.Device, NeuronSettings, DeviceNeuron]:
-    dev = ms.load_device("orthogonal")
-    s = NeuronSettings()
-    c = Neuron.build(dev, s).circuit
-    i_read = c.v_read / (junction_resistance(dev, 0.0) + c.r_ref + c.r_on)
-    return dev, s, DeviceNeuron("twin", dev, c, i_read, comparator=s.behavioral)
+    neuron = Neuron.build(ms.load_device("orthogonal"))
+    return neuron.device, neuron.settings, DeviceNeuron.of("twin", neuron)
 
 
 def _step(level: float, t_on: float) -> tuple[PWL, np.ndarray]:

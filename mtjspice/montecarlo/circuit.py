@@ -37,8 +37,8 @@ import numpy as np
 
 from ..characterize.twin import read_clock_current
 from ..circuits.neuron import Thermal, run_neuron
-from ..circuits.neuronobject import character_for
-from ..circuits.settings import NeuronSettings, device_onset, resolve
+from ..circuits.neuronobject import Neuron
+from ..circuits.settings import NeuronSettings
 from ..errors import ParameterError, SimulationError
 from ..netlist.neuron import NeuronCircuit
 from ..netlist.timing import NeuronTiming
@@ -216,18 +216,18 @@ def circuit_chunk(device: Device, spec: VariationSpec, seed: int, indices: Seque
         if onsets.shape != idx.shape:
             raise ParameterError("onsets", onsets.shape, f"one onset current (A) per index: shape {idx.shape}")
     cols = _empty(idx)
-    character = character_for(device, mc.settings)  # the nominal onset, when the settings give none (logged)
-    nominal = resolve(device, mc.settings, character)
+    neuron = Neuron.build(device, mc.settings)  # characterises the nominal device when the settings give no i_th (logged)
+    nominal = neuron.circuit
     devices = sample_devices(device, spec, s, idx)
     offsets = comparator_offsets(s, idx, mc.offset_sigma)
     seeds = noise_seeds(s, idx)
     k = np.ones(idx.size)
     if mc.gain:
         if onsets is None:  # the circuit's threshold: each device's firing threshold under the clocked read
-            nominal_th, onsets = firing_thresholds(device, devices, mc.settings,
-                                                     device_onset(device, mc.settings, character), character=character)
+            nominal_th, onsets = firing_thresholds(device, devices, mc.settings, neuron.i_th,
+                                                     character=neuron.character)
         else:
-            nominal_th = device_onset(device, mc.settings, character)
+            nominal_th = neuron.i_th
         k = gain_trim(onsets, nominal_th)
     circuits: list[NeuronCircuit | None] = []
     for j, d in enumerate(devices):

@@ -159,7 +159,7 @@ def neuron_models(device: Device, fitted: LIFParams, study: Study) -> tuple[LIFP
     c = neuron.circuit
     fit = replace(fitted, u_th=neuron.settings.u_th, t_ref=refractory_time(c), u_reset=0.0, i_th=gate(device))
     ideal = replace(fit, i_th=0.0)
-    base = DeviceNeuron("device", device, c, neuron.i_read, seed=study.seed)
+    base = DeviceNeuron.of("device", neuron, seed=study.seed)
     return ideal, {"ideal": LIFNeuron("ideal", ideal), "fitted": LIFNeuron("fitted", fit), "device": base}
 
 

@@ -25,11 +25,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
 from ..analysis.lif import LIFParams, simulate_lif
+from ..circuits.neuronobject import Neuron
 from ..errors import ParameterError
 from ..netlist.comparators import BehavioralComparator
 from ..netlist.neuron import ONESHOT_FALL_DELAY, NeuronCircuit
@@ -141,6 +142,12 @@ class DeviceNeuron:
     thresholds: Mapping[str, np.ndarray] = field(default_factory=dict)
     step: float = 5e-12
     thermal_step: float = 2e-12
+
+    @staticmethod
+    def of(name: str, neuron: Neuron, **kw: Any) -> DeviceNeuron:
+        """The device model of ``neuron`` (its device, circuit, read current and behavioral
+        comparator); ``kw``: the other attributes (temperature, seed, devices, trims, ...)."""
+        return DeviceNeuron(name, neuron.device, neuron.circuit, neuron.i_read, comparator=neuron.settings.behavioral, **kw)
 
     def __post_init__(self) -> None:
         if self.circuit.reset != "leak":
