@@ -178,7 +178,7 @@ def test_trim_matches_the_firing_threshold_not_the_onset() -> None:
     devs = VariationSpec.parse("alpha=20%").devices(dev, 0, [2])
     k = trims(dev, devs)
     i_th = onset_current(dev)
-    circuit = NominalCircuit.resolved(dev, NeuronSettings(), i_th)
+    circuit = NominalCircuit.resolved(dev, NeuronSettings(i_th=i_th), i_th)
     assert circuit.v_hi == Neuron.build(dev, NeuronSettings()).circuit.v_hi
     f = [mean_threshold(firing_threshold(d, circuit, DeviceMC(), i_max=3 * i_th, points=12, rounds=1))
          for d in (dev, devs[0])]
