@@ -144,15 +144,17 @@ class _StderrLog(logging.Handler):
 
 
 @contextlib.contextmanager
-def _show_log(command: str, cache: str | None) -> Iterator[None]:
-    """The ``mtjspice`` logger's INFO messages on stderr while the command runs, and the fits cached
-    in ``cache`` (``--cache DIR``) when given."""
+def _show_log(command: str, cache: str | None, quiet: bool) -> Iterator[None]:
+    """The ``mtjspice`` logger's INFO messages on stderr while the command runs (not with
+    ``--quiet``, which silences progress messages), and the fits cached in ``cache`` (``--cache
+    DIR``) when given."""
     from ..circuits.compact import use_cache
 
     logger = logging.getLogger("mtjspice")
     handler, level = _StderrLog(command), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
+    if not quiet:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
     try:
         with use_cache(cache):
             yield
@@ -202,7 +204,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("default")
             warnings.showwarning = _show_warning(command)
-            with _time_limit(getattr(args, "timeout", None)), _show_log(command, getattr(args, "cache", None)):
+            logged = _show_log(command, getattr(args, "cache", None), bool(getattr(args, "quiet", False)))
+            with _time_limit(getattr(args, "timeout", None)), logged:
                 if getattr(args, "out", None) is not None:
                     args.output = OutputDir(args.out, overwrite=getattr(args, "overwrite", False), option="--out",
                                             record={"command": command, "argv": list(argv if argv is not None

@@ -51,7 +51,7 @@ def add_array_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--i-th", type=positive_si("--i-th", "A"), default=None, metavar="A",
                    help="neuron onset current in A (default: from a macrospin scan of the device)")
     add_mtj_argument(p)
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--quiet", action="store_true", help="no progress bar and no progress messages")
 
 
 def settings_from_args(args: argparse.Namespace, width_default: float):  # type: ignore[no-untyped-def]

@@ -69,7 +69,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (workers need mtjspice)")
     p.add_argument("--store", default=None, metavar="DIR",
                    help="folder of the study (default: DIR.study beside --out); kept, so the same command resumes")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--quiet", action="store_true", help="no progress bar and no progress messages")
     add_out_argument(p)
     p.set_defaults(run=run)
 

@@ -69,7 +69,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--store", default=None, metavar="DIR",
                    help="folder of the finished chunks while the run is going (default: DIR.parts beside --out); "
                         "kept if the run stops, so the same command resumes; removed once --out is written")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--quiet", action="store_true", help="no progress bar and no progress messages")
     add_out_argument(p)
     p.set_defaults(run=run)
 

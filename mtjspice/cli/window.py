@@ -67,7 +67,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     y.add_argument("--drive", type=positive_si("--drive"), default=0.6e-3, metavar="AMPS",
                    help="the device's own drive in A (default 0.6m); each design's is scaled by its onset")
     y.add_argument("--scheduler", default=None, metavar="ADDRESS", help="run the designs on an existing Dask cluster")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--quiet", action="store_true", help="no progress bar and no progress messages")
     add_out_argument(p)
     p.set_defaults(run=run)
 
