@@ -66,7 +66,7 @@ def test_character_for_characterises_only_when_needed(onset_only: DeviceCharacte
         assert not caplog.records
         ch = character_for(DEV, NeuronSettings())
     assert ch is not None and ch.onset == onset_only.onset
-    assert len(caplog.records) == 1 and "characterising device 'orthogonal'" in caplog.records[0].getMessage()
+    assert len(caplog.records) == 1 and "characterisation of device 'orthogonal'" in caplog.records[0].getMessage()
 
 
 def test_neuron_holds_circuit_timing_and_character(onset_only: DeviceCharacter,
@@ -140,7 +140,7 @@ def test_the_command_line_says_what_it_characterises_and_caches(tmp_path, monkey
     assert main([*argv, "--cache", str(tmp_path / "cache"), "--out", str(tmp_path / "a")]) == 0
     err = capsys.readouterr().err
     [written] = list((tmp_path / "cache").glob("compact-*.json"))
-    assert "mtjspice neuron: characterising device 'orthogonal': onset scan" in err
+    assert "mtjspice neuron: characterisation of device 'orthogonal': onset scan" in err
     assert f"mtjspice neuron: compact of device 'orthogonal' written to the cache: {written}" in err
     CC._compact_params.cache_clear()
     assert main([*argv, "--i-th", "0.383m", "--cache", str(tmp_path / "cache"), "--out", str(tmp_path / "b")]) == 0

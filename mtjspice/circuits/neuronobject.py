@@ -4,7 +4,7 @@ not given, the one place that runs it, visibly (:func:`character_for`).
 
 Build a neuron with :meth:`Neuron.build` (characterises the device when the settings give no
 ``i_th`` and no character is passed, with a log line on the ``mtjspice`` logger, which the
-command line prints on stderr), then hand it to :func:`mtjspice.circuits.neuron.run_neuron`.
+command line prints on stderr once the command has run), then hand it to :func:`mtjspice.circuits.neuron.run_neuron`.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ def character_for(device: Device, settings: NeuronSettings, character: DeviceCha
     and the step is logged (INFO, logger ``mtjspice``) so that no caller runs it unawares."""
     if character is not None or settings.i_th is not None:
         return character
-    LOGGER.info("characterising device %r: onset scan from rest with the macrospin solver (the settings give "
-                "no i_th; pass i_th or a DeviceCharacter to skip it)", device.name)
+    LOGGER.info("characterisation of device %r: onset scan from rest with the macrospin solver (the settings "
+                "give no i_th; pass i_th or a DeviceCharacter to skip it)", device.name)
     return characterize(device, negative=False, hysteresis=False)
 
 

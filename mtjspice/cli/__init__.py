@@ -131,33 +131,36 @@ def _show_warning(command: str) -> Callable[..., None]:
     return show
 
 
-class _StderrLog(logging.Handler):
+class _CommandLog(logging.Handler):
     """The package's INFO messages (a characterisation run on the user's behalf, a cache file read or
-    written) as ``mtjspice COMMAND: message`` lines on stderr."""
+    written), kept as ``mtjspice COMMAND: message`` lines until the command finishes."""
 
     def __init__(self, command: str) -> None:
         super().__init__(logging.INFO)
         self.command = command
+        self.lines: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        print(f"mtjspice {self.command}: {printable(record.getMessage())}", file=sys.stderr, flush=True)
+        self.lines.append(f"mtjspice {self.command}: {printable(record.getMessage())}")
 
 
 @contextlib.contextmanager
 def _show_log(command: str, cache: str | None, quiet: bool) -> Iterator[None]:
-    """The ``mtjspice`` logger's INFO messages on stderr while the command runs (not with
-    ``--quiet``, which silences progress messages), and the fits cached in ``cache`` (``--cache
-    DIR``) when given."""
+    """The ``mtjspice`` logger's INFO messages, printed on stderr when the command finishes without
+    an error (a failing command says one line, its error; ``--quiet`` silences them too), and the
+    fits cached in ``cache`` (``--cache DIR``) when given."""
     from ..circuits.compact import use_cache
 
     logger = logging.getLogger("mtjspice")
-    handler, level = _StderrLog(command), logger.level
+    handler, level = _CommandLog(command), logger.level
     if not quiet:
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
     try:
         with use_cache(cache):
             yield
+        for line in handler.lines:
+            print(line, file=sys.stderr)
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
