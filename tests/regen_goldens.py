@@ -6,9 +6,9 @@ Tests only compare against these files: no test writes them (an environment vari
 test rewrite its golden file also made it pass whatever the builder wrote). The texts come from the
 same builders the golden tests call, imported from those test modules, so the two cannot drift:
 
-* tests/data/mtj_orthogonal.sub, mtj_parallel.sub: tests/test_mtj_netlist.py's golden_subckt_text
-* tests/data/mtj_compact.sub: tests/test_compact.py's golden_subckt_text
-* tests/data/array_2x2.cir and netlists/array_2x2.cir: tests/test_array.py's _golden_deck
+* tests/data/mtj_orthogonal.sub, mtj_parallel.sub: tests/netlist/test_mtj_netlist.py's golden_subckt_text
+* tests/data/mtj_compact.sub: tests/circuits/test_compact.py's golden_subckt_text
+* tests/data/array_2x2.cir and netlists/array_2x2.cir: tests/circuits/test_array.py's _golden_deck
 * netlists/ortho_*.cir, parallel_switch.cir: mtjspice.netlist.examples (also
   ``python -m mtjspice.netlist.examples .``)
 """

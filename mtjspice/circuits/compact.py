@@ -9,9 +9,9 @@ device's content), from a ``lif_params.json``, or per device; its thermal term; 
   its validity range. The gate i_th stays the onset from rest, not the firing threshold
   (:mod:`mtjspice.montecarlo.firing`): the compact MTJ runs inside the clocked circuit, which makes
   the firing threshold around it (the compact neuron fires between 0.55 and 0.6 mA DC, as the
-  macrospin one does; tests/test_compact.py). Kept in memory for the process; on disk only where the
-  user says (:func:`cache_dir`: a ``cache`` argument, :func:`use_cache`, ``$MTJSPICE_CACHE``; the
-  command line's ``--cache DIR``), keyed by a hash of the device's full content and
+  macrospin one does; tests/circuits/test_compact.py). Kept in memory for the process; on disk only
+  where the user says (:func:`cache_dir`: a ``cache`` argument, :func:`use_cache`, ``$MTJSPICE_CACHE``;
+  the command line's ``--cache DIR``), keyed by a hash of the device's full content and
   :data:`FIT_VERSION`, each file read or written logged (INFO, logger ``mtjspice.circuits.compact``).
   Without a folder the fit is recomputed in each process.
 * :func:`load_compact` -- the same from a ``lif_params.json`` written by ``mtjspice fit`` (its
@@ -227,7 +227,7 @@ def fit_noise(device: Device, temperature: float, *, n: int = 64, t_stop: float 
     ``n`` devices start at rest and run ``t_stop`` under Brown's field (stochastic Heun, step
     ``dt``); the first 5 ns are dropped. The time is the decay time tau of the normalised
     autocorrelation C (4 x the integral of C^2: exact for C = exp(-t / tau), and for
-    cos(w t) exp(-t / tau) it gives the envelope's decay, as tests/test_noise.py measures it).
+    cos(w t) exp(-t / tau) it gives the envelope's decay, as tests/netlist/test_noise.py measures it).
     Kept in memory, keyed by the device and the temperature; on disk in ``cache`` (or
     :func:`cache_dir`'s folder) when the user gave one, reading and writing logged.
     """

@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
         # still one line: the run is not lost, and how to resume it
         kept = f"{done} finished samples are kept in {printable(store)}; the same command resumes from them"
         if isinstance(exc, KeyboardInterrupt):
-            raise KeyboardInterrupt(f"interrupted; nothing was written to --out, but {kept}") from None
+            raise type(exc)(f"interrupted; nothing was written to --out, but {kept}") from None
         raise RunTimeoutError(f"{str(exc).split(chr(10))[0]}; {kept}") from None
     summary = summarize(result, mc)
     summary.update({"device": device.name, "variation": spec.describe(), "seed": args.seed,

@@ -13,7 +13,7 @@ and the complete elliptic integrals K, E come from the arithmetic-geometric mean
 g / sqrt(q), :data:`AGM_STEPS` steps; K = pi / (2 a_n), E = K (1 - sum 2^(j-1) c_j^2)). The angular
 integral is Gauss-Legendre with :data:`PHI_NODES` nodes per quarter turn. Against the package's factors:
 below 1e-12 for the shipped 10 x 45 x 50 nm pillar, 1.4e-9 at 5 x 50 x 25 nm, 5e-8 at 10 x 100 x 1 nm
-(L / W = 10 with a 1 nm layer, the worst case tried); see tests/test_library.py.
+(L / W = 10 with a 1 nm layer, the worst case tried); see tests/netlist/test_library.py.
 
 The ellipsoid's factors (Carlson's R_D) are computed the same way by duplication, :data:`RD_STEPS` steps.
 

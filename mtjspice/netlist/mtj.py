@@ -17,7 +17,7 @@ Formulation, and why:
   = 1 mS times V(fx). The capacitor sets the scale on which ngspice's absolute tolerances act
   (abstol 1e-12 A, chgtol 1e-14 C): a 1 nF state (currents of order 1 A) stalled decks of 20 or
   more MTJs with the accurate preset at a current edge while m was still about 1e-9 (time steps
-  of 1e-20 s; tests/test_mtj_netlist.py keeps that case), and 1 F states (the planning prototype)
+  of 1e-20 s; tests/netlist/test_mtj_netlist.py keeps that case), and 1 F states (the planning prototype)
   are worse. With 1 pF the truncation check on the state is loose (chgtol is 1 % of a unit
   charge), which costs nothing: the step is set by the preset's maximum step, not by it.
 * Trapezoid correction: ngspice's trapezoidal rule with step h leaves a global error of

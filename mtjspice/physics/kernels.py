@@ -6,7 +6,7 @@ The numpy steps make a pass over every array per operation (about 30 passes per 
 Heun step, about 130 per Dormand-Prince step); a kernel reads each device's state once and keeps
 the intermediate values in registers. It performs the same IEEE operations in the same order
 as the numpy code (no fast-math, so no fused multiply-adds or reassociation), so its results are
-the numpy path's bit for bit (tests/test_kernels.py) and each device's result is still its own,
+the numpy path's bit for bit (tests/physics/test_kernels.py) and each device's result is still its own,
 whatever shares its batch.
 
 numba is optional (``pip install mtjspice[fast]``); without it, or with the environment variable

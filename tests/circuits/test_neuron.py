@@ -20,7 +20,7 @@ from mtjspice.netlist.comparators import LATCH_OFFSET
 from mtjspice.physics.llgs import junction_resistance
 from mtjspice.sim import read_output
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MODEL = "orthogonal"  # the shipped device, loaded by name
 I_TH = 0.38e-3  # the model's onset current (macrospin scan: 0.376 to 0.383 mA); fixed to skip the scan
 
@@ -248,7 +248,7 @@ def test_cmos_deck_has_latches_and_matched_references(device) -> None:  # type: 
 @pytest.mark.parametrize("reset", ["leak", "active"])
 def test_one_shot_holds_the_input_off_for_t_refractory(device, reset: str) -> None:  # type: ignore[no-untyped-def]
     # The XSPICE one-shot's card has no fall delay and a pulse one edge shorter than t_refractory,
-    # so the input returns t_refractory after the one-shot's half-height rise (tests/test_timing.py
+    # so the input returns t_refractory after the one-shot's half-height rise (tests/circuits/test_timing.py
     # measures the one-shot's own width).
     from mtjspice.network.neurons import refractory_time
 

@@ -157,7 +157,7 @@ def test_library_error_through_a_subcommand_shows_the_option(tmp_path: Path, ort
 def test_install_hint_names_the_projects_set_up_command() -> None:
     hint = str(SimulatorNotFoundError("ngspice"))
     assert hint.startswith("ngspice not found; ") and "apt-get install -y ngspice" in hint
-    script = Path(__file__).resolve().parent.parent / "bootstrap.sh"
+    script = Path(__file__).resolve().parents[2] / "bootstrap.sh"
     for mode in ("test", "demo"):
         assert f"./{script.name} {mode}" in hint
         assert f"{mode})" in script.read_text()  # a mode bootstrap.sh accepts

@@ -15,7 +15,7 @@ import pytest
 
 from mtjspice.sim import ngspice_program
 
-NETLISTS = Path(__file__).resolve().parent.parent / "netlists"
+NETLISTS = Path(__file__).resolve().parents[2] / "netlists"
 
 
 def _run(name: str, tmp_path: Path) -> tuple[np.ndarray, float]:

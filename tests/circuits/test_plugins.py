@@ -32,7 +32,7 @@ from mtjspice.params import load_device
 from mtjspice.stimulus import DC, Pulse
 
 DEVICE = load_device("orthogonal")
-#: The shipped device's compact parameters (tests/test_compact.py's), so no test here runs the fit.
+#: The shipped device's compact parameters (tests/circuits/test_compact.py's), so no test here runs the fit.
 EXAMPLE_PARAMS: dict[type, Any] = {CompactMTJ: CompactMTJ(
     tau_m=9.120834405463283e-10, a2=0.5489811897848401, R_m=1382.7832842087025, i_th=0.0003828125,
     i_down=7.382812499999993e-05, i_min=0.00042305689102564107, i_max=0.0013849959935897437)}

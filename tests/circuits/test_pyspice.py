@@ -17,7 +17,7 @@ from mtjspice.params import load_device
 from mtjspice.sim import run_deck
 from mtjspice.stimulus import Pulse
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 SCRIPT = r'''
 import logging, sys

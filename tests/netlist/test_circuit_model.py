@@ -31,7 +31,7 @@ from mtjspice.netlist.sources import vsource
 from mtjspice.params import shipped_path
 from mtjspice.sim import parse_wrdata
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PTM = shipped_path("ptm45hp.lib")
 TRAN = Analysis(1e-9, 1e-11)
 

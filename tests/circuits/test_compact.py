@@ -34,7 +34,7 @@ from mtjspice.netlist.sources import isource
 from mtjspice.sim import run_deck
 from mtjspice.stimulus import Waveform
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 I_TH = 0.38e-3
 #: The shipped device's compact MTJ as compact_params fits it (tau_m, a2 and the onsets from the LIF fit
 #: with hysteresis, a2 refitted on steady states); fixed here so that the tests skip the 30 s fit.

@@ -1,5 +1,5 @@
 """The behavioral MTJ's effects of issue 26 (field-like torque, interface anisotropy, Ms(T) with Joule
-heating) against the Landau-Lifshitz-Slonczewski reference of tests/test_references.py, evaluated on the
+heating) against the Landau-Lifshitz-Slonczewski reference of tests/physics/test_references.py, evaluated on the
 rendered ngspice text (no ngspice run, never against the package's own kernels).
 
 The reference field is written here from the definitions: demag -Ms N m with the interface term
@@ -13,11 +13,15 @@ import re
 
 import numpy as np
 import pytest
-from test_references import MU0, _reference_demag, landau_lifshitz, spin_torque_field
+from conftest import sibling_module
 
 import mtjspice as ms
 from mtjspice.netlist import mtj as M
 from mtjspice.netlist.render import render_subckt
+
+_refs = sibling_module("physics/test_references.py")
+MU0, _reference_demag, landau_lifshitz, spin_torque_field = (
+    _refs.MU0, _refs._reference_demag, _refs.landau_lifshitz, _refs.spin_torque_field)
 
 
 def _reference_f(dev: ms.Device, m: np.ndarray, current: np.ndarray, s: np.ndarray) -> np.ndarray:
@@ -60,7 +64,7 @@ def _rhs(line: str) -> str:
 
 @pytest.fixture
 def cofeb() -> ms.Device:
-    # without the sidewall taper: its demag factors are physics/taper.py's (tested in test_taper.py), and
+    # without the sidewall taper: its demag factors are physics/taper.py's (tested in physics/test_taper.py), and
     # the reference here has the straight elliptic cylinder's (Beleggia et al.)
     return ms.load_device("cofeb_mgo").replace(**{"geometry.taper": 0.0})
 

@@ -6,12 +6,14 @@ import csv
 import math
 
 import pytest
-from test_outputs_reference import check_folder
+from conftest import sibling_module
 
 import mtjspice as ms
 from mtjspice.cli import main
 from mtjspice.constants import MU0
 from mtjspice.montecarlo.margin import EFFECTS, effects_off, margin_budget, with_effect
+
+check_folder = sibling_module("io/test_outputs_reference.py").check_folder
 
 
 def test_effects_are_switched_one_at_a_time() -> None:

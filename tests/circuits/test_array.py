@@ -22,8 +22,8 @@ from mtjspice.netlist.array import ArrayCircuit
 from mtjspice.results import ARRAY_PARTS
 from mtjspice.stimulus import spike_waveforms
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data"
+ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(__file__).resolve().parents[1] / "data"
 MODEL = "orthogonal"  # the shipped device, loaded by name
 # i_th given: the decks do not depend on a macrospin scan (fast and deterministic)
 NS = NeuronSettings(i_th=0.38e-3)

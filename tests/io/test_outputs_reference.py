@@ -14,7 +14,7 @@ import pytest
 from mtjspice.cli import main
 from mtjspice.io.outputs import COLUMNS_FILE
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "docs" / "reference" / "outputs.md"
 
 

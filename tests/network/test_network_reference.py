@@ -2,7 +2,7 @@
 
 tests/data/network_*.txt were written by the solver as it was before issue #29 (main at 56a709f)
 with the one-shot timing of issue #24 (refractory exactly ``t_refractory``, the timing branch at
-771c494 and after), by ``PYTHONPATH=<that checkout> python tests/test_network_reference.py --write``;
+771c494 and after), by ``PYTHONPATH=<that checkout> python tests/network/test_network_reference.py --write``;
 rewriting them with the code under test would defeat the test. ``network_neuron_*.txt``: one row
 per spike, (grid step, image, neuron, sign), of :meth:`DeviceNeuron.run` on synthetic input
 currents; ``network_run.txt``: one row per test image, (positive output spikes of the 10 classes,
@@ -36,7 +36,7 @@ from mtjspice.network import (
 from mtjspice.network.train import Weights
 from mtjspice.variation import VariationSpec
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 TM = Timing()
 SHORT = Timing(window=12e-9)
 FITTED = LIFParams(tau_m=9.1208e-10, a2=0.54004, R_m=1382.78, i_th=0.3828125e-3)

@@ -1,5 +1,5 @@
 """Output folders, file readers, messages and energy definitions, one property at a time (the
-corpus in test_corpus.py runs the command line against bad input as a whole)."""
+corpus in cli/test_corpus.py runs the command line against bad input as a whole)."""
 
 from __future__ import annotations
 

@@ -46,9 +46,11 @@ def session(sid: int) -> list[tuple[int, str]]:
     return out
 
 
-def interrupt(argv: list[str], ready: Callable[[subprocess.Popen[str]], bool]) -> tuple[int, str, float, list]:
-    """Run ``mtjspice argv``, Ctrl-C it once ``ready``; returns (status, stderr, seconds to exit, the
-    session's processes left running)."""
+def interrupt(argv: list[str], ready: Callable[[subprocess.Popen[str]], bool], *,
+              terminate: bool = False) -> tuple[int, str, float, list]:
+    """Run ``mtjspice argv``, Ctrl-C it once ``ready`` (or, with ``terminate``, send SIGTERM to the
+    command's process alone, as ``kill PID`` or a batch system does); returns (status, stderr,
+    seconds to exit, the session's processes left running)."""
     proc = subprocess.Popen([sys.executable, "-m", "mtjspice", *argv], start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
@@ -58,7 +60,10 @@ def interrupt(argv: list[str], ready: Callable[[subprocess.Popen[str]], bool]) -
             assert time.monotonic() < deadline, "the command never reached the state to interrupt"
             time.sleep(0.05)
         t0 = time.monotonic()
-        os.killpg(proc.pid, signal.SIGINT)
+        if terminate:
+            os.kill(proc.pid, signal.SIGTERM)
+        else:
+            os.killpg(proc.pid, signal.SIGINT)
         try:
             _, err = proc.communicate(timeout=BOUND)
         except subprocess.TimeoutExpired:
@@ -94,6 +99,23 @@ def test_ctrl_c_stops_parallel_ngspice_trials(tmp_path: Path) -> None:
     assert rc == 130, err
     assert lines(err) == ["mtjspice neuron: error: interrupted; no results were written"], err
     assert left == [], left  # no ngspice of either trial runs on
+    assert elapsed < BOUND
+    assert not (tmp_path / "n").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.ngspice
+def test_sigterm_stops_the_trials_and_their_ngspice_too(tmp_path: Path) -> None:
+    # SIGTERM reaches the command alone (not its ngspice children): Python's default ended the
+    # command at once and left both trials' ngspice running to their end, orphaned.
+    def ngspice_running(proc: subprocess.Popen[str]) -> bool:
+        return any(name == "ngspice" for _, name in session(proc.pid))
+
+    rc, err, elapsed, left = interrupt(["neuron", "orthogonal", "--trials", "2", "--t-stop", "1u", "--temperature",
+                                        "300", "--out", str(tmp_path / "n")], ngspice_running, terminate=True)
+    assert rc == 143, err
+    assert lines(err) == ["mtjspice neuron: error: stopped by SIGTERM; no results were written"], err
+    assert left == [], left
     assert elapsed < BOUND
     assert not (tmp_path / "n").exists()
 

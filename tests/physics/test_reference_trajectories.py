@@ -2,7 +2,7 @@
 (issue #29): the same devices, drives and settings must give the same m, voltage and resistance.
 
 The reference files in tests/data/traj_*.csv were written by the solver as it was on main at commit
-56a709f (``python tests/test_reference_trajectories.py --write``); rewriting them with a changed
+56a709f (``python tests/physics/test_reference_trajectories.py --write``); rewriting them with a changed
 solver would defeat the test. Each file has one row per output time: t (s), then per device
 m_x, m_y, m_z (-), voltage (V), resistance (Ohm).
 
@@ -28,7 +28,7 @@ from mtjspice.physics.drive import CurrentDrive, DividerDrive
 from mtjspice.physics.solver import Trajectory, simulate, simulate_thermal
 from mtjspice.stimulus import DC, PWL, Pulse, square_pulse
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def _orth4() -> DeviceBatch:

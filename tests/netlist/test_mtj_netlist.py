@@ -21,8 +21,8 @@ from mtjspice.physics.batch import DeviceBatch
 from mtjspice.physics.llgs import effective_field, llgs_rhs
 from mtjspice.physics.rest import initial_magnetization
 
-DATA = Path(__file__).parent / "data"
-ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parents[1] / "data"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _devices(ortho_path, parallel_path):
@@ -46,7 +46,7 @@ def test_polynomials_equal_numpy_kernel(ortho_path, parallel_path) -> None:
         H = effective_field(m, b.Ms, b.N, b.H, b.Ku, b.u)
         ref = llgs_rhs(m, H, b.aj_per_amp * current, b.p, b.alpha, b.gamma_prime) * M.TIME_UNIT
         got = np.array([p.evaluate([m[0], m[1], m[2], current]) for p in polys])
-        # the same algebra in two codes (a consistency check; tests/test_references.py holds both to the
+        # the same algebra in two codes (a consistency check; tests/physics/test_references.py holds both to the
         # Gilbert equation): rounding of a few dozen terms, 1e-9 of the largest |dm/dt|
         assert np.allclose(got, ref, rtol=1e-12, atol=1e-9 * np.abs(ref).max())
 

@@ -30,7 +30,7 @@ def test_export_writes_the_library_and_usage(tmp_path: Path, capsys: pytest.Capt
     files = sorted(p.name for p in out.iterdir())
     assert files == [".mtjspice-run.json", "orthogonal.lib", "usage.txt"]
     text = (out / "orthogonal.lib").read_text(encoding="ascii")
-    shipped = (Path(__file__).resolve().parent.parent / "models" / "orthogonal.lib").read_text(encoding="ascii")
+    shipped = (Path(__file__).resolve().parents[2] / "models" / "orthogonal.lib").read_text(encoding="ascii")
 
     def block(t: str) -> str:
         return t[t.index(".subckt mtj_orthogonal "):t.index(".ends mtj_orthogonal\n")]
@@ -99,7 +99,7 @@ def test_hostile_export_arguments_fail_in_one_line(tmp_path: Path, capsys: pytes
 
 
 def test_hostile_device_file_values_stay_out_of_the_library(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    src = (Path(__file__).resolve().parent.parent / "models" / "orthogonal.toml").read_text(encoding="utf-8")
+    src = (Path(__file__).resolve().parents[2] / "models" / "orthogonal.toml").read_text(encoding="utf-8")
     bad = tmp_path / "evil name;x.toml"
     bad.write_text(src.replace('W = 10e-9', 'W = "10n\\n.control"'), encoding="utf-8")
     assert main(["export", str(bad), "--out", str(tmp_path / "o")]) == 2

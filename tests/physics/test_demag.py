@@ -57,7 +57,7 @@ def test_published_values() -> None:
     # Circular cylinder, length/diameter = 0.5: N_m = 0.4745 (same table).
     assert elliptic_cylinder_factors(1.0, 1.0, 1.0)[2] == pytest.approx(0.4745, abs=5e-5)
     # The paper's 10 x 45 x 50 nm ellipsoid (values measured at planning, FINDINGS.md, printed to six
-    # decimals: 5e-7; tests/test_references.py checks it against Osborn's closed form to 1e-12).
+    # decimals: 5e-7; tests/physics/test_references.py checks it against Osborn's closed form to 1e-12).
     assert demag_factors(45e-9, 10e-9, 50e-9, "ellipsoid") == pytest.approx(
         (0.139741, 0.739569, 0.120690), abs=5e-7
     )

@@ -42,7 +42,7 @@ from mtjspice.physics.devicedemag import device_demag
 from mtjspice.physics.llgs import effective_field, llgs_rhs
 from mtjspice.sim import run_batch, run_deck, run_decks
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def _device(ortho_path: Path, alpha: float | None = None) -> ms.Device:

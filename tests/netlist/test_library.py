@@ -24,7 +24,7 @@ from mtjspice.physics.rest import initial_magnetization
 from mtjspice.sim import run_deck
 from mtjspice.stimulus import Pulse
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_library_text_is_byte_identical_from_the_same_inputs() -> None:
