@@ -18,6 +18,7 @@ PySpice, matplotlib, Dask, Optuna nor numba.
 
 from ._version import __version__ as __version__
 from .analysis.power import PowerSweep
+from .characterize.character import DeviceCharacter, characterize
 from .characterize.devicefit import DeviceFit, fit_device, onset_current
 from .characterize.window import WindowMap, WindowSpec, sweep_plane
 from .circuits.array import ArrayJob, ArraySettings, array_deck, run_array
@@ -25,6 +26,7 @@ from .circuits.compact import compact_params, load_compact
 from .circuits.comparators import Comparator, comparator_kind, comparator_kinds, register_comparator
 from .circuits.models import MtjModel, mtj_model, mtj_models, register_mtj_model, unregister_mtj_model
 from .circuits.neuron import Thermal, fi_curve, neuron_deck, run_neuron
+from .circuits.neuronobject import Neuron
 from .circuits.power import power_sweep
 from .circuits.settings import NeuronSettings, resolve
 from .design.engine import SearchResult, search
@@ -69,11 +71,12 @@ __all__ = [
     # The macrospin solvers.
     "simulate", "simulate_thermal", "Trajectory", "DeviceBatch", "CurrentDrive", "DividerDrive",
     # The neuron and the array in ngspice.
-    "NeuronSettings", "resolve", "Thermal", "run_neuron", "fi_curve", "neuron_deck", "NeuronRun", "SpikeTrain",
-    "Waveforms", "EnergyBreakdown", "ArraySettings", "ArrayJob", "run_array", "array_deck", "ArrayRun", "Raster", "power_sweep",
+    "Neuron", "NeuronSettings", "resolve", "Thermal", "run_neuron", "fi_curve", "neuron_deck", "NeuronRun", "SpikeTrain",
+    "Waveforms", "EnergyBreakdown", "ArraySettings", "ArrayJob", "run_array", "array_deck", "ArrayRun", "Raster",
+    "power_sweep",
     "PowerSweep",
-    # Characterisation of a device: its LIF fit, onset and design window.
-    "fit_device", "DeviceFit", "onset_current", "WindowSpec", "sweep_plane", "WindowMap",
+    # Characterisation of a device: one explicit step, or its parts (LIF fit, onset, design window).
+    "characterize", "DeviceCharacter", "fit_device", "DeviceFit", "onset_current", "WindowSpec", "sweep_plane", "WindowMap",
     # Monte Carlo, design for yield, networks.
     "RunOptions", "Frame", "device_montecarlo", "DeviceMC", "MonteCarloResult", "circuit_montecarlo", "CircuitMC",
     "CircuitMCResult", "yield_map", "DesignPlane", "YieldMap", "DesignSpec", "evaluate_design",

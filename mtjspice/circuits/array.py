@@ -36,6 +36,7 @@ from .comparators import comparator_kind
 from .cost import array_cost, check_cost
 from .models import COMPACT_GROUP, DEFAULT_GROUP, MtjModel, mtj_model
 from .neuron import NEURON_VECTORS, Thermal, check_breakdown, cost_step, deck_options, neuron_block
+from .neuronobject import character_for
 from .settings import NeuronSettings, resolve
 
 __all__ = ["ArrayJob", "ArraySettings", "DEFAULT_GROUP", "COMPACT_GROUP", "array_deck", "plan_parts", "run_array"]
@@ -290,7 +291,7 @@ def run_array(device: Device, job: ArrayJob, settings: ArraySettings | None = No
     progress = None if opt.progress is None else (lambda done, total, f=opt.progress: f(1))
     t0 = time.perf_counter()
     st = settings or ArraySettings()
-    c = circuit or resolve(device, st.neuron)
+    c = circuit or resolve(device, st.neuron, character_for(device, st.neuron))
     parts = plan_parts(w.shape[1], st, split)
     step = cost_step(st.neuron, thermal)
     model = mtj_model(st.neuron.mtj)

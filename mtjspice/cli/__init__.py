@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import logging
 import re
 import signal
 import sys
@@ -130,6 +131,41 @@ def _show_warning(command: str) -> Callable[..., None]:
     return show
 
 
+class _CommandLog(logging.Handler):
+    """The package's INFO messages (a characterisation run on the user's behalf, a cache file read or
+    written), kept as ``mtjspice COMMAND: message`` lines until the command finishes."""
+
+    def __init__(self, command: str) -> None:
+        super().__init__(logging.INFO)
+        self.command = command
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"mtjspice {self.command}: {printable(record.getMessage())}")
+
+
+@contextlib.contextmanager
+def _show_log(command: str, cache: str | None, quiet: bool) -> Iterator[None]:
+    """The ``mtjspice`` logger's INFO messages, printed on stderr when the command finishes without
+    an error (a failing command says one line, its error; ``--quiet`` silences them too), and the
+    fits cached in ``cache`` (``--cache DIR``) when given."""
+    from ..circuits.compact import use_cache
+
+    logger = logging.getLogger("mtjspice")
+    handler, level = _CommandLog(command), logger.level
+    if not quiet:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+    try:
+        with use_cache(cache):
+            yield
+        for line in handler.lines:
+            print(line, file=sys.stderr)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
 def _time_limit(seconds: float | None) -> contextlib.AbstractContextManager[None]:
     """The whole command stopped after ``seconds`` (SIGALRM in the main thread; ngspice runs get
     the same deadline through :func:`mtjspice.sim.time_limit`)."""
@@ -192,7 +228,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("default")
             warnings.showwarning = _show_warning(command)
-            with _sigterm_stops(), _time_limit(getattr(args, "timeout", None)):
+            logged = _show_log(command, getattr(args, "cache", None), bool(getattr(args, "quiet", False)))
+            with _sigterm_stops(), _time_limit(getattr(args, "timeout", None)), logged:
                 if getattr(args, "out", None) is not None:
                     args.output = OutputDir(args.out, overwrite=getattr(args, "overwrite", False), option="--out",
                                             record={"command": command, "argv": list(argv if argv is not None

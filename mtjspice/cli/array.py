@@ -51,7 +51,7 @@ def add_array_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--i-th", type=positive_si("--i-th", "A"), default=None, metavar="A",
                    help="neuron onset current in A (default: from a macrospin scan of the device)")
     add_mtj_argument(p)
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--quiet", action="store_true", help="no progress bar and no progress messages")
 
 
 def settings_from_args(args: argparse.Namespace, width_default: float):  # type: ignore[no-untyped-def]
@@ -124,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
     from ..circuits.breakdown import array_peak_current, check_drive, refuse_current
     from ..circuits.cost import check_cost, describe, is_big
     from ..circuits.neuron import Thermal, idle_power
-    from ..circuits.settings import device_onset, resolve
+    from ..circuits.neuronobject import Neuron
     from ..errors import CostWarning
     from ..io import columns as cols
     from ..io.arrayfiles import read_spikes, read_weights
@@ -137,7 +137,8 @@ def run(args: argparse.Namespace) -> int:
 
     st = settings_from_args(args, 2e-9)
     device = load_device(args.model)
-    circuit = resolve(device, st.neuron)
+    neuron = Neuron.build(device, st.neuron)  # characterises the device when no --i-th is given (said on stderr)
+    circuit = neuron.circuit
     thermal = Thermal.make(device, st.neuron, args.temperature, args.seed)
     cost = estimate(args, st, circuit, thermal)  # before the files are read: a 2000 x 2000 array says so first
     with warnings.catch_warnings():
@@ -186,7 +187,7 @@ def run(args: argparse.Namespace) -> int:
                   [(j, *map(float, row)) for j, row in enumerate(res.energy_neurons)])
         (tmp / "report.txt").write_text(array_report(res, args.inputs, args.neurons, idle_power=p_idle,
                                                      events_outside=outside, mtj=st.neuron.mtj,
-                                                     i_th=device_onset(device, st.neuron)), encoding="utf-8")
+                                                     i_th=neuron.i_th), encoding="utf-8")
         counts = np.bincount(res.spikes.neuron, minlength=args.neurons)
         write_csv(tmp / "neurons.csv", cols.pick(cols.ARRAY_NEURONS, cols.ARRAY_NEURONS),
                   [(j, d.mean, d.peak, d.peak_t, int(counts[j]), d.v_col_worst) for j, d in res.drive])

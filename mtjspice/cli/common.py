@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     from ..variation import VariationSpec
 
 __all__ = ["si", "positive_si", "nonnegative_si", "count", "kelvin", "KELVIN_HELP", "seed", "add_breakdown_argument",
-           "add_model_argument", "add_out_argument", "add_seed_argument", "add_mtj_argument", "mtj_settings",
-           "json_default", "variation_spec", "add_run_arguments", "run_options"]
+           "add_model_argument", "add_out_argument", "add_seed_argument", "add_mtj_argument", "add_cache_argument",
+           "mtj_settings", "json_default", "variation_spec", "add_run_arguments", "run_options"]
 
 
 def si(option: str, unit: str | None = None) -> Callable[[str], float]:
@@ -147,13 +147,22 @@ def add_comparator_argument(p: argparse.ArgumentParser, help: str) -> None:
                    help=f"{help}; registered: {', '.join(comparator_kinds())}")
 
 
+def add_cache_argument(p: argparse.ArgumentParser) -> None:
+    """The --cache DIR option: where fits (the compact MTJ's, its thermal noise) are kept between runs."""
+    p.add_argument("--cache", default=None, metavar="DIR",
+                   help="keep the device's fits (compact MTJ, its thermal noise) in DIR, keyed by the device's "
+                        "content, and reuse them; each file read or written is said on stderr (default: "
+                        "$MTJSPICE_CACHE if set, else no cache: a fit is recomputed in each run)")
+
+
 def add_mtj_argument(p: argparse.ArgumentParser) -> None:
     """The --mtj and --lif-params options (the junction model of every neuron)."""
     p.add_argument("--mtj", type=_mtj_choice, default="macrospin",
                    help="junction model: macrospin (the behavioral LLGS magnet, 5 ps steps) or compact (the "
                         "device's fitted signed LIF, one state; about 10 times cheaper per simulated ns; fitted on "
-                        "first use, about 30 s, and cached by the device's content in $MTJSPICE_CACHE or "
-                        f"~/.cache/mtjspice); registered: {', '.join(mtj_models())}")
+                        "first use, about 30 s, and kept on disk only with --cache or $MTJSPICE_CACHE); registered: "
+                        f"{', '.join(mtj_models())}")
+    add_cache_argument(p)
     p.add_argument("--lif-params", default=None, metavar="FILE",
                    help="with --mtj compact: the compact MTJ's parameters from a lif_params.json written by "
                         "mtjspice fit (default: fit the device)")
@@ -211,7 +220,7 @@ def add_run_arguments(p: argparse.ArgumentParser | argparse._ArgumentGroup, *, c
     if store is not None:
         p.add_argument("--store", default=None, metavar="DIR", help=store)
     if quiet:
-        p.add_argument("--quiet", action="store_true", help="no progress bar")
+        p.add_argument("--quiet", action="store_true", help="no progress bar and no progress messages")
 
 
 def run_options(args: argparse.Namespace, *, progress: Callable[[int], None] | None = None,

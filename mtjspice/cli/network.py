@@ -62,7 +62,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--no-fine-tune", dest="fine_tune", action="store_false",
                    help="skip the fine-tuning with the device's rate curve")
     add_mtj_argument(p)
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--quiet", action="store_true", help="no progress bars and no progress messages")
     add_out_argument(p)
     p.set_defaults(run=run)
 

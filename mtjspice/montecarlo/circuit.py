@@ -35,10 +35,13 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from ..characterize.twin import read_clock_current
 from ..circuits.neuron import Thermal, run_neuron
-from ..circuits.settings import NeuronSettings, device_onset, resolve
+from ..circuits.neuronobject import Neuron
+from ..circuits.settings import NeuronSettings
 from ..errors import ParameterError, SimulationError
 from ..netlist.neuron import NeuronCircuit
+from ..netlist.timing import NeuronTiming
 from ..params import Device
 from ..physics.llgs import junction_resistance
 from ..results import NeuronRun
@@ -46,8 +49,6 @@ from ..sim import map_parallel
 from ..stimulus import DC, PWL
 from ..variation import VariationSpec
 from .firing import firing_thresholds
-from .response import read_clock_current
-from .testspec import first_strobe, strobe_grid
 from .trim import TRIMS, gain_trim, reference_thresholds
 from .verdict import circuit_ok
 
@@ -215,16 +216,18 @@ def circuit_chunk(device: Device, spec: VariationSpec, seed: int, indices: Seque
         if onsets.shape != idx.shape:
             raise ParameterError("onsets", onsets.shape, f"one onset current (A) per index: shape {idx.shape}")
     cols = _empty(idx)
-    nominal = resolve(device, mc.settings)
+    neuron = Neuron.build(device, mc.settings)  # characterises the nominal device when the settings give no i_th (logged)
+    nominal = neuron.circuit
     devices = sample_devices(device, spec, s, idx)
     offsets = comparator_offsets(s, idx, mc.offset_sigma)
     seeds = noise_seeds(s, idx)
     k = np.ones(idx.size)
     if mc.gain:
         if onsets is None:  # the circuit's threshold: each device's firing threshold under the clocked read
-            nominal_th, onsets = firing_thresholds(device, devices, mc.settings, device_onset(device, mc.settings))
+            nominal_th, onsets = firing_thresholds(device, devices, mc.settings, neuron.i_th,
+                                                     character=neuron.character)
         else:
-            nominal_th = device_onset(device, mc.settings)
+            nominal_th = neuron.i_th
         k = gain_trim(onsets, nominal_th)
     circuits: list[NeuronCircuit | None] = []
     for j, d in enumerate(devices):
@@ -292,11 +295,11 @@ def junction_drive(devices: Sequence[Device], circuit: NeuronCircuit, currents: 
     if cur.shape != (len(devices),):
         raise ParameterError("currents", cur.shape, f"one input current (A) per device: shape ({len(devices)},)")
     i_read = np.array([circuit.v_read / (circuit.r_ref + junction_resistance(d, 0.0) + circuit.r_on) for d in devices])
-    return read_clock_current(circuit.clock_period, circuit.read_width, circuit.edge, circuit.i_trim, cur, i_read,
-                              t_stop)
+    return read_clock_current(NeuronTiming.of(circuit), circuit.i_trim, cur, i_read, t_stop)
 
 
 def strobe_times(circuit: NeuronCircuit, settings: NeuronSettings, t_stop: float) -> np.ndarray:
     """When the behavioral comparators hold the read-out (s, before ``t_stop``): the strobe's 50 %
-    rise plus ``settings.behavioral.sample_delay``, once per read clock."""
-    return strobe_grid(first_strobe(circuit, settings), circuit.clock_period, t_stop)
+    rise plus ``settings.behavioral.sample_delay``, once per read clock
+    (:meth:`~mtjspice.netlist.timing.NeuronTiming.decisions`)."""
+    return NeuronTiming.of(circuit, settings.behavioral).decisions(t_stop)

@@ -36,13 +36,13 @@ import math
 
 import numpy as np
 
+from ..characterize.twin import decay_time, read_u, respond
 from ..device import LIMITS
 from ..params import Device
 from ..physics.batch import DeviceBatch
 from ..variation import SHORT_NAMES, VariationSpec
 from .circuit import comparator_offsets
 from .onsettable import OnsetTable, Reduced, reduce
-from .response import decay_time, read_u, respond
 from .testspec import DeviceMC, NominalCircuit
 from .verdict import device_verdict
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..circuits.array import ArrayJob, ArraySettings, run_array
+from ..circuits.neuronobject import character_for
 from ..circuits.settings import NeuronSettings, resolve
 from ..netlist.compact import CompactMTJ
 from ..params import Device
@@ -115,7 +116,7 @@ def run_circuit(device: Device, task: Task, bars: Crossbars, timing: Timing, ind
     opts = RunOptions(workers=workers)
     st = ArraySettings(crossbar=bars.crossbar, v_spike=timing.v_spike, spike_width=timing.spike_width,
                        neuron=NeuronSettings(mtj=mtj, compact=compact))
-    circuit = resolve(device, st.neuron)
+    circuit = resolve(device, st.neuron, character_for(device, st.neuron))
     idx = np.asarray(index, int)
     h, m = bars.hidden.shape[1], bars.output.shape[1]
     hs, hp = np.zeros((idx.size, h, 2), int), np.zeros((idx.size, h, 2), int)

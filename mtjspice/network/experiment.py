@@ -34,8 +34,8 @@ import numpy as np
 
 from ..analysis.lif import LIFParams
 from ..characterize.devicefit import fit_device
-from ..characterize.onset import onset_current
-from ..circuits.settings import NeuronSettings, resolve
+from ..circuits.neuronobject import Neuron, character_for
+from ..circuits.settings import NeuronSettings
 from ..frame import Frame
 from ..montecarlo.firing import firing_thresholds
 from ..montecarlo.trim import gain_trim
@@ -65,11 +65,13 @@ def trims(device: Device, devices: list[Device],
     fires the nominal device (:func:`mtjspice.montecarlo.trim.gain_trim`); 1 for a device that does not
     fire both signs below 3 times the nominal onset."""
     settings = NeuronSettings()
-    i_th = onset_current(device)
-    nominal, _ = firing_thresholds(device, [], settings, i_th)
+    character = character_for(device, settings)
+    assert character is not None  # the settings give no i_th
+    i_th = character.onset
+    nominal, _ = firing_thresholds(device, [], settings, i_th, character=character)
     each = []
     for j, d in enumerate(devices):
-        each.append(firing_thresholds(device, [d], settings, i_th, nominal_threshold=nominal)[1][0])
+        each.append(firing_thresholds(device, [d], settings, i_th, nominal_threshold=nominal, character=character)[1][0])
         if progress is not None:
             progress(j + 1, len(devices))
     k = gain_trim(np.array(each), nominal)
@@ -80,8 +82,11 @@ def gate(device: Device) -> float:
     """The fitted LIF's gate (A): ``device``'s firing threshold, the mean of both signs', under the
     default circuit's clocked read (:func:`mtjspice.montecarlo.firing.firing_thresholds`); its onset
     when it does not fire both signs below 3 times the onset."""
-    i_th = onset_current(device)
-    f, _ = firing_thresholds(device, [], NeuronSettings(), i_th)
+    settings = NeuronSettings()
+    character = character_for(device, settings)
+    assert character is not None  # the settings give no i_th
+    i_th = character.onset
+    f, _ = firing_thresholds(device, [], settings, i_th, character=character)
     return f if math.isfinite(f) else i_th
 
 
@@ -183,12 +188,11 @@ def neuron_models(device: Device, fitted: LIFParams, study: Study) -> tuple[LIFP
     fitted LIF's gate is the device's firing threshold under the circuit's clocked read (the mean of
     both signs', :func:`gate`), not the fit's onset: the LIF has no clock, so with the onset as its gate
     it would fire from about 1.2 x the onset where the device fires from about 1.45 x."""
-    s = NeuronSettings()
-    c = resolve(device, s)
-    fit = replace(fitted, u_th=s.u_th, t_ref=refractory_time(c), u_reset=0.0, i_th=gate(device))
+    neuron = Neuron.build(device)
+    c = neuron.circuit
+    fit = replace(fitted, u_th=neuron.settings.u_th, t_ref=refractory_time(c), u_reset=0.0, i_th=gate(device))
     ideal = replace(fit, i_th=0.0)
-    i_read = c.v_read / (junction_resistance(device, 0.0) + c.r_ref + c.r_on)
-    base = DeviceNeuron("device", device, c, i_read, seed=study.seed)
+    base = DeviceNeuron.of("device", neuron, seed=study.seed)
     return ideal, {"ideal": LIFNeuron("ideal", ideal), "fitted": LIFNeuron("fitted", fit), "device": base}
 
 

@@ -14,7 +14,8 @@ from conftest import output_rows
 from mtjspice import load_device
 from mtjspice.analysis.power import BASES, fit_model, model_energy
 from mtjspice.circuits.array import ArrayJob, ArraySettings, array_deck, plan_parts, run_array
-from mtjspice.circuits.settings import NeuronSettings, resolve
+from mtjspice.circuits.neuronobject import Neuron
+from mtjspice.circuits.settings import NeuronSettings
 from mtjspice.errors import InputFileError, ParameterError
 from mtjspice.io.arrayfiles import read_spikes, read_weights
 from mtjspice.netlist.array import ArrayCircuit
@@ -55,7 +56,7 @@ def _hand_currents(arr: ArrayCircuit) -> np.ndarray:
 @pytest.mark.slow
 def test_2x2_input_current_is_kirchhoff_sum_and_polarity_follows_sign(device, result_2x2) -> None:  # type: ignore[no-untyped-def]
     r = result_2x2
-    i_trim = resolve(device, NS).i_trim
+    i_trim = Neuron.build(device, NS).circuit.i_trim
     hand = _hand_currents(ArrayCircuit())
     assert abs(hand[0] - 0.6e-3) < 0.02e-3 and abs(hand[1] + 0.6e-3) < 0.02e-3
     for j in (0, 1):
@@ -98,7 +99,7 @@ def _golden_deck(device, m: int = 2) -> str:  # type: ignore[no-untyped-def]
     w = W22 if m == 2 else np.full((2, m), 1e-3)
     ev = np.array([[1e-9, 0, 1.0], [2e-9, 1, -1.0]])
     inputs = spike_waveforms(ev, 2, st.v_spike, st.spike_width)
-    deck, _ = array_deck(device, resolve(device, NS), w, inputs, 5e-9, st)
+    deck, _ = array_deck(device, Neuron.build(device, NS).circuit, w, inputs, 5e-9, st)
     return deck.text()
 
 
@@ -139,7 +140,7 @@ def test_split_parts_give_the_same_spikes_as_one_netlist(device) -> None:  # typ
     ev = np.array([[1e-9, 0, 1.0], [1e-9, 1, 1.0], [12e-9, 0, -1.0], [12e-9, 1, -1.0]])
     st = ArraySettings(neuron=NS, spike_width=8e-9, v_spike=0.3, group=2)
     inputs = spike_waveforms(ev, 2, st.v_spike, st.spike_width)
-    c = resolve(device, NS)
+    c = Neuron.build(device, NS).circuit
     one = run_array(device, ArrayJob(w, inputs, 22e-9, 4), st, split=False, circuit=c)
     parts = run_array(device, ArrayJob(w, inputs, 22e-9, 4), st, split=True, circuit=c)
     assert len(one.parts) == 1 and len(parts.parts) == 2

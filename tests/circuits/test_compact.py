@@ -6,6 +6,7 @@ its fitted range."""
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +22,8 @@ from mtjspice.analysis.lif import LIFParams, lif_response, save_params
 from mtjspice.circuits import compact as CC
 from mtjspice.circuits.array import ArrayJob, ArraySettings, run_array
 from mtjspice.circuits.neuron import Thermal, neuron_deck, run_neuron
-from mtjspice.circuits.settings import NeuronSettings, resolve
+from mtjspice.circuits.neuronobject import Neuron
+from mtjspice.circuits.settings import NeuronSettings
 from mtjspice.errors import BreakdownWarning, InputFileError
 from mtjspice.netlist import compact as C
 from mtjspice.netlist.circuit import Item, Probe
@@ -263,13 +265,13 @@ def test_ou_samples_statistics() -> None:
 @pytest.mark.ngspice
 def test_thermal_compact_neuron(device: ms.Device, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MTJSPICE_CACHE", str(tmp_path / "cache"))
-    CC.fit_noise.cache_clear()
+    CC._fit_noise.cache_clear()
     var, tau = CC.fit_noise(device, 300.0, n=32, t_stop=20e-9)
     assert 1e-4 < var < 1e-3 and 0.5e-9 < tau < 3e-9  # m_y about 0.02 rms at 300 K, ~1 ns memory
     assert list((tmp_path / "cache").glob("noise-*.json"))
     s = settings(mtj="compact")
     th = Thermal(300.0, 7, min(s.step, tau / 20), var, tau)
-    deck, _ = neuron_deck(device, resolve(device, s), DC(0.0), 100e-9, s, th)
+    deck, _ = neuron_deck(device, Neuron.build(device, s).circuit, DC(0.0), 100e-9, s, th)
     assert "filesource" in deck.text() and list(deck.attachments) == ["noise_mtj.txt"]
     a = run_neuron(device, DC(0.0), 100e-9, s, thermal=th)
     b = run_neuron(device, DC(0.0), 100e-9, s, thermal=th)
@@ -318,7 +320,8 @@ def test_thermal_compact_trials_keep_the_fitted_noise(device: ms.Device, tmp_pat
 
 # ---------------------------------------------------------------- parameters: cache, files, CLI
 
-def test_params_cached_by_device_content(device: ms.Device, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_params_cached_by_device_content(device: ms.Device, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        caplog: pytest.LogCaptureFixture) -> None:
     monkeypatch.setenv("MTJSPICE_CACHE", str(tmp_path))
     calls: list[str] = []
 
@@ -328,15 +331,57 @@ def test_params_cached_by_device_content(device: ms.Device, tmp_path: Path, monk
 
     monkeypatch.setattr(CC, "fit_device", lambda dev: calls.append(dev.name) or Fit())
     monkeypatch.setattr(CC, "steady_gain", lambda dev, lo, hi: 760.0)
-    CC.compact_params.cache_clear()
-    p = CC.compact_params(device)
-    assert calls == ["orthogonal"] and p.gain == pytest.approx(760.0) and p.i_down == p.i_th
-    CC.compact_params.cache_clear()
-    assert CC.compact_params(device) == p and calls == ["orthogonal"]  # from the disk cache
+    CC._compact_params.cache_clear()
+    with caplog.at_level(logging.INFO, logger="mtjspice"):
+        p = CC.compact_params(device)
+        assert calls == ["orthogonal"] and p.gain == pytest.approx(760.0) and p.i_down == p.i_th
+        [written] = list(tmp_path.glob("compact-*.json"))
+        assert f"compact of device 'orthogonal' written to the cache: {written}" in caplog.messages
+        CC._compact_params.cache_clear()
+        assert CC.compact_params(device) == p and calls == ["orthogonal"]  # from the disk cache
+        assert caplog.messages[-1] == f"compact of device 'orthogonal' read from the cache: {written}"
     other = device.replace(**{"junction.TMR": 0.6})
     CC.compact_params(other)
     assert calls == ["orthogonal", "orthogonal"]  # another content, another fit
-    CC.compact_params.cache_clear()
+    CC._compact_params.cache_clear()
+
+
+def test_the_cache_is_opt_in(device: ms.Device, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                             caplog: pytest.LogCaptureFixture) -> None:
+    # no folder given: the fit is computed, said, and written nowhere (not under the home either)
+    monkeypatch.delenv("MTJSPICE_CACHE")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    calls: list[str] = []
+
+    class Fit:
+        params = LIFParams(tau_m=PARAMS.tau_m, a2=0.54, R_m=PARAMS.R_m, i_th=PARAMS.i_th)
+        i_min, i_max, hysteresis = PARAMS.i_min, PARAMS.i_max, None
+
+    monkeypatch.setattr(CC, "fit_device", lambda dev: calls.append(dev.name) or Fit())
+    monkeypatch.setattr(CC, "steady_gain", lambda dev, lo, hi: 760.0)
+    CC._compact_params.cache_clear()
+    assert CC.cache_dir() is None
+    with caplog.at_level(logging.INFO, logger="mtjspice"):
+        p = CC.compact_params(device)
+        assert calls == ["orthogonal"] and "no cache folder given" in caplog.messages[-1]
+        assert not any(tmp_path.rglob("*")), "nothing is written without a cache folder"
+        CC._compact_params.cache_clear()
+        CC.compact_params(device)
+        assert calls == ["orthogonal"] * 2  # recomputed: no disk cache to read
+        # the argument, then use_cache (the CLI's --cache), then $MTJSPICE_CACHE: the first given wins
+        CC.compact_params(device, cache=tmp_path / "arg")
+        assert len(list((tmp_path / "arg").glob("compact-*.json"))) == 1 and calls == ["orthogonal"] * 3
+        with CC.use_cache(tmp_path / "cli"):
+            assert CC.cache_dir() == tmp_path / "cli" and CC.cache_dir(tmp_path / "arg") == tmp_path / "arg"
+            assert CC.compact_params(device) == p and calls == ["orthogonal"] * 4
+        assert CC.cache_dir() is None
+        monkeypatch.setenv("MTJSPICE_CACHE", str(tmp_path / "env"))
+        assert CC.cache_dir() == tmp_path / "env"
+        with CC.use_cache(None):
+            assert CC.cache_dir() == tmp_path / "env"
+    assert len(list((tmp_path / "cli").glob("compact-*.json"))) == 1
+    assert sum("written to the cache" in m for m in caplog.messages) == 2
+    CC._compact_params.cache_clear()
 
 
 def test_lif_params_file(tmp_path: Path) -> None:

@@ -11,7 +11,8 @@ import pytest
 
 from mtjspice import DC, ParameterError, load_device
 from mtjspice.circuits.neuron import fi_curve, run_neuron
-from mtjspice.circuits.settings import NeuronSettings, resolve
+from mtjspice.circuits.neuronobject import Neuron
+from mtjspice.circuits.settings import NeuronSettings
 from mtjspice.cli import main
 from mtjspice.errors import BreakdownWarning
 from mtjspice.io.inputs import parse_input
@@ -69,7 +70,7 @@ def test_pwl_with_non_increasing_time(tmp_path: Path, capsys: pytest.CaptureFixt
 
 def test_inverted_thresholds_rejected(device) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ParameterError, match="v_lo"):
-        resolve(device, settings(v_hi=0.6, v_lo=0.7))
+        Neuron.build(device, settings(v_hi=0.6, v_lo=0.7))
 
 
 def test_parse_input_kinds() -> None:
@@ -79,7 +80,7 @@ def test_parse_input_kinds() -> None:
 
 
 def test_default_thresholds_straddle_zero(device) -> None:  # type: ignore[no-untyped-def]
-    c = resolve(device, settings())
+    c = Neuron.build(device, settings()).circuit
     mid = c.v_read * c.r_ref / (c.r_ref + junction_resistance(device, 0.0))
     assert c.v_lo < mid < c.v_hi
     assert c.v_read / (c.r_ref + junction_resistance(device, 0.0)) < 0.5 * I_TH  # the read alone stays below the onset
@@ -233,13 +234,13 @@ def test_cmos_deck_has_latches_and_matched_references(device) -> None:  # type: 
     from mtjspice.circuits.neuron import neuron_deck
 
     s = settings(comparator="cmos")
-    c = resolve(device, s)
+    c = Neuron.build(device, s).circuit
     deck, _ = neuron_deck(device, c, DC(0.6e-3), 10e-9, s)
     text = deck.text()
     assert c.ref_offset == pytest.approx(0.5 * s.behavioral.hysteresis + LATCH_OFFSET)
     assert "Rmh vthh0 vthh" in text and "Rml vthl0 vthl" in text
     assert "set num_threads=1" in text and "igcmod=0" in text
-    beh = resolve(device, settings())
+    beh = Neuron.build(device, settings()).circuit
     assert beh.ref_offset == 0.0 and beh.v_hi == c.v_hi and beh.v_lo == c.v_lo
 
 

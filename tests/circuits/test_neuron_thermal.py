@@ -12,7 +12,7 @@ import pytest
 import mtjspice as ms
 from mtjspice.analysis.trials import TRIAL_COLUMNS, input_onset, trial_stats, trial_table, wrong_sign
 from mtjspice.circuits.neuron import NOISE_FILE, Thermal, neuron_deck, run_neuron
-from mtjspice.circuits.settings import resolve
+from mtjspice.circuits.neuronobject import Neuron
 from mtjspice.cli import main
 from mtjspice.errors import ParameterError
 from mtjspice.results import SpikeTrain
@@ -48,7 +48,7 @@ def test_trial_statistics_follow_their_definitions() -> None:
 def test_temperature_zero_is_todays_deck(ortho_path: Path) -> None:
     dev = ms.load_device(ortho_path)
     s = ms.NeuronSettings(i_th=0.38e-3)
-    c = resolve(dev, s)
+    c = Neuron.build(dev, s).circuit
     assert Thermal.make(dev, s, 0.0, 5) is None and Thermal.make(dev, s, None) is None
     cold, _ = neuron_deck(dev, c, ms.DC(0.6e-3), 20e-9, s)
     assert not cold.attachments and "noise" not in cold.text() and "filesource" not in cold.text()
@@ -65,7 +65,7 @@ def test_temperature_zero_is_todays_deck(ortho_path: Path) -> None:
 def test_same_seed_same_run_other_seed_other_run(ortho_path: Path) -> None:
     dev = ms.load_device(ortho_path)
     s = ms.NeuronSettings(i_th=0.38e-3)
-    c = resolve(dev, s)
+    c = Neuron.build(dev, s).circuit
     runs = [run_neuron(dev, ms.DC(0.6e-3), 15e-9, s, c, thermal=Thermal.make(dev, s, 300.0, seed))
             for seed in (3, 3, 4)]
     u = [r.u for r in runs]
@@ -100,7 +100,7 @@ def test_array_neurons_draw_their_own_noise_the_same_in_any_split(ortho_path: Pa
 
     dev = ms.load_device(ortho_path)
     st = ArraySettings(neuron=ms.NeuronSettings(i_th=0.38e-3))
-    c = resolve(dev, st.neuron)
+    c = Neuron.build(dev, st.neuron).circuit
     th = Thermal.make(dev, st.neuron, 300.0, 9)
     w = np.array([[1e-3, -1e-3, 5e-4]])
     full, _ = array_deck(dev, c, w, [0.3], 5e-9, st, thermal=th)

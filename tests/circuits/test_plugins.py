@@ -18,7 +18,8 @@ from mtjspice.circuits.comparators import Comparator, comparator_kind, comparato
 from mtjspice.circuits.cost import RunCost
 from mtjspice.circuits.models import MtjModel, mtj_model, mtj_models, register_mtj_model
 from mtjspice.circuits.neuron import neuron_deck, run_neuron
-from mtjspice.circuits.settings import NeuronSettings, resolve
+from mtjspice.circuits.neuronobject import Neuron
+from mtjspice.circuits.settings import NeuronSettings
 from mtjspice.cli import build_parser
 from mtjspice.errors import ParameterError
 from mtjspice.io.reports import validity
@@ -64,7 +65,7 @@ def check_mtj_model(name: str, params: Any = None) -> None:
     priced = model.cost(base)
     assert isinstance(priced, RunCost) and 0 < priced.seconds <= 10 * base.seconds
     assert model.group >= 1 and all(isinstance(k, str) for k in model.options)
-    deck, block = neuron_deck(DEVICE, resolve(DEVICE, s), DC(0.0), 2e-9, s, compact=params)
+    deck, block = neuron_deck(DEVICE, Neuron.build(DEVICE, s).circuit, DC(0.0), 2e-9, s, compact=params)
     text = deck.text()
     assert ".subckt mtj t1 t2" in text and block.probes.u.vector in deck.vectors
     assert (model.label in text.splitlines()[0]) if model.label else True
@@ -133,7 +134,7 @@ def test_comparator_contract(name: str) -> None:
     assert kind.cost_factor >= 1.0 and (kind.threads is None or kind.threads >= 1)
     off = kind.ref_offset(s)
     assert math.isfinite(off) and 0.0 <= off < 0.1
-    c = resolve(DEVICE, s)
+    c = Neuron.build(DEVICE, s).circuit
     assert c.comparator == name and c.ref_offset == off
 
 
@@ -199,7 +200,7 @@ def test_a_model_with_parameters_of_its_own(monkeypatch: pytest.MonkeyPatch) -> 
 
     monkeypatch.setitem(models._REGISTRY, "resistor", Resistor())
     s = NeuronSettings(mtj="resistor", i_th=I_TH, compact=Ohms(2345.0))  # type: ignore[arg-type]
-    deck, _ = neuron_deck(DEVICE, resolve(DEVICE, s), DC(0.0), 2e-9, s)
+    deck, _ = neuron_deck(DEVICE, Neuron.build(DEVICE, s).circuit, DC(0.0), 2e-9, s)
     assert "R1 a t2 2345" in deck.text()
     with pytest.raises(ParameterError, match="None or a Ohms or a CompactMTJ"):
         NeuronSettings(mtj="resistor", compact="2k")  # type: ignore[arg-type]

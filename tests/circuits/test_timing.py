@@ -14,7 +14,8 @@ import pytest
 import mtjspice as ms
 from mtjspice.circuits.array import ArrayJob, ArraySettings, run_array
 from mtjspice.circuits.neuron import neuron_deck, run_neuron
-from mtjspice.circuits.settings import NeuronSettings, resolve
+from mtjspice.circuits.neuronobject import Neuron
+from mtjspice.circuits.settings import NeuronSettings
 from mtjspice.errors import BreakdownWarning, CostWarning, ParameterError
 from mtjspice.io.inputs import parse_input
 from mtjspice.io.reports import neuron_report
@@ -94,7 +95,7 @@ def test_ngspice_and_python_see_the_same_train() -> None:
 
 def test_every_deck_merges_coincident_breakpoints(device: ms.Device) -> None:
     s = NeuronSettings()
-    deck, _ = neuron_deck(device, resolve(device, s), DC(0.6e-3), 10e-9, s)
+    deck, _ = neuron_deck(device, Neuron.build(device, s).circuit, DC(0.6e-3), 10e-9, s)
     opts = [line for line in deck.text().splitlines() if line.startswith(".options")]
     assert len(opts) == 1 and f"minbreak={MIN_BREAK:g}" in opts[0].split()
     # far below every time the circuit resolves, far above one rounding unit of any run's time
@@ -106,7 +107,7 @@ def test_every_deck_merges_coincident_breakpoints(device: ms.Device) -> None:
 @pytest.mark.parametrize("reset, t_ref", [("leak", 1.5e-9), ("active", 0.7e-9), ("leak", None)])
 def test_oneshot_card_gives_t_refractory_at_half_height(device: ms.Device, reset: str, t_ref: float | None) -> None:
     s = NeuronSettings(reset=reset, t_refractory=t_ref)
-    c = resolve(device, s)
+    c = Neuron.build(device, s).circuit
     if t_ref is None:
         assert c.t_refractory == 2.51e-9  # the default: the refractory time the circuit always had
     p = oneshot_params(c)
@@ -130,7 +131,7 @@ def test_oneshot_width_measured_in_ngspice_is_t_refractory(device: ms.Device, re
     """The reset one-shot's output, measured in ngspice at half height, is as wide as the setting,
     the input is off for that long, and the report prints what the circuit did."""
     s = NeuronSettings(reset=reset, t_refractory=t_ref)
-    c = resolve(device, s)
+    c = Neuron.build(device, s).circuit
     deck, block = neuron_deck(device, c, DC(1e-3), 12e-9, s)
     nodes = ("refp", "refn") if reset == "active" else ("ref",)
     deck = replace(deck, probes=(*deck.probes, *(Probe.node(n) for n in nodes)))
@@ -178,7 +179,7 @@ def test_an_input_edge_1e_20_s_from_a_clock_edge_runs(device: ms.Device) -> None
     """The neuron runs through an input edge 1e-20 s after a read-clock corner (and edges exactly on
     corners): ngspice merges the pair instead of stepping between them until "Timestep too small"."""
     s = NeuronSettings(mtj="compact")
-    c = resolve(device, s)
+    c = Neuron.build(device, s).circuit
     corners = _corners(c, 400e-9)
     t0 = float(corners[corners > 300e-9][0])
     times = [0.0, 50e-9, 50e-9 + 20e-12, t0, t0 + 1e-20, t0 + 20e-12]
@@ -217,7 +218,7 @@ def test_neuron_runs_10us_of_random_pulse_and_pwl_input(device: ms.Device) -> No
     ``pulse:0.6m,8n,2n,1n`` (as PWL corners), then random PWL input of both signs with a quarter of
     its edges exactly on read-clock corners."""
     s = NeuronSettings(mtj="compact")
-    c = resolve(device, s)
+    c = Neuron.build(device, s).circuit
     rng = np.random.default_rng(24)
     t_stop = 10e-6
     pwl = _random_pwl(rng, t_stop, _corners(c, t_stop), 0.62e-3)
@@ -244,7 +245,7 @@ def test_64_neuron_array_runs_1us_of_random_inputs(device: ms.Device) -> None:
     PWL steps of both signs with edges anywhere against the read clock and some exactly on it)
     completes in every part, and the neurons fire."""
     st = ArraySettings(neuron=NeuronSettings(mtj="compact"), crossbar=ArrayCircuit(r_driver=0.0))
-    c = resolve(device, st.neuron)
+    c = Neuron.build(device, st.neuron).circuit
     rng = np.random.default_rng(64)
     t_stop, n_in, m = 1e-6, 4, 64
     corners = _corners(c, t_stop)

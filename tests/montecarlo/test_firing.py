@@ -17,7 +17,7 @@ def test_the_paper_device_fires_only_well_above_its_onset(ortho_path) -> None:
     scan resolves 1/144 of 3 x onset (8 uA), so 1.35 to 1.6 x onset holds it with room."""
     dev = ms.load_device(ortho_path)
     i_on = onset_current(dev)
-    c = NominalCircuit.resolved(dev, NeuronSettings(), i_on)
+    c = NominalCircuit.resolved(dev, NeuronSettings(i_th=i_on), i_on)
     f = firing_threshold(dev, c, i_max=3 * i_on, points=12, rounds=1)
     for side in (f.positive, f.negative):
         assert 1.35 * i_on < side < 1.6 * i_on

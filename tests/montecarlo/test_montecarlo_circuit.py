@@ -28,7 +28,8 @@ import numpy as np
 import pytest
 
 from mtjspice.circuits.neuron import run_neuron
-from mtjspice.circuits.settings import NeuronSettings, resolve
+from mtjspice.circuits.neuronobject import Neuron
+from mtjspice.circuits.settings import NeuronSettings
 from mtjspice.errors import ParameterError
 from mtjspice.montecarlo.circuit import (
     COLUMNS,
@@ -105,7 +106,7 @@ def test_offsets_are_reproducible_chunk_independent_and_their_own_stream() -> No
 
 
 def test_trim_helpers() -> None:
-    c = resolve(DEVICE, SETTINGS)
+    c = Neuron.build(DEVICE, SETTINGS).circuit
     assert reference_thresholds(DEVICE, c, SETTINGS.u_th) == pytest.approx((c.v_hi, c.v_lo), rel=1e-12)
     for u in (-0.7, 0.0, 0.3):
         assert readout_membrane(DEVICE, c, readout_level(DEVICE, c, u)) == pytest.approx(u, abs=1e-12)
@@ -122,7 +123,7 @@ def test_trim_helpers() -> None:
 
 
 def test_junction_drive_is_the_read_clock() -> None:
-    c = resolve(DEVICE, SETTINGS)
+    c = Neuron.build(DEVICE, SETTINGS).circuit
     wave = junction_drive([DEVICE, DEVICE], c, np.array([0.6e-3, -0.6e-3]), 3e-9)
     i_read = c.v_read / (c.r_ref + 1.0 / (0.5 / DEVICE.R_P + 0.5 / DEVICE.R_AP) + c.r_on)
     holds = strobe_times(c, SETTINGS, 3e-9)
@@ -147,7 +148,7 @@ def test_a_failed_simulation_fails_its_row_not_the_chunk(monkeypatch: pytest.Mon
 
 
 def _nominal_runs(mc: CircuitMC) -> dict[str, float]:
-    c = resolve(DEVICE, mc.settings)
+    c = Neuron.build(DEVICE, mc.settings).circuit
     pos = run_neuron(DEVICE, DC(mc.drive), mc.t_stop, mc.settings, c, warn=False, keep_wave=False)
     neg = run_neuron(DEVICE, DC(-mc.drive), mc.t_stop, mc.settings, c, warn=False, keep_wave=False)
     n = pos.spikes.n_positive + neg.spikes.n_negative
@@ -191,7 +192,7 @@ def _device_prediction(cols: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndar
     """(DC, clocked) predictions of (fires_pos, fires_neg), each (K, 2), from the macrospin solver."""
     devices = [d for d in sample_devices(DEVICE, SPREAD, SEED, range(K)) if d is not None]
     assert len(devices) == K
-    c = resolve(DEVICE, SETTINGS)
+    c = Neuron.build(DEVICE, SETTINGS).circuit
     h = SETTINGS.behavioral.hysteresis / 2  # the behavioral comparator trips half its hysteresis out
     u_hi = np.array([readout_membrane(d, c, v + h) for d, v in zip(devices, cols["v_hi"], strict=True)])
     u_lo = np.array([readout_membrane(d, c, v - h) for d, v in zip(devices, cols["v_lo"], strict=True)])

@@ -12,6 +12,7 @@ import mtjspice as ms
 from mtjspice.analysis.lif import LIFParams
 from mtjspice.characterize.onset import onset_current
 from mtjspice.circuits.neuron import run_neuron
+from mtjspice.circuits.neuronobject import Neuron
 from mtjspice.cli import main
 from mtjspice.network import (
     EVENT_SEGMENTS,
@@ -169,7 +170,7 @@ def test_trim_matches_the_firing_threshold_not_the_onset() -> None:
     # the input times k reaches each device's firing threshold (clocked read, mean of both signs) where the
     # nominal input reaches the nominal one; sample 2 of alpha 20 % (alpha x 0.88) moves its firing
     # threshold far more than its DC onset (measured: 0.874 against 0.980), so the onset trim fails here
-    from mtjspice.circuits.settings import NeuronSettings, resolve
+    from mtjspice.circuits.settings import NeuronSettings
     from mtjspice.montecarlo.firing import firing_threshold, mean_threshold
     from mtjspice.montecarlo.testspec import DeviceMC, NominalCircuit
 
@@ -177,8 +178,8 @@ def test_trim_matches_the_firing_threshold_not_the_onset() -> None:
     devs = VariationSpec.parse("alpha=20%").devices(dev, 0, [2])
     k = trims(dev, devs)
     i_th = onset_current(dev)
-    circuit = NominalCircuit.resolved(dev, NeuronSettings(), i_th)
-    assert circuit.v_hi == resolve(dev, NeuronSettings()).v_hi
+    circuit = NominalCircuit.resolved(dev, NeuronSettings(i_th=i_th), i_th)
+    assert circuit.v_hi == Neuron.build(dev, NeuronSettings()).circuit.v_hi
     f = [mean_threshold(firing_threshold(d, circuit, DeviceMC(), i_max=3 * i_th, points=12, rounds=1))
          for d in (dev, devs[0])]
     assert k[0] == pytest.approx(f[1] / f[0], rel=1e-12)

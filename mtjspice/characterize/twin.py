@@ -1,5 +1,7 @@
-"""How one chunk of sampled devices responds to the nominal neuron's drive: the batched solver
-runs, and what is read from them (:func:`respond`), for :mod:`mtjspice.montecarlo.device`.
+"""The numpy neuron twin: how a batch of devices responds to a neuron circuit's clocked read drive
+(the read windows and strobes of :class:`~mtjspice.netlist.timing.NeuronTiming`): the batched
+solver runs, and what is read from them (:func:`respond`), for the firing threshold
+(:mod:`.firing`) and the device-level Monte Carlo (:mod:`mtjspice.montecarlo.device`).
 
 Everything here keeps a sample's numbers independent of the other samples in its batch: the
 solver runs with a fixed step, u = m.p is written out (einsum may sum in a size-dependent order)
@@ -8,16 +10,15 @@ shape)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
+from ..netlist.timing import NeuronTiming
 from ..physics.batch import DeviceBatch
 from ..physics.solver import simulate
 from ..stimulus import PWL, square_pulse
-
-if TYPE_CHECKING:
-    from .testspec import DeviceMC, NominalCircuit
+from .readtest import DeviceMC, ReadCircuit
 
 __all__ = ["respond", "decay_time", "read_u", "read_clock_current"]
 
@@ -28,7 +29,7 @@ def _u(traj: object, p: np.ndarray) -> np.ndarray:
     return m[:, :, 0] * p[0] + m[:, :, 1] * p[1] + m[:, :, 2] * p[2]
 
 
-def respond(batch: DeviceBatch, mc: DeviceMC, circuit: NominalCircuit, current: np.ndarray,
+def respond(batch: DeviceBatch, mc: DeviceMC, circuit: ReadCircuit, current: np.ndarray,
              thresholds: list[tuple[np.ndarray, np.ndarray]]) -> dict[str, Any]:
     """The response to the nominal drive of ``current`` (A per device): times and u of the +drive
     run, its plateau and mean junction current over the pulse's last 2 ns, the largest |u| after
@@ -89,26 +90,22 @@ def read_u(G_P: np.ndarray, G_AP: np.ndarray, r_ref: float, v_read: float, v: fl
         return (2.0 / R - G_P - G_AP) / (G_P - G_AP)
 
 
-def _clocked_drive(batch: DeviceBatch, mc: DeviceMC, c: NominalCircuit, current: np.ndarray) -> PWL:
+def _clocked_drive(batch: DeviceBatch, mc: DeviceMC, c: ReadCircuit, current: np.ndarray) -> PWL:
     """The current through each junction in the nominal circuit (:func:`read_clock_current`), the
     input on until t_on."""
     i_read = c.v_read / (c.r_ref + 1.0 / batch.conductance(np.zeros(batch.n)) + c.r_on)
-    return read_clock_current(c.clock_period, c.read_width, c.edge, c.i_trim, current, i_read, mc.t_stop, mc.t_on)
+    return read_clock_current(c.timing, c.i_trim, current, i_read, mc.t_stop, mc.t_on)
 
 
-def read_clock_current(period: float, width: float, edge: float, i_trim: float, current: np.ndarray,
-                       i_read: np.ndarray, t_stop: float, t_on: float | None = None) -> PWL:
+def read_clock_current(timing: NeuronTiming, i_trim: float, current: np.ndarray, i_read: np.ndarray, t_stop: float,
+                       t_on: float | None = None) -> PWL:
     """The current (A) a neuron circuit's read clock passes through each junction, one PWL column per
     device: the input ``current`` (A, signed, until ``t_on`` s, then 0 after a 10 ps edge; None: the
     whole run) minus the read trim ``i_trim`` outside the read windows; ``i_read`` (A) inside them
-    (the clock of :func:`mtjspice.netlist.neuron.clock_sources`: ``period``, window ``width``,
-    edges ``edge``, in s)."""
+    (the read windows of ``timing``, :meth:`~mtjspice.netlist.timing.NeuronTiming.read_windows`, which
+    the clock of :func:`mtjspice.netlist.neuron.clock_sources` makes)."""
     current, i_read = np.asarray(current, float), np.asarray(i_read, float)
-    windows = []
-    start = period - width - edge  # the read clock's first rising edge
-    while start < t_stop:
-        windows.append((start, start + edge, start + edge + width, start + 2 * edge + width))
-        start += period
+    windows = timing.read_windows(t_stop)
     on = (0.0, t_on, t_on + 10e-12) if t_on is not None else (0.0,)
     times = np.unique(np.clip([*on, *(k for w in windows for k in w)], 0.0, None))
     inp = np.interp(times, on, (1.0, 1.0, 0.0)) if t_on is not None else np.ones_like(times)
