@@ -158,9 +158,10 @@ class DormandPrince:
     def step(self, t: float, hh: float, m5: np.ndarray) -> None:
         """A fixed step of hh (s) from m5 at t, accepted: :meth:`trial` (no error control), then
         :meth:`accept`, fused into the compiled kernel when there is one and the drive is an ideal
-        current (its torques do not depend on m); the same numbers bit for bit either way."""
+        current (its torques do not depend on m) and no field depends on the junction voltage
+        (:attr:`System.fused`); the same numbers bit for bit either way."""
         sys = self.sys
-        if self.kernel is None or not sys.ideal:
+        if self.kernel is None or not sys.fused:
             self.trial(t, hh, m5)
             self.accept(m5)
             return
@@ -210,7 +211,7 @@ class Heun:
         sys, f0, f1, z, p5 = self.sys, self.f0, self.f1, self.z, self.p5
         m = m5[:3]
         self.rng.standard_normal(out=z)
-        if self.kernel is not None and sys.ideal:  # the torques do not depend on m: the fused loop
+        if self.kernel is not None and sys.fused:  # the torques do not depend on m: the fused loop
             a1a, a2a, a1b, a2b = self._a
             for at, dst1, dst2 in ((t, a1a, a2a), (t + h, a1b, a2b)):
                 src1, src2 = sys.torques(at, m)  # may be System's own buffers: copied at once
