@@ -61,12 +61,13 @@ def _rhs(line: str) -> str:
 @pytest.fixture
 def cofeb() -> ms.Device:
     # without the sidewall taper: its demag factors are physics/taper.py's (tested in test_taper.py), and
-    # the reference here has the straight elliptic cylinder's (Beleggia et al.)
-    return ms.load_device("cofeb_mgo").replace(**{"geometry.taper": 0.0})
+    # the reference here has the straight elliptic cylinder's (Beleggia et al.); and without the field-like
+    # term quadratic in V, which reads the junction voltage (tests/test_field_like_quadratic.py checks it)
+    return ms.load_device("cofeb_mgo").replace(**{"geometry.taper": 0.0, "junction.field_like_quadratic": 0.0})
 
 
 def test_field_like_and_interface_terms_in_the_netlist(cofeb: ms.Device) -> None:
-    # cofeb_mgo without heating: xi = 0.2 and Ki = 1.3 mJ/m^2 (dNz = -0.041). Also a tilted p so that
+    # cofeb_mgo without heating: Ki = 1.3 mJ/m^2 (dNz = -0.041), xi = 0, then xi = -0.3. Also a tilted p so that
     # every component of b_J p enters. Tolerance as test_references' netlist test: 1e-8 of max |f|
     # (CODATA 2018 vs 2022 mu0, the demag quadrature's 1e-9, 15 significant digits in the text).
     rng = np.random.default_rng(26)
