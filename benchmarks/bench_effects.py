@@ -40,6 +40,9 @@ def main() -> None:
     base = effects_off(real)
     wall(base)  # warm-up: imports, ngspice start
     cases = {"none": base, **{e: with_effect(real, e) for e in EFFECTS}, "all": real}
+    # the field-like torque's two parts apart: cofeb_mgo's is all quadratic in V (field_like_quadratic,
+    # which reads the junction voltage through one more node); the linear ratio at 0.2 for comparison
+    cases["field_like_ratio_0.2"] = base.replace(**{"junction.field_like_ratio": 0.2})
     times: dict[str, list[float]] = {k: [] for k in cases}
     points: dict[str, int] = {}
     for _ in range(args.repeat):
