@@ -237,7 +237,7 @@ def test_netlist_field_is_the_reference_with_v_squared(dev, heated) -> None:
         return plain + _ll_field(mm, H, d) * 1e-9
 
     want = ref(m)
-    f_node = np.array([_eval(_rhs(lines[f"Bf{c}"]), env) for c in "xyz"])  # V(f) = dm/dt (1/ns), with s
+    f_node = np.array([_eval(_rhs(lines[f"Bf{c}"]), env) for c in "xyz"]) * s  # the state current scales by s
     assert np.allclose(f_node, want, rtol=0, atol=1e-8 * np.abs(want).max())
     h = M.max_step("default") / M.TIME_UNIT
     eps = 1e-6
@@ -247,7 +247,7 @@ def test_netlist_field_is_the_reference_with_v_squared(dev, heated) -> None:
         dm[j] = eps
         jac[:, j] = (ref(m + dm) - ref(m - dm)) / (2 * eps)
     corr = -(h * h / 12.0) * np.einsum("ijn,jn->in", jac, want)
-    fenv = {**env, "V(fx)": f_node[0], "V(fy)": f_node[1], "V(fz)": f_node[2]}
+    fenv = {**env, "V(fx)": f_node[0] / s, "V(fy)": f_node[1] / s, "V(fz)": f_node[2] / s}
     got = np.array([_eval(_rhs(lines[f"Bs{c}"]), fenv) for c in "xyz"])
     assert np.allclose(got, corr, rtol=0, atol=1e-6 * np.abs(corr).max())
 

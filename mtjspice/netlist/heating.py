@@ -9,12 +9,9 @@ With a Curie temperature, node ``ms`` carries s = Ms(T_j) / Ms(T_amb) by Bloch's
 anisotropy energies scale as Ms^2 (see :mod:`mtjspice.physics.heating`), so the reduced fields
 h = H / Ms do not change, and the equation dm/dt = -gamma' Ms [...](m, a) with a = a_J / Ms
 (a_J proportional to 1 / Ms) becomes s f(m, a / s^2): the subcircuit multiplies each state
-polynomial by V(ms) inside its f source, so V(f) = s f and the state stays charged by a linear
-transconductance (a behavioral source per state node, V(ms) V(f), cost 1.3 to 1.4x the MTJ without
-heating; folded into f, measured in docs/benchmarks.md), the trapezoid correction's g = (s J)(s f) =
-s J V(f) takes one factor V(ms); and it reads the current from node ``ar``, V(ar) = i(Vsense) /
-V(ms)^2 (:func:`heated_names`): one more node, so that each state source reads one quantity more
-instead of repeating the quotient (measured: 1.99x the cost without heating with the quotient inline).
+polynomial by V(ms) and reads the current from node ``ar``, V(ar) = i(Vsense) / V(ms)^2
+(:func:`heated_names`): one more node, so that each state source reads one quantity more instead of
+repeating the quotient (measured: 1.99x the cost without heating with the quotient inline).
 """
 
 from __future__ import annotations

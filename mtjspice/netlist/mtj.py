@@ -237,7 +237,7 @@ def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step:
     fx, fy, fz = llgs_polynomials(device)
     names = {"mx": "V(mx)", "my": "V(my)", "mz": "V(mz)", "a": "i(Vsense)"}
     hot = ms_scaled(device)
-    if hot:  # Ms(T_j): f becomes s f(m, a / s^2), s = V(ms), written into V(f) (see netlist/heating.py)
+    if hot:  # Ms(T_j): f becomes s f(m, a / s^2), s = V(ms) (see netlist/heating.py)
         names = heated_names(names)
     sc = "V(ms)*" if hot else ""
     px, py, pz = device.junction.pinned
@@ -282,22 +282,23 @@ def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step:
                          "b = h - alpha a p, d = alpha h + a p, a = a_J/Ms; V(fx) = f_x"))
     for comp, poly in zip(comps, f, strict=True):
         k = comp[1]
-        body = plus_v2(poly.spice(names), None if fv is None else fv["xyz".index(k)])
-        items += [Element(f"Bf{k}", ("0", f"f{k}"), (I, EQ, Expr(f"{sc}({body})" if hot else body))),
+        items += [Element(f"Bf{k}", ("0", f"f{k}"), (I, EQ, Expr(plus_v2(poly.spice(names), None if fv is None
+                                                                       else fv["xyz".index(k)])))),
                   Element(f"Rf{k}", (f"f{k}", "0"), (1,))]
     items.append(Comment(f"V(sx) = -c g, g = J f = df/dt at fixed current (J = df/dm), c = h^2/12, h = {h:g} s"))
     for i, comp in enumerate(comps):
         terms = [f"({plus_v2(jac[i][j].spice(names), None if jv is None else jv[i][j])})*V(f{comps[j][1]})"
                  for j in range(3) if not jac[i][j].is_zero() or (jv is not None and not jv[i][j].is_zero())]
         items.append(Element(f"Bs{comp[1]}", (f"s{comp[1]}", "0"),
-                             (V, EQ, Expr(f"{sc}{safe.num(-c)}*(" + (" + ".join(terms) or "0") + ")"))))
+                             (V, EQ, Expr(f"{sc}{sc}{safe.num(-c)}*(" + (" + ".join(terms) or "0") + ")"))))
     items.append(Comment(f"state: C d(m + c g)/dt = f, C = {STATE_CAP:g} F between m and s, charged by "
                          f"{STATE_CAP / TIME_UNIT:g} S x V(f); 1000 s leak"))
     for i, (comp, m0c) in enumerate(zip(comps, m0, strict=True)):
         k = comp[1]
         items += [Element(f"C{comp}", (comp, f"s{k}"), (STATE_CAP, Param("IC", m0c + c * g0[i]))),
                   Element(f"R{comp}", (comp, "0"), (1e3 / STATE_CAP,)),
-                  Element(f"G{comp}", ("0", comp, f"f{k}", "0"), (STATE_CAP / TIME_UNIT,))]
+                  Element(f"B{comp}", ("0", comp), (I, EQ, Expr(f"{safe.num(STATE_CAP / TIME_UNIT)}*V(ms)*V(f{k})")))
+                  if hot else Element(f"G{comp}", ("0", comp, f"f{k}", "0"), (STATE_CAP / TIME_UNIT,))]
     if device.junction.heating:
         items += heating_items(device)
     if thermal is not None:
