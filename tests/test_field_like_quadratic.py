@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 from scipy.optimize import fsolve
-from test_mtj_effects_reference import _eval, _lines, _reference_f, _rhs
+from test_mtj_effects_reference import _correction, _eval, _lines, _reference_f, _rhs
 from test_references import gilbert_dmdt, spin_torque_field
 
 import mtjspice as ms
@@ -248,7 +248,7 @@ def test_netlist_field_is_the_reference_with_v_squared(dev, heated) -> None:
         jac[:, j] = (ref(m + dm) - ref(m - dm)) / (2 * eps)
     corr = -(h * h / 12.0) * np.einsum("ijn,jn->in", jac, want)
     fenv = {**env, "V(fx)": f_node[0] / s, "V(fy)": f_node[1] / s, "V(fz)": f_node[2] / s}
-    got = np.array([_eval(_rhs(lines[f"Bs{c}"]), fenv) for c in "xyz"])
+    got = _correction(lines, fenv)
     assert np.allclose(got, corr, rtol=0, atol=1e-6 * np.abs(corr).max())
 
 
