@@ -91,3 +91,11 @@ def test_budget_refuses_bad_samples() -> None:
 
     with pytest.raises(ParameterError, match="samples"):
         margin_budget(ms.load_device("orthogonal"), samples=-1)
+
+
+def test_budget_help_prints(capsys) -> None:
+    """argparse expands % in help texts: the default spread's "Ms=3%" must reach the screen as it is."""
+    with pytest.raises(SystemExit) as done:
+        main(["budget", "--help"])
+    assert done.value.code == 0
+    assert "Ms=3%" in capsys.readouterr().out
