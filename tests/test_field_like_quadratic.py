@@ -273,3 +273,16 @@ def test_ngspice_with_noise_agrees_with_python_on_the_same_noise(dev, current) -
     assert float(np.abs(ng[..., 1] - py[..., 1]).max()) < 1e-2
     _, _, plain, _ = paired_runs(dev, current, 300.0, n=2, t_stop=3e-9, seed=5)  # the same noise, no term
     assert float(np.abs(plain[..., 1] - py[..., 1]).max()) > 2e-2
+
+
+def test_voltage_follows_a_piecewise_linear_drive_across_segments(dev) -> None:
+    """System.voltage reads the drive through the Sampler that the torques move segment by segment
+    (Sampler.locate): the value must be the waveform's own at every time, whichever was asked first."""
+    d = dev.replace(**{"junction.field_like_quadratic": Q})
+    wave = ms.PWL(np.array([0.0, 1e-9, 2e-9, 3e-9]), np.array([0.0, 1e-3, -0.5e-3, 0.2e-3]))
+    sys = System(DeviceBatch.from_devices(d), CurrentDrive(wave))
+    m = DeviceBatch.from_devices(d).m0.copy()
+    for t in (0.5e-9, 1.5e-9, 2.5e-9, 0.2e-9, 2.9e-9):
+        sys.torques(t, m)  # moves the sampler's segment
+        want = float(wave(t)) / float(DeviceBatch.from_devices(d).conductance(np.sum(m * sys.p, axis=0))[0])
+        assert sys.voltage(t, m)[0] == pytest.approx(want, rel=1e-12)
