@@ -179,7 +179,7 @@ def test_heated_rhs_scales_the_quadratic_field_as_one_over_ms(dev) -> None:
 
 
 def test_grid_stepper_with_the_term_equals_the_fixed_step_solver(dev) -> None:
-    """The network's stepper (compiled kernels stand aside when the term is on) integrates a segment as
+    """The network's stepper (with the compiled kernels when numba is there) integrates a segment as
     simulate(fixed_step) does, bit for bit, and the term moves the result."""
     d = dev.replace(**{"junction.field_like_quadratic": Q})
     step, dt, k = 1e-12, 10e-12, 101
@@ -190,7 +190,7 @@ def test_grid_stepper_with_the_term_equals_the_fixed_step_solver(dev) -> None:
     assert np.array_equal(got[:, 0], ref.my[:, 0])
     plain = DeviceBatch.from_devices(dev)
     other = GridStepper(plain, plain.m0.copy(), step=step).advance(current, dt)
-    assert np.abs(other - got).max() > 3e-3  # 6.6e-3 measured at 1 ns
+    assert np.abs(other - got).max() > 1e-3  # 2.95e-3 measured at 1 ns
 
 
 def test_thermal_runs_carry_the_term_in_both_integrators(dev) -> None:

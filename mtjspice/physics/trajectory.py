@@ -139,8 +139,8 @@ class System:
         self.c_damp = g * (batch.alpha - xi) * batch.aj_per_amp  # -gamma' (alpha - xi) a_J / I
         self.c_torque = g * (1.0 + batch.alpha * xi) * batch.aj_per_amp  # -gamma' (1 + alpha xi) a_J / I
         # The bias-quadratic field-like field xi_v2 V_j^2 p (junction.field_like_quadratic): V_j depends on m
-        # through the junction's resistance, so it is added to H at every evaluation (and the compiled
-        # kernels, whose torques do not depend on m, stand aside: :attr:`fused`).
+        # through the junction's resistance, so it is added to H at every evaluation (the compiled kernels
+        # solve V the same way, bit for bit: mtjspice.physics.kernels).
         self.quad = g * batch.xi_v2 if np.any(batch.xi_v2 != 0) else None  # -gamma' xi_v2 (1/(s V^2))
         uniform = bool(np.all(batch.p == batch.p[:, :1]))
         self.p_rows = tuple(float(x) for x in batch.p[:, 0]) if uniform else None
@@ -177,8 +177,8 @@ class System:
     @property
     def fused(self) -> bool:
         """Whether a compiled kernel may take the step: an ideal current (the torques do not depend
-        on m) and no field that depends on the junction voltage."""
-        return self.ideal and self.quad is None
+        on m; the kernels solve the junction voltage of the quadratic field-like term themselves)."""
+        return self.ideal
 
     def voltage(self, t: float, m: np.ndarray) -> np.ndarray:
         """Junction voltage (V), shape (n,), at time t (s) and magnetization m (3, n): the drive's own
