@@ -138,8 +138,8 @@ def _conductance(device: Device, v: str, mp: str) -> tuple[list[Item], str]:
 
 
 #: Effects (issue 26) the baked MTJ (mtjspice.netlist.mtj) stamps and this library version does not yet.
-_NOT_IN_LIBRARY = ("material.Ki_bottom", "material.Ki_top", "junction.field_like_ratio", "junction.thermal_resistance",
-                   "geometry.taper")
+_NOT_IN_LIBRARY = ("material.Ki_bottom", "material.Ki_top", "junction.field_like_ratio", "junction.field_like_quadratic",
+                   "junction.thermal_resistance", "geometry.taper")
 
 
 def _unsupported(device: Device) -> list[tuple[str, float]]:
