@@ -37,6 +37,8 @@ PART_DESCRIPTIONS: dict[str, str] = {
     "input_gating": "dissipated in the input gate and t2's grounding switch",
     "input_clamp": "taken by the input compliance clamp (only with --settings giving v_clamp; the current it "
                    "diverts times the driver node's voltage)",
+    "threshold_dac": "drawn by the two per-neuron threshold DACs' resistor strings (only with dac_bits: their "
+                     "static current from the read bias)",
 }
 
 

@@ -178,8 +178,8 @@ def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.nda
                 "u_fire_pos": u_pos, "u_fire_neg": u_neg, "fires_pos": nominal["fires_pos"],
                 "fires_neg": nominal["fires_neg"], "wrong_sign": nominal["wrong_sign"], "read_safe": read_safe,
                 "breakdown": breakdown, "usable": usable})
-    if mc.trim:
-        put["usable_ref"] = verdict(r["by"][1], relaxed)[0]
+    if mc.trim:  # a DAC that rounds both trimmed thresholds to one level leaves no comparator pair either
+        put["usable_ref"] = verdict(r["by"][1], relaxed)[0] & (ref_pos > ref_neg)
     if mc.trim and mc.gain_trim:
         # gain + reference: the input scaled by k as well
         k = np.clip(i_th / circuit.i_th, *mc.k_range)  # input x k: the onset in input terms is i_th / k
