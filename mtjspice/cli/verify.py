@@ -129,7 +129,9 @@ def run(args: argparse.Namespace) -> int:
                     tasks=tuple(t.strip() for t in str(args.tasks).split(",") if t.strip()), workers=args.workers,
                     epochs=epochs)
     t0 = time.perf_counter()
-    onsets = robust_table(device, spec)
+    # the table of the device without its extra anisotropy, as the design search builds it (it reduces
+    # every sample, Ku included, to the quantities it tabulates)
+    onsets = robust_table(device.replace(**{"field.Ku": 0.0}) if device.field.Ku else device, spec)
     if settings.i_th is None:  # the paper's device: its onset by the samples' own method
         settings = replace(settings, i_th=float(onsets.onset(DeviceBatch.from_device(device, theta0=0.0))[0][0]))
     t_table = time.perf_counter() - t0

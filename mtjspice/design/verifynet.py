@@ -5,8 +5,9 @@ Per task (SI units):
 
 1. The ideal signed LIF of the design: the nominal device's membrane time constant ``tau_m`` (s)
    and gain ``a2`` (1/V) at the test input (the device-level test's own fit, one noiseless
-   sample), R_m the junction at u = 0, the circuit's ``u_th`` and refractory time, no gate. Its
-   rate curve is the training's activation.
+   sample), R_m the junction at u = 0, the circuit's ``u_th`` and refractory time, no gate, behind
+   the same clamp as the devices (its input limited to ``i_safe``: the clamp is part of the
+   circuit). Its rate curve, flat beyond ``i_safe``, is the training's activation.
 2. Training (:func:`mtjspice.network.train.train`) with the mean input current held under the
    design's safe current ``i_safe`` = v_clamp / R_AP (the clamp's compliance through the nominal
    highest resistance; without a clamp the junction's breakdown voltage over R_AP): the weights
@@ -19,6 +20,8 @@ Per task (SI units):
    over the neuron's own R_AP (so its junction, whatever its state, stays at or below v_clamp).
    The share of neuron-time with the junction above breakdown is measured by the device model
    (:class:`~mtjspice.network.neurons.DeviceRun`), as is the share of neuron-time the clamp limits.
+   The network's device model steps on a 10 ps grid, so the read clock is rounded to it (1.2415 ns
+   becomes 1.24 ns).
 
 Accuracy with its Wilson 95 % interval, and its drop from the ideal in percentage points.
 """
@@ -49,7 +52,7 @@ from ..physics.llgs import junction_resistance
 from ..variation import VariationSpec
 from .verify import Part, VerifySpec, _mc, nominal_circuit
 
-__all__ = ["ClampedNeuron", "network_level", "ideal_lif", "safe_current"]
+__all__ = ["ClampedNeuron", "ClampedLIF", "network_level", "ideal_lif", "safe_current"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,18 @@ class ClampedNeuron:
 
     def run(self, layer: str, current: np.ndarray, timing: Timing, chunk: int = 0) -> np.ndarray:
         return self.simulate(layer, current, timing, chunk).spikes
+
+
+@dataclass(frozen=True)
+class ClampedLIF:
+    """The ideal LIF behind the same clamp: its input limited to ``limit`` (A)."""
+
+    name: str
+    inner: LIFNeuron
+    limit: float
+
+    def run(self, layer: str, current: np.ndarray, timing: Timing, chunk: int = 0) -> np.ndarray:
+        return self.inner.run(layer, np.clip(current, -self.limit, self.limit), timing, chunk)
 
 
 def safe_current(device: Device, settings: NeuronSettings) -> float:
@@ -112,10 +127,12 @@ def network_level(device: Device, settings: NeuronSettings, vs: VerifySpec, tabl
     tm = Timing()
     lif = ideal_lif(device, settings, vs, table)
     c = resolve(device, replace(settings, dac_bits=None))
+    # the network's device model steps on the grid: the read clock rounded to whole grid steps
+    c = replace(c, clock_period=round(c.clock_period / tm.dt) * tm.dt)
     i_read = c.v_read / (junction_resistance(device, 0.0) + c.r_ref + c.r_on)
     i_safe = safe_current(device, settings)
-    ideal = LIFNeuron("ideal", lif)
-    curve = measure_curve(ideal, tm)
+    ideal = ClampedLIF("ideal", LIFNeuron("ideal", lif), i_safe)  # the clamp is part of the circuit
+    curve = measure_curve(ideal, tm)  # flat beyond i_safe: the training gains nothing from larger inputs
     first = vs.circuit_samples if network_offset is None else network_offset
     n = vs.hidden + 10
     devs, idx, skipped = _sampled(device, vs.spec, vs.seed, first, n)
