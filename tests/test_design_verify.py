@@ -93,14 +93,19 @@ def test_device_and_ngspice_verdicts_agree():
     assert np.allclose(k, np.round(k), atol=1e-6)
 
 
+@pytest.mark.ngspice
 @pytest.mark.slow
 def test_cli_writes_the_files(tmp_path):
-    """A shrunk run (no ngspice, no network): the files, their columns and the targets' rows."""
+    """A shrunk run (2 short ngspice neurons, no network): the files, their columns described on the
+    reference page, and the targets' rows."""
+    from test_outputs_reference import _empty_cells_are_described, check_folder
+
     from mtjspice.cli import main
 
     out = tmp_path / "v"
-    assert main(["verify", str(DESIGN), "--device-samples", "60", "--circuit-samples", "0", "--images", "0",
-                 "--workers", "1", "--out", str(out)]) == 0
+    assert main(["verify", str(DESIGN), "--device-samples", "60", "--circuit-samples", "2", "--t-stop", "6n",
+                 "--images", "0", "--workers", "1", "--out", str(out)]) == 0
+    _empty_cells_are_described(out, check_folder(out, "verify"))
     rows = list(csv.DictReader((out / "verify.csv").read_text().splitlines()))
     got = {(r["part"], r["quantity"]): r for r in rows}
     assert got[("device", "yield")]["unit"] == "1" and got[("device", "yield")]["target"] == ">= 0.99"

@@ -26,12 +26,15 @@ TARGETS: dict[tuple[str, str], tuple[str, float]] = {
     ("circuit", "breakdown_share"): ("<=", 0.0),
 }
 
+_NOT_RUN = " (empty: not simulated, i.e. not a valid device, inverted thresholds or a failed run)"
+
 VERIFY_COLUMNS = (
     Column("part", "", "device (device-level Monte Carlo), circuit (ngspice neurons), objectives (the design's "
            "window, rate levels and energy as the design search computes them), network_digits, network_events, "
            "timing (wall time of each part)"),
     Column("quantity", "", "what is measured (see report.md)"),
-    Column("value", "", "the measured value, in the unit of the next column"),
+    Column("value", "", "the measured value, in the unit of the next column (empty: not measurable, e.g. a rate "
+           "where no sample fired)"),
     Column("unit", "", "SI unit of value ('1' a pure number or fraction, '%' percentage points)"),
     Column("target", "", "issue #27's target for this quantity (empty: none)"),
     Column("met", "", "yes / no against the target (empty: no target)"),
@@ -41,14 +44,14 @@ CIRCUIT_COLUMNS = (
     Column("index", "1", "sample index: the device from (seed, index), its comparator offsets from (seed, index, 1)"),
     Column("ok", "1", "1 if the ngspice neuron fires both signs, no wrong sign, no breakdown"),
     Column("device_ok", "1", "1 if the device-level verdict of the same sample is usable (empty: no device level)"),
-    Column("v_hi", "V", "upper threshold the sample's comparators used (its DAC's level with trim dac)"),
-    Column("v_lo", "V", "lower threshold the sample's comparators used"),
-    Column("rate_pos", "Hz", "right-sign spikes per second under +drive"),
-    Column("rate_neg", "Hz", "right-sign spikes per second under -drive"),
+    Column("v_hi", "V", "upper threshold the sample's comparators used (its DAC's level with trim dac)" + _NOT_RUN),
+    Column("v_lo", "V", "lower threshold the sample's comparators used" + _NOT_RUN),
+    Column("rate_pos", "Hz", "right-sign spikes per second under +drive" + _NOT_RUN),
+    Column("rate_neg", "Hz", "right-sign spikes per second under -drive" + _NOT_RUN),
     Column("latency_pos", "s", "first right-sign spike under +drive (empty: none)"),
     Column("latency_neg", "s", "first right-sign spike under -drive (empty: none)"),
     Column("energy_per_spike", "J", "energy of both runs over their right-sign spikes (empty: none)"),
-    Column("v_junction_max", "V", "largest junction voltage of both runs"),
+    Column("v_junction_max", "V", "largest junction voltage of both runs" + _NOT_RUN),
     Column("wrong_sign", "1", "1 if any spike of the other sign"),
     Column("breakdown", "1", "1 if the junction passed its breakdown voltage"),
     Column("sim_failed", "1", "1 if an ngspice run failed"),
