@@ -40,7 +40,7 @@ from ..params import Device
 from ..variation import VariationSpec
 
 __all__ = ["VerifySpec", "Part", "device_level", "circuit_level", "objectives", "design_params", "nominal_circuit",
-           "TRIM_SCHEMES"]
+           "TRIM_SCHEMES", "device_test"]
 
 #: The trims a verification applies: none (nominal thresholds plus offsets) or the per-neuron
 #: threshold DACs (the design's trim "dac").
@@ -135,7 +135,9 @@ class Part:
     seconds: float
 
 
-def _mc(vs: VerifySpec, settings: NeuronSettings, circuit: NominalCircuit) -> DeviceMC:
+def device_test(vs: VerifySpec, settings: NeuronSettings, circuit: NominalCircuit) -> DeviceMC:
+    """The device-level test of a verification: the test input, the trim (the DAC as a step of v_read / 2^bits),
+    the comparator offsets; the gain trim off."""
     step = circuit.v_read / 2**vs.dac_bits if vs.trim == "dac" else 0.0
     return DeviceMC(drive=vs.drive, u_th=settings.u_th, trim=vs.trim == "dac", gain_trim=False,
                     offset_sigma=vs.offset_sigma, ref_step=step)
@@ -152,7 +154,7 @@ def device_task(device: Device, settings: NeuronSettings, vs: VerifySpec, table:
                 idx: np.ndarray) -> dict[str, np.ndarray]:
     """One chunk of the device level (a module-level function, so that Dask can ship it)."""
     circuit = nominal_circuit(device, settings)
-    return device_chunk(device, vs.spec, vs.seed, idx, _mc(vs, settings, circuit), table, circuit)
+    return device_chunk(device, vs.spec, vs.seed, idx, device_test(vs, settings, circuit), table, circuit)
 
 
 def device_level(device: Device, settings: NeuronSettings, vs: VerifySpec, table: OnsetTable,

@@ -50,7 +50,7 @@ from ..network.train import TrainSettings, train
 from ..params import Device
 from ..physics.llgs import junction_resistance
 from ..variation import VariationSpec
-from .verify import Part, VerifySpec, _mc, nominal_circuit
+from .verify import Part, VerifySpec, device_test, nominal_circuit
 
 __all__ = ["ClampedNeuron", "ClampedLIF", "network_level", "ideal_lif", "safe_current"]
 
@@ -99,7 +99,7 @@ def safe_current(device: Device, settings: NeuronSettings) -> float:
 def ideal_lif(device: Device, settings: NeuronSettings, vs: VerifySpec, table: OnsetTable) -> LIFParams:
     """The design's ideal signed LIF (module docstring, step 1)."""
     circuit = nominal_circuit(device, settings)
-    nom = device_chunk(device, VariationSpec(), vs.seed, np.array([0]), replace(_mc(vs, settings, circuit),
+    nom = device_chunk(device, VariationSpec(), vs.seed, np.array([0]), replace(device_test(vs, settings, circuit),
                        offset_sigma=0.0), table, circuit)
     c = resolve(device, replace(settings, dac_bits=None))
     return LIFParams(tau_m=float(nom["tau_m"][0]), a2=float(nom["a2"][0]), R_m=junction_resistance(device, 0.0),
