@@ -64,7 +64,7 @@ SPIKES = _table(Column("t", "s", "time of the spike (the read window in which th
                 Column("polarity", "1", f"sign of the spike: {_POLARITY}"))
 
 ENERGY = _table(Column("part", "", "the dissipating part (" + "; ".join(f"{p}: {d}" for p, d in PART_DESCRIPTIONS.items()
-                                                                     if p in (*NEURON_PARTS, "input_clamp"))
+                                                                     if p in (*NEURON_PARTS, "threshold_dac", "input_clamp"))
                        + "); 'total' = all energy the sources delivered"),
                 Column("joules", "J", "energy over the whole run"))
 
