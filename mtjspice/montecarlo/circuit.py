@@ -88,8 +88,11 @@ class CircuitMC:
         field (:func:`noise_seeds`).
     settings : NeuronSettings
         The neuron circuit's settings, resolved on the nominal device.
-    trim : {"none", "gain", "reference", "gain+reference"}
-        Per-neuron calibration (:mod:`mtjspice.montecarlo.trim`).
+    trim : {"none", "gain", "reference", "gain+reference", "dac"}
+        Per-neuron calibration (:mod:`mtjspice.montecarlo.trim`); "dac": the reference trim through
+        two threshold DACs of ``dac_bits`` in the neuron's deck (:attr:`NeuronCircuit.dac_bits`).
+    dac_bits : int
+        Bits of the threshold DACs with trim "dac" (1 to 16).
     """
 
     drive: float = 0.6e-3
@@ -98,6 +101,7 @@ class CircuitMC:
     temperature: float = 0.0
     settings: NeuronSettings = field(default_factory=NeuronSettings)
     trim: str = "none"
+    dac_bits: int = 8
 
     def __post_init__(self) -> None:
         for name, low in (("drive", 0.0), ("t_stop", 0.0)):
@@ -114,6 +118,8 @@ class CircuitMC:
             raise ParameterError("settings", self.settings, "a NeuronSettings")
         if self.trim not in TRIMS:
             raise ParameterError("trim", self.trim, " or ".join(map(repr, TRIMS)))
+        if isinstance(self.dac_bits, bool) or not isinstance(self.dac_bits, int) or not 1 <= self.dac_bits <= 16:
+            raise ParameterError("dac_bits", self.dac_bits, "a whole number of bits from 1 to 16")
 
     @property
     def gain(self) -> bool:
@@ -123,7 +129,7 @@ class CircuitMC:
     @property
     def reference(self) -> bool:
         """Whether the thresholds are reference-trimmed (offsets calibrated away)."""
-        return self.trim in ("reference", "gain+reference")
+        return self.trim in ("reference", "gain+reference", "dac")
 
 
 def _indices(seed: object, indices: Sequence[int] | np.ndarray) -> tuple[int, np.ndarray]:
@@ -239,9 +245,12 @@ def circuit_chunk(device: Device, spec: VariationSpec, seed: int, indices: Seque
             v_hi, v_lo = reference_thresholds(d, nominal, mc.settings.u_th)
         else:
             v_hi, v_lo = nominal.v_hi + offsets[j, 0], nominal.v_lo + offsets[j, 1]
+        bits = mc.dac_bits if mc.trim == "dac" else 0
+        if bits:  # the DACs' levels nearest to the sample's own thresholds (codes set at calibration)
+            v_hi, v_lo = replace(nominal, v_hi=max(v_hi, v_lo + 1e-9), v_lo=v_lo, dac_bits=bits).dac_levels
         cols["v_hi"][j], cols["v_lo"][j] = v_hi, v_lo
         cols["inverted"][j] = v_lo >= v_hi
-        circuits.append(None if v_lo >= v_hi else replace(nominal, v_hi=v_hi, v_lo=v_lo))
+        circuits.append(None if v_lo >= v_hi else replace(nominal, v_hi=v_hi, v_lo=v_lo, dac_bits=bits))
     cols["k_trim"] = k.copy()
 
     def one(job: tuple[int, int]) -> NeuronRun | None:
