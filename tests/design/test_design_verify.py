@@ -19,7 +19,7 @@ from mtjspice.errors import ParameterError
 from mtjspice.variation import VariationSpec
 
 #: A design found by `mtjspice design` (design.toml says which), with an 8-bit threshold DAC.
-DESIGN = Path(__file__).parent / "data" / "design_b53"
+DESIGN = Path(__file__).resolve().parents[1] / "data" / "design_b53"
 SPEC = VariationSpec.parse("L=1n,W=1n,T=0.5n,Ms=3%,RA=5%")
 
 
