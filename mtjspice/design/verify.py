@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from ..analysis.stats import wilson_interval
+from ..circuits.neuronobject import Neuron
 from ..circuits.settings import NeuronSettings
 from ..errors import ParameterError
 from ..montecarlo.circuit import CircuitMC, circuit_chunk
@@ -194,8 +195,9 @@ def circuit_level(device: Device, settings: NeuronSettings, vs: VerifySpec, devi
     t0 = time.perf_counter()
     n = vs.circuit_samples
     mc = CircuitMC(drive=vs.drive, t_stop=vs.t_stop, offset_sigma=vs.offset_sigma, temperature=vs.temperature,
-                   settings=replace(settings, dac_bits=None), trim=vs.trim, dac_bits=vs.dac_bits)
-    cols = circuit_chunk(device, vs.spec, vs.seed, np.arange(n), mc, workers=vs.workers)
+                   trim=vs.trim, dac_bits=vs.dac_bits)
+    neuron = Neuron.build(device, replace(settings, dac_bits=None))
+    cols = circuit_chunk(neuron, vs.spec, vs.seed, np.arange(n), mc, workers=vs.workers)
     ok = np.asarray(cols["ok"], bool)
     k = int(ok.sum())
     lo, hi = wilson_interval(k, n)

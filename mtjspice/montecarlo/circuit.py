@@ -3,7 +3,7 @@ comparator offsets, under the nominal input. One chunk of samples is one pure fu
 (:func:`circuit_chunk`): sample i's result depends only on ``(seed, i)`` and the experiment
 (:class:`CircuitMC`), never on which other samples share its chunk or how many workers run it.
 
-Per sample, two runs of the **nominal** circuit (``resolve(nominal device, settings)``: read
+Per sample, two runs of the **nominal** neuron's circuit (:class:`~mtjspice.circuits.neuronobject.Neuron`: read
 current, r_ref, v_read, thresholds, reset and read trim all fixed by the nominal device) with the
 sample's device as the MTJ: DC ``+drive`` and DC ``-drive`` from rest for ``t_stop``. The
 comparators' offsets (:func:`comparator_offsets`) move the thresholds: v_hi + o_hi, v_lo + o_lo.
@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -86,8 +86,6 @@ class CircuitMC:
     temperature : float
         MTJ temperature (K); 0 = noiseless. At temperature each run draws its own seeded thermal
         field (:func:`noise_seeds`).
-    settings : NeuronSettings
-        The neuron circuit's settings, resolved on the nominal device.
     trim : {"none", "gain", "reference", "gain+reference", "dac"}
         Per-neuron calibration (:mod:`mtjspice.montecarlo.trim`); "dac": the reference trim through
         two threshold DACs of ``dac_bits`` in the neuron's deck (:attr:`NeuronCircuit.dac_bits`).
@@ -99,7 +97,6 @@ class CircuitMC:
     t_stop: float = 40e-9
     offset_sigma: float = 0.0
     temperature: float = 0.0
-    settings: NeuronSettings = field(default_factory=NeuronSettings)
     trim: str = "none"
     dac_bits: int = 8
 
@@ -114,8 +111,6 @@ class CircuitMC:
                 raise ParameterError(name, v, f"a finite number >= 0 ({unit})")
         if self.temperature >= 1500:
             raise ParameterError("temperature", self.temperature, "a temperature below 1500 K")
-        if not isinstance(self.settings, NeuronSettings):
-            raise ParameterError("settings", self.settings, "a NeuronSettings")
         if self.trim not in TRIMS:
             raise ParameterError("trim", self.trim, " or ".join(map(repr, TRIMS)))
         if isinstance(self.dac_bits, bool) or not isinstance(self.dac_bits, int) or not 1 <= self.dac_bits <= 16:
@@ -192,14 +187,15 @@ def _right_sign(run: NeuronRun, sign: int) -> tuple[int, int, float]:
     return int(right.sum()), int(np.sum(pol == -sign)), first
 
 
-def circuit_chunk(device: Device, spec: VariationSpec, seed: int, indices: Sequence[int] | np.ndarray, mc: CircuitMC,
+def circuit_chunk(neuron: Neuron, spec: VariationSpec, seed: int, indices: Sequence[int] | np.ndarray, mc: CircuitMC,
                   onsets: Sequence[float] | np.ndarray | None = None, *, workers: int = 1) -> dict[str, np.ndarray]:
-    """The columns (module docstring) of samples ``indices`` of ``spec`` around the nominal ``device``.
+    """The columns (module docstring) of samples ``indices`` of ``spec`` around the nominal neuron's device.
 
     Parameters
     ----------
-    device : Device
-        The nominal device: the circuit is resolved on it.
+    neuron : Neuron
+        The nominal neuron: its device is the one the samples vary, its circuit (resolved on it) the
+        one every sample runs in.
     spec, seed, indices
         The variation and the samples (:meth:`VariationSpec.devices`).
     mc : CircuitMC
@@ -214,6 +210,8 @@ def circuit_chunk(device: Device, spec: VariationSpec, seed: int, indices: Seque
         ngspice processes at once (threads, each waiting on its own process). The results do not
         depend on it.
     """
+    if not isinstance(neuron, Neuron):
+        raise ParameterError("neuron", type(neuron).__name__, "a Neuron (Neuron.build(device, settings))")
     s, idx = _indices(seed, indices)
     if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
         raise ParameterError("workers", workers, "an integer >= 1")
@@ -222,15 +220,14 @@ def circuit_chunk(device: Device, spec: VariationSpec, seed: int, indices: Seque
         if onsets.shape != idx.shape:
             raise ParameterError("onsets", onsets.shape, f"one onset current (A) per index: shape {idx.shape}")
     cols = _empty(idx)
-    neuron = Neuron.build(device, mc.settings)  # characterises the nominal device when the settings give no i_th (logged)
-    nominal = neuron.circuit
+    device, settings, nominal = neuron.device, neuron.settings, neuron.circuit
     devices = sample_devices(device, spec, s, idx)
     offsets = comparator_offsets(s, idx, mc.offset_sigma)
     seeds = noise_seeds(s, idx)
     k = np.ones(idx.size)
     if mc.gain:
         if onsets is None:  # the circuit's threshold: each device's firing threshold under the clocked read
-            nominal_th, onsets = firing_thresholds(device, devices, mc.settings, neuron.i_th,
+            nominal_th, onsets = firing_thresholds(device, devices, settings, neuron.i_th,
                                                      character=neuron.character)
         else:
             nominal_th = neuron.i_th
@@ -242,7 +239,7 @@ def circuit_chunk(device: Device, spec: VariationSpec, seed: int, indices: Seque
             circuits.append(None)
             continue
         if mc.reference:
-            v_hi, v_lo = reference_thresholds(d, nominal, mc.settings.u_th)
+            v_hi, v_lo = reference_thresholds(d, nominal, settings.u_th)
         else:
             v_hi, v_lo = nominal.v_hi + offsets[j, 0], nominal.v_lo + offsets[j, 1]
         bits = mc.dac_bits if mc.trim == "dac" else 0
@@ -257,10 +254,10 @@ def circuit_chunk(device: Device, spec: VariationSpec, seed: int, indices: Seque
         j, sign = job
         d, c = devices[j], circuits[j]
         assert d is not None and c is not None
-        thermal = Thermal.make(d, mc.settings, mc.temperature, int(seeds[j, 0 if sign > 0 else 1]))
+        thermal = Thermal.make(d, settings, mc.temperature, int(seeds[j, 0 if sign > 0 else 1]))
         gain = k[j] if math.isfinite(k[j]) else 1.0
         try:
-            return run_neuron(d, DC(sign * gain * mc.drive), mc.t_stop, mc.settings, c, warn=False, thermal=thermal,
+            return run_neuron(d, DC(sign * gain * mc.drive), mc.t_stop, settings, c, warn=False, thermal=thermal,
                               keep_wave=False)
         except SimulationError:
             return None
