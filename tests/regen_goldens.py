@@ -24,9 +24,11 @@ ROOT = HERE.parent
 
 def main() -> int:
     sys.path.insert(0, str(HERE))
-    import test_array
-    import test_compact
-    import test_mtj_netlist
+    from conftest import sibling_module
+
+    test_array = sibling_module("circuits/test_array.py")
+    test_compact = sibling_module("circuits/test_compact.py")
+    test_mtj_netlist = sibling_module("netlist/test_mtj_netlist.py")
 
     from mtjspice import load_device
     from mtjspice.netlist.examples import write_examples

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import sibling_module
 
 from mtjspice.design.verify import Part, VerifySpec
 from mtjspice.design.verifyreport import rows_of
@@ -98,7 +99,8 @@ def test_device_and_ngspice_verdicts_agree():
 def test_cli_writes_the_files(tmp_path):
     """A shrunk run (2 short ngspice neurons, no network): the files, their columns described on the
     reference page, and the targets' rows."""
-    from test_outputs_reference import _empty_cells_are_described, check_folder
+    ref = sibling_module("io/test_outputs_reference.py")
+    check_folder, _empty_cells_are_described = ref.check_folder, ref._empty_cells_are_described
 
     from mtjspice.cli import main
 

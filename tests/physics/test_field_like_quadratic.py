@@ -270,7 +270,7 @@ def test_ngspice_with_noise_agrees_with_python_on_the_same_noise(dev, current) -
     """At 300 K, two MTJs on the very noise samples simulate_thermal draws (tests/netlist/test_noise.py's pairing):
     with xi_v2 = 2e4 (A/m)/V^2 m_y agrees within the default preset's 1e-2 over 3 ns (measured 2e-3 to 4e-3,
     as without the term), and the term moves the noisy trajectory by more than that bound."""
-    from test_noise import paired_runs
+    paired_runs = sibling_module("netlist/test_noise.py").paired_runs
 
     d = dev.replace(**{"junction.field_like_quadratic": 2e4})
     _, ng, py, _ = paired_runs(d, current, 300.0, n=2, t_stop=3e-9, seed=5)
