@@ -23,7 +23,7 @@ from ..netlist.compact import CompactMTJ, CompactNoise, ou_file_text, ou_samples
 from ..netlist.libcompact import compact_library_subckt
 from ..netlist.libfile import library_text, usage_lines
 from ..netlist.libnoise import thermal_library
-from ..netlist.library import library_carries, library_name
+from ..netlist.library import library_name
 from ..netlist.noise import check_seed, check_temperature
 from ..netlist.safe import num
 from ..params import Device, load_device, shipped_devices
@@ -52,10 +52,9 @@ def shipped_library_text(name: str) -> str:
 
 
 def library_devices() -> list[str]:
-    """The shipped devices that have a ``models/<name>.lib``: those whose every effect the library
-    subcircuit carries (``cofeb_mgo``, with interface anisotropy, field-like torque, heating and
-    taper on, has none yet: :func:`mtjspice.netlist.library.library_carries`)."""
-    return [n for n in shipped_devices() if library_carries(load_device(n))]
+    """The shipped devices that have a ``models/<name>.lib``: every one (the library carries every
+    effect of the device file, :mod:`mtjspice.netlist.libeffects`)."""
+    return list(shipped_devices())
 
 
 def write_models(root: Path) -> list[Path]:
