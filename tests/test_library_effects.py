@@ -34,7 +34,7 @@ EFFECTS: dict[str, dict[str, object]] = {
     "heating": {"junction.thermal_resistance": 1e5, "junction.thermal_time_constant": 2e-9},
     "bloch": {"junction.thermal_resistance": 1e5, "junction.thermal_time_constant": 2e-9,
               "material.curie_temperature": 1100.0},
-    "taper": {"geometry.taper": 0.004},
+    "taper": {"geometry.taper": 0.02},
 }
 #: The preset's stated error of m against the reference (netlist/mtj.py: default preset, about 1e-2).
 PRESET_ERROR = 1e-2
@@ -79,21 +79,22 @@ def test_each_effect_in_the_library_runs_as_the_baked_subcircuit(effect: str) ->
     if "heating" in effect or effect == "bloch":
         assert float(np.max(ref["v(x1.tj)"])) > 10.0  # the junction heats by tens of kelvin
         assert _max_diff(ref, got, "v(x1.tj)") < 1e-4 * float(np.max(ref["v(x1.tj)"]))
-    # and the device without the effect is a different run: the comparison can fail
-    plain = run_deck(_deck(library_subckt(load_device("orthogonal")), src, 4e-9))
-    assert _max_diff(ref, plain, "v(x1.my)") > 10 * PRESET_ERROR * 1e-3
+    if effect != "heating":  # heating without a Curie temperature moves only T_j (and the noise, at T > 0)
+        # the device without the effect is a different run: the comparison can fail
+        plain = run_deck(_deck(library_subckt(load_device("orthogonal")), src, 4e-9))
+        assert _max_diff(ref, plain, "v(x1.my)") > 10 * PRESET_ERROR * 1e-3
 
 
 @pytest.mark.ngspice
 @pytest.mark.parametrize(("name", "value"), [("Ki_bottom", 1.5e-4), ("xi", 0.1), ("Rth", 2e5), ("Nx", 0.141)])
 def test_an_effect_parameter_on_the_instance_line_runs_as_the_device_with_that_value(name: str, value: float) -> None:
-    base = load_device("orthogonal").replace(**{**EFFECTS["ki"], **EFFECTS["fieldlike"], **EFFECTS["heating"],
+    base = load_device("orthogonal").replace(**{**EFFECTS["ki"], **EFFECTS["fieldlike"], **EFFECTS["bloch"],
                                                 **EFFECTS["taper"]})
     key = {"Ki_bottom": "material.Ki_bottom", "xi": "junction.field_like_ratio", "Rth": "junction.thermal_resistance",
            "Nx": "geometry.taper"}[name]
     if name == "Nx":  # the taper that gives this Nx is not needed: override all three factors consistently
-        nx, ny, nz = tapered_factors(base.geometry.L, base.geometry.W, base.geometry.T, 0.006)
-        dev, params = base.replace(**{key: 0.006}), {"Nx": nx, "Ny": ny, "Nz": nz}
+        nx, ny, nz = tapered_factors(base.geometry.L, base.geometry.W, base.geometry.T, 0.035)
+        dev, params = base.replace(**{key: 0.035}), {"Nx": nx, "Ny": ny, "Nz": nz}
     else:
         dev, params = base.replace(**{key: value}), {name: value}
     src = Pulse(0.0, 1.1e-3, 0.5e-9, 10e-12, 10e-12, 2.5e-9, 1.0)
@@ -108,7 +109,7 @@ def test_an_effect_parameter_on_the_instance_line_runs_as_the_device_with_that_v
 def test_the_quadratic_field_like_term_acts_as_an_applied_field_of_flq_v_squared() -> None:
     """Under a constant junction voltage V0 the field H_FL = flq V0^2 p is a constant field: the library
     instance with flq must run as the baked MTJ with that applied field (both from the same m0)."""
-    v0, flq = 0.5, 4e4  # (A/m)/V^2: 10 kA/m along p at 0.5 V
+    v0, flq = 0.3, 1e5  # (A/m)/V^2: 9 kA/m along p at 0.3 V (0.27 mA, below the onset: no instability to amplify the start)
     base = load_device("orthogonal")
     m0 = tuple(float(c) for c in initial_magnetization(base))
     lib_dev = base.replace(**{**EFFECTS["fieldlike"], "initial.m0": m0})
