@@ -104,7 +104,9 @@ def effect_params(device: Device) -> list[tuple[str, float, str, str]]:
 def check_library_device(device: Device) -> None:
     """Refuse, by name, a device whose library would be undefined (as the baked MTJ refuses it)."""
     m = device.material
-    anisotropy_factors(np.asarray(device_demag(device), float), m.Ms, device.geometry.T, m.Ki)  # material.Ki_bottom
+    # material.Ki_bottom; shapes (3, 1) and (1,): with (3,) and scalars the check's own error path fails to index
+    anisotropy_factors(np.asarray(device_demag(device), float)[:, None], np.array([m.Ms]), np.array([device.geometry.T]),
+                       np.array([m.Ki]))
     if has_bloch(device) and any(h != 0.0 for h in device.field.H):
         raise ParameterError("field.H", device.field.H, "(0, 0, 0) in an ngspice MTJ whose Ms follows its "
                              "temperature (material.curie_temperature > 0 with heating): the reduced "
