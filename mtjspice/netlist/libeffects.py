@@ -152,4 +152,5 @@ def warm_factor(device: Device) -> str | None:
     """The thermal field's factor sqrt(T_j / (Tamb msr)) of a heated junction, or None."""
     if not has_heating(device) or device.material.temperature <= 0:
         return None
-    return f"sqrt((Tamb+V({TJ}))/(Tamb" + (f"*V({MSR})" if has_bloch(device) else "") + "))"
+    # max(0, ...): T_j >= Tamb in any solution, but a Newton iterate of the operating point can undershoot
+    return f"sqrt(max(0, (Tamb+V({TJ}))/(Tamb" + (f"*V({MSR})" if has_bloch(device) else "") + ")))"
