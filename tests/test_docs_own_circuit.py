@@ -47,8 +47,9 @@ def test_the_page_pyspice_script_runs(tmp_path: Path) -> None:
 def test_the_page_cofeb_mgo_fragment_runs_and_its_taper_command_prints_the_default_factors(tmp_path: Path) -> None:
     (tmp_path / "models").symlink_to(ROOT / "models")
     fragment = next(b for b in _blocks("spice") if "cofeb_mgo.lib" in b)
-    deck = ["page example", fragment, "I1 0 t1 PULSE(0 2m 0.5n 20p 20p 2n 1)", "R2 t2 0 1", "I3 0 t3 PULSE(0 2m 0.5n 20p 20p 2n 1)",
-            "R4 t4 0 1", ".control", "run", "wrdata out.txt v(x1.mx) v(x2.mx) v(x1.tj) v(x2.tj)", "quit", ".endc", ".end"]
+    pulse = "PULSE(0 2m 0.5n 20p 20p 2n 1)"
+    deck = ["page example", fragment, f"I1 0 t1 {pulse}", "R2 t2 0 1", f"I3 0 t3 {pulse}", "R4 t4 0 1", ".control",
+            "run", "wrdata out.txt v(x1.mx) v(x2.mx) v(x1.tj) v(x2.tj)", "quit", ".endc", ".end"]
     text = "\n".join(deck).replace(".tran 10p 20n 0 2p", ".tran 10p 3n 0 2p")
     (tmp_path / "deck.cir").write_text(text, encoding="ascii")
     proc = subprocess.run([ngspice_program(), "-b", "deck.cir"], cwd=tmp_path, capture_output=True, text=True,
