@@ -140,6 +140,28 @@ def test_cofeb_mgo_library_runs_as_the_package() -> None:
     assert _max_diff(ref, got, "v(x1.tj)") < 1e-4 * float(np.max(ref["v(x1.tj)"]))
 
 
+@pytest.mark.ngspice
+@pytest.mark.slow
+def test_cofeb_mgo_library_agrees_with_the_python_solver() -> None:
+    import warnings
+
+    import mtjspice as ms
+
+    dev = load_device("cofeb_mgo")
+    wave = Pulse(0.0, 2.0e-3, 0.5e-9, 10e-12, 10e-12, 3e-9, 1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ms.BreakdownWarning)  # 2 mA puts about 2.3 V across the junction
+        ref = ms.simulate(dev, wave, 5e-9, 10e-12, rtol=1e-11)
+    got = run_deck(_deck(library_subckt(dev), wave, 5e-9))
+    assert float(np.max(np.abs(ref.mx[:, 0] - ref.mx[0, 0]))) > 1e-2  # the pulse moves m
+    for comp in ("mx", "my", "mz"):
+        err = float(np.max(np.abs(np.interp(ref.t, got.t, got[f"v(x1.{comp})"]) - getattr(ref, comp)[:, 0])))
+        assert err < PRESET_ERROR, (comp, err)
+    assert ref.temperature is not None
+    rise = np.interp(ref.t, got.t, got["v(x1.tj)"])
+    assert float(np.max(np.abs(rise - (ref.temperature[:, 0] - 300.0)))) < PRESET_ERROR * float(np.max(rise))
+
+
 def test_the_export_refuses_an_interface_anisotropy_without_a_rest_direction() -> None:
     from mtjspice.circuits.library import export_library
     from mtjspice.physics.devicedemag import device_demag
