@@ -62,4 +62,6 @@ def test_the_page_cofeb_mgo_fragment_runs_and_its_taper_command_prints_the_defau
     code = command.split('"')[1]
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     nx, ny, nz = (float(x) for x in out.strip().strip("()").split(","))
-    assert abs(nx + ny + nz - 1.0) < 1e-9 and nz < nx  # a tapered pillar's factors, z still the easier axis
+    assert abs(nx + ny + nz - 1.0) < 1e-9
+    # L = 46 nm: Nx falls below the 45 nm pillar's default (cofeb_mgo.lib's Nx = 0.14034)
+    assert nx < 0.1400 and "Nx=0.140342440663033" in (ROOT / "models" / "cofeb_mgo.lib").read_text(encoding="ascii")

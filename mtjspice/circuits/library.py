@@ -28,7 +28,7 @@ from ..netlist.noise import check_seed, check_temperature
 from ..netlist.safe import num
 from ..params import Device, load_device, shipped_devices
 from ..physics.rest import device_rest
-from .compact import COMPACT_OPTIONS, compact_params, fit_noise
+from .compact import COMPACT_OPTIONS, _cached, _store, compact_params, fit_noise
 
 __all__ = ["library_devices", "device_compact", "shipped_library_text", "write_models", "ExportedLibrary", "export_library"]
 
@@ -36,12 +36,17 @@ __all__ = ["library_devices", "device_compact", "shipped_library_text", "write_m
 def device_compact(device: Device) -> CompactMTJ | None:
     """The device's fitted compact MTJ, or None: for a polarizer along the rest direction (|m.p| at rest
     above 1/2: the junction switches, u = m.p has no leak back to rest to fit; not fitted at all), or
-    when the LIF fit finds no validity range."""
+    when the LIF fit finds no validity range. That outcome is cached like a fit (by the device's content):
+    ``cofeb_mgo``'s failing fit took 7.6 CPU minutes, so its library is written without a compact model
+    and without repeating them."""
     if abs(float(np.dot(device_rest(device), device.p))) > 0.5:
+        return None
+    if _cached(device, "compact_unfit") is not None:
         return None
     try:
         return compact_params(device)
     except ParameterError:
+        _store(device, "compact_unfit", {"unfit": 1.0})
         return None
 
 
