@@ -10,6 +10,7 @@ validity range gets the macrospin model only (:func:`device_compact`).
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,7 @@ from ..netlist.noise import check_seed, check_temperature
 from ..netlist.safe import num
 from ..params import Device, load_device, shipped_devices
 from ..physics.rest import device_rest
-from .compact import COMPACT_OPTIONS, _cached, _store, compact_params, fit_noise
+from .compact import COMPACT_OPTIONS, FIT_VERSION, cache_dir, compact_params, fit_noise
 
 __all__ = ["library_devices", "device_compact", "shipped_library_text", "write_models", "ExportedLibrary", "export_library"]
 
@@ -41,12 +42,17 @@ def device_compact(device: Device) -> CompactMTJ | None:
     and without repeating them."""
     if abs(float(np.dot(device_rest(device), device.p))) > 0.5:
         return None
-    if _cached(device, "compact_unfit") is not None:
+    marker = cache_dir() / f"compact_unfit-{hashlib.sha256(f'v{FIT_VERSION} {device!r}'.encode()).hexdigest()[:32]}"
+    if marker.is_file():
         return None
     try:
         return compact_params(device)
     except ParameterError:
-        _store(device, "compact_unfit", {"unfit": 1.0})
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.write_text("the signed-LIF fit found no validity range\n", encoding="ascii")
+        except OSError:
+            pass  # a read-only cache: the fit is tried again next time
         return None
 
 
