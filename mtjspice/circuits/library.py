@@ -38,21 +38,24 @@ def device_compact(device: Device) -> CompactMTJ | None:
     """The device's fitted compact MTJ, or None: for a polarizer along the rest direction (|m.p| at rest
     above 1/2: the junction switches, u = m.p has no leak back to rest to fit; not fitted at all), or
     when the LIF fit finds no validity range. That outcome is cached like a fit (by the device's content):
-    ``cofeb_mgo``'s failing fit took 7.6 CPU minutes, so its library is written without a compact model
-    and without repeating them."""
+    ``cofeb_mgo``'s failing fit took 7.6 CPU minutes, so with a cache folder (opt-in) its library is
+    written without a compact model and without repeating them."""
     if abs(float(np.dot(device_rest(device), device.p))) > 0.5:
         return None
-    marker = cache_dir() / f"compact_unfit-{hashlib.sha256(f'v{FIT_VERSION} {device!r}'.encode()).hexdigest()[:32]}"
-    if marker.is_file():
+    folder = cache_dir()  # the user's opt-in cache; without one a failing fit is tried again each time
+    key = hashlib.sha256(f"v{FIT_VERSION} {device!r}".encode()).hexdigest()[:32]
+    marker = None if folder is None else folder / f"compact_unfit-{key}"
+    if marker is not None and marker.is_file():
         return None
     try:
         return compact_params(device)
     except ParameterError:
-        try:
-            marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.write_text("the signed-LIF fit found no validity range\n", encoding="ascii")
-        except OSError:
-            pass  # a read-only cache: the fit is tried again next time
+        if marker is not None:
+            try:
+                marker.parent.mkdir(parents=True, exist_ok=True)
+                marker.write_text("the signed-LIF fit found no validity range\n", encoding="ascii")
+            except OSError:
+                pass  # a read-only cache: the fit is tried again next time
         return None
 
 
