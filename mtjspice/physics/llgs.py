@@ -60,7 +60,7 @@ def anisotropy_factors(N: np.ndarray, Ms: ArrayLike, T: ArrayLike, Ki: ArrayLike
     bad = (Ki != 0) & (np.abs(gap) <= 1e-9 * np.max(np.abs(N), axis=0))
     if np.any(bad):
         i = int(np.argmax(bad))
-        raise ParameterError("material.Ki_bottom", float(np.broadcast_to(Ki, bad.shape)[i]),
+        raise ParameterError("material.Ki_bottom", float(np.broadcast_to(Ki, np.shape(bad)).flat[i]),
                              "an interface anisotropy (Ki_bottom + Ki_top) that does not make z exactly as easy as "
                              "an in-plane axis (Nz - 2 Ki / (mu0 Ms^2 T) = min(Nx, Ny): no defined rest direction)")
     return out
