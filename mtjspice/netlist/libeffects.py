@@ -119,10 +119,11 @@ def ki_items() -> list[Item]:
 
 
 def fieldlike_items(hot: bool) -> list[Item]:
-    """``fq`` and node ``vq`` = V_j^2 (divided by msr when Ms follows T_j: the equations are scaled by msr)."""
-    expr = "V(n1,t2)*V(n1,t2)" + (f"/V({MSR})" if hot else "")
+    """``fq`` and node ``vq`` = V_j^2, divided by msr^2 when Ms follows T_j: the field-like field per V^2
+    scales as 1 / Ms like a_J, and the equations are scaled by msr (as the baked MTJ, netlist/mtj.py)."""
+    expr = "V(n1,t2)*V(n1,t2)" + (f"/(V({MSR})*V({MSR}))" if hot else "")
     return [Comment("field-like torque: H_FL = (xi a_J + flq V_j^2) p; fq = flq/Ms; V(vq) = V_j^2 (V^2)"
-                    + (" / msr" if hot else "")),
+                    + (" / msr^2" if hot else "")),
             ParamDef("fq", "flq/Ms"),
             Element("Bvq", (VQ, "0"), (Word("V"), Word("="), Expr(expr)))]
 

@@ -32,6 +32,9 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 EFFECTS: dict[str, dict[str, object]] = {
     "ki": {"material.Ki_bottom": 0.6e-4, "material.Ki_top": 0.4e-4},
     "fieldlike": {"junction.field_like_ratio": 0.2},
+    "flq": {"junction.field_like_quadratic": 2.6e3},
+    "flq_bloch": {"junction.field_like_quadratic": 2.6e3, "junction.thermal_resistance": 1e5,
+                  "junction.thermal_time_constant": 2e-9, "material.curie_temperature": 1100.0},
     "heating": {"junction.thermal_resistance": 1e5, "junction.thermal_time_constant": 2e-9},
     "bloch": {"junction.thermal_resistance": 1e5, "junction.thermal_time_constant": 2e-9,
               "material.curie_temperature": 1100.0},
@@ -77,7 +80,7 @@ def test_each_effect_in_the_library_runs_as_the_baked_subcircuit(effect: str) ->
         # the same equations at the same step: far inside the preset's error against the Python reference
         assert _max_diff(ref, got, v) < 1e-3 * PRESET_ERROR, (v, _max_diff(ref, got, v))
     assert _max_diff(ref, got, "v(a)") < 1e-5 * float(np.max(np.abs(ref["v(a)"])))
-    if "heating" in effect or effect == "bloch":
+    if "heating" in effect or "bloch" in effect:
         assert float(np.max(ref["v(x1.tj)"])) > 10.0  # the junction heats by tens of kelvin
         assert _max_diff(ref, got, "v(x1.tj)") < 1e-4 * float(np.max(ref["v(x1.tj)"]))
     if effect != "heating":  # heating without a Curie temperature moves only T_j (and the noise, at T > 0)
@@ -198,7 +201,7 @@ def test_a_device_without_the_effects_is_offered_none_of_their_parameters() -> N
     names = {p.name for p in macrospin_params(load_device("orthogonal"))}
     assert not names & {"Ki_bottom", "Ki_top", "xi", "flq", "Rth", "tauth", "Tamb", "Tc", "bexp", "Nx", "Ny", "Nz"}
     got = {p.name: p.default for p in macrospin_params(load_device("cofeb_mgo"))}
-    assert got["Ki_bottom"] == 1.3e-3 and got["xi"] == 0.2 and got["flq"] == 0.0 and got["Rth"] == 1e5
+    assert got["Ki_bottom"] == 1.3e-3 and got["xi"] == 0.0 and got["flq"] == 2.6e3 and got["Rth"] == 1e5
     assert got["Tc"] == 1100.0 and np.isclose(got["Nx"] + got["Ny"] + got["Nz"], 1.0, rtol=0, atol=1e-12)
 
 
