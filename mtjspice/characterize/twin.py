@@ -20,7 +20,7 @@ from ..physics.solver import simulate
 from ..stimulus import PWL, square_pulse
 from .readtest import DeviceMC, ReadCircuit
 
-__all__ = ["respond", "decay_time", "read_u", "read_clock_current"]
+__all__ = ["respond", "fires_own_sign", "decay_time", "read_u", "read_clock_current"]
 
 
 def _u(traj: object, p: np.ndarray) -> np.ndarray:
@@ -81,6 +81,30 @@ def respond(batch: DeviceBatch, mc: DeviceMC, circuit: ReadCircuit, current: np.
                    "fires_neg": np.any(neg[during] <= lo, axis=0),
                    "wrong_sign": np.any(pos <= lo, axis=0) | np.any(neg >= hi, axis=0)})
     return {"t": t, "u": u[:, :n], "plateau": plateau, "after": after, "i_mean": i_mean, "by": by}
+
+
+def fires_own_sign(batch: DeviceBatch, mc: DeviceMC, circuit: ReadCircuit, current: np.ndarray, hi: np.ndarray,
+                   lo: np.ndarray) -> np.ndarray:
+    """Whether each device fires a spike of its input's sign while the input is on (bool, (n,)): the
+    clocked drive of :func:`respond` with the signed input ``current`` (A per device), u read at the
+    strobes up to ``t_on`` against the u thresholds ``hi`` (positive input) or ``lo`` (negative).
+    The run stops at ``t_on`` (the criterion needs nothing after it), about half of :func:`respond`'s
+    cost per device; the strobes and the drive up to ``t_on`` are the same, so a device fires here
+    exactly when :func:`respond` says it fires that sign (tested)."""
+    current = np.asarray(current, float)
+    t_end = mc.t_on + mc.dt  # one sample past the input's end: the last strobe's interpolation needs it
+    traj = simulate(batch, _clocked_drive(batch, mc, circuit, current), t_end, mc.dt, fixed_step=mc.step,
+                    breakdown="ignore")
+    u = _u(traj, batch.p)
+    t = traj.t
+    strobes = circuit.strobes(mc.t_stop)
+    strobes = strobes[strobes <= mc.t_on + 1e-15]
+    if strobes.size == 0:
+        return np.zeros(batch.n, bool)
+    j = np.clip(np.searchsorted(t, strobes), 1, t.size - 1)
+    w = ((strobes - t[j - 1]) / (t[j] - t[j - 1]))[:, None]
+    held = (1.0 - w) * u[j - 1] + w * u[j]
+    return np.where(current >= 0, np.any(held >= hi, axis=0), np.any(held <= lo, axis=0))
 
 
 def read_u(G_P: np.ndarray, G_AP: np.ndarray, r_ref: float, v_read: float, v: float | np.ndarray) -> np.ndarray:

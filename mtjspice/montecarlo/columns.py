@@ -88,8 +88,13 @@ _SAMPLE: dict[str, tuple[str, str]] = {
     "usable": ("1", "1 if the sample works in the nominal circuit: fires both signs, no wrong sign, relaxes, read-safe, "
                     "no breakdown; else 0. The yield is the mean of this column"),
     "usable_ref": ("1", "usable after the reference trim (thresholds from the sample's own resistance), 1 or 0"),
-    "k_trim": ("1", "gain trim: the input scaled by k = i_th / nominal onset, clipped to the trim range (the range's top "
-                    "where i_th is empty)." + _EMPTY_INVALID),
+    "i_fire": ("A", "firing threshold of the sample, mean of both signs: the smallest DC input that fires it from rest "
+                    "under the nominal circuit's clocked read, through its reference-trimmed thresholds (bisected within "
+                    "1.1 % between 1/4 and 4 times the nominal device's); inf where it does not fire up to the top. Empty "
+                    "for a non-device and when the gain trim matches onsets"),
+    "k_trim": ("1", "gain trim: the input scaled by k = i_fire / the nominal device's firing threshold (with the "
+                    "gain trim matching onsets: i_th / nominal onset, the range's top where i_th is empty), clipped to "
+                    "the trim range." + _EMPTY_INVALID),
     "u_plateau_trim": ("1", "u_plateau with the gain-trimmed input." + _EMPTY_INVALID),
     "v_max_trim": ("V", "v_max with the gain-trimmed input." + _EMPTY_INVALID),
     "breakdown_trim": ("1", "breakdown with the gain-trimmed input, 1 or 0"),
