@@ -136,7 +136,7 @@ def mean_threshold(f: FiringThreshold) -> float:
 
 
 def batch_thresholds(batch: DeviceBatch, circuit: ReadCircuit, mc: DeviceMC, hi: np.ndarray, lo: np.ndarray,
-                     bottom: np.ndarray, top: np.ndarray, rounds: int = BATCH_ROUNDS) -> tuple[np.ndarray, np.ndarray]:
+                     bottom: float | np.ndarray, top: float | np.ndarray, rounds: int = BATCH_ROUNDS) -> tuple[np.ndarray, np.ndarray]:
     """The firing threshold per sign (A, each (n,)) of every device of ``batch``, for many devices at once
     (the device-level Monte Carlo's gain trim: 10^4-10^5 samples, where :func:`firing_threshold`'s
     per-device scan costs seconds each).
@@ -148,7 +148,10 @@ def batch_thresholds(batch: DeviceBatch, circuit: ReadCircuit, mc: DeviceMC, hi:
     (top / bottom)^(2^-rounds) above the highest input that did not fire; inf where ``top`` does not
     fire; where every input tried fired, the threshold lies at or below that end (just above ``bottom``). Like
     :func:`firing_threshold` it takes the first firing input as the threshold (firing grows with the
-    input). A device's result does not depend on the other devices of the batch (fixed-step solver)."""
+    input; near its threshold a device's firing is not monotonic within about 2 %, the strobes' lattice:
+    the nominal device fires +0.560 mA, not 0.5625 or 0.565, and again from 0.5675 mA, so a bisection and a
+    scan may pick crossings up to that far apart). A device's result does not depend on the other devices
+    of the batch (fixed-step solver)."""
     if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 1:
         raise ParameterError("rounds", rounds, "an integer >= 1")
     n = batch.n

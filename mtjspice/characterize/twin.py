@@ -104,7 +104,8 @@ def fires_own_sign(batch: DeviceBatch, mc: DeviceMC, circuit: ReadCircuit, curre
     j = np.clip(np.searchsorted(t, strobes), 1, t.size - 1)
     w = ((strobes - t[j - 1]) / (t[j] - t[j - 1]))[:, None]
     held = (1.0 - w) * u[j - 1] + w * u[j]
-    return np.where(current >= 0, np.any(held >= hi, axis=0), np.any(held <= lo, axis=0))
+    positive = current >= 0
+    return (positive & np.any(held >= hi, axis=0)) | (~positive & np.any(held <= lo, axis=0))
 
 
 def read_u(G_P: np.ndarray, G_AP: np.ndarray, r_ref: float, v_read: float, v: float | np.ndarray) -> np.ndarray:
