@@ -136,7 +136,8 @@ def mean_threshold(f: FiringThreshold) -> float:
 
 
 def batch_thresholds(batch: DeviceBatch, circuit: ReadCircuit, mc: DeviceMC, hi: np.ndarray, lo: np.ndarray,
-                     bottom: float | np.ndarray, top: float | np.ndarray, rounds: int = BATCH_ROUNDS) -> tuple[np.ndarray, np.ndarray]:
+                     bottom: float | np.ndarray, top: float | np.ndarray,
+                     rounds: int = BATCH_ROUNDS) -> tuple[np.ndarray, np.ndarray]:
     """The firing threshold per sign (A, each (n,)) of every device of ``batch``, for many devices at once
     (the device-level Monte Carlo's gain trim: 10^4-10^5 samples, where :func:`firing_threshold`'s
     per-device scan costs seconds each).
