@@ -15,6 +15,7 @@ highest grid input that does not fire and the lowest that does.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -135,16 +136,17 @@ def mean_threshold(f: FiringThreshold) -> float:
     return 0.5 * (f.positive + f.negative)
 
 
-def batch_thresholds(batch: DeviceBatch, circuit: ReadCircuit, mc: DeviceMC, hi: np.ndarray, lo: np.ndarray,
-                     bottom: float | np.ndarray, top: float | np.ndarray,
+def batch_thresholds(batch: DeviceBatch, circuit: ReadCircuit | Sequence[ReadCircuit], mc: DeviceMC, hi: np.ndarray,
+                     lo: np.ndarray, bottom: float | np.ndarray, top: float | np.ndarray,
                      rounds: int = BATCH_ROUNDS) -> tuple[np.ndarray, np.ndarray]:
     """The firing threshold per sign (A, each (n,)) of every device of ``batch``, for many devices at once
     (the device-level Monte Carlo's gain trim: 10^4-10^5 samples, where :func:`firing_threshold`'s
-    per-device scan costs seconds each).
+    per-device scan costs seconds each; the robust design's designs, each in its own circuit).
 
     Each device and sign is bisected in log current between ``bottom`` and ``top`` (A per device,
     0 < bottom < top) for ``rounds`` rounds, one batched run of the clocked drive per round
-    (:func:`~mtjspice.characterize.twin.fires_own_sign`, u thresholds ``hi`` and ``lo`` per device),
+    (:func:`~mtjspice.characterize.twin.fires_own_sign`, u thresholds ``hi`` and ``lo`` per device;
+    ``circuit`` one, or one per device sharing one timing),
     after one run at ``top``: the threshold is the upper end of the last bracket, within a factor
     (top / bottom)^(2^-rounds) above the highest input that did not fire; inf where ``top`` does not
     fire; where every input tried fired, the threshold lies at or below that end (just above ``bottom``). Like
@@ -160,13 +162,14 @@ def batch_thresholds(batch: DeviceBatch, circuit: ReadCircuit, mc: DeviceMC, hi:
     if not np.all((b > 0) & (t > b) & np.isfinite(t)):
         raise ParameterError("bottom, top", (float(b.min()), float(t.max())), "currents with 0 < bottom < top < inf (A)")
     both = batch.subset(np.tile(np.arange(n), 2))
+    circuits = circuit if isinstance(circuit, ReadCircuit) else [*circuit, *circuit]
     sign = np.repeat([1.0, -1.0], n)
     h, lw = np.tile(np.broadcast_to(hi, (n,)), 2), np.tile(np.broadcast_to(lo, (n,)), 2)
     low, high = np.tile(b, 2), np.tile(t, 2)
-    fires_top = fires_own_sign(both, mc, circuit, sign * high, h, lw)
+    fires_top = fires_own_sign(both, mc, circuits, sign * high, h, lw)
     for _ in range(rounds):
         mid = np.sqrt(low * high)
-        f = fires_own_sign(both, mc, circuit, sign * mid, h, lw)
+        f = fires_own_sign(both, mc, circuits, sign * mid, h, lw)
         high, low = np.where(f, mid, high), np.where(f, low, mid)
     out = np.where(fires_top, high, np.inf)
     return out[:n], out[n:]
