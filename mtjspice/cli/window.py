@@ -52,7 +52,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     y = p.add_argument_group("yield map (robust design): the Monte Carlo yield of every design of the plane")
     y.add_argument("--yield", dest="yield_map", action="store_true",
                    help="map the yield instead of the regimes: each design (its own nominal circuit, its drive "
-                        "scaled to its onset, its RA to keep the junction voltage) gets --samples draws of --sigma; "
+                        "scaled to its firing threshold in that circuit, its RA to keep the junction voltage) gets "
+                        "--samples draws of --sigma; "
                         "writes yield_map.csv, yield_map.png, yield_ref_map.png and robust.json")
     y.add_argument("--sigma", default=None, metavar="SPEC",
                    help="spreads for --yield, e.g. L=1n,W=1n,T=0.5n,Ms=3%%,RA=5%% (default: the device file's "
@@ -65,7 +66,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="Monte Carlo samples per design (default 200)")
     y.add_argument("--seed", type=seed(), default=0, metavar="N", help="seed of the samples (default 0)")
     y.add_argument("--drive", type=positive_si("--drive"), default=0.6e-3, metavar="AMPS",
-                   help="the device's own drive in A (default 0.6m); each design's is scaled by its onset")
+                   help="the device's own drive in A (default 0.6m); each design's is scaled by its firing threshold")
     add_out_argument(p)
     p.set_defaults(run=run)
 

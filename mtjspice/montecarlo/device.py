@@ -48,7 +48,8 @@ from .testspec import DeviceMC, NominalCircuit
 from .verdict import device_verdict
 
 __all__ = ["DeviceMC", "NominalCircuit", "device_chunk", "COLUMNS", "TRIM_COLUMNS", "REGIMES", "batch_overrides",
-           "onset_reason", "valid_samples", "nominal_firing"]
+           "onset_reason", "valid_samples", "nominal_firing", "u_thresholds",
+           "NOMINAL_ROUNDS"]
 
 REGIMES = ("under", "lif", "over")
 #: Columns every chunk returns, besides the varied parameters' short names.
@@ -147,7 +148,7 @@ def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.nda
     if mc.offset_sigma > 0:  # the comparators' offsets, as the circuit level draws them
         offs = comparator_offsets(seed, idx[sel], mc.offset_sigma)
         off_hi, off_lo = offs[:, 0], offs[:, 1]
-    u_pos, u_neg, ref_pos, ref_neg = _u_thresholds(batch, circuit, mc, off_hi, off_lo)
+    u_pos, u_neg, ref_pos, ref_neg = u_thresholds(batch, circuit, mc, off_hi, off_lo)
     r = respond(batch, mc, circuit, np.full(batch.n, mc.drive), [(u_pos, u_neg), (ref_pos, ref_neg)])
     relaxed = r["after"] < mc.u_relax
     regime = np.where(~relaxed, 2, np.where(r["plateau"] >= mc.u_th, 1, 0))
@@ -190,7 +191,7 @@ def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.nda
     return cols
 
 
-def _u_thresholds(batch: DeviceBatch, circuit: NominalCircuit, mc: DeviceMC, off_hi: float | np.ndarray = 0.0,
+def u_thresholds(batch: DeviceBatch, circuit: NominalCircuit, mc: DeviceMC, off_hi: float | np.ndarray = 0.0,
                   off_lo: float | np.ndarray = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(u_pos, u_neg, ref_pos, ref_neg): the u at which each device fires through the nominal thresholds
     (with comparator offsets ``off_hi``, ``off_lo`` in V) and through its reference-trimmed ones."""
@@ -222,7 +223,7 @@ def nominal_firing(device: Device, circuit: NominalCircuit, mc: DeviceMC) -> flo
     DAC's step) between circuit.i_th / 4 and 4 circuit.i_th, :data:`NOMINAL_ROUNDS` rounds. inf when it
     does not fire below 4 i_th."""
     batch = DeviceBatch.from_device(device, theta0=0.0)
-    ref_pos, ref_neg = _u_thresholds(batch, circuit, mc)[2:]
+    ref_pos, ref_neg = u_thresholds(batch, circuit, mc)[2:]
     fp, fn = batch_thresholds(batch, circuit, mc, ref_pos, ref_neg, circuit.i_th / 4.0, 4.0 * circuit.i_th,
                               rounds=NOMINAL_ROUNDS)
     return float(0.5 * (fp[0] + fn[0]))

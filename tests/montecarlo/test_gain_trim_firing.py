@@ -12,7 +12,7 @@ import mtjspice as ms
 from mtjspice.characterize.firing import batch_thresholds, firing_threshold, mean_threshold
 from mtjspice.characterize.twin import fires_own_sign, respond
 from mtjspice.errors import ParameterError
-from mtjspice.montecarlo.device import DeviceMC, NominalCircuit, _u_thresholds, device_chunk, nominal_firing
+from mtjspice.montecarlo.device import DeviceMC, NominalCircuit, device_chunk, nominal_firing, u_thresholds
 from mtjspice.montecarlo.onsettable import onset_table
 from mtjspice.physics.batch import DeviceBatch
 from mtjspice.physics.llgs import junction_resistance
@@ -36,7 +36,7 @@ def test_fires_own_sign_is_respond_cut_at_t_on(setup) -> None:
     dev, _, c, mc = setup
     cur = np.linspace(0.54e-3, 0.60e-3, 13)
     b = DeviceBatch.from_device(dev, n=cur.size, theta0=0.0)
-    up, un, _, _ = _u_thresholds(b, c, mc)
+    up, un, _, _ = u_thresholds(b, c, mc)
     full = respond(b, mc, c, cur, [(up, un)])["by"][0]
     both = b.subset(np.tile(np.arange(cur.size), 2))
     cut = fires_own_sign(both, mc, c, np.concatenate([cur, -cur]), np.tile(up, 2), np.tile(un, 2))
