@@ -28,6 +28,7 @@ import math
 
 import numpy as np
 
+from ..errors import ParameterError
 from ..params import Device
 from ..physics.batch import DeviceBatch
 from .readtest import DeviceMC, ReadCircuit
@@ -43,7 +44,11 @@ CLOCKED_STEP = 5e-12
 
 def window_test(spec: WindowSpec) -> DeviceMC:
     """The twin's protocol for ``spec``: its pulse, times and criteria, the fixed step :data:`CLOCKED_STEP`
-    (its ``drive`` is not used: each geometry's current is J pi W L / 4)."""
+    (its ``drive`` is not used: each geometry's current is J pi W L / 4). Refuses a pulse shorter than
+    2.5 ns (the twin reads a plateau over the pulse's last 2 ns; the DC test takes shorter ones)."""
+    if spec.t_on < 2.5e-9:
+        raise ParameterError("t_on", spec.t_on, "a pulse of at least 2.5 ns for the clocked read (the DC test, "
+                             "circuit None or --read dc, takes shorter ones)")
     return DeviceMC(t_on=spec.t_on, t_relax=spec.t_relax, t_stop=spec.t_stop, u_th=spec.u_th,
                     u_relax=spec.u_relax, step=min(CLOCKED_STEP, spec.dt), dt=spec.dt, trim=False)
 
