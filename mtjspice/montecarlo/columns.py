@@ -195,7 +195,7 @@ def yield_map_columns(x_name: str, y_name: str, samples: int) -> list[Column]:
         Column(y_name, DESIGN_AXES[y_name][1], f"design value of {y_name} (the grid's second axis)"),
         Column("status", "", "design: 'feasible'; 'infeasible' (it would need a barrier below ra_min; yield counted 0); "
                              "'not a device' (W > L: every other column empty); 'no onset' (below the onset table: yield 0); "
-                             "'does not fire' (not below 4 times its onset in its circuit: yield 0)"),
+                             "'does not fire' (not below 4 max(onset, drive / 2) in its circuit: yield 0)"),
         Column("yield", "1", f"usable fraction of the {samples} samples (0 to 1) with the design's nominal circuit; empty "
                              "for 'not a device'"),
         Column("yield_lo", "1", f"lower bound of the {ci}; empty for 'not a device'"),
@@ -210,5 +210,5 @@ def yield_map_columns(x_name: str, y_name: str, samples: int) -> list[Column]:
                                 "it does not fire"),
         Column("firing", "A", "the design's firing threshold in its own circuit, mean of both signs (the smallest DC "
                               "input that fires it from rest under the clocked read); inf where it does not fire below "
-                              "4 times its onset ('does not fire': yield 0); empty where there is no onset"),
+                              "4 max(onset, drive / 2) ('does not fire': yield 0); empty where there is no onset"),
     ]
