@@ -203,8 +203,8 @@ def design_firing(devices: list[Device], onsets: list[float], mc: DeviceMC) -> n
     with its onset (A) from ``onsets``, in one batch (:func:`~mtjspice.characterize.firing.batch_thresholds`
     between onset / 4 and 4 max(onset, mc.drive / 2), :data:`~mtjspice.montecarlo.device.NOMINAL_ROUNDS`
     rounds, the nominal thresholds through each device's own resistance); inf where a device does not fire
-    below the top. (Measured: designs next to the degenerate shape, onsets of 0.07 mA, fire only from
-    about 0.6 mA, kicked by the read clock, so the top does not follow the onset down.)"""
+    below the top. (Measured: designs next to the degenerate shape, onsets of 0.07-0.08 mA, fire only from
+    0.78-0.92 mA, kicked by the read clock, so the top does not follow the onset down.)"""
     if not devices:
         return np.zeros(0)
     circuits = [NominalCircuit.resolved(d, NeuronSettings(u_th=mc.u_th, i_th=i), i) for d, i in zip(devices, onsets,
