@@ -9,9 +9,9 @@ its onset from the onset table), and its own drive: the nominal drive scaled by 
 firing threshold in its own circuit (``drive_ratio`` = drive / the base device's firing threshold,
 1.05 for the default 0.6 mA), so every design is judged at the same operating point relative to the
 threshold its circuit fires at (#26). Not the onset: the firing threshold over the onset runs from
-0.80 (L = 44 or 56 nm with Ku = 12 kJ/m^3) to 1.80 (L = 46 nm, Ku = 2 kJ/m^3) over the default plane
-(1.52 for the base device), so a drive scaled by the onset put designs anywhere from 0.9 to 2 times
-their firing threshold. The firing thresholds of a row of designs are bisected in one batch
+0.65 (L = 45 nm, Ku = 8 kJ/m^3) to 11.4 (next to the degenerate shape, onsets of 0.07 mA) over the
+plane of docs/guide/robust-design.md (1.52 for the base device), so a drive scaled by the onset put
+designs anywhere from 0.14 to 2.4 times their firing threshold. The firing thresholds of a row of designs are bisected in one batch
 (:func:`~mtjspice.characterize.firing.batch_thresholds`, each design in its own circuit, 12 rounds:
 0.07 %); the co-designed barrier below moves a threshold by up to 3 % (RA x 0.6 measured), so it is
 measured twice, at the base RA and again at the RA the first drive gives. Its barrier is co-designed too: a design
