@@ -11,10 +11,11 @@ firing threshold in its own circuit (``drive_ratio`` = drive / the base device's
 threshold its circuit fires at (#26). Not the onset: the firing threshold over the onset runs from
 0.65 (L = 45 nm, Ku = 8 kJ/m^3) to 11.4 (next to the degenerate shape, onsets of 0.07 mA) over the
 plane of docs/guide/robust-design.md (1.52 for the base device), so a drive scaled by the onset put
-designs anywhere from 0.14 to 2.4 times their firing threshold. The firing thresholds of a row of designs are bisected in one batch
-(:func:`~mtjspice.characterize.firing.batch_thresholds`, each design in its own circuit, 12 rounds:
-0.07 %); the co-designed barrier below moves a threshold by up to 3 % (RA x 0.6 measured), so it is
-measured twice, at the base RA and again at the RA the first drive gives. Its barrier is co-designed too: a design
+designs anywhere from 0.14 to 2.4 times their firing threshold. The firing thresholds of a row of
+designs are bisected in one batch (:func:`~mtjspice.characterize.firing.batch_thresholds`, each
+design in its own circuit, 12 rounds: 0.07 %); the co-designed barrier below moves a threshold by up
+to 3 % (RA x 0.6 measured), so it is measured twice, at the base RA and again at the RA the first
+drive gives. Its barrier is co-designed too: a design
 that needs more current density would break its junction down at the base device's RA, so its RA
 is set to keep the base device's junction voltage (RA_design = RA J_base / J_design, J the drive
 over the area), down to ``ra_min`` (0.1 Ohm um^2, about the thinnest MgO barriers that keep a
