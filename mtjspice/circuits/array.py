@@ -26,7 +26,6 @@ from ..netlist.array import ArrayCircuit, ArrayProbes, array_block, split_conduc
 from ..netlist.compact import CompactMTJ
 from ..netlist.deck import Deck
 from ..netlist.neuron import NeuronBlock, NeuronCircuit
-from ..params import Device
 from ..results import ARRAY_PARTS, NEURON_PARTS, ArrayRun, EnergyBreakdown, Raster, Waveforms
 from ..runoptions import RunOptions
 from ..sim import run_batch_many
@@ -36,8 +35,7 @@ from .comparators import comparator_kind
 from .cost import array_cost, check_cost
 from .models import COMPACT_GROUP, DEFAULT_GROUP, MtjModel, mtj_model
 from .neuron import NEURON_VECTORS, Thermal, check_breakdown, cost_step, deck_options, neuron_block
-from .neuronobject import character_for
-from .settings import NeuronSettings, resolve
+from .neuronobject import Neuron
 
 __all__ = ["ArrayJob", "ArraySettings", "DEFAULT_GROUP", "COMPACT_GROUP", "array_deck", "plan_parts", "run_array"]
 
@@ -46,12 +44,11 @@ __all__ = ["ArrayJob", "ArraySettings", "DEFAULT_GROUP", "COMPACT_GROUP", "array
 
 @dataclass(frozen=True)
 class ArraySettings:
-    """Choices for an array run.
+    """Choices for an array run beyond its neurons (each neuron is the run's
+    :class:`~mtjspice.circuits.neuronobject.Neuron`).
 
     Attributes
     ----------
-    neuron : NeuronSettings
-        The neuron (behavioral comparators by default: several times cheaper than CMOS).
     crossbar : ArrayCircuit
         Crossbar and drivers.
     v_spike : float
@@ -64,7 +61,6 @@ class ArraySettings:
         with compact MTJs).
     """
 
-    neuron: NeuronSettings = field(default_factory=NeuronSettings)
     crossbar: ArrayCircuit = field(default_factory=ArrayCircuit)
     v_spike: float = 0.2
     spike_width: float = 2e-9
@@ -75,13 +71,15 @@ class ArraySettings:
             raise ParameterError("group", self.group, "an integer >= 1 (neurons per part)")
 
 
-def array_deck(device: Device, circuit: NeuronCircuit, weights: np.ndarray, inputs: Sequence[Waveform | float],
-               t_stop: float, settings: ArraySettings, columns: Sequence[int] | None = None,
-               thermal: Thermal | None = None, compact: Sequence[CompactMTJ] = ()) -> tuple[Deck, ArrayProbes]:
+def array_deck(neuron: Neuron, weights: np.ndarray, inputs: Sequence[Waveform | float], t_stop: float,
+               settings: ArraySettings, columns: Sequence[int] | None = None, thermal: Thermal | None = None,
+               compact: Sequence[CompactMTJ] = ()) -> tuple[Deck, ArrayProbes]:
     """The array deck (runs as it is with ``ngspice -b``) and its probes.
 
     Parameters
     ----------
+    neuron : Neuron
+        Every neuron's device, settings and resolved circuit.
     weights : (N, M) array
         Signed conductances (S).
     inputs : N waveforms or floats
@@ -96,11 +94,12 @@ def array_deck(device: Device, circuit: NeuronCircuit, weights: np.ndarray, inpu
         :attr:`~mtjspice.circuits.models.MtjModel.params_type`), e.g. per process-variation sample: each
         neuron gets its own subcircuit ``lifn<j>`` with ``mtj<j>``. Empty (default), or the same object for
         every neuron: one shared subcircuit, with the model's
-        :meth:`~mtjspice.circuits.models.MtjModel.params` (``settings.neuron.compact`` for the compact
+        :meth:`~mtjspice.circuits.models.MtjModel.params` (``neuron.settings.compact`` for the compact
         MTJ, else fitted) or that object.
     """
+    _check_neuron(neuron)
+    device, circuit, s = neuron.device, neuron.circuit, neuron.settings
     w = np.asarray(weights, dtype=float)
-    s = settings.neuron
     cols = list(range(w.shape[1])) if columns is None else [int(j) for j in columns]
     model = mtj_model(s.mtj)
     per = _per_neuron(model, compact, w.shape[1])
@@ -126,13 +125,19 @@ def array_deck(device: Device, circuit: NeuronCircuit, weights: np.ndarray, inpu
     return deck, block.probes
 
 
+def _check_neuron(neuron: object) -> None:
+    """Refuse anything but a :class:`~mtjspice.circuits.neuronobject.Neuron` in one line."""
+    if not isinstance(neuron, Neuron):
+        raise ParameterError("neuron", type(neuron).__name__, "a Neuron (Neuron.build(device, settings))")
+
+
 def _per_neuron(model: MtjModel, compact: Sequence[Any], m: int) -> list[Any] | None:
     """The per-neuron model parameters, checked (one per neuron), or None for one shared set (or none)."""
     kind = model.params_type
     if isinstance(compact, (str, bytes)) or not isinstance(compact, Sequence) or (kind is not None
                                                                                  and isinstance(compact, kind)):
         raise ParameterError("compact", type(compact).__name__, "a sequence of parameters, one per neuron (a set "
-                             "shared by every neuron goes in settings.neuron.compact)")
+                             "shared by every neuron goes in the neuron's settings.compact)")
     if not compact or kind is None:
         return None
     per = list(compact)
@@ -141,14 +146,16 @@ def _per_neuron(model: MtjModel, compact: Sequence[Any], m: int) -> list[Any] | 
     return None if all(c is per[0] for c in per) else per  # one object for all: one shared subcircuit
 
 
-def plan_parts(m: int, settings: ArraySettings, split: bool | None = None) -> list[list[int]]:
-    """Neuron groups to run as separate decks: one group when coupled or ``split`` is False."""
+def plan_parts(m: int, settings: ArraySettings, split: bool | None = None, *, mtj: str) -> list[list[int]]:
+    """Neuron groups to run as separate decks: one group when coupled or ``split`` is False; else groups
+    of ``settings.group`` neurons, or of the MTJ model ``mtj``'s
+    :attr:`~mtjspice.circuits.models.MtjModel.group`."""
     coupled = settings.crossbar.coupled
     if split and coupled:
         raise ParameterError("split", "on", "off: with wire resistance (r_wire > 0) the neurons are coupled")
     if split is False or coupled:
         return [list(range(m))]
-    g = settings.group or mtj_model(settings.neuron.mtj).group
+    g = settings.group or mtj_model(mtj).group
     return [list(range(a, min(a + g, m))) for a in range(0, m, g)]
 
 
@@ -253,21 +260,20 @@ def _levels(wf: Waveforms, pr: ArrayProbes, arr: ArrayCircuit) -> dict[str, Any]
     return {"drive": drive, "sag": [row_sag(wf[v.vector], wf[f.vector]) for (_, v, _), f in zip(pr.rows, far, strict=True)]}
 
 
-def run_array(device: Device, job: ArrayJob, settings: ArraySettings | None = None, *,
-              circuit: NeuronCircuit | None = None, thermal: Thermal | None = None, compact: Sequence[CompactMTJ] = (),
+def run_array(neuron: Neuron, job: ArrayJob, settings: ArraySettings | None = None, *,
+              thermal: Thermal | None = None, compact: Sequence[CompactMTJ] = (),
               split: bool | None = None, keep_waves: bool = False, options: RunOptions | None = None) -> ArrayRun:
     """Build, run and analyse an array.
 
     Parameters
     ----------
-    device : Device
-        The MTJ of every neuron.
+    neuron : Neuron
+        Every neuron: the device, the settings and the circuit resolved from them
+        (:meth:`Neuron.build <mtjspice.circuits.neuronobject.Neuron.build>`).
     job : ArrayJob
         The weights (S), the row inputs (V), the simulated time (s) and the input events.
     settings : ArraySettings, optional
-        Neuron, crossbar and input pulses (default :class:`ArraySettings`).
-    circuit : NeuronCircuit, optional
-        The resolved neuron circuit (default ``resolve(device, settings.neuron)``).
+        Crossbar, input pulses and part size (default :class:`ArraySettings`).
     thermal : Thermal, optional
         Every MTJ at a temperature, with its own seeded noise (see :func:`array_deck`).
     compact : sequence, one per neuron
@@ -282,23 +288,26 @@ def run_array(device: Device, job: ArrayJob, settings: ArraySettings | None = No
         ``workers``: parallel ngspice processes (None: the number of CPUs); ``progress``: called with 1
         as each part finishes. The other fields are not used.
     """
+    _check_neuron(neuron)
     if not isinstance(job, ArrayJob):
-        raise ParameterError("job", job, "an ArrayJob (weights, inputs, t_stop)")
+        raise ParameterError("job", type(job).__name__, "an ArrayJob (weights, inputs, t_stop)")
     opt = RunOptions() if options is None else options
     if not isinstance(opt, RunOptions):
-        raise ParameterError("options", opt, "a RunOptions")
+        raise ParameterError("options", type(opt).__name__, "a RunOptions")
     w, inputs, t_stop, workers = job.weights, job.inputs, job.t_stop, opt.workers
     progress = None if opt.progress is None else (lambda done, total, f=opt.progress: f(1))
     t0 = time.perf_counter()
-    st = settings or ArraySettings()
-    c = circuit or resolve(device, st.neuron, character_for(device, st.neuron))
-    parts = plan_parts(w.shape[1], st, split)
-    step = cost_step(st.neuron, thermal)
-    model = mtj_model(st.neuron.mtj)
+    st = ArraySettings() if settings is None else settings
+    if not isinstance(st, ArraySettings):
+        raise ParameterError("settings", type(st).__name__, "an ArraySettings (crossbar, pulses, group) or None")
+    device, c, ns = neuron.device, neuron.circuit, neuron.settings
+    parts = plan_parts(w.shape[1], st, split, mtj=ns.mtj)
+    step = cost_step(ns, thermal)
+    model = mtj_model(ns.mtj)
     cps: list[Any] | None = None
     if model.params_type is not None:
         per = _per_neuron(model, compact, w.shape[1])
-        one = model.params(device, st.neuron)
+        one = model.params(device, ns)
         cps = per if per is not None else [one] * w.shape[1]
         compact = cps  # the shared set derived once here (one object: one shared subcircuit), not by every part
     # per neuron: its own probes, its two column currents and about one row's share
@@ -308,7 +317,7 @@ def run_array(device: Device, job: ArrayJob, settings: ArraySettings | None = No
                "shorten t_stop or simulate fewer neurons")
     # Each part's deck is built and rendered by the worker that runs it (the first one here, so that
     # bad input fails before any run): no serial build of every deck while the CPUs wait.
-    built = _Lazy(len(parts), lambda k: _part_job(array_deck(device, c, w, inputs, t_stop, st, parts[k], thermal,
+    built = _Lazy(len(parts), lambda k: _part_job(array_deck(neuron, w, inputs, t_stop, st, parts[k], thermal,
                                                               compact)))
     built[0]  # built now: bad input fails here
 

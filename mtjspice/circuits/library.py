@@ -10,6 +10,7 @@ validity range gets the macrospin model only (:func:`device_compact`).
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,12 +24,12 @@ from ..netlist.compact import CompactMTJ, CompactNoise, ou_file_text, ou_samples
 from ..netlist.libcompact import compact_library_subckt
 from ..netlist.libfile import library_text, usage_lines
 from ..netlist.libnoise import thermal_library
-from ..netlist.library import library_carries, library_name
+from ..netlist.library import library_name
 from ..netlist.noise import check_seed, check_temperature
 from ..netlist.safe import num
 from ..params import Device, load_device, shipped_devices
 from ..physics.rest import device_rest
-from .compact import COMPACT_OPTIONS, compact_params, fit_noise
+from .compact import COMPACT_OPTIONS, FIT_VERSION, cache_dir, compact_params, fit_noise
 
 __all__ = ["library_devices", "device_compact", "shipped_library_text", "write_models", "ExportedLibrary", "export_library"]
 
@@ -36,12 +37,25 @@ __all__ = ["library_devices", "device_compact", "shipped_library_text", "write_m
 def device_compact(device: Device) -> CompactMTJ | None:
     """The device's fitted compact MTJ, or None: for a polarizer along the rest direction (|m.p| at rest
     above 1/2: the junction switches, u = m.p has no leak back to rest to fit; not fitted at all), or
-    when the LIF fit finds no validity range."""
+    when the LIF fit finds no validity range. That outcome is cached like a fit (by the device's content):
+    ``cofeb_mgo``'s failing fit took 7.6 CPU minutes, so with a cache folder (opt-in) its library is
+    written without a compact model and without repeating them."""
     if abs(float(np.dot(device_rest(device), device.p))) > 0.5:
+        return None
+    folder = cache_dir()  # the user's opt-in cache; without one a failing fit is tried again each time
+    key = hashlib.sha256(f"v{FIT_VERSION} {device!r}".encode()).hexdigest()[:32]
+    marker = None if folder is None else folder / f"compact_unfit-{key}"
+    if marker is not None and marker.is_file():
         return None
     try:
         return compact_params(device)
     except ParameterError:
+        if marker is not None:
+            try:
+                marker.parent.mkdir(parents=True, exist_ok=True)
+                marker.write_text("the signed-LIF fit found no validity range\n", encoding="ascii")
+            except OSError:
+                pass  # a read-only cache: the fit is tried again next time
         return None
 
 
@@ -52,10 +66,9 @@ def shipped_library_text(name: str) -> str:
 
 
 def library_devices() -> list[str]:
-    """The shipped devices that have a ``models/<name>.lib``: those whose every effect the library
-    subcircuit carries (``cofeb_mgo``, with interface anisotropy, field-like torque, heating and
-    taper on, has none yet: :func:`mtjspice.netlist.library.library_carries`)."""
-    return [n for n in shipped_devices() if library_carries(load_device(n))]
+    """The shipped devices that have a ``models/<name>.lib``: every one (the library carries every
+    effect of the device file, :mod:`mtjspice.netlist.libeffects`)."""
+    return list(shipped_devices())
 
 
 def write_models(root: Path) -> list[Path]:

@@ -25,6 +25,7 @@ from ..netlist.noise import THERMAL_OPTIONS, check_seed, check_temperature, draw
 from ..netlist.sources import isource
 from ..params import Device
 from ..results import NeuronRun, Waveforms
+from ..runoptions import RunOptions
 from ..sim import map_parallel, run_deck
 from ..stimulus import DC, Waveform
 from .breakdown import warn_breakdown
@@ -274,21 +275,29 @@ def neuron_trials(device: Device, wave: Waveform | float, t_stop: float, setting
     return runs
 
 
-def fi_curve(device: Device, currents: Sequence[float], settings: NeuronSettings | None = None,
-             t_stop: float = 100e-9, workers: int | None = None) -> np.ndarray:
-    """Firing rate (1/s) against DC input for ``currents`` (A; both signs allowed).
+def fi_curve(neuron: Neuron, currents: Sequence[float], t_stop: float = 100e-9,
+             options: RunOptions | None = None) -> np.ndarray:
+    """Firing rate (1/s) of ``neuron`` against DC input for ``currents`` (A; both signs allowed).
 
-    Each current is one ngspice run (parallel processes); the rate counts spikes of the input's
-    sign over the whole run. Returns rows (current A, rate 1/s, wrong-sign spike count).
+    Each current is one ngspice run of ``t_stop`` (s) (parallel processes: ``options.workers``, None:
+    the number of CPUs; ``options.progress`` is called with 1 as each run finishes; the other fields
+    are not used); the rate counts spikes of the input's sign over the whole run. Returns rows
+    (current A, rate 1/s, wrong-sign spike count).
     """
-    s = settings or NeuronSettings()
-    c = resolve(device, s, character_for(device, s))
+    if not isinstance(neuron, Neuron):
+        raise ParameterError("neuron", type(neuron).__name__, "a Neuron (Neuron.build(device, settings))")
+    opt = RunOptions() if options is None else options
+    if not isinstance(opt, RunOptions):
+        raise ParameterError("options", type(opt).__name__, "a RunOptions")
+    device, s, c, workers, progress = neuron.device, neuron.settings, neuron.circuit, opt.workers, opt.progress
     check_cost(neuron_cost(t_stop, s.max_step, NEURON_VECTORS, comparator_kind(c.comparator).cost_factor,
                            runs=len(currents),
                            workers=workers or os.cpu_count() or 1), "t_stop", t_stop, "sweep fewer currents")
 
     def one(i: float) -> tuple[float, float, float, float]:
         r = run_neuron(device, DC(i), t_stop, s, c, warn=False)
+        if progress is not None:
+            progress(1)
         return (float(i), *_rate_and_wrong(r, i, t_stop), r.v_junction_max)
 
 

@@ -115,6 +115,9 @@ class NeuronSettings:
     v_clamp : float or None
         The input driver's compliance (V): no input drives the junction above it
         (:mod:`mtjspice.netlist.clamp`); None: no clamp.
+    dac_bits : int or None
+        Bits of the per-neuron threshold DACs (:attr:`mtjspice.netlist.neuron.NeuronCircuit.dac_bits`);
+        None: ideal thresholds.
     """
 
     comparator: str = "behavioral"
@@ -145,6 +148,7 @@ class NeuronSettings:
     compact: CompactMTJ | None = None
     compact_step: float = COMPACT_STEP
     v_clamp: float | None = None
+    dac_bits: int | None = None
 
     def __post_init__(self) -> None:
         comparator_kind(self.comparator)  # raises for a comparator that is not registered
@@ -237,4 +241,5 @@ def resolve(device: Device, s: NeuronSettings, character: DeviceCharacter | None
                          v_hi=v_hi, v_lo=v_lo, clock_period=s.clock_period, read_width=s.read_width,
                          settle=s.settle, t_refractory=t_ref, i_reset=i_reset, i_trim=i_trim, vdd=s.vdd,
                          r_on=s.r_on, r_off=s.r_off, edge=s.edge, ref_offset=kind.ref_offset(s),
-                         kickback=kind.kickback, v_clamp=s.v_clamp if s.v_clamp is not None else 0.0)
+                         kickback=kind.kickback, v_clamp=s.v_clamp if s.v_clamp is not None else 0.0,
+                         dac_bits=s.dac_bits or 0)

@@ -28,6 +28,7 @@ COMMANDS: tuple[str, ...] = ("macrospin", "fit", "compare", "window", "neuron", 
                              "network")
 COMMANDS += ("export",)  # mtjspice export: the MTJ as an includable library (cli/export.py)
 COMMANDS += ("margin",)  # mtjspice budget: the margin budget per effect (cli/margin.py)
+COMMANDS += ("verify",)  # mtjspice verify: one design at the device level, in ngspice and in the networks (#27)
 
 
 _ARGUMENT = re.compile(r"^argument (\S+): (.*)$", re.DOTALL)

@@ -13,10 +13,13 @@ HELP = "write the MTJ as an includable ngspice library (.subckt with instance pa
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("export", help=HELP, description=HELP + ". Writes DIR/<device>.lib (ports t1 t2; current into "
-                       "t1 positive; parameters W, L, T (m), Ms (A/m), alpha, ... with the device's values as defaults), "
+                       "t1 positive; parameters W, L, T (m), Ms (A/m), alpha, ... with the device's values as defaults; "
+                       "a device with interface anisotropy, field-like torque, heating or a taper gets their parameters "
+                       "too: Ki_bottom, Ki_top (J/m^2), xi, flq ((A/m)/V^2), Rth (K/W), tauth (s), Tamb, Tc (K), bexp, "
+                       "and a tapered pillar's Nx, Ny, Nz, computed by the package), "
                        "with --temperature the thermal-noise sample files the instances read, and DIR/usage.txt with "
                        "the lines to paste into a deck (also printed).")
-    p.add_argument("device", metavar="DEVICE", help="device file (TOML) or shipped device name (orthogonal, parallel)")
+    p.add_argument("device", metavar="DEVICE", help="device file (TOML) or shipped device name (orthogonal, parallel, cofeb_mgo)")
     p.add_argument("--model", choices=("macrospin", "compact"), default="macrospin",
                    help="macrospin: the behavioral LLGS MTJ (picosecond steps); compact: the device's fitted signed "
                         "LIF (its fit takes about 25 s; kept for later runs with --cache DIR)")

@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
         if isinstance(exc, KeyboardInterrupt):
             raise type(exc)(f"interrupted; nothing was written to --out, but {kept}") from None
         raise RunTimeoutError(f"{str(exc).split(chr(10))[0]}; {kept}") from None
-    summary = summarize(result, mc)
+    summary = summarize(result, mc).to_dict()  # plus the run's identity, below
     summary.update({"device": device.name, "variation": spec.describe(), "seed": args.seed,
                     "u_th": mc.u_th, "i_read": result.circuit.i_read, "breakdown_voltage":
                     device.junction.breakdown_voltage, "resumed_samples": n - result.computed,
@@ -176,6 +176,7 @@ def _circuit(args: argparse.Namespace, device, spec, result):  # type: ignore[no
     the circuit's summary."""
     import numpy as np
 
+    from ..circuits.neuronobject import Neuron
     from ..frame import Frame
     from ..montecarlo.circuit import CircuitMC
     from ..montecarlo.circuitrun import circuit_montecarlo
@@ -185,11 +186,12 @@ def _circuit(args: argparse.Namespace, device, spec, result):  # type: ignore[no
     # the gain trim at both levels matches the circuit's threshold: the circuit level measures each
     # neuron's firing threshold itself (circuit_chunk without onsets), as the device level's i_fire
     opts = run_options(args)
+    neuron = Neuron.build(device)  # characterises the nominal device (said on stderr)
 
     def run(trim: str):  # type: ignore[no-untyped-def]
         mc = CircuitMC(drive=args.drive, t_stop=args.circuit_t_stop, offset_sigma=args.offset,
                        temperature=args.temperature, trim=trim)
-        return circuit_montecarlo(device, spec, k, mc, opts)
+        return circuit_montecarlo(neuron, spec, k, mc, opts)
 
     base = run("none")
     frame = base.to_frame()

@@ -93,6 +93,8 @@ def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from ..analysis.lif import load_params
+    from ..circuits.neuronobject import Neuron
+    from ..circuits.settings import NeuronSettings
     from ..io.outputs import describe
     from ..network import Study, TrainSettings, run_study
     from ..network import report as rep
@@ -106,11 +108,12 @@ def run(args: argparse.Namespace) -> int:
     lif = load_params(args.lif) if args.lif else None
     study = Study(task=args.task, seed=args.seed, images=args.images, temperature=args.temperature, sigma=sigma,
                   circuit_images=args.circuit_images, fine_tune=args.fine_tune,
-                  training=replace(TrainSettings(), hidden=args.hidden, epochs=args.epochs), lif=lif,
-                  **mtj_settings(args))  # type: ignore[arg-type]
+                  training=replace(TrainSettings(), hidden=args.hidden, epochs=args.epochs), lif=lif)
+    # characterises the device (said on stderr); --mtj chooses the ngspice arrays' junction model
+    neuron = Neuron.build(device, NeuronSettings(**mtj_settings(args)))  # type: ignore[arg-type]
     bars = _Bars(not args.quiet)
     try:
-        res = run_study(device, study, progress=bars)
+        res = run_study(neuron, study, progress=bars)
     finally:
         bars.close()
     acc_table = res.to_frame()

@@ -204,7 +204,7 @@ def run(args: argparse.Namespace) -> int:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             if thermal is None:
-                fi = fi_curve(device, currents, settings, t_stop=fi_t_stop)
+                fi = fi_curve(neuron, currents, t_stop=fi_t_stop)
             else:
                 fi, fi_rows, fi_counts, fi_stopped = _fi_thermal(device, currents, settings, thermal.temperature,
                                                                  args.trials, args.seed, fi_t_stop)

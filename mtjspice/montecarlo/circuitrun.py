@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..device import Device
+from ..circuits.neuronobject import Neuron
 from ..errors import ParameterError
 from ..frame import Frame
 from ..runoptions import RunOptions
@@ -72,21 +72,25 @@ class CircuitMCResult:
         return Frame(cols, {c.name: c.unit for c in circuit_columns(list(cols))})
 
 
-def circuit_montecarlo(device: Device, spec: VariationSpec, neurons: int, mc: CircuitMC,
+def circuit_montecarlo(neuron: Neuron, spec: VariationSpec, neurons: int, mc: CircuitMC,
                        options: RunOptions | None = None, *, onsets: Sequence[float] | np.ndarray | None = None
                        ) -> CircuitMCResult:
-    """Samples 0 .. ``neurons`` - 1 of ``spec`` around ``device`` as neuron circuits in ngspice.
+    """Samples 0 .. ``neurons`` - 1 of ``spec`` around ``neuron``'s device as neuron circuits in ngspice,
+    each in ``neuron``'s circuit (:meth:`Neuron.build <mtjspice.circuits.neuronobject.Neuron.build>`).
 
     ``options.seed`` draws the samples (the device level's draws for the same seed), ``options.workers``
-    ngspice processes run at once (None: this machine's cores); ``onsets`` (A, one per neuron) are the
+    ngspice processes run at once (None: this machine's cores), ``options.progress`` hears of the
+    neurons once they are done (the other fields are not used); ``onsets`` (A, one per neuron) are the
     samples' thresholds for a gain trim (:func:`~mtjspice.montecarlo.circuit.circuit_chunk`)."""
+    if not isinstance(neuron, Neuron):
+        raise ParameterError("neuron", type(neuron).__name__, "a Neuron (Neuron.build(device, settings))")
     opt = RunOptions() if options is None else options
     if not isinstance(opt, RunOptions):
-        raise ParameterError("options", opt, "a RunOptions")
+        raise ParameterError("options", type(opt).__name__, "a RunOptions")
     if isinstance(neurons, bool) or not isinstance(neurons, int) or not 1 <= neurons <= 10_000:
         raise ParameterError("neurons", neurons, "an integer from 1 to 10000")
     idx = np.arange(neurons)
-    cols = circuit_chunk(device, spec, opt.seed, idx, mc, onsets=onsets, workers=opt.workers or default_workers())
+    cols = circuit_chunk(neuron, spec, opt.seed, idx, mc, onsets=onsets, workers=opt.workers or default_workers())
     if opt.progress is not None:
         opt.progress(neurons)
     return CircuitMCResult(columns=cols, mc=mc, seed=opt.seed)

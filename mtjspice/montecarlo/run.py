@@ -30,9 +30,11 @@ from .device import REGIMES, DeviceMC, NominalCircuit, device_chunk, nominal_fir
 from .onsettable import OnsetTable, onset_table
 from .scaleout import run_chunks
 from .store import ChunkStore, missing_chunks
+from .summary import MonteCarloSummary, Spread
 from .trim import trim_cost
 
-__all__ = ["percentiles", "alpha_grid", "MonteCarloResult", "device_montecarlo", "summarize", "wilson", "manifest", "MAX_SAMPLES"]
+__all__ = ["percentiles", "alpha_grid", "MonteCarloResult", "device_montecarlo", "summarize", "MonteCarloSummary",
+           "wilson", "manifest", "MAX_SAMPLES"]
 
 #: Largest number of samples of one run (a store of 10^7 samples is about 2 GB of Parquet).
 MAX_SAMPLES = 10_000_000
@@ -184,22 +186,21 @@ def percentiles(x: np.ndarray) -> dict[str, float]:
     return {"p5": float(p5), "p50": float(p50), "p95": float(p95)}
 
 
-def summarize(result: MonteCarloResult, mc: DeviceMC) -> dict[str, Any]:
-    """The run's numbers (SI units): yield with its 95 % Wilson interval, regime fractions, the
-    spread of the onset and of the LIF's tau_m and a2, thermal stability, the reasons samples fail,
-    and, when trimmed, the yield after the reference trim and after gain + reference trim, the
-    spread of k and the trim's cost."""
+def _spread(x: np.ndarray) -> Spread:
+    p = percentiles(x)
+    return Spread(p["p5"], p["p50"], p["p95"])
+
+
+def summarize(result: MonteCarloResult, mc: DeviceMC) -> MonteCarloSummary:
+    """The run's numbers (SI units, :class:`~mtjspice.montecarlo.summary.MonteCarloSummary`): yield with
+    its 95 % Wilson interval, regime fractions, the spread of the onset and of the LIF's tau_m and a2,
+    thermal stability, the reasons samples fail, and, when trimmed, the yield after the reference trim
+    and after gain + reference trim, the spread of k and the trim's cost."""
     c = result.columns
     n = result.n
-    valid = c["valid"].astype(bool)
-    usable = c["usable"].astype(bool)
-    out: dict[str, Any] = {"samples": n, "valid": int(valid.sum()), "drive": mc.drive}
-    k = int(usable.sum())
-    out["yield"] = k / n
-    out["yield_ci95"] = wilson(k, n)
-    out["regimes"] = {name: float(np.mean(c["regime"] == i)) for i, name in enumerate(REGIMES)}
-    v = valid
-    out["fails"] = {
+    v = c["valid"].astype(bool)
+    k = int(c["usable"].astype(bool).sum())
+    fails = {
         "under_threshold": float(np.mean(v & (c["regime"] == 0))),
         "not_relaxed": float(np.mean(v & (c["regime"] == 2))),
         "breakdown": float(np.mean(v & c["breakdown"].astype(bool))),
@@ -209,27 +210,28 @@ def summarize(result: MonteCarloResult, mc: DeviceMC) -> dict[str, Any]:
         "easy_axis_not_z": float(np.mean(v & (c["easy"] != 2))),
         "invalid_sample": float(np.mean(~v)),
     }
-    out["fails_note"] = FAILS_OVERLAP
     reasons = np.asarray(c["i_th_reason"], np.int64) if "i_th_reason" in c else np.zeros(n, np.int64)
-    out["i_th_missing"] = {ONSET_REASONS[int(r)]: int(np.sum(reasons == r)) for r in np.unique(reasons) if r}
-    for name in ("i_th", "tau_m", "a2", "delta", "tau_relax", "v_max"):
-        out[name] = percentiles(np.asarray(c[name], float))
     i_th = np.asarray(c["i_th"], float)
     fin = i_th[np.isfinite(i_th)]
-    out["i_th"]["mean"] = float(fin.mean()) if fin.size else math.nan
-    out["i_th"]["std"] = float(fin.std(ddof=1)) if fin.size > 1 else math.nan
-    out["i_th"]["nominal"] = result.nominal["i_th"]
+    p = percentiles(i_th)
+    onset = Spread(p["p5"], p["p50"], p["p95"], mean=float(fin.mean()) if fin.size else math.nan,
+                   std=float(fin.std(ddof=1)) if fin.size > 1 else math.nan, nominal=result.nominal["i_th"])
+    trims: dict[str, Any] = {}
     if "usable_ref" in c:
         kr = int(np.sum(c["usable_ref"].astype(bool)))
-        out["yield_ref"] = kr / n
-        out["yield_ref_ci95"] = wilson(kr, n)
+        trims.update(yield_ref=kr / n, yield_ref_ci95=wilson(kr, n))
     if "usable_trim" in c and np.isfinite(np.asarray(c["k_trim"], float)).any():
         kt = int(np.sum(c["usable_trim"].astype(bool)))
-        out["yield_trim"] = kt / n
-        out["yield_trim_ci95"] = wilson(kt, n)
         kk = np.asarray(c["k_trim"], float)
-        out["k_trim"] = percentiles(kk)
-        out["trim_cost"] = asdict(trim_cost(kk[np.isfinite(kk) & valid]))
-        out["fails_trim"] = {"breakdown": float(np.mean(v & c["breakdown_trim"].astype(bool))),
-                             "k_at_range_end": float(np.mean(v & ((kk <= mc.k_range[0]) | (kk >= mc.k_range[1]))))}
-    return out
+        trims.update(yield_trim=kt / n, yield_trim_ci95=wilson(kt, n), k_trim=_spread(kk),
+                     trim_cost=trim_cost(kk[np.isfinite(kk) & v]),
+                     fails_trim={"breakdown": float(np.mean(v & c["breakdown_trim"].astype(bool))),
+                                 "k_at_range_end": float(np.mean(v & ((kk <= mc.k_range[0]) | (kk >= mc.k_range[1]))))})
+    return MonteCarloSummary(
+        samples=n, valid=int(v.sum()), drive=mc.drive, yield_fraction=k / n, yield_ci95=wilson(k, n),
+        regimes={name: float(np.mean(c["regime"] == i)) for i, name in enumerate(REGIMES)}, fails=fails,
+        fails_note=FAILS_OVERLAP,
+        i_th_missing={ONSET_REASONS[int(r)]: int(np.sum(reasons == r)) for r in np.unique(reasons) if r},
+        i_th=onset, tau_m=_spread(np.asarray(c["tau_m"], float)), a2=_spread(np.asarray(c["a2"], float)),
+        delta=_spread(np.asarray(c["delta"], float)), tau_relax=_spread(np.asarray(c["tau_relax"], float)),
+        v_max=_spread(np.asarray(c["v_max"], float)), **trims)

@@ -130,8 +130,9 @@ def rest_follows_parameters(device: Device) -> bool:
     return all(h == 0.0 for h in f.H) and on_axis and explicit_m0(device) is None
 
 
-def rest_items(device: Device, ku: bool) -> list[Item]:
-    """``.param m0x, m0y, m0z``: the initial magnetization, from ``nx, ny, nz``, ``Ku`` (when ``ku``),
+def rest_items(device: Device, ku: bool, nz: str = "nz") -> list[Item]:
+    """``.param m0x, m0y, m0z``: the initial magnetization, from ``nx, ny`` and the z factor ``nz`` (the
+    name of the one with the interface anisotropy folded in, when there is one), ``Ku`` (when ``ku``),
     ``Ms`` and ``theta0`` when :func:`rest_follows_parameters`, else the device's numbers."""
     if not rest_follows_parameters(device):
         m0 = initial_magnetization(device)
@@ -143,7 +144,7 @@ def rest_items(device: Device, ku: bool) -> list[Item]:
     return [
         Comment("rest state: the coordinate axis of the smallest entry of diag(N) - 2 Ku/(mu0 Ms^2) u u^T (z, then x, "
                 "then y on ties), tilted by theta0"),
-        ParamDef("rax", f"nx{kf[0]}"), ParamDef("ray", f"ny{kf[1]}"), ParamDef("raz", f"nz{kf[2]}"),
+        ParamDef("rax", f"nx{kf[0]}"), ParamDef("ray", f"ny{kf[1]}"), ParamDef("raz", f"{nz}{kf[2]}"),
         ParamDef("rz", "(1-(rax<raz))*(1-(ray<raz))"), ParamDef("rx", "(1-rz)*(1-(ray<rax))"),
         ParamDef("ry", "1-rz-rx"),
         ParamDef("m0x", "(rz+ry)*sin(theta0) + rx*cos(theta0)"), ParamDef("m0y", "ry*cos(theta0)"),

@@ -34,14 +34,14 @@ import numpy as np
 
 from ..analysis.lif import LIFParams
 from ..characterize.devicefit import fit_device
-from ..circuits.neuronobject import Neuron, character_for
-from ..circuits.settings import NeuronSettings
+from ..circuits.neuronobject import Neuron
+from ..errors import ParameterError
 from ..frame import Frame
 from ..montecarlo.firing import firing_thresholds
 from ..montecarlo.trim import gain_trim
-from ..netlist.compact import CompactMTJ
 from ..params import Device
 from ..physics.llgs import junction_resistance
+from ..runoptions import RunOptions
 from ..variation import VariationSpec
 from .accuracy import accuracy_frame
 from .circuit import CircuitRun, run_circuit
@@ -57,17 +57,14 @@ __all__ = ["Study", "StudyResult", "neuron_models", "gate", "trims", "run_study"
 Progress = Callable[[str, int, int], None]
 
 
-def trims(device: Device, devices: list[Device],
+def trims(neuron: Neuron, devices: list[Device],
           progress: Callable[[int, int], None] | None = None) -> np.ndarray:
     """Per-neuron input gains k_j = f(device j) / f(nominal) (dimensionless), f the firing threshold
-    (the mean of both signs') under the nominal circuit's clocked read, the circuit's threshold
-    (:mod:`mtjspice.montecarlo.firing`): the input times k_j fires device j where the nominal input
-    fires the nominal device (:func:`mtjspice.montecarlo.trim.gain_trim`); 1 for a device that does not
-    fire both signs below 3 times the nominal onset."""
-    settings = NeuronSettings()
-    character = character_for(device, settings)
-    assert character is not None  # the settings give no i_th
-    i_th = character.onset
+    (the mean of both signs') under the nominal ``neuron``'s circuit and its clocked read, the circuit's
+    threshold (:mod:`mtjspice.montecarlo.firing`): the input times k_j fires device j where the nominal
+    input fires the nominal device (:func:`mtjspice.montecarlo.trim.gain_trim`); 1 for a device that
+    does not fire both signs below 3 times the nominal onset."""
+    device, settings, character, i_th = neuron.device, neuron.settings, neuron.character, neuron.i_th
     nominal, _ = firing_thresholds(device, [], settings, i_th, character=character)
     each = []
     for j, d in enumerate(devices):
@@ -78,15 +75,12 @@ def trims(device: Device, devices: list[Device],
     return np.where(np.isfinite(k), k, 1.0)  # no firing below 3 i_th: no gain reaches it, left untrimmed
 
 
-def gate(device: Device) -> float:
-    """The fitted LIF's gate (A): ``device``'s firing threshold, the mean of both signs', under the
-    default circuit's clocked read (:func:`mtjspice.montecarlo.firing.firing_thresholds`); its onset
-    when it does not fire both signs below 3 times the onset."""
-    settings = NeuronSettings()
-    character = character_for(device, settings)
-    assert character is not None  # the settings give no i_th
-    i_th = character.onset
-    f, _ = firing_thresholds(device, [], settings, i_th, character=character)
+def gate(neuron: Neuron) -> float:
+    """The fitted LIF's gate (A): the neuron's device's firing threshold, the mean of both signs', under
+    its circuit's clocked read (:func:`mtjspice.montecarlo.firing.firing_thresholds`); its onset when
+    it does not fire both signs below 3 times the onset."""
+    i_th = neuron.i_th
+    f, _ = firing_thresholds(neuron.device, [], neuron.settings, i_th, character=neuron.character)
     return f if math.isfinite(f) else i_th
 
 
@@ -113,10 +107,8 @@ class Study:
     training : TrainSettings
     lif : LIFParams or None
         The fitted device LIF (from ``mtjspice fit``); None fits it here.
-    mtj : {"macrospin", "compact"}
-        The junction model of the ngspice arrays (:class:`~mtjspice.circuits.settings.NeuronSettings`).
-    compact : CompactMTJ or None
-        With ``mtj="compact"``: its parameters (None fits them, cached by the device's content).
+
+    The neuron (device, circuit, the ngspice arrays' junction model) is :func:`run_study`'s ``neuron``.
     """
 
     task: str = "digits"
@@ -129,8 +121,6 @@ class Study:
     timing: Timing = field(default_factory=Timing)
     training: TrainSettings = field(default_factory=TrainSettings)
     lif: LIFParams | None = None
-    mtj: str = "macrospin"
-    compact: CompactMTJ | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +131,8 @@ class StudyResult:
     ----------
     study : Study
         What was run.
+    neuron : Neuron
+        The nominal neuron it was run with (device, settings, circuit).
     task : Task
         The data set and its seeded split.
     fitted, ideal : LIFParams
@@ -165,6 +157,7 @@ class StudyResult:
     """
 
     study: Study
+    neuron: Neuron
     task: Task
     fitted: LIFParams
     ideal: LIFParams
@@ -183,21 +176,54 @@ class StudyResult:
         return accuracy_frame(self)
 
 
-def neuron_models(device: Device, fitted: LIFParams, study: Study) -> tuple[LIFParams, dict[str, NeuronModel]]:
-    """The ideal LIF's parameters and the base models (ideal, fitted, device; module docstring). The
+def neuron_models(neuron: Neuron, fitted: LIFParams, study: Study) -> tuple[LIFParams, dict[str, NeuronModel]]:
+    """The ideal LIF's parameters and the base models (ideal, fitted, device; module docstring) of
+    ``neuron`` (its device and circuit; :meth:`Neuron.build <mtjspice.circuits.neuronobject.Neuron.build>`). The
     fitted LIF's gate is the device's firing threshold under the circuit's clocked read (the mean of
     both signs', :func:`gate`), not the fit's onset: the LIF has no clock, so with the onset as its gate
     it would fire from about 1.2 x the onset where the device fires from about 1.45 x."""
-    neuron = Neuron.build(device)
+    _check_neuron(neuron)
     c = neuron.circuit
-    fit = replace(fitted, u_th=neuron.settings.u_th, t_ref=refractory_time(c), u_reset=0.0, i_th=gate(device))
+    fit = replace(fitted, u_th=neuron.settings.u_th, t_ref=refractory_time(c), u_reset=0.0, i_th=gate(neuron))
     ideal = replace(fit, i_th=0.0)
     base = DeviceNeuron.of("device", neuron, seed=study.seed)
     return ideal, {"ideal": LIFNeuron("ideal", ideal), "fitted": LIFNeuron("fitted", fit), "device": base}
 
 
-def run_study(device: Device, study: Study, progress: Progress | None = None) -> StudyResult:
-    """Run a study (module docstring); ``progress(stage, done, total)`` reports each stage."""
+def _check_neuron(neuron: object) -> None:
+    if not isinstance(neuron, Neuron):
+        raise ParameterError("neuron", type(neuron).__name__, "a Neuron (Neuron.build(device, settings))")
+
+
+def run_study(neuron: Neuron, study: Study, options: RunOptions | None = None,
+              progress: Progress | None = None) -> StudyResult:
+    """Run a study (module docstring) of ``neuron``: its device is every device model's nominal device,
+    its circuit the readout's, its settings' ``mtj`` (and ``compact``) the junction model of the ngspice
+    arrays.
+
+    Parameters
+    ----------
+    neuron : Neuron
+        The nominal neuron (:meth:`Neuron.build <mtjspice.circuits.neuronobject.Neuron.build>`).
+    study : Study
+        What to run; ``study.seed`` seeds every draw (the split, the training, the noise, the variation
+        samples: they define the experiment, so the seed stays with it).
+    options : RunOptions, optional
+        ``workers``: parallel ngspice processes of the network's arrays (None: the number of CPUs).
+        The other fields are not used (the seed is ``study.seed``).
+    progress : callable, optional
+        ``progress(stage, done, total)`` reports each named stage (fit, train, trim, each model, ngspice).
+        It stays an argument of its own: :class:`~mtjspice.runoptions.RunOptions`' ``progress(n)`` counts
+        the units of one homogeneous run, while a study's stages each have their own unit and total.
+    """
+    _check_neuron(neuron)
+    if not isinstance(study, Study):
+        raise ParameterError("study", type(study).__name__, "a Study")
+    opt = RunOptions() if options is None else options
+    if not isinstance(opt, RunOptions):
+        raise ParameterError("options", type(opt).__name__, "a RunOptions")
+    device = neuron.device
+
     def stage(name: str) -> Callable[[int, int], None] | None:
         return None if progress is None else (lambda d, t: progress(name, d, t))
 
@@ -211,7 +237,7 @@ def run_study(device: Device, study: Study, progress: Progress | None = None) ->
         fitted = fit_device(device, hysteresis=False, seed=study.seed).params
         if progress:
             progress("fit", 1, 1)
-    ideal, models = neuron_models(device, fitted, study)
+    ideal, models = neuron_models(neuron, fitted, study)
     base: DeviceNeuron = models["device"]  # type: ignore[assignment]
     curves = {"ideal": measure_curve(models["ideal"], tm), "device": measure_curve(base, tm)}
     i_bd = curves["device"].breakdown_current(device.junction.breakdown_voltage)
@@ -231,7 +257,7 @@ def run_study(device: Device, study: Study, progress: Progress | None = None) ->
         devs = spec.devices(device, study.seed, range(h + m))
         layers = {"hidden": devs[:h], "output": devs[h:]}
         plan.append(("variation", replace(base, name="variation", devices=layers), bars))
-        k = trims(device, devs, progress=stage("trim (firing threshold of each device)"))
+        k = trims(neuron, devs, progress=stage("trim (firing threshold of each device)"))
         gains = {"hidden": k[:h], "output": k[h:]}
         plan.append(("variation_trim", replace(base, name="variation_trim", devices=layers, trims=gains), bars))
         c = base.circuit
@@ -249,9 +275,9 @@ def run_study(device: Device, study: Study, progress: Progress | None = None) ->
     circ = None
     if study.circuit_images > 0:
         ci = np.arange(min(study.circuit_images, task.y_test.size))
-        circ = run_circuit(device, task, bars, tm, ci, base, progress=stage("ngspice"), mtj=study.mtj,
-                           compact=study.compact)
-    return StudyResult(study=study, task=task, fitted=fitted, ideal=ideal, curves=curves, weights=w, bars=bars,
+        circ = run_circuit(neuron, task, bars, tm, ci, base, options=RunOptions(workers=opt.workers),
+                           progress=stage("ngspice"))
+    return StudyResult(study=study, neuron=neuron, task=task, fitted=fitted, ideal=ideal, curves=curves, weights=w, bars=bars,
                        rate_accuracy=rate_acc, runs=runs, circuit=circ, tuned_weights=tuned, i_breakdown=i_bd)
 
 

@@ -102,5 +102,6 @@ def report_text(res: StudyResult, device_name: str) -> str:
         lines += [f"  warning: {w}" for w in c.warnings[:4]]
     lines += ["", f"validity: the Python device models: {validity('macrospin')}"]
     if c is not None:
-        lines += [f"validity: the ngspice arrays' junctions (--mtj {s.mtj}): {validity(s.mtj)}"]
+        mtj = res.neuron.settings.mtj
+        lines += [f"validity: the ngspice arrays' junctions (--mtj {mtj}): {validity(mtj)}"]
     return "\n".join(lines) + "\n"

@@ -13,8 +13,17 @@ from conftest import output_rows
 
 from mtjspice import load_device
 from mtjspice.analysis.power import BASES, fit_model, model_energy
-from mtjspice.circuits.array import ArrayJob, ArraySettings, array_deck, plan_parts, run_array
+from mtjspice.circuits.array import (
+    COMPACT_GROUP,
+    DEFAULT_GROUP,
+    ArrayJob,
+    ArraySettings,
+    array_deck,
+    plan_parts,
+    run_array,
+)
 from mtjspice.circuits.neuronobject import Neuron
+from mtjspice.circuits.power import power_sweep
 from mtjspice.circuits.settings import NeuronSettings
 from mtjspice.errors import InputFileError, ParameterError
 from mtjspice.io.arrayfiles import read_spikes, read_weights
@@ -41,7 +50,8 @@ def device():  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def result_2x2(device):  # type: ignore[no-untyped-def]
-    return run_array(device, ArrayJob(W22, list(V22), 25e-9), ArraySettings(neuron=NS), keep_waves=True, split=False)
+    return run_array(Neuron.build(device, NS), ArrayJob(W22, list(V22), 25e-9), ArraySettings(), keep_waves=True,
+                     split=False)
 
 
 def _hand_currents(arr: ArrayCircuit) -> np.ndarray:
@@ -95,11 +105,11 @@ def test_2x2_energy_parts_add_up_to_what_the_sources_deliver(result_2x2) -> None
 
 
 def _golden_deck(device, m: int = 2) -> str:  # type: ignore[no-untyped-def]
-    st = ArraySettings(neuron=NS)
+    st = ArraySettings()
     w = W22 if m == 2 else np.full((2, m), 1e-3)
     ev = np.array([[1e-9, 0, 1.0], [2e-9, 1, -1.0]])
     inputs = spike_waveforms(ev, 2, st.v_spike, st.spike_width)
-    deck, _ = array_deck(device, Neuron.build(device, NS).circuit, w, inputs, 5e-9, st)
+    deck, _ = array_deck(Neuron.build(device, NS), w, inputs, 5e-9, st)
     return deck.text()
 
 
@@ -138,11 +148,11 @@ def test_golden_netlist_runs_with_ngspice_b(tmp_path: Path) -> None:
 def test_split_parts_give_the_same_spikes_as_one_netlist(device) -> None:  # type: ignore[no-untyped-def]
     w = np.array([[1.6e-3, -1.6e-3, 0.6e-3, -0.6e-3], [0.4e-3, -0.4e-3, 1.4e-3, -1.4e-3]])
     ev = np.array([[1e-9, 0, 1.0], [1e-9, 1, 1.0], [12e-9, 0, -1.0], [12e-9, 1, -1.0]])
-    st = ArraySettings(neuron=NS, spike_width=8e-9, v_spike=0.3, group=2)
+    st = ArraySettings(spike_width=8e-9, v_spike=0.3, group=2)
     inputs = spike_waveforms(ev, 2, st.v_spike, st.spike_width)
-    c = Neuron.build(device, NS).circuit
-    one = run_array(device, ArrayJob(w, inputs, 22e-9, 4), st, split=False, circuit=c)
-    parts = run_array(device, ArrayJob(w, inputs, 22e-9, 4), st, split=True, circuit=c)
+    neuron = Neuron.build(device, NS)
+    one = run_array(neuron, ArrayJob(w, inputs, 22e-9, 4), st, split=False)
+    parts = run_array(neuron, ArrayJob(w, inputs, 22e-9, 4), st, split=True)
     assert len(one.parts) == 1 and len(parts.parts) == 2
     assert len(one.spikes) >= 8
     # spikes of different neurons at one strobe may swap order in the time-sorted raster: compare
@@ -164,10 +174,14 @@ def test_split_parts_give_the_same_spikes_as_one_netlist(device) -> None:  # typ
 
 def test_wire_resistance_runs_as_one_netlist() -> None:
     coupled = ArraySettings(crossbar=ArrayCircuit(r_wire=2.0), group=2)
-    assert plan_parts(8, coupled) == [list(range(8))]
+    assert plan_parts(8, coupled, mtj="macrospin") == [list(range(8))]
     with pytest.raises(ParameterError, match="coupled"):
-        plan_parts(8, coupled, split=True)
-    assert plan_parts(5, ArraySettings(group=2)) == [[0, 1], [2, 3], [4]]
+        plan_parts(8, coupled, split=True, mtj="macrospin")
+    assert plan_parts(5, ArraySettings(group=2), mtj="macrospin") == [[0, 1], [2, 3], [4]]
+    # no group given: the MTJ model's (DEFAULT_GROUP for the macrospin, COMPACT_GROUP for the compact MTJ)
+    assert plan_parts(DEFAULT_GROUP + 1, ArraySettings(), mtj="macrospin") == [list(range(DEFAULT_GROUP)),
+                                                                                [DEFAULT_GROUP]]
+    assert len(plan_parts(COMPACT_GROUP + 1, ArraySettings(), mtj="compact")) == 2
 
 
 @pytest.mark.parametrize(
@@ -293,3 +307,21 @@ def test_cli_power_fits_and_extrapolates(tmp_path: Path) -> None:
     assert err.shape == (3, len(ARRAY_PARTS) + 2)
     assert np.all(np.abs(err[:, -1]) < 0.2)  # the total is fitted within 20 % at every simulated size
     assert (out / "power.png").stat().st_size > 1000
+
+
+def test_array_and_power_sweep_take_the_neuron_object(device) -> None:  # type: ignore[no-untyped-def]
+    """run_array, array_deck and power_sweep refuse a device (or a wrong settings or options object) in one line
+    naming the parameter, before any run."""
+    neuron, job = Neuron.build(device, NS), ArrayJob(W22, list(V22), 5e-9)
+    for call in (lambda: run_array(device, job), lambda: array_deck(device, W22, list(V22), 5e-9, ArraySettings()),
+                 lambda: power_sweep(device, [1, 2], 5e-9)):
+        with pytest.raises(ParameterError, match="^neuron: got 'Device'; allowed: a Neuron"):
+            call()  # type: ignore[no-untyped-call]
+    with pytest.raises(ParameterError, match="^settings: got 'NeuronSettings'; allowed: an ArraySettings"):
+        run_array(neuron, job, NS)  # type: ignore[arg-type]
+    with pytest.raises(ParameterError, match="^settings: got 'NeuronSettings'; allowed: an ArraySettings"):
+        power_sweep(neuron, [1, 2], 5e-9, NS)  # type: ignore[arg-type]
+    with pytest.raises(ParameterError, match="^options: got 'int'; allowed: a RunOptions$"):
+        power_sweep(neuron, [1, 2], 5e-9, ArraySettings(), 2)  # type: ignore[arg-type]
+    with pytest.raises(ParameterError, match="^job: got 'tuple'; allowed: an ArrayJob"):
+        run_array(neuron, (W22, list(V22), 5e-9))  # type: ignore[arg-type]

@@ -209,10 +209,9 @@ def test_array_2x2_same_polarities_and_counts(device: ms.Device) -> None:
     w = np.array([[1.3e-3, -0.5e-3], [0.7e-3, -1.5e-3]])
     runs = {}
     for mtj in ("macrospin", "compact"):
-        st = ArraySettings(neuron=settings(mtj=mtj))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", BreakdownWarning)
-            runs[mtj] = run_array(device, ArrayJob(w, [0.3, 0.3], 25e-9), st)
+            runs[mtj] = run_array(Neuron.build(device, settings(mtj=mtj)), ArrayJob(w, [0.3, 0.3], 25e-9))
     assert "compact MTJs" not in runs["macrospin"].netlists[0] and "compact MTJs" in runs["compact"].netlists[0]
     for j, sign in ((0, 1), (1, -1)):
         counts = []
@@ -228,18 +227,18 @@ def test_per_neuron_parameters_and_range_warning(device: ms.Device) -> None:
     slow = C.CompactMTJ(**{**{k: getattr(PARAMS, k) for k in ("a2", "R_m", "i_th", "i_down", "i_min", "i_max")},
                            "tau_m": 3 * PARAMS.tau_m})
     w = np.array([[2.0e-3, 2.0e-3]])
-    st = ArraySettings(neuron=settings(mtj="compact"))
+    st, neuron = ArraySettings(), Neuron.build(device, settings(mtj="compact"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", BreakdownWarning)
-        r = run_array(device, ArrayJob(w, [0.33], 20e-9), st, compact=[PARAMS, slow], split=False)
+        r = run_array(neuron, ArrayJob(w, [0.33], 20e-9), st, compact=[PARAMS, slow], split=False)
         text = r.netlists[0]
         assert ".subckt lifn0 " in text and ".subckt lifn1 " in text and "tau_m 2.73625e-09 s" in text
         n = [int(np.sum(r.spikes.neuron == j)) for j in (0, 1)]
         assert n[0] > n[1] >= 1  # the slower membrane fires later and less
         with pytest.raises(ParameterError, match="compact"):
-            run_array(device, ArrayJob(w, [0.33], 5e-9), st, compact=[PARAMS])
+            run_array(neuron, ArrayJob(w, [0.33], 5e-9), st, compact=[PARAMS])
         with pytest.raises(ParameterError, match="^compact: .*one per neuron"):  # one type: a sequence, never a bare set
-            run_array(device, ArrayJob(w, [0.33], 5e-9), st, compact=PARAMS)  # type: ignore[arg-type]
+            run_array(neuron, ArrayJob(w, [0.33], 5e-9), st, compact=PARAMS)  # type: ignore[arg-type]
         with pytest.warns(C.CompactRangeWarning, match="above its fitted range"):
             run_neuron(device, DC(1.6e-3), 4e-9, settings(mtj="compact"))
         with pytest.warns(C.CompactRangeWarning, match="fitted range's lower end"):

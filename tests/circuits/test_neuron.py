@@ -18,6 +18,7 @@ from mtjspice.errors import BreakdownWarning
 from mtjspice.io.inputs import parse_input
 from mtjspice.netlist.comparators import LATCH_OFFSET
 from mtjspice.physics.llgs import junction_resistance
+from mtjspice.runoptions import RunOptions
 from mtjspice.sim import read_output
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,7 +121,7 @@ def test_fi_grows_and_is_symmetric(device) -> None:  # type: ignore[no-untyped-d
     cur = [0.58e-3, 0.62e-3, 0.66e-3]
     with warnings.catch_warnings():  # -0.66 mA touches the 1 V breakdown on the AP side; warned, not fatal
         warnings.simplefilter("ignore", BreakdownWarning)
-        fi = fi_curve(device, cur + [-c for c in cur], settings(), t_stop=100e-9)
+        fi = fi_curve(Neuron.build(device, settings()), cur + [-c for c in cur], t_stop=100e-9)
     pos, neg = fi[:3, 1], fi[3:, 1]
     assert np.all(np.diff(pos) > 0) and np.all(np.diff(neg) > 0)
     assert np.all(np.abs(pos - neg) <= 0.1 * np.maximum(pos, neg))
@@ -278,5 +279,26 @@ def test_fi_curve_stops_at_the_first_failed_run(device, monkeypatch) -> None:  #
 
     monkeypatch.setattr(neuron, "run_neuron", failing)
     with pytest.raises(SimulationError):
-        fi_curve(device, [0.6e-3 + k * 1e-5 for k in range(8)], settings(), t_stop=10e-9, workers=1)
+        fi_curve(Neuron.build(device, settings()), [0.6e-3 + k * 1e-5 for k in range(8)], t_stop=10e-9,
+                 options=RunOptions(workers=1))
     assert 1 <= len(calls) <= 2, calls
+
+
+def test_fi_curve_takes_the_neuron_object(device) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ParameterError, match="^neuron: got 'Device'; allowed: a Neuron"):
+        fi_curve(device, [0.6e-3])  # type: ignore[arg-type]
+    with pytest.raises(ParameterError, match="^options: got 'int'; allowed: a RunOptions$"):
+        fi_curve(Neuron.build(device, settings()), [0.6e-3], options=4)  # type: ignore[arg-type]
+
+
+@pytest.mark.ngspice
+def test_fi_curve_of_a_neuron_is_its_runs_rates(device) -> None:  # type: ignore[no-untyped-def]
+    # each F-I point is the neuron's own DC run: the rate of right-sign spikes over t_stop, counted independently here
+    neuron = Neuron.build(device, settings())
+    done: list[int] = []
+    fi = fi_curve(neuron, [0.62e-3, -0.62e-3], t_stop=20e-9, options=RunOptions(workers=1, progress=done.append))
+    assert fi.shape == (2, 3) and done == [1, 1]
+    for row, sign in zip(fi, (1, -1), strict=True):
+        run = run_neuron(neuron, DC(sign * 0.62e-3), 20e-9, warn=False)
+        assert row[1] == pytest.approx(int(np.sum(run.spikes.polarity == sign)) / 20e-9) and row[1] > 0
+        assert row[2] == int(np.sum(run.spikes.polarity == -sign))

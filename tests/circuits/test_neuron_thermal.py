@@ -99,12 +99,12 @@ def test_array_neurons_draw_their_own_noise_the_same_in_any_split(ortho_path: Pa
     from mtjspice.circuits.array import ArraySettings, array_deck
 
     dev = ms.load_device(ortho_path)
-    st = ArraySettings(neuron=ms.NeuronSettings(i_th=0.38e-3))
-    c = Neuron.build(dev, st.neuron).circuit
-    th = Thermal.make(dev, st.neuron, 300.0, 9)
+    st, ns = ArraySettings(), ms.NeuronSettings(i_th=0.38e-3)
+    neuron = Neuron.build(dev, ns)
+    th = Thermal.make(dev, ns, 300.0, 9)
     w = np.array([[1e-3, -1e-3, 5e-4]])
-    full, _ = array_deck(dev, c, w, [0.3], 5e-9, st, thermal=th)
-    parts = [array_deck(dev, c, w, [0.3], 5e-9, st, cols, th)[0] for cols in ([0, 1], [2])]
+    full, _ = array_deck(neuron, w, [0.3], 5e-9, st, thermal=th)
+    parts = [array_deck(neuron, w, [0.3], 5e-9, st, cols, th)[0] for cols in ([0, 1], [2])]
     assert sorted(full.attachments) == ["noise_mtj0.txt", "noise_mtj1.txt", "noise_mtj2.txt"]
     for part in parts:
         for name, text in part.attachments.items():
@@ -113,5 +113,5 @@ def test_array_neurons_draw_their_own_noise_the_same_in_any_split(ortho_path: Pa
     assert len(set(texts)) == 3  # independent streams
     for j in range(3):
         assert f".subckt lifn{j} " in full.text() and f'file="noise_mtj{j}.txt"' in full.text()
-    cold, _ = array_deck(dev, c, w, [0.3], 5e-9, st)
+    cold, _ = array_deck(neuron, w, [0.3], 5e-9, st)
     assert not cold.attachments and ".subckt lifn " in cold.text()

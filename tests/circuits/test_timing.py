@@ -244,8 +244,9 @@ def test_64_neuron_array_runs_1us_of_random_inputs(device: ms.Device) -> None:
     """A 64-neuron array, 1 us of random row inputs (pulse trains of random periods and delays, random
     PWL steps of both signs with edges anywhere against the read clock and some exactly on it)
     completes in every part, and the neurons fire."""
-    st = ArraySettings(neuron=NeuronSettings(mtj="compact"), crossbar=ArrayCircuit(r_driver=0.0))
-    c = Neuron.build(device, st.neuron).circuit
+    st = ArraySettings(crossbar=ArrayCircuit(r_driver=0.0))
+    neuron = Neuron.build(device, NeuronSettings(mtj="compact"))
+    c = neuron.circuit
     rng = np.random.default_rng(64)
     t_stop, n_in, m = 1e-6, 4, 64
     corners = _corners(c, t_stop)
@@ -265,7 +266,7 @@ def test_64_neuron_array_runs_1us_of_random_inputs(device: ms.Device) -> None:
         warnings.simplefilter("ignore", BreakdownWarning)  # negative inputs see the AP side's higher R: warned only
         # random sums of rows dwell between the onset and the compact MTJ's fitted range: the timing is tested
         warnings.simplefilter("ignore", CompactRangeWarning)
-        res = run_array(device, ArrayJob(w, inputs, t_stop), st, options=RunOptions(workers=2))
+        res = run_array(neuron, ArrayJob(w, inputs, t_stop), st, options=RunOptions(workers=2))
     assert res.t_stop == t_stop and sorted(j for p in res.parts for j in p) == list(range(m))
     fired = np.unique(res.spikes.neuron)
     assert fired.size >= m // 2, fired.size

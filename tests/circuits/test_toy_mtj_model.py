@@ -25,6 +25,7 @@ from mtjspice.circuits.models import (
     unregister_mtj_model,
 )
 from mtjspice.circuits.neuron import Thermal, run_neuron
+from mtjspice.circuits.neuronobject import Neuron
 from mtjspice.circuits.power import power_sweep
 from mtjspice.circuits.settings import NeuronSettings
 from mtjspice.errors import ParameterError
@@ -131,12 +132,13 @@ def test_toy_neuron_junction_is_the_resistor_and_its_state_leaks() -> None:
 
 @pytest.mark.ngspice
 def test_toy_array_and_power_sweep_run() -> None:
-    st = ArraySettings(neuron=settings())
+    neuron, st = Neuron.build(DEVICE, settings()), ArraySettings()
     w = np.array([[2e-3, -2e-3], [1e-3, 1e-3]])
-    run = run_array(DEVICE, ArrayJob(w, [0.2, 0.0], 10e-9), st, options=RunOptions(workers=1))
+    run = run_array(neuron, ArrayJob(w, [0.2, 0.0], 10e-9), st, options=RunOptions(workers=1))
     assert len(run.spikes) == 0 and "toy resistor MTJs" in run.netlists[0].splitlines()[0]
     assert run.energy_neurons.shape == (2, 5) and np.all(run.energy_neurons[:, 0] > 0)
-    sweep = power_sweep(DEVICE, [1, 2, 3], 6e-9, st, workers=1)
-    assert sweep.sizes == [1, 2, 3] and sweep.spikes == [0, 0, 0]
+    done: list[int] = []
+    sweep = power_sweep(neuron, [1, 2, 3], 6e-9, st, RunOptions(workers=1, progress=done.append))
+    assert sweep.sizes == [1, 2, 3] and sweep.spikes == [0, 0, 0] and done == [1, 1, 1]  # one unit per size
     total = sweep.energy.sum(axis=1)
     assert total[0] < total[1] < total[2]  # more neurons and cells, more energy

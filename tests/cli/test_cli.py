@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import sibling_module
 
 from mtjspice import ParameterError, SimulatorNotFoundError, cli
 from mtjspice.cli import as_option_error, build_parser, main
@@ -364,6 +365,6 @@ def test_thermal_fi_takes_currents_and_t_stop_and_keeps_finished_trials(tmp_path
     assert sum(int(r["trials"]) for r in curve) == 2
     assert (out / "spikes.csv").exists()  # the main run is written too
     assert "The F-I sweep stopped early" in (out / "report.txt").read_text(encoding="utf-8")
-    from test_outputs_reference import check_folder  # every column in columns.csv and on the reference page
+    check_folder = sibling_module("io/test_outputs_reference.py").check_folder  # every column, on the page too
 
     assert {r[0] for r in check_folder(out, "neuron")} >= {"fi_curve.csv", "fi_trials.csv"}

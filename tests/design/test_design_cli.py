@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 
 import pytest
+from conftest import sibling_module
 
 pytest.importorskip("optuna")
 
@@ -87,7 +88,8 @@ def test_settings_file_refuses_unknown_key(tmp_path):
 
 @pytest.mark.slow
 def test_folder_is_described_on_the_reference_page(run):
-    from test_outputs_reference import _empty_cells_are_described, check_folder
+    ref = sibling_module("io/test_outputs_reference.py")
+    check_folder, _empty_cells_are_described = ref.check_folder, ref._empty_cells_are_described
 
     rows = check_folder(run, "design")
     _empty_cells_are_described(run, rows)

@@ -20,6 +20,9 @@ def test_effects_are_switched_one_at_a_time() -> None:
     real = ms.load_device("cofeb_mgo")
     off = effects_off(real)
     assert off.material.Ki == 0 and off.junction.field_like_ratio == 0 and off.geometry.taper == 0
+    assert off.junction.field_like_quadratic == 0 and real.junction.field_like_quadratic > 0
+    fl = with_effect(real, "field_like_torque")
+    assert fl.junction.field_like_quadratic == real.junction.field_like_quadratic and fl.material.Ki == 0
     assert off.junction.thermal_resistance == 0 and off.junction.V_half == 0
     only = with_effect(real, "interface_anisotropy")
     assert only.material.Ki == real.material.Ki and only.junction.field_like_ratio == 0
@@ -90,3 +93,11 @@ def test_budget_refuses_bad_samples() -> None:
 
     with pytest.raises(ParameterError, match="samples"):
         margin_budget(ms.load_device("orthogonal"), samples=-1)
+
+
+def test_budget_help_prints(capsys) -> None:
+    """argparse expands % in help texts: the default spread's "Ms=3%" must reach the screen as it is."""
+    with pytest.raises(SystemExit) as done:
+        main(["budget", "--help"])
+    assert done.value.code == 0
+    assert "Ms=3%" in capsys.readouterr().out

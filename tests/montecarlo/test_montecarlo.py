@@ -295,13 +295,14 @@ def test_circuit_yield_agrees_with_the_device_level_prediction(dev: ms.Device, t
 
     spec = VariationSpec.parse("L=0.7n,W=0.7n")
     d = device_chunk(dev, spec, 0, np.arange(10), DeviceMC(), table, circuit)
-    plain = circuit_chunk(dev, spec, 0, range(10), CircuitMC(t_stop=20e-9), workers=2)
+    neuron = ms.Neuron.build(dev)
+    plain = circuit_chunk(neuron, spec, 0, range(10), CircuitMC(t_stop=20e-9), workers=2)
     pairs_dev = np.concatenate([d["fires_pos"], d["fires_neg"]])
     pairs_circ = np.concatenate([plain["fires_pos"], plain["fires_neg"]])
     assert 0 < pairs_circ.sum() < 20  # some samples fire one sign only
     assert np.sum(pairs_dev != pairs_circ) <= 1, (pairs_dev, pairs_circ)
     assert np.sum(d["usable"] != plain["ok"]) <= 1
-    ref = circuit_chunk(dev, spec, 0, range(10), CircuitMC(t_stop=20e-9, trim="reference"), onsets=d["i_th"], workers=2)
+    ref = circuit_chunk(neuron, spec, 0, range(10), CircuitMC(t_stop=20e-9, trim="reference"), onsets=d["i_th"], workers=2)
     assert 0 < ref["ok"].sum() < 10  # the reference trim rescues some, not all (breakdown remains)
     assert np.sum(d["usable_ref"] != ref["ok"]) <= 1, (d["usable_ref"], ref["ok"])
 

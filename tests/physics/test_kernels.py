@@ -68,3 +68,30 @@ def test_grid_stepper_is_the_same_with_the_kernels(monkeypatch: pytest.MonkeyPat
     assert used and not unused
     assert np.array_equal(fast, slow)
     assert np.abs(fast[-1, -1] - fast[0, 0]).max() > 1e-3  # m.p moved
+
+
+@pytest.mark.parametrize("temperature", [0.0, 300.0])
+@pytest.mark.parametrize("v_half", [0.0, 0.5])
+def test_kernels_carry_the_field_quadratic_in_the_junction_voltage(monkeypatch: pytest.MonkeyPatch, temperature: float,
+                                                                   v_half: float) -> None:
+    """junction.field_like_quadratic: the kernels solve the junction voltage (with the bias-dependent TMR's
+    fixed point when V_half > 0) as CurrentDrive.solve does, so GridStepper's Dormand-Prince (0 K) and Heun
+    (300 K) steps give the numpy steps' numbers bit for bit; and the term moves m.p."""
+    base = _batch()
+    xi_v2 = np.array([0.0, 2e4, -1e4, 5e3])
+
+    def run(q: np.ndarray) -> tuple[np.ndarray, bool]:
+        batch = DeviceBatch.from_device(ms.load_device("orthogonal"), n=4, L=base.L, Ku=base.Ku, xi=base.xi, Ki=base.Ki,
+                                        H=base.H, p=base.p, xi_v2=q, V_half=v_half)
+        cur = np.outer(np.linspace(0.2, 1.0, 21), np.array([0.6e-3, -0.9e-3, 1.2e-3, 0.4e-3]))
+        st = GridStepper(batch, batch.m0, step=5e-12, temperature=temperature, rng=np.random.default_rng(2))
+        out = np.array([st.advance(cur, 10e-12) for _ in range(3)])
+        used = st.heun.kernel is not None if st.heun is not None else st.dp.kernel is not None
+        return out, used
+
+    (fast, used), (slow, unused) = _both(monkeypatch, lambda: run(xi_v2))
+    assert used and not unused
+    assert np.array_equal(fast, slow)
+    plain, _ = run(np.zeros(4))
+    assert np.abs(plain[..., 1:] - fast[..., 1:]).max() > 1e-3  # the term moved the devices that have it
+    assert np.array_equal(plain[..., 0], fast[..., 0])  # and not the one without it
