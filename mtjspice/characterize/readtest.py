@@ -47,16 +47,23 @@ class DeviceMC:
     dt : float
         Sampling interval of u (s).
     trim : bool
-        Also run every sample trimmed (:mod:`mtjspice.montecarlo.trim`): its input scaled by
-        k = i_th(sample) / i_th(nominal) (the onset in input terms is then the nominal one), its read
-        current by the same ratio, its thresholds
-        re-derived from its own resistance; adds the ``*_trim`` columns (and doubles the cost).
+        Also run every sample trimmed (:mod:`mtjspice.montecarlo.trim`): its thresholds re-derived
+        from its own resistance (the reference trim) and, with ``gain_trim``, its input scaled by k
+        (``gain_reference``) so that its threshold in input terms is the nominal one; adds the
+        ``*_trim`` columns.
     k_range : (float, float)
         The trim's range of k (dimensionless): a sample needing more is trimmed to the end of
         the range (its ``k_trim`` column shows the clipped value).
     gain_trim : bool
         With ``trim``: also run the gain + reference trim (the second pulse); False keeps only the
         reference trim, which needs no second run.
+    gain_reference : {"firing", "onset"}
+        What the gain trim matches: "firing" (default), the circuit's threshold, k = the sample's
+        firing threshold (mean of both signs, under the nominal circuit's clocked read with its
+        reference-trimmed thresholds, :func:`~mtjspice.characterize.firing.batch_thresholds`) over
+        the nominal device's (about 4 times the cost of the untrimmed test); "onset", k = the
+        sample's onset from rest over the nominal onset (the onset table: no extra runs, but the
+        circuit does not fire at the onset: the nominal device fires from about 1.45 times it).
     offset_sigma : float
         Comparator offset sigma per threshold (V): each sample's thresholds move by offsets drawn
         from (seed, i) as in the circuit-level Monte Carlo
@@ -88,6 +95,7 @@ class DeviceMC:
     k_range: tuple[float, float] = (0.25, 4.0)
     read: str = "clocked"
     gain_trim: bool = True
+    gain_reference: str = "firing"
     offset_sigma: float = 0.0
     ref_step: float = 0.0
 
@@ -107,6 +115,8 @@ class DeviceMC:
             raise ParameterError("step", self.step, f"a step <= dt = {self.dt!r} s")
         check_nonnegative("offset_sigma", self.offset_sigma, "V")
         check_nonnegative("ref_step", self.ref_step, "V")
+        if self.gain_reference not in ("firing", "onset"):
+            raise ParameterError("gain_reference", self.gain_reference, "'firing' or 'onset'")
         if self.read not in ("clocked", "dc"):
             raise ParameterError("read", self.read, "'clocked' or 'dc'")
         lo, hi = self.k_range
@@ -126,7 +136,9 @@ class ReadCircuit:
     read current i_read (A) of the device the circuit was resolved for, and an onset i_th (A),
     the trim's reference. The circuit's timing (:class:`~mtjspice.netlist.timing.NeuronTiming`:
     read clock, strobes), the switch resistance r_on (Ohm), the read trim i_trim (A) and the
-    comparators' hysteresis (V) serve the clocked test."""
+    comparators' hysteresis (V) serve the clocked test. ``i_fire`` (A): the nominal device's firing
+    threshold in this circuit (mean of both signs), the gain trim's reference when it matches firing
+    thresholds (:class:`DeviceMC`'s ``gain_reference``); nan until measured."""
 
     r_ref: float
     v_read: float
@@ -138,6 +150,7 @@ class ReadCircuit:
     r_on: float = 1.0
     i_trim: float = 0.0
     hysteresis: float = 0.0
+    i_fire: float = math.nan
 
     @classmethod
     def from_circuit(cls, device: Device, circuit: NeuronCircuit, comparator: BehavioralComparator,

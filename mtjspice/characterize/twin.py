@@ -10,17 +10,19 @@ shape)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from ..errors import ParameterError
 from ..netlist.timing import NeuronTiming
 from ..physics.batch import DeviceBatch
 from ..physics.solver import simulate
 from ..stimulus import PWL, square_pulse
 from .readtest import DeviceMC, ReadCircuit
 
-__all__ = ["respond", "decay_time", "read_u", "read_clock_current"]
+__all__ = ["respond", "fires_own_sign", "decay_time", "read_u", "read_clock_current"]
 
 
 def _u(traj: object, p: np.ndarray) -> np.ndarray:
@@ -83,6 +85,37 @@ def respond(batch: DeviceBatch, mc: DeviceMC, circuit: ReadCircuit, current: np.
     return {"t": t, "u": u[:, :n], "plateau": plateau, "after": after, "i_mean": i_mean, "by": by}
 
 
+def fires_own_sign(batch: DeviceBatch, mc: DeviceMC, circuit: ReadCircuit | Sequence[ReadCircuit], current: np.ndarray,
+                   hi: np.ndarray, lo: np.ndarray) -> np.ndarray:
+    """Whether each device fires a spike of its input's sign while the input is on (bool, (n,)): the
+    clocked drive of :func:`respond` with the signed input ``current`` (A per device), u read at the
+    strobes up to ``t_on`` against the u thresholds ``hi`` (positive input) or ``lo`` (negative).
+    The run stops at ``t_on`` (the criterion needs nothing after it), about half of :func:`respond`'s
+    cost per device; the strobes and the drive up to ``t_on`` are the same, so a device fires here
+    exactly when :func:`respond` says it fires that sign (tested). ``circuit``: one for every device,
+    or one per device (their read currents and read trims per device; one timing, that of the first,
+    which all must share)."""
+    current = np.asarray(current, float)
+    t_end = mc.t_on + mc.dt  # one sample past the input's end: the last strobe's interpolation needs it
+    if isinstance(circuit, ReadCircuit):
+        drive = _clocked_drive(batch, mc, circuit, current)
+    else:
+        drive = _per_device_drive(batch, mc, list(circuit), current)
+        circuit = circuit[0]
+    traj = simulate(batch, drive, t_end, mc.dt, fixed_step=mc.step, breakdown="ignore")
+    u = _u(traj, batch.p)
+    t = traj.t
+    strobes = circuit.strobes(mc.t_stop)
+    strobes = strobes[strobes <= mc.t_on + 1e-15]
+    if strobes.size == 0:
+        return np.zeros(batch.n, bool)
+    j = np.clip(np.searchsorted(t, strobes), 1, t.size - 1)
+    w = ((strobes - t[j - 1]) / (t[j] - t[j - 1]))[:, None]
+    held = (1.0 - w) * u[j - 1] + w * u[j]
+    positive = current >= 0
+    return (positive & np.any(held >= hi, axis=0)) | (~positive & np.any(held <= lo, axis=0))
+
+
 def read_u(G_P: np.ndarray, G_AP: np.ndarray, r_ref: float, v_read: float, v: float | np.ndarray) -> np.ndarray:
     """u at which a sample's zero-bias resistance puts the divider's read-out at ``v`` (V)."""
     R = v_read * r_ref / v - r_ref
@@ -97,11 +130,23 @@ def _clocked_drive(batch: DeviceBatch, mc: DeviceMC, c: ReadCircuit, current: np
     return read_clock_current(c.timing, c.i_trim, current, i_read, mc.t_stop, mc.t_on)
 
 
-def read_clock_current(timing: NeuronTiming, i_trim: float, current: np.ndarray, i_read: np.ndarray, t_stop: float,
+def _per_device_drive(batch: DeviceBatch, mc: DeviceMC, cs: list[ReadCircuit], current: np.ndarray) -> PWL:
+    """:func:`_clocked_drive` with one circuit per device (one shared timing)."""
+    if len(cs) != batch.n:
+        raise ParameterError("circuit", len(cs), f"one circuit, or one per device ({batch.n})")
+    if any(c.timing != cs[0].timing for c in cs):
+        raise ParameterError("circuit", "timings differ", "circuits that share one timing (one read clock)")
+    r0 = 1.0 / batch.conductance(np.zeros(batch.n))
+    i_read = np.array([c.v_read / (c.r_ref + r + c.r_on) for c, r in zip(cs, r0, strict=True)])
+    i_trim = np.array([c.i_trim for c in cs])
+    return read_clock_current(cs[0].timing, i_trim, current, i_read, mc.t_stop, mc.t_on)
+
+
+def read_clock_current(timing: NeuronTiming, i_trim: float | np.ndarray, current: np.ndarray, i_read: np.ndarray, t_stop: float,
                        t_on: float | None = None) -> PWL:
     """The current (A) a neuron circuit's read clock passes through each junction, one PWL column per
     device: the input ``current`` (A, signed, until ``t_on`` s, then 0 after a 10 ps edge; None: the
-    whole run) minus the read trim ``i_trim`` outside the read windows; ``i_read`` (A) inside them
+    whole run) minus the read trim ``i_trim`` (A, one or one per device) outside the read windows; ``i_read`` (A) inside them
     (the read windows of ``timing``, :meth:`~mtjspice.netlist.timing.NeuronTiming.read_windows`, which
     the clock of :func:`mtjspice.netlist.neuron.clock_sources` makes)."""
     current, i_read = np.asarray(current, float), np.asarray(i_read, float)

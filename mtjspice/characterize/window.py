@@ -56,6 +56,8 @@ from ..physics.rest import device_rest
 from ..physics.solver import simulate
 from ..runoptions import RunOptions, default_workers
 from ..stimulus import square_pulse
+from .readtest import ReadCircuit
+from .windowclock import classify_clocked
 from .windowspec import AXES, REGIMES, WindowSpec, classify
 
 __all__ = [
@@ -70,8 +72,11 @@ __all__ = [
     "sweep_plane",
 ]
 
-def _run_chunk(args: tuple[Device, np.ndarray, np.ndarray, np.ndarray, WindowSpec]) -> tuple[np.ndarray, np.ndarray]:
-    device, W, L, T, spec = args
+def _run_chunk(args: tuple[Device, np.ndarray, np.ndarray, np.ndarray, WindowSpec, ReadCircuit | None]
+               ) -> tuple[np.ndarray, np.ndarray]:
+    device, W, L, T, spec, circuit = args
+    if circuit is not None:  # the circuit's threshold: fires under its clocked read (windowclock)
+        return classify_clocked(device, W, L, T, spec, circuit)
     batch = DeviceBatch.from_device(device, n=W.size, W=W, L=L, T=T, theta0=0.0)  # exactly at rest
     current = spec.J * math.pi * W * L / 4.0
     traj = simulate(batch, square_pulse(current, spec.t_on, edge=10e-12), spec.t_stop, spec.dt, rtol=spec.rtol,
@@ -81,9 +86,10 @@ def _run_chunk(args: tuple[Device, np.ndarray, np.ndarray, np.ndarray, WindowSpe
 
 
 def classify_with_voltage(device: Device, W: np.ndarray, L: np.ndarray, T: np.ndarray, spec: WindowSpec | None = None,
-                          *, chunk: int = 1000, workers: int = 1,
-                          progress: Callable[[int], None] | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Regime code and largest junction voltage (V) of each geometry (W, L, T in m, shape (n,)) under the standard test.
+                          *, chunk: int = 1000, workers: int = 1, progress: Callable[[int], None] | None = None,
+                          circuit: ReadCircuit | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Regime code and largest junction voltage (V) of each geometry (W, L, T in m, shape (n,)) under the standard test,
+    or with ``circuit`` under its clocked read (:mod:`.windowclock`: whether it fires, the circuit's threshold).
 
     Every other parameter comes from ``device``. Chunks of at most ``chunk`` devices, sorted by
     their largest demagnetizing factor, run in ``workers`` processes; ``progress(k)`` is called
@@ -105,7 +111,7 @@ def classify_with_voltage(device: Device, W: np.ndarray, L: np.ndarray, T: np.nd
     N = np.stack(demag_factors(L, W, T, device.geometry.shape))
     order = np.argsort(np.max(N, axis=0), kind="stable")
     pieces = [order[i:i + chunk] for i in range(0, order.size, chunk)]
-    jobs = [(device, W[ix], L[ix], T[ix], spec) for ix in pieces]
+    jobs = [(device, W[ix], L[ix], T[ix], spec, circuit) for ix in pieces]
     out = np.empty(W.size, int)
     vmax = np.empty(W.size)
     if workers == 1 or len(jobs) == 1:
@@ -272,7 +278,8 @@ def valid_count(wmap: WindowMap) -> int:
 
 
 def sweep_plane(device: Device, fix: str, *, points: int | tuple[int, int] = 40, spec: WindowSpec | None = None,
-                ranges: dict[str, tuple[float, float]] | None = None, options: RunOptions | None = None) -> WindowMap:
+                ranges: dict[str, tuple[float, float]] | None = None, options: RunOptions | None = None,
+                circuit: ReadCircuit | None = None) -> WindowMap:
     """Classify a regular grid over the two dimensions other than ``fix`` (held at the device's value).
 
     Parameters
@@ -288,6 +295,10 @@ def sweep_plane(device: Device, fix: str, *, points: int | tuple[int, int] = 40,
     options : RunOptions, optional
         ``workers`` (processes of this machine; None: its cores), ``chunk`` (devices per batch) and
         ``progress`` (called with each finished batch's size); default one worker, chunks of 1000.
+    circuit : ReadCircuit, optional
+        Classify under this neuron circuit's clocked read (:mod:`.windowclock`; e.g. ``Neuron.read_circuit``):
+        ``lif`` where the geometry fires both signs at the standard density, the circuit's threshold; default
+        the DC test of the module docstring (u passes u_th under a clean pulse).
 
     Warns
     -----
@@ -305,7 +316,7 @@ def sweep_plane(device: Device, fix: str, *, points: int | tuple[int, int] = 40,
     if valid.any():
         codes[valid], vmax[valid] = classify_with_voltage(device, W[valid], L[valid], T[valid], grid.spec,
                                                           chunk=opt.chunk, workers=opt.workers or default_workers(),
-                                                          progress=opt.progress)
+                                                          progress=opt.progress, circuit=circuit)
     object.__setattr__(grid, "regime", codes)
     object.__setattr__(grid, "v_max", vmax)
     return grid

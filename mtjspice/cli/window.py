@@ -52,7 +52,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     y = p.add_argument_group("yield map (robust design): the Monte Carlo yield of every design of the plane")
     y.add_argument("--yield", dest="yield_map", action="store_true",
                    help="map the yield instead of the regimes: each design (its own nominal circuit, its drive "
-                        "scaled to its onset, its RA to keep the junction voltage) gets --samples draws of --sigma; "
+                        "scaled to its firing threshold in that circuit, its RA to keep the junction voltage) gets "
+                        "--samples draws of --sigma; "
                         "writes yield_map.csv, yield_map.png, yield_ref_map.png and robust.json")
     y.add_argument("--sigma", default=None, metavar="SPEC",
                    help="spreads for --yield, e.g. L=1n,W=1n,T=0.5n,Ms=3%%,RA=5%% (default: the device file's "
@@ -65,7 +66,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="Monte Carlo samples per design (default 200)")
     y.add_argument("--seed", type=seed(), default=0, metavar="N", help="seed of the samples (default 0)")
     y.add_argument("--drive", type=positive_si("--drive"), default=0.6e-3, metavar="AMPS",
-                   help="the device's own drive in A (default 0.6m); each design's is scaled by its onset")
+                   help="the device's own drive in A (default 0.6m); each design's is scaled by its firing threshold")
+    p.add_argument("--read", choices=("clocked", "dc"), default="clocked",
+                   help="how a geometry is judged to fire: 'clocked' (default), under the nominal neuron circuit's "
+                        "clocked read, both signs, u read at the comparators' strobes (the circuit's threshold; "
+                        "characterises the device's onset for the circuit, about 2 x the time), or 'dc', u passing "
+                        "--u-th under a plain pulse (the onset's picture)")
     add_out_argument(p)
     p.set_defaults(run=run)
 
@@ -96,7 +102,8 @@ def run(args: argparse.Namespace) -> int:
     # (about 200 bytes, a chunk's trajectories aside) and about 3 ms of solver per worker.
     check_memory(200.0 * n + args.chunk * 2e5, "--points", args.points, f"{n:.3g} geometries",
                  "use fewer --points or narrower ranges")
-    warn_time(3e-3 * n / max(1, min(args.workers, os.cpu_count() or 1)), f"a window of {n:.3g} geometries",
+    per = 3e-3 * (2 if args.read == "clocked" else 1)  # s per geometry; the clocked read runs both signs
+    warn_time(per * n / max(1, min(args.workers, os.cpu_count() or 1)), f"a window of {n:.3g} geometries",
               "use fewer --points")
     ranges = {}
     for name in ("W", "L", "T"):
@@ -112,9 +119,14 @@ def run(args: argparse.Namespace) -> int:
                       u_relax=args.u_relax, rtol=args.rtol)
     device = load_device(args.model)
     n_valid = valid_count(plane_grid(device, args.fix, points=args.points, ranges=ranges, spec=spec))
+    circuit = None
+    if args.read == "clocked":  # the nominal neuron's circuit (its onset characterised, logged)
+        from ..circuits.neuronobject import Neuron
+
+        circuit = Neuron.build(device).read_circuit()
     with Progress(n_valid, f"window ({args.fix} fixed)", enabled=not args.quiet) as bar:
         wmap = sweep_plane(device, args.fix, points=args.points, spec=spec, ranges=ranges,
-                           options=run_options(args, progress=bar.update))
+                           options=run_options(args, progress=bar.update), circuit=circuit)
     lines = boundaries(wmap)
     g = device.geometry
     mark = {"W": g.W, "L": g.L, "T": g.T}
@@ -123,13 +135,15 @@ def run(args: argparse.Namespace) -> int:
                     else f"{wmap.x_name} = intercept"} for key, v in lines.items()}
     report["counts"] = wmap.counts()  # type: ignore[assignment]
     report["spec"] = dict(spec.__dict__)  # type: ignore[assignment]
+    report["read"] = args.read  # type: ignore[assignment]
     with args.output as tmp:
         frame = wmap.to_frame()
         write_csv(tmp / "window.csv", pick(WINDOW, frame.names), frame.rows())
         (tmp / "boundaries.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         plot_window(wmap, tmp / "window.png", lines, mark=(mark[wmap.x_name], mark[wmap.y_name]))
     counts = wmap.counts()
-    print(f"{args.fix} = {wmap.fixed * 1e9:.3g} nm: " + ", ".join(f"{k} {counts[k]}" for k in (*REGIMES, "invalid"))
+    print(f"{args.fix} = {wmap.fixed * 1e9:.3g} nm ({args.read} read): "
+          + ", ".join(f"{k} {counts[k]}" for k in (*REGIMES, "invalid"))
           + f"; {counts['breakdown']} above the junction's breakdown voltage (marked in window.csv and window.png)")
     for key, v in lines.items():
         if math.isfinite(v["slope"]):

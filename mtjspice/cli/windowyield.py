@@ -56,6 +56,11 @@ def _with_nominal(axis: np.ndarray, nominal: float) -> np.ndarray:
     return np.sort(np.append(axis, nominal))
 
 
+def _at(grid: np.ndarray | None, i: int, j: int) -> float:
+    """A design's value of an optional grid (nan without one)."""
+    return float(grid[i, j]) if grid is not None else float("nan")
+
+
 def run_yield(args: argparse.Namespace) -> int:
     from ..budget import warn_time
     from ..io.outputs import write_csv
@@ -98,19 +103,22 @@ def run_yield(args: argparse.Namespace) -> int:
 
     report = {
         "plane": [x_name, y_name], "variation": spec.describe(), "samples_per_design": args.samples, "seed": args.seed,
-        "drive_ratio": args.drive / float(nominal.onset[0, 0]),
+        "drive_ratio": ym.drive_ratio,
         "units": "SI (m, J/m^3, A, Ohm m^2) unless a key names its unit; yields are fractions 0..1 with their 95 % "
                  "Wilson score interval (_ci95) over samples_per_design",
         "nominal": {x_name: _value(device, x_name), y_name: _value(device, y_name), "yield": float(nominal.yields[0, 0]),
                     "yield_ci95": ci(float(nominal.yields[0, 0])), "yield_ref": float(nominal.yields_ref[0, 0]),
                     "yield_ref_ci95": ci(float(nominal.yields_ref[0, 0])), "onset": float(nominal.onset[0, 0]),
+                    "firing": float(_at(nominal.firing, 0, 0)),
                     "sensitivity": _named(sensitivity(device, table))},
         "best": {x_name: float(xs[bj]), y_name: float(ys[bi]), "yield": float(ym.yields[bi, bj]),
                  "yield_ci95": ci(float(ym.yields[bi, bj])), "onset": float(ym.onset[bi, bj]), "RA": float(ym.RA[bi, bj]),
+                 "firing": float(_at(ym.firing, bi, bj)),
                  "sensitivity": _named(sensitivity(best, table))},
         "best_with_reference_trim": {x_name: float(xs[rj]), y_name: float(ys[ri]),
                                      "yield_ref": float(ym.yields_ref[ri, rj]),
                                      "yield_ref_ci95": ci(float(ym.yields_ref[ri, rj])), "onset": float(ym.onset[ri, rj]),
+                                     "firing": float(_at(ym.firing, ri, rj)),
                                      "RA": float(ym.RA[ri, rj]), "sensitivity": _named(sensitivity(best_ref, table))},
         "infeasible_designs": int(np.sum(~ym.feasible & np.isfinite(ym.onset))),
     }
@@ -130,15 +138,16 @@ def run_yield(args: argparse.Namespace) -> int:
                            infeasible=~ym.feasible & np.isfinite(ym.onset))
     n, b, r = report["nominal"], report["best"], report["best_with_reference_trim"]
     print(f"{device.name}, {spec.describe()}: {designs} designs x {args.samples} samples, drive {report['drive_ratio']:.3g} "
-          "x each design's onset")
+          "x each design's firing threshold")
     lo, hi = n["yield_ci95"] or (np.nan, np.nan)
     print(f"  nominal ({_fmt(x_name, n[x_name])}, {_fmt(y_name, n[y_name])}): yield {100 * n['yield']:.1f} % (95 % CI "
           f"{100 * lo:.1f} to {100 * hi:.1f}), after reference trim {100 * n['yield_ref']:.1f} %; onset "
-          f"{n['onset'] * 1e3:.3g} mA")
+          f"{n['onset'] * 1e3:.3g} mA, firing threshold {n['firing'] * 1e3:.3g} mA")
     print(f"  best ({_fmt(x_name, b[x_name])}, {_fmt(y_name, b[y_name])}): yield {100 * b['yield']:.1f} %; onset "
-          f"{b['onset'] * 1e3:.3g} mA, RA {b['RA'] * 1e12:.3g} Ohm um^2")
+          f"{b['onset'] * 1e3:.3g} mA, firing {b['firing'] * 1e3:.3g} mA, RA {b['RA'] * 1e12:.3g} Ohm um^2")
     print(f"  best with reference trim ({_fmt(x_name, r[x_name])}, {_fmt(y_name, r[y_name])}): "
-          f"{100 * r['yield_ref']:.1f} %; onset {r['onset'] * 1e3:.3g} mA, RA {r['RA'] * 1e12:.3g} Ohm um^2")
+          f"{100 * r['yield_ref']:.1f} %; onset {r['onset'] * 1e3:.3g} mA, firing {r['firing'] * 1e3:.3g} mA, "
+          f"RA {r['RA'] * 1e12:.3g} Ohm um^2")
     for label, s in (("nominal", n["sensitivity"]), ("best", b["sensitivity"]), ("best (ref. trim)", r["sensitivity"])):
         print(f"  d(i_th)/dL {label}: {s['di_dL_mA_per_nm']:+.3g} mA/nm ({s['rel_di_dL_percent_per_nm']:+.3g} %/nm); dW "
               f"{s['rel_di_dW_percent_per_nm']:+.3g} %/nm, dT {s['rel_di_dT_percent_per_nm']:+.3g} %/nm")

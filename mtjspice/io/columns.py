@@ -163,8 +163,9 @@ WINDOW = _table(
     Column("W", "m", "free-layer width"),
     Column("L", "m", "free-layer length"),
     Column("T", "m", "free-layer thickness"),
-    Column("regime", "", "under = u never reaches --u-th during the pulse; lif = it does and relaxes below "
-           "--u-relax after --t-relax; over = it does not relax"),
+    Column("regime", "", "under = it does not fire during the pulse (--read clocked: no spike of each sign at the "
+           "nominal circuit's strobes; --read dc: u never reaches --u-th); lif = it does and relaxes below --u-relax "
+           "after --t-relax; over = it does not relax"),
     Column("breakdown", "1", "1 = the junction voltage passes its breakdown voltage during the test pulse, 0 = it "
            "does not"))
 

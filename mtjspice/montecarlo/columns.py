@@ -88,8 +88,13 @@ _SAMPLE: dict[str, tuple[str, str]] = {
     "usable": ("1", "1 if the sample works in the nominal circuit: fires both signs, no wrong sign, relaxes, read-safe, "
                     "no breakdown; else 0. The yield is the mean of this column"),
     "usable_ref": ("1", "usable after the reference trim (thresholds from the sample's own resistance), 1 or 0"),
-    "k_trim": ("1", "gain trim: the input scaled by k = i_th / nominal onset, clipped to the trim range (the range's top "
-                    "where i_th is empty)." + _EMPTY_INVALID),
+    "i_fire": ("A", "firing threshold of the sample, mean of both signs: the smallest DC input that fires it from rest "
+                    "under the nominal circuit's clocked read, through its reference-trimmed thresholds (bisected within "
+                    "1.1 % between 1/4 and 4 times the nominal device's); inf where it does not fire up to the top. Empty "
+                    "for a non-device and when the gain trim matches onsets"),
+    "k_trim": ("1", "gain trim: the input scaled by k = i_fire / the nominal device's firing threshold (with the "
+                    "gain trim matching onsets: i_th / nominal onset, the range's top where i_th is empty), clipped to "
+                    "the trim range." + _EMPTY_INVALID),
     "u_plateau_trim": ("1", "u_plateau with the gain-trimmed input." + _EMPTY_INVALID),
     "v_max_trim": ("V", "v_max with the gain-trimmed input." + _EMPTY_INVALID),
     "breakdown_trim": ("1", "breakdown with the gain-trimmed input, 1 or 0"),
@@ -189,7 +194,8 @@ def yield_map_columns(x_name: str, y_name: str, samples: int) -> list[Column]:
         Column(x_name, DESIGN_AXES[x_name][1], f"design value of {x_name} (the grid's first axis)"),
         Column(y_name, DESIGN_AXES[y_name][1], f"design value of {y_name} (the grid's second axis)"),
         Column("status", "", "design: 'feasible'; 'infeasible' (it would need a barrier below ra_min; yield counted 0); "
-                             "'not a device' (W > L: every other column empty); 'no onset' (below the onset table: yield 0)"),
+                             "'not a device' (W > L: every other column empty); 'no onset' (below the onset table: yield 0); "
+                             "'does not fire' (not below 4 max(onset, drive / 2) in its circuit: yield 0)"),
         Column("yield", "1", f"usable fraction of the {samples} samples (0 to 1) with the design's nominal circuit; empty "
                              "for 'not a device'"),
         Column("yield_lo", "1", f"lower bound of the {ci}; empty for 'not a device'"),
@@ -198,6 +204,11 @@ def yield_map_columns(x_name: str, y_name: str, samples: int) -> list[Column]:
         Column("yield_ref_lo", "1", f"lower bound of the reference-trim yield's {ci}"),
         Column("yield_ref_hi", "1", f"upper bound of the reference-trim yield's {ci}"),
         Column("onset", "A", "the design's own onset current; empty for 'not a device' and 'no onset'"),
-        Column("drive", "A", "the design's drive (drive_ratio x its onset); empty where there is no onset"),
-        Column("RA", "Ohm m^2", "the design's co-designed barrier; empty where infeasible (below ra_min) or no onset"),
+        Column("drive", "A", "the design's drive (drive_ratio x its firing threshold); empty where there is no onset "
+                             "or it does not fire"),
+        Column("RA", "Ohm m^2", "the design's co-designed barrier; empty where infeasible (below ra_min), no onset or "
+                                "it does not fire"),
+        Column("firing", "A", "the design's firing threshold in its own circuit, mean of both signs (the smallest DC "
+                              "input that fires it from rest under the clocked read); inf where it does not fire below "
+                              "4 max(onset, drive / 2) ('does not fire': yield 0); empty where there is no onset"),
     ]

@@ -36,6 +36,7 @@ import math
 
 import numpy as np
 
+from ..characterize.firing import batch_thresholds
 from ..characterize.twin import decay_time, read_u, respond
 from ..device import LIMITS
 from ..params import Device
@@ -47,7 +48,8 @@ from .testspec import DeviceMC, NominalCircuit
 from .verdict import device_verdict
 
 __all__ = ["DeviceMC", "NominalCircuit", "device_chunk", "COLUMNS", "TRIM_COLUMNS", "REGIMES", "batch_overrides",
-           "onset_reason", "valid_samples"]
+           "onset_reason", "valid_samples", "nominal_firing", "u_thresholds",
+           "NOMINAL_ROUNDS"]
 
 REGIMES = ("under", "lif", "over")
 #: Columns every chunk returns, besides the varied parameters' short names.
@@ -55,7 +57,7 @@ COLUMNS = ("index", "valid", "q", "easy", "i_th", "i_th_reason", "i_static", "ta
            "tau_m", "a2", "v_max", "regime", "u_fire_pos", "u_fire_neg", "fires_pos", "fires_neg", "wrong_sign",
            "read_safe", "breakdown", "usable")
 #: Columns added when the test trims (DeviceMC.trim).
-TRIM_COLUMNS = ("usable_ref", "k_trim", "u_plateau_trim", "v_max_trim", "breakdown_trim", "usable_trim")
+TRIM_COLUMNS = ("usable_ref", "i_fire", "k_trim", "u_plateau_trim", "v_max_trim", "breakdown_trim", "usable_trim")
 
 # device-file key -> DeviceBatch override
 _BATCH_KEY = {"geometry.W": "W", "geometry.L": "L", "geometry.T": "T", "material.Ms": "Ms",
@@ -149,31 +151,20 @@ def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.nda
            "i_static": red.static_onset(batch),
            "tau_relax": red.relaxation_time(batch), "delta": red.stability(batch, temperature)}
 
-    G_P = batch.G_P
-    G_AP = batch.G_P / (1.0 + batch.TMR)
-    h = circuit.hysteresis / 2.0  # the comparators trip half their hysteresis beyond a threshold
     off_hi: float | np.ndarray = 0.0
     off_lo: float | np.ndarray = 0.0
     if mc.offset_sigma > 0:  # the comparators' offsets, as the circuit level draws them
-
         offs = np.zeros((sel.size, 2))
         drawn = idx[sel] >= 0  # the nominal row (also_nominal) has none
         offs[drawn] = comparator_offsets(seed, idx[sel][drawn], mc.offset_sigma)
         off_hi, off_lo = offs[:, 0], offs[:, 1]
-    u_pos = read_u(G_P, G_AP, circuit.r_ref, circuit.v_read, circuit.v_hi + off_hi + h)
-    u_neg = read_u(G_P, G_AP, circuit.r_ref, circuit.v_read, circuit.v_lo + off_lo - h)
-    R_hi = 1.0 / batch.conductance(np.full(batch.n, mc.u_th))
-    R_lo = 1.0 / batch.conductance(np.full(batch.n, -mc.u_th))
-    # the reference trim: thresholds at the sample's own read-out of u = +-u_th
-    # (with a reference DAC of step mc.ref_step, each threshold is the DAC's nearest level)
-    ref_pos = read_u(G_P, G_AP, circuit.r_ref, circuit.v_read,
-                     mc.dac_level(circuit.v_read * circuit.r_ref / (circuit.r_ref + R_hi)) + h)
-    ref_neg = read_u(G_P, G_AP, circuit.r_ref, circuit.v_read,
-                     mc.dac_level(circuit.v_read * circuit.r_ref / (circuit.r_ref + R_lo)) - h)
+    u_pos, u_neg, ref_pos, ref_neg = u_thresholds(batch, circuit, mc, off_hi, off_lo)
     r = respond(batch, mc, circuit, np.full(batch.n, mc.drive), [(u_pos, u_neg), (ref_pos, ref_neg)])
     relaxed = r["after"] < mc.u_relax
     regime = np.where(~relaxed, 2, np.where(r["plateau"] >= mc.u_th, 1, 0))
     R_m = 1.0 / batch.conductance(np.zeros(batch.n))
+    # read safety is about the reads alone, a small DC current from rest: the onset from rest is the
+    # right comparison here, not the firing threshold (which needs the input's gating edges)
     read_safe = circuit.i_read < np.nan_to_num(i_th, nan=np.inf)
 
     def verdict(b: dict[str, np.ndarray], relaxed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -192,8 +183,15 @@ def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.nda
         put["usable_ref"] = verdict(r["by"][1], relaxed)[0] & (ref_pos > ref_neg)
     if mc.trim and mc.gain_trim:
         # gain + reference: the input scaled by k as well
-        k = np.clip(i_th / circuit.i_th, *mc.k_range)  # input x k: the onset in input terms is i_th / k
-        k = np.where(np.isfinite(k), k, mc.k_range[1])
+        if mc.gain_reference == "firing":  # the circuit's threshold: input x k fires from i_fire / k = the nominal's
+            i_nom = circuit.i_fire if math.isfinite(circuit.i_fire) else nominal_firing(device, circuit, mc)
+            fp, fn = batch_thresholds(batch, circuit, mc, ref_pos, ref_neg, mc.k_range[0] * i_nom,
+                                      mc.k_range[1] * i_nom)
+            put["i_fire"] = 0.5 * (fp + fn)
+            k = np.clip(put["i_fire"] / i_nom, *mc.k_range)  # inf (no firing up to the top) -> the range's top
+        else:  # the onset from rest: input x k starts the device from i_th / k = the nominal onset
+            k = np.clip(i_th / circuit.i_th, *mc.k_range)
+            k = np.where(np.isfinite(k), k, mc.k_range[1])
         rt = respond(batch, mc, circuit, k * mc.drive, [(ref_pos, ref_neg)])
         usable_t, breakdown_t = verdict(rt["by"][0], rt["after"] < mc.u_relax)
         put.update({"k_trim": k, "u_plateau_trim": rt["plateau"], "v_max_trim": rt["by"][0]["v_max"],
@@ -201,6 +199,44 @@ def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.nda
     for key, v in put.items():
         cols[key][sel] = v
     return cols
+
+
+def u_thresholds(batch: DeviceBatch, circuit: NominalCircuit, mc: DeviceMC, off_hi: float | np.ndarray = 0.0,
+                  off_lo: float | np.ndarray = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(u_pos, u_neg, ref_pos, ref_neg): the u at which each device fires through the nominal thresholds
+    (with comparator offsets ``off_hi``, ``off_lo`` in V) and through its reference-trimmed ones."""
+    G_P = batch.G_P
+    G_AP = batch.G_P / (1.0 + batch.TMR)
+    h = circuit.hysteresis / 2.0  # the comparators trip half their hysteresis beyond a threshold
+    u_pos = read_u(G_P, G_AP, circuit.r_ref, circuit.v_read, circuit.v_hi + off_hi + h)
+    u_neg = read_u(G_P, G_AP, circuit.r_ref, circuit.v_read, circuit.v_lo + off_lo - h)
+    R_hi = 1.0 / batch.conductance(np.full(batch.n, mc.u_th))
+    R_lo = 1.0 / batch.conductance(np.full(batch.n, -mc.u_th))
+    # the reference trim: thresholds at the sample's own read-out of u = +-u_th
+    # (with a reference DAC of step mc.ref_step, each threshold is the DAC's nearest level)
+    ref_pos = read_u(G_P, G_AP, circuit.r_ref, circuit.v_read,
+                     mc.dac_level(circuit.v_read * circuit.r_ref / (circuit.r_ref + R_hi)) + h)
+    ref_neg = read_u(G_P, G_AP, circuit.r_ref, circuit.v_read,
+                     mc.dac_level(circuit.v_read * circuit.r_ref / (circuit.r_ref + R_lo)) - h)
+    return u_pos, u_neg, ref_pos, ref_neg
+
+
+#: Bisection rounds of the nominal device's firing threshold, the gain trim's reference: 16^(2^-12) - 1,
+#: 0.07 % relative resolution, so the samples' 1.1 % (BATCH_ROUNDS) sets the trim's error.
+NOMINAL_ROUNDS = 12
+
+
+def nominal_firing(device: Device, circuit: NominalCircuit, mc: DeviceMC) -> float:
+    """The nominal ``device``'s firing threshold in ``circuit`` (A, mean of both signs), the gain trim's
+    reference: the samples' method (:func:`~mtjspice.characterize.firing.batch_thresholds`, its
+    reference-trimmed thresholds, which for the nominal device are the circuit's own up to the reference
+    DAC's step) between circuit.i_th / 4 and 4 circuit.i_th, :data:`NOMINAL_ROUNDS` rounds. inf when it
+    does not fire below 4 i_th."""
+    batch = DeviceBatch.from_device(device, theta0=0.0)
+    ref_pos, ref_neg = u_thresholds(batch, circuit, mc)[2:]
+    fp, fn = batch_thresholds(batch, circuit, mc, ref_pos, ref_neg, circuit.i_th / 4.0, 4.0 * circuit.i_th,
+                              rounds=NOMINAL_ROUNDS)
+    return float(0.5 * (fp[0] + fn[0]))
 
 
 def _short(key: str) -> str:

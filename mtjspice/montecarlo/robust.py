@@ -6,8 +6,16 @@ anisotropy Ku along z (J/m^3; a CoFeB/MgO interface gives Ks of about 1 mJ/m^2, 
 about 2e4 J/m^3 for a 50 nm pillar). Each design gets its own nominal neuron circuit, derived from
 it as for any device (read current, thresholds: :func:`mtjspice.circuits.settings.resolve`, with
 its onset from the onset table), and its own drive: the nominal drive scaled by the design's
-onset (``drive_ratio`` = drive / i_th of the base device, 1.59 for the default 0.6 mA), so every
-design is judged at the same relative operating point. Its barrier is co-designed too: a design
+firing threshold in its own circuit (``drive_ratio`` = drive / the base device's firing threshold,
+1.05 for the default 0.6 mA), so every design is judged at the same operating point relative to the
+threshold its circuit fires at (#26). Not the onset: the firing threshold over the onset runs from
+0.65 (L = 45 nm, Ku = 8 kJ/m^3) to 11.4 (next to the degenerate shape, onsets of 0.07 mA) over the
+plane of docs/guide/robust-design.md (1.52 for the base device), so a drive scaled by the onset put
+designs anywhere from 0.14 to 2.4 times their firing threshold. The firing thresholds of a row of
+designs are bisected in one batch (:func:`~mtjspice.characterize.firing.batch_thresholds`, each
+design in its own circuit, 12 rounds: 0.07 %); the co-designed barrier below moves a threshold by up
+to 3 % (RA x 0.6 measured), so it is measured twice, at the base RA and again at the RA the first
+drive gives. Its barrier is co-designed too: a design
 that needs more current density would break its junction down at the base device's RA, so its RA
 is set to keep the base device's junction voltage (RA_design = RA J_base / J_design, J the drive
 over the area), down to ``ra_min`` (0.1 Ohm um^2, about the thinnest MgO barriers that keep a
@@ -29,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from ..characterize.firing import batch_thresholds
 from ..circuits.settings import NeuronSettings
 from ..device import Device
 from ..errors import ParameterError
@@ -37,12 +46,12 @@ from ..physics.batch import DeviceBatch
 from ..runoptions import RunOptions
 from ..variation import VariationSpec
 from .columns import DESIGN_AXES, yield_map_columns
-from .device import DeviceMC, NominalCircuit, device_chunk
+from .device import NOMINAL_ROUNDS, DeviceMC, NominalCircuit, device_chunk, u_thresholds
 from .onsettable import OnsetTable, onset_table
 from .run import alpha_grid, wilson
 from .scaleout import run_chunks
 
-__all__ = ["DESIGN_AXES", "DesignPlane", "YieldMap", "design_device", "yield_map", "sensitivity", "robust_table"]
+__all__ = ["DESIGN_AXES", "DesignPlane", "YieldMap", "design_device", "design_firing", "yield_map", "sensitivity", "robust_table"]
 
 
 def design_device(device: Device, values: dict[str, float]) -> Device:
@@ -115,11 +124,16 @@ class YieldMap:
     onset : (b, a) array
         Each design's own onset (A).
     drive : (b, a) array
-        Each design's drive (A).
+        Each design's drive (A): ``drive_ratio`` times its firing threshold.
     RA : (b, a) array
         Each design's barrier (Ohm m^2).
     samples : int
         Samples per design.
+    firing : (b, a) array or None
+        Each design's firing threshold in its own circuit (A, mean of both signs; nan where it has no
+        onset, inf where it does not fire below 4 max(onset, drive / 2)).
+    drive_ratio : float
+        The base device's drive over its firing threshold (dimensionless), every design's operating point.
     """
 
     x_name: str
@@ -132,6 +146,8 @@ class YieldMap:
     drive: np.ndarray
     RA: np.ndarray
     samples: int
+    firing: np.ndarray | None = None
+    drive_ratio: float = math.nan
 
     @property
     def feasible(self) -> np.ndarray:
@@ -149,6 +165,8 @@ class YieldMap:
         out = np.full(self.yields.shape, "feasible", dtype=object)
         out[~np.isfinite(self.RA)] = "infeasible"
         out[~np.isfinite(self.onset)] = "no onset"
+        if self.firing is not None:
+            out[np.isfinite(self.onset) & np.isinf(self.firing)] = "does not fire"
         out[~np.isfinite(self.yields)] = "not a device"
         return out
 
@@ -167,7 +185,9 @@ class YieldMap:
         cols = {self.x_name: X.ravel(), self.y_name: Y.ravel(), "status": self.status().ravel(), "yield": yl,
                 "yield_lo": lo, "yield_hi": hi, "yield_ref": yr, "yield_ref_lo": rlo, "yield_ref_hi": rhi,
                 "onset": self.onset.ravel(), "drive": self.drive.ravel(), "RA": self.RA.ravel()}
-        return Frame(cols, {c.name: c.unit for c in yield_map_columns(self.x_name, self.y_name, n)})
+        if self.firing is not None:
+            cols["firing"] = self.firing.ravel()
+        return Frame(cols, {c.name: c.unit for c in yield_map_columns(self.x_name, self.y_name, n) if c.name in cols})
 
     def rows(self) -> list[tuple[float, ...]]:
         """(x, y, yield, yield after reference trim, onset, drive, RA) per design, for a CSV."""
@@ -179,33 +199,72 @@ class YieldMap:
         return out
 
 
+def design_firing(devices: list[Device], onsets: list[float], mc: DeviceMC) -> np.ndarray:
+    """Firing thresholds (A, mean of both signs) of ``devices``, each in the nominal circuit resolved for it
+    with its onset (A) from ``onsets``, in one batch (:func:`~mtjspice.characterize.firing.batch_thresholds`
+    between onset / 4 and 4 max(onset, mc.drive / 2), :data:`~mtjspice.montecarlo.device.NOMINAL_ROUNDS`
+    rounds, the nominal thresholds through each device's own resistance); inf where a device does not fire
+    below the top. (Measured: designs next to the degenerate shape, onsets of 0.07-0.08 mA, fire only from
+    0.78-0.92 mA, kicked by the read clock, so the top does not follow the onset down.)"""
+    if not devices:
+        return np.zeros(0)
+    circuits = [NominalCircuit.resolved(d, NeuronSettings(u_th=mc.u_th, i_th=i), i) for d, i in zip(devices, onsets,
+                                                                                                   strict=True)]
+    batch = DeviceBatch.from_devices(devices)
+    hi, lo = (np.concatenate(x) for x in zip(*(u_thresholds(batch.subset([j]), c, mc)[:2]
+                                                  for j, c in enumerate(circuits)), strict=True))
+    i = np.asarray(onsets, float)
+    top = 4.0 * np.maximum(i, mc.drive / 2.0)  # a design with a near-zero onset still fires only near the drive
+    fp, fn = batch_thresholds(batch, circuits, mc, hi, lo, i / 4.0, top, rounds=NOMINAL_ROUNDS)
+    return 0.5 * (fp + fn)
+
+
 def _design_task(device: Device, spec: VariationSpec, seed: int, samples: int, mc: DeviceMC, table: OnsetTable,
                  drive_ratio: float, ra_min: float, x_name: str, y_name: str, xs: np.ndarray, ys: np.ndarray,
-                 designs: np.ndarray) -> list[tuple[int, float, float, float, float, float]]:
-    """(design index, yield, yield after reference trim, onset, drive, RA) of each design in ``designs``."""
+                 designs: np.ndarray) -> list[tuple[int, float, float, float, float, float, float]]:
+    """(design index, yield, yield after reference trim, onset, drive, RA, firing threshold) of each design in
+    ``designs``."""
+    nan = math.nan
     out = []
+    todo: list[tuple[int, Device, float]] = []
     for k in designs:
         i, j = divmod(int(k), xs.size)
         values = {x_name: float(xs[j]), y_name: float(ys[i])}
         g = {**{n: getattr(device.geometry, n) for n in ("W", "L", "T")}, **values}
         if g["W"] > g["L"]:
-            out.append((int(k), math.nan, math.nan, math.nan, math.nan, math.nan))
+            out.append((int(k), nan, nan, nan, nan, nan, nan))
             continue
         dev = design_device(device, values)
         i_th = float(table.onset(DeviceBatch.from_device(dev, theta0=0.0))[0][0])
         if not math.isfinite(i_th):
-            out.append((int(k), 0.0, 0.0, i_th, math.nan, math.nan))
+            out.append((int(k), 0.0, 0.0, i_th, nan, nan, nan))
             continue
-        drive = drive_ratio * i_th
-        ra = device.junction.RA * (mc.drive / device.geometry.area) / (drive / dev.geometry.area)
+        todo.append((int(k), dev, i_th))
+
+    def barrier(dev: Device, drive: float) -> float:  # the RA that keeps the base device's junction voltage
+        return device.junction.RA * (mc.drive / device.geometry.area) / (drive / dev.geometry.area)
+
+    devs, onsets = [d for _, d, _ in todo], [i for _, _, i in todo]
+    firing = design_firing(devs, onsets, mc)  # at the base RA
+    ras = [barrier(d, drive_ratio * f) if math.isfinite(f) else nan for d, f in zip(devs, firing, strict=True)]
+    again = [j for j, ra in enumerate(ras) if math.isfinite(ra) and ra >= ra_min and ra != device.junction.RA]
+    if again:  # once more at the barrier the first drive gives
+        redo = design_firing([devs[j].replace(**{"junction.RA": ras[j]}) for j in again], [onsets[j] for j in again], mc)
+        firing[again] = redo
+    for (k, dev, i_th), f in zip(todo, firing, strict=True):
+        if not math.isfinite(f):
+            out.append((k, 0.0, 0.0, i_th, nan, nan, f))
+            continue
+        drive = drive_ratio * f
+        ra = barrier(dev, drive)
         if ra < ra_min:
-            out.append((int(k), 0.0, 0.0, i_th, drive, math.nan))
+            out.append((k, 0.0, 0.0, i_th, drive, nan, f))
             continue
         dev = dev.replace(**{"junction.RA": ra})
         circuit = NominalCircuit.resolved(dev, NeuronSettings(u_th=mc.u_th, i_th=i_th), i_th)
         cols = device_chunk(dev, spec, seed, np.arange(samples), replace(mc, drive=drive, trim=True, gain_trim=False), table,
                             circuit)
-        out.append((int(k), float(np.mean(cols["usable"])), float(np.mean(cols["usable_ref"])), i_th, drive, ra))
+        out.append((k, float(np.mean(cols["usable"])), float(np.mean(cols["usable_ref"])), i_th, drive, ra, f))
     return out
 
 
@@ -249,14 +308,17 @@ def yield_map(device: Device, spec: VariationSpec, plane: DesignPlane, samples: 
     base_onset = float(table.onset(DeviceBatch.from_device(device, theta0=0.0))[0][0])
     if not math.isfinite(base_onset):
         raise ParameterError("device", device.name, "a device with an onset below the table's range")
-    ratio = mc.drive / base_onset
+    base_firing = float(design_firing([device], [base_onset], mc)[0])  # the designs' own method: bit for bit
+    if not math.isfinite(base_firing):
+        raise ParameterError("device", device.name, "a device that fires in its circuit below 4 max(onset, drive / 2)")
+    ratio = mc.drive / base_firing
     task = functools.partial(_design_task, device, spec, opt.seed, samples, mc, table, ratio, ra_min, x_name, y_name,
                              xs, ys)
     shape = plane.shape
-    names = ("yields", "yields_ref", "onset", "drive", "RA")
+    names = ("yields", "yields_ref", "onset", "drive", "RA", "firing")
     grids = {k: np.full(shape, np.nan) for k in names}
 
-    def sink(rows: list[tuple[int, float, float, float, float, float]]) -> None:
+    def sink(rows: list[tuple[int, float, float, float, float, float, float]]) -> None:
         for k, *vals in rows:
             i, j = divmod(k, xs.size)
             for name, v in zip(names, vals, strict=True):
@@ -264,7 +326,7 @@ def yield_map(device: Device, spec: VariationSpec, plane: DesignPlane, samples: 
 
     chunks = [np.arange(i * xs.size, (i + 1) * xs.size) for i in range(ys.size)]
     run_chunks(task, chunks, sink, workers=opt.local_workers, scheduler=opt.scheduler, progress=opt.progress)
-    return YieldMap(x_name=x_name, y_name=y_name, x=xs, y=ys, samples=samples, **grids)
+    return YieldMap(x_name=x_name, y_name=y_name, x=xs, y=ys, samples=samples, drive_ratio=ratio, **grids)
 
 
 def sensitivity(device: Device, table: OnsetTable, step: float = 0.05e-9) -> dict[str, float]:

@@ -12,7 +12,7 @@ import functools
 import hashlib
 import math
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from ..frame import Frame
 from ..runoptions import RunOptions
 from ..variation import VariationSpec
 from .columns import FAILS_OVERLAP, ONSET_REASONS, sample_columns, sample_words
-from .device import REGIMES, DeviceMC, NominalCircuit, device_chunk
+from .device import REGIMES, DeviceMC, NominalCircuit, device_chunk, nominal_firing
 from .onsettable import OnsetTable, onset_table
 from .scaleout import run_chunks
 from .store import ChunkStore, missing_chunks
@@ -142,6 +142,8 @@ def _run(device: Device, spec: VariationSpec, samples: int, mc: DeviceMC, opt: R
     seed, progress = opt.seed, opt.progress
     table = table if table is not None else onset_table(device, alphas=alpha_grid(device, spec))
     circuit = NominalCircuit.of(device, table, mc.u_th)
+    if mc.trim and mc.gain_trim and mc.gain_reference == "firing":  # the gain trim's reference, measured once
+        circuit = replace(circuit, i_fire=nominal_firing(device, circuit, mc))
     st = ChunkStore(store, manifest(device, spec, seed, samples, mc), reset=opt.reset)
     todo = missing_chunks(samples, st.done(), opt.chunk)
     task = functools.partial(device_chunk, device, spec, seed, mc=mc, table=table, circuit=circuit)

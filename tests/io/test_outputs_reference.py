@@ -90,7 +90,7 @@ def test_macrospin_folder_is_described(tmp_path: Path) -> None:
 
 def test_window_folder_is_described(tmp_path: Path) -> None:
     out = tmp_path / "w"
-    assert main(["window", "orthogonal", "--fix", "T", "--points", "2", "--workers", "1", "--t-on", "2n",
+    assert main(["window", "orthogonal", "--fix", "T", "--points", "2", "--workers", "1", "--read", "dc", "--t-on", "2n",
                  "--t-stop", "4n", "--t-relax", "1n", "--quiet", "--out", str(out)]) == 0
     rows = check_folder(out, "window")
     regime = next(r for r in rows if r[1] == "regime")

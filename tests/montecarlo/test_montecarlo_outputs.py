@@ -120,7 +120,7 @@ def test_yield_map_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert sorted({float(x["L"]) for x in rows}) == pytest.approx([44e-9, 45e-9, 46e-9])
     cell = next(x for x in rows if math.isclose(float(x["L"]), 45e-9) and float(x["Ku"]) == 0.0)
     assert float(cell["yield"]) == pytest.approx(r["nominal"]["yield"])
-    assert {x["status"] for x in rows} <= {"feasible", "infeasible", "not a device", "no onset"}
+    assert {x["status"] for x in rows} <= {"feasible", "infeasible", "not a device", "no onset", "does not fire"}
     assert any(x["status"] == "infeasible" for x in rows)  # Ku 30 kJ/m^3 needs a thinner barrier than allowed
     for x in rows:
         if x["status"] == "infeasible":

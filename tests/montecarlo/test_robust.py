@@ -58,8 +58,13 @@ def test_zero_spread_map_is_all_or_nothing_and_keeps_the_junction_voltage(dev: m
                    SHORT, RunOptions(workers=1), table=table)
     assert set(np.unique(ym.yields)) <= {0.0, 1.0}
     assert ym.yields[0, 0] == 1.0  # the nominal device, alone, is a usable neuron
-    # each design's drive follows its onset, its RA keeps the nominal junction voltage
-    assert ym.drive[0, 1] / ym.onset[0, 1] == pytest.approx(ym.drive[0, 0] / ym.onset[0, 0], rel=1e-12)
+    # each design's drive follows its firing threshold in its circuit (#26), its RA keeps the nominal junction voltage
+    assert ym.drive[0, 0] == pytest.approx(SHORT.drive, rel=1e-12)  # the base device: its own drive
+    assert ym.drive_ratio == pytest.approx(SHORT.drive / ym.firing[0, 0], rel=1e-12)
+    assert ym.drive[0, 1] / ym.firing[0, 1] == pytest.approx(ym.drive[0, 0] / ym.firing[0, 0], rel=1e-12)
+    # not its onset: Ku = 4 kJ/m^3 fires below its onset, the base device well above its own (0.94 and 1.5 x
+    # with the 5 ns pulse), so an onset-scaled drive would have been 1.5 times this one
+    assert ym.drive[0, 1] / ym.onset[0, 1] < 0.8 * ym.drive[0, 0] / ym.onset[0, 0]
     assert ym.RA[0, 1] == pytest.approx(dev.junction.RA * ym.drive[0, 0] / ym.drive[0, 1], rel=1e-9)
     with pytest.raises(ParameterError, match="two different"):
         DesignPlane("L", np.array([45e-9]), "L", np.array([45e-9]))
@@ -75,11 +80,12 @@ def test_window_yield_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "best" in text and "d(i_th)/dL nominal" in text
     r = json.loads((out / "robust.json").read_text())
     rows = (out / "yield_map.csv").read_text().splitlines()
-    assert rows[0] == "Ku,L,status,yield,yield_lo,yield_hi,yield_ref,yield_ref_lo,yield_ref_hi,onset,drive,RA"
+    assert rows[0] == "Ku,L,status,yield,yield_lo,yield_hi,yield_ref,yield_ref_lo,yield_ref_hi,onset,drive,RA,firing"
     assert len(rows) == 5  # the nominal (Ku 0, L 45 nm) is a grid point already: no row added
     ys = [float(x.split(",")[3]) for x in rows[1:]]
     assert r["best"]["yield"] == pytest.approx(max(ys), abs=1e-9)
     assert r["nominal"]["L"] == 45e-9 and r["nominal"]["Ku"] == 0.0
+    assert r["drive_ratio"] == pytest.approx(0.6e-3 / r["nominal"]["firing"], rel=1e-9)
     assert {p.name for p in out.iterdir()} >= {"yield_map.png", "yield_ref_map.png"}
 
 
