@@ -23,15 +23,24 @@ JOBS="${JOBS:-2}"
 declare -A TESTS=(
   [physics/llgs.py]="tests/test_references.py tests/test_kernels_unit.py tests/test_anisotropy_reference.py"
   [physics/demag.py]="tests/test_references.py tests/test_demag.py"
+  [physics/devicedemag.py]="tests/test_references.py tests/test_demag.py tests/test_taper.py"
+  [physics/taper.py]="tests/test_taper.py tests/test_references.py"
   [physics/thermal.py]="tests/test_thermal.py tests/test_thermal_unit.py"
+  [physics/stepper.py]="tests/test_thermal_unit.py tests/test_thermal.py tests/test_stepper.py tests/test_kernels.py"
   [netlist/safe.py]="tests/test_netlist_safety.py"
   [netlist/mtj.py]="tests/test_references.py tests/test_mtj_netlist.py tests/test_noise.py tests/test_mtj_builder_unit.py tests/test_mtj_effects_reference.py"
   [analysis/energy.py]="tests/test_energy_reference.py"
   [analysis/spikes.py]="tests/test_spikes_unit.py"
   [montecarlo/verdict.py]="tests/test_verdicts.py"
 )
-ORDER=(physics/llgs.py physics/demag.py physics/thermal.py netlist/safe.py netlist/mtj.py analysis/energy.py
-       analysis/spikes.py montecarlo/verdict.py)
+# module -> the functions mutated (mutmut name patterns; absent: every function of the module). Of
+# physics/stepper.py only Brown's thermal field and the stochastic Heun step that applies it belong to
+# the floor (issue #30); its Dormand-Prince and grid steppers are the deterministic solver's.
+declare -A ONLY=(
+  [physics/stepper.py]="x_brown_density__mutmut_* xǁHeunǁ*"
+)
+ORDER=(physics/llgs.py physics/demag.py physics/devicedemag.py physics/taper.py physics/thermal.py physics/stepper.py
+       netlist/safe.py netlist/mtj.py analysis/energy.py analysis/spikes.py montecarlo/verdict.py)
 
 if [ $# -eq 0 ]; then
   echo "usage: tests/mutation.sh MODULE... | all   (modules: ${ORDER[*]})" >&2
@@ -59,8 +68,12 @@ only_mutate = ["mtjspice/$mod"]
 pytest_add_cli_args_test_selection = [${tests_toml%, }]
 pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-m", "not slow and not ngspice"]
 EOF
+  prefix="mtjspice.$(echo "${mod%.py}" | tr / .)."
+  patterns=()
+  for p in ${ONLY[$mod]:-}; do patterns+=("$prefix$p"); done
   start=$(date +%s)
-  (cd "$work" && env -u PYTHONPATH nice "$PYTHON" -m mutmut run --max-children "$JOBS" > mutmut.log 2>&1) || {
+  (cd "$work" && env -u PYTHONPATH nice "$PYTHON" -m mutmut run --max-children "$JOBS" ${patterns[@]+"${patterns[@]}"} \
+     > mutmut.log 2>&1) || {
     echo "tests/mutation.sh: mutmut failed on $mod; log: $work/mutmut.log" >&2
     tail -20 "$work/mutmut.log" >&2
     exit 1
@@ -82,12 +95,15 @@ EOF
     cp "$work/orig.bak" "$work/mtjspice/$mod"
   done
   secs=$(( $(date +%s) - start ))
-  summary=$("$PYTHON" - "$work/results.txt" "$ROOT/tests/mutation_equivalent.txt" "$mod" "$secs" "$work/recheck_killed.txt" <<'PY'
+  summary=$("$PYTHON" - "$work/results.txt" "$ROOT/tests/mutation_equivalent.txt" "$mod" "$secs" "$work/recheck_killed.txt" \
+            ${patterns[@]+"${patterns[@]}"} <<'PY'
+import fnmatch
 import sys
 from pathlib import Path
 
 results, equiv_file, mod, secs = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], sys.argv[4]
 rechecked = set(Path(sys.argv[5]).read_text().split())
+only = sys.argv[6:]  # the module's function patterns, if the table restricts it
 equivalent = {}
 if equiv_file.exists():
     for line in equiv_file.read_text().splitlines():
@@ -101,14 +117,15 @@ for line in results.read_text().splitlines():
     if sep and name.startswith("mtjspice."):
         status[name] = "killed" if name in rechecked else st
 prefix = "mtjspice." + mod.removesuffix(".py").replace("/", ".") + "."
-mine = {k: v for k, v in status.items() if k.startswith(prefix)}
+mine = {k: v for k, v in status.items() if k.startswith(prefix) and (not only or any(fnmatch.fnmatch(k, p) for p in only))}
 excluded = sorted(k for k in mine if k in equivalent)
 stale = [k for k in excluded if mine[k] in ("killed", "timeout")]
 counted = {k: v for k, v in mine.items() if k not in equivalent}
 killed = sum(v in ("killed", "timeout") for v in counted.values())
 n = len(counted)
 pct = 100.0 * killed / n if n else 100.0
-print(f"{mod}: killed {killed} of {n} ({pct:.1f} %; {len(rechecked - set(equivalent))} of them on the fresh-process "
+scope = f" ({', '.join(p.removeprefix(prefix) for p in only)})" if only else ""
+print(f"{mod}{scope}: killed {killed} of {n} ({pct:.1f} %; {len(rechecked - set(equivalent))} of them on the fresh-process "
       f"recheck), {len(excluded)} equivalent excluded, {secs} s", file=sys.stderr)
 for k, v in sorted(counted.items()):
     if v not in ("killed", "timeout"):
