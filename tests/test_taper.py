@@ -76,6 +76,7 @@ def _pillar_weights(a, b, t, theta, h, sub=3):
 
 
 def test_newell_cell_sums_give_a_cube_one_third() -> None:
+    # a cube of cubes is a cube: 1/3 by symmetry, exactly up to the rounding of Newell's sums (1e-12)
     assert _cell_factors(np.ones((6, 6, 6)), (1.0, 1.0, 1.0)) == pytest.approx([1 / 3, 1 / 3], abs=1e-12)
 
 
@@ -83,6 +84,7 @@ def test_untapered_limit_is_todays_factors() -> None:
     L, W, T = 45e-9, 10e-9, 50e-9
     exact = elliptic_cylinder_factors(L / 2, W / 2, T)
     assert tapered_factors(L, W, T, 0.0) == tuple(float(x) for x in exact)
+    # the change is linear in small tapers (0.016 at 0.087 rad): 2e-13 at 1e-12 rad, under 1e-12
     assert np.allclose(tapered_factors(L, W, T, 1e-12), exact, rtol=0, atol=1e-12)
 
 
@@ -147,6 +149,7 @@ def test_taper_is_a_geometry_parameter_refused_by_name(ortho_path) -> None:
     with pytest.raises(ParameterError, match="geometry.taper"):
         dev.replace(**{"geometry.taper": 0.05, "geometry.shape": "ellipsoid"})
     tapered = dev.replace(**{"geometry.taper": math.radians(2.0)})
+    # the device's factors are the pillar's, the same floats (1e-15: rounding only)
     assert device_demag(tapered) == pytest.approx(tapered_factors(45e-9, 10e-9, 50e-9, math.radians(2.0)), abs=1e-15)
     assert device_demag(tapered)[2] > device_demag(dev)[2] + 1e-3
 
@@ -180,6 +183,7 @@ def test_shared_etch_bias_moves_w_and_l_together_with_the_stated_correlation(ort
     rho = float(np.corrcoef(s["geometry.W"], s["geometry.L"])[0, 1])
     assert spec.wl_correlation(dev) == pytest.approx(0.8)  # 1 / (0.25 + 1)
     assert rho == pytest.approx(0.8, abs=0.03)  # 4000 samples: standard error about 0.006
+    # the standard deviation of 4000 normal samples has relative standard error 1/sqrt(2 x 4000) = 1.1 %: 5 %
     assert np.std(s["geometry.W"]) == pytest.approx(math.sqrt(0.5e-9**2 + 1e-9**2), rel=0.05)
     assert VariationSpec.parse("W=1n,L=1n").wl_correlation(dev) == 0.0  # by default independent
 
