@@ -84,18 +84,23 @@ EOF
   (cd "$work" && env -u PYTHONPATH "$PYTHON" -m mutmut results --all true > results.txt 2>&1)
   # Recheck every survivor in a fresh process: mutmut switches mutants on inside already-imported
   # code, so a mutant in a function that runs at import time (a module-level table) or whose result
-  # is cached before the workers fork is never switched on. Apply it to the source and run the tests.
+  # is cached before the workers fork is never switched on. The fresh process imports mutmut's
+  # mutated tree (mutants/) with the mutant named in MUTANT_UNDER_TEST from the start. (Not
+  # `mutmut apply`: it rewrites the first function of the mutant's name in the file, the wrong one
+  # when two classes have a method of that name, e.g. DormandPrince.step for a Heun.step mutant.)
+  recheck() {  # $1: mutant name ('' for none); fails if a test fails
+    # shellcheck disable=SC2086
+    (cd "$work/mutants" && MUTANT_UNDER_TEST="$1" PYTHONPATH="$work/mutants" nice "$PYTHON" -m pytest ${TESTS[$mod]} \
+       -x -q -p no:cacheprovider -m "not slow and not ngspice" > /dev/null 2>&1)
+  }
   : > "$work/recheck_killed.txt"
-  for name in $(sed -n 's/^ *\(mtjspice\.[^:]*\): \(survived\|no tests\)$/\1/p' "$work/results.txt"); do
-    cp "$work/mtjspice/$mod" "$work/orig.bak"
-    if (cd "$work" && env -u PYTHONPATH "$PYTHON" -m mutmut apply "$name" > /dev/null 2>&1); then
-      # shellcheck disable=SC2086
-      if ! (cd "$work" && PYTHONPATH="$work" nice "$PYTHON" -m pytest ${TESTS[$mod]} -x -q -p no:cacheprovider \
-            -m "not slow and not ngspice" > /dev/null 2>&1); then
-        echo "$name" >> "$work/recheck_killed.txt"
-      fi
-    fi
-    cp "$work/orig.bak" "$work/mtjspice/$mod"
+  survivors=$(sed -n 's/^ *\(mtjspice\.[^:]*\): \(survived\|no tests\)$/\1/p' "$work/results.txt")
+  if [ -n "$survivors" ] && ! recheck ""; then
+    echo "tests/mutation.sh: the tests fail on $mod's mutated tree with no mutant on; nothing rechecked ($work)" >&2
+    exit 1
+  fi
+  for name in $survivors; do
+    recheck "$name" || echo "$name" >> "$work/recheck_killed.txt"
   done
   secs=$(( $(date +%s) - start ))
   summary=$("$PYTHON" - "$work/results.txt" "$ROOT/tests/mutation_equivalent.txt" "$mod" "$secs" "$work/recheck_killed.txt" \
