@@ -5,12 +5,13 @@
 #   tests/mutation.sh all              every module of the list below
 #
 # Each MODULE (a path under mtjspice/) is mutated with the fast tests that cover it (the table
-# below); mutmut runs, per mutant, only the tests that executed the mutated function. The work
+# below; for some modules only the functions of the floor, the second table); mutmut runs, per
+# mutant, only the tests that executed the mutated function. The work
 # happens in a scratch copy of the tree (nothing is written here). Mutants listed in
 # tests/mutation_equivalent.txt (name, then the reason they cannot be told apart) are excluded.
 # Prints one line per module, the surviving mutants' names, and ends with `killed K of N`.
 # Timeouts count as killed (the mutant made a test loop or stall: it was detected). Survivors are
-# rechecked in a fresh process with the mutant applied to the source (see below).
+# rechecked in a fresh process with the mutant switched on from the first import (see below).
 # Environment: PYTHON (default: python on PATH) must have mtjspice's test dependencies and mutmut;
 # JOBS (default 2) parallel mutants; KEEP=1 keeps the scratch copy (its path is printed).
 set -euo pipefail
