@@ -20,9 +20,10 @@ import time
 import warnings
 
 from mtjspice import load_device
-from mtjspice.circuits.array import ArraySettings, run_array
+from mtjspice.circuits.array import ArrayJob, ArraySettings, run_array
+from mtjspice.circuits.neuronobject import Neuron
 from mtjspice.circuits.power import workload
-from mtjspice.circuits.settings import NeuronSettings, resolve
+from mtjspice.circuits.settings import NeuronSettings
 from mtjspice.netlist.array import ArrayCircuit
 from mtjspice.stimulus import spike_waveforms
 
@@ -39,8 +40,8 @@ device = load_device("orthogonal")
 ns = NeuronSettings(i_th=0.38e-3)
 # Ideal row drivers (r_driver = 0): with 4 inputs feeding up to 1024 neurons a 10 Ohm driver would
 # sag under the row current and change the workload with the size; this script measures speed.
-st = ArraySettings(neuron=ns, crossbar=ArrayCircuit(r_driver=0.0), v_spike=0.2, spike_width=8e-9, group=args.group)
-circuit = resolve(device, ns)
+st = ArraySettings(crossbar=ArrayCircuit(r_driver=0.0), v_spike=0.2, spike_width=8e-9, group=args.group)
+neuron = Neuron.build(device, ns)
 
 
 def _cpu() -> float:
@@ -57,7 +58,7 @@ print(f"{'neurons':>7s} {'mode':>5s} {'parts':>5s} {'wall s':>8s} {'s/neuron/ns'
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     w0, ev0 = workload(args.inputs, 1, 5e-9)
-    run_array(device, w0, spike_waveforms(ev0, args.inputs, st.v_spike, st.spike_width), 5e-9, st, circuit=circuit)
+    run_array(neuron, ArrayJob(w0, spike_waveforms(ev0, args.inputs, st.v_spike, st.spike_width), 5e-9), st)
 for m in (int(x) for x in args.sizes.split(",")):
     w, ev = workload(args.inputs, m, args.t_stop)
     inputs = spike_waveforms(ev, args.inputs, st.v_spike, st.spike_width)
@@ -69,7 +70,7 @@ for m in (int(x) for x in args.sizes.split(",")):
         cpu0 = _cpu()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            r = run_array(device, w, inputs, args.t_stop, st, split=(mode == "split"), circuit=circuit)
+            r = run_array(neuron, ArrayJob(w, inputs, args.t_stop), st, split=(mode == "split"))
         wall = time.perf_counter() - t0
         cpu = _cpu() - cpu0
         per = m * args.t_stop * 1e9

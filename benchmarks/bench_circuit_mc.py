@@ -16,6 +16,7 @@ import time
 import numpy as np
 
 from mtjspice import load_device
+from mtjspice.circuits.neuronobject import Neuron
 from mtjspice.circuits.settings import NeuronSettings
 from mtjspice.montecarlo.circuit import COLUMNS, CircuitMC, circuit_chunk
 from mtjspice.variation import VariationSpec
@@ -24,8 +25,9 @@ device = load_device("orthogonal")
 k = int(sys.argv[1]) if len(sys.argv) > 1 else 8
 t_stop = float(sys.argv[2]) if len(sys.argv) > 2 else 40e-9
 spec = VariationSpec.parse(sys.argv[3] if len(sys.argv) > 3 else "L=0.7n,W=0.7n")
-mc = CircuitMC(t_stop=t_stop, settings=NeuronSettings(i_th=0.3828125e-3), trim="reference")
-circuit_chunk(device, spec, 0, [k], CircuitMC(t_stop=2e-9, settings=mc.settings))  # warm-up, out of the table
+neuron = Neuron.build(device, NeuronSettings(i_th=0.3828125e-3))
+mc = CircuitMC(t_stop=t_stop, trim="reference")
+circuit_chunk(neuron, spec, 0, [k], CircuitMC(t_stop=2e-9))  # warm-up, out of the table
 
 
 
@@ -40,7 +42,7 @@ print(f"{'workers':>7s} {'wall s':>8s} {'wall s/neuron':>14s} {'ngspice cpu s/ne
 walls, cpus, outs = {}, {}, {}
 for workers in (1, 2):
     t0, c0 = time.perf_counter(), child_cpu()
-    outs[workers] = circuit_chunk(device, spec, 0, range(k), mc, workers=workers)
+    outs[workers] = circuit_chunk(neuron, spec, 0, range(k), mc, workers=workers)
     walls[workers], cpus[workers] = time.perf_counter() - t0, child_cpu() - c0
     print(f"{workers:7d} {walls[workers]:8.2f} {walls[workers] / k:14.3f} {cpus[workers] / k:21.3f} "
           f"{outs[workers]['ok'].mean():6.2f}")

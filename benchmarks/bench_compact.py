@@ -28,9 +28,10 @@ from dataclasses import replace
 import numpy as np
 
 from mtjspice import DC, load_device
-from mtjspice.circuits.array import ArraySettings, run_array
+from mtjspice.circuits.array import ArrayJob, ArraySettings, run_array
 from mtjspice.circuits.compact import compact_params
 from mtjspice.circuits.neuron import neuron_deck, run_neuron
+from mtjspice.circuits.neuronobject import Neuron
 from mtjspice.circuits.power import workload
 from mtjspice.circuits.settings import NeuronSettings, resolve
 from mtjspice.netlist.array import ArrayCircuit
@@ -109,10 +110,10 @@ print(f"   whole 100 ns runs: macrospin / compact = {whole['macrospin'] / whole[
 # ---- 2. arrays
 def array(n: int, mtj: str, group: int | None) -> tuple[float, float, int]:
     w, ev = workload(4, n, T)
-    st = ArraySettings(neuron=settings(mtj), crossbar=ArrayCircuit(r_driver=0.0), v_spike=0.2, spike_width=8e-9,
-                       group=group)
+    st = ArraySettings(crossbar=ArrayCircuit(r_driver=0.0), v_spike=0.2, spike_width=8e-9, group=group)
+    neuron = Neuron.build(device, settings(mtj))
     c0, w0 = cpu(), time.perf_counter()
-    r = run_array(device, w, spike_waveforms(ev, 4, 0.2, 8e-9), T, st)
+    r = run_array(neuron, ArrayJob(w, spike_waveforms(ev, 4, 0.2, 8e-9), T), st)
     return time.perf_counter() - w0, cpu() - c0, len(r.spikes)
 
 

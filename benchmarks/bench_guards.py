@@ -2,7 +2,7 @@
 
 Run: python benchmarks/bench_guards.py
 
-These were wall-clock asserts in tests/test_llgs.py and tests/test_thermal.py (refused "within
+These were wall-clock asserts in tests/physics/test_llgs.py and tests/physics/test_thermal.py (refused "within
 5 s", stopped "within 1.5 s"); a loaded machine broke them, so they are measured here instead.
 
 1. Refusal before any step: ``simulate`` with an absurd current (1e300 A, 1e20 A) and a

@@ -28,6 +28,7 @@ from mtjspice.montecarlo.device import DeviceMC, NominalCircuit, device_chunk
 from mtjspice.montecarlo.onsettable import onset_table
 from mtjspice.montecarlo.run import device_montecarlo
 from mtjspice.montecarlo.scaleout import default_workers
+from mtjspice.runoptions import RunOptions
 from mtjspice.variation import VariationSpec
 
 
@@ -52,8 +53,8 @@ def main() -> None:
         workers = default_workers()
         with tempfile.TemporaryDirectory() as tmp:
             t0 = time.perf_counter()
-            r = device_montecarlo(dev, spec, args.samples, Path(tmp) / "store", mc=mc, chunk=5000, workers=workers,
-                                  table=table)
+            r = device_montecarlo(dev, spec, args.samples, mc,
+                                  RunOptions(chunk=5000, workers=workers, store=Path(tmp) / "store"), table=table)
             wall = time.perf_counter() - t0
         per = wall / args.samples
         print(f"{mode}: serial baseline {base * 1e3:.3f} ms/sample; {args.samples} samples on {workers} workers: "

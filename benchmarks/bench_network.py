@@ -23,6 +23,7 @@ import numpy as np
 
 from mtjspice import load_device
 from mtjspice.analysis.lif import LIFParams
+from mtjspice.circuits.neuronobject import Neuron
 from mtjspice.network import Study, Timing, deploy, load_task, measure_curve, neuron_models, run_network, train
 from mtjspice.physics.kernels import kernels
 from mtjspice.variation import VariationSpec
@@ -40,7 +41,7 @@ def main() -> None:
     tm = Timing()
     device = load_device("orthogonal")
     fitted = LIFParams(tau_m=9.1208e-10, a2=0.54004, R_m=1382.78, i_th=0.3828125e-3)  # mtjspice fit orthogonal
-    _, models = neuron_models(device, fitted, Study())
+    _, models = neuron_models(Neuron.build(device), fitted, Study())
     task = load_task("digits", 0, tm)
     bars = deploy(train(task, measure_curve(models["ideal"], tm), tm, seed=0))
     base = models["device"]

@@ -17,6 +17,7 @@ import numpy as np
 from mtjspice import load_device, simulate
 from mtjspice.characterize.window import WindowSpec, plane_grid, sweep_plane
 from mtjspice.errors import BreakdownWarning
+from mtjspice.runoptions import RunOptions
 from mtjspice.stimulus import square_pulse
 
 MODEL = "orthogonal"  # the shipped device, loaded by name
@@ -35,7 +36,7 @@ def main() -> None:
     n = W.size
 
     t0 = time.perf_counter()
-    wmap = sweep_plane(dev, "L", points=args.points, spec=spec, workers=args.workers)
+    wmap = sweep_plane(dev, "L", points=args.points, spec=spec, options=RunOptions(workers=args.workers, chunk=1000))
     t_map = time.perf_counter() - t0
 
     rng = np.random.default_rng(0)

@@ -18,13 +18,15 @@ PySpice, matplotlib, Dask, Optuna nor numba.
 
 from ._version import __version__ as __version__
 from .analysis.power import PowerSweep
+from .characterize.character import DeviceCharacter, characterize
 from .characterize.devicefit import DeviceFit, fit_device, onset_current
 from .characterize.window import WindowMap, WindowSpec, sweep_plane
-from .circuits.array import ArraySettings, array_deck, run_array
+from .circuits.array import ArrayJob, ArraySettings, array_deck, run_array
 from .circuits.compact import compact_params, load_compact
 from .circuits.comparators import Comparator, comparator_kind, comparator_kinds, register_comparator
 from .circuits.models import MtjModel, mtj_model, mtj_models, register_mtj_model, unregister_mtj_model
 from .circuits.neuron import Thermal, fi_curve, neuron_deck, run_neuron
+from .circuits.neuronobject import Neuron
 from .circuits.power import power_sweep
 from .circuits.settings import NeuronSettings, resolve
 from .design.engine import SearchResult, search
@@ -42,8 +44,11 @@ from .errors import (
     SimulationError,
     SimulatorNotFoundError,
 )
+from .frame import Frame
+from .montecarlo.circuit import CircuitMC
+from .montecarlo.circuitrun import CircuitMCResult, circuit_montecarlo
 from .montecarlo.device import DeviceMC
-from .montecarlo.robust import YieldMap, yield_map
+from .montecarlo.robust import DesignPlane, YieldMap, yield_map
 from .montecarlo.run import MonteCarloResult, device_montecarlo
 from .netlist.compact import CompactMTJ
 from .network.experiment import Study, StudyResult, run_study
@@ -53,6 +58,7 @@ from .physics.batch import DeviceBatch
 from .physics.drive import CurrentDrive, DividerDrive
 from .physics.solver import Trajectory, simulate, simulate_thermal
 from .results import ArrayRun, EnergyBreakdown, NeuronRun, Raster, SpikeTrain, Waveforms
+from .runoptions import RunOptions
 from .stimulus import DC, PWL, Pulse, default_stimulus, pulse_train, spike_waveforms, square_pulse
 from .units import parse_si
 from .variation import Spread, VariationSpec
@@ -65,13 +71,15 @@ __all__ = [
     # The macrospin solvers.
     "simulate", "simulate_thermal", "Trajectory", "DeviceBatch", "CurrentDrive", "DividerDrive",
     # The neuron and the array in ngspice.
-    "NeuronSettings", "resolve", "Thermal", "run_neuron", "fi_curve", "neuron_deck", "NeuronRun", "SpikeTrain",
-    "Waveforms", "EnergyBreakdown", "ArraySettings", "run_array", "array_deck", "ArrayRun", "Raster", "power_sweep",
+    "Neuron", "NeuronSettings", "resolve", "Thermal", "run_neuron", "fi_curve", "neuron_deck", "NeuronRun", "SpikeTrain",
+    "Waveforms", "EnergyBreakdown", "ArraySettings", "ArrayJob", "run_array", "array_deck", "ArrayRun", "Raster",
+    "power_sweep",
     "PowerSweep",
-    # Characterisation of a device: its LIF fit, onset and design window.
-    "fit_device", "DeviceFit", "onset_current", "WindowSpec", "sweep_plane", "WindowMap",
+    # Characterisation of a device: one explicit step, or its parts (LIF fit, onset, design window).
+    "characterize", "DeviceCharacter", "fit_device", "DeviceFit", "onset_current", "WindowSpec", "sweep_plane", "WindowMap",
     # Monte Carlo, design for yield, networks.
-    "device_montecarlo", "DeviceMC", "MonteCarloResult", "yield_map", "YieldMap", "DesignSpec", "evaluate_design",
+    "RunOptions", "Frame", "device_montecarlo", "DeviceMC", "MonteCarloResult", "circuit_montecarlo", "CircuitMC",
+    "CircuitMCResult", "yield_map", "DesignPlane", "YieldMap", "DesignSpec", "evaluate_design",
     "search", "SearchSpace", "SearchResult", "Study", "StudyResult", "TrainSettings", "run_study",
     # The compact MTJ model and the plug-in registries.
     "CompactMTJ", "compact_params", "load_compact", "MtjModel", "register_mtj_model", "unregister_mtj_model",

@@ -208,6 +208,15 @@ class Junction:
     field_like_ratio : float
         Field-like torque b_J / a_J (dimensionless): the torque adds the field b_J p to the
         effective field (a_J the damping-like torque field). 0 (default) turns it off.
+    field_like_quadratic : float
+        Bias-quadratic field-like torque ((A/m)/V^2): the field-like field is
+        H_FL = (field_like_ratio a_J(I) + field_like_quadratic V_j^2) p, V_j the junction voltage
+        (the V of the bias-dependent TMR). The perpendicular torque of symmetric MgO junctions is
+        even in bias (Kubota et al., Nat. Phys. 4, 37 (2008); Sankey et al., Nat. Phys. 4, 67
+        (2008)): this term has the same sign for +I and -I, so it breaks the symmetry between the
+        two signs of the drive (the linear term changes sign with I, this one does not). Like
+        a_J it is a torque per unit moment: with Joule heating it scales as Ms(T_amb) / Ms(T_j).
+        0 (default) turns it off.
     thermal_resistance : float
         Thermal resistance from the junction to the ambient (K/W): the Joule power I V heats the
         junction by up to R_th I V. 0 (default) turns Joule heating off.
@@ -221,6 +230,8 @@ class Junction:
     V_half: float = dc_field(default=0.0, metadata=_meta("V", "bias halving the TMR; 0 = no bias dependence"))
     breakdown_voltage: float = dc_field(default=1.0, metadata=_meta("V", "barrier breakdown voltage"))
     field_like_ratio: float = dc_field(default=0.0, metadata=_meta("-", "field-like torque ratio b_J / a_J"))
+    field_like_quadratic: float = dc_field(default=0.0, metadata=_meta("(A/m)/V^2", "field-like field per "
+                                                                       "squared junction voltage"))
     thermal_resistance: float = dc_field(default=0.0, metadata=_meta("K/W", "junction-to-ambient thermal "
                                                                       "resistance; 0 = no Joule heating"))
     thermal_time_constant: float = dc_field(default=0.0, metadata=_meta("s", "junction heating time constant"))
@@ -233,7 +244,8 @@ class Junction:
         object.__setattr__(
             self, "breakdown_voltage", check_positive("junction.breakdown_voltage", self.breakdown_voltage, "V")
         )
-        for name, unit in (("field_like_ratio", ""), ("thermal_resistance", "K/W"), ("thermal_time_constant", "s")):
+        for name, unit in (("field_like_ratio", ""), ("field_like_quadratic", "(A/m)/V^2"),
+                           ("thermal_resistance", "K/W"), ("thermal_time_constant", "s")):
             object.__setattr__(self, name, _limited(f"junction.{name}", getattr(self, name), unit))
         if self.thermal_resistance > 0 and self.thermal_time_constant <= 0:
             raise ParameterError("junction.thermal_time_constant", self.thermal_time_constant,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
+    "Terminated",
     "MtjspiceError",
     "ParameterError",
     "InputFileError",
@@ -123,6 +124,12 @@ class SimulationError(MtjspiceError, RuntimeError):
 
 class RunTimeoutError(SimulationError):
     """A run (ngspice or a Python solver) passed its time limit and was stopped."""
+
+
+class Terminated(KeyboardInterrupt):
+    """The command was asked to stop by SIGTERM (``kill PID``, a batch system's time limit): it stops
+    as a Ctrl-C does, through the same clean-up (ngspice runs and Dask workers stopped, nothing
+    half-written), and the command line exits with 143 (128 + SIGTERM)."""
 
 
 class CostWarning(UserWarning):

@@ -44,6 +44,10 @@ LIMITS: dict[str, tuple[float, float, bool, str]] = {
                                 "3/2; fits to films give 1.5 to 2"),
     "junction.field_like_ratio": (-1.0, 1.0, False, "-1 to 1 (dimensionless): MgO junctions measure b_J / a_J of "
                                   "0.1 to 0.3 (Kubota et al., Nat. Phys. 4, 37 (2008))"),
+    "junction.field_like_quadratic": (-1e5, 1e5, False, "-1e5 to 1e5 (A/m)/V^2: the even-in-bias field-like "
+                                      "field of MgO junctions is about 30 % of a_J at a few tenths of a volt "
+                                      "(Sankey et al., Nat. Phys. 4, 67 (2008)), of order 1e3 (A/m)/V^2 for a "
+                                      "50 nm pillar; 1e5 gives 25 kA/m at 0.5 V, beyond any measured junction"),
     "junction.thermal_resistance": (0.0, 1e8, False, "0 (no Joule heating) to 1e8 K/W: nanopillars measure 1e4 to "
                                     "1e6 K/W"),
     "junction.thermal_time_constant": (0.0, 1e-6, False, "0 to 1e-6 s, and > 0 when junction.thermal_resistance "

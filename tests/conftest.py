@@ -6,8 +6,11 @@ ngspice tests are marked ``ngspice``. Where ngspice is missing they skip, except
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
+import sys
+import types
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +25,20 @@ ROOT = Path(__file__).resolve().parent.parent
 #: The shipped device files (models/ in a checkout, package data mtjspice/models/ in a wheel).
 MODELS = shipped_path("orthogonal.toml").parent
 DATA = Path(__file__).resolve().parent / "data"
+
+
+def sibling_module(relative: str) -> types.ModuleType:
+    """A test module of another folder of tests/ (``"physics/test_references.py"``), loaded by its path
+    once: for the shared references and checkers one test file offers another (the folders mirror
+    the package, so such a file is not on the importing file's path)."""
+    name = "mtjspice_tests." + relative.removesuffix(".py").replace("/", ".")
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parent / relative)
+        assert spec is not None and spec.loader is not None, relative
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
 
 @pytest.fixture

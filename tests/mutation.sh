@@ -22,17 +22,17 @@ JOBS="${JOBS:-2}"
 
 # module -> the fast tests that cover it (pytest arguments, relative to the repository)
 declare -A TESTS=(
-  [physics/llgs.py]="tests/test_references.py tests/test_kernels_unit.py tests/test_anisotropy_reference.py"
-  [physics/demag.py]="tests/test_references.py tests/test_demag.py"
-  [physics/devicedemag.py]="tests/test_references.py tests/test_demag.py tests/test_taper.py"
-  [physics/taper.py]="tests/test_taper.py"
-  [physics/thermal.py]="tests/test_thermal.py tests/test_thermal_unit.py"
-  [physics/stepper.py]="tests/test_thermal_unit.py tests/test_thermal.py tests/test_stepper.py tests/test_kernels.py"
-  [netlist/safe.py]="tests/test_netlist_safety.py"
-  [netlist/mtj.py]="tests/test_references.py tests/test_mtj_netlist.py tests/test_noise.py tests/test_mtj_builder_unit.py tests/test_mtj_effects_reference.py"
-  [analysis/energy.py]="tests/test_energy_reference.py"
-  [analysis/spikes.py]="tests/test_spikes_unit.py"
-  [montecarlo/verdict.py]="tests/test_verdicts.py"
+  [physics/llgs.py]="tests/physics/test_references.py tests/physics/test_kernels_unit.py tests/physics/test_anisotropy_reference.py"
+  [physics/demag.py]="tests/physics/test_references.py tests/physics/test_demag.py"
+  [physics/devicedemag.py]="tests/physics/test_references.py tests/physics/test_demag.py tests/physics/test_taper.py"
+  [physics/taper.py]="tests/physics/test_taper.py"
+  [physics/thermal.py]="tests/physics/test_thermal.py tests/physics/test_thermal_unit.py"
+  [physics/stepper.py]="tests/physics/test_thermal_unit.py tests/physics/test_thermal.py tests/physics/test_stepper.py tests/physics/test_kernels.py"
+  [netlist/safe.py]="tests/netlist/test_netlist_safety.py"
+  [netlist/mtj.py]="tests/physics/test_references.py tests/netlist/test_mtj_netlist.py tests/netlist/test_noise.py tests/netlist/test_mtj_builder_unit.py tests/netlist/test_mtj_effects_reference.py"
+  [analysis/energy.py]="tests/analysis/test_energy_reference.py"
+  [analysis/spikes.py]="tests/analysis/test_spikes_unit.py"
+  [montecarlo/verdict.py]="tests/montecarlo/test_verdicts.py"
 )
 # module -> the functions mutated (mutmut name patterns; absent: every function of the module). Of
 # physics/stepper.py only Brown's thermal field and the stochastic Heun step that applies it belong to

@@ -6,9 +6,11 @@ Tests only compare against these files: no test writes them (an environment vari
 test rewrite its golden file also made it pass whatever the builder wrote). The texts come from the
 same builders the golden tests call, imported from those test modules, so the two cannot drift:
 
-* tests/data/mtj_orthogonal.sub, mtj_parallel.sub: tests/test_mtj_netlist.py's golden_subckt_text
-* tests/data/mtj_compact.sub: tests/test_compact.py's golden_subckt_text
-* tests/data/array_2x2.cir and netlists/array_2x2.cir: tests/test_array.py's _golden_deck
+* tests/data/mtj_orthogonal.sub, mtj_parallel.sub: tests/netlist/test_mtj_netlist.py's golden_subckt_text
+* tests/data/mtj_compact.sub: tests/circuits/test_compact.py's golden_subckt_text
+* tests/data/lib_<effect>.sub: tests/netlist/test_library_effects.py's golden_library_text (the library MTJ
+  with one issue-26 effect on, and cofeb_mgo's with all of them)
+* tests/data/array_2x2.cir and netlists/array_2x2.cir: tests/circuits/test_array.py's _golden_deck
 * netlists/ortho_*.cir, parallel_switch.cir: mtjspice.netlist.examples (also
   ``python -m mtjspice.netlist.examples .``)
 """
@@ -24,9 +26,12 @@ ROOT = HERE.parent
 
 def main() -> int:
     sys.path.insert(0, str(HERE))
-    import test_array
-    import test_compact
-    import test_mtj_netlist
+    from conftest import sibling_module
+
+    test_array = sibling_module("circuits/test_array.py")
+    test_compact = sibling_module("circuits/test_compact.py")
+    test_library_effects = sibling_module("netlist/test_library_effects.py")
+    test_mtj_netlist = sibling_module("netlist/test_mtj_netlist.py")
 
     from mtjspice import load_device
     from mtjspice.netlist.examples import write_examples
@@ -42,6 +47,10 @@ def main() -> int:
     path = data / "mtj_compact.sub"
     path.write_text(test_compact.golden_subckt_text(load_device("orthogonal")))
     written.append(path)
+    for effect in (*test_library_effects.EFFECTS, "cofeb_mgo"):
+        path = data / f"lib_{effect}.sub"
+        path.write_text(test_library_effects.golden_library_text(effect), encoding="ascii")
+        written.append(path)
     deck = test_array._golden_deck(load_device("orthogonal"))
     for path in (data / "array_2x2.cir", ROOT / "netlists" / "array_2x2.cir"):
         path.write_text(deck, encoding="utf-8")

@@ -25,7 +25,7 @@ MAX_LINES = 400
 #: are siblings that must not know each other (io and plots).
 LAYERS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     (0, "leaves", ("mtjspice._version", "mtjspice.errors", "mtjspice.units", "mtjspice.constants", "mtjspice.textio",
-                  "mtjspice.budget", "mtjspice.limits")),
+                  "mtjspice.budget", "mtjspice.limits", "mtjspice.frame", "mtjspice.runoptions")),
     (1, "parameters", ("mtjspice.device", "mtjspice.params", "mtjspice.stimulus", "mtjspice.variation")),
     (2, "physics", ("mtjspice.physics.*",)),
     (3, "netlist", ("mtjspice.netlist.*",)),

@@ -26,7 +26,9 @@ def neuron_energy(wave: Waveforms, c: NeuronCircuit, probes: NeuronProbes) -> En
     excluded); the readout divider as R_ref's v^2/R plus its two switches; input gating as the
     two steering switches; the comparators as everything their supply and threshold rails deliver
     into this neuron (all of it is dissipated in the comparator, the behavioral one's supply model
-    included); the reset circuit (an ideal current source) dissipates nothing itself.
+    included); the reset circuit (an ideal current source) dissipates nothing itself; the threshold
+    DACs (``threshold_dac``, only with ``NeuronCircuit.dac_bits``) dissipate what their full-scale
+    sources deliver.
     """
     t = wave.t
 
@@ -55,6 +57,9 @@ def neuron_energy(wave: Waveforms, c: NeuronCircuit, probes: NeuronProbes) -> En
         "reset_circuit": 0.0,
         "input_gating": integral(t, (vdrv - v1) * i_gate + vdrv * (i_src - i_gate)),
     }
+    dacs = [i for i in (p.i_dac_hi, p.i_dac_lo) if i is not None]
+    if dacs:  # the threshold DACs' strings: all they draw from their full-scale sources is dissipated there
+        src["threshold_dac"] = parts["threshold_dac"] = sum((integral(t, -c.v_read * w(i)) for i in dacs), 0.0)
     if p.i_clamp is not None:  # the input clamp's diverted current leaves drv there, not through the dump switch
         parts["input_clamp"] = integral(t, vdrv * w(p.i_clamp))
         parts["input_gating"] -= parts["input_clamp"]

@@ -47,12 +47,14 @@ from typing import Any
 import numpy as np
 
 from ..errors import ParameterError
+from ..frame import Frame
 from ..limits import warn_over_breakdown
 from ..params import Device
 from ..physics.batch import DeviceBatch
 from ..physics.demag import demag_factors
 from ..physics.rest import device_rest
 from ..physics.solver import simulate
+from ..runoptions import RunOptions, default_workers
 from ..stimulus import square_pulse
 from .windowspec import AXES, REGIMES, WindowSpec, classify
 
@@ -143,6 +145,10 @@ def _warn_breakdown(device: Device, W: np.ndarray, L: np.ndarray, T: np.ndarray,
     warn_over_breakdown(vmax, v_bd, message, stacklevel=3)
 
 
+#: Units of :meth:`WindowMap.to_frame`'s columns (the same as ``window.csv``'s in ``columns.csv``).
+WINDOW_UNITS = {"W": "m", "L": "m", "T": "m", "regime": "", "breakdown": "1"}
+
+
 @dataclass(frozen=True)
 class WindowMap:
     """A classified plane of geometries.
@@ -196,6 +202,17 @@ class WindowMap:
         bd = self.breakdown
         return [(float(w), float(l_), float(t), REGIMES[int(r)], int(b))
                 for w, l_, t, r, b in zip(W[ok], L[ok], T[ok], self.regime[ok], bd[ok], strict=True)]
+
+    def to_frame(self) -> Frame:
+        """Every valid grid point (W <= L) as ``window.csv`` holds it: W, L, T (m), the regime's name
+        and breakdown (1 if the junction voltage passed the breakdown voltage, else 0); grid order, x
+        varying fastest."""
+        W, L, T = self.geometry()
+        ok = self.regime >= 0
+        cols = {"W": W[ok], "L": L[ok], "T": T[ok],
+                "regime": np.array([REGIMES[int(r)] for r in self.regime[ok]], dtype=object),
+                "breakdown": self.breakdown[ok].astype(np.int64)}
+        return Frame(cols, WINDOW_UNITS)
 
     def counts(self) -> dict[str, int]:
         """Number of grid points per regime, ``invalid``, and ``breakdown`` (valid cells above breakdown)."""
@@ -255,8 +272,7 @@ def valid_count(wmap: WindowMap) -> int:
 
 
 def sweep_plane(device: Device, fix: str, *, points: int | tuple[int, int] = 40, spec: WindowSpec | None = None,
-                ranges: dict[str, tuple[float, float]] | None = None, chunk: int = 1000, workers: int = 1,
-                progress: Callable[[int], None] | None = None) -> WindowMap:
+                ranges: dict[str, tuple[float, float]] | None = None, options: RunOptions | None = None) -> WindowMap:
     """Classify a regular grid over the two dimensions other than ``fix`` (held at the device's value).
 
     Parameters
@@ -269,20 +285,27 @@ def sweep_plane(device: Device, fix: str, *, points: int | tuple[int, int] = 40,
         Grid points along each swept axis (>= 1; one point is the middle of the range).
     ranges : dict, optional
         (min, max) in m per swept axis (min <= max); default :data:`DEFAULT_RANGES`.
+    options : RunOptions, optional
+        ``workers`` (processes of this machine; None: its cores), ``chunk`` (devices per batch) and
+        ``progress`` (called with each finished batch's size); default one worker, chunks of 1000.
 
     Warns
     -----
     BreakdownWarning
         Once, if some cell's junction voltage exceeded its breakdown voltage (``WindowMap.breakdown``).
     """
+    opt = RunOptions(workers=1, chunk=1000) if options is None else options
+    if not isinstance(opt, RunOptions):
+        raise ParameterError("options", opt, "a RunOptions")
     grid = plane_grid(device, fix, points=points, ranges=ranges, spec=spec)
     W, L, T = grid.geometry()
     valid = W <= L
     codes = np.full(W.shape, -1)
     vmax = np.full(W.shape, math.nan)
     if valid.any():
-        codes[valid], vmax[valid] = classify_with_voltage(device, W[valid], L[valid], T[valid], grid.spec, chunk=chunk,
-                                                          workers=workers, progress=progress)
+        codes[valid], vmax[valid] = classify_with_voltage(device, W[valid], L[valid], T[valid], grid.spec,
+                                                          chunk=opt.chunk, workers=opt.workers or default_workers(),
+                                                          progress=opt.progress)
     object.__setattr__(grid, "regime", codes)
     object.__setattr__(grid, "v_max", vmax)
     return grid

@@ -26,29 +26,29 @@ from ..netlist.array import ArrayCircuit, ArrayProbes, array_block, split_conduc
 from ..netlist.compact import CompactMTJ
 from ..netlist.deck import Deck
 from ..netlist.neuron import NeuronBlock, NeuronCircuit
-from ..params import Device
 from ..results import ARRAY_PARTS, NEURON_PARTS, ArrayRun, EnergyBreakdown, Raster, Waveforms
+from ..runoptions import RunOptions
 from ..sim import run_batch_many
 from ..stimulus import Waveform
+from .arrayjob import ArrayJob
 from .comparators import comparator_kind
 from .cost import array_cost, check_cost
 from .models import COMPACT_GROUP, DEFAULT_GROUP, MtjModel, mtj_model
 from .neuron import NEURON_VECTORS, Thermal, check_breakdown, cost_step, deck_options, neuron_block
-from .settings import NeuronSettings, resolve
+from .neuronobject import Neuron
 
-__all__ = ["ArraySettings", "DEFAULT_GROUP", "COMPACT_GROUP", "array_deck", "plan_parts", "run_array"]
+__all__ = ["ArrayJob", "ArraySettings", "DEFAULT_GROUP", "COMPACT_GROUP", "array_deck", "plan_parts", "run_array"]
 
 #: Neurons per split part (measured in benchmarks/bench_array.py; see the README).
 
 
 @dataclass(frozen=True)
 class ArraySettings:
-    """Choices for an array run.
+    """Choices for an array run beyond its neurons (each neuron is the run's
+    :class:`~mtjspice.circuits.neuronobject.Neuron`).
 
     Attributes
     ----------
-    neuron : NeuronSettings
-        The neuron (behavioral comparators by default: several times cheaper than CMOS).
     crossbar : ArrayCircuit
         Crossbar and drivers.
     v_spike : float
@@ -61,7 +61,6 @@ class ArraySettings:
         with compact MTJs).
     """
 
-    neuron: NeuronSettings = field(default_factory=NeuronSettings)
     crossbar: ArrayCircuit = field(default_factory=ArrayCircuit)
     v_spike: float = 0.2
     spike_width: float = 2e-9
@@ -72,14 +71,15 @@ class ArraySettings:
             raise ParameterError("group", self.group, "an integer >= 1 (neurons per part)")
 
 
-def array_deck(device: Device, circuit: NeuronCircuit, weights: np.ndarray, inputs: Sequence[Waveform | float],
-               t_stop: float, settings: ArraySettings, columns: Sequence[int] | None = None,
-               thermal: Thermal | None = None,
-               compact: CompactMTJ | Sequence[CompactMTJ] | None = None) -> tuple[Deck, ArrayProbes]:
+def array_deck(neuron: Neuron, weights: np.ndarray, inputs: Sequence[Waveform | float], t_stop: float,
+               settings: ArraySettings, columns: Sequence[int] | None = None, thermal: Thermal | None = None,
+               compact: Sequence[CompactMTJ] = ()) -> tuple[Deck, ArrayProbes]:
     """The array deck (runs as it is with ``ngspice -b``) and its probes.
 
     Parameters
     ----------
+    neuron : Neuron
+        Every neuron's device, settings and resolved circuit.
     weights : (N, M) array
         Signed conductances (S).
     inputs : N waveforms or floats
@@ -89,18 +89,21 @@ def array_deck(device: Device, circuit: NeuronCircuit, weights: np.ndarray, inpu
     thermal : Thermal, optional
         Every MTJ at this temperature, neuron j with its own noise stream (seed, j) in
         ``noise_mtj<j>.txt`` (the deck's attachments): the same numbers in any split.
-    compact : CompactMTJ, or one per neuron, optional
-        The MTJ model's parameters (the compact MTJ's, or a registered model's
-        :attr:`~mtjspice.circuits.models.MtjModel.params_type`; default: the model's
-        :meth:`~mtjspice.circuits.models.MtjModel.params`); one per neuron (e.g. per process-variation
-        sample) gives each neuron its own subcircuit ``lifn<j>`` with ``mtj<j>``.
+    compact : sequence, one per neuron
+        Each neuron's own MTJ model parameters (the compact MTJ's, or a registered model's
+        :attr:`~mtjspice.circuits.models.MtjModel.params_type`), e.g. per process-variation sample: each
+        neuron gets its own subcircuit ``lifn<j>`` with ``mtj<j>``. Empty (default), or the same object for
+        every neuron: one shared subcircuit, with the model's
+        :meth:`~mtjspice.circuits.models.MtjModel.params` (``neuron.settings.compact`` for the compact
+        MTJ, else fitted) or that object.
     """
+    _check_neuron(neuron)
+    device, circuit, s = neuron.device, neuron.circuit, neuron.settings
     w = np.asarray(weights, dtype=float)
-    s = settings.neuron
     cols = list(range(w.shape[1])) if columns is None else [int(j) for j in columns]
     model = mtj_model(s.mtj)
     per = _per_neuron(model, compact, w.shape[1])
-    one = compact if per is None else None
+    one = compact[0] if per is None and compact else None
     attachments: dict[str, str] = {}
     neurons: NeuronBlock | dict[int, NeuronBlock]
     if thermal is None and per is None:
@@ -122,25 +125,37 @@ def array_deck(device: Device, circuit: NeuronCircuit, weights: np.ndarray, inpu
     return deck, block.probes
 
 
-def _per_neuron(model: MtjModel, compact: Any, m: int) -> list[Any] | None:
+def _check_neuron(neuron: object) -> None:
+    """Refuse anything but a :class:`~mtjspice.circuits.neuronobject.Neuron` in one line."""
+    if not isinstance(neuron, Neuron):
+        raise ParameterError("neuron", type(neuron).__name__, "a Neuron (Neuron.build(device, settings))")
+
+
+def _per_neuron(model: MtjModel, compact: Sequence[Any], m: int) -> list[Any] | None:
     """The per-neuron model parameters, checked (one per neuron), or None for one shared set (or none)."""
     kind = model.params_type
-    if compact is None or kind is None or isinstance(compact, kind):
+    if isinstance(compact, (str, bytes)) or not isinstance(compact, Sequence) or (kind is not None
+                                                                                 and isinstance(compact, kind)):
+        raise ParameterError("compact", type(compact).__name__, "a sequence of parameters, one per neuron (a set "
+                             "shared by every neuron goes in the neuron's settings.compact)")
+    if not compact or kind is None:
         return None
     per = list(compact)
     if len(per) != m or not all(isinstance(c, kind) for c in per):
         raise ParameterError("compact", f"{len(per)} items", f"one {kind.__name__} per neuron ({m})")
-    return per
+    return None if all(c is per[0] for c in per) else per  # one object for all: one shared subcircuit
 
 
-def plan_parts(m: int, settings: ArraySettings, split: bool | None = None) -> list[list[int]]:
-    """Neuron groups to run as separate decks: one group when coupled or ``split`` is False."""
+def plan_parts(m: int, settings: ArraySettings, split: bool | None = None, *, mtj: str) -> list[list[int]]:
+    """Neuron groups to run as separate decks: one group when coupled or ``split`` is False; else groups
+    of ``settings.group`` neurons, or of the MTJ model ``mtj``'s
+    :attr:`~mtjspice.circuits.models.MtjModel.group`."""
     coupled = settings.crossbar.coupled
     if split and coupled:
         raise ParameterError("split", "on", "off: with wire resistance (r_wire > 0) the neurons are coupled")
     if split is False or coupled:
         return [list(range(m))]
-    g = settings.group or mtj_model(settings.neuron.mtj).group
+    g = settings.group or mtj_model(mtj).group
     return [list(range(a, min(a + g, m))) for a in range(0, m, g)]
 
 
@@ -245,52 +260,56 @@ def _levels(wf: Waveforms, pr: ArrayProbes, arr: ArrayCircuit) -> dict[str, Any]
     return {"drive": drive, "sag": [row_sag(wf[v.vector], wf[f.vector]) for (_, v, _), f in zip(pr.rows, far, strict=True)]}
 
 
-def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | float], t_stop: float,
-              settings: ArraySettings | None = None, *, split: bool | None = None, workers: int | None = None,
-              keep_waves: bool = False, input_events: int = 0, circuit: NeuronCircuit | None = None,
-              progress: Callable[[int, int], None] | None = None, thermal: Thermal | None = None,
-              compact: CompactMTJ | Sequence[CompactMTJ] | None = None) -> ArrayRun:
+def run_array(neuron: Neuron, job: ArrayJob, settings: ArraySettings | None = None, *,
+              thermal: Thermal | None = None, compact: Sequence[CompactMTJ] = (),
+              split: bool | None = None, keep_waves: bool = False, options: RunOptions | None = None) -> ArrayRun:
     """Build, run and analyse an array.
 
     Parameters
     ----------
-    weights : (N, M) array
-        Signed conductances (S).
-    inputs : N waveforms or floats
-        Row driver voltages (V), e.g. from :func:`mtjspice.stimulus.spike_waveforms`.
-    t_stop : float
-        Simulated time (s).
-    split : bool, optional
-        Run independent neuron groups as separate decks (default: when uncoupled).
-    workers : int, optional
-        Parallel ngspice processes (default: the number of CPUs).
-    keep_waves : bool
-        Keep each neuron's part waveforms in the result (small arrays only).
-    input_events : int
-        Number of input events, for the energy per input event.
-    progress : callable (done, total), optional
-        Called after each part finishes.
+    neuron : Neuron
+        Every neuron: the device, the settings and the circuit resolved from them
+        (:meth:`Neuron.build <mtjspice.circuits.neuronobject.Neuron.build>`).
+    job : ArrayJob
+        The weights (S), the row inputs (V), the simulated time (s) and the input events.
+    settings : ArraySettings, optional
+        Crossbar, input pulses and part size (default :class:`ArraySettings`).
     thermal : Thermal, optional
         Every MTJ at a temperature, with its own seeded noise (see :func:`array_deck`).
-    compact : CompactMTJ, or one per neuron, optional
-        The MTJ model's parameters (see :func:`array_deck`); a model with a valid range warns when a
-        neuron's junction left it (the compact MTJ: :class:`~mtjspice.netlist.compact.CompactRangeWarning`).
+    compact : sequence, one per neuron
+        Each neuron's own MTJ model parameters (see :func:`array_deck`); empty: one shared set. A model
+        with a valid range warns when a neuron's junction left it (the compact MTJ:
+        :class:`~mtjspice.netlist.compact.CompactRangeWarning`).
+    split : bool, optional
+        Run independent neuron groups as separate decks (default: when uncoupled).
+    keep_waves : bool
+        Keep each neuron's part waveforms in the result (small arrays only).
+    options : RunOptions, optional
+        ``workers``: parallel ngspice processes (None: the number of CPUs); ``progress``: called with 1
+        as each part finishes. The other fields are not used.
     """
+    _check_neuron(neuron)
+    if not isinstance(job, ArrayJob):
+        raise ParameterError("job", type(job).__name__, "an ArrayJob (weights, inputs, t_stop)")
+    opt = RunOptions() if options is None else options
+    if not isinstance(opt, RunOptions):
+        raise ParameterError("options", type(opt).__name__, "a RunOptions")
+    w, inputs, t_stop, workers = job.weights, job.inputs, job.t_stop, opt.workers
+    progress = None if opt.progress is None else (lambda done, total, f=opt.progress: f(1))
     t0 = time.perf_counter()
-    st = settings or ArraySettings()
-    w = np.asarray(weights, dtype=float)
-    if w.ndim != 2 or w.shape[0] < 1 or w.shape[1] < 1:
-        raise ParameterError("weights", w.shape, "an N x M array with N, M >= 1")
-    c = circuit or resolve(device, st.neuron)
-    parts = plan_parts(w.shape[1], st, split)
-    step = cost_step(st.neuron, thermal)
-    model = mtj_model(st.neuron.mtj)
+    st = ArraySettings() if settings is None else settings
+    if not isinstance(st, ArraySettings):
+        raise ParameterError("settings", type(st).__name__, "an ArraySettings (crossbar, pulses, group) or None")
+    device, c, ns = neuron.device, neuron.circuit, neuron.settings
+    parts = plan_parts(w.shape[1], st, split, mtj=ns.mtj)
+    step = cost_step(ns, thermal)
+    model = mtj_model(ns.mtj)
     cps: list[Any] | None = None
     if model.params_type is not None:
         per = _per_neuron(model, compact, w.shape[1])
-        one = model.params(device, st.neuron, compact if per is None else None)
+        one = model.params(device, ns)
         cps = per if per is not None else [one] * w.shape[1]
-        compact = per if per is not None else one
+        compact = cps  # the shared set derived once here (one object: one shared subcircuit), not by every part
     # per neuron: its own probes, its two column currents and about one row's share
     cost = array_cost(w.shape[0], w.shape[1], t_stop, step, NEURON_VECTORS + 3, comparator_kind(c.comparator).cost_factor,
                       max(len(p) for p in parts), workers, split=len(parts) > 1, noise=thermal is not None)
@@ -298,7 +317,7 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
                "shorten t_stop or simulate fewer neurons")
     # Each part's deck is built and rendered by the worker that runs it (the first one here, so that
     # bad input fails before any run): no serial build of every deck while the CPUs wait.
-    built = _Lazy(len(parts), lambda k: _part_job(array_deck(device, c, w, inputs, t_stop, st, parts[k], thermal,
+    built = _Lazy(len(parts), lambda k: _part_job(array_deck(neuron, w, inputs, t_stop, st, parts[k], thermal,
                                                               compact)))
     built[0]  # built now: bad input fails here
 
@@ -333,7 +352,7 @@ def run_array(device: Device, weights: np.ndarray, inputs: Sequence[Waveform | f
     probes = {j: built[k][0] for k, cols in enumerate(parts) for j in cols}
     texts = [built[k][1][0] for k in range(len(parts))]
     return ArrayRun(spikes=raster, energy=EnergyBreakdown({p: energy[p] for p in ARRAY_PARTS}, sources),
-                    energy_neurons=e_neur, input_events=int(input_events), parts=parts,
+                    energy_neurons=e_neur, input_events=job.input_events, parts=parts,
                     netlists=texts, wall=time.perf_counter() - t0,
                     part_stats=[r.stats for r in res], waves={j: wv for r in res for j, wv in r.waves.items()},
                     probes=probes, t_stop=t_stop, temperature=0.0 if thermal is None else thermal.temperature,

@@ -9,24 +9,30 @@ device's content), from a ``lif_params.json``, or per device; its thermal term; 
   its validity range. The gate i_th stays the onset from rest, not the firing threshold
   (:mod:`mtjspice.montecarlo.firing`): the compact MTJ runs inside the clocked circuit, which makes
   the firing threshold around it (the compact neuron fires between 0.55 and 0.6 mA DC, as the
-  macrospin one does; tests/test_compact.py). Cached in memory and on disk (``$MTJSPICE_CACHE``, default
-  ``~/.cache/mtjspice``), keyed by a hash of the device's full content and :data:`FIT_VERSION`.
+  macrospin one does; tests/circuits/test_compact.py). Kept in memory for the process; on disk only
+  where the user says (:func:`cache_dir`: a ``cache`` argument, :func:`use_cache`, ``$MTJSPICE_CACHE``;
+  the command line's ``--cache DIR``), keyed by a hash of the device's full content and
+  :data:`FIT_VERSION`, each file read or written logged (INFO, logger ``mtjspice.circuits.compact``).
+  Without a folder the fit is recomputed in each process.
 * :func:`load_compact` -- the same from a ``lif_params.json`` written by ``mtjspice fit`` (its
   ``info`` holds i_min and i_max; ``i_down`` when present, else no hysteresis).
 * :func:`fit_noise` -- the macrospin's thermal m_y at rest (:func:`mtjspice.simulate_thermal`):
   its variance and its autocorrelation time, the equivalent Ornstein-Uhlenbeck term of the
-  compact MTJ (cached in memory and on disk like the fit).
+  compact MTJ (kept in memory, and on disk when asked, like the fit).
 * :func:`check_range` -- warns :class:`~mtjspice.netlist.compact.CompactRangeWarning` when a run
   drove a junction outside the fitted range.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import logging
 import math
 import os
 import warnings
+from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -48,7 +54,9 @@ from .cost import RunCost
 
 __all__ = ["FIT_VERSION", "COMPACT_OPTIONS", "COMPACT_POINT_STEP", "COMPACT_COST_FACTOR", "compact_cost",
            "compact_params", "compact_from_fit", "steady_gain", "load_compact", "fit_noise", "check_range",
-           "range_stats", "warn_range", "cache_dir"]
+           "range_stats", "warn_range", "cache_dir", "use_cache"]
+
+LOGGER = logging.getLogger(__name__)
 
 #: Options a compact-MTJ deck adds to its preset: ngspice lowers trtol from 7 to 1 in decks with XSPICE
 #: devices (the neuron's one-shots); keeping 7 takes 5 % fewer time points, and the spike counts on the
@@ -72,34 +80,64 @@ def compact_cost(cost: RunCost) -> RunCost:
                    what=cost.what + " with compact MTJs")
 
 
-def cache_dir() -> Path:
-    """The on-disk cache folder: ``$MTJSPICE_CACHE``, else ``~/.cache/mtjspice``."""
+#: The folder :func:`use_cache` set, for every thread of the process (None: none set).
+_USE: list[Path | None] = [None]
+
+
+@contextlib.contextmanager
+def use_cache(folder: str | Path | None) -> Iterator[None]:
+    """Within the block, fits are cached on disk in ``folder`` (None: as outside it); the command
+    line's ``--cache DIR``. Process-wide (threads included), restored on exit."""
+    before = _USE[0]
+    if folder is not None:
+        _USE[0] = Path(folder)
+    try:
+        yield
+    finally:
+        _USE[0] = before
+
+
+def cache_dir(cache: str | Path | None = None) -> Path | None:
+    """The on-disk cache folder the user chose: ``cache``, else the innermost :func:`use_cache`
+    folder, else ``$MTJSPICE_CACHE``; None when none was given (then nothing is read or written)."""
+    if cache is not None:
+        return Path(cache)
+    if _USE[0] is not None:
+        return _USE[0]
     env = os.environ.get("MTJSPICE_CACHE")
-    return Path(env) if env else Path.home() / ".cache" / "mtjspice"
+    return Path(env) if env else None
 
 
 def _key(device: Device, what: str) -> str:
     return hashlib.sha256(f"{what} v{FIT_VERSION} {device!r}".encode()).hexdigest()[:32]
 
 
-def _cached(device: Device, what: str) -> dict[str, float] | None:
-    path = cache_dir() / f"{what}-{_key(device, what)}.json"
+def _cached(device: Device, what: str, folder: Path | None) -> dict[str, float] | None:
+    if folder is None:
+        return None
+    path = folder / f"{what}-{_key(device, what)}.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return {k: float(v) for k, v in data.items()}
+        values = {k: float(v) for k, v in data.items()}
     except (OSError, ValueError, TypeError, AttributeError):
         return None  # absent or unreadable: recompute
+    LOGGER.info("%s of device %r read from the cache: %s", what, device.name, path)
+    return values
 
 
-def _store(device: Device, what: str, values: dict[str, float]) -> None:
+def _store(device: Device, what: str, values: dict[str, float], folder: Path | None) -> None:
+    if folder is None:
+        return
+    path = folder / f"{what}-{_key(device, what)}.json"
     try:
-        folder = cache_dir()
         folder.mkdir(parents=True, exist_ok=True)
         tmp = folder / f".{what}-{_key(device, what)}.{os.getpid()}.tmp"
         tmp.write_text(json.dumps(values), encoding="utf-8")
-        tmp.replace(folder / f"{what}-{_key(device, what)}.json")
-    except OSError:
-        pass  # a read-only home: the in-memory cache still holds
+        tmp.replace(path)
+    except OSError as exc:
+        LOGGER.warning("%s of device %r not cached (%s): %s", what, device.name, exc.strerror or exc, path)
+        return
+    LOGGER.info("%s of device %r written to the cache: %s", what, device.name, path)
 
 
 def steady_gain(device: Device, i_min: float, i_max: float, n: int = 8) -> float:
@@ -132,20 +170,27 @@ def compact_from_fit(fit, device: Device | None = None) -> CompactMTJ:  # type: 
                       i_max=fit.i_max, a1=p.a1, u_rest=p.u_rest)
 
 
+def compact_params(device: Device, *, cache: str | Path | None = None) -> CompactMTJ:
+    """The device's compact MTJ, fitted on first use (about 30 s, logged) and kept in memory; on disk
+    in ``cache`` (or :func:`cache_dir`'s folder) when the user gave one, reading and writing logged."""
+    return _compact_params(device, cache_dir(cache))
+
+
 @lru_cache(maxsize=64)
-def compact_params(device: Device) -> CompactMTJ:
-    """The device's compact MTJ, fitted on first use and cached by the device's content (in memory and on disk)."""
-    got = _cached(device, "compact")
+def _compact_params(device: Device, folder: Path | None) -> CompactMTJ:
+    got = _cached(device, "compact", folder)
     if got is not None:
         try:
             return CompactMTJ(**got)
         except (ParameterError, TypeError):
             pass
+    LOGGER.info("fitting the compact MTJ to device %r (the macrospin LIF fit, about 30 s%s)", device.name,
+                "" if folder is not None else "; no cache folder given (--cache DIR or MTJSPICE_CACHE): not kept")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", BreakdownWarning)  # the fit's own training runs; the neuron reports its own
         params = compact_from_fit(fit_device(device), device)
     _store(device, "compact", {k: getattr(params, k) for k in ("tau_m", "a2", "R_m", "i_th", "i_down", "i_min",
-                                                                "i_max", "a1", "u_rest")})
+                                                                "i_max", "a1", "u_rest")}, folder)
     return params
 
 
@@ -175,21 +220,27 @@ def load_compact(path: str | Path) -> CompactMTJ:
         raise InputFileError(path, str(exc)) from None
 
 
-@lru_cache(maxsize=64)
 def fit_noise(device: Device, temperature: float, *, n: int = 64, t_stop: float = 40e-9, dt: float = 2e-12,
-              seed: int = 12345) -> tuple[float, float]:
+              seed: int = 12345, cache: str | Path | None = None) -> tuple[float, float]:
     """(variance of u at rest (-), autocorrelation time (s)) of the device's thermal m.p at ``temperature`` (K).
 
     ``n`` devices start at rest and run ``t_stop`` under Brown's field (stochastic Heun, step
     ``dt``); the first 5 ns are dropped. The time is the decay time tau of the normalised
     autocorrelation C (4 x the integral of C^2: exact for C = exp(-t / tau), and for
-    cos(w t) exp(-t / tau) it gives the envelope's decay, as tests/test_noise.py measures it).
-    Cached in memory and on disk, keyed by the device and the temperature.
+    cos(w t) exp(-t / tau) it gives the envelope's decay, as tests/netlist/test_noise.py measures it).
+    Kept in memory, keyed by the device and the temperature; on disk in ``cache`` (or
+    :func:`cache_dir`'s folder) when the user gave one, reading and writing logged.
     """
     if not (math.isfinite(temperature) and temperature > 0):
         raise ParameterError("temperature", temperature, "a temperature > 0 K")
+    return _fit_noise(device, float(temperature), n, t_stop, dt, seed, cache_dir(cache))
+
+
+@lru_cache(maxsize=64)
+def _fit_noise(device: Device, temperature: float, n: int, t_stop: float, dt: float, seed: int,
+               folder: Path | None) -> tuple[float, float]:
     what = f"noise-{temperature:.9g}K-{n}-{t_stop:.6g}-{dt:.6g}-{seed}"
-    got = _cached(device, what)
+    got = _cached(device, what, folder)
     if got is not None and {"variance", "tau"} <= set(got):
         return got["variance"], got["tau"]
     every = 5
@@ -204,7 +255,7 @@ def fit_noise(device: Device, temperature: float, *, n: int = 64, t_stop: float 
     c = np.array([np.mean(x[: x.shape[0] - k] * x[k:]) for k in range(lags)])
     c /= c[0]
     tau = float(4.0 * np.sum(c**2) * every * dt)
-    _store(device, what, {"variance": var, "tau": tau})
+    _store(device, what, {"variance": var, "tau": tau}, folder)
     return var, tau
 
 

@@ -25,12 +25,14 @@ from ..netlist.noise import THERMAL_OPTIONS, check_seed, check_temperature, draw
 from ..netlist.sources import isource
 from ..params import Device
 from ..results import NeuronRun, Waveforms
+from ..runoptions import RunOptions
 from ..sim import map_parallel, run_deck
 from ..stimulus import DC, Waveform
 from .breakdown import warn_breakdown
 from .comparators import comparator_kind
 from .cost import check_cost, neuron_cost
 from .models import MtjNoise, mtj_model
+from .neuronobject import Neuron, character_for
 from .settings import NeuronSettings, device_onset, resolve
 
 __all__ = ["neuron_block", "neuron_deck", "compact_model", "cost_step", "run_neuron",
@@ -183,7 +185,7 @@ def check_breakdown(device: Device, v_max: float, where: str = "") -> None:
     warn_breakdown(device, v_max, where)
 
 
-def run_neuron(device: Device, wave: Waveform | float, t_stop: float, settings: NeuronSettings | None = None,
+def run_neuron(device: Device | Neuron, wave: Waveform | float, t_stop: float, settings: NeuronSettings | None = None,
                circuit: NeuronCircuit | None = None, *, warn: bool = True, thermal: Thermal | None = None,
                keep_wave: bool = True, compact: CompactMTJ | None = None) -> NeuronRun:
     """Build, run (``ngspice -b``) and analyse one neuron simulation.
@@ -196,10 +198,20 @@ def run_neuron(device: Device, wave: Waveform | float, t_stop: float, settings: 
     a model with a valid range (the compact MTJ: ``compact``, its parameters, default
     :func:`compact_model`) it also warns outside that range
     (:class:`~mtjspice.netlist.compact.CompactRangeWarning`).
+
+    ``device`` may be a :class:`~mtjspice.circuits.neuronobject.Neuron`, which carries its settings
+    and circuit (then give neither). Otherwise, without ``circuit``, the settings are resolved for
+    the device, characterising it first when they give no ``i_th``
+    (:func:`~mtjspice.circuits.neuronobject.character_for`, logged).
     """
     t0 = time.perf_counter()
+    if isinstance(device, Neuron):
+        if settings is not None or circuit is not None:
+            raise ParameterError("settings", "given with a Neuron", "None: a Neuron carries its settings and circuit")
+        neuron = device
+        device, settings, circuit = neuron.device, neuron.settings, neuron.circuit
     s = settings or NeuronSettings()
-    c = circuit or resolve(device, s)
+    c = circuit or resolve(device, s, character_for(device, s))
     cost = neuron_cost(t_stop, cost_step(s, thermal), NEURON_VECTORS, comparator_kind(c.comparator).cost_factor,
                        noise=thermal is not None)
     model = mtj_model(s.mtj)
@@ -235,7 +247,7 @@ def neuron_trials(device: Device, wave: Waveform | float, t_stop: float, setting
                   workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> list[NeuronRun]:
     """One neuron run per seed at ``temperature`` (K), as parallel ngspice processes; every run keeps
     its spikes, energy and junction peak, only the first its waveforms (bounded memory)."""
-    c = circuit or resolve(device, settings)
+    c = circuit or resolve(device, settings, character_for(device, settings))
     seeds = list(seeds)
     first = Thermal.make(device, settings, temperature, seeds[0] if seeds else 0)
     if first is None or not seeds:
@@ -263,21 +275,29 @@ def neuron_trials(device: Device, wave: Waveform | float, t_stop: float, setting
     return runs
 
 
-def fi_curve(device: Device, currents: Sequence[float], settings: NeuronSettings | None = None,
-             t_stop: float = 100e-9, workers: int | None = None) -> np.ndarray:
-    """Firing rate (1/s) against DC input for ``currents`` (A; both signs allowed).
+def fi_curve(neuron: Neuron, currents: Sequence[float], t_stop: float = 100e-9,
+             options: RunOptions | None = None) -> np.ndarray:
+    """Firing rate (1/s) of ``neuron`` against DC input for ``currents`` (A; both signs allowed).
 
-    Each current is one ngspice run (parallel processes); the rate counts spikes of the input's
-    sign over the whole run. Returns rows (current A, rate 1/s, wrong-sign spike count).
+    Each current is one ngspice run of ``t_stop`` (s) (parallel processes: ``options.workers``, None:
+    the number of CPUs; ``options.progress`` is called with 1 as each run finishes; the other fields
+    are not used); the rate counts spikes of the input's sign over the whole run. Returns rows
+    (current A, rate 1/s, wrong-sign spike count).
     """
-    s = settings or NeuronSettings()
-    c = resolve(device, s)
+    if not isinstance(neuron, Neuron):
+        raise ParameterError("neuron", type(neuron).__name__, "a Neuron (Neuron.build(device, settings))")
+    opt = RunOptions() if options is None else options
+    if not isinstance(opt, RunOptions):
+        raise ParameterError("options", type(opt).__name__, "a RunOptions")
+    device, s, c, workers, progress = neuron.device, neuron.settings, neuron.circuit, opt.workers, opt.progress
     check_cost(neuron_cost(t_stop, s.max_step, NEURON_VECTORS, comparator_kind(c.comparator).cost_factor,
                            runs=len(currents),
                            workers=workers or os.cpu_count() or 1), "t_stop", t_stop, "sweep fewer currents")
 
     def one(i: float) -> tuple[float, float, float, float]:
         r = run_neuron(device, DC(i), t_stop, s, c, warn=False)
+        if progress is not None:
+            progress(1)
         return (float(i), *_rate_and_wrong(r, i, t_stop), r.v_junction_max)
 
 
@@ -308,7 +328,7 @@ def fi_curve_thermal(device: Device, currents: Sequence[float], settings: Neuron
     (current A, seed, rate 1/s, wrong-sign spikes, peak junction voltage V), from the worker
     threads: a caller keeps the finished trials even when the sweep stops early
     (:func:`mtjspice.analysis.trials.fi_summary` makes the curve of what finished)."""
-    c = resolve(device, settings)
+    c = resolve(device, settings, character_for(device, settings))
     first = Thermal.make(device, settings, temperature, seed)
     if first is None:
         raise ParameterError("temperature", temperature, "a temperature > 0 K for an F-I curve with its spread")
@@ -342,7 +362,7 @@ def fi_curve_thermal(device: Device, currents: Sequence[float], settings: Neuron
 
 def fi_currents(device: Device, settings: NeuronSettings, n: int = 6) -> np.ndarray:
     """Positive DC inputs for the F-I sweep (A): from 1.3 to 1.75 times the onset current."""
-    i_th = device_onset(device, settings)
+    i_th = device_onset(device, settings, character_for(device, settings))
     return np.linspace(1.3 * i_th, 1.75 * i_th, n)
 
 
@@ -355,7 +375,7 @@ def idle_power(device: Device, settings: NeuronSettings | None = None, circuit: 
     flows; this is their cost. A run's active energy is its energy minus ``idle_power * t_stop``.
     """
     s = settings or NeuronSettings()
-    c = circuit or resolve(device, s)
+    c = circuit or resolve(device, s, character_for(device, s))
     t = t_idle if t_idle is not None else 20 * c.clock_period
     run = run_neuron(device, DC(0.0), t, s, c, warn=False)
     return run.energy.total / t

@@ -4,20 +4,21 @@ of :mod:`mtjspice.analysis.power` fitted to them."""
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
 from ..analysis.power import PowerSweep, fit_model
 from ..errors import BreakdownWarning, ParameterError
-from ..params import Device
 from ..results import ARRAY_PARTS
+from ..runoptions import RunOptions
 from ..stimulus import spike_waveforms
-from .array import DEFAULT_GROUP, ArraySettings, run_array
+from .array import DEFAULT_GROUP, ArrayJob, ArraySettings, run_array
 from .comparators import comparator_kind
 from .cost import RunCost, array_cost, check_cost
 from .models import mtj_model
 from .neuron import NEURON_VECTORS, cost_step
+from .neuronobject import Neuron
 
 __all__ = ["power_sweep", "workload"]
 
@@ -41,35 +42,64 @@ def workload(n_inputs: int, m: int, t_stop: float, *, i_target: float = 0.6e-3, 
     return w, ev
 
 
-def sweep_cost(sizes: Sequence[int], t_stop: float, settings: ArraySettings, workers: int | None = None) -> RunCost:
+def sweep_cost(neuron: Neuron, sizes: Sequence[int], t_stop: float, settings: ArraySettings,
+               workers: int | None = None) -> RunCost:
     """The estimated cost of :func:`power_sweep` over ``sizes`` (all simulated): the sizes run one
     after another, so their times add and the largest sets the memory."""
     ns = sorted({int(n) for n in sizes})
-    costs = [array_cost(n, n, t_stop, cost_step(settings.neuron, None), NEURON_VECTORS + 3,
-                        comparator_kind(settings.neuron.comparator).cost_factor, settings.group or DEFAULT_GROUP,
+    s = neuron.settings
+    costs = [array_cost(n, n, t_stop, cost_step(s, None), NEURON_VECTORS + 3,
+                        comparator_kind(s.comparator).cost_factor, settings.group or DEFAULT_GROUP,
                         workers) for n in ns]
-    costs = [mtj_model(settings.neuron.mtj).cost(c) for c in costs]
+    costs = [mtj_model(s.mtj).cost(c) for c in costs]
     return RunCost(max(c.points for c in costs), max(c.nbytes for c in costs), sum(c.seconds for c in costs),
                    max(c.per_run for c in costs), f"simulated sizes {', '.join(map(str, ns))} (largest: "
                    f"{costs[-1].what})")
 
 
-def power_sweep(device: Device, sizes: Sequence[int], t_stop: float, settings: ArraySettings,
-                progress: Callable[[int, int], None] | None = None, workers: int | None = None) -> PowerSweep:
-    """Simulate n x n arrays for each n in ``sizes`` (split into parallel parts) and fit the model."""
+def power_sweep(neuron: Neuron, sizes: Sequence[int], t_stop: float, settings: ArraySettings | None = None,
+                options: RunOptions | None = None) -> PowerSweep:
+    """Simulate n x n arrays of ``neuron`` for each n in ``sizes`` (split into parallel parts) and fit
+    the model.
+
+    Parameters
+    ----------
+    neuron : Neuron
+        Every neuron of every array (:meth:`Neuron.build <mtjspice.circuits.neuronobject.Neuron.build>`).
+    sizes : sequence of int
+        Array sizes n (n inputs x n neurons), at least two distinct, >= 1.
+    t_stop : float
+        Simulated time per size (s).
+    settings : ArraySettings, optional
+        Crossbar and input pulses (the :func:`workload`'s pulse amplitude and width); default
+        :class:`ArraySettings`.
+    options : RunOptions, optional
+        ``workers``: parallel ngspice processes per size (None: the number of CPUs); ``progress``:
+        called with 1 as each size finishes. The other fields are not used.
+    """
+    if not isinstance(neuron, Neuron):
+        raise ParameterError("neuron", type(neuron).__name__, "a Neuron (Neuron.build(device, settings))")
+    settings = ArraySettings() if settings is None else settings
+    if not isinstance(settings, ArraySettings):
+        raise ParameterError("settings", type(settings).__name__, "an ArraySettings (crossbar, pulses, group) or None")
+    opt = RunOptions() if options is None else options
+    if not isinstance(opt, RunOptions):
+        raise ParameterError("options", type(opt).__name__, "a RunOptions")
+    workers = opt.workers
     ns = sorted({int(n) for n in sizes})
     if len(ns) < 2 or ns[0] < 1:
         raise ParameterError("sizes", sizes, "at least two distinct sizes >= 1 to fit the model")
-    check_cost(sweep_cost(ns, t_stop, settings, workers), "max_sim", ns[-1],
+    check_cost(sweep_cost(neuron, ns, t_stop, settings, workers), "max_sim", ns[-1],
                "simulate smaller sizes (max_sim) and let the fitted model extrapolate")
     rows, spikes, events, walls = [], [], [], []
     broke: list[str] = []
-    for k, n in enumerate(ns):
+    for n in ns:
         w, ev = workload(n, n, t_stop, v_spike=settings.v_spike, width=settings.spike_width)
         inputs = spike_waveforms(ev, n, settings.v_spike, settings.spike_width)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", BreakdownWarning)
-            r = run_array(device, w, inputs, t_stop, settings, input_events=ev.shape[0], workers=workers)
+            r = run_array(neuron, ArrayJob(w, inputs, t_stop, int(ev.shape[0])), settings,
+                          options=RunOptions(workers=workers))
         for cw in caught:  # kept, then reported once for the sweep
             if issubclass(cw.category, BreakdownWarning):
                 broke.append(f"n = {n}: {cw.message}")
@@ -79,8 +109,8 @@ def power_sweep(device: Device, sizes: Sequence[int], t_stop: float, settings: A
         spikes.append(len(r.spikes))
         events.append(int(ev.shape[0]))
         walls.append(r.wall)
-        if progress is not None:
-            progress(k + 1, len(ns))
+        if opt.progress is not None:
+            opt.progress(1)
     if broke:
         warnings.warn(BreakdownWarning("; ".join(broke)), stacklevel=2)
     energy = np.array(rows, dtype=float)

@@ -3,8 +3,10 @@ defaults derive from the device (:func:`resolve`).
 
 Defaults derived from the device (each can be overridden; ``None`` means "derive"):
 
-* ``i_th``: the onset current of the leaky-integrating regime (macrospin,
-  :func:`mtjspice.characterize.devicefit.onset_current`); about 0.38 mA for the shipped ``orthogonal`` device.
+* ``i_th``: the onset current of the leaky-integrating regime, from the device's character
+  (:func:`mtjspice.characterize.character.characterize`, a macrospin onset scan); about 0.38 mA for
+  the shipped ``orthogonal`` device. :func:`resolve` never runs that scan: it takes ``i_th`` from the
+  settings or from a :class:`~mtjspice.characterize.character.DeviceCharacter` it is given.
 * read current ``i_read = 0.25 i_th`` (always positive; below the onset, so a read alone does not
   move u, yet it is simulated and disturbs the magnet a little);
 * readout level at u = 0: ``v_mid = 0.65 vdd`` (the CMOS comparator's NMOS input pair needs a
@@ -37,7 +39,7 @@ import math
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from ..characterize.devicefit import onset_current
+from ..characterize.character import DeviceCharacter
 from ..errors import ParameterError
 from ..netlist.compact import CompactMTJ
 from ..netlist.comparators import BehavioralComparator, CmosComparator
@@ -78,7 +80,7 @@ class NeuronSettings:
     u_th : float
         Membrane threshold |m_y| that sets both voltage thresholds (dimensionless, in (0, 1)).
     i_th : float or None
-        Onset current (A); None: from a macrospin scan of the device.
+        Onset current (A); None: the onset of the device's character (:func:`resolve`).
     i_read, v_mid, r_ref, v_read, v_hi, v_lo : float or None
         Read current (A), readout level at u = 0 (V), reference resistor (Ohm), read bias (V),
         thresholds on the readout (V).
@@ -113,6 +115,9 @@ class NeuronSettings:
     v_clamp : float or None
         The input driver's compliance (V): no input drives the junction above it
         (:mod:`mtjspice.netlist.clamp`); None: no clamp.
+    dac_bits : int or None
+        Bits of the per-neuron threshold DACs (:attr:`mtjspice.netlist.neuron.NeuronCircuit.dac_bits`);
+        None: ideal thresholds.
     """
 
     comparator: str = "behavioral"
@@ -143,6 +148,7 @@ class NeuronSettings:
     compact: CompactMTJ | None = None
     compact_step: float = COMPACT_STEP
     v_clamp: float | None = None
+    dac_bits: int | None = None
 
     def __post_init__(self) -> None:
         comparator_kind(self.comparator)  # raises for a comparator that is not registered
@@ -191,17 +197,29 @@ class NeuronSettings:
         return replace(self, **{k: v for k, v in kw.items() if v is not None})
 
 
-def device_onset(device: Device, settings: NeuronSettings) -> float:
-    """The onset current the neuron uses (A): ``settings.i_th``, else the device's macrospin onset."""
-    i_th = settings.i_th if settings.i_th is not None else onset_current(device)
+def device_onset(device: Device, settings: NeuronSettings, character: DeviceCharacter | None = None) -> float:
+    """The onset current the neuron uses (A): ``settings.i_th``, else ``character``'s onset. Runs no
+    physics: without either it refuses (characterise the device first,
+    :func:`mtjspice.characterize.character.characterize`, or build a
+    :class:`~mtjspice.circuits.neuronobject.Neuron`, which does so visibly)."""
+    if settings.i_th is not None:
+        i_th = settings.i_th
+    elif character is not None:
+        if character.device != device.name:
+            raise ParameterError("character", character.device, f"the character of device {device.name!r}")
+        i_th = character.onset
+    else:
+        raise ParameterError("i_th", None, "an onset current (A) in the settings, or the device's character "
+                             "(mtjspice.characterize(device))")
     if not math.isfinite(i_th):
         raise ParameterError("i_th", i_th, "a finite onset current; the device has none below 2 mA, set i_th")
     return i_th
 
 
-def resolve(device: Device, s: NeuronSettings) -> NeuronCircuit:
-    """The settings resolved into circuit values, with the device-derived defaults (module docstring)."""
-    i_th = device_onset(device, s)
+def resolve(device: Device, s: NeuronSettings, character: DeviceCharacter | None = None) -> NeuronCircuit:
+    """The settings resolved into circuit values, with the device-derived defaults (module docstring);
+    the onset from ``s.i_th`` or, when that is None, from ``character`` (:func:`device_onset`)."""
+    i_th = device_onset(device, s, character)
     r0 = junction_resistance(device, 0.0)
     i_read = s.i_read if s.i_read is not None else 0.25 * i_th
     v_mid = s.v_mid if s.v_mid is not None else 0.65 * s.vdd
@@ -223,4 +241,5 @@ def resolve(device: Device, s: NeuronSettings) -> NeuronCircuit:
                          v_hi=v_hi, v_lo=v_lo, clock_period=s.clock_period, read_width=s.read_width,
                          settle=s.settle, t_refractory=t_ref, i_reset=i_reset, i_trim=i_trim, vdd=s.vdd,
                          r_on=s.r_on, r_off=s.r_off, edge=s.edge, ref_offset=kind.ref_offset(s),
-                         kickback=kind.kickback, v_clamp=s.v_clamp if s.v_clamp is not None else 0.0)
+                         kickback=kind.kickback, v_clamp=s.v_clamp if s.v_clamp is not None else 0.0,
+                         dac_bits=s.dac_bits or 0)

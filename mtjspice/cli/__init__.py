@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import logging
 import re
 import signal
 import sys
@@ -15,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import NoReturn, TextIO
 
 from .._version import __version__
-from ..errors import MtjspiceError, ParameterError, RunTimeoutError, SimulationError, printable
+from ..errors import MtjspiceError, ParameterError, RunTimeoutError, SimulationError, Terminated, printable
 from ..io.outputs import OutputDir
 
 __all__ = ["main", "build_parser", "as_option_error", "option_error_line"]
@@ -27,6 +28,7 @@ COMMANDS: tuple[str, ...] = ("macrospin", "fit", "compare", "window", "neuron", 
                              "network")
 COMMANDS += ("export",)  # mtjspice export: the MTJ as an includable library (cli/export.py)
 COMMANDS += ("margin",)  # mtjspice budget: the margin budget per effect (cli/margin.py)
+COMMANDS += ("verify",)  # mtjspice verify: one design at the device level, in ngspice and in the networks (#27)
 
 
 _ARGUMENT = re.compile(r"^argument (\S+): (.*)$", re.DOTALL)
@@ -130,6 +132,41 @@ def _show_warning(command: str) -> Callable[..., None]:
     return show
 
 
+class _CommandLog(logging.Handler):
+    """The package's INFO messages (a characterisation run on the user's behalf, a cache file read or
+    written), kept as ``mtjspice COMMAND: message`` lines until the command finishes."""
+
+    def __init__(self, command: str) -> None:
+        super().__init__(logging.INFO)
+        self.command = command
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"mtjspice {self.command}: {printable(record.getMessage())}")
+
+
+@contextlib.contextmanager
+def _show_log(command: str, cache: str | None, quiet: bool) -> Iterator[None]:
+    """The ``mtjspice`` logger's INFO messages, printed on stderr when the command finishes without
+    an error (a failing command says one line, its error; ``--quiet`` silences them too), and the
+    fits cached in ``cache`` (``--cache DIR``) when given."""
+    from ..circuits.compact import use_cache
+
+    logger = logging.getLogger("mtjspice")
+    handler, level = _CommandLog(command), logger.level
+    if not quiet:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+    try:
+        with use_cache(cache):
+            yield
+        for line in handler.lines:
+            print(line, file=sys.stderr)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
 def _time_limit(seconds: float | None) -> contextlib.AbstractContextManager[None]:
     """The whole command stopped after ``seconds`` (SIGALRM in the main thread; ngspice runs get
     the same deadline through :func:`mtjspice.sim.time_limit`)."""
@@ -155,8 +192,29 @@ def _time_limit(seconds: float | None) -> contextlib.AbstractContextManager[None
     return limited()
 
 
+@contextlib.contextmanager
+def _sigterm_stops() -> Iterator[None]:
+    """SIGTERM raises :class:`~mtjspice.errors.Terminated` (a KeyboardInterrupt) in the main thread
+    for the block, so ``kill PID`` stops a command as Ctrl-C does: its ngspice runs and Dask workers
+    are stopped before it exits. Python's default for SIGTERM ends the process at once and left
+    the neuron's ngspice runs orphaned, running to their end."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise Terminated()
+
+    old = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 ok, 2 bad input, 1 failure, 130 interrupted).
+    """Run the command line; returns the exit status (0 ok, 2 bad input, 1 failure, 130 interrupted
+    by Ctrl-C, 143 stopped by SIGTERM).
 
     Every failure ends as one line on stderr, ``mtjspice COMMAND: error: ...``, naming the option
     or file the user gave, with control characters escaped; ``--debug`` also prints the traceback.
@@ -171,7 +229,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("default")
             warnings.showwarning = _show_warning(command)
-            with _time_limit(getattr(args, "timeout", None)):
+            logged = _show_log(command, getattr(args, "cache", None), bool(getattr(args, "quiet", False)))
+            with _sigterm_stops(), _time_limit(getattr(args, "timeout", None)), logged:
                 if getattr(args, "out", None) is not None:
                     args.output = OutputDir(args.out, overwrite=getattr(args, "overwrite", False), option="--out",
                                             record={"command": command, "argv": list(argv if argv is not None
@@ -179,8 +238,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                     "options": _recorded(args)})
                 return int(args.run(args) or 0)
     except KeyboardInterrupt as exc:  # a command may say what it kept (montecarlo's finished chunks)
-        _fail(command, str(exc) or "interrupted; no results were written", debug)
-        return 130
+        term = isinstance(exc, Terminated)
+        said = str(exc) or "interrupted; no results were written"
+        _fail(command, said.replace("interrupted", "stopped by SIGTERM", 1) if term else said, debug)
+        return 143 if term else 130
     except SimulationError as exc:
         # One line: what failed and ngspice's first reason; --debug adds ngspice's whole story.
         head = str(exc).split("\nngspice said:", 1)[0]

@@ -51,10 +51,12 @@ def add_array_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--i-th", type=positive_si("--i-th", "A"), default=None, metavar="A",
                    help="neuron onset current in A (default: from a macrospin scan of the device)")
     add_mtj_argument(p)
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--quiet", action="store_true", help="no progress bar and no progress messages")
 
 
 def settings_from_args(args: argparse.Namespace, width_default: float):  # type: ignore[no-untyped-def]
+    """The neuron's settings and the array's (crossbar, pulses, group) from the options: (NeuronSettings,
+    ArraySettings)."""
     from dataclasses import fields
 
     from ..circuits.array import ArraySettings
@@ -65,9 +67,9 @@ def settings_from_args(args: argparse.Namespace, width_default: float):  # type:
                         **mtj_settings(args)).with_overrides(i_th=args.i_th)  # type: ignore[arg-type]
     given = {f.name: getattr(args, f.name) for f in fields(ArrayCircuit)
              if getattr(args, f.name, None) is not None}  # unset options keep ArrayCircuit's defaults
-    return ArraySettings(neuron=ns, crossbar=ArrayCircuit(**given), v_spike=args.v_spike,
-                         spike_width=args.spike_width if args.spike_width is not None else width_default,
-                         group=args.group)
+    return ns, ArraySettings(crossbar=ArrayCircuit(**given), v_spike=args.v_spike,
+                             spike_width=args.spike_width if args.spike_width is not None else width_default,
+                             group=args.group)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -103,7 +105,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(run=run)
 
 
-def estimate(args: argparse.Namespace, st, circuit, thermal):  # type: ignore[no-untyped-def]
+def estimate(args: argparse.Namespace, neuron, st, thermal):  # type: ignore[no-untyped-def]
     """The run's cost (:class:`~mtjspice.circuits.cost.RunCost`) as :func:`run_array` will estimate it,
     from the options alone (before the weight and spike files are read)."""
     from ..circuits.array import plan_parts
@@ -112,33 +114,35 @@ def estimate(args: argparse.Namespace, st, circuit, thermal):  # type: ignore[no
     from ..circuits.models import mtj_model
     from ..circuits.neuron import NEURON_VECTORS, cost_step
 
-    parts = plan_parts(args.neurons, st, args.split)
-    cost = array_cost(args.inputs, args.neurons, args.t_stop, cost_step(st.neuron, thermal), NEURON_VECTORS + 3,
-                      comparator_kind(circuit.comparator).cost_factor, max(len(p) for p in parts), args.workers,
+    parts = plan_parts(args.neurons, st, args.split, mtj=neuron.settings.mtj)
+    cost = array_cost(args.inputs, args.neurons, args.t_stop, cost_step(neuron.settings, thermal), NEURON_VECTORS + 3,
+                      comparator_kind(neuron.circuit.comparator).cost_factor, max(len(p) for p in parts), args.workers,
                       split=len(parts) > 1, noise=thermal is not None)
-    return mtj_model(st.neuron.mtj).cost(cost)
+    return mtj_model(neuron.settings.mtj).cost(cost)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..circuits.array import array_deck, run_array
+    from ..circuits.array import ArrayJob, array_deck, plan_parts, run_array
     from ..circuits.breakdown import array_peak_current, check_drive, refuse_current
     from ..circuits.cost import check_cost, describe, is_big
     from ..circuits.neuron import Thermal, idle_power
-    from ..circuits.settings import device_onset, resolve
+    from ..circuits.neuronobject import Neuron
     from ..errors import CostWarning
     from ..io import columns as cols
     from ..io.arrayfiles import read_spikes, read_weights
     from ..io.reports import array_report
     from ..plots.array import plot_raster
     from ..results import ARRAY_PARTS, NEURON_PARTS
+    from ..runoptions import RunOptions
     from ..stimulus import spike_waveforms
     from .progress import Progress
 
-    st = settings_from_args(args, 2e-9)
+    ns, st = settings_from_args(args, 2e-9)
     device = load_device(args.model)
-    circuit = resolve(device, st.neuron)
-    thermal = Thermal.make(device, st.neuron, args.temperature, args.seed)
-    cost = estimate(args, st, circuit, thermal)  # before the files are read: a 2000 x 2000 array says so first
+    neuron = Neuron.build(device, ns)  # characterises the device when no --i-th is given (said on stderr)
+    circuit = neuron.circuit
+    thermal = Thermal.make(device, ns, args.temperature, args.seed)
+    cost = estimate(args, neuron, st, thermal)  # before the files are read: a 2000 x 2000 array says so first
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CostWarning)  # said below, in full
         check_cost(cost, "--t-stop", args.t_stop, "shorten --t-stop or simulate fewer --neurons")
@@ -158,18 +162,18 @@ def run(args: argparse.Namespace) -> int:
                 f"--v-spike {st.v_spike:g} V)", args.allow_breakdown,
                 "check the weights' unit (the file holds siemens times --g-unit: 1m is 1 mS) and --v-spike (V)")
     inputs = spike_waveforms(ev, args.inputs, st.v_spike, st.spike_width)
-    with Progress(1, "array", enabled=not args.quiet) as bar:
+    with Progress(len(plan_parts(args.neurons, st, args.split, mtj=ns.mtj)), "array", enabled=not args.quiet) as bar:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            res = run_array(device, w, inputs, args.t_stop, st, split=args.split, workers=args.workers,
-                            input_events=int(ev.shape[0]), circuit=circuit, progress=bar.set,
-                            thermal=thermal)
+            res = run_array(neuron, ArrayJob(w, inputs, args.t_stop, int(ev.shape[0])), st,
+                            thermal=thermal, split=args.split, options=RunOptions(workers=args.workers,
+                                                                                 progress=bar.update))
     for cw in caught:  # shown after the run (and its progress bar), through the command line's printer
         if not issubclass(cw.category, CostWarning):  # the estimate was said before the run
             warnings.showwarning(cw.message, cw.category, cw.filename, cw.lineno)
-    full_deck, _ = array_deck(device, circuit, w, inputs, args.t_stop, st, thermal=thermal)
+    full_deck, _ = array_deck(neuron, w, inputs, args.t_stop, st, thermal=thermal)
     xb = st.crossbar
-    p_idle = args.neurons * idle_power(device, st.neuron, circuit) + args.inputs * xb.i_driver_static * xb.v_driver_supply
+    p_idle = args.neurons * idle_power(device, ns, circuit) + args.inputs * xb.i_driver_static * xb.v_driver_supply
     e = res.energy
     with args.output as tmp:
         (tmp / "netlist.cir").write_text(full_deck.text(), encoding="utf-8")
@@ -184,8 +188,8 @@ def run(args: argparse.Namespace) -> int:
         write_csv(tmp / "energy_neurons.csv", cols.pick(cols.ENERGY_NEURONS, ("neuron", *NEURON_PARTS)),
                   [(j, *map(float, row)) for j, row in enumerate(res.energy_neurons)])
         (tmp / "report.txt").write_text(array_report(res, args.inputs, args.neurons, idle_power=p_idle,
-                                                     events_outside=outside, mtj=st.neuron.mtj,
-                                                     i_th=device_onset(device, st.neuron)), encoding="utf-8")
+                                                     events_outside=outside, mtj=ns.mtj,
+                                                     i_th=neuron.i_th), encoding="utf-8")
         counts = np.bincount(res.spikes.neuron, minlength=args.neurons)
         write_csv(tmp / "neurons.csv", cols.pick(cols.ARRAY_NEURONS, cols.ARRAY_NEURONS),
                   [(j, d.mean, d.peak, d.peak_t, int(counts[j]), d.v_col_worst) for j, d in res.drive])

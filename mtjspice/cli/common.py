@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..circuits.comparators import comparator_kinds
@@ -13,11 +14,12 @@ from ..errors import ParameterError
 from ..units import parse_count, parse_si
 
 if TYPE_CHECKING:
+    from ..runoptions import RunOptions
     from ..variation import VariationSpec
 
 __all__ = ["si", "positive_si", "nonnegative_si", "count", "kelvin", "KELVIN_HELP", "seed", "add_breakdown_argument",
-           "add_model_argument", "add_out_argument", "add_seed_argument", "add_mtj_argument", "mtj_settings",
-           "json_default", "variation_spec"]
+           "add_model_argument", "add_out_argument", "add_seed_argument", "add_mtj_argument", "add_cache_argument",
+           "mtj_settings", "json_default", "variation_spec", "add_run_arguments", "run_options"]
 
 
 def si(option: str, unit: str | None = None) -> Callable[[str], float]:
@@ -145,13 +147,22 @@ def add_comparator_argument(p: argparse.ArgumentParser, help: str) -> None:
                    help=f"{help}; registered: {', '.join(comparator_kinds())}")
 
 
+def add_cache_argument(p: argparse.ArgumentParser) -> None:
+    """The --cache DIR option: where fits (the compact MTJ's, its thermal noise) are kept between runs."""
+    p.add_argument("--cache", default=None, metavar="DIR",
+                   help="keep the device's fits (compact MTJ, its thermal noise) in DIR, keyed by the device's "
+                        "content, and reuse them; each file read or written is said on stderr (default: "
+                        "$MTJSPICE_CACHE if set, else no cache: a fit is recomputed in each run)")
+
+
 def add_mtj_argument(p: argparse.ArgumentParser) -> None:
     """The --mtj and --lif-params options (the junction model of every neuron)."""
     p.add_argument("--mtj", type=_mtj_choice, default="macrospin",
                    help="junction model: macrospin (the behavioral LLGS magnet, 5 ps steps) or compact (the "
                         "device's fitted signed LIF, one state; about 10 times cheaper per simulated ns; fitted on "
-                        "first use, about 30 s, and cached by the device's content in $MTJSPICE_CACHE or "
-                        f"~/.cache/mtjspice); registered: {', '.join(mtj_models())}")
+                        "first use, about 30 s, and kept on disk only with --cache or $MTJSPICE_CACHE); registered: "
+                        f"{', '.join(mtj_models())}")
+    add_cache_argument(p)
     p.add_argument("--lif-params", default=None, metavar="FILE",
                    help="with --mtj compact: the compact MTJ's parameters from a lif_params.json written by "
                         "mtjspice fit (default: fit the device)")
@@ -192,3 +203,32 @@ def variation_spec(args: argparse.Namespace) -> VariationSpec:
     if not spec.spreads:
         raise ParameterError("--sigma", args.sigma, "at least one NAME=SIGMA item")
     return spec
+
+
+def add_run_arguments(p: argparse.ArgumentParser | argparse._ArgumentGroup, *, chunk: tuple[int, str] | None = None,
+                      store: str | None = None, workers: str = "worker processes of the local Dask cluster (default: "
+                      "this machine's cores; 1 runs here)", workers_default: int | None = None,
+                      scheduler: str = "run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (workers need "
+                      "mtjspice)", quiet: bool = True) -> None:
+    """The scale-out options of every command that runs chunks (one definition; :func:`run_options` reads
+    them): --workers, --scheduler, and when given --chunk (default, what one is) and --store (its help)."""
+    if chunk is not None:
+        p.add_argument("--chunk", type=count("--chunk", 1, 1_000_000), default=chunk[0], metavar="N",
+                       help=f"{chunk[1]} per task (default {chunk[0]})")
+    p.add_argument("--workers", type=count("--workers", 1, 1024), default=workers_default, metavar="N", help=workers)
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS", help=scheduler)
+    if store is not None:
+        p.add_argument("--store", default=None, metavar="DIR", help=store)
+    if quiet:
+        p.add_argument("--quiet", action="store_true", help="no progress bar and no progress messages")
+
+
+def run_options(args: argparse.Namespace, *, progress: Callable[[int], None] | None = None,
+                store: str | Path | None = None, reset: bool = False) -> RunOptions:
+    """The :class:`~mtjspice.runoptions.RunOptions` of the options :func:`add_run_arguments` added (and
+    --seed where the command has it); ``workers`` is dropped when a scheduler is named."""
+    from ..runoptions import RunOptions
+
+    sched = getattr(args, "scheduler", None)
+    return RunOptions(seed=getattr(args, "seed", 0), workers=args.workers if sched is None else None, scheduler=sched,
+                      chunk=getattr(args, "chunk", 5000), store=store, reset=reset, progress=progress)

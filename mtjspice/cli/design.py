@@ -12,6 +12,7 @@ from ..errors import ParameterError, RunTimeoutError, printable
 from .common import (
     add_model_argument,
     add_out_argument,
+    add_run_arguments,
     add_seed_argument,
     count,
     json_default,
@@ -63,13 +64,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--objectives", default=None, metavar="NAMES",
                    help="the objectives the search optimises, e.g. yield or yield,window (default all: yield, window, "
                         "levels, energy, footprint); every one is reported either way")
-    p.add_argument("--workers", type=count("--workers", 1, 1024), default=None, metavar="N",
-                   help="worker processes of the local Dask cluster (default: this machine's cores; 1 runs here)")
-    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (workers need mtjspice)")
-    p.add_argument("--store", default=None, metavar="DIR",
-                   help="folder of the study (default: DIR.study beside --out); kept, so the same command resumes")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_run_arguments(p, store="folder of the study (default: DIR.study beside --out); kept, so the same command "
+                               "resumes")
     add_out_argument(p)
     p.set_defaults(run=run)
 

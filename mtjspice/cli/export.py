@@ -6,24 +6,28 @@ import argparse
 
 from ..errors import printable
 from ..params import load_device
-from .common import add_out_argument, add_seed_argument, count, nonnegative_si, positive_si
+from .common import add_cache_argument, add_out_argument, add_seed_argument, count, nonnegative_si, positive_si
 
 HELP = "write the MTJ as an includable ngspice library (.subckt with instance parameters) for your own decks"
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("export", help=HELP, description=HELP + ". Writes DIR/<device>.lib (ports t1 t2; current into "
-                       "t1 positive; parameters W, L, T (m), Ms (A/m), alpha, ... with the device's values as defaults), "
+                       "t1 positive; parameters W, L, T (m), Ms (A/m), alpha, ... with the device's values as defaults; "
+                       "a device with interface anisotropy, field-like torque, heating or a taper gets their parameters "
+                       "too: Ki_bottom, Ki_top (J/m^2), xi, flq ((A/m)/V^2), Rth (K/W), tauth (s), Tamb, Tc (K), bexp, "
+                       "and a tapered pillar's Nx, Ny, Nz, computed by the package), "
                        "with --temperature the thermal-noise sample files the instances read, and DIR/usage.txt with "
                        "the lines to paste into a deck (also printed).")
-    p.add_argument("device", metavar="DEVICE", help="device file (TOML) or shipped device name (orthogonal, parallel)")
+    p.add_argument("device", metavar="DEVICE", help="device file (TOML) or shipped device name (orthogonal, parallel, cofeb_mgo)")
     p.add_argument("--model", choices=("macrospin", "compact"), default="macrospin",
                    help="macrospin: the behavioral LLGS MTJ (picosecond steps); compact: the device's fitted signed "
-                        "LIF (its fit takes about 25 s the first time, then it is cached)")
+                        "LIF (its fit takes about 25 s; kept for later runs with --cache DIR)")
     p.add_argument("--temperature", type=nonnegative_si("--temperature"), default=0.0, metavar="KELVIN",
                    help="temperature in K (default 0: noiseless); > 0 writes one noise file per instance: Brown's "
                         "thermal field (macrospin), the fitted membrane noise (compact; its fit takes about 20 s once)")
     add_seed_argument(p, "the thermal-noise samples")
+    add_cache_argument(p)
     p.add_argument("--t-stop", type=positive_si("--t-stop"), default=100e-9, metavar="SECONDS",
                    help="the noise files cover 0 to this time in s (default 100n); ignored without --temperature")
     p.add_argument("--instances", type=count("--instances", 1, 1000), default=1, metavar="N",

@@ -55,10 +55,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--samples", type=count("--samples", 0, 100_000), default=500, metavar="N",
                    help="samples of each row's device-level yield (default 500; 0 skips the LIF and yield columns)")
     p.add_argument("--sigma", default=BUDGET_SPREAD, metavar="SPEC",
-                   help=f"the yield's variation (default {BUDGET_SPREAD}, the network study's)")
+                   help=f"the yield's variation (default {BUDGET_SPREAD.replace('%', '%%')}, the network study's)")
     p.add_argument("--seed", type=count("--seed", 0, 2**32 - 1), default=0, metavar="N",
                    help="the yield's seed (default 0): sample i from (seed, i)")
-    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.add_argument("--quiet", action="store_true", help="no progress lines and no progress messages")
     add_out_argument(p)
     p.set_defaults(run=run)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import ParameterError, RunTimeoutError, printable
@@ -12,12 +13,14 @@ from .common import (
     KELVIN_HELP,
     add_model_argument,
     add_out_argument,
+    add_run_arguments,
     add_seed_argument,
     count,
     json_default,
     kelvin,
     nonnegative_si,
     positive_si,
+    run_options,
     variation_spec,
 )
 
@@ -60,16 +63,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help=f"MTJ temperature of the --circuit runs, {KELVIN_HELP} (default 0: noiseless)")
     p.add_argument("--circuit-t-stop", type=positive_si("--circuit-t-stop"), default=40e-9, metavar="SECONDS",
                    help="length of each circuit run in s (default 40n)")
-    p.add_argument("--chunk", type=count("--chunk", 1, 1_000_000), default=5000, metavar="N",
-                   help="samples per task (default 5000)")
-    p.add_argument("--workers", type=count("--workers", 1, 1024), default=None, metavar="N",
-                   help="worker processes of the local Dask cluster (default: this machine's cores; 1 runs here)")
-    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (workers need mtjspice)")
-    p.add_argument("--store", default=None, metavar="DIR",
-                   help="folder of the finished chunks while the run is going (default: DIR.parts beside --out); "
-                        "kept if the run stops, so the same command resumes; removed once --out is written")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_run_arguments(p, chunk=(5000, "samples"),
+                      store="folder of the finished chunks while the run is going (default: DIR.parts beside --out); "
+                            "kept if the run stops, so the same command resumes; removed once --out is written")
     add_out_argument(p)
     p.set_defaults(run=run)
 
@@ -77,7 +73,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     from ..budget import check_memory, warn_time
     from ..io.outputs import write_csv
-    from ..montecarlo.columns import ONSET_TABLE_COLUMNS, circuit_columns, sample_columns, sample_words
+    from ..montecarlo.columns import ONSET_TABLE_COLUMNS, circuit_columns, sample_columns
     from ..montecarlo.device import DeviceMC
     from ..montecarlo.run import device_montecarlo, summarize
     from ..montecarlo.scaleout import default_workers, reach_scheduler
@@ -106,9 +102,8 @@ def run(args: argparse.Namespace) -> int:
         raise ParameterError("--store", args.store, "a folder other than --out")
     try:
         with Progress(n, "montecarlo (device)", enabled=not args.quiet) as bar:
-            result = device_montecarlo(device, spec, n, store, seed=args.seed, mc=mc, chunk=args.chunk,
-                                       workers=workers, scheduler=args.scheduler, reset=args.overwrite,
-                                       progress=bar.update)
+            result = device_montecarlo(device, spec, n, mc,
+                                       run_options(args, progress=bar.update, store=store, reset=args.overwrite))
     except (RunTimeoutError, KeyboardInterrupt) as exc:
         done = _stored(store)
         if not done:
@@ -116,9 +111,9 @@ def run(args: argparse.Namespace) -> int:
         # still one line: the run is not lost, and how to resume it
         kept = f"{done} finished samples are kept in {printable(store)}; the same command resumes from them"
         if isinstance(exc, KeyboardInterrupt):
-            raise KeyboardInterrupt(f"interrupted; nothing was written to --out, but {kept}") from None
+            raise type(exc)(f"interrupted; nothing was written to --out, but {kept}") from None
         raise RunTimeoutError(f"{str(exc).split(chr(10))[0]}; {kept}") from None
-    summary = summarize(result, mc)
+    summary = summarize(result, mc).to_dict()  # plus the run's identity, below
     summary.update({"device": device.name, "variation": spec.describe(), "seed": args.seed,
                     "u_th": mc.u_th, "i_read": result.circuit.i_read, "breakdown_voltage":
                     device.junction.breakdown_voltage, "resumed_samples": n - result.computed,
@@ -128,11 +123,10 @@ def run(args: argparse.Namespace) -> int:
         circuit_cols, circuit_summary = _circuit(args, device, spec, result)
         summary["circuit"] = circuit_summary
     cols = result.columns
-    words = sample_words(cols)
-    names = list(words)
+    samples = result.to_frame()
     with args.output as tmp:
-        write_csv(tmp / "samples.csv", sample_columns(names), zip(*(_csv_values(words[k]) for k in names), strict=True))
-        _write_parquet(words, tmp / "samples.parquet")
+        write_csv(tmp / "samples.csv", sample_columns(samples.names), samples.rows())
+        _write_parquet(samples.columns, tmp / "samples.parquet")
         t = result.table.to_columns()
         write_csv(tmp / "onset_table.csv", ONSET_TABLE_COLUMNS, zip(t["alpha"], t["q"], t["g"], strict=True))
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2, default=json_default) + "\n", encoding="utf-8")
@@ -140,10 +134,8 @@ def run(args: argparse.Namespace) -> int:
         if circuit_cols is not None:
             from ..plots.montecarlo import plot_circuit
 
-            cn = list(circuit_cols)
-            write_csv(tmp / "circuit.csv", circuit_columns(cn), zip(*(_csv_values(circuit_cols[k]) for k in cn),
-                                                                    strict=True))
-            plot_circuit(circuit_cols, summary["circuit"], tmp / "circuit.png",
+            write_csv(tmp / "circuit.csv", circuit_columns(circuit_cols.names), circuit_cols.rows())
+            plot_circuit(circuit_cols.columns, summary["circuit"], tmp / "circuit.png",
                          title=f"{device.name}: sigma {spec.describe()}")
     shutil.rmtree(store, ignore_errors=True)
     _print(summary, n, result.computed, args)
@@ -171,64 +163,56 @@ def _stored(store: Path) -> int:
     return stored_samples(store)
 
 
-def _write_parquet(cols: dict, path: Path) -> None:
+def _write_parquet(cols: Mapping, path: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     pq.write_table(pa.table(dict(cols)), path)
 
 
-def _csv_values(a):  # type: ignore[no-untyped-def]
-    import numpy as np
-
-    a = np.asarray(a)
-    if a.dtype == bool:
-        return a.astype(int).tolist()
-    return a.tolist()
-
-
 def _circuit(args: argparse.Namespace, device, spec, result):  # type: ignore[no-untyped-def]
+    """circuit.csv's frame (untrimmed, then the trims' columns with _ref and _trim, then device_usable) and
+    the circuit's summary."""
     import numpy as np
 
-    from ..montecarlo.circuit import CircuitMC, circuit_chunk
-    from ..montecarlo.run import wilson
-    from ..montecarlo.scaleout import default_workers
+    from ..circuits.neuronobject import Neuron
+    from ..frame import Frame
+    from ..montecarlo.circuit import CircuitMC
+    from ..montecarlo.circuitrun import circuit_montecarlo
+    from ..montecarlo.run import percentiles, wilson
 
     k = min(args.circuit, args.samples)
-    idx = np.arange(k)
     onsets = np.asarray(result.columns["i_th"], float)[:k]
-    mc = CircuitMC(drive=args.drive, t_stop=args.circuit_t_stop, offset_sigma=args.offset,
-                   temperature=args.temperature, trim="none")
-    workers = args.workers or default_workers()
-    cols = circuit_chunk(device, spec, args.seed, idx, mc, onsets=onsets, workers=workers)
-    ok = np.asarray(cols["ok"], bool)
+    opts = run_options(args)
+    neuron = Neuron.build(device)  # characterises the nominal device (said on stderr)
+
+    def run(trim: str):  # type: ignore[no-untyped-def]
+        mc = CircuitMC(drive=args.drive, t_stop=args.circuit_t_stop, offset_sigma=args.offset,
+                       temperature=args.temperature, trim=trim)
+        return circuit_montecarlo(neuron, spec, k, mc, opts, onsets=onsets)
+
+    base = run("none")
+    frame = base.to_frame()
+    ok = base.ok
     pred = np.asarray(result.columns["usable"], bool)[:k]
-    out = {"neurons": k, "yield": float(ok.mean()), "yield_ci95": wilson(int(ok.sum()), k),
+    out = {"neurons": k, "yield": base.yield_fraction, "yield_ci95": base.yield_ci95,
            "device_level_yield_same_samples": float(pred.mean()),
            "device_level_yield_same_samples_ci95": wilson(int(pred.sum()), k), "agreement": float(np.mean(ok == pred)),
            "offset_sigma": args.offset, "temperature": args.temperature, "t_stop": args.circuit_t_stop}
-    from ..montecarlo.run import percentiles
-
     for name in ("rate_pos", "rate_neg", "latency_pos", "latency_neg", "energy_per_spike", "v_junction_max"):
-        out[name] = percentiles(np.asarray(cols[name], float))
+        out[name] = percentiles(np.asarray(base.columns[name], float))
     if not args.no_trim:
         for trim, tag in (("reference", "ref"), ("gain+reference", "trim")):
-            mt = CircuitMC(drive=args.drive, t_stop=args.circuit_t_stop, offset_sigma=args.offset,
-                           temperature=args.temperature, trim=trim)
-            ct = circuit_chunk(device, spec, args.seed, idx, mt, onsets=onsets, workers=workers)
-            okt = np.asarray(ct["ok"], bool)
-            out[f"yield_{tag}"] = float(okt.mean())
-            out[f"yield_{tag}_ci95"] = wilson(int(okt.sum()), k)
-            for key in list(ct):
-                if key != "index":
-                    cols[f"{key}_{tag}"] = ct[key]
+            rt = run(trim)
+            out[f"yield_{tag}"] = rt.yield_fraction
+            out[f"yield_{tag}_ci95"] = rt.yield_ci95
+            frame = frame.join(rt.to_frame().renamed(f"_{tag}"))
         pref = np.asarray(result.columns["usable_ref"], bool)[:k]
         out["device_level_yield_ref_same_samples"] = float(np.mean(pref))
         out["device_level_yield_ref_same_samples_ci95"] = wilson(int(pref.sum()), k)
-        out["agreement_ref"] = float(np.mean(np.asarray(cols["ok_ref"], bool) ==
-                                             np.asarray(result.columns["usable_ref"], bool)[:k]))
-    cols["device_usable"] = pred
-    return cols, out
+        out["agreement_ref"] = float(np.mean(frame["ok_ref"].astype(bool) == pref))
+    frame = frame.join(Frame({"device_usable": pred.astype(np.int64)}, {"device_usable": "1"}))
+    return frame, out
 
 
 def _print(summary: dict, n: int, computed: int, args: argparse.Namespace) -> None:

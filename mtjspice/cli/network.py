@@ -62,7 +62,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--no-fine-tune", dest="fine_tune", action="store_false",
                    help="skip the fine-tuning with the device's rate curve")
     add_mtj_argument(p)
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--quiet", action="store_true", help="no progress bars and no progress messages")
     add_out_argument(p)
     p.set_defaults(run=run)
 
@@ -93,6 +93,8 @@ def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from ..analysis.lif import load_params
+    from ..circuits.neuronobject import Neuron
+    from ..circuits.settings import NeuronSettings
     from ..io.outputs import describe
     from ..network import Study, TrainSettings, run_study
     from ..network import report as rep
@@ -106,21 +108,23 @@ def run(args: argparse.Namespace) -> int:
     lif = load_params(args.lif) if args.lif else None
     study = Study(task=args.task, seed=args.seed, images=args.images, temperature=args.temperature, sigma=sigma,
                   circuit_images=args.circuit_images, fine_tune=args.fine_tune,
-                  training=replace(TrainSettings(), hidden=args.hidden, epochs=args.epochs), lif=lif,
-                  **mtj_settings(args))  # type: ignore[arg-type]
+                  training=replace(TrainSettings(), hidden=args.hidden, epochs=args.epochs), lif=lif)
+    # characterises the device (said on stderr); --mtj chooses the ngspice arrays' junction model
+    neuron = Neuron.build(device, NeuronSettings(**mtj_settings(args)))  # type: ignore[arg-type]
     bars = _Bars(not args.quiet)
     try:
-        res = run_study(device, study, progress=bars)
+        res = run_study(neuron, study, progress=bars)
     finally:
         bars.close()
-    rows = rep.accuracy_rows(res)
+    acc_table = res.to_frame()
     tm = study.timing
     with args.output as tmp:
         (tmp / "report.txt").write_text(rep.report_text(res, device.name), encoding="utf-8")
-        write_csv(tmp / "accuracy.csv", rep.ACCURACY_COLUMNS, rows)
-        plot_accuracy([str(r[1]) for r in rows], [int(str(r[3])) for r in rows], [int(str(r[2])) for r in rows],
-                      [(float(str(r[5])), float(str(r[6]))) for r in rows], tmp / "accuracy.png",
-                      f"{args.task}: {device.name}, seed {args.seed}")
+        write_csv(tmp / "accuracy.csv", rep.ACCURACY_COLUMNS, acc_table.rows())
+        plot_accuracy([str(v) for v in acc_table["description"]], [int(v) for v in acc_table["correct"]],
+                      [int(v) for v in acc_table["images"]],
+                      list(zip(acc_table["accuracy_low_percent"].tolist(), acc_table["accuracy_high_percent"].tolist(),
+                               strict=True)), tmp / "accuracy.png", f"{args.task}: {device.name}, seed {args.seed}")
         mats: dict[str, Any] = {}
         for r in res.runs:
             mats[r.model] = rep.confusion(r.labels, r.predictions)

@@ -134,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
         neuron_trials,
         run_neuron,
     )
-    from ..circuits.settings import device_onset, resolve
+    from ..circuits.neuronobject import Neuron
     from ..io import columns as cols
     from ..io.inputs import parse_input
     from ..io.reports import energy_per_spike, input_current, neuron_report
@@ -149,9 +149,10 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     wave = parse_input(args.input)
     device = load_device(args.model)
-    circuit = resolve(device, settings)
+    neuron = Neuron.build(device, settings)  # characterises the device when no --i-th is given (said on stderr)
+    circuit = neuron.circuit
     if args.input == "default":
-        wave = default_stimulus(1.62 * device_onset(device, settings))
+        wave = default_stimulus(1.62 * neuron.i_th)
     # the junction carries the input (with the trim) or, during reads, the divider's current, or the reset pulse:
     # the largest of the three is checked, named by its option
     drives = [(waveform_peak(wave, t_stop) + circuit.i_trim, "--input", args.input),
@@ -203,7 +204,7 @@ def run(args: argparse.Namespace) -> int:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             if thermal is None:
-                fi = fi_curve(device, currents, settings, t_stop=fi_t_stop)
+                fi = fi_curve(neuron, currents, t_stop=fi_t_stop)
             else:
                 fi, fi_rows, fi_counts, fi_stopped = _fi_thermal(device, currents, settings, thermal.temperature,
                                                                  args.trials, args.seed, fi_t_stop)

@@ -54,19 +54,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     from ..analysis.power import BASES
     from ..circuits.cost import check_cost, describe, is_big
+    from ..circuits.neuronobject import Neuron
     from ..circuits.power import power_sweep, sweep_cost
     from ..errors import CostWarning
     from ..io import columns as cols
     from ..plots.power import plot_power
     from ..results import ARRAY_PARTS
+    from ..runoptions import RunOptions
     from .progress import Progress
 
-    st = settings_from_args(args, 8e-9)
+    ns, st = settings_from_args(args, 8e-9)
     sim_sizes = sorted({n for n in args.sizes if n <= args.max_sim})
     if len(sim_sizes) < 2:
         raise ParameterError("--sizes", args.sizes, f"at least two sizes <= --max-sim {args.max_sim} to fit the model")
     device = load_device(args.model)
-    cost = sweep_cost(sim_sizes, args.t_stop, st, args.workers)
+    neuron = Neuron.build(device, ns)  # characterises the device when no --i-th is given (said on stderr)
+    cost = sweep_cost(neuron, sim_sizes, args.t_stop, st, args.workers)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CostWarning)  # said below, in full
         check_cost(cost, "--max-sim", args.max_sim, "simulate smaller sizes (--max-sim) and let the fitted model "
@@ -76,8 +79,8 @@ def run(args: argparse.Namespace) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CostWarning)
         with Progress(len(sim_sizes), "power", enabled=not args.quiet) as bar:
-            sweep = power_sweep(device, sim_sizes, args.t_stop, st, progress=lambda d, n: bar.update(1),
-                                workers=args.workers)
+            sweep = power_sweep(neuron, sim_sizes, args.t_stop, st,
+                                RunOptions(workers=args.workers, progress=bar.update))
     all_sizes = sorted(set(args.sizes) | set(sim_sizes))
     err = sweep.fit_error()
     rows = []
@@ -95,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
         write_csv(tmp / "fit_error.csv", cols.pick(cols.POWER_FIT_ERROR, ("n", *ARRAY_PARTS, "total")),
                   [(n, *map(float, e)) for n, e in zip(sweep.sizes, err, strict=True)])
         plot_power(sweep, all_sizes, tmp / "power.png")
-        (tmp / "report.txt").write_text(report_text(sweep, all_sizes, st.neuron.mtj), encoding="utf-8")
+        (tmp / "report.txt").write_text(report_text(sweep, all_sizes, ns.mtj), encoding="utf-8")
     worst = float(np.nanmax(np.abs(err[:, -1])))
     print(f"wrote {printable(args.out)}: simulated n = {','.join(map(str, sweep.sizes))}; fitted model's total energy within "
           f"{100 * worst:.2g} % of the simulations")

@@ -11,7 +11,7 @@ from ..errors import printable
 from ..io.columns import WINDOW, pick
 from ..io.outputs import write_csv
 from ..params import load_device
-from .common import add_model_argument, add_out_argument, count, positive_si, seed, si
+from .common import add_model_argument, add_out_argument, add_run_arguments, count, positive_si, run_options, seed, si
 
 HELP = "map the dimension design window: sweep two of W, L, T and classify each geometry"
 
@@ -46,9 +46,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="relaxed bound on |u| (default 0.1)")
     p.add_argument("--rtol", type=positive_si("--rtol"), default=1e-6, metavar="TOL",
                    help="solver tolerance (default 1e-6)")
-    p.add_argument("--chunk", type=count("--chunk"), default=1000, metavar="N", help="devices per batch (default 1000)")
-    p.add_argument("--workers", type=count("--workers", 1, 1024), default=os.cpu_count() or 1, metavar="N",
-                   help="parallel processes (default: number of CPUs)")
+    add_run_arguments(p, chunk=(1000, "devices"), workers="parallel processes (default: number of CPUs)",
+                      workers_default=os.cpu_count() or 1, scheduler="with --yield: run the designs on an existing Dask "
+                      "cluster", quiet=True)
     y = p.add_argument_group("yield map (robust design): the Monte Carlo yield of every design of the plane")
     y.add_argument("--yield", dest="yield_map", action="store_true",
                    help="map the yield instead of the regimes: each design (its own nominal circuit, its drive "
@@ -66,8 +66,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     y.add_argument("--seed", type=seed(), default=0, metavar="N", help="seed of the samples (default 0)")
     y.add_argument("--drive", type=positive_si("--drive"), default=0.6e-3, metavar="AMPS",
                    help="the device's own drive in A (default 0.6m); each design's is scaled by its onset")
-    y.add_argument("--scheduler", default=None, metavar="ADDRESS", help="run the designs on an existing Dask cluster")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_out_argument(p)
     p.set_defaults(run=run)
 
@@ -115,8 +113,8 @@ def run(args: argparse.Namespace) -> int:
     device = load_device(args.model)
     n_valid = valid_count(plane_grid(device, args.fix, points=args.points, ranges=ranges, spec=spec))
     with Progress(n_valid, f"window ({args.fix} fixed)", enabled=not args.quiet) as bar:
-        wmap = sweep_plane(device, args.fix, points=args.points, spec=spec, ranges=ranges, chunk=args.chunk,
-                           workers=args.workers, progress=bar.update)
+        wmap = sweep_plane(device, args.fix, points=args.points, spec=spec, ranges=ranges,
+                           options=run_options(args, progress=bar.update))
     lines = boundaries(wmap)
     g = device.geometry
     mark = {"W": g.W, "L": g.L, "T": g.T}
@@ -126,7 +124,8 @@ def run(args: argparse.Namespace) -> int:
     report["counts"] = wmap.counts()  # type: ignore[assignment]
     report["spec"] = dict(spec.__dict__)  # type: ignore[assignment]
     with args.output as tmp:
-        write_csv(tmp / "window.csv", pick(WINDOW, ("W", "L", "T", "regime", "breakdown")), wmap.rows())
+        frame = wmap.to_frame()
+        write_csv(tmp / "window.csv", pick(WINDOW, frame.names), frame.rows())
         (tmp / "boundaries.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         plot_window(wmap, tmp / "window.png", lines, mark=(mark[wmap.x_name], mark[wmap.y_name]))
     counts = wmap.counts()

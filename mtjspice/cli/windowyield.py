@@ -8,7 +8,7 @@ import json
 import numpy as np
 
 from ..errors import ParameterError, printable
-from .common import json_default, variation_spec
+from .common import json_default, run_options, variation_spec
 
 __all__ = ["run_yield"]
 
@@ -61,11 +61,12 @@ def run_yield(args: argparse.Namespace) -> int:
     from ..io.outputs import write_csv
     from ..montecarlo.columns import yield_map_columns
     from ..montecarlo.device import DeviceMC
-    from ..montecarlo.robust import design_device, robust_table, sensitivity, yield_map
+    from ..montecarlo.robust import DesignPlane, design_device, robust_table, sensitivity, yield_map
     from ..montecarlo.run import wilson
     from ..montecarlo.scaleout import default_workers, reach_scheduler
     from ..params import load_device
     from ..plots.montecarlo import plot_yield_map
+    from ..runoptions import RunOptions
     from .progress import Progress
 
     if args.scheduler is not None:  # before any work: a wrong address is said within seconds
@@ -84,11 +85,10 @@ def run_yield(args: argparse.Namespace) -> int:
     table = robust_table(device, spec)
     mc = DeviceMC(drive=args.drive)
     with Progress(ys.size * xs.size, f"yield map ({x_name}, {y_name})", enabled=not args.quiet) as bar:
-        ym = yield_map(device, spec, x_name, xs, y_name, ys, samples=args.samples, seed=args.seed, mc=mc, table=table,
-                       workers=workers, scheduler=args.scheduler, progress=bar.update)
-    nominal = yield_map(device, spec, x_name, np.array([_value(device, x_name)]), y_name,
-                        np.array([_value(device, y_name)]), samples=args.samples, seed=args.seed, mc=mc, table=table,
-                        workers=1)
+        ym = yield_map(device, spec, DesignPlane(x_name, xs, y_name, ys), args.samples, mc,
+                       run_options(args, progress=bar.update), table=table)
+    here = DesignPlane(x_name, np.array([_value(device, x_name)]), y_name, np.array([_value(device, y_name)]))
+    nominal = yield_map(device, spec, here, args.samples, mc, RunOptions(seed=args.seed, workers=1), table=table)
     bi, bj = ym.best("yields")
     ri, rj = ym.best("yields_ref")
     best = design_device(device, {x_name: float(xs[bj]), y_name: float(ys[bi])})
@@ -117,7 +117,8 @@ def run_yield(args: argparse.Namespace) -> int:
     ux, fx = UNITS[x_name]
     uy, fy = UNITS[y_name]
     with args.output as tmp:
-        write_csv(tmp / "yield_map.csv", yield_map_columns(x_name, y_name, args.samples), _rows(ym))
+        frame = ym.to_frame()
+        write_csv(tmp / "yield_map.csv", yield_map_columns(x_name, y_name, args.samples), frame.rows())
         (tmp / "robust.json").write_text(json.dumps(report, indent=2, default=json_default) + "\n", encoding="utf-8")
         mark = (_value(device, x_name) * fx, _value(device, y_name) * fy)
         for grid, name, title in ((ym.yields, "yield_map.png", "yield, nominal circuit per design"),
@@ -154,26 +155,6 @@ def _named(sens: dict[str, float]) -> dict[str, float]:
         d, rel = sens[f"di_d{x}"], sens[f"rel_di_d{x}"]
         out.update({f"di_d{x}_A_per_m": d, f"di_d{x}_mA_per_nm": d * 1e-6, f"rel_di_d{x}_per_m": rel,
                     f"rel_di_d{x}_percent_per_nm": rel * 1e-7})
-    return out
-
-
-def _rows(ym) -> list[tuple[object, ...]]:  # type: ignore[no-untyped-def]
-    """yield_map.csv's rows (:func:`~mtjspice.montecarlo.columns.yield_map_columns`)."""
-    from ..montecarlo.run import wilson
-
-    out: list[tuple[object, ...]] = []
-    for x, y, yl, yr, onset, drive, ra in ym.rows():
-        if not np.isfinite(yl):
-            status = "not a device"
-        elif not np.isfinite(onset):
-            status = "no onset"
-        elif not np.isfinite(ra):
-            status = "infeasible"
-        else:
-            status = "feasible"
-        lo, hi = wilson(round(yl * ym.samples), ym.samples) if np.isfinite(yl) else (np.nan, np.nan)
-        rlo, rhi = wilson(round(yr * ym.samples), ym.samples) if np.isfinite(yr) else (np.nan, np.nan)
-        out.append((x, y, status, yl, lo, hi, yr, rlo, rhi, onset, drive, ra))
     return out
 
 

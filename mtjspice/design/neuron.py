@@ -215,8 +215,10 @@ def evaluate_design(ds: DesignSpec, number: int, params: dict[str, Any]) -> Eval
                       ref_step=step)
     except MtjspiceError as exc:
         return _infeasible(f"not a circuit: {exc}", {"i_th": i_th})
-    cols = device_chunk(dev, ds.spec, ds.seed, np.arange(ds.samples), mc, ds.table, circuit)
-    nominal = device_chunk(dev, VariationSpec(), ds.seed, np.array([0]), replace(mc, offset_sigma=0.0), ds.table, circuit)
+    # the nominal device runs as one more row of the samples' batch (one solver run less per design)
+    both = device_chunk(dev, ds.spec, ds.seed, np.arange(ds.samples), mc, ds.table, circuit, also_nominal=True)
+    cols = {k: v[:-1] for k, v in both.items()}
+    nominal = {k: v[-1:] for k, v in both.items()}
     usable = np.asarray(cols["usable_ref" if trim else "usable"], bool)
     k = int(usable.sum())
     lo, hi = wilson_interval(k, ds.samples)

@@ -5,6 +5,7 @@ its figures (:func:`write_report`)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from .engine import DesignRecord, Evaluation, SearchResult
 from .neuron import CONSTRAINTS, EXTRA, OBJECTIVES, DesignSpec, design_of, settings_of
 from .space import DEVICE_KNOBS, SearchSpace
 
-__all__ = ["columns", "rows", "choose", "device_toml", "settings_toml", "sensitivities", "write_report"]
+__all__ = ["columns", "rows", "choose", "device_toml", "settings_toml", "sensitivities", "write_report", "design_toml"]
 
 
 def columns(space: SearchSpace) -> list[Column]:
@@ -95,7 +96,7 @@ def device_toml(device: Device, header: str) -> str:
 
 #: Neuron settings a design sets, with units (for the settings file's comments).
 _SETTINGS_UNITS = {"u_th": "1", "i_th": "A", "i_read": "A", "v_mid": "V", "clock_period": "s", "read_width": "s",
-                   "t_refractory": "s", "v_clamp": "V"}
+                   "t_refractory": "s", "v_clamp": "V", "dac_bits": "1"}
 
 
 def settings_toml(settings: Any, header: str) -> str:
@@ -104,7 +105,21 @@ def settings_toml(settings: Any, header: str) -> str:
     for name, unit in _SETTINGS_UNITS.items():
         v = getattr(settings, name, None)
         if v is not None and math.isfinite(v):
-            lines.append(f"{name} = {_toml_value(float(v))}   # {unit}")
+            lines.append(f"{name} = {_toml_value(v if isinstance(v, int) else float(v))}   # {unit}")
+    return "\n".join(lines) + "\n"
+
+
+def design_toml(params: dict[str, Any], extra: Mapping[str, float], ds: DesignSpec, header: str) -> str:
+    """How the design was judged (``mtjspice verify`` reads it): the test input (A), the trim and
+    its DAC's bits, the variation spec, the comparator offsets (V), the seed and the temperature (K)."""
+    trim = "dac" if params.get("trim") in ("dac", "reference") else "none"
+    lines = [f"# {line}" for line in header.splitlines()] + [
+        "", "[design]", f"drive = {_toml_value(float(extra.get('drive', math.nan)))}   # A, the test input (both signs)",
+        f'trim = "{trim}"   # the per-neuron threshold DAC ("dac") or none',
+        f"dac_bits = {int(params.get('dac_bits', 8))}   # 1, bits of each threshold DAC",
+        f'sigma = "{ds.spec.describe()}"   # the variation spec',
+        f"offset_sigma = {_toml_value(float(ds.offset_sigma))}   # V, comparator offset per threshold",
+        f"seed = {int(ds.seed)}", f"temperature = {_toml_value(float(ds.temperature))}   # K"]
     return "\n".join(lines) + "\n"
 
 
@@ -150,7 +165,10 @@ def write_report(out: Path, result: SearchResult, space: SearchSpace, ds: Design
         st = settings_of(best.params, i_th)
         vc = e.extra.get("v_clamp", math.nan)
         st = replace(st, v_clamp=vc) if math.isfinite(vc) else st
+        if best.params.get("trim") == "dac":
+            st = replace(st, dac_bits=int(best.params.get("dac_bits", 8)))
         (best_dir / "settings.toml").write_text(settings_toml(st, head), encoding="utf-8")
+        (best_dir / "design.toml").write_text(design_toml(best.params, e.extra, ds, head), encoding="utf-8")
     sens = sensitivities(ds, best.params) if math.isfinite(i_th) else []
     sens_paper = sensitivities(ds, paper_params)
     write_csv(out / "sensitivity.csv", (

@@ -37,6 +37,8 @@ PART_DESCRIPTIONS: dict[str, str] = {
     "input_gating": "dissipated in the input gate and t2's grounding switch",
     "input_clamp": "taken by the input compliance clamp (only with --settings giving v_clamp; the current it "
                    "diverts times the driver node's voltage)",
+    "threshold_dac": "drawn by the two per-neuron threshold DACs' resistor strings (only with dac_bits: their "
+                     "static current from the read bias)",
 }
 
 
@@ -62,7 +64,7 @@ SPIKES = _table(Column("t", "s", "time of the spike (the read window in which th
                 Column("polarity", "1", f"sign of the spike: {_POLARITY}"))
 
 ENERGY = _table(Column("part", "", "the dissipating part (" + "; ".join(f"{p}: {d}" for p, d in PART_DESCRIPTIONS.items()
-                                                                     if p in (*NEURON_PARTS, "input_clamp"))
+                                                                     if p in (*NEURON_PARTS, "threshold_dac", "input_clamp"))
                        + "); 'total' = all energy the sources delivered"),
                 Column("joules", "J", "energy over the whole run"))
 

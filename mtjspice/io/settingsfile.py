@@ -20,7 +20,10 @@ __all__ = ["read_settings", "SETTINGS_KEYS"]
 #: The keys a settings file may set: NeuronSettings' numeric fields.
 SETTINGS_KEYS: tuple[str, ...] = tuple(
     f.name for f in fields(NeuronSettings)
-    if typing.get_type_hints(NeuronSettings)[f.name] in (float, float | None))
+    if typing.get_type_hints(NeuronSettings)[f.name] in (float, float | None, int | None))
+#: Of those, the whole numbers (bits).
+_INT_KEYS: tuple[str, ...] = tuple(
+    f.name for f in fields(NeuronSettings) if typing.get_type_hints(NeuronSettings)[f.name] == int | None)
 
 
 def read_settings(path: str | Path) -> dict[str, Any]:
@@ -42,5 +45,10 @@ def read_settings(path: str | Path) -> dict[str, Any]:
             v = parse_si(v, f"{p}: neuron.{key}")
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             raise ParameterError(f"{p}: neuron.{key}", v, "a number in SI units")
-        out[key] = float(v)
+        if key in _INT_KEYS:
+            if v != int(v):
+                raise ParameterError(f"{p}: neuron.{key}", v, "a whole number")
+            out[key] = int(v)
+        else:
+            out[key] = float(v)
     return out

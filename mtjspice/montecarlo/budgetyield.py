@@ -19,11 +19,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..characterize.twin import decay_time, read_u, respond
 from ..params import Device
 from ..physics.batch import DeviceBatch
 from ..variation import VariationSpec
 from .device import batch_overrides, valid_samples
-from .response import decay_time, read_u, respond
 from .run import wilson
 from .testspec import DeviceMC, NominalCircuit
 from .verdict import device_verdict

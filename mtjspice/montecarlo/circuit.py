@@ -3,7 +3,7 @@ comparator offsets, under the nominal input. One chunk of samples is one pure fu
 (:func:`circuit_chunk`): sample i's result depends only on ``(seed, i)`` and the experiment
 (:class:`CircuitMC`), never on which other samples share its chunk or how many workers run it.
 
-Per sample, two runs of the **nominal** circuit (``resolve(nominal device, settings)``: read
+Per sample, two runs of the **nominal** neuron's circuit (:class:`~mtjspice.circuits.neuronobject.Neuron`: read
 current, r_ref, v_read, thresholds, reset and read trim all fixed by the nominal device) with the
 sample's device as the MTJ: DC ``+drive`` and DC ``-drive`` from rest for ``t_stop``. The
 comparators' offsets (:func:`comparator_offsets`) move the thresholds: v_hi + o_hi, v_lo + o_lo.
@@ -31,14 +31,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..characterize.twin import read_clock_current
 from ..circuits.neuron import Thermal, run_neuron
-from ..circuits.settings import NeuronSettings, device_onset, resolve
+from ..circuits.neuronobject import Neuron
+from ..circuits.settings import NeuronSettings
 from ..errors import ParameterError, SimulationError
 from ..netlist.neuron import NeuronCircuit
+from ..netlist.timing import NeuronTiming
 from ..params import Device
 from ..physics.llgs import junction_resistance
 from ..results import NeuronRun
@@ -46,8 +49,6 @@ from ..sim import map_parallel
 from ..stimulus import DC, PWL
 from ..variation import VariationSpec
 from .firing import firing_thresholds
-from .response import read_clock_current
-from .testspec import first_strobe, strobe_grid
 from .trim import TRIMS, gain_trim, reference_thresholds
 from .verdict import circuit_ok
 
@@ -85,18 +86,19 @@ class CircuitMC:
     temperature : float
         MTJ temperature (K); 0 = noiseless. At temperature each run draws its own seeded thermal
         field (:func:`noise_seeds`).
-    settings : NeuronSettings
-        The neuron circuit's settings, resolved on the nominal device.
-    trim : {"none", "gain", "reference", "gain+reference"}
-        Per-neuron calibration (:mod:`mtjspice.montecarlo.trim`).
+    trim : {"none", "gain", "reference", "gain+reference", "dac"}
+        Per-neuron calibration (:mod:`mtjspice.montecarlo.trim`); "dac": the reference trim through
+        two threshold DACs of ``dac_bits`` in the neuron's deck (:attr:`NeuronCircuit.dac_bits`).
+    dac_bits : int
+        Bits of the threshold DACs with trim "dac" (1 to 16).
     """
 
     drive: float = 0.6e-3
     t_stop: float = 40e-9
     offset_sigma: float = 0.0
     temperature: float = 0.0
-    settings: NeuronSettings = field(default_factory=NeuronSettings)
     trim: str = "none"
+    dac_bits: int = 8
 
     def __post_init__(self) -> None:
         for name, low in (("drive", 0.0), ("t_stop", 0.0)):
@@ -109,10 +111,10 @@ class CircuitMC:
                 raise ParameterError(name, v, f"a finite number >= 0 ({unit})")
         if self.temperature >= 1500:
             raise ParameterError("temperature", self.temperature, "a temperature below 1500 K")
-        if not isinstance(self.settings, NeuronSettings):
-            raise ParameterError("settings", self.settings, "a NeuronSettings")
         if self.trim not in TRIMS:
             raise ParameterError("trim", self.trim, " or ".join(map(repr, TRIMS)))
+        if isinstance(self.dac_bits, bool) or not isinstance(self.dac_bits, int) or not 1 <= self.dac_bits <= 16:
+            raise ParameterError("dac_bits", self.dac_bits, "a whole number of bits from 1 to 16")
 
     @property
     def gain(self) -> bool:
@@ -122,7 +124,7 @@ class CircuitMC:
     @property
     def reference(self) -> bool:
         """Whether the thresholds are reference-trimmed (offsets calibrated away)."""
-        return self.trim in ("reference", "gain+reference")
+        return self.trim in ("reference", "gain+reference", "dac")
 
 
 def _indices(seed: object, indices: Sequence[int] | np.ndarray) -> tuple[int, np.ndarray]:
@@ -185,14 +187,15 @@ def _right_sign(run: NeuronRun, sign: int) -> tuple[int, int, float]:
     return int(right.sum()), int(np.sum(pol == -sign)), first
 
 
-def circuit_chunk(device: Device, spec: VariationSpec, seed: int, indices: Sequence[int] | np.ndarray, mc: CircuitMC,
+def circuit_chunk(neuron: Neuron, spec: VariationSpec, seed: int, indices: Sequence[int] | np.ndarray, mc: CircuitMC,
                   onsets: Sequence[float] | np.ndarray | None = None, *, workers: int = 1) -> dict[str, np.ndarray]:
-    """The columns (module docstring) of samples ``indices`` of ``spec`` around the nominal ``device``.
+    """The columns (module docstring) of samples ``indices`` of ``spec`` around the nominal neuron's device.
 
     Parameters
     ----------
-    device : Device
-        The nominal device: the circuit is resolved on it.
+    neuron : Neuron
+        The nominal neuron: its device is the one the samples vary, its circuit (resolved on it) the
+        one every sample runs in.
     spec, seed, indices
         The variation and the samples (:meth:`VariationSpec.devices`).
     mc : CircuitMC
@@ -207,6 +210,8 @@ def circuit_chunk(device: Device, spec: VariationSpec, seed: int, indices: Seque
         ngspice processes at once (threads, each waiting on its own process). The results do not
         depend on it.
     """
+    if not isinstance(neuron, Neuron):
+        raise ParameterError("neuron", type(neuron).__name__, "a Neuron (Neuron.build(device, settings))")
     s, idx = _indices(seed, indices)
     if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
         raise ParameterError("workers", workers, "an integer >= 1")
@@ -215,16 +220,17 @@ def circuit_chunk(device: Device, spec: VariationSpec, seed: int, indices: Seque
         if onsets.shape != idx.shape:
             raise ParameterError("onsets", onsets.shape, f"one onset current (A) per index: shape {idx.shape}")
     cols = _empty(idx)
-    nominal = resolve(device, mc.settings)
+    device, settings, nominal = neuron.device, neuron.settings, neuron.circuit
     devices = sample_devices(device, spec, s, idx)
     offsets = comparator_offsets(s, idx, mc.offset_sigma)
     seeds = noise_seeds(s, idx)
     k = np.ones(idx.size)
     if mc.gain:
         if onsets is None:  # the circuit's threshold: each device's firing threshold under the clocked read
-            nominal_th, onsets = firing_thresholds(device, devices, mc.settings, device_onset(device, mc.settings))
+            nominal_th, onsets = firing_thresholds(device, devices, settings, neuron.i_th,
+                                                     character=neuron.character)
         else:
-            nominal_th = device_onset(device, mc.settings)
+            nominal_th = neuron.i_th
         k = gain_trim(onsets, nominal_th)
     circuits: list[NeuronCircuit | None] = []
     for j, d in enumerate(devices):
@@ -233,22 +239,25 @@ def circuit_chunk(device: Device, spec: VariationSpec, seed: int, indices: Seque
             circuits.append(None)
             continue
         if mc.reference:
-            v_hi, v_lo = reference_thresholds(d, nominal, mc.settings.u_th)
+            v_hi, v_lo = reference_thresholds(d, nominal, settings.u_th)
         else:
             v_hi, v_lo = nominal.v_hi + offsets[j, 0], nominal.v_lo + offsets[j, 1]
+        bits = mc.dac_bits if mc.trim == "dac" else 0
+        if bits:  # the DACs' levels nearest to the sample's own thresholds (codes set at calibration)
+            v_hi, v_lo = replace(nominal, v_hi=max(v_hi, v_lo + 1e-9), v_lo=v_lo, dac_bits=bits).dac_levels
         cols["v_hi"][j], cols["v_lo"][j] = v_hi, v_lo
         cols["inverted"][j] = v_lo >= v_hi
-        circuits.append(None if v_lo >= v_hi else replace(nominal, v_hi=v_hi, v_lo=v_lo))
+        circuits.append(None if v_lo >= v_hi else replace(nominal, v_hi=v_hi, v_lo=v_lo, dac_bits=bits))
     cols["k_trim"] = k.copy()
 
     def one(job: tuple[int, int]) -> NeuronRun | None:
         j, sign = job
         d, c = devices[j], circuits[j]
         assert d is not None and c is not None
-        thermal = Thermal.make(d, mc.settings, mc.temperature, int(seeds[j, 0 if sign > 0 else 1]))
+        thermal = Thermal.make(d, settings, mc.temperature, int(seeds[j, 0 if sign > 0 else 1]))
         gain = k[j] if math.isfinite(k[j]) else 1.0
         try:
-            return run_neuron(d, DC(sign * gain * mc.drive), mc.t_stop, mc.settings, c, warn=False, thermal=thermal,
+            return run_neuron(d, DC(sign * gain * mc.drive), mc.t_stop, settings, c, warn=False, thermal=thermal,
                               keep_wave=False)
         except SimulationError:
             return None
@@ -292,11 +301,11 @@ def junction_drive(devices: Sequence[Device], circuit: NeuronCircuit, currents: 
     if cur.shape != (len(devices),):
         raise ParameterError("currents", cur.shape, f"one input current (A) per device: shape ({len(devices)},)")
     i_read = np.array([circuit.v_read / (circuit.r_ref + junction_resistance(d, 0.0) + circuit.r_on) for d in devices])
-    return read_clock_current(circuit.clock_period, circuit.read_width, circuit.edge, circuit.i_trim, cur, i_read,
-                              t_stop)
+    return read_clock_current(NeuronTiming.of(circuit), circuit.i_trim, cur, i_read, t_stop)
 
 
 def strobe_times(circuit: NeuronCircuit, settings: NeuronSettings, t_stop: float) -> np.ndarray:
     """When the behavioral comparators hold the read-out (s, before ``t_stop``): the strobe's 50 %
-    rise plus ``settings.behavioral.sample_delay``, once per read clock."""
-    return strobe_grid(first_strobe(circuit, settings), circuit.clock_period, t_stop)
+    rise plus ``settings.behavioral.sample_delay``, once per read clock
+    (:meth:`~mtjspice.netlist.timing.NeuronTiming.decisions`)."""
+    return NeuronTiming.of(circuit, settings.behavioral).decisions(t_stop)

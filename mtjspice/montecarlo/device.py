@@ -36,13 +36,13 @@ import math
 
 import numpy as np
 
+from ..characterize.twin import decay_time, read_u, respond
 from ..device import LIMITS
 from ..params import Device
 from ..physics.batch import DeviceBatch
 from ..variation import SHORT_NAMES, VariationSpec
 from .circuit import comparator_offsets
 from .onsettable import OnsetTable, Reduced, reduce
-from .response import decay_time, read_u, respond
 from .testspec import DeviceMC, NominalCircuit
 from .verdict import device_verdict
 
@@ -111,11 +111,19 @@ def onset_reason(table: OnsetTable, batch: DeviceBatch, red: Reduced) -> np.ndar
 
 
 def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.ndarray, mc: DeviceMC,
-                 table: OnsetTable, circuit: NominalCircuit) -> dict[str, np.ndarray]:
-    """The columns (module docstring) of samples ``indices`` of ``spec`` around ``device``."""
+                 table: OnsetTable, circuit: NominalCircuit, also_nominal: bool = False) -> dict[str, np.ndarray]:
+    """The columns (module docstring) of samples ``indices`` of ``spec`` around ``device``.
+
+    ``also_nominal``: one more row at the end, ``device`` itself (index -1, no comparator offsets),
+    run in the same batch: its numbers are those of a chunk of its own (a sample's numbers do not
+    depend on its batch), for one solver run less per design (:mod:`mtjspice.design.neuron`)."""
     idx = np.asarray(indices, dtype=np.int64)
-    n = idx.size
     values = spec.sample(device, seed, idx)
+    if also_nominal:
+        values = {k: np.append(v, float(getattr(getattr(device, k.split(".")[0]), k.split(".")[1])))
+                  for k, v in values.items()}
+        idx = np.append(idx, -1)
+    n = idx.size
     ok = valid_samples(device, values, n)
     cols: dict[str, np.ndarray] = {"index": idx, "valid": ok}
     for key, v in values.items():
@@ -148,7 +156,9 @@ def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.nda
     off_lo: float | np.ndarray = 0.0
     if mc.offset_sigma > 0:  # the comparators' offsets, as the circuit level draws them
 
-        offs = comparator_offsets(seed, idx[sel], mc.offset_sigma)
+        offs = np.zeros((sel.size, 2))
+        drawn = idx[sel] >= 0  # the nominal row (also_nominal) has none
+        offs[drawn] = comparator_offsets(seed, idx[sel][drawn], mc.offset_sigma)
         off_hi, off_lo = offs[:, 0], offs[:, 1]
     u_pos = read_u(G_P, G_AP, circuit.r_ref, circuit.v_read, circuit.v_hi + off_hi + h)
     u_neg = read_u(G_P, G_AP, circuit.r_ref, circuit.v_read, circuit.v_lo + off_lo - h)
@@ -178,8 +188,8 @@ def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.nda
                 "u_fire_pos": u_pos, "u_fire_neg": u_neg, "fires_pos": nominal["fires_pos"],
                 "fires_neg": nominal["fires_neg"], "wrong_sign": nominal["wrong_sign"], "read_safe": read_safe,
                 "breakdown": breakdown, "usable": usable})
-    if mc.trim:
-        put["usable_ref"] = verdict(r["by"][1], relaxed)[0]
+    if mc.trim:  # a DAC that rounds both trimmed thresholds to one level leaves no comparator pair either
+        put["usable_ref"] = verdict(r["by"][1], relaxed)[0] & (ref_pos > ref_neg)
     if mc.trim and mc.gain_trim:
         # gain + reference: the input scaled by k as well
         k = np.clip(i_th / circuit.i_th, *mc.k_range)  # input x k: the onset in input terms is i_th / k

@@ -10,7 +10,7 @@ Oersted field, which a macrospin cannot feel (its volume average is zero), is a 
 Each effect's scale is a field (A/m) at the working current, compared with the margin of the device
 with every effect off:
 * interface anisotropy: its anisotropy field 2 K_i / (mu0 Ms T);
-* field-like torque: b_J = xi a_J;
+* field-like torque: b_J = xi a_J + xi_v2 V^2 (V at the working current and zero-bias resistance);
 * bias-dependent TMR: no field; its loss of TMR at the working bias, 1 - 1 / (1 + (V / V_half)^2);
 * Joule heating: the steady temperature rise R_th I^2 R(u = 0) (K) and the margin it removes,
   margin (1 - Ms(T_j) / Ms(T_amb));
@@ -48,7 +48,7 @@ __all__ = ["EFFECTS", "MarginRow", "effects_off", "with_effect", "margin_budget"
 #: The effects, each with the device keys that turn it on.
 EFFECTS: dict[str, tuple[str, ...]] = {
     "interface_anisotropy": ("material.Ki_bottom", "material.Ki_top"),
-    "field_like_torque": ("junction.field_like_ratio",),
+    "field_like_torque": ("junction.field_like_ratio", "junction.field_like_quadratic"),
     "bias_tmr": ("junction.V_half",),
     "joule_heating": ("junction.thermal_resistance", "junction.thermal_time_constant", "material.curie_temperature"),
     "taper": ("geometry.taper",),
@@ -129,7 +129,8 @@ def _scale(device: Device, effect: str, current: float, margin0: float) -> tuple
     if effect == "interface_anisotropy":
         return 2.0 * mat.Ki / (MU0 * mat.Ms * g.T), nan, nan
     if effect == "field_like_torque":
-        return abs(j.field_like_ratio * device.aj_per_amp * current), nan, nan
+        v = current * junction_resistance(device, 0.0)  # at rest (m.p = 0 here), zero-bias resistance
+        return abs(j.field_like_ratio * device.aj_per_amp * current + j.field_like_quadratic * v * v), nan, nan
     r0 = junction_resistance(device, 0.0)
     if effect == "bias_tmr":
         v = current * r0

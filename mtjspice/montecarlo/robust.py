@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -33,15 +32,17 @@ import numpy as np
 from ..circuits.settings import NeuronSettings
 from ..device import Device
 from ..errors import ParameterError
+from ..frame import Frame
 from ..physics.batch import DeviceBatch
+from ..runoptions import RunOptions
 from ..variation import VariationSpec
-from .columns import DESIGN_AXES
+from .columns import DESIGN_AXES, yield_map_columns
 from .device import DeviceMC, NominalCircuit, device_chunk
 from .onsettable import OnsetTable, onset_table
-from .run import alpha_grid
+from .run import alpha_grid, wilson
 from .scaleout import run_chunks
 
-__all__ = ["DESIGN_AXES", "YieldMap", "design_device", "yield_map", "sensitivity", "robust_table"]
+__all__ = ["DESIGN_AXES", "DesignPlane", "YieldMap", "design_device", "yield_map", "sensitivity", "robust_table"]
 
 
 def design_device(device: Device, values: dict[str, float]) -> Device:
@@ -59,6 +60,42 @@ def design_device(device: Device, values: dict[str, float]) -> Device:
 def robust_table(device: Device, spec: VariationSpec) -> OnsetTable:
     """An onset table wide enough for a design plane (q up to 0.5: Ku of a few 1e5 J/m^3)."""
     return onset_table(device, q_range=(2e-4, 0.5), points=40, alphas=alpha_grid(device, spec))
+
+
+@dataclass(frozen=True, eq=False)
+class DesignPlane:
+    """A grid of designs: two design parameters (:data:`DESIGN_AXES`) and their values.
+
+    Attributes
+    ----------
+    x_name, y_name : str
+        Two different names among W, L, T (m) and Ku (J/m^3).
+    x, y : (a,), (b,) arrays
+        Their values, SI units (m or J/m^3), finite.
+    """
+
+    x_name: str
+    x: np.ndarray
+    y_name: str
+    y: np.ndarray
+
+    def __post_init__(self) -> None:
+        for name in (self.x_name, self.y_name):
+            if name not in DESIGN_AXES:
+                raise ParameterError("axis", name, "one of " + ", ".join(DESIGN_AXES))
+        if self.x_name == self.y_name:
+            raise ParameterError("axis", (self.x_name, self.y_name), "two different design parameters")
+        for attr, name in (("x", self.x_name), ("y", self.y_name)):
+            a = np.asarray(getattr(self, attr), float)
+            if a.ndim != 1 or a.size < 1 or not np.all(np.isfinite(a)):
+                raise ParameterError(attr, getattr(self, attr), f"a non-empty 1-D array of finite {name} values "
+                                     f"({DESIGN_AXES[name][1]})")
+            object.__setattr__(self, attr, a)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(b, a): rows follow y, columns x."""
+        return (self.y.size, self.x.size)
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,6 +144,31 @@ class YieldMap:
         j = int(np.argmax(a))
         return divmod(j, a.shape[1])
 
+    def status(self) -> np.ndarray:
+        """(b, a) words: 'feasible', 'infeasible' (barrier below ra_min), 'not a device' (W > L), 'no onset'."""
+        out = np.full(self.yields.shape, "feasible", dtype=object)
+        out[~np.isfinite(self.RA)] = "infeasible"
+        out[~np.isfinite(self.onset)] = "no onset"
+        out[~np.isfinite(self.yields)] = "not a device"
+        return out
+
+    def to_frame(self) -> Frame:
+        """One row per design (x varying fastest), as ``yield_map.csv`` holds it: the design values, its
+        status, the yields with their 95 % Wilson intervals, its onset (A), drive (A) and RA (Ohm m^2)."""
+        n = self.samples
+
+        def ci(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            lo, hi = zip(*(wilson(round(v * n), n) if np.isfinite(v) else (np.nan, np.nan) for v in y), strict=True)
+            return np.array(lo, float), np.array(hi, float)
+
+        X, Y = np.meshgrid(self.x, self.y)
+        yl, yr = self.yields.ravel(), self.yields_ref.ravel()
+        (lo, hi), (rlo, rhi) = ci(yl), ci(yr)
+        cols = {self.x_name: X.ravel(), self.y_name: Y.ravel(), "status": self.status().ravel(), "yield": yl,
+                "yield_lo": lo, "yield_hi": hi, "yield_ref": yr, "yield_ref_lo": rlo, "yield_ref_hi": rhi,
+                "onset": self.onset.ravel(), "drive": self.drive.ravel(), "RA": self.RA.ravel()}
+        return Frame(cols, {c.name: c.unit for c in yield_map_columns(self.x_name, self.y_name, n)})
+
     def rows(self) -> list[tuple[float, ...]]:
         """(x, y, yield, yield after reference trim, onset, drive, RA) per design, for a CSV."""
         out: list[tuple[float, ...]] = []
@@ -147,22 +209,39 @@ def _design_task(device: Device, spec: VariationSpec, seed: int, samples: int, m
     return out
 
 
-def yield_map(device: Device, spec: VariationSpec, x_name: str, xs: np.ndarray, y_name: str, ys: np.ndarray, *,
-              samples: int = 200, seed: int = 0, mc: DeviceMC | None = None, table: OnsetTable | None = None,
-              ra_min: float = 0.1e-12,
-              workers: int | None = None, scheduler: str | None = None,
-              progress: Callable[[int], None] | None = None) -> YieldMap:
-    """The yield of every design of the grid ``xs`` x ``ys`` (module docstring).
+def yield_map(device: Device, spec: VariationSpec, plane: DesignPlane, samples: int = 200, mc: DeviceMC | None = None,
+              options: RunOptions | None = None, *, table: OnsetTable | None = None,
+              ra_min: float = 0.1e-12) -> YieldMap:
+    """The yield of every design of ``plane`` (module docstring). Designs run as tasks
+    (:func:`~mtjspice.montecarlo.scaleout.run_chunks`: here for one worker, else on a Dask cluster), one
+    row of the grid per task.
 
-    Designs run as tasks (:func:`~mtjspice.montecarlo.scaleout.run_chunks`: here for one worker,
-    else on a Dask cluster), one row of the grid per task."""
+    Parameters
+    ----------
+    device : Device
+        The base design.
+    spec : VariationSpec
+        The spreads; sample i of every design is drawn from (``options.seed``, i).
+    plane : DesignPlane
+        The two swept design parameters and their values.
+    samples : int
+        Samples per design (>= 1).
+    mc : DeviceMC, optional
+        The device-level test (its drive is the base device's; each design's is scaled by its onset).
+    options : RunOptions, optional
+        Seed, workers or scheduler, progress (one call per finished row of the grid).
+    table : OnsetTable, optional
+        A precomputed onset table (default :func:`robust_table`).
+    ra_min : float
+        Thinnest barrier a design may have (Ohm m^2).
+    """
     mc = DeviceMC() if mc is None else mc
-    for name in (x_name, y_name):
-        if name not in DESIGN_AXES:
-            raise ParameterError("axis", name, "one of " + ", ".join(DESIGN_AXES))
-    if x_name == y_name:
-        raise ParameterError("axis", (x_name, y_name), "two different design parameters")
-    xs, ys = np.asarray(xs, float), np.asarray(ys, float)
+    opt = RunOptions() if options is None else options
+    if not isinstance(opt, RunOptions):
+        raise ParameterError("options", opt, "a RunOptions")
+    if not isinstance(plane, DesignPlane):
+        raise ParameterError("plane", plane, "a DesignPlane")
+    x_name, xs, y_name, ys = plane.x_name, plane.x, plane.y_name, plane.y
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
         raise ParameterError("samples", samples, "an integer >= 1")
     spec.check(device)
@@ -171,9 +250,9 @@ def yield_map(device: Device, spec: VariationSpec, x_name: str, xs: np.ndarray, 
     if not math.isfinite(base_onset):
         raise ParameterError("device", device.name, "a device with an onset below the table's range")
     ratio = mc.drive / base_onset
-    task = functools.partial(_design_task, device, spec, seed, samples, mc, table, ratio, ra_min, x_name, y_name,
+    task = functools.partial(_design_task, device, spec, opt.seed, samples, mc, table, ratio, ra_min, x_name, y_name,
                              xs, ys)
-    shape = (ys.size, xs.size)
+    shape = plane.shape
     names = ("yields", "yields_ref", "onset", "drive", "RA")
     grids = {k: np.full(shape, np.nan) for k in names}
 
@@ -184,7 +263,7 @@ def yield_map(device: Device, spec: VariationSpec, x_name: str, xs: np.ndarray, 
                 grids[name][i, j] = v
 
     chunks = [np.arange(i * xs.size, (i + 1) * xs.size) for i in range(ys.size)]
-    run_chunks(task, chunks, sink, workers=workers, scheduler=scheduler, progress=progress)
+    run_chunks(task, chunks, sink, workers=opt.local_workers, scheduler=opt.scheduler, progress=opt.progress)
     return YieldMap(x_name=x_name, y_name=y_name, x=xs, y=ys, samples=samples, **grids)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
-from collections.abc import Callable
+import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -22,15 +22,19 @@ from .._version import __version__
 from ..analysis.stats import wilson_interval
 from ..device import Device
 from ..errors import ParameterError
+from ..frame import Frame
+from ..runoptions import RunOptions
 from ..variation import VariationSpec
-from .columns import FAILS_OVERLAP, ONSET_REASONS
+from .columns import FAILS_OVERLAP, ONSET_REASONS, sample_columns, sample_words
 from .device import REGIMES, DeviceMC, NominalCircuit, device_chunk
 from .onsettable import OnsetTable, onset_table
 from .scaleout import run_chunks
 from .store import ChunkStore, missing_chunks
+from .summary import MonteCarloSummary, Spread
 from .trim import trim_cost
 
-__all__ = ["percentiles", "alpha_grid", "MonteCarloResult", "device_montecarlo", "summarize", "wilson", "manifest", "MAX_SAMPLES"]
+__all__ = ["percentiles", "alpha_grid", "MonteCarloResult", "device_montecarlo", "summarize", "MonteCarloSummary",
+           "wilson", "manifest", "MAX_SAMPLES"]
 
 #: Largest number of samples of one run (a store of 10^7 samples is about 2 GB of Parquet).
 MAX_SAMPLES = 10_000_000
@@ -38,9 +42,22 @@ MAX_SAMPLES = 10_000_000
 
 @dataclass(frozen=True, eq=False)
 class MonteCarloResult:
-    """A finished device-level run: every sample's columns (sorted by index), the onset table, the
-    nominal circuit, the nominal device's own row, and how many samples this call computed (the rest
-    came from the store)."""
+    """A finished device-level run.
+
+    Attributes
+    ----------
+    columns : dict of str to (n,) array
+        Every sample's columns, sorted by index, as computed (codes and booleans; SI units:
+        :mod:`mtjspice.montecarlo.columns` gives each one's unit). :meth:`to_frame` gives them as written.
+    table : OnsetTable
+        The onset table the samples' onsets were read from.
+    circuit : NominalCircuit
+        The nominal neuron circuit every sample is read through.
+    nominal : dict
+        The nominal device's own row (the same columns, one value each).
+    computed : int
+        Samples this call computed (the rest came from the store).
+    """
 
     columns: dict[str, np.ndarray]
     table: OnsetTable
@@ -50,7 +67,30 @@ class MonteCarloResult:
 
     @property
     def n(self) -> int:
+        """Number of samples."""
         return int(self.columns["index"].size)
+
+    @property
+    def usable(self) -> np.ndarray:
+        """(n,) bool: each sample works in the nominal circuit (the yield's numerator)."""
+        return np.asarray(self.columns["usable"], bool)
+
+    @property
+    def yield_fraction(self) -> float:
+        """The device-level yield: the usable fraction of the samples (0 to 1)."""
+        return float(self.usable.mean())
+
+    @property
+    def yield_ci95(self) -> tuple[float, float]:
+        """95 % Wilson score interval of :attr:`yield_fraction`."""
+        return wilson(int(self.usable.sum()), self.n)
+
+    def to_frame(self) -> Frame:
+        """Every sample's row, as ``samples.csv`` and ``samples.parquet`` hold it: the columns of
+        :func:`~mtjspice.montecarlo.columns.sample_columns` with their units, coded values as words
+        (``easy``, ``regime``, ``i_th_reason``), flags as 0/1."""
+        words = sample_words(self.columns)
+        return Frame(words, {c.name: c.unit for c in sample_columns(list(words))})
 
 
 def manifest(device: Device, spec: VariationSpec, seed: int, samples: int, mc: DeviceMC) -> dict[str, Any]:
@@ -62,29 +102,52 @@ def manifest(device: Device, spec: VariationSpec, seed: int, samples: int, mc: D
             "test": {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(mc).items()}}
 
 
-def device_montecarlo(device: Device, spec: VariationSpec, samples: int, store: str | Path, *, seed: int = 0,
-                      mc: DeviceMC | None = None, chunk: int = 5000, workers: int | None = None,
-                      scheduler: str | None = None, reset: bool = False, table: OnsetTable | None = None,
-                      progress: Callable[[int], None] | None = None) -> MonteCarloResult:
-    """Run (or resume) ``samples`` samples of ``spec`` around ``device`` into the store folder ``store``.
+def device_montecarlo(device: Device, spec: VariationSpec, samples: int, mc: DeviceMC | None = None,
+                      options: RunOptions | None = None, *, table: OnsetTable | None = None) -> MonteCarloResult:
+    """Run (or resume) ``samples`` samples of ``spec`` around ``device``; :mod:`mtjspice.montecarlo.device`
+    gives the columns.
 
-    A store holding a finished part of the same run is resumed (only missing chunks run); one
-    holding another run is refused unless ``reset``. See :mod:`mtjspice.montecarlo.device` for
-    the columns."""
+    Parameters
+    ----------
+    device : Device
+        The nominal device.
+    spec : VariationSpec
+        The spreads; sample i is drawn from (``options.seed``, i).
+    samples : int
+        Number of samples, 1 to :data:`MAX_SAMPLES`.
+    mc : DeviceMC, optional
+        The test every sample goes through (drive, trim, read); default :class:`DeviceMC()`.
+    options : RunOptions, optional
+        Seed, workers or scheduler, chunk, store folder, reset, progress. A store holding a finished
+        part of the same run is resumed (only missing chunks run); one holding another run is refused
+        unless ``options.reset``; with no store the chunks go to a temporary folder.
+    table : OnsetTable, optional
+        A precomputed onset table (default: computed for the device and the spread of alpha).
+    """
     mc = DeviceMC() if mc is None else mc
+    opt = RunOptions() if options is None else options
+    if not isinstance(opt, RunOptions):
+        raise ParameterError("options", opt, "a RunOptions")
     if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= MAX_SAMPLES:
         raise ParameterError("samples", samples, f"an integer from 1 to {MAX_SAMPLES}")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ParameterError("seed", seed, "an integer >= 0")
     spec.check(device)
+    if opt.store is None:
+        with tempfile.TemporaryDirectory(prefix="mtjspice-mc-") as tmp:
+            return _run(device, spec, samples, mc, opt, table, Path(tmp) / "store")
+    return _run(device, spec, samples, mc, opt, table, Path(opt.store))
+
+
+def _run(device: Device, spec: VariationSpec, samples: int, mc: DeviceMC, opt: RunOptions, table: OnsetTable | None,
+         store: Path) -> MonteCarloResult:
+    seed, progress = opt.seed, opt.progress
     table = table if table is not None else onset_table(device, alphas=alpha_grid(device, spec))
     circuit = NominalCircuit.of(device, table, mc.u_th)
-    st = ChunkStore(store, manifest(device, spec, seed, samples, mc), reset=reset)
-    todo = missing_chunks(samples, st.done(), chunk)
+    st = ChunkStore(store, manifest(device, spec, seed, samples, mc), reset=opt.reset)
+    todo = missing_chunks(samples, st.done(), opt.chunk)
     task = functools.partial(device_chunk, device, spec, seed, mc=mc, table=table, circuit=circuit)
     if progress and samples - sum(c.size for c in todo):
         progress(samples - sum(c.size for c in todo))
-    computed = run_chunks(task, todo, st.write, workers=workers, scheduler=scheduler, progress=progress)
+    computed = run_chunks(task, todo, st.write, workers=opt.local_workers, scheduler=opt.scheduler, progress=progress)
     cols = st.read()
     nominal = device_chunk(device, VariationSpec(), seed, np.array([0]), mc, table, circuit)
     return MonteCarloResult(columns=cols, table=table, circuit=circuit,
@@ -121,22 +184,21 @@ def percentiles(x: np.ndarray) -> dict[str, float]:
     return {"p5": float(p5), "p50": float(p50), "p95": float(p95)}
 
 
-def summarize(result: MonteCarloResult, mc: DeviceMC) -> dict[str, Any]:
-    """The run's numbers (SI units): yield with its 95 % Wilson interval, regime fractions, the
-    spread of the onset and of the LIF's tau_m and a2, thermal stability, the reasons samples fail,
-    and, when trimmed, the yield after the reference trim and after gain + reference trim, the
-    spread of k and the trim's cost."""
+def _spread(x: np.ndarray) -> Spread:
+    p = percentiles(x)
+    return Spread(p["p5"], p["p50"], p["p95"])
+
+
+def summarize(result: MonteCarloResult, mc: DeviceMC) -> MonteCarloSummary:
+    """The run's numbers (SI units, :class:`~mtjspice.montecarlo.summary.MonteCarloSummary`): yield with
+    its 95 % Wilson interval, regime fractions, the spread of the onset and of the LIF's tau_m and a2,
+    thermal stability, the reasons samples fail, and, when trimmed, the yield after the reference trim
+    and after gain + reference trim, the spread of k and the trim's cost."""
     c = result.columns
     n = result.n
-    valid = c["valid"].astype(bool)
-    usable = c["usable"].astype(bool)
-    out: dict[str, Any] = {"samples": n, "valid": int(valid.sum()), "drive": mc.drive}
-    k = int(usable.sum())
-    out["yield"] = k / n
-    out["yield_ci95"] = wilson(k, n)
-    out["regimes"] = {name: float(np.mean(c["regime"] == i)) for i, name in enumerate(REGIMES)}
-    v = valid
-    out["fails"] = {
+    v = c["valid"].astype(bool)
+    k = int(c["usable"].astype(bool).sum())
+    fails = {
         "under_threshold": float(np.mean(v & (c["regime"] == 0))),
         "not_relaxed": float(np.mean(v & (c["regime"] == 2))),
         "breakdown": float(np.mean(v & c["breakdown"].astype(bool))),
@@ -146,27 +208,28 @@ def summarize(result: MonteCarloResult, mc: DeviceMC) -> dict[str, Any]:
         "easy_axis_not_z": float(np.mean(v & (c["easy"] != 2))),
         "invalid_sample": float(np.mean(~v)),
     }
-    out["fails_note"] = FAILS_OVERLAP
     reasons = np.asarray(c["i_th_reason"], np.int64) if "i_th_reason" in c else np.zeros(n, np.int64)
-    out["i_th_missing"] = {ONSET_REASONS[int(r)]: int(np.sum(reasons == r)) for r in np.unique(reasons) if r}
-    for name in ("i_th", "tau_m", "a2", "delta", "tau_relax", "v_max"):
-        out[name] = percentiles(np.asarray(c[name], float))
     i_th = np.asarray(c["i_th"], float)
     fin = i_th[np.isfinite(i_th)]
-    out["i_th"]["mean"] = float(fin.mean()) if fin.size else math.nan
-    out["i_th"]["std"] = float(fin.std(ddof=1)) if fin.size > 1 else math.nan
-    out["i_th"]["nominal"] = result.nominal["i_th"]
+    p = percentiles(i_th)
+    onset = Spread(p["p5"], p["p50"], p["p95"], mean=float(fin.mean()) if fin.size else math.nan,
+                   std=float(fin.std(ddof=1)) if fin.size > 1 else math.nan, nominal=result.nominal["i_th"])
+    trims: dict[str, Any] = {}
     if "usable_ref" in c:
         kr = int(np.sum(c["usable_ref"].astype(bool)))
-        out["yield_ref"] = kr / n
-        out["yield_ref_ci95"] = wilson(kr, n)
+        trims.update(yield_ref=kr / n, yield_ref_ci95=wilson(kr, n))
     if "usable_trim" in c and np.isfinite(np.asarray(c["k_trim"], float)).any():
         kt = int(np.sum(c["usable_trim"].astype(bool)))
-        out["yield_trim"] = kt / n
-        out["yield_trim_ci95"] = wilson(kt, n)
         kk = np.asarray(c["k_trim"], float)
-        out["k_trim"] = percentiles(kk)
-        out["trim_cost"] = asdict(trim_cost(kk[np.isfinite(kk) & valid]))
-        out["fails_trim"] = {"breakdown": float(np.mean(v & c["breakdown_trim"].astype(bool))),
-                             "k_at_range_end": float(np.mean(v & ((kk <= mc.k_range[0]) | (kk >= mc.k_range[1]))))}
-    return out
+        trims.update(yield_trim=kt / n, yield_trim_ci95=wilson(kt, n), k_trim=_spread(kk),
+                     trim_cost=trim_cost(kk[np.isfinite(kk) & v]),
+                     fails_trim={"breakdown": float(np.mean(v & c["breakdown_trim"].astype(bool))),
+                                 "k_at_range_end": float(np.mean(v & ((kk <= mc.k_range[0]) | (kk >= mc.k_range[1]))))})
+    return MonteCarloSummary(
+        samples=n, valid=int(v.sum()), drive=mc.drive, yield_fraction=k / n, yield_ci95=wilson(k, n),
+        regimes={name: float(np.mean(c["regime"] == i)) for i, name in enumerate(REGIMES)}, fails=fails,
+        fails_note=FAILS_OVERLAP,
+        i_th_missing={ONSET_REASONS[int(r)]: int(np.sum(reasons == r)) for r in np.unique(reasons) if r},
+        i_th=onset, tau_m=_spread(np.asarray(c["tau_m"], float)), a2=_spread(np.asarray(c["a2"], float)),
+        delta=_spread(np.asarray(c["delta"], float)), tau_relax=_spread(np.asarray(c["tau_relax"], float)),
+        v_max=_spread(np.asarray(c["v_max"], float)), **trims)

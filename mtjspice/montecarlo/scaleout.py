@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ParameterError
+from ..runoptions import default_workers, scheduler_address
 
 __all__ = ["run_chunks", "default_workers", "require_distributed", "check_scheduler", "reach_scheduler", "dask_client"]
 
@@ -52,14 +53,6 @@ _WORKER_ENVIRON = {"MALLOC_TRIM_THRESHOLD_": str(256 << 20), "MALLOC_MMAP_THRESH
                    "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
 
 
-def default_workers() -> int:
-    """The number of cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def require_distributed() -> Any:
     """The dask.distributed module, or a clear error naming the extra that installs it."""
     try:
@@ -71,12 +64,9 @@ def require_distributed() -> Any:
 
 
 def check_scheduler(scheduler: str) -> str:
-    """``scheduler`` if it reads as a Dask scheduler address (ParameterError otherwise)."""
-    s = str(scheduler).strip()
-    if not s or any(c.isspace() for c in s) or not (s.startswith(("tcp://", "tls://", "inproc://", "ucx://"))
-                                                     or ":" in s):
-        raise ParameterError("scheduler", scheduler, "a Dask scheduler address such as tcp://127.0.0.1:8786")
-    return s
+    """``scheduler`` if it reads as a Dask scheduler address (ParameterError otherwise;
+    :func:`mtjspice.runoptions.scheduler_address`)."""
+    return scheduler_address(scheduler)
 
 
 def reach_scheduler(scheduler: str, timeout: float = CONNECT_TIMEOUT) -> str:

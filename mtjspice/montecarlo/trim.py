@@ -38,8 +38,10 @@ from ..physics.llgs import junction_resistance
 __all__ = ["TRIMS", "GAIN_RESOLUTION", "REFERENCE_RESOLUTION", "TrimCost", "gain_trim", "reference_thresholds",
            "readout_level", "readout_membrane", "dac_bits", "trim_cost"]
 
-#: The trims a circuit Monte Carlo can apply: none, the gain trim, the reference trim, or both.
-TRIMS: tuple[str, ...] = ("none", "gain", "reference", "gain+reference")
+#: The trims a circuit Monte Carlo can apply: none, the gain trim, the reference trim, both, or the
+#: reference trim through the neuron's own threshold DACs (each threshold the DAC's nearest level,
+#: ``CircuitMC.dac_bits``; the device-level twin is ``DeviceMC.ref_step`` = v_read / 2^bits).
+TRIMS: tuple[str, ...] = ("none", "gain", "reference", "gain+reference", "dac")
 #: Step of the gain DAC (dimensionless, a fraction of the nominal ratio 1): 2 %, about the input
 #: current resolution of the onset scan (7.8 uA of 0.38 mA) and of a mirror's own mismatch.
 GAIN_RESOLUTION = 0.02

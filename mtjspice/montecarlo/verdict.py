@@ -1,7 +1,7 @@
 """The Monte Carlo verdicts: whether a sample works, from the per-sample facts the runs measured.
 
 Pure numpy on boolean (and voltage) arrays, one element per sample, so that each condition can be
-tested on its own with constructed samples (tests/test_verdicts.py).
+tested on its own with constructed samples (tests/montecarlo/test_verdicts.py).
 """
 
 from __future__ import annotations

@@ -122,7 +122,7 @@ def behavioral_comparator(p: BehavioralComparator, vdd: float, name: str = "cmpb
     # Not done: the track/hold gate tanh(100 v(es) - 50) on a node of its own, shared by Bth and
     # Bdec (10 % less ngspice CPU for a compact neuron): the extra unknown changes Newton's path and
     # so the time points, and marginal reads then decide the other way (measured: 2 of 14
-    # macrospin-neuron counts, 2 of 12 in the CMOS comparison of tests/test_neuron.py, both down by
+    # macrospin-neuron counts, 2 of 12 in the CMOS comparison of tests/circuits/test_neuron.py, both down by
     # one, at any reltol down to 1e-5).
     hyst, smooth = float(p.hysteresis), float(p.smoothing)
     trk = "tanh(100*v(es) - 50)"  # +1 while es > 1/2 (hold), -1 while it tracks

@@ -11,7 +11,12 @@ h = H / Ms do not change, and the equation dm/dt = -gamma' Ms [...](m, a) with a
 (a_J proportional to 1 / Ms) becomes s f(m, a / s^2): the subcircuit multiplies each state
 polynomial by V(ms) and reads the current from node ``ar``, V(ar) = i(Vsense) / V(ms)^2
 (:func:`heated_names`): one more node, so that each state source reads one quantity more instead of
-repeating the quotient (measured: 1.99x the cost without heating with the quotient inline).
+repeating the quotient (measured: 1.99x the cost without heating with the quotient inline). For the
+same reason the trapezoid correction's long sources write -c J f on nodes ``ux``, ``uy``, ``uz`` and a
+short source each scales it by V(ms)^2: a V(ms) inside the long sources made ngspice differentiate
+them by one quantity more (measured 1.36x the CPU of the MTJ without heating, against 1.17x with the
+nodes u; benchmarks/bench_effects.py for the figures of record). Folding V(ms) into the f sources
+instead of the state sources V(ms) V(f) was tried and bought nothing (1.365x against 1.344x).
 """
 
 from __future__ import annotations

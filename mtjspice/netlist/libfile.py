@@ -15,6 +15,7 @@ from . import safe
 from .circuit import Subckt
 from .compact import CompactMTJ
 from .libcompact import compact_library_subckt, compact_params_list
+from .libeffects import has_bloch, has_field_like, has_heating, has_ki, has_taper
 from .libparams import PHI_NODES, rest_follows_parameters
 from .library import LibParam, library_subckt, macrospin_params
 from .mtj import OPTION_PRESETS, max_step
@@ -37,6 +38,28 @@ def usage_lines(device: Device, file: str, compact: bool, preset: str = "default
            f".tran 10p 20n 0 {max_step(preset):g}        $ maximum step = hstep = {max_step(preset):g} s"]
     if compact:
         out.insert(2, f"X2 t3 t4 {name}_compact    $ the compact signed-LIF model; no step limit needed")
+    return out
+
+
+def effect_lines(device: Device) -> list[str]:
+    """Header lines on the issue-26 effects the device has (none for a device without them)."""
+    out = []
+    if has_taper(device):
+        out += [f"TAPERED PILLAR ({device.geometry.taper:g} rad): its demagnetizing factors are the parameters Nx, Ny, Nz, the",
+                "package's numerical ones (mtjspice.physics.taper.tapered_factors(L, W, T, taper)), not computed from W, L,",
+                "T in the deck (too costly for ngspice's expressions): an instance with another W, L, T or taper needs its",
+                "own Nx, Ny, Nz (mtjspice export of that device writes them as the defaults)."]
+    if has_ki(device):
+        out += ["Interface anisotropy: (Ki_bottom + Ki_top)/T along z, folded into the z factor (nzi); the rest state",
+                "follows it. The export refuses a K_i that leaves no rest direction; an instance value is not checked."]
+    if has_field_like(device):
+        out += ["Field-like torque: the field H_FL = (xi a_J(I) + flq V_j^2) p, V_j the junction voltage (node vq = V_j^2)."]
+    if has_heating(device):
+        out += ["Joule heating: node tj = T_j - Tamb (K), C dV(tj)/dt = I V - V(tj)/Rth, C = tauth/Rth; probe v(x1.tj)."
+                + (" Ms(T_j)" if has_bloch(device) else ""),
+                *(["by Bloch's law (node msr = Ms(T_j)/Ms(Tamb)) scales the torque and precession; a noisy library's",
+                   "thermal field follows T_j and Ms(T_j)."] if has_bloch(device) else
+                  ["A noisy library's thermal field follows T_j."])]
     return out
 
 
@@ -94,14 +117,18 @@ def library_text(device: Device, compact: CompactMTJ | None, *, file: str, versi
         f"{ms.name}: behavioral macrospin LLGS (Landau-Lifshitz-Gilbert-Slonczewski). Parameters, defaults",
         "from the device file:",
         *_param_lines(macrospin_params(device, preset)),
-        f"Computed in the deck from them: demagnetizing factors of the {device.geometry.shape} ({PHI_NODES} x 4",
-        "Gauss-Legendre angles, closed-form F(tau) via the arithmetic-geometric mean; within 1e-7 of the package's for",
-        "L/W <= 10 and T/L >= 0.02), the torque, precession and damping coefficients, R_P = RA/(pi W L/4),",
+        *(["Computed in the deck from them (the demagnetizing factors are the parameters Nx, Ny, Nz: see below): the",
+           "torque, precession and damping coefficients, R_P = RA/(pi W L/4),"] if has_taper(device) else
+          [f"Computed in the deck from them: demagnetizing factors of the {device.geometry.shape} ({PHI_NODES} x 4",
+           "Gauss-Legendre angles, closed-form F(tau) via the arithmetic-geometric mean; within 1e-7 of the package's "
+           "for", "L/W <= 10 and T/L >= 0.02), the torque, precession and damping coefficients, R_P = RA/(pi W L/4),"]),
         "R_AP = R_P (1 + TMR)" + (", the rest state and the initial magnetization." if rest_follows_parameters(device)
                                   else "; the initial magnetization is the device's (fixed numbers)."),
         "Fixed in this library: the pinned direction p, the body's shape, the applied field's direction and the",
         "anisotropy axis (they decide which terms the equations have); Ku and Vhalf are parameters only for devices",
-        "that have them.",
+        "that have them" + (", as are the effect parameters above (Nx.., Ki_.., xi, flq, Rth..)." if effect_lines(device)
+                            else "."),
+        *effect_lines(device),
         "hstep must equal the deck's maximum step: the subcircuit corrects the trapezoidal rule's phase error for it.",
         f"Accuracy with '.options {' '.join(f'{k}={v}' for k, v in OPTION_PRESETS[preset].items())}' and that step: "
         "m within about 1e-2 of",

@@ -7,7 +7,9 @@ LLGS equation. Here the scale is computed in the deck from the instance's parame
 
     sig = sqrt(2 alpha kB Temp / (gamma mu0^2 Ms V) / dt_n) / Ms,   V = pi W L T / 4 (cylinder) or / 6,
 
-so a changed W or Ms changes the noise as it changes the device. The sample interval dt_n is fixed
+so a changed W or Ms changes the noise as it changes the device. A heated junction's field is
+multiplied by sqrt(T_j / (Tamb msr)) (:func:`mtjspice.netlist.libeffects.warm_factor`), as in the
+baked MTJ: the variance follows T_j / Ms(T_j), the torque's gamma' Ms one more Ms(T_j). The sample interval dt_n is fixed
 when the files are drawn (:func:`mtjspice.netlist.noise.noise_interval` of the device): it is the
 default of ``hstep`` and must be the deck's maximum step. A file is one MTJ's noise: each subcircuit
 ``mtj_<device>_t<k>`` reads its own file, so instantiate each once (two instances of one would
@@ -22,6 +24,7 @@ from ..constants import KB, MU0
 from ..params import Device
 from .circuit import Comment, Element, Expr, Item, Model, Param, ParamDef, Subckt, Word
 from .deck import FileName
+from .libeffects import warm_factor
 from .library import library_subckt
 from .mtj import STATE_CAP, TIME_UNIT, max_step
 from .noise import check_seed, check_temperature, draw_noise, noise_file_text, noise_interval
@@ -80,7 +83,8 @@ def thermal_library(device: Device, temperature: float, seed: int, t_stop: float
     base = library_subckt(device, preset, step=dt)
     vol = "area*T" if device.geometry.shape == "elliptic_cylinder" else f"{num(2 / 3)}*area*T"
     L = _noise_torque()
-    names = {"mx": "V(mx)", "my": "V(my)", "mz": "V(mz)", "a": "0"}
+    names = {"mx": "V(mx)", "my": "V(my)", "mz": "V(mz)", "a": "0", "q": "0"}
+    warm = warm_factor(device)
     z = draw_noise(seed, t_stop, dt, count)
     subs, files = [], {}
     for k in range(count):
@@ -106,7 +110,8 @@ def thermal_library(device: Device, temperature: float, seed: int, t_stop: float
                     coef = {mono: f"({text})" for mono, text in L[i][j].coefficients().items()}
                     terms.append(f"({L[i][j].spice(names, coef)})*V({h})")
             items.append(Element(f"Bn{comp[1]}", ("0", comp), (Word("I"), Word("="),
-                                                                Expr(f"{num(STATE_CAP / TIME_UNIT)}*sig*(" +
+                                                                Expr(f"{num(STATE_CAP / TIME_UNIT)}*sig*" +
+                                                                     (f"{warm}*" if warm else "") + "(" +
                                                                      " + ".join(terms) + ")"))))
         subs.append(Subckt(f"{base.name[:56]}_t{k}", base.ports, (*base.items, *items), params=base.params))
         files[file] = noise_file_text(z[:, :, k], dt)

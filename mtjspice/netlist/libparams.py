@@ -13,7 +13,7 @@ and the complete elliptic integrals K, E come from the arithmetic-geometric mean
 g / sqrt(q), :data:`AGM_STEPS` steps; K = pi / (2 a_n), E = K (1 - sum 2^(j-1) c_j^2)). The angular
 integral is Gauss-Legendre with :data:`PHI_NODES` nodes per quarter turn. Against the package's factors:
 below 1e-12 for the shipped 10 x 45 x 50 nm pillar, 1.4e-9 at 5 x 50 x 25 nm, 5e-8 at 10 x 100 x 1 nm
-(L / W = 10 with a 1 nm layer, the worst case tried); see tests/test_library.py.
+(L / W = 10 with a 1 nm layer, the worst case tried); see tests/netlist/test_library.py.
 
 The ellipsoid's factors (Carlson's R_D) are computed the same way by duplication, :data:`RD_STEPS` steps.
 
@@ -130,8 +130,9 @@ def rest_follows_parameters(device: Device) -> bool:
     return all(h == 0.0 for h in f.H) and on_axis and explicit_m0(device) is None
 
 
-def rest_items(device: Device, ku: bool) -> list[Item]:
-    """``.param m0x, m0y, m0z``: the initial magnetization, from ``nx, ny, nz``, ``Ku`` (when ``ku``),
+def rest_items(device: Device, ku: bool, nz: str = "nz") -> list[Item]:
+    """``.param m0x, m0y, m0z``: the initial magnetization, from ``nx, ny`` and the z factor ``nz`` (the
+    name of the one with the interface anisotropy folded in, when there is one), ``Ku`` (when ``ku``),
     ``Ms`` and ``theta0`` when :func:`rest_follows_parameters`, else the device's numbers."""
     if not rest_follows_parameters(device):
         m0 = initial_magnetization(device)
@@ -143,7 +144,7 @@ def rest_items(device: Device, ku: bool) -> list[Item]:
     return [
         Comment("rest state: the coordinate axis of the smallest entry of diag(N) - 2 Ku/(mu0 Ms^2) u u^T (z, then x, "
                 "then y on ties), tilted by theta0"),
-        ParamDef("rax", f"nx{kf[0]}"), ParamDef("ray", f"ny{kf[1]}"), ParamDef("raz", f"nz{kf[2]}"),
+        ParamDef("rax", f"nx{kf[0]}"), ParamDef("ray", f"ny{kf[1]}"), ParamDef("raz", f"{nz}{kf[2]}"),
         ParamDef("rz", "(1-(rax<raz))*(1-(ray<raz))"), ParamDef("rx", "(1-rz)*(1-(ray<rax))"),
         ParamDef("ry", "1-rz-rx"),
         ParamDef("m0x", "(rz+ry)*sin(theta0) + rx*cos(theta0)"), ParamDef("m0y", "ry*cos(theta0)"),

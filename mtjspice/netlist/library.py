@@ -11,7 +11,8 @@ term (the same polynomial expansion with symbolic coefficients, :mod:`mtjspice.n
 
 Fixed per library (they decide which terms exist): the pinned direction p, the body's shape, the
 applied field's direction and the anisotropy axis; a parameter the device does not use (``Ku`` of a
-device without extra anisotropy, ``Vhalf`` without bias dependence) is not offered.
+device without extra anisotropy, ``Vhalf`` without bias dependence, the issue-26 effects of
+:mod:`mtjspice.netlist.libeffects` when the device has them off) is not offered.
 
 Each instance starts at its rest state by itself: ``.ic`` lines inside the subcircuit hold m at m0
 while ngspice finds the operating point and are the initial node voltages with ``uic``; the state
@@ -24,16 +25,31 @@ import re
 from dataclasses import dataclass
 
 from ..constants import E_CHARGE, HBAR, MU0
-from ..errors import ParameterError
 from ..params import Device
 from ..physics.devicedemag import device_demag
 from . import safe
 from .circuit import Comment, Element, Expr, IcDef, Item, Param, ParamDef, ParamExpr, Subckt, Word
+from .libeffects import (
+    AR,
+    MSR,
+    VQ,
+    check_library_device,
+    effect_params,
+    field_like_quadratic,
+    fieldlike_items,
+    has_bloch,
+    has_field_like,
+    has_heating,
+    has_ki,
+    has_taper,
+    heating_lib_items,
+    ki_items,
+)
 from .libparams import demag_items, rest_follows_parameters, rest_items
 from .mtj import NORM_RATE, STATE_CAP, TIME_UNIT, max_step
 from .sympoly import SymPoly, sym_const, sym_param, sym_var
 
-__all__ = ["LibParam", "macrospin_params", "library_subckt", "library_name", "library_carries"]
+__all__ = ["LibParam", "macrospin_params", "library_subckt", "library_name"]
 
 _COMPS = ("mx", "my", "mz")
 
@@ -73,6 +89,7 @@ def macrospin_params(device: Device, preset: str = "default", step: float | None
         out.append(LibParam("Vhalf", j.V_half, "V", "bias halving the TMR"))
     if device.field.Ku != 0.0:
         out.append(LibParam("Ku", device.field.Ku, "J/m^3", "extra uniaxial anisotropy along the fixed axis"))
+    out += [LibParam(*e) for e in effect_params(device)]
     if rest_follows_parameters(device):
         out.append(LibParam("theta0", device.initial.theta0, "rad", "initial tilt from the rest direction"))
     out.append(LibParam("hstep", max_step(preset) if step is None else step, "s",
@@ -82,10 +99,11 @@ def macrospin_params(device: Device, preset: str = "default", step: float | None
 
 def _llgs(device: Device, ku: bool) -> tuple[SymPoly, SymPoly, SymPoly]:
     """dm/dt in 1/ns with symbolic coefficients: k = gamma' Ms TIME_UNIT, al = alpha, ca = a_J / (Ms I),
-    nx, ny, nz, kf = 2 Ku / (mu0 Ms^2), hx.. = H / Ms (as :func:`mtjspice.netlist.mtj.llgs_polynomials`)."""
+    nx, ny, nz (nzi with interface anisotropy), kf = 2 Ku / (mu0 Ms^2), hx.. = H / Ms, and the
+    field-like field (xi a + fq q) p with q = V_j^2 (as :func:`mtjspice.netlist.mtj.llgs_polynomials`)."""
     f = device.field
     m = [sym_var(c) for c in _COMPS]
-    n = [sym_param(c) for c in ("nx", "ny", "nz")]
+    n = [sym_param(c) for c in ("nx", "ny", "nzi" if has_ki(device) else "nz")]
     h = [m[i] * -1.0 * n[i] for i in range(3)]
     for i, hc in enumerate(f.H):
         if hc != 0.0:
@@ -96,6 +114,9 @@ def _llgs(device: Device, ku: bool) -> tuple[SymPoly, SymPoly, SymPoly]:
     a = sym_var("a") * sym_param("ca")
     al, k = sym_param("al"), sym_param("k")
     p = device.junction.pinned
+    if has_field_like(device):  # the field H_FL/Ms = (xi a + fq q) p
+        hfl = a * sym_param("xi") + sym_var("q") * sym_param("fq")
+        h = [h[i] + hfl * p[i] if p[i] != 0.0 else h[i] for i in range(3)]
     b = [h[i] - a * al * p[i] for i in range(3)]
     d = [h[i] * al + a * p[i] for i in range(3)]
     mm = m[0] * m[0] + m[1] * m[1] + m[2] * m[2]
@@ -120,6 +141,8 @@ def _derived(device: Device, params: tuple[LibParam, ...]) -> list[Item]:
     items.append(ParamDef("ca", f"{n(HBAR)}*{eta}/({n(2 * E_CHARGE * MU0)}*Ms*Ms*T*area)"))
     if "Ku" in names:
         items.append(ParamDef("kf", f"2*Ku/({n(MU0)}*Ms*Ms)"))
+    if has_ki(device):
+        items += ki_items()
     for i, hc in enumerate(device.field.H):
         if hc != 0.0:
             items.append(ParamDef(f"h{'xyz'[i]}", f"{n(hc)}/Ms"))
@@ -135,34 +158,6 @@ def _conductance(device: Device, v: str, mp: str) -> tuple[list[Item], str]:
         return [], f"((gp+{gap})/2 + (gp-{gap})/2*{mp})"
     return [ParamDef("gap", "gp/(1+TMR)"), ParamDef("gavg", "(gp+gap)/2"), ParamDef("gdif", "(gp-gap)/2")], \
         f"(gavg + gdif*{mp})"
-
-
-#: Effects (issue 26) the baked MTJ (mtjspice.netlist.mtj) stamps and this library version does not yet.
-_NOT_IN_LIBRARY = ("material.Ki_bottom", "material.Ki_top", "junction.field_like_ratio", "junction.thermal_resistance",
-                   "geometry.taper")
-
-
-def _unsupported(device: Device) -> list[tuple[str, float]]:
-    """The effects of ``device`` (key, value) that the library subcircuit does not carry."""
-    found = []
-    for key in _NOT_IN_LIBRARY:
-        section, leaf = key.split(".")
-        value = getattr(getattr(device, section), leaf)
-        if value != 0.0:
-            found.append((key, value))
-    return found
-
-
-def library_carries(device: Device) -> bool:
-    """Whether the library subcircuit carries every effect of ``device`` (no issue-26 effect on)."""
-    return not _unsupported(device)
-
-
-def _refuse_unsupported(device: Device) -> None:
-    """Refuse, by name, a device with an effect the library subcircuit would silently leave out."""
-    for key, value in _unsupported(device)[:1]:
-        raise ParameterError(key, value, "0 in the library MTJ (its parameters do not carry this effect yet); "
-                             "the baked subcircuit of mtjspice.netlist.mtj.mtj_subckt does")
 
 
 def library_subckt(device: Device, preset: str = "default", step: float | None = None) -> Subckt:
@@ -182,13 +177,24 @@ def library_subckt(device: Device, preset: str = "default", step: float | None =
     -------
     Subckt
         Ports t1 (free layer) and t2; positive current into t1 pushes m toward +p. Internal nodes
-        mx, my, mz carry m (V = 1); element ``Vsense`` senses the junction current.
+        mx, my, mz carry m (V = 1); element ``Vsense`` senses the junction current; a heated device's
+        node ``tj`` carries T_j - Tamb (K).
+
+    Raises
+    ------
+    ParameterError
+        ``material.Ki_bottom`` for an interface anisotropy that leaves no rest direction, ``field.H``
+        for an applied field on a device whose Ms follows its temperature (as the baked MTJ).
     """
-    _refuse_unsupported(device)
+    check_library_device(device)
     params = macrospin_params(device, preset, step)
     ku = any(p.name == "Ku" for p in params)
+    hot = has_bloch(device)
     f = _llgs(device, ku)
-    items: list[Item] = [*demag_items(device), *_derived(device, params), *rest_items(device, ku)]
+    demag = ([Comment("demagnetizing factors: the instance parameters Nx, Ny, Nz of the tapered pillar (ngspice names "
+                      "are case-insensitive: nx below is Nx)")] if has_taper(device) else demag_items(device))
+    items: list[Item] = [*demag, *_derived(device, params),
+                         *rest_items(device, ku, nz="nzi" if has_ki(device) else "nz")]
     # Each coefficient is a parameter holding its magnitude at the defaults' sign, subtracted where it is
     # negative, and J's multiples are parameters too: after ngspice substitutes the values, the sources
     # read like the baked subcircuit's (no unary minus, no product of two constants in any term).
@@ -205,7 +211,9 @@ def library_subckt(device: Device, preset: str = "default", step: float | None =
             items.append(ParamDef(nm, f"-({text})" if negative else text))
             cnames[mono] = f"-{nm}" if negative else nm
         coef.append(cnames)
-    jac = [[fi.diff(c) for c in _COMPS] for fi in f]
+    # J without the q terms: the flq field's share of J (about flq V^2 / (Ms Ny), 1e-2 at 1 V for flq = 1e4 A/(m V^2))
+    # changes the h^2/12 correction by as little, and reading V(vq) in the three Bs sources cost 7 % more per point
+    jac = [[fi.without("q").diff(c) for c in _COMPS] for fi in f]
     jcoef: list[list[dict[tuple[int, ...], str]]] = [[{} for _ in range(3)] for _ in range(3)]
     for i in range(3):
         for j in range(3):
@@ -216,13 +224,13 @@ def library_subckt(device: Device, preset: str = "default", step: float | None =
                     jn = f"j{nm.lstrip('-')}{'xyz'[j]}"
                     items.append(ParamDef(jn, f"{mono[j]}*{nm.lstrip('-')}"))
                     jcoef[i][j][_lower(mono, j)] = ("-" if nm.startswith("-") else "") + jn
-    at_m0 = {"mx": "m0x", "my": "m0y", "mz": "m0z", "a": "0"}
+    at_m0 = {"mx": "m0x", "my": "m0y", "mz": "m0z", "a": "0", "q": "0"}
     items.append(Comment("f and g = J f at m0 without current: the state capacitors' initial charge C (m0 + cc g0)"))
     for i, comp in enumerate(_COMPS):
-        items.append(ParamDef(f"f0{comp[1]}", f[i].without("a").spice(at_m0, coef[i])))
+        items.append(ParamDef(f"f0{comp[1]}", f[i].without("a").without("q").spice(at_m0, coef[i])))
     for i, comp in enumerate(_COMPS):
-        terms = [f"({jac[i][j].without('a').spice(at_m0, jcoef[i][j])})*f0{_COMPS[j][1]}" for j in range(3)
-                 if not jac[i][j].without("a").is_zero()]
+        terms = [f"({jac[i][j].without('a').without('q').spice(at_m0, jcoef[i][j])})*f0{_COMPS[j][1]}"
+                 for j in range(3) if not jac[i][j].without("a").without("q").is_zero()]
         items.append(ParamDef(f"g0{comp[1]}", " + ".join(terms) or "0"))
     p = device.junction.pinned
     mp = "(" + " + ".join(f"{safe.num(c)}*V({nm})" for c, nm in zip(p, _COMPS, strict=True) if c != 0.0) + ")"
@@ -235,7 +243,13 @@ def library_subckt(device: Device, preset: str = "default", step: float | None =
               Element("Bjunction", ("n1", "t2"), (I, EQ, Expr(f"V(n1,t2)*{g_expr}"))),
               Comment("f = dm/dt in 1/ns: -k [m x b + m (m.d) - d |m|^2] + lambda (1 - |m|^2) m, b = h - al a p, "
                       "d = al h + a p, a = ca I; V(fx) = f_x")]
-    names = {"mx": "V(mx)", "my": "V(my)", "mz": "V(mz)", "a": "i(Vsense)"}
+    if has_heating(device):
+        items += heating_lib_items(device)
+    if has_field_like(device):
+        items += fieldlike_items(hot)
+    # Ms(T_j): f becomes s f(m, a/s^2, q/s) with s = V(msr) (see mtjspice/netlist/heating.py)
+    names = {"mx": "V(mx)", "my": "V(my)", "mz": "V(mz)", "a": f"V({AR})" if hot else "i(Vsense)", "q": f"V({VQ})"}
+    sc = f"V({MSR})*" if hot else ""
     for i, comp in enumerate(_COMPS):
         k = comp[1]
         items += [Element(f"Bf{k}", ("0", f"f{k}"), (I, EQ, Expr(f[i].spice(names, coef[i])))),
@@ -244,14 +258,16 @@ def library_subckt(device: Device, preset: str = "default", step: float | None =
     for i, comp in enumerate(_COMPS):
         terms = [f"({jac[i][j].spice(names, jcoef[i][j])})*V(f{_COMPS[j][1]})" for j in range(3)
                  if not jac[i][j].is_zero()]
-        items.append(Element(f"Bs{comp[1]}", (f"s{comp[1]}", "0"), (V, EQ, Expr("ncc*(" + (" + ".join(terms) or "0") + ")"))))
+        items.append(Element(f"Bs{comp[1]}", (f"s{comp[1]}", "0"),
+                             (V, EQ, Expr(f"{sc}{sc}ncc*(" + (" + ".join(terms) or "0") + ")"))))
     items.append(Comment(f"state: C d(m + cc g)/dt = f, C = {STATE_CAP:g} F between m and s, charged by "
                          f"{STATE_CAP / TIME_UNIT:g} S x V(f); 1000 s leak; m starts at m0 (.ic, with or without uic)"))
     for comp in _COMPS:
         k = comp[1]
         items += [Element(f"C{comp}", (comp, f"s{k}"), (STATE_CAP, Param("IC", ParamExpr(f"m0{k} + cc*g0{k}")))),
                   Element(f"R{comp}", (comp, "0"), (1e3 / STATE_CAP,)),
-                  Element(f"G{comp}", ("0", comp, f"f{k}", "0"), (STATE_CAP / TIME_UNIT,)),
+                  Element(f"B{comp}", ("0", comp), (I, EQ, Expr(f"{safe.num(STATE_CAP / TIME_UNIT)}*V({MSR})*V(f{k})")))
+                  if hot else Element(f"G{comp}", ("0", comp, f"f{k}", "0"), (STATE_CAP / TIME_UNIT,)),
                   IcDef(comp, f"m0{k}")]
     return Subckt(library_name(device), ("t1", "t2"), tuple(items), params=tuple((p.name, p.default) for p in params))
 
@@ -262,7 +278,9 @@ def _default_values(device: Device, params: tuple[LibParam, ...]) -> dict[str, f
     nx, ny, nz = device_demag(device)
     m = device.material
     out = {"k": device.gamma_prime * m.Ms * TIME_UNIT, "al": m.alpha, "ca": device.aj_per_amp / m.Ms,
-           "nx": nx, "ny": ny, "nz": nz, "kf": 2.0 * d.get("Ku", 0.0) / (MU0 * m.Ms * m.Ms)}
+           "nx": nx, "ny": ny, "nz": nz, "kf": 2.0 * d.get("Ku", 0.0) / (MU0 * m.Ms * m.Ms),
+           "nzi": nz - 2.0 * m.Ki / (MU0 * m.Ms * m.Ms * device.geometry.T),
+           "xi": device.junction.field_like_ratio, "fq": field_like_quadratic(device) / m.Ms}
     out.update({f"h{'xyz'[i]}": h / m.Ms for i, h in enumerate(device.field.H)})
     return out
 

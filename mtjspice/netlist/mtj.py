@@ -17,7 +17,7 @@ Formulation, and why:
   = 1 mS times V(fx). The capacitor sets the scale on which ngspice's absolute tolerances act
   (abstol 1e-12 A, chgtol 1e-14 C): a 1 nF state (currents of order 1 A) stalled decks of 20 or
   more MTJs with the accurate preset at a current edge while m was still about 1e-9 (time steps
-  of 1e-20 s; tests/test_mtj_netlist.py keeps that case), and 1 F states (the planning prototype)
+  of 1e-20 s; tests/netlist/test_mtj_netlist.py keeps that case), and 1 F states (the planning prototype)
   are worse. With 1 pF the truncation check on the state is loose (chgtol is 1 % of a unit
   charge), which costs nothing: the step is set by the preset's maximum step, not by it.
 * Trapezoid correction: ngspice's trapezoidal rule with step h leaves a global error of
@@ -38,7 +38,9 @@ Formulation, and why:
   equations, so the same accuracy needs about 10 times fewer time points; where ngspice cuts its
   step (edges elsewhere in the circuit) the correction over-corrects by at most the plain
   method's own error at step h. The initial charge includes c g(m0) so that m starts at m0.
-  The term f_a da/dt of a changing junction current is not included in g.
+  The term f_a da/dt of a changing junction current is not included in g, nor (with the
+  bias-quadratic field-like field, :func:`field_like_v2_polynomials`) the change of V^2 with m:
+  J is taken at fixed current and fixed junction voltage.
 * Renormalisation: |m| is not conserved by trapezoidal steps; a restoring term
   lambda (1 - |m|^2) m with lambda = ``NORM_RATE`` keeps it within about 1e-4, at no extra
   cost (dividing by |m| inside the sources was measured 5 to 9 times slower).
@@ -97,6 +99,7 @@ __all__ = [
     "NORM_RATE",
     "max_step",
     "llgs_polynomials",
+    "field_like_v2_polynomials",
     "mtj_subckt",
     "mtj_subckts",
     "MtjSet",
@@ -163,6 +166,25 @@ def llgs_polynomials(device: Device) -> tuple[Poly, Poly, Poly]:
     cross = (m[1] * b[2] - m[2] * b[1], m[2] * b[0] - m[0] * b[2], m[0] * b[1] - m[1] * b[0])
     renorm = (const(1.0) - mm) * lam
     out = tuple((cross[i] + m[i] * md - d[i] * mm) * -k + m[i] * renorm for i in range(3))
+    return out[0], out[1], out[2]
+
+
+def field_like_v2_polynomials(device: Device) -> tuple[Poly, Poly, Poly] | None:
+    """dm/dt in units of 1/``TIME_UNIT`` per squared junction voltage (1/V^2) of the bias-quadratic
+    field-like field xi_v2 V^2 p (``junction.field_like_quadratic``), as polynomials in (mx, my, mz):
+    the field term of the equation for the reduced field h = (xi_v2 / Ms) p, so that
+    f(m, a, V) = f(m, a) + V^2 F(m). None when the device has no such term."""
+    q = device.junction.field_like_quadratic
+    if q == 0.0:
+        return None
+    Ms, alpha = device.material.Ms, device.material.alpha
+    k = device.gamma_prime * Ms * TIME_UNIT  # 1/ns
+    m = (var("mx"), var("my"), var("mz"))
+    h = [q / Ms * c for c in device.junction.pinned]
+    mm = m[0] * m[0] + m[1] * m[1] + m[2] * m[2]
+    mh = m[0] * h[0] + m[1] * h[1] + m[2] * h[2]
+    cross = (m[1] * h[2] - m[2] * h[1], m[2] * h[0] - m[0] * h[2], m[0] * h[1] - m[1] * h[0])
+    out = tuple((cross[i] + (m[i] * mh - mm * h[i]) * alpha) * -k for i in range(3))
     return out[0], out[1], out[2]
 
 
@@ -240,6 +262,15 @@ def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step:
     comps = ("mx", "my", "mz")
     f = (fx, fy, fz)
     jac = [[fi.diff(c) for c in comps] for fi in f]
+    fv = field_like_v2_polynomials(device)
+    if fv is not None:  # V(vq) = V^2 (V^2 / s^2 with Ms(T_j), as a_J: see netlist/heating.py)
+        items += [Comment("bias-quadratic field-like field xi_v2 V^2 p: V(vq) = V(n1,t2)^2" + (" / V(ms)^2" if hot
+                                                                                               else "")),
+                  Element("Bvq", ("vq", "0"), (V, EQ, Expr("V(n1,t2)*V(n1,t2)" + ("/(V(ms)*V(ms))" if hot else ""))))]
+    jv = [[fi.diff(c) for c in comps] for fi in fv] if fv is not None else None
+
+    def plus_v2(text: str, poly: Poly | None) -> str:  # text + V(vq) poly: f = f(m, a) + V^2 F(m), J likewise
+        return text if poly is None or poly.is_zero() else f"{text} + V(vq)*({poly.spice(names)})"
     h = max_step(preset) if step is None else step
     if not (isinstance(h, (int, float)) and 0 < h < 1e-9):
         raise ParameterError("step", h, "a maximum step > 0 and < 1e-9 s")
@@ -251,13 +282,19 @@ def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step:
                          "b = h - alpha a p, d = alpha h + a p, a = a_J/Ms; V(fx) = f_x"))
     for comp, poly in zip(comps, f, strict=True):
         k = comp[1]
-        items += [Element(f"Bf{k}", ("0", f"f{k}"), (I, EQ, Expr(poly.spice(names)))),
+        items += [Element(f"Bf{k}", ("0", f"f{k}"), (I, EQ, Expr(plus_v2(poly.spice(names), None if fv is None
+                                                                       else fv["xyz".index(k)])))),
                   Element(f"Rf{k}", (f"f{k}", "0"), (1,))]
     items.append(Comment(f"V(sx) = -c g, g = J f = df/dt at fixed current (J = df/dm), c = h^2/12, h = {h:g} s"))
     for i, comp in enumerate(comps):
-        terms = [f"({jac[i][j].spice(names)})*V(f{comps[j][1]})" for j in range(3) if not jac[i][j].is_zero()]
-        items.append(Element(f"Bs{comp[1]}", (f"s{comp[1]}", "0"),
-                             (V, EQ, Expr(f"{sc}{sc}{safe.num(-c)}*(" + (" + ".join(terms) or "0") + ")"))))
+        terms = [f"({plus_v2(jac[i][j].spice(names), None if jv is None else jv[i][j])})*V(f{comps[j][1]})"
+                 for j in range(3) if not jac[i][j].is_zero() or (jv is not None and not jv[i][j].is_zero())]
+        corr = Expr(f"{safe.num(-c)}*(" + (" + ".join(terms) or "0") + ")")
+        if hot:  # V(s) = s^2 V(u), V(u) = -c J f: the long source reads no V(ms) (1.36x -> 1.17x CPU, heating)
+            items += [Element(f"Bu{comp[1]}", (f"u{comp[1]}", "0"), (V, EQ, corr)),
+                      Element(f"Bs{comp[1]}", (f"s{comp[1]}", "0"), (V, EQ, Expr(f"{sc}{sc}V(u{comp[1]})")))]
+        else:
+            items.append(Element(f"Bs{comp[1]}", (f"s{comp[1]}", "0"), (V, EQ, corr)))
     items.append(Comment(f"state: C d(m + c g)/dt = f, C = {STATE_CAP:g} F between m and s, charged by "
                          f"{STATE_CAP / TIME_UNIT:g} S x V(f); 1000 s leak"))
     for i, (comp, m0c) in enumerate(zip(comps, m0, strict=True)):

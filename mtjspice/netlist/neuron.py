@@ -66,6 +66,7 @@ from ..stimulus import Pulse
 from . import safe
 from .circuit import Comment, Element, Expr, Instance, Item, Model, Param, Probe, Subckt, Wave, Word
 from .clamp import CLAMP_SENSE, clamp_items
+from .dac import threshold_dac_items
 from .neuroncircuit import COMPARATORS, RESETS, ComparatorKind, NeuronCircuit, ResetMode
 
 __all__ = ["NeuronCircuit", "NeuronProbes", "ONESHOT_FALL_DELAY", "oneshot_params", "NeuronBlock", "ComparatorKind", "ResetMode",
@@ -97,7 +98,9 @@ class NeuronProbes:
     ``i_read_bias``, ``i_supply`` (the shared rails into this neuron; the read current into the
     junction is -``i_read_bias``), ``i_thh``, ``i_thl`` (the threshold rails; None where nothing
     draws from them: behavioral comparators on shared rails), ``i_reset`` (active reset only, else
-    None). The trim current is the constant ``NeuronCircuit.i_trim``, drawn from ``ni``.
+    None), ``i_clamp`` (the input clamp's diverted current; None without a clamp), ``i_dac_hi``,
+    ``i_dac_lo`` (the threshold DACs' full-scale sources; None without DACs). The trim current is
+    the constant ``NeuronCircuit.i_trim``, drawn from ``ni``.
     """
 
     u: Probe
@@ -116,6 +119,8 @@ class NeuronProbes:
     i_thl: Probe | None = None
     i_reset: Probe | None = None
     i_clamp: Probe | None = None
+    i_dac_hi: Probe | None = None
+    i_dac_lo: Probe | None = None
 
     def all(self) -> tuple[Probe, ...]:
         """Every probe, in the order decks write them."""
@@ -188,6 +193,8 @@ def _thresholds(c: NeuronCircuit, shared: bool) -> tuple[list[Item], Element | N
     both inputs dip alike, so the kick is common mode.
     """
     cmos = c.kickback  # the CMOS latches (mtjspice.circuits.comparators.CmosKind)
+    if c.dac_bits:  # the neuron's own threshold DACs, whatever the rails (their codes set at calibration)
+        return _dac_thresholds(c, cmos)
     if shared and not cmos:
         return [], None, None, "vthhbus", "vthlbus"
     hi = _rail("Vthh", "vthh0" if cmos else "vthh", "vthhbus", c.v_thh_rail, shared)
@@ -201,6 +208,26 @@ def _thresholds(c: NeuronCircuit, shared: bool) -> tuple[list[Item], Element | N
         hi, Element("Rmh", ("vthh0", "vthh"), (r_m,)),
         lo, Element("Rml", ("vthl0", "vthl"), (r_m,)),
     ], hi, lo, "vthh", "vthl"
+
+
+#: Names of the threshold DACs (their full-scale sources are ``V`` + the name).
+DAC_NAMES = ("Dthh", "Dthl")
+
+
+def _dac_thresholds(c: NeuronCircuit, cmos: bool) -> tuple[list[Item], Element | None, Element | None, str, str]:
+    """The thresholds as two resistor-string DACs (:func:`mtjspice.netlist.dac.threshold_dac_items`)
+    over the full scale v_read, codes :attr:`NeuronCircuit.dac_codes`; for the CMOS latches each
+    behind 2 R_s as the rails would be. The DACs' full-scale sources take the place of the rails'
+    sources (returned for their probes)."""
+    items: list[Item] = []
+    nodes = ("vthh0", "vthl0") if cmos else ("vthh", "vthl")
+    for name, node, code in zip(DAC_NAMES, nodes, c.dac_codes, strict=True):
+        items += threshold_dac_items(name, node, code, c.v_read, c.dac_bits, c.dac_r_unit)
+    if cmos:
+        r_m = 2.0 * source_resistance(c)
+        items += [Element("Rmh", ("vthh0", "vthh"), (r_m,)), Element("Rml", ("vthl0", "vthl"), (r_m,))]
+    src = [i for i in items if isinstance(i, Element) and i.name in tuple("V" + n for n in DAC_NAMES)]
+    return items, src[0], src[1], "vthh", "vthl"
 
 
 def oneshot_params(c: NeuronCircuit) -> dict[str, float]:
@@ -319,10 +346,17 @@ def neuron_subckt(c: NeuronCircuit, mtj: Subckt, comparator: Subckt, name: str =
     def sensed(e: Element | None) -> Probe | None:
         return cur(e) if e is not None else None
 
+    def rail(e: Element | None) -> Probe | None:  # a threshold rail's source or sense source
+        return None if c.dac_bits else sensed(e)
+
+    def dac(e: Element | None) -> Probe | None:  # a threshold DAC's full-scale source
+        return sensed(e) if c.dac_bits else None
+
     probes = NeuronProbes(
         u=Probe.node("my").inside(x_mtj), t1=Probe.node("t1"), t2=Probe.node("t2"), spk_p=Probe.node("spk_p"),
         spk_n=Probe.node("spk_n"), drv=Probe.node("drv"), i_input=cur(v_si), i_gate=cur(v_sin),
         i_ground=cur(v_sg), i_junction=cur(mtj.element("Vsense")).inside(x_mtj), i_read_bias=cur(v_read),
-        i_supply=cur(v_ddc), i_thh=sensed(v_thh), i_thl=sensed(v_thl), i_reset=sensed(v_srs),
-        i_clamp=cur(Element(CLAMP_SENSE, ("drv", "clp"), (0,))) if c.v_clamp > 0 else None)
+        i_supply=cur(v_ddc), i_thh=rail(v_thh), i_thl=rail(v_thl), i_reset=sensed(v_srs),
+        i_clamp=cur(Element(CLAMP_SENSE, ("drv", "clp"), (0,))) if c.v_clamp > 0 else None,
+        i_dac_hi=dac(v_thh), i_dac_lo=dac(v_thl))
     return NeuronBlock(sub, probes)

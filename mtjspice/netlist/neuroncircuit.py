@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 from typing import Literal
 
 from ..errors import ParameterError
+from .dac import dac_code, dac_level
 
 __all__ = ["NeuronCircuit", "ComparatorKind", "ResetMode", "COMPARATORS", "RESETS"]
 
@@ -63,6 +64,15 @@ class NeuronCircuit:
         The comparators draw from their inputs (a clocked latch kicks charge back when its strobe
         rises): each neuron senses its own references, behind matched resistors. True for the CMOS
         flavour (:attr:`mtjspice.circuits.comparators.Comparator.kickback`).
+    v_clamp : float
+        The input driver's compliance (V, >= 0; 0: no clamp, :mod:`mtjspice.netlist.clamp`).
+    dac_bits : int
+        0 (default): the thresholds are ideal sources (or the shared rails). 1 to 16: each
+        threshold is the neuron's own resistor-string DAC (:mod:`mtjspice.netlist.dac`) of that
+        many bits over the full scale ``v_read``, loaded with the code nearest to the rail's
+        voltage (:attr:`dac_codes`): the thresholds the comparators see are :attr:`dac_levels`.
+    dac_r_unit : float
+        The DACs' unit resistor (Ohm).
     """
 
     comparator: str
@@ -84,8 +94,13 @@ class NeuronCircuit:
     ref_offset: float
     kickback: bool = False
     v_clamp: float = 0.0
+    dac_bits: int = 0
+    dac_r_unit: float = 1e3
 
     def __post_init__(self) -> None:
+        b = self.dac_bits
+        if isinstance(b, bool) or not isinstance(b, int) or not 0 <= b <= 16:
+            raise ParameterError("dac_bits", b, "a whole number of bits from 0 (no DAC) to 16")
         if not (isinstance(self.comparator, str) and self.comparator.isidentifier()):
             raise ParameterError("comparator", self.comparator, "a comparator's name (see mtjspice.circuits.comparators)")
         if not isinstance(self.kickback, bool):
@@ -94,7 +109,7 @@ class NeuronCircuit:
             raise ParameterError("reset", self.reset, "'leak' or 'active'")
         for f in fields(self):
             v = getattr(self, f.name)
-            if f.name in ("comparator", "reset", "kickback"):
+            if f.name in ("comparator", "reset", "kickback", "dac_bits"):
                 continue
             ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
             if f.name in ("v_hi", "v_lo"):
@@ -131,3 +146,22 @@ class NeuronCircuit:
     def v_thl_rail(self) -> float:
         """Voltage of the lower threshold rail (V): v_lo - ref_offset."""
         return self.v_lo - self.ref_offset
+
+    @property
+    def dac_codes(self) -> tuple[int, int]:
+        """The threshold DACs' codes (upper, lower): the level nearest to each rail's voltage,
+        kept within 1 .. 2^bits - 1 (:func:`mtjspice.netlist.dac.dac_code`); (0, 0) without DACs."""
+        if not self.dac_bits:
+            return 0, 0
+        top = 2**self.dac_bits - 1
+        return tuple(min(max(dac_code(v, self.v_read, self.dac_bits), 1), top)  # type: ignore[return-value]
+                     for v in (self.v_thh_rail, self.v_thl_rail))
+
+    @property
+    def dac_levels(self) -> tuple[float, float]:
+        """The threshold inputs the comparators see (V, upper and lower rail): the DACs' levels,
+        or the rails themselves without DACs."""
+        if not self.dac_bits:
+            return self.v_thh_rail, self.v_thl_rail
+        hi, lo = self.dac_codes
+        return dac_level(hi, self.v_read, self.dac_bits), dac_level(lo, self.v_read, self.dac_bits)

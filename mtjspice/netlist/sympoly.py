@@ -1,4 +1,4 @@
-"""Polynomials in the state (mx, my, mz, a) whose coefficients are polynomials in named parameters.
+"""Polynomials in the state (mx, my, mz, a, q) whose coefficients are polynomials in named parameters.
 
 :mod:`mtjspice.netlist.poly` writes the LLGS right-hand side with every coefficient a number of one
 device. An includable library (:mod:`mtjspice.netlist.library`) needs the same expansion with the
@@ -7,6 +7,10 @@ ngspice computes them from each instance's W, L, T: a term is a monomial of the 
 monomial of the parameters times a number. The expansion drops exactly the terms that vanish for
 every parameter value (those of a zero component of the pinned vector, say), so the behavioral
 sources keep the baked subcircuit's shape.
+
+The state symbols are those of :data:`mtjspice.netlist.poly.SYMBOLS` (mx, my, mz and the junction
+current a) and one more, ``q``: the squared junction voltage (V^2) of the field-like torque's bias
+dependence, read from its own node; a polynomial without ``q`` expands and prints exactly as before.
 """
 
 from __future__ import annotations
@@ -14,9 +18,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from . import safe
-from .poly import SYMBOLS
+from .poly import SYMBOLS as _POLY_SYMBOLS
 
-__all__ = ["SymPoly", "sym_const", "sym_var", "sym_param"]
+__all__ = ["SYMBOLS", "SymPoly", "sym_const", "sym_var", "sym_param"]
+
+#: The state symbols: the baked polynomials' (mx, my, mz, a), then q (squared junction voltage, V^2).
+SYMBOLS: tuple[str, ...] = (*_POLY_SYMBOLS, "q")
+_Q = SYMBOLS.index("q")
 
 #: A term's key: (exponents of the state symbols, sorted ((parameter, exponent), ...)).
 Key = tuple[tuple[int, ...], tuple[tuple[str, int], ...]]
@@ -30,7 +38,7 @@ def _merge(p1: tuple[tuple[str, int], ...], p2: tuple[tuple[str, int], ...]) -> 
 
 
 class SymPoly:
-    """A polynomial in :data:`~mtjspice.netlist.poly.SYMBOLS` with parameter-polynomial coefficients."""
+    """A polynomial in :data:`SYMBOLS` with parameter-polynomial coefficients."""
 
     __slots__ = ("terms",)
 
@@ -120,7 +128,7 @@ class SymPoly:
         monos = sorted({s for s, _ in self.terms}, key=_order)
         by_a: dict[int, list[str]] = {}
         for s in monos:
-            factors = [names[SYMBOLS[i]] for i in range(3) for _ in range(s[i])]
+            factors = [names[SYMBOLS[i]] for i in (0, 1, 2, _Q) for _ in range(s[i])]
             by_a.setdefault(s[3], []).append("*".join([coef[s], *factors]))
         groups = []
         for pa, parts in sorted(by_a.items()):
@@ -129,22 +137,22 @@ class SymPoly:
         return " + ".join(groups).replace("+ -", "- ") if groups else "0"
 
 
-def _order(s: tuple[int, ...]) -> tuple[int, list[int]]:
-    return (s[3], [-e for e in s[:3]])
+def _order(s: tuple[int, ...]) -> tuple[int, int, list[int]]:
+    return (s[3], s[_Q], [-e for e in s[:3]])
 
 
 def sym_const(c: float) -> SymPoly:
     """The constant ``c``."""
-    return SymPoly({((0, 0, 0, 0), ()): float(c)})
+    return SymPoly({((0,) * len(SYMBOLS), ()): float(c)})
 
 
 def sym_var(name: str) -> SymPoly:
     """One state symbol."""
-    k = [0, 0, 0, 0]
+    k = [0] * len(SYMBOLS)
     k[SYMBOLS.index(name)] = 1
     return SymPoly({(tuple(k), ()): 1.0})
 
 
 def sym_param(name: str) -> SymPoly:
     """One named parameter (a plain identifier)."""
-    return SymPoly({((0, 0, 0, 0), ((safe.name(name, "parameter name"), 1),)): 1.0})
+    return SymPoly({((0,) * len(SYMBOLS), ((safe.name(name, "parameter name"), 1),)): 1.0})

@@ -19,14 +19,14 @@ import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
-from ..circuits.array import ArraySettings, run_array
-from ..circuits.settings import NeuronSettings, resolve
-from ..params import Device
+from ..circuits.array import ArrayJob, ArraySettings, run_array
+from ..circuits.neuronobject import Neuron
+from ..errors import ParameterError
 from ..results import ARRAY_PARTS, Raster
+from ..runoptions import RunOptions
 from ..stimulus import PWL, Waveform
 from .infer import Crossbars, decide, hidden_currents, layer_inputs
 from .neurons import DeviceNeuron
@@ -105,15 +105,19 @@ def _counts(s: np.ndarray) -> np.ndarray:
     return np.stack([(s > 0).sum(axis=0), (s < 0).sum(axis=0)], axis=-1)
 
 
-def run_circuit(device: Device, task: Task, bars: Crossbars, timing: Timing, index: np.ndarray, model: DeviceNeuron,
-                *, workers: int | None = None, progress: Callable[[int, int], None] | None = None,
-                mtj: str = "macrospin", compact: Any = None) -> CircuitRun:
-    """Run test images ``index`` through the network in ngspice (module docstring); ``mtj`` and
-    ``compact`` choose the arrays' junction model (:class:`~mtjspice.circuits.settings.NeuronSettings`)."""
+def run_circuit(neuron: Neuron, task: Task, bars: Crossbars, timing: Timing, index: np.ndarray, model: DeviceNeuron,
+                *, options: RunOptions | None = None, progress: Callable[[int, int], None] | None = None) -> CircuitRun:
+    """Run test images ``index`` through the network in ngspice (module docstring), every neuron
+    ``neuron`` (its settings' ``mtj`` and ``compact`` choose the arrays' junction model);
+    ``options.workers`` ngspice processes at once (None: the number of CPUs; the other fields are not
+    used); ``progress(done, total)`` after each image."""
     t0 = time.perf_counter()
-    st = ArraySettings(crossbar=bars.crossbar, v_spike=timing.v_spike, spike_width=timing.spike_width,
-                       neuron=NeuronSettings(mtj=mtj, compact=compact))
-    circuit = resolve(device, st.neuron)
+    if not isinstance(neuron, Neuron):
+        raise ParameterError("neuron", type(neuron).__name__, "a Neuron (Neuron.build(device, settings))")
+    if options is not None and not isinstance(options, RunOptions):
+        raise ParameterError("options", type(options).__name__, "a RunOptions")
+    opts = RunOptions(workers=None if options is None else options.workers)
+    st = ArraySettings(crossbar=bars.crossbar, v_spike=timing.v_spike, spike_width=timing.spike_width)
     idx = np.asarray(index, int)
     h, m = bars.hidden.shape[1], bars.output.shape[1]
     hs, hp = np.zeros((idx.size, h, 2), int), np.zeros((idx.size, h, 2), int)
@@ -129,11 +133,10 @@ def run_circuit(device: Device, task: Task, bars: Crossbars, timing: Timing, ind
             rows = row_sources(task.test_spikes(np.array([i]), timing)[:, 0, :], timing)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            rh = run_array(device, bars.hidden, [*rows, timing.v_in], timing.window, st, circuit=circuit,
-                           workers=workers)
+            rh = run_array(neuron, ArrayJob(bars.hidden, [*rows, timing.v_in], timing.window), st, options=opts)
             s_h = _grid(rh.spikes, h, timing)
             rows_o = [*row_sources(s_h, timing), timing.v_in]
-            ro = run_array(device, bars.output, rows_o, timing.window, st, circuit=circuit, workers=workers)
+            ro = run_array(neuron, ArrayJob(bars.output, rows_o, timing.window), st, options=opts)
         for cw in caught:
             text = str(cw.message).split(":")[0]
             if text not in seen:

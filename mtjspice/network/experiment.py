@@ -29,19 +29,21 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import numpy as np
 
 from ..analysis.lif import LIFParams
 from ..characterize.devicefit import fit_device
-from ..characterize.onset import onset_current
-from ..circuits.settings import NeuronSettings, resolve
+from ..circuits.neuronobject import Neuron
+from ..errors import ParameterError
+from ..frame import Frame
 from ..montecarlo.firing import firing_thresholds
 from ..montecarlo.trim import gain_trim
 from ..params import Device
 from ..physics.llgs import junction_resistance
+from ..runoptions import RunOptions
 from ..variation import VariationSpec
+from .accuracy import accuracy_frame
 from .circuit import CircuitRun, run_circuit
 from .infer import Crossbars, NetworkRun, deploy, run_network
 from .neurons import DeviceNeuron, LIFNeuron, NeuronModel, refractory_time
@@ -55,31 +57,30 @@ __all__ = ["Study", "StudyResult", "neuron_models", "gate", "trims", "run_study"
 Progress = Callable[[str, int, int], None]
 
 
-def trims(device: Device, devices: list[Device],
+def trims(neuron: Neuron, devices: list[Device],
           progress: Callable[[int, int], None] | None = None) -> np.ndarray:
     """Per-neuron input gains k_j = f(device j) / f(nominal) (dimensionless), f the firing threshold
-    (the mean of both signs') under the nominal circuit's clocked read, the circuit's threshold
-    (:mod:`mtjspice.montecarlo.firing`): the input times k_j fires device j where the nominal input
-    fires the nominal device (:func:`mtjspice.montecarlo.trim.gain_trim`); 1 for a device that does not
-    fire both signs below 3 times the nominal onset."""
-    settings = NeuronSettings()
-    i_th = onset_current(device)
-    nominal, _ = firing_thresholds(device, [], settings, i_th)
+    (the mean of both signs') under the nominal ``neuron``'s circuit and its clocked read, the circuit's
+    threshold (:mod:`mtjspice.montecarlo.firing`): the input times k_j fires device j where the nominal
+    input fires the nominal device (:func:`mtjspice.montecarlo.trim.gain_trim`); 1 for a device that
+    does not fire both signs below 3 times the nominal onset."""
+    device, settings, character, i_th = neuron.device, neuron.settings, neuron.character, neuron.i_th
+    nominal, _ = firing_thresholds(device, [], settings, i_th, character=character)
     each = []
     for j, d in enumerate(devices):
-        each.append(firing_thresholds(device, [d], settings, i_th, nominal_threshold=nominal)[1][0])
+        each.append(firing_thresholds(device, [d], settings, i_th, nominal_threshold=nominal, character=character)[1][0])
         if progress is not None:
             progress(j + 1, len(devices))
     k = gain_trim(np.array(each), nominal)
     return np.where(np.isfinite(k), k, 1.0)  # no firing below 3 i_th: no gain reaches it, left untrimmed
 
 
-def gate(device: Device) -> float:
-    """The fitted LIF's gate (A): ``device``'s firing threshold, the mean of both signs', under the
-    default circuit's clocked read (:func:`mtjspice.montecarlo.firing.firing_thresholds`); its onset
-    when it does not fire both signs below 3 times the onset."""
-    i_th = onset_current(device)
-    f, _ = firing_thresholds(device, [], NeuronSettings(), i_th)
+def gate(neuron: Neuron) -> float:
+    """The fitted LIF's gate (A): the neuron's device's firing threshold, the mean of both signs', under
+    its circuit's clocked read (:func:`mtjspice.montecarlo.firing.firing_thresholds`); its onset when
+    it does not fire both signs below 3 times the onset."""
+    i_th = neuron.i_th
+    f, _ = firing_thresholds(neuron.device, [], neuron.settings, i_th, character=neuron.character)
     return f if math.isfinite(f) else i_th
 
 
@@ -106,10 +107,8 @@ class Study:
     training : TrainSettings
     lif : LIFParams or None
         The fitted device LIF (from ``mtjspice fit``); None fits it here.
-    mtj : {"macrospin", "compact"}
-        The junction model of the ngspice arrays (:class:`~mtjspice.circuits.settings.NeuronSettings`).
-    compact : CompactMTJ or None
-        With ``mtj="compact"``: its parameters (None fits them, cached by the device's content).
+
+    The neuron (device, circuit, the ngspice arrays' junction model) is :func:`run_study`'s ``neuron``.
     """
 
     task: str = "digits"
@@ -122,16 +121,43 @@ class Study:
     timing: Timing = field(default_factory=Timing)
     training: TrainSettings = field(default_factory=TrainSettings)
     lif: LIFParams | None = None
-    mtj: str = "macrospin"
-    compact: Any = None
 
 
 @dataclass(frozen=True)
 class StudyResult:
-    """Everything a study produced (see :class:`Study`); ``i_breakdown`` is the smallest DC current
-    (A) at which the device neuron's junction passes its breakdown voltage within the window."""
+    """Everything a study produced (see :class:`Study`). :meth:`to_frame` gives the accuracy table.
+
+    Attributes
+    ----------
+    study : Study
+        What was run.
+    neuron : Neuron
+        The nominal neuron it was run with (device, settings, circuit).
+    task : Task
+        The data set and its seeded split.
+    fitted, ideal : LIFParams
+        The device's fitted LIF (SI units: s, Ohm, 1/V, A) and the ideal LIF (no gate).
+    curves : dict of str to RateCurve
+        Firing rate (Hz) against input current (A) of the ideal LIF and the device neuron.
+    weights : Weights
+        The trained weights (before deployment).
+    bars : Crossbars
+        The deployed crossbars' conductances (S).
+    rate_accuracy : float
+        Accuracy (0 to 1) of the rate model the training optimises, on the test split.
+    runs : list of NetworkRun
+        One run per neuron model (accuracy 0 to 1, spike counts, wall time in s, junction voltage in V).
+    circuit : CircuitRun or None
+        The ngspice network on the first test images (None when not run).
+    tuned_weights : Weights or None
+        The weights fine-tuned with the device's rate curve (None when not fine-tuned).
+    i_breakdown : float
+        The smallest DC current (A) at which the device neuron's junction passes its breakdown voltage
+        within the window.
+    """
 
     study: Study
+    neuron: Neuron
     task: Task
     fitted: LIFParams
     ideal: LIFParams
@@ -144,23 +170,60 @@ class StudyResult:
     tuned_weights: Weights | None
     i_breakdown: float = float("inf")
 
+    def to_frame(self) -> Frame:
+        """The accuracy of every neuron model (and the ngspice run), one row each, as ``accuracy.csv``
+        holds it (:data:`mtjspice.network.accuracy.ACCURACY_COLUMNS`: percentages in %, times in s, V)."""
+        return accuracy_frame(self)
 
-def neuron_models(device: Device, fitted: LIFParams, study: Study) -> tuple[LIFParams, dict[str, NeuronModel]]:
-    """The ideal LIF's parameters and the base models (ideal, fitted, device; module docstring). The
+
+def neuron_models(neuron: Neuron, fitted: LIFParams, study: Study) -> tuple[LIFParams, dict[str, NeuronModel]]:
+    """The ideal LIF's parameters and the base models (ideal, fitted, device; module docstring) of
+    ``neuron`` (its device and circuit; :meth:`Neuron.build <mtjspice.circuits.neuronobject.Neuron.build>`). The
     fitted LIF's gate is the device's firing threshold under the circuit's clocked read (the mean of
     both signs', :func:`gate`), not the fit's onset: the LIF has no clock, so with the onset as its gate
     it would fire from about 1.2 x the onset where the device fires from about 1.45 x."""
-    s = NeuronSettings()
-    c = resolve(device, s)
-    fit = replace(fitted, u_th=s.u_th, t_ref=refractory_time(c), u_reset=0.0, i_th=gate(device))
+    _check_neuron(neuron)
+    c = neuron.circuit
+    fit = replace(fitted, u_th=neuron.settings.u_th, t_ref=refractory_time(c), u_reset=0.0, i_th=gate(neuron))
     ideal = replace(fit, i_th=0.0)
-    i_read = c.v_read / (junction_resistance(device, 0.0) + c.r_ref + c.r_on)
-    base = DeviceNeuron("device", device, c, i_read, seed=study.seed)
+    base = DeviceNeuron.of("device", neuron, seed=study.seed)
     return ideal, {"ideal": LIFNeuron("ideal", ideal), "fitted": LIFNeuron("fitted", fit), "device": base}
 
 
-def run_study(device: Device, study: Study, progress: Progress | None = None) -> StudyResult:
-    """Run a study (module docstring); ``progress(stage, done, total)`` reports each stage."""
+def _check_neuron(neuron: object) -> None:
+    if not isinstance(neuron, Neuron):
+        raise ParameterError("neuron", type(neuron).__name__, "a Neuron (Neuron.build(device, settings))")
+
+
+def run_study(neuron: Neuron, study: Study, options: RunOptions | None = None,
+              progress: Progress | None = None) -> StudyResult:
+    """Run a study (module docstring) of ``neuron``: its device is every device model's nominal device,
+    its circuit the readout's, its settings' ``mtj`` (and ``compact``) the junction model of the ngspice
+    arrays.
+
+    Parameters
+    ----------
+    neuron : Neuron
+        The nominal neuron (:meth:`Neuron.build <mtjspice.circuits.neuronobject.Neuron.build>`).
+    study : Study
+        What to run; ``study.seed`` seeds every draw (the split, the training, the noise, the variation
+        samples: they define the experiment, so the seed stays with it).
+    options : RunOptions, optional
+        ``workers``: parallel ngspice processes of the network's arrays (None: the number of CPUs).
+        The other fields are not used (the seed is ``study.seed``).
+    progress : callable, optional
+        ``progress(stage, done, total)`` reports each named stage (fit, train, trim, each model, ngspice).
+        It stays an argument of its own: :class:`~mtjspice.runoptions.RunOptions`' ``progress(n)`` counts
+        the units of one homogeneous run, while a study's stages each have their own unit and total.
+    """
+    _check_neuron(neuron)
+    if not isinstance(study, Study):
+        raise ParameterError("study", type(study).__name__, "a Study")
+    opt = RunOptions() if options is None else options
+    if not isinstance(opt, RunOptions):
+        raise ParameterError("options", type(opt).__name__, "a RunOptions")
+    device = neuron.device
+
     def stage(name: str) -> Callable[[int, int], None] | None:
         return None if progress is None else (lambda d, t: progress(name, d, t))
 
@@ -174,7 +237,7 @@ def run_study(device: Device, study: Study, progress: Progress | None = None) ->
         fitted = fit_device(device, hysteresis=False, seed=study.seed).params
         if progress:
             progress("fit", 1, 1)
-    ideal, models = neuron_models(device, fitted, study)
+    ideal, models = neuron_models(neuron, fitted, study)
     base: DeviceNeuron = models["device"]  # type: ignore[assignment]
     curves = {"ideal": measure_curve(models["ideal"], tm), "device": measure_curve(base, tm)}
     i_bd = curves["device"].breakdown_current(device.junction.breakdown_voltage)
@@ -194,7 +257,7 @@ def run_study(device: Device, study: Study, progress: Progress | None = None) ->
         devs = spec.devices(device, study.seed, range(h + m))
         layers = {"hidden": devs[:h], "output": devs[h:]}
         plan.append(("variation", replace(base, name="variation", devices=layers), bars))
-        k = trims(device, devs, progress=stage("trim (firing threshold of each device)"))
+        k = trims(neuron, devs, progress=stage("trim (firing threshold of each device)"))
         gains = {"hidden": k[:h], "output": k[h:]}
         plan.append(("variation_trim", replace(base, name="variation_trim", devices=layers, trims=gains), bars))
         c = base.circuit
@@ -212,9 +275,9 @@ def run_study(device: Device, study: Study, progress: Progress | None = None) ->
     circ = None
     if study.circuit_images > 0:
         ci = np.arange(min(study.circuit_images, task.y_test.size))
-        circ = run_circuit(device, task, bars, tm, ci, base, progress=stage("ngspice"), mtj=study.mtj,
-                           compact=study.compact)
-    return StudyResult(study=study, task=task, fitted=fitted, ideal=ideal, curves=curves, weights=w, bars=bars,
+        circ = run_circuit(neuron, task, bars, tm, ci, base, options=RunOptions(workers=opt.workers),
+                           progress=stage("ngspice"))
+    return StudyResult(study=study, neuron=neuron, task=task, fitted=fitted, ideal=ideal, curves=curves, weights=w, bars=bars,
                        rate_accuracy=rate_acc, runs=runs, circuit=circ, tuned_weights=tuned, i_breakdown=i_bd)
 
 

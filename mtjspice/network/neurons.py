@@ -25,14 +25,16 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
 from ..analysis.lif import LIFParams, simulate_lif
+from ..circuits.neuronobject import Neuron
 from ..errors import ParameterError
 from ..netlist.comparators import BehavioralComparator
 from ..netlist.neuron import ONESHOT_FALL_DELAY, NeuronCircuit
+from ..netlist.timing import GridPhases, NeuronTiming
 from ..params import Device
 from ..physics.batch import DeviceBatch
 from ..physics.drive import CurrentDrive
@@ -59,10 +61,6 @@ class NeuronModel(Protocol):
     def name(self) -> str: ...
 
     def run(self, layer: str, current: np.ndarray, timing: Timing, chunk: int = 0) -> np.ndarray: ...
-
-
-def _grid(x: float, dt: float) -> int:
-    return int(math.floor(x / dt + 0.5))
 
 
 @dataclass(frozen=True)
@@ -145,30 +143,26 @@ class DeviceNeuron:
     step: float = 5e-12
     thermal_step: float = 2e-12
 
+    @staticmethod
+    def of(name: str, neuron: Neuron, **kw: Any) -> DeviceNeuron:
+        """The device model of ``neuron`` (its device, circuit, read current and behavioral
+        comparator); ``kw``: the other attributes (temperature, seed, devices, trims, ...)."""
+        return DeviceNeuron(name, neuron.device, neuron.circuit, neuron.i_read, comparator=neuron.settings.behavioral, **kw)
+
     def __post_init__(self) -> None:
         if self.circuit.reset != "leak":
             raise ParameterError("reset", self.circuit.reset, "'leak' (the ideal-logic device neuron models it only)")
         if not (math.isfinite(self.temperature) and self.temperature >= 0):
             raise ParameterError("temperature", self.temperature, "a temperature >= 0 (K)")
 
-    def phases(self, timing: Timing) -> dict[str, int]:
+    @property
+    def neuron_timing(self) -> NeuronTiming:
+        """The circuit's derived timing with this model's comparator (:class:`~mtjspice.netlist.timing.NeuronTiming`)."""
+        return NeuronTiming.of(self.circuit, self.comparator)
+
+    def phases(self, timing: Timing) -> GridPhases:
         """The logic's instants within a read-clock period, in grid steps from the period's start."""
-        c, cmp, dt = self.circuit, self.comparator, timing.dt
-        per = c.clock_period / dt
-        if abs(per - round(per)) > 1e-6:
-            raise ParameterError("clock_period", c.clock_period, f"a whole number of grid steps dt = {dt!r} s")
-        decide = c.strobe_delay + c.edge / 2 + cmp.sample_delay
-        spike = decide + cmp.delay
-        ref = spike + c.read_width - c.settle  # the one-shot's rise delay
-        # the hold instant lies between two grid samples: the readout is interpolated linearly
-        # between sample "decide" - 1 and "decide" with weight "decide_w" (per mille) on the latter
-        lo = int(math.floor(decide / dt))
-        frac = decide / dt - lo
-        if frac > 1 - 1e-6:
-            lo, frac = lo + 1, 0.0
-        return {"period": int(round(per)), "read": _grid(c.clock_period - c.read_width, dt),
-                "decide": lo + 1, "decide_w": int(round(1000 * frac)),
-                "spike": _grid(spike, dt), "ref_from": _grid(ref, dt), "ref_to": _grid(ref + refractory_time(c), dt)}
+        return self.neuron_timing.grid(timing.dt)
 
     def run(self, layer: str, current: np.ndarray, timing: Timing, chunk: int = 0) -> np.ndarray:
         return self.simulate(layer, current, timing, chunk).spikes
@@ -184,7 +178,7 @@ class DeviceNeuron:
         k, b, m = current.shape
         n = b * m
         ph = self.phases(timing)
-        per = ph["period"]
+        per = ph.period
         devs = self.devices.get(layer)
         if devs is not None and len(devs) != m:
             raise ParameterError(f"devices[{layer}]", len(devs), f"{m} devices, one per neuron")
@@ -194,7 +188,7 @@ class DeviceNeuron:
         flat = current.reshape(k, n)
         idx = np.arange(k)
         phase = idx % per
-        reading = (phase >= ph["read"]) | ((phase == 0) & (idx > 0))
+        reading = (phase >= ph.read) | ((phase == 0) & (idx > 0))
         c, cmp = self.circuit, self.comparator
         th = np.asarray(self.thresholds.get(layer, np.tile([c.v_hi, c.v_lo], (m, 1))), float)
         hi, lo = np.tile(th[:, 0], b) + cmp.hysteresis / 2, np.tile(th[:, 1], b) - cmp.hysteresis / 2
@@ -208,7 +202,7 @@ class DeviceNeuron:
         v_max = np.zeros(n)
         over = np.zeros(n, dtype=np.int64)
         v_bd = batch.breakdown_voltage
-        d, wd = ph["decide"], ph["decide_w"] / 1000
+        d, wd = ph.decide, ph.decide_w / 1000
         for start in range(0, k - 1, per):
             seg = idx[start:min(start + per + 1, k)]
             refr = (seg[:, None] >= ref_from[None, :]) & (seg[:, None] < ref_to[None, :])
@@ -230,9 +224,9 @@ class DeviceNeuron:
                 v = c.v_read * c.r_ref / (c.r_ref + r_mtj + c.r_on)  # the read switch's r_on in series
                 sign = np.where(live & (v > hi), 1, np.where(live & (v < lo), -1, 0))
                 fired = np.nonzero(sign)[0]
-                at = start + ph["spike"]
+                at = start + ph.spike
                 if fired.size and at < k:
                     out[at, fired] = sign[fired]
-                ref_from[fired] = start + ph["ref_from"]
-                ref_to[fired] = start + ph["ref_to"]
+                ref_from[fired] = start + ph.ref_from
+                ref_to[fired] = start + ph.ref_to
         return DeviceRun(out.reshape(k, b, m), v_max.reshape(b, m), over.reshape(b, m) / k)

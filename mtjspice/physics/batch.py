@@ -27,7 +27,7 @@ __all__ = ["DeviceBatch"]
 
 _SCALARS = (
     "W", "L", "T", "Ms", "alpha", "gamma", "eta", "temperature", "RA", "TMR", "V_half",
-    "breakdown_voltage", "Ku", "Ki", "xi", "R_th", "tau_th", "Tc", "bloch", "taper",
+    "breakdown_voltage", "Ku", "Ki", "xi", "xi_v2", "R_th", "tau_th", "Tc", "bloch", "taper",
 )
 _VECTORS = ("p", "m0", "H", "u")
 # name -> (rule, unit) for checks on per-device overrides
@@ -36,7 +36,8 @@ _RULES: dict[str, tuple[str, str]] = {
     "alpha": ("nonneg", "-"), "gamma": ("pos", "rad/(s T)"), "eta": ("nonneg", "-"),
     "temperature": ("nonneg", "K"), "RA": ("pos", "Ohm m^2"), "TMR": ("nonneg", "-"),
     "V_half": ("nonneg", "V"), "breakdown_voltage": ("pos", "V"), "Ku": ("finite", "J/m^3"),
-    "Ki": ("finite", "J/m^2"), "xi": ("finite", "-"), "R_th": ("nonneg", "K/W"), "tau_th": ("nonneg", "s"),
+    "Ki": ("finite", "J/m^2"), "xi": ("finite", "-"), "xi_v2": ("finite", "(A/m)/V^2"),
+    "R_th": ("nonneg", "K/W"), "tau_th": ("nonneg", "s"),
     "Tc": ("nonneg", "K"), "bloch": ("pos", "-"), "taper": ("nonneg", "rad"),
 }
 
@@ -55,7 +56,8 @@ class DeviceBatch:
         Demag body, common to the batch ("ellipsoid" or "elliptic_cylinder").
     Ms (A/m), alpha (-), gamma (rad/(s T)), eta (-), temperature (K) : (n,) arrays
     RA (Ohm m^2), TMR (-), V_half (V), breakdown_voltage (V), Ku (J/m^3) : (n,) arrays
-    Ki (J/m^2, total interface anisotropy), xi (-, field-like ratio b_J / a_J), R_th (K/W),
+    Ki (J/m^2, total interface anisotropy), xi (-, field-like ratio b_J / a_J), xi_v2 ((A/m)/V^2,
+    the field-like field per squared junction voltage, ``junction.field_like_quadratic``), R_th (K/W),
     tau_th (s), Tc (K, Curie temperature, 0 = off), bloch (-, Bloch exponent), taper (rad, sidewall
     taper of the pillar, :mod:`mtjspice.physics.taper`) : (n,) arrays
     p, m0, H, u : (3, n) arrays
@@ -80,6 +82,7 @@ class DeviceBatch:
     Ku: np.ndarray
     Ki: np.ndarray
     xi: np.ndarray
+    xi_v2: np.ndarray
     R_th: np.ndarray
     tau_th: np.ndarray
     Tc: np.ndarray
@@ -108,7 +111,8 @@ class DeviceBatch:
                             ("gamma", m.gamma), ("eta", m.efficiency), ("temperature", m.temperature),
                             ("RA", j.RA), ("TMR", j.TMR), ("V_half", j.V_half),
                             ("breakdown_voltage", j.breakdown_voltage), ("Ku", f.Ku),
-                            ("Ki", m.Ki), ("xi", j.field_like_ratio), ("R_th", j.thermal_resistance),
+                            ("Ki", m.Ki), ("xi", j.field_like_ratio), ("xi_v2", j.field_like_quadratic),
+                            ("R_th", j.thermal_resistance),
                             ("tau_th", j.thermal_time_constant), ("Tc", m.curie_temperature),
                             ("bloch", m.bloch_exponent), ("taper", g.taper),
                             ("p", j.pinned), ("H", f.H), ("u", f.axis)):

@@ -165,6 +165,7 @@ class Sampler:
         if not (0 <= i and ts[i] <= t < ts[i + 1]):
             i = bisect.bisect_right(ts, t) - 1
             self._seg = i
+            self._dv = self._vs[i + 1] - self._vs[i]  # the segment :meth:`at` reads next (it trusts _seg)
         return i, (t - ts[i]) / (ts[i + 1] - ts[i])
 
     def pulse_fraction(self, t: float) -> float:

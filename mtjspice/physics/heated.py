@@ -33,6 +33,7 @@ class HeatedSystem:
         self.drive = drive
         self.N = batch.NK
         self.xi = batch.xi if np.any(batch.xi != 0) else None
+        self.xi_v2 = batch.xi_v2 if np.any(batch.xi_v2 != 0) else None  # (A/m)/V^2, the field-like field per V^2
         self.heat = batch.heating
         self.Ms = batch.Ms
         self.alpha = batch.alpha
@@ -63,11 +64,16 @@ class HeatedSystem:
     def __call__(self, t: float, m: np.ndarray, h_th: np.ndarray | None = None) -> np.ndarray:
         if self.heat:
             return self._heated(t, m, h_th)
-        mp = None if isinstance(self.drive, CurrentDrive) else np.sum(m * self.p, axis=0)
-        current = self.drive.current(self.batch, t, mp)  # type: ignore[arg-type]
+        if self.xi_v2 is not None:
+            current, volt = self.operating_point(t, m)
+        else:
+            mp = None if isinstance(self.drive, CurrentDrive) else np.sum(m * self.p, axis=0)
+            current = self.drive.current(self.batch, t, mp)  # type: ignore[arg-type]
         H = effective_field(m, self.Ms, self.N, self.H_app, self.Ku, self.u)
         if self.xi is not None:
             H = H + (self.xi * self.aj * current) * self.p  # field-like torque: the field b_J p
+        if self.xi_v2 is not None:
+            H = H + (self.xi_v2 * volt * volt) * self.p  # its bias-quadratic part, even in V
         if h_th is not None:
             H = H + h_th
         return llgs_rhs(m, H, self.aj * current, self.p, self.alpha, self.gp)
@@ -83,6 +89,8 @@ class HeatedSystem:
         aj = self.aj / s * current
         if self.xi is not None:
             H = H + (self.xi * aj) * self.p
+        if self.xi_v2 is not None:  # a torque per unit moment, like a_J: its field scales as 1 / Ms(T_j)
+            H = H + (self.xi_v2 / s * volt * volt) * self.p
         if h_th is not None:
             warm = np.where(b.temperature > 0, (b.temperature + rise) / np.where(b.temperature > 0, b.temperature, 1), 1)
             H = H + h_th * np.sqrt(warm / s)

@@ -6,7 +6,7 @@ The numpy steps make a pass over every array per operation (about 30 passes per 
 Heun step, about 130 per Dormand-Prince step); a kernel reads each device's state once and keeps
 the intermediate values in registers. It performs the same IEEE operations in the same order
 as the numpy code (no fast-math, so no fused multiply-adds or reassociation), so its results are
-the numpy path's bit for bit (tests/test_kernels.py) and each device's result is still its own,
+the numpy path's bit for bit (tests/physics/test_kernels.py) and each device's result is still its own,
 whatever shares its batch.
 
 numba is optional (``pip install mtjspice[fast]``); without it, or with the environment variable
@@ -33,8 +33,9 @@ __all__ = ["Kernels", "kernels"]
 @dataclass(frozen=True)
 class Kernels:
     """The compiled kernels: ``heun(m5, z, gs, field, alpha, p, h_app, ku_coef, u, a1a, a2a, a1b,
-    a2b, h, half_h, has_app, has_ku)`` and ``dormand_prince(m5, k0, field, alpha, p, h_app,
-    ku_coef, u, a1, a2, w, has_app, has_ku)`` (docstrings in :func:`_build`)."""
+    a2b, h, half_h, has_app, has_ku, ca, cb, qq, gp, tmr0, vh, has_q, iterate)`` and
+    ``dormand_prince(m5, k0, field, alpha, p, h_app, ku_coef, u, a1, a2, w, has_app, has_ku, cur, qq,
+    gp, tmr0, vh, has_q, iterate)`` (docstrings in :func:`_build`)."""
 
     heun: Callable[..., None]
     dormand_prince: Callable[..., None]
@@ -44,17 +45,42 @@ def _build(njit: Callable[..., Any]) -> Kernels:
     """The kernels, compiled by the decorator ``njit`` (numba's, without fast-math) on first call."""
 
     @njit
+    def conductance(mp: float, gp: float, tmr: float) -> float:
+        """G (S) at m.p and TMR as physics.llgs.conductance computes it."""
+        gap = gp / (1.0 + tmr)
+        return gp * (1.0 + mp) / 2.0 + gap * (1.0 - mp) / 2.0
+
+    @njit
+    def voltage(sx: float, sy: float, sz: float, px: float, py: float, pz: float, cur: float, gp: float,
+                tmr0: float, vh: float, iterate: bool) -> float:
+        """Junction voltage (V) at m and current ``cur`` (A), as CurrentDrive.solve computes it (the bias-
+        dependent TMR's 30 fixed-point steps when any device of the batch has V_half > 0)."""
+        mp = (sx * px + sy * py) + sz * pz
+        v = cur / conductance(mp, gp, tmr0 / (1.0 + 0.0) if vh > 0 else tmr0)
+        if iterate:
+            for _ in range(30):
+                r = v / vh if vh > 0 else v / 1.0
+                v = cur / conductance(mp, gp, tmr0 / (1.0 + r * r) if vh > 0 else tmr0)
+        return v
+
+    @njit
     def rhs(sx: float, sy: float, sz: float, a1: float, a2: float, al: float, fx: float, fy: float, fz: float,
             px: float, py: float, pz: float, hax: float, hay: float, haz: float, ux: float, uy: float, uz: float,
             kc: float, gx: float, gy: float, gz: float, has_app: bool, has_ku: bool,
-            thermal: bool) -> tuple[float, float, float]:
-        """dm/dt (1/s) of one device at m = (sx, sy, sz), as System.rhs computes it."""
+            thermal: bool, cur: float, qq: float, gp: float, tmr0: float, vh: float, has_q: bool,
+            iterate: bool) -> tuple[float, float, float]:
+        """dm/dt (1/s) of one device at m = (sx, sy, sz), as System.rhs computes it; with ``has_q`` the
+        field-like field quadratic in the junction voltage at current ``cur`` (A), qq = -gamma' xi_v2."""
         hx, hy, hz = fx * sx, fy * sy, fz * sz
         if has_app:
             hx, hy, hz = hx + hax, hy + hay, hz + haz
         if has_ku:
             c = kc * ((sx * ux + sy * uy) + sz * uz)
             hx, hy, hz = hx + c * ux, hy + c * uy, hz + c * uz
+        if has_q:
+            v = voltage(sx, sy, sz, px, py, pz, cur, gp, tmr0, vh, iterate)
+            c = qq * v * v
+            hx, hy, hz = hx + c * px, hy + c * py, hz + c * pz
         if thermal:
             hx, hy, hz = hx + gx, hy + gy, hz + gz
         dx, dy, dz = al * hx, al * hy, al * hz
@@ -68,19 +94,24 @@ def _build(njit: Callable[..., Any]) -> Kernels:
 
     @njit
     def heun(m5: Any, z: Any, gs: Any, field: Any, alpha: Any, p: Any, h_app: Any, ku_coef: Any, u: Any,
-             a1a: Any, a2a: Any, a1b: Any, a2b: Any, h: float, half_h: float, has_app: bool, has_ku: bool) -> None:
+             a1a: Any, a2a: Any, a1b: Any, a2b: Any, h: float, half_h: float, has_app: bool, has_ku: bool,
+             ca: Any, cb: Any, qq: Any, gp: Any, tmr0: Any, vh: Any, has_q: bool, iterate: bool) -> None:
         """One stochastic Heun step of every device in place (Heun.step): m5 (5, n) the state
         (rows x, y, z, x, y), z (3, n) the step's standard normals, gs (n,) -gamma' times the
         field's scale, (a1a, a2a) and (a1b, a2b) the torque coefficients (1/s) at the step's start
-        and end; field, alpha, p, h_app, ku_coef, u as System holds them (zeros when absent)."""
+        and end; field, alpha, p, h_app, ku_coef, u as System holds them (zeros when absent); ca, cb
+        (n,) the currents (A) at the step's start and end, qq, gp, tmr0, vh (n,) -gamma' xi_v2, G_P,
+        TMR and V_half for the field quadratic in the junction voltage (read only with has_q)."""
         for i in range(m5.shape[1]):
             mx, my, mz = m5[0, i], m5[1, i], m5[2, i]
             g = gs[i]
             gx, gy, gz = g * z[0, i], g * z[1, i], g * z[2, i]
             args = (alpha[i], field[0, i], field[1, i], field[2, i], p[0, i], p[1, i], p[2, i],
                     h_app[0, i], h_app[1, i], h_app[2, i], u[0, i], u[1, i], u[2, i], ku_coef[i], gx, gy, gz)
-            ox0, oy0, oz0 = rhs(mx, my, mz, a1a[i], a2a[i], *args, has_app, has_ku, True)
-            ox, oy, oz = rhs(mx + ox0 * h, my + oy0 * h, mz + oz0 * h, a1b[i], a2b[i], *args, has_app, has_ku, True)
+            dev = (qq[i], gp[i], tmr0[i], vh[i], has_q, iterate)
+            ox0, oy0, oz0 = rhs(mx, my, mz, a1a[i], a2a[i], *args, has_app, has_ku, True, ca[i], *dev)
+            ox, oy, oz = rhs(mx + ox0 * h, my + oy0 * h, mz + oz0 * h, a1b[i], a2b[i], *args, has_app, has_ku, True,
+                             cb[i], *dev)
             qx = mx + (ox0 + ox) * half_h
             qy = my + (oy0 + oy) * half_h
             qz = mz + (oz0 + oz) * half_h
@@ -91,12 +122,14 @@ def _build(njit: Callable[..., Any]) -> Kernels:
 
     @njit
     def dormand_prince(m5: Any, k0: Any, field: Any, alpha: Any, p: Any, h_app: Any, ku_coef: Any, u: Any,
-                       a1: Any, a2: Any, w: Any, has_app: bool, has_ku: bool) -> None:
+                       a1: Any, a2: Any, w: Any, has_app: bool, has_ku: bool, cur: Any, qq: Any, gp: Any,
+                       tmr0: Any, vh: Any, has_q: bool, iterate: bool) -> None:
         """One fixed Dormand-Prince step of every device and its acceptance in place
         (DormandPrince.trial without error control, then accept): m5 (5, n) the state, k0 (3, n)
         the first stage (in: at the step's start; out: at its end, FSAL), a1, a2 (7, n) the torque
         coefficients (1/s) at each stage's time (row 0 unused), w (7, 7) the tableau times the
-        step (s), zeros skipped as the numpy sums skip them."""
+        step (s), zeros skipped as the numpy sums skip them; cur (7, n) the currents (A) at each stage's
+        time and qq, gp, tmr0, vh as for :func:`heun`."""
         kx, ky, kz = np.empty(7), np.empty(7), np.empty(7)
         for i in range(m5.shape[1]):
             mx, my, mz = m5[0, i], m5[1, i], m5[2, i]
@@ -110,7 +143,8 @@ def _build(njit: Callable[..., Any]) -> Kernels:
                     c = w[s, j]
                     if c != 0.0:
                         yx, yy, yz = yx + kx[j] * c, yy + ky[j] * c, yz + kz[j] * c
-                kx[s], ky[s], kz[s] = rhs(yx, yy, yz, a1[s, i], a2[s, i], *args, has_app, has_ku, False)
+                kx[s], ky[s], kz[s] = rhs(yx, yy, yz, a1[s, i], a2[s, i], *args, has_app, has_ku, False, cur[s, i],
+                                          qq[i], gp[i], tmr0[i], vh[i], has_q, iterate)
             nrm = math.sqrt((yx * yx + yy * yy) + yz * yz)
             yx, yy = yx / nrm, yy / nrm
             m5[0, i], m5[1, i], m5[2, i] = yx, yy, yz / nrm

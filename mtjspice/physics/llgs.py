@@ -5,7 +5,9 @@ Conventions (SI units; every array is component-first, shape (3, n) for n device
     gamma' = gamma mu0 / (1 + alpha^2)                                     (m / (A s))
     H      = -Ms (Nx mx, Ny my, Nz' mz) + H_app + (2 Ku / (mu0 Ms)) (m.u) u + b_J p + H_th   (A/m)
     Nz'    = Nz - 2 Ki / (mu0 Ms^2 T)   interface anisotropy Ki (J/m^2) folded into z
-    b_J    = xi a_J                      field-like torque, xi = b_J / a_J
+    b_J    = xi a_J + xi_v2 V^2          field-like torque, xi = b_J / a_J, xi_v2 ((A/m)/V^2) its part
+                                         quadratic in the junction voltage V: even in the sign of I, so
+                                         it breaks the symmetry between +I and -I
     a_J    = hbar eta J / (2 e mu0 Ms T),  J = I / area                     (A/m)
     dm/dt  = -gamma' [ m x H + alpha m x (m x H) ] - gamma' a_J [ m x (m x p) - alpha m x p ]
 
@@ -58,7 +60,7 @@ def anisotropy_factors(N: np.ndarray, Ms: ArrayLike, T: ArrayLike, Ki: ArrayLike
     bad = (Ki != 0) & (np.abs(gap) <= 1e-9 * np.max(np.abs(N), axis=0))
     if np.any(bad):
         i = int(np.argmax(bad))
-        raise ParameterError("material.Ki_bottom", float(np.broadcast_to(Ki, bad.shape)[i]),
+        raise ParameterError("material.Ki_bottom", float(np.broadcast_to(Ki, np.shape(bad)).flat[i]),
                              "an interface anisotropy (Ki_bottom + Ki_top) that does not make z exactly as easy as "
                              "an in-plane axis (Nz - 2 Ki / (mu0 Ms^2 T) = min(Nx, Ny): no defined rest direction)")
     return out

@@ -3,7 +3,7 @@
 * :func:`simulate` -- deterministic: Dormand-Prince 5(4) with one adaptive step shared by the
   whole batch (error measured by the worst device), landing exactly on output times and on the
   drive's breakpoints, and projecting m back to the unit sphere after each accepted step.
-  Accuracy, measured against scipy's DOP853 at rtol 1e-12 (tests/test_llgs.py), as the largest
+  Accuracy, measured against scipy's DOP853 at rtol 1e-12 (tests/physics/test_llgs.py), as the largest
   error in any component of m over an 8 ns pulse-and-relax run of the default device: about
   1e4 * rtol in the precessing (leaky-integrating) regime, where phase errors accumulate, and about
   50 * rtol below threshold; it falls linearly with rtol (rtol 1e-8: 7e-5; 1e-10: 7e-7;

@@ -89,6 +89,15 @@ def _kernel_arrays(sys: System) -> tuple[np.ndarray, ...]:
             rows(sys.ku_coef, (n,)), rows(sys.u, (3, n)))
 
 
+def _voltage_arrays(sys: System) -> tuple[np.ndarray, ...]:
+    """What the kernels need for the field quadratic in the junction voltage: -gamma' xi_v2, G_P (S),
+    TMR and V_half (V), shape (n,) each (zeros without the term)."""
+    b, n = sys.batch, sys.batch.n
+    if sys.quad is None:
+        return tuple(np.zeros(n) for _ in range(4))
+    return tuple(np.ascontiguousarray(np.broadcast_to(x, (n,)), dtype=float) for x in (sys.quad, b.G_P, b.TMR, b.V_half))
+
+
 
 def brown_density(alpha: ArrayLike, gamma: ArrayLike, Ms: ArrayLike, volume: ArrayLike,
                   temperature: ArrayLike) -> np.ndarray:
@@ -121,7 +130,8 @@ class DormandPrince:
         self.kernel = kern.dormand_prince if kern is not None else None
         if self.kernel is not None:
             self._args = _kernel_arrays(sys)
-            self._a1, self._a2 = np.zeros((7, n)), np.zeros((7, n))
+            self._vargs = (*_voltage_arrays(sys), sys.quad is not None, bool(np.any(sys.batch.V_half > 0)))
+            self._a1, self._a2, self._cur = np.zeros((7, n)), np.zeros((7, n)), np.zeros((7, n))
             self._w, self._w_hh = np.zeros((7, 7)), math.nan
 
     def first(self, t: float, m5: np.ndarray) -> np.ndarray:
@@ -158,28 +168,33 @@ class DormandPrince:
     def step(self, t: float, hh: float, m5: np.ndarray) -> None:
         """A fixed step of hh (s) from m5 at t, accepted: :meth:`trial` (no error control), then
         :meth:`accept`, fused into the compiled kernel when there is one and the drive is an ideal
-        current (its torques do not depend on m); the same numbers bit for bit either way."""
+        current (its torques do not depend on m) and no field depends on the junction voltage
+        (:attr:`System.fused`); the same numbers bit for bit either way."""
         sys = self.sys
-        if self.kernel is None or not sys.ideal:
+        if self.kernel is None or not sys.fused:
             self.trial(t, hh, m5)
             self.accept(m5)
             return
-        a1, a2, m = self._a1, self._a2, m5[:3]
+        a1, a2, cur, m = self._a1, self._a2, self._cur, m5[:3]
         for s in range(1, 7):
             if s > 1 and C[s] == C[s - 1]:  # the same instant as the previous stage (stages 5 and 6)
                 np.copyto(a1[s], a1[s - 1])
                 np.copyto(a2[s], a2[s - 1])
+                np.copyto(cur[s], cur[s - 1])
                 continue
             src1, src2 = sys.torques(t + C[s] * hh, m)  # may be System's own buffers: copied at once
             np.copyto(a1[s], src1)
             np.copyto(a2[s], src2)
+            if sys.quad is not None:  # the current the junction voltage is solved at
+                np.copyto(cur[s], np.asarray(sys.sample.at(t + C[s] * hh), dtype=float))
         if self._w_hh != hh:  # the tableau times the step, zeros where the numpy sums skip a stage
             self._w_hh = hh
             self._w.fill(0.0)
             for s in range(1, 7):
                 for j, a in _A_NZ[s]:
                     self._w[s, j] = a * hh
-        self.kernel(m5, self.ks[0], *self._args, a1, a2, self._w, sys.H_app is not None, sys.ku_coef is not None)
+        self.kernel(m5, self.ks[0], *self._args, a1, a2, self._w, sys.H_app is not None, sys.ku_coef is not None,
+                    cur, *self._vargs)
 
     def accept(self, m5: np.ndarray) -> None:
         """Take the candidate: m5 = y / |y|; its last stage becomes the next first stage."""
@@ -203,21 +218,26 @@ class Heun:
         self.kernel = kern.heun if kern is not None else None
         if self.kernel is not None:
             self._args = _kernel_arrays(sys)
+            self._vargs = (*_voltage_arrays(sys), sys.quad is not None, bool(np.any(sys.batch.V_half > 0)))
             self._a = tuple(np.empty(n) for _ in range(4))
+            self._c = (np.zeros(n), np.zeros(n))
 
     def step(self, t: float, h: float, m5: np.ndarray) -> None:
         """Advance m5 from t by h (s) in place."""
         sys, f0, f1, z, p5 = self.sys, self.f0, self.f1, self.z, self.p5
         m = m5[:3]
         self.rng.standard_normal(out=z)
-        if self.kernel is not None and sys.ideal:  # the torques do not depend on m: the fused loop
+        if self.kernel is not None and sys.fused:  # the torques do not depend on m: the fused loop
             a1a, a2a, a1b, a2b = self._a
-            for at, dst1, dst2 in ((t, a1a, a2a), (t + h, a1b, a2b)):
+            ca, cb = self._c
+            for at, dst1, dst2, dst_c in ((t, a1a, a2a, ca), (t + h, a1b, a2b, cb)):
                 src1, src2 = sys.torques(at, m)  # may be System's own buffers: copied at once
                 np.copyto(dst1, src1)
                 np.copyto(dst2, src2)
+                if sys.quad is not None:
+                    np.copyto(dst_c, np.asarray(sys.sample.at(at), dtype=float))
             self.kernel(m5, z, self.g_scale, *self._args, a1a, a2a, a1b, a2b, h, 0.5 * h,
-                        sys.H_app is not None, sys.ku_coef is not None)
+                        sys.H_app is not None, sys.ku_coef is not None, ca, cb, *self._vargs)
             return
         np.multiply(self.g_scale, z, out=z)
         sys.rhs(f0, t, m5, z)

@@ -22,7 +22,7 @@ N(theta) = N_cyl + [N_n(theta) - N_n(0)]: the quadrature's own error (mostly in 
 in the difference, and theta = 0 returns today's factors exactly. The staircase of the slabs leaves an
 error proportional to h in the change; two slab counts (20 and 40) extrapolate it away (Richardson).
 Measured on the 10 x 45 x 50 nm pillar at 5 degrees: the change in Nz is 0.01570 with 20/40 slabs,
-0.01562 with 40/80 and 0.01563 with 80/160 (tests/test_taper.py checks it against cell sums).
+0.01562 with 40/80 and 0.01563 with 80/160 (tests/physics/test_taper.py checks it against cell sums).
 """
 
 from __future__ import annotations

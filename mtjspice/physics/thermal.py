@@ -1,7 +1,7 @@
 """The stochastic macrospin integrator: Brown's thermal field, stochastic Heun (Stratonovich) with
 a fixed step, reproducible from a seed. The field has, per component and step, variance
 2 alpha kB T / (gamma mu0^2 Ms V dt) (A/m)^2. Checked against equipartition and the exact
-Boltzmann averages (tests/test_thermal.py).
+Boltzmann averages (tests/physics/test_thermal.py).
 """
 
 from __future__ import annotations

@@ -138,6 +138,10 @@ class System:
         self.alpha_b = (batch.alpha - xi) / (1.0 + batch.alpha * xi)  # a1 = alpha_b a2
         self.c_damp = g * (batch.alpha - xi) * batch.aj_per_amp  # -gamma' (alpha - xi) a_J / I
         self.c_torque = g * (1.0 + batch.alpha * xi) * batch.aj_per_amp  # -gamma' (1 + alpha xi) a_J / I
+        # The bias-quadratic field-like field xi_v2 V_j^2 p (junction.field_like_quadratic): V_j depends on m
+        # through the junction's resistance, so it is added to H at every evaluation (the compiled kernels
+        # solve V the same way, bit for bit: mtjspice.physics.kernels).
+        self.quad = g * batch.xi_v2 if np.any(batch.xi_v2 != 0) else None  # -gamma' xi_v2 (1/(s V^2))
         uniform = bool(np.all(batch.p == batch.p[:, :1]))
         self.p_rows = tuple(float(x) for x in batch.p[:, 0]) if uniform else None
         self._B, self._D = np.empty((5, n)), np.empty((5, n))
@@ -169,6 +173,18 @@ class System:
         elif self._kind == "pulse" and isinstance(wave, Pulse):
             self._ends = self._scaled(wave.v1) + self._scaled(wave.v2)
             self._diff = self._scaled(wave.v2 - wave.v1)
+
+    @property
+    def fused(self) -> bool:
+        """Whether a compiled kernel may take the step: an ideal current (the torques do not depend
+        on m; the kernels solve the junction voltage of the quadratic field-like term themselves)."""
+        return self.ideal
+
+    def voltage(self, t: float, m: np.ndarray) -> np.ndarray:
+        """Junction voltage (V), shape (n,), at time t (s) and magnetization m (3, n): the drive's own
+        operating point (with the bias-dependent TMR's fixed point), the V of the TMR."""
+        mp = np.sum(m * self.p, axis=0)
+        return self.drive.solve(self.batch, np.asarray(self.sample.at(t), dtype=float), mp)[1]
 
     def _scaled(self, current: Any) -> tuple[np.ndarray, np.ndarray]:
         """(-gamma' alpha a_J, -gamma' a_J) (1/s), shape (n,), of a current (A)."""
@@ -253,13 +269,16 @@ class System:
         m = y[:3]
         D = D5[:3]
         a1, a2 = self.torques(t, m)
-        # -gamma' H, with H = -Ms N m + H_app + (2 Ku / (mu0 Ms)) (m.u) u + H_th, into B's rows 0-2
+        # -gamma' H, with H = -Ms N m + H_app + (2 Ku / (mu0 Ms)) (m.u) u + xi_v2 V^2 p + H_th, into B's rows 0-2
         H = B[:3]
         mul(self.field, m, out=H)
         if self.H_app is not None:
             add(H, self.H_app, out=H)
         if self.ku_coef is not None:
             add(H, self.ku_coef * np.sum(m * self.u, axis=0) * self.u, out=H)
+        if self.quad is not None:  # -gamma' xi_v2 V_j^2 p, the field-like field even in bias
+            v = self.voltage(t, m)
+            add(H, (self.quad * v * v) * self.p, out=H)
         if g_th is not None:
             add(H, g_th, out=H)
         # D = alpha H + aJ p, B = H - alpha aJ p (both times -gamma')

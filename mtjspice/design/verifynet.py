@@ -1,0 +1,175 @@
+"""The networks of a design's verification (:func:`network_level`): digits and the event task with
+every neuron a sampled device at the verification's temperature, against the ideal signed SNN.
+
+Per task (SI units):
+
+1. The ideal signed LIF of the design: the nominal device's membrane time constant ``tau_m`` (s)
+   and gain ``a2`` (1/V) at the test input (the device-level test's own fit, one noiseless
+   sample), R_m the junction at u = 0, the circuit's ``u_th`` and refractory time, no gate, behind
+   the same clamp as the devices (its input limited to ``i_safe``: the clamp is part of the
+   circuit). Its rate curve, flat beyond ``i_safe``, is the training's activation.
+2. Training (:func:`mtjspice.network.train.train`) with the mean input current held under the
+   design's safe current ``i_safe`` = v_clamp / R_AP (the clamp's compliance through the nominal
+   highest resistance; without a clamp the junction's breakdown voltage over R_AP): the weights
+   are mapped into the safe window.
+3. Runs on the first ``images`` test images: the ideal LIF, and the sampled network: hidden and
+   output neuron j is the device of sample ``network_offset + j`` (seed, index; the samples
+   after the circuit level's), at ``temperature`` with its thermal field, its thresholds the
+   nominal ones plus its comparators' offsets (trim "none") or its DACs' levels nearest to its own
+   read-out at u = +-u_th (trim "dac"), and its input limited by the clamp: |I| at most v_clamp
+   over the neuron's own R_AP (so its junction, whatever its state, stays at or below v_clamp).
+   The share of neuron-time with the junction above breakdown is measured by the device model
+   (:class:`~mtjspice.network.neurons.DeviceRun`), as is the share of neuron-time the clamp limits.
+   The network's device model steps on a 10 ps grid, so the read clock is rounded to it (1.2415 ns
+   becomes 1.24 ns).
+
+Accuracy with its Wilson 95 % interval, and its drop from the ideal in percentage points.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from ..analysis.lif import LIFParams
+from ..analysis.stats import wilson_interval
+from ..circuits.settings import NeuronSettings, resolve
+from ..montecarlo.circuit import comparator_offsets, sample_devices
+from ..montecarlo.device import device_chunk
+from ..montecarlo.onsettable import OnsetTable
+from ..montecarlo.trim import reference_thresholds
+from ..network.infer import deploy, run_network
+from ..network.neurons import DeviceNeuron, DeviceRun, LIFNeuron
+from ..network.rates import measure_curve
+from ..network.settings import Timing
+from ..network.tasks import load_task
+from ..network.train import TrainSettings, train
+from ..params import Device
+from ..physics.llgs import junction_resistance
+from ..variation import VariationSpec
+from .verify import Part, VerifySpec, device_test, nominal_circuit
+
+__all__ = ["ClampedNeuron", "ClampedLIF", "network_level", "ideal_lif", "safe_current"]
+
+
+@dataclass(frozen=True)
+class ClampedNeuron:
+    """A device neuron behind the input clamp: each neuron's input current limited to ``limits``
+    (A, per layer one value per neuron); ``clipped`` collects, per call, the share of the layer's
+    neuron-time the limit was reached."""
+
+    name: str
+    inner: DeviceNeuron
+    limits: dict[str, np.ndarray]
+    clipped: list[float] = field(default_factory=list)
+
+    def simulate(self, layer: str, current: np.ndarray, timing: Timing, chunk: int = 0) -> DeviceRun:
+        lim = self.limits.get(layer)
+        if lim is not None:
+            self.clipped.append(float(np.mean(np.abs(current) > lim[None, None, :])))
+            current = np.clip(current, -lim[None, None, :], lim[None, None, :])
+        return self.inner.simulate(layer, current, timing, chunk)
+
+    def run(self, layer: str, current: np.ndarray, timing: Timing, chunk: int = 0) -> np.ndarray:
+        return self.simulate(layer, current, timing, chunk).spikes
+
+
+@dataclass(frozen=True)
+class ClampedLIF:
+    """The ideal LIF behind the same clamp: its input limited to ``limit`` (A)."""
+
+    name: str
+    inner: LIFNeuron
+    limit: float
+
+    def run(self, layer: str, current: np.ndarray, timing: Timing, chunk: int = 0) -> np.ndarray:
+        return self.inner.run(layer, np.clip(current, -self.limit, self.limit), timing, chunk)
+
+
+def safe_current(device: Device, settings: NeuronSettings) -> float:
+    """The largest input (A) the design lets into a nominal junction in its highest-resistance
+    state: v_clamp / R_AP, or (no clamp) the breakdown voltage / R_AP."""
+    v = settings.v_clamp if settings.v_clamp else device.junction.breakdown_voltage
+    return float(v / junction_resistance(device, -1.0))
+
+
+def ideal_lif(device: Device, settings: NeuronSettings, vs: VerifySpec, table: OnsetTable) -> LIFParams:
+    """The design's ideal signed LIF (module docstring, step 1)."""
+    circuit = nominal_circuit(device, settings)
+    nom = device_chunk(device, VariationSpec(), vs.seed, np.array([0]), replace(device_test(vs, settings, circuit),
+                       offset_sigma=0.0), table, circuit)
+    c = resolve(device, replace(settings, dac_bits=None))
+    return LIFParams(tau_m=float(nom["tau_m"][0]), a2=float(nom["a2"][0]), R_m=junction_resistance(device, 0.0),
+                     u_th=settings.u_th, t_ref=c.t_refractory, u_reset=0.0, i_th=0.0)
+
+
+def _sampled(device: Device, spec: VariationSpec, seed: int, first: int, n: int) -> tuple[list[Device], list[int], int]:
+    """n valid sampled devices from index ``first`` on, their indices, and how many were skipped."""
+    devs: list[Device] = []
+    idx: list[int] = []
+    i = first
+    while len(devs) < n:
+        got = sample_devices(device, spec, seed, np.arange(i, i + n))
+        for j, d in enumerate(got):
+            if d is not None and len(devs) < n:
+                devs.append(d)
+                idx.append(i + j)
+        i += n
+    return devs, idx, idx[-1] + 1 - first - n if idx else 0
+
+
+def network_level(device: Device, settings: NeuronSettings, vs: VerifySpec, table: OnsetTable,
+                  network_offset: int | None = None) -> list[Part]:
+    """One :class:`~mtjspice.design.verify.Part` per task (module docstring)."""
+    tm = Timing()
+    lif = ideal_lif(device, settings, vs, table)
+    c = resolve(device, replace(settings, dac_bits=None))
+    # the network's device model steps on the grid: the read clock rounded to whole grid steps
+    c = replace(c, clock_period=round(c.clock_period / tm.dt) * tm.dt)
+    i_read = c.v_read / (junction_resistance(device, 0.0) + c.r_ref + c.r_on)
+    i_safe = safe_current(device, settings)
+    ideal = ClampedLIF("ideal", LIFNeuron("ideal", lif), i_safe)  # the clamp is part of the circuit
+    curve = measure_curve(ideal, tm)  # flat beyond i_safe: the training gains nothing from larger inputs
+    first = vs.circuit_samples if network_offset is None else network_offset
+    n = vs.hidden + 10
+    devs, idx, skipped = _sampled(device, vs.spec, vs.seed, first, n)
+    if vs.trim == "dac":
+        th = np.array([replace(c, v_hi=hi, v_lo=lo, dac_bits=vs.dac_bits).dac_levels
+                       for hi, lo in (reference_thresholds(d, c, settings.u_th) for d in devs)])
+    else:
+        th = np.array([c.v_hi, c.v_lo])[None, :] + comparator_offsets(vs.seed, idx, vs.offset_sigma)
+    v_lim = settings.v_clamp if settings.v_clamp else device.junction.breakdown_voltage
+    lim = np.array([v_lim / junction_resistance(d, -1.0) for d in devs])
+    h = vs.hidden
+    base = DeviceNeuron("sampled", device, c, i_read, temperature=vs.temperature, seed=vs.seed,
+                        devices={"hidden": devs[:h], "output": devs[h:]},
+                        thresholds={"hidden": th[:h], "output": th[h:]})
+    parts = []
+    for task_name in vs.tasks:
+        t0 = time.perf_counter()
+        task = load_task(task_name, vs.seed, tm)
+        w = train(task, curve, tm, TrainSettings(hidden=h, epochs=vs.epochs, i_limit=0.8 * i_safe, penalty=10.0),
+                  seed=vs.seed)
+        bars = deploy(w)
+        index = np.arange(min(vs.images, task.y_test.size))
+        r_ideal = run_network(task, bars, ideal, tm, index)
+        model = ClampedNeuron(f"sampled_{vs.temperature:g}K", base, {"hidden": lim[:h], "output": lim[h:]})
+        r_dev = run_network(task, bars, model, tm, index)
+        m = index.size
+        values: dict[str, Any] = {}
+        for tag, r in (("ideal", r_ideal), ("sampled", r_dev)):
+            k = int(round(r.accuracy * m))
+            lo, hi = wilson_interval(k, m)
+            values.update({f"accuracy_{tag}": r.accuracy, f"accuracy_{tag}_lo": lo, f"accuracy_{tag}_hi": hi})
+        values.update({"drop_points": 100 * (r_ideal.accuracy - r_dev.accuracy), "images": float(m),
+                       "over_breakdown": r_dev.over_breakdown, "v_junction_max": r_dev.v_max,
+                       "clamped_share": float(np.mean(model.clipped)) if model.clipped else 0.0,
+                       "i_safe": i_safe, "skipped_samples": float(skipped)})
+        units = {k: "1" for k in values}
+        units.update({"drop_points": "%", "v_junction_max": "V", "i_safe": "A"})
+        parts.append(Part(f"network_{task_name}", {k: float(v) for k, v in values.items()}, units,
+                          {"index": np.asarray(idx)}, time.perf_counter() - t0))
+    return parts
