@@ -103,6 +103,11 @@ _LOG_TAU_MIN, _LOG_TAU_MAX = math.log(1e-4), math.log(1e4)
 
 @lru_cache(maxsize=1)
 def _F_spline() -> interpolate.CubicSpline:
+    return _build_F_spline()
+
+
+def _build_F_spline() -> interpolate.CubicSpline:
+    # (outside the cache's decorator, which mutmut 3 would leave unmutated)
     # F is smooth in log(tau); 1601 nodes over 8 decades interpolate it to about 1e-10.
     log_tau = np.linspace(_LOG_TAU_MIN, _LOG_TAU_MAX, 1601)
     return interpolate.CubicSpline(log_tau, _F_direct(np.exp(log_tau)))

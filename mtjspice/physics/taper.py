@@ -84,6 +84,11 @@ def _slab_factors(a: float, b: float, t: float, theta: float, n: int, rho_max: f
 
 @lru_cache(maxsize=256)
 def _change(a: float, b: float, t: float, theta: float) -> tuple[float, float, float]:
+    return _richardson_change(a, b, t, theta)
+
+
+def _richardson_change(a: float, b: float, t: float, theta: float) -> tuple[float, float, float]:
+    # (outside the cache's decorator, which mutmut 3 would leave unmutated)
     n1, n2 = _SLABS
     rho = max(a, b) + t / 2 * math.tan(theta)
     d1 = _slab_factors(a, b, t, theta, n1, rho) - _slab_factors(a, b, t, 0.0, n1, rho)

@@ -180,3 +180,32 @@ def test_input_clamp_takes_its_share_from_the_input_gating() -> None:
     assert e.sources["input"] == pytest.approx(vdrv * I_D * T_RUN, rel=1e-12)
     assert sum(e.sources.values()) == pytest.approx(sum(e.parts.values()), rel=1e-12)
     assert vdrv * I_CL > 0.05 * (s["i_gate"] ** 2 * R_G + vdrv**2 / R_S)  # a share no tolerance hides
+
+
+def test_threshold_dacs_dissipate_what_their_full_scale_sources_deliver() -> None:
+    # Each threshold DAC is a resistor string across its full-scale source (v_read = 1 V): strings of
+    # 20 kOhm (high threshold) and 40 kOhm (low) draw 50 uA and 25 uA, which SPICE reports negative at
+    # the sources. Each source delivers v_read x I x T and the string dissipates all of it; the other
+    # parts do not change. Constant power: rounding tolerances (1e-12).
+    c = circuit()
+    s = solve_divider(c)
+    t = np.linspace(0.0, T_RUN, 21)
+    i_hi, i_lo = c.v_read / 20e3, c.v_read / 40e3
+    base = waves(c, s, np.zeros(t.size), t)
+    data = {k: base[k] for k in ("v(t1)", "v(t2)", "v(drv)", "v(spk_p)", "v(spk_n)", "v(xmtj.my)", "i(vsi)", "i(vsin)",
+                                 "i(vsg)", "i(v.xmtj.vsense)", "i(vread)", "i(vthh)", "i(vthl)", "i(vddc)")}
+    data["i(vdach)"], data["i(vdacl)"] = np.full(t.size, -i_hi), np.full(t.size, -i_lo)
+    w = Waveforms(t, data)
+    plain = neuron_energy(w, c, probes())
+    assert "threshold_dac" not in plain.parts and "threshold_dac" not in plain.sources  # no DACs, no entry
+    p = probes()
+    both = neuron_energy(w, c, NeuronProbes(**{**p.__dict__, "i_dac_hi": Probe("i", ("vdach",)),
+                                              "i_dac_lo": Probe("i", ("vdacl",))}))
+    want = c.v_read * (i_hi + i_lo) * T_RUN
+    assert both.sources["threshold_dac"] == pytest.approx(want, rel=1e-12)
+    assert both.parts["threshold_dac"] == pytest.approx(want, rel=1e-12)
+    assert {k: v for k, v in both.parts.items() if k != "threshold_dac"} == plain.parts
+    hi = neuron_energy(w, c, NeuronProbes(**{**p.__dict__, "i_dac_hi": Probe("i", ("vdach",))}))
+    lo = neuron_energy(w, c, NeuronProbes(**{**p.__dict__, "i_dac_lo": Probe("i", ("vdacl",))}))
+    assert hi.parts["threshold_dac"] == pytest.approx(c.v_read * i_hi * T_RUN, rel=1e-12)
+    assert lo.sources["threshold_dac"] == pytest.approx(c.v_read * i_lo * T_RUN, rel=1e-12)

@@ -359,3 +359,13 @@ def test_shipped_device_shape(ortho_path) -> None:
     assert got == pytest.approx(want, abs=1e-9)
     assert got[0] - got[2] == pytest.approx(want[0] - want[2], abs=2e-9)
     assert want[0] - want[2] == pytest.approx(0.004270, abs=1e-6)
+
+
+def test_device_of_ellipsoid_shape_is_osborns(ortho_path) -> None:
+    # The shipped pillar made an ellipsoid (no taper): device_demag must give Osborn's factors of the
+    # 10 x 45 x 50 nm ellipsoid (the elliptic cylinder's are 0.02-0.05 away), to the 1e-12 of
+    # test_ellipsoid_against_osborn (both elliptic integrals evaluated by scipy).
+    dev = ms.load_device(ortho_path).replace(**{"geometry.shape": "ellipsoid"})
+    g = dev.geometry
+    nt, nl, nw = osborn(g.T / 2, g.L / 2, g.W / 2)  # semi-axes T/2 > L/2 > W/2
+    assert device_demag(dev) == pytest.approx((nl, nw, nt), abs=1e-12)

@@ -152,3 +152,50 @@ def test_breakdown_warning_and_step_counts(ortho_path) -> None:
         warnings.simplefilter("error", BreakdownWarning)
         ms.simulate_thermal(dev, 1.5e-3, 1e-12, 1e-12, dt=1e-14, breakdown="ignore")
         ms.simulate_thermal(dev, 0.1e-3, 1e-12, 1e-12, dt=1e-14)
+
+
+def test_a_heated_junction_takes_every_argument_to_the_heated_solver(ortho_path) -> None:
+    """A junction with Joule heating runs the heated stochastic solver (physics/heatedsolver.py), and each
+    argument of simulate_thermal reaches it: each one is seen in the result."""
+    import warnings
+
+    from mtjspice.errors import BreakdownWarning, CostError, RunTimeoutError
+
+    r_th, tau, current = 5e4, 0.1e-9, 0.2e-3
+    dev = ms.load_device(ortho_path).replace(**{"junction.thermal_resistance": r_th, "junction.thermal_time_constant": tau,
+                                                "material.curie_temperature": 1100.0, "junction.TMR": 0.0})
+    m0 = np.array([0.6, 0.0, 0.8])
+    cold = ms.simulate_thermal(dev, current, 0.3e-9, 0.1e-9, dt=1e-13, temperature=0.0, m0=m0)
+    assert cold.t == pytest.approx([0.0, 0.1e-9, 0.2e-9, 0.3e-9], abs=1e-24)  # t_stop and dt_out
+    assert cold.steps == 3000  # dt: 1000 steps of 0.1 ps per output interval
+    assert cold.m[0, 0] == pytest.approx(m0, abs=1e-15)
+    # TMR = 0: the power I^2 R_P is constant, so the junction warms as the RC step response written here,
+    # T_amb + R_th P (1 - exp(-t / tau)), from the device's 300 K (the temperature argument sets the noise
+    # only). Heun's error over a step of tau / 1000 is of order (h / tau)^2 = 1e-6 of the rise (measured
+    # 1e-7): 1e-6.
+    assert cold.temperature is not None and cold.voltage is not None
+    power = current * float(cold.voltage[0, 0])
+    rise = r_th * power * (1.0 - np.exp(-cold.t / tau))
+    assert cold.temperature[:, 0] - 300.0 == pytest.approx(rise, rel=1e-6, abs=1e-9)
+    assert rise[-1] > 1.0  # a real warming (2.3 K)
+    # at 0 K the scheme is deterministic and follows the heated deterministic solver (rtol 1e-10): Heun's
+    # error at 0.1 ps, measured 2.6e-7 in m here; 2e-6 (a drive or temperature seen one step off moves
+    # m by ~1e-4, as in the tests above)
+    det = ms.simulate(dev, current, 0.3e-9, 0.1e-9, m0=m0, rtol=1e-10)
+    assert np.max(np.abs(cold.m - det.m)) < 2e-6
+    # at the device's 300 K the noise moves m, reproducibly from the seed
+    a, b, c = (ms.simulate_thermal(dev, current, 20e-12, 10e-12, dt=1e-13, m0=m0, seed=s) for s in (3, 3, 4))
+    assert np.array_equal(a.m, b.m) and not np.array_equal(a.m, c.m)
+    assert np.max(np.abs(a.m[-1] - cold.m[0])) > 1e-4
+    # max_steps and timeout reach it: 1000 steps against a limit of 10; a deadline 1 ns after the start
+    # has passed at the first look at the clock (after 32 steps)
+    with pytest.raises(CostError, match=r"^dt: "):
+        ms.simulate_thermal(dev, current, 0.1e-9, 0.1e-9, dt=1e-13, max_steps=10)
+    with pytest.raises(RunTimeoutError):
+        ms.simulate_thermal(dev, current, 0.1e-9, 0.1e-9, dt=1e-13, timeout=1e-9)
+    # 1.5 mA through R_P ~ 1.13 kOhm is about 1.7 V, above the 1 V rating: warned unless breakdown="ignore"
+    with pytest.warns(BreakdownWarning, match="above its breakdown voltage"):
+        ms.simulate_thermal(dev, 1.5e-3, 1e-12, 1e-12, dt=1e-14)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", BreakdownWarning)
+        ms.simulate_thermal(dev, 1.5e-3, 1e-12, 1e-12, dt=1e-14, breakdown="ignore")
