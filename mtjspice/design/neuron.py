@@ -43,7 +43,8 @@ design, not through the verdicts.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -136,6 +137,9 @@ class DesignSpec:
         Slowest rate that counts as a level (Hz).
     table : OnsetTable
         The onset table every design's onset is read from.
+    fixed : mapping
+        Values of knobs the search leaves out (knob name -> value, SI units), for example a known
+        design's (``mtjspice design --start``); a design's own values take precedence.
     """
 
     device: Device
@@ -147,6 +151,7 @@ class DesignSpec:
     temperature: float = 300.0
     energy_budget: float = 1e-12
     rate_min: float = 10e6
+    fixed: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if isinstance(self.samples, bool) or not isinstance(self.samples, int) or self.samples < 1:
@@ -160,7 +165,12 @@ class DesignSpec:
         """What the evaluation is (for the study's store): device, spread, seed, samples, conditions."""
         return {"device": repr(self.device), "variation": self.spec.describe(), "samples": self.samples,
                 "seed": self.seed, "offset_sigma": self.offset_sigma, "temperature": self.temperature,
-                "energy_budget": self.energy_budget, "rate_min": self.rate_min}
+                "energy_budget": self.energy_budget, "rate_min": self.rate_min,
+                **({"fixed": dict(self.fixed)} if self.fixed else {})}
+
+    def full(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """A design's every knob: the fixed values, then its own."""
+        return {**dict(self.fixed), **dict(params)}
 
 
 def design_of(base: Device, params: dict[str, Any], temperature: float | None = None) -> Device:
@@ -194,6 +204,7 @@ def _infeasible(why: str, extra: dict[str, float] | None = None) -> Evaluation:
 def evaluate_design(ds: DesignSpec, number: int, params: dict[str, Any]) -> Evaluation:
     """The evaluation of one design (module docstring); a design that is not a device, or has no
     onset in the table's range, is infeasible with the reason in words."""
+    params = ds.full(params)
     try:
         dev = design_of(ds.device, params, ds.temperature)
         ds.spec.check(dev)
