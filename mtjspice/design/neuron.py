@@ -33,7 +33,8 @@ most I_clamp, and in any state the junction stays at or below v_clamp (plus the 
 Hard constraints (<= 0 holds): the limiter's compliance through every sample's highest resistance
 (R_AP at zero bias: the TMR's bias dependence only lowers it) stays below the breakdown voltage
 (so no input the network sends can break a junction down); the test input is within the
-compliance; the energy per spike is within ``energy_budget``.
+compliance; the energy per spike is within ``energy_budget``; the design has at least
+``levels_min`` rate levels (when it is set: issue #27 asks 8).
 
 The device-level test is noiseless (the macrospin batch without a thermal field): the temperature
 enters through the thermal stability factor (a column) and through the ngspice check of the chosen
@@ -87,6 +88,8 @@ CONSTRAINTS: tuple[tuple[str, str], ...] = (
     ("breakdown", "largest sample's I_clamp R_AP over the breakdown voltage, minus 1"),
     ("drive_in_clamp", "test input over the limiter's compliance, minus 1"),
     ("energy_budget", "energy per spike over the budget, minus 1"),
+    ("levels_min", "rate levels short of the least required (levels_min - levels) over levels_min "
+     "(-1 when none is required)"),
 )
 #: Further columns of every evaluation (name, unit, description).
 EXTRA: tuple[tuple[str, str, str], ...] = (
@@ -135,6 +138,8 @@ class DesignSpec:
         Largest energy per spike (J).
     rate_min : float
         Slowest rate that counts as a level (Hz).
+    levels_min : int
+        Fewest rate levels a feasible design has (0: no such constraint).
     table : OnsetTable
         The onset table every design's onset is read from.
     fixed : mapping
@@ -151,6 +156,7 @@ class DesignSpec:
     temperature: float = 300.0
     energy_budget: float = 1e-12
     rate_min: float = 10e6
+    levels_min: int = 0
     fixed: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -160,12 +166,15 @@ class DesignSpec:
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
                 raise ParameterError(name, v, "a finite number > 0 (SI units)")
+        if isinstance(self.levels_min, bool) or not isinstance(self.levels_min, int) or self.levels_min < 0:
+            raise ParameterError("levels_min", self.levels_min, "a whole number of rate levels >= 0")
 
     def identity(self) -> dict[str, Any]:
         """What the evaluation is (for the study's store): device, spread, seed, samples, conditions."""
         return {"device": repr(self.device), "variation": self.spec.describe(), "samples": self.samples,
                 "seed": self.seed, "offset_sigma": self.offset_sigma, "temperature": self.temperature,
                 "energy_budget": self.energy_budget, "rate_min": self.rate_min,
+                "levels_min": self.levels_min,
                 **({"fixed": dict(self.fixed)} if self.fixed else {})}
 
     def full(self, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -255,7 +264,8 @@ def evaluate_design(ds: DesignSpec, number: int, params: dict[str, Any]) -> Eval
     # energy per spike is not defined where the nominal design does not fire at its test input:
     # that design's yield says so; the budget is not what it breaks
     cons = (v_worst / bd - 1.0, drive / clamp - 1.0,
-            energy / ds.energy_budget - 1.0 if math.isfinite(energy) else 0.0)
+            energy / ds.energy_budget - 1.0 if math.isfinite(energy) else 0.0,
+            (ds.levels_min - levels) / ds.levels_min if ds.levels_min else -1.0)
     why = "; ".join(f"{name} {c:+.3g}" for (name, _), c in zip(CONSTRAINTS, cons, strict=True) if c > 0)
     i_on = np.asarray(cols["i_th"], float)
     fin = i_on[np.isfinite(i_on)]
