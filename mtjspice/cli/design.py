@@ -58,6 +58,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="slowest rate counted as a level, in Hz (default 10meg)")
     p.add_argument("--levels-min", type=count("--levels-min", 0, 10_000), default=0, metavar="N",
                    help="hard constraint: at least N distinguishable rate levels (default 0: none; issue #27 asks 8)")
+    p.add_argument("--breakdown-samples", type=count("--breakdown-samples", 0, 10_000_000), default=100_000,
+                   metavar="N", help="samples over which the breakdown constraint takes the highest R_AP (their "
+                   "W, L, RA, TMR only; default 100000, the verification's device level; 0: the --samples only)")
     p.add_argument("--range", default=None, metavar="RANGES",
                    help="knob bounds replacing the defaults, e.g. L=40n:50n,Ku=0:2e4 (SI units)")
     p.add_argument("--only", default=None, metavar="KNOBS",
@@ -163,7 +166,7 @@ def run(args: argparse.Namespace) -> int:
     table = robust_table(device, spec)
     ds = DesignSpec(device, spec, args.samples, args.seed, table, offset_sigma=args.offset,
                     temperature=args.temperature, energy_budget=args.energy_budget, rate_min=args.rate_min,
-                    levels_min=args.levels_min,
+                    levels_min=args.levels_min, breakdown_samples=args.breakdown_samples,
                     fixed=fixed)
     workers = args.workers if args.scheduler is None else None
     try:
