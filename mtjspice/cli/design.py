@@ -107,12 +107,12 @@ def start_params(folder: str, spec) -> dict[str, object]:  # type: ignore[no-unt
     from ..design.verify import VerifySpec, design_params
     from ..io.settingsfile import read_settings
     from ..params import load_device
-    from .verify import _design_file
+    from .verify import design_file
 
     d = Path(folder)
     if not (d / "device.toml").is_file() or not (d / "settings.toml").is_file():
         raise ParameterError("--start", folder, "a design folder holding device.toml, settings.toml and design.toml")
-    table = _design_file(d)
+    table = design_file(d)
     if "drive" not in table:
         raise ParameterError("--start", folder, "a design folder whose design.toml states the test input (drive)")
     settings = NeuronSettings(**read_settings(str(d / "settings.toml")))
