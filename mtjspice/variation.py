@@ -240,12 +240,15 @@ class VariationSpec:
         z = np.array([np.random.default_rng([int(seed), i]).standard_normal(n) for i in idx]).reshape(len(idx), n)
         return z @ self._cholesky().T
 
-    def sample(self, device: Device, seed: int, indices: Iterable[int]) -> dict[str, np.ndarray]:
-        """Sampled values (SI units) per varied key, one per index (see :meth:`normals`)."""
+    def sample(self, device: Device, seed: int, indices: Iterable[int],
+               normals: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """Sampled values (SI units) per varied key, one per index (see :meth:`normals`); ``normals``,
+        when given, are :meth:`normals` of the same seed and indices computed before (many designs
+        sampled alike reuse them)."""
         from scipy.special import ndtr
 
         self.check(device)
-        z = self.normals(seed, indices)
+        z = self.normals(seed, indices) if normals is None else np.asarray(normals, float)
         out = {}
         for j, s in enumerate(self.spreads):
             nominal = _get(device, s.key)

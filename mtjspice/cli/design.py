@@ -56,11 +56,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="largest energy per spike in J (default 1p)")
     p.add_argument("--rate-min", type=positive_si("--rate-min"), default=10e6, metavar="HZ",
                    help="slowest rate counted as a level, in Hz (default 10meg)")
+    p.add_argument("--levels-min", type=count("--levels-min", 0, 10_000), default=0, metavar="N",
+                   help="hard constraint: at least N distinguishable rate levels (default 0: none; issue #27 asks 8)")
+    p.add_argument("--breakdown-samples", type=count("--breakdown-samples", 0, 10_000_000), default=100_000,
+                   metavar="N", help="samples over which the breakdown constraint takes the highest R_AP (their "
+                   "W, L, RA, TMR only; default 100000, the verification's device level; 0: the --samples only)")
     p.add_argument("--range", default=None, metavar="RANGES",
                    help="knob bounds replacing the defaults, e.g. L=40n:50n,Ku=0:2e4 (SI units)")
     p.add_argument("--only", default=None, metavar="KNOBS",
                    help="search only these knobs, e.g. L,Ku,drive_ratio,trim (the others keep the device's values "
                         "and the circuit's defaults)")
+    p.add_argument("--start", default=None, metavar="DIR",
+                   help="a known design (a best/ folder: device.toml, settings.toml, design.toml), evaluated first so "
+                        "the search breeds from it; the knobs --only leaves out keep its values")
     p.add_argument("--objectives", default=None, metavar="NAMES",
                    help="the objectives the search optimises, e.g. yield or yield,window (default all: yield, window, "
                         "levels, energy, footprint); every one is reported either way")
@@ -91,6 +99,28 @@ def _objectives(args: argparse.Namespace) -> list[int] | None:
     if not wanted or any(n not in names for n in wanted) or len(set(wanted)) != len(wanted):
         raise ParameterError("--objectives", args.objectives, "distinct names among " + ", ".join(names))
     return [names.index(n) for n in wanted]
+
+
+def start_params(folder: str, spec) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """Every knob of the design in ``folder`` (device.toml, settings.toml, design.toml's test input and trim)."""
+    from ..circuits.settings import NeuronSettings
+    from ..design.verify import VerifySpec, design_params
+    from ..io.settingsfile import read_settings
+    from ..params import load_device
+    from .verify import design_file
+
+    d = Path(folder)
+    if not (d / "device.toml").is_file() or not (d / "settings.toml").is_file():
+        raise ParameterError("--start", folder, "a design folder holding device.toml, settings.toml and design.toml")
+    table = design_file(d)
+    if "drive" not in table:
+        raise ParameterError("--start", folder, "a design folder whose design.toml states the test input (drive)")
+    settings = NeuronSettings(**read_settings(str(d / "settings.toml")))
+    if settings.i_th is None:
+        raise ParameterError("--start", folder, "a settings.toml stating the design's onset i_th")
+    vs = VerifySpec(spec=spec, drive=float(table["drive"]), trim=str(table.get("trim", "none")),
+                    dac_bits=int(table.get("dac_bits", 8)))
+    return design_params(load_device(str(d / "device.toml")), settings, vs)
 
 
 def paper_params(device, i_th: float) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -126,6 +156,8 @@ def run(args: argparse.Namespace) -> int:
     spec.check(device)
     space = _space(args)
     use = _objectives(args)  # checked before the onset table is built
+    start = start_params(args.start, spec) if args.start else {}
+    fixed = {k: v for k, v in start.items() if k not in space.names}
     out = Path(args.out)
     store = Path(args.store) if args.store else out.parent / (out.name + ".study")
     if store.resolve() == out.resolve():
@@ -133,14 +165,16 @@ def run(args: argparse.Namespace) -> int:
     t0 = time.monotonic()
     table = robust_table(device, spec)
     ds = DesignSpec(device, spec, args.samples, args.seed, table, offset_sigma=args.offset,
-                    temperature=args.temperature, energy_budget=args.energy_budget, rate_min=args.rate_min)
+                    temperature=args.temperature, energy_budget=args.energy_budget, rate_min=args.rate_min,
+                    levels_min=args.levels_min, breakdown_samples=args.breakdown_samples,
+                    fixed=fixed)
     workers = args.workers if args.scheduler is None else None
     try:
         with Progress(args.designs, "design search", enabled=not args.quiet) as bar:
             result = search(functools.partial(evaluate_design, ds), space, OBJECTIVES, args.designs, store,
                             seed=args.seed, population=args.population, identity=ds.identity(),
                             reset=args.overwrite, workers=workers, scheduler=args.scheduler, progress=bar.update,
-                            use=use)
+                            use=use, start=[start] if start else ())
     except (RunTimeoutError, KeyboardInterrupt):
         print(f"mtjspice design: the finished designs are kept in {printable(store)}; the same command resumes "
               "from them", file=sys.stderr)

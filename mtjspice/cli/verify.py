@@ -71,7 +71,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(run=run)
 
 
-def _design_file(folder: Path) -> dict[str, Any]:
+def design_file(folder: Path) -> dict[str, Any]:
     f = folder / "design.toml"
     if not f.is_file():
         return {}
@@ -101,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
     from ..variation import VariationSpec
 
     folder = Path(args.design)
-    table = _design_file(folder) if folder.is_dir() else {}
+    table = design_file(folder) if folder.is_dir() else {}
     dev_src = args.device or (str(folder / "device.toml") if folder.is_dir() else args.design)
     device = load_device(dev_src)
     set_src = args.settings or (str(folder / "settings.toml") if (folder / "settings.toml").is_file() else None)

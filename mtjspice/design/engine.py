@@ -160,7 +160,7 @@ def _evaluate_many(evaluate: Callable[[int, dict[str, Any]], Evaluation], params
 def search(evaluate: Callable[[int, dict[str, Any]], Evaluation], space: SearchSpace,
            objectives: Sequence[Objective], designs: int, store: str | Path, *, seed: int = 0,
            population: int = 10, identity: Mapping[str, Any] | None = None, reset: bool = False,
-           use: Sequence[int] | None = None,
+           use: Sequence[int] | None = None, start: Sequence[Mapping[str, Any]] = (),
            workers: int | None = None, scheduler: str | None = None,
            progress: Callable[[int], None] | None = None) -> SearchResult:
     """Search ``designs`` designs of ``space`` (module docstring), resuming the study in ``store``.
@@ -176,6 +176,10 @@ def search(evaluate: Callable[[int, dict[str, Any]], Evaluation], space: SearchS
         What ``Evaluation.values`` hold, in order.
     use : sequence of int, optional
         Which of them the search optimises (indices; default all); the others are still recorded.
+    start : sequence of mappings, optional
+        Known designs (knob name -> value, every knob of ``space`` inside its bounds) evaluated first,
+        as the first members of generation 0, so that the sampler breeds from them; part of the
+        study's identity.
     designs : int
         Designs to evaluate in all (a resumed search counts the finished ones).
     store : path
@@ -200,8 +204,11 @@ def search(evaluate: Callable[[int, dict[str, Any]], Evaluation], space: SearchS
     chosen = list(range(len(objectives))) if use is None else [int(i) for i in use]
     if not chosen or any(not 0 <= i < len(objectives) for i in chosen) or len(set(chosen)) != len(chosen):
         raise ParameterError("objectives", use, f"distinct indices of the {len(objectives)} objectives")
+    starts = [_start_point(space, p) for p in start]
     ident = {"space": space.describe(), "objectives": [objectives[i].name for i in chosen], "seed": seed,
              "population": population, **dict(identity or {})}
+    if starts:  # only when given, so that the stores of searches without a start stay valid
+        ident["start"] = starts
     study, storage = _open(optuna, Path(store), ident, [objectives[i].direction for i in chosen], reset)
     study_id = storage.get_study_id_from_name(_STUDY)
     dists = space.distributions()
@@ -242,6 +249,9 @@ def search(evaluate: Callable[[int, dict[str, Any]], Evaluation], space: SearchS
                 generation = 1 + max((int(g) for t in trials if (g := t.user_attrs.get("generation")) is not None),
                                      default=-1)
                 study.sampler = _sampler(optuna, seed, generation, population)
+                if not trials:  # a new study: the known designs are generation 0's first members
+                    for p in starts[:designs]:
+                        study.enqueue_trial(p)
                 for _ in range(min(population, designs - done)):
                     t = study.ask(dists)
                     t.set_user_attr("generation", generation)
@@ -256,6 +266,25 @@ def search(evaluate: Callable[[int, dict[str, Any]], Evaluation], space: SearchS
     records = [DesignRecord(t.number, dict(t.params), _load(t.user_attrs["evaluation"])) for t in finished()]
     records.sort(key=lambda r: r.number)
     return SearchResult(records=records, computed=computed, objectives=objectives)
+
+
+def _start_point(space: SearchSpace, point: Mapping[str, Any]) -> dict[str, Any]:
+    """A known design's values of the space's knobs, checked against their bounds and choices."""
+    out: dict[str, Any] = {}
+    for k in space.knobs:
+        if k.name not in point:
+            raise ParameterError(f"start design's {k.name}", None, f"a value of every searched knob ({', '.join(space.names)})")
+        v = point[k.name]
+        if k.choices:
+            if v not in k.choices:
+                raise ParameterError(f"start design's {k.name}", v, "one of " + ", ".join(map(str, k.choices)))
+            out[k.name] = v
+        elif not (isinstance(v, (int, float)) and k.low <= float(v) <= k.high):
+            raise ParameterError(f"start design's {k.name}", v, f"a number within the knob's bounds {k.low:g} to "
+                                 f"{k.high:g} {k.unit} (widen them with --range)")
+        else:
+            out[k.name] = float(v)
+    return out
 
 
 def _dump(ev: Evaluation) -> str:

@@ -33,7 +33,8 @@ most I_clamp, and in any state the junction stays at or below v_clamp (plus the 
 Hard constraints (<= 0 holds): the limiter's compliance through every sample's highest resistance
 (R_AP at zero bias: the TMR's bias dependence only lowers it) stays below the breakdown voltage
 (so no input the network sends can break a junction down); the test input is within the
-compliance; the energy per spike is within ``energy_budget``.
+compliance; the energy per spike is within ``energy_budget``; the design has at least
+``levels_min`` rate levels (when it is set: issue #27 asks 8).
 
 The device-level test is noiseless (the macrospin batch without a thermal field): the temperature
 enters through the thermal stability factor (a column) and through the ngspice check of the chosen
@@ -43,7 +44,8 @@ design, not through the verdicts.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -83,9 +85,12 @@ OBJECTIVES: tuple[Objective, ...] = (
 )
 #: The hard constraints, in order, each feasible at <= 0.
 CONSTRAINTS: tuple[tuple[str, str], ...] = (
-    ("breakdown", "largest sample's I_clamp R_AP over the breakdown voltage, minus 1"),
+    ("breakdown", "largest sample's I_clamp R_AP over the breakdown voltage, minus 1 (over breakdown_samples "
+     "samples when more than the design's)"),
     ("drive_in_clamp", "test input over the limiter's compliance, minus 1"),
     ("energy_budget", "energy per spike over the budget, minus 1"),
+    ("levels_min", "rate levels short of the least required (levels_min - levels) over levels_min "
+     "(-1 when none is required)"),
 )
 #: Further columns of every evaluation (name, unit, description).
 EXTRA: tuple[tuple[str, str, str], ...] = (
@@ -134,8 +139,18 @@ class DesignSpec:
         Largest energy per spike (J).
     rate_min : float
         Slowest rate that counts as a level (Hz).
+    levels_min : int
+        Fewest rate levels a feasible design has (0: no such constraint).
+    breakdown_samples : int
+        Samples over which the breakdown constraint takes the highest R_AP (only their W, L, RA,
+        TMR are drawn, no solver run; sample i from (seed, i) as the others); at most ``samples``
+        means those samples only. A design judged on 200 samples may otherwise sit at the
+        breakdown with a junction that 1 in 10^4 samples takes past it.
     table : OnsetTable
         The onset table every design's onset is read from.
+    fixed : mapping
+        Values of knobs the search leaves out (knob name -> value, SI units), for example a known
+        design's (``mtjspice design --start``); a design's own values take precedence.
     """
 
     device: Device
@@ -147,6 +162,9 @@ class DesignSpec:
     temperature: float = 300.0
     energy_budget: float = 1e-12
     rate_min: float = 10e6
+    levels_min: int = 0
+    breakdown_samples: int = 0
+    fixed: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if isinstance(self.samples, bool) or not isinstance(self.samples, int) or self.samples < 1:
@@ -155,12 +173,22 @@ class DesignSpec:
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
                 raise ParameterError(name, v, "a finite number > 0 (SI units)")
+        for name in ("levels_min", "breakdown_samples"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+                raise ParameterError(name, v, "a whole number >= 0")
 
     def identity(self) -> dict[str, Any]:
         """What the evaluation is (for the study's store): device, spread, seed, samples, conditions."""
         return {"device": repr(self.device), "variation": self.spec.describe(), "samples": self.samples,
                 "seed": self.seed, "offset_sigma": self.offset_sigma, "temperature": self.temperature,
-                "energy_budget": self.energy_budget, "rate_min": self.rate_min}
+                "energy_budget": self.energy_budget, "rate_min": self.rate_min,
+                "levels_min": self.levels_min, "breakdown_samples": self.breakdown_samples,
+                **({"fixed": dict(self.fixed)} if self.fixed else {})}
+
+    def full(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """A design's every knob: the fixed values, then its own."""
+        return {**dict(self.fixed), **dict(params)}
 
 
 def design_of(base: Device, params: dict[str, Any], temperature: float | None = None) -> Device:
@@ -194,6 +222,7 @@ def _infeasible(why: str, extra: dict[str, float] | None = None) -> Evaluation:
 def evaluate_design(ds: DesignSpec, number: int, params: dict[str, Any]) -> Evaluation:
     """The evaluation of one design (module docstring); a design that is not a device, or has no
     onset in the table's range, is infeasible with the reason in words."""
+    params = ds.full(params)
     try:
         dev = design_of(ds.device, params, ds.temperature)
         ds.spec.check(dev)
@@ -223,7 +252,10 @@ def evaluate_design(ds: DesignSpec, number: int, params: dict[str, Any]) -> Eval
     k = int(usable.sum())
     lo, hi = wilson_interval(k, ds.samples)
     # breakdown at the compliance: each sample's highest resistance, R_AP at zero bias
-    v_worst = clamp * float(np.nanmax(_r_ap(dev, cols)))
+    r_worst = float(np.nanmax(_r_ap(dev, cols)))
+    if ds.breakdown_samples > ds.samples:
+        r_worst = max(r_worst, worst_r_ap(dev, ds.spec, ds.seed, ds.breakdown_samples))
+    v_worst = clamp * r_worst
     bd = dev.junction.breakdown_voltage
     # the nominal LIF: gain a2 (1/V) and tau_m (s) at the test input, R_m the resistance at u = 0
     a2, tau = float(nominal["a2"][0]), float(nominal["tau_m"][0])
@@ -244,7 +276,8 @@ def evaluate_design(ds: DesignSpec, number: int, params: dict[str, Any]) -> Eval
     # energy per spike is not defined where the nominal design does not fire at its test input:
     # that design's yield says so; the budget is not what it breaks
     cons = (v_worst / bd - 1.0, drive / clamp - 1.0,
-            energy / ds.energy_budget - 1.0 if math.isfinite(energy) else 0.0)
+            energy / ds.energy_budget - 1.0 if math.isfinite(energy) else 0.0,
+            (ds.levels_min - levels) / ds.levels_min if ds.levels_min else -1.0)
     why = "; ".join(f"{name} {c:+.3g}" for (name, _), c in zip(CONSTRAINTS, cons, strict=True) if c > 0)
     i_on = np.asarray(cols["i_th"], float)
     fin = i_on[np.isfinite(i_on)]
@@ -291,6 +324,26 @@ def circuit_refractory(settings: Any) -> float:
 
 def _get(params: dict[str, Any], name: str, default: float) -> float:
     return float(params[name]) if name in params else default
+
+
+_NORMALS: dict[tuple[str, int, int], np.ndarray] = {}
+
+
+def worst_r_ap(dev: Device, spec: VariationSpec, seed: int, n: int) -> float:
+    """The highest zero-bias R_AP (Ohm) among samples 0 .. n-1 of ``spec`` around ``dev`` (their W,
+    L, RA, TMR only); the normals are drawn once per (spec, seed, n) in a process and reused."""
+    key = (repr(spec), int(seed), int(n))
+    if key not in _NORMALS:
+        _NORMALS.clear()  # one spec at a time: 10^5 x 5 normals are 4 MB
+        _NORMALS[key] = spec.normals(seed, range(n))
+    x = spec.sample(dev, seed, range(n), normals=_NORMALS[key])
+    g, j = dev.geometry, dev.junction
+    w, length = x.get("geometry.W", g.W), x.get("geometry.L", g.L)
+    ra, tmr = x.get("junction.RA", j.RA), x.get("junction.TMR", j.TMR)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.asarray(ra / (math.pi * w * length / 4.0) * (1.0 + tmr), float)
+    ok = np.broadcast_to((np.asarray(w) > 0) & (np.asarray(length) > 0) & (np.asarray(ra) > 0), r.shape)
+    return float(np.max(r[ok])) if ok.any() else math.nan
 
 
 def _r_ap(dev: Device, cols: dict[str, np.ndarray]) -> np.ndarray:

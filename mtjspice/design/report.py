@@ -153,6 +153,7 @@ def write_report(out: Path, result: SearchResult, space: SearchSpace, ds: Design
     cols = columns(space)
     write_csv(out / "designs.csv", cols, rows(result, space))
     best, feasible = choose(result.records)
+    best = DesignRecord(best.number, ds.full(best.params), best.evaluation)  # with the knobs not searched
     e = best.evaluation
     i_th = e.extra.get("i_th", math.nan)
     best_dir = out / "best"

@@ -104,7 +104,8 @@ DEVICE_KNOBS: tuple[Knob, ...] = (
 #: Circuit knobs: the operating point and the read-out, each relative to the design's own onset where
 #: a ratio keeps the bounds meaningful whatever the device.
 CIRCUIT_KNOBS: tuple[Knob, ...] = (
-    Knob("drive_ratio", "circuit", "drive_ratio", "1", 1.1, 3.0,
+    # up to 5: the hand-raised design b53h of docs/guide/design.md judges its yield at 3.4 x its onset
+    Knob("drive_ratio", "circuit", "drive_ratio", "1", 1.1, 5.0,
          "test input current over the design's onset (the input at which yield is judged)"),
     Knob("read_ratio", "circuit", "read_ratio", "1", 0.05, 0.5, "read current over the design's onset"),
     Knob("v_mid", "circuit", "v_mid", "V", 0.4, 0.8, "read-out level at u = 0 (sets the reference resistor)"),

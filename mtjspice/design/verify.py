@@ -82,6 +82,9 @@ class VerifySpec:
         Device-level samples per task.
     hidden, epochs : int
         The networks' hidden neurons and training epochs.
+    gain_trim : bool
+        In the networks, scale each sampled neuron's input by its own onset over the nominal one
+        (a per-neuron gain DAC, :func:`mtjspice.design.verifynet.neuron_gains`) before the clamp.
     """
 
     spec: VariationSpec
@@ -100,6 +103,7 @@ class VerifySpec:
     chunk: int = 2000
     hidden: int = 32
     epochs: int = 120
+    gain_trim: bool = False
 
     def __post_init__(self) -> None:
         if self.trim not in TRIM_SCHEMES:

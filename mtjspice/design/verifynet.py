@@ -40,7 +40,7 @@ from ..circuits.settings import NeuronSettings, resolve
 from ..montecarlo.circuit import comparator_offsets, sample_devices
 from ..montecarlo.device import device_chunk
 from ..montecarlo.onsettable import OnsetTable
-from ..montecarlo.trim import reference_thresholds
+from ..montecarlo.trim import GAIN_RESOLUTION, reference_thresholds
 from ..network.infer import deploy, run_network
 from ..network.neurons import DeviceNeuron, DeviceRun, LIFNeuron
 from ..network.rates import measure_curve
@@ -52,7 +52,7 @@ from ..physics.llgs import junction_resistance
 from ..variation import VariationSpec
 from .verify import Part, VerifySpec, device_test, nominal_circuit
 
-__all__ = ["ClampedNeuron", "ClampedLIF", "network_level", "ideal_lif", "safe_current"]
+__all__ = ["ClampedNeuron", "ClampedLIF", "network_level", "ideal_lif", "safe_current", "neuron_gains"]
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,12 @@ class ClampedNeuron:
     inner: DeviceNeuron
     limits: dict[str, np.ndarray]
     clipped: list[float] = field(default_factory=list)
+    gains: dict[str, np.ndarray] = field(default_factory=dict)
 
     def simulate(self, layer: str, current: np.ndarray, timing: Timing, chunk: int = 0) -> DeviceRun:
+        g = self.gains.get(layer)
+        if g is not None:  # the per-neuron gain trim scales the input before the clamp
+            current = current * g[None, None, :]
         lim = self.limits.get(layer)
         if lim is not None:
             self.clipped.append(float(np.mean(np.abs(current) > lim[None, None, :])))
@@ -104,6 +108,22 @@ def ideal_lif(device: Device, settings: NeuronSettings, vs: VerifySpec, table: O
     c = resolve(device, replace(settings, dac_bits=None))
     return LIFParams(tau_m=float(nom["tau_m"][0]), a2=float(nom["a2"][0]), R_m=junction_resistance(device, 0.0),
                      u_th=settings.u_th, t_ref=c.t_refractory, u_reset=0.0, i_th=0.0)
+
+
+def neuron_gains(device: Device, settings: NeuronSettings, vs: VerifySpec, table: OnsetTable,
+                 index: np.ndarray) -> np.ndarray:
+    """Per-neuron input gains of the gain trim (dimensionless, one per sample index): k_j = the
+    sample's onset over the nominal onset (:func:`mtjspice.montecarlo.trim.gain_trim`'s rule, each
+    from the onset table), so that the trimmed neuron sees its onset where the nominal one does;
+    rounded to the gain DAC's step (``GAIN_RESOLUTION``), limited to 0.25-4, 1 where a sample has
+    no onset."""
+    circuit = nominal_circuit(device, settings)
+    test = replace(device_test(vs, settings, circuit), offset_sigma=0.0)
+    nom = device_chunk(device, VariationSpec(), vs.seed, np.array([0]), test, table, circuit)
+    cols = device_chunk(device, vs.spec, vs.seed, np.asarray(index), test, table, circuit)
+    k = np.asarray(cols["i_th"], float) / float(nom["i_th"][0])
+    k = np.round(k / GAIN_RESOLUTION) * GAIN_RESOLUTION
+    return np.where(np.isfinite(k), np.clip(k, 0.25, 4.0), 1.0)
 
 
 def _sampled(device: Device, spec: VariationSpec, seed: int, first: int, n: int) -> tuple[list[Device], list[int], int]:
@@ -144,6 +164,7 @@ def network_level(device: Device, settings: NeuronSettings, vs: VerifySpec, tabl
     v_lim = settings.v_clamp if settings.v_clamp else device.junction.breakdown_voltage
     lim = np.array([v_lim / junction_resistance(d, -1.0) for d in devs])
     h = vs.hidden
+    gain = neuron_gains(device, settings, vs, table, np.asarray(idx)) if vs.gain_trim else np.ones(len(devs))
     base = DeviceNeuron("sampled", device, c, i_read, temperature=vs.temperature, seed=vs.seed,
                         devices={"hidden": devs[:h], "output": devs[h:]},
                         thresholds={"hidden": th[:h], "output": th[h:]})
@@ -156,7 +177,8 @@ def network_level(device: Device, settings: NeuronSettings, vs: VerifySpec, tabl
         bars = deploy(w)
         index = np.arange(min(vs.images, task.y_test.size))
         r_ideal = run_network(task, bars, ideal, tm, index)
-        model = ClampedNeuron(f"sampled_{vs.temperature:g}K", base, {"hidden": lim[:h], "output": lim[h:]})
+        model = ClampedNeuron(f"sampled_{vs.temperature:g}K", base, {"hidden": lim[:h], "output": lim[h:]},
+                              gains={"hidden": gain[:h], "output": gain[h:]} if vs.gain_trim else {})
         r_dev = run_network(task, bars, model, tm, index)
         m = index.size
         values: dict[str, Any] = {}
@@ -167,7 +189,8 @@ def network_level(device: Device, settings: NeuronSettings, vs: VerifySpec, tabl
         values.update({"drop_points": 100 * (r_ideal.accuracy - r_dev.accuracy), "images": float(m),
                        "over_breakdown": r_dev.over_breakdown, "v_junction_max": r_dev.v_max,
                        "clamped_share": float(np.mean(model.clipped)) if model.clipped else 0.0,
-                       "i_safe": i_safe, "skipped_samples": float(skipped)})
+                       "i_safe": i_safe, "skipped_samples": float(skipped),
+                       "gain_spread": float(np.std(gain)) if vs.gain_trim else 0.0})
         units = {k: "1" for k in values}
         units.update({"drop_points": "%", "v_junction_max": "V", "i_safe": "A"})
         parts.append(Part(f"network_{task_name}", {k: float(v) for k, v in values.items()}, units,

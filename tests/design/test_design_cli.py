@@ -93,3 +93,29 @@ def test_folder_is_described_on_the_reference_page(run):
 
     rows = check_folder(run, "design")
     _empty_cells_are_described(run, rows)
+
+
+@pytest.mark.slow
+def test_start_from_a_known_design(tmp_path, capsys):
+    """``--start`` with ``--only``: design 0 is the known design (b53) itself, and every design keeps
+    its values of the knobs not searched, in its evaluation and in best/'s files."""
+    from pathlib import Path
+
+    b53 = Path(__file__).resolve().parents[1] / "data" / "design_b53"
+    out = tmp_path / "d"
+    assert main([*ARGS[:4], "--designs", "2", "--population", "2", "--samples", "20", "--seed", "11", "--workers",
+                 "1", "--quiet", "--start", str(b53), "--only", "drive_ratio,clamp_ratio", "--out", str(out)]) == 0
+    rows = _rows(out / "designs.csv")
+    known = load_device(b53 / "device.toml")
+    kw = read_settings(b53 / "settings.toml")
+    assert float(rows[0]["drive_ratio"]) == pytest.approx(0.0004452861956 / kw["i_th"], rel=1e-9)
+    assert float(rows[0]["i_th"]) == pytest.approx(kw["i_th"], rel=1e-3)  # b53's device, not orthogonal's
+    dev = load_device(out / "best" / "device.toml")
+    assert dev.geometry.L == pytest.approx(known.geometry.L, rel=1e-9)
+    assert dev.field.Ku == pytest.approx(known.field.Ku, rel=1e-9)
+    best = read_settings(out / "best" / "settings.toml")
+    assert best["u_th"] == pytest.approx(kw["u_th"], rel=1e-9) and best["dac_bits"] == 8
+    capsys.readouterr()
+    assert main([*ARGS, "--start", str(tmp_path), "--out", str(tmp_path / "e")]) != 0  # not a design folder
+    err = capsys.readouterr().err
+    assert "--start" in err and "design.toml" in err and not (tmp_path / "e").exists()

@@ -127,3 +127,32 @@ def test_optimises_the_chosen_objectives_only(tmp_path):
     xs = [d.params["x"] for d in r.records]
     assert max(xs) > 0.95  # maximising a = x alone drives x to its bound
     assert all(d.evaluation.values[1] == pytest.approx(1 - d.params["x"]) for d in r.records)
+
+
+def test_start_design_is_evaluated_first_and_bred_from(tmp_path):
+    """A known design (``start``) is design 0 with exactly its values; a search started from the
+    toy's optimum keeps it as its best, resumes after a kill to the same designs, and a start
+    outside a knob's bounds or missing a knob is refused in one line naming it."""
+    import functools
+
+    opt = {"x": OPT[0], "y": OPT[1], "mode": "b"}
+    ref = search(toy, SPACE, ONE, 20, tmp_path / "ref", seed=9, population=10, workers=1, start=[opt])
+    assert ref.records[0].params == opt and ref.records[0].evaluation.values[0] == 1.0
+    assert max(d.evaluation.values[0] for d in ref.records) == 1.0
+    plain = search(toy, SPACE, ONE, 20, tmp_path / "plain", seed=9, population=10, workers=1)
+    assert plain.records[0].params != opt
+    CALLS.clear()
+    with pytest.raises(Killed):
+        search(functools.partial(killing, 12), SPACE, ONE, 20, tmp_path / "s", seed=9, population=10, workers=1,
+               start=[opt])
+    CALLS.clear()
+    r = search(counted, SPACE, ONE, 20, tmp_path / "s", seed=9, population=10, workers=1, start=[opt])
+    assert r.computed == 8 and len(CALLS) == 8
+    assert [d.params for d in r.records] == [d.params for d in ref.records]
+    # the start is part of the study's identity
+    with pytest.raises(OutputError, match="another search"):
+        search(toy, SPACE, ONE, 20, tmp_path / "s", seed=9, population=10, workers=1)
+    with pytest.raises(ValueError, match="start design's x.*bounds"):
+        search(toy, SPACE, ONE, 4, tmp_path / "bad", seed=9, population=4, workers=1, start=[{**opt, "x": 2.0}])
+    with pytest.raises(ValueError, match="start design's y"):
+        search(toy, SPACE, ONE, 4, tmp_path / "bad2", seed=9, population=4, workers=1, start=[{"x": 0.1, "mode": "a"}])

@@ -118,3 +118,26 @@ def test_cli_writes_the_files(tmp_path):
     described = {r["column"] for r in csv.DictReader((out / "columns.csv").read_text().splitlines())}
     assert {"part", "quantity", "value", "unit", "target", "met"} <= described
     assert "device level: yield" in (out / "report.md").read_text()
+
+
+def test_gain_trim_scales_by_the_onset():
+    """The networks' gain trim: each sampled neuron's gain is its onset over the nominal one, to the
+    gain DAC's 2 % step; without variation every gain is 1, with it they follow the onsets."""
+    from mtjspice.design.verifynet import neuron_gains
+    from mtjspice.montecarlo.device import device_chunk
+    from mtjspice.montecarlo.trim import GAIN_RESOLUTION
+
+    dev, settings, table = _design()
+    same = neuron_gains(dev, settings, VerifySpec(VariationSpec(), 0.57e-3), table, np.arange(3))
+    assert np.array_equal(same, np.ones(3))
+    vs = VerifySpec(SPEC, 0.57e-3)
+    k = neuron_gains(dev, settings, vs, table, np.arange(200, 208))
+    assert np.allclose(np.round(k / GAIN_RESOLUTION) * GAIN_RESOLUTION, k)
+    from mtjspice.design.verify import device_test, nominal_circuit
+
+    c = nominal_circuit(dev, settings)
+    cols = device_chunk(dev, SPEC, vs.seed, np.arange(200, 208), device_test(vs, settings, c), table, c)
+    on = np.asarray(cols["i_th"], float)
+    fin = np.isfinite(on) & (k > 0.25) & (k < 4.0)
+    assert fin.sum() >= 4 and np.all(np.diff(k[fin][np.argsort(on[fin])]) >= 0)  # ordered as the onsets
+    assert np.std(k) > 0.05  # 1 nm spreads the onsets
