@@ -26,6 +26,7 @@ declare -A TESTS=(
   [physics/thermal.py]="tests/physics/test_thermal.py tests/physics/test_thermal_unit.py"
   [netlist/safe.py]="tests/netlist/test_netlist_safety.py"
   [netlist/mtj.py]="tests/physics/test_references.py tests/netlist/test_mtj_netlist.py tests/netlist/test_noise.py tests/netlist/test_mtj_builder_unit.py tests/netlist/test_mtj_effects_reference.py tests/physics/test_field_like_quadratic.py"
+  [physics/trajectory.py]="tests/physics/test_references.py tests/physics/test_llgs.py tests/physics/test_stepper.py tests/physics/test_effects.py tests/physics/test_field_like_quadratic.py tests/physics/test_thermal_unit.py tests/physics/test_kernels_unit.py"
   [analysis/energy.py]="tests/analysis/test_energy_reference.py"
   [analysis/spikes.py]="tests/analysis/test_spikes_unit.py"
   [montecarlo/verdict.py]="tests/montecarlo/test_verdicts.py"
