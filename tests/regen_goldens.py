@@ -6,7 +6,8 @@ Tests only compare against these files: no test writes them (an environment vari
 test rewrite its golden file also made it pass whatever the builder wrote). The texts come from the
 same builders the golden tests call, imported from those test modules, so the two cannot drift:
 
-* tests/data/mtj_orthogonal.sub, mtj_parallel.sub: tests/netlist/test_mtj_netlist.py's golden_subckt_text
+* tests/data/mtj_orthogonal.sub, mtj_parallel.sub, mtj_quadratic.sub, mtj_quadratic_heated.sub:
+  tests/netlist/test_mtj_netlist.py's golden_subckt_text
 * tests/data/mtj_compact.sub: tests/circuits/test_compact.py's golden_subckt_text
 * tests/data/array_2x2.cir and netlists/array_2x2.cir: tests/circuits/test_array.py's _golden_deck
 * netlists/ortho_*.cir, parallel_switch.cir: mtjspice.netlist.examples (also
@@ -23,7 +24,7 @@ ROOT = HERE.parent
 
 
 def main() -> int:
-    sys.path.insert(0, str(HERE))
+    sys.path[:0] = [str(HERE / "netlist"), str(HERE / "circuits"), str(HERE)]  # the test folders mirror the package
     import test_array
     import test_compact
     import test_mtj_netlist
@@ -34,7 +35,7 @@ def main() -> int:
 
     data = HERE / "data"
     written = []
-    for model in ("orthogonal", "parallel"):
+    for model in test_mtj_netlist.GOLDEN_MODELS:
         path = data / f"mtj_{model}.sub"
         path.write_text(test_mtj_netlist.golden_subckt_text(model, shipped_path("orthogonal.toml"),
                                                             shipped_path("parallel.toml")))
