@@ -1,19 +1,24 @@
-"""physics/trajectory.py's System, the right-hand side both integrators share, on the paths the solver
+"""physics/trajectory.py: System, the right-hand side both integrators share, on the paths the solver
 tests leave out: Brown's field passed to it, the current read from a time-varying drive, and an absurd
-current whose torque coefficients overflow. Checked against the Gilbert equation written in
-tests/physics/test_references.py and the waveform's own values, never against the package's kernels."""
+current whose torque coefficients overflow; and the shared helpers (output times, initial states, the
+breakdown warning, the result's views) on values written by hand. Checked against the Gilbert equation
+written in tests/physics/test_references.py and the waveform's own values, never against the package's kernels."""
 
 from __future__ import annotations
+
+import math
+import sys
+import warnings
 
 import numpy as np
 import pytest
 from test_references import gilbert_dmdt
 
 import mtjspice as ms
-from mtjspice.errors import CostError
+from mtjspice.errors import CostError, ParameterError
 from mtjspice.physics.batch import DeviceBatch
 from mtjspice.physics.drive import CurrentDrive
-from mtjspice.physics.trajectory import System
+from mtjspice.physics.trajectory import System, Trajectory, check_breakdown, initial_state, output_times, warn_batch_breakdown
 from mtjspice.stimulus import DC, PWL
 
 
@@ -58,3 +63,73 @@ def test_absurd_current_is_refused_by_the_cost_guard_not_by_numpy(dev) -> None:
     with pytest.raises(CostError) as err:
         ms.simulate(d, 1e300, 1e-9, 1e-10)
     assert err.value.name == "current"
+
+
+# ---- output times, initial states, the breakdown warning: values written by hand ------------------
+@pytest.mark.parametrize("t_stop, dt_out, k", [(1e-9, 1e-10, 11), (1e-9, 3e-10, 4), (1e-9, 1e-9 / 3, 4),
+                                               (1e-9, 1e-9, 2), (1e-9, 0.4e-9, 3)])
+def test_output_times_are_multiples_of_dt_out_up_to_t_stop(t_stop, dt_out, k) -> None:
+    """0, dt_out, ... up to t_stop, t_stop itself included when it is a multiple of dt_out within rounding
+    (1e-9 / 3 three times is 1e-9 to 1 ulp)."""
+    t = output_times(t_stop, dt_out)
+    assert t.size == k
+    assert np.array_equal(t, dt_out * np.arange(k))
+    assert t[-1] <= t_stop * (1 + 1e-12)
+
+
+@pytest.mark.parametrize("t_stop, dt_out, name", [(0.0, 1e-12, "t_stop"), (-1e-9, 1e-12, "t_stop"),
+                                                  (math.inf, 1e-12, "t_stop"), (math.nan, 1e-12, "t_stop"),
+                                                  (1e-9, 0.0, "dt_out"), (1e-9, 2e-9, "dt_out"),
+                                                  (1e-9, math.nan, "dt_out"), (1e-9, -1e-12, "dt_out")])
+def test_output_times_refuse_by_name(t_stop, dt_out, name) -> None:
+    with pytest.raises(ParameterError) as err:
+        output_times(t_stop, dt_out)
+    assert err.value.name == name
+    assert "\n" not in str(err.value)
+
+
+def test_initial_state_takes_any_layout_and_normalizes(dev) -> None:
+    batch = DeviceBatch.from_device(dev, n=2)
+    assert np.array_equal(initial_state(batch, None), batch.m0 / np.linalg.norm(batch.m0, axis=0))
+    one = initial_state(batch, [0.0, 3.0, 4.0])
+    assert np.allclose(one, [[0.0, 0.0], [0.6, 0.6], [0.8, 0.8]], rtol=0, atol=1e-15)
+    rows = initial_state(batch, [[2.0, 0.0, 0.0], [0.0, 0.0, -5.0]])  # (n, 3): one row per device
+    assert np.array_equal(rows, [[1.0, 0.0], [0.0, 0.0], [0.0, -1.0]])
+    cols = initial_state(DeviceBatch.from_device(dev, n=3), np.array([[1.0, 0.0, 0.0], [0.0, 2.0, 0.0],
+                                                                      [0.0, 0.0, 3.0]]))  # (3, n) as given
+    assert np.array_equal(cols, np.eye(3))
+    for bad, what in (([0.0, 0.0, 0.0], "zero vector"), ([1.0, math.nan, 0.0], None), ([1.0, 0.0], None)):
+        with pytest.raises(ParameterError) as err:
+            initial_state(batch, bad)
+        assert err.value.name == "m0"
+        if what:
+            assert what in str(err.value)
+
+
+def test_breakdown_option_and_warning_text() -> None:
+    check_breakdown("warn")
+    check_breakdown("ignore")
+    with pytest.raises(ParameterError) as err:
+        check_breakdown("error")
+    assert err.value.name == "breakdown"
+    def api() -> None:  # a package function that checks its run (stacklevel 2: the warning names its caller)
+        warn_batch_breakdown(np.array([0.5, 2.0, 1.5, 1.2]), np.array([1.0, 1.0, 1.0, 1.5]))
+
+    with pytest.warns(ms.BreakdownWarning) as rec:
+        line = sys._getframe().f_lineno + 1
+        api()
+    # the worst device is the largest ratio v / V_bd (2.0 / 1.0, device 1); devices 1 and 2 are over
+    assert str(rec[0].message) == ("junction voltage reached 2 V in device 1, above its breakdown voltage 1 V "
+                                   "(2 of 4 devices over)")
+    assert (rec[0].filename, rec[0].lineno) == (__file__, line)  # the caller's line (stacklevel)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warn_batch_breakdown(np.array([0.9, 1.0]), np.array([1.0, 1.0]))  # at, not over: silent
+
+
+def test_trajectory_components_and_count() -> None:
+    m = np.arange(2 * 3 * 3, dtype=float).reshape(2, 3, 3)  # (k, n, 3)
+    z = np.zeros((2, 3))
+    tr = Trajectory(t=np.array([0.0, 1.0]), m=m, current=z, voltage=z, resistance=z)
+    assert np.array_equal(tr.mx, m[..., 0]) and np.array_equal(tr.my, m[..., 1]) and np.array_equal(tr.mz, m[..., 2])
+    assert tr.n == 3 and isinstance(tr.n, int)
