@@ -7,6 +7,7 @@ written in tests/physics/test_references.py and the waveform's own values, never
 from __future__ import annotations
 
 import math
+import sys
 import warnings
 
 import numpy as np
@@ -112,8 +113,9 @@ def test_breakdown_option_and_warning_text() -> None:
         check_breakdown("error")
     assert err.value.name == "breakdown"
     with pytest.warns(ms.BreakdownWarning) as rec:
-        warn_batch_breakdown(np.array([0.5, 2.0, 1.5, 1.2]), np.array([1.0, 1.0, 1.0, 1.5]))
-    # the worst device is the largest ratio v / V_bd (2.0 / 1.0, device 1); devices 1 and 2 are over
+        warn_batch_breakdown(np.array([0.5, 2.0, 1.5, 2.4]), np.array([1.0, 1.0, 1.0, 3.0]))
+    # the worst device is the largest ratio v / V_bd (2.0 / 1.0, device 1; device 3 has the largest v and
+    # the largest v V_bd but is under); devices 1 and 2 are over
     assert str(rec[0].message) == ("junction voltage reached 2 V in device 1, above its breakdown voltage 1 V "
                                    "(2 of 4 devices over)")
     with warnings.catch_warnings():
@@ -127,3 +129,21 @@ def test_trajectory_components_and_count() -> None:
     tr = Trajectory(t=np.array([0.0, 1.0]), m=m, current=z, voltage=z, resistance=z)
     assert np.array_equal(tr.mx, m[..., 0]) and np.array_equal(tr.my, m[..., 1]) and np.array_equal(tr.mz, m[..., 2])
     assert tr.n == 3 and isinstance(tr.n, int)
+
+
+def test_breakdown_warning_points_at_the_callers_caller(dev) -> None:
+    """warn_batch_breakdown(stacklevel=2) warns as warnings.warn(stacklevel=2) would in its caller: at the line
+    that called that caller. Under mutmut the module's functions are wrapped (one more frame each), so the
+    frame count cannot hold there; tests/mutation.sh's fresh-process recheck runs it on the plain source."""
+    from mtjspice.physics import trajectory
+
+    if hasattr(trajectory, "x_warn_batch_breakdown__mutmut_orig"):
+        pytest.skip("mutmut's trampolines add frames")
+
+    def api() -> None:  # a package function that checked its run
+        warn_batch_breakdown(np.array([2.0]), np.array([1.0]))
+
+    with pytest.warns(ms.BreakdownWarning) as rec:
+        line = sys._getframe().f_lineno + 1
+        api()
+    assert (rec[0].filename, rec[0].lineno) == (__file__, line)
