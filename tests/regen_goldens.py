@@ -6,7 +6,8 @@ Tests only compare against these files: no test writes them (an environment vari
 test rewrite its golden file also made it pass whatever the builder wrote). The texts come from the
 same builders the golden tests call, imported from those test modules, so the two cannot drift:
 
-* tests/data/mtj_orthogonal.sub, mtj_parallel.sub: tests/netlist/test_mtj_netlist.py's golden_subckt_text
+* tests/data/mtj_orthogonal.sub, mtj_parallel.sub, mtj_quadratic.sub, mtj_quadratic_heated.sub:
+  tests/netlist/test_mtj_netlist.py's golden_subckt_text
 * tests/data/mtj_compact.sub: tests/circuits/test_compact.py's golden_subckt_text
 * tests/data/lib_<effect>.sub: tests/netlist/test_library_effects.py's golden_library_text (the library MTJ
   with one issue-26 effect on, and cofeb_mgo's with all of them)
@@ -39,7 +40,7 @@ def main() -> int:
 
     data = HERE / "data"
     written = []
-    for model in ("orthogonal", "parallel"):
+    for model in test_mtj_netlist.GOLDEN_MODELS:
         path = data / f"mtj_{model}.sub"
         path.write_text(test_mtj_netlist.golden_subckt_text(model, shipped_path("orthogonal.toml"),
                                                             shipped_path("parallel.toml")))

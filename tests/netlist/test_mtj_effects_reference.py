@@ -184,3 +184,29 @@ def test_thermal_field_at_the_junctions_temperature_and_ms(cofeb: ms.Device, hea
     assert np.allclose(got, want, rtol=0, atol=1e-8 * np.abs(want).max())
     assert ("sqrt" in lines["Bnx"]) == heated
 
+
+
+def test_heated_junction_at_zero_kelvin_ambient_keeps_the_files_field(cofeb: ms.Device) -> None:
+    """The scale sqrt(T_j / (T_amb s)) is defined only for T_amb > 0: a heated device whose ambient is 0 K,
+    given a noise source at 300 K, must take the file's field as it stands (the noise current is the LLG
+    torque of H = Ms h_th, finite), never divide by T_amb = 0. Tolerance as above (rounding only)."""
+    from mtjspice.netlist.noise import ThermalNoise
+
+    rng = np.random.default_rng(30)
+    dev = cofeb.replace(**{"material.temperature": 0.0, "material.curie_temperature": 1100.0})
+    assert dev.junction.heating
+    h = M.max_step("default")
+    text = render_subckt(M.mtj_subckt(dev, "mtj", step=h, thermal=ThermalNoise(300.0, "n.txt", h)))
+    lines = {ln.split(" ", 1)[0]: ln for ln in text.splitlines() if ln.startswith("Bn")}
+    n = 20
+    m = rng.normal(size=(3, n))
+    m /= np.linalg.norm(m, axis=0)
+    hth = rng.normal(size=(3, n)) * 3e-3
+    env = {"V(mx)": m[0], "V(my)": m[1], "V(mz)": m[2], "V(hx)": hth[0], "V(hy)": hth[1], "V(hz)": hth[2],
+           "V(tj)": rng.uniform(0.0, 200.0, n), "V(ms)": rng.uniform(0.5, 1.0, n)}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        got = np.array([_eval(_rhs(lines[f"Bn{c}"]), env) for c in "xyz"]) * M.TIME_UNIT / M.STATE_CAP
+    mat = dev.material
+    want = landau_lifshitz(m, mat.Ms * hth, np.zeros(n), np.zeros((3, n)), mat.alpha, mat.gamma) * 1e-9
+    assert np.all(np.isfinite(got))
+    assert np.allclose(got, want, rtol=0, atol=1e-8 * np.abs(want).max())
