@@ -174,6 +174,7 @@ def _random_pwl(rng: np.random.Generator, t_stop: float, corners: np.ndarray, am
     return PWL(np.array(t), np.array(v))
 
 
+@pytest.mark.slow  # 2.5 to 10 s on the idle 2-core machine: the fast subset stays under two minutes
 @pytest.mark.ngspice
 def test_an_input_edge_1e_20_s_from_a_clock_edge_runs(device: ms.Device) -> None:
     """The neuron runs through an input edge 1e-20 s after a read-clock corner (and edges exactly on

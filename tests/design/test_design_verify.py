@@ -120,6 +120,7 @@ def test_cli_writes_the_files(tmp_path):
     assert "device level: yield" in (out / "report.md").read_text()
 
 
+@pytest.mark.slow  # 2.5 to 10 s on the idle 2-core machine: the fast subset stays under two minutes
 def test_gain_trim_scales_by_the_onset():
     """The networks' gain trim: each sampled neuron's gain is its onset over the nominal one, to the
     gain DAC's 2 % step; without variation every gain is 1, with it they follow the onsets."""

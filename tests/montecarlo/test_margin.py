@@ -29,6 +29,7 @@ def test_effects_are_switched_one_at_a_time() -> None:
     assert set(EFFECTS) == {"interface_anisotropy", "field_like_torque", "bias_tmr", "joule_heating", "taper"}
 
 
+@pytest.mark.slow  # 2.5 to 10 s on the idle 2-core machine: the fast subset stays under two minutes
 def test_interface_anisotropy_row_scale_and_onset(ortho_path) -> None:
     """K_i alone: its field 2 K_i / (mu0 Ms T) over the margin, and an onset that rises with it (FINDINGS.md
     measured 0.648 mA for K_i / T = 2 kJ/m^3 against 0.383 mA without)."""

@@ -93,6 +93,7 @@ def test_relaxation_time_matches_the_solver(dev: ms.Device) -> None:
     assert -1 / slope == pytest.approx(tau, rel=0.03)
 
 
+@pytest.mark.slow  # 2.5 to 10 s on the idle 2-core machine: the fast subset stays under two minutes
 def test_zero_sigma_gives_every_sample_the_nominal_result(dev: ms.Device, table, circuit) -> None:  # type: ignore[no-untyped-def]
     mc = DeviceMC()
     cols = device_chunk(dev, VariationSpec.parse("L=0,Ms=0%"), 5, np.arange(4), mc, table, circuit)
@@ -107,6 +108,7 @@ def test_zero_sigma_gives_every_sample_the_nominal_result(dev: ms.Device, table,
     assert cols["i_th"][0] == pytest.approx(onset_current(dev, i_max=0.5e-3, points=16, rounds=2), rel=0.01)
 
 
+@pytest.mark.slow  # 2.5 to 10 s on the idle 2-core machine: the fast subset stays under two minutes
 def test_sample_results_do_not_depend_on_chunking(dev: ms.Device, table, circuit) -> None:  # type: ignore[no-untyped-def]
     spec = VariationSpec.parse(SPEC)
     mc = DeviceMC(t_on=3e-9, t_relax=2e-9, t_stop=6e-9)
@@ -229,6 +231,7 @@ def test_killed_run_resumes_without_recomputing(tmp_path: Path, monkeypatch: pyt
                               equal_nan=True), name
 
 
+@pytest.mark.slow  # 2.5 to 10 s on the idle 2-core machine: the fast subset stays under two minutes
 def test_command_writes_every_sample_and_a_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "mc"
     assert main(["montecarlo", "orthogonal", "--samples", "30", "--sigma", SPEC, "--workers", "1", "--quiet",

@@ -124,6 +124,7 @@ def test_circuit_montecarlo_takes_the_neuron_object() -> None:
         circuit_montecarlo(neuron, spec, 2, CircuitMC(), {"workers": 1})  # type: ignore[arg-type]
 
 
+@pytest.mark.slow  # 2.5 to 10 s on the idle 2-core machine: the fast subset stays under two minutes
 def test_summary_is_a_typed_frozen_result_whose_dict_is_summary_json() -> None:
     import dataclasses
     import json

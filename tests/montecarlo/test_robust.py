@@ -53,6 +53,7 @@ def test_sensitivity_matches_direct_scans(dev: ms.Device, table) -> None:  # typ
     assert abs(s_ku["rel_di_dL"]) < 0.7 * abs(s["rel_di_dL"])
 
 
+@pytest.mark.slow  # 2.5 to 10 s on the idle 2-core machine: the fast subset stays under two minutes
 def test_zero_spread_map_is_all_or_nothing_and_keeps_the_junction_voltage(dev: ms.Device, table) -> None:  # type: ignore[no-untyped-def]
     ym = yield_map(dev, VariationSpec.parse("L=0"), DesignPlane("Ku", np.array([0.0, 4e3]), "L", np.array([45e-9])), 3,
                    SHORT, RunOptions(workers=1), table=table)

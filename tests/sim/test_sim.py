@@ -200,6 +200,7 @@ def test_run_batch_many_stops_at_the_first_failure(monkeypatch) -> None:  # type
     assert len(started) <= 2  # the failed deck, and at most the one its worker took up meanwhile
 
 
+@pytest.mark.slow  # 2.5 to 10 s on the idle 2-core machine: the fast subset stays under two minutes
 @pytest.mark.ngspice
 def test_peak_memory_is_ngspices_even_when_this_process_wakes_late(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A loaded machine may not run this process again until a short ngspice run has ended; its
