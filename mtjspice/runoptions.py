@@ -86,6 +86,16 @@ class RunOptions:
     reset: bool = False
     progress: Callable[[int], None] | None = None
 
+    @classmethod
+    def given(cls, options: object, default: RunOptions | None = None) -> RunOptions:
+        """``options`` itself when it is a RunOptions, ``default`` (else ``RunOptions()``) for None;
+        anything else refused in one line (the check every entry point that takes options makes)."""
+        if options is None:
+            return cls() if default is None else default
+        if not isinstance(options, cls):
+            raise ParameterError("options", type(options).__name__, "a RunOptions")
+        return options
+
     def __post_init__(self) -> None:
         _whole("seed", self.seed, 0, MAX_SEED)
         if self.workers is not None:

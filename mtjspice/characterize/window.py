@@ -305,9 +305,7 @@ def sweep_plane(device: Device, fix: str, *, points: int | tuple[int, int] = 40,
     BreakdownWarning
         Once, if some cell's junction voltage exceeded its breakdown voltage (``WindowMap.breakdown``).
     """
-    opt = RunOptions(workers=1, chunk=1000) if options is None else options
-    if not isinstance(opt, RunOptions):
-        raise ParameterError("options", opt, "a RunOptions")
+    opt = RunOptions.given(options, RunOptions(workers=1, chunk=1000))
     grid = plane_grid(device, fix, points=points, ranges=ranges, spec=spec)
     W, L, T = grid.geometry()
     valid = W <= L

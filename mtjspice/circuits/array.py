@@ -97,7 +97,7 @@ def array_deck(neuron: Neuron, weights: np.ndarray, inputs: Sequence[Waveform | 
         :meth:`~mtjspice.circuits.models.MtjModel.params` (``neuron.settings.compact`` for the compact
         MTJ, else fitted) or that object.
     """
-    _check_neuron(neuron)
+    Neuron.given(neuron)
     device, circuit, s = neuron.device, neuron.circuit, neuron.settings
     w = np.asarray(weights, dtype=float)
     cols = list(range(w.shape[1])) if columns is None else [int(j) for j in columns]
@@ -123,12 +123,6 @@ def array_deck(neuron: Neuron, weights: np.ndarray, inputs: Sequence[Waveform | 
     opts = deck_options(circuit, s, t_stop, thermal)
     deck = Deck(title, block.items, probes=block.probes.all(), attachments=attachments, **opts)  # type: ignore[arg-type]
     return deck, block.probes
-
-
-def _check_neuron(neuron: object) -> None:
-    """Refuse anything but a :class:`~mtjspice.circuits.neuronobject.Neuron` in one line."""
-    if not isinstance(neuron, Neuron):
-        raise ParameterError("neuron", type(neuron).__name__, "a Neuron (Neuron.build(device, settings))")
 
 
 def _per_neuron(model: MtjModel, compact: Sequence[Any], m: int) -> list[Any] | None:
@@ -288,12 +282,10 @@ def run_array(neuron: Neuron, job: ArrayJob, settings: ArraySettings | None = No
         ``workers``: parallel ngspice processes (None: the number of CPUs); ``progress``: called with 1
         as each part finishes. The other fields are not used.
     """
-    _check_neuron(neuron)
+    Neuron.given(neuron)
     if not isinstance(job, ArrayJob):
         raise ParameterError("job", type(job).__name__, "an ArrayJob (weights, inputs, t_stop)")
-    opt = RunOptions() if options is None else options
-    if not isinstance(opt, RunOptions):
-        raise ParameterError("options", type(opt).__name__, "a RunOptions")
+    opt = RunOptions.given(options)
     w, inputs, t_stop, workers = job.weights, job.inputs, job.t_stop, opt.workers
     progress = None if opt.progress is None else (lambda done, total, f=opt.progress: f(1))
     t0 = time.perf_counter()

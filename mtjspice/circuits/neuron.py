@@ -284,11 +284,8 @@ def fi_curve(neuron: Neuron, currents: Sequence[float], t_stop: float = 100e-9,
     are not used); the rate counts spikes of the input's sign over the whole run. Returns rows
     (current A, rate 1/s, wrong-sign spike count).
     """
-    if not isinstance(neuron, Neuron):
-        raise ParameterError("neuron", type(neuron).__name__, "a Neuron (Neuron.build(device, settings))")
-    opt = RunOptions() if options is None else options
-    if not isinstance(opt, RunOptions):
-        raise ParameterError("options", type(opt).__name__, "a RunOptions")
+    Neuron.given(neuron)
+    opt = RunOptions.given(options)
     device, s, c, workers, progress = neuron.device, neuron.settings, neuron.circuit, opt.workers, opt.progress
     check_cost(neuron_cost(t_stop, s.max_step, NEURON_VECTORS, comparator_kind(c.comparator).cost_factor,
                            runs=len(currents),

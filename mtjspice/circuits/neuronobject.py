@@ -72,6 +72,14 @@ class Neuron:
             raise ParameterError("character", type(self.character).__name__, "None or a DeviceCharacter")
 
     @staticmethod
+    def given(neuron: object) -> Neuron:
+        """``neuron`` itself when it is a :class:`Neuron`; anything else refused in one line (the check
+        every entry point that takes a neuron makes)."""
+        if not isinstance(neuron, Neuron):
+            raise ParameterError("neuron", type(neuron).__name__, "a Neuron (Neuron.build(device, settings))")
+        return neuron
+
+    @staticmethod
     def build(device: Device, settings: NeuronSettings | None = None,
               character: DeviceCharacter | None = None) -> Neuron:
         """The neuron of ``device`` with ``settings`` (default :class:`NeuronSettings`), resolved with

@@ -77,14 +77,11 @@ def power_sweep(neuron: Neuron, sizes: Sequence[int], t_stop: float, settings: A
         ``workers``: parallel ngspice processes per size (None: the number of CPUs); ``progress``:
         called with 1 as each size finishes. The other fields are not used.
     """
-    if not isinstance(neuron, Neuron):
-        raise ParameterError("neuron", type(neuron).__name__, "a Neuron (Neuron.build(device, settings))")
+    Neuron.given(neuron)
     settings = ArraySettings() if settings is None else settings
     if not isinstance(settings, ArraySettings):
         raise ParameterError("settings", type(settings).__name__, "an ArraySettings (crossbar, pulses, group) or None")
-    opt = RunOptions() if options is None else options
-    if not isinstance(opt, RunOptions):
-        raise ParameterError("options", type(opt).__name__, "a RunOptions")
+    opt = RunOptions.given(options)
     workers = opt.workers
     ns = sorted({int(n) for n in sizes})
     if len(ns) < 2 or ns[0] < 1:

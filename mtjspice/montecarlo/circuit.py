@@ -210,8 +210,7 @@ def circuit_chunk(neuron: Neuron, spec: VariationSpec, seed: int, indices: Seque
         ngspice processes at once (threads, each waiting on its own process). The results do not
         depend on it.
     """
-    if not isinstance(neuron, Neuron):
-        raise ParameterError("neuron", type(neuron).__name__, "a Neuron (Neuron.build(device, settings))")
+    Neuron.given(neuron)
     s, idx = _indices(seed, indices)
     if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
         raise ParameterError("workers", workers, "an integer >= 1")

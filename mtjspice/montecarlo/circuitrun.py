@@ -82,11 +82,8 @@ def circuit_montecarlo(neuron: Neuron, spec: VariationSpec, neurons: int, mc: Ci
     ngspice processes run at once (None: this machine's cores), ``options.progress`` hears of the
     neurons once they are done (the other fields are not used); ``onsets`` (A, one per neuron) are the
     samples' thresholds for a gain trim (:func:`~mtjspice.montecarlo.circuit.circuit_chunk`)."""
-    if not isinstance(neuron, Neuron):
-        raise ParameterError("neuron", type(neuron).__name__, "a Neuron (Neuron.build(device, settings))")
-    opt = RunOptions() if options is None else options
-    if not isinstance(opt, RunOptions):
-        raise ParameterError("options", type(opt).__name__, "a RunOptions")
+    Neuron.given(neuron)
+    opt = RunOptions.given(options)
     if isinstance(neurons, bool) or not isinstance(neurons, int) or not 1 <= neurons <= 10_000:
         raise ParameterError("neurons", neurons, "an integer from 1 to 10000")
     idx = np.arange(neurons)

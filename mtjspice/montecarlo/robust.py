@@ -295,9 +295,7 @@ def yield_map(device: Device, spec: VariationSpec, plane: DesignPlane, samples: 
         Thinnest barrier a design may have (Ohm m^2).
     """
     mc = DeviceMC() if mc is None else mc
-    opt = RunOptions() if options is None else options
-    if not isinstance(opt, RunOptions):
-        raise ParameterError("options", opt, "a RunOptions")
+    opt = RunOptions.given(options)
     if not isinstance(plane, DesignPlane):
         raise ParameterError("plane", plane, "a DesignPlane")
     x_name, xs, y_name, ys = plane.x_name, plane.x, plane.y_name, plane.y

@@ -125,9 +125,7 @@ def device_montecarlo(device: Device, spec: VariationSpec, samples: int, mc: Dev
         A precomputed onset table (default: computed for the device and the spread of alpha).
     """
     mc = DeviceMC() if mc is None else mc
-    opt = RunOptions() if options is None else options
-    if not isinstance(opt, RunOptions):
-        raise ParameterError("options", opt, "a RunOptions")
+    opt = RunOptions.given(options)
     if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= MAX_SAMPLES:
         raise ParameterError("samples", samples, f"an integer from 1 to {MAX_SAMPLES}")
     spec.check(device)

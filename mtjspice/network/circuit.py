@@ -24,7 +24,6 @@ import numpy as np
 
 from ..circuits.array import ArrayJob, ArraySettings, run_array
 from ..circuits.neuronobject import Neuron
-from ..errors import ParameterError
 from ..results import ARRAY_PARTS, Raster
 from ..runoptions import RunOptions
 from ..stimulus import PWL, Waveform
@@ -112,10 +111,8 @@ def run_circuit(neuron: Neuron, task: Task, bars: Crossbars, timing: Timing, ind
     ``options.workers`` ngspice processes at once (None: the number of CPUs; the other fields are not
     used); ``progress(done, total)`` after each image."""
     t0 = time.perf_counter()
-    if not isinstance(neuron, Neuron):
-        raise ParameterError("neuron", type(neuron).__name__, "a Neuron (Neuron.build(device, settings))")
-    if options is not None and not isinstance(options, RunOptions):
-        raise ParameterError("options", type(options).__name__, "a RunOptions")
+    Neuron.given(neuron)
+    RunOptions.given(options)  # refuses anything but None or a RunOptions; None keeps its meaning below
     opts = RunOptions(workers=None if options is None else options.workers)
     st = ArraySettings(crossbar=bars.crossbar, v_spike=timing.v_spike, spike_width=timing.spike_width)
     idx = np.asarray(index, int)

@@ -182,17 +182,12 @@ def neuron_models(neuron: Neuron, fitted: LIFParams, study: Study) -> tuple[LIFP
     fitted LIF's gate is the device's firing threshold under the circuit's clocked read (the mean of
     both signs', :func:`gate`), not the fit's onset: the LIF has no clock, so with the onset as its gate
     it would fire from about 1.2 x the onset where the device fires from about 1.45 x."""
-    _check_neuron(neuron)
+    Neuron.given(neuron)
     c = neuron.circuit
     fit = replace(fitted, u_th=neuron.settings.u_th, t_ref=refractory_time(c), u_reset=0.0, i_th=gate(neuron))
     ideal = replace(fit, i_th=0.0)
     base = DeviceNeuron.of("device", neuron, seed=study.seed)
     return ideal, {"ideal": LIFNeuron("ideal", ideal), "fitted": LIFNeuron("fitted", fit), "device": base}
-
-
-def _check_neuron(neuron: object) -> None:
-    if not isinstance(neuron, Neuron):
-        raise ParameterError("neuron", type(neuron).__name__, "a Neuron (Neuron.build(device, settings))")
 
 
 def run_study(neuron: Neuron, study: Study, options: RunOptions | None = None,
@@ -216,12 +211,10 @@ def run_study(neuron: Neuron, study: Study, options: RunOptions | None = None,
         It stays an argument of its own: :class:`~mtjspice.runoptions.RunOptions`' ``progress(n)`` counts
         the units of one homogeneous run, while a study's stages each have their own unit and total.
     """
-    _check_neuron(neuron)
+    Neuron.given(neuron)
     if not isinstance(study, Study):
         raise ParameterError("study", type(study).__name__, "a Study")
-    opt = RunOptions() if options is None else options
-    if not isinstance(opt, RunOptions):
-        raise ParameterError("options", type(opt).__name__, "a RunOptions")
+    opt = RunOptions.given(options)
     device = neuron.device
 
     def stage(name: str) -> Callable[[int, int], None] | None:
