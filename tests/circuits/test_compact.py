@@ -319,9 +319,8 @@ def test_thermal_compact_trials_keep_the_fitted_noise(device: ms.Device, tmp_pat
 
 # ---------------------------------------------------------------- parameters: cache, files, CLI
 
-def test_params_cached_by_device_content(device: ms.Device, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                        caplog: pytest.LogCaptureFixture) -> None:
-    monkeypatch.setenv("MTJSPICE_CACHE", str(tmp_path))
+def _fake_fit(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The device fit replaced by a fixed one (steady gain 760 1/A); returns the names of the devices fitted."""
     calls: list[str] = []
 
     class Fit:
@@ -331,6 +330,13 @@ def test_params_cached_by_device_content(device: ms.Device, tmp_path: Path, monk
     monkeypatch.setattr(CC, "fit_device", lambda dev: calls.append(dev.name) or Fit())
     monkeypatch.setattr(CC, "steady_gain", lambda dev, lo, hi: 760.0)
     CC._compact_params.cache_clear()
+    return calls
+
+
+def test_params_cached_by_device_content(device: ms.Device, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setenv("MTJSPICE_CACHE", str(tmp_path))
+    calls = _fake_fit(monkeypatch)
     with caplog.at_level(logging.INFO, logger="mtjspice"):
         p = CC.compact_params(device)
         assert calls == ["orthogonal"] and p.gain == pytest.approx(760.0) and p.i_down == p.i_th
@@ -350,15 +356,7 @@ def test_the_cache_is_opt_in(device: ms.Device, tmp_path: Path, monkeypatch: pyt
     # no folder given: the fit is computed, said, and written nowhere (not under the home either)
     monkeypatch.delenv("MTJSPICE_CACHE")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    calls: list[str] = []
-
-    class Fit:
-        params = LIFParams(tau_m=PARAMS.tau_m, a2=0.54, R_m=PARAMS.R_m, i_th=PARAMS.i_th)
-        i_min, i_max, hysteresis = PARAMS.i_min, PARAMS.i_max, None
-
-    monkeypatch.setattr(CC, "fit_device", lambda dev: calls.append(dev.name) or Fit())
-    monkeypatch.setattr(CC, "steady_gain", lambda dev, lo, hi: 760.0)
-    CC._compact_params.cache_clear()
+    calls = _fake_fit(monkeypatch)
     assert CC.cache_dir() is None
     with caplog.at_level(logging.INFO, logger="mtjspice"):
         p = CC.compact_params(device)
