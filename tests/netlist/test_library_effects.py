@@ -201,8 +201,8 @@ def test_a_device_without_the_effects_is_offered_none_of_their_parameters() -> N
     names = {p.name for p in macrospin_params(load_device("orthogonal"))}
     assert not names & {"Ki_bottom", "Ki_top", "xi", "flq", "Rth", "tauth", "Tamb", "Tc", "bexp", "Nx", "Ny", "Nz"}
     got = {p.name: p.default for p in macrospin_params(load_device("cofeb_mgo"))}
-    assert got["Ki_bottom"] == 1.3e-3 and got["xi"] == 0.0 and got["flq"] == 2.6e3 and got["Rth"] == 1e5
-    assert got["Tc"] == 1100.0 and np.isclose(got["Nx"] + got["Ny"] + got["Nz"], 1.0, rtol=0, atol=1e-12)
+    assert got["Ki_bottom"] == 1.3e-3 and got["xi"] == 0.0 and got["flq"] == 2.5e3 and got["Rth"] == 1e5
+    assert got["Tc"] == 1420.0 and np.isclose(got["Nx"] + got["Ny"] + got["Nz"], 1.0, rtol=0, atol=1e-12)
 
 
 @pytest.mark.parametrize("effect", [*EFFECTS, "cofeb_mgo"])
