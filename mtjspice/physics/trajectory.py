@@ -235,9 +235,25 @@ class System:
         np.multiply(self.alpha_b, a2, out=a1)
         return a1, a2
 
+    #: Rows of the state that are integrated (m), and where m starts in the state (a heated system
+    #: carries the junction's temperature rise in row 0 before m: :class:`~mtjspice.physics.heated.HeatedSystem`).
+    rows = 3
+    offset = 0
+
     def state(self) -> np.ndarray:
         """A (5, n) state array for :meth:`rhs`: rows x, y, z, then x, y again (:meth:`wrap`)."""
         return np.empty((5, self.batch.n))
+
+    def start(self, m: np.ndarray) -> np.ndarray:
+        """A new state holding the magnetization m (3, n), wrapped."""
+        y = self.state()
+        y[self.offset:self.offset + 3] = m
+        self.wrap(y[self.offset:])
+        return y
+
+    def rise(self, y: np.ndarray) -> np.ndarray | None:
+        """The junction's temperature rise above the ambient (K), shape (n,), of a state; None without heating."""
+        return None
 
     @staticmethod
     def wrap(y: np.ndarray) -> None:
@@ -264,21 +280,29 @@ class System:
         ``y`` is the state as (5, n) rows x, y, z, x, y (:meth:`state`); ``g_th`` is Brown's
         thermal field already multiplied by -gamma' (1/s), shape (3, n), or None.
         """
+        a1, a2 = self.torques(t, y[:3])
+        return self.dmdt(out, t, y, a1, a2, self.field, self.ku_coef, self.quad, g_th)
+
+    def dmdt(self, out: np.ndarray, t: float, y: np.ndarray, a1: np.ndarray, a2: np.ndarray, field: np.ndarray,
+             ku_coef: np.ndarray | None, quad: np.ndarray | None, g_th: np.ndarray | None,
+             volt: np.ndarray | None = None) -> np.ndarray:
+        """:meth:`rhs` with the torque coefficients ``a1``, ``a2`` (1/s) and the -gamma'-scaled constants
+        ``field``, ``ku_coef``, ``quad`` given (a heated system scales them by Ms(T_j): :mod:`.heated`);
+        ``volt``: the junction voltage (V) if known (else solved here when ``quad`` needs it)."""
         B, D5, T, U, mm = self._B, self._D, self._T, self._U, self._mm
         mul, add, sub = np.multiply, np.add, np.subtract
         m = y[:3]
         D = D5[:3]
-        a1, a2 = self.torques(t, m)
         # -gamma' H, with H = -Ms N m + H_app + (2 Ku / (mu0 Ms)) (m.u) u + xi_v2 V^2 p + H_th, into B's rows 0-2
         H = B[:3]
-        mul(self.field, m, out=H)
+        mul(field, m, out=H)
         if self.H_app is not None:
             add(H, self.H_app, out=H)
-        if self.ku_coef is not None:
-            add(H, self.ku_coef * np.sum(m * self.u, axis=0) * self.u, out=H)
-        if self.quad is not None:  # -gamma' xi_v2 V_j^2 p, the field-like field even in bias
-            v = self.voltage(t, m)
-            add(H, (self.quad * v * v) * self.p, out=H)
+        if ku_coef is not None:
+            add(H, ku_coef * np.sum(m * self.u, axis=0) * self.u, out=H)
+        if quad is not None:  # -gamma' xi_v2 V_j^2 p, the field-like field even in bias
+            v = self.voltage(t, m) if volt is None else volt
+            add(H, (quad * v * v) * self.p, out=H)
         if g_th is not None:
             add(H, g_th, out=H)
         # D = alpha H + aJ p, B = H - alpha aJ p (both times -gamma')
@@ -308,9 +332,10 @@ class System:
 
 
 def finish(sys: System, t_out: np.ndarray, m_out: np.ndarray, steps: int, rejected: int,
-           warn: bool = True) -> Trajectory:
+           warn: bool = True, rise: np.ndarray | None = None) -> Trajectory:
     """The trajectory of stored states m_out (k, 3, n): current, voltage and resistance at every
-    output time in one vectorised pass, and the breakdown warning."""
+    output time in one vectorised pass, and the breakdown warning; ``rise`` (k, n), the junction's
+    temperature rise (K) when heating, makes the trajectory's ``temperature``."""
     k = t_out.size
     mp_sum = np.sum(m_out * sys.p[None], axis=1)
     wave = sys.sample.many(t_out).reshape(k, -1)
@@ -319,7 +344,8 @@ def finish(sys: System, t_out: np.ndarray, m_out: np.ndarray, steps: int, reject
     mp = np.einsum("kcn,cn->kn", m_out, sys.p)
     res = 1.0 / sys.batch.conductance(mp, volt)
     traj = Trajectory(t=t_out, m=np.ascontiguousarray(np.moveaxis(m_out, 1, 2)), current=cur, voltage=volt,
-                      resistance=res, steps=steps, rejected=rejected)
+                      resistance=res, steps=steps, rejected=rejected,
+                      temperature=None if rise is None else sys.batch.temperature + rise)
     if warn:
         warn_batch_breakdown(np.max(np.abs(volt), axis=0), sys.batch.breakdown_voltage, stacklevel=3)
     return traj
