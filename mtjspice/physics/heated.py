@@ -40,6 +40,11 @@ class HeatedSystem(System):
         super().__init__(batch, drive)
         amb = batch.temperature
         self._amb_div = np.where(amb > 0, amb, 1.0)
+        # the constants at the ambient; System.rhs reads field, ku_coef and quad (and torques, voltage),
+        # which rhs below sets to their values at the junction temperature for the one evaluation (so
+        # System.rhs, which the unheated batches run, stays as it was: no extra call per evaluation)
+        self.field0, self.ku_coef0, self.quad0 = self.field, self.ku_coef, self.quad
+        self._at: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     @property
     def fused(self) -> bool:
@@ -64,20 +69,35 @@ class HeatedSystem(System):
         ``g_th``: Brown's field at the ambient temperature times -gamma' (1/s), or None."""
         b = self.batch
         rise, ym = y[0], y[1:]
-        m = ym[:3]
         s = bloch_ratio(b.temperature + rise, b.temperature, b.Tc, b.bloch)
-        current, volt = self.drive.solve(b, np.asarray(self.sample.at(t), dtype=float), np.sum(m * self.p, axis=0))
+        current, volt = self.drive.solve(b, np.asarray(self.sample.at(t), dtype=float), np.sum(ym[:3] * self.p, axis=0))
         inv = 1.0 / s
         a2 = self.c_torque * current * inv
-        a1 = self.alpha_b * a2
-        ku = None if self.ku_coef is None else self.ku_coef * s
-        quad = None if self.quad is None else self.quad * inv
+        self._at = (self.alpha_b * a2, a2, volt)
+        self.field = self.field0 * s
+        self.ku_coef = None if self.ku_coef0 is None else self.ku_coef0 * s
+        self.quad = None if self.quad0 is None else self.quad0 * inv
         if g_th is not None:
             warm = np.where(b.temperature > 0, (b.temperature + rise) / self._amb_div, 1.0)
             g_th = g_th * np.sqrt(warm * inv)
-        self.dmdt(out[1:4], t, ym, a1, a2, self.field * s, ku, quad, g_th, volt)
+        try:
+            super().rhs(out[1:4], t, ym, g_th)
+        finally:  # back to the ambient's constants
+            self._at = None
+            self.field, self.ku_coef, self.quad = self.field0, self.ku_coef0, self.quad0
         out[0] = heating_rate(rise, current * volt, b.R_th, b.tau_th)
         return out
+
+    def torques(self, t: float, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(-gamma' alpha a_J, -gamma' a_J) / s (1/s) at the junction temperature of the evaluation under way
+        (:meth:`rhs`); outside one, at the ambient (:meth:`System.torques`)."""
+        if self._at is None:
+            return super().torques(t, m)
+        return self._at[0], self._at[1]
+
+    def voltage(self, t: float, m: np.ndarray) -> np.ndarray:
+        """The junction voltage (V) of the evaluation under way (:meth:`rhs`), else :meth:`System.voltage`."""
+        return super().voltage(t, m) if self._at is None else self._at[2]
 
     def __call__(self, t: float, m: np.ndarray, h_th: np.ndarray | None = None) -> np.ndarray:
         """The derivative of the state (4, n) ``m`` (rows m_x, m_y, m_z (-), then the rise (K)) in the same

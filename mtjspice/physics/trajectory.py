@@ -280,29 +280,21 @@ class System:
         ``y`` is the state as (5, n) rows x, y, z, x, y (:meth:`state`); ``g_th`` is Brown's
         thermal field already multiplied by -gamma' (1/s), shape (3, n), or None.
         """
-        a1, a2 = self.torques(t, y[:3])
-        return self.dmdt(out, t, y, a1, a2, self.field, self.ku_coef, self.quad, g_th)
-
-    def dmdt(self, out: np.ndarray, t: float, y: np.ndarray, a1: np.ndarray, a2: np.ndarray, field: np.ndarray,
-             ku_coef: np.ndarray | None, quad: np.ndarray | None, g_th: np.ndarray | None,
-             volt: np.ndarray | None = None) -> np.ndarray:
-        """:meth:`rhs` with the torque coefficients ``a1``, ``a2`` (1/s) and the -gamma'-scaled constants
-        ``field``, ``ku_coef``, ``quad`` given (a heated system scales them by Ms(T_j): :mod:`.heated`);
-        ``volt``: the junction voltage (V) if known (else solved here when ``quad`` needs it)."""
         B, D5, T, U, mm = self._B, self._D, self._T, self._U, self._mm
         mul, add, sub = np.multiply, np.add, np.subtract
         m = y[:3]
         D = D5[:3]
+        a1, a2 = self.torques(t, m)
         # -gamma' H, with H = -Ms N m + H_app + (2 Ku / (mu0 Ms)) (m.u) u + xi_v2 V^2 p + H_th, into B's rows 0-2
         H = B[:3]
-        mul(field, m, out=H)
+        mul(self.field, m, out=H)
         if self.H_app is not None:
             add(H, self.H_app, out=H)
-        if ku_coef is not None:
-            add(H, ku_coef * np.sum(m * self.u, axis=0) * self.u, out=H)
-        if quad is not None:  # -gamma' xi_v2 V_j^2 p, the field-like field even in bias
-            v = self.voltage(t, m) if volt is None else volt
-            add(H, (quad * v * v) * self.p, out=H)
+        if self.ku_coef is not None:
+            add(H, self.ku_coef * np.sum(m * self.u, axis=0) * self.u, out=H)
+        if self.quad is not None:  # -gamma' xi_v2 V_j^2 p, the field-like field even in bias
+            v = self.voltage(t, m)
+            add(H, (self.quad * v * v) * self.p, out=H)
         if g_th is not None:
             add(H, g_th, out=H)
         # D = alpha H + aJ p, B = H - alpha aJ p (both times -gamma')
