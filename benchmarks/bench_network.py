@@ -2,7 +2,9 @@
 signed LIF, on the same weights and images (digits task, 32 hidden neurons, 40 ns window).
 
 Run: python benchmarks/bench_network.py [--images 256] [--rounds 3] [--models ideal,device,device_300K]
-(``python benchmarks/bench_network.py 16``: 16 images.)
+(``python benchmarks/bench_network.py 16``: 16 images.) ``device_heated`` (not in the default list): the
+device with Joule heating at cofeb_mgo's estimates (R_th 1e5 K/W, tau 2 ns, Tc 1100 K), whose junction
+temperature the stepper carries through numpy steps (the compiled kernels carry none).
 
 The models run in turn, round after round (so a machine whose load changes affects all of them
 alike); each model's time is its median over the rounds, in CPU seconds of this process (the
@@ -48,6 +50,9 @@ def main() -> None:
     devs = VariationSpec.parse("L=1n,W=1n,T=0.5n,Ms=3%").devices(device, 0, range(42))
     every = {"ideal": models["ideal"], "fitted": models["fitted"], "device": base,
              "device_300K": replace(base, temperature=300.0),
+             "device_heated": replace(base, device=device.replace(**{
+                 "junction.thermal_resistance": 1e5, "junction.thermal_time_constant": 2e-9,
+                 "material.curie_temperature": 1100.0})),
              "variation": replace(base, devices={"hidden": devs[:32], "output": devs[32:]})}
     plan = [(name, every[name]) for name in args.models.split(",")]
     idx = np.arange(args.images)

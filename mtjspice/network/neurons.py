@@ -17,6 +17,10 @@ spikes on the grid out (``run(layer, current, timing, chunk)``; current (steps, 
   leak reset: the magnet relaxes by itself). Deterministic
   at 0 K (fixed 5 ps Dormand-Prince steps: each device's result is independent of its batch),
   or with Brown's thermal field at ``temperature`` (stochastic Heun, seeded per layer and chunk).
+  A device with Joule heating (``junction.thermal_resistance`` > 0) carries its junction temperature
+  from the device's ambient ``material.temperature`` (the RC node, Ms(T) by Bloch's law and the
+  heated thermal field of :mod:`mtjspice.physics.heated`, as the solvers and the ngspice MTJ have them),
+  through every read-clock period of the run.
   Per-neuron devices (process variation) and per-neuron input gains (trim) by layer.
 """
 
@@ -92,11 +96,14 @@ class DeviceRun:
         Each neuron's largest junction voltage (V).
     over : (B, M) array
         Each neuron's share of the window with its junction voltage above the breakdown voltage.
+    t_max : (B, M) array or None
+        Each neuron's highest junction temperature on the grid (K) with Joule heating; None without.
     """
 
     spikes: np.ndarray
     v_max: np.ndarray
     over: np.ndarray
+    t_max: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -200,6 +207,7 @@ class DeviceNeuron:
                               thermal_step=self.thermal_step, rng=rng)
         ideal = CurrentDrive(DC(0.0))  # the junction's voltage and resistance from its current and m.p
         v_max = np.zeros(n)
+        t_max = batch.temperature.copy() if batch.heating else None
         over = np.zeros(n, dtype=np.int64)
         v_bd = batch.breakdown_voltage
         d, wd = ph.decide, ph.decide_w / 1000
@@ -215,6 +223,8 @@ class DeviceNeuron:
             _, volt = ideal.solve(batch, cur[:last], mp[:last])
             v_abs = np.abs(volt)
             v_max = np.maximum(v_max, v_abs.max(axis=0))
+            if t_max is not None and stepper.sample_temperature is not None:
+                t_max = np.maximum(t_max, stepper.sample_temperature[:last].max(axis=0))
             over += (v_abs > v_bd[None, :]).sum(axis=0)
             if d < seg.size:
                 _, v_dec = ideal.solve(batch, cur[d - 1:d + 1], mp[d - 1:d + 1])
@@ -229,4 +239,5 @@ class DeviceNeuron:
                     out[at, fired] = sign[fired]
                 ref_from[fired] = start + ph.ref_from
                 ref_to[fired] = start + ph.ref_to
-        return DeviceRun(out.reshape(k, b, m), v_max.reshape(b, m), over.reshape(b, m) / k)
+        return DeviceRun(out.reshape(k, b, m), v_max.reshape(b, m), over.reshape(b, m) / k,
+                         None if t_max is None else t_max.reshape(b, m))

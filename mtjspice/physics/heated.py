@@ -1,8 +1,10 @@
 """The macrospin right-hand side with Joule heating: the state gains a row, the junction's temperature
-rise (K), which sets Ms(T) by Bloch's law and the thermal field's temperature
-(:mod:`mtjspice.physics.heating`). The lean solver of :mod:`mtjspice.physics.trajectory` holds m in fixed
-(5, n) rows; a heated batch runs through this generic form instead (:mod:`mtjspice.physics.heatedsolver`),
-which evaluates the same equation with the kernels of :mod:`mtjspice.physics.llgs`.
+rise above the ambient (K), which sets Ms(T) by Bloch's law and the thermal field's temperature
+(:mod:`mtjspice.physics.heating`). It is :class:`~mtjspice.physics.trajectory.System`'s equation with
+the Ms-dependent constants rescaled at each evaluation, so the one set of steppers
+(:mod:`mtjspice.physics.stepper`) integrates heated and unheated batches alike: the solvers
+(:func:`~mtjspice.physics.solver.simulate`, :func:`~mtjspice.physics.thermal.simulate_thermal`) and the
+network's device neurons (:class:`~mtjspice.physics.stepper.GridStepper`).
 """
 
 from __future__ import annotations
@@ -10,109 +12,124 @@ from __future__ import annotations
 import numpy as np
 
 from .batch import DeviceBatch
-from .drive import CurrentDrive, Drive
-from .heating import bloch_ratio, heating_rate
-from .llgs import effective_field, llgs_rhs
-from .trajectory import Trajectory, warn_batch_breakdown
+from .drive import Drive
+from .heating import MS_RATIO_FLOOR
+from .trajectory import System
 
-__all__ = ["HeatedSystem", "finish_heated"]
+__all__ = ["HeatedSystem", "make_system"]
 
 
-class HeatedSystem:
-    """The batch's right-hand side with its constant arrays prepared once.
+class HeatedSystem(System):
+    """The batch's right-hand side with the junction temperature (some device has
+    ``junction.thermal_resistance`` > 0).
 
-    Without Joule heating the state is m, shape (3, n). With heating (any device's
-    ``junction.thermal_resistance`` > 0) it is (4, n): m and the junction's temperature rise above
-    the ambient (K) in row 3, which scales Ms by Bloch's law and the thermal field by
-    sqrt(T_j / T_amb) / sqrt(Ms(T_j) / Ms) (:mod:`mtjspice.physics.heating`). :meth:`start` and
-    :meth:`project` build and renormalise that state.
+    The state is (6, n): row 0 the junction's temperature rise above the ambient (the device's
+    ``material.temperature``; K), rows 1-5 m as :class:`System` holds it (x, y, z, x, y). The
+    integrated rows are 0-3 (rise, m), one contiguous block, so the steppers' stage sums run over
+    them as over m alone. At a rise dT, with s = Ms(T_amb + dT) / Ms(T_amb) by Bloch's law:
+    the demagnetizing and anisotropy fields scale as s (anisotropy energies as Ms(T)^2), the spin
+    torque a_J and the field-like fields as 1 / s (torques per unit moment), Brown's field by
+    sqrt((T_amb + dT) / T_amb / s) (its variance is proportional to T / Ms(T)); and
+    d(dT)/dt = (R_th I V - dT) / tau (the Joule power I V, W, at the drive's operating point).
     """
 
-    def __init__(self, batch: DeviceBatch, drive: Drive) -> None:
-        self.batch = batch
-        self.drive = drive
-        self.N = batch.NK
-        self.xi = batch.xi if np.any(batch.xi != 0) else None
-        self.xi_v2 = batch.xi_v2 if np.any(batch.xi_v2 != 0) else None  # (A/m)/V^2, the field-like field per V^2
-        self.heat = batch.heating
-        self.Ms = batch.Ms
-        self.alpha = batch.alpha
-        self.gp = batch.gamma_prime
-        self.aj = batch.aj_per_amp
-        self.p = batch.p
-        self.H_app = batch.H if np.any(batch.H != 0) else None
-        has_ku = np.any(batch.Ku != 0)
-        self.Ku = batch.Ku if has_ku else None
-        self.u = batch.u if has_ku else None
+    rows = 4
+    offset = 1
 
-    def operating_point(self, t: float, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        mp = np.sum(m * self.p, axis=0)
-        return self.drive.operating_point(self.batch, t, mp)
+    def __init__(self, batch: DeviceBatch, drive: Drive) -> None:
+        super().__init__(batch, drive)
+        amb = batch.temperature
+        self._amb_div = np.where(amb > 0, amb, 1.0)
+        # the constants at the ambient; System.rhs reads field, ku_coef and quad (and torques, voltage),
+        # which rhs below sets to their values at the junction temperature for the one evaluation (so
+        # System.rhs, which the unheated batches run, stays as it was: no extra call per evaluation)
+        self.field0, self.ku_coef0, self.quad0 = self.field, self.ku_coef, self.quad
+        self._at: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        # what bloch_ratio and heating_rate compute of the constants, once (the same operations on the rest)
+        self._bloch = bool(np.any(batch.Tc > 0))
+        self._tc = np.where(batch.Tc > 0, batch.Tc, 1.0)
+        b0 = 1.0 - np.clip(amb / self._tc, 0.0, 1.0) ** batch.bloch
+        self._b0 = np.where(b0 > 0, b0, 1.0)
+        self._heats = batch.R_th > 0
+        self._tau = np.where(self._heats, batch.tau_th, 1.0)
+        # zero-bias conductances (S) for an ideal current without bias-dependent TMR (CurrentDrive.solve's G)
+        self._g_p = batch.G_P
+        self._g_ap = batch.G_P / (1.0 + batch.TMR)
+        self._bias = bool(np.any(batch.V_half > 0))
+
+    @property
+    def fused(self) -> bool:
+        """Never: the compiled kernels carry no temperature; the numpy steps run."""
+        return False
+
+    def state(self) -> np.ndarray:
+        """A (6, n) state array: the temperature rise (K), then m as rows x, y, z, x, y."""
+        return np.empty((6, self.batch.n))
 
     def start(self, m: np.ndarray) -> np.ndarray:
-        """The initial state from the initial magnetization (3, n): m, with a zero temperature rise if heating."""
-        return np.vstack([m, np.zeros((1, m.shape[1]))]) if self.heat else m
+        """A new state holding m (3, n) at the ambient temperature (no rise), wrapped."""
+        y = super().start(m)
+        y[0] = 0.0
+        return y
 
-    def project(self, y: np.ndarray) -> np.ndarray:
-        """The state with m renormalised to unit length (the temperature row, if any, as it is)."""
-        if not self.heat:
-            return y / np.linalg.norm(y, axis=0)
-        out = y.copy()
-        out[:3] /= np.linalg.norm(y[:3], axis=0)
+    def rise(self, y: np.ndarray) -> np.ndarray:
+        return y[0]
+
+    def rhs(self, out: np.ndarray, t: float, y: np.ndarray, g_th: np.ndarray | None = None) -> np.ndarray:
+        """Write d(rise)/dt (K/s) into ``out[0]`` and dm/dt (1/s) into ``out[1:4]`` of the (6, n) state ``y``;
+        ``g_th``: Brown's field at the ambient temperature times -gamma' (1/s), or None."""
+        b = self.batch
+        rise, ym = y[0], y[1:]
+        if self._bloch:  # bloch_ratio(T_amb + rise, T_amb, Tc, beta)
+            bt = 1.0 - np.clip((b.temperature + rise) / self._tc, 0.0, 1.0) ** b.bloch
+            s = np.where(b.Tc > 0, np.maximum(bt / self._b0, MS_RATIO_FLOOR), 1.0)
+        else:
+            s = np.ones(b.n)
+        mp = np.sum(ym[:3] * self.p, axis=0)
+        if self.ideal and not self._bias:  # CurrentDrive.solve, its batch's constants kept
+            current = np.broadcast_to(np.asarray(self.sample.at(t), dtype=float), mp.shape)
+            volt = current / (self._g_p * (1.0 + mp) / 2.0 + self._g_ap * (1.0 - mp) / 2.0)
+        else:
+            current, volt = self.drive.solve(b, np.asarray(self.sample.at(t), dtype=float), mp)
+        inv = 1.0 / s
+        a2 = self.c_torque * current * inv
+        self._at = (self.alpha_b * a2, a2, volt)
+        self.field = self.field0 * s
+        self.ku_coef = None if self.ku_coef0 is None else self.ku_coef0 * s
+        self.quad = None if self.quad0 is None else self.quad0 * inv
+        if g_th is not None:
+            warm = np.where(b.temperature > 0, (b.temperature + rise) / self._amb_div, 1.0)
+            g_th = g_th * np.sqrt(warm * inv)
+        try:
+            super().rhs(out[1:4], t, ym, g_th)
+        finally:  # back to the ambient's constants
+            self._at = None
+            self.field, self.ku_coef, self.quad = self.field0, self.ku_coef0, self.quad0
+        out[0] = np.where(self._heats, (b.R_th * (current * volt) - rise) / self._tau, 0.0)  # heating_rate
         return out
+
+    def torques(self, t: float, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(-gamma' alpha a_J, -gamma' a_J) / s (1/s) at the junction temperature of the evaluation under way
+        (:meth:`rhs`); outside one, at the ambient (:meth:`System.torques`)."""
+        if self._at is None:
+            return super().torques(t, m)
+        return self._at[0], self._at[1]
+
+    def voltage(self, t: float, m: np.ndarray) -> np.ndarray:
+        """The junction voltage (V) of the evaluation under way (:meth:`rhs`), else :meth:`System.voltage`."""
+        return super().voltage(t, m) if self._at is None else self._at[2]
 
     def __call__(self, t: float, m: np.ndarray, h_th: np.ndarray | None = None) -> np.ndarray:
-        if self.heat:
-            return self._heated(t, m, h_th)
-        if self.xi_v2 is not None:
-            current, volt = self.operating_point(t, m)
-        else:
-            mp = None if isinstance(self.drive, CurrentDrive) else np.sum(m * self.p, axis=0)
-            current = self.drive.current(self.batch, t, mp)  # type: ignore[arg-type]
-        H = effective_field(m, self.Ms, self.N, self.H_app, self.Ku, self.u)
-        if self.xi is not None:
-            H = H + (self.xi * self.aj * current) * self.p  # field-like torque: the field b_J p
-        if self.xi_v2 is not None:
-            H = H + (self.xi_v2 * volt * volt) * self.p  # its bias-quadratic part, even in V
-        if h_th is not None:
-            H = H + h_th
-        return llgs_rhs(m, H, self.aj * current, self.p, self.alpha, self.gp)
-
-    def _heated(self, t: float, y: np.ndarray, h_th: np.ndarray | None) -> np.ndarray:
-        """The right-hand side with the junction temperature: m in rows 0-2, the rise (K) in row 3."""
-        b = self.batch
-        m, rise = y[:3], y[3]
-        s = bloch_ratio(b.temperature + rise, b.temperature, b.Tc, b.bloch)
-        current, volt = self.drive.operating_point(b, t, np.sum(m * self.p, axis=0))
-        ku = None if self.Ku is None else self.Ku * s * s  # anisotropy energies scale as Ms(T)^2
-        H = effective_field(m, self.Ms * s, self.N, self.H_app, ku, self.u)
-        aj = self.aj / s * current
-        if self.xi is not None:
-            H = H + (self.xi * aj) * self.p
-        if self.xi_v2 is not None:  # a torque per unit moment, like a_J: its field scales as 1 / Ms(T_j)
-            H = H + (self.xi_v2 / s * volt * volt) * self.p
-        if h_th is not None:
-            warm = np.where(b.temperature > 0, (b.temperature + rise) / np.where(b.temperature > 0, b.temperature, 1), 1)
-            H = H + h_th * np.sqrt(warm / s)
-        out = np.empty_like(y)
-        out[:3] = llgs_rhs(m, H, aj, self.p, self.alpha, self.gp)
-        out[3] = heating_rate(rise, current * volt, b.R_th, b.tau_th)
-        return out
+        """The derivative of the state (4, n) ``m`` (rows m_x, m_y, m_z (-), then the rise (K)) in the same
+        layout (1/s, K/s), with Brown's field h_th (A/m), in a new array; of a (3, n) m, at no rise, dm/dt alone."""
+        y = self.start(m[:3])
+        if m.shape[0] > 3:
+            y[0] = m[3]
+        out = np.empty((4, self.batch.n))
+        self.rhs(out, t, y, None if h_th is None else self.neg_g * h_th)
+        return np.vstack([out[1:4], out[:1]]) if m.shape[0] > 3 else out[1:4].copy()
 
 
-def finish_heated(sys: HeatedSystem, t_out: np.ndarray, m_out: np.ndarray, steps: int, rejected: int,
-            warn: bool = True) -> Trajectory:
-    k, n = t_out.size, sys.batch.n
-    cur = np.empty((k, n))
-    volt = np.empty((k, n))
-    temperature = sys.batch.temperature + m_out[:, 3] if sys.heat else None
-    m_out = m_out[:, :3]
-    for i, t in enumerate(t_out):
-        cur[i], volt[i] = sys.operating_point(float(t), m_out[i])
-    mp = np.einsum("kcn,cn->kn", m_out, sys.p)
-    res = 1.0 / sys.batch.conductance(mp, volt)
-    traj = Trajectory(t=t_out, m=np.ascontiguousarray(np.moveaxis(m_out, 1, 2)), current=cur, voltage=volt,
-                      resistance=res, steps=steps, rejected=rejected, temperature=temperature)
-    if warn:
-        warn_batch_breakdown(np.max(np.abs(volt), axis=0), sys.batch.breakdown_voltage, stacklevel=3)
-    return traj
+def make_system(batch: DeviceBatch, drive: Drive) -> System:
+    """The batch's right-hand side: :class:`HeatedSystem` when any device heats, else :class:`System`."""
+    return HeatedSystem(batch, drive) if batch.heating else System(batch, drive)

@@ -35,10 +35,10 @@ from ..stimulus import Waveform
 from .batch import DeviceBatch
 from .cost import CHECK_EVERY, MAX_STEPS, StepGuard, check_timeout, check_tolerances, rates
 from .drive import Drive, as_drive
-from .heatedsolver import simulate_heated
+from .heated import make_system
 from .stepper import DormandPrince
 from .thermal import simulate_thermal
-from .trajectory import System, Trajectory, as_batch, check_breakdown, finish, initial_state, output_times
+from .trajectory import Trajectory, as_batch, check_breakdown, finish, initial_state, output_times
 
 __all__ = ["Trajectory", "simulate", "simulate_thermal", "as_batch"]
 
@@ -106,10 +106,7 @@ def simulate(
     deadline = check_timeout(timeout)
     batch = as_batch(devices)
     drv = as_drive(drive)
-    if batch.heating:  # Joule heating: the state gains the temperature row (physics/heated.py)
-        return simulate_heated(batch, drv, t_stop, dt_out, rtol=rtol, atol=atol, m0=m0, max_step=max_step,
-                               max_steps=max_steps, timeout=timeout, breakdown=breakdown, fixed_step=fixed_step)
-    sys = System(batch, drv)
+    sys = make_system(batch, drv)  # with Joule heating the state gains the temperature row (physics/heated.py)
     t_out = output_times(t_stop, dt_out, batch.n)
     guard = StepGuard("simulate", t_stop, max_steps, deadline, timeout, rates(batch, drv, t_stop), rtol)
     guard.refuse_up_front()
@@ -122,12 +119,14 @@ def simulate(
         check_steps(math.ceil(t_stop / fixed_step) + stops.size, max_steps, "fixed_step", fixed_step,
                     "solver steps (max_steps)", "raise fixed_step or max_steps")
 
-    m5 = sys.state()  # m as rows x, y, z, x, y (System.rhs)
-    m = m5[:3]
-    m[:] = initial_state(batch, m0)
-    sys.wrap(m5)
+    m5 = sys.start(initial_state(batch, m0))  # m as rows x, y, z, x, y (System.rhs), after the rise if heated
+    m = m5[sys.offset:sys.offset + 3]
     out = np.empty((t_out.size, 3, batch.n))
     out[0] = m
+    rise = sys.rise(m5)
+    rise_out = None if rise is None else np.empty((t_out.size, batch.n))
+    if rise_out is not None:
+        rise_out[0] = rise
     i_out = 1
     t = 0.0
     dp = DormandPrince(sys, shared=fixed_step is None)  # the stages and work arrays, allocated once
@@ -164,5 +163,7 @@ def simulate(
                 h = hh * max(0.2, 0.9 * err**-0.25)
         if i_out < t_out.size and stop == t_out[i_out]:
             out[i_out] = m
+            if rise_out is not None:
+                rise_out[i_out] = m5[0]
             i_out += 1
-    return finish(sys, t_out, out, steps, rejected, breakdown == "warn")
+    return finish(sys, t_out, out, steps, rejected, breakdown == "warn", rise_out)

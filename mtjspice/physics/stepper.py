@@ -10,6 +10,11 @@
   :func:`~mtjspice.physics.solver.simulate` (``fixed_step``) or
   :func:`~mtjspice.physics.thermal.simulate_thermal` would integrate it from its start.
 
+A batch with Joule heating (:class:`~mtjspice.physics.heated.HeatedSystem`) is stepped by the same
+objects: its state carries the junction's temperature rise in a row before m, integrated with m by
+the same stage sums (``sys.rows`` rows from the top; m normalised alone); without heating the state
+is m alone and the steps are what they were, bit for bit.
+
 Every operation is elementwise over devices: with a fixed step, each device's result depends on
 that device (and, with noise, on the random stream) alone, bit for bit, whatever shares its batch.
 With numba installed, a fixed Dormand-Prince step (:meth:`DormandPrince.step`) and a Heun step
@@ -28,6 +33,7 @@ from ..constants import KB, MU0
 from ..stimulus import PWL
 from .batch import DeviceBatch
 from .drive import CurrentDrive
+from .heated import make_system
 from .kernels import kernels
 from .trajectory import System
 
@@ -67,8 +73,12 @@ def _combine(acc: np.ndarray, base: np.ndarray | None, tmp: np.ndarray, ks: list
     return acc
 
 
-def _normalize(src: np.ndarray, dst5: np.ndarray, tmp: np.ndarray, nrm: np.ndarray) -> None:
-    """dst5[:3] = src / |src| (components summed in order, as np.linalg.norm does); rows 3, 4 wrapped."""
+def _normalize(src: np.ndarray, dst5: np.ndarray, tmp: np.ndarray, nrm: np.ndarray, off: int = 0) -> None:
+    """dst5[off:off + 3] = src[off:] / |src[off:]| (components summed in order, as np.linalg.norm does),
+    rows off + 3, off + 4 wrapped; rows before ``off`` (a heated state's temperature rise) copied as they are."""
+    if off:
+        np.copyto(dst5[:off], src[:off])
+        src, dst5 = src[off:], dst5[off:]
     np.multiply(src, src, out=tmp)
     np.add(tmp[0], tmp[1], out=nrm)
     np.add(nrm, tmp[2], out=nrm)
@@ -109,7 +119,7 @@ def brown_density(alpha: ArrayLike, gamma: ArrayLike, Ms: ArrayLike, volume: Arr
         np.asarray(gamma) * MU0**2 * np.asarray(Ms) * np.asarray(volume))
 
 class DormandPrince:
-    """Dormand-Prince 5(4) steps of ``sys``'s equation; the state is a (5, n) array (:meth:`System.state`).
+    """Dormand-Prince 5(4) steps of ``sys``'s equation; the state is ``sys.state()``, (5, n), or (6, n) with heating.
 
     With ``shared=True`` (the adaptive solver, whose one step for the whole batch already makes
     each device's result depend on its batch) the stage sums are one matrix-vector product each
@@ -118,13 +128,15 @@ class DormandPrince:
     """
 
     def __init__(self, sys: System, shared: bool = False) -> None:
-        n = sys.batch.n
+        n, r = sys.batch.n, sys.rows
         self.sys = sys
         self.shared = shared
-        self.K = np.empty((7, 3 * n))
-        self.ks = [self.K[j].reshape(3, n) for j in range(7)]
+        self.r, self.off = r, sys.offset
+        self.K = np.empty((7, r * n))
+        self.ks = [self.K[j].reshape(r, n) for j in range(7)]
         self.y5 = sys.state()
-        self.tmp, self.err = np.empty((3, n)), np.empty((3, n))
+        self._ym = self.y5[self.off:]  # m's rows x, y, z, x, y (all of y5 without heating)
+        self.tmp, self.err = np.empty((r, n)), np.empty((r, n))
         self.nrm = np.empty(n)
         kern = kernels() if not shared else None
         self.kernel = kern.dormand_prince if kern is not None else None
@@ -141,14 +153,14 @@ class DormandPrince:
     def trial(self, t: float, hh: float, m5: np.ndarray, rtol: float | None = None, atol: float = 0.0) -> float:
         """A trial step of hh (s) from m5 at t; its error norm (0 without ``rtol``). The candidate stays in ``y5``."""
         ks, y5, tmp, sys = self.ks, self.y5, self.tmp, self.sys
-        m, y = m5[:3], y5[:3]
+        m, y = m5[:self.r], y5[:self.r]
         for s in range(1, 7):
             if self.shared:
                 np.matmul(_A_ROWS[s] * hh, self.K[:s], out=y.reshape(-1))
                 np.add(y, m, out=y)
             else:
                 _combine(y, m, tmp, ks, _A_NZ[s], hh)
-            sys.wrap(y5)
+            sys.wrap(self._ym)
             sys.rhs(ks[s], t + C[s] * hh, y5)
         # y is the 5th-order solution; stage 7 was evaluated there (FSAL)
         if rtol is None:
@@ -197,8 +209,8 @@ class DormandPrince:
                     cur, *self._vargs)
 
     def accept(self, m5: np.ndarray) -> None:
-        """Take the candidate: m5 = y / |y|; its last stage becomes the next first stage."""
-        _normalize(self.y5[:3], m5, self.tmp, self.nrm)
+        """Take the candidate: m5 = y / |y| (a temperature row as it is); its last stage becomes the next first stage."""
+        _normalize(self.y5[:self.r], m5, self.tmp[:3], self.nrm, self.off)
         np.copyto(self.K[0], self.K[6])
 
 
@@ -208,11 +220,14 @@ class Heun:
     the scale was computed for (a label for callers that keep the object)."""
 
     def __init__(self, sys: System, scale: np.ndarray, rng: np.random.Generator, h: float = 0.0) -> None:
-        n = sys.batch.n
+        n, r = sys.batch.n, sys.rows
         self.sys, self.rng, self.h = sys, rng, h
+        self.r, self.off = r, sys.offset
         self.g_scale = np.ascontiguousarray(np.broadcast_to(sys.neg_g * scale, (n,)))
-        self.f0, self.f1, self.z, self.tmp = (np.empty((3, n)) for _ in range(4))
+        self.f0, self.f1 = np.empty((r, n)), np.empty((r, n))
+        self.z, self.tmp = np.empty((3, n)), np.empty((3, n))
         self.p5 = sys.state()
+        self._pm = self.p5[self.off:]
         self.nrm = np.empty(n)
         kern = kernels()
         self.kernel = kern.heun if kern is not None else None
@@ -224,8 +239,8 @@ class Heun:
 
     def step(self, t: float, h: float, m5: np.ndarray) -> None:
         """Advance m5 from t by h (s) in place."""
-        sys, f0, f1, z, p5 = self.sys, self.f0, self.f1, self.z, self.p5
-        m = m5[:3]
+        sys, f0, f1, z, p5, r = self.sys, self.f0, self.f1, self.z, self.p5, self.r
+        m = m5[:r]
         self.rng.standard_normal(out=z)
         if self.kernel is not None and sys.fused:  # the torques do not depend on m: the fused loop
             a1a, a2a, a1b, a2b = self._a
@@ -241,12 +256,12 @@ class Heun:
             return
         np.multiply(self.g_scale, z, out=z)
         sys.rhs(f0, t, m5, z)
-        np.add(m, np.multiply(f0, h, out=p5[:3]), out=p5[:3])
-        sys.wrap(p5)
+        np.add(m, np.multiply(f0, h, out=p5[:r]), out=p5[:r])
+        sys.wrap(self._pm)
         sys.rhs(f1, t + h, p5, z)
         np.add(f0, f1, out=f0)
         np.add(m, np.multiply(f0, 0.5 * h, out=f0), out=f1)
-        _normalize(f1, m5, self.tmp, self.nrm)
+        _normalize(f1, m5, self.tmp, self.nrm, self.off)
 
 
 class GridStepper:
@@ -265,15 +280,21 @@ class GridStepper:
         The stochastic integrator's step (s), shortened to divide the sample interval.
     rng : numpy Generator
         The thermal noise's stream.
+
+    With Joule heating (any device's ``junction.thermal_resistance`` > 0) the state carries the
+    junction's temperature rise (:class:`~mtjspice.physics.heated.HeatedSystem`) from segment to segment,
+    starting at the ambient (the devices' ``material.temperature``, which ``temperature`` does not
+    change: that is the thermal field's); :attr:`junction_temperature` is its present value and
+    :attr:`sample_temperature` its value at each sample of the last segment.
     """
 
     def __init__(self, batch: DeviceBatch, m0: np.ndarray, *, step: float, temperature: float | np.ndarray = 0.0,
                  thermal_step: float = 2e-12, rng: np.random.Generator | None = None) -> None:
         self.batch = batch
-        self.sys = System(batch, CurrentDrive(PWL(np.zeros(1), np.zeros((1, batch.n)))))
-        self.m5 = self.sys.state()
-        self.m5[:3] = m0
-        self.sys.wrap(self.m5)
+        self.sys = make_system(batch, CurrentDrive(PWL(np.zeros(1), np.zeros((1, batch.n)))))
+        self.m5 = self.sys.start(m0)
+        self._m = self.m5[self.sys.offset:self.sys.offset + 3]
+        self.sample_temperature: np.ndarray | None = None
         self.step = float(step)
         temp = np.broadcast_to(np.asarray(temperature, float), (batch.n,))
         self.thermal = bool(np.any(temp > 0))
@@ -287,17 +308,28 @@ class GridStepper:
     @property
     def m(self) -> np.ndarray:
         """The present magnetization, shape (3, n) (a view)."""
-        return self.m5[:3]
+        return self._m
+
+    @property
+    def junction_temperature(self) -> np.ndarray | None:
+        """The junction's present temperature (K), shape (n,); None without Joule heating."""
+        rise = self.sys.rise(self.m5)
+        return None if rise is None else self.batch.temperature + rise
 
     def advance(self, current: np.ndarray, dt: float) -> np.ndarray:
         """March through one segment of samples 0, dt, ... (s): ``current`` (s + 1, n) is the
         junction current (A) at each sample, straight in between, starting at the present state.
-        Returns m.p at each sample (s + 1, n), the state at the last sample kept for the next."""
+        Returns m.p at each sample (s + 1, n), the state at the last sample kept for the next (with
+        heating, the junction temperature at each sample in :attr:`sample_temperature`, K)."""
         k = current.shape[0]
         self.sys.set_drive(CurrentDrive(PWL(dt * np.arange(k), current)))
-        m5, p = self.m5, self.batch.p
+        m5, p, m = self.m5, self.batch.p, self._m
         mp = np.empty((k, self.batch.n))
-        np.sum(m5[:3] * p, axis=0, out=mp[0])
+        np.sum(m * p, axis=0, out=mp[0])
+        rise = self.sys.rise(m5)
+        heat = None if rise is None else np.empty((k, self.batch.n))
+        if heat is not None:
+            heat[0] = rise
         if self.thermal:
             sub = max(1, int(math.ceil(dt / self.thermal_step - 1e-9)))
             h = dt / sub
@@ -311,8 +343,11 @@ class GridStepper:
                 for j in range(sub):
                     heun.step(t_prev + j * h, h, m5)
                 t_prev = dt * i
-                np.sum(m5[:3] * p, axis=0, out=mp[i])
+                np.sum(m * p, axis=0, out=mp[i])
+                if heat is not None:
+                    heat[i] = m5[0]
             self.steps += (k - 1) * sub
+            self._keep(heat)
             return mp
         dp, h, t = self.dp, self.step, 0.0
         dp.first(t, m5)
@@ -324,5 +359,13 @@ class GridStepper:
                 dp.step(t, hh, m5)
                 t = stop if landing else t + hh
                 self.steps += 1
-            np.sum(m5[:3] * p, axis=0, out=mp[i])
+            np.sum(m * p, axis=0, out=mp[i])
+            if heat is not None:
+                heat[i] = m5[0]
+        self._keep(heat)
         return mp
+
+    def _keep(self, rise: np.ndarray | None) -> None:
+        """Store a segment's temperature rises (K) as junction temperatures (:attr:`sample_temperature`)."""
+        if rise is not None:
+            self.sample_temperature = rise + self.batch.temperature[None, :]

@@ -20,9 +20,9 @@ from ..stimulus import Waveform
 from .batch import DeviceBatch
 from .cost import CHECK_EVERY, MAX_STEPS, StepGuard, check_timeout, rates
 from .drive import Drive, as_drive
-from .heatedsolver import simulate_thermal_heated
+from .heated import make_system
 from .stepper import Heun, brown_density
-from .trajectory import System, Trajectory, as_batch, check_breakdown, finish, initial_state, output_times
+from .trajectory import Trajectory, as_batch, check_breakdown, finish, initial_state, output_times
 
 __all__ = ["simulate_thermal", "brown_density"]
 
@@ -65,10 +65,7 @@ def simulate_thermal(
     deadline = check_timeout(timeout)
     batch = as_batch(devices)
     drv = as_drive(drive)
-    if batch.heating:  # Joule heating: the state gains the temperature row (physics/heated.py)
-        return simulate_thermal_heated(batch, drv, t_stop, dt_out, dt=dt, seed=seed, temperature=temperature, m0=m0,
-                                       max_steps=max_steps, timeout=timeout, breakdown=breakdown)
-    sys = System(batch, drv)
+    sys = make_system(batch, drv)  # with Joule heating the state gains the temperature row (physics/heated.py)
     t_out = output_times(t_stop, dt_out, batch.n)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     temp = batch.temperature if temperature is None else np.broadcast_to(np.asarray(temperature, float), (batch.n,))
@@ -89,12 +86,15 @@ def simulate_thermal(
     warn_time(total * (_THERMAL_STEP_S + _THERMAL_DEVICE_STEP_S * batch.n), f"simulate_thermal ({total:.3g} steps x "
               f"{batch.n} devices)", "raise dt or shorten t_stop")
     sigma = np.sqrt(brown_density(batch.alpha, batch.gamma, batch.Ms, batch.volume, temp) / h)
-    m5 = sys.state()  # m as rows x, y, z, x, y (System.rhs)
-    m5[:3] = initial_state(batch, m0)
-    sys.wrap(m5)
+    m5 = sys.start(initial_state(batch, m0))  # m as rows x, y, z, x, y (System.rhs), after the rise if heated
+    m = m5[sys.offset:sys.offset + 3]
     heun = Heun(sys, sigma, rng, h)  # work arrays allocated once
     out = np.empty((t_out.size, 3, batch.n))
-    out[0] = m5[:3]
+    out[0] = m
+    rise = sys.rise(m5)
+    rise_out = None if rise is None else np.empty((t_out.size, batch.n))
+    if rise_out is not None:
+        rise_out[0] = rise
     t = 0.0
     steps = 0
     for i in range(1, t_out.size):
@@ -105,8 +105,10 @@ def simulate_thermal(
             if deadline is not None and not steps & (CHECK_EVERY - 1):
                 guard.check(t, steps)
         t = float(t_out[i])
-        out[i] = m5[:3]
-    return finish(sys, t_out, out, steps, 0, breakdown == "warn")
+        out[i] = m
+        if rise_out is not None:
+            rise_out[i] = m5[0]
+    return finish(sys, t_out, out, steps, 0, breakdown == "warn", rise_out)
 
 
 #: Largest step x rate of the thermal solver's fixed step.

@@ -235,9 +235,25 @@ class System:
         np.multiply(self.alpha_b, a2, out=a1)
         return a1, a2
 
+    #: Rows of the state that are integrated (m), and where m starts in the state (a heated system
+    #: carries the junction's temperature rise in row 0 before m: :class:`~mtjspice.physics.heated.HeatedSystem`).
+    rows = 3
+    offset = 0
+
     def state(self) -> np.ndarray:
         """A (5, n) state array for :meth:`rhs`: rows x, y, z, then x, y again (:meth:`wrap`)."""
         return np.empty((5, self.batch.n))
+
+    def start(self, m: np.ndarray) -> np.ndarray:
+        """A new state holding the magnetization m (3, n), wrapped."""
+        y = self.state()
+        y[self.offset:self.offset + 3] = m
+        self.wrap(y[self.offset:])
+        return y
+
+    def rise(self, y: np.ndarray) -> np.ndarray | None:
+        """The junction's temperature rise above the ambient (K), shape (n,), of a state; None without heating."""
+        return None
 
     @staticmethod
     def wrap(y: np.ndarray) -> None:
@@ -308,9 +324,10 @@ class System:
 
 
 def finish(sys: System, t_out: np.ndarray, m_out: np.ndarray, steps: int, rejected: int,
-           warn: bool = True) -> Trajectory:
+           warn: bool = True, rise: np.ndarray | None = None) -> Trajectory:
     """The trajectory of stored states m_out (k, 3, n): current, voltage and resistance at every
-    output time in one vectorised pass, and the breakdown warning."""
+    output time in one vectorised pass, and the breakdown warning; ``rise`` (k, n), the junction's
+    temperature rise (K) when heating, makes the trajectory's ``temperature``."""
     k = t_out.size
     mp_sum = np.sum(m_out * sys.p[None], axis=1)
     wave = sys.sample.many(t_out).reshape(k, -1)
@@ -319,7 +336,8 @@ def finish(sys: System, t_out: np.ndarray, m_out: np.ndarray, steps: int, reject
     mp = np.einsum("kcn,cn->kn", m_out, sys.p)
     res = 1.0 / sys.batch.conductance(mp, volt)
     traj = Trajectory(t=t_out, m=np.ascontiguousarray(np.moveaxis(m_out, 1, 2)), current=cur, voltage=volt,
-                      resistance=res, steps=steps, rejected=rejected)
+                      resistance=res, steps=steps, rejected=rejected,
+                      temperature=None if rise is None else sys.batch.temperature + rise)
     if warn:
         warn_batch_breakdown(np.max(np.abs(volt), axis=0), sys.batch.breakdown_voltage, stacklevel=3)
     return traj

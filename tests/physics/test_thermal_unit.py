@@ -155,7 +155,7 @@ def test_breakdown_warning_and_step_counts(ortho_path) -> None:
 
 
 def test_a_heated_junction_takes_every_argument_to_the_heated_solver(ortho_path) -> None:
-    """A junction with Joule heating runs the heated stochastic solver (physics/heatedsolver.py), and each
+    """A junction with Joule heating runs the stochastic solver over the heated state (physics/heated.py), and each
     argument of simulate_thermal reaches it: each one is seen in the result."""
     import warnings
 
