@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ParameterError
+from .pool import CurveSet
 from .rates import RateCurve
 from .settings import Timing
 from .tasks import Task
@@ -35,6 +36,9 @@ from .tasks import Task
 __all__ = ["TrainSettings", "Weights", "train", "rate_predict"]
 
 CLASSES = 10
+
+#: A layer's activation: one curve for every neuron, or one per neuron.
+Activation = RateCurve | CurveSet
 
 
 @dataclass(frozen=True)
@@ -103,15 +107,16 @@ class Weights:
     output: np.ndarray
 
 
-def _forward(x: np.ndarray, g1: np.ndarray, g2: np.ndarray, curve: RateCurve, tm: Timing,
-             seg: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Scaled units: x V, g mS, currents mA, rates GHz, times ns."""
+def _forward(x: np.ndarray, g1: np.ndarray, g2: np.ndarray, curve: Activation, tm: Timing,
+             seg: np.ndarray, out_curve: Activation | None = None) -> tuple[np.ndarray, ...]:
+    """Scaled units: x V, g mS, currents mA, rates GHz, times ns; ``out_curve``: the output
+    layer's activation when it differs from the hidden one."""
     a = x @ g1[:-1] + tm.v_in * g1[-1]
     rh = curve(a * 1e-3) * 1e-9
     area = tm.v_spike * (tm.spike_width + tm.edge) * 1e9  # V ns per pulse
     xo = area * rh
     z = xo @ g2[:-1] + tm.v_in * g2[-1]
-    ro = curve(z * 1e-3) * 1e-9
+    ro = (out_curve or curve)(z * 1e-3) * 1e-9
     logits = np.einsum("nsk,s->nk", ro, seg * 1e9)
     return a, rh, xo, z, ro, logits
 
@@ -122,8 +127,14 @@ def rate_predict(task_x: np.ndarray, w: Weights, curve: RateCurve, timing: Timin
 
 
 def train(task: Task, curve: RateCurve, timing: Timing, settings: TrainSettings | None = None, seed: int = 0,
-          init: Weights | None = None, progress: Callable[[int, int], None] | None = None) -> Weights:
-    """Train (or, from ``init``, fine-tune) the network's conductances on ``task`` (module docstring)."""
+          init: Weights | None = None, progress: Callable[[int, int], None] | None = None,
+          pool: CurveSet | None = None) -> Weights:
+    """Train (or, from ``init``, fine-tune) the network's conductances on ``task`` (module docstring).
+
+    With ``pool`` (variation-aware training, :mod:`mtjspice.network.pool`), every gradient step
+    draws each hidden and output neuron's activation from the pool's curves (with replacement,
+    from the training's seeded stream) instead of ``curve``; the initial scale still uses ``curve``.
+    """
     s = settings or TrainSettings()
     rng = np.random.default_rng(seed)
     x, y, seg = task.x_train, task.y_train, task.segments
@@ -153,16 +164,20 @@ def train(task: Task, curve: RateCurve, timing: Timing, settings: TrainSettings 
         for lo in range(0, n, s.batch):
             ix = order[lo:lo + s.batch]
             xb = x[ix] + rng.standard_normal(x[ix].shape) * (s.noise * x_std)
-            a, _, xo, z, _, logits = _forward(xb, g1, g2, curve, timing, seg)
+            ch: Activation = curve
+            co: Activation = curve
+            if pool is not None:
+                ch, co = pool.draw(rng, s.hidden), pool.draw(rng, CLASSES)
+            a, _, xo, z, _, logits = _forward(xb, g1, g2, ch, timing, seg, co)
             p = np.exp(logits - logits.max(axis=1, keepdims=True))
             p /= p.sum(axis=1, keepdims=True)
             dlog = (p - onehot[ix]) / ix.size
-            dz = dlog[:, None, :] * (seg * 1e9)[None, :, None] * curve.derivative(z * 1e-3) * 1e-6
+            dz = dlog[:, None, :] * (seg * 1e9)[None, :, None] * co.derivative(z * 1e-3) * 1e-6
             dz += 2.0 * s.penalty * np.maximum(np.abs(z) - lim, 0.0) * np.sign(z) / ix.size
             gg2 = np.empty_like(g2)
             gg2[:-1] = np.einsum("nsh,nsk->hk", xo, dz)
             gg2[-1] = timing.v_in * dz.sum(axis=(0, 1))
-            da = (dz @ g2[:-1].T) * area * curve.derivative(a * 1e-3) * 1e-6
+            da = (dz @ g2[:-1].T) * area * ch.derivative(a * 1e-3) * 1e-6
             da += 2.0 * s.penalty * np.maximum(np.abs(a) - lim, 0.0) * np.sign(a) / ix.size
             gg1 = np.empty_like(g1)
             gg1[:-1] = np.einsum("nsi,nsh->ih", xb, da)
