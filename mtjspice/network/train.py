@@ -121,6 +121,35 @@ def _forward(x: np.ndarray, g1: np.ndarray, g2: np.ndarray, curve: Activation, t
     return a, rh, xo, z, ro, logits
 
 
+def _gradients(xb: np.ndarray, target: np.ndarray, g1: np.ndarray, g2: np.ndarray, ch: Activation, co: Activation,
+               timing: Timing, seg: np.ndarray, s: TrainSettings) -> tuple[float, np.ndarray, np.ndarray]:
+    """The minibatch loss (mean cross-entropy plus the current-limit penalty, scaled units as
+    :func:`_forward`) and its gradients in g1 and g2 (the surrogate slopes in place of the
+    curves' own). Units: a rate in GHz over a current in mA is the curve's slope in Hz/A times
+    1e-12."""
+    n = xb.shape[0]
+    lim = s.i_limit * 1e3
+    area = timing.v_spike * (timing.spike_width + timing.edge) * 1e9
+    a, _, xo, z, _, logits = _forward(xb, g1, g2, ch, timing, seg, co)
+    p = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    over_z, over_a = np.maximum(np.abs(z) - lim, 0.0), np.maximum(np.abs(a) - lim, 0.0)
+    loss = float(-np.sum(target * np.log(np.maximum(p, 1e-300))) / n
+                 + s.penalty * (np.sum(over_z**2) + np.sum(over_a**2)) / n)
+    dlog = (p - target) / n
+    dz = dlog[:, None, :] * (seg * 1e9)[None, :, None] * co.derivative(z * 1e-3) * 1e-12
+    dz += 2.0 * s.penalty * over_z * np.sign(z) / n
+    gg2 = np.empty_like(g2)
+    gg2[:-1] = np.einsum("nsh,nsk->hk", xo, dz)
+    gg2[-1] = timing.v_in * dz.sum(axis=(0, 1))
+    da = (dz @ g2[:-1].T) * area * ch.derivative(a * 1e-3) * 1e-12
+    da += 2.0 * s.penalty * over_a * np.sign(a) / n
+    gg1 = np.empty_like(g1)
+    gg1[:-1] = np.einsum("nsi,nsh->ih", xb, da)
+    gg1[-1] = timing.v_in * da.sum(axis=(0, 1))
+    return loss, gg1, gg2
+
+
 def rate_predict(task_x: np.ndarray, w: Weights, curve: RateCurve, timing: Timing, seg: np.ndarray) -> np.ndarray:
     """Expected signed output spike counts of the rate model, (n, 10)."""
     return _forward(task_x, w.hidden * 1e3, w.output * 1e3, curve, timing, seg)[-1]
@@ -139,7 +168,6 @@ def train(task: Task, curve: RateCurve, timing: Timing, settings: TrainSettings 
     rng = np.random.default_rng(seed)
     x, y, seg = task.x_train, task.y_train, task.segments
     n, n_in = x.shape[0], x.shape[2]
-    lim = s.i_limit * 1e3
     x_std = float(x.std())
     if init is None:
         g1 = rng.standard_normal((n_in + 1, s.hidden)) * (0.6 / (x.std() * math.sqrt(n_in)))
@@ -157,7 +185,6 @@ def train(task: Task, curve: RateCurve, timing: Timing, settings: TrainSettings 
     vel = [np.zeros_like(p) for p in params]
     b1, b2, eps = 0.9, 0.999, 1e-8
     onehot = np.eye(CLASSES)[y]
-    area = timing.v_spike * (timing.spike_width + timing.edge) * 1e9
     step = 0
     for epoch in range(s.epochs):
         order = rng.permutation(n)
@@ -168,20 +195,7 @@ def train(task: Task, curve: RateCurve, timing: Timing, settings: TrainSettings 
             co: Activation = curve
             if pool is not None:
                 ch, co = pool.draw(rng, s.hidden), pool.draw(rng, CLASSES)
-            a, _, xo, z, _, logits = _forward(xb, g1, g2, ch, timing, seg, co)
-            p = np.exp(logits - logits.max(axis=1, keepdims=True))
-            p /= p.sum(axis=1, keepdims=True)
-            dlog = (p - onehot[ix]) / ix.size
-            dz = dlog[:, None, :] * (seg * 1e9)[None, :, None] * co.derivative(z * 1e-3) * 1e-6
-            dz += 2.0 * s.penalty * np.maximum(np.abs(z) - lim, 0.0) * np.sign(z) / ix.size
-            gg2 = np.empty_like(g2)
-            gg2[:-1] = np.einsum("nsh,nsk->hk", xo, dz)
-            gg2[-1] = timing.v_in * dz.sum(axis=(0, 1))
-            da = (dz @ g2[:-1].T) * area * ch.derivative(a * 1e-3) * 1e-6
-            da += 2.0 * s.penalty * np.maximum(np.abs(a) - lim, 0.0) * np.sign(a) / ix.size
-            gg1 = np.empty_like(g1)
-            gg1[:-1] = np.einsum("nsi,nsh->ih", xb, da)
-            gg1[-1] = timing.v_in * da.sum(axis=(0, 1))
+            _, gg1, gg2 = _gradients(xb, onehot[ix], g1, g2, ch, co, timing, seg, s)
             step += 1
             for k, (prm, grad) in enumerate(zip(params, (gg1, gg2), strict=True)):
                 grad = grad + s.l2 * prm
