@@ -40,10 +40,9 @@ def test_gradients_match_finite_differences_of_the_loss() -> None:
             hi, lo = g.copy(), g.copy()
             hi[idx] += eps
             lo[idx] -= eps
-            args = (g1, g2) if g is g1 else (g1, g2)
             f = []
             for pert in (hi, lo):
-                p1, p2 = (pert, args[1]) if g is g1 else (args[0], pert)
+                p1, p2 = (pert, g2) if g is g1 else (g1, pert)
                 f.append(T._gradients(xb, target, p1, p2, curve, curve, TM, seg, s)[0])
             num = (f[0] - f[1]) / (2 * eps)
             assert abs(num - gg[idx]) <= 1e-5 * max(abs(num), 1e-3), (idx, num, gg[idx])
