@@ -8,16 +8,18 @@ Per task (SI units):
    sample), R_m the junction at u = 0, the circuit's ``u_th`` and refractory time, no gate, behind
    the same clamp as the devices (its input limited to ``i_safe``: the clamp is part of the
    circuit). Its rate curve, flat beyond ``i_safe``, is the ideal network's activation.
-2. Training (:func:`mtjspice.network.train.train`, the same settings for both networks: a soft
-   penalty on mean inputs above 0.8 ``i_safe``, ``i_safe`` = v_clamp / R_AP, the clamp's
-   compliance through the nominal highest resistance; without a clamp the junction's breakdown
-   voltage over R_AP), twice: the *ideal* network with the ideal LIF's curve; the *deployed*
-   network variation-aware (``pool`` > 0, :mod:`mtjspice.network.pool`): every gradient step
-   draws each neuron's activation from the measured rate curves of ``pool`` devices sampled from
-   the same spec at indices from :data:`POOL_OFFSET` on (never the network's own), each with its
-   own thresholds, behind its own clamp, at ``temperature`` (:func:`curve_pool`). The clamp's
-   saturation is in every training curve (flat beyond the device's limit), so inputs the clamp
-   limits are inputs the training saw limited. ``pool`` = 0: the deployed network is the ideal one.
+2. Training (:func:`mtjspice.network.train.train`, the same settings for both networks: no L2;
+   with ``input_limit`` > 0 a penalty (10) on mean inputs above ``input_limit`` x ``i_safe``,
+   ``i_safe`` = v_clamp / R_AP, the clamp's compliance through the nominal highest resistance;
+   without a clamp the junction's breakdown voltage over R_AP; by default none: the clamp bounds
+   every junction, and its saturation is in the training curves), twice: the *ideal* network
+   with the ideal LIF's curve; the *deployed* network variation-aware (``pool`` > 0,
+   :mod:`mtjspice.network.pool`): every gradient step draws each neuron's activation from the
+   measured rate curves of ``pool`` devices sampled from the same spec at indices from
+   :data:`POOL_OFFSET` on (never the network's own), each with its own thresholds, behind its own
+   clamp, at ``temperature`` (:func:`curve_pool`). The clamp's saturation is in every training
+   curve (flat beyond the device's limit), so inputs the clamp limits are inputs the training saw
+   limited. ``pool`` = 0: the deployed network is the ideal one.
 3. Runs on the first ``images`` test images: the ideal LIF with the ideal network's weights and
    with the deployed weights, and the sampled network with the deployed weights: hidden and
    output neuron j is the device of sample ``network_offset + j`` (seed, index; the samples
@@ -221,7 +223,8 @@ def network_level(device: Device, settings: NeuronSettings, vs: VerifySpec, tabl
         t0 = time.perf_counter() - t_pool  # the pool's measurement is charged to the first task
         t_pool = 0.0
         task = load_task(task_name, vs.seed, tm)
-        ts = TrainSettings(hidden=h, epochs=vs.epochs, i_limit=0.8 * i_safe, penalty=10.0)
+        ts = TrainSettings(hidden=h, epochs=vs.epochs, i_limit=(vs.input_limit or 1.0) * i_safe,
+                           penalty=10.0 if vs.input_limit else 0.0)
         w_own = train(task, curve, tm, ts, seed=vs.seed)
         index = np.arange(min(vs.images, task.y_test.size))
         r_own = run_network(task, deploy(w_own), ideal, tm, index)

@@ -16,7 +16,13 @@ weights bit for bit).
 
 The network: ``inputs`` rows (pixels) plus one bias row at ``v_in`` -> ``hidden`` signed neurons
 -> their spikes as row pulses (mean row voltage = pulse area x rate) plus a bias row -> 10 signed
-output neurons. A soft penalty keeps every mean current below ``i_limit``.
+output neurons. A soft penalty (off by default) keeps mean currents below ``i_limit``.
+
+Until the surrogate slope's units were corrected (a rate in GHz over a current in mA is the
+slope in Hz/A times 1e-12; the code used 1e-6), the cross-entropy's gradient was 1e6 (output
+layer) and 1e12 (hidden layer) times its true size against the L2 and current-limit terms, so
+those two did nothing whatever their weights. Their defaults are now 0, which is what every
+training did in effect before; set them to use them.
 """
 
 from __future__ import annotations
@@ -56,12 +62,13 @@ class TrainSettings:
     lr : float
         Adam step size (in mS per step: the optimizer works in mS, V, mA, GHz, ns).
     l2 : float
-        L2 penalty on the weights (per mS^2).
+        L2 penalty on the weights (per mS^2); 0: none.
     i_limit : float
         Largest mean input current a neuron should see (A); larger ones are penalised.
     penalty : float
-        Weight of the current-limit penalty against the cross-entropy (dimensionless; large:
-        nearly a hard limit).
+        Weight of the current-limit penalty, the mean over the minibatch of the squared excess
+        (mA^2), against the cross-entropy (dimensionless; 0: none; 10 to 100: nearly a hard
+        limit).
     noise : float
         Standard deviation of the Gaussian noise added to every training input, as a fraction of
         the inputs' standard deviation (dimensionless; a regulariser).
@@ -71,10 +78,10 @@ class TrainSettings:
     epochs: int = 120
     batch: int = 64
     lr: float = 0.01
-    l2: float = 1e-3
+    l2: float = 0.0
     i_limit: float = 1.0e-3
     noise: float = 0.1
-    penalty: float = 1.0
+    penalty: float = 0.0
 
     def __post_init__(self) -> None:
         for name in ("hidden", "epochs", "batch"):
