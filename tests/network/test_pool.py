@@ -42,7 +42,7 @@ def test_variation_aware_training_is_seeded_and_uses_the_pool() -> None:
     task = load_task("digits", 0, TM)
     pool = _pool()
     mean = RateCurve.from_rates(CUR, pool.raw.mean(axis=1))
-    s = TrainSettings(hidden=8, epochs=2)
+    s = TrainSettings(hidden=6, epochs=1)
     a, b = train(task, mean, TM, s, seed=5, pool=pool), train(task, mean, TM, s, seed=5, pool=pool)
     assert np.array_equal(a.hidden, b.hidden) and np.array_equal(a.output, b.output)
     plain = train(task, mean, TM, s, seed=5)  # the same start, one curve for every neuron
