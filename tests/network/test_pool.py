@@ -38,6 +38,7 @@ def test_each_column_is_its_own_curve() -> None:
         pool(np.zeros((2, 4)))
 
 
+@pytest.mark.slow  # 2.7 s with the machine loaded (load average 8)
 def test_variation_aware_training_is_seeded_and_uses_the_pool() -> None:
     task = load_task("digits", 0, TM)
     pool = _pool()
