@@ -62,6 +62,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--tasks", default="digits,events", metavar="NAMES", help="network tasks (default digits,events)")
     p.add_argument("--epochs", type=count("--epochs", 1, 100_000), default=120, metavar="N",
                    help="training epochs of each network (default 120)")
+    p.add_argument("--pool", type=count("--pool", 0, 4096), default=64, metavar="N",
+                   help="sampled devices whose rate curves the variation-aware training draws from (default 64, "
+                        "never the network's own; 0: train with the ideal LIF's curve only)")
+    p.add_argument("--input-limit", type=float, default=0.0, metavar="FRACTION",
+                   help="hold the networks' mean inputs under this fraction of the safe current v_clamp / R_AP in "
+                        "training (default 0: no limit, the clamp alone bounds every junction)")
     p.add_argument("--quick", action="store_true",
                    help="shrink every part: 2000 device samples, 10 ngspice neurons, 30 images, 30 epochs")
     p.add_argument("--workers", type=count("--workers", 1, 1024), default=2, metavar="N",
@@ -127,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
                     temperature=float(args.temperature), device_samples=n_dev, circuit_samples=n_circ,
                     t_stop=float(args.t_stop), images=images,
                     tasks=tuple(t.strip() for t in str(args.tasks).split(",") if t.strip()), workers=args.workers,
-                    epochs=epochs)
+                    epochs=epochs, pool=args.pool, input_limit=args.input_limit)
     t0 = time.perf_counter()
     # the table of the device without its extra anisotropy, as the design search builds it (it reduces
     # every sample, Ku included, to the quantities it tabulates)

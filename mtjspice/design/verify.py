@@ -85,6 +85,14 @@ class VerifySpec:
     gain_trim : bool
         In the networks, scale each sampled neuron's input by its own onset over the nominal one
         (a per-neuron gain DAC, :func:`mtjspice.design.verifynet.neuron_gains`) before the clamp.
+    pool : int
+        Devices of the variation-aware training's pool (:func:`mtjspice.design.verifynet.curve_pool`;
+        sampled from the spec at indices from :data:`~mtjspice.design.verifynet.POOL_OFFSET` on,
+        never the network's own); 0 trains with the ideal LIF's curve only, as before.
+    input_limit : float
+        The training's limit on mean inputs as a fraction of the safe current v_clamp / R_AP
+        (penalty 10); 0: no limit, the clamp alone bounds the junctions (the default: holding the
+        inputs inside the window costs accuracy, docs/guide/design.md).
     """
 
     spec: VariationSpec
@@ -104,12 +112,15 @@ class VerifySpec:
     hidden: int = 32
     epochs: int = 120
     gain_trim: bool = False
+    pool: int = 64
+    input_limit: float = 0.0
 
     def __post_init__(self) -> None:
         if self.trim not in TRIM_SCHEMES:
             raise ParameterError("trim", self.trim, " or ".join(map(repr, TRIM_SCHEMES)))
         for name, low in (("device_samples", 1), ("circuit_samples", 0), ("images", 0), ("workers", 1),
-                          ("chunk", 1), ("dac_bits", 1), ("hidden", 1), ("epochs", 1)):
+                          ("chunk", 1), ("dac_bits", 1), ("hidden", 1), ("epochs", 1),
+                          ("pool", 0)):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < low:
                 raise ParameterError(name, v, f"an integer >= {low}")
@@ -123,6 +134,9 @@ class VerifySpec:
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and v >= 0):
                 raise ParameterError(name, v, "a finite number >= 0 (V or K)")
+        v = self.input_limit
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and v >= 0):
+            raise ParameterError("input_limit", v, "a fraction of the safe current >= 0 (0: no limit)")
         bad = [t for t in self.tasks if t not in ("digits", "events")]
         if bad or not self.tasks:
             raise ParameterError("tasks", ",".join(self.tasks), "digits, events or both")

@@ -7,12 +7,21 @@ Per task (SI units):
    and gain ``a2`` (1/V) at the test input (the device-level test's own fit, one noiseless
    sample), R_m the junction at u = 0, the circuit's ``u_th`` and refractory time, no gate, behind
    the same clamp as the devices (its input limited to ``i_safe``: the clamp is part of the
-   circuit). Its rate curve, flat beyond ``i_safe``, is the training's activation.
-2. Training (:func:`mtjspice.network.train.train`) with the mean input current held under the
-   design's safe current ``i_safe`` = v_clamp / R_AP (the clamp's compliance through the nominal
-   highest resistance; without a clamp the junction's breakdown voltage over R_AP): the weights
-   are mapped into the safe window.
-3. Runs on the first ``images`` test images: the ideal LIF, and the sampled network: hidden and
+   circuit). Its rate curve, flat beyond ``i_safe``, is the ideal network's activation.
+2. Training (:func:`mtjspice.network.train.train`, the same settings for both networks: no L2;
+   with ``input_limit`` > 0 a penalty (10) on mean inputs above ``input_limit`` x ``i_safe``,
+   ``i_safe`` = v_clamp / R_AP, the clamp's compliance through the nominal highest resistance;
+   without a clamp the junction's breakdown voltage over R_AP; by default none: the clamp bounds
+   every junction, and its saturation is in the training curves), twice: the *ideal* network
+   with the ideal LIF's curve; the *deployed* network variation-aware (``pool`` > 0,
+   :mod:`mtjspice.network.pool`): every gradient step draws each neuron's activation from the
+   measured rate curves of ``pool`` devices sampled from the same spec at indices from
+   :data:`POOL_OFFSET` on (never the network's own), each with its own thresholds, behind its own
+   clamp, at ``temperature`` (:func:`curve_pool`). The clamp's saturation is in every training
+   curve (flat beyond the device's limit), so inputs the clamp limits are inputs the training saw
+   limited. ``pool`` = 0: the deployed network is the ideal one.
+3. Runs on the first ``images`` test images: the ideal LIF with the ideal network's weights and
+   with the deployed weights, and the sampled network with the deployed weights: hidden and
    output neuron j is the device of sample ``network_offset + j`` (seed, index; the samples
    after the circuit level's), at ``temperature`` with its thermal field, its thresholds the
    nominal ones plus its comparators' offsets (trim "none") or its DACs' levels nearest to its own
@@ -23,7 +32,9 @@ Per task (SI units):
    The network's device model steps on a 10 ps grid, so the read clock is rounded to it (1.2415 ns
    becomes 1.24 ns).
 
-Accuracy with its Wilson 95 % interval, and its drop from the ideal in percentage points.
+Accuracy with its Wilson 95 % interval. The drop (percentage points) is taken from the better of
+the two ideal runs (``accuracy_ideal``: the deployed weights on ideal neurons; ``accuracy_ideal_own``:
+the ideal network), so neither training can flatter it.
 """
 
 from __future__ import annotations
@@ -37,13 +48,15 @@ import numpy as np
 from ..analysis.lif import LIFParams
 from ..analysis.stats import wilson_interval
 from ..circuits.settings import NeuronSettings, resolve
+from ..errors import ParameterError
 from ..montecarlo.circuit import comparator_offsets, sample_devices
 from ..montecarlo.device import device_chunk
 from ..montecarlo.onsettable import OnsetTable
 from ..montecarlo.trim import GAIN_RESOLUTION, reference_thresholds
 from ..network.infer import deploy, run_network
 from ..network.neurons import DeviceNeuron, DeviceRun, LIFNeuron
-from ..network.rates import measure_curve
+from ..network.pool import CurveSet, measure_pool
+from ..network.rates import RateCurve, measure_curve
 from ..network.settings import Timing
 from ..network.tasks import load_task
 from ..network.train import TrainSettings, train
@@ -52,7 +65,16 @@ from ..physics.llgs import junction_resistance
 from ..variation import VariationSpec
 from .verify import Part, VerifySpec, device_test, nominal_circuit
 
-__all__ = ["ClampedNeuron", "ClampedLIF", "network_level", "ideal_lif", "safe_current", "neuron_gains"]
+__all__ = ["POOL_OFFSET", "ClampedNeuron", "ClampedLIF", "curve_pool", "network_level", "ideal_lif", "safe_current",
+           "neuron_gains"]
+
+#: First sample index of the variation-aware training's pool: beyond the device level's (10^5 by
+#: default), the circuit level's and the network's own samples, so no device under test is in it.
+POOL_OFFSET = 1_000_000
+
+#: DC currents of the pool's curves, as multiples of ``i_safe``: 57 points from 0 to 1.3 (every
+#: sampled clamp of the b53s spec lies below 1.2 ``i_safe``; beyond the grid a curve stays flat).
+POOL_GRID = np.linspace(0.0, 1.3, 57)
 
 
 @dataclass(frozen=True)
@@ -141,6 +163,34 @@ def _sampled(device: Device, spec: VariationSpec, seed: int, first: int, n: int)
     return devs, idx, idx[-1] + 1 - first - n if idx else 0
 
 
+def _thresholds(devs: list[Device], idx: list[int], c: Any, settings: NeuronSettings, vs: VerifySpec) -> np.ndarray:
+    """(n, 2) readout thresholds (V): the DAC levels nearest to each device's own read-out (trim
+    "dac") or the nominal ones plus the comparators' offsets of its sample index."""
+    if vs.trim == "dac":
+        return np.array([replace(c, v_hi=hi, v_lo=lo, dac_bits=vs.dac_bits).dac_levels
+                         for hi, lo in (reference_thresholds(d, c, settings.u_th) for d in devs)])
+    return np.array([c.v_hi, c.v_lo])[None, :] + comparator_offsets(vs.seed, idx, vs.offset_sigma)
+
+
+def _limits(device: Device, settings: NeuronSettings, devs: list[Device]) -> np.ndarray:
+    """Each device's clamp (A): v_clamp (or the breakdown voltage) over its own R_AP."""
+    v_lim = settings.v_clamp if settings.v_clamp else device.junction.breakdown_voltage
+    return np.array([v_lim / junction_resistance(d, -1.0) for d in devs])
+
+
+def curve_pool(device: Device, settings: NeuronSettings, vs: VerifySpec, circuit: Any, i_read: float,
+               timing: Timing) -> CurveSet:
+    """The variation-aware training's pool (module docstring, step 2): the rate curves (Hz against
+    A) of ``vs.pool`` devices sampled from ``vs.spec`` at indices from :data:`POOL_OFFSET` on, each
+    with its own thresholds and clamp, at ``vs.temperature`` (the thermal stream of layer "pool"),
+    on DC inputs :data:`POOL_GRID` x ``i_safe`` from rest."""
+    devs, idx, _ = _sampled(device, vs.spec, vs.seed, POOL_OFFSET, vs.pool)
+    base = DeviceNeuron("pool", device, circuit, i_read, temperature=vs.temperature, seed=vs.seed,
+                        devices={"pool": devs}, thresholds={"pool": _thresholds(devs, idx, circuit, settings, vs)})
+    model = ClampedNeuron("pool", base, {"pool": _limits(device, settings, devs)})
+    return measure_pool(model, "pool", len(devs), timing, POOL_GRID * safe_current(device, settings))
+
+
 def network_level(device: Device, settings: NeuronSettings, vs: VerifySpec, table: OnsetTable,
                   network_offset: int | None = None) -> list[Part]:
     """One :class:`~mtjspice.design.verify.Part` per task (module docstring)."""
@@ -156,37 +206,45 @@ def network_level(device: Device, settings: NeuronSettings, vs: VerifySpec, tabl
     first = vs.circuit_samples if network_offset is None else network_offset
     n = vs.hidden + 10
     devs, idx, skipped = _sampled(device, vs.spec, vs.seed, first, n)
-    if vs.trim == "dac":
-        th = np.array([replace(c, v_hi=hi, v_lo=lo, dac_bits=vs.dac_bits).dac_levels
-                       for hi, lo in (reference_thresholds(d, c, settings.u_th) for d in devs)])
-    else:
-        th = np.array([c.v_hi, c.v_lo])[None, :] + comparator_offsets(vs.seed, idx, vs.offset_sigma)
-    v_lim = settings.v_clamp if settings.v_clamp else device.junction.breakdown_voltage
-    lim = np.array([v_lim / junction_resistance(d, -1.0) for d in devs])
+    if idx[-1] >= POOL_OFFSET:
+        raise ParameterError("circuit_samples", first, f"a network whose samples end below the pool's first, {POOL_OFFSET}")
+    th = _thresholds(devs, idx, c, settings, vs)
+    lim = _limits(device, settings, devs)
     h = vs.hidden
     gain = neuron_gains(device, settings, vs, table, np.asarray(idx)) if vs.gain_trim else np.ones(len(devs))
     base = DeviceNeuron("sampled", device, c, i_read, temperature=vs.temperature, seed=vs.seed,
                         devices={"hidden": devs[:h], "output": devs[h:]},
                         thresholds={"hidden": th[:h], "output": th[h:]})
+    t_pool = time.perf_counter()
+    pool = curve_pool(device, settings, vs, c, i_read, tm) if vs.pool else None
+    t_pool = time.perf_counter() - t_pool
     parts = []
     for task_name in vs.tasks:
-        t0 = time.perf_counter()
+        t0 = time.perf_counter() - t_pool  # the pool's measurement is charged to the first task
+        t_pool = 0.0
         task = load_task(task_name, vs.seed, tm)
-        w = train(task, curve, tm, TrainSettings(hidden=h, epochs=vs.epochs, i_limit=0.8 * i_safe, penalty=10.0),
-                  seed=vs.seed)
-        bars = deploy(w)
+        ts = TrainSettings(hidden=h, epochs=vs.epochs, i_limit=(vs.input_limit or 1.0) * i_safe,
+                           penalty=10.0 if vs.input_limit else 0.0)
+        w_own = train(task, curve, tm, ts, seed=vs.seed)
         index = np.arange(min(vs.images, task.y_test.size))
-        r_ideal = run_network(task, bars, ideal, tm, index)
+        r_own = run_network(task, deploy(w_own), ideal, tm, index)
+        if pool is None:
+            bars, r_ideal = deploy(w_own), r_own
+        else:
+            mean = RateCurve.from_rates(pool.currents, pool.raw.mean(axis=1))  # the initial scale
+            bars = deploy(train(task, mean, tm, ts, seed=vs.seed, pool=pool))
+            r_ideal = run_network(task, bars, ideal, tm, index)
         model = ClampedNeuron(f"sampled_{vs.temperature:g}K", base, {"hidden": lim[:h], "output": lim[h:]},
                               gains={"hidden": gain[:h], "output": gain[h:]} if vs.gain_trim else {})
         r_dev = run_network(task, bars, model, tm, index)
         m = index.size
         values: dict[str, Any] = {}
-        for tag, r in (("ideal", r_ideal), ("sampled", r_dev)):
+        for tag, r in (("ideal", r_ideal), ("ideal_own", r_own), ("sampled", r_dev)):
             k = int(round(r.accuracy * m))
             lo, hi = wilson_interval(k, m)
             values.update({f"accuracy_{tag}": r.accuracy, f"accuracy_{tag}_lo": lo, f"accuracy_{tag}_hi": hi})
-        values.update({"drop_points": 100 * (r_ideal.accuracy - r_dev.accuracy), "images": float(m),
+        best = max(r_ideal.accuracy, r_own.accuracy)
+        values.update({"drop_points": 100 * (best - r_dev.accuracy), "images": float(m), "pool": float(vs.pool),
                        "over_breakdown": r_dev.over_breakdown, "v_junction_max": r_dev.v_max,
                        "clamped_share": float(np.mean(model.clipped)) if model.clipped else 0.0,
                        "i_safe": i_safe, "skipped_samples": float(skipped),

@@ -133,10 +133,13 @@ def _markdown(parts: list[Part], header: dict[str, Any], projection: dict[str, f
         p = byname.get(name)
         if p is not None:
             v = p.values
-            L.append(f"* {name[8:]}: ideal {_pct(v['accuracy_ideal'])}, sampled devices "
+            own = v.get("accuracy_ideal_own", v["accuracy_ideal"])
+            L.append(f"* {name[8:]}: ideal {_pct(v['accuracy_ideal'])} (the deployed weights on ideal neurons; "
+                     f"the network trained on the ideal curve: {_pct(own)}; training pool "
+                     f"{int(v.get('pool', 0))} devices), sampled devices "
                      f"{_pct(v['accuracy_sampled'])} (Wilson 95 % {_pct(v['accuracy_sampled_lo'])} to "
                      f"{_pct(v['accuracy_sampled_hi'])}) on {int(v['images'])} images: "
-                     f"{v['drop_points']:.1f} points below the ideal; neuron-time above breakdown "
+                     f"{v['drop_points']:.1f} points below the better ideal; neuron-time above breakdown "
                      f"{_pct(v['over_breakdown'])}; input limited by the clamp {_pct(v['clamped_share'])} of neuron-time.")
     if projection:
         L += ["", "Timing (this run) and its projection to the full verification (10^5 device samples, 200 ngspice "

@@ -16,7 +16,13 @@ weights bit for bit).
 
 The network: ``inputs`` rows (pixels) plus one bias row at ``v_in`` -> ``hidden`` signed neurons
 -> their spikes as row pulses (mean row voltage = pulse area x rate) plus a bias row -> 10 signed
-output neurons. A soft penalty keeps every mean current below ``i_limit``.
+output neurons. A soft penalty (off by default) keeps mean currents below ``i_limit``.
+
+Until the surrogate slope's units were corrected (a rate in GHz over a current in mA is the
+slope in Hz/A times 1e-12; the code used 1e-6), the cross-entropy's gradient was 1e6 (output
+layer) and 1e12 (hidden layer) times its true size against the L2 and current-limit terms, so
+those two did nothing whatever their weights. Their defaults are now 0, which is what every
+training did in effect before; set them to use them.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ParameterError
+from .pool import CurveSet
 from .rates import RateCurve
 from .settings import Timing
 from .tasks import Task
@@ -35,6 +42,9 @@ from .tasks import Task
 __all__ = ["TrainSettings", "Weights", "train", "rate_predict"]
 
 CLASSES = 10
+
+#: A layer's activation: one curve for every neuron, or one per neuron.
+Activation = RateCurve | CurveSet
 
 
 @dataclass(frozen=True)
@@ -52,12 +62,13 @@ class TrainSettings:
     lr : float
         Adam step size (in mS per step: the optimizer works in mS, V, mA, GHz, ns).
     l2 : float
-        L2 penalty on the weights (per mS^2).
+        L2 penalty on the weights (per mS^2); 0: none.
     i_limit : float
         Largest mean input current a neuron should see (A); larger ones are penalised.
     penalty : float
-        Weight of the current-limit penalty against the cross-entropy (dimensionless; large:
-        nearly a hard limit).
+        Weight of the current-limit penalty, the mean over the minibatch of the squared excess
+        (mA^2), against the cross-entropy (dimensionless; 0: none; 10 to 100: nearly a hard
+        limit).
     noise : float
         Standard deviation of the Gaussian noise added to every training input, as a fraction of
         the inputs' standard deviation (dimensionless; a regulariser).
@@ -67,10 +78,10 @@ class TrainSettings:
     epochs: int = 120
     batch: int = 64
     lr: float = 0.01
-    l2: float = 1e-3
+    l2: float = 0.0
     i_limit: float = 1.0e-3
     noise: float = 0.1
-    penalty: float = 1.0
+    penalty: float = 0.0
 
     def __post_init__(self) -> None:
         for name in ("hidden", "epochs", "batch"):
@@ -103,17 +114,47 @@ class Weights:
     output: np.ndarray
 
 
-def _forward(x: np.ndarray, g1: np.ndarray, g2: np.ndarray, curve: RateCurve, tm: Timing,
-             seg: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Scaled units: x V, g mS, currents mA, rates GHz, times ns."""
+def _forward(x: np.ndarray, g1: np.ndarray, g2: np.ndarray, curve: Activation, tm: Timing,
+             seg: np.ndarray, out_curve: Activation | None = None) -> tuple[np.ndarray, ...]:
+    """Scaled units: x V, g mS, currents mA, rates GHz, times ns; ``out_curve``: the output
+    layer's activation when it differs from the hidden one."""
     a = x @ g1[:-1] + tm.v_in * g1[-1]
     rh = curve(a * 1e-3) * 1e-9
     area = tm.v_spike * (tm.spike_width + tm.edge) * 1e9  # V ns per pulse
     xo = area * rh
     z = xo @ g2[:-1] + tm.v_in * g2[-1]
-    ro = curve(z * 1e-3) * 1e-9
+    ro = (out_curve or curve)(z * 1e-3) * 1e-9
     logits = np.einsum("nsk,s->nk", ro, seg * 1e9)
     return a, rh, xo, z, ro, logits
+
+
+def _gradients(xb: np.ndarray, target: np.ndarray, g1: np.ndarray, g2: np.ndarray, ch: Activation, co: Activation,
+               timing: Timing, seg: np.ndarray, s: TrainSettings) -> tuple[float, np.ndarray, np.ndarray]:
+    """The minibatch loss (mean cross-entropy plus the current-limit penalty, scaled units as
+    :func:`_forward`) and its gradients in g1 and g2 (the surrogate slopes in place of the
+    curves' own). Units: a rate in GHz over a current in mA is the curve's slope in Hz/A times
+    1e-12."""
+    n = xb.shape[0]
+    lim = s.i_limit * 1e3
+    area = timing.v_spike * (timing.spike_width + timing.edge) * 1e9
+    a, _, xo, z, _, logits = _forward(xb, g1, g2, ch, timing, seg, co)
+    p = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    over_z, over_a = np.maximum(np.abs(z) - lim, 0.0), np.maximum(np.abs(a) - lim, 0.0)
+    loss = float(-np.sum(target * np.log(np.maximum(p, 1e-300))) / n
+                 + s.penalty * (np.sum(over_z**2) + np.sum(over_a**2)) / n)
+    dlog = (p - target) / n
+    dz = dlog[:, None, :] * (seg * 1e9)[None, :, None] * co.derivative(z * 1e-3) * 1e-12
+    dz += 2.0 * s.penalty * over_z * np.sign(z) / n
+    gg2 = np.empty_like(g2)
+    gg2[:-1] = np.einsum("nsh,nsk->hk", xo, dz)
+    gg2[-1] = timing.v_in * dz.sum(axis=(0, 1))
+    da = (dz @ g2[:-1].T) * area * ch.derivative(a * 1e-3) * 1e-12
+    da += 2.0 * s.penalty * over_a * np.sign(a) / n
+    gg1 = np.empty_like(g1)
+    gg1[:-1] = np.einsum("nsi,nsh->ih", xb, da)
+    gg1[-1] = timing.v_in * da.sum(axis=(0, 1))
+    return loss, gg1, gg2
 
 
 def rate_predict(task_x: np.ndarray, w: Weights, curve: RateCurve, timing: Timing, seg: np.ndarray) -> np.ndarray:
@@ -122,13 +163,18 @@ def rate_predict(task_x: np.ndarray, w: Weights, curve: RateCurve, timing: Timin
 
 
 def train(task: Task, curve: RateCurve, timing: Timing, settings: TrainSettings | None = None, seed: int = 0,
-          init: Weights | None = None, progress: Callable[[int, int], None] | None = None) -> Weights:
-    """Train (or, from ``init``, fine-tune) the network's conductances on ``task`` (module docstring)."""
+          init: Weights | None = None, progress: Callable[[int, int], None] | None = None,
+          pool: CurveSet | None = None) -> Weights:
+    """Train (or, from ``init``, fine-tune) the network's conductances on ``task`` (module docstring).
+
+    With ``pool`` (variation-aware training, :mod:`mtjspice.network.pool`), every gradient step
+    draws each hidden and output neuron's activation from the pool's curves (with replacement,
+    from the training's seeded stream) instead of ``curve``; the initial scale still uses ``curve``.
+    """
     s = settings or TrainSettings()
     rng = np.random.default_rng(seed)
     x, y, seg = task.x_train, task.y_train, task.segments
     n, n_in = x.shape[0], x.shape[2]
-    lim = s.i_limit * 1e3
     x_std = float(x.std())
     if init is None:
         g1 = rng.standard_normal((n_in + 1, s.hidden)) * (0.6 / (x.std() * math.sqrt(n_in)))
@@ -146,27 +192,17 @@ def train(task: Task, curve: RateCurve, timing: Timing, settings: TrainSettings 
     vel = [np.zeros_like(p) for p in params]
     b1, b2, eps = 0.9, 0.999, 1e-8
     onehot = np.eye(CLASSES)[y]
-    area = timing.v_spike * (timing.spike_width + timing.edge) * 1e9
     step = 0
     for epoch in range(s.epochs):
         order = rng.permutation(n)
         for lo in range(0, n, s.batch):
             ix = order[lo:lo + s.batch]
             xb = x[ix] + rng.standard_normal(x[ix].shape) * (s.noise * x_std)
-            a, _, xo, z, _, logits = _forward(xb, g1, g2, curve, timing, seg)
-            p = np.exp(logits - logits.max(axis=1, keepdims=True))
-            p /= p.sum(axis=1, keepdims=True)
-            dlog = (p - onehot[ix]) / ix.size
-            dz = dlog[:, None, :] * (seg * 1e9)[None, :, None] * curve.derivative(z * 1e-3) * 1e-6
-            dz += 2.0 * s.penalty * np.maximum(np.abs(z) - lim, 0.0) * np.sign(z) / ix.size
-            gg2 = np.empty_like(g2)
-            gg2[:-1] = np.einsum("nsh,nsk->hk", xo, dz)
-            gg2[-1] = timing.v_in * dz.sum(axis=(0, 1))
-            da = (dz @ g2[:-1].T) * area * curve.derivative(a * 1e-3) * 1e-6
-            da += 2.0 * s.penalty * np.maximum(np.abs(a) - lim, 0.0) * np.sign(a) / ix.size
-            gg1 = np.empty_like(g1)
-            gg1[:-1] = np.einsum("nsi,nsh->ih", xb, da)
-            gg1[-1] = timing.v_in * da.sum(axis=(0, 1))
+            ch: Activation = curve
+            co: Activation = curve
+            if pool is not None:
+                ch, co = pool.draw(rng, s.hidden), pool.draw(rng, CLASSES)
+            _, gg1, gg2 = _gradients(xb, onehot[ix], g1, g2, ch, co, timing, seg, s)
             step += 1
             for k, (prm, grad) in enumerate(zip(params, (gg1, gg2), strict=True)):
                 grad = grad + s.l2 * prm

@@ -1,0 +1,52 @@
+"""The verification's networks (mtjspice.design.verifynet): the variation-aware training's pool is
+measured on devices that are not the network's own, and a shrunk run keeps every junction under
+breakdown and takes its drop from the better of its two ideal runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mtjspice.design.verify import VerifySpec
+from mtjspice.variation import VariationSpec
+
+DESIGN = Path(__file__).resolve().parents[1] / "data" / "design_b53s"
+SPEC = VariationSpec.parse("L=1n,W=1n,T=0.5n,Ms=3%,RA=5%")
+
+
+def _design():  # type: ignore[no-untyped-def]
+    from mtjspice.circuits.settings import NeuronSettings
+    from mtjspice.io.settingsfile import read_settings
+    from mtjspice.montecarlo.robust import robust_table
+    from mtjspice.params import load_device
+
+    dev = load_device(str(DESIGN / "device.toml"))
+    settings = NeuronSettings(**read_settings(DESIGN / "settings.toml"))
+    return dev, settings, robust_table(dev.replace(**{"field.Ku": 0.0}), SPEC)
+
+
+def test_the_pool_is_never_the_network_under_test() -> None:
+    from mtjspice.design.verifynet import POOL_GRID, POOL_OFFSET
+
+    vs = VerifySpec(SPEC, 0.54e-3)
+    assert POOL_OFFSET > vs.device_samples + vs.circuit_samples + 10 * (vs.hidden + 10)
+    assert POOL_GRID[0] == 0.0 and POOL_GRID[-1] >= 1.2  # every sampled clamp of the spec on the grid
+
+
+@pytest.mark.slow
+def test_a_shrunk_network_run_is_safe_and_judged_against_the_better_ideal() -> None:
+    from mtjspice.design.verifynet import network_level
+
+    dev, settings, table = _design()
+    vs = VerifySpec(SPEC, 0.5391e-3, trim="dac", circuit_samples=0, images=8, tasks=("digits",), hidden=6,
+                    epochs=4, pool=6)
+    (part,) = network_level(dev, settings, vs, table)
+    v = part.values
+    assert v["over_breakdown"] == 0.0 and 0.0 < v["v_junction_max"] <= settings.v_clamp + 1e-9
+    best = max(v["accuracy_ideal"], v["accuracy_ideal_own"])
+    assert v["drop_points"] == pytest.approx(100 * (best - v["accuracy_sampled"]), abs=1e-9)
+    assert v["pool"] == 6.0 and v["images"] == 8.0
+    assert v["accuracy_sampled_lo"] <= v["accuracy_sampled"] <= v["accuracy_sampled_hi"]
+    assert np.array_equal(part.columns["index"], np.arange(16))  # samples 0..15: the network's own
