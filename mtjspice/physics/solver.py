@@ -147,6 +147,12 @@ def simulate(
             hh = stop - t if landing else h
             if not t + hh > t:
                 guard.fail(t, steps + rejected, math.inf, f"the step fell to {hh:.3g} s; ")
+            if not adaptive:  # a fixed step: always taken, fused into the compiled kernel where there is one
+                with np.errstate(over="ignore", invalid="ignore"):
+                    dp.step(t, hh, m5)
+                t = stop if landing else t + hh
+                steps += 1
+                continue
             # A trial step far too long can overflow; the error test then rejects it.
             with np.errstate(over="ignore", invalid="ignore"):
                 err = dp.trial(t, hh, m5, tol, atol)
