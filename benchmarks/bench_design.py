@@ -106,12 +106,12 @@ def old_new(ds: DesignSpec, params: dict, repeat: int) -> None:
         for which in ("old", "new"):
             kernels.kernels.cache_clear()
             os.environ["MTJSPICE_NUMBA"] = "0" if which == "old" else "1"
-            neuron._draws = (lambda d: None) if which == "old" else own_draws  # type: ignore[assignment]
+            setattr(neuron, "_draws", (lambda d: None) if which == "old" else own_draws)
             evaluate_design(ds, 0, params)  # warm-up: the kernels' compilation, the draws
             t0 = time.perf_counter()
             evaluate_design(ds, 0, params)
             times[which].append(time.perf_counter() - t0)
-    neuron._draws = own_draws  # type: ignore[assignment]
+    setattr(neuron, "_draws", own_draws)
     os.environ.pop("MTJSPICE_NUMBA", None)
     kernels.kernels.cache_clear()
     old, new = statistics.median(times["old"]), statistics.median(times["new"])
