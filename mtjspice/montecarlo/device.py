@@ -39,6 +39,7 @@ import numpy as np
 from ..characterize.firing import batch_thresholds
 from ..characterize.twin import decay_time, read_u, respond
 from ..device import LIMITS
+from ..errors import ParameterError
 from ..params import Device
 from ..physics.batch import DeviceBatch
 from ..variation import SHORT_NAMES, VariationSpec
@@ -124,6 +125,9 @@ def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.nda
     ``comparator_offsets(seed, indices, mc.offset_sigma)`` (V, (n, 2)) drawn before, the same for
     every device around which they are sampled (the design search draws them once per process)."""
     idx = np.asarray(indices, dtype=np.int64)
+    if draws is not None and (np.shape(draws[0])[:1] != idx.shape or np.shape(draws[1]) != (idx.size, 2)):
+        raise ParameterError("draws", tuple(np.shape(d) for d in draws),
+                             f"normals with one row per sample ({idx.size}) and ({idx.size}, 2) comparator offsets")
     values = spec.sample(device, seed, idx, normals=None if draws is None else draws[0])
     if also_nominal:
         values = {k: np.append(v, float(getattr(getattr(device, k.split(".")[0]), k.split(".")[1])))

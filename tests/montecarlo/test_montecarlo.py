@@ -375,3 +375,12 @@ def test_draws_given_are_the_draws_made(dev: ms.Device, table, circuit) -> None:
     other = device_chunk(dev, spec, 3, idx, mc, table, circuit, also_nominal=True,
                          draws=(spec.normals(4, idx), comparator_offsets(4, idx, 5e-3)))
     assert not np.array_equal(other["L"], own["L"]) and not np.array_equal(other["u_fire_pos"], own["u_fire_pos"])
+
+
+def test_draws_of_another_size_are_refused(dev: ms.Device) -> None:
+    from mtjspice.montecarlo.circuit import comparator_offsets
+    spec = VariationSpec.parse(SPEC)
+    idx = np.arange(5)
+    with pytest.raises(ParameterError, match="draws.*one row per sample \\(5\\)"):
+        device_chunk(dev, spec, 3, idx, DeviceMC(offset_sigma=5e-3), None, None,  # type: ignore[arg-type]
+                     draws=(spec.normals(3, np.arange(4)), comparator_offsets(3, idx, 5e-3)))
