@@ -126,3 +126,19 @@ def test_simulate_fixed_step_takes_the_kernel_bit_for_bit(monkeypatch: pytest.Mo
     assert fast.steps == slow.steps
     assert np.array_equal(fast.m, slow.m) and np.array_equal(fast.voltage, slow.voltage)
     assert np.abs(fast.m[-1] - fast.m[0]).max() > 1e-3  # the devices moved
+
+
+def test_the_blocked_kernel_over_several_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """More devices than two of the kernel's blocks and a remainder (kernels.BLOCK): every device the
+    numpy steps' numbers bit for bit, whichever block and lane it falls in; half the devices with Ku."""
+    n = 2 * kernels.BLOCK + 37
+    rng = np.random.default_rng(8)
+    batch = DeviceBatch.from_device(ms.load_device("orthogonal"), n=n, theta0=0.0,
+                                    L=45e-9 + rng.normal(0.0, 1e-9, n), Ms=1e6 * (1 + rng.normal(0.0, 0.03, n)),
+                                    Ku=np.where(np.arange(n) % 2 == 0, 0.0, 1e3))
+    times = np.array([0.0, 0.2e-9, 0.21e-9, 0.3e-9, 0.31e-9, 0.5e-9])
+    drive = PWL(times, np.outer(np.array([1.0, 1.0, 0.2, 0.2, 1.0, 1.0]), rng.uniform(0.4e-3, 1.2e-3, n)))
+    fast, slow = _both(monkeypatch, lambda: simulate(batch, drive, 0.5e-9, 50e-12, fixed_step=5e-12,
+                                                     breakdown="ignore"))
+    assert np.array_equal(fast.m, slow.m)
+    assert np.unique(fast.m[-1, :, 0]).size == n  # every device its own trajectory
