@@ -1,6 +1,7 @@
 """Compiled kernels of the macrospin steps (numba, optional): the same arithmetic as the numpy
 steps of :mod:`mtjspice.physics.stepper` (a stochastic Heun step; a fixed Dormand-Prince step
-with its acceptance), each fused into one loop over the devices.
+with its acceptance), each fused into one loop over the devices (the usual Dormand-Prince case:
+one loop per stage over blocks of devices, which the compiler turns into vector instructions).
 
 The numpy steps make a pass over every array per operation (about 30 passes per stochastic
 Heun step, about 130 per Dormand-Prince step); a kernel reads each device's state once and keeps
@@ -12,8 +13,10 @@ whatever shares its batch.
 numba is optional (``pip install mtjspice[fast]``); without it, or with the environment variable
 ``MTJSPICE_NUMBA=0``, the numpy steps run. The kernels are compiled on first use in a process
 (about a second each) and nothing is written to disk. The fixed Dormand-Prince kernel serves
-:class:`~mtjspice.physics.stepper.GridStepper` (the network's device neurons at 0 K); the Heun
-kernel every stochastic run with an ideal current.
+:class:`~mtjspice.physics.stepper.GridStepper` (the network's device neurons at 0 K) and every
+fixed-step :func:`~mtjspice.physics.solver.simulate` with an ideal current (the device Monte
+Carlo, the design search, the onset table); the Heun kernel every stochastic run with an ideal
+current.
 """
 
 from __future__ import annotations
