@@ -91,6 +91,8 @@ def simulate(
         drive's breakpoints) and skip the error control (``rtol`` is then unused). Each device's
         result then depends on that device alone, bit for bit, whatever else shares its batch:
         what Monte Carlo runs need, whose results must not depend on how samples are chunked.
+        With an ideal current and numba installed the steps run in the compiled kernel
+        (:mod:`mtjspice.physics.kernels`), with the numpy steps' numbers bit for bit.
 
     Returns
     -------
