@@ -97,6 +97,7 @@ def test_kernels_carry_the_field_quadratic_in_the_junction_voltage(monkeypatch: 
     assert np.array_equal(plain[..., 0], fast[..., 0])  # and not the one without it
 
 
+@pytest.mark.slow  # about 5 s on the loaded 2-core machine, most of it compiling the kernels afresh
 def test_simulate_fixed_step_takes_the_kernel_bit_for_bit(monkeypatch: pytest.MonkeyPatch) -> None:
     """simulate(fixed_step=...), the device-level Monte Carlo's and the design search's run, takes every
     step in the compiled Dormand-Prince kernel (counted) and gives the numpy steps' numbers bit for bit,
@@ -128,6 +129,7 @@ def test_simulate_fixed_step_takes_the_kernel_bit_for_bit(monkeypatch: pytest.Mo
     assert np.abs(fast.m[-1] - fast.m[0]).max() > 1e-3  # the devices moved
 
 
+@pytest.mark.slow  # about 5 s on the loaded 2-core machine, most of it compiling the kernels afresh
 def test_the_blocked_kernel_over_several_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     """More devices than two of the kernel's blocks and a remainder (kernels.BLOCK): every device the
     numpy steps' numbers bit for bit, whichever block and lane it falls in; half the devices with Ku."""
