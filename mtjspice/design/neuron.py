@@ -53,6 +53,7 @@ import numpy as np
 from ..analysis.stats import wilson_interval
 from ..circuits.settings import NeuronSettings
 from ..errors import MtjspiceError, ParameterError
+from ..montecarlo.circuit import comparator_offsets
 from ..montecarlo.device import DeviceMC, NominalCircuit, device_chunk
 from ..montecarlo.onsettable import OnsetTable
 from ..netlist.dac import dac_power
@@ -245,7 +246,8 @@ def evaluate_design(ds: DesignSpec, number: int, params: dict[str, Any]) -> Eval
     except MtjspiceError as exc:
         return _infeasible(f"not a circuit: {exc}", {"i_th": i_th})
     # the nominal device runs as one more row of the samples' batch (one solver run less per design)
-    both = device_chunk(dev, ds.spec, ds.seed, np.arange(ds.samples), mc, ds.table, circuit, also_nominal=True)
+    both = device_chunk(dev, ds.spec, ds.seed, np.arange(ds.samples), mc, ds.table, circuit, also_nominal=True,
+                        draws=_draws(ds))
     cols = {k: v[:-1] for k, v in both.items()}
     nominal = {k: v[-1:] for k, v in both.items()}
     usable = np.asarray(cols["usable_ref" if trim else "usable"], bool)
@@ -327,6 +329,19 @@ def _get(params: dict[str, Any], name: str, default: float) -> float:
 
 
 _NORMALS: dict[tuple[str, int, int], np.ndarray] = {}
+_DRAWS: dict[tuple[str, int, int, float], tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _draws(ds: DesignSpec) -> tuple[np.ndarray, np.ndarray]:
+    """The samples' standard normals and comparator offsets (V), the same for every design of ``ds``:
+    drawn once per (spec, seed, samples, offset sigma) in a process and reused (as device_chunk
+    would draw them, sample i from (seed, i))."""
+    key = (repr(ds.spec), int(ds.seed), int(ds.samples), float(ds.offset_sigma))
+    if key not in _DRAWS:
+        _DRAWS.clear()  # one spec at a time
+        idx = np.arange(ds.samples)
+        _DRAWS[key] = (ds.spec.normals(ds.seed, idx), comparator_offsets(ds.seed, idx, ds.offset_sigma))
+    return _DRAWS[key]
 
 
 def worst_r_ap(dev: Device, spec: VariationSpec, seed: int, n: int) -> float:

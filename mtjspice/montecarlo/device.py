@@ -39,6 +39,7 @@ import numpy as np
 from ..characterize.firing import batch_thresholds
 from ..characterize.twin import decay_time, read_u, respond
 from ..device import LIMITS
+from ..errors import ParameterError
 from ..params import Device
 from ..physics.batch import DeviceBatch
 from ..variation import SHORT_NAMES, VariationSpec
@@ -113,14 +114,21 @@ def onset_reason(table: OnsetTable, batch: DeviceBatch, red: Reduced) -> np.ndar
 
 
 def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.ndarray, mc: DeviceMC,
-                 table: OnsetTable, circuit: NominalCircuit, also_nominal: bool = False) -> dict[str, np.ndarray]:
+                 table: OnsetTable, circuit: NominalCircuit, also_nominal: bool = False,
+                 draws: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, np.ndarray]:
     """The columns (module docstring) of samples ``indices`` of ``spec`` around ``device``.
 
     ``also_nominal``: one more row at the end, ``device`` itself (index -1, no comparator offsets),
     run in the same batch: its numbers are those of a chunk of its own (a sample's numbers do not
-    depend on its batch), for one solver run less per design (:mod:`mtjspice.design.neuron`)."""
+    depend on its batch), for one solver run less per design (:mod:`mtjspice.design.neuron`).
+    ``draws``: the samples' standard normals ``spec.normals(seed, indices)`` and comparator offsets
+    ``comparator_offsets(seed, indices, mc.offset_sigma)`` (V, (n, 2)) drawn before, the same for
+    every device around which they are sampled (the design search draws them once per process)."""
     idx = np.asarray(indices, dtype=np.int64)
-    values = spec.sample(device, seed, idx)
+    if draws is not None and (np.shape(draws[0])[:1] != idx.shape or np.shape(draws[1]) != (idx.size, 2)):
+        raise ParameterError("draws", tuple(np.shape(d) for d in draws),
+                             f"normals with one row per sample ({idx.size}) and ({idx.size}, 2) comparator offsets")
+    values = spec.sample(device, seed, idx, normals=None if draws is None else draws[0])
     if also_nominal:
         values = {k: np.append(v, float(getattr(getattr(device, k.split(".")[0]), k.split(".")[1])))
                   for k, v in values.items()}
@@ -156,7 +164,10 @@ def device_chunk(device: Device, spec: VariationSpec, seed: int, indices: np.nda
     if mc.offset_sigma > 0:  # the comparators' offsets, as the circuit level draws them
         offs = np.zeros((sel.size, 2))
         drawn = idx[sel] >= 0  # the nominal row (also_nominal) has none
-        offs[drawn] = comparator_offsets(seed, idx[sel][drawn], mc.offset_sigma)
+        if draws is None:
+            offs[drawn] = comparator_offsets(seed, idx[sel][drawn], mc.offset_sigma)
+        else:  # the offsets of indices, in their order: the rows of the valid samples
+            offs[drawn] = np.asarray(draws[1], float)[sel[drawn]]
         off_hi, off_lo = offs[:, 0], offs[:, 1]
     u_pos, u_neg, ref_pos, ref_neg = u_thresholds(batch, circuit, mc, off_hi, off_lo)
     r = respond(batch, mc, circuit, np.full(batch.n, mc.drive), [(u_pos, u_neg), (ref_pos, ref_neg)])

@@ -353,3 +353,34 @@ def test_comparator_offsets_move_each_samples_thresholds(dev: ms.Device, table, 
     assert np.ptp(cols["u_fire_pos"]) > 0.1  # 5 mV moves u by tenths: the read-out's margin is 7 mV
     with pytest.raises(ParameterError, match="offset_sigma"):
         DeviceMC(offset_sigma=-1e-3)
+
+
+@pytest.mark.slow
+def test_draws_given_are_the_draws_made(dev: ms.Device, table, circuit) -> None:  # type: ignore[no-untyped-def]
+    """device_chunk(draws=...) with the normals and comparator offsets drawn beforehand (the design
+    search draws them once per process) gives every column of the chunk that draws them itself."""
+    from mtjspice.montecarlo.circuit import comparator_offsets
+    spec = VariationSpec.parse(SPEC)
+    mc = DeviceMC(t_on=3e-9, t_relax=2e-9, t_stop=6e-9, offset_sigma=5e-3, trim=True, gain_trim=False)
+    idx = np.arange(7)
+    own = device_chunk(dev, spec, 3, idx, mc, table, circuit, also_nominal=True)
+    given = device_chunk(dev, spec, 3, idx, mc, table, circuit, also_nominal=True,
+                         draws=(spec.normals(3, idx), comparator_offsets(3, idx, 5e-3)))
+    assert own.keys() == given.keys()
+    for name, v in own.items():
+        assert np.array_equal(np.asarray(v, float), np.asarray(given[name], float), equal_nan=True), name
+    # the offsets reached the thresholds: each sample's u_fire_pos differs from the nominal row's
+    assert np.all(own["u_fire_pos"][:-1] != own["u_fire_pos"][-1])
+    # and other draws give other columns
+    other = device_chunk(dev, spec, 3, idx, mc, table, circuit, also_nominal=True,
+                         draws=(spec.normals(4, idx), comparator_offsets(4, idx, 5e-3)))
+    assert not np.array_equal(other["L"], own["L"]) and not np.array_equal(other["u_fire_pos"], own["u_fire_pos"])
+
+
+def test_draws_of_another_size_are_refused(dev: ms.Device) -> None:
+    from mtjspice.montecarlo.circuit import comparator_offsets
+    spec = VariationSpec.parse(SPEC)
+    idx = np.arange(5)
+    with pytest.raises(ParameterError, match="draws.*one row per sample \\(5\\)"):
+        device_chunk(dev, spec, 3, idx, DeviceMC(offset_sigma=5e-3), None, None,  # type: ignore[arg-type]
+                     draws=(spec.normals(3, np.arange(4)), comparator_offsets(3, idx, 5e-3)))

@@ -10,7 +10,7 @@ import mtjspice as ms
 from mtjspice.physics import kernels
 from mtjspice.physics.batch import DeviceBatch
 from mtjspice.physics.drive import CurrentDrive, DividerDrive
-from mtjspice.physics.solver import simulate_thermal
+from mtjspice.physics.solver import simulate, simulate_thermal
 from mtjspice.physics.stepper import GridStepper
 from mtjspice.stimulus import DC, PWL, Pulse
 
@@ -95,3 +95,52 @@ def test_kernels_carry_the_field_quadratic_in_the_junction_voltage(monkeypatch: 
     plain, _ = run(np.zeros(4))
     assert np.abs(plain[..., 1:] - fast[..., 1:]).max() > 1e-3  # the term moved the devices that have it
     assert np.array_equal(plain[..., 0], fast[..., 0])  # and not the one without it
+
+
+@pytest.mark.slow  # about 5 s on the loaded 2-core machine, most of it compiling the kernels afresh
+def test_simulate_fixed_step_takes_the_kernel_bit_for_bit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """simulate(fixed_step=...), the device-level Monte Carlo's and the design search's run, takes every
+    step in the compiled Dormand-Prince kernel (counted) and gives the numpy steps' numbers bit for bit,
+    through a clocked piecewise-linear current of the neuron twin's kind (input gated off in read windows,
+    per-device values) on devices with Ku, a field-like torque, an applied field and tilted p."""
+    from mtjspice.physics import stepper
+    batch = _batch()
+    times = np.array([0.0, 0.2e-9, 0.21e-9, 0.35e-9, 0.36e-9, 0.6e-9, 0.61e-9, 1.0e-9])
+    gate = np.array([1.0, 1.0, 0.1, 0.1, 1.0, 1.0, 0.0, 0.0])
+    drive = PWL(times, np.outer(gate, np.array([0.6e-3, -0.9e-3, 1.2e-3, 0.4e-3])))
+    calls: list[int] = []
+
+    def counted() -> kernels.Kernels | None:
+        k = kernels.kernels()
+        if k is None:
+            return None
+
+        def dp(*args):  # type: ignore[no-untyped-def]
+            calls.append(1)
+            return k.dormand_prince(*args)
+        return kernels.Kernels(k.heun, dp)
+
+    monkeypatch.setattr(stepper, "kernels", counted)
+    fast, slow = _both(monkeypatch, lambda: simulate(batch, drive, 1.0e-9, 10e-12, fixed_step=5e-12,
+                                                     breakdown="ignore"))
+    assert len(calls) == fast.steps > 200  # every step of the kernel run, none of the numpy run
+    assert fast.steps == slow.steps
+    assert np.array_equal(fast.m, slow.m) and np.array_equal(fast.voltage, slow.voltage)
+    assert np.abs(fast.m[-1] - fast.m[0]).max() > 1e-3  # the devices moved
+
+
+@pytest.mark.slow  # about 5 s on the loaded 2-core machine, most of it compiling the kernels afresh
+def test_the_blocked_kernel_over_several_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """More devices than two of the kernel's blocks and a remainder (kernels.BLOCK): every device the
+    numpy steps' numbers bit for bit, whichever block and lane it falls in; half the devices with Ku."""
+    n = 2 * kernels.BLOCK + 37
+    rng = np.random.default_rng(8)
+    batch = DeviceBatch.from_device(ms.load_device("orthogonal"), n=n, theta0=0.0,
+                                    L=45e-9 + rng.normal(0.0, 1e-9, n), Ms=1e6 * (1 + rng.normal(0.0, 0.03, n)),
+                                    Ku=np.where(np.arange(n) % 2 == 0, 0.0, 1e3))
+    times = np.array([0.0, 0.2e-9, 0.21e-9, 0.3e-9, 0.31e-9, 0.5e-9])
+    drive = PWL(times, np.outer(np.array([1.0, 1.0, 0.2, 0.2, 1.0, 1.0]), rng.uniform(0.4e-3, 1.2e-3, n)))
+    fast, slow = _both(monkeypatch, lambda: simulate(batch, drive, 0.5e-9, 50e-12, fixed_step=5e-12,
+                                                     breakdown="ignore"))
+    assert np.array_equal(fast.m, slow.m)
+    assert np.unique(fast.m[-1, :, 0]).size == n  # every device its own trajectory
