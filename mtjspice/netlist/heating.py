@@ -35,13 +35,14 @@ def ms_scaled(device: Device) -> bool:
     return device.junction.heating and device.material.curie_temperature > 0
 
 
-def heating_items(device: Device) -> list[Item]:
-    """The RC node ``tj`` (temperature rise, K) and, with a Curie temperature, the node ``ms`` (Ms ratio)."""
+def heating_items(device: Device, v: str = "V(n1,t2)") -> list[Item]:
+    """The RC node ``tj`` (temperature rise, K) and, with a Curie temperature, the node ``ms`` (Ms ratio);
+    ``v`` is the expression of the junction voltage (V(vj) when the junction writes it on a node)."""
     j, mat = device.junction, device.material
     items: list[Item] = [
         Comment(f"Joule heating: C dV(tj)/dt = I V - V(tj)/R_th, V(tj) = T_j - T_amb (K); R_th = "
                 f"{j.thermal_resistance:g} K/W, tau = {j.thermal_time_constant:g} s"),
-        Element("Bheat", ("0", "tj"), (Word("I"), Word("="), Expr("V(n1,t2)*i(Vsense)"))),
+        Element("Bheat", ("0", "tj"), (Word("I"), Word("="), Expr(f"{v}*i(Vsense)"))),
         Element("Rth", ("tj", "0"), (j.thermal_resistance,)),
         Element("Cth", ("tj", "0"), (j.thermal_time_constant / j.thermal_resistance,)),
     ]

@@ -118,21 +118,22 @@ def ki_items() -> list[Item]:
             ParamDef("nzi", f"nz - 2*(Ki_bottom+Ki_top)/({safe.num(MU0)}*Ms*Ms*T)")]
 
 
-def fieldlike_items(hot: bool) -> list[Item]:
+def fieldlike_items(hot: bool, v: str = "V(n1,t2)") -> list[Item]:
     """``fq`` and node ``vq`` = V_j^2, divided by msr^2 when Ms follows T_j: the field-like field per V^2
     scales as 1 / Ms like a_J, and the equations are scaled by msr (as the baked MTJ, netlist/mtj.py)."""
-    expr = "V(n1,t2)*V(n1,t2)" + (f"/(V({MSR})*V({MSR}))" if hot else "")
+    expr = f"{v}*{v}" + (f"/(V({MSR})*V({MSR}))" if hot else "")
     return [Comment("field-like torque: H_FL = (xi a_J + flq V_j^2) p; fq = flq/Ms; V(vq) = V_j^2 (V^2)"
                     + (" / msr^2" if hot else "")),
             ParamDef("fq", "flq/Ms"),
             Element("Bvq", (VQ, "0"), (Word("V"), Word("="), Expr(expr)))]
 
 
-def heating_lib_items(device: Device) -> list[Item]:
-    """The thermal RC node ``tj`` and, with Bloch's law, nodes ``msr`` and ``ar``."""
+def heating_lib_items(device: Device, v: str = "V(n1,t2)") -> list[Item]:
+    """The thermal RC node ``tj`` and, with Bloch's law, nodes ``msr`` and ``ar``; ``v`` is the junction
+    voltage's expression."""
     items: list[Item] = [
         Comment("Joule heating: C dV(tj)/dt = I V - V(tj)/Rth, V(tj) = T_j - Tamb (K), C = tauth/Rth"),
-        Element("Bheat", ("0", TJ), (Word("I"), Word("="), Expr("V(n1,t2)*i(Vsense)"))),
+        Element("Bheat", ("0", TJ), (Word("I"), Word("="), Expr(f"{v}*i(Vsense)"))),
         Element("Rtj", (TJ, "0"), (ParamExpr("Rth"),)),
         Element("Ctj", (TJ, "0"), (ParamExpr("tauth/Rth"),)),
     ]

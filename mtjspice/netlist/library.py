@@ -152,10 +152,11 @@ def _derived(device: Device, params: tuple[LibParam, ...]) -> list[Item]:
 
 
 def _conductance(device: Device, v: str, mp: str) -> tuple[list[Item], str]:
-    """The junction law of :func:`mtjspice.netlist.mtj.conductance_expr` with parameters."""
+    """The junction law of :func:`mtjspice.netlist.mtj.conductance_expr` with parameters (with V_half > 0:
+    G = gp - gvk (1 - m.p)/(gvd + V^2), gvk = gp TMR Vhalf^2/2, gvd = Vhalf^2 (1 + TMR), as the baked MTJ)."""
     if device.junction.V_half > 0:
-        gap = f"(gp/(1+TMR/(1+({v}/Vhalf)*({v}/Vhalf))))"
-        return [], f"((gp+{gap})/2 + (gp-{gap})/2*{mp})"
+        return [ParamDef("gvk", "gp*TMR*Vhalf*Vhalf/2"), ParamDef("gvd", "Vhalf*Vhalf*(1+TMR)")], \
+            f"(gp - gvk*(1 - {mp})/(gvd + {v}*{v}))"
     return [ParamDef("gap", "gp/(1+TMR)"), ParamDef("gavg", "(gp+gap)/2"), ParamDef("gdif", "(gp-gap)/2")], \
         f"(gavg + gdif*{mp})"
 
@@ -234,19 +235,24 @@ def library_subckt(device: Device, preset: str = "default", step: float | None =
         items.append(ParamDef(f"g0{comp[1]}", " + ".join(terms) or "0"))
     p = device.junction.pinned
     mp = "(" + " + ".join(f"{safe.num(c)}*V({nm})" for c, nm in zip(p, _COMPS, strict=True) if c != 0.0) + ")"
-    g_items, g_expr = _conductance(device, "V(n1,t2)", mp)
+    # with V_half > 0 the sources read the junction voltage from node vj (one quantity; see mtj.junction_items)
+    vj = "V(vj)" if device.junction.V_half > 0 else "V(n1,t2)"
+    g_items, g_expr = _conductance(device, vj, mp)
     I, V, EQ = Word("I"), Word("V"), Word("=")
     items += [*g_items,
               Comment("junction current sensor: i(Vsense) is the current entering t1"),
               Element("Vsense", ("t1", "n1"), (0,)),
-              Comment("junction: I = V G, G = G_P (1 + m.p)/2 + G_AP (1 - m.p)/2, G_P = area/RA, G_AP = G_P/(1 + TMR)"),
-              Element("Bjunction", ("n1", "t2"), (I, EQ, Expr(f"V(n1,t2)*{g_expr}"))),
+              *((Comment("V(vj) = the junction voltage V(n1,t2) (V)"), Element("Evj", ("vj", "0", "n1", "t2"), (1,)))
+                if device.junction.V_half > 0 else ()),
+              Comment("junction: I = V G, G = G_P (1 + m.p)/2 + G_AP (1 - m.p)/2, G_P = area/RA, G_AP = G_P/(1 + TMR"
+                      + ("/(1 + (V/Vhalf)^2)) = gp - gvk (1 - m.p)/(gvd + V^2)" if device.junction.V_half > 0 else ")")),
+              Element("Bjunction", ("n1", "t2"), (I, EQ, Expr(f"{vj}*{g_expr}"))),
               Comment("f = dm/dt in 1/ns: -k [m x b + m (m.d) - d |m|^2] + lambda (1 - |m|^2) m, b = h - al a p, "
                       "d = al h + a p, a = ca I; V(fx) = f_x")]
     if has_heating(device):
-        items += heating_lib_items(device)
+        items += heating_lib_items(device, vj)
     if has_field_like(device):
-        items += fieldlike_items(hot)
+        items += fieldlike_items(hot, vj)
     # Ms(T_j): f becomes s f(m, a/s^2, q/s) with s = V(msr) (see mtjspice/netlist/heating.py)
     names = {"mx": "V(mx)", "my": "V(my)", "mz": "V(mz)", "a": f"V({AR})" if hot else "i(Vsense)", "q": f"V({VQ})"}
     sc = f"V({MSR})*" if hot else ""
