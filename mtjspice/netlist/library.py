@@ -264,8 +264,12 @@ def library_subckt(device: Device, preset: str = "default", step: float | None =
     for i, comp in enumerate(_COMPS):
         terms = [f"({jac[i][j].spice(names, jcoef[i][j])})*V(f{_COMPS[j][1]})" for j in range(3)
                  if not jac[i][j].is_zero()]
-        items.append(Element(f"Bs{comp[1]}", (f"s{comp[1]}", "0"),
-                             (V, EQ, Expr(f"{sc}{sc}ncc*(" + (" + ".join(terms) or "0") + ")"))))
+        corr = Expr("ncc*(" + (" + ".join(terms) or "0") + ")")
+        if hot:  # V(s) = msr^2 V(u): the long source reads no V(msr), as the baked MTJ's (netlist/heating.py)
+            items += [Element(f"Bu{comp[1]}", (f"u{comp[1]}", "0"), (V, EQ, corr)),
+                      Element(f"Bs{comp[1]}", (f"s{comp[1]}", "0"), (V, EQ, Expr(f"{sc}{sc}V(u{comp[1]})")))]
+        else:
+            items.append(Element(f"Bs{comp[1]}", (f"s{comp[1]}", "0"), (V, EQ, corr)))
     items.append(Comment(f"state: C d(m + cc g)/dt = f, C = {STATE_CAP:g} F between m and s, charged by "
                          f"{STATE_CAP / TIME_UNIT:g} S x V(f); 1000 s leak; m starts at m0 (.ic, with or without uic)"))
     for comp in _COMPS:
