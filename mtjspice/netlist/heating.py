@@ -39,9 +39,10 @@ def ms_scaled(device: Device) -> bool:
     return device.junction.heating and device.material.curie_temperature > 0
 
 
-def heating_items(device: Device, v: str = "V(n1,t2)") -> list[Item]:
-    """The RC node ``tj`` (temperature rise, K) and, with a Curie temperature, the node ``ms`` (Ms ratio);
-    ``v`` is the expression of the junction voltage (V(vj) when the junction writes it on a node)."""
+def heating_items(device: Device, v: str = "V(n1,t2)", scaled_current: bool = True) -> list[Item]:
+    """The RC node ``tj`` (temperature rise, K) and, with a Curie temperature, the node ``ms`` (Ms ratio)
+    and, if ``scaled_current``, node ``ar`` (not needed when the torque nodes of netlist/junction.py carry
+    the current); ``v`` is the expression of the junction voltage (V(vj) when the junction writes it on a node)."""
     j, mat = device.junction, device.material
     items: list[Item] = [
         Comment(f"Joule heating: C dV(tj)/dt = I V - V(tj)/R_th, V(tj) = T_j - T_amb (K); R_th = "
@@ -64,9 +65,10 @@ def heating_items(device: Device, v: str = "V(n1,t2)") -> list[Item]:
             Element("Bms", ("ms", "0"), (Word("V"), Word("="), Expr(
                 f"max({safe.num(MS_RATIO_FLOOR)}, {safe.num(1.0 / b0)} - {safe.num(1.0 / (b0 * tc ** beta))}"
                 f"*pwr({safe.num(t0)} + V(tj), {safe.num(beta)}))"))),
-            Comment("V(ar) = the junction current scaled to Ms(T_j): i(Vsense) / V(ms)^2 (A)"),
-            Element("Bar", ("ar", "0"), (Word("V"), Word("="), Expr("i(Vsense)/(V(ms)*V(ms))"))),
         ]
+        if scaled_current:
+            items += [Comment("V(ar) = the junction current scaled to Ms(T_j): i(Vsense) / V(ms)^2 (A)"),
+                      Element("Bar", ("ar", "0"), (Word("V"), Word("="), Expr("i(Vsense)/(V(ms)*V(ms))")))]
     return items
 
 

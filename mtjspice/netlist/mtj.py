@@ -77,8 +77,9 @@ from ..physics.devicedemag import device_demag
 from ..physics.llgs import anisotropy_factors
 from ..physics.rest import initial_magnetization
 from . import safe
-from .circuit import Comment, Element, Expr, Item, Param, Probe, Subckt, Word, instance_name
+from .circuit import Comment, Element, Expr, Param, Probe, Subckt, Word, instance_name
 from .heating import heated_names, heating_items, ms_scaled
+from .junction import conductance_expr, junction_items, split_spice, split_torque, torque_items
 from .noise import (
     THERMAL_OPTIONS,
     ThermalNoise,
@@ -189,51 +190,6 @@ def field_like_v2_polynomials(device: Device) -> tuple[Poly, Poly, Poly] | None:
     return out[0], out[1], out[2]
 
 
-def conductance_expr(device: Device, v: str, mp: str) -> str:
-    """G(m.p, V) in siemens as an ngspice expression, with ``v`` and ``mp`` the expressions of the
-    junction voltage and of m.p: G_P (1 + m.p)/2 + G_AP (1 - m.p)/2, with
-    G_AP = G_P / (1 + TMR / (1 + (V / V_half)^2)) when V_half > 0 (the compact MTJ uses it too).
-
-    With V_half > 0 the law is written as G_P - K (1 - m.p) / (D + V^2), K = G_P TMR V_half^2 / 2,
-    D = V_half^2 (1 + TMR): the same function with one division and V read twice, not four times
-    in nested quotients (ngspice differentiates every B-source by each quantity it reads, and the
-    nested form cost 1.32x the MTJ without bias dependence; see :func:`junction_items`)."""
-    g_p = 1.0 / device.R_P
-    tmr = device.junction.TMR
-    vh = device.junction.V_half
-    if vh > 0:
-        k, d = g_p * tmr * vh * vh / 2.0, vh * vh * (1.0 + tmr)
-        return f"({safe.num(g_p)} - {safe.num(k)}*(1 - {mp})/({safe.num(d)} + {v}*{v}))"
-    g_ap_val = g_p / (1.0 + tmr)
-    return f"({safe.num((g_p + g_ap_val) / 2)} + {safe.num((g_p - g_ap_val) / 2)}*{mp})"
-
-
-def junction_items(device: Device, mp: str) -> tuple[list[Item], str]:
-    """The junction B-source I = V G(m.p, V) between n1 and t2 (with its comments), and the expression
-    of the junction voltage for the other sources to read.
-
-    With V_half > 0 a linear VCVS writes the junction voltage on node ``vj`` (V(vj) = V(n1,t2)) and
-    the sources read V(vj): V(n1,t2) is two quantities to ngspice, each with its own derivative of
-    the whole expression (measured on the 100 ns testbench, CPU: 1.32x the MTJ without bias
-    dependence with the nested quotient on V(n1,t2), 1.11x with the single quotient on V(n1,t2),
-    1.02x on V(vj)). Without it the text is the one the MTJ always had."""
-    I, EQ = Word("I"), Word("=")
-    items: list[Item] = [Comment("junction current sensor: i(Vsense) is the current entering t1"),
-                         Element("Vsense", ("t1", "n1"), (0,))]
-    v = "V(n1,t2)"
-    if device.junction.V_half > 0:
-        v = "V(vj)"
-        items += [Comment("V(vj) = the junction voltage V(n1,t2) (V), one quantity for the sources that read it"),
-                  Element("Evj", ("vj", "0", "n1", "t2"), (1,)),
-                  Comment("junction: I = V G, G = G_P (1 + m.p)/2 + G_AP (1 - m.p)/2, G_AP = G_P/(1 + TMR/(1 + (V/V_half)^2)),"),
-                  Comment("written G = G_P - K (1 - m.p)/(D + V^2), K = G_P TMR V_half^2/2, D = V_half^2 (1 + TMR)")]
-    else:
-        items.append(Comment("junction: I = V * G, G = G_P (1 + m.p)/2 + G_AP (1 - m.p)/2 (bias-dependent G_AP if "
-                             "V_half > 0)"))
-    items.append(Element("Bjunction", ("n1", "t2"), (I, EQ, Expr(f"{v}*{conductance_expr(device, v, mp)}"))))
-    return items, v
-
-
 def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step: float | None = None,
                thermal: ThermalNoise | None = None) -> Subckt:
     """The behavioral MTJ for ``device``: ``.subckt NAME t1 t2``.
@@ -289,15 +245,15 @@ def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step:
     comps = ("mx", "my", "mz")
     f = (fx, fy, fz)
     jac = [[fi.diff(c) for c in comps] for fi in f]
-    fv = field_like_v2_polynomials(device)
-    if fv is not None:  # V(vq) = V^2 (V^2 / s^2 with Ms(T_j), as a_J: see netlist/heating.py)
-        items += [Comment(f"bias-quadratic field-like field xi_v2 V^2 p: V(vq) = {vj}^2" + (" / V(ms)^2" if hot
-                                                                                               else "")),
-                  Element("Bvq", ("vq", "0"), (V, EQ, Expr(f"{vj}*{vj}" + ("/(V(ms)*V(ms))" if hot else ""))))]
-    jv = [[fi.diff(c) for c in comps] for fi in fv] if fv is not None else None
-
-    def plus_v2(text: str, poly: Poly | None) -> str:  # text + V(vq) poly: f = f(m, a) + V^2 F(m), J likewise
-        return text if poly is None or poly.is_zero() else f"{text} + V(vq)*({poly.spice(names)})"
+    quadratic = device.junction.field_like_quadratic != 0.0
+    if quadratic:  # f = P0(m) + B Pb(m) + D Pd(m) through the torque nodes tb, td (netlist/junction.py)
+        items += torque_items(device, vj, hot, device.gamma_prime * device.material.Ms * TIME_UNIT)
+        split = [split_torque(fi, i, device) for i, fi in enumerate(f)]
+        f_text = [split_spice(sp, names) for sp in split]
+        jac_text = [[split_spice((sp[0].diff(c), sp[1].diff(c), sp[2].diff(c)), names) for c in comps] for sp in split]
+    else:
+        f_text = [fi.spice(names) for fi in f]
+        jac_text = [[jac[i][j].spice(names) for j in range(3)] for i in range(3)]
     h = max_step(preset) if step is None else step
     if not (isinstance(h, (int, float)) and 0 < h < 1e-9):
         raise ParameterError("step", h, "a maximum step > 0 and < 1e-9 s")
@@ -307,15 +263,13 @@ def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step:
     g0 = [sum(float(jac[i][j].evaluate(at0)) * f0[j] for j in range(3)) for i in range(3)]
     items.append(Comment("f = dm/dt in 1/ns: -gamma' Ms [m x b + m (m.d) - d |m|^2] + lambda (1 - |m|^2) m, "
                          "b = h - alpha a p, d = alpha h + a p, a = a_J/Ms; V(fx) = f_x"))
-    for comp, poly in zip(comps, f, strict=True):
+    for comp, text in zip(comps, f_text, strict=True):
         k = comp[1]
-        items += [Element(f"Bf{k}", ("0", f"f{k}"), (I, EQ, Expr(plus_v2(poly.spice(names), None if fv is None
-                                                                       else fv["xyz".index(k)])))),
-                  Element(f"Rf{k}", (f"f{k}", "0"), (1,))]
+        items += [Element(f"Bf{k}", ("0", f"f{k}"), (I, EQ, Expr(text))), Element(f"Rf{k}", (f"f{k}", "0"), (1,))]
     items.append(Comment(f"V(sx) = -c g, g = J f = df/dt at fixed current (J = df/dm), c = h^2/12, h = {h:g} s"))
     for i, comp in enumerate(comps):
-        terms = [f"({plus_v2(jac[i][j].spice(names), None if jv is None else jv[i][j])})*V(f{comps[j][1]})"
-                 for j in range(3) if not jac[i][j].is_zero() or (jv is not None and not jv[i][j].is_zero())]
+        # every entry of J carries the |m| restoring term's -2 lambda m_i m_j: none is left out
+        terms = [f"({jac_text[i][j]})*V(f{comps[j][1]})" for j in range(3) if not jac[i][j].is_zero()]
         corr = Expr(f"{safe.num(-c)}*(" + (" + ".join(terms) or "0") + ")")
         if hot:  # V(s) = s^2 V(u), V(u) = -c J f: the long source reads no V(ms) (1.36x -> 1.17x CPU, heating)
             items += [Element(f"Bu{comp[1]}", (f"u{comp[1]}", "0"), (V, EQ, corr)),
@@ -331,7 +285,7 @@ def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step:
                   Element(f"B{comp}", ("0", comp), (I, EQ, Expr(f"{safe.num(STATE_CAP / TIME_UNIT)}*V(ms)*V(f{k})")))
                   if hot else Element(f"G{comp}", ("0", comp, f"f{k}", "0"), (STATE_CAP / TIME_UNIT,))]
     if device.junction.heating:
-        items += heating_items(device, vj)
+        items += heating_items(device, vj, scaled_current=not quadratic)
     if thermal is not None:
         if abs(thermal.interval - h) > 1e-9 * h:
             raise ParameterError("step", h, f"the thermal noise's sample interval {thermal.interval!r} s "

@@ -32,7 +32,7 @@ def _devices(ortho_path, parallel_path):
         "parallel": ms.load_device(parallel_path),
         "tilted_field": o.replace(**{"junction.pinned": (0.3, 0.9, 0.1), "field.H": (1e3, -2e3, 5e3),
                                      "field.Ku": 2e4, "field.axis": (0.0, 0.6, 0.8)}),
-        # the bias-quadratic field-like field (node vq = V^2), without and with Ms(T_j) (V^2 / s^2)
+        # the bias-quadratic field-like field (torque nodes tb, td from I and V^2), without and with Ms(T_j) (/ s^2)
         "quadratic": o.replace(**{"junction.field_like_quadratic": 2e4}),
         "quadratic_heated": o.replace(**{"junction.field_like_quadratic": 2e4, "junction.thermal_resistance": 1e5,
                                          "junction.thermal_time_constant": 1e-9, "material.curie_temperature": 1100.0}),
