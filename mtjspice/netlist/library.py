@@ -32,7 +32,8 @@ from .circuit import Comment, Element, Expr, IcDef, Item, Param, ParamDef, Param
 from .libeffects import (
     AR,
     MSR,
-    VQ,
+    TB,
+    TD,
     check_library_device,
     effect_params,
     field_like_quadratic,
@@ -99,8 +100,9 @@ def macrospin_params(device: Device, preset: str = "default", step: float | None
 
 def _llgs(device: Device, ku: bool) -> tuple[SymPoly, SymPoly, SymPoly]:
     """dm/dt in 1/ns with symbolic coefficients: k = gamma' Ms TIME_UNIT, al = alpha, ca = a_J / (Ms I),
-    nx, ny, nz (nzi with interface anisotropy), kf = 2 Ku / (mu0 Ms^2), hx.. = H / Ms, and the
-    field-like field (xi a + fq q) p with q = V_j^2 (as :func:`mtjspice.netlist.mtj.llgs_polynomials`)."""
+    nx, ny, nz (nzi with interface anisotropy), kf = 2 Ku / (mu0 Ms^2), hx.. = H / Ms. With the field-like
+    torque the symbols a and q are the torque nodes k B and k D of :mod:`mtjspice.netlist.junction`, which
+    carry xi and flq (the baked MTJ does so when flq is not zero)."""
     f = device.field
     m = [sym_var(c) for c in _COMPS]
     n = [sym_param(c) for c in ("nx", "ny", "nzi" if has_ki(device) else "nz")]
@@ -114,16 +116,20 @@ def _llgs(device: Device, ku: bool) -> tuple[SymPoly, SymPoly, SymPoly]:
     a = sym_var("a") * sym_param("ca")
     al, k = sym_param("al"), sym_param("k")
     p = device.junction.pinned
-    if has_field_like(device):  # the field H_FL/Ms = (xi a + fq q) p
-        hfl = a * sym_param("xi") + sym_var("q") * sym_param("fq")
-        h = [h[i] + hfl * p[i] if p[i] != 0.0 else h[i] for i in range(3)]
-    b = [h[i] - a * al * p[i] for i in range(3)]
-    d = [h[i] * al + a * p[i] for i in range(3)]
+    fl = has_field_like(device)
+    # with the field-like torque, the current and V^2 enter through the torque nodes (netlist/junction.py):
+    # b = h + B p, d = al h + D p, and the symbols a and q stand for k B and k D (nodes tb, td)
+    b = [h[i] if fl else h[i] - a * al * p[i] for i in range(3)]
+    d = [h[i] * al if fl else h[i] * al + a * p[i] for i in range(3)]
     mm = m[0] * m[0] + m[1] * m[1] + m[2] * m[2]
     md = m[0] * d[0] + m[1] * d[1] + m[2] * d[2]
     cross = (m[1] * b[2] - m[2] * b[1], m[2] * b[0] - m[0] * b[2], m[0] * b[1] - m[1] * b[0])
     renorm = (1.0 - mm) * (NORM_RATE * TIME_UNIT)
     out = [(cross[i] + m[i] * md - d[i] * mm) * -1.0 * k + m[i] * renorm for i in range(3)]
+    if fl:
+        mp = sum((m[i] * p[i] for i in range(3) if p[i] != 0.0), sym_const(0.0))
+        cp = (m[1] * p[2] - m[2] * p[1], m[2] * p[0] - m[0] * p[2], m[0] * p[1] - m[1] * p[0])
+        out = [out[i] - sym_var("a") * cp[i] - sym_var("q") * (m[i] * mp - mm * p[i]) for i in range(3)]
     return out[0], out[1], out[2]
 
 
@@ -254,7 +260,9 @@ def library_subckt(device: Device, preset: str = "default", step: float | None =
     if has_field_like(device):
         items += fieldlike_items(hot, vj)
     # Ms(T_j): f becomes s f(m, a/s^2, q/s) with s = V(msr) (see mtjspice/netlist/heating.py)
-    names = {"mx": "V(mx)", "my": "V(my)", "mz": "V(mz)", "a": f"V({AR})" if hot else "i(Vsense)", "q": f"V({VQ})"}
+    names = {"mx": "V(mx)", "my": "V(my)", "mz": "V(mz)", "a": f"V({AR})" if hot else "i(Vsense)"}
+    if has_field_like(device):
+        names.update({"a": f"V({TB})", "q": f"V({TD})"})
     sc = f"V({MSR})*" if hot else ""
     for i, comp in enumerate(_COMPS):
         k = comp[1]
@@ -279,6 +287,9 @@ def library_subckt(device: Device, preset: str = "default", step: float | None =
                   Element(f"B{comp}", ("0", comp), (I, EQ, Expr(f"{safe.num(STATE_CAP / TIME_UNIT)}*V({MSR})*V(f{k})")))
                   if hot else Element(f"G{comp}", ("0", comp, f"f{k}", "0"), (STATE_CAP / TIME_UNIT,)),
                   IcDef(comp, f"m0{k}")]
+    if hot:  # msr starts at 1 (T_j = Tamb): Newton's first point does not divide by V(msr) = 0 (as netlist/mtj.py)
+        items += [Comment("Ms ratio starts at 1 (it is algebraic in T_j: the transient sets it at its first point)"),
+                  IcDef(MSR, "1")]
     return Subckt(library_name(device), ("t1", "t2"), tuple(items), params=tuple((p.name, p.default) for p in params))
 
 

@@ -112,6 +112,10 @@ __all__ = [
 TIME_UNIT = 1e-9
 #: Capacitance of each magnetization state capacitor (F); V(mx) = m_x.
 STATE_CAP = 1e-12
+#: Initial node voltages of a junction whose Ms follows T_j: Ms(T_amb)/Ms(T_amb) = 1. Without it a uic start
+#: begins Newton's first time point at V(ms) = 0, where the sources that divide by V(ms) are undefined (a noisy
+#: heated deck with the torque nodes stopped at its first point).
+HEATED_IC: tuple[tuple[str, float], ...] = (("ms", 1.0),)
 #: Rate of the |m| = 1 restoring term (1/s).
 NORM_RATE = 1e11
 
@@ -297,7 +301,7 @@ def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step:
             warm = f"sqrt(({safe.num(t0)}+V(tj))/({safe.num(t0)}{'*V(ms)' if hot else ''}))"
         items += noise_items(device, thermal, k_field, names, STATE_CAP / TIME_UNIT, warm)
     return Subckt(name, ("t1", "t2"), tuple(items), header=header,
-                  ic=tuple((comp, float(v)) for comp, v in zip(comps, m0, strict=True)))
+                  ic=tuple((comp, float(v)) for comp, v in zip(comps, m0, strict=True)) + HEATED_IC * hot)
 
 
 def mtj_probes(instance: str) -> tuple[Probe, Probe, Probe, Probe]:
