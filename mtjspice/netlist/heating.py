@@ -16,10 +16,12 @@ same reason the trapezoid correction's long sources write -c J f on nodes ``ux``
 short source each scales it by V(ms)^2: a V(ms) inside the long sources made ngspice differentiate
 them by one quantity more (measured 1.36x the CPU of the MTJ without heating, against 1.17x with the
 nodes u; benchmarks/bench_effects.py for the figures of record). Folding V(ms) into the f sources
-instead of the state sources V(ms) V(f) was tried and bought nothing (1.365x against 1.344x). Keeping
-Bloch's law clamped (pwr(min(1, max(0, T_j / Tc)), beta)) matters: one pwr of T_j with the constants folded
-was about 4 % cheaper, but its linearisation at a Newton iterate far from the solution (uic starts, thermal
-noise) drove V(ms) negative and the noisy heated decks with the field-like torque stopped.
+instead of the state sources V(ms) V(f) was tried and bought nothing (1.365x against 1.344x). Bloch's
+law is one pwr of T_j with the constants folded, not pwr(min(1, max(0, T_j / Tc)), beta) scaled: ngspice
+differentiates every operation (10 junctions, CPU against the MTJ without heating: 1.23x clamped, 1.17x
+with max(0, T_j) kept, 1.12x folded). It equals the clamped law for every T_j >= 0 (pwr of a negative
+is -|x|^beta, harmless at a Newton iterate). The node ms starts at 1 (mtj.HEATED_IC): a uic start at
+V(ms) = 0 made the noisy heated decks stop at their first time point.
 """
 
 from __future__ import annotations
@@ -59,10 +61,11 @@ def heating_items(device: Device, v: str = "V(n1,t2)", scaled_current: bool = Tr
         b0 = 1.0 - (t0 / tc) ** beta
         items += [
             Comment(f"Bloch's law: V(ms) = Ms(T_j)/Ms(T_amb) = (1 - (T_j/Tc)^{beta:g}) / (1 - (T_amb/Tc)^{beta:g}), "
-                    f"Tc = {tc:g} K, T_amb = {t0:g} K"),
+                    f"Tc = {tc:g} K, T_amb = {t0:g} K,"),
+            Comment("written max(floor, 1/b0 - pwr(T_j, beta)/(b0 Tc^beta)): the floor above Tc; T_j >= T_amb in a solution"),
             Element("Bms", ("ms", "0"), (Word("V"), Word("="), Expr(
-                f"max({safe.num(MS_RATIO_FLOOR)}, (1 - pwr(min(1, max(0, ({safe.num(t0)} + V(tj))/{safe.num(tc)})), "
-                f"{safe.num(beta)}))/{safe.num(b0)})"))),
+                f"max({safe.num(MS_RATIO_FLOOR)}, {safe.num(1.0 / b0)} - {safe.num(1.0 / (b0 * tc ** beta))}"
+                f"*pwr({safe.num(t0)} + V(tj), {safe.num(beta)}))"))),
         ]
         if scaled_current:
             items += [Comment("V(ar) = the junction current scaled to Ms(T_j): i(Vsense) / V(ms)^2 (A)"),

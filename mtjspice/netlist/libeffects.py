@@ -147,9 +147,10 @@ def heating_lib_items(device: Device, v: str = "V(n1,t2)") -> list[Item]:
     if has_bloch(device):
         items += [
             Comment("Bloch's law: V(msr) = Ms(T_j)/Ms(Tamb) = (1 - (T_j/Tc)^bexp)/(1 - (Tamb/Tc)^bexp)"),
-            ParamDef("bl0", "1 - pwr(Tamb/Tc, bexp)"),
+            ParamDef("bl0", "1 - pwr(Tamb/Tc, bexp)"), ParamDef("bl1", "1/bl0"), ParamDef("bl2", "1/(bl0*pwr(Tc, bexp))"),
+            Comment("written max(floor, bl1 - bl2 pwr(T_j, bexp)): one pwr, as the baked MTJ (netlist/heating.py)"),
             Element("Bms", (MSR, "0"), (Word("V"), Word("="), Expr(
-                f"max({safe.num(MS_RATIO_FLOOR)}, (1 - pwr(min(1, max(0, (Tamb + V({TJ}))/Tc)), bexp))/bl0)"))),
+                f"max({safe.num(MS_RATIO_FLOOR)}, bl1 - bl2*pwr(Tamb + V({TJ}), bexp))"))),
         ]
         if not has_field_like(device):  # else the torque nodes carry the scaled current
             items += [Comment("V(ar) = the junction current scaled to Ms(T_j): i(Vsense)/V(msr)^2 (A)"),
