@@ -64,8 +64,9 @@ def compact_library_subckt(device: Device, p: CompactMTJ, noise: CompactNoise | 
         ParamDef("gdrive", "rate*a2*R_m"),
     ]
     if device.junction.V_half > 0:
-        gap = "(gp/(1+TMR/(1+(V(n1,t2)/Vhalf)*(V(n1,t2)/Vhalf))))"
-        g_expr = f"((gp+{gap})/2 + (gp-{gap})/2*V(my))"
+        # the law of netlist.mtj.conductance_expr: G_AP = gp/(1 + TMR/(1 + (V/Vhalf)^2)) with one quotient
+        items += [ParamDef("gvk", "gp*TMR*Vhalf*Vhalf/2"), ParamDef("gvd", "Vhalf*Vhalf*(1+TMR)")]
+        g_expr = "(gp - gvk*(1 - V(my))/(gvd + V(n1,t2)*V(n1,t2)))"
     else:
         items += [ParamDef("gap", "gp/(1+TMR)"), ParamDef("gavg", "(gp+gap)/2"), ParamDef("gdif", "(gp-gap)/2")]
         g_expr = "(gavg + gdif*V(my))"

@@ -11,9 +11,10 @@ expressions of instance parameters that ngspice evaluates when it expands the de
   ``nzi``. The export refuses, by name (``material.Ki_bottom``), a device whose K_i makes z exactly as
   easy as an in-plane axis (no defined rest direction), as the package does.
 * Field-like torque: the field H_FL = (xi a_J(I) + flq V_j^2) p, with ``xi`` = b_J / a_J (-) and ``flq``
-  ((A/m)/V^2) its quadratic bias dependence, V_j the junction voltage. The xi part enters the
-  polynomials through the junction current as in the baked MTJ; the flq part through the state symbol
-  q, node ``vq`` = V_j^2 (V^2), with the reduced coefficient ``fq = flq / Ms``.
+  ((A/m)/V^2) its quadratic bias dependence, V_j the junction voltage. As in the baked MTJ
+  (:mod:`mtjspice.netlist.junction`) the current and V_j^2 enter the equations through two torque nodes,
+  ``tb`` = k ((xi - al) a + fq V_j^2) and ``td`` = k ((1 + al xi) a + al fq V_j^2) with a = ca I and
+  ``fq = flq / Ms``, which the polynomials read as their symbols a and q.
 * Joule heating: node ``tj`` = T_j - T_amb (K), C dV(tj)/dt = I V - V(tj) / Rth with C = tauth / Rth;
   with a Curie temperature ``Tc``, node ``msr`` = Ms(T_j) / Ms(T_amb) by Bloch's law (exponent
   ``bexp``) scales the equations as in :mod:`mtjspice.netlist.heating` (node ``ar`` = I / msr^2), and
@@ -43,10 +44,10 @@ from .circuit import Comment, Element, Expr, Item, ParamDef, ParamExpr, Word
 
 __all__ = ["field_like_quadratic", "has_ki", "has_field_like", "has_heating", "has_bloch", "has_taper",
            "effect_params", "check_library_device", "ki_items", "fieldlike_items", "heating_lib_items",
-           "warm_factor", "TJ", "MSR", "AR", "VQ"]
+           "warm_factor", "TJ", "MSR", "AR", "TB", "TD"]
 
-#: Node names: junction temperature rise (K), Ms ratio, scaled current (A), squared junction voltage (V^2).
-TJ, MSR, AR, VQ = "tj", "msr", "ar", "vq"
+#: Node names: junction temperature rise (K), Ms ratio, scaled current (A), the torque nodes k B and k D (1/ns).
+TJ, MSR, AR, TB, TD = "tj", "msr", "ar", "tb", "td"
 
 
 def field_like_quadratic(device: Device) -> float:
@@ -118,33 +119,42 @@ def ki_items() -> list[Item]:
             ParamDef("nzi", f"nz - 2*(Ki_bottom+Ki_top)/({safe.num(MU0)}*Ms*Ms*T)")]
 
 
-def fieldlike_items(hot: bool) -> list[Item]:
-    """``fq`` and node ``vq`` = V_j^2, divided by msr^2 when Ms follows T_j: the field-like field per V^2
-    scales as 1 / Ms like a_J, and the equations are scaled by msr (as the baked MTJ, netlist/mtj.py)."""
-    expr = "V(n1,t2)*V(n1,t2)" + (f"/(V({MSR})*V({MSR}))" if hot else "")
-    return [Comment("field-like torque: H_FL = (xi a_J + flq V_j^2) p; fq = flq/Ms; V(vq) = V_j^2 (V^2)"
-                    + (" / msr^2" if hot else "")),
-            ParamDef("fq", "flq/Ms"),
-            Element("Bvq", (VQ, "0"), (Word("V"), Word("="), Expr(expr)))]
+def fieldlike_items(hot: bool, v: str = "V(n1,t2)") -> list[Item]:
+    """The torque nodes of :mod:`mtjspice.netlist.junction`: V(tb) = k B, B = (xi - al) a + w, V(td) = k D,
+    D = (1 + al xi) a + al w, with a = ca I and w = fq V_j^2 (fq = flq/Ms), divided by msr^2 when Ms follows
+    T_j (a_J and the field-like field scale as 1 / Ms; the equations are scaled by msr, as the baked MTJ).
+    The V^2 terms are written when the device's flq is 0 too: flq stays an instance parameter."""
+    den = f"/(V({MSR})*V({MSR}))" if hot else ""
+    V, EQ = Word("V"), Word("=")
+    return [Comment("field-like torque: H_FL = (xi a_J + flq V_j^2) p, fq = flq/Ms, through the torque nodes "
+                    "V(tb) = k ((xi - al) a + fq V_j^2), V(td) = k ((1 + al xi) a + al fq V_j^2), a = ca I"
+                    + (", both / msr^2" if hot else "")),
+            ParamDef("fq", "flq/Ms"), ParamDef("tbi", "k*(xi-al)*ca"), ParamDef("tbv", "k*fq"),
+            ParamDef("tdi", "k*(1+al*xi)*ca"), ParamDef("tdv", "k*al*fq"),
+            Element("Btb", (TB, "0"), (V, EQ, Expr(f"(tbi*i(Vsense) + tbv*{v}*{v}){den}"))),
+            Element("Btd", (TD, "0"), (V, EQ, Expr(f"(tdi*i(Vsense) + tdv*{v}*{v}){den}")))]
 
 
-def heating_lib_items(device: Device) -> list[Item]:
-    """The thermal RC node ``tj`` and, with Bloch's law, nodes ``msr`` and ``ar``."""
+def heating_lib_items(device: Device, v: str = "V(n1,t2)") -> list[Item]:
+    """The thermal RC node ``tj`` and, with Bloch's law, nodes ``msr`` and ``ar``; ``v`` is the junction
+    voltage's expression."""
     items: list[Item] = [
         Comment("Joule heating: C dV(tj)/dt = I V - V(tj)/Rth, V(tj) = T_j - Tamb (K), C = tauth/Rth"),
-        Element("Bheat", ("0", TJ), (Word("I"), Word("="), Expr("V(n1,t2)*i(Vsense)"))),
+        Element("Bheat", ("0", TJ), (Word("I"), Word("="), Expr(f"{v}*i(Vsense)"))),
         Element("Rtj", (TJ, "0"), (ParamExpr("Rth"),)),
         Element("Ctj", (TJ, "0"), (ParamExpr("tauth/Rth"),)),
     ]
     if has_bloch(device):
         items += [
             Comment("Bloch's law: V(msr) = Ms(T_j)/Ms(Tamb) = (1 - (T_j/Tc)^bexp)/(1 - (Tamb/Tc)^bexp)"),
-            ParamDef("bl0", "1 - pwr(Tamb/Tc, bexp)"),
+            ParamDef("bl0", "1 - pwr(Tamb/Tc, bexp)"), ParamDef("bl1", "1/bl0"), ParamDef("bl2", "1/(bl0*pwr(Tc, bexp))"),
+            Comment("written max(floor, bl1 - bl2 pwr(T_j, bexp)): one pwr, as the baked MTJ (netlist/heating.py)"),
             Element("Bms", (MSR, "0"), (Word("V"), Word("="), Expr(
-                f"max({safe.num(MS_RATIO_FLOOR)}, (1 - pwr(min(1, max(0, (Tamb + V({TJ}))/Tc)), bexp))/bl0)"))),
-            Comment("V(ar) = the junction current scaled to Ms(T_j): i(Vsense)/V(msr)^2 (A)"),
-            Element("Bar", (AR, "0"), (Word("V"), Word("="), Expr(f"i(Vsense)/(V({MSR})*V({MSR}))"))),
+                f"max({safe.num(MS_RATIO_FLOOR)}, bl1 - bl2*pwr(Tamb + V({TJ}), bexp))"))),
         ]
+        if not has_field_like(device):  # else the torque nodes carry the scaled current
+            items += [Comment("V(ar) = the junction current scaled to Ms(T_j): i(Vsense)/V(msr)^2 (A)"),
+                      Element("Bar", (AR, "0"), (Word("V"), Word("="), Expr(f"i(Vsense)/(V({MSR})*V({MSR}))")))]
     return items
 
 

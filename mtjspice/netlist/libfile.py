@@ -53,7 +53,7 @@ def effect_lines(device: Device) -> list[str]:
         out += ["Interface anisotropy: (Ki_bottom + Ki_top)/T along z, folded into the z factor (nzi); the rest state",
                 "follows it. The export refuses a K_i that leaves no rest direction; an instance value is not checked."]
     if has_field_like(device):
-        out += ["Field-like torque: the field H_FL = (xi a_J(I) + flq V_j^2) p, V_j the junction voltage (node vq = V_j^2)."]
+        out += ["Field-like torque: the field H_FL = (xi a_J(I) + flq V_j^2) p, V_j the junction voltage (through nodes tb, td)."]
     if has_heating(device):
         out += ["Joule heating: node tj = T_j - Tamb (K), C dV(tj)/dt = I V - V(tj)/Rth, C = tauth/Rth; probe v(x1.tj)."
                 + (" Ms(T_j)" if has_bloch(device) else ""),

@@ -32,7 +32,8 @@ from .circuit import Comment, Element, Expr, IcDef, Item, Param, ParamDef, Param
 from .libeffects import (
     AR,
     MSR,
-    VQ,
+    TB,
+    TD,
     check_library_device,
     effect_params,
     field_like_quadratic,
@@ -99,8 +100,9 @@ def macrospin_params(device: Device, preset: str = "default", step: float | None
 
 def _llgs(device: Device, ku: bool) -> tuple[SymPoly, SymPoly, SymPoly]:
     """dm/dt in 1/ns with symbolic coefficients: k = gamma' Ms TIME_UNIT, al = alpha, ca = a_J / (Ms I),
-    nx, ny, nz (nzi with interface anisotropy), kf = 2 Ku / (mu0 Ms^2), hx.. = H / Ms, and the
-    field-like field (xi a + fq q) p with q = V_j^2 (as :func:`mtjspice.netlist.mtj.llgs_polynomials`)."""
+    nx, ny, nz (nzi with interface anisotropy), kf = 2 Ku / (mu0 Ms^2), hx.. = H / Ms. With the field-like
+    torque the symbols a and q are the torque nodes k B and k D of :mod:`mtjspice.netlist.junction`, which
+    carry xi and flq (the baked MTJ does so when flq is not zero)."""
     f = device.field
     m = [sym_var(c) for c in _COMPS]
     n = [sym_param(c) for c in ("nx", "ny", "nzi" if has_ki(device) else "nz")]
@@ -114,16 +116,20 @@ def _llgs(device: Device, ku: bool) -> tuple[SymPoly, SymPoly, SymPoly]:
     a = sym_var("a") * sym_param("ca")
     al, k = sym_param("al"), sym_param("k")
     p = device.junction.pinned
-    if has_field_like(device):  # the field H_FL/Ms = (xi a + fq q) p
-        hfl = a * sym_param("xi") + sym_var("q") * sym_param("fq")
-        h = [h[i] + hfl * p[i] if p[i] != 0.0 else h[i] for i in range(3)]
-    b = [h[i] - a * al * p[i] for i in range(3)]
-    d = [h[i] * al + a * p[i] for i in range(3)]
+    fl = has_field_like(device)
+    # with the field-like torque, the current and V^2 enter through the torque nodes (netlist/junction.py):
+    # b = h + B p, d = al h + D p, and the symbols a and q stand for k B and k D (nodes tb, td)
+    b = [h[i] if fl else h[i] - a * al * p[i] for i in range(3)]
+    d = [h[i] * al if fl else h[i] * al + a * p[i] for i in range(3)]
     mm = m[0] * m[0] + m[1] * m[1] + m[2] * m[2]
     md = m[0] * d[0] + m[1] * d[1] + m[2] * d[2]
     cross = (m[1] * b[2] - m[2] * b[1], m[2] * b[0] - m[0] * b[2], m[0] * b[1] - m[1] * b[0])
     renorm = (1.0 - mm) * (NORM_RATE * TIME_UNIT)
     out = [(cross[i] + m[i] * md - d[i] * mm) * -1.0 * k + m[i] * renorm for i in range(3)]
+    if fl:
+        mp = sum((m[i] * p[i] for i in range(3) if p[i] != 0.0), sym_const(0.0))
+        cp = (m[1] * p[2] - m[2] * p[1], m[2] * p[0] - m[0] * p[2], m[0] * p[1] - m[1] * p[0])
+        out = [out[i] - sym_var("a") * cp[i] - sym_var("q") * (m[i] * mp - mm * p[i]) for i in range(3)]
     return out[0], out[1], out[2]
 
 
@@ -152,10 +158,11 @@ def _derived(device: Device, params: tuple[LibParam, ...]) -> list[Item]:
 
 
 def _conductance(device: Device, v: str, mp: str) -> tuple[list[Item], str]:
-    """The junction law of :func:`mtjspice.netlist.mtj.conductance_expr` with parameters."""
+    """The junction law of :func:`mtjspice.netlist.mtj.conductance_expr` with parameters (with V_half > 0:
+    G = gp - gvk (1 - m.p)/(gvd + V^2), gvk = gp TMR Vhalf^2/2, gvd = Vhalf^2 (1 + TMR), as the baked MTJ)."""
     if device.junction.V_half > 0:
-        gap = f"(gp/(1+TMR/(1+({v}/Vhalf)*({v}/Vhalf))))"
-        return [], f"((gp+{gap})/2 + (gp-{gap})/2*{mp})"
+        return [ParamDef("gvk", "gp*TMR*Vhalf*Vhalf/2"), ParamDef("gvd", "Vhalf*Vhalf*(1+TMR)")], \
+            f"(gp - gvk*(1 - {mp})/(gvd + {v}*{v}))"
     return [ParamDef("gap", "gp/(1+TMR)"), ParamDef("gavg", "(gp+gap)/2"), ParamDef("gdif", "(gp-gap)/2")], \
         f"(gavg + gdif*{mp})"
 
@@ -234,21 +241,28 @@ def library_subckt(device: Device, preset: str = "default", step: float | None =
         items.append(ParamDef(f"g0{comp[1]}", " + ".join(terms) or "0"))
     p = device.junction.pinned
     mp = "(" + " + ".join(f"{safe.num(c)}*V({nm})" for c, nm in zip(p, _COMPS, strict=True) if c != 0.0) + ")"
-    g_items, g_expr = _conductance(device, "V(n1,t2)", mp)
+    # with V_half > 0 the sources read the junction voltage from node vj (one quantity; see mtj.junction_items)
+    vj = "V(vj)" if device.junction.V_half > 0 else "V(n1,t2)"
+    g_items, g_expr = _conductance(device, vj, mp)
     I, V, EQ = Word("I"), Word("V"), Word("=")
     items += [*g_items,
               Comment("junction current sensor: i(Vsense) is the current entering t1"),
               Element("Vsense", ("t1", "n1"), (0,)),
-              Comment("junction: I = V G, G = G_P (1 + m.p)/2 + G_AP (1 - m.p)/2, G_P = area/RA, G_AP = G_P/(1 + TMR)"),
-              Element("Bjunction", ("n1", "t2"), (I, EQ, Expr(f"V(n1,t2)*{g_expr}"))),
+              *((Comment("V(vj) = the junction voltage V(n1,t2) (V)"), Element("Evj", ("vj", "0", "n1", "t2"), (1,)))
+                if device.junction.V_half > 0 else ()),
+              Comment("junction: I = V G, G = G_P (1 + m.p)/2 + G_AP (1 - m.p)/2, G_P = area/RA, G_AP = G_P/(1 + TMR"
+                      + ("/(1 + (V/Vhalf)^2)) = gp - gvk (1 - m.p)/(gvd + V^2)" if device.junction.V_half > 0 else ")")),
+              Element("Bjunction", ("n1", "t2"), (I, EQ, Expr(f"{vj}*{g_expr}"))),
               Comment("f = dm/dt in 1/ns: -k [m x b + m (m.d) - d |m|^2] + lambda (1 - |m|^2) m, b = h - al a p, "
                       "d = al h + a p, a = ca I; V(fx) = f_x")]
     if has_heating(device):
-        items += heating_lib_items(device)
+        items += heating_lib_items(device, vj)
     if has_field_like(device):
-        items += fieldlike_items(hot)
+        items += fieldlike_items(hot, vj)
     # Ms(T_j): f becomes s f(m, a/s^2, q/s) with s = V(msr) (see mtjspice/netlist/heating.py)
-    names = {"mx": "V(mx)", "my": "V(my)", "mz": "V(mz)", "a": f"V({AR})" if hot else "i(Vsense)", "q": f"V({VQ})"}
+    names = {"mx": "V(mx)", "my": "V(my)", "mz": "V(mz)", "a": f"V({AR})" if hot else "i(Vsense)"}
+    if has_field_like(device):
+        names.update({"a": f"V({TB})", "q": f"V({TD})"})
     sc = f"V({MSR})*" if hot else ""
     for i, comp in enumerate(_COMPS):
         k = comp[1]
@@ -258,8 +272,12 @@ def library_subckt(device: Device, preset: str = "default", step: float | None =
     for i, comp in enumerate(_COMPS):
         terms = [f"({jac[i][j].spice(names, jcoef[i][j])})*V(f{_COMPS[j][1]})" for j in range(3)
                  if not jac[i][j].is_zero()]
-        items.append(Element(f"Bs{comp[1]}", (f"s{comp[1]}", "0"),
-                             (V, EQ, Expr(f"{sc}{sc}ncc*(" + (" + ".join(terms) or "0") + ")"))))
+        corr = Expr("ncc*(" + (" + ".join(terms) or "0") + ")")
+        if hot:  # V(s) = msr^2 V(u): the long source reads no V(msr), as the baked MTJ's (netlist/heating.py)
+            items += [Element(f"Bu{comp[1]}", (f"u{comp[1]}", "0"), (V, EQ, corr)),
+                      Element(f"Bs{comp[1]}", (f"s{comp[1]}", "0"), (V, EQ, Expr(f"{sc}{sc}V(u{comp[1]})")))]
+        else:
+            items.append(Element(f"Bs{comp[1]}", (f"s{comp[1]}", "0"), (V, EQ, corr)))
     items.append(Comment(f"state: C d(m + cc g)/dt = f, C = {STATE_CAP:g} F between m and s, charged by "
                          f"{STATE_CAP / TIME_UNIT:g} S x V(f); 1000 s leak; m starts at m0 (.ic, with or without uic)"))
     for comp in _COMPS:
@@ -269,6 +287,9 @@ def library_subckt(device: Device, preset: str = "default", step: float | None =
                   Element(f"B{comp}", ("0", comp), (I, EQ, Expr(f"{safe.num(STATE_CAP / TIME_UNIT)}*V({MSR})*V(f{k})")))
                   if hot else Element(f"G{comp}", ("0", comp, f"f{k}", "0"), (STATE_CAP / TIME_UNIT,)),
                   IcDef(comp, f"m0{k}")]
+    if hot:  # msr starts at 1 (T_j = Tamb): Newton's first point does not divide by V(msr) = 0 (as netlist/mtj.py)
+        items += [Comment("Ms ratio starts at 1 (it is algebraic in T_j: the transient sets it at its first point)"),
+                  IcDef(MSR, "1")]
     return Subckt(library_name(device), ("t1", "t2"), tuple(items), params=tuple((p.name, p.default) for p in params))
 
 

@@ -77,8 +77,9 @@ from ..physics.devicedemag import device_demag
 from ..physics.llgs import anisotropy_factors
 from ..physics.rest import initial_magnetization
 from . import safe
-from .circuit import Comment, Element, Expr, Item, Param, Probe, Subckt, Word, instance_name
+from .circuit import Comment, Element, Expr, Param, Probe, Subckt, Word, instance_name
 from .heating import heated_names, heating_items, ms_scaled
+from .junction import conductance_expr, junction_items, split_spice, split_torque, torque_items
 from .noise import (
     THERMAL_OPTIONS,
     ThermalNoise,
@@ -93,6 +94,7 @@ from .poly import Poly, const, var
 
 __all__ = [
     "conductance_expr",
+    "junction_items",
     "OPTION_PRESETS",
     "TIME_UNIT",
     "STATE_CAP",
@@ -110,6 +112,10 @@ __all__ = [
 TIME_UNIT = 1e-9
 #: Capacitance of each magnetization state capacitor (F); V(mx) = m_x.
 STATE_CAP = 1e-12
+#: Initial node voltages of a junction whose Ms follows T_j: Ms(T_amb)/Ms(T_amb) = 1. Without it a uic start
+#: begins Newton's first time point at V(ms) = 0, where the sources that divide by V(ms) are undefined (a noisy
+#: heated deck with the torque nodes stopped at its first point).
+HEATED_IC: tuple[tuple[str, float], ...] = (("ms", 1.0),)
 #: Rate of the |m| = 1 restoring term (1/s).
 NORM_RATE = 1e11
 
@@ -188,20 +194,6 @@ def field_like_v2_polynomials(device: Device) -> tuple[Poly, Poly, Poly] | None:
     return out[0], out[1], out[2]
 
 
-def conductance_expr(device: Device, v: str, mp: str) -> str:
-    """G(m.p, V) in siemens as an ngspice expression, with ``v`` and ``mp`` the expressions of the
-    junction voltage and of m.p: G_P (1 + m.p)/2 + G_AP (1 - m.p)/2, with
-    G_AP = G_P / (1 + TMR / (1 + (V / V_half)^2)) when V_half > 0 (the compact MTJ uses it too)."""
-    g_p = 1.0 / device.R_P
-    tmr = device.junction.TMR
-    vh = device.junction.V_half
-    if vh > 0:
-        g_ap = f"({safe.num(g_p)}/(1+{safe.num(tmr)}/(1+({v}/{safe.num(vh)})*({v}/{safe.num(vh)}))))"
-        return f"(({safe.num(g_p)}+{g_ap})/2 + ({safe.num(g_p)}-{g_ap})/2*{mp})"
-    g_ap_val = g_p / (1.0 + tmr)
-    return f"({safe.num((g_p + g_ap_val) / 2)} + {safe.num((g_p - g_ap_val) / 2)}*{mp})"
-
-
 def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step: float | None = None,
                thermal: ThermalNoise | None = None) -> Subckt:
     """The behavioral MTJ for ``device``: ``.subckt NAME t1 t2``.
@@ -253,24 +245,19 @@ def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step:
         "Positive current into t1 (free layer) pushes m toward +p. v(mx), v(my), v(mz) = m.",
     )
     I, V, EQ = Word("I"), Word("V"), Word("=")
-    items: list[Item] = [
-        Comment("junction current sensor: i(Vsense) is the current entering t1"),
-        Element("Vsense", ("t1", "n1"), (0,)),
-        Comment("junction: I = V * G, G = G_P (1 + m.p)/2 + G_AP (1 - m.p)/2 (bias-dependent G_AP if V_half > 0)"),
-        Element("Bjunction", ("n1", "t2"), (I, EQ, Expr(f"V(n1,t2)*{conductance_expr(device, 'V(n1,t2)', mp)}"))),
-    ]
+    items, vj = junction_items(device, mp)
     comps = ("mx", "my", "mz")
     f = (fx, fy, fz)
     jac = [[fi.diff(c) for c in comps] for fi in f]
-    fv = field_like_v2_polynomials(device)
-    if fv is not None:  # V(vq) = V^2 (V^2 / s^2 with Ms(T_j), as a_J: see netlist/heating.py)
-        items += [Comment("bias-quadratic field-like field xi_v2 V^2 p: V(vq) = V(n1,t2)^2" + (" / V(ms)^2" if hot
-                                                                                               else "")),
-                  Element("Bvq", ("vq", "0"), (V, EQ, Expr("V(n1,t2)*V(n1,t2)" + ("/(V(ms)*V(ms))" if hot else ""))))]
-    jv = [[fi.diff(c) for c in comps] for fi in fv] if fv is not None else None
-
-    def plus_v2(text: str, poly: Poly | None) -> str:  # text + V(vq) poly: f = f(m, a) + V^2 F(m), J likewise
-        return text if poly is None or poly.is_zero() else f"{text} + V(vq)*({poly.spice(names)})"
+    quadratic = device.junction.field_like_quadratic != 0.0
+    if quadratic:  # f = P0(m) + B Pb(m) + D Pd(m) through the torque nodes tb, td (netlist/junction.py)
+        items += torque_items(device, vj, hot, device.gamma_prime * device.material.Ms * TIME_UNIT)
+        split = [split_torque(fi, i, device) for i, fi in enumerate(f)]
+        f_text = [split_spice(sp, names) for sp in split]
+        jac_text = [[split_spice((sp[0].diff(c), sp[1].diff(c), sp[2].diff(c)), names) for c in comps] for sp in split]
+    else:
+        f_text = [fi.spice(names) for fi in f]
+        jac_text = [[jac[i][j].spice(names) for j in range(3)] for i in range(3)]
     h = max_step(preset) if step is None else step
     if not (isinstance(h, (int, float)) and 0 < h < 1e-9):
         raise ParameterError("step", h, "a maximum step > 0 and < 1e-9 s")
@@ -280,15 +267,13 @@ def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step:
     g0 = [sum(float(jac[i][j].evaluate(at0)) * f0[j] for j in range(3)) for i in range(3)]
     items.append(Comment("f = dm/dt in 1/ns: -gamma' Ms [m x b + m (m.d) - d |m|^2] + lambda (1 - |m|^2) m, "
                          "b = h - alpha a p, d = alpha h + a p, a = a_J/Ms; V(fx) = f_x"))
-    for comp, poly in zip(comps, f, strict=True):
+    for comp, text in zip(comps, f_text, strict=True):
         k = comp[1]
-        items += [Element(f"Bf{k}", ("0", f"f{k}"), (I, EQ, Expr(plus_v2(poly.spice(names), None if fv is None
-                                                                       else fv["xyz".index(k)])))),
-                  Element(f"Rf{k}", (f"f{k}", "0"), (1,))]
+        items += [Element(f"Bf{k}", ("0", f"f{k}"), (I, EQ, Expr(text))), Element(f"Rf{k}", (f"f{k}", "0"), (1,))]
     items.append(Comment(f"V(sx) = -c g, g = J f = df/dt at fixed current (J = df/dm), c = h^2/12, h = {h:g} s"))
     for i, comp in enumerate(comps):
-        terms = [f"({plus_v2(jac[i][j].spice(names), None if jv is None else jv[i][j])})*V(f{comps[j][1]})"
-                 for j in range(3) if not jac[i][j].is_zero() or (jv is not None and not jv[i][j].is_zero())]
+        # every entry of J carries the |m| restoring term's -2 lambda m_i m_j: none is left out
+        terms = [f"({jac_text[i][j]})*V(f{comps[j][1]})" for j in range(3) if not jac[i][j].is_zero()]
         corr = Expr(f"{safe.num(-c)}*(" + (" + ".join(terms) or "0") + ")")
         if hot:  # V(s) = s^2 V(u), V(u) = -c J f: the long source reads no V(ms) (1.36x -> 1.17x CPU, heating)
             items += [Element(f"Bu{comp[1]}", (f"u{comp[1]}", "0"), (V, EQ, corr)),
@@ -304,7 +289,7 @@ def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step:
                   Element(f"B{comp}", ("0", comp), (I, EQ, Expr(f"{safe.num(STATE_CAP / TIME_UNIT)}*V(ms)*V(f{k})")))
                   if hot else Element(f"G{comp}", ("0", comp, f"f{k}", "0"), (STATE_CAP / TIME_UNIT,))]
     if device.junction.heating:
-        items += heating_items(device)
+        items += heating_items(device, vj, scaled_current=not quadratic)
     if thermal is not None:
         if abs(thermal.interval - h) > 1e-9 * h:
             raise ParameterError("step", h, f"the thermal noise's sample interval {thermal.interval!r} s "
@@ -316,7 +301,7 @@ def mtj_subckt(device: Device, name: str = "mtj", preset: str = "default", step:
             warm = f"sqrt(({safe.num(t0)}+V(tj))/({safe.num(t0)}{'*V(ms)' if hot else ''}))"
         items += noise_items(device, thermal, k_field, names, STATE_CAP / TIME_UNIT, warm)
     return Subckt(name, ("t1", "t2"), tuple(items), header=header,
-                  ic=tuple((comp, float(v)) for comp, v in zip(comps, m0, strict=True)))
+                  ic=tuple((comp, float(v)) for comp, v in zip(comps, m0, strict=True)) + HEATED_IC * hot)
 
 
 def mtj_probes(instance: str) -> tuple[Probe, Probe, Probe, Probe]:

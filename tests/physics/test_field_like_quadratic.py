@@ -79,9 +79,9 @@ def test_zero_gives_the_same_numbers_and_text_bit_for_bit(dev) -> None:
     again = ms.simulate(zero, 0.5e-3, 2e-9, 10e-12, rtol=1e-8)
     assert np.array_equal(base.m, again.m)
     assert M.field_like_v2_polynomials(zero) is None
-    assert "vq" not in "".join(_lines(zero))
+    assert "vq" not in "".join(_lines(zero)) and "V(tb)" not in "".join(_lines(zero).values())
     on = dev.replace(**{"junction.field_like_quadratic": Q})
-    assert "Bvq" in _lines(on)
+    assert "Btb" in _lines(on) and "Btd" in _lines(on)
 
 
 # ---- the rest-state tilt it must produce --------------------------------------------------
@@ -212,7 +212,8 @@ def test_thermal_runs_carry_the_term_in_both_integrators(dev) -> None:
 # ---- the ngspice text ---------------------------------------------------------------------
 @pytest.mark.parametrize("heated", [False, True])
 def test_netlist_field_is_the_reference_with_v_squared(dev, heated) -> None:
-    """The rendered Bf sources with V(vq) = V^2 (V^2 / s^2 when Ms follows T_j) against the
+    """The rendered Bf sources, reading the torque nodes tb and td computed by their own rendered sources from
+    the current and V (divided by s^2 when Ms follows T_j), against the
     Landau-Lifshitz-Slonczewski reference of test_mtj_effects_reference with the field b p,
     b = xi a_J + xi_v2 V^2 / s; and the correction sources against -c J f with J by central differences
     at fixed current and voltage. Tolerances as there."""
@@ -229,10 +230,11 @@ def test_netlist_field_is_the_reference_with_v_squared(dev, heated) -> None:
     current = rng.uniform(-2e-3, 2e-3, n)
     volt = rng.uniform(-1.0, 1.0, n)
     s = rng.uniform(0.5, 1.0, n) if heated else np.ones(n)
-    vq = _eval(_rhs(lines["Bvq"]), {"V(n1,t2)": volt, "V(ms)": s})
-    assert np.allclose(vq, volt**2 / s**2, rtol=1e-14, atol=0)
-    env = {"V(mx)": m[0], "V(my)": m[1], "V(mz)": m[2], "V(vq)": vq}
-    env.update({"V(ar)": current / s**2, "V(ms)": s} if heated else {"i(Vsense)": current})
+    # the torque nodes V(tb), V(td) (netlist/junction.py) from the current and voltage, as ngspice computes them
+    src = {"i(Vsense)": current, "V(n1,t2)": volt, **({"V(ms)": s} if heated else {})}
+    env = {"V(mx)": m[0], "V(my)": m[1], "V(mz)": m[2], "V(tb)": _eval(_rhs(lines["Btb"]), src),
+           "V(td)": _eval(_rhs(lines["Btd"]), src), **({"V(ms)": s} if heated else {})}
+    assert "Bar" not in lines and "V(ar)" not in "".join(lines.values())  # the nodes carry the current
 
     def ref(mm: np.ndarray) -> np.ndarray:
         plain = _reference_f(d.replace(**{"junction.field_like_quadratic": 0.0}), mm, current, s)
