@@ -219,7 +219,7 @@ def library_subckt(device: Device, preset: str = "default", step: float | None =
             cnames[mono] = f"-{nm}" if negative else nm
         coef.append(cnames)
     # J with the q terms, as the baked MTJ's: without them the library's m left the baked one's by 2e-3 at
-    # flq = 2.6e3 (A/m)/V^2 (cofeb_mgo's), for about 7 % less time per point
+    # flq = 2.6e3 (A/m)/V^2 (cofeb_mgo's value then; 2.5e3 now), for about 7 % less time per point
     jac = [[fi.diff(c) for c in _COMPS] for fi in f]
     jcoef: list[list[dict[tuple[int, ...], str]]] = [[{} for _ in range(3)] for _ in range(3)]
     for i in range(3):
