@@ -31,9 +31,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--device-samples device-level Monte Carlo samples (noiseless, clocked read, comparator offsets, the "
         "trim), the first --circuit-samples of them as ngspice neurons at --temperature (both signs of the test "
         "input for --t-stop: yield, rate, latency, energy per spike, junction peak; the two verdicts' agreement "
-        "on the same samples), and each --tasks network trained with the design's ideal LIF, its mean input "
-        "under the clamp's safe current, run on --images test images with every neuron a sampled device at "
-        "--temperature behind the clamp (accuracy with Wilson 95 %% intervals, the drop from the ideal, the "
+        "on the same samples), and each --tasks network trained variation-aware (each neuron's activation drawn "
+        "from --pool sampled devices' rate curves), run on "
+        "--images test images with every neuron a sampled device at "
+        "--temperature behind the clamp (accuracy with Wilson 95 % intervals, the drop from the better of two ideal networks: "
+        "those weights on ideal neurons and a network trained on the design's ideal LIF, the "
         "share of neuron-time above breakdown). Writes verify.csv (targets of issue #27 and whether each is "
         "met), circuit.csv, summary.json, report.md.")
     p.add_argument("design", metavar="DESIGN", help="a design folder (best/), or with --device a device name")
