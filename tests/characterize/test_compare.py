@@ -33,6 +33,7 @@ def test_parallel_design_fits_the_lif_clearly_worse():
     assert s["parallel"]["nrmse"] > 2 * s["orthogonal"]["nrmse"]
 
 
+@pytest.mark.slow
 def test_window_cli_writes_csv_and_png(tmp_path, capsys):
     out = tmp_path / "w"
     rc = main(["window", str(MODELS / "orthogonal.toml"), "--fix", "T", "--points", "3", "--workers", "1",

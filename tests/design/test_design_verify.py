@@ -53,6 +53,7 @@ def test_targets_are_judged():
     assert met[("timing", "device_seconds")] == ""
 
 
+@pytest.mark.slow
 def test_objectives_are_the_search_s():
     """The design's knobs recovered from its files give the search's numbers back: its compliance
     v_clamp / R_AP, and the 8-bit DAC's step v_read / 256."""

@@ -33,6 +33,7 @@ def test_only_a_heating_batch_gets_the_heated_system() -> None:
     assert st.junction_temperature is None and st.sample_temperature is None
 
 
+@pytest.mark.slow
 def test_heated_grid_stepper_is_the_heated_fixed_step_solver_bit_for_bit() -> None:
     """One segment of the network's stepper is simulate(fixed_step) of a heated device, bit for bit (the
     same Dormand-Prince object over the same heated right-hand side), V_half on; and heating moves m."""

@@ -52,6 +52,7 @@ def test_the_kernel_is_the_numpy_heun_step_bit_for_bit(monkeypatch: pytest.Monke
     assert np.abs(fast.m[-1] - fast.m[0]).max() > 1e-3  # the devices moved
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("temperature", [0.0, 300.0])
 def test_grid_stepper_is_the_same_with_the_kernels(monkeypatch: pytest.MonkeyPatch, temperature: float) -> None:
     """GridStepper's fixed Dormand-Prince steps (0 K) and Heun steps (300 K), kernel against numpy."""
@@ -70,6 +71,7 @@ def test_grid_stepper_is_the_same_with_the_kernels(monkeypatch: pytest.MonkeyPat
     assert np.abs(fast[-1, -1] - fast[0, 0]).max() > 1e-3  # m.p moved
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("temperature", [0.0, 300.0])
 @pytest.mark.parametrize("v_half", [0.0, 0.5])
 def test_kernels_carry_the_field_quadratic_in_the_junction_voltage(monkeypatch: pytest.MonkeyPatch, temperature: float,
