@@ -93,7 +93,10 @@ def _kernel_arrays(sys: System) -> tuple[np.ndarray, ...]:
     n = sys.batch.n
 
     def rows(x: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray:
-        return np.zeros(shape) if x is None else np.ascontiguousarray(np.broadcast_to(x, shape), dtype=float)
+        # always a fresh writable C array: numba compiles a kernel per argument type, and a read-only
+        # array (a broadcast_to view of an array that already has the shape) is another type (two more
+        # compilations of about 5 s each in a session that met both)
+        return np.zeros(shape) if x is None else np.array(np.broadcast_to(x, shape), dtype=float, order="C")
 
     return (rows(sys.field, (3, n)), rows(sys.alpha, (n,)), rows(sys.p, (3, n)), rows(sys.H_app, (3, n)),
             rows(sys.ku_coef, (n,)), rows(sys.u, (3, n)))
@@ -105,7 +108,7 @@ def _voltage_arrays(sys: System) -> tuple[np.ndarray, ...]:
     b, n = sys.batch, sys.batch.n
     if sys.quad is None:
         return tuple(np.zeros(n) for _ in range(4))
-    return tuple(np.ascontiguousarray(np.broadcast_to(x, (n,)), dtype=float) for x in (sys.quad, b.G_P, b.TMR, b.V_half))
+    return tuple(np.array(np.broadcast_to(x, (n,)), dtype=float, order="C") for x in (sys.quad, b.G_P, b.TMR, b.V_half))
 
 
 
