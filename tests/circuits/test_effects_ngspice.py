@@ -57,10 +57,12 @@ def test_polynomials_with_field_like_torque_and_interface_anisotropy_equal_the_k
 
 
 @pytest.mark.ngspice
-@pytest.mark.parametrize("effect, current", [("field_like", 0.6e-3), ("field_like", -0.6e-3),
+@pytest.mark.parametrize("effect, current", [("field_like", 0.6e-3),
+                                             pytest.param("field_like", -0.6e-3, marks=pytest.mark.slow),  # 1.8 s each
                                              pytest.param("quadratic", 0.6e-3, marks=pytest.mark.slow),  # 5 s
                                              pytest.param("quadratic", -0.6e-3, marks=pytest.mark.slow),
-                                             ("interface", 0.9e-3), ("bias_tmr", 0.6e-3), ("bias_tmr", -0.6e-3),
+                                             pytest.param("interface", 0.9e-3, marks=pytest.mark.slow), ("bias_tmr", 0.6e-3),
+                                             pytest.param("bias_tmr", -0.6e-3, marks=pytest.mark.slow),
                                              pytest.param("heating", 0.6e-3, marks=pytest.mark.slow)])  # 8 s
 def test_ngspice_agrees_with_python_on_each_effect(ortho_path, effect, current) -> None:
     dev = ms.load_device(ortho_path).replace(**EFFECTS[effect])

@@ -141,7 +141,8 @@ def _reference(dev: ms.Device, current, t_stop, t_eval, rtol=1e-12):
     return out
 
 
-@pytest.mark.parametrize("current", [0.2e-3, 0.6e-3, -0.6e-3])
+@pytest.mark.parametrize("current", [0.2e-3, pytest.param(0.6e-3, marks=pytest.mark.slow),
+                                     pytest.param(-0.6e-3, marks=pytest.mark.slow)])  # 1.9 s each
 def test_against_dop853(ortho_path, current) -> None:
     dev = ms.load_device(ortho_path)
     wave = ms.square_pulse(current, 4e-9)
