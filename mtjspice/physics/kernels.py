@@ -12,11 +12,13 @@ whatever shares its batch.
 
 numba is optional (``pip install mtjspice[fast]``); without it, or with the environment variable
 ``MTJSPICE_NUMBA=0``, the numpy steps run. The kernels are compiled on first use in a process
-(about a second each) and nothing is written to disk. The fixed Dormand-Prince kernel serves
-:class:`~mtjspice.physics.stepper.GridStepper` (the network's device neurons at 0 K) and every
-fixed-step :func:`~mtjspice.physics.solver.simulate` with an ideal current (the device Monte
-Carlo, the design search, the onset table); the Heun kernel every stochastic run with an ideal
-current.
+(about 5 s for the Dormand-Prince kernel, once per argument types: the stepper passes writable C
+arrays only, so one compilation serves every run) and nothing is written to disk. The fixed
+Dormand-Prince kernel serves :class:`~mtjspice.physics.stepper.GridStepper` (the network's device
+neurons at 0 K) and every fixed-step :func:`~mtjspice.physics.solver.simulate` with an ideal
+current (the device Monte Carlo, the design search, the onset table); the Heun kernel every
+stochastic run with an ideal current. A Joule-heated batch (a temperature row in its state)
+always takes the numpy steps.
 """
 
 from __future__ import annotations
