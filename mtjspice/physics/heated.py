@@ -13,7 +13,7 @@ import numpy as np
 
 from .batch import DeviceBatch
 from .drive import Drive
-from .heating import MS_RATIO_FLOOR
+from .heating import bloch_ratio, heating_rate
 from .trajectory import System
 
 __all__ = ["HeatedSystem", "make_system"]
@@ -45,13 +45,7 @@ class HeatedSystem(System):
         # System.rhs, which the unheated batches run, stays as it was: no extra call per evaluation)
         self.field0, self.ku_coef0, self.quad0 = self.field, self.ku_coef, self.quad
         self._at: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-        # what bloch_ratio and heating_rate compute of the constants, once (the same operations on the rest)
         self._bloch = bool(np.any(batch.Tc > 0))
-        self._tc = np.where(batch.Tc > 0, batch.Tc, 1.0)
-        b0 = 1.0 - np.clip(amb / self._tc, 0.0, 1.0) ** batch.bloch
-        self._b0 = np.where(b0 > 0, b0, 1.0)
-        self._heats = batch.R_th > 0
-        self._tau = np.where(self._heats, batch.tau_th, 1.0)
         # zero-bias conductances (S) for an ideal current without bias-dependent TMR (CurrentDrive.solve's G)
         self._g_p = batch.G_P
         self._g_ap = batch.G_P / (1.0 + batch.TMR)
@@ -80,9 +74,8 @@ class HeatedSystem(System):
         ``g_th``: Brown's field at the ambient temperature times -gamma' (1/s), or None."""
         b = self.batch
         rise, ym = y[0], y[1:]
-        if self._bloch:  # bloch_ratio(T_amb + rise, T_amb, Tc, beta)
-            bt = 1.0 - np.clip((b.temperature + rise) / self._tc, 0.0, 1.0) ** b.bloch
-            s = np.where(b.Tc > 0, np.maximum(bt / self._b0, MS_RATIO_FLOOR), 1.0)
+        if self._bloch:
+            s = bloch_ratio(b.temperature + rise, b.temperature, b.Tc, b.bloch)
         else:
             s = np.ones(b.n)
         mp = np.sum(ym[:3] * self.p, axis=0)
@@ -105,7 +98,7 @@ class HeatedSystem(System):
         finally:  # back to the ambient's constants
             self._at = None
             self.field, self.ku_coef, self.quad = self.field0, self.ku_coef0, self.quad0
-        out[0] = np.where(self._heats, (b.R_th * (current * volt) - rise) / self._tau, 0.0)  # heating_rate
+        out[0] = heating_rate(rise, current * volt, b.R_th, b.tau_th)
         return out
 
     def torques(self, t: float, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
