@@ -14,6 +14,7 @@ import numpy as np
 from .batch import DeviceBatch
 from .drive import Drive
 from .heating import bloch_ratio, heating_rate
+from .llgs import conductance
 from .trajectory import System
 
 __all__ = ["HeatedSystem", "make_system"]
@@ -81,7 +82,7 @@ class HeatedSystem(System):
         mp = np.sum(ym[:3] * self.p, axis=0)
         if self.ideal and not self._bias:  # CurrentDrive.solve, its batch's constants kept
             current = np.broadcast_to(np.asarray(self.sample.at(t), dtype=float), mp.shape)
-            volt = current / (self._g_p * (1.0 + mp) / 2.0 + self._g_ap * (1.0 - mp) / 2.0)
+            volt = current / conductance(mp, self._g_p, self._g_ap)
         else:
             current, volt = self.drive.solve(b, np.asarray(self.sample.at(t), dtype=float), mp)
         inv = 1.0 / s
