@@ -87,14 +87,33 @@ def test_taper_knob_raises_nz():
     assert 0.0015 < k2[2] - k0[2] < 0.0035 and k4[2] - k2[2] > k2[2] - k0[2] > 0
 
 
+def test_the_table_model_drops_only_the_current_dependent_effects():
+    from mtjspice.montecarlo.robust import table_model
+
+    paper = load_device("orthogonal")
+    assert table_model(paper) is paper  # no heating, no V^2 field-like torque: its table as before
+    cold = table_model(load_device("cofeb_mgo"))
+    assert cold.junction.thermal_resistance == 0.0 and cold.junction.field_like_quadratic == 0.0
+    assert _K(cold) == pytest.approx(_K(load_device("cofeb_mgo")), rel=1e-12)  # the same anisotropy
+
+
 @pytest.mark.slow
 def test_lower_ki_lowers_the_onset_from_rest():
-    """The onset from rest (a direct bisection of heated runs, not the onset table) of the realistic stack
-    falls as its interface anisotropy falls: less stiffness along the easy axis z."""
+    """The onset from rest of the realistic stack (a direct bisection of heated runs with the field-like
+    torque, not the onset table) falls with its interface anisotropy: less stiffness along the easy
+    axis z; and the design search's onset table (built on the device without heating and the V^2
+    field-like field) agrees with the heated onset near a working onset (measured 0.440 against
+    0.438 mA at 0.1 mJ/m^2)."""
     from mtjspice.characterize.onset import onset_current
+    from mtjspice.montecarlo.robust import robust_table
+    from mtjspice.variation import VariationSpec
 
     dev = load_device("cofeb_mgo")
-    hi = onset_current(design_of(dev, {"Ki": 6e-4}), 4e-3)
-    lo = onset_current(design_of(dev, {"Ki": 2e-4}), 4e-3)
-    assert math.isfinite(hi) and math.isfinite(lo)
-    assert lo < 0.8 * hi
+    lo_dev, hi_dev = design_of(dev, {"Ki": 1e-4}), design_of(dev, {"Ki": 4e-4})
+    lo, hi = onset_current(lo_dev, 1e-3), onset_current(hi_dev, 2e-3)
+    assert math.isfinite(lo) and math.isfinite(hi)
+    assert lo < 0.6 * hi
+    table = robust_table(dev, VariationSpec.parse("L=1n,Ms=3%"))
+    assert float(table.onset(DeviceBatch.from_device(lo_dev, theta0=0.0))[0][0]) == pytest.approx(lo, rel=0.03)
+    nominal = float(table.onset(DeviceBatch.from_device(dev, theta0=0.0))[0][0])
+    assert math.isfinite(nominal) and nominal > hi  # the heated table had none: g inf beyond q 0.05
