@@ -74,7 +74,7 @@ def table_model(device: Device) -> Device:
     when it has neither. Built on the heated device, the table's top of bracket heats the junction past its
     Curie temperature and g comes out inf beyond q of about 0.05 (cofeb_mgo, K_i 1.3 mJ/m^2 at q 0.069: no
     onset at all); near a working onset both effects are small: at K_i 0.1 mJ/m^2 this table gives
-    cofeb_mgo 0.440 mA, a direct bisection of heated runs (``onset_current``) 0.438 mA."""
+    cofeb_mgo 0.439 mA, a direct bisection of heated runs (``onset_current``) 0.438 mA."""
     j = device.junction
     if j.thermal_resistance == 0.0 and j.field_like_quadratic == 0.0:
         return device

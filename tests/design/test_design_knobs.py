@@ -102,7 +102,7 @@ def test_lower_ki_lowers_the_onset_from_rest():
     """The onset from rest of the realistic stack (a direct bisection of heated runs with the field-like
     torque, not the onset table) falls with its interface anisotropy: less stiffness along the easy
     axis z; and the design search's onset table (built on the device without heating and the V^2
-    field-like field) agrees with the heated onset near a working onset (measured 0.440 against
+    field-like field) agrees with the heated onset near a working onset (measured 0.439 against
     0.438 mA at 0.1 mJ/m^2)."""
     from mtjspice.characterize.onset import onset_current
     from mtjspice.montecarlo.robust import robust_table
