@@ -46,7 +46,7 @@ import mtjspice as ms
 from mtjspice.design import neuron
 from mtjspice.design.engine import Evaluation, Objective, search
 from mtjspice.design.neuron import OBJECTIVES, DesignSpec, evaluate_design
-from mtjspice.design.space import DEFAULT_SPACE, Knob, SearchSpace
+from mtjspice.design.space import Knob, SearchSpace, space_for
 from mtjspice.montecarlo.robust import robust_table
 from mtjspice.montecarlo.scaleout import default_workers
 from mtjspice.physics import kernels
@@ -93,7 +93,7 @@ def main() -> None:
         walls = []
         for k, n in enumerate((args.designs, 2 * args.designs)):  # the second search's extra designs: no one-off costs
             t0 = time.perf_counter()
-            search(functools.partial(evaluate_design, ds), DEFAULT_SPACE, OBJECTIVES, n, Path(tmp) / f"s{k}",
+            search(functools.partial(evaluate_design, ds), space_for(dev), OBJECTIVES, n, Path(tmp) / f"s{k}",
                    seed=11, population=args.population, identity=ds.identity())
             walls.append(time.perf_counter() - t0)
     wall = walls[0]

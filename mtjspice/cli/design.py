@@ -28,7 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "design", help=HELP,
         description=HELP + ". NSGA-II (Optuna, seeded) proposes designs a generation at a time: the device (W, L, T, "
-        "Ku, RA, TMR, Ms) and the circuit (test input, read current, read-out level, threshold u_th, read clock "
+        "Ku, RA, TMR, Ms; on a device with interface anisotropy Ki, the barrier interface's K_i, 0-1.3 mJ/m^2, in "
+        "place of Ku; on a tapered pillar its taper, 0-5 degrees; a knob whose effect the device lacks cannot be "
+        "named) and the circuit (test input, read current, read-out level, threshold u_th, read clock "
         "and window, refractory time, the input limiter's compliance, the trim). Each design runs --samples "
         "device-level Monte Carlo samples of --sigma (sample i from (--seed, i), the same draws for every design) "
         "as the Monte Carlo does, with comparator offsets; objectives: yield, input window, rate levels, energy per "
@@ -62,7 +64,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    metavar="N", help="samples over which the breakdown constraint takes the highest R_AP (their "
                    "W, L, RA, TMR only; default 100000, the verification's device level; 0: the --samples only)")
     p.add_argument("--range", default=None, metavar="RANGES",
-                   help="knob bounds replacing the defaults, e.g. L=40n:50n,Ku=0:2e4 (SI units)")
+                   help="knob bounds replacing the defaults, e.g. L=40n:50n,Ku=0:2e4 (SI units; a knob named here "
+                        "joins the device's default knobs)")
     p.add_argument("--only", default=None, metavar="KNOBS",
                    help="search only these knobs, e.g. L,Ku,drive_ratio,trim (the others keep the device's values "
                         "and the circuit's defaults)")
@@ -78,15 +81,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(run=run)
 
 
-def _space(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from ..design.space import DEFAULT_SPACE, SearchSpace
+def _space(args: argparse.Namespace, device):  # type: ignore[no-untyped-def]
+    from ..design.space import SearchSpace, space_for
 
-    space = DEFAULT_SPACE
-    if args.range:
-        space = space.with_ranges(SearchSpace.parse_ranges(args.range))
-    if args.only:
-        space = space.only([n.strip() for n in str(args.only).split(",") if n.strip()])
-    return space
+    only = [n.strip() for n in str(args.only).split(",") if n.strip()] if args.only else None
+    return space_for(device, only, SearchSpace.parse_ranges(args.range) if args.range else None)
 
 
 def _objectives(args: argparse.Namespace) -> list[int] | None:
@@ -154,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
     device = load_device(args.model)
     spec = variation_spec(args)
     spec.check(device)
-    space = _space(args)
+    space = _space(args, device)
     use = _objectives(args)  # checked before the onset table is built
     start = start_params(args.start, spec) if args.start else {}
     fixed = {k: v for k, v in start.items() if k not in space.names}

@@ -18,7 +18,7 @@ from ..physics.batch import DeviceBatch
 from ..plots.design import plot_comparison, plot_pareto, plot_sensitivity
 from .engine import DesignRecord, Evaluation, SearchResult
 from .neuron import CONSTRAINTS, EXTRA, OBJECTIVES, DesignSpec, design_of, settings_of
-from .space import DEVICE_KNOBS, SearchSpace
+from .space import DEVICE_KNOBS, SearchSpace, has_effect
 
 __all__ = ["columns", "rows", "choose", "device_toml", "settings_toml", "sensitivities", "write_report", "design_toml"]
 
@@ -123,17 +123,25 @@ def design_toml(params: dict[str, Any], extra: Mapping[str, float], ds: DesignSp
     return "\n".join(lines) + "\n"
 
 
+#: Half-steps (SI units) of the knobs whose sensitivity is per an absolute change (they may be 0).
+_ABSOLUTE_STEPS: dict[str, tuple[float, str]] = {"Ku": (500.0, "per +1 kJ/m^3"), "Ki": (0.5e-4, "per +0.1 mJ/m^2"),
+                                                 "taper": (math.pi / 360.0, "per +1 degree")}
+
+
 def sensitivities(ds: DesignSpec, params: dict[str, Any]) -> list[tuple[str, str, float, float]]:
-    """The onset's sensitivity to each device knob at a design: (name, per-what, relative change of
-    the onset, onset in A). Relative: the onset's fractional change for +1 % of the parameter (a
-    central difference on the onset table; for Ku, per +1 kJ/m^3 instead, since it may be 0)."""
+    """The onset's sensitivity to each device knob the base device has (:func:`~mtjspice.design.space.has_effect`)
+    at a design: (name, per-what, relative change of the onset, onset in A). Relative: the onset's
+    fractional change for +1 % of the parameter (a central difference on the onset table); for the knobs
+    that may be 0 an absolute step instead: Ku per +1 kJ/m^3, Ki per +0.1 mJ/m^2, taper per +1 degree."""
     dev = design_of(ds.device, params)
     out = []
     i0 = float(ds.table.onset(DeviceBatch.from_device(dev, theta0=0.0))[0][0])
     for k in DEVICE_KNOBS:
+        if not has_effect(ds.device, k.needs):
+            continue
         section, leaf = k.key.split(".")
         v = float(getattr(getattr(dev, section), leaf))
-        h, per = (500.0, "per +1 kJ/m^3") if k.name == "Ku" else (0.005 * abs(v), "per +1 %")
+        h, per = _ABSOLUTE_STEPS.get(k.name, (0.005 * abs(v), "per +1 %"))
         onsets = []
         for s in (-1.0, 1.0):
             try:
@@ -142,8 +150,9 @@ def sensitivities(ds: DesignSpec, params: dict[str, Any]) -> list[tuple[str, str
                 onsets.append(math.nan)
                 continue
             onsets.append(float(ds.table.onset(DeviceBatch.from_device(d, theta0=0.0))[0][0]))
-        scale = 1000.0 / (2 * h) if k.name == "Ku" else 1.0  # per 1 kJ/m^3, or per 1 % (= 2h)
-        out.append((k.name, per, (onsets[1] - onsets[0]) / i0 * scale, i0))
+        if math.isnan(onsets[0]):  # v - h is not a device (a taper of 0 less a degree): one-sided
+            onsets[0], onsets[1] = i0 - (onsets[1] - i0), onsets[1]
+        out.append((k.name, per, (onsets[1] - onsets[0]) / i0, i0))  # per 2h: 1 %, or the absolute step
     return out
 
 

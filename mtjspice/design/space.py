@@ -2,8 +2,16 @@
 
 A design is a point of the space: device knobs (``part = "device"``, each a key of the device
 file, set with :meth:`mtjspice.params.Device.replace`) and circuit knobs (``part = "circuit"``,
-read by :mod:`mtjspice.design.neuron`). Adding a parameter (the physics branch's taper or K_i) is one
-more :class:`Knob` in :data:`DEVICE_KNOBS`; nothing else lists them.
+read by :mod:`mtjspice.design.neuron`). Adding a parameter is one more :class:`Knob` in
+:data:`DEVICE_KNOBS`; nothing else lists them.
+
+A device knob may need an effect of the device (``needs``): ``Ki`` (the barrier interface's anisotropy,
+``material.Ki_bottom``) a device with interface anisotropy, ``taper`` a tapered pillar. The rule
+(:func:`space_for`): a device's default space holds the knobs whose effect it has, and for a device with
+interface anisotropy ``Ki`` takes the place of ``Ku`` (both are one uniaxial anisotropy along z, Ki / T
++ Ku; searching both would search it twice); so the paper's orthogonal device (no K_i, a straight pillar)
+keeps the seven device knobs it had. Naming a knob whose effect the device lacks (``--only``,
+``--range``) fails with one line.
 
 Bounds are SI units; a ``log`` knob is searched on a log scale; a knob with ``choices`` is
 categorical (its values are words or whole numbers).
@@ -12,14 +20,15 @@ categorical (its values are words or whole numbers).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ParameterError
 from ..units import parse_si
 
-__all__ = ["Knob", "SearchSpace", "DEVICE_KNOBS", "CIRCUIT_KNOBS", "DEFAULT_SPACE", "TRIM_SCHEMES"]
+__all__ = ["Knob", "SearchSpace", "DEVICE_KNOBS", "CIRCUIT_KNOBS", "DEFAULT_SPACE", "TRIM_SCHEMES", "EFFECTS",
+           "has_effect", "space_for"]
 
 #: The trims a design may choose: none, or a per-neuron threshold DAC whose code is set from the
 #: neuron's own measured resistance (its thresholds at its own read-out of u = +-u_th, to the DAC's step;
@@ -49,6 +58,8 @@ class Knob:
         Search on a log scale.
     choices : tuple
         The values of a categorical knob (empty for a numeric one).
+    needs : str
+        The device effect (a key of :data:`EFFECTS`) the knob needs; empty for every device.
     """
 
     name: str
@@ -60,8 +71,11 @@ class Knob:
     description: str
     log: bool = False
     choices: tuple[Any, ...] = ()
+    needs: str = ""
 
     def __post_init__(self) -> None:
+        if self.needs and self.needs not in EFFECTS:
+            raise ParameterError(f"knob {self.name}.needs", self.needs, "'' or one of " + ", ".join(EFFECTS))
         if self.part not in ("device", "circuit"):
             raise ParameterError(f"knob {self.name}.part", self.part, "'device' or 'circuit'")
         if not self.choices:
@@ -81,21 +95,43 @@ class Knob:
     def with_bounds(self, low: float, high: float) -> Knob:
         """The same knob searched over [low, high] (SI units)."""
         return Knob(self.name, self.part, self.key, self.unit, float(low), float(high), self.description, self.log,
-                    self.choices)
+                    self.choices, self.needs)
 
 
-def _k(name: str, key: str, unit: str, low: float, high: float, text: str, log: bool = False) -> Knob:
-    return Knob(name, "device", key, unit, low, high, text, log)
+#: Device effects a knob may need: name -> (test on a Device, what the device must have, in words).
+EFFECTS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "interface": (lambda d: d.material.Ki != 0.0,
+                  "interface anisotropy (material.Ki_bottom or material.Ki_top not 0)"),
+    "taper": (lambda d: d.geometry.taper != 0.0, "a tapered pillar (geometry.taper not 0)"),
+}
+
+
+def has_effect(device: Any, effect: str) -> bool:
+    """Whether ``device`` has ``effect`` (a key of :data:`EFFECTS`; ``""``: always)."""
+    return not effect or bool(EFFECTS[effect][0](device))
+
+
+def _k(name: str, key: str, unit: str, low: float, high: float, text: str, log: bool = False,
+       needs: str = "") -> Knob:
+    return Knob(name, "device", key, unit, low, high, text, log, needs=needs)
 
 
 #: Device knobs, bounded around the shipped orthogonal device (10 x 45 x 50 nm, RA 0.4 Ohm um^2, TMR 0.57,
 #: Ms 1 MA/m, which lies inside): a wider box is mostly designs whose onset needs volts across the
 #: junction (measured: of 20 random designs over RA 0.1-5 Ohm um^2, Ku 0-3e4 J/m^3, 19 broke down).
+#: Ki spans 0 to the CoFeB/MgO value (1.3 mJ/m^2, Ikeda et al. 2010; models/cofeb_mgo.toml): it can be
+#: lowered (anneal, an interface dusting layer, a different alloy at the barrier), not raised much; taper
+#: spans 0 (a vertical sidewall) to 5 degrees (0.0873 rad), the steep end of ion-beam-etched pillars (a
+#: design whose pillar top would close, taper >= atan(W / T), is not a device).
 DEVICE_KNOBS: tuple[Knob, ...] = (
     _k("W", "geometry.W", "m", 8e-9, 14e-9, "free layer width (short in-plane axis)"),
     _k("L", "geometry.L", "m", 40e-9, 56e-9, "free layer length (long in-plane axis)"),
     _k("T", "geometry.T", "m", 40e-9, 60e-9, "free layer thickness"),
+    _k("taper", "geometry.taper", "rad", 0.0, 0.0873, "sidewall taper of the pillar from the vertical",
+       needs="taper"),
     _k("Ku", "field.Ku", "J/m^3", 0.0, 1e4, "extra uniaxial anisotropy along z (interface K_i / T)"),
+    _k("Ki", "material.Ki_bottom", "J/m^2", 0.0, 1.3e-3, "interface anisotropy of the barrier interface "
+       "(enters as K_i / T along z)", needs="interface"),
     _k("RA", "junction.RA", "Ohm m^2", 0.1e-12, 1e-12, "resistance-area product of the barrier", log=True),
     _k("TMR", "junction.TMR", "1", 0.5, 2.0, "tunnel magnetoresistance ratio at zero bias"),
     _k("Ms", "material.Ms", "A/m", 0.7e6, 1.3e6, "saturation magnetisation"),
@@ -176,5 +212,29 @@ class SearchSpace:
         return out
 
 
-#: Every knob: the device's and the circuit's.
+#: Every knob: the device's and the circuit's (the catalogue :func:`space_for` picks from).
 DEFAULT_SPACE = SearchSpace(DEVICE_KNOBS + CIRCUIT_KNOBS)
+
+
+def space_for(device: Any, only: Sequence[str] | None = None,
+              ranges: Mapping[str, tuple[float, float]] | None = None) -> SearchSpace:
+    """The search space of ``device`` (module docstring): its default knobs (every knob whose effect it
+    has; Ki instead of Ku when it has interface anisotropy), or the knobs named in ``only`` (any of
+    :data:`DEFAULT_SPACE`'s); ``ranges`` replaces bounds (and adds a knob it names to the default ones).
+    A named knob (``only``, ``ranges``) whose effect the device lacks raises
+    :class:`ParameterError` naming the knob and the effect."""
+    named = list(only or []) + list(ranges or {})
+    for n in named:
+        k = DEFAULT_SPACE.knob(n)  # an unknown name: one line listing the knobs
+        if not has_effect(device, k.needs):
+            raise ParameterError(f"knob {n}", getattr(device, "name", "device"),
+                                 f"a device with {EFFECTS[k.needs][1]}; this one has none, so {n} cannot be searched")
+    if only:
+        space = DEFAULT_SPACE.only(list(only))
+    else:  # a knob named in ranges joins the default ones (Ku on a device with interface anisotropy)
+        drop_ku = has_effect(device, "interface")
+        space = SearchSpace(tuple(k for k in DEFAULT_SPACE.knobs if k.name in (ranges or {}) or (
+            has_effect(device, k.needs) and not (drop_ku and k.name == "Ku"))))
+    if ranges:  # a range of a knob --only leaves out changes nothing (as before the rule)
+        space = space.with_ranges({n: r for n, r in ranges.items() if n in space.names})
+    return space
