@@ -47,7 +47,7 @@ from ..runoptions import RunOptions
 from ..variation import VariationSpec
 from .columns import DESIGN_AXES, yield_map_columns
 from .device import NOMINAL_ROUNDS, DeviceMC, NominalCircuit, device_chunk, u_thresholds
-from .onsettable import OnsetTable, onset_table
+from .onsettable import OnsetTable, onset_table, table_model
 from .run import alpha_grid, wilson
 from .scaleout import run_chunks
 
@@ -65,21 +65,6 @@ def design_device(device: Device, values: dict[str, float]) -> Device:
     if "Ku" in values:
         changes["field.axis"] = (0.0, 0.0, 1.0)
     return device.replace(**changes)
-
-
-def table_model(device: Device) -> Device:
-    """The device the onset table is built on: ``device`` without Joule heating and without the field-like
-    field quadratic in bias (``junction.thermal_resistance``, ``junction.field_like_quadratic`` set to 0),
-    the two effects that depend on the current itself and so break the table's scaling; ``device`` itself
-    when it has neither. Built on the heated device, the table's top of bracket heats the junction past its
-    Curie temperature and g comes out inf beyond q of about 0.05 (cofeb_mgo, K_i 1.3 mJ/m^2 at q 0.069: no
-    onset at all); near a working onset both effects are small: at K_i 0.1 mJ/m^2 this table gives
-    cofeb_mgo 0.439 mA, a direct bisection of heated runs (``onset_current``) 0.438 mA."""
-    j = device.junction
-    if j.thermal_resistance == 0.0 and j.field_like_quadratic == 0.0:
-        return device
-    return device.replace(**{"junction.thermal_resistance": 0.0, "junction.thermal_time_constant": 0.0,
-                             "junction.field_like_quadratic": 0.0})
 
 
 def robust_table(device: Device, spec: VariationSpec) -> OnsetTable:

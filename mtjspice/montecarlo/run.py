@@ -27,7 +27,7 @@ from ..runoptions import RunOptions
 from ..variation import VariationSpec
 from .columns import FAILS_OVERLAP, ONSET_REASONS, sample_columns, sample_words
 from .device import REGIMES, DeviceMC, NominalCircuit, device_chunk, nominal_firing
-from .onsettable import OnsetTable, onset_table
+from .onsettable import OnsetTable, onset_table, table_model
 from .scaleout import run_chunks
 from .store import ChunkStore, missing_chunks
 from .summary import MonteCarloSummary, Spread
@@ -138,7 +138,9 @@ def device_montecarlo(device: Device, spec: VariationSpec, samples: int, mc: Dev
 def _run(device: Device, spec: VariationSpec, samples: int, mc: DeviceMC, opt: RunOptions, table: OnsetTable | None,
          store: Path) -> MonteCarloResult:
     seed, progress = opt.seed, opt.progress
-    table = table if table is not None else onset_table(device, alphas=alpha_grid(device, spec))
+    if table is None:  # built without the current's own heating and V^2 field-like field (table_model)
+        model = table_model(device)
+        table = onset_table(model, alphas=alpha_grid(model, spec))
     circuit = NominalCircuit.of(device, table, mc.u_th)
     if mc.trim and mc.gain_trim and mc.gain_reference == "firing":  # the gain trim's reference, measured once
         circuit = replace(circuit, i_fire=nominal_firing(device, circuit, mc))
