@@ -27,6 +27,33 @@ def _design():  # type: ignore[no-untyped-def]
     return dev, settings, robust_table(dev.replace(**{"field.Ku": 0.0}), SPEC)
 
 
+@pytest.mark.parametrize(("kw", "needle"), [({"hidden": 0}, "hidden"), ({"hidden": 2.5}, "hidden"),
+                                            ({"split": "train"}, "split"), ({"chips": 0}, "chips")])
+def test_network_options_are_checked(kw: dict, needle: str) -> None:
+    from mtjspice.errors import ParameterError
+
+    with pytest.raises(ParameterError, match=f"^{needle}: got"):
+        VerifySpec(SPEC, 0.54e-3, **kw)
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["--hidden", "0"], "mtjspice verify: error: --hidden: got '0'; allowed: a whole number >= 1 and <= 1024"),
+    (["--hidden", "wide"], "mtjspice verify: error: --hidden: got 'wide'; allowed: "),
+    (["--hidden", "4096"], "mtjspice verify: error: --hidden: got '4096'; allowed: a whole number >= 1 and <= 1024"),
+    (["--chips", "0"], "mtjspice verify: error: --chips: got '0'; allowed: a whole number >= 1"),
+    (["--split", "train"], "mtjspice verify: error: --split: got 'train'; allowed: 'test' or 'validation'"),
+])
+def test_a_bad_network_option_is_one_line_and_writes_nothing(argv: list[str], expected: str, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from mtjspice.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["verify", str(DESIGN), *argv, "--out", str(tmp_path / "v")])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and len(err.strip().splitlines()) == 1 and err.startswith(expected), err
+    assert not (tmp_path / "v").exists()
+
+
 def test_the_pool_is_never_the_network_under_test() -> None:
     from mtjspice.design.verifynet import POOL_GRID, POOL_OFFSET
 
@@ -50,3 +77,26 @@ def test_a_shrunk_network_run_is_safe_and_judged_against_the_better_ideal() -> N
     assert v["pool"] == 6.0 and v["images"] == 8.0
     assert v["accuracy_sampled_lo"] <= v["accuracy_sampled"] <= v["accuracy_sampled_hi"]
     assert np.array_equal(part.columns["index"], np.arange(16))  # samples 0..15: the network's own
+    assert v["validation_split"] == 0.0 and v["hidden"] == 6.0
+
+
+@pytest.mark.slow
+def test_a_validation_run_on_two_chips_states_the_spread() -> None:
+    """On the validation split (held out of training) the networks run on validation images; a
+    second chip (samples 16..31, the same weights) gives the drop's spread, chip 0's drop is the
+    one reported."""
+    from mtjspice.design.verifynet import network_level
+
+    dev, settings, table = _design()
+    vs = VerifySpec(SPEC, 0.5391e-3, trim="dac", circuit_samples=0, images=8, tasks=("digits",), hidden=6,
+                    epochs=4, pool=6, split="validation", chips=2)
+    (part,) = network_level(dev, settings, vs, table)
+    v = part.values
+    assert v["validation_split"] == 1.0 and v["chips"] == 2.0
+    assert np.array_equal(part.columns["index"], np.arange(32))  # two chips of 6 + 10 devices
+    best = max(v["accuracy_ideal"], v["accuracy_ideal_own"])
+    drops = [100 * (best - v[f"accuracy_sampled_chip{k}"]) for k in range(2)]
+    assert v["drop_points"] == pytest.approx(drops[0], abs=1e-9)
+    assert v["drop_points_worst"] == pytest.approx(max(drops)) and v["drop_points_min"] == pytest.approx(min(drops))
+    assert v["drop_points_mean"] == pytest.approx(np.mean(drops))
+    assert v["over_breakdown"] == 0.0 and v["v_junction_max"] <= settings.v_clamp + 1e-9
