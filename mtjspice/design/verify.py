@@ -90,6 +90,9 @@ class VerifySpec:
     chips : int
         Sampled chips the deployed weights run on (each its own ``hidden + 10`` devices, the
         samples after the previous chip's); the drop is chip 0's, the others give its spread.
+    train_seed : int or None
+        Seed of the networks' trainings (initial weights, minibatches, noise, the pool's draws);
+        None: ``seed``. Another value retrains on the same split, devices and pool.
     gain_trim : bool
         In the networks, scale each sampled neuron's input by its own onset over the nominal one
         (a per-neuron gain DAC, :func:`mtjspice.design.verifynet.neuron_gains`) before the clamp.
@@ -124,6 +127,7 @@ class VerifySpec:
     input_limit: float = 0.0
     split: str = "test"
     chips: int = 1
+    train_seed: int | None = None
 
     def __post_init__(self) -> None:
         if self.trim not in TRIM_SCHEMES:
@@ -147,6 +151,9 @@ class VerifySpec:
         v = self.input_limit
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and v >= 0):
             raise ParameterError("input_limit", v, "a fraction of the safe current >= 0 (0: no limit)")
+        t = self.train_seed
+        if t is not None and (isinstance(t, bool) or not isinstance(t, int) or t < 0):
+            raise ParameterError("train_seed", t, "an integer >= 0, or None for the seed")
         if self.split not in ("test", "validation"):
             raise ParameterError("split", self.split, "'test' or 'validation'")
         bad = [t for t in self.tasks if t not in ("digits", "events")]

@@ -221,20 +221,21 @@ def network_level(device: Device, settings: NeuronSettings, vs: VerifySpec, tabl
     pool = curve_pool(device, settings, vs, c, i_read, tm) if vs.pool else None
     t_pool = time.perf_counter() - t_pool
     parts = []
+    t_seed = vs.seed if vs.train_seed is None else vs.train_seed
     for task_name in vs.tasks:
         t0 = time.perf_counter() - t_pool  # the pool's measurement is charged to the first task
         t_pool = 0.0
         task = load_task(task_name, vs.seed, tm, split=vs.split)
         ts = TrainSettings(hidden=h, epochs=vs.epochs, i_limit=(vs.input_limit or 1.0) * i_safe,
                            penalty=10.0 if vs.input_limit else 0.0)
-        w_own = train(task, curve, tm, ts, seed=vs.seed)
+        w_own = train(task, curve, tm, ts, seed=t_seed)
         index = np.arange(min(vs.images, task.y_test.size))
         r_own = run_network(task, deploy(w_own), ideal, tm, index)
         if pool is None:
             bars, r_ideal = deploy(w_own), r_own
         else:
             mean = RateCurve.from_rates(pool.currents, pool.raw.mean(axis=1))  # the initial scale
-            bars = deploy(train(task, mean, tm, ts, seed=vs.seed, pool=pool))
+            bars = deploy(train(task, mean, tm, ts, seed=t_seed, pool=pool))
             r_ideal = run_network(task, bars, ideal, tm, index)
         runs = []
         for model in chips:
@@ -250,7 +251,7 @@ def network_level(device: Device, settings: NeuronSettings, vs: VerifySpec, tabl
             values.update({f"accuracy_{tag}": r.accuracy, f"accuracy_{tag}_lo": lo, f"accuracy_{tag}_hi": hi})
         best = max(r_ideal.accuracy, r_own.accuracy)
         values.update({"drop_points": 100 * (best - r_dev.accuracy), "images": float(m), "pool": float(vs.pool),
-                       "hidden": float(h), "epochs": float(vs.epochs),
+                       "hidden": float(h), "epochs": float(vs.epochs), "train_seed": float(t_seed),
                        "validation_split": float(vs.split == "validation"),
                        "over_breakdown": max(r.over_breakdown for r, _ in runs),
                        "v_junction_max": max(r.v_max for r, _ in runs), "clamped_share": clamped,

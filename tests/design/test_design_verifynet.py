@@ -28,7 +28,8 @@ def _design():  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize(("kw", "needle"), [({"hidden": 0}, "hidden"), ({"hidden": 2.5}, "hidden"),
-                                            ({"split": "train"}, "split"), ({"chips": 0}, "chips")])
+                                            ({"split": "train"}, "split"), ({"chips": 0}, "chips"),
+                                            ({"train_seed": -1}, "train_seed")])
 def test_network_options_are_checked(kw: dict, needle: str) -> None:
     from mtjspice.errors import ParameterError
 
