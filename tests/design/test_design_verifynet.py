@@ -101,3 +101,20 @@ def test_a_validation_run_on_two_chips_states_the_spread() -> None:
     assert v["drop_points_worst"] == pytest.approx(max(drops)) and v["drop_points_min"] == pytest.approx(min(drops))
     assert v["drop_points_mean"] == pytest.approx(np.mean(drops))
     assert v["over_breakdown"] == 0.0 and v["v_junction_max"] <= settings.v_clamp + 1e-9
+
+
+def test_the_report_names_the_split_and_the_chips_spread() -> None:
+    from mtjspice.design.verify import Part
+    from mtjspice.design.verifyreport import _markdown, rows_of
+
+    v = {"accuracy_ideal": 0.95, "accuracy_ideal_own": 0.94, "accuracy_sampled": 0.93, "accuracy_sampled_lo": 0.9,
+         "accuracy_sampled_hi": 0.95, "images": 288.0, "drop_points": 2.0, "validation_split": 1.0, "chips": 3.0,
+         "drop_points_min": 1.0, "drop_points_worst": 4.0, "drop_points_mean": 2.5, "over_breakdown": 0.0,
+         "clamped_share": 0.6, "pool": 64.0}
+    text = _markdown([Part("network_digits", v, {}, {}, 1.0)], {}, {})
+    assert "on 288 validation images: 2.0 points below the better ideal (over 3 sampled chips" in text
+    assert "1.0 to 4.0, mean 2.5" in text
+    met = {r[1]: r[5] for r in rows_of([Part("network_digits", v, {}, {}, 1.0)])}
+    assert met["drop_points"] == "yes"  # chip 0's drop is the one judged
+    text = _markdown([Part("network_digits", {**v, "validation_split": 0.0}, {}, {}, 1.0)], {}, {})
+    assert "288 test images" in text
