@@ -73,6 +73,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--train-seed", type=count("--train-seed", 0, 2**31 - 1), default=None, metavar="S",
                    help="seed of the networks' trainings (default: --seed); another value retrains on the same "
                         "images, devices and pool")
+    p.add_argument("--calibrate-readout", action="store_true",
+                   help="also retrain each chip's output crossbar on its own hidden responses to the training images "
+                        "(digits only; a per-chip step with its cost) and report it beside the default, which the "
+                        "target judges")
     p.add_argument("--chips", type=count("--chips", 1, 64), default=1, metavar="K",
                    help="sampled chips the deployed weights run on, each its own hidden + 10 devices (default 1); "
                         "the drop is chip 0's, the others give its spread")
@@ -148,7 +152,8 @@ def run(args: argparse.Namespace) -> int:
                     t_stop=float(args.t_stop), images=images,
                     tasks=tuple(t.strip() for t in str(args.tasks).split(",") if t.strip()), workers=args.workers,
                     epochs=epochs, pool=args.pool, input_limit=args.input_limit, hidden=args.hidden,
-                    split=args.split, chips=args.chips, train_seed=args.train_seed)
+                    split=args.split, chips=args.chips, train_seed=args.train_seed,
+                    calibrate_readout=args.calibrate_readout)
     t0 = time.perf_counter()
     # the table of the device without its extra anisotropy, as the design search builds it (it reduces
     # every sample, Ku included, to the quantities it tabulates)

@@ -90,6 +90,10 @@ class VerifySpec:
     chips : int
         Sampled chips the deployed weights run on (each its own ``hidden + 10`` devices, the
         samples after the previous chip's); the drop is chip 0's, the others give its spread.
+    calibrate_readout : bool
+        Also retrain each chip's output crossbar on its own hidden responses to the training
+        images (digits only; :mod:`mtjspice.design.calibrate`) and report its accuracy beside
+        the default's; the target is judged on the default.
     train_seed : int or None
         Seed of the networks' trainings (initial weights, minibatches, noise, the pool's draws);
         None: ``seed``. Another value retrains on the same split, devices and pool.
@@ -128,6 +132,7 @@ class VerifySpec:
     split: str = "test"
     chips: int = 1
     train_seed: int | None = None
+    calibrate_readout: bool = False
 
     def __post_init__(self) -> None:
         if self.trim not in TRIM_SCHEMES:

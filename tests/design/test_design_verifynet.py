@@ -118,3 +118,45 @@ def test_the_report_names_the_split_and_the_chips_spread() -> None:
     assert met["drop_points"] == "yes"  # chip 0's drop is the one judged
     text = _markdown([Part("network_digits", {**v, "validation_split": 0.0}, {}, {}, 1.0)], {}, {})
     assert "288 test images" in text
+
+
+@pytest.mark.slow
+def test_the_readout_calibration_fits_the_chip_on_training_images_only() -> None:
+    """The per-chip readout calibration (an option): the chip's hidden layer runs on the training
+    images (all of them, none of the validation or test ones), the output crossbar alone is
+    retrained and fits the chip's own responses better than the deployed one; the event task is
+    refused."""
+    from dataclasses import replace
+
+    from mtjspice.circuits.settings import resolve
+    from mtjspice.design.calibrate import calibrate_readout
+    from mtjspice.design.verifynet import POOL_GRID, _chip, _limits, _sampled, _thresholds, safe_current
+    from mtjspice.errors import ParameterError
+    from mtjspice.network.infer import deploy, effective
+    from mtjspice.network.rates import RateCurve
+    from mtjspice.network.settings import Timing
+    from mtjspice.network.tasks import load_task
+    from mtjspice.network.train import TrainSettings, train
+    from mtjspice.physics.llgs import junction_resistance
+
+    dev, settings, table = _design()
+    tm = Timing()
+    vs = VerifySpec(SPEC, 0.5391e-3, trim="dac", circuit_samples=0, hidden=4, tasks=("digits",))
+    c = resolve(dev, replace(settings, dac_bits=None))
+    c = replace(c, clock_period=round(c.clock_period / tm.dt) * tm.dt)
+    i_read = c.v_read / (junction_resistance(dev, 0.0) + c.r_ref + c.r_on)
+    devs, idx, _ = _sampled(dev, SPEC, vs.seed, 0, 14)
+    chip = _chip(dev, c, i_read, vs, 0, devs, _thresholds(devs, idx, c, settings, vs), _limits(dev, settings, devs),
+                 np.ones(14))
+    task = load_task("digits", vs.seed, tm, split="validation")
+    task = replace(task, x_train=task.x_train[:96], y_train=task.y_train[:96])  # a short calibration
+    i_safe = safe_current(dev, settings)
+    curve = RateCurve.from_rates(POOL_GRID * i_safe, np.clip((POOL_GRID - 0.2) * 6e8, 0, 3.5e8))
+    bars = deploy(train(task, curve, tm, TrainSettings(hidden=4, epochs=3), seed=1))
+    cal = calibrate_readout(task, bars, chip, tm, POOL_GRID * i_safe, epochs=30, seed=1)
+    assert cal.images == 96
+    assert np.allclose(effective(cal.bars.hidden, bars.crossbar), effective(bars.hidden, bars.crossbar))
+    assert not np.allclose(cal.bars.output, bars.output)
+    assert cal.train_accuracy > cal.train_accuracy_before
+    with pytest.raises(ParameterError, match="^calibrate: got 'events'"):
+        calibrate_readout(load_task("events", vs.seed, tm), bars, chip, tm, POOL_GRID * i_safe)
