@@ -124,7 +124,7 @@ class VerifySpec:
     tasks: tuple[str, ...] = ("digits", "events")
     workers: int = 2
     chunk: int = 2000
-    hidden: int = 32
+    hidden: int = 64
     epochs: int = 120
     gain_trim: bool = False
     pool: int = 64
