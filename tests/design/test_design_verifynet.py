@@ -139,7 +139,7 @@ def test_the_readout_calibration_fits_the_chip_on_training_images_only() -> None
     from mtjspice.network.train import TrainSettings, train
     from mtjspice.physics.llgs import junction_resistance
 
-    dev, settings, table = _design()
+    dev, settings, _table = _design()
     tm = Timing()
     vs = VerifySpec(SPEC, 0.5391e-3, trim="dac", circuit_samples=0, hidden=4, tasks=("digits",))
     c = resolve(dev, replace(settings, dac_bits=None))
