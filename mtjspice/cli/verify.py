@@ -62,8 +62,24 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--images", type=count("--images", 0, 100_000), default=FULL["images"], metavar="N",
                    help="test images per network (default 360; 0 skips the networks)")
     p.add_argument("--tasks", default="digits,events", metavar="NAMES", help="network tasks (default digits,events)")
+    p.add_argument("--hidden", type=count("--hidden", 1, 1024), default=64, metavar="N",
+                   help="hidden neurons of each network, each a sampled device (default 64, chosen on the validation split)")
     p.add_argument("--epochs", type=count("--epochs", 1, 100_000), default=120, metavar="N",
                    help="training epochs of each network (default 120)")
+    p.add_argument("--split", choices=("test", "validation"), default="test",
+                   help="the networks' images: the test split (default), or the validation split, 20 %% of the "
+                        "training split held out (stratified, from the seed) for choosing settings without the "
+                        "test images; the networks then train on the other 80 %%")
+    p.add_argument("--train-seed", type=count("--train-seed", 0, 2**31 - 1), default=None, metavar="S",
+                   help="seed of the networks' trainings (default: --seed); another value retrains on the same "
+                        "images, devices and pool")
+    p.add_argument("--calibrate-readout", action="store_true",
+                   help="also retrain each chip's output crossbar on its own hidden responses to the training images "
+                        "(digits only; a per-chip step with its cost) and report it beside the default, which the "
+                        "target judges")
+    p.add_argument("--chips", type=count("--chips", 1, 64), default=1, metavar="K",
+                   help="sampled chips the deployed weights run on, each its own hidden + 10 devices (default 1); "
+                        "the drop is chip 0's, the others give its spread")
     p.add_argument("--pool", type=count("--pool", 0, 4096), default=64, metavar="N",
                    help="sampled devices whose rate curves the variation-aware training draws from (default 64, "
                         "never the network's own; 0: train with the ideal LIF's curve only)")
@@ -135,7 +151,9 @@ def run(args: argparse.Namespace) -> int:
                     temperature=float(args.temperature), device_samples=n_dev, circuit_samples=n_circ,
                     t_stop=float(args.t_stop), images=images,
                     tasks=tuple(t.strip() for t in str(args.tasks).split(",") if t.strip()), workers=args.workers,
-                    epochs=epochs, pool=args.pool, input_limit=args.input_limit)
+                    epochs=epochs, pool=args.pool, input_limit=args.input_limit, hidden=args.hidden,
+                    split=args.split, chips=args.chips, train_seed=args.train_seed,
+                    calibrate_readout=args.calibrate_readout)
     t0 = time.perf_counter()
     # the table of the device without its extra anisotropy, as the design search builds it (it reduces
     # every sample, Ku included, to the quantities it tabulates)

@@ -82,6 +82,21 @@ class VerifySpec:
         Device-level samples per task.
     hidden, epochs : int
         The networks' hidden neurons and training epochs.
+    split : {"test", "validation"}
+        The networks' images: the test split (the verification), or the validation split held
+        out of the training split (:func:`mtjspice.network.tasks.load_task`; for choosing
+        settings without looking at the test images: the networks then train on the rest of
+        the training split).
+    chips : int
+        Sampled chips the deployed weights run on (each its own ``hidden + 10`` devices, the
+        samples after the previous chip's); the drop is chip 0's, the others give its spread.
+    calibrate_readout : bool
+        Also retrain each chip's output crossbar on its own hidden responses to the training
+        images (digits only; :mod:`mtjspice.design.calibrate`) and report its accuracy beside
+        the default's; the target is judged on the default.
+    train_seed : int or None
+        Seed of the networks' trainings (initial weights, minibatches, noise, the pool's draws);
+        None: ``seed``. Another value retrains on the same split, devices and pool.
     gain_trim : bool
         In the networks, scale each sampled neuron's input by its own onset over the nominal one
         (a per-neuron gain DAC, :func:`mtjspice.design.verifynet.neuron_gains`) before the clamp.
@@ -109,18 +124,22 @@ class VerifySpec:
     tasks: tuple[str, ...] = ("digits", "events")
     workers: int = 2
     chunk: int = 2000
-    hidden: int = 32
+    hidden: int = 64
     epochs: int = 120
     gain_trim: bool = False
     pool: int = 64
     input_limit: float = 0.0
+    split: str = "test"
+    chips: int = 1
+    train_seed: int | None = None
+    calibrate_readout: bool = False
 
     def __post_init__(self) -> None:
         if self.trim not in TRIM_SCHEMES:
             raise ParameterError("trim", self.trim, " or ".join(map(repr, TRIM_SCHEMES)))
         for name, low in (("device_samples", 1), ("circuit_samples", 0), ("images", 0), ("workers", 1),
                           ("chunk", 1), ("dac_bits", 1), ("hidden", 1), ("epochs", 1),
-                          ("pool", 0)):
+                          ("pool", 0), ("chips", 1)):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < low:
                 raise ParameterError(name, v, f"an integer >= {low}")
@@ -137,6 +156,11 @@ class VerifySpec:
         v = self.input_limit
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and v >= 0):
             raise ParameterError("input_limit", v, "a fraction of the safe current >= 0 (0: no limit)")
+        t = self.train_seed
+        if t is not None and (isinstance(t, bool) or not isinstance(t, int) or t < 0):
+            raise ParameterError("train_seed", t, "an integer >= 0, or None for the seed")
+        if self.split not in ("test", "validation"):
+            raise ParameterError("split", self.split, "'test' or 'validation'")
         bad = [t for t in self.tasks if t not in ("digits", "events")]
         if bad or not self.tasks:
             raise ParameterError("tasks", ",".join(self.tasks), "digits, events or both")

@@ -65,12 +65,15 @@ from ..physics.llgs import junction_resistance
 from ..variation import VariationSpec
 from .verify import Part, VerifySpec, device_test, nominal_circuit
 
-__all__ = ["POOL_OFFSET", "ClampedNeuron", "ClampedLIF", "curve_pool", "network_level", "ideal_lif", "safe_current",
-           "neuron_gains"]
+__all__ = ["CHIP_SEED_STEP", "POOL_OFFSET", "ClampedNeuron", "ClampedLIF", "curve_pool", "network_level", "ideal_lif",
+           "safe_current", "neuron_gains"]
 
 #: First sample index of the variation-aware training's pool: beyond the device level's (10^5 by
 #: default), the circuit level's and the network's own samples, so no device under test is in it.
 POOL_OFFSET = 1_000_000
+
+#: Chip k's thermal noise is seeded with seed + CHIP_SEED_STEP x k (chip 0: the seed itself).
+CHIP_SEED_STEP = 1000
 
 #: DC currents of the pool's curves, as multiples of ``i_safe``: 57 points from 0 to 1.3 (every
 #: sampled clamp of the b53s spec lies below 1.2 ``i_safe``; beyond the grid a curve stays flat).
@@ -204,39 +207,42 @@ def network_level(device: Device, settings: NeuronSettings, vs: VerifySpec, tabl
     ideal = ClampedLIF("ideal", LIFNeuron("ideal", lif), i_safe)  # the clamp is part of the circuit
     curve = measure_curve(ideal, tm)  # flat beyond i_safe: the training gains nothing from larger inputs
     first = vs.circuit_samples if network_offset is None else network_offset
-    n = vs.hidden + 10
-    devs, idx, skipped = _sampled(device, vs.spec, vs.seed, first, n)
+    h = vs.hidden
+    n = h + 10
+    devs, idx, skipped = _sampled(device, vs.spec, vs.seed, first, n * vs.chips)
     if idx[-1] >= POOL_OFFSET:
         raise ParameterError("circuit_samples", first, f"a network whose samples end below the pool's first, {POOL_OFFSET}")
     th = _thresholds(devs, idx, c, settings, vs)
     lim = _limits(device, settings, devs)
-    h = vs.hidden
     gain = neuron_gains(device, settings, vs, table, np.asarray(idx)) if vs.gain_trim else np.ones(len(devs))
-    base = DeviceNeuron("sampled", device, c, i_read, temperature=vs.temperature, seed=vs.seed,
-                        devices={"hidden": devs[:h], "output": devs[h:]},
-                        thresholds={"hidden": th[:h], "output": th[h:]})
+    chips = [_chip(device, c, i_read, vs, k, devs[k * n:(k + 1) * n], th[k * n:(k + 1) * n], lim[k * n:(k + 1) * n],
+                   gain[k * n:(k + 1) * n]) for k in range(vs.chips)]
     t_pool = time.perf_counter()
     pool = curve_pool(device, settings, vs, c, i_read, tm) if vs.pool else None
     t_pool = time.perf_counter() - t_pool
     parts = []
+    t_seed = vs.seed if vs.train_seed is None else vs.train_seed
     for task_name in vs.tasks:
         t0 = time.perf_counter() - t_pool  # the pool's measurement is charged to the first task
         t_pool = 0.0
-        task = load_task(task_name, vs.seed, tm)
+        task = load_task(task_name, vs.seed, tm, split=vs.split)
         ts = TrainSettings(hidden=h, epochs=vs.epochs, i_limit=(vs.input_limit or 1.0) * i_safe,
                            penalty=10.0 if vs.input_limit else 0.0)
-        w_own = train(task, curve, tm, ts, seed=vs.seed)
+        w_own = train(task, curve, tm, ts, seed=t_seed)
         index = np.arange(min(vs.images, task.y_test.size))
         r_own = run_network(task, deploy(w_own), ideal, tm, index)
         if pool is None:
             bars, r_ideal = deploy(w_own), r_own
         else:
             mean = RateCurve.from_rates(pool.currents, pool.raw.mean(axis=1))  # the initial scale
-            bars = deploy(train(task, mean, tm, ts, seed=vs.seed, pool=pool))
+            bars = deploy(train(task, mean, tm, ts, seed=t_seed, pool=pool))
             r_ideal = run_network(task, bars, ideal, tm, index)
-        model = ClampedNeuron(f"sampled_{vs.temperature:g}K", base, {"hidden": lim[:h], "output": lim[h:]},
-                              gains={"hidden": gain[:h], "output": gain[h:]} if vs.gain_trim else {})
-        r_dev = run_network(task, bars, model, tm, index)
+        runs = []
+        for model in chips:
+            model.clipped.clear()
+            r = run_network(task, bars, model, tm, index)
+            runs.append((r, float(np.mean(model.clipped)) if model.clipped else 0.0))
+        r_dev, clamped = runs[0]
         m = index.size
         values: dict[str, Any] = {}
         for tag, r in (("ideal", r_ideal), ("ideal_own", r_own), ("sampled", r_dev)):
@@ -245,12 +251,58 @@ def network_level(device: Device, settings: NeuronSettings, vs: VerifySpec, tabl
             values.update({f"accuracy_{tag}": r.accuracy, f"accuracy_{tag}_lo": lo, f"accuracy_{tag}_hi": hi})
         best = max(r_ideal.accuracy, r_own.accuracy)
         values.update({"drop_points": 100 * (best - r_dev.accuracy), "images": float(m), "pool": float(vs.pool),
-                       "over_breakdown": r_dev.over_breakdown, "v_junction_max": r_dev.v_max,
-                       "clamped_share": float(np.mean(model.clipped)) if model.clipped else 0.0,
+                       "hidden": float(h), "epochs": float(vs.epochs), "train_seed": float(t_seed),
+                       "validation_split": float(vs.split == "validation"),
+                       "over_breakdown": max(r.over_breakdown for r, _ in runs),
+                       "v_junction_max": max(r.v_max for r, _ in runs), "clamped_share": clamped,
                        "i_safe": i_safe, "skipped_samples": float(skipped),
                        "gain_spread": float(np.std(gain)) if vs.gain_trim else 0.0})
+        if vs.chips > 1:  # the same weights on further chips: the spread of the drop across chips
+            drops = np.array([100 * (best - r.accuracy) for r, _ in runs])
+            values.update({"chips": float(vs.chips), "drop_points_mean": float(drops.mean()),
+                           "drop_points_min": float(drops.min()), "drop_points_worst": float(drops.max())})
+            values.update({f"accuracy_sampled_chip{k}": r.accuracy for k, (r, _) in enumerate(runs)})
+        if vs.calibrate_readout and task_name == "digits":
+            values.update(_calibrated(task, bars, chips, tm, index, safe_current(device, settings), best, t_seed))
         units = {k: "1" for k in values}
-        units.update({"drop_points": "%", "v_junction_max": "V", "i_safe": "A"})
+        units.update({k: "%" for k in values if k.startswith("drop_points")})
+        units.update({"v_junction_max": "V", "i_safe": "A", "calibration_seconds": "s"})
         parts.append(Part(f"network_{task_name}", {k: float(v) for k, v in values.items()}, units,
                           {"index": np.asarray(idx)}, time.perf_counter() - t0))
     return parts
+
+
+def _chip(device: Device, c: Any, i_read: float, vs: VerifySpec, k: int, devs: list[Device], th: np.ndarray,
+          lim: np.ndarray, gain: np.ndarray) -> ClampedNeuron:
+    """Sampled chip ``k``: hidden neuron j is ``devs[j]``, output neuron i ``devs[hidden + i]``, each
+    with its thresholds ``th``, behind its clamp ``lim``, (``gain_trim``) its input scaled by
+    ``gain``; its thermal noise from seed ``vs.seed + CHIP_SEED_STEP * k``."""
+    h = vs.hidden
+    base = DeviceNeuron("sampled", device, c, i_read, temperature=vs.temperature, seed=vs.seed + CHIP_SEED_STEP * k,
+                        devices={"hidden": devs[:h], "output": devs[h:]},
+                        thresholds={"hidden": th[:h], "output": th[h:]})
+    return ClampedNeuron(f"sampled_{vs.temperature:g}K", base, {"hidden": lim[:h], "output": lim[h:]},
+                         gains={"hidden": gain[:h], "output": gain[h:]} if vs.gain_trim else {})
+
+
+def _calibrated(task: Any, bars: Any, chips: list[ClampedNeuron], tm: Timing, index: np.ndarray, i_safe: float,
+                best: float, seed: int) -> dict[str, float]:
+    """The per-chip readout calibration's results beside the default's (:mod:`.calibrate`): each
+    chip's output crossbar retrained on its own hidden responses to the training images."""
+    from .calibrate import calibrate_readout
+
+    t0 = time.perf_counter()
+    acc, over, vmax = [], [], []
+    for model in chips:
+        cal = calibrate_readout(task, bars, model, tm, POOL_GRID * i_safe, seed=seed)
+        r = run_network(task, cal.bars, model, tm, index)
+        acc.append(r.accuracy)
+        over.append(r.over_breakdown)
+        vmax.append(r.v_max)
+    drops = [100 * (best - a) for a in acc]
+    out = {"accuracy_calibrated": acc[0], "drop_points_calibrated": drops[0], "calibration_images": float(cal.images),
+           "over_breakdown_calibrated": max(over), "v_junction_max_calibrated": max(vmax),
+           "calibration_seconds": time.perf_counter() - t0}
+    if len(chips) > 1:
+        out.update({"drop_points_calibrated_mean": float(np.mean(drops)), "drop_points_calibrated_worst": max(drops)})
+    return out

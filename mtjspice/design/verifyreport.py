@@ -138,8 +138,12 @@ def _markdown(parts: list[Part], header: dict[str, Any], projection: dict[str, f
                      f"the network trained on the ideal curve: {_pct(own)}; training pool "
                      f"{int(v.get('pool', 0))} devices), sampled devices "
                      f"{_pct(v['accuracy_sampled'])} (Wilson 95 % {_pct(v['accuracy_sampled_lo'])} to "
-                     f"{_pct(v['accuracy_sampled_hi'])}) on {int(v['images'])} images: "
-                     f"{v['drop_points']:.1f} points below the better ideal; neuron-time above breakdown "
+                     f"{_pct(v['accuracy_sampled_hi'])}) on {int(v['images'])} "
+                     f"{'validation' if v.get('validation_split') else 'test'} images: "
+                     f"{v['drop_points']:.1f} points below the better ideal"
+                     + (f" (over {int(v['chips'])} sampled chips with the same weights: {v['drop_points_min']:.1f} to "
+                        f"{v['drop_points_worst']:.1f}, mean {v['drop_points_mean']:.1f})" if "chips" in v else "")
+                     + f"; neuron-time above breakdown "
                      f"{_pct(v['over_breakdown'])}; input limited by the clamp {_pct(v['clamped_share'])} of neuron-time.")
     if projection:
         L += ["", "Timing (this run) and its projection to the full verification (10^5 device samples, 200 ngspice "

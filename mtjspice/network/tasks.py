@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -23,11 +23,18 @@ import numpy as np
 from ..errors import MtjspiceError, ParameterError
 from .settings import Timing
 
-__all__ = ["EVENT_SEGMENTS", "TASKS", "Saccades", "Task", "event_features", "event_spikes", "load_task",
-           "saccade_events"]
+__all__ = ["EVENT_SEGMENTS", "SPLITS", "TASKS", "VALIDATION_FRACTION", "Saccades", "Task", "event_features",
+           "event_spikes", "load_task", "saccade_events"]
 
 TASKS = ("digits", "events")
 TaskName = Literal["digits", "events"]
+
+#: What a task's test set is: the test split (20 % of the images), or the validation split (a
+#: share of the training split, held out from training; the test split is not used at all).
+SPLITS = ("test", "validation")
+
+#: Share of the training split that ``split="validation"`` holds out (stratified, from the seed).
+VALIDATION_FRACTION = 0.2
 
 
 @dataclass(frozen=True)
@@ -187,6 +194,11 @@ class Task:
         Training mean of each pixel (digits' offset; dimensionless).
     saccades : Saccades
     seed : int
+    split : {"test", "validation"}
+        What ``x_test`` / ``y_test`` hold: the test split, or the validation split held out of the
+        training split (then the training set is the rest of the training split).
+    index_train, index_test : (n,) int arrays
+        Indices of the training and test (or validation) images in scikit-learn's digits.
     """
 
     name: str
@@ -199,6 +211,9 @@ class Task:
     pixel_mean: np.ndarray
     saccades: Saccades
     seed: int
+    split: str = "test"
+    index_train: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
+    index_test: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
 
     @property
     def inputs(self) -> int:
@@ -214,10 +229,22 @@ class Task:
         return self.x_test[index, 0, :]
 
 
-def load_task(name: str, seed: int = 0, timing: Timing | None = None, saccades: Saccades | None = None) -> Task:
-    """Load a task (module docstring); the split depends on ``seed`` only."""
+def load_task(name: str, seed: int = 0, timing: Timing | None = None, saccades: Saccades | None = None,
+              split: str = "test", holdout: float = VALIDATION_FRACTION) -> Task:
+    """Load a task (module docstring); the split depends on ``seed`` only.
+
+    ``split="validation"`` is for choosing settings without looking at the test images: the
+    training split's ``holdout`` share (stratified by label, drawn from ``seed``) becomes the
+    task's test set and the rest its training set (the pixel means from that rest); the test
+    split is left out entirely. ``split="test"`` (default): the whole training split trains, the
+    test split tests.
+    """
     if name not in TASKS:
         raise ParameterError("task", name, " or ".join(map(repr, TASKS)))
+    if split not in SPLITS:
+        raise ParameterError("split", split, " or ".join(map(repr, SPLITS)))
+    if isinstance(holdout, bool) or not isinstance(holdout, (int, float)) or not 0.05 <= holdout <= 0.5:
+        raise ParameterError("holdout", holdout, "a share of the training split from 0.05 to 0.5")
     tm = timing or Timing()
     sac = saccades or Saccades()
     try:
@@ -229,6 +256,8 @@ def load_task(name: str, seed: int = 0, timing: Timing | None = None, saccades: 
     images = data.images / 16.0
     idx = np.arange(images.shape[0])
     tr, te = train_test_split(idx, test_size=0.2, random_state=seed, stratify=data.target)
+    if split == "validation":  # the test split is never touched: the validation set comes out of training
+        tr, te = train_test_split(tr, test_size=holdout, random_state=seed, stratify=data.target[tr])
     mean = images[tr].reshape(len(tr), -1).mean(axis=0)
     if name == "digits":
         if tm.window <= 0:  # pragma: no cover - Timing refuses it
@@ -247,4 +276,5 @@ def load_task(name: str, seed: int = 0, timing: Timing | None = None, saccades: 
 
         segments = np.full(EVENT_SEGMENTS, tm.window / EVENT_SEGMENTS)
     return Task(name=name, x_train=encode(tr), y_train=data.target[tr], x_test=encode(te), y_test=data.target[te],
-                segments=segments, images_test=images[te], pixel_mean=mean, saccades=sac, seed=seed)
+                segments=segments, images_test=images[te], pixel_mean=mean, saccades=sac, seed=seed, split=split,
+                index_train=np.asarray(tr), index_test=np.asarray(te))

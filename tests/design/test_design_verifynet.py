@@ -27,6 +27,34 @@ def _design():  # type: ignore[no-untyped-def]
     return dev, settings, robust_table(dev.replace(**{"field.Ku": 0.0}), SPEC)
 
 
+@pytest.mark.parametrize(("kw", "needle"), [({"hidden": 0}, "hidden"), ({"hidden": 2.5}, "hidden"),
+                                            ({"split": "train"}, "split"), ({"chips": 0}, "chips"),
+                                            ({"train_seed": -1}, "train_seed")])
+def test_network_options_are_checked(kw: dict, needle: str) -> None:
+    from mtjspice.errors import ParameterError
+
+    with pytest.raises(ParameterError, match=f"^{needle}: got"):
+        VerifySpec(SPEC, 0.54e-3, **kw)
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["--hidden", "0"], "mtjspice verify: error: --hidden: got '0'; allowed: a whole number >= 1 and <= 1024"),
+    (["--hidden", "wide"], "mtjspice verify: error: --hidden: got 'wide'; allowed: "),
+    (["--hidden", "4096"], "mtjspice verify: error: --hidden: got '4096'; allowed: a whole number >= 1 and <= 1024"),
+    (["--chips", "0"], "mtjspice verify: error: --chips: got '0'; allowed: a whole number >= 1"),
+    (["--split", "train"], "mtjspice verify: error: --split: got 'train'; allowed: 'test' or 'validation'"),
+])
+def test_a_bad_network_option_is_one_line_and_writes_nothing(argv: list[str], expected: str, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from mtjspice.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["verify", str(DESIGN), *argv, "--out", str(tmp_path / "v")])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and len(err.strip().splitlines()) == 1 and err.startswith(expected), err
+    assert not (tmp_path / "v").exists()
+
+
 def test_the_pool_is_never_the_network_under_test() -> None:
     from mtjspice.design.verifynet import POOL_GRID, POOL_OFFSET
 
@@ -50,3 +78,85 @@ def test_a_shrunk_network_run_is_safe_and_judged_against_the_better_ideal() -> N
     assert v["pool"] == 6.0 and v["images"] == 8.0
     assert v["accuracy_sampled_lo"] <= v["accuracy_sampled"] <= v["accuracy_sampled_hi"]
     assert np.array_equal(part.columns["index"], np.arange(16))  # samples 0..15: the network's own
+    assert v["validation_split"] == 0.0 and v["hidden"] == 6.0
+
+
+@pytest.mark.slow
+def test_a_validation_run_on_two_chips_states_the_spread() -> None:
+    """On the validation split (held out of training) the networks run on validation images; a
+    second chip (samples 16..31, the same weights) gives the drop's spread, chip 0's drop is the
+    one reported."""
+    from mtjspice.design.verifynet import network_level
+
+    dev, settings, table = _design()
+    vs = VerifySpec(SPEC, 0.5391e-3, trim="dac", circuit_samples=0, images=8, tasks=("digits",), hidden=6,
+                    epochs=4, pool=6, split="validation", chips=2)
+    (part,) = network_level(dev, settings, vs, table)
+    v = part.values
+    assert v["validation_split"] == 1.0 and v["chips"] == 2.0
+    assert np.array_equal(part.columns["index"], np.arange(32))  # two chips of 6 + 10 devices
+    best = max(v["accuracy_ideal"], v["accuracy_ideal_own"])
+    drops = [100 * (best - v[f"accuracy_sampled_chip{k}"]) for k in range(2)]
+    assert v["drop_points"] == pytest.approx(drops[0], abs=1e-9)
+    assert v["drop_points_worst"] == pytest.approx(max(drops)) and v["drop_points_min"] == pytest.approx(min(drops))
+    assert v["drop_points_mean"] == pytest.approx(np.mean(drops))
+    assert v["over_breakdown"] == 0.0 and v["v_junction_max"] <= settings.v_clamp + 1e-9
+
+
+def test_the_report_names_the_split_and_the_chips_spread() -> None:
+    from mtjspice.design.verify import Part
+    from mtjspice.design.verifyreport import _markdown, rows_of
+
+    v = {"accuracy_ideal": 0.95, "accuracy_ideal_own": 0.94, "accuracy_sampled": 0.93, "accuracy_sampled_lo": 0.9,
+         "accuracy_sampled_hi": 0.95, "images": 288.0, "drop_points": 2.0, "validation_split": 1.0, "chips": 3.0,
+         "drop_points_min": 1.0, "drop_points_worst": 4.0, "drop_points_mean": 2.5, "over_breakdown": 0.0,
+         "clamped_share": 0.6, "pool": 64.0}
+    text = _markdown([Part("network_digits", v, {}, {}, 1.0)], {}, {})
+    assert "on 288 validation images: 2.0 points below the better ideal (over 3 sampled chips" in text
+    assert "1.0 to 4.0, mean 2.5" in text
+    met = {r[1]: r[5] for r in rows_of([Part("network_digits", v, {}, {}, 1.0)])}
+    assert met["drop_points"] == "yes"  # chip 0's drop is the one judged
+    text = _markdown([Part("network_digits", {**v, "validation_split": 0.0}, {}, {}, 1.0)], {}, {})
+    assert "288 test images" in text
+
+
+@pytest.mark.slow
+def test_the_readout_calibration_fits_the_chip_on_training_images_only() -> None:
+    """The per-chip readout calibration (an option): the chip's hidden layer runs on the training
+    images (all of them, none of the validation or test ones), the output crossbar alone is
+    retrained and fits the chip's own responses better than the deployed one; the event task is
+    refused."""
+    from dataclasses import replace
+
+    from mtjspice.circuits.settings import resolve
+    from mtjspice.design.calibrate import calibrate_readout
+    from mtjspice.design.verifynet import POOL_GRID, _chip, _limits, _sampled, _thresholds, safe_current
+    from mtjspice.errors import ParameterError
+    from mtjspice.network.infer import deploy, effective
+    from mtjspice.network.rates import RateCurve
+    from mtjspice.network.settings import Timing
+    from mtjspice.network.tasks import load_task
+    from mtjspice.network.train import TrainSettings, train
+    from mtjspice.physics.llgs import junction_resistance
+
+    dev, settings, _table = _design()
+    tm = Timing()
+    vs = VerifySpec(SPEC, 0.5391e-3, trim="dac", circuit_samples=0, hidden=4, tasks=("digits",))
+    c = resolve(dev, replace(settings, dac_bits=None))
+    c = replace(c, clock_period=round(c.clock_period / tm.dt) * tm.dt)
+    i_read = c.v_read / (junction_resistance(dev, 0.0) + c.r_ref + c.r_on)
+    devs, idx, _ = _sampled(dev, SPEC, vs.seed, 0, 14)
+    chip = _chip(dev, c, i_read, vs, 0, devs, _thresholds(devs, idx, c, settings, vs), _limits(dev, settings, devs),
+                 np.ones(14))
+    task = load_task("digits", vs.seed, tm, split="validation")
+    task = replace(task, x_train=task.x_train[:96], y_train=task.y_train[:96])  # a short calibration
+    i_safe = safe_current(dev, settings)
+    curve = RateCurve.from_rates(POOL_GRID * i_safe, np.clip((POOL_GRID - 0.2) * 6e8, 0, 3.5e8))
+    bars = deploy(train(task, curve, tm, TrainSettings(hidden=4, epochs=3), seed=1))
+    cal = calibrate_readout(task, bars, chip, tm, POOL_GRID * i_safe, epochs=30, seed=1)
+    assert cal.images == 96
+    assert np.allclose(effective(cal.bars.hidden, bars.crossbar), effective(bars.hidden, bars.crossbar))
+    assert not np.allclose(cal.bars.output, bars.output)
+    assert cal.train_accuracy > cal.train_accuracy_before
+    with pytest.raises(ParameterError, match="^calibrate: got 'events'"):
+        calibrate_readout(load_task("events", vs.seed, tm), bars, chip, tm, POOL_GRID * i_safe)
