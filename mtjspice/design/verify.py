@@ -164,6 +164,9 @@ class VerifySpec:
         bad = [t for t in self.tasks if t not in ("digits", "events")]
         if bad or not self.tasks:
             raise ParameterError("tasks", ",".join(self.tasks), "digits, events or both")
+        if self.calibrate_readout and "digits" not in self.tasks:
+            raise ParameterError("tasks", ",".join(self.tasks), "a list with digits when the readout is "
+                                 "calibrated (the calibration is for digits only)")
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ def test_network_options_are_checked(kw: dict, needle: str) -> None:
     (["--hidden", "4096"], "mtjspice verify: error: --hidden: got '4096'; allowed: a whole number >= 1 and <= 1024"),
     (["--chips", "0"], "mtjspice verify: error: --chips: got '0'; allowed: a whole number >= 1"),
     (["--split", "train"], "mtjspice verify: error: --split: got 'train'; allowed: 'test' or 'validation'"),
+    (["--calibrate-readout", "--tasks", "events"],
+     "mtjspice verify: error: --tasks: got 'events'; allowed: a list with digits when the readout is calibrated"),
 ])
 def test_a_bad_network_option_is_one_line_and_writes_nothing(argv: list[str], expected: str, tmp_path: Path,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
