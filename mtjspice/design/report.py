@@ -250,6 +250,7 @@ def _markdown(s: dict[str, Any], best: DesignRecord, space: SearchSpace, paper: 
          f"**Chosen design {s['best']}** ({_FEAS if s['best_feasible'] else _INFEAS}): yield "
          f"{100 * s['yield']:.1f} % (Wilson 95 % {100 * lo:.1f} to {100 * hi:.1f} %). The paper's device, "
          f"same test: {100 * paper.values[0]:.1f} % ({100 * plo:.1f} to {100 * phi:.1f} %).", "",
+         *_unusable(s),
          f"Feasible designs: {s['feasible']} of {s['designs']}. Constraints broken, designs per constraint: "
          + (", ".join(f"{k} {v}" for k, v in s["broken"].items()) or "none") + ".", ""]
     tb = s["top_broken"]
@@ -283,6 +284,19 @@ def _markdown(s: dict[str, Any], best: DesignRecord, space: SearchSpace, paper: 
           "step). Files: designs.csv "
           "(columns in columns.csv), sensitivity.csv, best/device.toml, best/settings.toml.", ""]
     return "\n".join(L)
+
+
+def _unusable(s: dict[str, Any]) -> list[str]:
+    """The report's warning when the chosen design is feasible but keeps no sample (yield 0): every
+    feasible design fails at its own test input, so best/ is buildable but not a neuron to build."""
+    if not s["best_feasible"] or s["yield"] > 0:
+        return []
+    top = s["top_yields"][0] if s["top_yields"] else math.nan  # highest first, nan last
+    more = (f" The highest yield of any design, {100 * top:.1f} %, is a design that breaks a hard constraint "
+            "(the next paragraph names which)." if math.isfinite(top) and top > 0 else "")
+    return ["**No feasible design works**: the chosen design, the feasible one of highest yield, keeps 0 % of "
+            "its samples at its test input; best/ holds it because it is the best that meets every hard "
+            "constraint, not because it is a neuron to build." + more, ""]
 
 
 _FEAS = "feasible"
