@@ -37,6 +37,7 @@ from ..errors import ParameterError
 from ..montecarlo.circuit import CircuitMC, circuit_chunk
 from ..montecarlo.device import DeviceMC, NominalCircuit, device_chunk
 from ..montecarlo.onsettable import OnsetTable
+from ..network.tasks import SPLITS, TASKS
 from ..params import Device
 from ..variation import VariationSpec
 
@@ -159,9 +160,9 @@ class VerifySpec:
         t = self.train_seed
         if t is not None and (isinstance(t, bool) or not isinstance(t, int) or t < 0):
             raise ParameterError("train_seed", t, "an integer >= 0, or None for the seed")
-        if self.split not in ("test", "validation"):
-            raise ParameterError("split", self.split, "'test' or 'validation'")
-        bad = [t for t in self.tasks if t not in ("digits", "events")]
+        if self.split not in SPLITS:
+            raise ParameterError("split", self.split, " or ".join(map(repr, SPLITS)))
+        bad = [t for t in self.tasks if t not in TASKS]
         if bad or not self.tasks:
             raise ParameterError("tasks", ",".join(self.tasks), "digits, events or both")
         if self.calibrate_readout and "digits" not in self.tasks:

@@ -263,7 +263,7 @@ def network_level(device: Device, settings: NeuronSettings, vs: VerifySpec, tabl
                            "drop_points_min": float(drops.min()), "drop_points_worst": float(drops.max())})
             values.update({f"accuracy_sampled_chip{k}": r.accuracy for k, (r, _) in enumerate(runs)})
         if vs.calibrate_readout and task_name == "digits":
-            values.update(_calibrated(task, bars, chips, tm, index, safe_current(device, settings), best, t_seed))
+            values.update(_calibrated(task, bars, chips, tm, index, i_safe, best, t_seed))
         units = {k: "1" for k in values}
         units.update({k: "%" for k in values if k.startswith("drop_points")})
         units.update({"v_junction_max": "V", "i_safe": "A", "calibration_seconds": "s"})
