@@ -87,19 +87,19 @@ def _normalize(src: np.ndarray, dst5: np.ndarray, tmp: np.ndarray, nrm: np.ndarr
     System.wrap(dst5)
 
 
+def _kernel_array(x: np.ndarray | float | None, shape: tuple[int, ...]) -> np.ndarray:
+    """``x`` broadcast to ``shape`` as a fresh writable C array (zeros for None): numba compiles a
+    kernel per argument type, and a read-only array (a broadcast_to view of an array that already has
+    the shape) is another type (two more compilations of about 5 s each in a session that met both)."""
+    return np.zeros(shape) if x is None else np.array(np.broadcast_to(x, shape), dtype=float, order="C")
+
+
 def _kernel_arrays(sys: System) -> tuple[np.ndarray, ...]:
     """System's constants as the kernels take them: field, alpha, p, H_app, Ku coefficient, u
     (contiguous; zeros for an absent term), then the two has-term flags."""
     n = sys.batch.n
-
-    def rows(x: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray:
-        # always a fresh writable C array: numba compiles a kernel per argument type, and a read-only
-        # array (a broadcast_to view of an array that already has the shape) is another type (two more
-        # compilations of about 5 s each in a session that met both)
-        return np.zeros(shape) if x is None else np.array(np.broadcast_to(x, shape), dtype=float, order="C")
-
-    return (rows(sys.field, (3, n)), rows(sys.alpha, (n,)), rows(sys.p, (3, n)), rows(sys.H_app, (3, n)),
-            rows(sys.ku_coef, (n,)), rows(sys.u, (3, n)))
+    return (_kernel_array(sys.field, (3, n)), _kernel_array(sys.alpha, (n,)), _kernel_array(sys.p, (3, n)),
+            _kernel_array(sys.H_app, (3, n)), _kernel_array(sys.ku_coef, (n,)), _kernel_array(sys.u, (3, n)))
 
 
 def _voltage_arrays(sys: System) -> tuple[np.ndarray, ...]:
@@ -108,7 +108,7 @@ def _voltage_arrays(sys: System) -> tuple[np.ndarray, ...]:
     b, n = sys.batch, sys.batch.n
     if sys.quad is None:
         return tuple(np.zeros(n) for _ in range(4))
-    return tuple(np.array(np.broadcast_to(x, (n,)), dtype=float, order="C") for x in (sys.quad, b.G_P, b.TMR, b.V_half))
+    return tuple(_kernel_array(x, (n,)) for x in (sys.quad, b.G_P, b.TMR, b.V_half))
 
 
 
