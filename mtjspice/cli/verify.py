@@ -70,6 +70,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="the networks' images: the test split (default), or the validation split, 20 %% of the "
                         "training split held out (stratified, from the seed) for choosing settings without the "
                         "test images; the networks then train on the other 80 %%")
+    p.add_argument("--window", type=positive_si("--window", "s"), default=40e-9, metavar="SECONDS",
+                   help="inference window per image in s, for the networks and their ideal twins (default 40n; "
+                        "10n to 1u in whole 0.4n): a longer one averages more spikes per decision at the cost of "
+                        "latency and energy per inference")
     p.add_argument("--train-seed", type=count("--train-seed", 0, 2**31 - 1), default=None, metavar="S",
                    help="seed of the networks' trainings (default: --seed); another value retrains on the same "
                         "images, devices and pool")
@@ -153,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
                     tasks=tuple(t.strip() for t in str(args.tasks).split(",") if t.strip()), workers=args.workers,
                     epochs=epochs, pool=args.pool, input_limit=args.input_limit, hidden=args.hidden,
                     split=args.split, chips=args.chips, train_seed=args.train_seed,
-                    calibrate_readout=args.calibrate_readout)
+                    calibrate_readout=args.calibrate_readout, window=args.window)
     t0 = time.perf_counter()
     # the table of the device without its extra anisotropy, as the design search builds it (it reduces
     # every sample, Ku included, to the quantities it tabulates)

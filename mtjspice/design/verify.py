@@ -48,6 +48,10 @@ __all__ = ["VerifySpec", "Part", "device_level", "circuit_level", "objectives", 
 #: threshold DACs (the design's trim "dac").
 TRIM_SCHEMES: tuple[str, ...] = ("none", "dac")
 
+#: The networks' inference window is a whole number of this (s): the 50 ps corner spacing of a filtered
+#: row and the event task's 8 equal segments of 10 ps grid steps both divide it.
+WINDOW_STEP = 0.4e-9
+
 
 @dataclass(frozen=True)
 class VerifySpec:
@@ -105,6 +109,10 @@ class VerifySpec:
         Devices of the variation-aware training's pool (:func:`mtjspice.design.verifynet.curve_pool`;
         sampled from the spec at indices from :data:`~mtjspice.design.verifynet.POOL_OFFSET` on,
         never the network's own); 0 trains with the ideal LIF's curve only, as before.
+    window : float
+        The networks' inference window per image (s): every neuron starts from rest, and the
+        output neurons' signed spike counts over the window decide (the ideal networks use the
+        same window). A whole number of :data:`WINDOW_STEP` from 10 ns to 1 us.
     input_limit : float
         The training's limit on mean inputs as a fraction of the safe current v_clamp / R_AP
         (penalty 10); 0: no limit, the clamp alone bounds the junctions (the default: holding the
@@ -134,6 +142,7 @@ class VerifySpec:
     chips: int = 1
     train_seed: int | None = None
     calibrate_readout: bool = False
+    window: float = 40e-9
 
     def __post_init__(self) -> None:
         if self.trim not in TRIM_SCHEMES:
@@ -154,6 +163,11 @@ class VerifySpec:
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and v >= 0):
                 raise ParameterError(name, v, "a finite number >= 0 (V or K)")
+        v = self.window
+        if (isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and 10e-9 <= v <= 1e-6)
+                or abs(v / WINDOW_STEP - round(v / WINDOW_STEP)) > 1e-6):
+            raise ParameterError("window", v, "an inference window from 10 ns to 1 us, a whole number of 0.4 ns "
+                                 "(the 50 ps row step and the event task's 8 segments of 10 ps steps)")
         v = self.input_limit
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and v >= 0):
             raise ParameterError("input_limit", v, "a fraction of the safe current >= 0 (0: no limit)")

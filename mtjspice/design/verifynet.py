@@ -197,7 +197,7 @@ def curve_pool(device: Device, settings: NeuronSettings, vs: VerifySpec, circuit
 def network_level(device: Device, settings: NeuronSettings, vs: VerifySpec, table: OnsetTable,
                   network_offset: int | None = None) -> list[Part]:
     """One :class:`~mtjspice.design.verify.Part` per task (module docstring)."""
-    tm = Timing()
+    tm = Timing(window=vs.window)
     lif = ideal_lif(device, settings, vs, table)
     c = resolve(device, replace(settings, dac_bits=None))
     # the network's device model steps on the grid: the read clock rounded to whole grid steps
@@ -251,7 +251,7 @@ def network_level(device: Device, settings: NeuronSettings, vs: VerifySpec, tabl
             values.update({f"accuracy_{tag}": r.accuracy, f"accuracy_{tag}_lo": lo, f"accuracy_{tag}_hi": hi})
         best = max(r_ideal.accuracy, r_own.accuracy)
         values.update({"drop_points": 100 * (best - r_dev.accuracy), "images": float(m), "pool": float(vs.pool),
-                       "hidden": float(h), "epochs": float(vs.epochs), "train_seed": float(t_seed),
+                       "hidden": float(h), "epochs": float(vs.epochs), "inference_window": tm.window, "train_seed": float(t_seed),
                        "validation_split": float(vs.split == "validation"),
                        "over_breakdown": max(r.over_breakdown for r, _ in runs),
                        "v_junction_max": max(r.v_max for r, _ in runs), "clamped_share": clamped,
@@ -266,7 +266,7 @@ def network_level(device: Device, settings: NeuronSettings, vs: VerifySpec, tabl
             values.update(_calibrated(task, bars, chips, tm, index, i_safe, best, t_seed))
         units = {k: "1" for k in values}
         units.update({k: "%" for k in values if k.startswith("drop_points")})
-        units.update({"v_junction_max": "V", "i_safe": "A", "calibration_seconds": "s"})
+        units.update({"v_junction_max": "V", "i_safe": "A", "calibration_seconds": "s", "inference_window": "s"})
         parts.append(Part(f"network_{task_name}", {k: float(v) for k, v in values.items()}, units,
                           {"index": np.asarray(idx)}, time.perf_counter() - t0))
     return parts

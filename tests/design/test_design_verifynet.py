@@ -29,7 +29,8 @@ def _design():  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(("kw", "needle"), [({"hidden": 0}, "hidden"), ({"hidden": 2.5}, "hidden"),
                                             ({"split": "train"}, "split"), ({"chips": 0}, "chips"),
-                                            ({"train_seed": -1}, "train_seed")])
+                                            ({"train_seed": -1}, "train_seed"), ({"window": 45e-9}, "window"),
+                                            ({"window": 5e-9}, "window"), ({"window": 2e-6}, "window")])
 def test_network_options_are_checked(kw: dict, needle: str) -> None:
     from mtjspice.errors import ParameterError
 
@@ -41,6 +42,8 @@ def test_network_options_are_checked(kw: dict, needle: str) -> None:
     (["--hidden", "0"], "mtjspice verify: error: --hidden: got '0'; allowed: a whole number >= 1 and <= 1024"),
     (["--hidden", "wide"], "mtjspice verify: error: --hidden: got 'wide'; allowed: "),
     (["--hidden", "4096"], "mtjspice verify: error: --hidden: got '4096'; allowed: a whole number >= 1 and <= 1024"),
+    (["--window", "45n"], "mtjspice verify: error: --window: got 4.5"),
+    (["--window", "0"], "mtjspice verify: error: --window: got '0'; allowed: "),
     (["--chips", "0"], "mtjspice verify: error: --chips: got '0'; allowed: a whole number >= 1"),
     (["--split", "train"], "mtjspice verify: error: --split: got 'train'; allowed: 'test' or 'validation'"),
     (["--calibrate-readout", "--tasks", "events"],
@@ -83,6 +86,30 @@ def test_a_shrunk_network_run_is_safe_and_judged_against_the_better_ideal() -> N
     assert v["accuracy_sampled_lo"] <= v["accuracy_sampled"] <= v["accuracy_sampled_hi"]
     assert np.array_equal(part.columns["index"], np.arange(16))  # samples 0..15: the network's own
     assert v["validation_split"] == 0.0 and v["hidden"] == 6.0
+
+
+@pytest.mark.slow
+def test_the_networks_run_and_train_over_the_chosen_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """--window reaches the task, the trainings and the runs: a 20 ns window halves the grid of
+    every network signal, and the result states the window."""
+    from mtjspice.design import verifynet
+    from mtjspice.network import infer
+
+    dev, settings, table = _design()
+    seen: list[int] = []
+    real = infer.hidden_currents
+
+    def spy(task, index, bars, timing):  # type: ignore[no-untyped-def]
+        out = real(task, index, bars, timing)
+        seen.append(out.shape[0])
+        return out
+
+    monkeypatch.setattr(infer, "hidden_currents", spy)
+    vs = VerifySpec(SPEC, 0.5391e-3, trim="dac", circuit_samples=0, images=4, tasks=("digits",), hidden=4,
+                    epochs=2, pool=4, window=20e-9)
+    (part,) = verifynet.network_level(dev, settings, vs, table)
+    assert part.values["inference_window"] == 20e-9 and part.units["inference_window"] == "s"
+    assert seen and set(seen) == {2001}  # 20 ns of 10 ps steps, both ends: every run on the short window
 
 
 @pytest.mark.slow
