@@ -76,12 +76,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     from ..budget import check_memory, warn_time
+    from ..characterize.character import characterize
     from ..circuits.breakdown import check_test_drive
     from ..io.outputs import write_csv
     from ..montecarlo.columns import ONSET_TABLE_COLUMNS, circuit_columns, sample_columns
     from ..montecarlo.device import DeviceMC
     from ..montecarlo.run import device_montecarlo, summarize
     from ..montecarlo.scaleout import default_workers, reach_scheduler
+    from ..montecarlo.testspec import check_onset
     from ..params import load_device
     from ..plots.montecarlo import plot_distributions
     from .progress import Progress
@@ -90,6 +92,11 @@ def run(args: argparse.Namespace) -> int:
         reach_scheduler(args.scheduler)
     device = load_device(args.model)
     check_test_drive(device, args.drive, "--drive", args.drive)  # no clamp in the nominal circuit
+    # the nominal circuit's onset scan, before any work (cached: the run's nominal circuit reuses it)
+    check_onset(device, characterize(device, negative=False, hysteresis=False).onset,
+                "montecarlo builds that circuit from the device and takes no onset of its own: search designs of "
+                f"this stack that fire (mtjspice design {printable(args.model)}) and check the chosen one with "
+                "mtjspice verify DIR/best, whose settings.toml states its onset i_th")
     spec = variation_spec(args)
     spec.check(device)
     mc = DeviceMC(drive=args.drive, trim=not args.no_trim, read=args.device_test, offset_sigma=args.offset)
