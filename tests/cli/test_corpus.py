@@ -103,7 +103,7 @@ FILES: dict[str, bytes] = {
 B53S = str(Path(__file__).resolve().parents[1] / "data" / "design_b53s")
 #: Cases of a drive given in A where mA was meant: refused before any work, by commands that have no
 #: --allow-breakdown, so the line must not offer it.
-DRIVE_IN_AMPS = ("mc-drive-amps", "wy-drive-amps", "v-drive-amps", "b-current-amps", "c-i-hi-amps")
+DRIVE_IN_AMPS = ("mc-drive-amps", "wy-drive-amps", "v-drive-amps", "b-current-amps", "c-i-hi-amps", "p-i-th-amps")
 REFUSED_DRIVE = "allowed: a drive that keeps the junction below 10 x its breakdown voltage"
 
 ARRAY = ["--inputs", "1", "--neurons", "1", "--weights", "{d}/w.csv", "--spikes", "{d}/s.csv", "--t-stop", "5n"]
@@ -340,6 +340,13 @@ def _cases() -> Iterator[tuple[str, list[str], int, str]]:
          "--drive: got 0.539; allowed: a test input up to 0.0318 A"),
         ("b-current-amps", ["budget", ORTHO, "--current", "0.6"], 2, "--current: got 0.6; " + REFUSED_DRIVE),
         ("c-i-hi-amps", opt("compare", "--i-hi", "1.2"), 2, "--i-hi: got 1.2; " + REFUSED_DRIVE),
+        # an onset in A: the read and reset currents (and neuron's default input) scale with it
+        ("a-i-th-amps", opt("array", "--i-th", "0.38"), 2, "--i-th: got 0.38; " + REFUSED_DRIVE),
+        ("p-i-th-amps", opt("power", "--i-th", "0.38"), 2, "--i-th: got 0.38; " + REFUSED_DRIVE),
+        ("ne-i-th-amps", opt("neuron", "--i-th", "0.38"), 2, "--i-th: got 0.38; " + REFUSED_DRIVE),
+        ("ne-i-th-amps-dc", opt("neuron", "--i-th", "0.38", "--input", "dc:0.6m"), 2, "--i-th: got 0.38; "),
+        ("ne-i-read-amps", opt("neuron", "--i-th", "0.38m", "--i-read", "0.1", "--input", "dc:0.6m"), 2,
+         "--i-read: got 0.1; " + REFUSED_DRIVE),
         ("d-range-ki-joules", ["design", "cofeb_mgo", "--sigma", "L=1n", "--range", "Ki=0:1.3", "--designs", "2"], 2,
          "--range: got 'Ki=0:1.3'; allowed: bounds of Ki (material.Ki_bottom, J/m^2) that a device file may hold"),
         ("d-range-inverted", ["design", ORTHO, "--sigma", "L=1n", "--range", "L=50n:40n"], 2, "LOW < HIGH"),
@@ -385,12 +392,13 @@ def test_corpus_is_wide() -> None:
 @pytest.mark.parametrize("case", DRIVE_IN_AMPS)
 def test_a_drive_in_amps_is_refused_without_an_option_the_command_lacks(case: str, case_dir: Path,
                                                                         capsys: pytest.CaptureFixture[str]) -> None:
-    """montecarlo, window --yield, verify, budget and compare have no --allow-breakdown: their refusal
-    of a forgotten m ends with the unit's hint, never with a way to run it anyway."""
+    """montecarlo, window --yield, verify, budget, compare and power have no --allow-breakdown: their
+    refusal of a forgotten m ends with the unit's hint, never with a way to run it anyway."""
     argv = next(c[1] for c in CASES if c[0] == case)
     rc = main([*argv, "--out", str(case_dir / "new")])
     err = capsys.readouterr().err.strip()
-    assert rc == 2 and err.endswith(("(0.6m is 0.6 mA, 0.6 is 0.6 A)", "the junction is orthogonal's")), err
+    assert rc == 2 and err.endswith(("(0.6m is 0.6 mA, 0.6 is 0.6 A)", "the junction is orthogonal's",
+                                     "the read and reset currents scale with it")), err
     assert "allow-breakdown" not in err and "allow_breakdown" not in err and "anyway" not in err
     assert not (case_dir / "new").exists()
 
