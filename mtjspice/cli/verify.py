@@ -145,6 +145,11 @@ def run(args: argparse.Namespace) -> int:
     drive = _pick(args.drive, table, "drive", None)
     if drive is None:
         raise ParameterError("--drive", None, "the test input in A (design.toml has none)")
+    if args.drive is not None:
+        check_test_drive(device, args.drive, "--drive", args.drive, settings.v_clamp)
+    elif isinstance(drive, (int, float)) and not isinstance(drive, bool):  # else VerifySpec names it
+        check_test_drive(device, drive, f"{printable(folder / 'design.toml')}: drive", drive, settings.v_clamp,
+                         f"the file states the drive in A ({drive:g} mA would be {drive * 1e-3:g})")
     quick = args.quick
     n_dev = 2000 if quick and args.device_samples == FULL["device"] else args.device_samples
     n_circ = 10 if quick and args.circuit_samples == FULL["circuit"] else args.circuit_samples
@@ -160,11 +165,6 @@ def run(args: argparse.Namespace) -> int:
                     epochs=epochs, pool=args.pool, input_limit=args.input_limit, hidden=args.hidden,
                     split=args.split, chips=args.chips, train_seed=args.train_seed,
                     calibrate_readout=args.calibrate_readout)
-    if args.drive is not None:
-        check_test_drive(device, vs.drive, "--drive", args.drive, settings.v_clamp)
-    else:
-        check_test_drive(device, vs.drive, f"{printable(folder / 'design.toml')}: drive", drive, settings.v_clamp,
-                         f"the file states the drive in A ({vs.drive:g} mA would be {vs.drive * 1e-3:g})")
     t0 = time.perf_counter()
     # the table of the device without its extra anisotropy, as the design search builds it (it reduces
     # every sample, Ku included, to the quantities it tabulates)
