@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from .constants import E_CHARGE, GAMMA_E, HBAR, MU0
 from .errors import ParameterError
-from .limits import LIMITS, SLACK, check_taper
+from .limits import LIMITS, check_taper, within_limits
 from .units import check_finite, check_nonnegative, check_positive
 
 __all__ = [
@@ -35,10 +35,9 @@ PINNED_PRESETS: dict[str, tuple[float, float, float]] = {
 
 def _limited(name: str, value: object, unit: str = "") -> float:
     """``value`` as a float if it is a finite number within :data:`LIMITS`; else the reason."""
-    low, high, low_excluded, allowed = LIMITS[name]
     v = check_finite(name, value, unit)
-    if v < low - abs(low) * SLACK or (low_excluded and v <= low) or v > high + abs(high) * SLACK:
-        raise ParameterError(name, value, allowed)
+    if not within_limits(name, v):
+        raise ParameterError(name, value, LIMITS[name][3])
     return v
 
 

@@ -14,7 +14,7 @@ from numpy.typing import ArrayLike
 
 from .errors import BreakdownWarning, ParameterError
 
-__all__ = ["LIMITS", "SLACK", "check_taper", "warn_over_breakdown"]
+__all__ = ["LIMITS", "SLACK", "within_limits", "check_taper", "warn_over_breakdown"]
 
 _LENGTH = ("1 nm to 10 um (1e-09 to 1e-05 m): below 1 nm a layer is not a continuous film, above 10 um a "
            "single macrospin is meaningless")
@@ -56,6 +56,11 @@ LIMITS: dict[str, tuple[float, float, bool, str]] = {
 SLACK = 1e-9  # relative, so that "1n" or "10u" parsed with round-off are not refused
 
 
+def within_limits(name: str, value: float) -> bool:
+    """Whether the number ``value`` (SI units) lies within :data:`LIMITS` ``[name]`` (with :data:`SLACK`;
+    the low end excluded where the entry says so): the one test of a value against its limits."""
+    low, high, low_excluded, _ = LIMITS[name]
+    return not (value < low - abs(low) * SLACK or (low_excluded and value <= low) or value > high + abs(high) * SLACK)
 
 
 def check_taper(W: float, T: float, theta: float, name: str = "geometry.taper") -> float:

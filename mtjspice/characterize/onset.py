@@ -31,7 +31,7 @@ from ..physics.rest import device_rest
 from ..physics.solver import Trajectory, simulate
 from ..stimulus import DC, PWL
 
-__all__ = ["ONSET_T_ON", "ONSET_U_ON", "ONSET_TAIL", "responds", "OnsetHysteresis", "membrane", "onset_current",
+__all__ = ["ONSET_I_MAX", "ONSET_T_ON", "ONSET_U_ON", "ONSET_TAIL", "responds", "OnsetHysteresis", "membrane", "onset_current",
            "onset_hysteresis"]
 
 
@@ -47,6 +47,9 @@ def membrane(device: Device | DeviceBatch, traj: Trajectory) -> np.ndarray:
 ONSET_T_ON = 8e-9
 ONSET_U_ON = 0.05
 ONSET_TAIL = 2e-9
+#: The largest current (A) the onset scan from rest tries (:func:`onset_current`): a device with no
+#: onset up to it has none for the neuron circuit (its onset is inf).
+ONSET_I_MAX = 2e-3
 
 
 def responds(t: np.ndarray, u: np.ndarray, t_on: float = ONSET_T_ON, u_on: float = ONSET_U_ON) -> np.ndarray:
@@ -56,7 +59,7 @@ def responds(t: np.ndarray, u: np.ndarray, t_on: float = ONSET_T_ON, u_on: float
 
 
 @lru_cache(maxsize=64)
-def onset_current(device: Device, i_max: float = 2e-3, *, t_on: float = ONSET_T_ON, u_on: float = ONSET_U_ON,
+def onset_current(device: Device, i_max: float = ONSET_I_MAX, *, t_on: float = ONSET_T_ON, u_on: float = ONSET_U_ON,
                   points: int = 16, rounds: int = 1, rtol: float = 1e-7, sign: int = 1) -> float:
     """The smallest DC current (A) after which the time-averaged u over the last 2 ns exceeds ``u_on``.
 

@@ -72,6 +72,21 @@ def settings_from_args(args: argparse.Namespace, width_default: float):  # type:
                              group=args.group)
 
 
+def check_i_th(args: argparse.Namespace, device, circuit, allow_breakdown: bool = False,  # type: ignore[no-untyped-def]
+               override: str | None = "allow_breakdown") -> None:
+    """Refuse, before any run, an --i-th whose neuron currents (the read current v_read / (r_ref + R_P)
+    and the reset current, both scaled by it) would break the junction down as a drive would
+    (:func:`~mtjspice.circuits.breakdown.check_drive`): 0.38 for 0.38m. Nothing to check without
+    --i-th (the onset is then the device's own)."""
+    from ..circuits.breakdown import check_drive
+
+    if args.i_th is None:
+        return
+    peak = max(circuit.v_read / (circuit.r_ref + device.R_P), circuit.i_reset)
+    check_drive(device, peak, "--i-th", args.i_th, allow_breakdown, "check the unit (0.38m is 0.38 mA, 0.38 is "
+                "0.38 A): the read and reset currents scale with it", override)
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("array", help=HELP, description=HELP + ". Weights: N lines of M signed conductances in S "
                        "(times --g-unit), comma-separated. Spikes: header t,input,sign then one event per line "
@@ -141,6 +156,7 @@ def run(args: argparse.Namespace) -> int:
     device = load_device(args.model)
     neuron = Neuron.build(device, ns)  # characterises the device when no --i-th is given (said on stderr)
     circuit = neuron.circuit
+    check_i_th(args, device, circuit, args.allow_breakdown)
     thermal = Thermal.make(device, ns, args.temperature, args.seed)
     cost = estimate(args, neuron, st, thermal)  # before the files are read: a 2000 x 2000 array says so first
     with warnings.catch_warnings():

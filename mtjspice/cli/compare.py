@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from ..circuits.breakdown import REFUSE_FACTOR
 from ..errors import printable
 from ..io.columns import compare_columns
 from ..io.outputs import write_csv
@@ -24,10 +25,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="number of random signed trains (default 3)")
     p.add_argument("--t-stop", type=positive_si("--t-stop"), default=40e-9, metavar="SECONDS",
                    help="length of the trains in s (default 40n)")
-    p.add_argument("--i-lo", type=positive_si("--i-lo"), default=0.45e-3, metavar="AMPS",
+    p.add_argument("--i-lo", type=positive_si("--i-lo", "A"), default=0.45e-3, metavar="AMPS",
                    help="smallest input magnitude in A (default 0.45m)")
-    p.add_argument("--i-hi", type=positive_si("--i-hi"), default=1.2e-3, metavar="AMPS",
-                   help="largest input magnitude in A (default 1.2m)")
+    p.add_argument("--i-hi", type=positive_si("--i-hi", "A"), default=1.2e-3, metavar="AMPS",
+                   help=f"largest input magnitude in A (default 1.2m); refused before any work above {REFUSE_FACTOR:g} x either "
+                        "device's breakdown voltage / R_P (a unit slip: 1.2 is 1.2 A)")
     add_seed_argument(p, "the random trains")
     add_out_argument(p)
     p.set_defaults(run=run)
@@ -37,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
     import numpy as np
 
     from ..characterize.compare import compare_designs
+    from ..circuits.breakdown import check_test_drive
     from ..errors import ParameterError
     from ..plots.compare import plot_comparison
 
@@ -45,6 +48,9 @@ def run(args: argparse.Namespace) -> int:
     if args.i_lo > args.i_hi:
         raise ParameterError("--i-lo", args.i_lo, f"a current <= --i-hi = {args.i_hi!r} A")
     ortho, par = load_device(args.ortho), load_device(args.parallel)
+    for dev in (ortho, par):  # the largest input reaches both junctions
+        check_test_drive(dev, args.i_hi, "--i-hi", args.i_hi, hint="check the unit (1.2m is 1.2 mA, 1.2 is 1.2 A); "
+                         f"the junction is {printable(dev.name)}'s")
     if ortho.name == par.name:
         par = par.replace(name=par.name + "_2")
     cmp = compare_designs([ortho, par], n_trains=args.trains, t_stop=args.t_stop, i_lo=args.i_lo, i_hi=args.i_hi,

@@ -65,7 +65,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    "W, L, RA, TMR only; default 100000, the verification's device level; 0: the --samples only)")
     p.add_argument("--range", default=None, metavar="RANGES",
                    help="knob bounds replacing the defaults, e.g. L=40n:50n,Ku=0:2e4 (SI units; a knob named here "
-                        "joins the device's default knobs)")
+                        "joins the device's default knobs); each device knob's bounds are checked before any work "
+                        "against the limits a device file is held to (Ki=0:1.3 is 1.3 J/m^2, refused: 1.3m is meant)")
     p.add_argument("--only", default=None, metavar="KNOBS",
                    help="search only these knobs, e.g. L,Ku,drive_ratio,trim (the others keep the device's values "
                         "and the circuit's defaults)")
@@ -139,7 +140,7 @@ def paper_params(device, i_th: float) -> dict[str, object]:  # type: ignore[no-u
 def run(args: argparse.Namespace) -> int:
     import functools
 
-    from ..design.engine import search
+    from ..design.engine import search, start_point
     from ..design.neuron import OBJECTIVES, DesignSpec, evaluate_design
     from ..design.report import write_report
     from ..montecarlo.robust import robust_table
@@ -156,6 +157,8 @@ def run(args: argparse.Namespace) -> int:
     space = _space(args, device)
     use = _objectives(args)  # checked before the onset table is built
     start = start_params(args.start, spec) if args.start else {}
+    if start:  # within the searched bounds, said before the onset table is built (the search checks it too)
+        start_point(space, start)
     fixed = {k: v for k, v in start.items() if k not in space.names}
     out = Path(args.out)
     store = Path(args.store) if args.store else out.parent / (out.name + ".study")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import math
 
+from ..circuits.breakdown import REFUSE_FACTOR
 from ..errors import printable
 from ..io.outputs import Column, write_csv
 from ..montecarlo.budgetyield import BUDGET_SPREAD
@@ -49,9 +50,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                        "has alone on, the Oersted field (scale only), all on. Writes DIR/budget.csv (columns in "
                        "DIR/columns.csv), DIR/budget.png and DIR/report.txt. About 0.5 to 3 minutes per row with the yield.")
     add_model_argument(p)
-    p.add_argument("--current", type=positive_si("--current"), default=0.6e-3, metavar="AMPS",
+    p.add_argument("--current", type=positive_si("--current", "A"), default=0.6e-3, metavar="AMPS",
                    help="working current for the effects' scales and the yield's drive in A (default 0.6m, the "
-                   "neuron's input)")
+                   f"neuron's input); refused before any work above {REFUSE_FACTOR:g} x the device's breakdown "
+                   "voltage / R_P (a unit slip: 0.6 is 0.6 A)")
     p.add_argument("--samples", type=count("--samples", 0, 100_000), default=500, metavar="N",
                    help="samples of each row's device-level yield (default 500; 0 skips the LIF and yield columns)")
     p.add_argument("--sigma", default=BUDGET_SPREAD, metavar="SPEC",
@@ -64,11 +66,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..circuits.breakdown import check_test_drive
     from ..montecarlo.margin import margin_budget
     from ..physics.oersted import oersted_check
     from ..plots.margin import plot_margin
 
     device = load_device(args.model)
+    check_test_drive(device, args.current, "--current", args.current)  # before any row runs
 
     def say(name: str) -> None:
         if not args.quiet:

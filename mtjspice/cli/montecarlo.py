@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
+from ..circuits.breakdown import REFUSE_FACTOR
 from ..errors import ParameterError, RunTimeoutError, printable
 from .common import (
     KELVIN_HELP,
@@ -45,8 +46,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="spreads, e.g. L=1n,W=1n,T=0.5n,Ms=3%%,RA=5%% (absolute in SI units or relative in %%); "
                         "default: the device file's [variation] table")
     add_seed_argument(p, "the samples")
-    p.add_argument("--drive", type=positive_si("--drive"), default=0.6e-3, metavar="AMPS",
-                   help="nominal input current in A (default 0.6m, the default neuron's working range)")
+    p.add_argument("--drive", type=positive_si("--drive", "A"), default=0.6e-3, metavar="AMPS",
+                   help="nominal input current in A (default 0.6m, the default neuron's working range); refused "
+                        f"before any work above {REFUSE_FACTOR:g} x the breakdown voltage / R_P of the device (a unit "
+                        "slip: 0.6 is 0.6 A)")
     p.add_argument("--device-test", choices=("clocked", "dc"), default="clocked",
                    help="how the device level drives each sample: 'clocked' (default), as the nominal circuit does "
                         "(input gated off during reads, read current, both signs: agrees with ngspice), or 'dc' (one "
@@ -73,11 +76,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     from ..budget import check_memory, warn_time
+    from ..characterize.character import characterize
+    from ..circuits.breakdown import check_test_drive
     from ..io.outputs import write_csv
     from ..montecarlo.columns import ONSET_TABLE_COLUMNS, circuit_columns, sample_columns
     from ..montecarlo.device import DeviceMC
     from ..montecarlo.run import device_montecarlo, summarize
     from ..montecarlo.scaleout import default_workers, reach_scheduler
+    from ..montecarlo.testspec import check_onset
     from ..params import load_device
     from ..plots.montecarlo import plot_distributions
     from .progress import Progress
@@ -85,6 +91,12 @@ def run(args: argparse.Namespace) -> int:
     if args.scheduler is not None:  # before any work: a wrong address is said within seconds
         reach_scheduler(args.scheduler)
     device = load_device(args.model)
+    check_test_drive(device, args.drive, "--drive", args.drive)  # no clamp in the nominal circuit
+    # the nominal circuit's onset scan, before any work (cached: the run's nominal circuit reuses it)
+    check_onset(device, characterize(device, negative=False, hysteresis=False).onset,
+                "montecarlo builds that circuit from the device and takes no onset of its own: search designs of "
+                f"this stack that fire (mtjspice design {printable(args.model)}) and check the chosen one with "
+                "mtjspice verify DIR/best, whose settings.toml states its onset i_th")
     spec = variation_spec(args)
     spec.check(device)
     mc = DeviceMC(drive=args.drive, trim=not args.no_trim, read=args.device_test, offset_sigma=args.offset)

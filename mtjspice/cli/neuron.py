@@ -40,6 +40,15 @@ def _choice(option: str, allowed: tuple[str, ...]):  # type: ignore[no-untyped-d
     return convert
 
 
+def _given(args: argparse.Namespace, options: tuple[str, ...], fallback: tuple[str, object]) -> tuple[str, object]:
+    """The first of ``options`` the user gave, with its value; else ``fallback`` (option, value)."""
+    for opt in options:
+        value = getattr(args, opt[2:].replace("-", "_"), None)
+        if value is not None:
+            return opt, value
+    return fallback
+
+
 def _currents(text: str) -> list[float]:
     """argparse type of --currents: a comma-separated list of currents (A), SPICE suffixes allowed."""
     from ..units import parse_si
@@ -155,9 +164,13 @@ def run(args: argparse.Namespace) -> int:
         wave = default_stimulus(1.62 * neuron.i_th)
     # the junction carries the input (with the trim) or, during reads, the divider's current, or the reset pulse:
     # the largest of the three is checked, named by its option
-    drives = [(waveform_peak(wave, t_stop) + circuit.i_trim, "--input", args.input),
-              (circuit.v_read / (circuit.r_ref + device.R_P), "--v-read", circuit.v_read),
-              (circuit.i_reset, "--i-reset", circuit.i_reset)]
+    # each named by the option the user gave that sets it (the default input is 1.62 --i-th; the read
+    # current follows --v-read, --i-read or --i-th; the reset --i-reset or --i-th)
+    drives = [(waveform_peak(wave, t_stop) + circuit.i_trim,
+               *_given(args, ("--i-th",) if args.input == "default" else (), ("--input", args.input))),
+              (circuit.v_read / (circuit.r_ref + device.R_P),
+               *_given(args, ("--v-read", "--i-read", "--i-th"), ("--v-read", circuit.v_read))),
+              (circuit.i_reset, *_given(args, ("--i-reset", "--i-th"), ("--i-reset", circuit.i_reset)))]
     peak, option, given = max(drives, key=lambda d: d[0])
     check_drive(device, peak, option, given, args.allow_breakdown)
     currents: list[float] = []

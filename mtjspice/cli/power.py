@@ -12,7 +12,7 @@ from ..errors import ParameterError, printable
 from ..io.outputs import write_csv
 from ..params import load_device
 from ..units import parse_count
-from .array import add_array_options, settings_from_args
+from .array import add_array_options, check_i_th, settings_from_args
 from .common import add_model_argument, add_out_argument, count, positive_si
 
 HELP = "peripheral power: energy per part of n x n neuron arrays against n, simulated and a fitted model"
@@ -69,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
         raise ParameterError("--sizes", args.sizes, f"at least two sizes <= --max-sim {args.max_sim} to fit the model")
     device = load_device(args.model)
     neuron = Neuron.build(device, ns)  # characterises the device when no --i-th is given (said on stderr)
+    check_i_th(args, device, neuron.circuit, override=None)  # power has no --allow-breakdown
     cost = sweep_cost(neuron, sim_sizes, args.t_stop, st, args.workers)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CostWarning)  # said below, in full

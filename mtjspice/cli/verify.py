@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..circuits.breakdown import REFUSE_FACTOR
 from ..errors import InputFileError, ParameterError, printable
 from .common import add_out_argument, count, nonnegative_si, positive_si
 
@@ -42,7 +43,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--device", default=None, metavar="FILE", help="device file or name (default DESIGN/device.toml)")
     p.add_argument("--settings", default=None, metavar="FILE", help="settings file (default DESIGN/settings.toml)")
     p.add_argument("--drive", type=positive_si("--drive", "A"), default=None, metavar="AMPS",
-                   help="test input in A (default design.toml's)")
+                   help="test input in A (default design.toml's); checked before any work, clamp or not, against "
+                        f"{REFUSE_FACTOR:g} x the breakdown voltage / R_P of the device (the current that would put "
+                        f"{REFUSE_FACTOR:g} x the breakdown across the junction without a clamp): above it, a unit slip "
+                        "(0.54 for 0.54m) is refused; below it the drive runs, and behind the settings' clamp "
+                        "v_clamp the junction sees at most about v_clamp whatever the drive")
     p.add_argument("--trim", choices=("none", "dac"), default=None, help="per-neuron trim (default design.toml's)")
     p.add_argument("--dac-bits", type=count("--dac-bits", 1, 16), default=None, metavar="N",
                    help="bits of each threshold DAC (default design.toml's, else 8)")
@@ -118,6 +123,7 @@ def _pick(arg: Any, table: dict[str, Any], key: str, default: Any) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..circuits.breakdown import check_test_drive
     from ..circuits.settings import NeuronSettings
     from ..design.verify import VerifySpec, circuit_level, device_level, objectives
     from ..design.verifynet import network_level
@@ -143,6 +149,11 @@ def run(args: argparse.Namespace) -> int:
     drive = _pick(args.drive, table, "drive", None)
     if drive is None:
         raise ParameterError("--drive", None, "the test input in A (design.toml has none)")
+    if args.drive is not None:
+        check_test_drive(device, args.drive, "--drive", args.drive, settings.v_clamp)
+    elif isinstance(drive, (int, float)) and not isinstance(drive, bool):  # else VerifySpec names it
+        check_test_drive(device, drive, f"{printable(folder / 'design.toml')}: drive", drive, settings.v_clamp,
+                         f"the file states the drive in A ({drive:g} mA would be {drive * 1e-3:g})")
     quick = args.quick
     n_dev = 2000 if quick and args.device_samples == FULL["device"] else args.device_samples
     n_circ = 10 if quick and args.circuit_samples == FULL["circuit"] else args.circuit_samples

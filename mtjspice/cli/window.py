@@ -7,6 +7,7 @@ import json
 import math
 import os
 
+from ..circuits.breakdown import REFUSE_FACTOR
 from ..errors import printable
 from ..io.columns import WINDOW, pick
 from ..io.outputs import write_csv
@@ -65,8 +66,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     y.add_argument("--samples", type=count("--samples", 1, 100_000), default=200, metavar="N",
                    help="Monte Carlo samples per design (default 200)")
     y.add_argument("--seed", type=seed(), default=0, metavar="N", help="seed of the samples (default 0)")
-    y.add_argument("--drive", type=positive_si("--drive"), default=0.6e-3, metavar="AMPS",
-                   help="the device's own drive in A (default 0.6m); each design's is scaled by its firing threshold")
+    y.add_argument("--drive", type=positive_si("--drive", "A"), default=None, metavar="AMPS",
+                   help="the device's own drive in A (default 0.6m; the regime map's pulse is --J); each design's is "
+                        f"scaled by its firing threshold; refused before any work above {REFUSE_FACTOR:g} x the "
+                        "device's breakdown voltage / R_P (a unit slip: 0.6 is 0.6 A)")
     p.add_argument("--read", choices=("clocked", "dc"), default="clocked",
                    help="how a geometry is judged to fire: 'clocked' (default), under the nominal neuron circuit's "
                         "clocked read, both signs, u read at the comparators' strobes (the circuit's threshold; "
@@ -85,7 +88,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.fix is None:
         raise _PE("--fix", None, "W, L or T: the dimension held (the other two are swept)")
-    for opt, given in (("--sigma", args.sigma), ("--plane", args.plane), ("--Ku-range", args.Ku_range)):
+    for opt, given in (("--sigma", args.sigma), ("--plane", args.plane), ("--Ku-range", args.Ku_range),
+                       ("--drive", args.drive)):
         if given is not None:
             raise _PE(opt, given, "only with --yield")
     if args.points is None:

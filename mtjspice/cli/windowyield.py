@@ -14,6 +14,8 @@ __all__ = ["run_yield"]
 
 #: Default sweep ranges of the design parameters (SI units).
 DEFAULT_RANGES = {"W": (8e-9, 12e-9), "L": (42e-9, 48e-9), "T": (47e-9, 53e-9), "Ku": (0.0, 2e4)}
+#: The device's own drive (A) when --drive is not given.
+DEFAULT_DRIVE = 0.6e-3
 UNITS = {"W": ("nm", 1e9), "L": ("nm", 1e9), "T": ("nm", 1e9), "Ku": ("kJ/m^3", 1e-3)}
 
 
@@ -63,6 +65,7 @@ def _at(grid: np.ndarray | None, i: int, j: int) -> float:
 
 def run_yield(args: argparse.Namespace) -> int:
     from ..budget import warn_time
+    from ..circuits.breakdown import check_test_drive
     from ..io.outputs import write_csv
     from ..montecarlo.columns import yield_map_columns
     from ..montecarlo.device import DeviceMC
@@ -79,6 +82,8 @@ def run_yield(args: argparse.Namespace) -> int:
     x_name, y_name = _plane(args)
     points = 9 if args.points is None else args.points
     device = load_device(args.model)
+    drive = DEFAULT_DRIVE if args.drive is None else args.drive
+    check_test_drive(device, drive, "--drive", drive)  # the device's own, unclamped
     xs = _with_nominal(_axis(args, x_name, points), _value(device, x_name))
     ys = _with_nominal(_axis(args, y_name, points), _value(device, y_name))
     spec = variation_spec(args)
@@ -88,7 +93,7 @@ def run_yield(args: argparse.Namespace) -> int:
     warn_time(designs * args.samples * 1.4e-3 / (workers or default_workers()) + 10,
               f"a yield map of {designs} designs x {args.samples} samples", "use fewer --points or --samples")
     table = robust_table(device, spec)
-    mc = DeviceMC(drive=args.drive)
+    mc = DeviceMC(drive=drive)
     with Progress(ys.size * xs.size, f"yield map ({x_name}, {y_name})", enabled=not args.quiet) as bar:
         ym = yield_map(device, spec, DesignPlane(x_name, xs, y_name, ys), args.samples, mc,
                        run_options(args, progress=bar.update), table=table)

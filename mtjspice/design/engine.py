@@ -43,7 +43,8 @@ from ..io.outputs import OutputError
 from ..montecarlo.scaleout import dask_client, run_chunks
 from .space import SearchSpace
 
-__all__ = ["Objective", "Evaluation", "DesignRecord", "SearchResult", "search", "require_optuna", "STUDY_FILE"]
+__all__ = ["Objective", "Evaluation", "DesignRecord", "SearchResult", "search", "require_optuna", "STUDY_FILE", "NOT_A_DEVICE",
+           "start_point"]
 
 #: The study's file inside the store folder.
 STUDY_FILE = "study.journal"
@@ -62,6 +63,10 @@ class Objective:
     def __post_init__(self) -> None:
         if self.direction not in ("maximize", "minimize"):
             raise ParameterError(f"objective {self.name}", self.direction, "'maximize' or 'minimize'")
+
+
+#: How an evaluation's ``why`` begins for a design that is not a device (the device refuses its knobs).
+NOT_A_DEVICE = "not a device: "
 
 
 @dataclass(frozen=True)
@@ -204,7 +209,7 @@ def search(evaluate: Callable[[int, dict[str, Any]], Evaluation], space: SearchS
     chosen = list(range(len(objectives))) if use is None else [int(i) for i in use]
     if not chosen or any(not 0 <= i < len(objectives) for i in chosen) or len(set(chosen)) != len(chosen):
         raise ParameterError("objectives", use, f"distinct indices of the {len(objectives)} objectives")
-    starts = [_start_point(space, p) for p in start]
+    starts = [start_point(space, p) for p in start]
     ident = {"space": space.describe(), "objectives": [objectives[i].name for i in chosen], "seed": seed,
              "population": population, **dict(identity or {})}
     if starts:  # only when given, so that the stores of searches without a start stay valid
@@ -268,7 +273,7 @@ def search(evaluate: Callable[[int, dict[str, Any]], Evaluation], space: SearchS
     return SearchResult(records=records, computed=computed, objectives=objectives)
 
 
-def _start_point(space: SearchSpace, point: Mapping[str, Any]) -> dict[str, Any]:
+def start_point(space: SearchSpace, point: Mapping[str, Any]) -> dict[str, Any]:
     """A known design's values of the space's knobs, checked against their bounds and choices."""
     out: dict[str, Any] = {}
     for k in space.knobs:
@@ -281,7 +286,7 @@ def _start_point(space: SearchSpace, point: Mapping[str, Any]) -> dict[str, Any]
             out[k.name] = v
         elif not (isinstance(v, (int, float)) and k.low <= float(v) <= k.high):
             raise ParameterError(f"start design's {k.name}", v, f"a number within the knob's bounds {k.low:g} to "
-                                 f"{k.high:g} {k.unit} (widen them with --range)")
+                                 f"{k.high:g}{'' if k.unit in ('', '1') else ' ' + k.unit} (widen them with --range)")
         else:
             out[k.name] = float(v)
     return out

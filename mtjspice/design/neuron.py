@@ -61,7 +61,7 @@ from ..netlist.neuron import ONESHOT_FALL_DELAY
 from ..params import Device
 from ..physics.batch import DeviceBatch
 from ..variation import VariationSpec
-from .engine import Evaluation, Objective
+from .engine import NOT_A_DEVICE, Evaluation, Objective
 from .space import DEVICE_KNOBS
 
 __all__ = ["DesignSpec", "OBJECTIVES", "CONSTRAINTS", "EXTRA", "design_of", "settings_of", "evaluate_design",
@@ -228,7 +228,7 @@ def evaluate_design(ds: DesignSpec, number: int, params: dict[str, Any]) -> Eval
         dev = design_of(ds.device, params, ds.temperature)
         ds.spec.check(dev)
     except MtjspiceError as exc:
-        return _infeasible(f"not a device: {exc}")
+        return _infeasible(f"{NOT_A_DEVICE}{exc}")
     i_th = float(ds.table.onset(DeviceBatch.from_device(dev, theta0=0.0))[0][0])
     if not math.isfinite(i_th):
         return _infeasible("no onset within the onset table's range")

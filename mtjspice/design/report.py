@@ -12,11 +12,12 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import ParameterError
 from ..io.outputs import Column, write_csv
 from ..params import Device
 from ..physics.batch import DeviceBatch
 from ..plots.design import plot_comparison, plot_pareto, plot_sensitivity
-from .engine import DesignRecord, Evaluation, SearchResult
+from .engine import NOT_A_DEVICE, DesignRecord, Evaluation, SearchResult
 from .neuron import CONSTRAINTS, EXTRA, OBJECTIVES, DesignSpec, design_of, settings_of
 from .space import DEVICE_KNOBS, SearchSpace, has_effect
 
@@ -53,8 +54,8 @@ def rows(result: SearchResult, space: SearchSpace) -> list[list[Any]]:
 
 def choose(records: list[DesignRecord]) -> tuple[DesignRecord, bool]:
     """The chosen design and whether it is feasible: the feasible design of highest yield (then
-    widest window, then least energy); with none feasible, the one that breaks its constraints least
-    (sum of the positive constraint values)."""
+    widest window, then least energy); with none feasible, the device that breaks its constraints least
+    (sum of the positive constraint values); with no device at all, :class:`ParameterError`."""
     feasible = [r for r in records if r.evaluation.feasible]
     if feasible:
         def key(r: DesignRecord) -> tuple[float, ...]:
@@ -64,7 +65,14 @@ def choose(records: list[DesignRecord]) -> tuple[DesignRecord, bool]:
 
     def violation(r: DesignRecord) -> tuple[float, float]:
         return (sum(max(c, 0.0) for c in r.evaluation.constraints), -r.evaluation.values[0])
-    return min(records, key=violation), False
+    # a design that is not a device has no device.toml to write: never the chosen one
+    devices = [r for r in records if not r.evaluation.why.startswith(NOT_A_DEVICE)]
+    if not devices:
+        first = min(records, key=lambda r: r.number)
+        raise ParameterError("search", f"{len(records)} designs", f"at least one design that is a device; none of "
+                             f"these is (design {first.number}: {first.evaluation.why}): bounds (--range) with devices "
+                             "inside them")
+    return min(devices, key=violation), False
 
 
 def _toml_value(v: Any) -> str:

@@ -28,7 +28,7 @@ from ..errors import ParameterError
 from ..units import parse_si
 
 __all__ = ["Knob", "SearchSpace", "DEVICE_KNOBS", "CIRCUIT_KNOBS", "DEFAULT_SPACE", "TRIM_SCHEMES", "EFFECTS",
-           "has_effect", "space_for"]
+           "has_effect", "space_for", "check_ranges"]
 
 #: The trims a design may choose: none, or a per-neuron threshold DAC whose code is set from the
 #: neuron's own measured resistance (its thresholds at its own read-out of u = +-u_th, to the DAC's step;
@@ -236,5 +236,72 @@ def space_for(device: Any, only: Sequence[str] | None = None,
         space = SearchSpace(tuple(k for k in DEFAULT_SPACE.knobs if k.name in (ranges or {}) or (
             has_effect(device, k.needs) and not (drop_ku and k.name == "Ku"))))
     if ranges:  # a range of a knob --only leaves out changes nothing (as before the rule)
+        check_ranges(device, ranges, space)
         space = space.with_ranges({n: r for n, r in ranges.items() if n in space.names})
     return space
+
+
+def check_ranges(device: Any, ranges: Mapping[str, tuple[float, float]], space: SearchSpace | None = None) -> None:
+    """Refuse, before any design runs, a range whose bounds no design can have: LOW >= HIGH, or a device
+    knob's bound outside the limits the device file itself is held to (the key's entry of
+    :data:`mtjspice.limits.LIMITS`; for a key without one, what :meth:`Device.replace
+    <mtjspice.params.Device.replace>` refuses for that key alone: RA <= 0, TMR < 0, a taper that
+    closes even the widest, thinnest pillar of the search), or W and L ranges with no design
+    W <= L. A design that breaks a check of several keys while others do not is left to the
+    search, where it is infeasible ("not a device").
+
+    Raises
+    ------
+    ParameterError
+        Named ``range`` (the CLI's ``--range``), with the item, the knob's key and unit, what is
+        allowed and the bound that is not.
+    """
+    from ..limits import LIMITS, check_taper, within_limits
+
+    for name, (lo, hi) in ranges.items():
+        k = DEFAULT_SPACE.knob(name)
+        item = f"{name}={lo:g}:{hi:g}"
+        if k.choices:
+            raise ParameterError("range", item, f"bounds of numeric knobs only; {name} is chosen among "
+                                 + ", ".join(map(str, k.choices)))
+        if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+            raise ParameterError("range", item, f"LOW < HIGH, both finite ({name} in {k.unit})")
+        if k.part != "device":
+            continue
+        for bound in (lo, hi):
+            allowed = ""
+            if k.key in LIMITS:
+                allowed = "" if within_limits(k.key, bound) else LIMITS[k.key][3]
+            else:
+                try:
+                    if k.key == "geometry.taper":
+                        check_taper(_widest(device, ranges, space, "W", max), _widest(device, ranges, space, "T", min),
+                                    bound, k.key)
+                    else:
+                        device.replace(**{k.key: bound})
+                except ParameterError as exc:
+                    if exc.name != k.key:
+                        raise
+                    allowed = exc.allowed
+            if allowed:
+                raise ParameterError("range", item, f"bounds of {name} ({k.key}, {k.unit}) that a device file may "
+                                     f"hold ({allowed}); {bound:g} is not (SI units: a SPICE suffix scales, 1.3m is "
+                                     "1.3e-3)")
+    w_low, l_high = _widest(device, ranges, space, "W", min), _widest(device, ranges, space, "L", max)
+    if w_low > l_high:  # no design would be a device (W is the short in-plane axis)
+        name = "L" if "L" in ranges else "W"
+        lo, hi = ranges[name]
+        raise ParameterError("range", f"{name}={lo:g}:{hi:g}", f"bounds that leave some design with W <= L (W is the "
+                             f"short in-plane axis): here W is at least {w_low:g} m and L at most {l_high:g} m")
+
+
+def _widest(device: Any, ranges: Mapping[str, tuple[float, float]], space: SearchSpace | None, name: str,
+            pick: Callable[..., float]) -> float:
+    """The largest (``pick=max``) or smallest (``min``) value the geometry's ``name`` takes in the search:
+    its range, else its bounds in ``space``, else the device's own value."""
+    if name in ranges:
+        return float(pick(*ranges[name]))
+    if space is not None and name in space.names:
+        k = space.knob(name)
+        return float(pick(k.low, k.high))
+    return float(getattr(device.geometry, name))

@@ -99,6 +99,13 @@ FILES: dict[str, bytes] = {
     "lif_inf.json": b'{"params": {"tau_m": 1e400, "a2": 0.5, "R_m": 1000}}',
 }
 
+#: A design folder as `mtjspice design` writes best/ (its drive 0.539 mA behind a 0.473 V clamp).
+B53S = str(Path(__file__).resolve().parents[1] / "data" / "design_b53s")
+#: Cases of a drive given in A where mA was meant: refused before any work, by commands that have no
+#: --allow-breakdown, so the line must not offer it.
+DRIVE_IN_AMPS = ("mc-drive-amps", "wy-drive-amps", "v-drive-amps", "b-current-amps", "c-i-hi-amps", "p-i-th-amps")
+REFUSED_DRIVE = "allowed: a drive that keeps the junction below 10 x its breakdown voltage"
+
 ARRAY = ["--inputs", "1", "--neurons", "1", "--weights", "{d}/w.csv", "--spikes", "{d}/s.csv", "--t-stop", "5n"]
 BASE: dict[str, list[str]] = {
     "macrospin": ["macrospin", "{dev}"],
@@ -325,6 +332,24 @@ def _cases() -> Iterator[tuple[str, list[str], int, str]]:
         ("mc-scheduler-word", opt("montecarlo", "--scheduler", "the cloud"), 2, "--scheduler"),
         ("mc-offset-negative", opt("montecarlo", "--offset", "-1m"), 2, "--offset"),
         ("mc-drive-word", opt("montecarlo", "--drive", "lots"), 2, "--drive"),
+        ("mc-drive-amps", opt("montecarlo", "--drive", "0.6"), 2, "--drive: got 0.6; " + REFUSED_DRIVE),
+        ("wy-drive-amps", opt("window", "--yield", "--drive", "0.6", "--sigma", "L=1n"), 2,
+         "--drive: got 0.6; " + REFUSED_DRIVE),
+        ("w-drive-without-yield", opt("window", "--drive", "0.6m"), 2, "--drive: got 0.0006; allowed: only with --yield"),
+        ("v-drive-amps", ["verify", B53S, "--drive", "0.539", "--quick"], 2,
+         "--drive: got 0.539; allowed: a test input up to 0.0318 A"),
+        ("b-current-amps", ["budget", ORTHO, "--current", "0.6"], 2, "--current: got 0.6; " + REFUSED_DRIVE),
+        ("c-i-hi-amps", opt("compare", "--i-hi", "1.2"), 2, "--i-hi: got 1.2; " + REFUSED_DRIVE),
+        # an onset in A: the read and reset currents (and neuron's default input) scale with it
+        ("a-i-th-amps", opt("array", "--i-th", "0.38"), 2, "--i-th: got 0.38; " + REFUSED_DRIVE),
+        ("p-i-th-amps", opt("power", "--i-th", "0.38"), 2, "--i-th: got 0.38; " + REFUSED_DRIVE),
+        ("ne-i-th-amps", opt("neuron", "--i-th", "0.38"), 2, "--i-th: got 0.38; " + REFUSED_DRIVE),
+        ("ne-i-th-amps-dc", opt("neuron", "--i-th", "0.38", "--input", "dc:0.6m"), 2, "--i-th: got 0.38; "),
+        ("ne-i-read-amps", opt("neuron", "--i-th", "0.38m", "--i-read", "0.1", "--input", "dc:0.6m"), 2,
+         "--i-read: got 0.1; " + REFUSED_DRIVE),
+        ("d-range-ki-joules", ["design", "cofeb_mgo", "--sigma", "L=1n", "--range", "Ki=0:1.3", "--designs", "2"], 2,
+         "--range: got 'Ki=0:1.3'; allowed: bounds of Ki (material.Ki_bottom, J/m^2) that a device file may hold"),
+        ("d-range-inverted", ["design", ORTHO, "--sigma", "L=1n", "--range", "L=50n:40n"], 2, "LOW < HIGH"),
         ("mc-circuit-t-stop-zero", opt("montecarlo", "--circuit", "1", "--circuit-t-stop", "0"), 2, "--circuit-t-stop"),
         ("mc-device-test", opt("montecarlo", "--device-test", "ac"), 2, "--device-test"),
         ("mc-store-is-out", opt("montecarlo", "--store", "{d}/prev"), 2, "--store"),
@@ -361,7 +386,53 @@ CASES = list(_cases())
 
 def test_corpus_is_wide() -> None:
     assert len(CASES) >= 150
-    assert {c[1][0] for c in CASES} == set(BASE)
+    assert {c[1][0] for c in CASES} >= set(BASE)  # every command of BASE, and value cases of others
+
+
+@pytest.mark.parametrize("case", DRIVE_IN_AMPS)
+def test_a_drive_in_amps_is_refused_without_an_option_the_command_lacks(case: str, case_dir: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """montecarlo, window --yield, verify, budget, compare and power have no --allow-breakdown: their
+    refusal of a forgotten m ends with the unit's hint, never with a way to run it anyway."""
+    argv = next(c[1] for c in CASES if c[0] == case)
+    rc = main([*argv, "--out", str(case_dir / "new")])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and err.endswith(("(0.6m is 0.6 mA, 0.6 is 0.6 A)", "the junction is orthogonal's",
+                                     "the read and reset currents scale with it")), err
+    assert "allow-breakdown" not in err and "allow_breakdown" not in err and "anyway" not in err
+    assert not (case_dir / "new").exists()
+
+
+def test_verify_runs_the_designs_own_drive_and_refuses_amps_in_its_design_file(
+        case_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clamp's rule: design_b53s's 0.539 mA (behind its clamp) gets past the check to the first
+    step of the run (stopped there: the onset table); the same number in A in design.toml is refused,
+    naming the file's key and its unit."""
+    import shutil
+
+    import mtjspice.montecarlo.robust as robust
+
+    class Reached(Exception):
+        pass
+
+    def stop(*args: object, **kw: object) -> None:
+        raise Reached("past the drive check")
+
+    monkeypatch.setattr(robust, "robust_table", stop)
+    rc = main(["verify", B53S, "--quick", "--out", str(case_dir / "new")])
+    err = capsys.readouterr().err.strip()
+    assert rc == 1 and "Reached" in err and "past the drive check" in err, err
+    design = case_dir / "b53s_amps"
+    shutil.copytree(B53S, design)
+    toml = design / "design.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("drive = 0.0005391044938052962", "drive = 0.539"),
+                    encoding="utf-8")
+    rc = main(["verify", str(design), "--quick", "--out", str(case_dir / "new")])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and len(err.splitlines()) == 1, err
+    assert err.startswith(f"mtjspice verify: error: {toml}: drive: got 0.539; allowed: a test input up to 0.0318 A"), err
+    assert err.endswith("the file states the drive in A (0.539 mA would be 0.000539)") and "anyway" not in err
+    assert not (case_dir / "new").exists()
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
