@@ -51,8 +51,16 @@ def interrupt(argv: list[str], ready: Callable[[subprocess.Popen[str]], bool], *
     """Run ``mtjspice argv``, Ctrl-C it once ``ready`` (or, with ``terminate``, send SIGTERM to the
     command's process alone, as ``kill PID`` or a batch system does); returns (status, stderr,
     seconds to exit, the session's processes left running)."""
-    proc = subprocess.Popen([sys.executable, "-m", "mtjspice", *argv], start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # The command starts as a terminal's foreground job does, with SIGINT at its default: a suite
+    # run as a background job of a script (``cmd &`` without job control) inherits SIGINT ignored,
+    # and an ignored signal stays ignored across exec, so the command would never see the Ctrl-C.
+    # A handled signal is reset to its default by exec, so the child starts with SIG_DFL.
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "mtjspice", *argv], start_new_session=True,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    finally:
+        signal.signal(signal.SIGINT, old)
     try:
         deadline = time.monotonic() + REACH
         while not ready(proc):
