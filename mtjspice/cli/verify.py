@@ -77,7 +77,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                         "test images; the networks then train on the other 80 %%")
     p.add_argument("--window", type=positive_si("--window", "s"), default=60e-9, metavar="SECONDS",
                    help="inference window per image in s, for the networks and their ideal twins (default 60n, "
-                        "chosen on the validation split; 10n to 1u in whole 0.4n): a longer one averages more "
+                        "chosen on the validation split; 10n to 1u in whole 0.4n, at least 37.2n with the event task, whose "
+                        "saccades end at 37 ns): a longer one averages more "
                         "spikes per decision at the cost of latency and energy per inference")
     p.add_argument("--train-seed", type=count("--train-seed", 0, 2**31 - 1), default=None, metavar="S",
                    help="seed of the networks' trainings (default: --seed); another value retrains on the same "

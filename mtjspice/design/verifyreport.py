@@ -139,7 +139,9 @@ def _markdown(parts: list[Part], header: dict[str, Any], projection: dict[str, f
                      f"{int(v.get('pool', 0))} devices), sampled devices "
                      f"{_pct(v['accuracy_sampled'])} (Wilson 95 % {_pct(v['accuracy_sampled_lo'])} to "
                      f"{_pct(v['accuracy_sampled_hi'])}) on {int(v['images'])} "
-                     f"{'validation' if v.get('validation_split') else 'test'} images: "
+                     f"{'validation' if v.get('validation_split') else 'test'} images"
+                     + (f" over a {v['inference_window'] * 1e9:g} ns window" if "inference_window" in v else "")
+                     + ": "
                      f"{v['drop_points']:.1f} points below the better ideal"
                      + (f" (over {int(v['chips'])} sampled chips with the same weights: {v['drop_points_min']:.1f} to "
                         f"{v['drop_points_worst']:.1f}, mean {v['drop_points_mean']:.1f})" if "chips" in v else "")

@@ -30,12 +30,26 @@ def _design():  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(("kw", "needle"), [({"hidden": 0}, "hidden"), ({"hidden": 2.5}, "hidden"),
                                             ({"split": "train"}, "split"), ({"chips": 0}, "chips"),
                                             ({"train_seed": -1}, "train_seed"), ({"window": 45e-9}, "window"),
-                                            ({"window": 5e-9}, "window"), ({"window": 2e-6}, "window")])
+                                            ({"window": 5e-9}, "window"), ({"window": 2e-6}, "window"),
+                                            ({"window": 20e-9}, "window")])
 def test_network_options_are_checked(kw: dict, needle: str) -> None:
     from mtjspice.errors import ParameterError
 
     with pytest.raises(ParameterError, match=f"^{needle}: got"):
         VerifySpec(SPEC, 0.54e-3, **kw)
+
+
+def test_a_window_shorter_than_the_saccades_is_refused_only_with_the_event_task() -> None:
+    from mtjspice.errors import ParameterError
+    from mtjspice.network.tasks import Saccades
+
+    with pytest.raises(ParameterError, match="^window: got 3.68e-08; allowed: a window that holds the event task's "
+                                             "saccades \\(>= 3.72e-08 s"):
+        VerifySpec(SPEC, 0.54e-3, window=36.8e-9)
+    assert Saccades().end() <= 37.2e-9
+    VerifySpec(SPEC, 0.54e-3, window=37.2e-9)  # the shortest window the saccades fit in
+    VerifySpec(SPEC, 0.54e-3, window=20e-9, tasks=("digits",))
+    VerifySpec(SPEC, 0.54e-3, window=20e-9, images=0)  # no networks: no window to hold them
 
 
 @pytest.mark.parametrize(("argv", "expected"), [
@@ -141,9 +155,9 @@ def test_the_report_names_the_split_and_the_chips_spread() -> None:
     v = {"accuracy_ideal": 0.95, "accuracy_ideal_own": 0.94, "accuracy_sampled": 0.93, "accuracy_sampled_lo": 0.9,
          "accuracy_sampled_hi": 0.95, "images": 288.0, "drop_points": 2.0, "validation_split": 1.0, "chips": 3.0,
          "drop_points_min": 1.0, "drop_points_worst": 4.0, "drop_points_mean": 2.5, "over_breakdown": 0.0,
-         "clamped_share": 0.6, "pool": 64.0}
+         "clamped_share": 0.6, "pool": 64.0, "inference_window": 60e-9}
     text = _markdown([Part("network_digits", v, {}, {}, 1.0)], {}, {})
-    assert "on 288 validation images: 2.0 points below the better ideal (over 3 sampled chips" in text
+    assert "on 288 validation images over a 60 ns window: 2.0 points below the better ideal (over 3 sampled chips" in text
     assert "1.0 to 4.0, mean 2.5" in text
     met = {r[1]: r[5] for r in rows_of([Part("network_digits", v, {}, {}, 1.0)])}
     assert met["drop_points"] == "yes"  # chip 0's drop is the one judged
