@@ -236,7 +236,7 @@ class Junction:
     thermal_time_constant: float = dc_field(default=0.0, metadata=_meta("s", "junction heating time constant"))
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "RA", check_positive("junction.RA", self.RA, "Ohm m^2"))
+        object.__setattr__(self, "RA", _limited("junction.RA", self.RA, "Ohm m^2"))
         object.__setattr__(self, "TMR", check_nonnegative("junction.TMR", self.TMR))
         object.__setattr__(self, "pinned", _unit_vector("junction.pinned", self.pinned))
         object.__setattr__(self, "V_half", check_nonnegative("junction.V_half", self.V_half, "V"))

@@ -26,6 +26,8 @@ LIMITS: dict[str, tuple[float, float, bool, str]] = {
     "geometry.W": (1e-9, 10e-6, False, _LENGTH),
     "geometry.L": (1e-9, 10e-6, False, _LENGTH),
     "geometry.T": (1e-9, 10e-6, False, _LENGTH),
+    "junction.RA": (0.0, 1e-9, True, "0 < RA <= 1e-9 Ohm m^2 (1000 Ohm um^2): MgO junctions measure 0.1 to about "
+                    "100 Ohm um^2 (1e-13 to 1e-10 Ohm m^2); 1 Ohm um^2 is 1e-12 Ohm m^2 (1p)"),
     "material.Ms": (0.0, 3e6, True, "0 < Ms <= 3e6 A/m: no known material has more (Fe65Co35, the highest, "
                     "about 1.95e6 A/m)"),
     "material.alpha": (0.0, 1.0, False, "0 <= alpha <= 1 (dimensionless): metals have 1e-3 to 0.1; above 1 is "
