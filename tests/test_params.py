@@ -67,6 +67,8 @@ def test_pinned_vector_is_normalised() -> None:
         ("material", "alpha", -0.01, "material.alpha"),  # alpha < 0
         ("material", "Ms", math.nan, "material.Ms"),  # NaN
         ("junction", "RA", math.inf, "junction.RA"),  # not finite
+        ("junction", "RA", 0.4, "junction.RA"),  # 0.4 Ohm um^2 written without its 1e-12: 1e12 Ohm um^2
+        ("junction", "RA", 0.0, "junction.RA"),  # no barrier
         ("junction", "pinned", [0.0, 0.0, 0.0], "junction.pinned"),  # zero pinned vector
         ("junction", "pinned", "sideways", "junction.pinned"),  # unknown preset
         ("geometry", "W", 50e-9, "geometry.W"),  # W > L
