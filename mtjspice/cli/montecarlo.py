@@ -92,13 +92,13 @@ def run(args: argparse.Namespace) -> int:
         reach_scheduler(args.scheduler)
     device = load_device(args.model)
     check_test_drive(device, args.drive, "--drive", args.drive)  # no clamp in the nominal circuit
+    spec = variation_spec(args)  # checked before the onset scan below: a bad --sigma is said at once
+    spec.check(device)
     # the nominal circuit's onset scan, before any work (cached: the run's nominal circuit reuses it)
     check_onset(device, characterize(device, negative=False, hysteresis=False).onset,
                 "montecarlo builds that circuit from the device and takes no onset of its own: search designs of "
                 f"this stack that fire (mtjspice design {printable(args.model)}) and check the chosen one with "
                 "mtjspice verify DIR/best, whose settings.toml states its onset i_th")
-    spec = variation_spec(args)
-    spec.check(device)
     mc = DeviceMC(drive=args.drive, trim=not args.no_trim, read=args.device_test, offset_sigma=args.offset)
     n = args.samples
     workers = args.workers if args.scheduler is None else None

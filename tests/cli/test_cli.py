@@ -368,3 +368,19 @@ def test_thermal_fi_takes_currents_and_t_stop_and_keeps_finished_trials(tmp_path
     check_folder = sibling_module("io/test_outputs_reference.py").check_folder  # every column, on the page too
 
     assert {r[0] for r in check_folder(out, "neuron")} >= {"fi_curve.csv", "fi_trials.csv"}
+
+
+def test_montecarlo_checks_its_variation_spec_before_the_onset_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """A bad --sigma is said at once, before the nominal circuit's onset scan (seconds of solver)."""
+    from mtjspice.characterize import character
+    from mtjspice.cli import main
+
+    def no_scan(*a: object, **k: object) -> None:
+        raise AssertionError("the onset scan ran before --sigma was checked")
+
+    monkeypatch.setattr(character, "characterize", no_scan)
+    code = main(["montecarlo", "orthogonal", "--sigma", "L=1x", "--out", str(tmp_path / "mc")])
+    err = capsys.readouterr().err
+    assert code == 2 and "variation.L: got '1x'" in err and len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "mc").exists()
