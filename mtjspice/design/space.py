@@ -245,7 +245,7 @@ def check_ranges(device: Any, ranges: Mapping[str, tuple[float, float]], space: 
     """Refuse, before any design runs, a range whose bounds no design can have: LOW >= HIGH, or a device
     knob's bound outside the limits the device file itself is held to (the key's entry of
     :data:`mtjspice.limits.LIMITS`; for a key without one, what :meth:`Device.replace
-    <mtjspice.params.Device.replace>` refuses for that key alone: RA <= 0, TMR < 0, a taper that
+    <mtjspice.params.Device.replace>` refuses for that key alone: TMR < 0, a taper that
     closes even the widest, thinnest pillar of the search), or W and L ranges with no design
     W <= L. A design that breaks a check of several keys while others do not is left to the
     search, where it is infeasible ("not a device").
@@ -289,9 +289,9 @@ def check_ranges(device: Any, ranges: Mapping[str, tuple[float, float]], space: 
                                      "1.3e-3)")
     w_low, l_high = _widest(device, ranges, space, "W", min), _widest(device, ranges, space, "L", max)
     if w_low > l_high:  # no design would be a device (W is the short in-plane axis)
-        name = "L" if "L" in ranges else "W"
-        lo, hi = ranges[name]
-        raise ParameterError("range", f"{name}={lo:g}:{hi:g}", f"bounds that leave some design with W <= L (W is the "
+        named = [n for n in ("L", "W") if n in ranges]  # the bounds come from a range, the space or the device
+        item = ",".join(f"{n}={ranges[n][0]:g}:{ranges[n][1]:g}" for n in named) or "the W and L bounds of the search"
+        raise ParameterError("range", item, f"bounds that leave some design with W <= L (W is the "
                              f"short in-plane axis): here W is at least {w_low:g} m and L at most {l_high:g} m")
 
 

@@ -62,6 +62,11 @@ def test_bounds_that_no_design_can_have_are_refused():
     text = _refusal("orthogonal", {"L": (5e-9, 6e-9)})  # W (8 to 14 nm) never <= L: no design is a device
     assert "W <= L" in text and "W is at least 8e-09 m and L at most 6e-09 m" in text
     check_ranges(load_device("orthogonal"), {"W": (30e-9, 60e-9)})  # some W <= L (L up to 56 nm): left to the designs
+    # neither W nor L ranged: W from the space's bounds, L the device's own (--only W): named as the search's
+    tiny = load_device("orthogonal").replace(**{"geometry.W": 5e-9, "geometry.L": 6e-9})
+    with pytest.raises(ParameterError, match="^range: got 'the W and L bounds of the search'; allowed: bounds that leave "
+                                             "some design with W <= L"):
+        check_ranges(tiny, {"Ms": (1e6, 1.2e6)}, space_for(tiny, ["W", "Ms"]))
 
 
 def test_a_search_without_a_device_ends_in_one_line_and_a_device_is_chosen_over_a_non_device():
