@@ -37,7 +37,7 @@ from ..errors import ParameterError
 from ..montecarlo.circuit import CircuitMC, circuit_chunk
 from ..montecarlo.device import DeviceMC, NominalCircuit, device_chunk
 from ..montecarlo.onsettable import OnsetTable
-from ..network.tasks import SPLITS, TASKS
+from ..network.tasks import SPLITS, TASKS, Saccades
 from ..params import Device
 from ..variation import VariationSpec
 
@@ -48,17 +48,15 @@ __all__ = ["VerifySpec", "Part", "device_level", "circuit_level", "objectives", 
 #: threshold DACs (the design's trim "dac").
 TRIM_SCHEMES: tuple[str, ...] = ("none", "dac")
 
-def _saccades_end() -> float:
-    """The shortest inference window (s) the event task fits in: its saccades' end, rounded up to a
-    whole number of :data:`WINDOW_STEP`."""
-    from ..network.tasks import Saccades
-
-    return math.ceil(Saccades().end() / WINDOW_STEP - 1e-9) * WINDOW_STEP
-
-
 #: The networks' inference window is a whole number of this (s): the 50 ps corner spacing of a filtered
 #: row and the event task's 8 equal segments of 10 ps grid steps both divide it.
 WINDOW_STEP = 0.4e-9
+
+
+def _saccades_end() -> float:
+    """The shortest inference window (s) the event task fits in: its saccades' end, rounded up to a
+    whole number of :data:`WINDOW_STEP`."""
+    return math.ceil(Saccades().end() / WINDOW_STEP - 1e-9) * WINDOW_STEP
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,6 @@ def check_onset(device: Device, onset: float, hint: str = ONSET_HINT) -> None:
                          f"thresholds from it; this one has none ({why}); {hint}")
 
 
-
 class NominalCircuit(ReadCircuit):
     """The nominal neuron circuit as the twin sees it (:class:`~mtjspice.characterize.readtest.ReadCircuit`),
     with the constructors that resolve the settings on the nominal device: r_ref, v_read, the
