@@ -27,8 +27,7 @@ from mtjspice.design.verify import VerifySpec
 from mtjspice.io.settingsfile import read_settings
 from mtjspice.montecarlo.robust import robust_table
 from mtjspice.network.infer import deploy, run_network
-from mtjspice.network.neurons import DeviceNeuron, LIFNeuron
-from mtjspice.network.pool import measure_pool
+from mtjspice.network.neurons import LIFNeuron
 from mtjspice.network.rates import RateCurve
 from mtjspice.network.settings import Timing
 from mtjspice.network.tasks import load_task
@@ -101,11 +100,7 @@ def main() -> None:
     show("  hidden sampled 300 K, output ideal LIF", Mixed(sampled, ideal))
     show("  hidden sampled 300 K, output ideal LIF without clamp", Mixed(sampled, LIFNeuron("ideal", lif)))
     # a network trained on the nominal device's own curve (4 nominal devices' mean at 300 K), no pool
-    base = DeviceNeuron("pool", device, c, i_read, temperature=vs.temperature, seed=vs.seed,
-                        devices={"pool": nominal[:4]},
-                        thresholds={"pool": vn._thresholds(nominal[:4], idx[:4], c, settings, vs)})
-    own = measure_pool(vn.ClampedNeuron("pool", base, {"pool": vn._limits(device, settings, nominal[:4])}), "pool", 4,
-                       tm, vn.POOL_GRID * i_safe)
+    own = vn.measure_curves(device, settings, vs, c, i_read, tm, nominal[:4], idx[:4])
     bars = deploy(train(task, RateCurve.from_rates(own.currents, own.raw.mean(axis=1)), tm, ts, seed=args.train_seed))
     print("trained on the nominal device's own curve:")
     show("  ideal LIF, both layers", ideal)

@@ -65,8 +65,8 @@ from ..physics.llgs import junction_resistance
 from ..variation import VariationSpec
 from .verify import Part, VerifySpec, device_test, nominal_circuit
 
-__all__ = ["CHIP_SEED_STEP", "POOL_OFFSET", "ClampedNeuron", "ClampedLIF", "curve_pool", "network_level", "ideal_lif",
-           "safe_current", "neuron_gains"]
+__all__ = ["CHIP_SEED_STEP", "POOL_OFFSET", "ClampedNeuron", "ClampedLIF", "curve_pool", "measure_curves", "network_level",
+           "ideal_lif", "safe_current", "neuron_gains"]
 
 #: First sample index of the variation-aware training's pool: beyond the device level's (10^5 by
 #: default), the circuit level's and the network's own samples, so no device under test is in it.
@@ -188,6 +188,15 @@ def curve_pool(device: Device, settings: NeuronSettings, vs: VerifySpec, circuit
     with its own thresholds and clamp, at ``vs.temperature`` (the thermal stream of layer "pool"),
     on DC inputs :data:`POOL_GRID` x ``i_safe`` from rest."""
     devs, idx, _ = _sampled(device, vs.spec, vs.seed, POOL_OFFSET, vs.pool)
+    return measure_curves(device, settings, vs, circuit, i_read, timing, devs, idx)
+
+
+def measure_curves(device: Device, settings: NeuronSettings, vs: VerifySpec, circuit: Any, i_read: float,
+                   timing: Timing, devs: list[Device], idx: list[int]) -> CurveSet:
+    """The rate curves (Hz against A) of the devices ``devs`` (sample indices ``idx``, for their
+    thresholds), as :func:`curve_pool` measures its pool: each with its own thresholds and clamp,
+    at ``vs.temperature`` (the thermal stream of layer "pool"), on DC inputs :data:`POOL_GRID` x
+    ``i_safe`` from rest."""
     base = DeviceNeuron("pool", device, circuit, i_read, temperature=vs.temperature, seed=vs.seed,
                         devices={"pool": devs}, thresholds={"pool": _thresholds(devs, idx, circuit, settings, vs)})
     model = ClampedNeuron("pool", base, {"pool": _limits(device, settings, devs)})
