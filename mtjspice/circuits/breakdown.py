@@ -23,9 +23,10 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..limits import warn_over_breakdown
+from ..netlist.neuroncircuit import NeuronCircuit
 from ..params import Device
 
-__all__ = ["REFUSE_FACTOR", "OVERRIDE", "junction_voltage_range", "check_drive", "check_test_drive",
+__all__ = ["REFUSE_FACTOR", "OVERRIDE", "junction_voltage_range", "check_drive", "check_test_drive", "read_peak_current",
            "check_junction_voltage", "refuse_current", "warn_breakdown", "waveform_peak", "array_peak_current"]
 
 #: A drive is refused before the run when it puts more than this many times the breakdown voltage
@@ -87,6 +88,12 @@ def check_drive(device: Device, current: float, name: str, value: object, allow_
                            f"peak |I| = {abs(current):.3g} A through R_P = {device.R_P:.4g} Ohm to R_AP = "
                            f"{device.R_AP:.4g} Ohm; at most {refuse_current(device):.3g} A "
                            "is allowed", hint, override)
+
+
+def read_peak_current(device: Device, circuit: NeuronCircuit) -> float:
+    """The largest current (A) a read puts through the junction: v_read / (r_ref + R_P), the divider
+    with the junction at its lowest resistance (the read switch's r_on left out: an upper bound)."""
+    return float(circuit.v_read / (circuit.r_ref + device.R_P))
 
 
 def check_test_drive(device: Device, current: float, name: str, value: object, v_clamp: float | None = None,

@@ -78,11 +78,11 @@ def check_i_th(args: argparse.Namespace, device, circuit, allow_breakdown: bool 
     and the reset current, both scaled by it) would break the junction down as a drive would
     (:func:`~mtjspice.circuits.breakdown.check_drive`): 0.38 for 0.38m. Nothing to check without
     --i-th (the onset is then the device's own)."""
-    from ..circuits.breakdown import check_drive
+    from ..circuits.breakdown import check_drive, read_peak_current
 
     if args.i_th is None:
         return
-    peak = max(circuit.v_read / (circuit.r_ref + device.R_P), circuit.i_reset)
+    peak = max(read_peak_current(device, circuit), circuit.i_reset)
     check_drive(device, peak, "--i-th", args.i_th, allow_breakdown, "check the unit (0.38m is 0.38 mA, 0.38 is "
                 "0.38 A): the read and reset currents scale with it", override)
 

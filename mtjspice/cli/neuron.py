@@ -134,7 +134,7 @@ def settings_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def
 
 def run(args: argparse.Namespace) -> int:
     from ..analysis.trials import FI_TRIAL_COLUMNS, TRIAL_COLUMNS, trial_stats, trial_table
-    from ..circuits.breakdown import check_drive, waveform_peak
+    from ..circuits.breakdown import check_drive, read_peak_current, waveform_peak
     from ..circuits.neuron import (
         Thermal,
         fi_currents,
@@ -168,7 +168,7 @@ def run(args: argparse.Namespace) -> int:
     # current follows --v-read, --i-read or --i-th; the reset --i-reset or --i-th)
     drives = [(waveform_peak(wave, t_stop) + circuit.i_trim,
                *_given(args, ("--i-th",) if args.input == "default" else (), ("--input", args.input))),
-              (circuit.v_read / (circuit.r_ref + device.R_P),
+              (read_peak_current(device, circuit),
                *_given(args, ("--v-read", "--i-read", "--i-th"), ("--v-read", circuit.v_read))),
               (circuit.i_reset, *_given(args, ("--i-reset", "--i-th"), ("--i-reset", circuit.i_reset)))]
     peak, option, given = max(drives, key=lambda d: d[0])
