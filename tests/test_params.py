@@ -13,6 +13,7 @@ import mtjspice as ms
 from mtjspice import InputFileError, ParameterError, device_from_dict, load_device, shipped_devices
 from mtjspice.circuits.settings import model_card_path
 from mtjspice.cli import main
+from mtjspice.errors import shown
 from mtjspice.params import PINNED_PRESETS, Geometry, Material, shipped_path
 
 BASE = {
@@ -161,7 +162,7 @@ def test_unphysical_values_are_refused_with_the_reason(section: str, key: str, v
     err = info.value
     assert err.name == f"{section}.{key}" and err.value == value
     assert reason in err.allowed, err.allowed
-    assert str(err).startswith(f"{section}.{key}: got {value!r}; allowed: ")
+    assert str(err).startswith(f"{section}.{key}: got {shown(value)}; allowed: ")  # 1.01e-05, not its round-off
 
 
 def test_guards_apply_to_the_dataclasses_and_replace() -> None:

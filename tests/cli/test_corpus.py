@@ -144,6 +144,8 @@ def _cases() -> Iterator[tuple[str, list[str], int, str]]:
         ("m-t-on-after-stop", opt("macrospin", "--t-on", "20n"), 2, "--t-on"),
         ("m-dt-zero", opt("macrospin", "--dt", "0"), 2, "--dt"),
         ("m-dt-after-stop", opt("macrospin", "--dt", "1u"), 2, "--dt"),
+        # 45n parses to 4.5000000000000006e-08: the line shows the number as typed, not its round-off
+        ("m-dt-45n", opt("macrospin", "--dt", "45n"), 2, "--dt: got 4.5e-08; allowed: a time <= --t-stop = 1e-08 s"),
         ("m-edge-word", opt("macrospin", "--edge", "soon"), 2, "--edge"),
         ("m-rtol-tiny", opt("macrospin", "--rtol", "1e-300"), 2, "--rtol"),
         ("m-rtol-zero", opt("macrospin", "--rtol", "0"), 2, "--rtol"),
