@@ -245,7 +245,7 @@ def check_ranges(device: Any, ranges: Mapping[str, tuple[float, float]], space: 
     """Refuse, before any design runs, a range whose bounds no design can have: LOW >= HIGH, or a device
     knob's bound outside the limits the device file itself is held to (the key's entry of
     :data:`mtjspice.limits.LIMITS`; for a key without one, what :meth:`Device.replace
-    <mtjspice.params.Device.replace>` refuses for that key alone: TMR < 0, a taper that
+    <mtjspice.params.Device.replace>` refuses for that key alone: a taper that
     closes even the widest, thinnest pillar of the search), or W and L ranges with no design
     W <= L. A design that breaks a check of several keys while others do not is left to the
     search, where it is infeasible ("not a device").

@@ -37,7 +37,9 @@ def test_ki_in_joules_per_square_metre_is_refused_with_the_device_files_limit():
 @pytest.mark.parametrize("ranges,key,bad,allowed", [
     ({"W": (8e-9, 14.0)}, "geometry.W", "14", LIMITS["geometry.W"][3]),  # 14 m: the n forgotten
     ({"Ms": (0.7e6, 1.3e9)}, "material.Ms", "1.3e+09", LIMITS["material.Ms"][3]),
-    ({"TMR": (-1.0, 2.0)}, "junction.TMR", "-1", "a finite number >= 0"),  # no LIMITS entry: the Junction's check
+    ({"TMR": (-1.0, 2.0)}, "junction.TMR", "-1", LIMITS["junction.TMR"][3]),
+    ({"TMR": (50.0, 200.0)}, "junction.TMR", "50", "a percentage given for the ratio"),  # 50-200 % typed as such
+    ({"Ku": (0.0, 1e9)}, "field.Ku", "1e+09", LIMITS["field.Ku"][3]),
     ({"taper": (0.0, 5.0)}, "geometry.taper", "5", "pi/2"),  # 5 degrees given as 5 rad
     ({"taper": (0.0, 0.34)}, "geometry.taper", "0.34", "atan(W / T) = 0.3367 rad for W = 1.4e-08 m, T = 4e-08 m"),
 ])
