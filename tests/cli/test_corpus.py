@@ -198,6 +198,8 @@ def _cases() -> Iterator[tuple[str, list[str], int, str]]:
         ("n-input-step-negative", opt("neuron", "--input", "step:1m,-1n"), 2, "--input"),
         ("n-input-kind", opt("neuron", "--input", "sine:1m"), 2, "--input"),
         ("n-input-escape", opt("neuron", "--input", "dc:\x1b[2J"), 2, "--input"),
+        ("n-clock-period-seconds", opt("neuron", "--clock-period", "1.5"), 2,  # 1.5n meant
+         "--clock-period: got 1.5; allowed: a time > 0 and at most 1e-06 s (1 us)"),
         ("n-pwl-missing", opt("neuron", "--input", "pwl:{d}/none.csv"), 2, "none.csv"),
         ("n-pwl-latin1", opt("neuron", "--input", "pwl:{d}/pwl_latin1.csv"), 2, "pwl_latin1.csv"),
         ("n-pwl-binary", opt("neuron", "--input", "pwl:{d}/pwl_binary.csv"), 2, "pwl_binary.csv"),
