@@ -354,6 +354,16 @@ def _cases() -> Iterator[tuple[str, list[str], int, str]]:
         ("d-range-ki-joules", ["design", "cofeb_mgo", "--sigma", "L=1n", "--range", "Ki=0:1.3", "--designs", "2"], 2,
          "--range: got 'Ki=0:1.3'; allowed: bounds of Ki (material.Ki_bottom, J/m^2) that a device file may hold"),
         ("d-range-inverted", ["design", ORTHO, "--sigma", "L=1n", "--range", "L=50n:40n"], 2, "LOW < HIGH"),
+        # circuit knobs in the wrong unit (s for ns, V for mV), a device knob beyond any magnet
+        ("d-range-clock-seconds", ["design", ORTHO, "--sigma", "L=1n", "--range", "clock_period=1:2"], 2,
+         "--range: got 'clock_period=1:2'; allowed: bounds of clock_period (s) that a design may have (a time > 0 and "
+         "at most 1e-06 s (1 us)"),
+        ("d-range-v-mid-millivolts", ["design", ORTHO, "--sigma", "L=1n", "--range", "v_mid=400:800"], 2,
+         "--range: got 'v_mid=400:800'; allowed: bounds of v_mid (V) that a design may have (a read-out level > 0 and "
+         "below vdd = 1 V"),
+        ("d-range-ku", ["design", ORTHO, "--sigma", "L=1n", "--range", "Ku=0:1e9"], 2,
+         "--range: got 'Ku=0:1e+09'; allowed: bounds of Ku (field.Ku, J/m^3) that a device file may hold (-2e7 to 2e7 "
+         "J/m^3"),
         ("mc-circuit-t-stop-zero", opt("montecarlo", "--circuit", "1", "--circuit-t-stop", "0"), 2, "--circuit-t-stop"),
         ("mc-device-test", opt("montecarlo", "--device-test", "ac"), 2, "--device-test"),
         ("mc-store-is-out", opt("montecarlo", "--store", "{d}/prev"), 2, "--store"),

@@ -1,17 +1,21 @@
 """``--range`` bounds and ``--start`` values are checked before any design is evaluated
-(:func:`mtjspice.design.space.check_ranges`, the CLI's order), against the limits the device file
-itself is held to; and a search in which no design is a device ends in one line, not in the report."""
+(:func:`mtjspice.design.space.check_ranges`, :func:`~mtjspice.design.space.check_start`, the CLI's
+order), against the limits the device file itself is held to, the neuron settings' own limits and the
+ratio knobs' :data:`~mtjspice.design.space.RATIO_LIMITS`; and a search in which no design is a device
+ends in one line naming ``--range``, not in the report."""
 
 from __future__ import annotations
 
 import math
+import shutil
 from pathlib import Path
 
 import pytest
 
+from mtjspice.circuits.settings import LONGEST_TIME, NeuronSettings
 from mtjspice.design.engine import NOT_A_DEVICE, DesignRecord, Evaluation
 from mtjspice.design.report import choose
-from mtjspice.design.space import check_ranges, space_for
+from mtjspice.design.space import RATIO_LIMITS, check_ranges, check_start, space_for
 from mtjspice.errors import ParameterError
 from mtjspice.limits import LIMITS
 from mtjspice.params import load_device
@@ -111,3 +115,127 @@ def test_cli_refuses_a_bad_range_and_a_start_outside_the_bounds_before_any_work(
     assert err.startswith("mtjspice design: error: start design's drive_ratio: got 3.2165"), err
     assert "bounds 1.1 to 2 (widen them with --range)" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # no output, no study
+
+
+# ---------------------------------------------------------------- circuit knobs
+
+
+def _settings_allowed(**kw: float) -> str:
+    """What NeuronSettings itself says is allowed (the one source of the settings knobs' limits)."""
+    with pytest.raises(ParameterError) as exc:
+        NeuronSettings(**kw)
+    return exc.value.allowed
+
+
+@pytest.mark.parametrize("ranges,head,bad,allowed", [
+    # unit slips: s for ns, V for mV, a percentage for a ratio
+    ({"clock_period": (1.0, 2.0)}, "clock_period (s)", "1", _settings_allowed(clock_period=1.0)),
+    ({"t_refractory": (0.5e-9, 3.0)}, "t_refractory (s)", "3", "a time > 0 and at most 1e-06 s (1 us)"),
+    ({"v_mid": (400.0, 800.0)}, "v_mid (V)", "400", _settings_allowed(v_mid=400.0)),
+    ({"v_mid": (0.4, 1.2)}, "v_mid (V)", "1.2", "below vdd = 1 V"),
+    ({"read_ratio": (5.0, 50.0)}, "read_ratio (dimensionless)", "5", RATIO_LIMITS["read_ratio"][3]),
+    ({"read_ratio": (0.1, 1.0)}, "read_ratio (dimensionless)", "1", "0 < read_ratio < 1"),
+    ({"drive_ratio": (110.0, 500.0)}, "drive_ratio (dimensionless)", "110", RATIO_LIMITS["drive_ratio"][3]),
+    ({"clamp_ratio": (1.2, 120.0)}, "clamp_ratio (dimensionless)", "120", RATIO_LIMITS["clamp_ratio"][3]),
+    ({"drive_ratio": (-1.0, 2.0)}, "drive_ratio (dimensionless)", "-1", "0 < drive_ratio <= 100"),
+    ({"u_th": (0.1, 1.5)}, "u_th (dimensionless)", "1.5", _settings_allowed(u_th=1.5)),
+    # the read window against the fixed settle and edges, and against the longest clock of the search
+    ({"read_width": (0.05e-9, 0.2e-9)}, "read_width (s)", "5e-11", "longer than settle + two edges = 9e-11 s"),
+    ({"read_width": (0.1e-9, 2e-9)}, "read_width (s)", "2e-09",
+     "shorter than the longest clock period of the design, 2e-09 s, less two edges of 1e-11 s"),
+    ({"clock_period": (0.1e-9, 1e-9)}, "clock_period (s)", "1e-10", "read window plus two edges = 1.4e-10 s"),
+])
+def test_a_circuit_knobs_bound_outside_what_a_design_may_have_is_refused(ranges, head, bad, allowed):
+    text = _refusal("orthogonal", ranges)
+    item = ",".join(f"{n}={lo:g}:{hi:g}" for n, (lo, hi) in ranges.items())
+    assert text.startswith(f"range: got '{item}'; allowed: bounds of {head} that a design may have ("), text
+    assert allowed in text and f"; {bad} is not" in text, text
+
+
+def test_circuit_bounds_a_design_may_have_are_searched():
+    dev = load_device("orthogonal")
+    ok = {"clock_period": (0.2e-9, 1e-6), "read_width": (0.1e-9, 0.15e-9), "t_refractory": (0.1e-9, LONGEST_TIME),
+          "v_mid": (0.1, 0.99), "read_ratio": (0.01, 0.99), "drive_ratio": (1.0, 100.0), "clamp_ratio": (0.5, 100.0),
+          "u_th": (0.05, 0.95)}
+    space = space_for(dev, None, ok)
+    assert {n: (space.knob(n).low, space.knob(n).high) for n in ok} == ok
+    # the clock's low end is judged with the search's shortest read window, not the default 0.2 ns
+    assert space_for(dev, None, {"clock_period": (0.2e-9, 1e-9), "read_width": (0.1e-9, 0.15e-9)})
+    assert "1e-10 is not" in _refusal("orthogonal", {"clock_period": (0.1e-9, 1e-9), "read_width": (0.1e-9, 0.15e-9)})
+
+
+def test_check_start_refuses_a_known_designs_ratio_no_design_may_have():
+    dev = load_device("orthogonal")
+    check_start(dev, {"drive_ratio": 3.2, "read_ratio": 0.42, "clock_period": 1e-9, "read_width": 0.17e-9, "trim": "dac"})
+    with pytest.raises(ParameterError) as exc:
+        check_start(dev, {"drive_ratio": 3216.0}, "b53s: ")  # the design's drive written in A, its onset in mA
+    assert str(exc.value).startswith("start: got 'b53s: drive_ratio=3216'; allowed: a design whose drive_ratio "
+                                     "(dimensionless) is one a design may have (0 < drive_ratio <= 100"), exc.value
+    with pytest.raises(ParameterError, match="^start: got 'read_ratio=1.5'; allowed: .*0 < read_ratio < 1"):
+        check_start(dev, {"read_ratio": 1.5})
+
+
+def _stop_before_any_design(monkeypatch: pytest.MonkeyPatch) -> None:
+    import mtjspice.design.neuron as neuron
+
+    def stop(*args: object, **kw: object) -> None:
+        raise AssertionError("a design was evaluated before the check")
+
+    _stop_at_the_onset_table(monkeypatch)
+    monkeypatch.setattr(neuron, "evaluate_design", stop)
+
+
+@pytest.mark.parametrize("rng,expect", [
+    ("clock_period=1:2", "--range: got 'clock_period=1:2'; allowed: bounds of clock_period (s) that a design may have "
+                         "(a time > 0 and at most 1e-06 s (1 us)"),
+    ("v_mid=400:800", "--range: got 'v_mid=400:800'; allowed: bounds of v_mid (V) that a design may have (a read-out "
+                      "level > 0 and below vdd = 1 V"),
+    ("Ku=0:1e9", "--range: got 'Ku=0:1e9'; allowed: bounds of Ku (field.Ku, J/m^3) that a device file may hold "
+                 "(-2e7 to 2e7 J/m^3"),
+    ("read_ratio=5:50", "--range: got 'read_ratio=5:50'; allowed: bounds of read_ratio (dimensionless) that a design "
+                        "may have (0 < read_ratio < 1"),
+])
+def test_cli_refuses_a_circuit_or_device_bound_before_any_design(rng, expect, tmp_path, capsys, monkeypatch):
+    pytest.importorskip("optuna")
+    from mtjspice.cli import main
+
+    _stop_before_any_design(monkeypatch)
+    out = tmp_path / "d"
+    assert main(["design", "orthogonal", "--sigma", "L=1n", "--designs", "2", "--population", "2", "--samples", "10",
+                 "--workers", "1", "--quiet", "--range", rng, "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("mtjspice design: error: " + expect.replace("'Ku=0:1e9'", "'Ku=0:1e+09'")), err
+    assert "\n" not in err and sorted(p.name for p in tmp_path.iterdir()) == []  # nothing written, no study
+
+
+def _b53s_copy(tmp_path: Path, name: str, file: str, old: str, new: str) -> Path:
+    d = tmp_path / name
+    shutil.copytree(B53S, d)
+    text = (d / file).read_text(encoding="utf-8")
+    assert old in text
+    (d / file).write_text(text.replace(old, new), encoding="utf-8")
+    return d
+
+
+def test_cli_refuses_a_start_design_no_design_may_have_naming_start(tmp_path, capsys, monkeypatch):
+    pytest.importorskip("optuna")
+    from mtjspice.cli import main
+
+    _stop_before_any_design(monkeypatch)
+    base = ["design", "orthogonal", "--sigma", "L=1n", "--designs", "2", "--population", "2", "--samples", "10",
+            "--workers", "1", "--quiet", "--only", "L", "--out", str(tmp_path / "out" / "d")]
+    (tmp_path / "out").mkdir()
+    # a clock in s in its settings (1.5 meant 1.5n): the settings' own limit, the file and the key named
+    slow = _b53s_copy(tmp_path, "slow", "settings.toml", "clock_period = 9.813702816555742e-10", "clock_period = 1.5")
+    assert main([*base, "--start", str(slow)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"mtjspice design: error: --start: got '{slow / 'settings.toml'}: clock_period = 1.5'; "
+                          "allowed: a time > 0 and at most 1e-06 s (1 us)"), err
+    # its test input in A (0.539 for 0.539 mA): a drive_ratio of 3216 (0.539 / 0.1676 mA), beyond any design; --only leaves it
+    # out of the search, so it would have been every design's fixed test input
+    amps = _b53s_copy(tmp_path, "amps", "design.toml", "drive = 0.0005391044938052962", "drive = 0.539")
+    assert main([*base, "--start", str(amps)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"mtjspice design: error: --start: got '{amps}: drive_ratio=3215.92'"), err
+    assert "allowed: a design whose drive_ratio (dimensionless) is one a design may have (0 < drive_ratio <= 100" in err
+    assert "\n" not in err and sorted(p.name for p in (tmp_path / "out").iterdir()) == []
