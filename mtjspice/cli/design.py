@@ -200,7 +200,12 @@ def run(args: argparse.Namespace) -> int:
     paper = evaluate_design(ds, -1, pp)
     command = "mtjspice " + " ".join(sys.argv[1:]) if sys.argv[1:] and sys.argv[1] == "design" else "mtjspice design"
     with args.output as tmp:
-        summary = write_report(tmp, result, space, ds, paper, pp, command, time.monotonic() - t0)
+        try:
+            summary = write_report(tmp, result, space, ds, paper, pp, command, time.monotonic() - t0)
+        except ParameterError as exc:  # no design is a device: the --range the user gave, if any, is at fault
+            if exc.name == "range" and args.range:
+                raise ParameterError("--range", args.range, exc.allowed) from None
+            raise
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2, default=json_default) + "\n", encoding="utf-8")
     lo, hi = summary["yield_ci95"]
     print(f"{device.name}, {spec.describe()}: {summary['designs']} designs x {args.samples} samples "

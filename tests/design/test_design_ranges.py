@@ -87,7 +87,8 @@ def test_a_search_without_a_device_ends_in_one_line_and_a_device_is_chosen_over_
     with pytest.raises(ParameterError) as exc:
         choose([non_device])
     text = str(exc.value)
-    assert text.startswith("search: got '1 designs'; allowed: at least one design that is a device") and "W <= L" in text
+    assert text.startswith("range: got 'the searched bounds'; allowed: bounds with at least one design that is a "
+                           "device; none of the 1 designs evaluated is (design 0: ") and "W <= L" in text
 
 
 def _stop_at_the_onset_table(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -109,11 +110,11 @@ def test_cli_refuses_a_bad_range_and_a_start_outside_the_bounds_before_any_work(
     assert main([*base, "cofeb_mgo", "--range", "Ki=0:1.3"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("mtjspice design: error: --range: got 'Ki=0:1.3'; allowed: bounds of Ki") and "\n" not in err
-    # b53s's drive_ratio (3.2) outside the bounds: refused before the onset table, naming the knob
+    # b53s's drive_ratio (3.2) outside the bounds: refused before the onset table, naming --start and the knob
     assert main([*base, "orthogonal", "--start", str(B53S), "--range", "drive_ratio=1.1:2"]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("mtjspice design: error: start design's drive_ratio: got 3.2165"), err
-    assert "bounds 1.1 to 2 (widen them with --range)" in err
+    assert err == ("mtjspice design: error: --start: got 'drive_ratio=3.21655'; allowed: drive_ratio within the "
+                   "searched bounds 1.1 to 2 (widen them with --range)"), err
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # no output, no study
 
 
@@ -239,3 +240,32 @@ def test_cli_refuses_a_start_design_no_design_may_have_naming_start(tmp_path, ca
     assert err.startswith(f"mtjspice design: error: --start: got '{amps}: drive_ratio=3215.92'"), err
     assert "allowed: a design whose drive_ratio (dimensionless) is one a design may have (0 < drive_ratio <= 100" in err
     assert "\n" not in err and sorted(p.name for p in (tmp_path / "out").iterdir()) == []
+
+
+def test_cli_names_the_range_when_no_design_of_the_search_is_a_device(tmp_path, capsys, monkeypatch):
+    """The search ran, none of its designs is a device: one line naming the --range given, and no report."""
+    pytest.importorskip("optuna")
+    import mtjspice.design.engine as engine
+    import mtjspice.design.neuron as neuron
+    import mtjspice.montecarlo.robust as robust
+    from mtjspice.cli import main
+    from mtjspice.design.engine import SearchResult
+
+    class Table:
+        def onset(self, batch: object) -> list[list[float]]:
+            return [[3.8e-4]]
+
+    nan = math.nan
+    bad = Evaluation((0.0, nan, 0.0, nan, nan), (1.0,) * 4, NOT_A_DEVICE + "geometry.W: got 5e-08; allowed: W <= L")
+    monkeypatch.setattr(robust, "robust_table", lambda *a, **k: Table())
+    monkeypatch.setattr(neuron, "evaluate_design", lambda *a, **k: bad)
+    monkeypatch.setattr(engine, "search", lambda *a, **k: SearchResult([DesignRecord(0, {}, bad), DesignRecord(1, {}, bad)],
+                                                                      2, neuron.OBJECTIVES))
+    out = tmp_path / "d"
+    assert main(["design", "orthogonal", "--sigma", "L=1n", "--designs", "2", "--population", "2", "--samples", "10",
+                 "--workers", "1", "--quiet", "--range", "W=30n:40n", "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("mtjspice design: error: --range: got 'W=30n:40n'; allowed: bounds with at least one design "
+                          "that is a device; none of the 2 designs evaluated is (design 0: "), err
+    assert "\n" not in err and not out.exists()
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith((".partial", ".old"))]
