@@ -11,7 +11,7 @@ A device knob may need an effect of the device (``needs``): ``Ki`` (the barrier 
 interface anisotropy ``Ki`` takes the place of ``Ku`` (both are one uniaxial anisotropy along z, Ki / T
 + Ku; searching both would search it twice); so the paper's orthogonal device (no K_i, a straight pillar)
 keeps the seven device knobs it had. Naming a knob whose effect the device lacks (``--only``,
-``--range``) fails with one line.
+``--range``) fails with one line naming the option.
 
 Bounds are SI units; a ``log`` knob is searched on a log scale; a knob with ``choices`` is
 categorical (its values are words or whole numbers).
@@ -239,14 +239,21 @@ def space_for(device: Any, only: Sequence[str] | None = None,
     """The search space of ``device`` (module docstring): its default knobs (every knob whose effect it
     has; Ki instead of Ku when it has interface anisotropy), or the knobs named in ``only`` (any of
     :data:`DEFAULT_SPACE`'s); ``ranges`` replaces bounds (and adds a knob it names to the default ones).
-    A named knob (``only``, ``ranges``) whose effect the device lacks raises
-    :class:`ParameterError` naming the knob and the effect."""
-    named = list(only or []) + list(ranges or {})
-    for n in named:
-        k = DEFAULT_SPACE.knob(n)  # an unknown name: one line listing the knobs
+    A knob named in ``only`` or ``ranges`` that is unknown, or whose effect the device lacks, or named
+    twice in ``only``, raises :class:`ParameterError` named ``only`` or ``range`` (the CLI's ``--only``,
+    ``--range``), with the item, and the knobs or the effect allowed."""
+    dev = getattr(device, "name", "device")
+    named = [("only", n, n) for n in only or []] + [("range", n, f"{n}={lo:g}:{hi:g}") for n, (lo, hi) in
+                                                   (ranges or {}).items()]
+    for source, n, item in named:
+        if n not in DEFAULT_SPACE.names:
+            raise ParameterError(source, item, "knobs among " + ", ".join(DEFAULT_SPACE.names))
+        k = DEFAULT_SPACE.knob(n)
         if not has_effect(device, k.needs):
-            raise ParameterError(f"knob {n}", getattr(device, "name", "device"),
-                                 f"a device with {EFFECTS[k.needs][1]}; this one has none, so {n} cannot be searched")
+            raise ParameterError(source, item, f"knobs whose effect {dev} has: {n} needs a device with "
+                                 f"{EFFECTS[k.needs][1]}; {dev} has none, so {n} cannot be searched")
+    if only and len(set(only)) != len(only):
+        raise ParameterError("only", ",".join(only), "knob names, each once")
     if only:
         space = DEFAULT_SPACE.only(list(only))
     else:  # a knob named in ranges joins the default ones (Ku on a device with interface anisotropy)

@@ -364,6 +364,10 @@ def _cases() -> Iterator[tuple[str, list[str], int, str]]:
         ("d-range-ku", ["design", ORTHO, "--sigma", "L=1n", "--range", "Ku=0:1e9"], 2,
          "--range: got 'Ku=0:1e+09'; allowed: bounds of Ku (field.Ku, J/m^3) that a device file may hold (-2e7 to 2e7 "
          "J/m^3"),
+        ("d-only-ki", ["design", ORTHO, "--sigma", "L=1n", "--only", "L,Ki"], 2,
+         "--only: got 'Ki'; allowed: knobs whose effect orthogonal has: Ki needs a device with interface anisotropy"),
+        ("d-range-unknown", ["design", ORTHO, "--sigma", "L=1n", "--range", "Q=1:2"], 2,
+         "--range: got 'Q=1:2'; allowed: knobs among W, L, T"),
         # a --start value outside the searched bounds: named as the option the user gave, not an internal name
         ("d-start-outside", ["design", ORTHO, "--sigma", "L=1n", "--start", B53S, "--range", "drive_ratio=1.1:2"], 2,
          "--start: got 'drive_ratio=3.21655'; allowed: drive_ratio within the searched bounds 1.1 to 2"),
