@@ -366,8 +366,8 @@ def _circuit_refusal(name: str, value: float, others: Mapping[str, float]) -> st
                 f"edges of {NeuronSettings.edge:g} s")
     try:
         NeuronSettings(**{**kw, name: value})
-    except ParameterError as exc:
-        return exc.allowed
+    except ParameterError as exc:  # a refusal of the read window or clock is theirs, said at their own check
+        return exc.allowed if exc.name == name else ""
     return ""
 
 

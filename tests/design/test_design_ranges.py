@@ -163,6 +163,13 @@ def test_circuit_bounds_a_design_may_have_are_searched():
     # the clock's low end is judged with the search's shortest read window, not the default 0.2 ns
     assert space_for(dev, None, {"clock_period": (0.2e-9, 1e-9), "read_width": (0.1e-9, 0.15e-9)})
     assert "1e-10 is not" in _refusal("orthogonal", {"clock_period": (0.1e-9, 1e-9), "read_width": (0.1e-9, 0.15e-9)})
+    # a clock too short for the read window is the clock's (or the window's) refusal, not that of a knob
+    # checked before them with the two as its context (v_mid here)
+    text = _refusal("orthogonal", {"v_mid": (0.5, 0.7), "clock_period": (0.3e-9, 0.4e-9), "read_width": (0.5e-9, 0.6e-9)})
+    assert text.startswith("range: got 'clock_period=3e-10:4e-10'; allowed: bounds of clock_period (s)") and (
+        "read window plus two edges = 5.2e-10 s (read_width = 5e-10 s)); 3e-10 is not" in text), text
+    text = _refusal("orthogonal", {"v_mid": (0.5, 0.7), "read_width": (0.5e-9, 0.6e-9), "clock_period": (0.3e-9, 2e-9)})
+    assert text.startswith("range: got 'clock_period=3e-10:2e-09'; allowed: bounds of clock_period (s)"), text
 
 
 def test_check_start_refuses_a_known_designs_ratio_no_design_may_have():
