@@ -196,7 +196,7 @@ class Junction:
     RA : float
         Resistance-area product in the parallel state (Ohm m^2); 1 Ohm um^2 = 1e-12 Ohm m^2.
     TMR : float
-        Tunnel magnetoresistance ratio at zero bias (dimensionless; 1.0 = 100 %).
+        Tunnel magnetoresistance ratio at zero bias (dimensionless; 1.0 = 100 %), 0 to 15 (:data:`LIMITS`).
     pinned : tuple of 3 floats
         Unit vector of the pinned layer's polarization p (normalised on creation).
     V_half : float
@@ -237,7 +237,7 @@ class Junction:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "RA", _limited("junction.RA", self.RA, "Ohm m^2"))
-        object.__setattr__(self, "TMR", check_nonnegative("junction.TMR", self.TMR))
+        object.__setattr__(self, "TMR", _limited("junction.TMR", self.TMR))
         object.__setattr__(self, "pinned", _unit_vector("junction.pinned", self.pinned))
         object.__setattr__(self, "V_half", check_nonnegative("junction.V_half", self.V_half, "V"))
         object.__setattr__(
@@ -295,7 +295,7 @@ class Field:
         Applied field (A/m).
     Ku : float
         Extra uniaxial anisotropy energy density along ``axis`` (J/m^3), for example interfacial
-        anisotropy Ks / T; positive favours the axis.
+        anisotropy Ks / T; positive favours the axis; -2e7 to 2e7 (:data:`LIMITS`).
     axis : tuple of 3 floats
         Unit vector of that anisotropy (normalised on creation).
     """
@@ -307,7 +307,7 @@ class Field:
     def __post_init__(self) -> None:
         H = _vector("field.H", self.H)
         object.__setattr__(self, "H", H)
-        object.__setattr__(self, "Ku", check_finite("field.Ku", self.Ku, "J/m^3"))
+        object.__setattr__(self, "Ku", _limited("field.Ku", self.Ku, "J/m^3"))
         object.__setattr__(self, "axis", _unit_vector("field.axis", self.axis))
 
 

@@ -6,6 +6,7 @@ Messages share one shape: what was received, and what is allowed.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "BreakdownWarning",
     "CostWarning",
     "printable",
+    "shown",
 ]
 
 
@@ -40,6 +42,26 @@ def printable(text: object, keep_newlines: bool = False) -> str:
     return "".join(out)
 
 
+def shown(value: object) -> str:
+    """How a message shows a received value: ``repr(value)``, except that a float (numpy's too) whose
+    repr needs more than 10 significant digits has 10, inside a tuple or list as well.
+
+    A number parsed from ``45n`` is ``4.5000000000000006e-08`` (binary round-off in the 16th and
+    17th digits, no digit anyone typed): it shows as ``4.5e-08``. Ten digits keep every digit a user
+    types in practice; the exception's ``value`` keeps the number itself.
+    """
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
+        v = float(value)
+        short = format(v, ".10g")
+        return repr(v) if float(short) == v else short  # repr where it is as short (0.0, 1e-05)
+    if isinstance(value, (tuple, list)) and type(value) in (tuple, list):  # not a namedtuple: its repr names it
+        items = [shown(v) for v in value]
+        if isinstance(value, list):
+            return "[" + ", ".join(items) + "]"
+        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+    return repr(value)
+
+
 class MtjspiceError(Exception):
     """Base class of every error raised on purpose by mtjspice."""
 
@@ -54,7 +76,8 @@ class ParameterError(MtjspiceError, ValueError):
         (``"t_stop"``, ``"geometry.W"`` for a device file's key). The command line shows a
         library name as its option (``--t-stop``) where a subcommand has that option.
     value : object
-        The value received.
+        The value received (the message shows it through :func:`shown`: a float to 10 significant
+        digits, so ``45n`` reads ``4.5e-08``, not ``4.5000000000000006e-08``).
     allowed : str
         What is allowed, in words (``"a finite number > 0 (metres)"``).
     """
@@ -63,7 +86,7 @@ class ParameterError(MtjspiceError, ValueError):
         self.name = printable(name)
         self.value = value
         self.allowed = allowed
-        super().__init__(f"{self.name}: got {printable(repr(value))}; allowed: {allowed}")
+        super().__init__(f"{self.name}: got {printable(shown(value))}; allowed: {allowed}")
 
 
 class CostError(ParameterError):

@@ -28,6 +28,12 @@ LIMITS: dict[str, tuple[float, float, bool, str]] = {
     "geometry.T": (1e-9, 10e-6, False, _LENGTH),
     "junction.RA": (0.0, 1e-9, True, "0 < RA <= 1e-9 Ohm m^2 (1000 Ohm um^2): MgO junctions measure 0.1 to about "
                     "100 Ohm um^2 (1e-13 to 1e-10 Ohm m^2); 1 Ohm um^2 is 1e-12 Ohm m^2 (1p)"),
+    "junction.TMR": (0.0, 15.0, False, "0 to 15 (a ratio: 1.0 is 100 %): the highest measured, 6.04 at 300 K and "
+                     "11.44 at 5 K (CoFeB/MgO/CoFeB, Ikeda et al., Appl. Phys. Lett. 93, 082508 (2008)); a percentage "
+                     "given for the ratio (57 for 0.57) lands above"),
+    "field.Ku": (-2e7, 2e7, False, "-2e7 to 2e7 J/m^3: the strongest uniaxial magnets have about 1.7e7 (SmCo5; "
+                 "FePt L1_0 about 7e6); a CoFeB/MgO interface's 1.3 mJ/m^2 is 1.3e6 on a 1 nm film, 2.6e4 on a 50 nm "
+                 "one; negative favours the plane normal to field.axis"),
     "material.Ms": (0.0, 3e6, True, "0 < Ms <= 3e6 A/m: no known material has more (Fe65Co35, the highest, "
                     "about 1.95e6 A/m)"),
     "material.alpha": (0.0, 1.0, False, "0 <= alpha <= 1 (dimensionless): metals have 1e-3 to 0.1; above 1 is "

@@ -13,6 +13,7 @@ import mtjspice as ms
 from mtjspice import InputFileError, ParameterError, device_from_dict, load_device, shipped_devices
 from mtjspice.circuits.settings import model_card_path
 from mtjspice.cli import main
+from mtjspice.errors import shown
 from mtjspice.params import PINNED_PRESETS, Geometry, Material, shipped_path
 
 BASE = {
@@ -150,10 +151,14 @@ def test_replace_dotted() -> None:
         ("material", "Ms", 5e6, "Fe65Co35"),
         ("material", "temperature", 3000.0, "Curie temperature"),
         ("material", "temperature", 1600, "Curie temperature"),  # an integer
+        ("junction", "TMR", 57, "a percentage given for the ratio"),  # 57 % typed as 57
+        ("junction", "TMR", -0.1, "0 to 15"),
+        ("field", "Ku", 2.1e7, "SmCo5"),
+        ("field", "Ku", -3e7, "-2e7 to 2e7 J/m^3"),
     ],
 )
 def test_unphysical_values_are_refused_with_the_reason(section: str, key: str, value: object, reason: str) -> None:
-    d = with_change(section, key, value)
+    d = with_change(section, key, value) if section in BASE else {**copy.deepcopy(BASE), section: {key: value}}
     if key == "W" and value == 1e3:
         d["geometry"]["L"] = 2e3  # so W <= L holds and the bound is what refuses
     with pytest.raises(ParameterError) as info:
@@ -161,7 +166,7 @@ def test_unphysical_values_are_refused_with_the_reason(section: str, key: str, v
     err = info.value
     assert err.name == f"{section}.{key}" and err.value == value
     assert reason in err.allowed, err.allowed
-    assert str(err).startswith(f"{section}.{key}: got {value!r}; allowed: ")
+    assert str(err).startswith(f"{section}.{key}: got {shown(value)}; allowed: ")  # 1.01e-05, not its round-off
 
 
 def test_guards_apply_to_the_dataclasses_and_replace() -> None:

@@ -50,7 +50,8 @@ from ..physics.llgs import junction_resistance
 from .comparators import comparator_kind, model_card_path
 from .models import mtj_model
 
-__all__ = ["NeuronSettings", "resolve", "TRIM_FACTOR", "COMPACT_STEP", "model_card_path", "device_onset"]
+__all__ = ["NeuronSettings", "resolve", "TRIM_FACTOR", "COMPACT_STEP", "LONGEST_TIME", "TIMINGS", "model_card_path",
+           "device_onset"]
 
 #: Share of the reads' mean current that the trim cancels: all of it. Measured on
 #: the shipped orthogonal device over 400 ns, both resets: the +I and -I firing rates agree within 4 %
@@ -63,7 +64,17 @@ TRIM_FACTOR = 1.0
 #: the shipped device's spike times by 0.1 ps (measured, 100 ns of 0.7 mA).
 COMPACT_STEP = 200e-12
 
-_NOT_POSITIVE = ("comparator", "reset", "behavioral", "cmos", "preset", "u_th", "v_hi", "v_lo", "mtj", "compact")
+#: Longest time a read-out timing (:data:`TIMINGS`) may be (s). The membrane is the free layer's
+#: relaxation, time constant 1 / (alpha gamma mu0 H_eff): 0.91 ns for the shipped orthogonal device,
+#: about 100 ns for the slowest magnet the package models (alpha 1e-3, the low end of metals, in a 50 mT
+#: effective field). Over 1 us, ten times that, the membrane forgets its input between two reads, so a
+#: longer clock, read window or refractory time is no neuron: it is a unit slip (1.5 for 1.5n), refused.
+LONGEST_TIME = 1e-6
+#: The read-out's timings, each > 0 and at most :data:`LONGEST_TIME` (s).
+TIMINGS = ("clock_period", "read_width", "settle", "t_refractory")
+
+_NOT_POSITIVE = ("comparator", "reset", "behavioral", "cmos", "preset", "u_th", "v_hi", "v_lo", "mtj", "compact",
+                 "v_mid", *TIMINGS)
 
 
 @dataclass(frozen=True)
@@ -82,13 +93,14 @@ class NeuronSettings:
     i_th : float or None
         Onset current (A); None: the onset of the device's character (:func:`resolve`).
     i_read, v_mid, r_ref, v_read, v_hi, v_lo : float or None
-        Read current (A), readout level at u = 0 (V), reference resistor (Ohm), read bias (V),
-        thresholds on the readout (V).
+        Read current (A), readout level at u = 0 (V; > 0 and below ``vdd``), reference resistor (Ohm),
+        read bias (V), thresholds on the readout (V).
     clock_period, read_width, settle : float
-        Read-clock period, read window and strobe delay into the window (s).
+        Read-clock period, read window and strobe delay into the window (s; each at most
+        :data:`LONGEST_TIME`, 1 us).
     t_refractory, i_reset, i_trim : float or None
-        Refractory time (s; the one-shot's width at half height, >= ``edge``), active-reset current
-        (A), read trim current (A).
+        Refractory time (s; the one-shot's width at half height, >= ``edge``, at most 1 us),
+        active-reset current (A), read trim current (A).
     vdd : float
         Comparator supply and logic level (V).
     r_on, r_off : float
@@ -169,6 +181,16 @@ class NeuronSettings:
                 continue
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
                 raise ParameterError(f.name, v, "a finite number > 0 (SI units)")
+        for name in TIMINGS:
+            v = getattr(self, name)
+            if v is not None and not (isinstance(v, (int, float)) and math.isfinite(v) and 0 < v <= LONGEST_TIME):
+                raise ParameterError(name, v, f"a time > 0 and at most {LONGEST_TIME:g} s (1 us): the membrane relaxes "
+                                     "in 1 to 100 ns and forgets its input over longer reads (SI units: 1.5n is 1.5 ns)")
+        # the comparators compare the read-out within their supply
+        v = self.v_mid
+        if v is not None and not (isinstance(v, (int, float)) and math.isfinite(v) and 0 < v < self.vdd):
+            raise ParameterError("v_mid", v, f"a read-out level > 0 and below vdd = {self.vdd:g} V, the comparators' "
+                                 "supply, within which they compare (default 0.65 vdd; SI units: 650m is 0.65 V)")
         for name in ("v_hi", "v_lo"):
             v = getattr(self, name)
             if v is not None and not (isinstance(v, (int, float)) and math.isfinite(v)):
@@ -177,15 +199,15 @@ class NeuronSettings:
         # setting the user gave, not a value derived from it (i_trim divides by the clock's idle time).
         if self.settle + 2 * self.edge >= self.read_width:
             raise ParameterError("read_width", self.read_width, f"a read window longer than settle + two edges = "
-                                 f"{self.settle + 2 * self.edge!r} s")
+                                 f"{self.settle + 2 * self.edge:.10g} s")
         if self.read_width + 2 * self.edge >= self.clock_period:
             raise ParameterError("clock_period", self.clock_period, f"a period longer than the read window plus two "
-                                 f"edges = {self.read_width + 2 * self.edge!r} s (read_width = {self.read_width!r} s)")
+                                 f"edges = {self.read_width + 2 * self.edge:.10g} s (read_width = {self.read_width:.10g} s)")
         if self.t_refractory is not None and self.t_refractory < self.edge:
             raise ParameterError("t_refractory", self.t_refractory,
-                                 f"a time >= the edge {self.edge!r} s (the one-shot's ramps are part of it)")
+                                 f"a time >= the edge {self.edge:.10g} s (the one-shot's ramps are part of it)")
         if self.v_hi is not None and self.v_lo is not None and self.v_lo >= self.v_hi:
-            raise ParameterError("v_lo", self.v_lo, f"a threshold below v_hi = {self.v_hi!r} V (they are inverted)")
+            raise ParameterError("v_lo", self.v_lo, f"a threshold below v_hi = {self.v_hi:.10g} V (they are inverted)")
 
     @property
     def step(self) -> float:

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from ..errors import ParameterError, RunTimeoutError, printable
+from ..errors import ParameterError, RunTimeoutError, printable, shown
 from .common import (
     add_model_argument,
     add_out_argument,
@@ -65,8 +65,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    "W, L, RA, TMR only; default 100000, the verification's device level; 0: the --samples only)")
     p.add_argument("--range", default=None, metavar="RANGES",
                    help="knob bounds replacing the defaults, e.g. L=40n:50n,Ku=0:2e4 (SI units; a knob named here "
-                        "joins the device's default knobs); each device knob's bounds are checked before any work "
-                        "against the limits a device file is held to (Ki=0:1.3 is 1.3 J/m^2, refused: 1.3m is meant)")
+                        "joins the device's default knobs); every knob's bounds are checked before any work against "
+                        "the limits a device file is held to and what a neuron's settings accept (Ki=0:1.3 is 1.3 "
+                        "J/m^2, refused: 1.3m is meant; clock_period=1:2 is 1 to 2 s, refused: 1n:2n is meant)")
     p.add_argument("--only", default=None, metavar="KNOBS",
                    help="search only these knobs, e.g. L,Ku,drive_ratio,trim (the others keep the device's values "
                         "and the circuit's defaults)")
@@ -104,6 +105,7 @@ def _objectives(args: argparse.Namespace) -> list[int] | None:
 def start_params(folder: str, spec) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """Every knob of the design in ``folder`` (device.toml, settings.toml, design.toml's test input and trim)."""
     from ..circuits.settings import NeuronSettings
+    from ..design.space import check_start
     from ..design.verify import VerifySpec, design_params
     from ..io.settingsfile import read_settings
     from ..params import load_device
@@ -115,12 +117,24 @@ def start_params(folder: str, spec) -> dict[str, object]:  # type: ignore[no-unt
     table = design_file(d)
     if "drive" not in table:
         raise ParameterError("--start", folder, "a design folder whose design.toml states the test input (drive)")
-    settings = NeuronSettings(**read_settings(str(d / "settings.toml")))
+    try:  # a value the settings or the test refuse: named as --start, with the file and the key
+        where = d / "settings.toml"
+        settings = NeuronSettings(**read_settings(str(where)))
+        where = d / "design.toml"
+        drive, bits = table["drive"], table.get("dac_bits", 8)
+        for name, v in (("drive", drive), ("dac_bits", bits)):
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise ParameterError(name, v, "a number in SI units (A for drive)")
+        vs = VerifySpec(spec=spec, drive=float(drive), trim=str(table.get("trim", "none")), dac_bits=bits)
+    except ParameterError as exc:
+        key = exc.name.rsplit(": ", 1)[-1]  # read_settings names "FILE: neuron.KEY"
+        raise ParameterError("--start", f"{where}: {key} = {shown(exc.value)}", exc.allowed) from None
     if settings.i_th is None:
         raise ParameterError("--start", folder, "a settings.toml stating the design's onset i_th")
-    vs = VerifySpec(spec=spec, drive=float(table["drive"]), trim=str(table.get("trim", "none")),
-                    dac_bits=int(table.get("dac_bits", 8)))
-    return design_params(load_device(str(d / "device.toml")), settings, vs)
+    device = load_device(str(d / "device.toml"))
+    params = design_params(device, settings, vs)
+    check_start(device, params, f"{folder}: ")
+    return params
 
 
 def paper_params(device, i_th: float) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -186,7 +200,12 @@ def run(args: argparse.Namespace) -> int:
     paper = evaluate_design(ds, -1, pp)
     command = "mtjspice " + " ".join(sys.argv[1:]) if sys.argv[1:] and sys.argv[1] == "design" else "mtjspice design"
     with args.output as tmp:
-        summary = write_report(tmp, result, space, ds, paper, pp, command, time.monotonic() - t0)
+        try:
+            summary = write_report(tmp, result, space, ds, paper, pp, command, time.monotonic() - t0)
+        except ParameterError as exc:  # no design is a device: the --range the user gave, if any, is at fault
+            if exc.name == "range" and args.range:
+                raise ParameterError("--range", args.range, exc.allowed) from None
+            raise
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2, default=json_default) + "\n", encoding="utf-8")
     lo, hi = summary["yield_ci95"]
     print(f"{device.name}, {spec.describe()}: {summary['designs']} designs x {args.samples} samples "

@@ -274,18 +274,26 @@ def search(evaluate: Callable[[int, dict[str, Any]], Evaluation], space: SearchS
 
 
 def start_point(space: SearchSpace, point: Mapping[str, Any]) -> dict[str, Any]:
-    """A known design's values of the space's knobs, checked against their bounds and choices."""
+    """A known design's values of the space's knobs, checked against their bounds and choices.
+
+    Raises
+    ------
+    ParameterError
+        Named ``start`` (the CLI's ``--start``), with the knob and its value as ``NAME=VALUE``.
+    """
     out: dict[str, Any] = {}
     for k in space.knobs:
         if k.name not in point:
-            raise ParameterError(f"start design's {k.name}", None, f"a value of every searched knob ({', '.join(space.names)})")
+            raise ParameterError("start", f"no {k.name}", f"a design with a value of every searched knob "
+                                 f"({', '.join(space.names)})")
         v = point[k.name]
+        item = f"{k.name}={v:g}" if isinstance(v, float) else f"{k.name}={v}"
         if k.choices:
             if v not in k.choices:
-                raise ParameterError(f"start design's {k.name}", v, "one of " + ", ".join(map(str, k.choices)))
+                raise ParameterError("start", item, f"{k.name} one of " + ", ".join(map(str, k.choices)))
             out[k.name] = v
         elif not (isinstance(v, (int, float)) and k.low <= float(v) <= k.high):
-            raise ParameterError(f"start design's {k.name}", v, f"a number within the knob's bounds {k.low:g} to "
+            raise ParameterError("start", item, f"{k.name} within the searched bounds {k.low:g} to "
                                  f"{k.high:g}{'' if k.unit in ('', '1') else ' ' + k.unit} (widen them with --range)")
         else:
             out[k.name] = float(v)

@@ -55,7 +55,8 @@ def rows(result: SearchResult, space: SearchSpace) -> list[list[Any]]:
 def choose(records: list[DesignRecord]) -> tuple[DesignRecord, bool]:
     """The chosen design and whether it is feasible: the feasible design of highest yield (then
     widest window, then least energy); with none feasible, the device that breaks its constraints least
-    (sum of the positive constraint values); with no device at all, :class:`ParameterError`."""
+    (sum of the positive constraint values); with no device at all, :class:`ParameterError` named
+    ``range`` (the CLI's ``--range``: the bounds hold no device)."""
     feasible = [r for r in records if r.evaluation.feasible]
     if feasible:
         def key(r: DesignRecord) -> tuple[float, ...]:
@@ -69,9 +70,9 @@ def choose(records: list[DesignRecord]) -> tuple[DesignRecord, bool]:
     devices = [r for r in records if not r.evaluation.why.startswith(NOT_A_DEVICE)]
     if not devices:
         first = min(records, key=lambda r: r.number)
-        raise ParameterError("search", f"{len(records)} designs", f"at least one design that is a device; none of "
-                             f"these is (design {first.number}: {first.evaluation.why}): bounds (--range) with devices "
-                             "inside them")
+        raise ParameterError("range", "the searched bounds", f"bounds with at least one design that is a device; "
+                             f"none of the {len(records)} designs evaluated is (design {first.number}: "
+                             f"{first.evaluation.why})")
     return min(devices, key=violation), False
 
 

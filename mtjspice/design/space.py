@@ -11,7 +11,7 @@ A device knob may need an effect of the device (``needs``): ``Ki`` (the barrier 
 interface anisotropy ``Ki`` takes the place of ``Ku`` (both are one uniaxial anisotropy along z, Ki / T
 + Ku; searching both would search it twice); so the paper's orthogonal device (no K_i, a straight pillar)
 keeps the seven device knobs it had. Naming a knob whose effect the device lacks (``--only``,
-``--range``) fails with one line.
+``--range``) fails with one line naming the option.
 
 Bounds are SI units; a ``log`` knob is searched on a log scale; a knob with ``choices`` is
 categorical (its values are words or whole numbers).
@@ -28,7 +28,7 @@ from ..errors import ParameterError
 from ..units import parse_si
 
 __all__ = ["Knob", "SearchSpace", "DEVICE_KNOBS", "CIRCUIT_KNOBS", "DEFAULT_SPACE", "TRIM_SCHEMES", "EFFECTS",
-           "has_effect", "space_for", "check_ranges"]
+           "has_effect", "space_for", "check_ranges", "check_start", "RATIO_LIMITS"]
 
 #: The trims a design may choose: none, or a per-neuron threshold DAC whose code is set from the
 #: neuron's own measured resistance (its thresholds at its own read-out of u = +-u_th, to the DAC's step;
@@ -158,6 +158,24 @@ CIRCUIT_KNOBS: tuple[Knob, ...] = (
 )
 
 
+#: What a ratio knob (a current over the design's own onset, which no settings field holds) may be:
+#: name -> (low, high, high excluded, what is allowed and why); the low end is always excluded. The
+#: other circuit knobs are :class:`~mtjspice.circuits.settings.NeuronSettings` fields and its
+#: validation says what they may be. Why 100: the default box's lowest onset voltage is 0.13 V (W 8 nm,
+#: L 40 nm, T 40 nm, Ms 0.7 MA/m, RA 0.1 Ohm um^2: 0.328 mA through R_P 398 Ohm, measured with
+#: :func:`mtjspice.characterize.onset.onset_current`), which reaches a 1 V breakdown at 7.6 x; at 100 x
+#: a junction breaks down unless its onset is under 10 mV (RA about 0.01 Ohm um^2, ten times below the
+#: lowest MgO junctions measured). A percentage given for a ratio (110 for 1.1) lands above it.
+RATIO_LIMITS: dict[str, tuple[float, float, bool, str]] = {
+    "drive_ratio": (0.0, 100.0, False, "0 < drive_ratio <= 100, a multiple of the design's onset (1.1 is 10 % "
+                    "over it, not 110); beyond 100 any junction with an onset over 10 mV is past breakdown"),
+    "clamp_ratio": (0.0, 100.0, False, "0 < clamp_ratio <= 100, a multiple of the design's onset (1.2 is 20 % "
+                    "over it, not 120); beyond 100 any junction with an onset over 10 mV is past breakdown"),
+    "read_ratio": (0.0, 1.0, True, "0 < read_ratio < 1, a fraction of the design's onset: a read at or above "
+                   "the onset moves the membrane by itself (the circuit's default is 0.25)"),
+}
+
+
 @dataclass(frozen=True)
 class SearchSpace:
     """The knobs searched (a tuple of :class:`Knob`, names unique)."""
@@ -221,14 +239,21 @@ def space_for(device: Any, only: Sequence[str] | None = None,
     """The search space of ``device`` (module docstring): its default knobs (every knob whose effect it
     has; Ki instead of Ku when it has interface anisotropy), or the knobs named in ``only`` (any of
     :data:`DEFAULT_SPACE`'s); ``ranges`` replaces bounds (and adds a knob it names to the default ones).
-    A named knob (``only``, ``ranges``) whose effect the device lacks raises
-    :class:`ParameterError` naming the knob and the effect."""
-    named = list(only or []) + list(ranges or {})
-    for n in named:
-        k = DEFAULT_SPACE.knob(n)  # an unknown name: one line listing the knobs
+    A knob named in ``only`` or ``ranges`` that is unknown, or whose effect the device lacks, or named
+    twice in ``only``, raises :class:`ParameterError` named ``only`` or ``range`` (the CLI's ``--only``,
+    ``--range``), with the item, and the knobs or the effect allowed."""
+    dev = getattr(device, "name", "device")
+    named = [("only", n, n) for n in only or []] + [("range", n, f"{n}={lo:g}:{hi:g}") for n, (lo, hi) in
+                                                   (ranges or {}).items()]
+    for source, n, item in named:
+        if n not in DEFAULT_SPACE.names:
+            raise ParameterError(source, item, "knobs among " + ", ".join(DEFAULT_SPACE.names))
+        k = DEFAULT_SPACE.knob(n)
         if not has_effect(device, k.needs):
-            raise ParameterError(f"knob {n}", getattr(device, "name", "device"),
-                                 f"a device with {EFFECTS[k.needs][1]}; this one has none, so {n} cannot be searched")
+            raise ParameterError(source, item, f"knobs whose effect {dev} has: {n} needs a device with "
+                                 f"{EFFECTS[k.needs][1]}; {dev} has none, so {n} cannot be searched")
+    if only and len(set(only)) != len(only):
+        raise ParameterError("only", ",".join(only), "knob names, each once")
     if only:
         space = DEFAULT_SPACE.only(list(only))
     else:  # a knob named in ranges joins the default ones (Ku on a device with interface anisotropy)
@@ -245,7 +270,7 @@ def check_ranges(device: Any, ranges: Mapping[str, tuple[float, float]], space: 
     """Refuse, before any design runs, a range whose bounds no design can have: LOW >= HIGH, or a device
     knob's bound outside the limits the device file itself is held to (the key's entry of
     :data:`mtjspice.limits.LIMITS`; for a key without one, what :meth:`Device.replace
-    <mtjspice.params.Device.replace>` refuses for that key alone: TMR < 0, a taper that
+    <mtjspice.params.Device.replace>` refuses for that key alone: a taper that
     closes even the widest, thinnest pillar of the search), or W and L ranges with no design
     W <= L. A design that breaks a check of several keys while others do not is left to the
     search, where it is infeasible ("not a device").
@@ -267,6 +292,14 @@ def check_ranges(device: Any, ranges: Mapping[str, tuple[float, float]], space: 
         if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
             raise ParameterError("range", item, f"LOW < HIGH, both finite ({name} in {k.unit})")
         if k.part != "device":
+            for bound in (lo, hi):
+                others = {"read_width": _widest(device, ranges, space, "read_width", min),
+                          "clock_period": _widest(device, ranges, space, "clock_period", max)}
+                allowed = _circuit_refusal(name, bound, others)
+                if allowed:  # the settings' own text says how SI units read
+                    hint = "" if "SI units" in allowed or k.unit == "1" else " (SI units: a SPICE suffix scales)"
+                    raise ParameterError("range", item, f"bounds of {name} ({_unit(k)}) that a design may have "
+                                         f"({allowed}); {bound:g} is not{hint}")
             continue
         for bound in (lo, hi):
             allowed = ""
@@ -304,4 +337,57 @@ def _widest(device: Any, ranges: Mapping[str, tuple[float, float]], space: Searc
     if space is not None and name in space.names:
         k = space.knob(name)
         return float(pick(k.low, k.high))
+    if name in ("read_width", "clock_period"):  # a circuit knob the search leaves at the settings' default
+        from ..circuits.settings import NeuronSettings
+
+        return float(getattr(NeuronSettings(), name))
     return float(getattr(device.geometry, name))
+
+
+def _unit(k: Knob) -> str:
+    return "dimensionless" if k.unit == "1" else k.unit
+
+
+def _circuit_refusal(name: str, value: float, others: Mapping[str, float]) -> str:
+    """What circuit knob ``name`` may be, if ``value`` is not allowed ("" if it is): a ratio's
+    :data:`RATIO_LIMITS` entry, else what :class:`~mtjspice.circuits.settings.NeuronSettings` refuses
+    for that setting with the read window and clock at ``others`` (the most room the design has: its
+    shortest read window, its longest clock)."""
+    if name in RATIO_LIMITS:
+        low, high, high_excluded, text = RATIO_LIMITS[name]
+        ok = math.isfinite(value) and low < value and (value < high if high_excluded else value <= high)
+        return "" if ok else text
+    from ..circuits.settings import NeuronSettings
+
+    kw: dict[str, Any] = {n: v for n, v in others.items() if n != name}
+    clock = kw.get("clock_period")
+    if name == "read_width" and clock is not None and math.isfinite(value) and value + 2 * NeuronSettings.edge >= clock:
+        return (f"a read window shorter than the longest clock period of the design, {clock:g} s, less two "
+                f"edges of {NeuronSettings.edge:g} s")
+    try:
+        NeuronSettings(**{**kw, name: value})
+    except ParameterError as exc:  # a refusal of the read window or clock is theirs, said at their own check
+        return exc.allowed if exc.name == name else ""
+    return ""
+
+
+def check_start(device: Any, point: Mapping[str, Any], where: str = "") -> None:
+    """Refuse, before any design runs, a known design (``mtjspice design --start``) with a knob value
+    no design may have (:func:`check_ranges`' limits, the design's own other values taken for the
+    checks of several knobs; its device is the device file's, checked as it was read). ``where``
+    prefixes the item (the design's folder).
+
+    Raises
+    ------
+    ParameterError
+        Named ``start`` (the CLI's ``--start``), with the knob, its value, its unit and what is allowed.
+    """
+    for name, v in point.items():
+        k = DEFAULT_SPACE.knob(name)
+        if k.choices or k.part == "device" or not isinstance(v, (int, float)):
+            continue
+        others = {n: float(point[n]) for n in ("read_width", "clock_period") if n in point}
+        allowed = _circuit_refusal(name, float(v), others)
+        if allowed:
+            raise ParameterError("start", f"{where}{name}={v:g}", f"a design whose {name} ({_unit(k)}) is one a "
+                                 f"design may have ({allowed})")

@@ -15,7 +15,7 @@ import mtjspice as ms
 from mtjspice.circuits.array import ArrayJob, ArraySettings, run_array
 from mtjspice.circuits.neuron import neuron_deck, run_neuron
 from mtjspice.circuits.neuronobject import Neuron
-from mtjspice.circuits.settings import NeuronSettings
+from mtjspice.circuits.settings import LONGEST_TIME, TIMINGS, NeuronSettings
 from mtjspice.errors import BreakdownWarning, CostWarning, ParameterError
 from mtjspice.io.inputs import parse_input
 from mtjspice.io.reports import neuron_report
@@ -123,6 +123,30 @@ def test_oneshot_card_gives_t_refractory_at_half_height(device: ms.Device, reset
 def test_refractory_below_one_edge_is_refused(device: ms.Device) -> None:
     with pytest.raises(ParameterError, match="t_refractory"):
         NeuronSettings(t_refractory=5e-12)
+
+
+@pytest.mark.parametrize("name", TIMINGS)
+def test_a_timing_over_a_microsecond_is_refused_as_a_unit_slip(name: str) -> None:
+    """1.5 meant as 1.5n: the settings refuse it naming the setting, the value and the range in s."""
+    with pytest.raises(ParameterError) as exc:
+        NeuronSettings(**{name: 1.5})
+    assert exc.value.value == 1.5 and str(exc.value).startswith(
+        f"{name}: got 1.5; allowed: a time > 0 and at most 1e-06 s (1 us): the membrane relaxes in 1 to 100 ns"), exc.value
+    with pytest.raises(ParameterError, match=f"^{name}: got -1e-09; allowed: a time > 0 and at most 1e-06 s"):
+        NeuronSettings(**{name: -1e-9})
+
+
+def test_the_longest_timings_are_allowed_and_a_read_out_level_must_lie_below_vdd() -> None:
+    s = NeuronSettings(clock_period=LONGEST_TIME, read_width=LONGEST_TIME / 2, settle=LONGEST_TIME / 4,
+                       t_refractory=LONGEST_TIME)
+    assert s.clock_period == 1e-6 and s.t_refractory == 1e-6
+    with pytest.raises(ParameterError, match=r"^v_mid: got 650.0; allowed: a read-out level > 0 and below vdd = 1 V"):
+        NeuronSettings(v_mid=650.0)  # 650 meant as 650m
+    with pytest.raises(ParameterError, match=r"^v_mid: got 1.0; allowed: .* below vdd = 1 V"):
+        NeuronSettings(v_mid=1.0)
+    with pytest.raises(ParameterError, match=r"^v_mid: got 0.0; allowed: "):
+        NeuronSettings(v_mid=0.0)
+    assert NeuronSettings(v_mid=1.2, vdd=1.8).v_mid == 1.2  # the supply sets the bound
 
 
 @pytest.mark.ngspice

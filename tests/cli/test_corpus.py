@@ -144,6 +144,8 @@ def _cases() -> Iterator[tuple[str, list[str], int, str]]:
         ("m-t-on-after-stop", opt("macrospin", "--t-on", "20n"), 2, "--t-on"),
         ("m-dt-zero", opt("macrospin", "--dt", "0"), 2, "--dt"),
         ("m-dt-after-stop", opt("macrospin", "--dt", "1u"), 2, "--dt"),
+        # 45n parses to 4.5000000000000006e-08: the line shows the number as typed, not its round-off
+        ("m-dt-45n", opt("macrospin", "--dt", "45n"), 2, "--dt: got 4.5e-08; allowed: a time <= --t-stop = 1e-08 s"),
         ("m-edge-word", opt("macrospin", "--edge", "soon"), 2, "--edge"),
         ("m-rtol-tiny", opt("macrospin", "--rtol", "1e-300"), 2, "--rtol"),
         ("m-rtol-zero", opt("macrospin", "--rtol", "0"), 2, "--rtol"),
@@ -196,6 +198,8 @@ def _cases() -> Iterator[tuple[str, list[str], int, str]]:
         ("n-input-step-negative", opt("neuron", "--input", "step:1m,-1n"), 2, "--input"),
         ("n-input-kind", opt("neuron", "--input", "sine:1m"), 2, "--input"),
         ("n-input-escape", opt("neuron", "--input", "dc:\x1b[2J"), 2, "--input"),
+        ("n-clock-period-seconds", opt("neuron", "--clock-period", "1.5"), 2,  # 1.5n meant
+         "--clock-period: got 1.5; allowed: a time > 0 and at most 1e-06 s (1 us)"),
         ("n-pwl-missing", opt("neuron", "--input", "pwl:{d}/none.csv"), 2, "none.csv"),
         ("n-pwl-latin1", opt("neuron", "--input", "pwl:{d}/pwl_latin1.csv"), 2, "pwl_latin1.csv"),
         ("n-pwl-binary", opt("neuron", "--input", "pwl:{d}/pwl_binary.csv"), 2, "pwl_binary.csv"),
@@ -350,6 +354,23 @@ def _cases() -> Iterator[tuple[str, list[str], int, str]]:
         ("d-range-ki-joules", ["design", "cofeb_mgo", "--sigma", "L=1n", "--range", "Ki=0:1.3", "--designs", "2"], 2,
          "--range: got 'Ki=0:1.3'; allowed: bounds of Ki (material.Ki_bottom, J/m^2) that a device file may hold"),
         ("d-range-inverted", ["design", ORTHO, "--sigma", "L=1n", "--range", "L=50n:40n"], 2, "LOW < HIGH"),
+        # circuit knobs in the wrong unit (s for ns, V for mV), a device knob beyond any magnet
+        ("d-range-clock-seconds", ["design", ORTHO, "--sigma", "L=1n", "--range", "clock_period=1:2"], 2,
+         "--range: got 'clock_period=1:2'; allowed: bounds of clock_period (s) that a design may have (a time > 0 and "
+         "at most 1e-06 s (1 us)"),
+        ("d-range-v-mid-millivolts", ["design", ORTHO, "--sigma", "L=1n", "--range", "v_mid=400:800"], 2,
+         "--range: got 'v_mid=400:800'; allowed: bounds of v_mid (V) that a design may have (a read-out level > 0 and "
+         "below vdd = 1 V"),
+        ("d-range-ku", ["design", ORTHO, "--sigma", "L=1n", "--range", "Ku=0:1e9"], 2,
+         "--range: got 'Ku=0:1e+09'; allowed: bounds of Ku (field.Ku, J/m^3) that a device file may hold (-2e7 to 2e7 "
+         "J/m^3"),
+        ("d-only-ki", ["design", ORTHO, "--sigma", "L=1n", "--only", "L,Ki"], 2,
+         "--only: got 'Ki'; allowed: knobs whose effect orthogonal has: Ki needs a device with interface anisotropy"),
+        ("d-range-unknown", ["design", ORTHO, "--sigma", "L=1n", "--range", "Q=1:2"], 2,
+         "--range: got 'Q=1:2'; allowed: knobs among W, L, T"),
+        # a --start value outside the searched bounds: named as the option the user gave, not an internal name
+        ("d-start-outside", ["design", ORTHO, "--sigma", "L=1n", "--start", B53S, "--range", "drive_ratio=1.1:2"], 2,
+         "--start: got 'drive_ratio=3.21655'; allowed: drive_ratio within the searched bounds 1.1 to 2"),
         ("mc-circuit-t-stop-zero", opt("montecarlo", "--circuit", "1", "--circuit-t-stop", "0"), 2, "--circuit-t-stop"),
         ("mc-device-test", opt("montecarlo", "--device-test", "ac"), 2, "--device-test"),
         ("mc-store-is-out", opt("montecarlo", "--store", "{d}/prev"), 2, "--store"),

@@ -164,6 +164,29 @@ def test_printable_escapes_control_characters_only() -> None:
     assert "\x1b" not in str(err) and "\x07" not in str(err) and "\r" not in str(err)
 
 
+def test_a_float_is_shown_to_ten_digits_and_kept_whole() -> None:
+    """45n parses to 4.5000000000000006e-08: the message shows 4.5e-08, the exception keeps the number."""
+    import numpy as np
+
+    from mtjspice.units import parse_si
+
+    v = parse_si("45n", "--t-stop")
+    assert repr(v) == "4.5000000000000006e-08"  # the round-off the message must not show
+    err = ParameterError("--t-stop", v, "a time")
+    assert str(err) == "--t-stop: got 4.5e-08; allowed: a time" and err.value == v and err.value != 4.5e-8
+    assert str(ParameterError("u", 1.0000001, "x")).startswith("u: got 1.0000001;")  # typed digits are kept
+    assert str(ParameterError("f", np.float64(0.1) + 0.2, "x")).startswith("f: got 0.3;")  # numpy's float too
+    assert str(ParameterError("b", (8e-9, 1.4e-8 * 3), "x")).startswith("b: got (8e-09, 4.2e-08);")
+    assert str(ParameterError("b", [0.1 + 0.2], "x")).startswith("b: got [0.3];")
+    assert str(ParameterError("b", (0.1 + 0.2,), "x")).startswith("b: got (0.3,);")
+    # anything else as before: words quoted, whole numbers and booleans as typed, nan and inf by name
+    assert str(ParameterError("n", "45n", "x")).startswith("n: got '45n';")
+    assert str(ParameterError("n", 2**70, "x")).startswith(f"n: got {2**70};")
+    assert str(ParameterError("n", True, "x")).startswith("n: got True;")
+    assert str(ParameterError("n", float("nan"), "x")).startswith("n: got nan;")
+    assert str(ParameterError("n", -float("inf"), "x")).startswith("n: got -inf;")
+
+
 def test_library_names_in_explanations_become_options(capsys: pytest.CaptureFixture[str]) -> None:
     from mtjspice.cli import _subcommand_parser, as_option_error, build_parser
 
