@@ -83,12 +83,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--train-seed", type=count("--train-seed", 0, 2**31 - 1), default=None, metavar="S",
                    help="seed of the networks' trainings (default: --seed); another value retrains on the same "
                         "images, devices and pool")
+    p.add_argument("--per-class", type=count("--per-class", 1), default=3, metavar="K",
+                   help="output neurons per class of each network, each a sampled device, their signed spike counts "
+                        "summed into the class's score (default 3, chosen on the validation split: one device per "
+                        "class carries its spread into the decision whole; at most 16)")
     p.add_argument("--calibrate-readout", action="store_true",
                    help="also retrain each chip's output crossbar on its own hidden responses to the training images "
                         "(digits only; a per-chip step with its cost) and report it beside the default, which the "
                         "target judges")
     p.add_argument("--chips", type=count("--chips", 1, 64), default=1, metavar="K",
-                   help="sampled chips the deployed weights run on, each its own hidden + 10 devices (default 1); "
+                   help="sampled chips the deployed weights run on, each its own hidden + 10 x --per-class devices (default 1); "
                         "the drop is chip 0's, the others give its spread")
     p.add_argument("--pool", type=count("--pool", 0, 4096), default=64, metavar="N",
                    help="sampled devices whose rate curves the variation-aware training draws from (default 64, "
@@ -167,7 +171,7 @@ def run(args: argparse.Namespace) -> int:
                     temperature=float(args.temperature), device_samples=n_dev, circuit_samples=n_circ,
                     t_stop=float(args.t_stop), images=images,
                     tasks=tuple(t.strip() for t in str(args.tasks).split(",") if t.strip()), workers=args.workers,
-                    epochs=epochs, pool=args.pool, input_limit=args.input_limit, hidden=args.hidden,
+                    epochs=epochs, pool=args.pool, input_limit=args.input_limit, hidden=args.hidden, per_class=args.per_class,
                     split=args.split, chips=args.chips, train_seed=args.train_seed,
                     calibrate_readout=args.calibrate_readout, window=args.window)
     t0 = time.perf_counter()

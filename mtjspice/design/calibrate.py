@@ -3,7 +3,7 @@ retrain only the output crossbar of one sampled chip on that chip's own measured
 to the TRAINING images, and its own output devices' measured rate curves.
 
 Why it is an option and not the default: it is a chip-in-the-loop step every fabricated chip would
-need (its hidden layer run on every training image, its ten output devices' curves measured, a
+need (its hidden layer run on every training image, its output devices' curves measured, a
 training of the output layer), with its cost in time, and a network that needs it is not the
 variation-tolerant network the default claims. The verification reports it beside the default
 (``accuracy_calibrated``, ``drop_points_calibrated``), never in place of it.
@@ -14,7 +14,7 @@ Steps (SI units), on the task's training set (the test or validation images are 
    temperature, behind their clamps, thermal streams from chunk :data:`CHUNK_OFFSET` on, so
    apart from the test runs'): each image's hidden spikes as row pulses, their time mean
    (V, (n, H)): what the output crossbar's rows carry on average.
-2. The chip's ten output devices' rate curves (Hz against A), measured as the training pool's
+2. The chip's output devices' rate curves (Hz against A), measured as the training pool's
    are (:func:`mtjspice.network.pool.measure_pool`, DC from rest, behind their clamps).
 3. Adam on the cross-entropy of the output layer alone (the rate model of
    :mod:`mtjspice.network.train`: logits = the output curves of the mean currents x the window),
@@ -37,7 +37,7 @@ from ..network.infer import Crossbars, deploy, effective, hidden_currents
 from ..network.pool import measure_pool
 from ..network.settings import Timing
 from ..network.tasks import Task
-from ..network.train import CLASSES, Weights
+from ..network.train import CLASSES, Weights, class_scores
 
 __all__ = ["CHUNK_OFFSET", "Calibration", "calibrate_readout"]
 
@@ -93,7 +93,8 @@ def calibrate_readout(task: Task, bars: Crossbars, chip: Any, timing: Timing, cu
         if isinstance(v, bool) or not isinstance(v, int) or v < 1:
             raise ParameterError(name, v, "an integer >= 1")
     rows = _hidden_rows(task, bars, chip, timing)
-    curves = measure_pool(chip, "output", CLASSES, timing, currents)
+    m = bars.output.shape[1]  # 10 x the output neurons per class
+    curves = measure_pool(chip, "output", m, timing, currents)
     clipped = getattr(chip, "clipped", None)
     if isinstance(clipped, list):
         clipped.clear()  # the calibration's runs are not the test runs' clamp statistics
@@ -105,7 +106,7 @@ def calibrate_readout(task: Task, bars: Crossbars, chip: Any, timing: Timing, cu
 
     def accuracy(g: np.ndarray) -> float:
         z = rows @ g[:-1] + timing.v_in * g[-1]
-        return float(np.mean(np.argmax(curves(z * 1e-3), axis=1) == task.y_train))
+        return float(np.mean(np.argmax(class_scores(curves(z * 1e-3)), axis=1) == task.y_train))
 
     before = accuracy(g)
     mom, vel = np.zeros_like(g), np.zeros_like(g)
@@ -115,10 +116,11 @@ def calibrate_readout(task: Task, bars: Crossbars, chip: Any, timing: Timing, cu
         for lo in range(0, order.size, batch):
             ix = order[lo:lo + batch]
             z = rows[ix] @ g[:-1] + timing.v_in * g[-1]  # mA
-            logits = curves(z * 1e-3) * 1e-9 * win
+            logits = class_scores(curves(z * 1e-3)) * 1e-9 * win
             p = np.exp(logits - logits.max(axis=1, keepdims=True))
             p /= p.sum(axis=1, keepdims=True)
-            dz = (p - y[ix]) / ix.size * win * curves.derivative(z * 1e-3) * 1e-12  # GHz/mA = Hz/A x 1e-12
+            dlog = np.repeat((p - y[ix]) / ix.size, m // CLASSES, axis=1)  # a class's logit: its neurons' sum
+            dz = dlog * win * curves.derivative(z * 1e-3) * 1e-12  # GHz/mA = Hz/A x 1e-12
             grad = np.vstack([rows[ix].T @ dz, timing.v_in * dz.sum(axis=0)])
             step += 1
             mom = 0.9 * mom + 0.1 * grad

@@ -38,6 +38,7 @@ from ..montecarlo.circuit import CircuitMC, circuit_chunk
 from ..montecarlo.device import DeviceMC, NominalCircuit, device_chunk
 from ..montecarlo.onsettable import OnsetTable
 from ..network.tasks import SPLITS, TASKS, Saccades
+from ..network.train import PER_CLASS_MAX
 from ..params import Device
 from ..variation import VariationSpec
 
@@ -93,13 +94,18 @@ class VerifySpec:
         Device-level samples per task.
     hidden, epochs : int
         The networks' hidden neurons and training epochs.
+    per_class : int
+        Output neurons per class of each network (1 to 16), each a sampled device; the class's
+        score is the sum of their signed spike counts. The default, 3, was chosen on the
+        validation split (docs/guide/design.md): one device per class carries its spread into
+        the decision whole, three average it.
     split : {"test", "validation"}
         The networks' images: the test split (the verification), or the validation split held
         out of the training split (:func:`mtjspice.network.tasks.load_task`; for choosing
         settings without looking at the test images: the networks then train on the rest of
         the training split).
     chips : int
-        Sampled chips the deployed weights run on (each its own ``hidden + 10`` devices, the
+        Sampled chips the deployed weights run on (each its own ``hidden + 10 per_class`` devices, the
         samples after the previous chip's); the drop is chip 0's, the others give its spread.
     calibrate_readout : bool
         Also retrain each chip's output crossbar on its own hidden responses to the training
@@ -144,6 +150,7 @@ class VerifySpec:
     chunk: int = 2000
     hidden: int = 64
     epochs: int = 120
+    per_class: int = 3
     gain_trim: bool = False
     pool: int = 64
     input_limit: float = 0.0
@@ -158,10 +165,12 @@ class VerifySpec:
             raise ParameterError("trim", self.trim, " or ".join(map(repr, TRIM_SCHEMES)))
         for name, low in (("device_samples", 1), ("circuit_samples", 0), ("images", 0), ("workers", 1),
                           ("chunk", 1), ("dac_bits", 1), ("hidden", 1), ("epochs", 1),
-                          ("pool", 0), ("chips", 1)):
+                          ("pool", 0), ("chips", 1), ("per_class", 1)):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < low:
                 raise ParameterError(name, v, f"an integer >= {low}")
+        if self.per_class > PER_CLASS_MAX:
+            raise ParameterError("per_class", self.per_class, f"an integer from 1 to {PER_CLASS_MAX} (output neurons per class)")
         if self.dac_bits > 16:
             raise ParameterError("dac_bits", self.dac_bits, "a whole number of bits from 1 to 16")
         for name in ("drive", "t_stop"):

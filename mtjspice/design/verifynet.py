@@ -21,7 +21,8 @@ Per task (SI units):
    curve (flat beyond the device's limit), so inputs the clamp limits are inputs the training saw
    limited. ``pool`` = 0: the deployed network is the ideal one.
 3. Runs on the first ``images`` test images: the ideal LIF with the ideal network's weights and
-   with the deployed weights, and the sampled network with the deployed weights: hidden and
+   with the deployed weights, and the sampled network with the deployed weights (both trainings
+   and all runs with ``per_class`` output neurons per class, their counts summed per class): hidden and
    output neuron j is the device of sample ``network_offset + j`` (seed, index; the samples
    after the circuit level's), at ``temperature`` with its thermal field, its thresholds the
    nominal ones plus its comparators' offsets (trim "none") or its DACs' levels nearest to its own
@@ -217,7 +218,7 @@ def network_level(device: Device, settings: NeuronSettings, vs: VerifySpec, tabl
     curve = measure_curve(ideal, tm)  # flat beyond i_safe: the training gains nothing from larger inputs
     first = vs.circuit_samples if network_offset is None else network_offset
     h = vs.hidden
-    n = h + 10
+    n = h + 10 * vs.per_class
     devs, idx, skipped = _sampled(device, vs.spec, vs.seed, first, n * vs.chips)
     if idx[-1] >= POOL_OFFSET:
         raise ParameterError("circuit_samples", first, f"a network whose samples end below the pool's first, {POOL_OFFSET}")
@@ -235,7 +236,7 @@ def network_level(device: Device, settings: NeuronSettings, vs: VerifySpec, tabl
         t0 = time.perf_counter() - t_pool  # the pool's measurement is charged to the first task
         t_pool = 0.0
         task = load_task(task_name, vs.seed, tm, split=vs.split)
-        ts = TrainSettings(hidden=h, epochs=vs.epochs, i_limit=(vs.input_limit or 1.0) * i_safe,
+        ts = TrainSettings(hidden=h, epochs=vs.epochs, per_class=vs.per_class, i_limit=(vs.input_limit or 1.0) * i_safe,
                            penalty=10.0 if vs.input_limit else 0.0)
         w_own = train(task, curve, tm, ts, seed=t_seed)
         index = np.arange(min(vs.images, task.y_test.size))
@@ -260,7 +261,8 @@ def network_level(device: Device, settings: NeuronSettings, vs: VerifySpec, tabl
             values.update({f"accuracy_{tag}": r.accuracy, f"accuracy_{tag}_lo": lo, f"accuracy_{tag}_hi": hi})
         best = max(r_ideal.accuracy, r_own.accuracy)
         values.update({"drop_points": 100 * (best - r_dev.accuracy), "images": float(m), "pool": float(vs.pool),
-                       "hidden": float(h), "epochs": float(vs.epochs), "inference_window": tm.window, "train_seed": float(t_seed),
+                       "hidden": float(h), "per_class": float(vs.per_class),
+                       "epochs": float(vs.epochs), "inference_window": tm.window, "train_seed": float(t_seed),
                        "validation_split": float(vs.split == "validation"),
                        "over_breakdown": max(r.over_breakdown for r, _ in runs),
                        "v_junction_max": max(r.v_max for r, _ in runs), "clamped_share": clamped,
@@ -283,7 +285,8 @@ def network_level(device: Device, settings: NeuronSettings, vs: VerifySpec, tabl
 
 def _chip(device: Device, c: Any, i_read: float, vs: VerifySpec, k: int, devs: list[Device], th: np.ndarray,
           lim: np.ndarray, gain: np.ndarray) -> ClampedNeuron:
-    """Sampled chip ``k``: hidden neuron j is ``devs[j]``, output neuron i ``devs[hidden + i]``, each
+    """Sampled chip ``k``: hidden neuron j is ``devs[j]``, output neuron i ``devs[hidden + i]`` (10 x
+    ``per_class`` of them), each
     with its thresholds ``th``, behind its clamp ``lim``, (``gain_trim``) its input scaled by
     ``gain``; its thermal noise from seed ``vs.seed + CHIP_SEED_STEP * k``."""
     h = vs.hidden

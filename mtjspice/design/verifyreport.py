@@ -141,6 +141,8 @@ def _markdown(parts: list[Part], header: dict[str, Any], projection: dict[str, f
                      f"{_pct(v['accuracy_sampled_hi'])}) on {int(v['images'])} "
                      f"{'validation' if v.get('validation_split') else 'test'} images"
                      + (f" over a {v['inference_window'] * 1e9:g} ns window" if "inference_window" in v else "")
+                     + (f", {int(v['hidden'])} hidden and {10 * int(v['per_class'])} output neurons "
+                        f"({int(v['per_class'])} per class)" if "per_class" in v else "")
                      + ": "
                      f"{v['drop_points']:.1f} points below the better ideal"
                      + (f" (over {int(v['chips'])} sampled chips with the same weights: {v['drop_points_min']:.1f} to "

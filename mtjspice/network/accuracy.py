@@ -59,7 +59,7 @@ ACCURACY_COLUMNS: tuple[Column, ...] = (
            "table's 'undec %')"),
     Column("hidden_spikes_per_image", "1", "spikes of the hidden layer per image, both signs, summed over its "
            "neurons (the table's 'hid sp')"),
-    Column("output_spikes_per_image", "1", "spikes of the 10 output neurons per image, both signs (the table's "
+    Column("output_spikes_per_image", "1", "spikes of the output neurons per image, both signs (the table's "
            "'out sp')"),
     Column("seconds_per_image", "s", "wall time per image of this model's run"),
     Column("v_junction_max", "V", "largest junction voltage of any neuron over the run (the table's 'V max'); "
@@ -73,7 +73,7 @@ LEGEND = (
     "acc %: test images classified right; CI 95 %: its Wilson confidence interval (few images give a wide one)",
     "drop pp: accuracy minus the ideal LIF's on the same images (percentage points; negative = worse)",
     "undec %: images with no decision (no output neuron spiked positive)",
-    "hid sp / out sp: spikes per image of the hidden layer / the 10 outputs, both signs, summed over the layer",
+    "hid sp / out sp: spikes per image of the hidden layer / the outputs, both signs, summed over the layer",
     "s/image: wall time per image; V max: largest junction voltage of any neuron (V); >bd %: share of "
     "neuron-time above the junction's breakdown voltage",
     "a blank cell: not applicable (the LIF models have no junction; the ngspice run does not record V max)",

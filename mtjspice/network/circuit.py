@@ -31,6 +31,7 @@ from .infer import Crossbars, decide, hidden_currents, layer_inputs
 from .neurons import DeviceNeuron
 from .settings import Timing
 from .tasks import Task
+from .train import CLASSES
 
 __all__ = ["CircuitRun", "row_sources", "run_circuit"]
 
@@ -47,7 +48,7 @@ class CircuitRun:
         True class and the circuit's decision (-1: none).
     hidden_spice, hidden_python : (n, H, 2) arrays
         Positive and negative spikes per hidden neuron: ngspice, Python device model.
-    output_spice, output_python : (n, 10, 2) arrays
+    output_spice, output_python : (n, M, 2) arrays
         The same for the output neurons (Python fed with the ngspice hidden spikes).
     energy : (n, len(ARRAY_PARTS)) array
         Energy per part of both arrays per inference (J).
@@ -147,7 +148,7 @@ def run_circuit(neuron: Neuron, task: Task, bars: Crossbars, timing: Timing, ind
         energy[k] = [rh.energy[p] + ro.energy[p] for p in ARRAY_PARTS]
         if progress is not None:
             progress(k + 1, idx.size)
-    pred = decide(os_[..., 0], os_[..., 1], first)
+    pred = decide(os_[..., 0], os_[..., 1], first, max(1, m // CLASSES))
     return CircuitRun(index=idx, labels=task.y_test[idx], predictions=pred, hidden_spice=hs, hidden_python=hp,
                       output_spice=os_, output_python=op, energy=energy, seconds=time.perf_counter() - t0,
                       warnings=seen)

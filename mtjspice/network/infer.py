@@ -10,9 +10,11 @@ currents exactly, and the Python models compute their inputs through the same sa
 
 Run (:func:`run_network`): per minibatch of images, hidden currents (rows x effective weights,
 the bias row at ``v_in``) -> hidden spikes -> their row pulses (:meth:`Timing.pulses`) -> output
-currents -> output spikes. Decision: the largest signed spike count (positive minus negative);
-a tie goes to the earliest positive spike among the tied classes, and a tie without any positive
-spike is no decision (counted as an error).
+currents -> output spikes. Decision: the class with the largest signed spike count (positive minus
+negative; with k output neurons per class, :class:`~mtjspice.network.train.TrainSettings`'s
+``per_class``, the sum over the class's k neurons, columns c k ... c k + k - 1); a tie goes to the
+earliest positive spike among the tied classes (a class's first is the earliest of its neurons'),
+and a tie without any positive spike is no decision (counted as an error).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from ..netlist.array import ArrayCircuit
 from .neurons import NeuronModel
 from .settings import Timing
 from .tasks import Task
-from .train import Weights
+from .train import CLASSES, Weights
 
 __all__ = ["Crossbars", "NetworkRun", "decide", "deploy", "effective", "layer_inputs", "run_network"]
 
@@ -77,10 +79,15 @@ def layer_inputs(rows: np.ndarray, g: np.ndarray, crossbar: ArrayCircuit, v_bias
     return rows @ ge[:-1] + v_bias * ge[-1]
 
 
-def decide(pos: np.ndarray, neg: np.ndarray, first: np.ndarray) -> np.ndarray:
-    """Class per image from spike counts (n, 10) and first positive spike index (n, 10; large if
-    none); -1 for no decision (module docstring)."""
-    score = pos - neg
+def decide(pos: np.ndarray, neg: np.ndarray, first: np.ndarray, per_class: int = 1) -> np.ndarray:
+    """Class per image from the output neurons' spike counts (n, C k) and first positive spike
+    index (n, C k; large if none), k = ``per_class`` neurons per class, class c's the columns
+    c k ... c k + k - 1; -1 for no decision (module docstring)."""
+    n, m = np.shape(first)
+    if per_class < 1 or m % per_class:
+        raise ParameterError("per_class", per_class, f"a whole divisor of the {m} output neurons")
+    score = (np.asarray(pos) - np.asarray(neg)).reshape(n, m // per_class, per_class).sum(axis=2)
+    first = np.asarray(first).reshape(n, m // per_class, per_class).min(axis=2)
     best = score.max(axis=1, keepdims=True)
     tied = score == best
     early = np.where(tied, first, np.iinfo(np.int64).max)
@@ -101,8 +108,8 @@ class NetworkRun:
         Test-set indices of the images.
     labels, predictions : (n,) arrays
         True class and decision (-1: none).
-    pos, neg : (n, 10) arrays
-        Positive and negative output spikes per image.
+    pos, neg : (n, 10 k) arrays
+        Positive and negative spikes per image of each output neuron (k per class).
     hidden_spikes : (n,) array
         Hidden spikes (both signs) per image.
     rasters : list of (layer, neuron, t, sign) arrays
@@ -205,6 +212,7 @@ def run_network(task: Task, bars: Crossbars, model: NeuronModel, timing: Timing,
         if progress is not None:
             progress(c + 1, len(chunks))
     return NetworkRun(model=getattr(model, "name", "model"), index=idx, labels=task.y_test[idx],
-                      predictions=decide(pos, neg, first), pos=pos, neg=neg, hidden_spikes=hid, rasters=rasters,
+                      predictions=decide(pos, neg, first, max(1, m // CLASSES)), pos=pos, neg=neg, hidden_spikes=hid,
+                      rasters=rasters,
                       seconds=time.perf_counter() - t0, v_max=float(v_max),
                       over_breakdown=over / (idx.size * (h + m)) if sim is not None else float("nan"))

@@ -15,8 +15,11 @@ training is this small numpy loop (Adam, cross-entropy, L2, seeded: the same see
 weights bit for bit).
 
 The network: ``inputs`` rows (pixels) plus one bias row at ``v_in`` -> ``hidden`` signed neurons
--> their spikes as row pulses (mean row voltage = pulse area x rate) plus a bias row -> 10 signed
-output neurons. A soft penalty (off by default) keeps mean currents below ``i_limit``.
+-> their spikes as row pulses (mean row voltage = pulse area x rate) plus a bias row -> 10 x
+``per_class`` signed output neurons, class c's neurons the columns c k ... c k + k - 1 (k =
+``per_class``), the class's logit the sum of theirs. Several output neurons per class average their
+devices' spread, which a single device per class carries into the decision whole (measured in
+docs/guide/design.md). A soft penalty (off by default) keeps mean currents below ``i_limit``.
 
 Until the surrogate slope's units were corrected (a rate in GHz over a current in mA is the
 slope in Hz/A times 1e-12; the code used 1e-6), the cross-entropy's gradient was 1e6 (output
@@ -39,9 +42,12 @@ from .rates import RateCurve
 from .settings import Timing
 from .tasks import Task
 
-__all__ = ["TrainSettings", "Weights", "train", "rate_predict"]
+__all__ = ["CLASSES", "PER_CLASS_MAX", "TrainSettings", "Weights", "class_scores", "train", "rate_predict"]
 
 CLASSES = 10
+
+#: Most output neurons per class (a population beyond this adds devices for no measured gain).
+PER_CLASS_MAX = 16
 
 #: A layer's activation: one curve for every neuron, or one per neuron.
 Activation = RateCurve | CurveSet
@@ -72,6 +78,9 @@ class TrainSettings:
     noise : float
         Standard deviation of the Gaussian noise added to every training input, as a fraction of
         the inputs' standard deviation (dimensionless; a regulariser).
+    per_class : int
+        Output neurons per class (dimensionless count, 1 to :data:`PER_CLASS_MAX`): the class's
+        score is the sum of their signed spike counts (module docstring).
     """
 
     hidden: int = 32
@@ -82,8 +91,12 @@ class TrainSettings:
     i_limit: float = 1.0e-3
     noise: float = 0.1
     penalty: float = 0.0
+    per_class: int = 1
 
     def __post_init__(self) -> None:
+        v = self.per_class
+        if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= PER_CLASS_MAX:
+            raise ParameterError("per_class", v, f"an integer from 1 to {PER_CLASS_MAX} (output neurons per class)")
         for name in ("hidden", "epochs", "batch"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
@@ -106,8 +119,9 @@ class Weights:
     ----------
     hidden : (inputs + 1, H) array
         Input rows, then the bias row, to the hidden neurons.
-    output : (H + 1, 10) array
-        Hidden neurons' rows, then the bias row, to the output neurons.
+    output : (H + 1, 10 k) array
+        Hidden neurons' rows, then the bias row, to the output neurons (k per class, class c's
+        the columns c k ... c k + k - 1).
     """
 
     hidden: np.ndarray
@@ -124,8 +138,17 @@ def _forward(x: np.ndarray, g1: np.ndarray, g2: np.ndarray, curve: Activation, t
     xo = area * rh
     z = xo @ g2[:-1] + tm.v_in * g2[-1]
     ro = (out_curve or curve)(z * 1e-3) * 1e-9
-    logits = np.einsum("nsk,s->nk", ro, seg * 1e9)
+    logits = class_scores(np.einsum("nsk,s->nk", ro, seg * 1e9))
     return a, rh, xo, z, ro, logits
+
+
+def class_scores(per_neuron: np.ndarray) -> np.ndarray:
+    """Per-class sums (n, 10) of per-output-neuron values (n, 10 k), class c's neurons the columns
+    c k ... c k + k - 1."""
+    n, m = per_neuron.shape
+    if m % CLASSES:
+        raise ParameterError("output neurons", m, f"a multiple of the {CLASSES} classes")
+    return per_neuron.reshape(n, CLASSES, m // CLASSES).sum(axis=2)
 
 
 def _gradients(xb: np.ndarray, target: np.ndarray, g1: np.ndarray, g2: np.ndarray, ch: Activation, co: Activation,
@@ -143,7 +166,7 @@ def _gradients(xb: np.ndarray, target: np.ndarray, g1: np.ndarray, g2: np.ndarra
     over_z, over_a = np.maximum(np.abs(z) - lim, 0.0), np.maximum(np.abs(a) - lim, 0.0)
     loss = float(-np.sum(target * np.log(np.maximum(p, 1e-300))) / n
                  + s.penalty * (np.sum(over_z**2) + np.sum(over_a**2)) / n)
-    dlog = (p - target) / n
+    dlog = np.repeat((p - target) / n, g2.shape[1] // CLASSES, axis=1)  # a class's logit: its neurons' sum
     dz = dlog[:, None, :] * (seg * 1e9)[None, :, None] * co.derivative(z * 1e-3) * 1e-12
     dz += 2.0 * s.penalty * over_z * np.sign(z) / n
     gg2 = np.empty_like(g2)
@@ -158,7 +181,7 @@ def _gradients(xb: np.ndarray, target: np.ndarray, g1: np.ndarray, g2: np.ndarra
 
 
 def rate_predict(task_x: np.ndarray, w: Weights, curve: RateCurve, timing: Timing, seg: np.ndarray) -> np.ndarray:
-    """Expected signed output spike counts of the rate model, (n, 10)."""
+    """Expected signed spike counts of the rate model, summed per class, (n, 10)."""
     return _forward(task_x, w.hidden * 1e3, w.output * 1e3, curve, timing, seg)[-1]
 
 
@@ -172,6 +195,7 @@ def train(task: Task, curve: RateCurve, timing: Timing, settings: TrainSettings 
     from the training's seeded stream) instead of ``curve``; the initial scale still uses ``curve``.
     """
     s = settings or TrainSettings()
+    m = CLASSES * s.per_class
     rng = np.random.default_rng(seed)
     x, y, seg = task.x_train, task.y_train, task.segments
     n, n_in = x.shape[0], x.shape[2]
@@ -179,13 +203,13 @@ def train(task: Task, curve: RateCurve, timing: Timing, settings: TrainSettings 
     if init is None:
         g1 = rng.standard_normal((n_in + 1, s.hidden)) * (0.6 / (x.std() * math.sqrt(n_in)))
         g1[-1] = 0.0
-        _, _, xo, *_ = _forward(x, g1, np.zeros((s.hidden + 1, CLASSES)), curve, timing, seg)
-        g2 = rng.standard_normal((s.hidden + 1, CLASSES)) * (0.6 / (max(xo.std(), 1e-6) * math.sqrt(s.hidden)))
+        _, _, xo, *_ = _forward(x, g1, np.zeros((s.hidden + 1, m)), curve, timing, seg)
+        g2 = rng.standard_normal((s.hidden + 1, m)) * (0.6 / (max(xo.std(), 1e-6) * math.sqrt(s.hidden)))
         g2[-1] = 0.0
     else:
-        if init.hidden.shape != (n_in + 1, s.hidden) or init.output.shape != (s.hidden + 1, CLASSES):
+        if init.hidden.shape != (n_in + 1, s.hidden) or init.output.shape != (s.hidden + 1, m):
             raise ParameterError("init", (init.hidden.shape, init.output.shape),
-                                 f"weights of shape ({n_in + 1}, {s.hidden}) and ({s.hidden + 1}, {CLASSES})")
+                                 f"weights of shape ({n_in + 1}, {s.hidden}) and ({s.hidden + 1}, {m})")
         g1, g2 = init.hidden * 1e3, init.output * 1e3
     params = [g1, g2]
     mom = [np.zeros_like(p) for p in params]
@@ -201,7 +225,7 @@ def train(task: Task, curve: RateCurve, timing: Timing, settings: TrainSettings 
             ch: Activation = curve
             co: Activation = curve
             if pool is not None:
-                ch, co = pool.draw(rng, s.hidden), pool.draw(rng, CLASSES)
+                ch, co = pool.draw(rng, s.hidden), pool.draw(rng, m)
             _, gg1, gg2 = _gradients(xb, onehot[ix], g1, g2, ch, co, timing, seg, s)
             step += 1
             for k, (prm, grad) in enumerate(zip(params, (gg1, gg2), strict=True)):

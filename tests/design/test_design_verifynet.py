@@ -31,7 +31,8 @@ def _design():  # type: ignore[no-untyped-def]
                                             ({"split": "train"}, "split"), ({"chips": 0}, "chips"),
                                             ({"train_seed": -1}, "train_seed"), ({"window": 45e-9}, "window"),
                                             ({"window": 5e-9}, "window"), ({"window": 2e-6}, "window"),
-                                            ({"window": 20e-9}, "window")])
+                                            ({"window": 20e-9}, "window"), ({"per_class": 0}, "per_class"),
+                                            ({"per_class": 17}, "per_class"), ({"per_class": 1.5}, "per_class")])
 def test_network_options_are_checked(kw: dict, needle: str) -> None:
     from mtjspice.errors import ParameterError
 
@@ -80,7 +81,7 @@ def test_the_pool_is_never_the_network_under_test() -> None:
     from mtjspice.design.verifynet import POOL_GRID, POOL_OFFSET
 
     vs = VerifySpec(SPEC, 0.54e-3)
-    assert POOL_OFFSET > vs.device_samples + vs.circuit_samples + 10 * (vs.hidden + 10)
+    assert POOL_OFFSET > vs.device_samples + vs.circuit_samples + 10 * (vs.hidden + 10 * vs.per_class)
     assert POOL_GRID[0] == 0.0 and POOL_GRID[-1] >= 1.2  # every sampled clamp of the spec on the grid
 
 
@@ -98,8 +99,9 @@ def test_a_shrunk_network_run_is_safe_and_judged_against_the_better_ideal() -> N
     assert v["drop_points"] == pytest.approx(100 * (best - v["accuracy_sampled"]), abs=1e-9)
     assert v["pool"] == 6.0 and v["images"] == 8.0
     assert v["accuracy_sampled_lo"] <= v["accuracy_sampled"] <= v["accuracy_sampled_hi"]
-    assert np.array_equal(part.columns["index"], np.arange(16))  # samples 0..15: the network's own
-    assert v["validation_split"] == 0.0 and v["hidden"] == 6.0
+    n = 6 + 10 * vs.per_class  # 6 hidden, per_class (default 3) output neurons per class
+    assert np.array_equal(part.columns["index"], np.arange(n))  # samples 0..n-1: the network's own
+    assert v["validation_split"] == 0.0 and v["hidden"] == 6.0 and v["per_class"] == vs.per_class == 3
 
 
 @pytest.mark.slow
@@ -130,12 +132,12 @@ def test_the_networks_run_and_train_over_the_chosen_window(monkeypatch: pytest.M
 def test_a_validation_run_on_two_chips_states_the_spread() -> None:
     """On the validation split (held out of training) the networks run on validation images; a
     second chip (samples 16..31, the same weights) gives the drop's spread, chip 0's drop is the
-    one reported."""
+    one reported. One output neuron per class: the network as it was before populations."""
     from mtjspice.design.verifynet import network_level
 
     dev, settings, table = _design()
     vs = VerifySpec(SPEC, 0.5391e-3, trim="dac", circuit_samples=0, images=8, tasks=("digits",), hidden=6,
-                    epochs=4, pool=6, split="validation", chips=2)
+                    epochs=4, pool=6, split="validation", chips=2, per_class=1)
     (part,) = network_level(dev, settings, vs, table)
     v = part.values
     assert v["validation_split"] == 1.0 and v["chips"] == 2.0
@@ -155,9 +157,10 @@ def test_the_report_names_the_split_and_the_chips_spread() -> None:
     v = {"accuracy_ideal": 0.95, "accuracy_ideal_own": 0.94, "accuracy_sampled": 0.93, "accuracy_sampled_lo": 0.9,
          "accuracy_sampled_hi": 0.95, "images": 288.0, "drop_points": 2.0, "validation_split": 1.0, "chips": 3.0,
          "drop_points_min": 1.0, "drop_points_worst": 4.0, "drop_points_mean": 2.5, "over_breakdown": 0.0,
-         "clamped_share": 0.6, "pool": 64.0, "inference_window": 60e-9}
+         "clamped_share": 0.6, "pool": 64.0, "inference_window": 60e-9, "hidden": 64.0, "per_class": 3.0}
     text = _markdown([Part("network_digits", v, {}, {}, 1.0)], {}, {})
-    assert "on 288 validation images over a 60 ns window: 2.0 points below the better ideal (over 3 sampled chips" in text
+    assert ("on 288 validation images over a 60 ns window, 64 hidden and 30 output neurons (3 per class): "
+            "2.0 points below the better ideal (over 3 sampled chips") in text
     assert "1.0 to 4.0, mean 2.5" in text
     met = {r[1]: r[5] for r in rows_of([Part("network_digits", v, {}, {}, 1.0)])}
     assert met["drop_points"] == "yes"  # chip 0's drop is the one judged
@@ -166,7 +169,8 @@ def test_the_report_names_the_split_and_the_chips_spread() -> None:
 
 
 @pytest.mark.slow
-def test_the_readout_calibration_fits_the_chip_on_training_images_only() -> None:
+@pytest.mark.parametrize("per_class", [1, 2])
+def test_the_readout_calibration_fits_the_chip_on_training_images_only(per_class: int) -> None:
     """The per-chip readout calibration (an option): the chip's hidden layer runs on the training
     images (all of them, none of the validation or test ones), the output crossbar alone is
     retrained and fits the chip's own responses better than the deployed one; the event task is
@@ -190,14 +194,17 @@ def test_the_readout_calibration_fits_the_chip_on_training_images_only() -> None
     c = resolve(dev, replace(settings, dac_bits=None))
     c = replace(c, clock_period=round(c.clock_period / tm.dt) * tm.dt)
     i_read = c.v_read / (junction_resistance(dev, 0.0) + c.r_ref + c.r_on)
-    devs, idx, _ = _sampled(dev, SPEC, vs.seed, 0, 14)
+    n = 4 + 10 * per_class
+    vs = replace(vs, per_class=per_class)
+    devs, idx, _ = _sampled(dev, SPEC, vs.seed, 0, n)
     chip = _chip(dev, c, i_read, vs, 0, devs, _thresholds(devs, idx, c, settings, vs), _limits(dev, settings, devs),
-                 np.ones(14))
+                 np.ones(n))
     task = load_task("digits", vs.seed, tm, split="validation")
     task = replace(task, x_train=task.x_train[:96], y_train=task.y_train[:96])  # a short calibration
     i_safe = safe_current(dev, settings)
     curve = RateCurve.from_rates(POOL_GRID * i_safe, np.clip((POOL_GRID - 0.2) * 6e8, 0, 3.5e8))
-    bars = deploy(train(task, curve, tm, TrainSettings(hidden=4, epochs=3), seed=1))
+    bars = deploy(train(task, curve, tm, TrainSettings(hidden=4, epochs=3, per_class=per_class), seed=1))
+    assert bars.output.shape == (5, 10 * per_class)
     cal = calibrate_readout(task, bars, chip, tm, POOL_GRID * i_safe, epochs=30, seed=1)
     assert cal.images == 96
     assert np.allclose(effective(cal.bars.hidden, bars.crossbar), effective(bars.hidden, bars.crossbar))

@@ -280,3 +280,16 @@ def test_a_small_study_runs_on_the_neuron_it_is_given() -> None:
     assert res.ideal.i_th == 0.0 and res.ideal.u_th == neuron.settings.u_th
     assert res.ideal.t_ref == refractory_time(neuron.circuit)
     assert "train" in stages and "device" in stages and "fit" not in stages
+
+
+def test_decision_sums_each_class_population() -> None:
+    # 2 classes x 3 neurons: class 0 wins on its summed count though class 1 holds the single
+    # largest neuron; a tie of sums goes to the class whose earliest neuron fired first
+    none = np.iinfo(np.int64).max
+    pos = np.array([[2, 2, 2, 5, 0, 0], [1, 1, 0, 2, 0, 0]])
+    neg = np.array([[0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0]])
+    first = np.array([[30, 31, 32, 10, none, none], [40, 9, none, 20, none, none]])
+    assert decide(pos, neg, first, per_class=3).tolist() == [0, 0]
+    assert decide(pos, neg, first).tolist() == [3, 3]  # one neuron per class: neuron 3 alone wins
+    with pytest.raises(ParameterError, match="per_class"):
+        decide(pos, neg, first, per_class=4)
