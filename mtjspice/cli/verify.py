@@ -123,8 +123,29 @@ def design_file(folder: Path) -> dict[str, Any]:
     return table
 
 
-def _pick(arg: Any, table: dict[str, Any], key: str, default: Any) -> Any:
-    return arg if arg is not None else table.get(key, default)
+#: The type each design.toml key must have, and what a user reads when it has not.
+_FILE_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
+    "sigma": ((str,), "a variation spec as a string, e.g. \"L=1n,W=1n,T=0.5n,Ms=3%\""),
+    "drive": ((int, float), "a number, the test input in A (0.539e-3, not \"0.539m\")"),
+    "seed": ((int,), "an integer >= 0"),
+    "trim": ((str,), "\"dac\" or \"none\""),
+    "dac_bits": ((int,), "an integer, the bits of each threshold DAC"),
+    "offset_sigma": ((int, float), "a number, the comparator offset sigma in V"),
+}
+
+
+def _pick(arg: Any, table: dict[str, Any], key: str, default: Any, folder: Path | None = None) -> Any:
+    """The option's value if given, else design.toml's ``key`` (its type checked: a wrong one is one
+    line naming the file and the key), else ``default``."""
+    if arg is not None:
+        return arg
+    if key not in table:
+        return default
+    v = table[key]
+    types, allowed = _FILE_TYPES[key]
+    if isinstance(v, bool) or not isinstance(v, types):
+        raise ParameterError(f"{printable(Path(folder or '.') / 'design.toml')}: {key}", v, allowed)
+    return v
 
 
 def run(args: argparse.Namespace) -> int:
@@ -146,17 +167,17 @@ def run(args: argparse.Namespace) -> int:
     set_src = args.settings or (str(folder / "settings.toml") if (folder / "settings.toml").is_file() else None)
     kw = read_settings(set_src) if set_src else {}
     settings = NeuronSettings(**kw)
-    sigma = _pick(args.sigma, table, "sigma", None)
+    sigma = _pick(args.sigma, table, "sigma", None, folder)
     if sigma is None:
         raise ParameterError("--sigma", None, "a variation spec (design.toml has none), e.g. L=1n,W=1n,T=0.5n,Ms=3%")
     spec = VariationSpec.parse(str(sigma))
     spec.check(device)
-    drive = _pick(args.drive, table, "drive", None)
+    drive = _pick(args.drive, table, "drive", None, folder)
     if drive is None:
         raise ParameterError("--drive", None, "the test input in A (design.toml has none)")
     if args.drive is not None:
         check_test_drive(device, args.drive, "--drive", args.drive, settings.v_clamp)
-    elif isinstance(drive, (int, float)) and not isinstance(drive, bool):  # else VerifySpec names it
+    else:  # a number: _pick checked the file's type
         check_test_drive(device, drive, f"{printable(folder / 'design.toml')}: drive", drive, settings.v_clamp,
                          f"the file states the drive in A ({drive:g} mA would be {drive * 1e-3:g})")
     quick = args.quick
@@ -164,10 +185,10 @@ def run(args: argparse.Namespace) -> int:
     n_circ = 10 if quick and args.circuit_samples == FULL["circuit"] else args.circuit_samples
     images = 30 if quick and args.images == FULL["images"] else args.images
     epochs = 30 if quick and args.epochs == 120 else args.epochs
-    vs = VerifySpec(spec=spec, drive=float(drive), seed=int(_pick(args.seed, table, "seed", 11)),
-                    trim=str(_pick(args.trim, table, "trim", "none")),
-                    dac_bits=int(_pick(args.dac_bits, table, "dac_bits", 8)),
-                    offset_sigma=float(_pick(args.offset, table, "offset_sigma", 5e-3)),
+    vs = VerifySpec(spec=spec, drive=float(drive), seed=int(_pick(args.seed, table, "seed", 11, folder)),
+                    trim=str(_pick(args.trim, table, "trim", "none", folder)),
+                    dac_bits=int(_pick(args.dac_bits, table, "dac_bits", 8, folder)),
+                    offset_sigma=float(_pick(args.offset, table, "offset_sigma", 5e-3, folder)),
                     temperature=float(args.temperature), device_samples=n_dev, circuit_samples=n_circ,
                     t_stop=float(args.t_stop), images=images,
                     tasks=tuple(t.strip() for t in str(args.tasks).split(",") if t.strip()), workers=args.workers,

@@ -63,6 +63,8 @@ def test_a_window_shorter_than_the_saccades_is_refused_only_with_the_event_task(
     (["--split", "train"], "mtjspice verify: error: --split: got 'train'; allowed: 'test' or 'validation'"),
     (["--calibrate-readout", "--tasks", "events"],
      "mtjspice verify: error: --tasks: got 'events'; allowed: a list with digits when the readout is calibrated"),
+    (["--per-class", "0"], "mtjspice verify: error: --per-class: got '0'; allowed: a whole number >= 1"),
+    (["--per-class", "17"], "mtjspice verify: error: --per-class: got 17; allowed: an integer from 1 to 16"),
 ])
 def test_a_bad_network_option_is_one_line_and_writes_nothing(argv: list[str], expected: str, tmp_path: Path,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
@@ -74,6 +76,34 @@ def test_a_bad_network_option_is_one_line_and_writes_nothing(argv: list[str], ex
         code = exc.code
     err = capsys.readouterr().err
     assert code == 2 and len(err.strip().splitlines()) == 1 and err.startswith(expected), err
+    assert not (tmp_path / "v").exists()
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ('drive = "0.539m"', "drive: got '0.539m'; allowed: a number, the test input in A"),
+    ('seed = "11"', "seed: got '11'; allowed: an integer >= 0"),
+    ("seed = 1.5", "seed: got 1.5; allowed: an integer >= 0"),
+    ("trim = 1", "trim: got 1; allowed: "),
+    ('dac_bits = "8"', "dac_bits: got '8'; allowed: an integer"),
+    ("offset_sigma = true", "offset_sigma: got True; allowed: a number"),
+    ("sigma = 1", "sigma: got 1; allowed: a variation spec as a string"),
+])
+def test_a_design_file_value_of_the_wrong_type_is_one_line_naming_the_file(
+        line: str, expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    from mtjspice.cli import main
+
+    d = tmp_path / "d"
+    shutil.copytree(DESIGN, d)
+    key = line.split(" =")[0]
+    text = (d / "design.toml").read_text()
+    (d / "design.toml").write_text("\n".join(line if ln.startswith(f"{key} =") else ln for ln in text.splitlines()))
+    assert line in (d / "design.toml").read_text()
+    code = main(["verify", str(d), "--out", str(tmp_path / "v")])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert err.startswith(f"mtjspice verify: error: {d / 'design.toml'}: {expected}"), err
     assert not (tmp_path / "v").exists()
 
 
