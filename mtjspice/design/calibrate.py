@@ -94,6 +94,7 @@ def calibrate_readout(task: Task, bars: Crossbars, chip: Any, timing: Timing, cu
             raise ParameterError(name, v, "an integer >= 1")
     rows = _hidden_rows(task, bars, chip, timing)
     m = bars.output.shape[1]  # 10 x the output neurons per class
+    k = m // CLASSES
     curves = measure_pool(chip, "output", m, timing, currents)
     clipped = getattr(chip, "clipped", None)
     if isinstance(clipped, list):
@@ -106,7 +107,7 @@ def calibrate_readout(task: Task, bars: Crossbars, chip: Any, timing: Timing, cu
 
     def accuracy(g: np.ndarray) -> float:
         z = rows @ g[:-1] + timing.v_in * g[-1]
-        return float(np.mean(np.argmax(class_scores(curves(z * 1e-3)), axis=1) == task.y_train))
+        return float(np.mean(np.argmax(class_scores(curves(z * 1e-3)), axis=1) == task.y_train))  # sums: the decision
 
     before = accuracy(g)
     mom, vel = np.zeros_like(g), np.zeros_like(g)
@@ -116,10 +117,10 @@ def calibrate_readout(task: Task, bars: Crossbars, chip: Any, timing: Timing, cu
         for lo in range(0, order.size, batch):
             ix = order[lo:lo + batch]
             z = rows[ix] @ g[:-1] + timing.v_in * g[-1]  # mA
-            logits = class_scores(curves(z * 1e-3)) * 1e-9 * win
+            logits = class_scores(curves(z * 1e-3)) / k * 1e-9 * win  # a class's mean, as the training's
             p = np.exp(logits - logits.max(axis=1, keepdims=True))
             p /= p.sum(axis=1, keepdims=True)
-            dlog = np.repeat((p - y[ix]) / ix.size, m // CLASSES, axis=1)  # a class's logit: its neurons' sum
+            dlog = np.repeat((p - y[ix]) / (ix.size * k), k, axis=1)
             dz = dlog * win * curves.derivative(z * 1e-3) * 1e-12  # GHz/mA = Hz/A x 1e-12
             grad = np.vstack([rows[ix].T @ dz, timing.v_in * dz.sum(axis=0)])
             step += 1

@@ -26,7 +26,7 @@ def _linear_curve(k: float) -> RateCurve:
 
 @pytest.mark.parametrize("per_class", [1, 3])
 def test_gradients_match_finite_differences_of_the_loss(per_class: int) -> None:
-    # per_class 3: 30 output neurons, each class's logit the sum of its 3 (columns 3c .. 3c + 2)
+    # per_class 3: 30 output neurons, each class's logit the mean of its 3 (columns 3c .. 3c + 2)
     rng = np.random.default_rng(0)
     curve = _linear_curve(5e11)  # 0.5 GHz per mA
     xb = rng.normal(0.0, 0.2, (5, 2, 7))  # V
@@ -41,7 +41,7 @@ def test_gradients_match_finite_differences_of_the_loss(per_class: int) -> None:
     logits = T._forward(xb, g1, g2, curve, TM, seg)[-1]
     assert logits.shape == (5, 10)
     per_neuron = np.einsum("nsk,s->nk", T._forward(xb, g1, g2, curve, TM, seg)[4], seg * 1e9)
-    assert np.allclose(logits[:, 2], per_neuron[:, 2 * per_class:3 * per_class].sum(axis=1))
+    assert np.allclose(logits[:, 2], per_neuron[:, 2 * per_class:3 * per_class].mean(axis=1))
     for g, gg in ((g1, gg1), (g2, gg2)):
         for idx in [(0, 0), (3, 2), (g.shape[0] - 1, 1), (1, g.shape[1] - 1)]:  # the bias row, the last column
             hi, lo = g.copy(), g.copy()
