@@ -183,7 +183,9 @@ class NeuronSettings:
                 raise ParameterError(f.name, v, "a finite number > 0 (SI units)")
         for name in TIMINGS:
             v = getattr(self, name)
-            if v is not None and not (isinstance(v, (int, float)) and math.isfinite(v) and 0 < v <= LONGEST_TIME):
+            # 1000n parses to 1.0000000000000002e-06: a relative slack keeps the bound inclusive as typed
+            if v is not None and not (isinstance(v, (int, float)) and math.isfinite(v)
+                                      and 0 < v <= LONGEST_TIME * (1 + 1e-9)):
                 raise ParameterError(name, v, f"a time > 0 and at most {LONGEST_TIME:g} s (1 us): the membrane relaxes "
                                      "in 1 to 100 ns and forgets its input over longer reads (SI units: 1.5n is 1.5 ns)")
         # the comparators compare the read-out within their supply

@@ -203,8 +203,11 @@ def run(args: argparse.Namespace) -> int:
         try:
             summary = write_report(tmp, result, space, ds, paper, pp, command, time.monotonic() - t0)
         except ParameterError as exc:  # no design is a device: the --range the user gave, if any, is at fault
-            if exc.name == "range" and args.range:
-                raise ParameterError("--range", args.range, exc.allowed) from None
+            if exc.name == "range":
+                if args.range:
+                    raise ParameterError("--range", args.range, exc.allowed) from None
+                raise ParameterError("design search", "the default bounds", f"{exc.allowed}; move them with "
+                                     "--range") from None
             raise
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2, default=json_default) + "\n", encoding="utf-8")
     lo, hi = summary["yield_ci95"]

@@ -8,12 +8,14 @@ import math
 import sys
 import time
 import tomllib
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ..circuits.breakdown import REFUSE_FACTOR
 from ..errors import InputFileError, ParameterError, printable
+from ..network.train import PER_CLASS_MAX
 from .common import add_out_argument, count, nonnegative_si, positive_si
 
 HELP = "verify a design: device-level Monte Carlo, ngspice neurons at temperature, and the networks"
@@ -83,10 +85,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--train-seed", type=count("--train-seed", 0, 2**31 - 1), default=None, metavar="S",
                    help="seed of the networks' trainings (default: --seed); another value retrains on the same "
                         "images, devices and pool")
-    p.add_argument("--per-class", type=count("--per-class", 1), default=3, metavar="K",
+    p.add_argument("--per-class", type=count("--per-class", 1, PER_CLASS_MAX), default=3, metavar="K",
                    help="output neurons per class of each network, each a sampled device, their signed spike counts "
                         "summed into the class's score (default 3, chosen on the validation split: one device per "
-                        "class carries its spread into the decision whole; at most 16)")
+                        f"class carries its spread into the decision whole; 1 to {PER_CLASS_MAX})")
     p.add_argument("--calibrate-readout", action="store_true",
                    help="also retrain each chip's output crossbar on its own hidden responses to the training images "
                         "(digits only; a per-chip step with its cost) and report it beside the default, which the "
@@ -123,14 +125,17 @@ def design_file(folder: Path) -> dict[str, Any]:
     return table
 
 
-#: The type each design.toml key must have, and what a user reads when it has not.
-_FILE_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
-    "sigma": ((str,), "a variation spec as a string, e.g. \"L=1n,W=1n,T=0.5n,Ms=3%\""),
-    "drive": ((int, float), "a number, the test input in A (0.539e-3, not \"0.539m\")"),
-    "seed": ((int,), "an integer >= 0"),
-    "trim": ((str,), "\"dac\" or \"none\""),
-    "dac_bits": ((int,), "an integer, the bits of each threshold DAC"),
-    "offset_sigma": ((int, float), "a number, the comparator offset sigma in V"),
+#: The type each design.toml key must have, the values it may take, and what a user reads when it has
+#: not (the file is named in the refusal, not an option the user did not type).
+_FILE_TYPES: dict[str, tuple[tuple[type, ...], Callable[[Any], bool], str]] = {
+    "sigma": ((str,), lambda v: True, "a variation spec as a string, e.g. \"L=1n,W=1n,T=0.5n,Ms=3%\""),
+    "drive": ((int, float), lambda v: math.isfinite(v) and v > 0,
+              "a number > 0, the test input in A (0.539e-3, not \"0.539m\")"),
+    "seed": ((int,), lambda v: 0 <= v < 2**63, "an integer >= 0"),
+    "trim": ((str,), lambda v: True, "\"dac\" or \"none\""),
+    "dac_bits": ((int,), lambda v: 1 <= v <= 16, "an integer from 1 to 16, the bits of each threshold DAC"),
+    "offset_sigma": ((int, float), lambda v: math.isfinite(v) and v >= 0,
+                     "a number >= 0, the comparator offset sigma in V"),
 }
 
 
@@ -142,8 +147,8 @@ def _pick(arg: Any, table: dict[str, Any], key: str, default: Any, folder: Path 
     if key not in table:
         return default
     v = table[key]
-    types, allowed = _FILE_TYPES[key]
-    if isinstance(v, bool) or not isinstance(v, types):
+    types, ok, allowed = _FILE_TYPES[key]
+    if isinstance(v, bool) or not isinstance(v, types) or not ok(v):
         raise ParameterError(f"{printable(Path(folder or '.') / 'design.toml')}: {key}", v, allowed)
     return v
 

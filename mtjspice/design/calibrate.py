@@ -17,7 +17,8 @@ Steps (SI units), on the task's training set (the test or validation images are 
 2. The chip's output devices' rate curves (Hz against A), measured as the training pool's
    are (:func:`mtjspice.network.pool.measure_pool`, DC from rest, behind their clamps).
 3. Adam on the cross-entropy of the output layer alone (the rate model of
-   :mod:`mtjspice.network.train`: logits = the output curves of the mean currents x the window),
+   :mod:`mtjspice.network.train`: a class's logit = the mean of its output neurons' curves of the
+   mean currents x the window),
    from the deployed weights, the hidden crossbar untouched; the new effective conductances are
    placed in the crossbar again (:func:`mtjspice.network.infer.deploy`).
 

@@ -292,11 +292,12 @@ def start_point(space: SearchSpace, point: Mapping[str, Any]) -> dict[str, Any]:
             if v not in k.choices:
                 raise ParameterError("start", item, f"{k.name} one of " + ", ".join(map(str, k.choices)))
             out[k.name] = v
-        elif not (isinstance(v, (int, float)) and k.low <= float(v) <= k.high):
+        elif not (isinstance(v, (int, float)) and not isinstance(v, bool)
+                  and k.low - 1e-9 * abs(k.low) <= float(v) <= k.high + 1e-9 * abs(k.high)):
             raise ParameterError("start", item, f"{k.name} within the searched bounds {k.low:g} to "
                                  f"{k.high:g}{'' if k.unit in ('', '1') else ' ' + k.unit} (widen them with --range)")
-        else:
-            out[k.name] = float(v)
+        else:  # a ratio recomputed from the files can land a rounding error past its bound
+            out[k.name] = min(max(float(v), k.low), k.high)
     return out
 
 

@@ -163,7 +163,7 @@ CIRCUIT_KNOBS: tuple[Knob, ...] = (
 #: other circuit knobs are :class:`~mtjspice.circuits.settings.NeuronSettings` fields and its
 #: validation says what they may be. Why 100: the default box's lowest onset voltage is 0.13 V (W 8 nm,
 #: L 40 nm, T 40 nm, Ms 0.7 MA/m, RA 0.1 Ohm um^2: 0.328 mA through R_P 398 Ohm, measured with
-#: :func:`mtjspice.characterize.onset.onset_current`), which reaches a 1 V breakdown at 7.6 x; at 100 x
+#: :func:`mtjspice.characterize.onset.onset_current`), which reaches a 1 V breakdown at 7.7 x; at 100 x
 #: a junction breaks down unless its onset is under 10 mV (RA about 0.01 Ohm um^2, ten times below the
 #: lowest MgO junctions measured). A percentage given for a ratio (110 for 1.1) lands above it.
 RATIO_LIMITS: dict[str, tuple[float, float, bool, str]] = {
@@ -317,9 +317,9 @@ def check_ranges(device: Any, ranges: Mapping[str, tuple[float, float]], space: 
                         raise
                     allowed = exc.allowed
             if allowed:
+                hint = "" if k.unit in ("", "1") else " (SI units: a SPICE suffix scales, 1.3m is 1.3e-3)"
                 raise ParameterError("range", item, f"bounds of {name} ({k.key}, {k.unit}) that a device file may "
-                                     f"hold ({allowed}); {bound:g} is not (SI units: a SPICE suffix scales, 1.3m is "
-                                     "1.3e-3)")
+                                     f"hold ({allowed}); {bound:g} is not{hint}")
     w_low, l_high = _widest(device, ranges, space, "W", min), _widest(device, ranges, space, "L", max)
     if w_low > l_high:  # no design would be a device (W is the short in-plane axis)
         named = [n for n in ("L", "W") if n in ranges]  # the bounds come from a range, the space or the device

@@ -165,7 +165,7 @@ class VerifySpec:
             raise ParameterError("trim", self.trim, " or ".join(map(repr, TRIM_SCHEMES)))
         for name, low in (("device_samples", 1), ("circuit_samples", 0), ("images", 0), ("workers", 1),
                           ("chunk", 1), ("dac_bits", 1), ("hidden", 1), ("epochs", 1),
-                          ("pool", 0), ("chips", 1), ("per_class", 1)):
+                          ("pool", 0), ("chips", 1), ("per_class", 1), ("seed", 0)):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < low:
                 raise ParameterError(name, v, f"an integer >= {low}")
@@ -182,7 +182,8 @@ class VerifySpec:
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and v >= 0):
                 raise ParameterError(name, v, "a finite number >= 0 (V or K)")
         v = self.window
-        if (isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and 10e-9 <= v <= 1e-6)
+        if (isinstance(v, bool) or not isinstance(v, (int, float))
+                or not (math.isfinite(v) and 10e-9 * (1 - 1e-9) <= v <= 1e-6 * (1 + 1e-9))
                 or abs(v / WINDOW_STEP - round(v / WINDOW_STEP)) > 1e-6):
             raise ParameterError("window", v, "an inference window from 10 ns to 1 us, a whole number of 0.4 ns "
                                  "(the 50 ps row step and the event task's 8 segments of 10 ps steps)")

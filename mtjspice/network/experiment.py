@@ -122,6 +122,12 @@ class Study:
     training: TrainSettings = field(default_factory=TrainSettings)
     lif: LIFParams | None = None
 
+    def __post_init__(self) -> None:
+        if self.training.per_class != 1:  # its report, rasters and ngspice agreement count one output per class
+            raise ParameterError("training.per_class", self.training.per_class, "1 in a network study (its report, "
+                                 "rasters and ngspice agreement have one output neuron per class; populations of "
+                                 "output neurons are mtjspice verify's --per-class)")
+
 
 @dataclass(frozen=True)
 class StudyResult:

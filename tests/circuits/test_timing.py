@@ -140,6 +140,12 @@ def test_the_longest_timings_are_allowed_and_a_read_out_level_must_lie_below_vdd
     s = NeuronSettings(clock_period=LONGEST_TIME, read_width=LONGEST_TIME / 2, settle=LONGEST_TIME / 4,
                        t_refractory=LONGEST_TIME)
     assert s.clock_period == 1e-6 and s.t_refractory == 1e-6
+    from mtjspice.units import parse_si
+
+    assert parse_si("1000n") > 1e-6  # the round-off of the parse...
+    assert NeuronSettings(t_refractory=parse_si("1000n")).t_refractory == parse_si("1000n")  # ...is not a unit slip
+    with pytest.raises(ParameterError, match=r"^t_refractory: got 1.001e-06; allowed: a time > 0 and at most 1e-06"):
+        NeuronSettings(t_refractory=1.001e-6)
     with pytest.raises(ParameterError, match=r"^v_mid: got 650.0; allowed: a read-out level > 0 and below vdd = 1 V"):
         NeuronSettings(v_mid=650.0)  # 650 meant as 650m
     with pytest.raises(ParameterError, match=r"^v_mid: got 1.0; allowed: .* below vdd = 1 V"):

@@ -50,6 +50,7 @@ def test_ki_in_joules_per_square_metre_is_refused_with_the_device_files_limit():
 def test_a_device_knobs_bound_outside_what_a_device_file_may_hold_is_refused(ranges, key, bad, allowed):
     text = _refusal("cofeb_mgo", ranges)
     assert f"({key}, " in text and allowed in text and f"; {bad} is not" in text, text
+    assert ("SI units" in text) == (key not in ("junction.TMR",)), text  # no suffix hint for a plain ratio
 
 
 def test_a_taper_is_judged_on_the_widest_thinnest_pillar_of_the_search():
@@ -249,8 +250,10 @@ def test_cli_refuses_a_start_design_no_design_may_have_naming_start(tmp_path, ca
     assert "\n" not in err and sorted(p.name for p in (tmp_path / "out").iterdir()) == []
 
 
-def test_cli_names_the_range_when_no_design_of_the_search_is_a_device(tmp_path, capsys, monkeypatch):
-    """The search ran, none of its designs is a device: one line naming the --range given, and no report."""
+@pytest.mark.parametrize("given", [True, False])
+def test_cli_names_the_range_when_no_design_of_the_search_is_a_device(given, tmp_path, capsys, monkeypatch):
+    """The search ran, none of its designs is a device: one line naming the --range given (or, with
+    none given, the search's default bounds and --range to move them), and no report."""
     pytest.importorskip("optuna")
     import mtjspice.design.engine as engine
     import mtjspice.design.neuron as neuron
@@ -270,9 +273,24 @@ def test_cli_names_the_range_when_no_design_of_the_search_is_a_device(tmp_path, 
                                                                       2, neuron.OBJECTIVES))
     out = tmp_path / "d"
     assert main(["design", "orthogonal", "--sigma", "L=1n", "--designs", "2", "--population", "2", "--samples", "10",
-                 "--workers", "1", "--quiet", "--range", "W=30n:40n", "--out", str(out)]) == 2
+                 "--workers", "1", "--quiet", *(["--range", "W=30n:40n"] if given else []), "--out", str(out)]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("mtjspice design: error: --range: got 'W=30n:40n'; allowed: bounds with at least one design "
+    head = "--range: got 'W=30n:40n'" if given else "design search: got 'the default bounds'"
+    assert err.startswith(f"mtjspice design: error: {head}; allowed: bounds with at least one design "
                           "that is a device; none of the 2 designs evaluated is (design 0: "), err
+    assert given or err.endswith("; move them with --range"), err
     assert "\n" not in err and not out.exists()
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith((".partial", ".old"))]
+
+
+def test_a_start_ratio_on_its_bound_after_a_round_trip_is_the_bound():
+    """A ratio recomputed from a design's files (drive / i_th) can land a rounding error past the
+    bound it was found on: it starts on the bound; 1 % past it is still refused."""
+    from mtjspice.design.engine import start_point
+
+    sp = space_for(load_device("orthogonal"), ["drive_ratio"])
+    k = sp.knob("drive_ratio")
+    assert start_point(sp, {"drive_ratio": k.high * (1 + 1e-12)}) == {"drive_ratio": k.high}
+    assert start_point(sp, {"drive_ratio": k.low * (1 - 1e-12)}) == {"drive_ratio": k.low}
+    with pytest.raises(ParameterError, match=r"^start: got 'drive_ratio=5.05'; allowed: drive_ratio within"):
+        start_point(sp, {"drive_ratio": k.high * 1.01})

@@ -49,6 +49,7 @@ def test_a_window_shorter_than_the_saccades_is_refused_only_with_the_event_task(
         VerifySpec(SPEC, 0.54e-3, window=36.8e-9)
     assert Saccades().end() <= 37.2e-9
     VerifySpec(SPEC, 0.54e-3, window=37.2e-9)  # the shortest window the saccades fit in
+    VerifySpec(SPEC, 0.54e-3, window=1.0000000000000002e-06)  # 1000n as parsed: the longest window
     VerifySpec(SPEC, 0.54e-3, window=20e-9, tasks=("digits",))
     VerifySpec(SPEC, 0.54e-3, window=20e-9, images=0)  # no networks: no window to hold them
 
@@ -64,7 +65,7 @@ def test_a_window_shorter_than_the_saccades_is_refused_only_with_the_event_task(
     (["--calibrate-readout", "--tasks", "events"],
      "mtjspice verify: error: --tasks: got 'events'; allowed: a list with digits when the readout is calibrated"),
     (["--per-class", "0"], "mtjspice verify: error: --per-class: got '0'; allowed: a whole number >= 1"),
-    (["--per-class", "17"], "mtjspice verify: error: --per-class: got 17; allowed: an integer from 1 to 16"),
+    (["--per-class", "17"], "mtjspice verify: error: --per-class: got '17'; allowed: a whole number >= 1 and <= 16"),
 ])
 def test_a_bad_network_option_is_one_line_and_writes_nothing(argv: list[str], expected: str, tmp_path: Path,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
@@ -80,9 +81,12 @@ def test_a_bad_network_option_is_one_line_and_writes_nothing(argv: list[str], ex
 
 
 @pytest.mark.parametrize(("line", "expected"), [
-    ('drive = "0.539m"', "drive: got '0.539m'; allowed: a number, the test input in A"),
+    ('drive = "0.539m"', "drive: got '0.539m'; allowed: a number > 0, the test input in A"),
     ('seed = "11"', "seed: got '11'; allowed: an integer >= 0"),
     ("seed = 1.5", "seed: got 1.5; allowed: an integer >= 0"),
+    ("seed = -3", "seed: got -3; allowed: an integer >= 0"),
+    ("drive = -0.5e-3", "drive: got -0.0005; allowed: a number > 0"),
+    ("dac_bits = 20", "dac_bits: got 20; allowed: an integer from 1 to 16"),
     ("trim = 1", "trim: got 1; allowed: "),
     ('dac_bits = "8"', "dac_bits: got '8'; allowed: an integer"),
     ("offset_sigma = true", "offset_sigma: got True; allowed: a number"),

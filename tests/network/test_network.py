@@ -293,3 +293,11 @@ def test_decision_sums_each_class_population() -> None:
     assert decide(pos, neg, first).tolist() == [3, 3]  # one neuron per class: neuron 3 alone wins
     with pytest.raises(ParameterError, match="per_class"):
         decide(pos, neg, first, per_class=4)
+
+
+def test_a_study_refuses_output_populations_it_cannot_report() -> None:
+    from mtjspice.network import Study
+
+    with pytest.raises(ParameterError, match=r"^training.per_class: got 3; allowed: 1 in a network study"):
+        Study(training=TrainSettings(per_class=3))
+    assert Study(training=TrainSettings(per_class=1)).training.per_class == 1
