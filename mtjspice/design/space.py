@@ -331,8 +331,9 @@ def check_ranges(device: Any, ranges: Mapping[str, tuple[float, float]], space: 
 def _widest(device: Any, ranges: Mapping[str, tuple[float, float]], space: SearchSpace | None, name: str,
             pick: Callable[..., float]) -> float:
     """The largest (``pick=max``) or smallest (``min``) value the geometry's ``name`` takes in the search:
-    its range, else its bounds in ``space``, else the device's own value."""
-    if name in ranges:
+    its range (unless ``space`` leaves the knob out: --only discards its range), else its bounds in
+    ``space``, else the device's own value."""
+    if name in ranges and (space is None or name in space.names):
         return float(pick(*ranges[name]))
     if space is not None and name in space.names:
         k = space.knob(name)

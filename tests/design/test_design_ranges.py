@@ -294,3 +294,12 @@ def test_a_start_ratio_on_its_bound_after_a_round_trip_is_the_bound():
     assert start_point(sp, {"drive_ratio": k.low * (1 - 1e-12)}) == {"drive_ratio": k.low}
     with pytest.raises(ParameterError, match=r"^start: got 'drive_ratio=5.05'; allowed: drive_ratio within"):
         start_point(sp, {"drive_ratio": k.high * 1.01})
+
+
+def test_a_range_only_leaves_out_is_no_context_for_another_knobs_check():
+    """--only read_width leaves the clock at its default (1 ns), so a clock range given beside it
+    (discarded) must not make read windows up to 1.5 ns look possible."""
+    ranges = {"read_width": (0.1e-9, 1.5e-9), "clock_period": (1e-9, 2e-9)}
+    with pytest.raises(ParameterError, match=r"^range: got 'read_width=1e-10:1.5e-09'; allowed: .*longest clock period"):
+        space_for(load_device("orthogonal"), ["read_width"], ranges)
+    assert space_for(load_device("orthogonal"), ["read_width", "clock_period"], ranges).knob("read_width").high == 1.5e-9
