@@ -40,7 +40,7 @@ from ..network.settings import Timing
 from ..network.tasks import Task
 from ..network.train import CLASSES, Weights, class_scores
 
-__all__ = ["CHUNK_OFFSET", "Calibration", "calibrate_readout"]
+__all__ = ["CHUNK_OFFSET", "Calibration", "calibrate_readout", "readout_gradient"]
 
 #: Thermal streams of the calibration's hidden runs start at this chunk index (the test runs'
 #: chunks count from 0).
@@ -83,6 +83,25 @@ def _hidden_rows(task: Task, bars: Crossbars, chip: Any, timing: Timing) -> np.n
     return out
 
 
+def readout_gradient(rows: np.ndarray, target: np.ndarray, g: np.ndarray, curves: Any, v_in: float,
+                     window: float) -> tuple[float, np.ndarray]:
+    """The output layer's rate-model loss on a minibatch and its gradient in ``g`` (scaled units, as
+    :mod:`mtjspice.network.train`'s): ``rows`` (n, H) mean row voltages (V), ``target`` (n, 10) one-hot,
+    ``g`` (H + 1, 10 k) effective conductances (mS), ``curves`` the output neurons' rate curves (GHz per
+    mA after the unit factors below), ``window`` in ns. A class's logit is the mean of its k neurons'
+    expected counts; the loss is the mean cross-entropy; the curves' surrogate slope stands in for their
+    own (a rate in GHz over a current in mA is the slope in Hz/A times 1e-12)."""
+    k = g.shape[1] // CLASSES
+    n = rows.shape[0]
+    z = rows @ g[:-1] + v_in * g[-1]  # mA
+    logits = class_scores(curves(z * 1e-3)) / k * 1e-9 * window
+    p = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    loss = float(-np.sum(target * np.log(np.maximum(p, 1e-300))) / n)
+    dz = np.repeat((p - target) / (n * k), k, axis=1) * window * curves.derivative(z * 1e-3) * 1e-12
+    return loss, np.vstack([rows.T @ dz, v_in * dz.sum(axis=0)])
+
+
 def calibrate_readout(task: Task, bars: Crossbars, chip: Any, timing: Timing, currents: np.ndarray,
                       epochs: int = 60, lr: float = 0.01, batch: int = 64, seed: int = 0) -> Calibration:
     """Retrain the output crossbar for ``chip`` (module docstring). ``chip``: a device model with
@@ -95,7 +114,6 @@ def calibrate_readout(task: Task, bars: Crossbars, chip: Any, timing: Timing, cu
             raise ParameterError(name, v, "an integer >= 1")
     rows = _hidden_rows(task, bars, chip, timing)
     m = bars.output.shape[1]  # 10 x the output neurons per class
-    k = m // CLASSES
     curves = measure_pool(chip, "output", m, timing, currents)
     clipped = getattr(chip, "clipped", None)
     if isinstance(clipped, list):
@@ -117,13 +135,7 @@ def calibrate_readout(task: Task, bars: Crossbars, chip: Any, timing: Timing, cu
         order = rng.permutation(rows.shape[0])
         for lo in range(0, order.size, batch):
             ix = order[lo:lo + batch]
-            z = rows[ix] @ g[:-1] + timing.v_in * g[-1]  # mA
-            logits = class_scores(curves(z * 1e-3)) / k * 1e-9 * win  # a class's mean, as the training's
-            p = np.exp(logits - logits.max(axis=1, keepdims=True))
-            p /= p.sum(axis=1, keepdims=True)
-            dlog = np.repeat((p - y[ix]) / (ix.size * k), k, axis=1)
-            dz = dlog * win * curves.derivative(z * 1e-3) * 1e-12  # GHz/mA = Hz/A x 1e-12
-            grad = np.vstack([rows[ix].T @ dz, timing.v_in * dz.sum(axis=0)])
+            _, grad = readout_gradient(rows[ix], y[ix], g, curves, timing.v_in, win)
             step += 1
             mom = 0.9 * mom + 0.1 * grad
             vel = 0.999 * vel + 0.001 * grad * grad

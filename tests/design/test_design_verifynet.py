@@ -246,3 +246,28 @@ def test_the_readout_calibration_fits_the_chip_on_training_images_only(per_class
     assert cal.train_accuracy > cal.train_accuracy_before
     with pytest.raises(ParameterError, match="^calibrate: got 'events'"):
         calibrate_readout(load_task("events", vs.seed, tm), bars, chip, tm, POOL_GRID * i_safe)
+
+
+@pytest.mark.parametrize("per_class", [1, 3])
+def test_the_readout_calibrations_gradient_matches_finite_differences_of_its_loss(per_class: int) -> None:
+    """calibrate.readout_gradient against central differences of its own loss, with a linear curve
+    (its surrogate slope is its true slope) and k output neurons per class (the class's mean)."""
+    from mtjspice.design.calibrate import readout_gradient
+    from mtjspice.network.rates import RateCurve
+
+    rng = np.random.default_rng(1)
+    cur = np.linspace(0.0, 20e-3, 401)
+    curve = RateCurve(cur, 5e11 * cur, np.full_like(cur, 5e11), 5e11 * cur)  # 0.5 GHz per mA
+    rows = rng.uniform(0.0, 0.3, (6, 5))  # V
+    target = np.eye(10)[[0, 3, 5, 7, 9, 2]]
+    g = rng.normal(0.0, 0.5, (6, 10 * per_class))  # mS
+    loss, grad = readout_gradient(rows, target, g, curve, 0.5, 60.0)
+    assert np.isfinite(loss) and grad.shape == g.shape
+    eps = 1e-6
+    for idx in [(0, 0), (2, 4), (5, 10 * per_class - 1), (1, 10 * per_class // 2)]:  # the bias row, the last column
+        hi, lo = g.copy(), g.copy()
+        hi[idx] += eps
+        lo[idx] -= eps
+        num = (readout_gradient(rows, target, hi, curve, 0.5, 60.0)[0]
+               - readout_gradient(rows, target, lo, curve, 0.5, 60.0)[0]) / (2 * eps)
+        assert abs(num - grad[idx]) <= 1e-5 * max(abs(num), 1e-3), (idx, num, grad[idx])
