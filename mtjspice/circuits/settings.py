@@ -41,6 +41,7 @@ from typing import Any
 
 from ..characterize.character import DeviceCharacter
 from ..errors import ParameterError
+from ..limits import SLACK
 from ..netlist.compact import CompactMTJ
 from ..netlist.comparators import BehavioralComparator, CmosComparator
 from ..netlist.mtj import OPTION_PRESETS
@@ -183,9 +184,9 @@ class NeuronSettings:
                 raise ParameterError(f.name, v, "a finite number > 0 (SI units)")
         for name in TIMINGS:
             v = getattr(self, name)
-            # 1000n parses to 1.0000000000000002e-06: a relative slack keeps the bound inclusive as typed
+            # 1000n parses to 1.0000000000000002e-06: the limits' SLACK keeps the bound inclusive as typed
             if v is not None and not (isinstance(v, (int, float)) and math.isfinite(v)
-                                      and 0 < v <= LONGEST_TIME * (1 + 1e-9)):
+                                      and 0 < v <= LONGEST_TIME * (1 + SLACK)):
                 raise ParameterError(name, v, f"a time > 0 and at most {LONGEST_TIME:g} s (1 us): the membrane relaxes "
                                      "in 1 to 100 ns and forgets its input over longer reads (SI units: 1.5n is 1.5 ns)")
         # the comparators compare the read-out within their supply

@@ -109,7 +109,7 @@ def start_params(folder: str, spec) -> dict[str, object]:  # type: ignore[no-unt
     from ..design.verify import VerifySpec, design_params
     from ..io.settingsfile import read_settings
     from ..params import load_device
-    from .verify import design_file
+    from .verify import design_file, design_value
 
     d = Path(folder)
     if not (d / "device.toml").is_file() or not (d / "settings.toml").is_file():
@@ -121,13 +121,10 @@ def start_params(folder: str, spec) -> dict[str, object]:  # type: ignore[no-unt
         where = d / "settings.toml"
         settings = NeuronSettings(**read_settings(str(where)))
         where = d / "design.toml"
-        drive, bits = table["drive"], table.get("dac_bits", 8)
-        for name, v in (("drive", drive), ("dac_bits", bits)):
-            if isinstance(v, bool) or not isinstance(v, (int, float)):
-                raise ParameterError(name, v, "a number in SI units (A for drive)")
-        vs = VerifySpec(spec=spec, drive=float(drive), trim=str(table.get("trim", "none")), dac_bits=bits)
+        vs = VerifySpec(spec=spec, drive=float(design_value(table, "drive", None, d)),
+                        trim=design_value(table, "trim", "none", d), dac_bits=design_value(table, "dac_bits", 8, d))
     except ParameterError as exc:
-        key = exc.name.rsplit(": ", 1)[-1]  # read_settings names "FILE: neuron.KEY"
+        key = exc.name.rsplit(": ", 1)[-1]  # read_settings and design_value name "FILE: [neuron.]KEY"
         raise ParameterError("--start", f"{where}: {key} = {shown(exc.value)}", exc.allowed) from None
     if settings.i_th is None:
         raise ParameterError("--start", folder, "a settings.toml stating the design's onset i_th")

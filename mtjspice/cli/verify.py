@@ -139,11 +139,9 @@ _FILE_TYPES: dict[str, tuple[tuple[type, ...], Callable[[Any], bool], str]] = {
 }
 
 
-def _pick(arg: Any, table: dict[str, Any], key: str, default: Any, folder: Path | None = None) -> Any:
-    """The option's value if given, else design.toml's ``key`` (its type checked: a wrong one is one
-    line naming the file and the key), else ``default``."""
-    if arg is not None:
-        return arg
+def design_value(table: dict[str, Any], key: str, default: Any, folder: Path | None = None) -> Any:
+    """design.toml's ``key`` (its type and value checked: a wrong one is one line naming the file and
+    the key), else ``default``."""
     if key not in table:
         return default
     v = table[key]
@@ -151,6 +149,11 @@ def _pick(arg: Any, table: dict[str, Any], key: str, default: Any, folder: Path 
     if isinstance(v, bool) or not isinstance(v, types) or not ok(v):
         raise ParameterError(f"{printable(Path(folder or '.') / 'design.toml')}: {key}", v, allowed)
     return v
+
+
+def _pick(arg: Any, table: dict[str, Any], key: str, default: Any, folder: Path | None = None) -> Any:
+    """The option's value if given, else :func:`design_value`."""
+    return arg if arg is not None else design_value(table, key, default, folder)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -40,6 +40,7 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..io.outputs import OutputError
+from ..limits import SLACK
 from ..montecarlo.scaleout import dask_client, run_chunks
 from .space import SearchSpace
 
@@ -293,7 +294,7 @@ def start_point(space: SearchSpace, point: Mapping[str, Any]) -> dict[str, Any]:
                 raise ParameterError("start", item, f"{k.name} one of " + ", ".join(map(str, k.choices)))
             out[k.name] = v
         elif not (isinstance(v, (int, float)) and not isinstance(v, bool)
-                  and k.low - 1e-9 * abs(k.low) <= float(v) <= k.high + 1e-9 * abs(k.high)):
+                  and k.low - SLACK * abs(k.low) <= float(v) <= k.high + SLACK * abs(k.high)):
             raise ParameterError("start", item, f"{k.name} within the searched bounds {k.low:g} to "
                                  f"{k.high:g}{'' if k.unit in ('', '1') else ' ' + k.unit} (widen them with --range)")
         else:  # a ratio recomputed from the files can land a rounding error past its bound

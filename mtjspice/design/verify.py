@@ -34,11 +34,12 @@ from ..analysis.stats import wilson_interval
 from ..circuits.neuronobject import Neuron
 from ..circuits.settings import NeuronSettings
 from ..errors import ParameterError
+from ..limits import SLACK
 from ..montecarlo.circuit import CircuitMC, circuit_chunk
 from ..montecarlo.device import DeviceMC, NominalCircuit, device_chunk
 from ..montecarlo.onsettable import OnsetTable
 from ..network.tasks import SPLITS, TASKS, Saccades
-from ..network.train import PER_CLASS_MAX
+from ..network.train import TrainSettings
 from ..params import Device
 from ..variation import VariationSpec
 
@@ -165,12 +166,11 @@ class VerifySpec:
             raise ParameterError("trim", self.trim, " or ".join(map(repr, TRIM_SCHEMES)))
         for name, low in (("device_samples", 1), ("circuit_samples", 0), ("images", 0), ("workers", 1),
                           ("chunk", 1), ("dac_bits", 1), ("hidden", 1), ("epochs", 1),
-                          ("pool", 0), ("chips", 1), ("per_class", 1), ("seed", 0)):
+                          ("pool", 0), ("chips", 1), ("seed", 0)):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < low:
                 raise ParameterError(name, v, f"an integer >= {low}")
-        if self.per_class > PER_CLASS_MAX:
-            raise ParameterError("per_class", self.per_class, f"an integer from 1 to {PER_CLASS_MAX} (output neurons per class)")
+        TrainSettings(per_class=self.per_class)  # the networks' rule for it, checked before any work
         if self.dac_bits > 16:
             raise ParameterError("dac_bits", self.dac_bits, "a whole number of bits from 1 to 16")
         for name in ("drive", "t_stop"):
@@ -183,7 +183,7 @@ class VerifySpec:
                 raise ParameterError(name, v, "a finite number >= 0 (V or K)")
         v = self.window
         if (isinstance(v, bool) or not isinstance(v, (int, float))
-                or not (math.isfinite(v) and 10e-9 * (1 - 1e-9) <= v <= 1e-6 * (1 + 1e-9))
+                or not (math.isfinite(v) and 10e-9 * (1 - SLACK) <= v <= 1e-6 * (1 + SLACK))
                 or abs(v / WINDOW_STEP - round(v / WINDOW_STEP)) > 1e-6):
             raise ParameterError("window", v, "an inference window from 10 ns to 1 us, a whole number of 0.4 ns "
                                  "(the 50 ps row step and the event task's 8 segments of 10 ps steps)")
