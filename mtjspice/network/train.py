@@ -1,19 +1,18 @@
 """Training the signed network as a rate model whose activation is the neurons' measured rate curve.
 
-Why this method: the network is small (64 - H - 10 k, k output neurons per class) and the machine has two cores, so training
-must be seconds of numpy, without a GPU stack. A converted network works only as well as its
-analog activation matches the spiking neuron; the signed LIF's rate against current is not tanh
-but a dead zone up to its firing current, then a steep, saturating, stepped rise (whole spikes per
-window). So the analog network is trained with that very curve as its activation (Hunsberger and
-Eliasmith's "soft LIF" idea, arXiv 1510.08829, with the measured curve instead of the formula)
-and a smoothed slope as surrogate gradient (:class:`~mtjspice.network.rates.RateCurve`), in
-physical units: weights are conductances (S), pre-activations currents (A), activations rates
-(Hz), and each class's logit is its output neurons' expected signed spike count in the window
-(their mean, below). The
-same code fine-tunes the weights with the device's own curve in the loop. scikit-learn provides
-the data and split; its MLP offers only fixed activations (tanh, relu), which is why the
-training is this small numpy loop (Adam, cross-entropy, L2, seeded: the same seed gives the same
-weights bit for bit).
+Why this method: the network is small (64 - H - 10 k, k output neurons per class) and the machine
+has two cores, so training must be seconds of numpy, without a GPU stack. A converted network works
+only as well as its analog activation matches the spiking neuron; the signed LIF's rate against
+current is not tanh but a dead zone up to its firing current, then a steep, saturating, stepped rise
+(whole spikes per window). So the analog network is trained with that very curve as its activation
+(Hunsberger and Eliasmith's "soft LIF" idea, arXiv 1510.08829, with the measured curve instead of
+the formula) and a smoothed slope as surrogate gradient
+(:class:`~mtjspice.network.rates.RateCurve`), in physical units: weights are conductances (S),
+pre-activations currents (A), activations rates (Hz), and each class's logit is its output neurons'
+expected signed spike count in the window (their mean, below). The same code fine-tunes the weights
+with the device's own curve in the loop. scikit-learn provides the data and split; its MLP offers
+only fixed activations (tanh, relu), which is why the training is this small numpy loop (Adam,
+cross-entropy, L2, seeded: the same seed gives the same weights bit for bit).
 
 The network: ``inputs`` rows (pixels) plus one bias row at ``v_in`` -> ``hidden`` signed neurons
 -> their spikes as row pulses (mean row voltage = pulse area x rate) plus a bias row -> 10 x
@@ -24,8 +23,8 @@ sums a class's counts; the training's logit is their *mean*, so each neuron is t
 margin (in spikes) one neuron per class would need, and the sum has k times it. With the sum as
 the logit the training stops at a third of that margin per neuron (k = 3), and the event network's
 sampled chips lost 4.9 points against the mean's and 3.6 against one neuron per class on the
-validation split (docs/guide/design.md). A soft penalty (off by
-default) keeps mean currents below ``i_limit``.
+validation split (docs/guide/design.md). A soft penalty (off by default) keeps mean currents below
+``i_limit``.
 
 Until the surrogate slope's units were corrected (a rate in GHz over a current in mA is the
 slope in Hz/A times 1e-12; the code used 1e-6), the cross-entropy's gradient was 1e6 (output
